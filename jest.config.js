@@ -1,0 +1,13 @@
+/**
+ * Jest runs the compiled tests (tsc → dist/) as native ES modules, so the code under test is
+ * exactly what `npm start` runs. `npm test` (test/run-tests.mjs) builds first.
+ */
+const common = { testEnvironment: 'node', transform: {}, rootDir: '.', roots: ['<rootDir>/dist/test'] };
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'] },
+    { ...common, displayName: 'api', testMatch: ['<rootDir>/dist/test/api/**/*.test.js'] },
+    { ...common, displayName: 'reliability', testMatch: ['<rootDir>/dist/test/reliability/**/*.test.js'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/dist/test/browser/**/*.test.js'] },
+  ],
+};

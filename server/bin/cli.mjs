@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `npm run cli -- <command>`: build the server code if missing, then run the CLI.
+import { ensureServerBuild, root } from './ensure-build.mjs';
+import { join } from 'node:path';
+
+ensureServerBuild();
+const { runCli } = await import(join(root, 'dist', 'server', 'src', 'cli', 'main.js'));
+process.exitCode = await runCli(process.argv.slice(2));

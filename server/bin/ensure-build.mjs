@@ -1,0 +1,41 @@
+// Builds what is missing (or older than its sources) before the server or the CLI runs, so a
+// fresh clone needs only `npm ci && npm start`.
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function stale(output, sources) {
+  if (!existsSync(output)) return true;
+  const built = statSync(output).mtimeMs;
+  return sources.some((s) => newestMtime(join(root, s)) > built);
+}
+
+export function ensureServerBuild() {
+  const out = join(root, 'dist', 'server', 'src', 'main.js');
+  if (stale(out, ['server/src', 'shared'])) {
+    console.log('[blindrand] building the server (tsc)…');
+    execSync('npx tsc -p tsconfig.json', { cwd: root, stdio: 'inherit' });
+  }
+}
+
+export function ensureConsoleBuild() {
+  const out = join(root, 'console', 'dist', 'index.html');
+  if (stale(out, ['console/src', 'shared'])) {
+    console.log('[blindrand] building the console (vite)…');
+    execSync('npx vite build --config console/vite.config.ts --logLevel warn', { cwd: root, stdio: 'inherit' });
+  }
+}
