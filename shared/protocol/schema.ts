@@ -1,0 +1,179 @@
+/**
+ * JSON Schema of the protocol file (draft-07, checked by ajv). It checks shapes and types only;
+ * cross-references (a question that does not exist, a product code per period) are checked by
+ * semantic-checks.ts, which can say more precisely what was expected.
+ */
+
+const CODE = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$', maxLength: 40 };
+const ID = { type: 'string', pattern: '^[a-z][a-z0-9_-]*$', maxLength: 60 };
+const TEXT = { type: 'string', minLength: 1, maxLength: 2000 };
+
+const ANSWER_TEST_PROPS = {
+  equals: { type: ['boolean', 'string', 'number'] },
+  in: { type: 'array', minItems: 1, items: { type: ['string', 'number'] } },
+  min: { type: 'number' },
+  max: { type: 'number' },
+};
+
+const CONDITION = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['question'],
+  properties: { question: ID, ...ANSWER_TEST_PROPS },
+};
+
+const CRITERION = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'text'],
+  properties: {
+    id: ID,
+    text: TEXT,
+    kind: { enum: ['inclusion', 'exclusion'] },
+    appliesWhen: CONDITION,
+    question: ID,
+    ...ANSWER_TEST_PROPS,
+    anyOf: { type: 'array', minItems: 1, items: { $ref: '#/definitions/criterion' } },
+    allOf: { type: 'array', minItems: 1, items: { $ref: '#/definitions/criterion' } },
+  },
+};
+
+/** The schema object; exported so protocols/README.md and tools can refer to one source. */
+export const PROTOCOL_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  type: 'object',
+  additionalProperties: false,
+  definitions: { criterion: CRITERION },
+  required: ['version', 'study', 'design', 'products', 'arms', 'questions', 'eligibility', 'stratification', 'unblinding', 'treatmentCode'],
+  properties: {
+    version: { const: 1 },
+    study: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code', 'title'],
+      properties: { code: CODE, title: TEXT, registryId: { type: 'string', maxLength: 60 } },
+    },
+    design: { enum: ['parallel', 'crossover'] },
+    periods: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['number', 'label'],
+        properties: { number: { type: 'integer', minimum: 1 }, label: TEXT, timing: { type: 'string' } },
+      },
+    },
+    products: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'label'],
+        properties: { code: CODE, label: TEXT },
+      },
+    },
+    arms: {
+      type: 'array',
+      minItems: 2,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'label', 'ratio', 'products'],
+        properties: {
+          code: CODE,
+          label: TEXT,
+          ratio: { type: 'integer', minimum: 1, maximum: 100 },
+          products: { type: 'array', minItems: 1, items: CODE },
+        },
+      },
+    },
+    sites: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code', 'name'],
+        properties: { code: CODE, name: TEXT },
+      },
+    },
+    questions: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'label', 'type'],
+        properties: {
+          id: ID,
+          label: TEXT,
+          type: { enum: ['boolean', 'number', 'integer', 'choice'] },
+          options: { type: 'array', minItems: 2, items: CODE },
+          unit: { type: 'string' },
+          min: { type: 'number' },
+          max: { type: 'number' },
+        },
+      },
+    },
+    eligibility: { type: 'array', minItems: 1, items: { $ref: '#/definitions/criterion' } },
+    stratification: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['factors'],
+      properties: {
+        bySite: { type: 'boolean' },
+        factors: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['id', 'label', 'question', 'levels'],
+            properties: {
+              id: ID,
+              label: TEXT,
+              question: ID,
+              levels: {
+                type: 'array',
+                minItems: 2,
+                items: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['code', 'when'],
+                  properties: {
+                    code: CODE,
+                    label: TEXT,
+                    when: { type: 'object', additionalProperties: false, properties: ANSWER_TEST_PROPS, minProperties: 1 },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    unblinding: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['policy'],
+      properties: { policy: { enum: ['break-the-glass', 'monitor-approval', 'two-person'] } },
+    },
+    treatmentCode: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['length'],
+      properties: {
+        prefix: { type: 'string', pattern: '^[A-Za-z0-9-]*$', maxLength: 10 },
+        length: { type: 'integer', minimum: 4, maximum: 16 },
+        alphabet: { type: 'string', minLength: 10, maxLength: 64 },
+      },
+    },
+    listLengthPerStratum: { type: 'integer', minimum: 1, maximum: 100000 },
+    randomization: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['method'],
+      properties: { method: { type: 'string' }, params: { type: 'object' } },
+    },
+  },
+} as const;

@@ -1,0 +1,149 @@
+/**
+ * The protocol file as the software understands it: the study's design, arms (or crossover
+ * sequences), screening questions, eligibility criteria, stratification, unblinding policy and
+ * the treatment-code format. Produced by `parseProtocol`; everything else reads this shape.
+ */
+import type { UnblindingPolicy } from '../contract.js';
+
+export type DesignKind = 'parallel' | 'crossover';
+export type QuestionType = 'boolean' | 'number' | 'integer' | 'choice';
+
+export interface StudyInfo {
+  code: string;
+  title: string;
+  registryId?: string;
+}
+
+export interface Period {
+  number: number;
+  label: string;
+  timing?: string;
+}
+
+export interface Product {
+  code: string;
+  label: string;
+}
+
+/** An arm; in a crossover design the arms are the sequences (e.g. MSC-PBO, PBO-MSC). */
+export interface Arm {
+  code: string;
+  label: string;
+  /** Integer allocation weight: 2 and 1 give a 2:1 ratio. */
+  ratio: number;
+  /** The product code given in each period, in period order. */
+  products: string[];
+}
+
+export interface Question {
+  id: string;
+  label: string;
+  type: QuestionType;
+  options?: string[];
+  unit?: string;
+  min?: number;
+  max?: number;
+}
+
+/**
+ * A test on one answer. Every given test must hold: `equals` the exact value, `in` one of the
+ * listed values, `min`/`max` inclusive bounds for numbers.
+ */
+export interface AnswerTest {
+  equals?: boolean | string | number;
+  in?: Array<string | number>;
+  min?: number;
+  max?: number;
+}
+
+export interface Condition extends AnswerTest {
+  question: string;
+}
+
+interface CriterionBase {
+  id: string;
+  text: string;
+  /** Inclusion or exclusion, for display; the test always says what PASSES. */
+  kind: 'inclusion' | 'exclusion';
+  /** The criterion only applies when this condition holds (e.g. course = RRMS); otherwise it passes. */
+  appliesWhen?: Condition;
+}
+
+export interface LeafCriterion extends CriterionBase, AnswerTest {
+  question: string;
+}
+
+export interface GroupCriterion extends CriterionBase {
+  /** Passes when at least one child passes ("one or more of the following"). */
+  anyOf?: Criterion[];
+  /** Passes when every child passes ("both", "all the following"). */
+  allOf?: Criterion[];
+}
+
+export type Criterion = LeafCriterion | GroupCriterion;
+
+export interface FactorLevel {
+  code: string;
+  label: string;
+  when: AnswerTest;
+}
+
+/** A stratification factor derived from one screening answer. */
+export interface StratificationFactor {
+  id: string;
+  label: string;
+  question: string;
+  levels: FactorLevel[];
+}
+
+export interface Stratification {
+  factors: StratificationFactor[];
+  /** Whether the site is an additional stratification factor (named `site` in stratum keys). */
+  bySite: boolean;
+}
+
+export interface TreatmentCodeFormat {
+  prefix: string;
+  length: number;
+  alphabet: string;
+}
+
+export interface Site {
+  code: string;
+  name: string;
+}
+
+/** The method the protocol proposes when none is given explicitly. */
+export interface DefaultRandomization {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+export interface Protocol {
+  version: 1;
+  study: StudyInfo;
+  design: DesignKind;
+  periods: Period[];
+  products: Product[];
+  arms: Arm[];
+  sites?: Site[];
+  questions: Question[];
+  eligibility: Criterion[];
+  stratification: Stratification;
+  unblinding: { policy: UnblindingPolicy };
+  treatmentCode: TreatmentCodeFormat;
+  listLengthPerStratum: number;
+  randomization?: DefaultRandomization;
+}
+
+/** One problem found in a protocol file: where (field path and line) and what was expected. */
+export interface ProtocolError {
+  path: string;
+  line: number | null;
+  message: string;
+}
+
+export type ParseResult = { ok: true; protocol: Protocol } | { ok: false; errors: ProtocolError[] };
+
+/** Alphabet without look-alike characters (no 0/O, 1/I/L), used when the file gives none. */
+export const DEFAULT_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
