@@ -19,6 +19,7 @@ export interface UserView {
 }
 
 export interface AdminUserView extends UserView {
+  email: string | null;
   active: boolean;
   locked: boolean;
   failedAttempts: number;

@@ -1,0 +1,57 @@
+/**
+ * The application's modules, built around an opened database and a loaded signing key so that
+ * nothing half-starts: config → database (migrated) → key → Nest.
+ */
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { AppConfig } from './config/config.js';
+import { AuthGuard } from './common/auth.guard.js';
+import { Clock } from './common/clock.js';
+import { ErrorFilter } from './common/error.filter.js';
+import { DatabaseService } from './database/database.service.js';
+import type { OpenedDatabase } from './database/data-sources.js';
+import { AuditController } from './modules/audit/audit.controller.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { AuditWriter } from './modules/audit/audit-writer.js';
+import { SigningKey } from './modules/audit/signing-key.js';
+import { AuthController } from './modules/auth/auth.controller.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { HealthController } from './modules/health/health.controller.js';
+import { SignatureService } from './modules/signatures/signature.service.js';
+import { SitesController } from './modules/sites/sites.controller.js';
+import { SitesService } from './modules/sites/sites.service.js';
+import { UsersController } from './modules/users/users.controller.js';
+import { UsersService } from './modules/users/users.service.js';
+import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
+
+export const APP_CONFIG = 'APP_CONFIG';
+
+@Module({})
+export class AppModule {
+  static build(config: AppConfig, opened: OpenedDatabase, key: SigningKey): DynamicModule {
+    const clock = new Clock();
+    const core: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: Clock, useValue: clock },
+      { provide: SigningKey, useValue: key },
+      { provide: DatabaseService, useFactory: () => new DatabaseService(opened, config, clock, new AuditWriter(key, config)) },
+    ];
+    return {
+      module: AppModule,
+      imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],
+      controllers: [HealthController, AuthController, UsersController, SitesController, AuditController, ...FEATURE_CONTROLLERS],
+      providers: [
+        ...core,
+        AuthService,
+        UsersService,
+        SitesService,
+        AuditService,
+        SignatureService,
+        ...FEATURE_PROVIDERS,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

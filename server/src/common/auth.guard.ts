@@ -1,0 +1,30 @@
+/**
+ * The one guard: resolves the bearer token to a viewer (401 otherwise) and checks the route's
+ * permissions against the role map in shared/roles.ts (403 otherwise). Routes are private unless
+ * marked @Public().
+ */
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { hasPermission, type Permission } from '../../../shared/roles.js';
+import { AuthService } from '../modules/auth/auth.service.js';
+import { DomainError } from './domain-error.js';
+import { PERMISSIONS_KEY, PUBLIC_KEY } from './permissions.js';
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly auth: AuthService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest();
+    const header: unknown = request.headers?.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const viewer = await this.auth.authenticate(token);
+    request.viewer = viewer;
+    const required = this.reflector.getAllAndOverride<Permission[]>(PERMISSIONS_KEY, targets) ?? [];
+    const missing = required.filter((p) => !hasPermission(viewer.role, p));
+    if (missing.length) throw new DomainError('FORBIDDEN', `Your role (${viewer.role}) may not do this.`);
+    return true;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The one exception filter: every error leaves as `{statusCode, code, message}` with a code from
+ * shared/errors.ts. Unknown errors are logged with their stack here and answered 500 without
+ * details; no stack trace ever reaches a client.
+ */
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import type { ErrorBody, ErrorCode } from '../../../shared/errors.js';
+import { DomainError } from './domain-error.js';
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_ATTEMPTS',
+  503: 'BUSY',
+};
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (res.headersSent) return;
+    if (exception instanceof DomainError && exception.headers) {
+      for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
+    }
+    if (body.code === 'BUSY' && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.details !== undefined ? { details: exception.details } : {}) };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = STATUS_CODES[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_FAILED');
+      return { statusCode: status, code, message: messageOf(exception, code) };
+    }
+    // Errors raised by Express middleware (body parser) carry a status and a type.
+    const e = exception as { status?: number; statusCode?: number; type?: string };
+    const status = e?.status ?? e?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      if (e.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the server accepts.' };
+      if (e.type === 'entity.parse.failed') return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' };
+      return { statusCode: status, code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: 'The request could not be read.' };
+    }
+    this.logger.error((exception as Error)?.stack ?? String(exception));
+    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. The incident was logged.' };
+  }
+}
+
+function messageOf(exception: HttpException, code: ErrorCode): string {
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response !== null) {
+    const m = (response as { message?: unknown }).message;
+    if (Array.isArray(m)) return m.map(String).join('; ');
+    if (typeof m === 'string' && code !== 'NOT_FOUND') return m;
+  }
+  if (code === 'NOT_FOUND') return 'No such endpoint or record.';
+  return typeof response === 'string' ? response : exception.message;
+}

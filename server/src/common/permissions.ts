@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Permission } from '../../../shared/roles.js';
+
+export const PERMISSIONS_KEY = 'blindrand:permissions';
+export const PUBLIC_KEY = 'blindrand:public';
+
+/** The caller's role must hold every listed permission (shared/roles.ts). */
+export const RequirePermission = (...permissions: Permission[]) => SetMetadata(PERMISSIONS_KEY, permissions);
+
+/** No sign-in needed (health, login). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);

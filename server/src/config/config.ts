@@ -1,0 +1,100 @@
+/**
+ * Configuration from the environment, validated once at boot. A bad value is reported as one
+ * clear line (ConfigError) and main.ts exits with code 1 — never a stack trace.
+ */
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root: dist/server/src/config → four levels up. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+export type DatabaseConfig =
+  | { dialect: 'sqlite'; path: string; busyTimeoutMs: number }
+  | { dialect: 'postgres'; url: string };
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  /** Ed25519 key that signs audit checkpoints and electronic signatures; never stored in the database. */
+  signingKeyPath: string;
+  /** Append-only file of signed checkpoints, beside the key. */
+  checkpointLogPath: string;
+  checkpointEvery: number;
+  protocolFile: string;
+  demo: { enabled: boolean; password: string | null; studyStatus: 'active' | 'setup' };
+  session: { idleSeconds: number; absoluteSeconds: number };
+  lockoutThreshold: number;
+  authThrottlePerMinute: number;
+  bodyLimitBytes: number;
+  smtpUrl: string | null;
+  mailFrom: string;
+  logRequests: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+function database(env: NodeJS.ProcessEnv): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (url) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL is not a valid URL (expected postgres://user:password@host:5432/database)');
+    }
+    if (!['postgres:', 'postgresql:'].includes(parsed.protocol)) {
+      throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got "${parsed.protocol}//"`);
+    }
+    return { dialect: 'postgres', url };
+  }
+  const path = env.DATABASE_PATH || './data/blindrand.sqlite';
+  return { dialect: 'sqlite', path: isAbsolute(path) ? path : resolve(process.cwd(), path), busyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600000) };
+}
+
+/** Reads and validates the whole configuration; throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const db = database(env);
+  const dataDir = db.dialect === 'sqlite' ? dirname(db.path) : resolve(process.cwd(), 'data');
+  const signingKeyPath = env.SIGNING_KEY_PATH ? resolve(env.SIGNING_KEY_PATH) : join(dataDir, 'audit-signing.key');
+  const studyStatus = env.DEMO_STUDY_STATUS || 'active';
+  if (studyStatus !== 'active' && studyStatus !== 'setup') throw new ConfigError(`DEMO_STUDY_STATUS must be "active" or "setup", got "${studyStatus}"`);
+  const demoPassword = env.DEMO_PASSWORD ?? null;
+  if (demoPassword !== null && demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
+  const smtpUrl = env.SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    database: db,
+    signingKeyPath,
+    checkpointLogPath: env.CHECKPOINT_LOG_PATH ? resolve(env.CHECKPOINT_LOG_PATH) : join(dirname(signingKeyPath), 'audit-checkpoints.jsonl'),
+    checkpointEvery: int(env, 'CHECKPOINT_EVERY', 100, 1, 1_000_000),
+    protocolFile: resolve(env.PROTOCOL_FILE || join(PACKAGE_ROOT, 'protocols', 'msct-ms.yaml')),
+    demo: { enabled: bool(env, 'DEMO', true), password: demoPassword, studyStatus },
+    session: { idleSeconds: int(env, 'SESSION_IDLE_SECONDS', 1800, 60, 86400), absoluteSeconds: int(env, 'SESSION_MAX_SECONDS', 43200, 60, 604800) },
+    lockoutThreshold: int(env, 'LOCKOUT_THRESHOLD', 5, 1, 100),
+    authThrottlePerMinute: int(env, 'AUTH_THROTTLE_PER_MINUTE', 30, 1, 100000),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
+    smtpUrl,
+    mailFrom: env.MAIL_FROM || 'blindrand <no-reply@blindrand.local>',
+    logRequests: bool(env, 'LOG_REQUESTS', false),
+  };
+}

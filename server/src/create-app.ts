@@ -1,0 +1,85 @@
+/**
+ * Builds the whole application for a configuration: used by main.ts and by the API tests, which
+ * boot it in-process on a fresh database.
+ */
+import { ValidationPipe, type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppModule } from './app.module.js';
+import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
+import { openDatabase } from './database/data-sources.js';
+import { SigningKey } from './modules/audit/signing-key.js';
+import { DomainError } from './common/domain-error.js';
+
+export interface CreateAppOptions {
+  logger?: LoggerService | false;
+  serveConsole?: boolean;
+}
+
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  const opened = await openDatabase(config.database);
+  const key = SigningKey.loadOrCreate(config.signingKeyPath);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, opened, key), {
+    bodyParser: false,
+    logger: options.logger === undefined ? ['error', 'warn'] : options.logger,
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(
+    '/api',
+    helmet({ contentSecurityPolicy: false }),
+    requireJsonBody,
+    express.json({ limit: config.bodyLimitBytes, strict: true }),
+    express.text({ type: ['text/csv', 'text/plain'], limit: config.bodyLimitBytes }),
+  );
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle('blindrand API').setDescription('Randomization and blinding for clinical trials (contract v1)').setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+
+  if (options.serveConsole !== false) serveConsole(app);
+  await app.init();
+  return app;
+}
+
+/** Bodies of writes must be JSON (or CSV for list imports); anything else is 415 before parsing. */
+function requireJsonBody(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method)) {
+    const type = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (!type.startsWith('application/json') && !type.startsWith('text/csv')) {
+      next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (or text/csv for a list import).'));
+      return;
+    }
+  }
+  next();
+}
+
+/** The console (console/dist) at `/`, with the app's routes falling back to index.html. */
+function serveConsole(app: NestExpressApplication): void {
+  const dist = join(PACKAGE_ROOT, 'console', 'dist');
+  if (!existsSync(join(dist, 'index.html'))) return;
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], workerSrc: ["'self'", 'blob:'], connectSrc: ["'self'"] },
+      },
+    }),
+  );
+  app.use(express.static(dist, { index: false, maxAge: '1h' }));
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (req.method !== 'GET' || req.path.startsWith('/api')) return next();
+    res.sendFile(join(dist, 'index.html'));
+  });
+}

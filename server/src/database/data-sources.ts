@@ -1,0 +1,75 @@
+/**
+ * Opens the TypeORM data sources for the configured dialect and migrates.
+ * SQLite: one writer connection (WAL, synchronous=FULL, busy timeout) and one read-only reader,
+ * so reads never see another request's open transaction on the shared writer connection.
+ * PostgreSQL: one pool for both; migrations under an advisory lock so N instances can start together.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import type { DatabaseConfig } from '../config/config.js';
+import { migrationsFor } from './migrations/index.js';
+
+export interface OpenedDatabase {
+  writer: DataSource;
+  reader: DataSource;
+}
+
+const MIGRATION_LOCK_KEY = 727_2026_01;
+
+export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
+  if (config.dialect === 'postgres') {
+    const ds = new DataSource({
+      type: 'postgres',
+      url: config.url,
+      migrations: migrationsFor('postgres'),
+      migrationsTableName: 'schema_migrations',
+      synchronize: false,
+      extra: { max: 10, connectionTimeoutMillis: 10000 },
+    });
+    await ds.initialize();
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      await ds.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+      await runner.release();
+    }
+    return { writer: ds, reader: ds };
+  }
+
+  mkdirSync(dirname(config.path), { recursive: true });
+  const writer = new DataSource({
+    type: 'better-sqlite3',
+    database: config.path,
+    enableWAL: true,
+    timeout: config.busyTimeoutMs,
+    migrations: migrationsFor('sqlite'),
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+      db.pragma('synchronous = FULL');
+    },
+  });
+  await writer.initialize();
+  await writer.runMigrations({ transaction: 'each' });
+  const reader = new DataSource({
+    type: 'better-sqlite3',
+    database: config.path,
+    readonly: true,
+    timeout: config.busyTimeoutMs,
+    synchronize: false,
+    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+    },
+  });
+  await reader.initialize();
+  return { writer, reader };
+}
+
+export async function closeDatabase(db: OpenedDatabase): Promise<void> {
+  if (db.reader !== db.writer && db.reader.isInitialized) await db.reader.destroy();
+  if (db.writer.isInitialized) await db.writer.destroy();
+}

@@ -1,0 +1,75 @@
+/**
+ * Appends entries to the hash chain inside the caller's write transaction, and seals a signed
+ * checkpoint every N entries. Only DatabaseService.withWriteTransaction calls append().
+ */
+import { appendFileSync } from 'node:fs';
+import type { AppConfig } from '../../config/config.js';
+import type { Actor } from '../../common/viewer.js';
+import type { Sql } from '../../database/sql.js';
+import type { CheckpointView } from '../../../../shared/contract.js';
+import { checkpointMessage, entryHash } from './audit-chain.js';
+import type { SigningKey } from './signing-key.js';
+
+/** What a write records about itself; actor and time come from the transaction. */
+export interface AuditInput {
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  reason?: string | null;
+  /** For changes, `{ changes: { field: { old, new } } }`; never an arm in a blinded-readable key. */
+  details?: Record<string, unknown>;
+}
+
+export class AuditWriter {
+  constructor(private readonly key: SigningKey, private readonly config: AppConfig) {}
+
+  /** Writes the entries after `head`; returns a checkpoint if one was sealed. */
+  async append(sql: Sql, head: { seq: number; hash: string }, actor: Actor, at: string, entries: AuditInput[], sealNow = false): Promise<CheckpointView | null> {
+    let { seq, hash } = head;
+    let checkpoint: CheckpointView | null = null;
+    for (const input of entries) {
+      seq += 1;
+      const content = {
+        seq,
+        at,
+        actor: actor.username,
+        role: actor.role,
+        action: input.action,
+        entityType: input.entityType,
+        entityId: input.entityId ?? null,
+        reason: input.reason ?? null,
+        details: input.details ?? {},
+      };
+      const next = entryHash(hash, content);
+      await sql.exec(
+        `INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [seq, at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, JSON.stringify(content.details), hash, next],
+      );
+      hash = next;
+      if (seq % this.config.checkpointEvery === 0) checkpoint = await this.insertCheckpoint(sql, seq, hash, at);
+    }
+    if (entries.length) await sql.exec('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, hash]);
+    if (sealNow && checkpoint?.size !== seq && seq > 0) checkpoint = await this.insertCheckpoint(sql, seq, hash, at);
+    return checkpoint;
+  }
+
+  /** Seals the current head (on demand); called inside a write transaction after append. */
+  async insertCheckpoint(sql: Sql, size: number, headHash: string, at: string): Promise<CheckpointView> {
+    const cp = { size, headHash, at, signature: this.key.sign(checkpointMessage({ size, headHash, at })), publicKey: this.key.publicKeyBase64 };
+    await sql.exec(
+      `INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (size) DO NOTHING`,
+      [cp.size, cp.headHash, cp.at, cp.signature, cp.publicKey],
+    );
+    return cp;
+  }
+
+  /**
+   * Keeps a copy of every checkpoint in an append-only file beside the key, outside the database:
+   * deleting checkpoints from the database does not hide a truncated tail.
+   */
+  recordCheckpointFile(cp: CheckpointView): void {
+    appendFileSync(this.config.checkpointLogPath, JSON.stringify(cp) + '\n', { mode: 0o600 });
+  }
+}

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
+import { Permission } from '../../../../shared/roles.js';
+import { RequirePermission } from '../../common/permissions.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { AuditQueryDto, CheckpointRequestDto } from './audit.dto.js';
+import { AuditService } from './audit.service.js';
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @RequirePermission(Permission.ReadAudit)
+  page(@CurrentViewer() viewer: Viewer, @Query() q: AuditQueryDto): Promise<AuditPage> {
+    return this.audit.page(viewer, { ...q, limit: q.limit ?? 50 });
+  }
+
+  @Get('verify')
+  @RequirePermission(Permission.ReadAudit)
+  verify(): Promise<VerifyResult> {
+    return this.audit.verify();
+  }
+
+  @Get('checkpoints')
+  @RequirePermission(Permission.ReadAudit)
+  checkpoints(): Promise<CheckpointView[]> {
+    return this.audit.checkpoints();
+  }
+
+  @Post('checkpoints')
+  @RequirePermission(Permission.CreateCheckpoint)
+  create(@CurrentViewer() viewer: Viewer, @Body() body: CheckpointRequestDto): Promise<CheckpointView> {
+    return this.audit.createCheckpoint(viewer, body.reason);
+  }
+}

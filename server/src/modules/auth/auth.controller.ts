@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { LoginResponse, UserView } from '../../../../shared/contract.js';
+import { Public } from '../../common/permissions.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { LoginDto } from './auth.dto.js';
+import { AuthService } from './auth.service.js';
+
+@ApiTags('auth')
+@Controller('auth')
+@UseGuards(ThrottlerGuard)
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  login(@Body() body: LoginDto): Promise<LoginResponse> {
+    return this.auth.login(body.username, body.password);
+  }
+
+  @ApiBearerAuth()
+  @Get('me')
+  me(@CurrentViewer() viewer: Viewer): UserView {
+    return { id: viewer.userId, username: viewer.username, displayName: viewer.displayName, role: viewer.role, siteCodes: viewer.siteCodes };
+  }
+
+  @ApiBearerAuth()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@CurrentViewer() viewer: Viewer): Promise<void> {
+    await this.auth.logout(viewer);
+  }
+}

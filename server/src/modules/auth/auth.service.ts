@@ -1,0 +1,118 @@
+/**
+ * Sign-in, sessions and lockout. Tokens are opaque random strings; only their SHA-256 is stored,
+ * so a tampered, forged or `alg: none` token simply matches no session. A session ends after 30
+ * minutes idle or 12 hours in all (configurable), or when revoked at logout.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { LoginResponse } from '../../../../shared/contract.js';
+import { Clock } from '../../common/clock.js';
+import { DomainError } from '../../common/domain-error.js';
+import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { sha256Hex } from '../audit/audit-chain.js';
+import { toUserView, type UserRecord } from '../users/user.record.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { SessionsRepository } from './sessions.repository.js';
+
+const INVALID_CREDENTIALS = 'The username or password is not correct.';
+const LOCKED = 'Too many failed sign-in attempts: the account is locked. An administrator can unlock it.';
+/** How stale last_seen_at may get before a request refreshes it (keeps writes rare). */
+const TOUCH_AFTER_MS = 60_000;
+
+@Injectable()
+export class AuthService {
+  /** Failures for usernames that do not exist, so they lock out exactly like real ones (no enumeration). */
+  private readonly phantomFailures = new Map<string, number>();
+
+  constructor(private readonly db: DatabaseService, private readonly clock: Clock) {}
+
+  async login(username: string, password: string): Promise<LoginResponse> {
+    const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, username));
+    if (!user || !user.active) {
+      await verifyAgainstDummy(password);
+      await this.recordUnknownFailure(username);
+      throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
+    }
+    const ok = await verifyPassword(user.passwordHash, password);
+    if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+    if (!ok) {
+      await this.recordFailure(user, 'auth.login_failed');
+      throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
+    }
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.db.config.session.absoluteSeconds * 1000).toISOString();
+    await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
+      const sessionId = randomUUID();
+      await SessionsRepository.insert(tx.sql, { id: sessionId, tokenHash: sha256Hex(token), userId: user.id, createdAt: tx.now, lastSeenAt: tx.now, expiresAt, revokedAt: null });
+      if (user.failedAttempts > 0) await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
+      tx.audit({ action: 'auth.login', entityType: 'session', entityId: sessionId, details: { userId: user.id } });
+    });
+    return { accessToken: token, expiresAt, idleTimeoutSeconds: this.db.config.session.idleSeconds, user: toUserView(user) };
+  }
+
+  /**
+   * Counts a failed password (sign-in or signature); the threshold-th consecutive failure locks the
+   * account. Runs in its own transaction so the count survives the caller's rollback.
+   */
+  async recordFailure(user: UserRecord, action: 'auth.login_failed' | 'signature.failed'): Promise<void> {
+    const threshold = this.db.config.lockoutThreshold;
+    const locked = await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
+      const current = await UsersRepository.findById(tx.sql, user.id);
+      if (!current) throw new Error('user vanished during a failed sign-in');
+      const failedAttempts = current.failedAttempts + 1;
+      const lock = failedAttempts >= threshold && !current.lockedAt;
+      await UsersRepository.update(tx.sql, { ...current, failedAttempts, lockedAt: lock ? tx.now : current.lockedAt, updatedAt: tx.now });
+      tx.audit({ action, entityType: 'user', entityId: user.id, details: { failedAttempts } });
+      if (lock) {
+        await SessionsRepository.revokeAllForUser(tx.sql, user.id, tx.now);
+        tx.audit({ action: 'user.locked', entityType: 'user', entityId: user.id, reason: `${failedAttempts} consecutive failed password attempts`, details: { changes: { locked: { old: false, new: true } } } });
+      }
+      return failedAttempts >= threshold;
+    });
+    if (locked) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+  }
+
+  private async recordUnknownFailure(username: string): Promise<void> {
+    const key = username.slice(0, 64);
+    const count = (this.phantomFailures.get(key) ?? 0) + 1;
+    if (this.phantomFailures.size > 10_000) this.phantomFailures.clear();
+    this.phantomFailures.set(key, count);
+    await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+      tx.audit({ action: 'auth.login_failed', entityType: 'user', entityId: null, details: { username: key, knownUser: false } });
+    });
+    if (count >= this.db.config.lockoutThreshold) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+  }
+
+  /** Resolves a bearer token to the signed-in viewer, or throws UNAUTHENTICATED. */
+  async authenticate(token: string | undefined): Promise<Viewer> {
+    const unauthenticated = new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
+    if (!token || token.length > 200) throw unauthenticated;
+    const found = await this.db.read(async (sql) => {
+      const session = await SessionsRepository.findByTokenHash(sql, sha256Hex(token));
+      const user = session ? await UsersRepository.findById(sql, session.userId) : null;
+      return session && user ? { session, user } : null;
+    });
+    if (!found) throw unauthenticated;
+    const { session, user } = found;
+    const now = this.clock.now().getTime();
+    const idleLimit = Date.parse(session.lastSeenAt) + this.db.config.session.idleSeconds * 1000;
+    if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt) throw unauthenticated;
+    if (now - Date.parse(session.lastSeenAt) > TOUCH_AFTER_MS) {
+      // Best effort: a busy database must not fail the request over a heartbeat.
+      await this.db
+        .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), { unaudited: 'session heartbeat' })
+        .catch(() => undefined);
+    }
+    return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: session.id };
+  }
+
+  async logout(viewer: Viewer): Promise<void> {
+    await this.db.withWriteTransaction({ userId: viewer.userId, username: viewer.username, role: viewer.role }, async (tx) => {
+      await SessionsRepository.revoke(tx.sql, viewer.sessionId, tx.now);
+      tx.audit({ action: 'auth.logout', entityType: 'session', entityId: viewer.sessionId });
+    });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Demo data for a first look: on an empty database, sites A and B and one user per role
+ * (API.md, "Demo mode"). The password comes from DEMO_PASSWORD or is generated and printed once.
+ * Later features add the demo trial through `DEMO_STEPS`.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../../../../shared/roles.js';
+import { SYSTEM_ACTOR } from '../../common/viewer.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { hashPassword } from '../auth/passwords.js';
+import { SitesRepository } from '../sites/sites.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
+
+export const DEMO_SITES = [
+  { code: 'A', name: 'Site A — Neurology, University Hospital' },
+  { code: 'B', name: 'Site B — MS Centre, Regional Hospital' },
+];
+
+export const DEMO_USERS: Array<{ username: string; displayName: string; role: Role; siteCodes: string[] }> = [
+  { username: 'admin', displayName: 'Alex Admin', role: 'admin', siteCodes: [] },
+  { username: 'investigator1', displayName: 'Dr. Ines Investigator (Site A)', role: 'investigator', siteCodes: ['A'] },
+  { username: 'investigator2', displayName: 'Dr. Ivo Investigator (Site B)', role: 'investigator', siteCodes: ['B'] },
+  { username: 'pharmacist', displayName: 'Pia Pharmacist (cell lab)', role: 'pharmacist', siteCodes: [] },
+  { username: 'monitor', displayName: 'Dr. Max Monitor', role: 'medical_monitor', siteCodes: [] },
+  { username: 'statistician', displayName: 'Stella Statistician', role: 'statistician', siteCodes: [] },
+  { username: 'statistician2', displayName: 'Sam Statistician', role: 'statistician', siteCodes: [] },
+  { username: 'auditor', displayName: 'Aude Auditor', role: 'auditor', siteCodes: [] },
+];
+
+/** Extra demo steps (the demo trial) registered by feature modules; each runs once on an empty database. */
+export type DemoStep = (app: INestApplication) => Promise<void>;
+export const DEMO_STEPS: DemoStep[] = [];
+
+export interface DemoResult {
+  created: boolean;
+  password: string | null;
+  generated: boolean;
+}
+
+export async function seedDemoIfEmpty(app: INestApplication, configuredPassword: string | null): Promise<DemoResult> {
+  const db = app.get(DatabaseService);
+  if ((await db.read((sql) => UsersRepository.count(sql))) > 0) return { created: false, password: null, generated: false };
+  const password = configuredPassword ?? randomBytes(9).toString('base64url');
+  const passwordHash = await hashPassword(password);
+  const users = app.get(UsersService);
+  await db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+    for (const site of DEMO_SITES) {
+      await SitesRepository.insert(tx.sql, { ...site, active: true }, tx.now);
+      tx.audit({ action: 'site.created', entityType: 'site', entityId: site.code, reason: 'demo data', details: { site } });
+    }
+    for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
+  });
+  for (const step of DEMO_STEPS) await step(app);
+  return { created: true, password, generated: configuredPassword === null };
+}

@@ -1,0 +1,124 @@
+/**
+ * Electronic signatures (21 CFR 11.50, 11.70, 11.200): the signer re-enters the password; the
+ * record stores signer, printed name, meaning, UTC time and the SHA-256 of the signed record, and
+ * a seal (Ed25519 over all of these, with the key kept outside the database). A signature copied
+ * onto another record fails verification: the seal binds the record's type, id and content hash.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../../../shared/canonical-json.js';
+import type { SignatureInput, SignatureView } from '../../../../shared/contract.js';
+import { DomainError } from '../../common/domain-error.js';
+import type { Viewer } from '../../common/viewer.js';
+import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { asStr, type Sql } from '../../database/sql.js';
+import { sha256Hex } from '../audit/audit-chain.js';
+import { SigningKey } from '../audit/signing-key.js';
+import { AuthService } from '../auth/auth.service.js';
+import { verifyPassword } from '../auth/passwords.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { verify as edVerify } from 'node:crypto';
+
+/** Proof that the signer re-authenticated just now; required to record a signature. */
+export interface Signer {
+  userId: string;
+  username: string;
+  printedName: string;
+  meaning: string;
+}
+
+export interface SignedRecord {
+  type: string;
+  id: string;
+  /** The record's content as signed; its canonical JSON is hashed. */
+  content: unknown;
+}
+
+interface SignatureRow extends SignatureView {
+  signerId: string;
+  recordHash: string;
+  seal: string;
+}
+
+const toRow = (r: Record<string, unknown>): SignatureRow => ({
+  id: asStr(r.id),
+  signerId: asStr(r.signer_id),
+  signerUsername: asStr(r.signer_username),
+  printedName: asStr(r.printed_name),
+  meaning: asStr(r.meaning),
+  signedAt: asStr(r.signed_at),
+  recordType: asStr(r.record_type),
+  recordId: asStr(r.record_id),
+  recordHash: asStr(r.record_hash),
+  seal: asStr(r.seal),
+});
+
+function sealMessage(s: Omit<SignatureRow, 'seal'>): string {
+  const { id, signerId, signerUsername, printedName, meaning, signedAt, recordType, recordId, recordHash } = s;
+  return canonicalJson({ id, signerId, signerUsername, printedName, meaning, signedAt, recordType, recordId, recordHash });
+}
+
+@Injectable()
+export class SignatureService {
+  constructor(private readonly db: DatabaseService, private readonly auth: AuthService, private readonly key: SigningKey) {}
+
+  /**
+   * Re-checks the password before the write transaction (argon2 is slow; it must not hold the
+   * write lock). A wrong password → SIGNATURE_INVALID, counted toward lockout, nothing else changes.
+   */
+  async authenticate(viewer: Viewer, input: SignatureInput | undefined, defaultMeaning: string): Promise<Signer> {
+    if (!input || typeof input.password !== 'string' || input.password.length === 0) {
+      throw new DomainError('VALIDATION_FAILED', 'This action must be signed: send signature.password (and optionally signature.meaning).');
+    }
+    const user = await this.db.read((sql) => UsersRepository.findById(sql, viewer.userId));
+    if (!user || !user.active) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue.');
+    if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', 'The account is locked.');
+    if (!(await verifyPassword(user.passwordHash, input.password))) {
+      await this.auth.recordFailure(user, 'signature.failed');
+      throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.');
+    }
+    const meaning = (input.meaning ?? '').trim() || defaultMeaning;
+    return { userId: user.id, username: user.username, printedName: user.displayName, meaning: meaning.slice(0, 500) };
+  }
+
+  /** Stores the signature inside the caller's write transaction; returns its view. */
+  async record(tx: WriteTx, signer: Signer, record: SignedRecord): Promise<SignatureView> {
+    const row: Omit<SignatureRow, 'seal'> = {
+      id: randomUUID(),
+      signerId: signer.userId,
+      signerUsername: signer.username,
+      printedName: signer.printedName,
+      meaning: signer.meaning,
+      signedAt: tx.now,
+      recordType: record.type,
+      recordId: record.id,
+      recordHash: sha256Hex(canonicalJson(record.content)),
+    };
+    const seal = this.key.sign(sealMessage(row));
+    await tx.sql.exec(
+      `INSERT INTO signatures (id, signer_id, signer_username, printed_name, meaning, signed_at, record_type, record_id, record_hash, seal)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [row.id, row.signerId, row.signerUsername, row.printedName, row.meaning, row.signedAt, row.recordType, row.recordId, row.recordHash, seal],
+    );
+    const { signerId: _s, recordHash: _h, ...view } = row;
+    return view;
+  }
+
+  async findForRecord(sql: Sql, recordType: string, recordId: string): Promise<SignatureRow[]> {
+    return sql.all('SELECT * FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY signed_at', [recordType, recordId], toRow);
+  }
+
+  /** True when the stored signature is intact and belongs to exactly this record and content. */
+  async verify(signatureId: string, record: SignedRecord): Promise<boolean> {
+    const row = await this.db.read((sql) => sql.one('SELECT * FROM signatures WHERE id = ?', [signatureId], toRow));
+    if (!row) return false;
+    if (row.recordType !== record.type || row.recordId !== record.id) return false;
+    if (row.recordHash !== sha256Hex(canonicalJson(record.content))) return false;
+    const { seal, ...unsealed } = row;
+    try {
+      return edVerify(null, Buffer.from(sealMessage(unsealed)), this.key.publicKey, Buffer.from(seal, 'base64'));
+    } catch {
+      return false;
+    }
+  }
+}
