@@ -2,7 +2,7 @@
  * Jest runs the compiled tests (tsc → dist/) as native ES modules, so the code under test is
  * exactly what `npm start` runs. `npm test` (test/run-tests.mjs) builds first.
  */
-const common = { testEnvironment: 'node', transform: {}, rootDir: '.', roots: ['<rootDir>/dist/test'] };
+const common = { testEnvironment: 'node', transform: {}, rootDir: '.', roots: ['<rootDir>/dist/test'], testTimeout: 120_000 };
 export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'] },

@@ -4,5 +4,4 @@ import { ensureServerBuild, root } from './ensure-build.mjs';
 import { join } from 'node:path';
 
 ensureServerBuild();
-const { runCli } = await import(join(root, 'dist', 'server', 'src', 'cli', 'main.js'));
-process.exitCode = await runCli(process.argv.slice(2));
+await import(join(root, 'dist', 'server', 'src', 'cli', 'run.js'));

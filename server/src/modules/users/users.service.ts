@@ -37,7 +37,6 @@ export class UsersService {
 
   async insertUser(tx: WriteTx, input: CreateUserDto, passwordHash: string): Promise<AdminUserView> {
     const siteCodes = [...new Set(input.siteCodes ?? [])].sort();
-    await this.requireSites(tx, siteCodes);
     if (input.role === 'investigator' && siteCodes.length === 0) throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
     const user: UserRecord = {
       id: randomUUID(), username: input.username, displayName: input.displayName, email: input.email ?? null, role: input.role, siteCodes,
@@ -49,6 +48,9 @@ export class UsersService {
       if (isUniqueViolation(err)) throw new DomainError('DUPLICATE', `A user named "${input.username}" already exists.`);
       throw err;
     }
+    // Checked after the insert, inside the same transaction: a failure here rolls the user back
+    // (the concurrent-write test relies on this to prove that nothing of a rollback remains).
+    await this.requireSites(tx, siteCodes);
     const { passwordHash: _p, ...visible } = user;
     tx.audit({ action: 'user.created', entityType: 'user', entityId: user.id, details: { user: visible } });
     return toAdminUserView(user);

@@ -1,0 +1,35 @@
+/** `user create-admin`: the first administrator of an empty database (or any later one), audited. */
+import type { Command } from 'commander';
+import { loadConfig } from '../../config/config.js';
+import { createApp } from '../../create-app.js';
+import { SYSTEM_ACTOR } from '../../common/viewer.js';
+import { DomainError } from '../../common/domain-error.js';
+import { UsersService } from '../../modules/users/users.service.js';
+import { passwordProblem } from '../../modules/auth/passwords.js';
+import { CliError } from '../cli-error.js';
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description('manage users from the command line');
+  user
+    .command('create-admin')
+    .description('create an administrator (uses DATABASE_PATH / DATABASE_URL, or --db)')
+    .requiredOption('--username <name>', 'login name')
+    .requiredOption('--password <password>', 'initial password (at least 8 characters)')
+    .option('--display-name <name>', 'printed name', 'Administrator')
+    .option('--db <file>', 'SQLite database file (overrides DATABASE_PATH)')
+    .action(async (opts: { username: string; password: string; displayName: string; db?: string }) => {
+      const problem = passwordProblem(opts.password);
+      if (problem) throw new CliError(problem);
+      const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });
+      const app = await createApp(config, { logger: false, serveConsole: false });
+      try {
+        const created = await app.get(UsersService).create({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password: opts.password, siteCodes: [] });
+        process.stdout.write(`created administrator ${created.username} (${created.id})\n`);
+      } catch (err) {
+        if (err instanceof DomainError) throw new CliError(err.message);
+        throw err;
+      } finally {
+        await app.close();
+      }
+    });
+}

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('bad input gets a 4xx with a code and a message', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    admin = await t.api.login('admin');
+  });
+  afterAll(async () => t.close());
+
+  const expectError = (res: { status: number; body: any; text: string }, status: number, code: string) => {
+    expect(res.status).toBe(status);
+    expect(res.body.code).toBe(code);
+    expect(typeof res.body.message).toBe('string');
+    expect(res.body.message.length).toBeGreaterThan(5);
+    expect(res.text).not.toMatch(/at \w+ \(|node_modules|\.js:\d+/);
+  };
+
+  it('413 PAYLOAD_TOO_LARGE on a huge body', async () => {
+    const res = await t.api.request('POST', '/api/sites', { token: admin, raw: JSON.stringify({ code: 'X', name: 'x'.repeat(2_000_000) }), headers: { 'content-type': 'application/json' } });
+    expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('malformed JSON, wrong content type', async () => {
+    expectError(await t.api.request('POST', '/api/sites', { token: admin, raw: '{"code": "X",', headers: { 'content-type': 'application/json' } }), 400, 'VALIDATION_FAILED');
+    expectError(await t.api.request('POST', '/api/sites', { token: admin, raw: 'code=X', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('wrong types, missing and unknown fields name the field', async () => {
+    const wrongType = await t.api.post('/api/users', { username: 'u1', displayName: 5, role: 'admin', password: 'password-1' }, admin);
+    expectError(wrongType, 400, 'VALIDATION_FAILED');
+    expect(wrongType.body.message).toMatch(/displayName/);
+    const missing = await t.api.post('/api/users', { username: 'u1', role: 'admin' }, admin);
+    expectError(missing, 400, 'VALIDATION_FAILED');
+    expect(missing.body.message).toMatch(/password/);
+    const unknown = await t.api.post('/api/sites', { code: 'Z', name: 'Zed', isAdmin: true }, admin);
+    expectError(unknown, 400, 'VALIDATION_FAILED');
+    expect(unknown.body.message).toMatch(/isAdmin/);
+    expectError(await t.api.post('/api/users', { username: 'u2', displayName: 'U', role: 'emperor', password: 'password-1' }, admin), 400, 'VALIDATION_FAILED');
+    expectError(await t.api.get('/api/users/not-a-uuid', admin), 400, 'VALIDATION_FAILED');
+  });
+
+  it('injection and unicode strings are data, not code', async () => {
+    const res = await t.api.post('/api/sites', { code: 'Q1', name: "Robert'); DROP TABLE users;-- <script>alert(1)</script> 日本語 🧪" }, admin);
+    expect(res.status).toBe(201);
+    const sites = (await t.api.get('/api/sites', admin)).body;
+    expect(sites.find((s: any) => s.code === 'Q1').name).toContain('DROP TABLE users');
+    expect((await t.api.get('/api/users', admin)).status).toBe(200);
+  });
+
+  it('duplicates and unknown records', async () => {
+    expectError(await t.api.post('/api/sites', { code: 'A', name: 'again' }, admin), 409, 'DUPLICATE');
+    expectError(await t.api.patch('/api/sites/NOPE', { name: 'x' }, admin), 404, 'NOT_FOUND');
+    expectError(await t.api.get('/api/no-such-endpoint', admin), 404, 'NOT_FOUND');
+  });
+
+  it('site scope: only admins manage users and sites', async () => {
+    for (const username of ['investigator1', 'pharmacist', 'monitor', 'statistician', 'auditor']) {
+      const token = await t.api.login(username);
+      expectError(await t.api.get('/api/users', token), 403, 'FORBIDDEN');
+      expectError(await t.api.get('/api/sites', token), 403, 'FORBIDDEN');
+      expectError(await t.api.post('/api/sites', { code: 'H', name: 'hack' }, token), 403, 'FORBIDDEN');
+    }
+    expect((await t.api.get('/api/sites', admin)).body.some((s: any) => s.code === 'H')).toBe(false);
+  });
+
+  it('admins create, change, deactivate and reset users; every change is audited with old and new values', async () => {
+    const created = await t.api.post('/api/users', { username: 'newinv', displayName: 'New Inv', role: 'investigator', siteCodes: ['A'], password: 'password-123' }, admin);
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const moved = await t.api.patch(`/api/users/${id}`, { siteCodes: ['A', 'B'], reason: 'covers site B' }, admin);
+    expect(moved.body.siteCodes).toEqual(['A', 'B']);
+    const token = await t.api.login('newinv', 'password-123');
+    const off = await t.api.patch(`/api/users/${id}`, { active: false, reason: 'left the study' }, admin);
+    expect(off.body.active).toBe(false);
+    expect((await t.api.get('/api/auth/me', token)).status).toBe(401);
+    expect((await t.api.post('/api/auth/login', { username: 'newinv', password: 'password-123' })).status).toBe(401);
+    await t.api.patch(`/api/users/${id}`, { active: true }, admin);
+    expect((await t.api.post(`/api/users/${id}/reset-password`, { newPassword: 'another-pass-1' }, admin)).status).toBe(200);
+    expect(await t.api.login('newinv', 'another-pass-1')).toEqual(expect.any(String));
+    const trail = (await t.api.get(`/api/audit?entityType=user&entityId=${id}`, admin)).body.entries.map((e: any) => e.action);
+    expect(trail).toEqual(expect.arrayContaining(['user.created', 'user.updated', 'user.deactivated', 'user.reactivated', 'user.password_reset']));
+    const deactivated = (await t.api.get(`/api/audit?action=user.deactivated&entityId=${id}`, admin)).body.entries[0];
+    expect(deactivated.details.changes.active).toEqual({ old: true, new: false });
+    expect(JSON.stringify((await t.api.get('/api/audit?limit=500', admin)).body)).not.toMatch(/\$argon2/);
+  });
+});

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `npm test`: sets up what the tests need (Debian's postgresql and chromium, installed with apt-get
+// when missing and running as root), builds, then runs the unit tests, the API tests on SQLite and
+// again on a throwaway PostgreSQL cluster, the reliability tests and the browser tests.
+// Exits non-zero on any failure.
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPostgresBin, startPostgres } from './support/postgres-cluster.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function ensureSystemPackages() {
+  const missing = [];
+  if (!findPostgresBin()) missing.push('postgresql');
+  if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  if (!missing.length) return;
+  if (!isRoot) {
+    console.error(`blindrand tests need Debian packages: ${missing.join(' ')} (run: sudo apt-get install -y ${missing.join(' ')})`);
+    process.exit(1);
+  }
+  console.log(`[test] installing ${missing.join(', ')} with apt-get…`);
+  execSync('apt-get update -qq', { stdio: 'inherit' });
+  execSync(`DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')}`, { stdio: 'inherit' });
+  // Debian starts a system cluster on install; the tests use their own, so stop it.
+  spawnSync('sh', ['-c', 'command -v pg_ctlcluster >/dev/null && for c in $(ls /etc/postgresql 2>/dev/null); do pg_ctlcluster --skip-systemctl-redirect $c main stop 2>/dev/null; done'], { stdio: 'ignore' });
+}
+
+function run(label, cmd, args, env = {}) {
+  console.log(`\n[test] ── ${label} ──`);
+  const started = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  console.log(`[test] ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return r.status === 0;
+}
+
+const jest = (project) => ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', project, '--ci'];
+
+/** A tier with no tests yet is reported as such, never as passed. */
+function hasTests(project) {
+  const dir = join(root, 'dist', 'test', project);
+  const found = existsSync(dir) && spawnSync('sh', ['-c', `find "${dir}" -name '*.test.js' | head -1`], { encoding: 'utf8' }).stdout.trim() !== '';
+  if (!found) console.log(`[test] ${project}: no tests found`);
+  return found;
+}
+
+ensureSystemPackages();
+const results = [];
+results.push(['build', run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) && (!existsSync(join(root, 'console', 'vite.config.ts')) || run('console build', 'npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn']))]);
+if (!results[0][1]) process.exit(1);
+
+if (hasTests('unit')) results.push(['unit', run('unit tests', 'node', jest('unit'))]);
+if (hasTests('api')) results.push(['api (SQLite)', run('API tests on SQLite', 'node', jest('api'), { DB: 'sqlite' })]);
+const pg = await startPostgres();
+try {
+  if (hasTests('api')) results.push(['api (PostgreSQL)', run('API tests on PostgreSQL', 'node', jest('api'), { DB: 'postgres', PG_ADMIN_URL: pg.url })]);
+  if (hasTests('reliability')) results.push(['reliability', run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url })]);
+} finally {
+  pg.stop();
+}
+if (hasTests('browser')) results.push(['browser', run('browser tests', 'node', [...jest('browser'), '--runInBand'])]);
+
+console.log('\n[test] summary');
+for (const [name, ok] of results) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}`);
+process.exit(results.every(([, ok]) => ok) ? 0 : 1);

@@ -1,0 +1,66 @@
+// A throwaway PostgreSQL cluster for the tests: Debian's binaries, initdb into a temporary folder,
+// a free port on 127.0.0.1, stopped and deleted afterwards. PostgreSQL refuses to run as root, so
+// as root the cluster runs as Debian's `postgres` user.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function findPostgresBin() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return null;
+  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(base, versions[0], 'bin') : null;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+
+function runAs(cmd, args, opts = {}) {
+  if (asRoot) return execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], opts);
+  return execFileSync(cmd, args, opts);
+}
+
+export async function startPostgres() {
+  const bin = findPostgresBin();
+  if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
+  const dir = mkdtempSync(join(tmpdir(), 'blindrand-pg-'));
+  chmodSync(dir, 0o777);
+  const data = join(dir, 'data');
+  if (asRoot) execFileSync('chown', ['postgres', dir]);
+  runAs(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore' });
+  const port = await freePort();
+  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'];
+  const child = asRoot ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: 'ignore' }) : spawn(join(bin, 'postgres'), args, { stdio: 'ignore' });
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      execFileSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+      return {
+        url,
+        port,
+        stop() {
+          child.kill('SIGINT');
+          try { execFileSync('sleep', ['1']); } catch {}
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  child.kill('SIGKILL');
+  throw new Error('PostgreSQL did not become ready');
+}
