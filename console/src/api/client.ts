@@ -1,0 +1,124 @@
+/**
+ * The typed API client: one function per endpoint of ../shared/handbook/API.md. Pages call these,
+ * never fetch. Types come from shared/contract.ts, and from ./types.ts where the shared file has none yet.
+ */
+import type { AdminUserView, AuditPage, CheckpointView, HealthView, LoginResponse, SiteView, SignatureInput, UserView, VerifyResult } from '../../../shared/contract.js';
+import type { Role } from '../../../shared/roles.js';
+import { download, request } from './http.js';
+import { intentKey, settleIntent } from './idempotency.js';
+import { ApiError } from './http.js';
+import type {
+  AllocationLogEntry, CorrectionInput, DecisionInput, DispensationInput, NotificationInbox, NotificationView, ParticipantView,
+  PharmacyTaskView, RandomizationResult, RegisterParticipantInput, RevealView, SchemeInput, SchemeView, SimulationInput,
+  SimulationResult, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView,
+} from './types.js';
+
+// ---- health & auth
+export const getHealth = () => request<HealthView>('/health');
+export const login = (username: string, password: string) => request<LoginResponse>('/auth/login', { method: 'POST', body: { username, password } });
+export const getMe = () => request<UserView>('/auth/me');
+export const logout = () => request<void>('/auth/logout', { method: 'POST' });
+
+// ---- users & sites (admin)
+export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; password: string; email?: string }
+export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; reason?: string }
+export const listUsers = () => request<AdminUserView[]>('/users');
+export const getUser = (id: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`);
+export const createUser = (input: CreateUserInput) => request<AdminUserView>('/users', { method: 'POST', body: input });
+export const updateUser = (id: string, input: UpdateUserInput) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: input });
+export const unlockUser = (id: string, reason?: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}/unlock`, { method: 'POST', body: { reason } });
+export const resetPassword = (id: string, newPassword: string, reason?: string) =>
+  request<AdminUserView>(`/users/${encodeURIComponent(id)}/reset-password`, { method: 'POST', body: { newPassword, reason } });
+export const listSites = () => request<SiteView[]>('/sites');
+export const createSite = (code: string, name: string) => request<SiteView>('/sites', { method: 'POST', body: { code, name } });
+export const updateSite = (code: string, input: { name?: string; active?: boolean; reason?: string }) =>
+  request<SiteView>(`/sites/${encodeURIComponent(code)}`, { method: 'PATCH', body: input });
+
+// ---- study, scheme, simulation (statistician)
+export const getStudy = () => request<StudyView>('/study');
+export const generateScheme = (input: SchemeInput) => request<SchemeView>('/study/scheme', { method: 'POST', body: input });
+export const importScheme = (csv: string) => request<SchemeView>('/study/scheme/import', { method: 'POST', csvBody: csv });
+export const getScheme = () => request<SchemeView>('/study/scheme', { query: { format: 'json' } });
+export const downloadSchemeCsv = () => download('/study/scheme', 'allocation-list.csv', { format: 'csv' });
+export const runSimulation = (input: SimulationInput) => request<SimulationResult>('/simulations', { method: 'POST', body: input });
+export const activateStudy = (signature: SignatureInput) => request<StudyView>('/study/activate', { method: 'POST', body: { signature } });
+export const lockStudy = (signature: SignatureInput) => request<StudyView>('/study/lock', { method: 'POST', body: { signature } });
+export const unblindStudy = (input: UnblindStudyInput) => request<StudyView>('/study/unblind', { method: 'POST', body: input });
+export const downloadCdisc = () => download('/exports/cdisc', 'cdisc-adsl.csv');
+
+// ---- participants (investigator; blinded views for blinded roles)
+export const registerParticipant = (input: RegisterParticipantInput) => request<ParticipantView>('/participants', { method: 'POST', body: input });
+export async function listParticipants(): Promise<ParticipantView[]> {
+  const body = await request<ParticipantView[] | { items: ParticipantView[] }>('/participants');
+  return Array.isArray(body) ? body : body.items;
+}
+export const getParticipant = (id: string) => request<ParticipantView>(`/participants/${encodeURIComponent(id)}`);
+export const correctParticipant = (id: string, input: CorrectionInput) =>
+  request<unknown>(`/participants/${encodeURIComponent(id)}/corrections`, { method: 'POST', body: input });
+
+/** Codes after which retrying the same intent cannot change the outcome: a new attempt is a new intent. */
+const SETTLING_CODES = new Set(['ALREADY_RANDOMIZED', 'NOT_ELIGIBLE', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'FORBIDDEN', 'STUDY_NOT_ACTIVE', 'LIST_EXHAUSTED', 'VALIDATION_FAILED', 'SIGNATURE_INVALID']);
+
+/**
+ * Randomizes with this participant's intent key: a retry after a lost answer or BUSY resends the
+ * same key and receives the original result. A wrong signature settles the intent because the
+ * server changed nothing and the corrected request has a different body.
+ */
+export async function randomizeParticipant(id: string, signature: SignatureInput): Promise<RandomizationResult> {
+  const key = intentKey(id);
+  try {
+    const result = await request<RandomizationResult>(`/participants/${encodeURIComponent(id)}/randomize`, {
+      method: 'POST', body: { signature }, headers: { 'Idempotency-Key': key },
+    });
+    settleIntent(id);
+    return result;
+  } catch (e) {
+    if (e instanceof ApiError && SETTLING_CODES.has(e.code)) settleIntent(id);
+    throw e;
+  }
+}
+
+// ---- pharmacy (pharmacist: unblinded)
+export async function listPharmacyTasks(): Promise<PharmacyTaskView[]> {
+  const body = await request<PharmacyTaskView[] | { items: PharmacyTaskView[] }>('/pharmacy/tasks');
+  return Array.isArray(body) ? body : body.items;
+}
+export const recordDispensation = (input: DispensationInput) => request<unknown>('/pharmacy/dispensations', { method: 'POST', body: input });
+
+// ---- allocation log
+export async function getAllocationLog(): Promise<AllocationLogEntry[]> {
+  const body = await request<AllocationLogEntry[] | { entries: AllocationLogEntry[] }>('/allocation-log', { query: { format: 'json' } });
+  return Array.isArray(body) ? body : body.entries;
+}
+export const downloadAllocationLog = () => download('/allocation-log', 'allocation-log.csv', { format: 'csv' });
+
+// ---- unblinding
+export const requestUnblinding = (input: UnblindingRequestInput) => request<UnblindingRequestView>('/unblinding-requests', { method: 'POST', body: input });
+export async function listUnblindingRequests(): Promise<UnblindingRequestView[]> {
+  const body = await request<UnblindingRequestView[] | { items: UnblindingRequestView[] }>('/unblinding-requests');
+  return Array.isArray(body) ? body : body.items;
+}
+export const decideUnblinding = (id: string, input: DecisionInput) =>
+  request<UnblindingRequestView>(`/unblinding-requests/${encodeURIComponent(id)}/decision`, { method: 'POST', body: input });
+export const revealUnblinding = (id: string) => request<RevealView>(`/unblinding-requests/${encodeURIComponent(id)}/reveal`);
+export async function getUnblindingRegister(): Promise<UnblindingRegisterEntry[]> {
+  const body = await request<UnblindingRegisterEntry[] | { entries: UnblindingRegisterEntry[] }>('/unblinding-register');
+  return Array.isArray(body) ? body : body.entries;
+}
+export const downloadUnblindingRegister = () => download('/unblinding-register', 'unblinding-register.csv', { format: 'csv' });
+
+// ---- audit
+export interface AuditQuery { after?: number; limit?: number; action?: string; actor?: string; entityType?: string; entityId?: string; from?: string; to?: string }
+export const getAuditPage = (q: AuditQuery) => request<AuditPage>('/audit', { query: { ...q } });
+export const verifyAuditChain = () => request<VerifyResult>('/audit/verify');
+export const listCheckpoints = () => request<CheckpointView[]>('/audit/checkpoints');
+export const createCheckpoint = (reason?: string) => request<CheckpointView>('/audit/checkpoints', { method: 'POST', body: reason ? { reason } : {} });
+
+// ---- notifications
+export async function getInbox(): Promise<NotificationInbox> {
+  const body = await request<NotificationView[] | { items?: NotificationView[]; notifications?: NotificationView[]; unread?: number; unreadCount?: number }>('/notifications');
+  const items = Array.isArray(body) ? body : body.items ?? body.notifications ?? [];
+  const unread = Array.isArray(body) ? items.filter((n) => !n.readAt && !n.read).length : body.unread ?? body.unreadCount ?? items.filter((n) => !n.readAt && !n.read).length;
+  return { items, unread };
+}
+export const markNotificationRead = (id: string) => request<unknown>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' });

@@ -1,0 +1,27 @@
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import App from './App.vue';
+import { router } from './router/index.js';
+import { onUnauthenticated } from './api/http.js';
+import { useSessionStore } from './stores/session.js';
+import { useStudyStore } from './stores/study.js';
+import './styles.css';
+
+const app = createApp(App);
+const pinia = createPinia();
+app.use(pinia);
+
+const session = useSessionStore(pinia);
+session.restore();
+
+// The one reaction to a dead session: forget it and go back to sign-in, remembering where we were.
+onUnauthenticated(() => {
+  if (!session.signedIn) return;
+  session.clear('Your session has ended. Please sign in again.');
+  useStudyStore(pinia).reset();
+  const here = router.currentRoute.value;
+  void router.push({ name: 'sign-in', query: here.meta.public ? {} : { redirect: here.fullPath } });
+});
+
+app.use(router);
+app.mount('#app');

@@ -1,0 +1,81 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { UserView } from '../../../shared/contract.js';
+import { hasPermission, isBlinded, type Permission } from '../../../shared/roles.js';
+import * as api from '../api/client.js';
+import { setToken } from '../api/http.js';
+
+const STORAGE_KEY = 'blindrand.session';
+
+interface Stored { token: string; user: UserView; expiresAt: string }
+
+/** Who is signed in. The token lives in memory and in this tab's sessionStorage only (never localStorage). */
+export const useSessionStore = defineStore('session', () => {
+  const token = ref<string | null>(null);
+  const user = ref<UserView | null>(null);
+  const expiresAt = ref<string | null>(null);
+  /** Why the last session ended, shown on the sign-in page. */
+  const endedReason = ref<string | null>(null);
+
+  const signedIn = computed(() => token.value !== null && user.value !== null);
+  const role = computed(() => user.value?.role ?? null);
+  const blinded = computed(() => (user.value ? isBlinded(user.value.role) : true));
+
+  /** True when the signed-in role holds the permission (the server still decides). */
+  function can(permission: Permission): boolean {
+    return user.value !== null && hasPermission(user.value.role, permission);
+  }
+
+  function persist(): void {
+    if (token.value && user.value) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ token: token.value, user: user.value, expiresAt: expiresAt.value }));
+    else sessionStorage.removeItem(STORAGE_KEY);
+  }
+
+  /** Restores this tab's session after a reload (the server still checks the token). */
+  function restore(): void {
+    const raw = sessionStorage.getItem(STORAGE_KEY);
+    if (!raw) return;
+    try {
+      const stored = JSON.parse(raw) as Stored;
+      token.value = stored.token;
+      user.value = stored.user;
+      expiresAt.value = stored.expiresAt;
+      setToken(stored.token);
+    } catch {
+      sessionStorage.removeItem(STORAGE_KEY);
+    }
+  }
+
+  /** Signs in; rejects with an ApiError (wrong credentials, locked account). */
+  async function signIn(username: string, password: string): Promise<void> {
+    const res = await api.login(username, password);
+    token.value = res.accessToken;
+    user.value = res.user;
+    expiresAt.value = res.expiresAt;
+    endedReason.value = null;
+    setToken(res.accessToken);
+    persist();
+  }
+
+  /** Forgets the session locally (after a 401, or when signing out). */
+  function clear(reason: string | null = null): void {
+    token.value = null;
+    user.value = null;
+    expiresAt.value = null;
+    endedReason.value = reason;
+    setToken(null);
+    persist();
+  }
+
+  /** Revokes the token on the server, then forgets it. */
+  async function signOut(): Promise<void> {
+    try {
+      if (token.value) await api.logout();
+    } catch {
+      /* the token may already be gone; signing out locally is what matters */
+    }
+    clear(null);
+  }
+
+  return { token, user, expiresAt, endedReason, signedIn, role, blinded, can, restore, signIn, clear, signOut };
+});
