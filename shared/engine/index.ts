@@ -24,3 +24,18 @@ export { allocateDynamic, replayDynamic, minimizationConfig, STUDY_STREAM_KEY, t
 export { importList, listToCsv, parseListCsv, LIST_CSV_HEADER, type CsvListRow } from './list-csv.js';
 export { drawTreatmentCode, drawUniqueTreatmentCode, matchesCodeFormat } from './treatment-codes.js';
 export type { Scheme, SchemeEntry, SchemeStratum, DynamicRecord, DynamicHistoryItem, DynamicPatient, GenerateOptions } from './types.js';
+export { simulate, checkSimulationOptions } from './simulate.js';
+export { prepareDesign, runChunk, chunkCount, stratumLabel, type PreparedDesign } from './simulation-core.js';
+export { summarizeChunks } from './simulation-summary.js';
+export { MinimizationKernel } from './simulation-minimization.js';
+export {
+  CHUNK_TRIALS,
+  type SimulationDesign,
+  type SimulationOptions,
+  type SimulationResult,
+  type SimulationFactor,
+  type ChunkResult,
+  type GroupSums,
+  type GroupSummary,
+  type Quantiles,
+} from './simulation-types.js';

@@ -5,11 +5,12 @@
  *
  * For each candidate arm the patient is added hypothetically; per factor, the imbalance of the
  * counts at the patient's level (divided by the arm's ratio, for unequal allocation) is the range
- * or the variance; the total is Σ weight × imbalance. The minimizing arm(s) get probability p,
- * shared by ratio; the rest share 1 − p by ratio. When every arm ties, arms are drawn by ratio
- * (uniform for equal ratios) — so with one factor and two arms this is Efron's biased coin.
+ * or the variance; the total is Σ weight × imbalance. With two arms 1:1 the minimizing arm gets
+ * probability p; in general the minimizing arm(s) get their target share raised as in the
+ * biased coin (shiftedProbabilities), so unequal ratios keep their target. When every arm ties,
+ * arms are drawn by ratio — so with one factor and two arms this is Efron's biased coin.
  */
-import { pickArm } from './sequence-rules.js';
+import { pickArm, shiftedProbabilities } from './sequence-rules.js';
 
 export interface MinimizationConfig {
   ratios: readonly number[];
@@ -68,18 +69,9 @@ export function minimizationProbabilities(config: MinimizationConfig, state: Min
   }
   const min = Math.min(...scores);
   const best = scores.map((s) => s - min < 1e-9);
-  const probabilities = new Array<number>(arms).fill(0);
-  const share = (include: (k: number) => boolean, mass: number) => {
-    let sum = 0;
-    for (let k = 0; k < arms; k++) if (include(k)) sum += config.ratios[k];
-    for (let k = 0; k < arms; k++) if (include(k)) probabilities[k] += (mass * config.ratios[k]) / sum;
-  };
-  if (best.every(Boolean)) share(() => true, 1);
-  else {
-    share((k) => best[k], config.p);
-    share((k) => !best[k], 1 - config.p);
-  }
-  return { scores, probabilities };
+  const out = new Float64Array(arms);
+  shiftedProbabilities(config.ratios, (k) => best[k], config.p, out);
+  return { scores, probabilities: Array.from(out) };
 }
 
 /** The pure step `next(state, patient, draw)`: choose an arm (the state is not changed). */

@@ -76,20 +76,35 @@ function proportional(ratios: readonly number[], include: (k: number) => boolean
   for (let k = 0; k < ratios.length; k++) if (include(k)) out[k] += (mass * ratios[k]) / sum;
 }
 
-/** Efron-type: mass p to the arm(s) furthest behind (count/ratio), 1 − p to the others; equal → by ratio. */
-function biasedCoin(ratios: readonly number[], counts: number[], p: number, out: Float64Array): void {
-  out.fill(0);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < ratios.length; k++) {
-    const e = counts[k] / ratios[k];
-    if (e < min) min = e;
-    if (e > max) max = e;
+/**
+ * Efron-type, generalized so the allocation ratio is preserved: the arm(s) furthest behind
+ * (count/ratio) get their target share plus c, the others their share minus c, with
+ * c = (2p − 1)·min(share behind, share of the others); equal → target shares. Two arms 1:1 give
+ * exactly Efron's p. (Giving p itself to the arm behind would drift away from a 2:1 target.)
+ */
+export function shiftedProbabilities(ratios: readonly number[], behind: (k: number) => boolean, p: number, out: Float64Array): void {
+  const K = ratios.length;
+  let total = 0;
+  let behindSum = 0;
+  for (let k = 0; k < K; k++) {
+    total += ratios[k];
+    if (behind(k)) behindSum += ratios[k];
   }
-  if (max - min < 1e-9) return proportional(ratios, () => true, 1, out);
-  const behind = (k: number) => counts[k] / ratios[k] - min < 1e-9;
-  proportional(ratios, behind, p, out);
-  proportional(ratios, (k) => !behind(k), 1 - p, out);
+  const otherSum = total - behindSum;
+  if (otherSum === 0) {
+    for (let k = 0; k < K; k++) out[k] = ratios[k] / total;
+    return;
+  }
+  const c = (2 * p - 1) * Math.min(behindSum, otherSum) / total;
+  for (let k = 0; k < K; k++) {
+    out[k] = behind(k) ? (ratios[k] / behindSum) * (behindSum / total + c) : (ratios[k] / otherSum) * (otherSum / total - c);
+  }
+}
+
+function biasedCoin(ratios: readonly number[], counts: number[], p: number, out: Float64Array): void {
+  let min = Infinity;
+  for (let k = 0; k < ratios.length; k++) min = Math.min(min, counts[k] / ratios[k]);
+  shiftedProbabilities(ratios, (k) => counts[k] / ratios[k] - min < 1e-9, p, out);
 }
 
 /** Range of count/ratio across arms: the imbalance the bounded rules watch. */
@@ -120,8 +135,10 @@ export function createSequenceRule(method: MethodCode, params: MethodParams, rat
   const noBlocks = { usesBlocks: false, drawsBlockSizes: false, beginBlockIfNeeded: () => undefined };
   const base = { method, ratios };
   switch (method) {
-    case 'simple':
-      return { ...base, ...noBlocks, probabilities: (_s, out) => (out.fill(0), proportional(ratios, () => true, 1, out)) };
+    case 'simple': {
+      const shares = Float64Array.from(ratios, (r) => r / ratioSum);
+      return { ...base, ...noBlocks, probabilities: (_s, out) => out.set(shares) };
+    }
     case 'permuted-block':
     case 'truncated-binomial': {
       const sizes = params.blockSizes ?? [2 * ratioSum];

@@ -34,8 +34,8 @@ export function sha256Hex(text: string): string {
 export function deriveStream(masterSeed: string, studyCode: string, stratumKey: string, purpose: StreamPurpose): RandomStream {
   if (typeof masterSeed !== 'string' || masterSeed.length === 0) throw new TypeError('deriveStream: the master seed must be a non-empty string');
   const hex = sha256Hex(canonicalJson({ masterSeed, studyCode, stratumKey, purpose }));
-  const prng = seedrandom.xor4096(hex);
-  return { double: () => prng.double() };
+  // The PRNG itself is returned (it has .double()): a wrapper would cost a call per draw in simulations.
+  return seedrandom.xor4096(hex);
 }
 
 /**
