@@ -1,9 +1,15 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerUser } from './user.js';
+import { register as registerProtocol } from './protocol.js';
+import { register as registerList } from './list.js';
+import { register as registerSimulate } from './simulate.js';
 
 /** Each group adds its commands to the program. Add a line per file. */
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerAudit,
   registerUser,
+  registerProtocol,
+  registerList,
+  registerSimulate,
 ];

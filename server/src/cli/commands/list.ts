@@ -1,0 +1,116 @@
+/**
+ * `list generate` and `list verify`: produce a stratified list from a protocol, method and seed
+ * (CSV), and later regenerate it from the same inputs to check a stored list and its fingerprint.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { EngineError, generateScheme, listToCsv, parseListCsv, schemeFingerprint } from '../../../../shared/engine/index.js';
+import type { Scheme } from '../../../../shared/engine/index.js';
+import { paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
+import { CliError } from '../cli-error.js';
+import { loadProtocol } from './protocol.js';
+
+interface ListFlags extends ParamFlags {
+  protocol: string;
+  method?: string;
+  seed: string;
+  sites?: string;
+  listLength?: string;
+  json?: boolean;
+}
+
+function addSchemeOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--protocol <file>', 'protocol YAML file')
+    .requiredOption('--seed <seed>', 'master seed (keep it secret until the end of the study)')
+    .option('--method <method>', "allocation method (default: the protocol's randomization.method)")
+    .option('--sites <codes>', "site codes, comma-separated (default: the protocol's sites)")
+    .option('--list-length <n>', "entries per stratum (default: the protocol's listLengthPerStratum)")
+    .option('--block-sizes <sizes>', 'permuted-block / truncated-binomial: block sizes, e.g. 2,4,6')
+    .option('--p <p>', 'biased-coin / chen / minimization: probability toward balance')
+    .option('--bound <b>', 'big-stick / chen / maximal: imbalance bound')
+    .option('--alpha <a>', 'urn: alpha')
+    .option('--beta <b>', 'urn: beta')
+    .option('--length <n>', 'maximal: sequence length N')
+    .option('--imbalance <measure>', 'minimization: range or variance')
+    .option('--weights <pairs>', 'minimization: factor weights, e.g. course=2,edss=1');
+}
+
+function buildScheme(flags: ListFlags): Scheme {
+  const protocol = loadProtocol(flags.protocol);
+  const method = flags.method ?? protocol.randomization?.method;
+  if (!method) throw new CliError('no --method given and the protocol names no randomization.method');
+  const explicit = paramsFromFlags(flags);
+  const params = Object.keys(explicit).length === 0 && method === protocol.randomization?.method ? protocol.randomization.params : explicit;
+  const siteCodes = flags.sites ? flags.sites.split(',').map((s) => s.trim()) : (protocol.sites ?? []).map((s) => s.code);
+  try {
+    const scheme = generateScheme(protocol, {
+      method,
+      params,
+      seed: flags.seed,
+      siteCodes,
+      listLength: flags.listLength !== undefined ? Number(flags.listLength) : undefined,
+    });
+    if (scheme.live) throw new CliError(`method "${method}" allocates live (at randomization time); there is no list to generate`);
+    return scheme;
+  } catch (e) {
+    if (e instanceof EngineError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+function publicScheme(scheme: Scheme): Omit<Scheme, 'seed'> {
+  const { seed: _secret, ...rest } = scheme;
+  return rest;
+}
+
+export function register(program: Command): void {
+  const list = program.command('list').description('randomization lists: generate from a seed, verify against a seed');
+  addSchemeOptions(list.command('generate').description('generate the stratified list (CSV: stratum,position,arm,treatment_code) and print its fingerprint'))
+    .option('--out <file>', 'write the CSV here (default: standard output)')
+    .option('--json', 'print the scheme (without the seed) and its fingerprint as JSON')
+    .action((flags: ListFlags & { out?: string }) => {
+      const scheme = buildScheme(flags);
+      const fingerprint = schemeFingerprint(scheme);
+      const csv = listToCsv(scheme);
+      if (flags.out) writeFileSync(flags.out, csv);
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ fingerprint, scheme: publicScheme(scheme) }, null, 2)}\n`);
+        return;
+      }
+      if (!flags.out) process.stdout.write(csv);
+      const entries = scheme.strata.reduce((s, x) => s + x.entries.length, 0);
+      const note = `${scheme.method}: ${scheme.strata.length} strata, ${entries} entries${flags.out ? ` written to ${flags.out}` : ''}\nfingerprint ${fingerprint}\nseed commitment ${scheme.seedCommitment}\n`;
+      (flags.out ? process.stdout : process.stderr).write(note);
+    });
+
+  addSchemeOptions(list.command('verify').description('regenerate the list from protocol, method and seed and compare it with a CSV list (exit 2 on any difference)'))
+    .requiredOption('--list <file>', 'the list CSV to check')
+    .option('--json', 'print {match, fingerprint, differences} as JSON')
+    .action((flags: ListFlags & { list: string }) => {
+      const scheme = buildScheme(flags);
+      const fingerprint = schemeFingerprint(scheme);
+      let rows;
+      try {
+        rows = parseListCsv(readFileSync(flags.list, 'utf8'));
+      } catch (e) {
+        throw new CliError(`${flags.list}: ${(e as Error).message}`);
+      }
+      const expected = new Map<string, string>();
+      for (const s of scheme.strata) for (const e of s.entries) expected.set(`${s.key}#${e.position}`, `${e.armCode},${e.treatmentCode}`);
+      const differences: string[] = [];
+      const seen = new Set<string>();
+      for (const r of rows) {
+        const key = `${r.stratum}#${r.position}`;
+        seen.add(key);
+        const want = expected.get(key);
+        if (want === undefined) differences.push(`line ${r.line}: ${r.stratum} position ${r.position} is not in the regenerated list`);
+        else if (want !== `${r.armCode},${r.treatmentCode}`) differences.push(`line ${r.line}: ${r.stratum} position ${r.position} differs from the regenerated list`);
+      }
+      for (const key of expected.keys()) if (!seen.has(key)) differences.push(`missing from the file: ${key.replace('#', ' position ')}`);
+      if (flags.json) process.stdout.write(`${JSON.stringify({ match: differences.length === 0, fingerprint, entries: expected.size, differences }, null, 2)}\n`);
+      else if (differences.length === 0) process.stdout.write(`OK: all ${expected.size} entries match the regenerated list\nfingerprint ${fingerprint}\n`);
+      else process.stderr.write(`${differences.slice(0, 20).join('\n')}${differences.length > 20 ? `\n… and ${differences.length - 20} more` : ''}\nfingerprint of the regenerated list ${fingerprint}\n`);
+      if (differences.length > 0) throw new CliError(`${flags.list} does not match: ${differences.length} difference(s)`, 2);
+    });
+}
