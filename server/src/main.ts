@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (config.demo.enabled) {
-    const demo = await seedDemoIfEmpty(app, config.demo.password);
+    const demo = await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus);
     if (demo.created) {
       const shown = demo.generated ? `${demo.password}  (generated; shown only this once — set DEMO_PASSWORD to choose it)` : '(from DEMO_PASSWORD)';
       process.stdout.write(`blindrand: demo data created. Users: admin, investigator1, investigator2, pharmacist, monitor, statistician, statistician2, auditor. Password: ${shown}\n`);

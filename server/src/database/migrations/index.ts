@@ -6,11 +6,15 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { Dialect } from '../sql.js';
 import { ddlFor, type Ddl } from './ddl.js';
 import { foundation } from './001-foundation.js';
+import { randomization } from './002-randomization.js';
 
 type Step = { name: string; up: (t: Ddl) => string[] };
 
 /** Names end in a 13-digit timestamp, as TypeORM requires. */
-const STEPS: Step[] = [{ name: 'Foundation1764070000001', up: foundation }];
+const STEPS: Step[] = [
+  { name: 'Foundation1764070000001', up: foundation },
+  { name: 'Randomization1764070000002', up: randomization },
+];
 
 type MigrationClass = new () => MigrationInterface;
 

@@ -1,7 +1,7 @@
 /**
  * Demo data for a first look: on an empty database, sites A and B and one user per role
  * (API.md, "Demo mode"). The password comes from DEMO_PASSWORD or is generated and printed once.
- * Later features add the demo trial through `DEMO_STEPS`.
+ * The demo trial follows (demo-study.ts).
  */
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +12,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
+import { seedDemoStudy } from './demo-study.js';
 
 export const DEMO_SITES = [
   { code: 'A', name: 'Site A — Neurology, University Hospital' },
@@ -29,17 +30,13 @@ export const DEMO_USERS: Array<{ username: string; displayName: string; role: Ro
   { username: 'auditor', displayName: 'Aude Auditor', role: 'auditor', siteCodes: [] },
 ];
 
-/** Extra demo steps (the demo trial) registered by feature modules; each runs once on an empty database. */
-export type DemoStep = (app: INestApplication) => Promise<void>;
-export const DEMO_STEPS: DemoStep[] = [];
-
 export interface DemoResult {
   created: boolean;
   password: string | null;
   generated: boolean;
 }
 
-export async function seedDemoIfEmpty(app: INestApplication, configuredPassword: string | null): Promise<DemoResult> {
+export async function seedDemoIfEmpty(app: INestApplication, configuredPassword: string | null, studyStatus: 'active' | 'setup' = 'active'): Promise<DemoResult> {
   const db = app.get(DatabaseService);
   if ((await db.read((sql) => UsersRepository.count(sql))) > 0) return { created: false, password: null, generated: false };
   const password = configuredPassword ?? randomBytes(9).toString('base64url');
@@ -52,6 +49,6 @@ export async function seedDemoIfEmpty(app: INestApplication, configuredPassword:
     }
     for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
   });
-  for (const step of DEMO_STEPS) await step(app);
+  await seedDemoStudy(app, studyStatus);
   return { created: true, password, generated: configuredPassword === null };
 }

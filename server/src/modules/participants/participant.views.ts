@@ -1,0 +1,51 @@
+/**
+ * Participant views, mapped per viewer. A blinded viewer gets the randomization number, the
+ * treatment code and the fact of each dispensation — never the arm, sequence, product or lot.
+ */
+import type { Protocol } from '../../../../shared/protocol/index.js';
+import { isBlinded } from '../../../../shared/roles.js';
+import type { Viewer } from '../../common/viewer.js';
+import type { CorrectionRow, DispensationRow, ParticipantWithAllocation } from './participants.repository.js';
+
+export function toParticipantView({ participant: p, allocation: a }: ParticipantWithAllocation, viewer: Viewer, protocol: Protocol) {
+  const blinded = isBlinded(viewer.role);
+  const arm = a && !blinded ? protocol.arms.find((x) => x.code === a.armCode) : undefined;
+  return {
+    id: p.id,
+    siteCode: p.siteCode,
+    screeningNumber: p.screeningNumber,
+    status: p.status,
+    eligibilityFailures: p.eligibilityFailures,
+    stratum: a?.stratumKey ?? p.stratumKey,
+    stratumLevels: p.stratumLevels,
+    randomizationNumber: a?.randomizationNumber ?? null,
+    treatmentCode: a?.treatmentCode ?? null,
+    randomizedAt: a?.randomizedAt ?? null,
+    randomizedBy: a?.randomizedBy ?? null,
+    randomizedInError: p.randomizedInError,
+    unblinded: p.unblinded,
+    createdAt: p.createdAt,
+    createdBy: p.createdBy,
+    ...(arm ? { arm: arm.code, armLabel: arm.label } : {}),
+  };
+}
+
+export function toParticipantDetailView(
+  pwa: ParticipantWithAllocation,
+  viewer: Viewer,
+  protocol: Protocol,
+  corrections: CorrectionRow[],
+  dispensations: DispensationRow[],
+) {
+  const blinded = isBlinded(viewer.role);
+  return {
+    ...toParticipantView(pwa, viewer, protocol),
+    answers: pwa.participant.answers,
+    corrections: corrections.map((c) => ({ id: c.id, field: c.field, oldValue: c.oldValue, newValue: c.newValue, reason: c.reason, createdBy: c.createdBy, createdAt: c.createdAt })),
+    dispensations: dispensations.map((d) =>
+      blinded
+        ? { period: d.period, dispensedAt: d.dispensedAt }
+        : { period: d.period, dispensedAt: d.dispensedAt, product: d.productCode, lotNumber: d.lotNumber, preparedBy: d.preparedBy, preparedByName: d.preparedByName },
+    ),
+  };
+}

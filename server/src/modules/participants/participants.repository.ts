@@ -1,0 +1,81 @@
+import type { Sql } from '../../database/sql.js';
+import { toAllocationRecord, toParticipantRecord, type AllocationRecord, type ParticipantRecord } from './participant.record.js';
+
+const ALLOCATION_COLUMNS = ['id', 'participant_id', 'scheme_id', 'list_entry_id', 'stratum_key', 'randomization_number', 'arm_code', 'treatment_code', 'dynamic_record', 'covariates', 'randomized_at', 'randomized_by', 'signature_id']
+  .map((c) => `a.${c} AS a_${c}`)
+  .join(', ');
+
+const withAllocation = (r: Record<string, unknown>) => ({ participant: toParticipantRecord(r), allocation: toAllocationRecord(r, 'a_') });
+
+export interface ParticipantWithAllocation {
+  participant: ParticipantRecord;
+  allocation: AllocationRecord | null;
+}
+
+export const ParticipantsRepository = {
+  async find(sql: Sql, id: string, forUpdate = false): Promise<ParticipantWithAllocation | null> {
+    const lock = forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF p' : '';
+    return sql.one(`SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id WHERE p.id = ?${lock}`, [id], withAllocation);
+  },
+
+  /** All participants, or those of the given sites (investigators), newest first. */
+  list(sql: Sql, siteCodes: string[] | null): Promise<ParticipantWithAllocation[]> {
+    const where = siteCodes ? `WHERE p.site_code IN (${siteCodes.map(() => '?').join(', ') || "''"})` : '';
+    return sql.all(`SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id ${where} ORDER BY p.created_at DESC, p.id`, siteCodes ?? [], withAllocation);
+  },
+
+  async insert(sql: Sql, p: ParticipantRecord): Promise<void> {
+    await sql.exec(
+      `INSERT INTO participants (id, site_code, screening_number, status, answers, eligibility_failures, stratum_key, stratum_levels, randomized_in_error, unblinded, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [p.id, p.siteCode, p.screeningNumber, p.status, JSON.stringify(p.answers), JSON.stringify(p.eligibilityFailures), p.stratumKey, p.stratumLevels ? JSON.stringify(p.stratumLevels) : null, p.randomizedInError, p.unblinded, p.createdBy, p.createdAt, p.updatedAt],
+    );
+  },
+
+  async update(sql: Sql, p: ParticipantRecord): Promise<void> {
+    await sql.exec('UPDATE participants SET status = ?, answers = ?, randomized_in_error = ?, unblinded = ?, updated_at = ? WHERE id = ?', [
+      p.status, JSON.stringify(p.answers), p.randomizedInError, p.unblinded, p.updatedAt, p.id,
+    ]);
+  },
+
+  /** Every allocation of a scheme in randomization order (dynamic history, replay, the log). */
+  allocations: (sql: Sql, schemeId?: string) =>
+    sql.all(`SELECT * FROM allocations ${schemeId ? 'WHERE scheme_id = ?' : ''} ORDER BY randomization_number`, schemeId ? [schemeId] : [], (r) => toAllocationRecord(r)!),
+
+  nextRandomizationNumber: async (sql: Sql) => (await sql.count('SELECT COALESCE(MAX(randomization_number), 0) AS n FROM allocations')) + 1,
+
+  async insertAllocation(sql: Sql, a: AllocationRecord): Promise<void> {
+    await sql.exec(
+      `INSERT INTO allocations (id, participant_id, scheme_id, list_entry_id, stratum_key, randomization_number, arm_code, treatment_code, dynamic_record, covariates, randomized_at, randomized_by, signature_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [a.id, a.participantId, a.schemeId, a.listEntryId, a.stratumKey, a.randomizationNumber, a.armCode, a.treatmentCode, a.dynamicRecord ? JSON.stringify(a.dynamicRecord) : null, JSON.stringify(a.covariates), a.randomizedAt, a.randomizedBy, a.signatureId],
+    );
+  },
+
+  corrections: (sql: Sql, participantId: string) =>
+    sql.all('SELECT * FROM corrections WHERE participant_id = ? ORDER BY created_at', [participantId], (r) => ({
+      id: String(r.id),
+      field: String(r.field),
+      oldValue: r.old_value === null ? null : JSON.parse(String(r.old_value)),
+      newValue: r.new_value === null ? null : JSON.parse(String(r.new_value)),
+      reason: String(r.reason),
+      signatureId: String(r.signature_id),
+      createdBy: String(r.created_by),
+      createdAt: String(r.created_at),
+    })),
+
+  dispensations: (sql: Sql, participantId: string) =>
+    sql.all('SELECT * FROM dispensations WHERE participant_id = ? ORDER BY period', [participantId], (r) => ({
+      id: String(r.id),
+      period: Number(r.period),
+      productCode: String(r.product_code),
+      lotNumber: String(r.lot_number),
+      preparedBy: String(r.prepared_by),
+      preparedByName: String(r.prepared_by_name),
+      dispensedAt: String(r.dispensed_at),
+      signatureId: String(r.signature_id),
+    })),
+};
+
+export type CorrectionRow = Awaited<ReturnType<typeof ParticipantsRepository.corrections>>[number];
+export type DispensationRow = Awaited<ReturnType<typeof ParticipantsRepository.dispensations>>[number];

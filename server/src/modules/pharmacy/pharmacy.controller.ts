@@ -1,0 +1,26 @@
+import { Body, Controller, Get, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Permission } from '../../../../shared/roles.js';
+import { RequirePermission } from '../../common/permissions.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { DispensationDto } from './pharmacy.dto.js';
+import { PharmacyService } from './pharmacy.service.js';
+
+@ApiTags('pharmacy')
+@ApiBearerAuth()
+@Controller('pharmacy')
+export class PharmacyController {
+  constructor(private readonly pharmacy: PharmacyService) {}
+
+  @Get('tasks')
+  @RequirePermission(Permission.ReadPharmacyTasks, Permission.ViewArms)
+  tasks() {
+    return this.pharmacy.tasks();
+  }
+
+  @Post('dispensations')
+  @RequirePermission(Permission.Dispense, Permission.ViewArms)
+  dispense(@CurrentViewer() viewer: Viewer, @Body() body: DispensationDto) {
+    return this.pharmacy.dispense(viewer, body);
+  }
+}

@@ -1,0 +1,20 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { SignedDto } from '../study/study.dto.js';
+
+export class DispensationDto extends SignedDto {
+  @ApiProperty()
+  @IsUUID()
+  participantId: string;
+
+  @ApiProperty({ example: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  period: number;
+
+  @ApiProperty({ example: 'MSC-LOT-2026-014', description: 'The cell lot, or the placebo medium lot' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, { message: 'lotNumber must be 1–64 letters, digits, dots, dashes, slashes or underscores' })
+  lotNumber: string;
+}

@@ -1,0 +1,73 @@
+/**
+ * Idempotency for randomization: one key per randomization intent. The stored response is replayed
+ * for the same key and body; another body under the same key is 422. Concurrent duplicates in this
+ * process wait for the original and get its response; across processes, the key's row (written in
+ * the same transaction as the allocation) decides.
+ */
+import { DomainError } from '../../common/domain-error.js';
+import type { Sql } from '../../database/sql.js';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  replayed?: boolean;
+}
+
+export const IdempotencyRepository = {
+  async find(sql: Sql, key: string): Promise<{ userId: string; route: string; bodyHash: string; response: StoredResponse } | null> {
+    const row = await sql.one<Record<string, unknown>>('SELECT * FROM idempotency_keys WHERE idem_key = ?', [key]);
+    if (!row) return null;
+    return { userId: String(row.user_id), route: String(row.route), bodyHash: String(row.body_hash), response: { status: Number(row.status_code), body: JSON.parse(String(row.response)) } };
+  },
+
+  insert: (sql: Sql, key: string, userId: string, route: string, bodyHash: string, response: StoredResponse, at: string) =>
+    sql.exec('INSERT INTO idempotency_keys (idem_key, user_id, route, body_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      key, userId, route, bodyHash, response.status, JSON.stringify(response.body), at,
+    ]),
+};
+
+/** The stored response if the key was used for this very request; 422 if for another. */
+export function replayOrReject(stored: { userId: string; route: string; bodyHash: string; response: StoredResponse } | null, userId: string, route: string, bodyHash: string): StoredResponse | null {
+  if (!stored) return null;
+  if (stored.userId !== userId || stored.route !== route || stored.bodyHash !== bodyHash) {
+    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request. Use a new key for a new randomization.');
+  }
+  return { ...stored.response, replayed: true };
+}
+
+export function checkKey(key: string | undefined): string {
+  if (!key) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (one per randomization intent, reused on retry).');
+  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) throw new DomainError('VALIDATION_FAILED', 'The Idempotency-Key must be 8–128 letters, digits, dots, dashes, underscores or colons.');
+  return key;
+}
+
+const WAIT_FOR_ORIGINAL_MS = 30_000;
+
+/** Coalesces concurrent requests with the same key inside this process. */
+export class InFlightRequests {
+  private readonly running = new Map<string, { bodyHash: string; promise: Promise<StoredResponse> }>();
+
+  async run(key: string, bodyHash: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
+    const current = this.running.get(key);
+    if (current) {
+      if (current.bodyHash !== bodyHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key is in use for a different request.');
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new DomainError('IDEMPOTENCY_IN_FLIGHT', 'The original request with this key is still being processed; retry shortly.')), WAIT_FOR_ORIGINAL_MS);
+      });
+      try {
+        const result = await Promise.race([current.promise, timeout]);
+        return { ...result, replayed: true };
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    const promise = work();
+    this.running.set(key, { bodyHash, promise });
+    try {
+      return await promise;
+    } finally {
+      this.running.delete(key);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Randomizing a patient, exactly once: signed, idempotent, and decided in one write transaction
+ * together with its audit entry — the next free list entry of the patient's stratum (or the dynamic
+ * method's decision with its replay record), the next randomization number, the blinded code.
+ *
+ * Data flow: controller → randomize() → key checks → signature (outside the lock) →
+ * withWriteTransaction { study active → participant eligible, not yet randomized → decideAllocation
+ * → allocation row → participant randomized → signature record → idempotency row → audit entry }.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../../../shared/canonical-json.js';
+import type { Scheme } from '../../../../shared/engine/index.js';
+import { DomainError } from '../../common/domain-error.js';
+import { requireAccess } from '../../common/require-access.js';
+import { actorOf, type Viewer } from '../../common/viewer.js';
+import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { sha256Hex } from '../audit/audit-chain.js';
+import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
+import type { AllocationRecord } from '../participants/participant.record.js';
+import { ParticipantsRepository } from '../participants/participants.repository.js';
+import { SignatureService } from '../signatures/signature.service.js';
+import { SchemesRepository } from '../study/schemes.repository.js';
+import { StudyService } from '../study/study.service.js';
+import { decideAllocation, type AllocationSource } from './allocation-source.js';
+import { checkKey, IdempotencyRepository, InFlightRequests, replayOrReject, type StoredResponse } from './idempotency.js';
+
+const ROUTE = 'POST /api/participants/:id/randomize';
+export const RANDOMIZATION_MEANING = 'I confirm that this patient meets the eligibility criteria and I randomize them into the study';
+
+/** The database as an allocation source, inside one write transaction. */
+function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
+  return {
+    cursor: (stratumKey) => SchemesRepository.cursorForUpdate(tx.sql, schemeId, stratumKey),
+    entryAt: (stratumKey, position) => SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position),
+    advance: (stratumKey, next) => SchemesRepository.advanceCursor(tx.sql, schemeId, stratumKey, next).then(() => undefined),
+    history: async () =>
+      (await ParticipantsRepository.allocations(tx.sql, schemeId)).map((a) => ({ stratumKey: a.stratumKey, covariates: a.covariates, armCode: a.armCode, treatmentCode: a.treatmentCode })),
+  };
+}
+
+@Injectable()
+export class RandomizationService {
+  private readonly inFlight = new InFlightRequests();
+
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService) {}
+
+  async randomize(viewer: Viewer, participantId: string, idempotencyKey: string | undefined, signature: { password: string; meaning?: string }): Promise<StoredResponse> {
+    const key = checkKey(idempotencyKey);
+    // The password is not part of the fingerprint of the request: a retry may retype it.
+    const bodyHash = sha256Hex(canonicalJson({ participantId, meaning: signature?.meaning ?? null }));
+    return this.inFlight.run(key, bodyHash, async () => {
+      const stored = await this.db.read((sql) => IdempotencyRepository.find(sql, key));
+      const replay = replayOrReject(stored, viewer.userId, ROUTE, bodyHash);
+      if (replay) return replay;
+      const signer = await this.signatures.authenticate(viewer, signature, RANDOMIZATION_MEANING);
+      return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+        // Another instance may have finished the same key while we verified the password.
+        const again = replayOrReject(await IdempotencyRepository.find(tx.sql, key), viewer.userId, ROUTE, bodyHash);
+        if (again) return again;
+        this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'randomize');
+        const found = await ParticipantsRepository.find(tx.sql, participantId, true);
+        const p = requireAccess(viewer, found?.participant, 'The patient');
+        if (found!.allocation) throw new DomainError('ALREADY_RANDOMIZED', `Patient ${p.screeningNumber} was already randomized (number ${found!.allocation.randomizationNumber}).`);
+        if (p.status === 'ineligible') throw new DomainError('NOT_ELIGIBLE', `Patient ${p.screeningNumber} does not meet the eligibility criteria.`, { eligibilityFailures: p.eligibilityFailures });
+        if (p.status !== 'eligible' || !p.stratumKey) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} cannot be randomized from status ${p.status}.`);
+
+        const study = await this.study.current(tx.sql);
+        const record = await SchemesRepository.findById(tx.sql, study.activeSchemeId!);
+        const document = (await SchemesRepository.document(tx.sql, record!.id))!;
+        const scheme: Scheme = { ...document, seed: record!.seed ?? undefined };
+        const covariates = p.stratumLevels ?? {};
+        const decision = await decideAllocation(databaseSource(tx, record!.id), scheme, { stratumKey: p.stratumKey, covariates });
+
+        const allocation: AllocationRecord = {
+          id: randomUUID(),
+          participantId: p.id,
+          schemeId: record!.id,
+          listEntryId: decision.listEntryId,
+          stratumKey: p.stratumKey,
+          randomizationNumber: await ParticipantsRepository.nextRandomizationNumber(tx.sql),
+          armCode: decision.armCode,
+          treatmentCode: decision.treatmentCode,
+          dynamicRecord: decision.dynamicRecord,
+          covariates,
+          randomizedAt: tx.now,
+          randomizedBy: viewer.username,
+          signatureId: '',
+        };
+        const response = { participantId: p.id, randomizationNumber: allocation.randomizationNumber, treatmentCode: allocation.treatmentCode, stratum: p.stratumKey, randomizedAt: tx.now };
+        const signed = await this.signatures.record(tx, signer, { type: 'randomization', id: allocation.id, content: response });
+        allocation.signatureId = signed.id;
+        await ParticipantsRepository.insertAllocation(tx.sql, allocation);
+        await ParticipantsRepository.update(tx.sql, { ...p, status: 'randomized', updatedAt: tx.now });
+        const body = { ...response, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
+        await IdempotencyRepository.insert(tx.sql, key, viewer.userId, ROUTE, bodyHash, { status: 201, body }, tx.now);
+        tx.audit({
+          action: 'participant.randomized',
+          entityType: 'participant',
+          entityId: p.id,
+          details: {
+            allocationId: allocation.id,
+            randomizationNumber: allocation.randomizationNumber,
+            treatmentCode: allocation.treatmentCode,
+            stratum: p.stratumKey,
+            schemeVersion: record!.version,
+            listPosition: decision.position,
+            signatureId: signed.id,
+            signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+            [UNBLINDED_DETAILS_KEY]: { armCode: decision.armCode, dynamicRecord: decision.dynamicRecord },
+          },
+        });
+        return { status: 201, body };
+      });
+    });
+  }
+}

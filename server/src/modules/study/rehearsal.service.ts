@@ -1,0 +1,76 @@
+/**
+ * Rehearsal on a test copy: the current scheme (draft or active) is copied into memory and
+ * synthetic patients are randomized through the very same decision function as production
+ * (decideAllocation), so the statistician sees list usage, exhaustion and balance per stratum
+ * before real patients — nothing is written to the study.
+ */
+import { Injectable } from '@nestjs/common';
+import { deriveStream, type DynamicHistoryItem, type Scheme } from '../../../../shared/engine/index.js';
+import { allStrata } from '../../../../shared/protocol/index.js';
+import { DomainError } from '../../common/domain-error.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { decideAllocation, type AllocationSource } from '../randomization/allocation-source.js';
+import { SchemesRepository } from './schemes.repository.js';
+import { StudyService } from './study.service.js';
+
+function memorySource(scheme: Scheme): AllocationSource {
+  const cursors = new Map(scheme.strata.map((s) => [s.key, 1]));
+  const history: DynamicHistoryItem[] = [];
+  return {
+    cursor: async (key) => cursors.get(key) ?? null,
+    entryAt: async (key, position) => {
+      const e = scheme.strata.find((s) => s.key === key)?.entries[position - 1];
+      return e ? { id: `${key}#${position}`, armCode: e.armCode, treatmentCode: e.treatmentCode } : null;
+    },
+    advance: async (key, next) => void cursors.set(key, next),
+    history: async () => history,
+  };
+}
+
+@Injectable()
+export class RehearsalService {
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
+
+  async rehearse(patients: number, seed: string) {
+    const protocol = this.study.protocol();
+    const { scheme, version } = await this.db.read(async (sql) => {
+      const record = await SchemesRepository.latest(sql);
+      if (!record) throw new DomainError('SCHEME_MISSING', 'Generate or import a scheme before rehearsing it.');
+      return { scheme: { ...(await SchemesRepository.document(sql, record.id))!, seed: record.seed ?? undefined } as Scheme, version: record.version };
+    });
+    const siteCodes = await this.db.read((sql) => this.study.siteCodes(sql));
+    const strata = allStrata(protocol, siteCodes);
+    const stream = deriveStream(seed, protocol.study.code, '(rehearsal)', 'rehearsal-patients');
+    const source = memorySource(scheme);
+    const history = await source.history();
+    const perStratum = new Map<string, { randomized: number; exhaustedAt: number | null; arms: Record<string, number> }>(
+      strata.map((s) => [s.key, { randomized: 0, exhaustedAt: null, arms: Object.fromEntries(scheme.arms.map((a) => [a.code, 0])) }]),
+    );
+    const overall: Record<string, number> = Object.fromEntries(scheme.arms.map((a) => [a.code, 0]));
+    let exhausted = 0;
+    for (let i = 1; i <= patients; i++) {
+      const stratum = strata[Math.floor(stream.double() * strata.length)];
+      const stats = perStratum.get(stratum.key)!;
+      try {
+        const d = await decideAllocation(source, scheme, { stratumKey: stratum.key, covariates: stratum.levels });
+        history.push({ stratumKey: stratum.key, covariates: stratum.levels, armCode: d.armCode, treatmentCode: d.treatmentCode });
+        stats.randomized++;
+        stats.arms[d.armCode]++;
+        overall[d.armCode]++;
+      } catch (err) {
+        if (!(err instanceof DomainError) || err.code !== 'LIST_EXHAUSTED') throw err;
+        exhausted++;
+        stats.exhaustedAt ??= i;
+      }
+    }
+    return {
+      schemeVersion: version,
+      patients,
+      randomized: patients - exhausted,
+      refusedListExhausted: exhausted,
+      overall,
+      strata: [...perStratum.entries()].map(([key, s]) => ({ key, ...s })),
+      note: 'A rehearsal on an in-memory copy of the scheme; nothing was written to the study.',
+    };
+  }
+}

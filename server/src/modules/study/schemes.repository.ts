@@ -1,0 +1,107 @@
+/** Allocation schemes and their lists. A scheme is written once; only its state changes (draft → active, or superseded). */
+import { randomUUID } from 'node:crypto';
+import type { Scheme } from '../../../../shared/engine/index.js';
+import { asBool, asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+
+export type SchemeState = 'draft' | 'superseded' | 'active';
+
+export interface SchemeRecord {
+  id: string;
+  version: number;
+  state: SchemeState;
+  method: string;
+  params: Record<string, unknown>;
+  algorithm: string;
+  libraryVersion: string;
+  seedCommitment: string | null;
+  /** SECRET until end-of-study unblinding. */
+  seed: string | null;
+  live: boolean;
+  fingerprint: string;
+  createdBy: string;
+  createdAt: string;
+}
+
+const toRecord = (r: Record<string, unknown>): SchemeRecord => ({
+  id: asStr(r.id),
+  version: Number(r.version),
+  state: asStr(r.state) as SchemeState,
+  method: asStr(r.method),
+  params: asJson(r.params, {}),
+  algorithm: asStr(r.algorithm),
+  libraryVersion: asStr(r.library_version),
+  seedCommitment: asStrOrNull(r.seed_commitment),
+  seed: asStrOrNull(r.seed),
+  live: asBool(r.live),
+  fingerprint: asStr(r.fingerprint),
+  createdBy: asStr(r.created_by),
+  createdAt: asStr(r.created_at),
+});
+
+export interface ListEntryRecord {
+  id: string;
+  stratumKey: string;
+  position: number;
+  armCode: string;
+  treatmentCode: string;
+}
+
+const toEntry = (r: Record<string, unknown>): ListEntryRecord => ({
+  id: asStr(r.id),
+  stratumKey: asStr(r.stratum_key),
+  position: Number(r.position),
+  armCode: asStr(r.arm_code),
+  treatmentCode: asStr(r.treatment_code),
+});
+
+export const SchemesRepository = {
+  latest: (sql: Sql) => sql.one("SELECT * FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1", [], toRecord),
+  findById: (sql: Sql, id: string) => sql.one('SELECT * FROM schemes WHERE id = ?', [id], toRecord),
+
+  /** The frozen scheme document (with lists, without the seed). */
+  async document(sql: Sql, id: string): Promise<Scheme | null> {
+    const row = await sql.one<Record<string, unknown>>('SELECT scheme_json FROM schemes WHERE id = ?', [id]);
+    return row ? (JSON.parse(asStr(row.scheme_json)) as Scheme) : null;
+  },
+
+  /** Stores a new draft (superseding the previous draft), its list entries and stratum cursors. */
+  async insertDraft(sql: Sql, scheme: Scheme, fingerprint: string, createdBy: string, at: string): Promise<SchemeRecord> {
+    await sql.exec("UPDATE schemes SET state = 'superseded' WHERE state = 'draft'");
+    const version = (await sql.count('SELECT COALESCE(MAX(version), 0) AS v FROM schemes')) + 1;
+    const id = randomUUID();
+    const { seed, ...document } = scheme;
+    await sql.exec(
+      `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, live, fingerprint, scheme_json, created_by, created_at)
+       VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, version, scheme.method, JSON.stringify(scheme.params), scheme.algorithm, scheme.libraryVersion, scheme.seedCommitment ?? null, seed ?? null, scheme.live, fingerprint, JSON.stringify(document), createdBy, at],
+    );
+    for (const stratum of scheme.strata) {
+      await sql.exec('INSERT INTO stratum_cursors (scheme_id, stratum_key, next_position) VALUES (?, ?, 1)', [id, stratum.key]);
+      for (const e of stratum.entries) {
+        await sql.exec('INSERT INTO list_entries (id, scheme_id, stratum_key, position, arm_code, treatment_code) VALUES (?, ?, ?, ?, ?, ?)', [
+          randomUUID(), id, stratum.key, e.position, e.armCode, e.treatmentCode,
+        ]);
+      }
+    }
+    return (await SchemesRepository.findById(sql, id))!;
+  },
+
+  setState: (sql: Sql, id: string, state: SchemeState) => sql.exec('UPDATE schemes SET state = ? WHERE id = ?', [state, id]),
+
+  /** The stratum's cursor, row-locked on PostgreSQL for the rest of the transaction. */
+  async cursorForUpdate(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
+    const row = await sql.one<Record<string, unknown>>(
+      `SELECT next_position FROM stratum_cursors WHERE scheme_id = ? AND stratum_key = ?${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+      [schemeId, stratumKey],
+    );
+    return row ? Number(row.next_position) : null;
+  },
+
+  advanceCursor: (sql: Sql, schemeId: string, stratumKey: string, next: number) =>
+    sql.exec('UPDATE stratum_cursors SET next_position = ? WHERE scheme_id = ? AND stratum_key = ?', [next, schemeId, stratumKey]),
+
+  entryAt: (sql: Sql, schemeId: string, stratumKey: string, position: number) =>
+    sql.one('SELECT * FROM list_entries WHERE scheme_id = ? AND stratum_key = ? AND position = ?', [schemeId, stratumKey, position], toEntry),
+
+  entries: (sql: Sql, schemeId: string) => sql.all('SELECT * FROM list_entries WHERE scheme_id = ? ORDER BY stratum_key, position', [schemeId], toEntry),
+};

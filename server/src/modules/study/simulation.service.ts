@@ -1,0 +1,30 @@
+/** Design simulations for the statistician, on the study's own arms and stratification factors, across both cores. */
+import { Injectable } from '@nestjs/common';
+import { protocolArms, EngineError, type SimulationFactor } from '../../../../shared/engine/index.js';
+import { DomainError } from '../../common/domain-error.js';
+import { runSimulation } from '../../simulation/index.js';
+import type { SimulationDto } from './study.dto.js';
+import { StudyService } from './study.service.js';
+
+/** Allocations per request; bigger runs belong to the CLI (`npm run cli -- simulate`). */
+const MAX_ALLOCATIONS = 20_000_000;
+
+@Injectable()
+export class SimulationService {
+  constructor(private readonly study: StudyService) {}
+
+  async run(input: SimulationDto) {
+    if (input.n * input.trials > MAX_ALLOCATIONS) {
+      throw new DomainError('VALIDATION_FAILED', `n × trials must be at most ${MAX_ALLOCATIONS.toLocaleString('en')} per request; use the CLI for larger runs.`);
+    }
+    const protocol = this.study.protocol();
+    const factors: SimulationFactor[] = protocol.stratification.factors.map((f) => ({ id: f.id, levels: f.levels.map((l) => ({ code: l.code })) }));
+    if (protocol.stratification.bySite) factors.push({ id: 'site', levels: (protocol.sites ?? [{ code: 'A' }, { code: 'B' }]).map((s) => ({ code: s.code })) });
+    try {
+      return await runSimulation({ method: input.method, params: input.params ?? {}, arms: protocolArms(protocol), factors }, { n: input.n, trials: input.trials, seed: input.seed ?? 'simulation' });
+    } catch (err) {
+      if (err instanceof EngineError) throw new DomainError('VALIDATION_FAILED', err.message);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Permission } from '../../../../shared/roles.js';
+import { RequirePermission } from '../../common/permissions.js';
+import { actorOf, CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { ListQueryDto } from '../participants/participants.dto.js';
+import { RehearsalService } from './rehearsal.service.js';
+import { GenerateSchemeDto, ImportSchemeDto, RehearsalDto, SignedDto, SimulationDto } from './study.dto.js';
+import { StudyService } from './study.service.js';
+import { SimulationService } from './simulation.service.js';
+import { toSchemeView } from './scheme.views.js';
+
+@ApiTags('study')
+@ApiBearerAuth()
+@Controller()
+export class StudyController {
+  constructor(private readonly study: StudyService, private readonly rehearsal: RehearsalService, private readonly simulation: SimulationService) {}
+
+  @Get('study')
+  @RequirePermission(Permission.ReadStudy)
+  get(@CurrentViewer() viewer: Viewer) {
+    return this.study.view(viewer);
+  }
+
+  @Post('study/scheme')
+  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  async generate(@CurrentViewer() viewer: Viewer, @Body() body: GenerateSchemeDto) {
+    await this.study.generate(actorOf(viewer), body);
+    return toSchemeView(await this.study.schemeDocument(), false);
+  }
+
+  @Post('study/scheme/import')
+  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  async import(@CurrentViewer() viewer: Viewer, @Body() body: ImportSchemeDto | string) {
+    await this.study.import(actorOf(viewer), typeof body === 'string' ? body : body.csv);
+    return toSchemeView(await this.study.schemeDocument(), false);
+  }
+
+  @Get('study/scheme')
+  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  @Header('Cache-Control', 'no-store')
+  async scheme(@Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response) {
+    const doc = await this.study.schemeDocument();
+    if (q.format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', `attachment; filename="allocation-list-v${doc.record.version}.csv"`);
+      return doc.csv;
+    }
+    return toSchemeView(doc, true);
+  }
+
+  @Post('study/activate')
+  @HttpCode(200)
+  @RequirePermission(Permission.ActivateStudy)
+  activate(@CurrentViewer() viewer: Viewer, @Body() body: SignedDto) {
+    return this.study.activate(viewer, body.signature);
+  }
+
+  @Post('study/rehearsal')
+  @HttpCode(200)
+  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  rehearse(@Body() body: RehearsalDto) {
+    return this.rehearsal.rehearse(body.patients, body.seed ?? 'rehearsal');
+  }
+
+  @Post('simulations')
+  @HttpCode(200)
+  @RequirePermission(Permission.RunSimulations)
+  simulate(@Body() body: SimulationDto) {
+    return this.simulation.run(body);
+  }
+}

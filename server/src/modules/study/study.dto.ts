@@ -1,0 +1,116 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+export class SignatureDto {
+  @ApiProperty({ description: 'The signer re-enters their password' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  password: string;
+
+  @ApiPropertyOptional({ description: 'The meaning of the signature; a default per action is used when absent' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  meaning?: string;
+}
+
+export class SignedDto {
+  @ApiProperty({ type: SignatureDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SignatureDto)
+  signature: SignatureDto;
+}
+
+export class SignedReasonDto extends SignedDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
+}
+
+export class GenerateSchemeDto {
+  @ApiProperty({ example: 'permuted-block' })
+  @IsString()
+  @MaxLength(32)
+  method: string;
+
+  @ApiPropertyOptional({ example: { blockSizes: [2, 4] } })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Master seed (≥ 8 characters); drawn at random when absent' })
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
+  @MaxLength(200)
+  seed?: string;
+
+  @ApiPropertyOptional({ description: 'Entries per stratum (default: the protocol\'s listLengthPerStratum)' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  listLength?: number;
+
+  @ApiPropertyOptional({ description: 'Decide allocations at randomization time (dynamic methods always do)' })
+  @IsOptional()
+  @IsBoolean()
+  live?: boolean;
+}
+
+export class ImportSchemeDto {
+  @ApiProperty({ description: 'The list as CSV (header: stratum,position,arm,treatmentCode)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(5_000_000)
+  csv: string;
+}
+
+export class RehearsalDto {
+  @ApiProperty({ description: 'Synthetic patients to randomize on a throwaway copy of the scheme' })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  patients: number;
+
+  @ApiPropertyOptional({ description: 'Seed for the synthetic patients\' answers' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  seed?: string;
+}
+
+export class SimulationDto {
+  @ApiProperty({ example: 'biased-coin' })
+  @IsString()
+  @MaxLength(32)
+  method: string;
+
+  @ApiPropertyOptional({ example: { p: 2 / 3 } })
+  @IsOptional()
+  @IsObject()
+  params?: Record<string, unknown>;
+
+  @ApiProperty({ example: 100 })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  n: number;
+
+  @ApiProperty({ example: 1000 })
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  trials: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  seed?: string;
+}

@@ -1,0 +1,30 @@
+import type { StudyStatus } from '../../../../shared/contract.js';
+import { asStr, asStrOrNull } from '../../database/sql.js';
+
+export interface StudyRecord {
+  code: string;
+  title: string;
+  protocolYaml: string;
+  protocolSha256: string;
+  status: StudyStatus;
+  activeSchemeId: string | null;
+  listFingerprint: string | null;
+  activatedAt: string | null;
+  lockedAt: string | null;
+  unblindedAt: string | null;
+}
+
+export function toStudyRecord(r: Record<string, unknown>): StudyRecord {
+  return {
+    code: asStr(r.code),
+    title: asStr(r.title),
+    protocolYaml: asStr(r.protocol_yaml),
+    protocolSha256: asStr(r.protocol_sha256),
+    status: asStr(r.status) as StudyStatus,
+    activeSchemeId: asStrOrNull(r.active_scheme_id),
+    listFingerprint: asStrOrNull(r.list_fingerprint),
+    activatedAt: asStrOrNull(r.activated_at),
+    lockedAt: asStrOrNull(r.locked_at),
+    unblindedAt: asStrOrNull(r.unblinded_at),
+  };
+}

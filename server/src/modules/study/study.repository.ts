@@ -1,0 +1,33 @@
+import type { StudyStatus } from '../../../../shared/contract.js';
+import type { Sql } from '../../database/sql.js';
+import { toStudyRecord, type StudyRecord } from './study.record.js';
+
+/** The one study of this installation (row id 1). */
+export const StudyRepository = {
+  find: (sql: Sql) => sql.one('SELECT * FROM study WHERE id = 1', [], toStudyRecord),
+
+  /** Reads the study row locked for this write transaction (PostgreSQL row lock; SQLite holds the write lock already). */
+  findForUpdate: (sql: Sql) => sql.one(`SELECT * FROM study WHERE id = 1${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [], toStudyRecord),
+
+  async insert(sql: Sql, s: Pick<StudyRecord, 'code' | 'title' | 'protocolYaml' | 'protocolSha256'>, at: string): Promise<void> {
+    await sql.exec(
+      `INSERT INTO study (id, code, title, protocol_yaml, protocol_sha256, status, created_at, updated_at) VALUES (1, ?, ?, ?, ?, 'setup', ?, ?)`,
+      [s.code, s.title, s.protocolYaml, s.protocolSha256, at, at],
+    );
+  },
+
+  async setStatus(sql: Sql, status: StudyStatus, at: string, extra: { activeSchemeId?: string; listFingerprint?: string } = {}): Promise<void> {
+    const column = { setup: null, active: 'activated_at', locked: 'locked_at', unblinded: 'unblinded_at' }[status];
+    const sets = ['status = ?', 'updated_at = ?'];
+    const params: unknown[] = [status, at];
+    if (column) {
+      sets.push(`${column} = ?`);
+      params.push(at);
+    }
+    if (extra.activeSchemeId) {
+      sets.push('active_scheme_id = ?', 'list_fingerprint = ?');
+      params.push(extra.activeSchemeId, extra.listFingerprint ?? null);
+    }
+    await sql.exec(`UPDATE study SET ${sets.join(', ')} WHERE id = 1`, params);
+  },
+};

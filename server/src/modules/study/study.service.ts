@@ -1,0 +1,186 @@
+/**
+ * The study: its protocol (loaded once from PROTOCOL_FILE into the database), its status
+ * (setup → active → locked → unblinded, each change signed and audited), and its allocation scheme
+ * (generated or imported in setup, frozen and fingerprinted at activation).
+ */
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { EngineError, generateScheme, importList, listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
+import { formatProtocolError, parseProtocol, StratumDerivationError, type Protocol } from '../../../../shared/protocol/index.js';
+import type { StudyStatus } from '../../../../shared/contract.js';
+import { blindingVocabulary, type BlindingVocabulary } from '../../common/blinding.js';
+import { DomainError } from '../../common/domain-error.js';
+import { actorOf, SYSTEM_ACTOR, type Actor, type Viewer } from '../../common/viewer.js';
+import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { isUniqueViolation, type Sql } from '../../database/sql.js';
+import { sha256Hex } from '../audit/audit-chain.js';
+import { SignatureService, type Signer } from '../signatures/signature.service.js';
+import { SitesRepository } from '../sites/sites.repository.js';
+import { SchemesRepository, type SchemeRecord } from './schemes.repository.js';
+import { StudyRepository } from './study.repository.js';
+import type { StudyRecord } from './study.record.js';
+import { toStudyView, type StudyView } from './study.views.js';
+import type { GenerateSchemeDto } from './study.dto.js';
+
+/** Engine and protocol errors are the caller's input problems: 400 with the engine's sentence. */
+export function asInputError(err: unknown): unknown {
+  if (err instanceof EngineError || err instanceof StratumDerivationError) return new DomainError('VALIDATION_FAILED', err.message);
+  return err;
+}
+
+@Injectable()
+export class StudyService implements OnApplicationBootstrap {
+  private loaded: { protocol: Protocol; vocabulary: BlindingVocabulary } | null = null;
+
+  constructor(private readonly db: DatabaseService, private readonly signatures: SignatureService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.ensureLoaded();
+  }
+
+  /** Loads the protocol into the database on first start; afterwards the database's copy rules. */
+  async ensureLoaded(): Promise<void> {
+    let study = await this.db.read((sql) => StudyRepository.find(sql));
+    if (!study) {
+      const path = this.db.config.protocolFile;
+      let yaml: string;
+      try {
+        yaml = readFileSync(path, 'utf8');
+      } catch {
+        throw new Error(`PROTOCOL_FILE: cannot read ${path}`);
+      }
+      const protocol = this.parse(yaml, path);
+      try {
+        await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+          const sha = sha256Hex(yaml);
+          await StudyRepository.insert(tx.sql, { code: protocol.study.code, title: protocol.study.title, protocolYaml: yaml, protocolSha256: sha }, tx.now);
+          tx.audit({ action: 'study.loaded', entityType: 'study', entityId: protocol.study.code, details: { protocolFile: path, protocolSha256: sha, status: 'setup' } });
+        });
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err; // another instance loaded it first
+      }
+      study = await this.db.read((sql) => StudyRepository.find(sql));
+    }
+    const protocol = this.parse(study!.protocolYaml, 'stored protocol');
+    this.loaded = { protocol, vocabulary: blindingVocabulary(protocol) };
+  }
+
+  private parse(yaml: string, source: string): Protocol {
+    const result = parseProtocol(yaml, source);
+    if (!result.ok) throw new Error(`the protocol file is not valid:\n${result.errors.map(formatProtocolError).join('\n')}`);
+    return result.protocol;
+  }
+
+  protocol(): Protocol {
+    if (!this.loaded) throw new Error('the study is not loaded yet');
+    return this.loaded.protocol;
+  }
+
+  /** Null before the study is loaded (the interceptor then has nothing to protect). */
+  vocabulary(): BlindingVocabulary | null {
+    return this.loaded?.vocabulary ?? null;
+  }
+
+  async current(sql: Sql): Promise<StudyRecord> {
+    const study = await StudyRepository.find(sql);
+    if (!study) throw new Error('study row missing');
+    return study;
+  }
+
+  /** Throws STUDY_NOT_ACTIVE unless the study is in one of the given statuses. */
+  requireStatus(study: StudyRecord, allowed: StudyStatus[], action: string): void {
+    if (!allowed.includes(study.status)) {
+      throw new DomainError('STUDY_NOT_ACTIVE', `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`);
+    }
+  }
+
+  async view(viewer: Viewer): Promise<StudyView> {
+    const { study, scheme } = await this.db.read(async (sql) => ({ study: await this.current(sql), scheme: await SchemesRepository.latest(sql) }));
+    return toStudyView(study, this.protocol(), viewer, scheme);
+  }
+
+  /** Site codes the lists cover: the protocol's sites, or every site registered. */
+  async siteCodes(sql: Sql): Promise<string[]> {
+    const fromProtocol = this.protocol().sites?.map((s) => s.code);
+    if (fromProtocol?.length) return fromProtocol;
+    return (await SitesRepository.list(sql)).map((s) => s.code);
+  }
+
+  async generate(actor: Actor, input: GenerateSchemeDto): Promise<SchemeRecord> {
+    const seed = input.seed ?? randomBytes(24).toString('hex');
+    const siteCodes = await this.db.read((sql) => this.siteCodes(sql));
+    let scheme: Scheme;
+    try {
+      scheme = generateScheme(this.protocol(), { method: input.method, params: input.params ?? {}, seed, siteCodes, listLength: input.listLength, live: input.live });
+    } catch (err) {
+      throw asInputError(err);
+    }
+    return this.storeDraft(actor, scheme, 'scheme.generated', { seedProvided: input.seed !== undefined, listLength: input.listLength ?? this.protocol().listLengthPerStratum });
+  }
+
+  async import(actor: Actor, csv: string): Promise<SchemeRecord> {
+    const siteCodes = await this.db.read((sql) => this.siteCodes(sql));
+    let scheme: Scheme;
+    try {
+      scheme = importList(this.protocol(), csv, { siteCodes });
+    } catch (err) {
+      throw asInputError(err);
+    }
+    return this.storeDraft(actor, scheme, 'scheme.imported', { csvSha256: sha256Hex(csv) });
+  }
+
+  private async storeDraft(actor: Actor, scheme: Scheme, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
+    const fingerprint = schemeFingerprint(scheme);
+    return this.db.withWriteTransaction(actor, async (tx) => {
+      const study = await StudyRepository.findForUpdate(tx.sql);
+      if (study!.status !== 'setup') throw new DomainError('SCHEME_LOCKED', `The scheme is frozen: the study is ${study!.status}. It can only change during set-up.`);
+      const record = await SchemesRepository.insertDraft(tx.sql, scheme, fingerprint, actor.username, tx.now);
+      const entries = scheme.strata.reduce((n, s) => n + s.entries.length, 0);
+      tx.audit({
+        action,
+        entityType: 'scheme',
+        entityId: record.id,
+        details: { version: record.version, method: scheme.method, params: scheme.params, algorithm: scheme.algorithm, live: scheme.live, seedCommitment: scheme.seedCommitment ?? null, fingerprint, strata: scheme.strata.length, entries, ...extra },
+      });
+      return record;
+    });
+  }
+
+  /** The scheme for the statistician: parameters, fingerprint, and the list (JSON or CSV). */
+  async schemeDocument(): Promise<{ record: SchemeRecord; document: Scheme; csv: string }> {
+    return this.db.read(async (sql) => {
+      const record = await SchemesRepository.latest(sql);
+      if (!record) throw new DomainError('SCHEME_MISSING', 'No allocation scheme has been generated or imported yet.');
+      const document = (await SchemesRepository.document(sql, record.id))!;
+      return { record, document, csv: listToCsv(document) };
+    });
+  }
+
+  /** setup → active: freezes the list and publishes its fingerprint. Signed. */
+  async activate(viewer: Viewer, signature: { password: string; meaning?: string } | undefined): Promise<StudyView> {
+    const signer = await this.signatures.authenticate(viewer, signature, 'I approve this allocation scheme and activate the study for randomization');
+    await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.activateIn(tx, signer));
+    return this.view(viewer);
+  }
+
+  /** Activation inside a write transaction; `signer` is null only for the demo's system activation. */
+  async activateIn(tx: WriteTx, signer: Signer | null): Promise<void> {
+    const study = (await StudyRepository.findForUpdate(tx.sql))!;
+    if (study.status !== 'setup') throw new DomainError('INVALID_TRANSITION', `The study is already ${study.status}.`);
+    const scheme = await SchemesRepository.latest(tx.sql);
+    if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', 'Generate or import an allocation scheme before activating the study.');
+    const signed = signer
+      ? await this.signatures.record(tx, signer, { type: 'study.activation', id: study.code, content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint } })
+      : null;
+    await SchemesRepository.setState(tx.sql, scheme.id, 'active');
+    await StudyRepository.setStatus(tx.sql, 'active', tx.now, { activeSchemeId: scheme.id, listFingerprint: scheme.fingerprint });
+    tx.audit({
+      action: 'study.activated',
+      entityType: 'study',
+      entityId: study.code,
+      reason: signer ? null : 'demo data: activated at first start',
+      details: { changes: { status: { old: 'setup', new: 'active' } }, listFingerprint: scheme.fingerprint, schemeVersion: scheme.version, method: scheme.method, signatureId: signed?.id ?? null, signature: signed },
+    });
+  }
+}

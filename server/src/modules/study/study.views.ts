@@ -1,0 +1,43 @@
+/**
+ * What each viewer sees of the study. Blinded viewers get the design, eligibility and strata, the
+ * status and the published fingerprint, but no arms, sequences or products (counts by arm are
+ * unblinding too).
+ */
+import type { Protocol } from '../../../../shared/protocol/index.js';
+import { isBlinded } from '../../../../shared/roles.js';
+import type { Viewer } from '../../common/viewer.js';
+import type { StudyRecord } from './study.record.js';
+import type { SchemeRecord } from './schemes.repository.js';
+
+export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: Viewer, scheme: SchemeRecord | null) {
+  const blinded = isBlinded(viewer.role);
+  return {
+    code: study.code,
+    title: study.title,
+    registryId: protocol.study.registryId ?? null,
+    design: protocol.design,
+    periods: protocol.periods.map((p) => ({ number: p.number, label: p.label, timing: p.timing ?? null })),
+    armCount: protocol.arms.length,
+    ...(blinded
+      ? {}
+      : {
+          arms: protocol.arms.map((a) => ({ code: a.code, label: a.label, ratio: a.ratio, products: a.products })),
+          products: protocol.products.map((p) => ({ code: p.code, label: p.label })),
+        }),
+    questions: protocol.questions,
+    eligibility: protocol.eligibility,
+    strataFactors: protocol.stratification.factors.map((f) => ({ id: f.id, label: f.label, question: f.question, levels: f.levels.map((l) => ({ code: l.code, label: l.label })) })),
+    stratifiedBySite: protocol.stratification.bySite,
+    unblindingPolicy: protocol.unblinding.policy,
+    treatmentCodeFormat: { prefix: protocol.treatmentCode.prefix, length: protocol.treatmentCode.length },
+    status: study.status,
+    listFingerprint: study.listFingerprint,
+    protocolSha256: study.protocolSha256,
+    activatedAt: study.activatedAt,
+    lockedAt: study.lockedAt,
+    unblindedAt: study.unblindedAt,
+    scheme: scheme && !blinded ? { id: scheme.id, version: scheme.version, state: scheme.state, method: scheme.method, fingerprint: scheme.fingerprint } : null,
+  };
+}
+
+export type StudyView = ReturnType<typeof toStudyView>;
