@@ -4,6 +4,7 @@
  */
 const common = { testEnvironment: 'node', transform: {}, rootDir: '.', roots: ['<rootDir>/dist/test'], testTimeout: 120_000 };
 export default {
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'] },
     { ...common, displayName: 'api', testMatch: ['<rootDir>/dist/test/api/**/*.test.js'] },

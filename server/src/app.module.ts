@@ -19,6 +19,7 @@ import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { SignatureService } from './modules/signatures/signature.service.js';
+import { SignaturesController } from './modules/signatures/signatures.controller.js';
 import { SitesController } from './modules/sites/sites.controller.js';
 import { SitesService } from './modules/sites/sites.service.js';
 import { UsersController } from './modules/users/users.controller.js';
@@ -40,7 +41,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],
-      controllers: [HealthController, AuthController, UsersController, SitesController, AuditController, ...FEATURE_CONTROLLERS],
+      controllers: [HealthController, AuthController, UsersController, SitesController, AuditController, SignaturesController, ...FEATURE_CONTROLLERS],
       providers: [
         ...core,
         AuthService,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerUser } from './user.js';
+import { registerReplay } from './replay.js';
 import { register as registerProtocol } from './protocol.js';
 import { register as registerList } from './list.js';
 import { register as registerSimulate } from './simulate.js';
@@ -9,6 +10,7 @@ import { register as registerSimulate } from './simulate.js';
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerAudit,
   registerUser,
+  registerReplay,
   registerProtocol,
   registerList,
   registerSimulate,

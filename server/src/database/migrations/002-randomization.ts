@@ -32,6 +32,7 @@ export function randomization(t: Ddl): string[] {
       seed_commitment CHAR(64),
       seed TEXT,
       live ${t.bool} NOT NULL,
+      list_length INTEGER,
       fingerprint CHAR(64) NOT NULL,
       scheme_json TEXT NOT NULL,
       created_by VARCHAR(64) NOT NULL,

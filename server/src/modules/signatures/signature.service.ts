@@ -18,6 +18,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { verify as edVerify } from 'node:crypto';
+import { SIGNED_RECORD_CONTENT } from './signed-records.js';
 
 /** Proof that the signer re-authenticated just now; required to record a signature. */
 export interface Signer {
@@ -106,6 +107,18 @@ export class SignatureService {
 
   async findForRecord(sql: Sql, recordType: string, recordId: string): Promise<SignatureRow[]> {
     return sql.all('SELECT * FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY signed_at', [recordType, recordId], toRow);
+  }
+
+  /** Verifies a stored signature against its record as stored now (for auditors). */
+  async verifyStored(signatureId: string): Promise<SignatureView & { valid: boolean; problem: string | null }> {
+    const row = await this.db.read((sql) => sql.one('SELECT * FROM signatures WHERE id = ?', [signatureId], toRow));
+    if (!row) throw new DomainError('NOT_FOUND', 'The signature was not found.');
+    const loader = SIGNED_RECORD_CONTENT[row.recordType];
+    const content = loader ? await this.db.read((sql) => loader(sql, row.recordId)) : null;
+    const { signerId: _s, recordHash: _h, seal: _seal, ...view } = row;
+    if (content === null) return { ...view, valid: false, problem: 'the signed record does not exist' };
+    const valid = await this.verify(signatureId, { type: row.recordType, id: row.recordId, content });
+    return { ...view, valid, problem: valid ? null : 'the signature does not bind this record as stored (moved, or the record changed after signing)' };
   }
 
   /** True when the stored signature is intact and belongs to exactly this record and content. */

@@ -17,6 +17,8 @@ export interface SchemeRecord {
   /** SECRET until end-of-study unblinding. */
   seed: string | null;
   live: boolean;
+  /** The list length asked for at generation (null for an imported list): replay regenerates with it. */
+  listLength: number | null;
   fingerprint: string;
   createdBy: string;
   createdAt: string;
@@ -33,6 +35,7 @@ const toRecord = (r: Record<string, unknown>): SchemeRecord => ({
   seedCommitment: asStrOrNull(r.seed_commitment),
   seed: asStrOrNull(r.seed),
   live: asBool(r.live),
+  listLength: r.list_length === null || r.list_length === undefined ? null : Number(r.list_length),
   fingerprint: asStr(r.fingerprint),
   createdBy: asStr(r.created_by),
   createdAt: asStr(r.created_at),
@@ -65,15 +68,15 @@ export const SchemesRepository = {
   },
 
   /** Stores a new draft (superseding the previous draft), its list entries and stratum cursors. */
-  async insertDraft(sql: Sql, scheme: Scheme, fingerprint: string, createdBy: string, at: string): Promise<SchemeRecord> {
+  async insertDraft(sql: Sql, scheme: Scheme, listLength: number | null, fingerprint: string, createdBy: string, at: string): Promise<SchemeRecord> {
     await sql.exec("UPDATE schemes SET state = 'superseded' WHERE state = 'draft'");
     const version = (await sql.count('SELECT COALESCE(MAX(version), 0) AS v FROM schemes')) + 1;
     const id = randomUUID();
     const { seed, ...document } = scheme;
     await sql.exec(
-      `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, live, fingerprint, scheme_json, created_by, created_at)
-       VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, version, scheme.method, JSON.stringify(scheme.params), scheme.algorithm, scheme.libraryVersion, scheme.seedCommitment ?? null, seed ?? null, scheme.live, fingerprint, JSON.stringify(document), createdBy, at],
+      `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, live, list_length, fingerprint, scheme_json, created_by, created_at)
+       VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, version, scheme.method, JSON.stringify(scheme.params), scheme.algorithm, scheme.libraryVersion, scheme.seedCommitment ?? null, seed ?? null, scheme.live, listLength, fingerprint, JSON.stringify(document), createdBy, at],
     );
     for (const stratum of scheme.strata) {
       await sql.exec('INSERT INTO stratum_cursors (scheme_id, stratum_key, next_position) VALUES (?, ?, 1)', [id, stratum.key]);

@@ -116,7 +116,8 @@ export class StudyService implements OnApplicationBootstrap {
     } catch (err) {
       throw asInputError(err);
     }
-    return this.storeDraft(actor, scheme, 'scheme.generated', { seedProvided: input.seed !== undefined, listLength: input.listLength ?? this.protocol().listLengthPerStratum });
+    const listLength = input.listLength ?? this.protocol().listLengthPerStratum;
+    return this.storeDraft(actor, scheme, listLength, 'scheme.generated', { seedProvided: input.seed !== undefined, listLength });
   }
 
   async import(actor: Actor, csv: string): Promise<SchemeRecord> {
@@ -127,15 +128,15 @@ export class StudyService implements OnApplicationBootstrap {
     } catch (err) {
       throw asInputError(err);
     }
-    return this.storeDraft(actor, scheme, 'scheme.imported', { csvSha256: sha256Hex(csv) });
+    return this.storeDraft(actor, scheme, null, 'scheme.imported', { csvSha256: sha256Hex(csv) });
   }
 
-  private async storeDraft(actor: Actor, scheme: Scheme, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
+  private async storeDraft(actor: Actor, scheme: Scheme, listLength: number | null, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
     const fingerprint = schemeFingerprint(scheme);
     return this.db.withWriteTransaction(actor, async (tx) => {
       const study = await StudyRepository.findForUpdate(tx.sql);
       if (study!.status !== 'setup') throw new DomainError('SCHEME_LOCKED', `The scheme is frozen: the study is ${study!.status}. It can only change during set-up.`);
-      const record = await SchemesRepository.insertDraft(tx.sql, scheme, fingerprint, actor.username, tx.now);
+      const record = await SchemesRepository.insertDraft(tx.sql, scheme, listLength, fingerprint, actor.username, tx.now);
       const entries = scheme.strata.reduce((n, s) => n + s.entries.length, 0);
       tx.audit({
         action,

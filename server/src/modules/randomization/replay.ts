@@ -1,0 +1,56 @@
+/**
+ * Replay: re-derives every allocation from the scheme and its seed (ICH E9 reproducibility).
+ * A generated list is regenerated from seed + parameters and must equal the stored list and its
+ * fingerprint; each list allocation must use its stratum's entries in order; each dynamic
+ * decision must follow from its record. Shared by the CLI (`replay --db`) and the tests.
+ */
+import { generateScheme, replayDynamic, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
+import type { Protocol } from '../../../../shared/protocol/index.js';
+
+export interface ReplayAllocation {
+  randomizationNumber: number;
+  stratumKey: string;
+  armCode: string;
+  treatmentCode: string;
+  listPosition: number | null;
+  covariates: Record<string, string>;
+  dynamicRecord: unknown;
+}
+
+export interface ReplayReport {
+  allocations: number;
+  listRegenerated: boolean | null;
+  fingerprintMatches: boolean;
+  mismatches: Array<{ randomizationNumber: number | null; problem: string }>;
+}
+
+export function replayAllocations(protocol: Protocol, stored: Scheme, storedFingerprint: string, seed: string | null, listLength: number | null, allocations: ReplayAllocation[], siteCodes: string[]): ReplayReport {
+  const mismatches: ReplayReport['mismatches'] = [];
+  const fingerprintMatches = schemeFingerprint(stored) === storedFingerprint;
+  if (!fingerprintMatches) mismatches.push({ randomizationNumber: null, problem: 'the stored scheme no longer matches its published fingerprint' });
+  let listRegenerated: boolean | null = null;
+  if (seed && stored.algorithm !== 'imported') {
+    const regenerated = generateScheme(protocol, { method: stored.method, params: stored.params as Record<string, unknown>, seed, siteCodes, listLength: listLength ?? undefined, live: stored.live });
+    listRegenerated = schemeFingerprint(regenerated) === storedFingerprint;
+    if (!listRegenerated) mismatches.push({ randomizationNumber: null, problem: 'the list regenerated from the seed and parameters differs from the stored list' });
+  }
+  if (stored.live) {
+    const scheme = { ...stored, seed: seed ?? undefined };
+    const decisions = allocations.map((a) => ({ patient: { stratumKey: a.stratumKey, covariates: a.covariates }, armCode: a.armCode, treatmentCode: a.treatmentCode, record: a.dynamicRecord as never }));
+    for (const m of replayDynamic(scheme, decisions)) {
+      mismatches.push({ randomizationNumber: allocations[m.index].randomizationNumber, problem: `dynamic decision does not replay (expected ${m.expected}, recorded ${m.actual})` });
+    }
+  } else {
+    const used = new Map<string, number>();
+    for (const a of allocations) {
+      const expectedPosition = (used.get(a.stratumKey) ?? 0) + 1;
+      used.set(a.stratumKey, expectedPosition);
+      const entry = stored.strata.find((s) => s.key === a.stratumKey)?.entries[expectedPosition - 1];
+      if (a.listPosition !== expectedPosition) mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `used list position ${a.listPosition} of ${a.stratumKey}, expected ${expectedPosition}` });
+      if (!entry || entry.armCode !== a.armCode || entry.treatmentCode !== a.treatmentCode) {
+        mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `allocation differs from list entry ${expectedPosition} of ${a.stratumKey}` });
+      }
+    }
+  }
+  return { allocations: allocations.length, listRegenerated, fingerprintMatches, mismatches };
+}

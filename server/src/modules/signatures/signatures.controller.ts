@@ -1,0 +1,19 @@
+import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Permission } from '../../../../shared/roles.js';
+import { RequirePermission } from '../../common/permissions.js';
+import { SignatureService } from './signature.service.js';
+
+@ApiTags('signatures')
+@ApiBearerAuth()
+@Controller('signatures')
+export class SignaturesController {
+  constructor(private readonly signatures: SignatureService) {}
+
+  /** The signature's manifestation (printed name, time, meaning) and whether it still binds its record. */
+  @Get(':id/verification')
+  @RequirePermission(Permission.ReadAudit)
+  verify(@Param('id', ParseUUIDPipe) id: string) {
+    return this.signatures.verifyStored(id);
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Where each kind of signed record lives, and its content exactly as it was signed, rebuilt from
+ * the stored record. Verification recomputes this content, so a signature moved onto another
+ * record — or a record edited after signing — no longer verifies.
+ */
+import type { Sql } from '../../database/sql.js';
+
+type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
+
+export const SIGNED_RECORD_CONTENT: Record<string, ContentLoader> = {
+  randomization: async (sql, id) => {
+    const r = await sql.one<Record<string, unknown>>('SELECT * FROM allocations WHERE id = ?', [id]);
+    return r && { participantId: String(r.participant_id), randomizationNumber: Number(r.randomization_number), treatmentCode: String(r.treatment_code), stratum: String(r.stratum_key), randomizedAt: String(r.randomized_at) };
+  },
+  'study.activation': async (sql, id) => {
+    const s = await sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [id]);
+    if (!s || !s.active_scheme_id) return null;
+    return { studyCode: String(s.code), schemeId: String(s.active_scheme_id), fingerprint: String(s.list_fingerprint) };
+  },
+  correction: async (sql, id) => {
+    const c = await sql.one<Record<string, unknown>>('SELECT * FROM corrections WHERE id = ?', [id]);
+    return c && { participantId: String(c.participant_id), field: String(c.field), oldValue: JSON.parse(String(c.old_value)), newValue: JSON.parse(String(c.new_value)), reason: String(c.reason) };
+  },
+  dispensation: async (sql, id) => {
+    const d = await sql.one<Record<string, unknown>>('SELECT d.*, a.treatment_code FROM dispensations d JOIN allocations a ON a.id = d.allocation_id WHERE d.id = ?', [id]);
+    return d && { id: String(d.id), participantId: String(d.participant_id), treatmentCode: String(d.treatment_code), period: Number(d.period), product: String(d.product_code), lotNumber: String(d.lot_number), preparedBy: String(d.prepared_by) };
+  },
+};

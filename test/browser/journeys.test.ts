@@ -1,0 +1,192 @@
+/**
+ * Each role's main journey, walked by clicking in Chromium against the real server on a fresh
+ * database. Every journey prepares what it needs itself (through the API), so each test stands alone.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { Api, randomizedPatient } from './support/api.js';
+import { launchBrowser, screenshot, signIn, type BrowserHandle } from './support/browser.js';
+import { startServer, type RunningServer } from './support/server.js';
+
+jest.setTimeout(90_000);
+
+let server: RunningServer;
+let browser: BrowserHandle;
+let api: Api;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  api = new Api(server.baseUrl, server.password);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+afterEach(async () => {
+  for (const p of pages.splice(0)) await p.close().catch(() => undefined);
+});
+
+async function as(username: string): Promise<Page> {
+  const page = await signIn(browser.context, server.baseUrl, username, server.password);
+  pages.push(page);
+  return page;
+}
+
+const MAIN_PAGES: Array<[string, string, string]> = [
+  ['admin', '/admin/users', 'Users'],
+  ['investigator1', '/patients', 'Patients'],
+  ['pharmacist', '/pharmacy/tasks', 'Preparation tasks'],
+  ['monitor', '/unblinding/requests', 'Unblinding requests'],
+  ['statistician', '/statistics/design', 'Scheme design'],
+  ['auditor', '/audit', 'Audit trail'],
+];
+
+describe('sign-in and main pages', () => {
+  test.each(MAIN_PAGES)('%s signs in and lands on %s, with the study status visible', async (username, path, heading) => {
+    const page = await as(username);
+    expect(new URL(page.url()).pathname).toBe(path);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/active|setup|locked|unblinded/);
+    await screenshot(page, `main-${username.replace(/\d+$/, '')}`);
+  });
+
+  test('a wrong password is refused with a sentence, and the sign-in page is screenshotted', async () => {
+    const page = await browser.context.newPage();
+    pages.push(page);
+    await page.goto(`${server.baseUrl}/sign-in`);
+    await page.getByLabel('Username').fill('auditor');
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/sign in|password|session/i);
+    await page.getByLabel('Password').fill('');
+    await screenshot(page, 'sign-in');
+  });
+
+  test('the route guard shows the 403 page for a page the role may not open, and the navigation hides it', async () => {
+    const page = await as('investigator1');
+    await expect(page.getByTestId('nav-users').count()).resolves.toBe(0);
+    await page.goto(`${server.baseUrl}/admin/users`);
+    await page.getByTestId('forbidden').waitFor();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/Not allowed/);
+  });
+});
+
+describe('journeys', () => {
+  test('admin creates a user, who then appears in the list', async () => {
+    const page = await as('admin');
+    const form = page.getByTestId('create-user-form');
+    await form.getByLabel('Username').fill('investigator3');
+    await form.getByLabel('Full name (printed on signatures)').fill('Dr. Ada Example');
+    await form.getByLabel('Role').selectOption('investigator');
+    await form.getByLabel(/^A\b/).check();
+    await form.getByLabel('Initial password').fill('a-long-initial-password');
+    await form.getByRole('button', { name: 'Create user' }).click();
+    await page.getByText('User investigator3 created.').waitFor();
+    const row = page.locator('[data-testid="users-table"] tr[data-username="investigator3"]');
+    await expect(row.textContent()).resolves.toContain('Dr. Ada Example');
+    await screenshot(page, 'admin-user-created');
+  });
+
+  test('auditor verifies the audit chain and sees that it is intact', async () => {
+    const page = await as('auditor');
+    await page.getByTestId('nav-audit').click();
+    await page.getByTestId('audit-table').waitFor();
+    await page.getByTestId('nav-audit-integrity').click();
+    await page.getByTestId('verify-chain').click();
+    const result = page.getByTestId('verify-result');
+    await result.waitFor();
+    await expect(result.textContent()).resolves.toContain('The chain is intact.');
+    await screenshot(page, 'auditor-chain-verified');
+  });
+
+  test('investigator registers an eligible patient and randomizes it with a signature', async () => {
+    const page = await as('investigator1');
+    await page.getByTestId('nav-patient-new').click();
+    await page.getByLabel('Site').selectOption('A');
+    await page.getByLabel('Screening number').fill('A-BR-001');
+    await page.getByLabel('MS course').selectOption('RRMS');
+    await page.getByLabel('Age').fill('35');
+    await page.getByLabel('Disease duration since diagnosis').fill('5');
+    await page.getByLabel('EDSS at inclusion').fill('4');
+    await page.getByLabel(/^Not responding to at least one year/).selectOption('yes');
+    await page.getByLabel('Clinically documented relapses in the past 12 months').fill('1');
+    await page.getByLabel('Clinically documented relapses in the past 24 months').fill('2');
+    await page.getByLabel(/^Gadolinium-enhancing lesions/).fill('1');
+    await page.getByLabel(/^New T2 lesion/).selectOption('no');
+    await page.getByLabel('EDSS increase over the past 12 months').fill('0');
+    await page.getByLabel(/^Positive cerebrospinal fluid/).selectOption('no');
+    await page.getByLabel('Active infection').selectOption('no');
+    await page.getByLabel('Immunosuppressant treatment in the past 3 months').selectOption('no');
+    await page.getByRole('button', { name: 'Register patient' }).click();
+    await page.getByRole('heading', { level: 1, name: /A-BR-001/ }).waitFor();
+    await page.getByRole('button', { name: 'Randomize…' }).click();
+    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/randomi/i);
+    await page.getByLabel('Your password').fill(server.password);
+    await screenshot(page, 'investigator-signature');
+    await page.getByRole('button', { name: 'Sign and randomize' }).click();
+    const result = page.getByTestId('randomization-result');
+    await result.waitFor();
+    await expect(result.textContent()).resolves.toMatch(/MS-[A-Z0-9]{6}/);
+    await screenshot(page, 'investigator-randomized');
+  });
+
+  test('pharmacist sees the preparation task and records the dispensation with a lot', async () => {
+    await randomizedPatient(api, 'investigator1', 'A', 'A-BR-PH1');
+    const page = await as('pharmacist');
+    const task = page.locator('[data-testid="task-row"]').filter({ hasText: 'A-BR-PH1' }).first();
+    const anyTask = page.locator('[data-testid="task-row"]').first();
+    await anyTask.waitFor();
+    const row = (await task.count()) > 0 ? task : anyTask;
+    await row.getByRole('button', { name: 'Record dispensation…' }).click();
+    await page.getByLabel('Lot number').fill('LOT-2024-001');
+    await page.getByRole('button', { name: 'Continue to signature' }).click();
+    await page.getByLabel('Your password').fill(server.password);
+    await page.getByRole('button', { name: 'Sign and record' }).click();
+    await page.getByText(/Dispensation recorded/).waitFor();
+    await screenshot(page, 'pharmacist-dispensed');
+  });
+
+  test('monitor approves an emergency unblinding request and the requester sees the reveal', async () => {
+    const id = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-UB1');
+    const requester = await as('investigator1');
+    await requester.goto(`${server.baseUrl}/patients/${id}`);
+    await requester.getByRole('button', { name: 'Request emergency unblinding…' }).click();
+    await requester.getByLabel('Reason').fill('Severe adverse event: treating physician needs the allocation.');
+    await requester.getByRole('button', { name: 'Continue to signature' }).click();
+    await requester.getByLabel('Your password').fill(server.password);
+    await requester.getByRole('button', { name: 'Sign and send request' }).click();
+    await requester.getByText(/Unblinding request sent/).waitFor();
+
+    const monitor = await as('monitor');
+    const pending = monitor.locator('[data-testid="request-row"]').filter({ hasText: 'pending' }).first();
+    await pending.waitFor();
+    await screenshot(monitor, 'monitor-pending');
+    await pending.getByRole('button', { name: 'Decide…' }).click();
+    await monitor.getByLabel('Approve').check();
+    await monitor.getByLabel('Comment').fill('Emergency confirmed with the treating physician.');
+    await monitor.getByRole('button', { name: 'Continue to signature' }).click();
+    await monitor.getByLabel('Your password').fill(server.password);
+    await monitor.getByRole('button', { name: 'Sign decision' }).click();
+    await monitor.getByText(/Decision recorded/).waitFor();
+
+    await requester.getByTestId('nav-unblinding-requests').click();
+    const mine = requester.locator('[data-testid="request-row"]').filter({ hasText: 'approved' }).first();
+    await mine.getByRole('button', { name: 'Reveal allocation' }).click();
+    const reveal = requester.getByTestId('reveal');
+    await reveal.waitFor();
+    await expect(reveal.textContent()).resolves.toMatch(/MSC|PBO|Placebo/);
+    await screenshot(requester, 'investigator-reveal');
+  });
+
+  test('statistician runs a live simulation of candidate designs in a Web Worker', async () => {
+    const page = await as('statistician');
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.getByTestId('tradeoff-plot').waitFor({ timeout: 60_000 });
+    await page.getByTestId('imbalance-histogram').waitFor();
+    await screenshot(page, 'statistician-design');
+  });
+});

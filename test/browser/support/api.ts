@@ -1,0 +1,46 @@
+/**
+ * Direct API calls used only to PREPARE a journey (e.g. a randomized patient for the pharmacist's
+ * journey), so each journey test stands alone. The journey itself is always walked by clicking.
+ */
+import { randomUUID } from 'node:crypto';
+
+export class Api {
+  private tokens = new Map<string, string>();
+  constructor(readonly baseUrl: string, readonly password: string) {}
+
+  async token(username: string): Promise<string> {
+    const cached = this.tokens.get(username);
+    if (cached) return cached;
+    const res = await fetch(`${this.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: this.password }) });
+    if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { accessToken: string };
+    this.tokens.set(username, body.accessToken);
+    return body.accessToken;
+  }
+
+  async call<T = unknown>(username: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    const res = await fetch(`${this.baseUrl}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await this.token(username)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}
+
+/** Screening answers of the demo protocol (protocols/msct-ms.yaml) that make a patient eligible (RRMS, EDSS ≤ 5.0). */
+export const ELIGIBLE_ANSWERS: Record<string, string | number | boolean> = {
+  course: 'RRMS', age: 35, disease_duration: 5, edss: 4, failed_therapy_1y: true, relapses_12m: 1, relapses_24m: 2, gel_12m: 1,
+  new_t2_12m: false, edss_increase_12m: 0, csf_ocb: false, active_infection: false, immunosuppressants_3m: false,
+};
+
+/** Registers an eligible patient at `site` and randomizes it; returns the participant id. */
+export async function randomizedPatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<string> {
+  const p = await api.call<{ id: string }>(investigator, 'POST', '/participants', {
+    siteCode: site, screeningNumber, factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss }, eligibility: ELIGIBLE_ANSWERS,
+  });
+  await api.call(investigator, 'POST', `/participants/${p.id}/randomize`, { signature: { password: api.password, meaning: 'Randomization' } }, { 'Idempotency-Key': randomUUID() });
+  return p.id;
+}

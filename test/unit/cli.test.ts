@@ -1,0 +1,117 @@
+/** The engine's CLI commands, run as a user would (a child process), checking output and exit codes. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoPath } from './helpers.js';
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, [repoPath('dist/test/unit/run-cli.js'), ...args], { encoding: 'utf8', cwd: repoPath('.') });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'blindrand-cli-'));
+
+describe('protocol validate', () => {
+  it('accepts the demo protocols', () => {
+    const r = cli('protocol', 'validate', 'protocols/msct-ms.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid — study MSCT-MS, crossover design, 2 period(s)');
+    expect(cli('protocol', 'validate', 'protocols/parallel-2to1.yaml').code).toBe(0);
+  });
+
+  it('names the file, line, path and problem, and exits 2', () => {
+    const r = cli('protocol', 'validate', 'test/unit/fixtures/bad-protocols/03-ratio-not-number.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('03-ratio-not-number.yaml:arms[1].ratio (line 18): expected a whole number, got "two"');
+  });
+
+  it('has --help', () => {
+    const r = cli('protocol', 'validate', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: blindrand protocol validate');
+  });
+});
+
+describe('list generate + list verify', () => {
+  const list = join(tmp, 'list.csv');
+  const common = ['--protocol', 'protocols/msct-ms.yaml', '--seed', 'cli-test-seed-1', '--method', 'permuted-block', '--block-sizes', '2,4'];
+
+  it('round-trips: a generated list verifies with the same fingerprint; a changed entry exits 2', () => {
+    const gen = cli('list', 'generate', ...common, '--out', list);
+    expect(gen.code).toBe(0);
+    const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(gen.stdout)![1];
+    expect(readFileSync(list, 'utf8').split('\n')[0]).toBe('stratum,position,arm,treatment_code');
+
+    const ok = cli('list', 'verify', ...common, '--list', list);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain(`fingerprint ${fingerprint}`);
+
+    const lines = readFileSync(list, 'utf8').split('\n');
+    lines[5] = lines[5].includes('MSC-PBO') ? lines[5].replace('MSC-PBO', 'PBO-MSC') : lines[5].replace('PBO-MSC', 'MSC-PBO');
+    writeFileSync(list, lines.join('\n'));
+    const bad = cli('list', 'verify', ...common, '--list', list);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('line 6:');
+    expect(bad.stderr).toContain('does not match: 1 difference(s)');
+  });
+
+  it('another seed does not verify', () => {
+    cli('list', 'generate', ...common, '--out', list);
+    expect(cli('list', 'verify', '--protocol', 'protocols/msct-ms.yaml', '--seed', 'another-seed-2', '--method', 'permuted-block', '--block-sizes', '2,4', '--list', list).code).toBe(2);
+  });
+
+  it('--json gives the scheme without its seed', () => {
+    const r = cli('list', 'generate', ...common, '--json');
+    const out = JSON.parse(r.stdout) as { fingerprint: string; scheme: Record<string, unknown> };
+    expect(out.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(out.scheme.seed).toBeUndefined();
+    expect(out.scheme.algorithm).toBe('seedrandom-3.0.5/xor4096');
+  });
+
+  it('explains a bad block size in one line, exit 1', () => {
+    const r = cli('list', 'generate', '--protocol', 'protocols/parallel-2to1.yaml', '--seed', 'cli-test-seed-1', '--method', 'permuted-block', '--block-sizes', '4');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('error: parameter blockSizes: 4 is not a multiple of the ratio sum 3 (2:1)');
+  });
+});
+
+describe('simulate', () => {
+  it('--json has the field names of ALGORITHMS.md', () => {
+    const r = cli('simulate', '--method', 'biased-coin', '--p', '0.667', '--n', '20', '--trials', '1500', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const key of ['meanAbsImbalance', 'absImbalanceQuantiles', 'meanMaxAbsImbalance', 'probBalanced', 'correctGuessRate', 'forcedRate', 'trials', 'n', 'seconds']) {
+      expect(out).toHaveProperty(key);
+    }
+    expect(out.n).toBe(20);
+    expect(out.trials).toBe(1500);
+    expect(typeof out.seconds).toBe('number');
+  });
+
+  it('takes --ratio and --block-sizes', () => {
+    const out = JSON.parse(cli('simulate', '--method', 'permuted-block', '--block-sizes', '3,6', '--ratio', '2:1', '--n', '30', '--trials', '500', '--json').stdout) as {
+      armProportions: Record<string, number>;
+    };
+    expect(out.armProportions.A).toBeCloseTo(2 / 3, 2);
+  });
+
+  it('--compare prints one table with a row per design', () => {
+    const r = cli('simulate', '--compare', 'simple', 'biased-coin:p=0.667', 'permuted-block:block-sizes=2,4,6', '--n', '20', '--trials', '1000');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[1]).toMatch(/^design\s+E\|D_n\|/);
+    expect(lines.slice(3).map((l) => l.split(/\s{2,}/)[0])).toEqual(['simple', 'biased-coin:p=0.667', 'permuted-block:block-sizes=2,4,6']);
+  });
+
+  it('rejects an unknown method in one line', () => {
+    const r = cli('simulate', '--method', 'coin-flip', '--trials', '10');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: unknown method "coin-flip"');
+  });
+
+  it('has --help listing the parameter flags', () => {
+    const help = cli('simulate', '--help').stdout;
+    for (const flag of ['--p', '--bound', '--block-sizes', '--ratio', '--alpha', '--beta', '--compare', '--json']) expect(help).toContain(flag);
+  });
+});
