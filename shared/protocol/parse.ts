@@ -33,7 +33,7 @@ export function parseProtocol(yamlText: string, sourceName = 'protocol'): ParseR
       ok: false,
       errors: doc.errors.map((e) => ({
         path: '(document)',
-        line: e.linePos?.[0].line ?? null,
+        line: lines.linePos(e.pos[0]).line,
         message: `${sourceName}: not valid YAML: ${e.message.split('\n')[0]}`,
       })),
     };
