@@ -82,7 +82,7 @@ describe('journeys', () => {
     await form.getByLabel('Username').fill('investigator3');
     await form.getByLabel('Full name (printed on signatures)').fill('Dr. Ada Example');
     await form.getByLabel('Role').selectOption('investigator');
-    await form.getByLabel(/^A\b/).check();
+    await form.getByRole('checkbox', { name: /^A — / }).check();
     await form.getByLabel('Initial password').fill('a-long-initial-password');
     await form.getByRole('button', { name: 'Create user' }).click();
     await page.getByText('User investigator3 created.').waitFor();
@@ -135,12 +135,12 @@ describe('journeys', () => {
   });
 
   test('pharmacist sees the preparation task and records the dispensation with a lot', async () => {
-    await randomizedPatient(api, 'investigator1', 'A', 'A-BR-PH1');
+    const patient = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-PH1');
     const page = await as('pharmacist');
-    const task = page.locator('[data-testid="task-row"]').filter({ hasText: 'A-BR-PH1' }).first();
-    const anyTask = page.locator('[data-testid="task-row"]').first();
-    await anyTask.waitFor();
-    const row = (await task.count()) > 0 ? task : anyTask;
+    const row = page.getByTestId('tasks-period-1').locator('[data-testid="task-row"]').filter({ hasText: patient.treatmentCode });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toMatch(/MSC|PBO/);
+    await screenshot(page, 'pharmacist-tasks');
     await row.getByRole('button', { name: 'Record dispensation…' }).click();
     await page.getByLabel('Lot number').fill('LOT-2024-001');
     await page.getByRole('button', { name: 'Continue to signature' }).click();
@@ -151,7 +151,7 @@ describe('journeys', () => {
   });
 
   test('monitor approves an emergency unblinding request and the requester sees the reveal', async () => {
-    const id = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-UB1');
+    const { id } = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-UB1');
     const requester = await as('investigator1');
     await requester.goto(`${server.baseUrl}/patients/${id}`);
     await requester.getByRole('button', { name: 'Request emergency unblinding…' }).click();

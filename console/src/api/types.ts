@@ -97,13 +97,16 @@ export interface PharmacyTaskView {
   randomizationNumber: string | number;
   treatmentCode: string;
   period: number;
+  periodLabel?: string;
   arm?: string;
+  armLabel?: string;
   product?: string;
+  productLabel?: string;
+  /** `to-prepare` or `dispensed`. */
   status: string;
-  siteCode?: string;
-  dueAt?: string | null;
   lotNumber?: string | null;
   dispensedAt?: string | null;
+  preparedBy?: string | null;
 }
 
 export interface DispensationInput { participantId: string; period: number; lotNumber: string; signature: SignatureInput }
@@ -144,6 +147,8 @@ export interface UnblindingRegisterEntry {
 export interface AllocationLogEntry {
   randomizationNumber: string | number;
   participantId: string;
+  screeningNumber?: string;
+  randomizedInError?: boolean;
   siteCode: string;
   stratum: string | Record<string, string>;
   randomizedAt: string;
@@ -153,12 +158,18 @@ export interface AllocationLogEntry {
 }
 
 /** POST /api/study/scheme body. */
-export interface SchemeInput { method: string; params: Record<string, unknown>; seed?: string }
+export interface SchemeInput { method: string; params: Record<string, unknown>; seed?: string; listLength?: number; live?: boolean }
 
 export interface SchemeEntryView { stratum: string; position: number; armCode?: string; arm?: string; treatmentCode: string; used?: boolean }
 
 /** GET /api/study/scheme (statistician). */
 export interface SchemeView {
+  id?: string;
+  version?: number;
+  /** `draft` until activation, then frozen. */
+  state?: string;
+  createdBy?: string;
+  arms?: Array<{ code: string; ratio: number }>;
   method: string;
   params: Record<string, unknown>;
   algorithm: string;
@@ -168,7 +179,7 @@ export interface SchemeView {
   live?: boolean;
   createdAt?: string;
   list?: SchemeEntryView[];
-  strata?: Array<{ key: string; levels?: Record<string, string>; entries: Array<{ position: number; armCode: string; treatmentCode: string }> }>;
+  strata?: Array<{ key: string; levels?: Record<string, string>; size?: number; entries?: Array<{ position: number; armCode: string; treatmentCode: string }> }>;
 }
 
 /** POST /api/simulations body and result (ALGORITHMS.md field names). */

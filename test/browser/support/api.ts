@@ -36,11 +36,15 @@ export const ELIGIBLE_ANSWERS: Record<string, string | number | boolean> = {
   new_t2_12m: false, edss_increase_12m: 0, csf_ocb: false, active_infection: false, immunosuppressants_3m: false,
 };
 
-/** Registers an eligible patient at `site` and randomizes it; returns the participant id. */
-export async function randomizedPatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<string> {
+export interface Randomized { id: string; randomizationNumber: number | string; treatmentCode: string }
+
+/** Registers an eligible patient at `site` and randomizes it. */
+export async function randomizedPatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<Randomized> {
   const p = await api.call<{ id: string }>(investigator, 'POST', '/participants', {
     siteCode: site, screeningNumber, factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss }, eligibility: ELIGIBLE_ANSWERS,
   });
-  await api.call(investigator, 'POST', `/participants/${p.id}/randomize`, { signature: { password: api.password, meaning: 'Randomization' } }, { 'Idempotency-Key': randomUUID() });
-  return p.id;
+  const r = await api.call<{ randomizationNumber: number | string; treatmentCode: string }>(
+    investigator, 'POST', `/participants/${p.id}/randomize`, { signature: { password: api.password } }, { 'Idempotency-Key': randomUUID() },
+  );
+  return { id: p.id, randomizationNumber: r.randomizationNumber, treatmentCode: r.treatmentCode };
 }
