@@ -29,6 +29,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   smtpUrl: string | null;
   mailFrom: string;
+  /** The e-mail outbox's poll interval and retry backoff (doubling from baseMs up to maxMs). */
+  mailRetry: { pollMs: number; baseMs: number; maxMs: number };
   logRequests: boolean;
 }
 
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'blindrand <no-reply@blindrand.local>',
+    mailRetry: { pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000), baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000), maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000) },
     logRequests: bool(env, 'LOG_REQUESTS', false),
   };
 }

@@ -1,10 +1,8 @@
 /** `user create-admin`: the first administrator of an empty database (or any later one), audited. */
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/config.js';
-import { createApp } from '../../create-app.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DomainError } from '../../common/domain-error.js';
-import { UsersService } from '../../modules/users/users.service.js';
 import { passwordProblem } from '../../modules/auth/passwords.js';
 import { CliError } from '../cli-error.js';
 
@@ -21,6 +19,9 @@ export function registerUser(program: Command): void {
       const problem = passwordProblem(opts.password);
       if (problem) throw new CliError(problem);
       const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });
+      // Loaded lazily: the whole Nest application is only needed by this command.
+      const { createApp } = await import('../../create-app.js');
+      const { UsersService } = await import('../../modules/users/users.service.js');
       const app = await createApp(config, { logger: false, serveConsole: false });
       try {
         const created = await app.get(UsersService).create({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password: opts.password, siteCodes: [] });

@@ -7,6 +7,7 @@ import type { Dialect } from '../sql.js';
 import { ddlFor, type Ddl } from './ddl.js';
 import { foundation } from './001-foundation.js';
 import { randomization } from './002-randomization.js';
+import { unblinding } from './003-unblinding.js';
 
 type Step = { name: string; up: (t: Ddl) => string[] };
 
@@ -14,6 +15,7 @@ type Step = { name: string; up: (t: Ddl) => string[] };
 const STEPS: Step[] = [
   { name: 'Foundation1764070000001', up: foundation },
   { name: 'Randomization1764070000002', up: randomization },
+  { name: 'Unblinding1764070000003', up: unblinding },
 ];
 
 type MigrationClass = new () => MigrationInterface;

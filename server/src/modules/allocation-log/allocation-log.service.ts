@@ -4,50 +4,7 @@ import { isBlinded } from '../../../../shared/roles.js';
 import type { Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
-
-export interface AllocationLogRow {
-  randomizationNumber: number;
-  participantId: string;
-  screeningNumber: string;
-  siteCode: string;
-  stratum: string;
-  treatmentCode: string;
-  randomizedAt: string;
-  randomizedBy: string;
-  randomizedInError: boolean;
-  arm?: string;
-}
-
-/** Reads the log from any SQL handle (the server's, or the CLI's offline one). */
-export async function readAllocationLog(all: (sql: string) => Promise<Record<string, unknown>[]>, withArms: boolean): Promise<AllocationLogRow[]> {
-  const rows = await all(
-    `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code
-     FROM allocations a JOIN participants p ON p.id = a.participant_id ORDER BY a.randomization_number`,
-  );
-  return rows.map((r) => ({
-    randomizationNumber: Number(r.randomization_number),
-    participantId: String(r.participant_id),
-    screeningNumber: String(r.screening_number),
-    siteCode: String(r.site_code),
-    stratum: String(r.stratum_key),
-    treatmentCode: String(r.treatment_code),
-    randomizedAt: String(r.randomized_at),
-    randomizedBy: String(r.randomized_by),
-    randomizedInError: r.randomized_in_error === true || r.randomized_in_error === 1,
-    ...(withArms ? { arm: String(r.arm_code) } : {}),
-  }));
-}
-
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '');
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-export function toCsv<T extends object>(rows: T[], columns: Array<keyof T & string>): string {
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
-}
-
-export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError'];
+import { LOG_COLUMNS, readAllocationLog, toCsv, type AllocationLogRow } from './allocation-log.rows.js';
 
 @Injectable()
 export class AllocationLogService {

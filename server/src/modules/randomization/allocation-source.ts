@@ -21,10 +21,13 @@ export interface AllocationDecision {
   dynamicRecord: DynamicRecord | null;
 }
 
-/** `scheme` must carry its seed for live (dynamic) schemes. */
-export async function decideAllocation(source: AllocationSource, scheme: Scheme, patient: { stratumKey: string; covariates: Record<string, string> }): Promise<AllocationDecision> {
-  if (scheme.live) {
-    const decision = allocateDynamic(scheme, await source.history(), patient);
+/**
+ * `liveScheme` is the scheme with its seed when allocations are decided live (dynamic methods);
+ * null for a list scheme, whose decisions are the list's entries.
+ */
+export async function decideAllocation(source: AllocationSource, liveScheme: Scheme | null, patient: { stratumKey: string; covariates: Record<string, string> }): Promise<AllocationDecision> {
+  if (liveScheme) {
+    const decision = allocateDynamic(liveScheme, await source.history(), patient);
     return { armCode: decision.armCode, treatmentCode: decision.treatmentCode, listEntryId: null, position: null, dynamicRecord: decision.record };
   }
   const position = await source.cursor(patient.stratumKey);

@@ -19,7 +19,7 @@ import { sha256Hex } from '../audit/audit-chain.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import type { AllocationRecord } from '../participants/participant.record.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
-import { SignatureService } from '../signatures/signature.service.js';
+import { SignatureService, type Signer } from '../signatures/signature.service.js';
 import { SchemesRepository } from '../study/schemes.repository.js';
 import { StudyService } from '../study/study.service.js';
 import { decideAllocation, type AllocationSource } from './allocation-source.js';
@@ -54,64 +54,70 @@ export class RandomizationService {
       const replay = replayOrReject(stored, viewer.userId, ROUTE, bodyHash);
       if (replay) return replay;
       const signer = await this.signatures.authenticate(viewer, signature, RANDOMIZATION_MEANING);
-      return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-        // Another instance may have finished the same key while we verified the password.
-        const again = replayOrReject(await IdempotencyRepository.find(tx.sql, key), viewer.userId, ROUTE, bodyHash);
-        if (again) return again;
-        this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'randomize');
-        const found = await ParticipantsRepository.find(tx.sql, participantId, true);
-        const p = requireAccess(viewer, found?.participant, 'The patient');
-        if (found!.allocation) throw new DomainError('ALREADY_RANDOMIZED', `Patient ${p.screeningNumber} was already randomized (number ${found!.allocation.randomizationNumber}).`);
-        if (p.status === 'ineligible') throw new DomainError('NOT_ELIGIBLE', `Patient ${p.screeningNumber} does not meet the eligibility criteria.`, { eligibilityFailures: p.eligibilityFailures });
-        if (p.status !== 'eligible' || !p.stratumKey) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} cannot be randomized from status ${p.status}.`);
-
-        const study = await this.study.current(tx.sql);
-        const record = await SchemesRepository.findById(tx.sql, study.activeSchemeId!);
-        const document = (await SchemesRepository.document(tx.sql, record!.id))!;
-        const scheme: Scheme = { ...document, seed: record!.seed ?? undefined };
-        const covariates = p.stratumLevels ?? {};
-        const decision = await decideAllocation(databaseSource(tx, record!.id), scheme, { stratumKey: p.stratumKey, covariates });
-
-        const allocation: AllocationRecord = {
-          id: randomUUID(),
-          participantId: p.id,
-          schemeId: record!.id,
-          listEntryId: decision.listEntryId,
-          stratumKey: p.stratumKey,
-          randomizationNumber: await ParticipantsRepository.nextRandomizationNumber(tx.sql),
-          armCode: decision.armCode,
-          treatmentCode: decision.treatmentCode,
-          dynamicRecord: decision.dynamicRecord,
-          covariates,
-          randomizedAt: tx.now,
-          randomizedBy: viewer.username,
-          signatureId: '',
-        };
-        const response = { participantId: p.id, randomizationNumber: allocation.randomizationNumber, treatmentCode: allocation.treatmentCode, stratum: p.stratumKey, randomizedAt: tx.now };
-        const signed = await this.signatures.record(tx, signer, { type: 'randomization', id: allocation.id, content: response });
-        allocation.signatureId = signed.id;
-        await ParticipantsRepository.insertAllocation(tx.sql, allocation);
-        await ParticipantsRepository.update(tx.sql, { ...p, status: 'randomized', updatedAt: tx.now });
-        const body = { ...response, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
-        await IdempotencyRepository.insert(tx.sql, key, viewer.userId, ROUTE, bodyHash, { status: 201, body }, tx.now);
-        tx.audit({
-          action: 'participant.randomized',
-          entityType: 'participant',
-          entityId: p.id,
-          details: {
-            allocationId: allocation.id,
-            randomizationNumber: allocation.randomizationNumber,
-            treatmentCode: allocation.treatmentCode,
-            stratum: p.stratumKey,
-            schemeVersion: record!.version,
-            listPosition: decision.position,
-            signatureId: signed.id,
-            signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
-            [UNBLINDED_DETAILS_KEY]: { armCode: decision.armCode, dynamicRecord: decision.dynamicRecord },
-          },
-        });
-        return { status: 201, body };
-      });
+      return this.db.withWriteTransaction(actorOf(viewer), (tx) => this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash));
     });
+  }
+
+  /**
+   * The allocation core, inside the caller's write transaction, after the signer re-authenticated.
+   * (Public for the B2 benchmark, which measures it without the password check.)
+   */
+  async allocateInTransaction(tx: WriteTx, viewer: Viewer, participantId: string, signer: Signer, key: string, bodyHash: string): Promise<StoredResponse> {
+    // Another instance may have finished the same key while we verified the password.
+    const again = replayOrReject(await IdempotencyRepository.find(tx.sql, key), viewer.userId, ROUTE, bodyHash);
+    if (again) return again;
+    const study = await this.study.current(tx.sql);
+    this.study.requireStatus(study, ['active'], 'randomize');
+    const found = await ParticipantsRepository.find(tx.sql, participantId, true);
+    const p = requireAccess(viewer, found?.participant, 'The patient');
+    if (found!.allocation) throw new DomainError('ALREADY_RANDOMIZED', `Patient ${p.screeningNumber} was already randomized (number ${found!.allocation.randomizationNumber}).`);
+    if (p.status === 'ineligible') throw new DomainError('NOT_ELIGIBLE', `Patient ${p.screeningNumber} does not meet the eligibility criteria.`, { eligibilityFailures: p.eligibilityFailures });
+    if (p.status !== 'eligible' || !p.stratumKey) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} cannot be randomized from status ${p.status}.`);
+
+    const record = await SchemesRepository.findById(tx.sql, study.activeSchemeId!);
+    // Only a live scheme needs its document and seed; a list scheme reads its next entry.
+    const liveScheme: Scheme | null = record!.live ? { ...(await SchemesRepository.document(tx.sql, record!.id))!, seed: record!.seed ?? undefined } : null;
+    const covariates = p.stratumLevels ?? {};
+    const decision = await decideAllocation(databaseSource(tx, record!.id), liveScheme, { stratumKey: p.stratumKey, covariates });
+
+    const allocation: AllocationRecord = {
+      id: randomUUID(),
+      participantId: p.id,
+      schemeId: record!.id,
+      listEntryId: decision.listEntryId,
+      stratumKey: p.stratumKey,
+      randomizationNumber: await ParticipantsRepository.nextRandomizationNumber(tx.sql),
+      armCode: decision.armCode,
+      treatmentCode: decision.treatmentCode,
+      dynamicRecord: decision.dynamicRecord,
+      covariates,
+      randomizedAt: tx.now,
+      randomizedBy: viewer.username,
+      signatureId: '',
+    };
+    const response = { participantId: p.id, randomizationNumber: allocation.randomizationNumber, treatmentCode: allocation.treatmentCode, stratum: p.stratumKey, randomizedAt: tx.now };
+    const signed = await this.signatures.record(tx, signer, { type: 'randomization', id: allocation.id, content: response });
+    allocation.signatureId = signed.id;
+    await ParticipantsRepository.insertAllocation(tx.sql, allocation);
+    await ParticipantsRepository.update(tx.sql, { ...p, status: 'randomized', updatedAt: tx.now });
+    const body = { ...response, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
+    await IdempotencyRepository.insert(tx.sql, key, viewer.userId, ROUTE, bodyHash, { status: 201, body }, tx.now);
+    tx.audit({
+      action: 'participant.randomized',
+      entityType: 'participant',
+      entityId: p.id,
+      details: {
+        allocationId: allocation.id,
+        randomizationNumber: allocation.randomizationNumber,
+        treatmentCode: allocation.treatmentCode,
+        stratum: p.stratumKey,
+        schemeVersion: record!.version,
+        listPosition: decision.position,
+        signatureId: signed.id,
+        signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+        [UNBLINDED_DETAILS_KEY]: { armCode: decision.armCode, dynamicRecord: decision.dynamicRecord },
+      },
+    });
+    return { status: 201, body };
   }
 }

@@ -52,7 +52,7 @@ export class RehearsalService {
       const stratum = strata[Math.floor(stream.double() * strata.length)];
       const stats = perStratum.get(stratum.key)!;
       try {
-        const d = await decideAllocation(source, scheme, { stratumKey: stratum.key, covariates: stratum.levels });
+        const d = await decideAllocation(source, scheme.live ? scheme : null, { stratumKey: stratum.key, covariates: stratum.levels });
         history.push({ stratumKey: stratum.key, covariates: stratum.levels, armCode: d.armCode, treatmentCode: d.treatmentCode });
         stats.randomized++;
         stats.arms[d.armCode]++;

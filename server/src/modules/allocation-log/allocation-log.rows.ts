@@ -1,0 +1,44 @@
+/** The allocation log's rows and CSV, readable from any SQL handle (the server's, or the CLI's offline one). */
+export interface AllocationLogRow {
+  randomizationNumber: number;
+  participantId: string;
+  screeningNumber: string;
+  siteCode: string;
+  stratum: string;
+  treatmentCode: string;
+  randomizedAt: string;
+  randomizedBy: string;
+  randomizedInError: boolean;
+  arm?: string;
+}
+
+export async function readAllocationLog(all: (sql: string) => Promise<Record<string, unknown>[]>, withArms: boolean): Promise<AllocationLogRow[]> {
+  const rows = await all(
+    `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code
+     FROM allocations a JOIN participants p ON p.id = a.participant_id ORDER BY a.randomization_number`,
+  );
+  return rows.map((r) => ({
+    randomizationNumber: Number(r.randomization_number),
+    participantId: String(r.participant_id),
+    screeningNumber: String(r.screening_number),
+    siteCode: String(r.site_code),
+    stratum: String(r.stratum_key),
+    treatmentCode: String(r.treatment_code),
+    randomizedAt: String(r.randomized_at),
+    randomizedBy: String(r.randomized_by),
+    randomizedInError: r.randomized_in_error === true || r.randomized_in_error === 1,
+    ...(withArms ? { arm: String(r.arm_code) } : {}),
+  }));
+}
+
+const csvCell = (v: unknown) => {
+  const s = String(v ?? '');
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+export function toCsv<T extends object>(rows: T[], columns: Array<keyof T & string>): string {
+  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+}
+
+export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError'];
+
