@@ -1,6 +1,7 @@
 /**
  * Controllers and providers of the trial features (study, participants, randomization, pharmacy,
- * allocation log), registered in one list so the foundation stays small.
+ * allocation log, unblinding, notifications, end of study, exports), registered in one list so the
+ * foundation stays small.
  */
 import type { Provider, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -16,8 +17,27 @@ import { RehearsalService } from './modules/study/rehearsal.service.js';
 import { SimulationService } from './modules/study/simulation.service.js';
 import { StudyController } from './modules/study/study.controller.js';
 import { StudyService } from './modules/study/study.service.js';
+import { StudyLifecycleController } from './modules/study/study-lifecycle.controller.js';
+import { StudyLifecycleService } from './modules/study/study-lifecycle.service.js';
+import { UnblindingController } from './modules/unblinding/unblinding.controller.js';
+import { UnblindingRequestsService } from './modules/unblinding/unblinding-requests.service.js';
+import { UnblindingRevealService } from './modules/unblinding/unblinding-reveal.service.js';
+import { MailOutbox } from './modules/notifications/mail-outbox.js';
+import { NotificationsController } from './modules/notifications/notifications.controller.js';
+import { NotificationsService } from './modules/notifications/notifications.service.js';
+import { ExportsController } from './modules/exports/exports.controller.js';
+import { ExportsService } from './modules/exports/exports.service.js';
 
-export const FEATURE_CONTROLLERS: Type<unknown>[] = [StudyController, ParticipantsController, PharmacyController, AllocationLogController];
+export const FEATURE_CONTROLLERS: Type<unknown>[] = [
+  StudyController,
+  StudyLifecycleController,
+  ParticipantsController,
+  PharmacyController,
+  AllocationLogController,
+  UnblindingController,
+  NotificationsController,
+  ExportsController,
+];
 export const FEATURE_PROVIDERS: Provider[] = [
   StudyService,
   RehearsalService,
@@ -26,5 +46,11 @@ export const FEATURE_PROVIDERS: Provider[] = [
   RandomizationService,
   PharmacyService,
   AllocationLogService,
+  MailOutbox,
+  NotificationsService,
+  UnblindingRequestsService,
+  UnblindingRevealService,
+  StudyLifecycleService,
+  ExportsService,
   { provide: APP_INTERCEPTOR, useClass: BlindingInterceptor },
 ];

@@ -34,8 +34,9 @@ export async function launchBrowser(): Promise<BrowserHandle> {
 }
 
 /** Opens a new tab and signs in through the form, as a person would. */
-export async function signIn(context: BrowserContext, baseUrl: string, username: string, password: string): Promise<Page> {
+export async function signIn(context: BrowserContext, baseUrl: string, username: string, password: string, before?: (page: Page) => void): Promise<Page> {
   const page = await context.newPage();
+  before?.(page);
   page.setDefaultTimeout(15_000);
   await page.goto(`${baseUrl}/sign-in`);
   await page.getByLabel('Username').fill(username);

@@ -5,6 +5,7 @@ import { registerReplay } from './replay.js';
 import { register as registerProtocol } from './protocol.js';
 import { register as registerList } from './list.js';
 import { register as registerSimulate } from './simulate.js';
+import { registerUnblinding } from './unblinding.js';
 
 /** Each group adds its commands to the program. Add a line per file. */
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
@@ -14,4 +15,5 @@ export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerProtocol,
   registerList,
   registerSimulate,
+  registerUnblinding,
 ];

@@ -14,6 +14,15 @@ export interface AuditFilter {
   to?: string;
 }
 
+/** Details as stored; text that is no longer JSON (tampering) stays text, so its hash cannot match. */
+function readDetails(v: unknown): unknown {
+  try {
+    return asJson(v, {});
+  } catch {
+    return { unreadableDetails: String(v) };
+  }
+}
+
 export function toStoredEntry(r: Record<string, unknown>): StoredAuditEntry {
   return {
     seq: Number(r.seq),
@@ -24,7 +33,7 @@ export function toStoredEntry(r: Record<string, unknown>): StoredAuditEntry {
     entityType: asStr(r.entity_type),
     entityId: asStrOrNull(r.entity_id),
     reason: asStrOrNull(r.reason),
-    details: asJson(r.details, {}),
+    details: readDetails(r.details),
     prevHash: asStr(r.prev_hash),
     hash: asStr(r.hash),
   };

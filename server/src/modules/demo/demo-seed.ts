@@ -19,15 +19,16 @@ export const DEMO_SITES = [
   { code: 'B', name: 'Site B — MS Centre, Regional Hospital' },
 ];
 
-export const DEMO_USERS: Array<{ username: string; displayName: string; role: Role; siteCodes: string[] }> = [
-  { username: 'admin', displayName: 'Alex Admin', role: 'admin', siteCodes: [] },
-  { username: 'investigator1', displayName: 'Dr. Ines Investigator (Site A)', role: 'investigator', siteCodes: ['A'] },
-  { username: 'investigator2', displayName: 'Dr. Ivo Investigator (Site B)', role: 'investigator', siteCodes: ['B'] },
-  { username: 'pharmacist', displayName: 'Pia Pharmacist (cell lab)', role: 'pharmacist', siteCodes: [] },
-  { username: 'monitor', displayName: 'Dr. Max Monitor', role: 'medical_monitor', siteCodes: [] },
-  { username: 'statistician', displayName: 'Stella Statistician', role: 'statistician', siteCodes: [] },
-  { username: 'statistician2', displayName: 'Sam Statistician', role: 'statistician', siteCodes: [] },
-  { username: 'auditor', displayName: 'Aude Auditor', role: 'auditor', siteCodes: [] },
+/** Demo users have e-mail addresses at blindrand.local, so a configured SMTP server receives their notifications. */
+export const DEMO_USERS: Array<{ username: string; displayName: string; role: Role; siteCodes: string[]; email: string }> = [
+  { username: 'admin', displayName: 'Alex Admin', role: 'admin', siteCodes: [], email: 'admin@blindrand.local' },
+  { username: 'investigator1', displayName: 'Dr. Ines Investigator (Site A)', role: 'investigator', siteCodes: ['A'], email: 'investigator1@blindrand.local' },
+  { username: 'investigator2', displayName: 'Dr. Ivo Investigator (Site B)', role: 'investigator', siteCodes: ['B'], email: 'investigator2@blindrand.local' },
+  { username: 'pharmacist', displayName: 'Pia Pharmacist (cell lab)', role: 'pharmacist', siteCodes: [], email: 'pharmacist@blindrand.local' },
+  { username: 'monitor', displayName: 'Dr. Max Monitor', role: 'medical_monitor', siteCodes: [], email: 'monitor@blindrand.local' },
+  { username: 'statistician', displayName: 'Stella Statistician', role: 'statistician', siteCodes: [], email: 'statistician@blindrand.local' },
+  { username: 'statistician2', displayName: 'Sam Statistician', role: 'statistician', siteCodes: [], email: 'statistician2@blindrand.local' },
+  { username: 'auditor', displayName: 'Aude Auditor', role: 'auditor', siteCodes: [], email: 'auditor@blindrand.local' },
 ];
 
 export interface DemoResult {

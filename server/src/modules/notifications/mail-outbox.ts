@@ -50,9 +50,11 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap(): void {
     if (!this.enabled) return;
-    this.transporter = nodemailer.createTransport(this.db.config.smtpUrl!, { from: this.db.config.mailFrom });
     // Short timeouts: a dead SMTP server must not hold a drain for minutes.
-    Object.assign(this.transporter.options, { connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10000 });
+    this.transporter = nodemailer.createTransport(
+      { url: this.db.config.smtpUrl!, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10000 },
+      { from: this.db.config.mailFrom },
+    );
     this.timer = setInterval(() => this.kick(), this.db.config.mailRetry.pollMs);
     this.timer.unref();
     this.kick(); // messages left over from a previous run

@@ -3,7 +3,7 @@
  * the stored record. Verification recomputes this content, so a signature moved onto another
  * record — or a record edited after signing — no longer verifies.
  */
-import type { Sql } from '../../database/sql.js';
+import { asBool, type Sql } from '../../database/sql.js';
 
 type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
 
@@ -24,5 +24,23 @@ export const SIGNED_RECORD_CONTENT: Record<string, ContentLoader> = {
   dispensation: async (sql, id) => {
     const d = await sql.one<Record<string, unknown>>('SELECT d.*, a.treatment_code FROM dispensations d JOIN allocations a ON a.id = d.allocation_id WHERE d.id = ?', [id]);
     return d && { id: String(d.id), participantId: String(d.participant_id), treatmentCode: String(d.treatment_code), period: Number(d.period), product: String(d.product_code), lotNumber: String(d.lot_number), preparedBy: String(d.prepared_by) };
+  },
+  'unblinding.request': async (sql, id) => {
+    const r = await sql.one<Record<string, unknown>>('SELECT * FROM unblinding_requests WHERE id = ?', [id]);
+    return r && { requestId: String(r.id), participantId: String(r.participant_id), reason: String(r.reason), emergency: asBool(r.emergency), policy: String(r.policy), requestedBy: String(r.requested_by) };
+  },
+  'unblinding.decision': async (sql, id) => {
+    const d = await sql.one<Record<string, unknown>>('SELECT * FROM unblinding_decisions WHERE id = ?', [id]);
+    return d && { requestId: String(d.request_id), kind: String(d.kind), approve: asBool(d.approve), comment: String(d.comment), decidedBy: String(d.decided_by) };
+  },
+  'study.lock': async (sql, id) => {
+    const s = await sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [id]);
+    if (!s || !s.locked_at) return null;
+    return { studyCode: String(s.code), listFingerprint: s.list_fingerprint === null ? null : String(s.list_fingerprint), lockedAt: String(s.locked_at) };
+  },
+  'study.unblinding': async (sql, id) => {
+    const s = await sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [id]);
+    if (!s || !s.unblinded_at) return null;
+    return { studyCode: String(s.code), listFingerprint: s.list_fingerprint === null ? null : String(s.list_fingerprint), lockedAt: String(s.locked_at), unblindedAt: String(s.unblinded_at) };
   },
 };

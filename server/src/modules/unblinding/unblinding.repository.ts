@@ -89,7 +89,8 @@ const toDecision = (r: Record<string, unknown>): DecisionRecord => ({
   signatureId: asStr(r.signature_id),
 });
 
-const toRegister = (r: Record<string, unknown>): RegisterRecord => ({
+/** Reads a register row (with the patient's screening number and site joined). */
+export const toRegisterRecord = (r: Record<string, unknown>): RegisterRecord => ({
   id: asStr(r.id),
   kind: asStr(r.kind) as RegisterRecord['kind'],
   participantId: asStrOrNull(r.participant_id),
@@ -103,6 +104,9 @@ const toRegister = (r: Record<string, unknown>): RegisterRecord => ({
   screeningNumber: asStrOrNull(r.screening_number),
   siteCode: asStrOrNull(r.site_code),
 });
+
+/** The whole register, oldest first; also read by the CLI from an offline database. */
+export const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.id`;
 
 const REQUEST_SELECT = `SELECT u.*, p.screening_number, a.randomization_number, a.treatment_code
   FROM unblinding_requests u JOIN participants p ON p.id = u.participant_id LEFT JOIN allocations a ON a.participant_id = u.participant_id`;
@@ -163,10 +167,5 @@ export const UnblindingRepository = {
     );
   },
 
-  register: (sql: Sql) =>
-    sql.all(
-      `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.id`,
-      [],
-      toRegister,
-    ),
+  register: (sql: Sql) => sql.all(REGISTER_QUERY, [], toRegisterRecord),
 };

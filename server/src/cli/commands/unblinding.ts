@@ -1,0 +1,60 @@
+/** `export cdisc` and `unblinding register`: offline exports of a database (SQLite file or PostgreSQL URL). */
+import type { Command } from 'commander';
+import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
+import { toCsv } from '../../modules/allocation-log/allocation-log.rows.js';
+import { cdiscCsv } from '../../modules/exports/cdisc.js';
+import { REGISTER_QUERY, toRegisterRecord } from '../../modules/unblinding/unblinding.repository.js';
+import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
+import { CliError } from '../cli-error.js';
+import { openOfflineDb } from '../offline-db.js';
+
+type DbOptions = { db?: string; databaseUrl?: string };
+
+/** The `export` group is created by replay.ts; reuse it so both files can add subcommands. */
+function exportGroup(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('exports for inspectors and analysis');
+}
+
+export function registerUnblinding(program: Command): void {
+  exportGroup(program)
+    .command('cdisc')
+    .description('the unblinded CDISC-style data set (USUBJID, SITEID, RANDNO, RANDDT, ARMCD, ARM, ACTARMCD, ACTARM, crossover TRTSEQP/TRTxxP, strata) as CSV; only after end-of-study unblinding')
+    .option('--db <file>', 'SQLite database file')
+    .option('--database-url <url>', 'PostgreSQL URL instead of --db')
+    .option('--out <file>', 'write the CSV here (default: standard output)')
+    .action(async (opts: DbOptions & { out?: string }) => {
+      const db = await openOfflineDb(opts);
+      try {
+        const [study] = await db.all('SELECT * FROM study WHERE id = 1');
+        if (!study) throw new CliError('this database has no study');
+        if (study.status !== 'unblinded') throw new CliError(`the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`);
+        const protocol = parseProtocolOrThrow(String(study.protocol_yaml), 'stored protocol');
+        const csv = await cdiscCsv((q, p) => db.all(q, p), protocol, String(study.code));
+        if (opts.out) {
+          const { writeFileSync } = await import('node:fs');
+          writeFileSync(opts.out, csv);
+          process.stderr.write(`wrote ${csv.trim().split('\n').length - 1} subjects to ${opts.out}\n`);
+        } else process.stdout.write(csv);
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
+    .command('unblinding')
+    .description('emergency and end-of-study unblinding records')
+    .command('register')
+    .description('who has seen which patient\'s allocation, when and why (never the arm), as CSV or JSON')
+    .option('--db <file>', 'SQLite database file')
+    .option('--database-url <url>', 'PostgreSQL URL instead of --db')
+    .option('--json', 'print JSON instead of CSV')
+    .action(async (opts: DbOptions & { json?: boolean }) => {
+      const db = await openOfflineDb(opts);
+      try {
+        const rows = (await db.all(REGISTER_QUERY)).map(toRegisterRecord).map(toRegisterView);
+        process.stdout.write(opts.json ? JSON.stringify(rows, null, 2) + '\n' : toCsv(rows, REGISTER_COLUMNS));
+      } finally {
+        await db.close();
+      }
+    });
+}

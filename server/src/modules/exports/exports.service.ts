@@ -1,0 +1,26 @@
+/** Exports for analysis: the CDISC-style unblinded export, only after end-of-study unblinding. */
+import { Injectable } from '@nestjs/common';
+import { actorOf, type Viewer } from '../../common/viewer.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { sha256Hex } from '../audit/audit-chain.js';
+import { StudyService } from '../study/study.service.js';
+import { cdiscColumns, cdiscCsv } from './cdisc.js';
+
+@Injectable()
+export class ExportsService {
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
+
+  /** The CSV; the export itself is audited (who took the key out, and a hash of what they took). */
+  async cdisc(viewer: Viewer): Promise<string> {
+    const protocol = this.study.protocol();
+    const { csv, code } = await this.db.read(async (sql) => {
+      const study = await this.study.current(sql);
+      this.study.requireStatus(study, ['unblinded'], 'export the unblinded CDISC data set');
+      return { csv: await cdiscCsv((q, p) => sql.all(q, p), protocol, study.code), code: study.code };
+    });
+    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+      tx.audit({ action: 'export.cdisc', entityType: 'study', entityId: code, details: { rows: csv.trim().split('\n').length - 1, columns: cdiscColumns(protocol), sha256: sha256Hex(csv) } });
+    });
+    return csv;
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Notifications: a per-user inbox in the console, and an e-mail for each recipient with an address
+ * (queued in the outbox in the same transaction). Texts are written by the callers without arms;
+ * as a second line, a message for a blinded recipient that still names an arm, product or sequence
+ * is replaced by a neutral "sign in to view" text before it is stored or mailed (fail closed).
+ */
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { isBlinded, type Role } from '../../../../shared/roles.js';
+import { findLeak } from '../../common/blinding.js';
+import { DomainError } from '../../common/domain-error.js';
+import { actorOf, type Viewer } from '../../common/viewer.js';
+import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import type { Sql } from '../../database/sql.js';
+import { StudyService } from '../study/study.service.js';
+import type { UserRecord } from '../users/user.record.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { MailOutbox } from './mail-outbox.js';
+import { NotificationsRepository, type NotificationRecord } from './notifications.repository.js';
+
+/** What one event tells its recipients: a console text and a shorter e-mail that only points to the console. */
+export interface NotificationMessage {
+  kind: string;
+  title: string;
+  body: string;
+  entityType: string | null;
+  entityId: string | null;
+  mail: { subject: string; text: string };
+}
+
+const SIGN_IN_TEXT = 'Sign in to blindrand to view it. For the patient\'s safety and the trial\'s blinding, details are shown only in the console.';
+
+/** The neutral text used when a message for a blinded recipient would have unblinded them. */
+function neutral(message: NotificationMessage): NotificationMessage {
+  const title = 'You have a new notification';
+  return { ...message, title, body: SIGN_IN_TEXT, mail: { subject: `[blindrand] ${title}`, text: `${title}.\n\n${SIGN_IN_TEXT}\n` } };
+}
+
+/** The inbox as the console reads it. */
+export interface InboxView {
+  items: Array<Omit<NotificationRecord, 'userId'> & { read: boolean }>;
+  unread: number;
+}
+
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger('Notifications');
+
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly outbox: MailOutbox) {}
+
+  /** Active users of the given roles (e.g. every medical monitor). */
+  recipientsWithRole(sql: Sql, ...roles: Role[]): Promise<UserRecord[]> {
+    return Promise.all(roles.map((r) => UsersRepository.listActiveByRole(sql, r))).then((lists) => lists.flat());
+  }
+
+  /** Stores the message in each recipient's inbox and queues its e-mail, inside the caller's transaction. */
+  async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage): Promise<void> {
+    const vocabulary = this.study.vocabulary();
+    for (const user of recipients) {
+      let m = message;
+      if (isBlinded(user.role) && vocabulary && findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)) {
+        this.logger.error(`BLINDING GUARD: a ${m.kind} notification for ${user.username} named an arm or product; a neutral text was sent instead`);
+        m = neutral(m);
+      }
+      const id = randomUUID();
+      await NotificationsRepository.insert(tx.sql, { id, userId: user.id, kind: m.kind, title: m.title, body: m.body, entityType: m.entityType, entityId: m.entityId, createdAt: tx.now, readAt: null });
+      if (user.email) await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text: m.mail.text });
+    }
+    if (recipients.length) {
+      tx.audit({
+        action: 'notification.sent',
+        entityType: message.entityType ?? 'notification',
+        entityId: message.entityId,
+        details: { kind: message.kind, recipients: recipients.map((u) => u.username), emails: this.outbox.enabled ? recipients.filter((u) => u.email).length : 0 },
+      });
+    }
+  }
+
+  async inbox(viewer: Viewer, limit = 100): Promise<InboxView> {
+    return this.db.read(async (sql) => {
+      const rows = await NotificationsRepository.forUser(sql, viewer.userId, limit);
+      const unread = await NotificationsRepository.unreadCount(sql, viewer.userId);
+      return { items: rows.map(({ userId: _u, ...n }) => ({ ...n, read: n.readAt !== null })), unread };
+    });
+  }
+
+  /** Marks one of the caller's notifications read; another user's notification is 404. */
+  async markRead(viewer: Viewer, id: string): Promise<InboxView> {
+    const n = await this.db.read((sql) => NotificationsRepository.findForUser(sql, id, viewer.userId));
+    if (!n) throw new DomainError('NOT_FOUND', 'The notification was not found.');
+    if (!n.readAt) {
+      await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+        await NotificationsRepository.markRead(tx.sql, id, tx.now);
+        tx.audit({ action: 'notification.read', entityType: 'notification', entityId: id, details: { kind: n.kind } });
+      });
+    }
+    return this.inbox(viewer);
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Permission } from '../../../../shared/roles.js';
+import { RequirePermission } from '../../common/permissions.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
+import { StudyLifecycleService } from './study-lifecycle.service.js';
+
+@ApiTags('study')
+@ApiBearerAuth()
+@Controller('study')
+export class StudyLifecycleController {
+  constructor(private readonly lifecycle: StudyLifecycleService) {}
+
+  @Post('lock')
+  @HttpCode(200)
+  @RequirePermission(Permission.LockStudy)
+  @ApiOperation({ summary: 'active → locked, signed {signature, reason?}. Afterwards registration, randomization, corrections, dispensing and unblinding requests answer 409 STUDY_NOT_ACTIVE.' })
+  lock(@CurrentViewer() viewer: Viewer, @Body() body: LockStudyDto) {
+    return this.lifecycle.lock(viewer, body);
+  }
+
+  @Post('unblind')
+  @HttpCode(200)
+  @RequirePermission(Permission.UnblindStudy)
+  @ApiOperation({
+    summary: 'locked → unblinded with two different statisticians\' signatures in one request: {signature: {password, meaning?}, secondSignature: {username, password, meaning?}}. '
+      + 'Missing co-signature → 400; the same statistician twice → 403; a wrong password → 401 SIGNATURE_INVALID. Releases the CDISC export and the seed.',
+  })
+  unblind(@CurrentViewer() viewer: Viewer, @Body() body: UnblindStudyDto) {
+    return this.lifecycle.unblind(viewer, body);
+  }
+
+  @Get('scheme/release')
+  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'After unblinding: the scheme with its seed and every parameter needed to regenerate the list and check the fingerprint published at activation' })
+  released() {
+    return this.lifecycle.releasedScheme();
+  }
+}

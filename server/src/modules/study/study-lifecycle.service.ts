@@ -1,0 +1,139 @@
+/**
+ * The end of the study: `active → locked` (one statistician signs; afterwards nothing that changes
+ * trial data is accepted: every mutating service requires `active`), then `locked → unblinded` with
+ * the signatures of two different statisticians, which releases the key: the arms in every export
+ * for the statistician, the CDISC export, and the scheme's seed so anyone can regenerate the list
+ * and check it against the fingerprint published at activation.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hasPermission, Permission } from '../../../../shared/roles.js';
+import { DomainError } from '../../common/domain-error.js';
+import { actorOf, type Viewer } from '../../common/viewer.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { SignatureService } from '../signatures/signature.service.js';
+import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { SchemesRepository } from './schemes.repository.js';
+import type { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
+import { StudyRepository } from './study.repository.js';
+import { StudyService } from './study.service.js';
+import type { StudyView } from './study.views.js';
+
+export const LOCK_MEANING = 'I lock the study database: no further registration, randomization, correction, dispensing or unblinding request';
+export const UNBLIND_MEANING = 'I approve the end-of-study unblinding of the locked database';
+
+@Injectable()
+export class StudyLifecycleService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: StudyService,
+    private readonly signatures: SignatureService,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  /** active → locked, signed. */
+  async lock(viewer: Viewer, input: LockStudyDto): Promise<StudyView> {
+    const signer = await this.signatures.authenticate(viewer, input.signature, LOCK_MEANING);
+    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+      const study = (await StudyRepository.findForUpdate(tx.sql))!;
+      this.study.requireStatus(study, ['active'], 'lock the study');
+      await StudyRepository.setStatus(tx.sql, 'locked', tx.now);
+      const signature = await this.signatures.record(tx, signer, { type: 'study.lock', id: study.code, content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now } });
+      const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
+      tx.audit({
+        action: 'study.locked',
+        entityType: 'study',
+        entityId: study.code,
+        reason: input.reason?.trim() || null,
+        details: { changes: { status: { old: 'active', new: 'locked' } }, pendingUnblindingRequests: open, signatureId: signature.id, signature },
+      });
+    });
+    return this.study.view(viewer);
+  }
+
+  /**
+   * locked → unblinded with two signatures in one request: the caller's, and a co-signature of a
+   * second, different statistician who re-enters their own password (as when two people sign a
+   * paper form together). One signature, or the same statistician twice, is refused.
+   */
+  async unblind(viewer: Viewer, input: UnblindStudyDto): Promise<StudyView> {
+    if (!input.secondSignature?.username) throw new DomainError('VALIDATION_FAILED', 'End-of-study unblinding needs two signatures: add secondSignature {username, password} of a second statistician.');
+    if (input.secondSignature.username === viewer.username) {
+      throw new DomainError('FORBIDDEN', 'End-of-study unblinding needs two different statisticians; the second signature cannot be your own.');
+    }
+    const first = await this.signatures.authenticate(viewer, input.signature, UNBLIND_MEANING);
+    const other = await this.db.read((sql) => UsersRepository.findByUsername(sql, input.secondSignature.username));
+    if (!other || !other.active) throw new DomainError('SIGNATURE_INVALID', 'The second signature is not valid. Nothing was changed.');
+    if (!hasPermission(other.role, Permission.UnblindStudy)) throw new DomainError('FORBIDDEN', 'The second signer must be another statistician.');
+    const second = await this.signatures.authenticate(
+      { userId: other.id, username: other.username, displayName: other.displayName, role: other.role, siteCodes: other.siteCodes, sessionId: '' },
+      { password: input.secondSignature.password, meaning: input.secondSignature.meaning },
+      UNBLIND_MEANING,
+    );
+    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+      const study = (await StudyRepository.findForUpdate(tx.sql))!;
+      this.study.requireStatus(study, ['locked'], 'unblind the study');
+      await StudyRepository.setStatus(tx.sql, 'unblinded', tx.now);
+      const content = { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: study.lockedAt, unblindedAt: tx.now };
+      const signed = [];
+      for (const signer of [first, second]) {
+        signed.push(await this.signatures.record(tx, signer, { type: 'study.unblinding', id: study.code, content }));
+        await UnblindingRepository.insertRegister(tx.sql, {
+          id: randomUUID(), kind: 'end-of-study', participantId: null, requestId: null, userId: signer.userId, username: signer.username, displayName: signer.printedName,
+          role: 'statistician', reason: 'end-of-study unblinding after database lock (two signatures)', seenAt: tx.now,
+        });
+      }
+      const scheme = study.activeSchemeId ? await SchemesRepository.findById(tx.sql, study.activeSchemeId) : null;
+      tx.audit({
+        action: 'study.unblinded',
+        entityType: 'study',
+        entityId: study.code,
+        details: {
+          changes: { status: { old: 'locked', new: 'unblinded' } }, listFingerprint: study.listFingerprint, seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,
+          seedCommitment: scheme?.seedCommitment ?? null, signatureIds: signed.map((s) => s.id), signatures: signed,
+        },
+      });
+      const statisticians = await this.notifications.recipientsWithRole(tx.sql, 'statistician');
+      await this.notifications.notify(tx, statisticians, {
+        kind: 'study.unblinded', title: 'The study was unblinded', entityType: 'study', entityId: study.code,
+        body: `${first.printedName} and ${second.printedName} signed the end-of-study unblinding. The allocation key, the CDISC export and the scheme's seed are released to statisticians.`,
+        mail: { subject: '[blindrand] The study was unblinded', text: 'The end-of-study unblinding was signed by two statisticians.\n\nSign in to blindrand to view it.\n' },
+      });
+    });
+    return this.study.view(viewer);
+  }
+
+  /**
+   * After unblinding: everything needed to regenerate the list independently — method, parameters,
+   * algorithm, list length, site codes and the seed — with the fingerprint published at activation.
+   */
+  async releasedScheme() {
+    return this.db.read(async (sql) => {
+      const study = await this.study.current(sql);
+      this.study.requireStatus(study, ['unblinded'], 'release the scheme\'s seed');
+      const record = (await SchemesRepository.findById(sql, study.activeSchemeId!))!;
+      const document = (await SchemesRepository.document(sql, record.id))!;
+      const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];
+      return {
+        studyCode: study.code,
+        schemeId: record.id,
+        version: record.version,
+        method: record.method,
+        params: record.params,
+        algorithm: record.algorithm,
+        libraryVersion: record.libraryVersion,
+        live: record.live,
+        listLength: record.listLength,
+        siteCodes: siteCodes.length ? siteCodes : await this.study.siteCodes(sql),
+        seed: record.seed,
+        seedCommitment: record.seedCommitment,
+        fingerprint: record.fingerprint,
+        publishedFingerprint: study.listFingerprint,
+        activatedAt: study.activatedAt,
+        unblindedAt: study.unblindedAt,
+      };
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Permission } from '../../../../shared/roles.js';
+import { RequirePermission } from '../../common/permissions.js';
+import { AllowUnblindedResponse } from '../../common/unblinded-response.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { ListQueryDto } from '../participants/participants.dto.js';
+import { CreateUnblindingRequestDto, UnblindingDecisionDto } from './unblinding.dto.js';
+import { UnblindingRequestsService } from './unblinding-requests.service.js';
+import { UnblindingRevealService } from './unblinding-reveal.service.js';
+
+@ApiTags('unblinding')
+@ApiBearerAuth()
+@Controller()
+export class UnblindingController {
+  constructor(private readonly requests: UnblindingRequestsService, private readonly reveals: UnblindingRevealService) {}
+
+  @Post('unblinding-requests')
+  @RequirePermission(Permission.RequestUnblinding)
+  @ApiOperation({ summary: 'Signed emergency unblinding request for a randomized patient of your site → 201 {id, status, …}; status is `approved` at once under break-the-glass, else `pending`' })
+  create(@CurrentViewer() viewer: Viewer, @Body() body: CreateUnblindingRequestDto) {
+    return this.requests.create(viewer, body);
+  }
+
+  @Get('unblinding-requests')
+  @RequirePermission(Permission.ReadUnblindingRequests)
+  @ApiOperation({ summary: 'Requests (blinded): investigators see those of their own sites; medical monitors and auditors all' })
+  list(@CurrentViewer() viewer: Viewer) {
+    return this.requests.list(viewer);
+  }
+
+  @Get('unblinding-requests/:id')
+  @RequirePermission(Permission.ReadUnblindingRequests)
+  get(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+    return this.requests.get(viewer, id);
+  }
+
+  @Post('unblinding-requests/:id/decision')
+  @HttpCode(200)
+  @RequirePermission(Permission.DecideUnblinding)
+  @ApiOperation({
+    summary: 'Signed decision {approve, comment, signature}: approve/deny a pending request (two-person: a second, different approver), or review a break-the-glass request afterwards. Never one\'s own request.',
+  })
+  decide(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: UnblindingDecisionDto) {
+    return this.requests.decide(viewer, id, body);
+  }
+
+  /** The only route allowed to answer an arm to a blinded caller — and only the requester of an approved request. */
+  @Get('unblinding-requests/:id/reveal')
+  @RequirePermission(Permission.RequestUnblinding)
+  @AllowUnblindedResponse()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'The requester only, once approved: {participantId, arm, armLabel, sequence (crossover) | product (parallel), periods:[{period, product, productLabel}]}. Every call is audited and registered.' })
+  reveal(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+    return this.reveals.reveal(viewer, id);
+  }
+
+  @Get('unblinding-register')
+  @RequirePermission(Permission.ReadUnblindingRegister)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Who has seen which patient\'s allocation, when and why (never the arm); `?format=csv`' })
+  async register(@Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response) {
+    if (q.format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="unblinding-register.csv"');
+      return this.reveals.registerCsv();
+    }
+    return this.reveals.register();
+  }
+}

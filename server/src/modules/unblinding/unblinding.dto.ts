@@ -1,0 +1,31 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { SignedDto } from '../study/study.dto.js';
+
+export class CreateUnblindingRequestDto extends SignedDto {
+  @ApiProperty({ description: 'A randomized patient of one of your sites' })
+  @IsUUID()
+  participantId: string;
+
+  @ApiProperty({ description: 'The clinical reason (kept in the audit trail and the register). Must not name an arm or product.', minLength: 5 })
+  @IsString()
+  @MinLength(5)
+  @MaxLength(2000)
+  reason: string;
+
+  @ApiProperty({ description: 'A medical emergency (flags the notifications as urgent); the protocol\'s policy decides the flow' })
+  @IsBoolean()
+  emergency: boolean;
+}
+
+export class UnblindingDecisionDto extends SignedDto {
+  @ApiProperty({ description: 'true approves, false denies. On a break-the-glass request: the after-the-fact review (true = justified)' })
+  @IsBoolean()
+  approve: boolean;
+
+  @ApiProperty({ description: 'Why (kept with the signed decision). Must not name an arm or product.', minLength: 1 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  comment: string;
+}

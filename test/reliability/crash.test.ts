@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import Database from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newParticipant, pool, randomize } from '../support/factories.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { Api, DEMO_PASSWORD } from '../support/test-app.js';
+
+/** QUALITY 5: SIGKILL at random moments during a randomization storm, 20+ times, restarting each time. */
+describe('crash safety under SIGKILL', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blindrand-crash-'));
+  const env = { DATABASE_PATH: join(dir, 'db.sqlite'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup', AUTH_THROTTLE_PER_MINUTE: '100000' };
+  let server: ServerProcess;
+  let port: number;
+  afterAll(async () => {
+    await server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeAll(async () => {
+    server = await startServer(env);
+    port = server.port;
+  });
+
+  it('keeps every acknowledged allocation, integrity, the chain, and exactly-once', async () => {
+    const api = new Api(server.baseUrl);
+    const stat = await api.login('statistician');
+    expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'crash-seed-1', listLength: 60 }, stat)).status).toBe(201);
+    expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
+    let inv = await api.login('investigator1');
+    const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
+    const ids = await pool(8, Array.from({ length: 250 }, (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 })));
+
+    const acknowledged = new Map<string, any>(); // participantId → 201 body the client saw
+    let kills = 0;
+    let stormOver = false;
+    let next = 0;
+    const keyOf = (i: number) => `crash-key-${i}-stable`;
+
+    const client = async () => {
+      while (!stormOver && next < ids.length) {
+        const i = next++;
+        for (let attempt = 0; attempt < 200 && !stormOver; attempt++) {
+          try {
+            const res = await randomize(api, inv, ids[i], keyOf(i));
+            if (res.status === 201) {
+              acknowledged.set(ids[i], res.body);
+              break;
+            }
+            if (res.status === 401) inv = await api.login('investigator1').catch(() => inv);
+            else if (res.status !== 503) throw new Error(`unexpected ${res.status} ${res.text}`);
+          } catch (err) {
+            if (String(err).includes('unexpected')) throw err;
+            await new Promise((r) => setTimeout(r, 100)); // server down: retry with the same key
+          }
+        }
+      }
+    };
+    const killer = async () => {
+      while (kills < 22) {
+        await new Promise((r) => setTimeout(r, 150 + Math.random() * 450));
+        await server.kill('SIGKILL');
+        kills++;
+        server = await startServer(env, port);
+      }
+      stormOver = true;
+    };
+    await Promise.all([killer(), ...Array.from({ length: 8 }, client)]);
+    await server.kill('SIGKILL');
+
+    // the database after the last crash, before any restart
+    const db = new Database(env.DATABASE_PATH);
+    const integrity = db.pragma('integrity_check', { simple: true });
+    const rows = db.prepare('SELECT participant_id, randomization_number, treatment_code, list_entry_id FROM allocations ORDER BY randomization_number').all() as any[];
+    db.close();
+    const byParticipant = new Map(rows.map((r) => [r.participant_id, r]));
+    const lost = [...acknowledged.entries()].filter(([id, body]) => {
+      const row = byParticipant.get(id);
+      return !row || row.randomization_number !== body.randomizationNumber || row.treatment_code !== body.treatmentCode;
+    });
+    const numbers = rows.map((r) => r.randomization_number);
+    console.log(`QUALITY 5: ${kills} SIGKILLs; ${acknowledged.size} allocations acknowledged, ${rows.length} stored; lost=${lost.length}; integrity_check=${integrity}; duplicate patients=${rows.length - byParticipant.size}`);
+    expect(kills).toBeGreaterThanOrEqual(20);
+    expect(acknowledged.size).toBeGreaterThan(0);
+    expect(integrity).toBe('ok');
+    expect(lost).toEqual([]);
+    expect(byParticipant.size).toBe(rows.length);
+    expect(new Set(rows.map((r) => r.list_entry_id)).size).toBe(rows.length);
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+
+    const verify = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', '--db', env.DATABASE_PATH, '--json'], { encoding: 'utf8' });
+    expect(JSON.parse(verify).valid).toBe(true);
+
+    // a request retried with its key after the crashes returns the original response
+    server = await startServer(env, port);
+    inv = await api.login('investigator1');
+    let checked = 0;
+    for (const [id, body] of [...acknowledged.entries()].slice(0, 40)) {
+      const i = ids.indexOf(id);
+      const again = await randomize(api, inv, id, keyOf(i));
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(body);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});
