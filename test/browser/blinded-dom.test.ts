@@ -79,9 +79,8 @@ describe('blinded roles never see an arm, sequence or product', () => {
   });
 
   test('the scan can fail: an unblinded role (pharmacist) does receive arm information', async () => {
-    const page = await signIn(browser.context, server.baseUrl, 'pharmacist', server.password);
-    const responses = recordApiResponses(page);
-    await page.getByTestId('nav-pharmacy-tasks').click();
+    let responses: Array<{ url: string; body: string }> = [];
+    const page = await signIn(browser.context, server.baseUrl, 'pharmacist', server.password, (p) => (responses = recordApiResponses(p)));
     await page.getByTestId('task-row').first().waitFor();
     const text = await page.evaluate(() => document.body.innerText);
     expect(findLeaks(text, TERMS).length).toBeGreaterThan(0);
