@@ -166,7 +166,7 @@ describe('journeys', () => {
     await pending.waitFor();
     await screenshot(monitor, 'monitor-pending');
     await pending.getByRole('button', { name: 'Decide…' }).click();
-    await monitor.getByLabel('Approve').check();
+    await monitor.getByRole('radio', { name: 'Approve', exact: true }).check();
     await monitor.getByLabel('Comment').fill('Emergency confirmed with the treating physician.');
     await monitor.getByRole('button', { name: 'Continue to signature' }).click();
     await monitor.getByLabel('Your password').fill(server.password);
