@@ -126,13 +126,34 @@ export interface UnblindingRequestView {
   randomizationNumber?: string | number | null;
   treatmentCode?: string | null;
   screeningNumber?: string;
+  requestedByName?: string;
+  policy?: string;
+  approvals?: number;
+  approvalsRequired?: number;
+  reviews?: Array<{ by: string; at: string; comment: string }>;
+  firstRevealedAt?: string | null;
+  revealCount?: number;
+  /** True only for the requester, once the reveal is open to them. */
+  canReveal?: boolean;
 }
 
 export interface UnblindingRequestInput { participantId: string; reason: string; emergency: boolean; signature: SignatureInput }
 export interface DecisionInput { approve: boolean; comment: string; signature: SignatureInput }
 
 /** GET /api/unblinding-requests/:id/reveal: only for the requester. */
-export interface RevealView { participantId: string; arm: string; product?: string; sequence?: string; [k: string]: unknown }
+export interface RevealView {
+  participantId: string;
+  arm: string;
+  armLabel?: string;
+  product?: string;
+  productLabel?: string;
+  sequence?: string;
+  periods?: Array<{ period: number; label?: string; product: string; productLabel?: string }>;
+  screeningNumber?: string;
+  treatmentCode?: string;
+  revealedAt?: string;
+  viewCount?: number;
+}
 
 /** A row of the unblinding register: who has seen which patient's allocation (never the arm). */
 export interface UnblindingRegisterEntry {
