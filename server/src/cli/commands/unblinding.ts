@@ -1,5 +1,6 @@
 /** `export cdisc` and `unblinding register`: offline exports of a database (SQLite file or PostgreSQL URL). */
 import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../modules/allocation-log/allocation-log.rows.js';
 import { cdiscCsv } from '../../modules/exports/cdisc.js';
@@ -31,7 +32,6 @@ export function registerUnblinding(program: Command): void {
         const protocol = parseProtocolOrThrow(String(study.protocol_yaml), 'stored protocol');
         const csv = await cdiscCsv((q, p) => db.all(q, p), protocol, String(study.code));
         if (opts.out) {
-          const { writeFileSync } = await import('node:fs');
           writeFileSync(opts.out, csv);
           process.stderr.write(`wrote ${csv.trim().split('\n').length - 1} subjects to ${opts.out}\n`);
         } else process.stdout.write(csv);

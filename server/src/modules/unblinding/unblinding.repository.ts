@@ -106,7 +106,7 @@ export const toRegisterRecord = (r: Record<string, unknown>): RegisterRecord => 
 });
 
 /** The whole register, oldest first; also read by the CLI from an offline database. */
-export const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.id`;
+export const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.kind, r.username, r.id`;
 
 const REQUEST_SELECT = `SELECT u.*, p.screening_number, a.randomization_number, a.treatment_code
   FROM unblinding_requests u JOIN participants p ON p.id = u.participant_id LEFT JOIN allocations a ON a.participant_id = u.participant_id`;
