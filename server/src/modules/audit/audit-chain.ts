@@ -5,26 +5,15 @@
  */
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
-import type { CheckpointView, VerifyResult } from '../../../../shared/contract.js';
+import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface AuditEntryContent {
-  seq: number;
-  at: string;
-  actor: string;
-  role: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  reason: string | null;
-  details: unknown;
-}
+/** What an entry's hash covers: everything but the hashes themselves. */
+export type AuditEntryContent = Omit<AuditEntryView, 'prevHash' | 'hash'>;
 
-export interface StoredAuditEntry extends AuditEntryContent {
-  prevHash: string;
-  hash: string;
-}
+/** An entry as stored (the same shape the API returns, before redaction). */
+export type StoredAuditEntry = AuditEntryView;
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
