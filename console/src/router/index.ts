@@ -5,6 +5,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { Permission, type Role } from '../../../shared/roles.js';
 import { useSessionStore } from '../stores/session.js';
+// The sign-in page is where every session starts: bundled with the entry, not fetched after it.
+import SignInPage from '../pages/SignInPage.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -30,7 +32,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 
 const P = Permission;
 export const routes: RouteRecordRaw[] = [
-  { path: '/sign-in', name: 'sign-in', component: () => import('../pages/SignInPage.vue'), meta: { public: true, title: 'Sign in' } },
+  { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true, title: 'Sign in' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('../pages/ForbiddenPage.vue'), meta: { title: 'Not allowed' } },
   { path: '/', name: 'home', redirect: () => { const s = useSessionStore(); return s.role ? HOME_BY_ROLE[s.role] : '/sign-in'; } },
 
