@@ -43,9 +43,10 @@ describe('sign-in, sessions and lockout', () => {
     const mean = (xs: { ms: number }[]) => xs.reduce((s, x) => s + x.ms, 0) / xs.length;
     const ratio = mean(unknown) / mean(wrong);
     console.log(`login timing: unknown user ${mean(unknown).toFixed(1)} ms, wrong password ${mean(wrong).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
-    // Both pay one argon2 verification; a missing dummy verification would make this ratio tiny.
-    expect(ratio).toBeGreaterThan(0.4);
-    expect(ratio).toBeLessThan(2.5);
+    // Both pay one argon2 verification; a missing dummy verification would make this ratio ~0.01.
+    // The bounds are wide on purpose: the machines are shared and noisy.
+    expect(ratio).toBeGreaterThan(0.25);
+    expect(ratio).toBeLessThan(4);
   });
 
   it('locks the account after 5 consecutive failures, audits it, and an admin unlocks it', async () => {
