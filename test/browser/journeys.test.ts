@@ -51,7 +51,6 @@ describe('sign-in and main pages', () => {
     expect(new URL(page.url()).pathname).toBe(path);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/active|setup|locked|unblinded/);
-    await screenshot(page, `main-${username.replace(/\d+$/, '')}`);
   });
 
   test('a wrong password is refused with a sentence, and the sign-in page is screenshotted', async () => {
@@ -188,5 +187,19 @@ describe('journeys', () => {
     await page.getByTestId('tradeoff-plot').waitFor({ timeout: 60_000 });
     await page.getByTestId('imbalance-histogram').waitFor();
     await screenshot(page, 'statistician-design');
+  });
+});
+
+describe('main pages after the journeys', () => {
+  test.each(MAIN_PAGES)('%s: screenshot of the main page %s with data', async (username, path, heading) => {
+    if (username === 'monitor') {
+      // One request left pending, so the monitor's start page shows what it is for.
+      const { id } = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-UB2');
+      await api.call('investigator1', 'POST', '/unblinding-requests', { participantId: id, reason: 'Suspected serious adverse reaction; treatment decision pending.', emergency: true, signature: { password: server.password } });
+    }
+    const page = await as(username);
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(path);
+    await screenshot(page, `main-${username.replace(/\d+$/, '')}`);
   });
 });
