@@ -57,12 +57,13 @@ export const correctParticipant = (id: string, input: CorrectionInput) =>
   request<unknown>(`/participants/${encodeURIComponent(id)}/corrections`, { method: 'POST', body: input });
 
 /** Codes after which retrying the same intent cannot change the outcome: a new attempt is a new intent. */
-const SETTLING_CODES = new Set(['ALREADY_RANDOMIZED', 'NOT_ELIGIBLE', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'FORBIDDEN', 'STUDY_NOT_ACTIVE', 'LIST_EXHAUSTED', 'VALIDATION_FAILED', 'SIGNATURE_INVALID']);
+const SETTLING_CODES = new Set(['ALREADY_RANDOMIZED', 'NOT_ELIGIBLE', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'FORBIDDEN', 'STUDY_NOT_ACTIVE', 'LIST_EXHAUSTED']);
 
 /**
- * Randomizes with this participant's intent key: a retry after a lost answer or BUSY resends the
- * same key and receives the original result. A wrong signature settles the intent because the
- * server changed nothing and the corrected request has a different body.
+ * Randomizes with this participant's intent key: every retry of the intent (a lost answer, BUSY,
+ * IDEMPOTENCY_IN_FLIGHT, a mistyped signature password, a reload) resends the same key, so the
+ * server answers with the original result instead of randomizing twice. The server's body hash
+ * leaves the password out, so a corrected password is the same request.
  */
 export async function randomizeParticipant(id: string, signature: SignatureInput): Promise<RandomizationResult> {
   const key = intentKey(id);
