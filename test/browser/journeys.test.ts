@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { Api, randomizedPatient } from './support/api.js';
+import { Api, eligiblePatient, randomizedPatient } from './support/api.js';
 import { launchBrowser, screenshot, signIn, type BrowserHandle } from './support/browser.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -131,6 +131,37 @@ describe('journeys', () => {
     await result.waitFor();
     await expect(result.textContent()).resolves.toMatch(/MS-[A-Z0-9]{6}/);
     await screenshot(page, 'investigator-randomized');
+  });
+
+  test('a randomization whose answer is lost is retried with the same Idempotency-Key and randomizes once', async () => {
+    const id = await eligiblePatient(api, 'investigator1', 'A', 'A-BR-IDEM');
+    const page = await as('investigator1');
+    const keys: string[] = [];
+    let first = true;
+    let firstBody: { randomizationNumber: number } | null = null;
+    await page.route('**/api/participants/*/randomize', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      if (!first) return route.continue();
+      first = false;
+      const response = await route.fetch(); // the server randomizes…
+      firstBody = await response.json();
+      await route.abort('connectionreset'); // …but the answer never reaches the browser
+    });
+    await page.goto(`${server.baseUrl}/patients/${id}`);
+    await page.getByRole('button', { name: 'Randomize…' }).click();
+    await page.getByLabel('Your password').fill(server.password);
+    await page.getByRole('button', { name: 'Sign and randomize' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/could not be reached/);
+    await page.getByLabel('Your password').fill(server.password);
+    await page.getByRole('button', { name: 'Sign and randomize' }).click();
+    const result = page.getByTestId('randomization-result');
+    await result.waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    await expect(result.textContent()).resolves.toContain(String(firstBody!.randomizationNumber));
+    const log = await api.call<Array<{ participantId: string }>>('auditor', 'GET', '/allocation-log');
+    expect(log.filter((r) => r.participantId === id)).toHaveLength(1);
   });
 
   test('pharmacist sees the preparation task and records the dispensation with a lot', async () => {

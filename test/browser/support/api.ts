@@ -38,6 +38,14 @@ export const ELIGIBLE_ANSWERS: Record<string, string | number | boolean> = {
 
 export interface Randomized { id: string; randomizationNumber: number | string; treatmentCode: string }
 
+/** Registers an eligible patient at `site` (not randomized); returns its id. */
+export async function eligiblePatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<string> {
+  const p = await api.call<{ id: string }>(investigator, 'POST', '/participants', {
+    siteCode: site, screeningNumber, factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss }, eligibility: ELIGIBLE_ANSWERS,
+  });
+  return p.id;
+}
+
 /** Registers an eligible patient at `site` and randomizes it. */
 export async function randomizedPatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<Randomized> {
   const p = await api.call<{ id: string }>(investigator, 'POST', '/participants', {
