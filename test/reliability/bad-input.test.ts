@@ -43,6 +43,7 @@ describe('bad input on every endpoint', () => {
       { user: 'pharmacist', method: 'POST', path: '/api/pharmacy/dispensations', body: { participantId: patient, period: 1, lotNumber: 'LOT-1', signature } },
       { user: 'statistician', method: 'POST', path: '/api/study/scheme', body: { method: 'permuted-block', params: { blockSizes: [4] }, seed: 'fuzz-seed-1' } },
       { user: 'statistician', method: 'POST', path: '/api/study/activate', body: { signature } },
+      { user: 'statistician', method: 'POST', path: '/api/study/scheme/import', body: { csv: 'stratum,position,arm,treatment_code\n' } },
       { user: 'statistician', method: 'POST', path: '/api/study/rehearsal', body: { patients: 10 } },
       { user: 'statistician', method: 'POST', path: '/api/simulations', body: { method: 'simple', n: 10, trials: 10 } },
       { user: 'auditor', method: 'POST', path: '/api/audit/checkpoints', body: { reason: 'fuzz' } },

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '../../common/domain-error.js';
 import type { Response } from 'express';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
@@ -10,6 +11,13 @@ import { GenerateSchemeDto, ImportSchemeDto, RehearsalDto, SignedDto, Simulation
 import { StudyService } from './study.service.js';
 import { SimulationService } from './simulation.service.js';
 import { toSchemeView } from './scheme.views.js';
+
+/** A list import arrives as text/csv or as JSON `{csv}`; either way it must be non-empty text. */
+function csvFromBody(body: unknown): string {
+  const csv = typeof body === 'string' ? body : (body as { csv?: unknown } | null)?.csv;
+  if (typeof csv !== 'string' || csv.trim() === '') throw new DomainError('VALIDATION_FAILED', 'Send the list as text/csv, or as JSON {"csv": "…"} (header: stratum,position,arm,treatment_code).');
+  return csv;
+}
 
 @ApiTags('study')
 @ApiBearerAuth()
@@ -32,8 +40,9 @@ export class StudyController {
 
   @Post('study/scheme/import')
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
-  async import(@CurrentViewer() viewer: Viewer, @Body() body: ImportSchemeDto | string) {
-    await this.study.import(actorOf(viewer), typeof body === 'string' ? body : body.csv);
+  @ApiBody({ type: ImportSchemeDto, description: 'JSON {csv}, or the CSV itself as text/csv' })
+  async import(@CurrentViewer() viewer: Viewer, @Body() body: unknown) {
+    await this.study.import(actorOf(viewer), csvFromBody(body));
     return toSchemeView(await this.study.schemeDocument(), false);
   }
 
