@@ -10,6 +10,7 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
   const tokens = {} as Record<User, string>;
   let siteA: string; // randomized and dispensed patient of site A
   let siteAEligible: string; // eligible, not yet randomized, site A
+  let requestId: string; // an approved and revealed emergency unblinding request for siteA, by investigator1
   const vocabulary = blindedVocabulary(demoProtocol());
 
   beforeAll(async () => {
@@ -21,6 +22,12 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
     const b = await newParticipant(t.api, tokens.investigator2, { site: 'B' });
     expect((await randomize(t.api, tokens.investigator2, b, 'matrix-key-0002')).status).toBe(201);
     expect((await t.api.post('/api/pharmacy/dispensations', { participantId: siteA, period: 1, lotNumber: 'CELL-77', signature: { password: DEMO_PASSWORD } }, tokens.pharmacist)).status).toBe(201);
+    // an emergency unblinding, decided and revealed, so the crawl also covers requests, the register and notifications
+    const request = await t.api.post('/api/unblinding-requests', { participantId: siteA, reason: 'Anaphylaxis after the infusion', emergency: true, signature: { password: DEMO_PASSWORD } }, tokens.investigator1);
+    expect(request.status).toBe(201);
+    requestId = request.body.id;
+    expect((await t.api.post(`/api/unblinding-requests/${requestId}/decision`, { approve: true, comment: 'approved for patient safety', signature: { password: DEMO_PASSWORD } }, tokens.monitor)).status).toBeLessThan(300);
+    expect((await t.api.get(`/api/unblinding-requests/${requestId}/reveal`, tokens.investigator1)).status).toBe(200);
   });
   afterAll(async () => t.close());
 
@@ -49,6 +56,9 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
         call: (u) => t.api.post('/api/pharmacy/dispensations', { participantId: siteA, period: 2, lotNumber: `L-${u}`, ...signed }, tokens[u]),
         expect: all(403, { pharmacist: 201 }),
       },
+      { name: 'GET /unblinding-requests/:id (site A)', call: (u) => t.api.get(`/api/unblinding-requests/${requestId}`, tokens[u]), expect: all(403, { investigator1: 200, investigator2: 404, monitor: 200, auditor: 200 }) },
+      { name: 'GET /unblinding-requests/:id/reveal (site A)', call: (u) => t.api.get(`/api/unblinding-requests/${requestId}/reveal`, tokens[u]), expect: all(403, { investigator1: 200, investigator2: 404 }) },
+      { name: 'GET /unblinding-register', call: (u) => t.api.get('/api/unblinding-register', tokens[u]), expect: all(403, { auditor: 200 }) },
       { name: 'GET /allocation-log', call: (u) => t.api.get('/api/allocation-log', tokens[u]), expect: all(403, { pharmacist: 200, statistician: 200, auditor: 200 }) },
     ];
     const violations: string[] = [];
@@ -71,6 +81,8 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
       '/api/auth/me', '/api/study', '/api/participants', `/api/participants/${siteA}`, `/api/participants/${siteAEligible}`, '/api/allocation-log', '/api/allocation-log?format=csv',
       '/api/audit?limit=500', '/api/audit/verify', '/api/audit/checkpoints', '/api/pharmacy/tasks', '/api/study/scheme', '/api/study/scheme?format=csv', '/api/users', '/api/sites',
       '/api/no-such-endpoint', `/api/participants/00000000-0000-4000-8000-000000000000`,
+      '/api/unblinding-requests', `/api/unblinding-requests/${requestId}`, '/api/unblinding-register', '/api/unblinding-register?format=csv', '/api/notifications',
+      '/api/exports/cdisc', '/api/study/scheme/release',
     ];
     let responses = 0;
     const hits: string[] = [];
@@ -80,6 +92,13 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
         responses++;
         expect(res.status).toBeLessThan(500);
         for (const h of leakHits(res.text, vocabulary)) hits.push(`${u} ${path}: ${h}`);
+      }
+      // the reveal is the one unblinded answer, and only for its requester
+      if (u !== 'investigator1') {
+        const reveal = await t.api.get(`/api/unblinding-requests/${requestId}/reveal`, tokens[u]);
+        responses++;
+        expect(reveal.status).toBeGreaterThanOrEqual(400);
+        for (const h of leakHits(reveal.text, vocabulary)) hits.push(`${u} reveal: ${h}`);
       }
       // error bodies of writes, too
       for (const res of [
