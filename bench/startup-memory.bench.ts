@@ -32,7 +32,7 @@ try {
   await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'b6-seed-1', listLength: Math.ceil(total / 6) + 10 }, stat);
   await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat);
   await new Promise((r) => setTimeout(r, 2000));
-  console.log(`B6 resident memory idle (list of ${fmt(12 * (Math.ceil(total / 6) + 10))} entries loaded): ${rssMb(server.child.pid!).toFixed(0)} MB`);
+  console.log(`B6 resident memory idle (active list of ${fmt(12 * (Math.ceil(total / 6) + 10))} entries in the database): ${rssMb(server.child.pid!).toFixed(0)} MB`);
   const inv = await api.login('investigator1');
   const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
   const started = performance.now();
