@@ -1,17 +1,17 @@
 /**
  * The typed API client: one function per endpoint of ../shared/handbook/API.md. Pages call these,
- * never fetch. Types come from shared/contract.ts, and from ./types.ts where the shared file has none yet.
+ * never fetch. Every request and response type comes from shared/contract.ts (shared with the server).
  */
-import type { AdminUserView, AuditPage, CheckpointView, HealthView, LoginResponse, SiteView, SignatureInput, UserView, VerifyResult } from '../../../shared/contract.js';
+import type {
+  AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
+  NotificationInbox, NotificationView, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
+  RehearsalInput, RehearsalResult, RevealView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView, SimulationInput, SimulationResult,
+  SiteView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
+} from '../../../shared/contract.js';
 import type { Role } from '../../../shared/roles.js';
 import { download, request } from './http.js';
 import { intentKey, settleIntent } from './idempotency.js';
 import { ApiError } from './http.js';
-import type {
-  AllocationLogEntry, CorrectionInput, DecisionInput, DispensationInput, NotificationInbox, NotificationView, ParticipantView,
-  PharmacyTaskView, RandomizationResult, RegisterParticipantInput, RevealView, SchemeInput, SchemeView, SimulationInput,
-  SimulationResult, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView,
-} from './types.js';
 
 // ---- health & auth
 export const getHealth = () => request<HealthView>('/health');
@@ -41,6 +41,7 @@ export const importScheme = (csv: string) => request<SchemeView>('/study/scheme/
 export const getScheme = () => request<SchemeView>('/study/scheme', { query: { format: 'json' } });
 export const downloadSchemeCsv = () => download('/study/scheme', 'allocation-list.csv', { format: 'csv' });
 export const runSimulation = (input: SimulationInput) => request<SimulationResult>('/simulations', { method: 'POST', body: input });
+export const rehearseScheme = (input: RehearsalInput) => request<RehearsalResult>('/study/rehearsal', { method: 'POST', body: input });
 export const activateStudy = (signature: SignatureInput) => request<StudyView>('/study/activate', { method: 'POST', body: { signature } });
 export const lockStudy = (signature: SignatureInput) => request<StudyView>('/study/lock', { method: 'POST', body: { signature } });
 export const unblindStudy = (input: UnblindStudyInput) => request<StudyView>('/study/unblind', { method: 'POST', body: input });
@@ -52,9 +53,10 @@ export async function listParticipants(): Promise<ParticipantView[]> {
   const body = await request<ParticipantView[] | { items: ParticipantView[] }>('/participants');
   return Array.isArray(body) ? body : body.items;
 }
-export const getParticipant = (id: string) => request<ParticipantView>(`/participants/${encodeURIComponent(id)}`);
+export const getParticipant = (id: string) => request<ParticipantDetailView>(`/participants/${encodeURIComponent(id)}`);
+/** A signed correction; the server answers with the participant as it now stands (allocation unchanged). */
 export const correctParticipant = (id: string, input: CorrectionInput) =>
-  request<unknown>(`/participants/${encodeURIComponent(id)}/corrections`, { method: 'POST', body: input });
+  request<ParticipantDetailView>(`/participants/${encodeURIComponent(id)}/corrections`, { method: 'POST', body: input });
 
 /** Codes after which retrying the same intent cannot change the outcome: a new attempt is a new intent. */
 const SETTLING_CODES = new Set(['ALREADY_RANDOMIZED', 'NOT_ELIGIBLE', 'IDEMPOTENCY_KEY_REUSED', 'NOT_FOUND', 'FORBIDDEN', 'STUDY_NOT_ACTIVE', 'LIST_EXHAUSTED']);
@@ -113,6 +115,7 @@ export interface AuditQuery { after?: number; limit?: number; action?: string; a
 export const getAuditPage = (q: AuditQuery) => request<AuditPage>('/audit', { query: { ...q } });
 export const verifyAuditChain = () => request<VerifyResult>('/audit/verify');
 export const listCheckpoints = () => request<CheckpointView[]>('/audit/checkpoints');
+export const verifySignature = (id: string) => request<SignatureVerificationView>(`/signatures/${encodeURIComponent(id)}/verification`);
 export const createCheckpoint = (reason?: string) => request<CheckpointView>('/audit/checkpoints', { method: 'POST', body: reason ? { reason } : {} });
 
 // ---- notifications

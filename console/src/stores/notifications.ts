@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../api/client.js';
-import type { NotificationView } from '../api/types.js';
+import type { NotificationView } from '../../../shared/contract.js';
 
 /** The in-console notification inbox and its unread count (shown in the navigation). */
 export const useNotificationsStore = defineStore('notifications', () => {

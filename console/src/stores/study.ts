@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../api/client.js';
 import { errorSentence } from '../api/http.js';
-import type { StudyView } from '../api/types.js';
+import type { StudyView } from '../../../shared/contract.js';
 
 /** The study as the signed-in role may see it: status and list fingerprint for the header, the protocol for forms. */
 export const useStudyStore = defineStore('study', () => {

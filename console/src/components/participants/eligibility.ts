@@ -6,7 +6,7 @@
 import { applyTest, readAnswer } from '../../../../shared/protocol/answers.js';
 import { evaluateEligibility, type EligibilityFailure } from '../../../../shared/protocol/eligibility.js';
 import type { Protocol, Question } from '../../../../shared/protocol/types.js';
-import type { EligibilityCriterionView, StudyQuestionView } from '../../api/types.js';
+import type { EligibilityCriterionView, StudyQuestionView } from '../../../../shared/contract.js';
 
 export type CriterionStatus = 'pass' | 'fail' | 'unanswered' | 'not-applicable';
 
