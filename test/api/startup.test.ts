@@ -20,6 +20,20 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     expect(r.stderr).not.toMatch(/\bat \w|\.js:\d+/);
   });
 
+  it('throttles sign-in attempts per client (@nestjs/throttler)', async () => {
+    const t = await startTestApp({ AUTH_THROTTLE_PER_MINUTE: '3' });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/api/auth/login', { username: 'nobody-here', password: 'x' })).status);
+      expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+      const limited = await t.api.post('/api/auth/login', { username: 'admin', password: 'whatever' });
+      expect(limited.status).toBe(429);
+      expect(limited.body.code).toBe('TOO_MANY_ATTEMPTS');
+    } finally {
+      await t.close();
+    }
+  });
+
   describe('a running app', () => {
     let t: TestApp;
     beforeAll(async () => {
