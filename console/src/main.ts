@@ -2,7 +2,7 @@ import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import App from './App.vue';
 import { router } from './router/index.js';
-import { onUnauthenticated } from './api/http.js';
+import { onActivity, onUnauthenticated } from './api/http.js';
 import { useSessionStore } from './stores/session.js';
 import { useStudyStore } from './stores/study.js';
 import './styles.css';
@@ -22,6 +22,9 @@ onUnauthenticated(() => {
   const here = router.currentRoute.value;
   void router.push({ name: 'sign-in', query: here.meta.public ? {} : { redirect: here.fullPath } });
 });
+
+// Every answered request restarts the server's idle clock; the idle warning counts from the last one.
+onActivity(() => session.noteActivity());
 
 app.use(router);
 app.mount('#app');

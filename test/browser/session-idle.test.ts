@@ -40,6 +40,8 @@ async function signInWithFakeClock(username: string): Promise<Page> {
 describe('session idle warning', () => {
   test('warns 2 minutes before the idle limit; "Stay signed in" keeps the session', async () => {
     const page = await signInWithFakeClock('auditor');
+    await page.getByTestId('nav-audit-integrity').click();
+    await page.getByRole('heading', { level: 1, name: 'Chain verification' }).waitFor();
     const warning = page.getByTestId('idle-warning');
     await page.clock.fastForward('27:00');
     await page.waitForTimeout(300);

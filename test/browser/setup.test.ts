@@ -52,7 +52,7 @@ describe('set-up', () => {
     await page.getByTestId('nav-scheme').click();
     await page.getByRole('heading', { level: 1, name: 'Allocation list' }).waitFor();
 
-    await page.getByLabel('Method', { exact: true }).selectOption('permuted-block');
+    await page.getByRole('combobox', { name: /^Method/ }).selectOption('permuted-block');
     await page.getByLabel('Block sizes (comma-separated)').fill('4');
     await page.getByLabel(/^Seed \(blank/).fill('setup-journey-seed-1');
     await page.getByLabel(/^Entries per stratum/).fill('24');
@@ -72,7 +72,8 @@ describe('set-up', () => {
     expect(csv[0]).toBe('stratum,position,arm,treatment_code');
     expect(csv.length - 1).toBe(24 * 12); // 3 courses × 2 EDSS levels × 2 sites
 
-    await page.getByLabel('Synthetic patients').fill('100');
+    await summary.getByRole('button', { name: 'Hide list' }).click();
+    await page.getByLabel('Synthetic patients', { exact: true }).fill('100');
     await page.getByRole('button', { name: 'Run rehearsal' }).click();
     const rehearsal = page.getByTestId('rehearsal-result');
     await rehearsal.waitFor();
@@ -149,6 +150,8 @@ describe('corrections', () => {
     await page.getByLabel('Action').fill('participant.corrected');
     await page.getByLabel('Record id').fill(patient.id);
     await page.getByRole('button', { name: 'Apply filters' }).click();
+    // The filtered page holds the one correction of this patient.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-table"] tbody > tr').length === 1);
     const verify = page.getByTestId('audit-table').getByRole('button', { name: 'Verify signature' });
     await expect(verify.count()).resolves.toBe(1);
     await verify.click();

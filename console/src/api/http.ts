@@ -27,6 +27,7 @@ export class ApiError extends Error {
 
 let token: string | null = null;
 let unauthenticatedHandler: (() => void) | null = null;
+let activityHandler: (() => void) | null = null;
 
 export function setToken(value: string | null): void {
   token = value;
@@ -35,6 +36,11 @@ export function setToken(value: string | null): void {
 /** Called once by main.ts: what to do when the session is gone (clear it, go to sign-in). */
 export function onUnauthenticated(handler: () => void): void {
   unauthenticatedHandler = handler;
+}
+
+/** Called once by main.ts: every answered request made with the token counts as activity on the server's idle clock. */
+export function onActivity(handler: () => void): void {
+  activityHandler = handler;
 }
 
 export interface RequestOptions {
@@ -79,6 +85,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', '');
   }
+  if (headers.Authorization && response.status !== 401) activityHandler?.();
   if (response.ok) {
     if (response.status === 204) return undefined as T;
     if (options.text) return (await response.text()) as T;

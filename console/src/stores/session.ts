@@ -6,8 +6,10 @@ import * as api from '../api/client.js';
 import { setToken } from '../api/http.js';
 
 const STORAGE_KEY = 'blindrand.session';
+/** The server moves a session's "last seen" at most once a minute (auth.service TOUCH_AFTER_MS); mirrored here. */
+const SERVER_TOUCH_MS = 60_000;
 
-interface Stored { token: string; user: UserView; expiresAt: string }
+interface Stored { token: string; user: UserView; expiresAt: string; idleTimeoutSeconds?: number; lastSeenAt?: number }
 
 /** Who is signed in. The token lives in memory and in this tab's sessionStorage only (never localStorage). */
 export const useSessionStore = defineStore('session', () => {
@@ -16,6 +18,11 @@ export const useSessionStore = defineStore('session', () => {
   const expiresAt = ref<string | null>(null);
   /** Why the last session ended, shown on the sign-in page. */
   const endedReason = ref<string | null>(null);
+  /** The server's idle limit (LoginResponse.idleTimeoutSeconds) and our mirror of its "last seen" (ms since epoch). */
+  const idleTimeoutSeconds = ref<number | null>(null);
+  const lastSeenAt = ref<number | null>(null);
+  /** When the server will end the session if nothing else is requested (ms since epoch), or null. */
+  const idleDeadline = computed(() => (idleTimeoutSeconds.value && lastSeenAt.value !== null ? lastSeenAt.value + idleTimeoutSeconds.value * 1000 : null));
 
   const signedIn = computed(() => token.value !== null && user.value !== null);
   const role = computed(() => user.value?.role ?? null);
@@ -27,7 +34,10 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   function persist(): void {
-    if (token.value && user.value) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ token: token.value, user: user.value, expiresAt: expiresAt.value }));
+    if (token.value && user.value) {
+      const stored = { token: token.value, user: user.value, expiresAt: expiresAt.value, idleTimeoutSeconds: idleTimeoutSeconds.value, lastSeenAt: lastSeenAt.value };
+      sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
+    }
     else sessionStorage.removeItem(STORAGE_KEY);
   }
 
@@ -40,6 +50,8 @@ export const useSessionStore = defineStore('session', () => {
       token.value = stored.token;
       user.value = stored.user;
       expiresAt.value = stored.expiresAt;
+      idleTimeoutSeconds.value = stored.idleTimeoutSeconds ?? null;
+      lastSeenAt.value = stored.lastSeenAt ?? Date.now();
       setToken(stored.token);
     } catch {
       sessionStorage.removeItem(STORAGE_KEY);
@@ -52,6 +64,8 @@ export const useSessionStore = defineStore('session', () => {
     token.value = res.accessToken;
     user.value = res.user;
     expiresAt.value = res.expiresAt;
+    idleTimeoutSeconds.value = res.idleTimeoutSeconds ?? null;
+    lastSeenAt.value = Date.now();
     endedReason.value = null;
     setToken(res.accessToken);
     persist();
@@ -62,20 +76,31 @@ export const useSessionStore = defineStore('session', () => {
     token.value = null;
     user.value = null;
     expiresAt.value = null;
+    idleTimeoutSeconds.value = null;
+    lastSeenAt.value = null;
     endedReason.value = reason;
     setToken(null);
     persist();
   }
 
-  /** Revokes the token on the server, then forgets it. */
-  async function signOut(): Promise<void> {
+  /** Records an answered request: the server's idle clock restarts when its "last seen" is over a minute old. */
+  function noteActivity(now = Date.now()): void {
+    if (!token.value) return;
+    if (lastSeenAt.value === null || now - lastSeenAt.value > SERVER_TOUCH_MS) {
+      lastSeenAt.value = now;
+      persist();
+    }
+  }
+
+  /** Revokes the token on the server, then forgets it (`reason` is shown on the sign-in page). */
+  async function signOut(reason: string | null = null): Promise<void> {
     try {
       if (token.value) await api.logout();
     } catch {
       /* the token may already be gone; signing out locally is what matters */
     }
-    clear(null);
+    clear(reason);
   }
 
-  return { token, user, expiresAt, endedReason, signedIn, role, blinded, can, restore, signIn, clear, signOut };
+  return { token, user, expiresAt, endedReason, idleTimeoutSeconds, lastSeenAt, idleDeadline, signedIn, role, blinded, can, restore, signIn, clear, noteActivity, signOut };
 });
