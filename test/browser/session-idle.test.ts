@@ -27,14 +27,31 @@ afterAll(async () => {
 async function signInWithFakeClock(username: string): Promise<Page> {
   const page = await browser.context.newPage();
   page.setDefaultTimeout(15_000);
+  trackApi(page);
   await page.clock.install();
   await page.goto(`${server.baseUrl}/sign-in`);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(server.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('user-name').waitFor();
-  await page.waitForLoadState('networkidle').catch(() => undefined);
   return page;
+}
+
+const inFlight = new WeakMap<Page, Set<unknown>>();
+/** Counts the page's /api requests in flight (installed before the page loads). */
+function trackApi(page: Page): void {
+  const open = new Set<unknown>();
+  inFlight.set(page, open);
+  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) open.add(r); });
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+}
+/** Waits until no /api request has been in flight for 300 ms (real time). */
+async function apiQuiet(page: Page): Promise<void> {
+  const open = inFlight.get(page)!;
+  for (let quietSince = Date.now(); Date.now() - quietSince < 300; await new Promise((r) => setTimeout(r, 50))) {
+    if (open.size > 0) quietSince = Date.now();
+  }
 }
 
 describe('session idle warning', () => {
@@ -42,6 +59,7 @@ describe('session idle warning', () => {
     const page = await signInWithFakeClock('auditor');
     await page.getByTestId('nav-audit-integrity').click();
     await page.getByRole('heading', { level: 1, name: 'Chain verification' }).waitFor();
+    await apiQuiet(page); // an answer arriving after the jump would count as activity then
     const warning = page.getByTestId('idle-warning');
     await page.clock.fastForward('27:00');
     await page.waitForTimeout(300);
@@ -68,6 +86,7 @@ describe('session idle warning', () => {
     const page = await signInWithFakeClock('auditor');
     await page.getByTestId('nav-audit-integrity').click();
     await page.waitForURL((u) => u.pathname === '/audit/integrity');
+    await apiQuiet(page);
     await page.clock.fastForward('28:30');
     await page.getByTestId('idle-warning').waitFor();
     const logout = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/logout');
