@@ -65,6 +65,13 @@ describe('the audit chain', () => {
     const second = await t.api.get(`/api/audit?limit=10&after=${first.body.next}`, admin);
     expect(second.body.entries[0].seq).toBe(11);
     expect((await t.api.get('/api/audit?limit=9999', admin)).body.code).toBe('VALIDATION_FAILED');
+
+    const csv = await t.api.get(`/api/audit/export?entityType=user&entityId=${inv.id}`, admin);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text.trim().split('\n');
+    expect(lines[0]).toBe('seq,at,actor,role,action,entityType,entityId,reason,details,prevHash,hash');
+    expect(lines.length - 1).toBe((await t.api.get(`/api/audit?entityType=user&entityId=${inv.id}&limit=500`, admin)).body.entries.length);
+    expect(csv.text).toContain('Dr. Ivo Renamed');
   });
 
   it('seals signed checkpoints every N entries and on demand', async () => {

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import type { Scheme } from '../../../../shared/engine/index.js';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
-import { LOG_COLUMNS, readAllocationLog, toCsv } from '../../modules/allocation-log/allocation-log.rows.js';
+import { toCsv } from '../../common/csv.js';
+import { LOG_COLUMNS, readAllocationLog } from '../../modules/allocation-log/allocation-log.rows.js';
 import { replayAllocations } from '../../modules/randomization/replay.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb, type OfflineDb } from '../offline-db.js';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
-import { toCsv } from '../../modules/allocation-log/allocation-log.rows.js';
+import { toCsv } from '../../common/csv.js';
 import { cdiscCsv } from '../../modules/exports/cdisc.js';
 import { REGISTER_QUERY, toRegisterRecord } from '../../modules/unblinding/unblinding.repository.js';
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';

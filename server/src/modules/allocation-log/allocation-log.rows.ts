@@ -1,4 +1,4 @@
-/** The allocation log's rows and CSV, readable from any SQL handle (the server's, or the CLI's offline one). */
+/** The allocation log's rows, readable from any SQL handle (the server's, or the CLI's offline one). */
 export interface AllocationLogRow {
   randomizationNumber: number;
   participantId: string;
@@ -31,14 +31,6 @@ export async function readAllocationLog(all: (sql: string) => Promise<Record<str
   }));
 }
 
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '');
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-export function toCsv<T extends object>(rows: T[], columns: Array<keyof T & string>): string {
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
-}
 
 export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError'];
 

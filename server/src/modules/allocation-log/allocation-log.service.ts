@@ -4,7 +4,8 @@ import { isBlinded } from '../../../../shared/roles.js';
 import type { Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
-import { LOG_COLUMNS, readAllocationLog, toCsv, type AllocationLogRow } from './allocation-log.rows.js';
+import { toCsv } from '../../common/csv.js';
+import { LOG_COLUMNS, readAllocationLog, type AllocationLogRow } from './allocation-log.rows.js';
 
 @Injectable()
 export class AllocationLogService {

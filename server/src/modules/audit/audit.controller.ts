@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { Permission } from '../../../../shared/roles.js';
@@ -17,6 +17,17 @@ export class AuditController {
   @RequirePermission(Permission.ReadAudit)
   page(@CurrentViewer() viewer: Viewer, @Query() q: AuditQueryDto): Promise<AuditPage> {
     return this.audit.page(viewer, { ...q, limit: q.limit ?? 50 });
+  }
+
+  /** The audit trail as CSV for inspectors: the same filters, every matching entry. */
+  @Get('export')
+  @RequirePermission(Permission.ReadAudit)
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="audit-trail.csv"')
+  @Header('Cache-Control', 'no-store')
+  exportCsv(@CurrentViewer() viewer: Viewer, @Query() q: AuditQueryDto): Promise<string> {
+    const { after: _a, limit: _l, ...filter } = q;
+    return this.audit.csv(viewer, filter);
   }
 
   @Get('verify')

@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { AuditEntryView, AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { isBlinded } from '../../../../shared/roles.js';
 import { DatabaseService } from '../../database/database.service.js';
+import { toCsv } from '../../common/csv.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { verifyChain, type StoredAuditEntry } from './audit-chain.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { mergeCheckpoints, readCheckpointFile } from './checkpoint-file.js';
 import { SigningKey } from './signing-key.js';
+
+const AUDIT_CSV_COLUMNS: Array<keyof AuditEntryView & string> = ['seq', 'at', 'actor', 'role', 'action', 'entityType', 'entityId', 'reason', 'details', 'prevHash', 'hash'];
 
 /** Details under this key carry arms (allocation, reveal); blinded readers see it redacted. */
 export const UNBLINDED_DETAILS_KEY = 'unblinded';
@@ -28,6 +31,12 @@ export class AuditService {
     const more = rows.length > filter.limit;
     const entries = rows.slice(0, filter.limit).map((e) => toAuditEntryView(e, viewer));
     return { entries, next: more ? entries[entries.length - 1].seq : null };
+  }
+
+  /** Every entry matching the filters as CSV (details as JSON, redacted for blinded readers). */
+  async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>): Promise<string> {
+    const rows = await this.db.read((sql) => AuditRepository.page(sql, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }));
+    return toCsv(rows.map((e) => toAuditEntryView(e, viewer)), AUDIT_CSV_COLUMNS);
   }
 
   async verify(): Promise<VerifyResult> {

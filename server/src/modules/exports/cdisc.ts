@@ -16,7 +16,7 @@
  *   holding the level code the patient was randomized in ("analyze as randomized")
  */
 import { parseStratumKey, type Protocol } from '../../../../shared/protocol/index.js';
-import { toCsv } from '../allocation-log/allocation-log.rows.js';
+import { toCsv } from '../../common/csv.js';
 
 type All = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 

@@ -13,7 +13,7 @@ import { UnblindedResponse } from '../../common/unblinded-response.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
-import { toCsv } from '../allocation-log/allocation-log.rows.js';
+import { toCsv } from '../../common/csv.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { StudyService } from '../study/study.service.js';
