@@ -72,6 +72,8 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
       const res = await call();
       expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 409, code: 'STUDY_NOT_ACTIVE' });
     }
+    const inbox = (await t.api.get('/api/notifications', tokens.investigator1)).body;
+    expect(inbox.items.some((n: any) => n.kind === 'study.locked' && /locked/.test(n.title))).toBe(true);
     const entry = (await t.api.get('/api/audit?action=study.locked', tokens.auditor)).body.entries[0];
     expect(entry).toMatchObject({ actor: 'statistician', reason: expect.stringContaining('Last patient'), details: { pendingUnblindingRequests: 1, signature: { printedName: 'Stella Statistician' } } });
   });

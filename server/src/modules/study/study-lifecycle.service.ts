@@ -49,6 +49,16 @@ export class StudyLifecycleService {
         reason: input.reason?.trim() || null,
         details: { changes: { status: { old: 'active', new: 'locked' } }, pendingUnblindingRequests: open, signatureId: signature.id, signature },
       });
+      // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
+      const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician');
+      await this.notifications.notify(tx, recipients, {
+        kind: 'study.locked',
+        title: `Study ${study.code} is locked`,
+        body: `The database of ${study.code} was locked by ${viewer.displayName}. Randomization, corrections, dispensing and unblinding requests are closed.`,
+        entityType: 'study',
+        entityId: study.code,
+        mail: { subject: `[blindrand] Study ${study.code} is locked`, text: `The database of ${study.code} was locked. Randomization, corrections, dispensing and unblinding requests are closed.\n` },
+      });
     });
     return this.study.view(viewer);
   }
