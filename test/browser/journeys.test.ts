@@ -2,6 +2,7 @@
  * Each role's main journey, walked by clicking in Chromium against the real server on a fresh
  * database. Every journey prepares what it needs itself (through the API), so each test stands alone.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { Api, eligiblePatient, randomizedPatient } from './support/api.js';
@@ -94,6 +95,10 @@ describe('journeys', () => {
     const page = await as('auditor');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-table').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv.split('\n')[0]).toBe('seq,at,actor,role,action,entityType,entityId,reason,details,prevHash,hash');
+    expect(csv.trim().split('\n').length).toBeGreaterThan(10);
     await page.getByTestId('nav-audit-integrity').click();
     await page.getByTestId('verify-chain').click();
     const result = page.getByTestId('verify-result');

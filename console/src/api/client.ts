@@ -113,6 +113,8 @@ export const downloadUnblindingRegister = () => download('/unblinding-register',
 // ---- audit
 export interface AuditQuery { after?: number; limit?: number; action?: string; actor?: string; entityType?: string; entityId?: string; from?: string; to?: string }
 export const getAuditPage = (q: AuditQuery) => request<AuditPage>('/audit', { query: { ...q } });
+/** Every entry matching the filters, as the server's CSV (the same redaction as the pages). */
+export const downloadAuditCsv = ({ after: _a, limit: _l, ...filters }: AuditQuery) => download('/audit/export', 'audit-trail.csv', { ...filters });
 export const verifyAuditChain = () => request<VerifyResult>('/audit/verify');
 export const listCheckpoints = () => request<CheckpointView[]>('/audit/checkpoints');
 export const verifySignature = (id: string) => request<SignatureVerificationView>(`/signatures/${encodeURIComponent(id)}/verification`);
