@@ -1,6 +1,7 @@
 /**
  * The ordered migration lists, one per dialect. Append new migrations at the end; never edit one
- * that has shipped. The app runs them at start; `synchronize` is never used.
+ * that has shipped. The app runs them at start; `synchronize` is never used. Each step can be
+ * reverted (TypeORM's undoLastMigration); restoring a backup remains the way back for data.
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import type { Dialect } from '../sql.js';
@@ -9,10 +10,11 @@ import { foundation } from './001-foundation.js';
 import { randomization } from './002-randomization.js';
 import { unblinding } from './003-unblinding.js';
 
-type Step = { name: string; up: (t: Ddl) => string[] };
+/** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
+type Step = { name: string; up: (t: Ddl) => string[]; down?: (t: Ddl) => string[] };
 
 /** Names end in a 13-digit timestamp, as TypeORM requires. */
-const STEPS: Step[] = [
+export const STEPS: Step[] = [
   { name: 'Foundation1764070000001', up: foundation },
   { name: 'Randomization1764070000002', up: randomization },
   { name: 'Unblinding1764070000003', up: unblinding },
@@ -27,10 +29,27 @@ function toMigration(step: Step, dialect: Dialect): MigrationClass {
     async up(runner: QueryRunner): Promise<void> {
       for (const statement of step.up(ddlFor(dialect))) await runner.query(statement);
     }
-    async down(): Promise<void> {
-      throw new Error(`${step.name}: migrations are forward-only; restore a backup to go back`);
+    async down(runner: QueryRunner): Promise<void> {
+      for (const statement of downStatements(step, dialect)) await runner.query(statement);
     }
   };
+}
+
+/**
+ * How a step is undone: its own `down`, or — for a step made only of CREATE TABLE / CREATE INDEX
+ * and seed INSERTs — the tables dropped in reverse order (their indexes and rows go with them).
+ */
+export function downStatements(step: Step, dialect: Dialect): string[] {
+  const t = ddlFor(dialect);
+  if (step.down) return step.down(t);
+  const statements = step.up(t);
+  const other = statements.find((s) => !/^\s*(CREATE (TABLE|INDEX|UNIQUE INDEX)|INSERT INTO)\b/i.test(s));
+  if (other) throw new Error(`${step.name}: give an explicit down() — cannot derive the undo of: ${other.slice(0, 60)}`);
+  return statements
+    .map((s) => /^\s*CREATE TABLE (\w+)/i.exec(s)?.[1])
+    .filter((name): name is string => name !== undefined)
+    .reverse()
+    .map((name) => `DROP TABLE ${name}`);
 }
 
 export function migrationsFor(dialect: Dialect): MigrationClass[] {
