@@ -57,9 +57,12 @@ const toEntry = (r: Record<string, unknown>): ListEntryRecord => ({
   treatmentCode: asStr(r.treatment_code),
 });
 
+/** Every column but the (large) frozen document, which only `document()` reads. */
+const RECORD_COLUMNS = 'id, version, state, method, params, algorithm, library_version, seed_commitment, seed, live, list_length, fingerprint, created_by, created_at';
+
 export const SchemesRepository = {
-  latest: (sql: Sql) => sql.one("SELECT * FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1", [], toRecord),
-  findById: (sql: Sql, id: string) => sql.one('SELECT * FROM schemes WHERE id = ?', [id], toRecord),
+  latest: (sql: Sql) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1`, [], toRecord),
+  findById: (sql: Sql, id: string) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE id = ?`, [id], toRecord),
 
   /** The frozen scheme document (with lists, without the seed). */
   async document(sql: Sql, id: string): Promise<Scheme | null> {
