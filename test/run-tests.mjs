@@ -31,12 +31,16 @@ function ensureSystemPackages() {
 function run(label, cmd, args, env = {}) {
   console.log(`\n[test] ── ${label} ──`);
   const started = Date.now();
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  // A stage that hangs fails on its own instead of running into CI's time limit.
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env }, timeout: STAGE_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  if (r.error) console.log(`[test] ${label}: ${r.error.message}`);
   console.log(`[test] ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return r.status === 0;
 }
 
-const jest = (project) => ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', project, '--ci'];
+const STAGE_TIMEOUT_MS = 30 * 60 * 1000;
+// --forceExit: keep-alive sockets of finished tests must not hold the run open.
+const jest = (project) => ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', project, '--ci', '--forceExit'];
 
 /** A tier with no tests yet is reported as such, never as passed. */
 function hasTests(project) {
