@@ -3,37 +3,28 @@
  * page), then search the rendered text and every API response the page received for the arm codes,
  * arm labels, product codes and labels of the protocol file, and for arm/sequence/product fields.
  */
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import { Api, randomizedPatient } from './support/api.js';
-import { launchBrowser, recordApiResponses, signIn, type BrowserHandle } from './support/browser.js';
+import { beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { randomizedPatient } from './support/api.js';
+import { recordApiResponses, signIn } from './support/browser.js';
 import { findLeaks, forbiddenTerms } from './support/protocol.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
 
-let server: RunningServer;
-let browser: BrowserHandle;
+const suite = browserSuite();
 let patientId: string;
 const TERMS = forbiddenTerms();
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  const api = new Api(server.baseUrl, server.password);
   // Data that arm-bearing records exist for: randomized patients, a dispensation, an unblinding request.
-  patientId = (await randomizedPatient(api, 'investigator1', 'A', 'A-SCAN-1')).id;
-  const second = await randomizedPatient(api, 'investigator1', 'A', 'A-SCAN-2');
-  await api.call('pharmacist', 'POST', '/pharmacy/dispensations', { participantId: second.id, period: 1, lotNumber: 'LOT-SCAN-1', signature: { password: server.password } });
+  patientId = (await randomizedPatient(suite.api, 'investigator1', 'A', 'A-SCAN-1')).id;
+  const second = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-SCAN-2');
+  await suite.api.call('pharmacist', 'POST', '/pharmacy/dispensations', { participantId: second.id, period: 1, lotNumber: 'LOT-SCAN-1', signature: { password: suite.server.password } });
   try {
-    await api.call('investigator1', 'POST', '/unblinding-requests', { participantId: second.id, reason: 'Scan test: pending request', emergency: true, signature: { password: server.password } });
+    await suite.api.call('investigator1', 'POST', '/unblinding-requests', { participantId: second.id, reason: 'Scan test: pending request', emergency: true, signature: { password: suite.server.password } });
   } catch {
     /* the unblinding endpoints may not exist yet; the scan still covers everything else */
   }
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 const BLINDED: Array<[string, string]> = [
@@ -50,7 +41,7 @@ describe('blinded roles never see an arm, sequence or product', () => {
 
   test.each(BLINDED)('%s: every page and every API response is free of arm information', async (_role, username) => {
     let responses: Array<{ url: string; body: string }> = [];
-    const page = await signIn(browser.context, server.baseUrl, username, server.password, (p) => (responses = recordApiResponses(p)));
+    const page = await signIn(suite.browser.context, suite.server.baseUrl, username, suite.server.password, (p) => (responses = recordApiResponses(p)));
     const leaks: string[] = [];
     const scanPage = async (label: string) => {
       await page.waitForLoadState('networkidle').catch(() => undefined);
@@ -67,7 +58,7 @@ describe('blinded roles never see an arm, sequence or product', () => {
     }
     const canSeePatients = links.includes('/patients');
     if (canSeePatients) {
-      await page.goto(`${server.baseUrl}/patients/${patientId}`);
+      await page.goto(`${suite.server.baseUrl}/patients/${patientId}`);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await scanPage('/patients/:id');
     }
@@ -80,7 +71,7 @@ describe('blinded roles never see an arm, sequence or product', () => {
 
   test('the scan can fail: an unblinded role (pharmacist) does receive arm information', async () => {
     let responses: Array<{ url: string; body: string }> = [];
-    const page = await signIn(browser.context, server.baseUrl, 'pharmacist', server.password, (p) => (responses = recordApiResponses(p)));
+    const page = await signIn(suite.browser.context, suite.server.baseUrl, 'pharmacist', suite.server.password, (p) => (responses = recordApiResponses(p)));
     await page.getByTestId('task-row').first().waitFor();
     const text = await page.evaluate(() => document.body.innerText);
     expect(findLeaks(text, TERMS).length).toBeGreaterThan(0);

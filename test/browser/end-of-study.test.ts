@@ -2,43 +2,35 @@
  * The statistician's end of study, by clicking: lock with a signature, unblind with a second
  * statistician's co-signature, download the CDISC export. Own server: it changes the study status.
  */
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { Api, randomizedPatient } from './support/api.js';
-import { launchBrowser, screenshot, signIn, type BrowserHandle } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { randomizedPatient } from './support/api.js';
+import { screenshot, signIn } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
 
-let server: RunningServer;
-let browser: BrowserHandle;
+const suite = browserSuite();
 
 beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  await randomizedPatient(new Api(server.baseUrl, server.password), 'investigator1', 'A', 'A-EOS-1');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await randomizedPatient(suite.api, 'investigator1', 'A', 'A-EOS-1');
 });
 
 describe('end of study', () => {
   test('statistician locks, unblinds with the second statistician, and downloads the CDISC export', async () => {
-    const page = await signIn(browser.context, server.baseUrl, 'statistician', server.password);
+    const page = await signIn(suite.browser.context, suite.server.baseUrl, 'statistician', suite.server.password);
     await page.getByTestId('nav-study-lifecycle').click();
     await page.getByRole('button', { name: 'Lock the study…' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/lock/i);
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and lock' }).click();
     await page.getByText('Study locked.').waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/locked/);
 
     await page.getByLabel("Second statistician's username").fill('statistician2');
-    await page.getByLabel("Second statistician's password").fill(server.password);
+    await page.getByLabel("Second statistician's password").fill(suite.server.password);
     await page.getByRole('button', { name: 'Continue to your signature' }).click();
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and unblind' }).click();
     await page.getByText(/The study is unblinded/).waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/unblinded/);

@@ -3,39 +3,15 @@
  * database. Every journey prepares what it needs itself (through the API), so each test stands alone.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
-import type { Page } from 'playwright-core';
-import { Api, eligiblePatient, randomizedPatient } from './support/api.js';
-import { launchBrowser, screenshot, signIn, type BrowserHandle } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { describe, expect, jest, test } from '@jest/globals';
+import { eligiblePatient, randomizedPatient } from './support/api.js';
+import { screenshot } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(90_000);
 
-let server: RunningServer;
-let browser: BrowserHandle;
-let api: Api;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  api = new Api(server.baseUrl, server.password);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => undefined);
-});
-
-async function as(username: string): Promise<Page> {
-  const page = await signIn(browser.context, server.baseUrl, username, server.password);
-  pages.push(page);
-  return page;
-}
+const suite = browserSuite();
+const { as } = suite;
 
 const MAIN_PAGES: Array<[string, string, string]> = [
   ['admin', '/admin/users', 'Users'],
@@ -55,9 +31,8 @@ describe('sign-in and main pages', () => {
   });
 
   test('a wrong password is refused with a sentence, and the sign-in page is screenshotted', async () => {
-    const page = await browser.context.newPage();
-    pages.push(page);
-    await page.goto(`${server.baseUrl}/sign-in`);
+    const page = suite.track(await suite.browser.context.newPage());
+    await page.goto(`${suite.server.baseUrl}/sign-in`);
     await page.getByLabel('Username').fill('auditor');
     await page.getByLabel('Password').fill('not-the-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -69,7 +44,7 @@ describe('sign-in and main pages', () => {
   test('the route guard shows the 403 page for a page the role may not open, and the navigation hides it', async () => {
     const page = await as('investigator1');
     await expect(page.getByTestId('nav-users').count()).resolves.toBe(0);
-    await page.goto(`${server.baseUrl}/admin/users`);
+    await page.goto(`${suite.server.baseUrl}/admin/users`);
     await page.getByTestId('forbidden').waitFor();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toMatch(/Not allowed/);
   });
@@ -129,7 +104,7 @@ describe('journeys', () => {
     await page.getByRole('heading', { level: 1, name: /A-BR-001/ }).waitFor();
     await page.getByRole('button', { name: 'Randomize…' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/randomi/i);
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await screenshot(page, 'investigator-signature');
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const result = page.getByTestId('randomization-result');
@@ -139,7 +114,7 @@ describe('journeys', () => {
   });
 
   test('a randomization whose answer is lost is retried with the same Idempotency-Key and randomizes once', async () => {
-    const id = await eligiblePatient(api, 'investigator1', 'A', 'A-BR-IDEM');
+    const id = await eligiblePatient(suite.api, 'investigator1', 'A', 'A-BR-IDEM');
     const page = await as('investigator1');
     const keys: string[] = [];
     let first = true;
@@ -152,12 +127,12 @@ describe('journeys', () => {
       firstBody = await response.json();
       await route.abort('connectionreset'); // …but the answer never reaches the browser
     });
-    await page.goto(`${server.baseUrl}/patients/${id}`);
+    await page.goto(`${suite.server.baseUrl}/patients/${id}`);
     await page.getByRole('button', { name: 'Randomize…' }).click();
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/could not be reached/);
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const result = page.getByTestId('randomization-result');
     await result.waitFor();
@@ -165,12 +140,12 @@ describe('journeys', () => {
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
     await expect(result.textContent()).resolves.toContain(String(firstBody!.randomizationNumber));
-    const log = await api.call<Array<{ participantId: string }>>('auditor', 'GET', '/allocation-log');
+    const log = await suite.api.call<Array<{ participantId: string }>>('auditor', 'GET', '/allocation-log');
     expect(log.filter((r) => r.participantId === id)).toHaveLength(1);
   });
 
   test('pharmacist sees the preparation task and records the dispensation with a lot', async () => {
-    const patient = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-PH1');
+    const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-PH1');
     const page = await as('pharmacist');
     const row = page.getByTestId('tasks-period-1').locator('[data-testid="task-row"]').filter({ hasText: patient.treatmentCode });
     await row.waitFor();
@@ -179,20 +154,20 @@ describe('journeys', () => {
     await row.getByRole('button', { name: 'Record dispensation…' }).click();
     await page.getByLabel('Lot number').fill('LOT-2024-001');
     await page.getByRole('button', { name: 'Continue to signature' }).click();
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and record' }).click();
     await page.getByText(/Dispensation recorded/).waitFor();
     await screenshot(page, 'pharmacist-dispensed');
   });
 
   test('monitor approves an emergency unblinding request and the requester sees the reveal', async () => {
-    const { id } = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-UB1');
+    const { id } = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-UB1');
     const requester = await as('investigator1');
-    await requester.goto(`${server.baseUrl}/patients/${id}`);
+    await requester.goto(`${suite.server.baseUrl}/patients/${id}`);
     await requester.getByRole('button', { name: 'Request emergency unblinding…' }).click();
     await requester.getByLabel('Reason').fill('Severe adverse event: treating physician needs the allocation.');
     await requester.getByRole('button', { name: 'Continue to signature' }).click();
-    await requester.getByLabel('Your password').fill(server.password);
+    await requester.getByLabel('Your password').fill(suite.server.password);
     await requester.getByRole('button', { name: 'Sign and send request' }).click();
     await requester.getByText(/Unblinding request sent/).waitFor();
 
@@ -204,7 +179,7 @@ describe('journeys', () => {
     await monitor.getByRole('radio', { name: 'Approve', exact: true }).check();
     await monitor.getByLabel('Comment').fill('Emergency confirmed with the treating physician.');
     await monitor.getByRole('button', { name: 'Continue to signature' }).click();
-    await monitor.getByLabel('Your password').fill(server.password);
+    await monitor.getByLabel('Your password').fill(suite.server.password);
     await monitor.getByRole('button', { name: 'Sign decision' }).click();
     await monitor.getByText(/Decision recorded/).waitFor();
 
@@ -230,8 +205,8 @@ describe('main pages after the journeys', () => {
   test.each(MAIN_PAGES)('%s: screenshot of the main page %s with data', async (username, path, heading) => {
     if (username === 'monitor') {
       // One request left pending, so the monitor's start page shows what it is for.
-      const { id } = await randomizedPatient(api, 'investigator1', 'A', 'A-BR-UB2');
-      await api.call('investigator1', 'POST', '/unblinding-requests', { participantId: id, reason: 'Suspected serious adverse reaction; treatment decision pending.', emergency: true, signature: { password: server.password } });
+      const { id } = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-UB2');
+      await suite.api.call('investigator1', 'POST', '/unblinding-requests', { participantId: id, reason: 'Suspected serious adverse reaction; treatment decision pending.', emergency: true, signature: { password: suite.server.password } });
     }
     const page = await as(username);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();

@@ -3,35 +3,24 @@
  * server's idle limit the console warns; "Stay signed in" sends an authenticated GET and the warning
  * goes; left alone, the console signs out and says why. The server's own clock is real throughout.
  */
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { launchBrowser, screenshot, type BrowserHandle } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { screenshot } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(90_000);
 
-let server: RunningServer;
-let browser: BrowserHandle;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = browserSuite();
 
 /** Signs in through the form on a page whose clock is under the test's control. */
 async function signInWithFakeClock(username: string): Promise<Page> {
-  const page = await browser.context.newPage();
+  const page = await suite.browser.context.newPage();
   page.setDefaultTimeout(15_000);
   trackApi(page);
   await page.clock.install();
-  await page.goto(`${server.baseUrl}/sign-in`);
+  await page.goto(`${suite.server.baseUrl}/sign-in`);
   await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(server.password);
+  await page.getByLabel('Password').fill(suite.server.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByTestId('user-name').waitFor();
   return page;
@@ -95,7 +84,7 @@ describe('session idle warning', () => {
     expect((await logout).status()).toBeLessThan(300); // the token is revoked on the server too
     await expect(page.getByRole('status').first().textContent()).resolves.toMatch(/session ended after a period without activity/);
     await page.getByLabel('Username').fill('auditor');
-    await page.getByLabel('Password').fill(server.password);
+    await page.getByLabel('Password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL((u) => u.pathname === '/audit/integrity');
     await page.close();

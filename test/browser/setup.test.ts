@@ -4,45 +4,21 @@
  * activates the study with a signature and the fingerprint is published to every role; then an
  * investigator records a signed correction (the allocation stands) and an auditor verifies it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
-import { Api, randomizedPatient } from './support/api.js';
-import { launchBrowser, screenshot, signIn, type BrowserHandle } from './support/browser.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { randomizedPatient } from './support/api.js';
+import { screenshot } from './support/browser.js';
+import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
 
-let server: RunningServer;
-let browser: BrowserHandle;
-let api: Api;
-const pages: Page[] = [];
-
-beforeAll(async () => {
-  server = await startServer({ studyStatus: 'setup' });
-  browser = await launchBrowser();
-  api = new Api(server.baseUrl, server.password);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.close().catch(() => undefined);
-});
-
-async function as(username: string): Promise<Page> {
-  const page = await signIn(browser.context, server.baseUrl, username, server.password);
-  pages.push(page);
-  return page;
-}
+const suite = browserSuite({ studyStatus: 'setup' });
+const { as } = suite;
 
 /** Lets a test stand alone: activates the study through the API unless the set-up journey already did. */
 async function ensureActive(): Promise<void> {
-  const study = await api.call<{ status: string }>('statistician', 'GET', '/study');
-  if (study.status === 'setup') await api.call('statistician', 'POST', '/study/activate', { signature: { password: server.password } });
+  const study = await suite.api.call<{ status: string }>('statistician', 'GET', '/study');
+  if (study.status === 'setup') await suite.api.call('statistician', 'POST', '/study/activate', { signature: { password: suite.server.password } });
 }
 
 describe('set-up', () => {
@@ -85,7 +61,7 @@ describe('set-up', () => {
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     await page.getByRole('button', { name: 'Activate the study…' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/activate the study/i);
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and activate' }).click();
     await page.getByText('Study activated; the list fingerprint is published.').waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/active/);
@@ -96,7 +72,7 @@ describe('set-up', () => {
     const investigator = await as('investigator1');
     await expect(investigator.getByTestId('study-status').textContent()).resolves.toMatch(/active/);
     await expect(investigator.getByTestId('study-fingerprint').getAttribute('title')).resolves.toBe(fingerprint);
-    const study = await api.call<{ listFingerprint: string }>('investigator1', 'GET', '/study');
+    const study = await suite.api.call<{ listFingerprint: string }>('investigator1', 'GET', '/study');
     expect(study.listFingerprint).toBe(fingerprint);
   });
 });
@@ -104,12 +80,12 @@ describe('set-up', () => {
 describe('corrections', () => {
   test('investigator corrects the EDSS of a randomized patient with a signature; stratum and randomization number stay', async () => {
     await ensureActive();
-    const patient = await randomizedPatient(api, 'investigator1', 'A', 'A-CORR-1');
-    const before = await api.call<{ stratum: string; randomizationNumber: number }>('investigator1', 'GET', `/participants/${patient.id}`);
+    const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-1');
+    const before = await suite.api.call<{ stratum: string; randomizationNumber: number }>('investigator1', 'GET', `/participants/${patient.id}`);
     expect(before.stratum).toContain('edss=LE5');
 
     const page = await as('investigator1');
-    await page.goto(`${server.baseUrl}/patients/${patient.id}`);
+    await page.goto(`${suite.server.baseUrl}/patients/${patient.id}`);
     await page.getByRole('heading', { level: 1, name: /A-CORR-1/ }).waitFor();
     await expect(page.getByTestId('corrections').textContent()).resolves.toContain('No corrections recorded.');
     await page.getByRole('button', { name: 'Record a correction…' }).click();
@@ -122,7 +98,7 @@ describe('corrections', () => {
     await screenshot(page, 'investigator-correction');
     await form.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/correction of EDSS at inclusion/);
-    await page.getByLabel('Your password').fill(server.password);
+    await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and record correction' }).click();
     await page.getByText(/Correction of EDSS at inclusion recorded\. The allocation stands/).waitFor();
 
@@ -133,7 +109,7 @@ describe('corrections', () => {
     await expect(card.textContent()).resolves.toContain(String(patient.randomizationNumber));
     await screenshot(page, 'investigator-corrected');
 
-    const after = await api.call<{ stratum: string; randomizationNumber: number; treatmentCode: string; answers: { edss: number } }>('investigator1', 'GET', `/participants/${patient.id}`);
+    const after = await suite.api.call<{ stratum: string; randomizationNumber: number; treatmentCode: string; answers: { edss: number } }>('investigator1', 'GET', `/participants/${patient.id}`);
     expect(after.answers.edss).toBe(6);
     expect(after.stratum).toBe(before.stratum);
     expect(after.randomizationNumber).toBe(patient.randomizationNumber);
@@ -142,9 +118,9 @@ describe('corrections', () => {
 
   test('auditor verifies the signature of a correction from the audit trail', async () => {
     await ensureActive();
-    const patient = await randomizedPatient(api, 'investigator1', 'A', 'A-CORR-2');
-    await api.call('investigator1', 'POST', `/participants/${patient.id}/corrections`, {
-      field: 'age', newValue: 36, reason: 'Birth date re-checked against the ID card.', signature: { password: server.password, meaning: 'I confirm this correction of Age and its reason' },
+    const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-2');
+    await suite.api.call('investigator1', 'POST', `/participants/${patient.id}/corrections`, {
+      field: 'age', newValue: 36, reason: 'Birth date re-checked against the ID card.', signature: { password: suite.server.password, meaning: 'I confirm this correction of Age and its reason' },
     });
     const page = await as('auditor');
     await page.getByLabel('Action').fill('participant.corrected');
