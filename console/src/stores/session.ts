@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { UserView } from '../../../shared/contract.js';
-import { hasPermission, isBlinded, type Permission } from '../../../shared/roles.js';
+import { hasPermission, type Permission } from '../../../shared/roles.js';
 import * as api from '../api/client.js';
 import { setToken } from '../api/http.js';
 
@@ -26,7 +26,6 @@ export const useSessionStore = defineStore('session', () => {
 
   const signedIn = computed(() => token.value !== null && user.value !== null);
   const role = computed(() => user.value?.role ?? null);
-  const blinded = computed(() => (user.value ? isBlinded(user.value.role) : true));
 
   /** True when the signed-in role holds the permission (the server still decides). */
   function can(permission: Permission): boolean {
@@ -102,5 +101,5 @@ export const useSessionStore = defineStore('session', () => {
     clear(reason);
   }
 
-  return { token, user, expiresAt, endedReason, idleTimeoutSeconds, lastSeenAt, idleDeadline, signedIn, role, blinded, can, restore, signIn, clear, noteActivity, signOut };
+  return { token, user, expiresAt, endedReason, idleTimeoutSeconds, lastSeenAt, idleDeadline, signedIn, role, can, restore, signIn, clear, noteActivity, signOut };
 });
