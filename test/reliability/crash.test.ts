@@ -31,7 +31,7 @@ describe('crash safety under SIGKILL', () => {
     expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
     let inv = await api.login('investigator1');
     const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
-    const ids = await pool(8, Array.from({ length: 250 }, (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 })));
+    const ids = await pool(8, Array.from({ length: 180 }, (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 })));
 
     const acknowledged = new Map<string, any>(); // participantId → 201 body the client saw
     let kills = 0;
@@ -105,5 +105,5 @@ describe('crash safety under SIGKILL', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(0);
-  });
+  }, 600_000); // restarts and storms take minutes on a loaded 2-core machine
 });
