@@ -14,7 +14,9 @@ describe('crash safety under SIGKILL', () => {
   const env = { DATABASE_PATH: join(dir, 'db.sqlite'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup', AUTH_THROTTLE_PER_MINUTE: '100000' };
   let server: ServerProcess;
   let port: number;
+  let finished = false; // stops the killer loop if the test ends early (timeout or failure)
   afterAll(async () => {
+    finished = true;
     await server?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -59,10 +61,11 @@ describe('crash safety under SIGKILL', () => {
       }
     };
     const killer = async () => {
-      while (kills < 22) {
+      while (kills < 22 && !finished) {
         await new Promise((r) => setTimeout(r, 150 + Math.random() * 450));
         await server.kill('SIGKILL');
         kills++;
+        if (finished) break;
         server = await startServer(env, port);
       }
       stormOver = true;
