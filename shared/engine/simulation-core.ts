@@ -1,8 +1,8 @@
 /**
  * The simulation inner loop: one chunk of trials from one derived stream. Written for speed
- * (typed arrays, no allocation per patient) but driven by the same sequence rules as list
- * generation; minimization uses an array form of the same scoring (checked against
- * minimization.ts in the tests).
+ * (typed arrays, no allocation per patient, probabilities computed once where they cannot
+ * change) but driven by the same sequence rules as list generation; minimization uses an array
+ * form of the same scoring (checked against minimization.ts in the tests).
  */
 import type { MethodCode } from '../protocol/method-codes.js';
 import { EngineError } from './errors.js';
@@ -11,6 +11,7 @@ import { commitAllocation, createSequenceRule, isForced, newSequenceState, pickA
 import { deriveStream } from './streams.js';
 import { CHUNK_TRIALS, type ChunkResult, type GroupSums, type SimulationDesign, type SimulationFactor, type SimulationOptions } from './simulation-types.js';
 import { MinimizationKernel } from './simulation-minimization.js';
+import { ShiftedTable } from './simulation-shifted.js';
 
 export interface PreparedDesign {
   method: MethodCode;
@@ -45,11 +46,11 @@ export function chunkCount(trials: number): number {
 }
 
 /** Range over arms of (count − total·share): the imbalance reported (|N_A − N_B| for 1:1). */
-function imbalance(counts: ArrayLike<number>, shares: Float64Array, total: number): number {
+function imbalance(counts: ArrayLike<number>, offset: number, K: number, shares: Float64Array, total: number): number {
   let min = Infinity;
   let max = -Infinity;
-  for (let k = 0; k < shares.length; k++) {
-    const d = counts[k] - total * shares[k];
+  for (let k = 0; k < K; k++) {
+    const d = counts[offset + k] - total * shares[k];
     if (d < min) min = d;
     if (d > max) max = d;
   }
@@ -57,6 +58,13 @@ function imbalance(counts: ArrayLike<number>, shares: Float64Array, total: numbe
 }
 
 const newSums = (): GroupSums => ({ trialsWithPatients: 0, sumSize: 0, sumAbsImbalance: 0, balanced: 0 });
+
+/**
+ * How a patient's probabilities are found. Each mode gives the same numbers as calling the rule:
+ * `constant` (simple: they never change), `shifted` (biased-coin, minimization: they depend only
+ * on which arms are behind, so they come from a ShiftedTable), `rule` (everything else).
+ */
+type Mode = 'constant' | 'shifted' | 'rule';
 
 /** Run chunk `chunk` of the simulation (trials chunk·CHUNK_TRIALS … up to options.trials). */
 export function runChunk(design: PreparedDesign, options: SimulationOptions, chunk: number): ChunkResult {
@@ -67,23 +75,34 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
   const ratioSum = ratios.reduce((s, r) => s + r, 0);
   const shares = Float64Array.from(ratios, (r) => r / ratioSum);
   const stream = deriveStream(options.seed, 'simulation', `chunk-${chunk}`, 'simulation');
-  const draw = () => stream.double();
+  const draw = () => stream.double(); // for block sizes; the loop calls stream.double() itself
 
   const factors = design.factors;
+  const F = factors.length;
   const levelCounts = factors.map((f) => f.levels.length);
   const cumulative = factors.map((f) => {
     let acc = 0;
     return Float64Array.from(f.levels, (l) => (acc += l.prob ?? 1 / f.levels.length));
   });
-  const strataCount = design.stratify ? levelCounts.reduce((p, c) => p * c, 1) : 1;
+  const stratify = design.stratify;
+  const strataCount = stratify ? levelCounts.reduce((p, c) => p * c, 1) : 1;
   const rule: SequenceRule | null = design.method === 'minimization' ? null : createSequenceRule(design.method, design.params, ratios, n);
   const kernel = design.method === 'minimization' ? new MinimizationKernel(design.params, ratios, levelCounts) : null;
+  const usesBlocks = rule?.usesBlocks ?? false;
   const states: SequenceState[] = Array.from({ length: strataCount }, () => newSequenceState(K));
-  const margin = factors.map((_, f) => new Float64Array(levelCounts[f] * K)); // margin[f][level*K + arm]
-  const level = new Int32Array(factors.length);
+  // One buffer for all margins (one fill per trial); margin[f] is a view: margin[f][level*K + arm].
+  const marginOffsets = Int32Array.from(levelCounts, (_, f) => levelCounts.slice(0, f).reduce((s, c) => s + c * K, 0));
+  const marginBuffer = new Float64Array(levelCounts.reduce((s, c) => s + c * K, 0));
+  const margin = levelCounts.map((c, f) => marginBuffer.subarray(marginOffsets[f], marginOffsets[f] + c * K));
+  const level = new Int32Array(F);
   const overall = new Float64Array(K);
-  const probs = new Float64Array(K);
   const guess = new Uint8Array(K);
+
+  const mode: Mode = kernel || design.method === 'biased-coin' ? 'shifted' : design.method === 'simple' ? 'constant' : 'rule';
+  const table = mode === 'shifted' ? new ShiftedTable(ratios, kernel ? kernel.p : (design.params.p ?? 2 / 3)) : null;
+  let probs: Float64Array = new Float64Array(K);
+  if (mode === 'constant') rule!.probabilities(states[0], probs);
+  const constantForced = isForced(probs);
 
   const out: ChunkResult = {
     chunk,
@@ -97,24 +116,20 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
     strata: {},
     margins: {},
   };
-  const stratumSums = Array.from({ length: design.stratify ? strataCount : 0 }, newSums);
+  const stratumSums = Array.from({ length: stratify ? strataCount : 0 }, newSums);
   const marginSums = factors.map((f) => f.levels.map(newSums));
 
   for (let t = 0; t < trials; t++) {
-    for (const s of states) {
-      s.counts.fill(0);
-      s.block.fill(0);
-      s.total = s.blockLeft = s.blockSize = 0;
-    }
-    for (const m of margin) m.fill(0);
+    for (let s = 0; s < strataCount; s++) resetState(states[s]);
+    marginBuffer.fill(0);
     overall.fill(0);
     let maxAbs = 0;
     let correct = 0;
     let forced = 0;
     for (let i = 0; i < n; i++) {
       let stratum = 0;
-      for (let f = 0; f < factors.length; f++) {
-        const u = draw();
+      for (let f = 0; f < F; f++) {
+        const u = stream.double();
         const c = cumulative[f];
         let l = 0;
         while (l < c.length - 1 && u >= c[l]) l++;
@@ -122,46 +137,65 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
         stratum = stratum * levelCounts[f] + l;
       }
       let guessCount = 0;
+      const state = states[stratify ? stratum : 0];
       if (kernel) {
-        guessCount = kernel.probabilities(margin, level, probs, guess);
+        guessCount = kernel.minimizing(margin, level, guess);
       } else {
-        const state = states[design.stratify ? stratum : 0];
         rule!.beginBlockIfNeeded(state, draw);
-        rule!.probabilities(state, probs);
         // Convergence strategy: guess the arm(s) furthest behind (count/ratio) in this sequence.
+        // For the biased coin this is also the set its probabilities favour (same test).
+        const counts = state.counts;
         let min = Infinity;
-        for (let k = 0; k < K; k++) min = Math.min(min, state.counts[k] / ratios[k]);
-        for (let k = 0; k < K; k++) guessCount += guess[k] = state.counts[k] / ratios[k] - min < 1e-9 ? 1 : 0;
+        for (let k = 0; k < K; k++) min = Math.min(min, counts[k] / ratios[k]);
+        for (let k = 0; k < K; k++) guessCount += guess[k] = counts[k] / ratios[k] - min < 1e-9 ? 1 : 0;
       }
-      const arm = pickArm(probs, draw());
-      if (isForced(probs)) forced++;
+      let isForcedNow: boolean;
+      if (mode === 'shifted') {
+        probs = table!.lookup(guess);
+        isForcedNow = table!.forced;
+      } else if (mode === 'rule') {
+        rule!.probabilities(state, probs);
+        isForcedNow = isForced(probs);
+      } else isForcedNow = constantForced;
+      const arm = pickArm(probs, stream.double());
+      if (isForcedNow) forced++;
       if (guess[arm]) correct += 1 / guessCount;
-      if (!kernel) commitAllocation(states[design.stratify ? stratum : 0], arm, rule!.usesBlocks);
-      for (let f = 0; f < factors.length; f++) margin[f][level[f] * K + arm]++;
+      if (!kernel) commitAllocation(state, arm, usesBlocks);
+      for (let f = 0; f < F; f++) marginBuffer[marginOffsets[f] + level[f] * K + arm]++;
       overall[arm]++;
-      const d = imbalance(overall, shares, i + 1);
+      const d = imbalance(overall, 0, K, shares, i + 1);
       if (d > maxAbs) maxAbs = d;
     }
-    const final = imbalance(overall, shares, n);
+    const final = imbalance(overall, 0, K, shares, n);
     out.absFinal[t] = final;
     out.maxAbs[t] = maxAbs;
     out.balanced[t] = final < 1e-9 ? 1 : 0;
     out.correct[t] = correct / n;
     out.forced[t] = forced / n;
     for (let k = 0; k < K; k++) out.armTotals[k] += overall[k];
-    stratumSums.forEach((sums, s) => addGroup(sums, states[s].counts, shares));
-    marginSums.forEach((levels, f) => levels.forEach((sums, l) => addGroup(sums, margin[f].subarray(l * K, l * K + K), shares)));
+    for (let s = 0; s < stratumSums.length; s++) addGroup(stratumSums[s], states[s].counts, 0, K, shares);
+    for (let f = 0; f < F; f++) {
+      const sums = marginSums[f];
+      for (let l = 0; l < sums.length; l++) addGroup(sums[l], marginBuffer, marginOffsets[f] + l * K, K, shares);
+    }
   }
-  if (design.stratify) stratumSums.forEach((sums, s) => (out.strata[stratumLabel(design, s)] = sums));
+  if (stratify) stratumSums.forEach((sums, s) => (out.strata[stratumLabel(design, s)] = sums));
   marginSums.forEach((levels, f) => levels.forEach((sums, l) => (out.margins[`${factors[f].id}=${factors[f].levels[l].code}`] = sums)));
   return out;
 }
 
-function addGroup(sums: GroupSums, counts: ArrayLike<number>, shares: Float64Array): void {
+function resetState(s: SequenceState): void {
+  s.counts.fill(0);
+  s.block.fill(0);
+  s.total = s.blockLeft = s.blockSize = 0;
+}
+
+/** Adds one trial's counts of a group (counts[offset … offset+K)) to its sums. */
+function addGroup(sums: GroupSums, counts: ArrayLike<number>, offset: number, K: number, shares: Float64Array): void {
   let size = 0;
-  for (let k = 0; k < counts.length; k++) size += counts[k];
+  for (let k = 0; k < K; k++) size += counts[offset + k];
   if (size === 0) return;
-  const d = imbalance(counts, shares, size);
+  const d = imbalance(counts, offset, K, shares, size);
   sums.trialsWithPatients++;
   sums.sumSize += size;
   sums.sumAbsImbalance += d;

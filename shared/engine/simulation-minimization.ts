@@ -10,7 +10,8 @@ export class MinimizationKernel {
   private readonly weights: Float64Array;
   private readonly scores: Float64Array;
   private readonly scaled: Float64Array;
-  private readonly p: number;
+  /** Probability given to the minimizing arm(s) (two arms 1:1); the rest as in shiftedProbabilities. */
+  readonly p: number;
   private readonly variance: boolean;
 
   constructor(
@@ -33,21 +34,56 @@ export class MinimizationKernel {
    * (`margin[f][level*K + arm]`); mark the minimizing arms in `guess` and return how many.
    */
   probabilities(margin: Float64Array[], level: Int32Array, probs: Float64Array, guess: Uint8Array): number {
-    const { K, ratios, scores, scaled } = this;
-    scores.fill(0);
+    const best = this.minimizing(margin, level, guess);
+    shiftedProbabilities(this.ratios, (k) => guess[k] === 1, this.p, probs);
+    return best;
+  }
+
+  /**
+   * Mark in `guess` the arm(s) with the smallest weighted imbalance and return how many. The
+   * simulation looks the probabilities up from this set (ShiftedTable) rather than recomputing them.
+   */
+  minimizing(margin: Float64Array[], level: Int32Array, guess: Uint8Array): number {
+    const { K, ratios, scores, scaled, weights } = this;
+    if (K === 2 && !this.variance) return this.minimizingTwoArms(margin, level, guess);
+    for (let c = 0; c < K; c++) scores[c] = 0;
     for (let f = 0; f < margin.length; f++) {
+      const counts = margin[f];
       const base = level[f] * K;
       for (let c = 0; c < K; c++) {
-        for (let k = 0; k < K; k++) scaled[k] = (margin[f][base + k] + (k === c ? 1 : 0)) / ratios[k];
-        scores[c] += this.weights[f] * this.imbalance(scaled);
+        for (let k = 0; k < K; k++) scaled[k] = (counts[base + k] + (k === c ? 1 : 0)) / ratios[k];
+        scores[c] += weights[f] * this.imbalance(scaled);
       }
     }
     let min = Infinity;
     for (let c = 0; c < K; c++) if (scores[c] < min) min = scores[c];
     let best = 0;
     for (let c = 0; c < K; c++) best += guess[c] = scores[c] - min < 1e-9 ? 1 : 0;
-    shiftedProbabilities(ratios, (k) => guess[k] === 1, this.p, probs);
     return best;
+  }
+
+  /**
+   * Two arms, range: the range of two values is |x0 − x1| exactly (IEEE subtraction is
+   * antisymmetric), so this gives the same bits as the general loop without the scratch array.
+   */
+  private minimizingTwoArms(margin: Float64Array[], level: Int32Array, guess: Uint8Array): number {
+    const r0 = this.ratios[0];
+    const r1 = this.ratios[1];
+    const weights = this.weights;
+    let s0 = 0;
+    let s1 = 0;
+    for (let f = 0; f < margin.length; f++) {
+      const counts = margin[f];
+      const base = level[f] * 2;
+      const a0 = counts[base];
+      const a1 = counts[base + 1];
+      s0 += weights[f] * Math.abs((a0 + 1) / r0 - a1 / r1);
+      s1 += weights[f] * Math.abs(a0 / r0 - (a1 + 1) / r1);
+    }
+    const min = s0 < s1 ? s0 : s1;
+    const g0 = (guess[0] = s0 - min < 1e-9 ? 1 : 0);
+    const g1 = (guess[1] = s1 - min < 1e-9 ? 1 : 0);
+    return g0 + g1;
   }
 
   private imbalance(values: Float64Array): number {

@@ -11,8 +11,35 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
+/** Largest value sorted by counting; |D| and max |D| are whole numbers ≤ n for ratios like 1:1. */
+const MAX_COUNTED = 1 << 20;
+
+/**
+ * The values in ascending order. Imbalances are usually small whole numbers, so a counting sort
+ * (one pass, no comparisons) gives the same array as sorting; anything else (unequal ratios give
+ * fractions) falls back to the sort.
+ */
+function sortedCopy(values: Float64Array): Float64Array {
+  let max = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    // -0 would come back as +0, so it takes the sort too (imbalances are never -0 in practice).
+    if (!(v >= 0 && v <= MAX_COUNTED && Math.floor(v) === v) || (v === 0 && 1 / v < 0)) return Float64Array.from(values).sort();
+    if (v > max) max = v;
+  }
+  const counts = new Uint32Array(max + 1);
+  for (let i = 0; i < values.length; i++) counts[values[i]]++;
+  const sorted = new Float64Array(values.length);
+  let at = 0;
+  for (let v = 0; v <= max; v++) {
+    sorted.fill(v, at, at + counts[v]);
+    at += counts[v];
+  }
+  return sorted;
+}
+
 function quantiles(values: Float64Array): Quantiles {
-  const sorted = Float64Array.from(values).sort();
+  const sorted = sortedCopy(values);
   return { p5: quantile(sorted, 0.05), p25: quantile(sorted, 0.25), p50: quantile(sorted, 0.5), p75: quantile(sorted, 0.75), p95: quantile(sorted, 0.95) };
 }
 
