@@ -5,15 +5,18 @@ import { formatProtocolError, parseProtocol, stratumFactorIds } from '../../../.
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { CliError } from '../cli-error.js';
 
-/** Read and parse a protocol file, or fail with every problem listed (used by list and simulate too). */
-export function loadProtocol(file: string): Protocol {
-  let text: string;
+/** The file's text, or one clear line when it cannot be read. */
+function readProtocolText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     throw new CliError(`cannot read protocol file ${file}: ${(e as Error).message}`);
   }
-  const result = parseProtocol(text, file);
+}
+
+/** Read and parse a protocol file, or fail with every problem listed (used by list and simulate too). */
+export function loadProtocol(file: string): Protocol {
+  const result = parseProtocol(readProtocolText(file), file);
   if (!result.ok) throw new CliError(`${file} is not a valid protocol:\n${result.errors.map((e) => `  ${file}:${formatProtocolError(e)}`).join('\n')}`, 2);
   return result.protocol;
 }
@@ -26,13 +29,7 @@ export function register(program: Command): void {
     .argument('<file>', 'protocol YAML file, e.g. protocols/msct-ms.yaml')
     .option('--json', 'print {ok, errors} or {ok, summary} as JSON')
     .action((file: string, opts: { json?: boolean }) => {
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (e) {
-        throw new CliError(`cannot read protocol file ${file}: ${(e as Error).message}`);
-      }
-      const result = parseProtocol(text, file);
+      const result = parseProtocol(readProtocolText(file), file);
       if (!result.ok) {
         if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, errors: result.errors }, null, 2)}\n`);
         else for (const e of result.errors) process.stderr.write(`${file}:${formatProtocolError(e)}\n`);
