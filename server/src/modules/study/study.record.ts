@@ -4,7 +4,6 @@ import { asStr, asStrOrNull } from '../../database/sql.js';
 export interface StudyRecord {
   code: string;
   title: string;
-  protocolYaml: string;
   protocolSha256: string;
   status: StudyStatus;
   activeSchemeId: string | null;
@@ -18,7 +17,6 @@ export function toStudyRecord(r: Record<string, unknown>): StudyRecord {
   return {
     code: asStr(r.code),
     title: asStr(r.title),
-    protocolYaml: asStr(r.protocol_yaml),
     protocolSha256: asStr(r.protocol_sha256),
     status: asStr(r.status) as StudyStatus,
     activeSchemeId: asStrOrNull(r.active_scheme_id),

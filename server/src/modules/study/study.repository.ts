@@ -3,13 +3,25 @@ import type { Sql } from '../../database/sql.js';
 import { toStudyRecord, type StudyRecord } from './study.record.js';
 
 /** The one study of this installation (row id 1). */
+/**
+ * Every column but the protocol text: every write checks the study's status, and only start-up
+ * needs the (large) protocol, through `protocolYaml()`.
+ */
+const STATUS_COLUMNS = 'code, title, protocol_sha256, status, active_scheme_id, list_fingerprint, activated_at, locked_at, unblinded_at';
+
 export const StudyRepository = {
-  find: (sql: Sql) => sql.one('SELECT * FROM study WHERE id = 1', [], toStudyRecord),
+  find: (sql: Sql) => sql.one(`SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1`, [], toStudyRecord),
 
   /** Reads the study row locked for this write transaction (PostgreSQL row lock; SQLite holds the write lock already). */
-  findForUpdate: (sql: Sql) => sql.one(`SELECT * FROM study WHERE id = 1${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [], toStudyRecord),
+  findForUpdate: (sql: Sql) => sql.one(`SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [], toStudyRecord),
 
-  async insert(sql: Sql, s: Pick<StudyRecord, 'code' | 'title' | 'protocolYaml' | 'protocolSha256'>, at: string): Promise<void> {
+  /** The protocol file as loaded at first start. */
+  protocolYaml: async (sql: Sql) => {
+    const row = await sql.one<Record<string, unknown>>('SELECT protocol_yaml FROM study WHERE id = 1');
+    return row ? String(row.protocol_yaml) : null;
+  },
+
+  async insert(sql: Sql, s: Pick<StudyRecord, 'code' | 'title' | 'protocolSha256'> & { protocolYaml: string }, at: string): Promise<void> {
     await sql.exec(
       `INSERT INTO study (id, code, title, protocol_yaml, protocol_sha256, status, created_at, updated_at) VALUES (1, ?, ?, ?, ?, 'setup', ?, ?)`,
       [s.code, s.title, s.protocolYaml, s.protocolSha256, at, at],

@@ -41,8 +41,7 @@ export class StudyService implements OnApplicationBootstrap {
 
   /** Loads the protocol into the database on first start; afterwards the database's copy rules. */
   async ensureLoaded(): Promise<void> {
-    let study = await this.db.read((sql) => StudyRepository.find(sql));
-    if (!study) {
+    if ((await this.db.read((sql) => StudyRepository.protocolYaml(sql))) === null) {
       const path = this.db.config.protocolFile;
       let yaml: string;
       try {
@@ -60,9 +59,9 @@ export class StudyService implements OnApplicationBootstrap {
       } catch (err) {
         if (!isUniqueViolation(err)) throw err; // another instance loaded it first
       }
-      study = await this.db.read((sql) => StudyRepository.find(sql));
     }
-    const protocol = this.parse(study!.protocolYaml, 'stored protocol');
+    const yaml = await this.db.read((sql) => StudyRepository.protocolYaml(sql));
+    const protocol = this.parse(yaml!, 'stored protocol');
     this.loaded = { protocol, vocabulary: blindingVocabulary(protocol) };
   }
 
