@@ -1,6 +1,7 @@
 /** Stable error codes of the HTTP contract, with their one HTTP status each. */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  BLINDING_RISK: 400,
   IDEMPOTENCY_KEY_REQUIRED: 400,
   UNAUTHENTICATED: 401,
   SIGNATURE_INVALID: 401,
@@ -15,6 +16,7 @@ export const ERROR_STATUS = {
   LIST_EXHAUSTED: 409,
   SCHEME_LOCKED: 409,
   SCHEME_MISSING: 409,
+  SCHEME_LEGACY: 409,
   IDEMPOTENCY_IN_FLIGHT: 409,
   DUPLICATE: 409,
   INVALID_TRANSITION: 409,
@@ -40,6 +42,7 @@ export interface ErrorBody {
 /** A sentence a person can act on, per code; the console shows these. */
 export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
   VALIDATION_FAILED: 'Some of the values entered are not valid.',
+  BLINDING_RISK: 'The text names an arm or product of the trial, which blinded users would read. Reword it without that word.',
   IDEMPOTENCY_KEY_REQUIRED: 'The request was missing its idempotency key; please retry.',
   UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
   SIGNATURE_INVALID: 'The password for your signature was not correct. Nothing was changed.',
@@ -54,6 +57,7 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
   LIST_EXHAUSTED: 'The randomization list for this stratum is used up. Contact the trial statistician.',
   SCHEME_LOCKED: 'The allocation scheme is locked and cannot be changed.',
   SCHEME_MISSING: 'No allocation scheme has been generated yet.',
+  SCHEME_LEGACY: 'This draft list predates salted fingerprints; generate or import it again before activating.',
   IDEMPOTENCY_IN_FLIGHT: 'The same request is still being processed; wait a moment and retry.',
   DUPLICATE: 'A record with this identifier already exists.',
   INVALID_TRANSITION: 'This change is not allowed from the record\'s current status.',

@@ -3,7 +3,7 @@
  * Math.random — randomness comes only from seeded streams, so it runs the same in Node and in a
  * browser Web Worker.
  */
-export { ALGORITHM, LIBRARY_VERSION, deriveStream, seedCommitment, sha256Hex, skipDraws, type RandomStream, type StreamPurpose } from './streams.js';
+export { ALGORITHM, LIBRARY_VERSION, SECRET_HEX, deriveStream, mixSeed, seedCommitment, sha256Hex, skipDraws, type RandomStream, type StreamPurpose } from './streams.js';
 export { EngineError } from './errors.js';
 export { normalizeParams, isMethodCode, type ArmWeight, type MethodParams } from './params.js';
 export { METHOD_CODES, type MethodCode } from '../protocol/method-codes.js';

@@ -8,7 +8,7 @@ import type { Protocol } from '../protocol/types.js';
 import { EngineError } from './errors.js';
 import { normalizeParams, type ArmWeight, type MethodParams } from './params.js';
 import { commitAllocation, createSequenceRule, newSequenceState, pickArm } from './sequence-rules.js';
-import { ALGORITHM, LIBRARY_VERSION, deriveStream, seedCommitment, type RandomStream } from './streams.js';
+import { ALGORITHM, LIBRARY_VERSION, SECRET_HEX, deriveStream, seedCommitment, type RandomStream } from './streams.js';
 import { drawUniqueTreatmentCode } from './treatment-codes.js';
 import type { GenerateOptions, Scheme, SchemeStratum } from './types.js';
 
@@ -65,6 +65,7 @@ export function generateArmSequence(method: Scheme['method'], params: MethodPara
  */
 export function generateScheme(protocol: Protocol, options: GenerateOptions): Scheme {
   if (typeof options.seed !== 'string' || options.seed.length < 8) throw new EngineError('the master seed must be a string of at least 8 characters');
+  if (options.salt !== undefined && !SECRET_HEX.test(options.salt)) throw new EngineError('the salt must be 256 bits written as 64 lower-case hex digits');
   if (options.method === 'import') throw new EngineError('an imported list is not generated; use importList');
   const arms = protocolArms(protocol);
   let params = normalizeParams(options.method, options.params ?? {}, arms);
@@ -105,8 +106,9 @@ export function generateScheme(protocol: Protocol, options: GenerateOptions): Sc
     params,
     algorithm: ALGORITHM,
     libraryVersion: LIBRARY_VERSION,
-    seedCommitment: seedCommitment(options.seed, studyCode),
+    seedCommitment: seedCommitment(options.seed, studyCode, options.salt),
     seed: options.seed,
+    salt: options.salt,
     arms,
     live,
     treatmentCodeFormat: { ...protocol.treatmentCode },

@@ -40,10 +40,27 @@ export function deriveStream(masterSeed: string, studyCode: string, stratumKey: 
 
 /**
  * A public commitment to the master seed: published with the fingerprint so that, once the
- * seed is disclosed, anyone can check it is the one that was fixed before enrolment.
+ * seed and salt are disclosed, anyone can check it is the one that was fixed before enrolment.
+ * With a salt (256 secret random bits, released only at end-of-study unblinding) nobody can test
+ * a guessed seed against it; without one (schemes stored before salting) it is the legacy form.
  */
-export function seedCommitment(masterSeed: string, studyCode: string): string {
-  return sha256Hex(canonicalJson({ commitment: 'blindrand-seed', masterSeed, studyCode }));
+export function seedCommitment(masterSeed: string, studyCode: string, salt?: string): string {
+  if (salt === undefined) return sha256Hex(canonicalJson({ commitment: 'blindrand-seed', masterSeed, studyCode }));
+  return sha256Hex(canonicalJson({ commitment: 'blindrand-seed-salted', masterSeed, salt, studyCode }));
+}
+
+/** A salt or server random part: 256 bits as 64 lower-case hex digits. */
+export const SECRET_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * The production master seed: the server's random bits (≥ 256, hex) mixed with an optional
+ * phrase a person chose. The phrase can only add entropy: without the random part, knowing the
+ * phrase (or guessing it) gives nothing. The result is 64 hex digits, usable as any seed.
+ */
+export function mixSeed(randomHex: string, phrase?: string): string {
+  if (!SECRET_HEX.test(randomHex)) throw new TypeError('mixSeed: the random part must be 256 bits as 64 hex digits');
+  if (phrase === undefined || phrase === '') return randomHex;
+  return sha256Hex(canonicalJson({ mix: 'blindrand-seed-phrase', phrase, random: randomHex }));
 }
 
 /** Advance a stream by `count` draws (dynamic methods address draws by index). */

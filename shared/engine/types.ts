@@ -31,6 +31,11 @@ export interface Scheme {
    * allocation; never part of the fingerprint, never shown to blinded roles.
    */
   seed?: string;
+  /**
+   * 256 random bits (hex) hashed into the fingerprint and the seed commitment. SECRET until
+   * end-of-study unblinding, like the seed; absent only in schemes stored before salting.
+   */
+  salt?: string;
   arms: ArmWeight[];
   /** True when allocations are decided at randomization time by allocateDynamic. */
   live: boolean;
@@ -74,6 +79,8 @@ export interface GenerateOptions {
   method: MethodCode | string;
   params?: Record<string, unknown>;
   seed: string;
+  /** The scheme's secret salt (64 hex digits); absent = the legacy unsalted commitments. */
+  salt?: string;
   siteCodes: string[];
   /** Entries per stratum (default: the protocol's listLengthPerStratum); block methods round up to whole blocks. */
   listLength?: number;

@@ -1,6 +1,10 @@
 /**
  * `list generate` and `list verify`: produce a stratified list from a protocol, method and seed
  * (CSV), and later regenerate it from the same inputs to check a stored list and its fingerprint.
+ * A production scheme's fingerprint and seed commitment are salted: with the seed and salt the
+ * server releases at end-of-study unblinding, `--salt` reproduces them and `--fingerprint`
+ * checks the value published at activation. Without `--salt` the unsalted form is printed (the
+ * legacy form, and what offline simulation work uses).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -14,6 +18,7 @@ interface ListFlags extends ParamFlags {
   protocol: string;
   method?: string;
   seed: string;
+  salt?: string;
   sites?: string;
   listLength?: string;
   json?: boolean;
@@ -23,6 +28,7 @@ function addSchemeOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--protocol <file>', 'protocol YAML file')
     .requiredOption('--seed <seed>', 'master seed (keep it secret until the end of the study)')
+    .option('--salt <hex>', 'the salt of the fingerprint and seed commitment (64 hex digits, released with the seed at end-of-study unblinding)')
     .option('--method <method>', "allocation method (default: the protocol's randomization.method)")
     .option('--sites <codes>', "site codes, comma-separated (default: the protocol's sites)")
     .option('--list-length <n>', "entries per stratum (default: the protocol's listLengthPerStratum)")
@@ -48,6 +54,7 @@ function buildScheme(flags: ListFlags): Scheme {
       method,
       params,
       seed: flags.seed,
+      salt: flags.salt,
       siteCodes,
       listLength: flags.listLength !== undefined ? Number(flags.listLength) : undefined,
     });
@@ -59,8 +66,8 @@ function buildScheme(flags: ListFlags): Scheme {
   }
 }
 
-function publicScheme(scheme: Scheme): Omit<Scheme, 'seed'> {
-  const { seed: _secret, ...rest } = scheme;
+function publicScheme(scheme: Scheme): Omit<Scheme, 'seed' | 'salt'> {
+  const { seed: _secret, salt: _salt, ...rest } = scheme;
   return rest;
 }
 
@@ -68,7 +75,7 @@ export function register(program: Command): void {
   const list = program.command('list').description('randomization lists: generate from a seed, verify against a seed');
   addSchemeOptions(list.command('generate').description('generate the stratified list (CSV: stratum,position,arm,treatment_code) and print its fingerprint'))
     .option('--out <file>', 'write the CSV here (default: standard output)')
-    .option('--json', 'print the scheme (without the seed) and its fingerprint as JSON')
+    .option('--json', 'print the scheme (without the seed and salt) and its fingerprint as JSON')
     .action((flags: ListFlags & { out?: string }) => {
       const scheme = buildScheme(flags);
       const fingerprint = schemeFingerprint(scheme);
@@ -86,8 +93,9 @@ export function register(program: Command): void {
 
   addSchemeOptions(list.command('verify').description('regenerate the list from protocol, method and seed and compare it with a CSV list (exit 2 on any difference)'))
     .requiredOption('--list <file>', 'the list CSV to check')
+    .option('--fingerprint <hex>', 'the fingerprint published at activation: the regenerated one must equal it (with --salt for a salted scheme)')
     .option('--json', 'print {match, fingerprint, differences} as JSON')
-    .action((flags: ListFlags & { list: string }) => {
+    .action((flags: ListFlags & { list: string; fingerprint?: string }) => {
       const scheme = buildScheme(flags);
       const fingerprint = schemeFingerprint(scheme);
       let rows;
@@ -108,7 +116,10 @@ export function register(program: Command): void {
         else if (want !== `${r.armCode},${r.treatmentCode}`) differences.push(`line ${r.line}: ${r.stratum} position ${r.position} differs from the regenerated list`);
       }
       for (const key of expected.keys()) if (!seen.has(key)) differences.push(`missing from the file: ${key.replace('#', ' position ')}`);
-      if (flags.json) process.stdout.write(`${JSON.stringify({ match: differences.length === 0, fingerprint, entries: expected.size, differences }, null, 2)}\n`);
+      if (flags.fingerprint !== undefined && flags.fingerprint.trim().toLowerCase() !== fingerprint) {
+        differences.push(`the regenerated fingerprint ${fingerprint} is not the published ${flags.fingerprint.trim()}${flags.salt ? '' : ' (a salted scheme needs --salt)'}`);
+      }
+      if (flags.json) process.stdout.write(`${JSON.stringify({ match: differences.length === 0, fingerprint, seedCommitment: scheme.seedCommitment, entries: expected.size, differences }, null, 2)}\n`);
       else if (differences.length === 0) process.stdout.write(`OK: all ${expected.size} entries match the regenerated list\nfingerprint ${fingerprint}\n`);
       else process.stderr.write(`${differences.slice(0, 20).join('\n')}${differences.length > 20 ? `\n… and ${differences.length - 20} more` : ''}\nfingerprint of the regenerated list ${fingerprint}\n`);
       if (differences.length > 0) throw new CliError(`${flags.list} does not match: ${differences.length} difference(s)`, 2);

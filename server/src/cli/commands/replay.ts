@@ -29,7 +29,7 @@ async function loadReplayInputs(db: OfflineDb) {
     dynamicRecord: r.dynamic_record ? JSON.parse(String(r.dynamic_record)) : null,
   }));
   const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];
-  return { protocol, document, fingerprint: String(scheme.fingerprint), seed: scheme.seed ? String(scheme.seed) : null, listLength: scheme.list_length === null ? null : Number(scheme.list_length), allocations, siteCodes };
+  return { protocol, document, fingerprint: String(scheme.fingerprint), seed: scheme.seed ? String(scheme.seed) : null, salt: scheme.salt ? String(scheme.salt) : null, listLength: scheme.list_length === null ? null : Number(scheme.list_length), allocations, siteCodes };
 }
 
 export function registerReplay(program: Command): void {
@@ -43,7 +43,7 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         const i = await loadReplayInputs(db);
-        const report = replayAllocations(i.protocol, i.document, i.fingerprint, i.seed, i.listLength, i.allocations, i.siteCodes);
+        const report = replayAllocations(i.protocol, i.document, i.fingerprint, i.seed, i.listLength, i.allocations, i.siteCodes, i.salt);
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else {
           process.stdout.write(`allocations replayed: ${report.allocations}; fingerprint ${report.fingerprintMatches ? 'matches' : 'DOES NOT match'}; list regenerated from seed: ${report.listRegenerated === null ? 'n/a' : report.listRegenerated ? 'identical' : 'DIFFERENT'}\n`);

@@ -24,13 +24,15 @@ export interface ReplayReport {
   mismatches: Array<{ randomizationNumber: number | null; problem: string }>;
 }
 
-export function replayAllocations(protocol: Protocol, stored: Scheme, storedFingerprint: string, seed: string | null, listLength: number | null, allocations: ReplayAllocation[], siteCodes: string[]): ReplayReport {
+/** `salt` null: a scheme stored before salting, whose fingerprint is the legacy unsalted hash. */
+export function replayAllocations(protocol: Protocol, document: Scheme, storedFingerprint: string, seed: string | null, listLength: number | null, allocations: ReplayAllocation[], siteCodes: string[], salt: string | null = null): ReplayReport {
   const mismatches: ReplayReport['mismatches'] = [];
+  const stored: Scheme = { ...document, salt: salt ?? undefined };
   const fingerprintMatches = schemeFingerprint(stored) === storedFingerprint;
   if (!fingerprintMatches) mismatches.push({ randomizationNumber: null, problem: 'the stored scheme no longer matches its published fingerprint' });
   let listRegenerated: boolean | null = null;
   if (seed && stored.algorithm !== 'imported') {
-    const regenerated = generateScheme(protocol, { method: stored.method, params: stored.params as Record<string, unknown>, seed, siteCodes, listLength: listLength ?? undefined, live: stored.live });
+    const regenerated = generateScheme(protocol, { method: stored.method, params: stored.params as Record<string, unknown>, seed, salt: salt ?? undefined, siteCodes, listLength: listLength ?? undefined, live: stored.live });
     listRegenerated = schemeFingerprint(regenerated) === storedFingerprint;
     if (!listRegenerated) mismatches.push({ randomizationNumber: null, problem: 'the list regenerated from the seed and parameters differs from the stored list' });
   }

@@ -16,6 +16,8 @@ export interface SchemeRecord {
   seedCommitment: string | null;
   /** SECRET until end-of-study unblinding. */
   seed: string | null;
+  /** SECRET until end-of-study unblinding: the salt of the fingerprint and seed commitment (null = legacy, unsalted). */
+  salt: string | null;
   live: boolean;
   /** The list length asked for at generation (null for an imported list): replay regenerates with it. */
   listLength: number | null;
@@ -34,6 +36,7 @@ const toRecord = (r: Record<string, unknown>): SchemeRecord => ({
   libraryVersion: asStr(r.library_version),
   seedCommitment: asStrOrNull(r.seed_commitment),
   seed: asStrOrNull(r.seed),
+  salt: asStrOrNull(r.salt),
   live: asBool(r.live),
   listLength: r.list_length === null || r.list_length === undefined ? null : Number(r.list_length),
   fingerprint: asStr(r.fingerprint),
@@ -58,13 +61,13 @@ const toEntry = (r: Record<string, unknown>): ListEntryRecord => ({
 });
 
 /** Every column but the (large) frozen document, which only `document()` reads. */
-const RECORD_COLUMNS = 'id, version, state, method, params, algorithm, library_version, seed_commitment, seed, live, list_length, fingerprint, created_by, created_at';
+const RECORD_COLUMNS = 'id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, created_by, created_at';
 
 export const SchemesRepository = {
   latest: (sql: Sql) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1`, [], toRecord),
   findById: (sql: Sql, id: string) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE id = ?`, [id], toRecord),
 
-  /** The frozen scheme document (with lists, without the seed). */
+  /** The frozen scheme document (with lists, without the seed and the salt). */
   async document(sql: Sql, id: string): Promise<Scheme | null> {
     const row = await sql.one<Record<string, unknown>>('SELECT scheme_json FROM schemes WHERE id = ?', [id]);
     return row ? (JSON.parse(asStr(row.scheme_json)) as Scheme) : null;
@@ -75,11 +78,12 @@ export const SchemesRepository = {
     await sql.exec("UPDATE schemes SET state = 'superseded' WHERE state = 'draft'");
     const version = (await sql.count('SELECT COALESCE(MAX(version), 0) AS v FROM schemes')) + 1;
     const id = randomUUID();
-    const { seed, ...document } = scheme;
+    // The secrets live in their own columns only, so the document can be read without them.
+    const { seed, salt, ...document } = scheme;
     await sql.exec(
-      `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, live, list_length, fingerprint, scheme_json, created_by, created_at)
-       VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, version, scheme.method, JSON.stringify(scheme.params), scheme.algorithm, scheme.libraryVersion, scheme.seedCommitment ?? null, seed ?? null, scheme.live, listLength, fingerprint, JSON.stringify(document), createdBy, at],
+      `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, scheme_json, created_by, created_at)
+       VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, version, scheme.method, JSON.stringify(scheme.params), scheme.algorithm, scheme.libraryVersion, scheme.seedCommitment ?? null, seed ?? null, salt ?? null, scheme.live, listLength, fingerprint, JSON.stringify(document), createdBy, at],
     );
     for (const stratum of scheme.strata) {
       await sql.exec('INSERT INTO stratum_cursors (scheme_id, stratum_key, next_position) VALUES (?, ?, 1)', [id, stratum.key]);

@@ -2,8 +2,8 @@
  * The end of the study: `active → locked` (one statistician signs; afterwards nothing that changes
  * trial data is accepted: every mutating service requires `active`), then `locked → unblinded` with
  * the signatures of two different statisticians, which releases the key: the arms in every export
- * for the statistician, the CDISC export, and the scheme's seed so anyone can regenerate the list
- * and check it against the fingerprint published at activation.
+ * for the statistician, the CDISC export, and the scheme's seed and salt so anyone can regenerate
+ * the list and check it against the salted fingerprint published at activation.
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -102,13 +102,13 @@ export class StudyLifecycleService {
         entityId: study.code,
         details: {
           changes: { status: { old: 'locked', new: 'unblinded' } }, listFingerprint: study.listFingerprint, seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,
-          seedCommitment: scheme?.seedCommitment ?? null, signatureIds: signed.map((s) => s.id), signatures: signed,
+          saltReleased: scheme?.salt !== null && scheme?.salt !== undefined, seedCommitment: scheme?.seedCommitment ?? null, signatureIds: signed.map((s) => s.id), signatures: signed,
         },
       });
       const statisticians = await this.notifications.recipientsWithRole(tx.sql, 'statistician');
       await this.notifications.notify(tx, statisticians, {
         kind: 'study.unblinded', title: 'The study was unblinded', entityType: 'study', entityId: study.code,
-        body: `${first.printedName} and ${second.printedName} signed the end-of-study unblinding. The allocation key, the CDISC export and the scheme's seed are released to statisticians.`,
+        body: `${first.printedName} and ${second.printedName} signed the end-of-study unblinding. The allocation key, the CDISC export and the scheme's seed and salt are released to statisticians.`,
         mail: { subject: '[blindrand] The study was unblinded', text: 'The end-of-study unblinding was signed by two statisticians.\n\nSign in to blindrand to view it.\n' },
       });
     });
@@ -117,7 +117,9 @@ export class StudyLifecycleService {
 
   /**
    * After unblinding: everything needed to regenerate the list independently — method, parameters,
-   * algorithm, list length, site codes and the seed — with the fingerprint published at activation.
+   * algorithm, list length, site codes, the seed and the salt of the commitments — with the
+   * fingerprint published at activation (`list verify --seed … --salt … --fingerprint …`).
+   * `salt: null` marks a scheme stored before salting (legacy, unsalted commitments).
    */
   async releasedScheme() {
     return this.db.read(async (sql) => {
@@ -138,6 +140,7 @@ export class StudyLifecycleService {
         listLength: record.listLength,
         siteCodes: siteCodes.length ? siteCodes : await this.study.siteCodes(sql),
         seed: record.seed,
+        salt: record.salt,
         seedCommitment: record.seedCommitment,
         fingerprint: record.fingerprint,
         publishedFingerprint: study.listFingerprint,

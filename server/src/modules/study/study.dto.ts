@@ -43,10 +43,17 @@ export class GenerateSchemeDto {
   @IsObject()
   params?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Master seed (≥ 8 characters); drawn at random when absent' })
+  @ApiPropertyOptional({ description: 'An optional phrase mixed into the seed. The server always draws 256 random bits and the phrase is hashed together with them: it is never the seed, and knowing it does not make the list guessable' })
   @IsOptional()
   @IsString()
-  @MinLength(8)
+  @MinLength(1)
+  @MaxLength(200)
+  seedPhrase?: string;
+
+  @ApiPropertyOptional({ deprecated: true, description: 'Former name of seedPhrase; treated exactly like it (mixed with the server\'s random bits, never used alone)' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
   @MaxLength(200)
   seed?: string;
 

@@ -4,7 +4,6 @@
  * (generated or imported in setup, frozen and fingerprinted at activation).
  */
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { EngineError, generateScheme, importList, listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
 import { formatProtocolError, parseProtocol, StratumDerivationError, type Protocol } from '../../../../shared/protocol/index.js';
@@ -17,6 +16,7 @@ import { isUniqueViolation, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';
+import { drawSecret, productionSeed } from './scheme-secrets.js';
 import { SchemesRepository, type SchemeRecord } from './schemes.repository.js';
 import { StudyRepository } from './study.repository.js';
 import type { StudyRecord } from './study.record.js';
@@ -106,28 +106,31 @@ export class StudyService implements OnApplicationBootstrap {
     return (await SitesRepository.list(sql)).map((s) => s.code);
   }
 
+  /** A new draft from the server's random seed (with the person's phrase mixed in), salted. */
   async generate(actor: Actor, input: GenerateSchemeDto): Promise<SchemeRecord> {
-    const seed = input.seed ?? randomBytes(24).toString('hex');
+    const { seed, phraseMixed } = productionSeed(input);
     const siteCodes = await this.db.read((sql) => this.siteCodes(sql));
     let scheme: Scheme;
     try {
-      scheme = generateScheme(this.protocol(), { method: input.method, params: input.params ?? {}, seed, siteCodes, listLength: input.listLength, live: input.live });
+      scheme = generateScheme(this.protocol(), { method: input.method, params: input.params ?? {}, seed, salt: drawSecret(), siteCodes, listLength: input.listLength, live: input.live });
     } catch (err) {
       throw asInputError(err);
     }
     const listLength = input.listLength ?? this.protocol().listLengthPerStratum;
-    return this.storeDraft(actor, scheme, listLength, 'scheme.generated', { seedProvided: input.seed !== undefined, listLength });
+    return this.storeDraft(actor, scheme, listLength, 'scheme.generated', { seedPhraseMixed: phraseMixed, listLength });
   }
 
   async import(actor: Actor, csv: string): Promise<SchemeRecord> {
     const siteCodes = await this.db.read((sql) => this.siteCodes(sql));
     let scheme: Scheme;
     try {
-      scheme = importList(this.protocol(), csv, { siteCodes });
+      // Salted like a generated list: a fingerprint over a plain list could be matched by guessing its arms.
+      scheme = { ...importList(this.protocol(), csv, { siteCodes }), salt: drawSecret() };
     } catch (err) {
       throw asInputError(err);
     }
-    return this.storeDraft(actor, scheme, null, 'scheme.imported', { csvSha256: sha256Hex(csv) });
+    // No digest of the CSV itself is audited: it holds the arms, so its hash could be tested against guesses.
+    return this.storeDraft(actor, scheme, null, 'scheme.imported', {});
   }
 
   private async storeDraft(actor: Actor, scheme: Scheme, listLength: number | null, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
@@ -170,6 +173,9 @@ export class StudyService implements OnApplicationBootstrap {
     if (study.status !== 'setup') throw new DomainError('INVALID_TRANSITION', `The study is already ${study.status}.`);
     const scheme = await SchemesRepository.latest(tx.sql);
     if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', 'Generate or import an allocation scheme before activating the study.');
+    if (scheme.salt === null) {
+      throw new DomainError('SCHEME_LEGACY', 'This draft was made before fingerprints were salted; its fingerprint could be tested against guesses. Generate or import the list again, then activate.');
+    }
     const signed = signer
       ? await this.signatures.record(tx, signer, { type: 'study.activation', id: study.code, content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint } })
       : null;
