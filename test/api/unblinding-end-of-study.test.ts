@@ -141,12 +141,13 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     const released = (await t.api.get('/api/study/scheme/release', tokens.statistician)).body;
     const published = (await t.api.get('/api/study', tokens.auditor)).body.listFingerprint;
     expect(released).toMatchObject({ studyCode: 'MSCT-MS', publishedFingerprint: published, fingerprint: published, seed: expect.any(String) });
-    expect(seedCommitment(released.seed, 'MSCT-MS')).toBe(released.seedCommitment);
+    expect(seedCommitment(released.seed, 'MSCT-MS', released.salt)).toBe(released.seedCommitment);
+    expect(seedCommitment(released.seed, 'MSCT-MS')).not.toBe(released.seedCommitment); // salted: the seed alone cannot be tested
     const regenerated = generateScheme(demoProtocol(), {
-      method: released.method, params: released.params, seed: released.seed, siteCodes: released.siteCodes, listLength: released.listLength ?? undefined, live: released.live,
+      method: released.method, params: released.params, seed: released.seed, salt: released.salt, siteCodes: released.siteCodes, listLength: released.listLength ?? undefined, live: released.live,
     });
     expect(schemeFingerprint(regenerated)).toBe(published);
-    const wrongSeed = generateScheme(demoProtocol(), { method: released.method, params: released.params, seed: `${released.seed}x`, siteCodes: released.siteCodes, listLength: released.listLength ?? undefined, live: released.live });
+    const wrongSeed = generateScheme(demoProtocol(), { method: released.method, params: released.params, seed: `${released.seed}x`, salt: released.salt, siteCodes: released.siteCodes, listLength: released.listLength ?? undefined, live: released.live });
     expect(schemeFingerprint(wrongSeed)).not.toBe(published);
   });
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { allStrata } from '../../shared/protocol/index.js';
-import { generateScheme, importList, listToCsv, matchesCodeFormat, schemeFingerprint } from '../../shared/engine/index.js';
+import { generateScheme, importList, listToCsv, matchesCodeFormat, mixSeed, schemeFingerprint, seedCommitment } from '../../shared/engine/index.js';
 import type { Scheme } from '../../shared/engine/index.js';
 import { msctProtocol, parallelProtocol, repoPath } from './helpers.js';
 
@@ -126,5 +126,31 @@ describe('list CSV import', () => {
   it('requires every stratum', () => {
     const csv = listToCsv(generate(['A']));
     expect(() => importList(protocol, csv, { siteCodes: ['A', 'B'] })).toThrow(/stratum "course=RRMS\|edss=LE5\|site=B" has no entries/);
+  });
+});
+
+describe('secret seeds and salted commitments', () => {
+  const salt = 'a'.repeat(64);
+  const random = 'b'.repeat(64);
+
+  it('a phrase is mixed with the random part, never used alone', () => {
+    expect(mixSeed(random)).toBe(random);
+    expect(mixSeed(random, '20261129')).toMatch(/^[0-9a-f]{64}$/);
+    expect(mixSeed(random, '20261129')).not.toBe(mixSeed('c'.repeat(64), '20261129'));
+    expect(mixSeed(random, '20261129')).not.toBe(mixSeed(random, '20261130'));
+    expect(() => mixSeed('short', 'phrase')).toThrow(/256 bits/);
+  });
+
+  it('the salt changes the seed commitment and the fingerprint; without it both are the legacy values', () => {
+    const options = { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'a-known-seed', siteCodes: ['A', 'B'], listLength: 4 };
+    const legacy = generateScheme(protocol, options);
+    const salted = generateScheme(protocol, { ...options, salt });
+    expect(legacy.seedCommitment).toBe(seedCommitment('a-known-seed', protocol.study.code));
+    expect(salted.seedCommitment).toBe(seedCommitment('a-known-seed', protocol.study.code, salt));
+    expect(salted.seedCommitment).not.toBe(legacy.seedCommitment);
+    expect(salted.strata).toEqual(legacy.strata); // the salt never changes the list itself
+    expect(schemeFingerprint(salted)).not.toBe(schemeFingerprint({ ...salted, salt: undefined }));
+    expect(schemeFingerprint(salted)).not.toBe(schemeFingerprint({ ...salted, salt: 'c'.repeat(64) }));
+    expect(() => generateScheme(protocol, { ...options, salt: 'not-hex' })).toThrow(/64 lower-case hex/);
   });
 });
