@@ -280,7 +280,8 @@ export interface AllocationLogEntry {
 }
 
 /** POST /api/study/scheme body. */
-export interface SchemeInput { method: string; params: Record<string, unknown>; seed?: string; listLength?: number; live?: boolean }
+/** `seedPhrase` is only mixed into the server's 256 random bits; it never is the seed. */
+export interface SchemeInput { method: string; params: Record<string, unknown>; seedPhrase?: string; listLength?: number; live?: boolean }
 
 export interface SchemeEntryView { stratum: string; position: number; armCode?: string; arm?: string; treatmentCode: string; used?: boolean }
 

@@ -46,8 +46,8 @@ describe('the whole journey: design → activate → screen → randomize → di
     const rehearsal = await t.api.post('/api/study/rehearsal', { patients: 200, seed: 'r1' }, tokens.statistician);
     expect(rehearsal.status).toBe(200);
     expect(rehearsal.body.randomized + rehearsal.body.refusedListExhausted).toBe(200);
-    const capacity = second.body.strata.reduce((n: number, s: any) => n + s.size, 0);
-    expect(second.body.strata.every((s: any) => s.size >= 8 && s.size <= 10)).toBe(true); // 8 rounded up to whole blocks of 2 or 4
+    const capacity = same.body.strata.reduce((n: number, s: any) => n + s.size, 0);
+    expect(same.body.strata.every((s: any) => s.size >= 8 && s.size <= 10)).toBe(true); // 8 rounded up to whole blocks of 2 or 4
     expect(rehearsal.body.randomized).toBeLessThanOrEqual(capacity);
     expect(rehearsal.body.refusedListExhausted).toBeGreaterThan(0);
 
