@@ -81,7 +81,7 @@ async function b2(): Promise<void> {
     const db = app.get(DatabaseService);
     const user = (await db.read((sql) => UsersRepository.findByUsername(sql, 'investigator1')))!;
     const viewer = { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: 'bench' };
-    const signer = { userId: user.id, username: user.username, printedName: user.displayName, meaning: 'bench' };
+    const signer = { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning: 'bench' };
     const service = app.get(RandomizationService);
     const strata = (['RRMS', 'SPMS', 'PPMS'] as const).flatMap((course) => [4, 6].map((edss) => ({ course, edss })));
     const ids = await pool(8, Array.from({ length: n }, (_, i) => () => newParticipant(api, inv, { site: 'A', ...strata[i % strata.length] })));

@@ -15,6 +15,7 @@ import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-sources.js';
 import { SigningKey } from './modules/audit/signing-key.js';
 import { DomainError } from './common/domain-error.js';
+import { answerClientErrors, methodNotAllowed, rejectNonFiniteNumbers, verifyJsonDepth } from './common/request-guards.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
@@ -35,10 +36,13 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use(
     '/api',
     helmet({ contentSecurityPolicy: false }),
+    methodNotAllowed(app.getHttpAdapter().getInstance()),
     requireJsonBody,
-    express.json({ limit: config.bodyLimitBytes, strict: true }),
+    express.json({ limit: config.bodyLimitBytes, strict: true, verify: verifyJsonDepth }),
+    rejectNonFiniteNumbers,
     express.text({ type: ['text/csv', 'text/plain'], limit: config.bodyLimitBytes }),
   );
+  answerClientErrors(app.getHttpServer());
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
 

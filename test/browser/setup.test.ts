@@ -5,6 +5,7 @@
  * investigator records a signed correction (the allocation stands) and an auditor verifies it.
  */
 import { describe, expect, jest, test } from '@jest/globals';
+import { SIGNATURE_MEANINGS } from '../../shared/signature-meanings.js';
 import { readFileSync } from 'node:fs';
 import { randomizedPatient } from './support/api.js';
 import { screenshot } from './support/browser.js';
@@ -120,7 +121,7 @@ describe('corrections', () => {
     await ensureActive();
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-2');
     await suite.api.call('investigator1', 'POST', `/participants/${patient.id}/corrections`, {
-      field: 'age', newValue: 36, reason: 'Birth date re-checked against the ID card.', signature: { password: suite.server.password, meaning: 'I confirm this correction of Age and its reason' },
+      field: 'age', newValue: 36, reason: 'Birth date re-checked against the ID card.', signature: { password: suite.server.password, meaning: SIGNATURE_MEANINGS.correction },
     });
     const page = await as('auditor');
     await page.getByLabel('Action').fill('participant.corrected');
@@ -136,7 +137,7 @@ describe('corrections', () => {
     await expect(result.getByTestId('signature-verdict').textContent()).resolves.toMatch(/Valid signature/);
     const text = (await result.textContent())!;
     expect(text).toContain('Dr. Ines Investigator (Site A)');
-    expect(text).toContain('I confirm this correction of Age and its reason');
+    expect(text).toContain(SIGNATURE_MEANINGS.correction);
     expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
     expect(text).toMatch(/correction [0-9a-f-]{36}/);
     await screenshot(page, 'auditor-signature-verified');

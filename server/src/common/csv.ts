@@ -1,11 +1,18 @@
 /**
- * CSV for exports (RFC 4180 quoting). Cells that a spreadsheet would run as a formula (=, +, @, or
- * a dash not starting a number) are prefixed with an apostrophe: an inspector opening an export
- * must never execute text a user typed.
+ * CSV for exports (RFC 4180 quoting). A cell beginning with =, +, -, @, tab or carriage return is
+ * one a spreadsheet may run as a formula, so it is prefixed with an apostrophe — unless the whole
+ * cell is a plain number (-2.5 stays a number). Checking only the first characters is not enough:
+ * `-2+3+cmd|' /C calc'!A0` starts like a number and is a live formula (OWASP CSV injection).
  */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export function guardCell(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
+
 function cell(value: unknown): string {
   let s = value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (/^[=+@\t\r]/.test(s) || /^-(?![\d.])/.test(s)) s = `'${s}`;
+  s = guardCell(s);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

@@ -7,6 +7,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { Response } from 'express';
 import type { ErrorBody, ErrorCode } from '../../../shared/errors.js';
 import { DomainError } from './domain-error.js';
+import { MAX_JSON_DEPTH } from './request-guards.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -50,6 +51,7 @@ export class ErrorFilter implements ExceptionFilter {
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       if (e.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the server accepts.' };
+      if (e.type === 'entity.too.deep') return { statusCode: 400, code: 'JSON_TOO_DEEP', message: `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.` };
       if (e.type === 'entity.parse.failed') return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' };
       return { statusCode: status, code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: 'The request could not be read.' };
     }

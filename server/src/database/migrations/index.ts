@@ -9,6 +9,7 @@ import { ddlFor, type Ddl } from './ddl.js';
 import { foundation } from './001-foundation.js';
 import { randomization } from './002-randomization.js';
 import { unblinding } from './003-unblinding.js';
+import { unknownLoginFailures } from './005-unknown-login-failures.js';
 import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
@@ -19,6 +20,7 @@ export const STEPS: Step[] = [
   { name: 'Foundation1764070000001', up: foundation },
   { name: 'Randomization1764070000002', up: randomization },
   { name: 'Unblinding1764070000003', up: unblinding },
+  { name: 'UnknownLoginFailures1764070000005', up: unknownLoginFailures },
   { name: 'SchemeSalt1764070000007', up: schemeSalt, down: schemeSaltDown },
 ];
 

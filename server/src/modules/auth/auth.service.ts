@@ -15,24 +15,27 @@ import { toUserView, type UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { UnknownNameFailures } from './unknown-name-failures.js';
 
 const INVALID_CREDENTIALS = 'The username or password is not correct.';
 const LOCKED = 'Too many failed sign-in attempts: the account is locked. An administrator can unlock it.';
-/** How stale last_seen_at may get before a request refreshes it (keeps writes rare). */
-const TOUCH_AFTER_MS = 60_000;
+/**
+ * How stale last_seen_at may get before a request refreshes it: the idle limit is measured from
+ * last_seen_at, so a session ends at most this much before its exact idle deadline (was 60 s).
+ * One heartbeat write per active session every few seconds is cheap next to the requests it serves.
+ */
+export const TOUCH_AFTER_MS = 5_000;
 
 @Injectable()
 export class AuthService {
-  /** Failures for usernames that do not exist, so they lock out exactly like real ones (no enumeration). */
-  private readonly phantomFailures = new Map<string, number>();
-
   constructor(private readonly db: DatabaseService, private readonly clock: Clock) {}
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, username));
     if (!user || !user.active) {
       await verifyAgainstDummy(password);
-      await this.recordUnknownFailure(username);
+      if (await this.unknownNameLocked(username)) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+      if (await this.recordUnknownFailure(username)) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
       throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
     }
     const ok = await verifyPassword(user.passwordHash, password);
@@ -57,7 +60,7 @@ export class AuthService {
    * Counts a failed password (sign-in or signature); the threshold-th consecutive failure locks the
    * account. Runs in its own transaction so the count survives the caller's rollback.
    */
-  async recordFailure(user: UserRecord, action: 'auth.login_failed' | 'signature.failed'): Promise<void> {
+  async recordFailure(user: UserRecord, action: 'auth.login_failed' | 'signature.failed', options: { quiet?: boolean } = {}): Promise<void> {
     const threshold = this.db.config.lockoutThreshold;
     const locked = await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
       const current = await UsersRepository.findById(tx.sql, user.id);
@@ -72,18 +75,28 @@ export class AuthService {
       }
       return failedAttempts >= threshold;
     });
-    if (locked) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+    if (locked && !options.quiet) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
   }
 
-  private async recordUnknownFailure(username: string): Promise<void> {
-    const key = username.slice(0, 64);
-    const count = (this.phantomFailures.get(key) ?? 0) + 1;
-    if (this.phantomFailures.size > 10_000) this.phantomFailures.clear();
-    this.phantomFailures.set(key, count);
-    await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
-      tx.audit({ action: 'auth.login_failed', entityType: 'user', entityId: null, details: { username: key, knownUser: false } });
+  /** True when an unknown (or disabled) username has used up its failures, like a locked account. */
+  async unknownNameLocked(username: string): Promise<boolean> {
+    const row = await this.db.read((sql) => UnknownNameFailures.find(sql, username));
+    return row !== null && row.failedAttempts >= this.db.config.lockoutThreshold;
+  }
+
+  /**
+   * Counts a failure for a username with no active account, in the database (shared by every
+   * instance, kept across restarts), so an invented name locks after exactly as many failures as a
+   * real one and the answers cannot tell them apart. True when this failure reaches the threshold.
+   */
+  async recordUnknownFailure(username: string, action: 'auth.login_failed' | 'signature.failed' = 'auth.login_failed'): Promise<boolean> {
+    const name = username.slice(0, 64);
+    const failedAttempts = await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+      const count = await UnknownNameFailures.increment(tx.sql, name, tx.now);
+      tx.audit({ action, entityType: 'user', entityId: null, details: { username: name, knownUser: false, failedAttempts: count } });
+      return count;
     });
-    if (count >= this.db.config.lockoutThreshold) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+    return failedAttempts >= this.db.config.lockoutThreshold;
   }
 
   /** Resolves a bearer token to the signed-in viewer, or throws UNAUTHENTICATED. */

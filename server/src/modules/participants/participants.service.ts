@@ -103,7 +103,7 @@ export class ParticipantsService {
     } else if (input.newValue !== true) {
       throw new DomainError('VALIDATION_FAILED', 'randomizedInError can only be set to true.');
     }
-    const signer = await this.signatures.authenticate(viewer, input.signature, `I confirm this correction of ${input.field} and its reason`);
+    const signer = await this.signatures.authenticate(viewer, input.signature, 'correction');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'record a correction');
       const found = await ParticipantsRepository.find(tx.sql, id, true);

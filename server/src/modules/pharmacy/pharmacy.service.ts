@@ -62,7 +62,7 @@ export class PharmacyService {
     if (!protocol.periods.some((p) => p.number === input.period)) {
       throw new DomainError('VALIDATION_FAILED', `Period ${input.period} does not exist; the protocol has periods ${protocol.periods.map((p) => p.number).join(', ')}.`);
     }
-    const signer = await this.signatures.authenticate(viewer, input.signature, 'I prepared this product for this patient and period from the lot recorded');
+    const signer = await this.signatures.authenticate(viewer, input.signature, 'dispense');
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'record a dispensation');
       const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);

@@ -1,8 +1,11 @@
 /**
- * Idempotency for randomization: one key per randomization intent. The stored response is replayed
- * for the same key and body; another body under the same key is 422. Concurrent duplicates in this
- * process wait for the original and get its response; across processes, the key's row (written in
- * the same transaction as the allocation) decides.
+ * Idempotency for randomization: one key per randomization intent, and it belongs to the user who
+ * sent it. The stored response is replayed only to the same user, for the same body, while that
+ * user can still see the patient; anyone else gets 422 (or 404). Concurrent duplicates in this
+ * process wait for the original and get its response — again only the same user with the same
+ * body. Across processes, the key's row (written in the same transaction as the allocation)
+ * decides: a transaction that finds it already written stops (KeyAlreadyUsed, nothing written) and
+ * the caller replays outside the write transaction, so a replay needs no audit entry of its own.
  */
 import { DomainError } from '../../common/domain-error.js';
 import type { Sql } from '../../database/sql.js';
@@ -43,14 +46,22 @@ export function checkKey(key: string | undefined): string {
 
 const WAIT_FOR_ORIGINAL_MS = 30_000;
 
-/** Coalesces concurrent requests with the same key inside this process. */
-export class InFlightRequests {
-  private readonly running = new Map<string, { bodyHash: string; promise: Promise<StoredResponse> }>();
+/** Thrown inside a write transaction that finds its key already stored by another process. */
+export class KeyAlreadyUsed extends Error {
+  constructor() {
+    super('idempotency key stored by a concurrent request');
+  }
+}
 
-  async run(key: string, bodyHash: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
+/** Coalesces concurrent requests with the same key, user and body inside this process. */
+export class InFlightRequests {
+  private readonly running = new Map<string, { userId: string; bodyHash: string; promise: Promise<StoredResponse> }>();
+
+  async run(key: string, userId: string, bodyHash: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
     const current = this.running.get(key);
     if (current) {
-      if (current.bodyHash !== bodyHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key is in use for a different request.');
+      // Another user (or another body) never joins: it would receive someone else's number and code.
+      if (current.userId !== userId || current.bodyHash !== bodyHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key is in use for a different request.');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new DomainError('IDEMPOTENCY_IN_FLIGHT', 'The original request with this key is still being processed; retry shortly.')), WAIT_FOR_ORIGINAL_MS);
@@ -63,7 +74,7 @@ export class InFlightRequests {
       }
     }
     const promise = work();
-    this.running.set(key, { bodyHash, promise });
+    this.running.set(key, { userId, bodyHash, promise });
     try {
       return await promise;
     } finally {

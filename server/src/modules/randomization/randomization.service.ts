@@ -23,10 +23,9 @@ import { SignatureService, type Signer } from '../signatures/signature.service.j
 import { SchemesRepository } from '../study/schemes.repository.js';
 import { StudyService } from '../study/study.service.js';
 import { decideAllocation, type AllocationSource } from './allocation-source.js';
-import { checkKey, IdempotencyRepository, InFlightRequests, replayOrReject, type StoredResponse } from './idempotency.js';
+import { checkKey, IdempotencyRepository, InFlightRequests, KeyAlreadyUsed, replayOrReject, type StoredResponse } from './idempotency.js';
 
 const ROUTE = 'POST /api/participants/:id/randomize';
-export const RANDOMIZATION_MEANING = 'I confirm that this patient meets the eligibility criteria and I randomize them into the study';
 
 /** The database as an allocation source, inside one write transaction. */
 function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
@@ -49,12 +48,28 @@ export class RandomizationService {
     const key = checkKey(idempotencyKey);
     // The password is not part of the fingerprint of the request: a retry may retype it.
     const bodyHash = sha256Hex(canonicalJson({ participantId, meaning: signature?.meaning ?? null }));
-    return this.inFlight.run(key, bodyHash, async () => {
-      const stored = await this.db.read((sql) => IdempotencyRepository.find(sql, key));
-      const replay = replayOrReject(stored, viewer.userId, ROUTE, bodyHash);
+    return this.inFlight.run(key, viewer.userId, bodyHash, async () => {
+      const replay = await this.replayStored(viewer, key, bodyHash);
       if (replay) return replay;
-      const signer = await this.signatures.authenticate(viewer, signature, RANDOMIZATION_MEANING);
-      return this.db.withWriteTransaction(actorOf(viewer), (tx) => this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash));
+      const signer = await this.signatures.authenticate(viewer, signature, 'randomize');
+      try {
+        return await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash));
+      } catch (err) {
+        // Another instance finished the same key while we verified the password: replay its answer.
+        if (err instanceof KeyAlreadyUsed) return (await this.replayStored(viewer, key, bodyHash))!;
+        throw err;
+      }
+    });
+  }
+
+  /** The stored answer for this key: same user and body (else 422), and the patient still visible (else 404). */
+  private async replayStored(viewer: Viewer, key: string, bodyHash: string): Promise<StoredResponse | null> {
+    return this.db.read(async (sql) => {
+      const replay = replayOrReject(await IdempotencyRepository.find(sql, key), viewer.userId, ROUTE, bodyHash);
+      if (!replay) return null;
+      const participantId = (replay.body as { participantId: string }).participantId;
+      requireAccess(viewer, (await ParticipantsRepository.find(sql, participantId))?.participant, 'The patient');
+      return replay;
     });
   }
 
@@ -63,9 +78,9 @@ export class RandomizationService {
    * (Public for the B2 benchmark, which measures it without the password check.)
    */
   async allocateInTransaction(tx: WriteTx, viewer: Viewer, participantId: string, signer: Signer, key: string, bodyHash: string): Promise<StoredResponse> {
-    // Another instance may have finished the same key while we verified the password.
-    const again = replayOrReject(await IdempotencyRepository.find(tx.sql, key), viewer.userId, ROUTE, bodyHash);
-    if (again) return again;
+    // Another instance may have finished the same key while we verified the password: stop here,
+    // write nothing, and let the caller replay outside the transaction (a replay is a read).
+    if (await IdempotencyRepository.find(tx.sql, key)) throw new KeyAlreadyUsed();
     const study = await this.study.current(tx.sql);
     this.study.requireStatus(study, ['active'], 'randomize');
     const found = await ParticipantsRepository.find(tx.sql, participantId, true);

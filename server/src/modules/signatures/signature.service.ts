@@ -15,16 +15,19 @@ import { asStr, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { SigningKey } from '../audit/signing-key.js';
 import { AuthService } from '../auth/auth.service.js';
-import { verifyPassword } from '../auth/passwords.js';
+import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { verify as edVerify } from 'node:crypto';
 import { SIGNED_RECORD_CONTENT } from './signed-records.js';
+import { SIGNATURE_MEANINGS, type SignedAct } from '../../../../shared/signature-meanings.js';
 
 /** Proof that the signer re-authenticated just now; required to record a signature. */
 export interface Signer {
   userId: string;
   username: string;
   printedName: string;
+  /** The signer's role when signing, recorded as is (never assumed from the act). */
+  role: string;
   meaning: string;
 }
 
@@ -34,6 +37,8 @@ export interface SignedRecord {
   /** The record's content as signed; its canonical JSON is hashed. */
   content: unknown;
 }
+
+export const CO_SIGNATURE_INVALID = 'The second signature is not valid. Nothing was changed.';
 
 interface SignatureRow extends SignatureView {
   signerId: string;
@@ -66,11 +71,14 @@ export class SignatureService {
   /**
    * Re-checks the password before the write transaction (argon2 is slow; it must not hold the
    * write lock). A wrong password → SIGNATURE_INVALID, counted toward lockout, nothing else changes.
+   * The meaning is the server's text for the act (shared/signature-meanings.ts); a client may echo
+   * it, but a different text is refused before the password is checked (21 CFR 11.50).
    */
-  async authenticate(viewer: Viewer, input: SignatureInput | undefined, defaultMeaning: string): Promise<Signer> {
+  async authenticate(viewer: Viewer, input: SignatureInput | undefined, act: SignedAct): Promise<Signer> {
     if (!input || typeof input.password !== 'string' || input.password.length === 0) {
-      throw new DomainError('VALIDATION_FAILED', 'This action must be signed: send signature.password (and optionally signature.meaning).');
+      throw new DomainError('VALIDATION_FAILED', 'This action must be signed: send signature.password (signature.meaning is optional and must be the text shown).');
     }
+    const meaning = requireMeaning(input.meaning, act);
     const user = await this.db.read((sql) => UsersRepository.findById(sql, viewer.userId));
     if (!user || !user.active) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue.');
     if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', 'The account is locked.');
@@ -78,8 +86,26 @@ export class SignatureService {
       await this.auth.recordFailure(user, 'signature.failed');
       throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.');
     }
-    const meaning = (input.meaning ?? '').trim() || defaultMeaning;
-    return { userId: user.id, username: user.username, printedName: user.displayName, meaning: meaning.slice(0, 500) };
+    return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
+  }
+
+  /**
+   * A co-signature by a second person who is not signed in (two people signing one form). Every
+   * failure — unknown or disabled name, locked account, a role that may not co-sign, wrong password
+   * — pays one argon2 verification and one counted failure, and gets the same 401, code and
+   * message: the answer never tells which names exist or which role they have.
+   */
+  async authenticateCoSigner(input: { username: string; password: string; meaning?: string }, act: SignedAct, mayCoSign: (role: string) => boolean): Promise<Signer> {
+    const meaning = requireMeaning(input.meaning, act);
+    const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, input.username));
+    const known = user !== null && user.active;
+    const passwordOk = known ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+    if (known && passwordOk && !user.lockedAt && mayCoSign(user.role)) {
+      return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
+    }
+    if (known) await this.auth.recordFailure(user, 'signature.failed', { quiet: true });
+    else await this.auth.recordUnknownFailure(input.username, 'signature.failed');
+    throw new DomainError('SIGNATURE_INVALID', CO_SIGNATURE_INVALID);
   }
 
   /** Stores the signature inside the caller's write transaction; returns its view. */
@@ -134,4 +160,15 @@ export class SignatureService {
       return false;
     }
   }
+}
+
+/** The server's meaning for the act; a client text that differs (beyond spacing) is a 400. */
+export function requireMeaning(sent: unknown, act: SignedAct): string {
+  const meaning = SIGNATURE_MEANINGS[act];
+  if (sent === undefined || sent === null) return meaning;
+  const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
+  if (typeof sent !== 'string' || (normalize(sent) !== '' && normalize(sent) !== meaning)) {
+    throw new DomainError('SIGNATURE_MEANING_MISMATCH', `The meaning of this signature is fixed: "${meaning}". Send that text or leave signature.meaning out.`);
+  }
+  return meaning;
 }

@@ -7,22 +7,19 @@
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { hasPermission, Permission } from '../../../../shared/roles.js';
+import { hasPermission, Permission, type Role } from '../../../../shared/roles.js';
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
 import { SchemesRepository } from './schemes.repository.js';
 import type { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
 import { StudyRepository } from './study.repository.js';
 import { StudyService } from './study.service.js';
 import type { StudyView } from './study.views.js';
 
-export const LOCK_MEANING = 'I lock the study database: no further registration, randomization, correction, dispensing or unblinding request';
-export const UNBLIND_MEANING = 'I approve the end-of-study unblinding of the locked database';
 
 @Injectable()
 export class StudyLifecycleService {
@@ -35,7 +32,7 @@ export class StudyLifecycleService {
 
   /** active → locked, signed. */
   async lock(viewer: Viewer, input: LockStudyDto): Promise<StudyView> {
-    const signer = await this.signatures.authenticate(viewer, input.signature, LOCK_MEANING);
+    const signer = await this.signatures.authenticate(viewer, input.signature, 'lock');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
       this.study.requireStatus(study, ['active'], 'lock the study');
@@ -73,15 +70,9 @@ export class StudyLifecycleService {
     if (input.secondSignature.username === viewer.username) {
       throw new DomainError('FORBIDDEN', 'End-of-study unblinding needs two different statisticians; the second signature cannot be your own.');
     }
-    const first = await this.signatures.authenticate(viewer, input.signature, UNBLIND_MEANING);
-    const other = await this.db.read((sql) => UsersRepository.findByUsername(sql, input.secondSignature.username));
-    if (!other || !other.active) throw new DomainError('SIGNATURE_INVALID', 'The second signature is not valid. Nothing was changed.');
-    if (!hasPermission(other.role, Permission.UnblindStudy)) throw new DomainError('FORBIDDEN', 'The second signer must be another statistician.');
-    const second = await this.signatures.authenticate(
-      { userId: other.id, username: other.username, displayName: other.displayName, role: other.role, siteCodes: other.siteCodes, sessionId: '' },
-      { password: input.secondSignature.password, meaning: input.secondSignature.meaning },
-      UNBLIND_MEANING,
-    );
+    const first = await this.signatures.authenticate(viewer, input.signature, 'unblind');
+    // Unknown name, wrong role and wrong password are answered alike (see authenticateCoSigner).
+    const second = await this.signatures.authenticateCoSigner(input.secondSignature, 'unblindSecond', (role) => hasPermission(role as Role, Permission.UnblindStudy));
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
       this.study.requireStatus(study, ['locked'], 'unblind the study');
@@ -92,7 +83,7 @@ export class StudyLifecycleService {
         signed.push(await this.signatures.record(tx, signer, { type: 'study.unblinding', id: study.code, content }));
         await UnblindingRepository.insertRegister(tx.sql, {
           id: randomUUID(), kind: 'end-of-study', participantId: null, requestId: null, userId: signer.userId, username: signer.username, displayName: signer.printedName,
-          role: 'statistician', reason: 'end-of-study unblinding after database lock (two signatures)', seenAt: tx.now,
+          role: signer.role, reason: 'end-of-study unblinding after database lock (two signatures)', seenAt: tx.now,
         });
       }
       const scheme = study.activeSchemeId ? await SchemesRepository.findById(tx.sql, study.activeSchemeId) : null;

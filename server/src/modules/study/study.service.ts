@@ -162,7 +162,7 @@ export class StudyService implements OnApplicationBootstrap {
 
   /** setup → active: freezes the list and publishes its fingerprint. Signed. */
   async activate(viewer: Viewer, signature: { password: string; meaning?: string } | undefined): Promise<StudyView> {
-    const signer = await this.signatures.authenticate(viewer, signature, 'I approve this allocation scheme and activate the study for randomization');
+    const signer = await this.signatures.authenticate(viewer, signature, 'activate');
     await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.activateIn(tx, signer));
     return this.view(viewer);
   }

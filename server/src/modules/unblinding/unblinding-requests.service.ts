@@ -24,8 +24,6 @@ import type { CreateUnblindingRequestDto, UnblindingDecisionDto } from './unblin
 import { UnblindingRepository, type DecisionRecord } from './unblinding.repository.js';
 import { toUnblindingRequestView, type UnblindingRequestView } from './unblinding.views.js';
 
-export const REQUEST_MEANING = 'I request emergency unblinding of this patient for the reason given';
-export const DECISION_MEANING = 'I decide this unblinding request as recorded, for the reason given';
 
 @Injectable()
 export class UnblindingRequestsService {
@@ -53,7 +51,7 @@ export class UnblindingRequestsService {
   async create(viewer: Viewer, input: CreateUnblindingRequestDto): Promise<UnblindingRequestView> {
     const reason = this.requireNeutralText(input.reason, 'The reason');
     const policy = this.study.protocol().unblinding.policy;
-    const signer = await this.signatures.authenticate(viewer, input.signature, REQUEST_MEANING);
+    const signer = await this.signatures.authenticate(viewer, input.signature, 'requestUnblinding');
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'request unblinding');
       const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
@@ -110,7 +108,7 @@ export class UnblindingRequestsService {
    */
   async decide(viewer: Viewer, id: string, input: UnblindingDecisionDto): Promise<UnblindingRequestView> {
     const comment = this.requireNeutralText(input.comment, 'The comment');
-    const signer = await this.signatures.authenticate(viewer, input.signature, DECISION_MEANING);
+    const signer = await this.signatures.authenticate(viewer, input.signature, input.approve ? 'approveUnblinding' : 'denyUnblinding');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'decide an unblinding request');
       const r = requireAccess(viewer, await UnblindingRepository.find(tx.sql, id, true), 'The unblinding request');

@@ -1,0 +1,19 @@
+/**
+ * The meaning of every electronic signature (21 CFR 11.50), one text per signed act. The console
+ * shows exactly this text before the password is asked; the server records this text — never one
+ * a client sends — so a signature's stored meaning is always the words the signer was shown.
+ */
+export const SIGNATURE_MEANINGS = {
+  randomize: 'I confirm that this patient meets the eligibility criteria and I randomize them into the study',
+  dispense: 'I prepared this product for this patient and period from the lot recorded',
+  correction: 'I confirm this correction and the reason given',
+  requestUnblinding: "I request that this patient's treatment allocation be revealed, for the medical reason stated",
+  approveUnblinding: "I approve this unblinding request: the requester may see this patient's allocation",
+  denyUnblinding: 'I deny this unblinding request: the allocation stays concealed',
+  activate: 'I approve this allocation scheme and activate the study for randomization',
+  lock: 'I lock the study database: no further registration, randomization, correction, dispensing or unblinding request',
+  unblind: 'I approve the end-of-study unblinding of the locked database and the release of the full allocation key',
+  unblindSecond: 'As second statistician, I co-sign the end-of-study unblinding of the locked database and the release of the full allocation key',
+} as const;
+
+export type SignedAct = keyof typeof SIGNATURE_MEANINGS;
