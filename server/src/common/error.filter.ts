@@ -37,7 +37,10 @@ export class ErrorFilter implements ExceptionFilter {
     res.status(body.statusCode).json(body);
   }
 
-  private toBody(exception: unknown): ErrorBody {
+  private toBody(thrown: unknown): ErrorBody {
+    // Nest wraps the body parser's errors in an HttpException; their `type` is on the cause.
+    const cause = thrown instanceof HttpException ? (thrown.cause as { type?: unknown } | undefined) : undefined;
+    const exception = typeof cause?.type === 'string' ? cause : thrown;
     if (exception instanceof DomainError) {
       return { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.details !== undefined ? { details: exception.details } : {}) };
     }
