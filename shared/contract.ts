@@ -141,6 +141,8 @@ export interface StudyView {
   title: string;
   design: 'parallel' | 'crossover';
   arms?: StudyArmView[];
+  /** The allocation ratio in protocol order, without codes (every role: what a blinded statistician simulates with). */
+  armRatios?: number[];
   periods?: StudyPeriodView[];
   strataFactors?: StrataFactorView[];
   stratifiedBySite?: boolean;

@@ -1,14 +1,20 @@
 /**
  * Roles and permissions are data: one map from role to permissions, read by the server's
  * guard and by the console's router and navigation. Blinded is the default; seeing arms
- * is the explicit `ViewArms` permission.
+ * is the explicit `ViewArms` permission, or `ViewArmsAfterUnblinding` once the study is unblinded
+ * (the trial statistician). `isBlindedAt(role, studyStatus)` is the one rule.
  */
-export const ROLES = ['admin', 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'auditor'] as const;
+import type { StudyStatus } from './contract.js';
+
+export const ROLES = ['admin', 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export enum Permission {
   ReadStudy = 'study:read',
+  /** Generate, import and rehearse the allocation list (the randomization statistician: it shows arms). */
   DesignScheme = 'scheme:design',
+  /** Read the scheme's method and parameters (the list itself only for an unblinded viewer). */
+  ReadScheme = 'scheme:read',
   ActivateStudy = 'study:activate',
   LockStudy = 'study:lock',
   UnblindStudy = 'study:unblind',
@@ -30,12 +36,19 @@ export enum Permission {
   ManageUsers = 'users:manage',
   ManageSites = 'sites:manage',
   ReadNotifications = 'notifications:read',
-  /** The one permission that lifts the blind. */
+  /** Approve or reject a held grant of a sensitive role (see SENSITIVE_ROLES). */
+  ApproveRoleGrants = 'role-grants:approve',
+  /** The one permission that lifts the blind, at any study status. */
   ViewArms = 'arms:view',
+  /** Lifts the blind only once the study is `unblinded` (end-of-study unblinding, two signatures). */
+  ViewArmsAfterUnblinding = 'arms:view-after-unblinding',
 }
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: [Permission.ReadStudy, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ManageUsers, Permission.ManageSites, Permission.ReadNotifications],
+  admin: [
+    Permission.ReadStudy, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ManageUsers, Permission.ManageSites, Permission.ReadNotifications,
+    Permission.ApproveRoleGrants,
+  ],
   investigator: [
     Permission.ReadStudy, Permission.RegisterParticipant, Permission.ReadParticipants, Permission.Randomize,
     Permission.CorrectParticipant, Permission.RequestUnblinding, Permission.ReadUnblindingRequests, Permission.ReadNotifications,
@@ -48,10 +61,17 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadUnblindingRequests, Permission.DecideUnblinding,
     Permission.ReadNotifications,
   ],
+  // The trial statistician: blinded until end-of-study unblinding (design, lock, the two signatures, then analysis).
   statistician: [
-    Permission.ReadStudy, Permission.DesignScheme, Permission.ActivateStudy, Permission.LockStudy, Permission.UnblindStudy,
+    Permission.ReadStudy, Permission.ReadScheme, Permission.LockStudy, Permission.UnblindStudy,
     Permission.RunSimulations, Permission.ReadParticipants, Permission.CorrectParticipant, Permission.ReadAllocationLog,
-    Permission.ExportCdisc, Permission.ReadAudit, Permission.ReadNotifications, Permission.ViewArms,
+    Permission.ExportCdisc, Permission.ReadAudit, Permission.ReadNotifications, Permission.ViewArmsAfterUnblinding,
+  ],
+  // The independent randomization statistician holds the code and takes no part in the analysis (ICH E9 §2.3):
+  // no CDISC export, no lock or unblinding signature, no participant records or audit details.
+  randomization_statistician: [
+    Permission.ReadStudy, Permission.DesignScheme, Permission.ReadScheme, Permission.ActivateStudy, Permission.RunSimulations,
+    Permission.ReadAllocationLog, Permission.ReadNotifications, Permission.ApproveRoleGrants, Permission.ViewArms,
   ],
   auditor: [
     Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadAllocationLog, Permission.ReadUnblindingRequests,
@@ -67,9 +87,29 @@ export function hasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }
 
-/** Blinded roles must never receive an arm, sequence or product, nor anything derived from them. */
+/**
+ * THE rule: whether a role is blinded while the study is in `studyStatus`. Blinded roles must never
+ * receive an arm, sequence or product, nor anything derived from them. An unknown status counts as
+ * "not unblinded" (fail closed).
+ */
+export function isBlindedAt(role: Role, studyStatus: StudyStatus | null | undefined): boolean {
+  if (hasPermission(role, Permission.ViewArms)) return false;
+  return !(studyStatus === 'unblinded' && hasPermission(role, Permission.ViewArmsAfterUnblinding));
+}
+
+/** Blinded whatever the study status (fail closed: the trial statistician counts as blinded). Prefer isBlindedAt. */
 export function isBlinded(role: Role): boolean {
-  return !hasPermission(role, Permission.ViewArms);
+  return isBlindedAt(role, null);
+}
+
+/**
+ * Roles whose grant is held until a second person approves it: the unblinded roles, and those that
+ * count in a two-signature or two-person rule (end-of-study unblinding, two-person emergency unblinding).
+ */
+export const SENSITIVE_ROLES: readonly Role[] = ['pharmacist', 'randomization_statistician', 'statistician', 'medical_monitor'];
+
+export function isSensitiveRole(role: Role): boolean {
+  return SENSITIVE_ROLES.includes(role);
 }
 
 /** Roles whose records are limited to their own sites. */
@@ -82,6 +122,7 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   investigator: 'Investigator',
   pharmacist: 'Pharmacist / cell lab',
   medical_monitor: 'Medical monitor',
-  statistician: 'Statistician',
+  statistician: 'Trial statistician',
+  randomization_statistician: 'Randomization statistician',
   auditor: 'Auditor',
 };

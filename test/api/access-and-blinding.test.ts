@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { blindedVocabulary, demoProtocol, eligibleAnswers, leakHits, newParticipant, randomize } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 
-const ROLES = ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'auditor'] as const;
+const ROLES = ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor'] as const;
 type User = (typeof ROLES)[number];
 
 describe('object-level access (QUALITY 9) and the blinding of every API response (QUALITY 10)', () => {
@@ -37,8 +37,8 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
     const all = (status: number, overrides: Partial<Record<User, number>> = {}) => Object.fromEntries(ROLES.map((r) => [r, overrides[r] ?? status])) as Record<User, number>;
     let n = 0;
     const cases: Case[] = [
-      { name: 'GET /participants/:id (site A)', call: (u) => t.api.get(`/api/participants/${siteA}`, tokens[u]), expect: all(200, { admin: 403, investigator2: 404 }) },
-      { name: 'GET /participants', call: (u) => t.api.get('/api/participants', tokens[u]), expect: all(200, { admin: 403 }) },
+      { name: 'GET /participants/:id (site A)', call: (u) => t.api.get(`/api/participants/${siteA}`, tokens[u]), expect: all(200, { admin: 403, investigator2: 404, randstat: 403 }) },
+      { name: 'GET /participants', call: (u) => t.api.get('/api/participants', tokens[u]), expect: all(200, { admin: 403, randstat: 403 }) },
       {
         name: 'POST /participants at site A',
         call: (u) => t.api.post('/api/participants', { siteCode: 'A', screeningNumber: `M-${u}-${++n}`, ...eligibleAnswers() }, tokens[u]),
@@ -59,7 +59,7 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
       { name: 'GET /unblinding-requests/:id (site A)', call: (u) => t.api.get(`/api/unblinding-requests/${requestId}`, tokens[u]), expect: all(403, { investigator1: 200, investigator2: 404, monitor: 200, auditor: 200 }) },
       { name: 'GET /unblinding-requests/:id/reveal (site A)', call: (u) => t.api.get(`/api/unblinding-requests/${requestId}/reveal`, tokens[u]), expect: all(403, { investigator1: 200, investigator2: 404 }) },
       { name: 'GET /unblinding-register', call: (u) => t.api.get('/api/unblinding-register', tokens[u]), expect: all(403, { auditor: 200 }) },
-      { name: 'GET /allocation-log', call: (u) => t.api.get('/api/allocation-log', tokens[u]), expect: all(403, { pharmacist: 200, statistician: 200, auditor: 200 }) },
+      { name: 'GET /allocation-log', call: (u) => t.api.get('/api/allocation-log', tokens[u]), expect: all(403, { pharmacist: 200, statistician: 200, randstat: 200, auditor: 200 }) },
     ];
     const violations: string[] = [];
     for (const c of cases) {
@@ -76,7 +76,7 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
   });
 
   it('no blinded role receives an arm field, arm code, arm label, product or sequence name from any endpoint', async () => {
-    const blinded: User[] = ['admin', 'investigator1', 'investigator2', 'monitor', 'auditor'];
+    const blinded: User[] = ['admin', 'investigator1', 'investigator2', 'monitor', 'statistician', 'auditor'];
     const paths = [
       '/api/auth/me', '/api/study', '/api/participants', `/api/participants/${siteA}`, `/api/participants/${siteAEligible}`, '/api/allocation-log', '/api/allocation-log?format=csv',
       '/api/audit?limit=500', '/api/audit/verify', '/api/audit/checkpoints', '/api/pharmacy/tasks', '/api/study/scheme', '/api/study/scheme?format=csv', '/api/users', '/api/sites',
@@ -112,6 +112,6 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
     console.log(`QUALITY 10 (API): ${responses} responses to blinded roles searched for ${vocabulary.length} values and 9 field names, hits=${hits.length}`);
     expect(hits).toEqual([]);
     // the search itself can fail: an unblinded response does contain them
-    expect(leakHits((await t.api.get('/api/allocation-log', tokens.statistician)).text, vocabulary).length).toBeGreaterThan(0);
+    expect(leakHits((await t.api.get('/api/allocation-log', tokens.randstat)).text, vocabulary).length).toBeGreaterThan(0);
   });
 });

@@ -11,7 +11,8 @@ describe('sign-in, sessions and lockout', () => {
   it('every demo user signs in and /me returns their role and sites', async () => {
     const expected: Record<string, [string, string[]]> = {
       admin: ['admin', []], investigator1: ['investigator', ['A']], investigator2: ['investigator', ['B']], pharmacist: ['pharmacist', []],
-      monitor: ['medical_monitor', []], statistician: ['statistician', []], statistician2: ['statistician', []], auditor: ['auditor', []],
+      monitor: ['medical_monitor', []], statistician: ['statistician', []], statistician2: ['statistician', []],
+      randstat: ['randomization_statistician', []], auditor: ['auditor', []],
     };
     for (const [username, [role, sites]] of Object.entries(expected)) {
       const token = await t.api.login(username);

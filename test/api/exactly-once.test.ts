@@ -12,7 +12,7 @@ describe('exactly-once randomization under concurrency', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ DEMO_STUDY_STATUS: 'setup' });
-    const stat = await t.api.login('statistician');
+    const stat = await t.api.login('randstat');
     const gen = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4, 6] }, seed: 'storm-seed-1', listLength: 120 }, stat);
     expect(gen.status).toBe(201);
     expect((await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);

@@ -24,26 +24,26 @@ describe('the whole journey: design → activate → screen → randomize → di
 
   beforeAll(async () => {
     t = await startTestApp({ DEMO_STUDY_STATUS: 'setup' });
-    for (const u of ['statistician', 'investigator1', 'investigator2', 'pharmacist', 'auditor', 'monitor', 'admin']) tokens[u] = await t.api.login(u);
+    for (const u of ['statistician', 'randstat', 'investigator1', 'investigator2', 'pharmacist', 'auditor', 'monitor', 'admin']) tokens[u] = await t.api.login(u);
   });
   afterAll(async () => t.close());
 
-  it('the statistician designs: generates, rehearses on a test copy, regenerates, views the list', async () => {
-    const study = await t.api.get('/api/study', tokens.statistician);
+  it('the randomization statistician designs: generates, rehearses on a test copy, regenerates, views the list', async () => {
+    const study = await t.api.get('/api/study', tokens.randstat);
     expect(study.body).toMatchObject({ code: 'MSCT-MS', design: 'crossover', status: 'setup', unblindingPolicy: 'monitor-approval' });
     expect(study.body.arms.map((a: any) => a.code)).toEqual(['MSC-PBO', 'PBO-MSC']);
 
-    const first = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'journey-seed-1', listLength: 8 }, tokens.statistician);
+    const first = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'journey-seed-1', listLength: 8 }, tokens.randstat);
     expect(first.status).toBe(201);
     expect(first.body.strata).toHaveLength(12);
-    const second = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'journey-seed-2', listLength: 8 }, tokens.statistician);
+    const second = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'journey-seed-2', listLength: 8 }, tokens.randstat);
     expect(second.body.version).toBe(first.body.version + 1);
     expect(second.body.fingerprint).not.toBe(first.body.fingerprint);
     // A phrase is only mixed into the server's random seed: the same phrase gives another list.
-    const same = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'journey-seed-2', listLength: 8 }, tokens.statistician);
+    const same = await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'journey-seed-2', listLength: 8 }, tokens.randstat);
     expect(same.body.fingerprint).not.toBe(second.body.fingerprint);
 
-    const rehearsal = await t.api.post('/api/study/rehearsal', { patients: 200, seed: 'r1' }, tokens.statistician);
+    const rehearsal = await t.api.post('/api/study/rehearsal', { patients: 200, seed: 'r1' }, tokens.randstat);
     expect(rehearsal.status).toBe(200);
     expect(rehearsal.body.randomized + rehearsal.body.refusedListExhausted).toBe(200);
     const capacity = same.body.strata.reduce((n: number, s: any) => n + s.size, 0);
@@ -51,22 +51,30 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(rehearsal.body.randomized).toBeLessThanOrEqual(capacity);
     expect(rehearsal.body.refusedListExhausted).toBeGreaterThan(0);
 
-    const scheme = await t.api.get('/api/study/scheme', tokens.statistician);
+    const scheme = await t.api.get('/api/study/scheme', tokens.randstat);
     expect(scheme.body.strata[0].entries[0]).toEqual({ position: 1, armCode: expect.stringMatching(/^(MSC-PBO|PBO-MSC)$/), treatmentCode: expect.stringMatching(/^MS-[A-Z2-9]{6}$/) });
-    const csv = await t.api.get('/api/study/scheme?format=csv', tokens.statistician);
+    const csv = await t.api.get('/api/study/scheme?format=csv', tokens.randstat);
     expect(csv.text.split('\n')[0]).toBe('stratum,position,arm,treatment_code');
     expect(csv.text.trim().split('\n')).toHaveLength(1 + scheme.body.strata.reduce((n: number, s: any) => n + s.size, 0));
     expect((await t.api.get('/api/study/scheme', tokens.investigator1)).status).toBe(403);
+    // the trial statistician reads the method and parameters they chose, never the list
+    const design = await t.api.get('/api/study/scheme', tokens.statistician);
+    expect(design.body).toMatchObject({ method: 'permuted-block', params: { blockSizes: [2, 4] } });
+    expect(design.body).not.toHaveProperty('strata');
+    expect(leakHits(design.text, vocabulary)).toEqual([]);
+    expect((await t.api.get('/api/study/scheme?format=csv', tokens.statistician)).status).toBe(403);
+    expect((await t.api.post('/api/study/scheme', { method: 'simple' }, tokens.statistician)).status).toBe(403);
+    expect((await t.api.post('/api/study/rehearsal', { patients: 10 }, tokens.statistician)).status).toBe(403);
     // nothing can be randomized before activation
     expect((await t.api.post('/api/participants', { siteCode: 'A', screeningNumber: 'early', ...eligibleAnswers() }, tokens.investigator1)).body.code).toBe('STUDY_NOT_ACTIVE');
   });
 
   it('activation is signed: a wrong password changes nothing; then the fingerprint is published to every role', async () => {
-    const wrong = await t.api.post('/api/study/activate', { signature: { password: 'wrong-password' } }, tokens.statistician);
+    const wrong = await t.api.post('/api/study/activate', { signature: { password: 'wrong-password' } }, tokens.randstat);
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('SIGNATURE_INVALID');
-    expect((await t.api.get('/api/study', tokens.statistician)).body.status).toBe('setup');
-    const ok = await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, tokens.statistician);
+    expect((await t.api.get('/api/study', tokens.randstat)).body.status).toBe('setup');
+    const ok = await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, tokens.randstat);
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('active');
     const fingerprint = ok.body.listFingerprint;
@@ -78,8 +86,8 @@ describe('the whole journey: design → activate → screen → randomize → di
     }
     const entry = (await t.api.get('/api/audit?action=study.activated', tokens.auditor)).body.entries[0];
     expect(entry.details.listFingerprint).toBe(fingerprint);
-    expect(entry.details.signature).toMatchObject({ printedName: 'Stella Statistician', meaning: expect.stringContaining('activate') });
-    const regen = await t.api.post('/api/study/scheme', { method: 'simple', seed: 'too-late-seed' }, tokens.statistician);
+    expect(entry.details.signature).toMatchObject({ printedName: 'Rana Randomization-Statistician', meaning: expect.stringContaining('activate') });
+    const regen = await t.api.post('/api/study/scheme', { method: 'simple', seed: 'too-late-seed' }, tokens.randstat);
     expect(regen.status).toBe(409);
     expect(regen.body.code).toBe('SCHEME_LOCKED');
   });
@@ -158,7 +166,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(entry.reason).toContain('transcribed');
   });
 
-  it('the auditor reads the allocation log without arms, the statistician and pharmacist with arms; the chain verifies', async () => {
+  it('the auditor and the trial statistician read the allocation log without arms, the randomization statistician and pharmacist with arms; the chain verifies', async () => {
     const blindedLog = await t.api.get('/api/allocation-log', tokens.auditor);
     expect(blindedLog.body).toHaveLength(1);
     expect(blindedLog.body[0]).toMatchObject({ randomizationNumber: 1, participantId: patientId, siteCode: 'A', stratum: randomized.stratum, randomizedBy: 'investigator1', treatmentCode: randomized.treatmentCode });
@@ -167,7 +175,11 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.text.split('\n')[0]).not.toContain('arm');
     expect(leakHits(csv.text, vocabulary)).toEqual([]);
-    const unblinded = await t.api.get('/api/allocation-log?format=csv', tokens.statistician);
+    const unblinded = await t.api.get('/api/allocation-log?format=csv', tokens.randstat);
+    // the trial statistician is blinded while the study runs
+    const asTrialStatistician = await t.api.get('/api/allocation-log?format=csv', tokens.statistician);
+    expect(asTrialStatistician.text.split('\n')[0].split(',')).not.toContain('arm');
+    expect(leakHits(asTrialStatistician.text, vocabulary)).toEqual([]);
     expect(unblinded.text.split('\n')[0].split(',')).toContain('arm');
     expect((await t.api.get('/api/allocation-log', tokens.pharmacist)).body[0].arm).toMatch(/^(MSC-PBO|PBO-MSC)$/);
     expect((await t.api.get('/api/allocation-log', tokens.investigator1)).status).toBe(403);
@@ -179,7 +191,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(trail[1].details.unblinded).toBe('[redacted: blinded]');
     expect(leakHits(JSON.stringify(trail), vocabulary)).toEqual([]);
     const asStatistician = (await t.api.get('/api/audit?entityId=' + patientId, tokens.statistician)).body.entries;
-    expect(asStatistician[1].details.unblinded.armCode).toMatch(/^(MSC-PBO|PBO-MSC)$/);
+    expect(asStatistician[1].details.unblinded).toBe('[redacted: blinded]'); // blinded until end-of-study unblinding
   });
 
   it('signatures show their manifestation, and one moved onto another record fails verification (QUALITY 13)', async () => {

@@ -7,7 +7,7 @@ describe('importing an externally generated list', () => {
   let stat: string;
   beforeAll(async () => {
     t = await startTestApp({ DEMO_STUDY_STATUS: 'setup' });
-    stat = await t.api.login('statistician');
+    stat = await t.api.login('randstat');
   });
   afterAll(async () => t.close());
 

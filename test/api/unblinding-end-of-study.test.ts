@@ -29,7 +29,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const u of ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'statistician2', 'auditor']) tokens[u] = await t.api.login(u);
+    for (const u of ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'statistician2', 'randstat', 'auditor']) tokens[u] = await t.api.login(u);
     for (let i = 0; i < 3; i++) patients.push(await randomizedPatient(t.api, tokens.investigator1, 'A'));
     for (let i = 0; i < 2; i++) patients.push(await randomizedPatient(t.api, tokens.investigator2, 'B'));
     for (const period of [1, 2]) {
@@ -101,6 +101,9 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     // Wide bounds (shared, noisy machine); without the dummy verification an unknown name answers in a few ms.
     expect(Math.max(...means) / Math.min(...means)).toBeLessThan(3);
     expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.investigator1)).status).toBe(403);
+    // the randomization statistician holds the code and takes no part in the end-of-study unblinding
+    expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.randstat)).status).toBe(403);
+    expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'randstat', password: DEMO_PASSWORD } }, tokens.statistician)).status).toBeGreaterThanOrEqual(400);
     expect((await t.api.get('/api/study', tokens.statistician)).body.status).toBe('locked');
 
     const ok = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
@@ -120,7 +123,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
   });
 
   it('the CDISC export has exactly its documented columns and agrees with the allocation log', async () => {
-    for (const u of ['auditor', 'investigator1', 'monitor', 'pharmacist']) expect((await t.api.get('/api/exports/cdisc', tokens[u])).status).toBe(403);
+    for (const u of ['auditor', 'investigator1', 'monitor', 'pharmacist', 'randstat']) expect((await t.api.get('/api/exports/cdisc', tokens[u])).status).toBe(403);
     const res = await t.api.get('/api/exports/cdisc', tokens.statistician);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');

@@ -57,7 +57,7 @@ describe('bad input gets a 4xx with a code and a message', () => {
   });
 
   it('site scope: only admins manage users and sites', async () => {
-    for (const username of ['investigator1', 'pharmacist', 'monitor', 'statistician', 'auditor']) {
+    for (const username of ['investigator1', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor']) {
       const token = await t.api.login(username);
       expectError(await t.api.get('/api/users', token), 403, 'FORBIDDEN');
       expectError(await t.api.get('/api/sites', token), 403, 'FORBIDDEN');

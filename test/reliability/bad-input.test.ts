@@ -13,7 +13,7 @@ describe('bad input on every endpoint', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const u of ['admin', 'investigator1', 'statistician', 'pharmacist', 'auditor']) tokens[u] = await t.api.login(u);
+    for (const u of ['admin', 'investigator1', 'statistician', 'randstat', 'pharmacist', 'auditor']) tokens[u] = await t.api.login(u);
     patient = await newParticipant(t.api, tokens.investigator1);
     userId = (await t.api.get('/api/users', tokens.admin)).body.find((u: any) => u.username === 'auditor').id;
     raw = await openRawDb(t.config);
@@ -41,10 +41,10 @@ describe('bad input on every endpoint', () => {
       { user: 'investigator1', method: 'POST', path: `/api/participants/${patient}/randomize`, body: { signature }, headers: { 'idempotency-key': 'fuzz-key-000001' } },
       { user: 'investigator1', method: 'POST', path: `/api/participants/${patient}/corrections`, body: { field: 'age', newValue: 40, reason: 'fuzz reason', signature } },
       { user: 'pharmacist', method: 'POST', path: '/api/pharmacy/dispensations', body: { participantId: patient, period: 1, lotNumber: 'LOT-1', signature } },
-      { user: 'statistician', method: 'POST', path: '/api/study/scheme', body: { method: 'permuted-block', params: { blockSizes: [4] }, seed: 'fuzz-seed-1' } },
-      { user: 'statistician', method: 'POST', path: '/api/study/activate', body: { signature } },
-      { user: 'statistician', method: 'POST', path: '/api/study/scheme/import', body: { csv: 'stratum,position,arm,treatment_code\n' } },
-      { user: 'statistician', method: 'POST', path: '/api/study/rehearsal', body: { patients: 10 } },
+      { user: 'randstat', method: 'POST', path: '/api/study/scheme', body: { method: 'permuted-block', params: { blockSizes: [4] }, seed: 'fuzz-seed-1' } },
+      { user: 'randstat', method: 'POST', path: '/api/study/activate', body: { signature } },
+      { user: 'randstat', method: 'POST', path: '/api/study/scheme/import', body: { csv: 'stratum,position,arm,treatment_code\n' } },
+      { user: 'randstat', method: 'POST', path: '/api/study/rehearsal', body: { patients: 10 } },
       { user: 'statistician', method: 'POST', path: '/api/simulations', body: { method: 'simple', n: 10, trials: 10 } },
       { user: 'auditor', method: 'POST', path: '/api/audit/checkpoints', body: { reason: 'fuzz' } },
       { user: 'admin', method: 'POST', path: '/api/auth/login', body: { username: 'admin', password: 'x' } },

@@ -28,7 +28,7 @@ describe('crash safety under SIGKILL', () => {
 
   it('keeps every acknowledged allocation, integrity, the chain, and exactly-once', async () => {
     const api = new Api(server.baseUrl);
-    const stat = await api.login('statistician');
+    const stat = await api.login('randstat');
     expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'crash-seed-1', listLength: 120 }, stat)).status).toBe(201);
     expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
     let inv = await api.login('investigator1');

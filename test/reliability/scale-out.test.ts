@@ -30,9 +30,9 @@ describe('scale-out: two instances on one PostgreSQL', () => {
     servers.push(await startServer({ ...env, DEMO: 'false' }));
     const [a, b] = servers.map((s) => new Api(s.baseUrl));
 
-    const stat = await a.login('statistician');
+    const stat = await a.login('randstat');
     expect((await a.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'scale-seed-1', listLength: 60 }, stat)).status).toBe(201);
-    expect((await b.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, await b.login('statistician'))).status).toBe(200);
+    expect((await b.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, await b.login('randstat'))).status).toBe(200);
     const tokens = { a: await a.login('investigator1'), b: await b.login('investigator1') };
     const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
     const ids = await pool(16, Array.from({ length: 300 }, (_, i) => () => newParticipant(i % 2 ? b : a, i % 2 ? tokens.b : tokens.a, { site: 'A', course: courses[i % 3], edss: i % 4 < 2 ? 4 : 6 })));

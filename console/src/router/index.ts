@@ -27,6 +27,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   pharmacist: '/pharmacy/tasks',
   medical_monitor: '/unblinding/requests',
   statistician: '/statistics/design',
+  randomization_statistician: '/statistics/scheme',
   auditor: '/audit',
 };
 

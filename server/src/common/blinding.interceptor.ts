@@ -7,12 +7,11 @@
 import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
-import { isBlinded } from '../../../shared/roles.js';
 import { StudyService } from '../modules/study/study.service.js';
 import { findLeak } from './blinding.js';
 import { DomainError } from './domain-error.js';
 import { ALLOW_UNBLINDED_KEY, UnblindedResponse } from './unblinded-response.js';
-import type { Viewer } from './viewer.js';
+import { isBlindedViewer, type Viewer } from './viewer.js';
 
 @Injectable()
 export class BlindingInterceptor implements NestInterceptor {
@@ -31,7 +30,7 @@ export class BlindingInterceptor implements NestInterceptor {
           this.logger.error(`BLINDING GUARD: an unblinded answer on ${request.method} ${request.url} was not addressed to its caller or not on a reveal route`);
           throw new DomainError('INTERNAL_ERROR', 'The response was withheld by the blinding guard. The incident was logged.');
         }
-        if (!viewer || !isBlinded(viewer.role)) return body;
+        if (!viewer || !isBlindedViewer(viewer)) return body;
         const vocab = this.study.vocabulary();
         if (!vocab) return body;
         const leak = findLeak(body, vocab);

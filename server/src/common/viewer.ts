@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Role } from '../../../shared/roles.js';
+import type { StudyStatus } from '../../../shared/contract.js';
+import { isBlindedAt, type Role } from '../../../shared/roles.js';
 
 /** The signed-in caller, attached to the request by the auth guard. */
 export interface Viewer {
@@ -9,6 +10,16 @@ export interface Viewer {
   role: Role;
   siteCodes: string[];
   sessionId: string;
+  /**
+   * The study's status when this request was authenticated. Missing means unknown and counts as
+   * not unblinded (fail closed). `unblinded` is terminal, so a snapshot can only err on the blind side.
+   */
+  studyStatus?: StudyStatus;
+}
+
+/** The one place a request's blindness is decided: by role and study status (shared/roles.ts isBlindedAt). */
+export function isBlindedViewer(viewer: Pick<Viewer, 'role' | 'studyStatus'>): boolean {
+  return isBlindedAt(viewer.role, viewer.studyStatus);
 }
 
 /** Who a write is attributed to in the audit trail. */

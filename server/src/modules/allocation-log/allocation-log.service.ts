@@ -1,7 +1,6 @@
 /** The allocation log: who randomized whom, when, in which stratum; `arm` only for unblinded roles. */
 import { Injectable } from '@nestjs/common';
-import { isBlinded } from '../../../../shared/roles.js';
-import type { Viewer } from '../../common/viewer.js';
+import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
 import { toCsv } from '../../common/csv.js';
@@ -12,11 +11,11 @@ export class AllocationLogService {
   constructor(private readonly db: DatabaseService) {}
 
   rows(viewer: Viewer): Promise<AllocationLogRow[]> {
-    return this.db.read((sql: Sql) => readAllocationLog((q) => sql.all(q), !isBlinded(viewer.role)));
+    return this.db.read((sql: Sql) => readAllocationLog((q) => sql.all(q), !isBlindedViewer(viewer)));
   }
 
   async csv(viewer: Viewer): Promise<string> {
-    const withArms = !isBlinded(viewer.role);
+    const withArms = !isBlindedViewer(viewer);
     return toCsv(await this.rows(viewer), withArms ? [...LOG_COLUMNS, 'arm'] : LOG_COLUMNS);
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEntryView, AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
-import { isBlinded } from '../../../../shared/roles.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { toCsv } from '../../common/csv.js';
-import { actorOf, type Viewer } from '../../common/viewer.js';
+import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { verifyChain, type StoredAuditEntry } from './audit-chain.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { mergeCheckpoints, readCheckpointFile } from './checkpoint-file.js';
@@ -16,7 +15,7 @@ export const UNBLINDED_DETAILS_KEY = 'unblinded';
 
 export function toAuditEntryView(entry: StoredAuditEntry, viewer: Viewer): AuditEntryView {
   let details = entry.details;
-  if (isBlinded(viewer.role) && details && typeof details === 'object' && UNBLINDED_DETAILS_KEY in (details as object)) {
+  if (isBlindedViewer(viewer) && details && typeof details === 'object' && UNBLINDED_DETAILS_KEY in (details as object)) {
     details = { ...(details as Record<string, unknown>), [UNBLINDED_DETAILS_KEY]: '[redacted: blinded]' };
   }
   return { ...entry, details };

@@ -11,6 +11,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { sha256Hex } from '../audit/audit-chain.js';
+import { StudyRepository } from '../study/study.repository.js';
 import { toUserView, type UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
@@ -106,10 +107,12 @@ export class AuthService {
     const found = await this.db.read(async (sql) => {
       const session = await SessionsRepository.findByTokenHash(sql, sha256Hex(token));
       const user = session ? await UsersRepository.findById(sql, session.userId) : null;
-      return session && user ? { session, user } : null;
+      // Read with the session: whether this caller is blinded depends on the study's status.
+      const studyStatus = session && user ? await StudyRepository.status(sql) : null;
+      return session && user ? { session, user, studyStatus } : null;
     });
     if (!found) throw unauthenticated;
-    const { session, user } = found;
+    const { session, user, studyStatus } = found;
     const now = this.clock.now().getTime();
     const idleLimit = Date.parse(session.lastSeenAt) + this.db.config.session.idleSeconds * 1000;
     if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt) throw unauthenticated;
@@ -119,7 +122,7 @@ export class AuthService {
         .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), { unaudited: 'session heartbeat' })
         .catch(() => undefined);
     }
-    return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: session.id };
+    return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: session.id, studyStatus: studyStatus ?? undefined };
   }
 
   async logout(viewer: Viewer): Promise<void> {

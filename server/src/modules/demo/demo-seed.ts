@@ -28,6 +28,7 @@ export const DEMO_USERS: Array<{ username: string; displayName: string; role: Ro
   { username: 'monitor', displayName: 'Dr. Max Monitor', role: 'medical_monitor', siteCodes: [], email: 'monitor@blindrand.local' },
   { username: 'statistician', displayName: 'Stella Statistician', role: 'statistician', siteCodes: [], email: 'statistician@blindrand.local' },
   { username: 'statistician2', displayName: 'Sam Statistician', role: 'statistician', siteCodes: [], email: 'statistician2@blindrand.local' },
+  { username: 'randstat', displayName: 'Rana Randomization-Statistician', role: 'randomization_statistician', siteCodes: [], email: 'randstat@blindrand.local' },
   { username: 'auditor', displayName: 'Aude Auditor', role: 'auditor', siteCodes: [], email: 'auditor@blindrand.local' },
 ];
 

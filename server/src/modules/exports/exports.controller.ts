@@ -13,7 +13,8 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Get('cdisc')
-  @RequirePermission(Permission.ExportCdisc, Permission.ViewArms)
+  // No ViewArms here: the trial statistician holds the key only after unblinding, which the service checks.
+  @RequirePermission(Permission.ExportCdisc)
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/csv')
   @ApiOperation({

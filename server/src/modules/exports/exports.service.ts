@@ -1,6 +1,7 @@
 /** Exports for analysis: the CDISC-style unblinded export, only after end-of-study unblinding. */
 import { Injectable } from '@nestjs/common';
-import { actorOf, type Viewer } from '../../common/viewer.js';
+import { DomainError } from '../../common/domain-error.js';
+import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { StudyService } from '../study/study.service.js';
@@ -16,6 +17,8 @@ export class ExportsService {
     const { csv, code } = await this.db.read(async (sql) => {
       const study = await this.study.current(sql);
       this.study.requireStatus(study, ['unblinded'], 'export the unblinded CDISC data set');
+      // Belt and braces: the same rule as every view (role and status), on the status just read.
+      if (isBlindedViewer({ role: viewer.role, studyStatus: study.status })) throw new DomainError('FORBIDDEN', 'Your role may not export the unblinded data set.');
       return { csv: await cdiscCsv((q, p) => sql.all(q, p), protocol, study.code), code: study.code };
     });
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {

@@ -6,12 +6,13 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { isBlinded, type Role } from '../../../../shared/roles.js';
+import { isBlindedAt, type Role } from '../../../../shared/roles.js';
 import { findLeak } from '../../common/blinding.js';
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
+import { StudyRepository } from '../study/study.repository.js';
 import { StudyService } from '../study/study.service.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -56,9 +57,11 @@ export class NotificationsService {
   /** Stores the message in each recipient's inbox and queues its e-mail, inside the caller's transaction. */
   async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage): Promise<void> {
     const vocabulary = this.study.vocabulary();
+    // Read in the same transaction: a trial statistician is blinded until the study is unblinded.
+    const studyStatus = recipients.length ? await StudyRepository.status(tx.sql) : null;
     for (const user of recipients) {
       let m = message;
-      if (isBlinded(user.role) && vocabulary && findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)) {
+      if (isBlindedAt(user.role, studyStatus) && vocabulary && findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)) {
         this.logger.error(`BLINDING GUARD: a ${m.kind} notification for ${user.username} named an arm or product; a neutral text was sent instead`);
         m = neutral(m);
       }

@@ -3,12 +3,11 @@
  * treatment code and the fact of each dispensation — never the arm, sequence, product or lot.
  */
 import type { Protocol } from '../../../../shared/protocol/index.js';
-import { isBlinded } from '../../../../shared/roles.js';
-import type { Viewer } from '../../common/viewer.js';
+import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { CorrectionRow, DispensationRow, ParticipantWithAllocation } from './participants.repository.js';
 
 export function toParticipantView({ participant: p, allocation: a }: ParticipantWithAllocation, viewer: Viewer, protocol: Protocol) {
-  const blinded = isBlinded(viewer.role);
+  const blinded = isBlindedViewer(viewer);
   const arm = a && !blinded ? protocol.arms.find((x) => x.code === a.armCode) : undefined;
   return {
     id: p.id,
@@ -37,7 +36,7 @@ export function toParticipantDetailView(
   corrections: CorrectionRow[],
   dispensations: DispensationRow[],
 ) {
-  const blinded = isBlinded(viewer.role);
+  const blinded = isBlindedViewer(viewer);
   return {
     ...toParticipantView(pwa, viewer, protocol),
     answers: pwa.participant.answers,

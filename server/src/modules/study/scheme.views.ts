@@ -21,3 +21,24 @@ export function toSchemeView(doc: { record: SchemeRecord; document: Scheme }, wi
     strata: document.strata.map((s) => ({ key: s.key, levels: s.levels, size: s.entries.length, ...(withList ? { entries: s.entries } : {}) })),
   };
 }
+
+/**
+ * The scheme for a blinded reader (the trial statistician before end-of-study unblinding): the method
+ * and parameters they chose, and its state. No arms, strata entries, sizes per stratum, seed
+ * commitment or fingerprint: nothing computed from the list.
+ */
+export function toSchemeDesignView(doc: { record: SchemeRecord }) {
+  const { record } = doc;
+  return {
+    id: record.id,
+    version: record.version,
+    state: record.state,
+    method: record.method,
+    params: record.params,
+    algorithm: record.algorithm,
+    libraryVersion: record.libraryVersion,
+    live: record.live,
+    createdBy: record.createdBy,
+    createdAt: record.createdAt,
+  };
+}

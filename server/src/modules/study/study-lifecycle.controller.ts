@@ -32,7 +32,7 @@ export class StudyLifecycleController {
   }
 
   @Get('scheme/release')
-  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  @RequirePermission(Permission.ReadScheme)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'After unblinding: the scheme with its seed and every parameter needed to regenerate the list and check the fingerprint published at activation' })
   released() {

@@ -47,7 +47,7 @@ export class StudyLifecycleService {
         details: { changes: { status: { old: 'active', new: 'locked' } }, pendingUnblindingRequests: open, signatureId: signature.id, signature },
       });
       // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
-      const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician');
+      const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician');
       await this.notifications.notify(tx, recipients, {
         kind: 'study.locked',
         title: `Study ${study.code} is locked`,
@@ -96,7 +96,8 @@ export class StudyLifecycleService {
           saltReleased: scheme?.salt !== null && scheme?.salt !== undefined, seedCommitment: scheme?.seedCommitment ?? null, signatureIds: signed.map((s) => s.id), signatures: signed,
         },
       });
-      const statisticians = await this.notifications.recipientsWithRole(tx.sql, 'statistician');
+      // The trial statisticians receive the key; the randomization statistician learns the list is released.
+      const statisticians = await this.notifications.recipientsWithRole(tx.sql, 'statistician', 'randomization_statistician');
       await this.notifications.notify(tx, statisticians, {
         kind: 'study.unblinded', title: 'The study was unblinded', entityType: 'study', entityId: study.code,
         body: `${first.printedName} and ${second.printedName} signed the end-of-study unblinding. The allocation key, the CDISC export and the scheme's seed and salt are released to statisticians.`,

@@ -4,13 +4,13 @@ import { DomainError } from '../../common/domain-error.js';
 import type { Response } from 'express';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
-import { actorOf, CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { actorOf, CurrentViewer, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { ListQueryDto } from '../participants/participants.dto.js';
 import { RehearsalService } from './rehearsal.service.js';
 import { GenerateSchemeDto, ImportSchemeDto, RehearsalDto, SignedDto, SimulationDto } from './study.dto.js';
 import { StudyService } from './study.service.js';
 import { SimulationService } from './simulation.service.js';
-import { toSchemeView } from './scheme.views.js';
+import { toSchemeDesignView, toSchemeView } from './scheme.views.js';
 
 /** A list import arrives as text/csv or as JSON `{csv}`; either way it must be non-empty text. */
 function csvFromBody(body: unknown): string {
@@ -47,10 +47,15 @@ export class StudyController {
   }
 
   @Get('study/scheme')
-  @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
+  @RequirePermission(Permission.ReadScheme)
   @Header('Cache-Control', 'no-store')
-  async scheme(@Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response) {
+  async scheme(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response) {
     const doc = await this.study.schemeDocument();
+    // The trial statistician reads the design they chose, never the list, until end-of-study unblinding.
+    if (isBlindedViewer(viewer)) {
+      if (q.format === 'csv') throw new DomainError('FORBIDDEN', 'The allocation list is shown only to the randomization statistician until end-of-study unblinding.');
+      return toSchemeDesignView(doc);
+    }
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', `attachment; filename="allocation-list-v${doc.record.version}.csv"`);

@@ -12,6 +12,12 @@ const STATUS_COLUMNS = 'code, title, protocol_sha256, status, active_scheme_id, 
 export const StudyRepository = {
   find: (sql: Sql) => sql.one(`SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1`, [], toStudyRecord),
 
+  /** Just the status (read on every authenticated request: blindness depends on it). Null before the study is loaded. */
+  status: async (sql: Sql): Promise<StudyStatus | null> => {
+    const row = await sql.one<Record<string, unknown>>('SELECT status FROM study WHERE id = 1');
+    return row ? (String(row.status) as StudyStatus) : null;
+  },
+
   /** Reads the study row locked for this write transaction (PostgreSQL row lock; SQLite holds the write lock already). */
   findForUpdate: (sql: Sql) => sql.one(`SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [], toStudyRecord),
 

@@ -4,13 +4,12 @@
  * unblinding too).
  */
 import type { Protocol } from '../../../../shared/protocol/index.js';
-import { isBlinded } from '../../../../shared/roles.js';
-import type { Viewer } from '../../common/viewer.js';
+import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StudyRecord } from './study.record.js';
 import type { SchemeRecord } from './schemes.repository.js';
 
 export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: Viewer, scheme: SchemeRecord | null) {
-  const blinded = isBlinded(viewer.role);
+  const blinded = isBlindedViewer(viewer);
   return {
     code: study.code,
     title: study.title,
@@ -18,6 +17,9 @@ export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: View
     design: protocol.design,
     periods: protocol.periods.map((p) => ({ number: p.number, label: p.label, timing: p.timing ?? null })),
     armCount: protocol.arms.length,
+    // The allocation ratio in protocol order, without codes or labels: what a blinded trial statistician
+    // needs to simulate designs. A published design fact, not derived from any patient's allocation.
+    armRatios: protocol.arms.map((a) => a.ratio),
     ...(blinded
       ? {}
       : {
