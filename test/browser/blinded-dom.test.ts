@@ -32,6 +32,8 @@ const BLINDED: Array<[string, string]> = [
   ['medical_monitor', 'monitor'],
   ['auditor', 'auditor'],
   ['admin', 'admin'],
+  // the trial statistician, while the study runs (blinded until end-of-study unblinding)
+  ['statistician', 'statistician'],
 ];
 
 describe('blinded roles never see an arm, sequence or product', () => {
@@ -66,6 +68,19 @@ describe('blinded roles never see an arm, sequence or product', () => {
     for (const r of responses) for (const t of findLeaks(r.body, TERMS)) leaks.push(`${new URL(r.url).pathname} (API): ${t}`);
     expect(responses.length).toBeGreaterThan(links.length);
     expect(leaks).toEqual([]);
+    await page.close();
+  });
+
+  test('the scan can fail: the randomization statistician does see arms on the allocation list and log', async () => {
+    let responses: Array<{ url: string; body: string }> = [];
+    const page = await signIn(suite.browser.context, suite.server.baseUrl, 'randstat', suite.server.password, (p) => (responses = recordApiResponses(p)));
+    await page.goto(`${suite.server.baseUrl}/allocation-log`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle').catch(() => undefined);
+    await page.waitForTimeout(300);
+    const text = await page.evaluate(() => document.body.innerText);
+    expect(findLeaks(text, TERMS).length).toBeGreaterThan(0);
+    expect(responses.some((r) => findLeaks(r.body, TERMS).length > 0)).toBe(true);
     await page.close();
   });
 

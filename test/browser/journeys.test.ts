@@ -19,6 +19,7 @@ const MAIN_PAGES: Array<[string, string, string]> = [
   ['pharmacist', '/pharmacy/tasks', 'Preparation tasks'],
   ['monitor', '/unblinding/requests', 'Unblinding requests'],
   ['statistician', '/statistics/design', 'Scheme design'],
+  ['randstat', '/statistics/scheme', 'Allocation list'],
   ['auditor', '/audit', 'Audit trail'],
 ];
 

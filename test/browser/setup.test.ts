@@ -1,6 +1,6 @@
 /**
  * Set-up and corrections, by clicking, on a server started with the study in set-up
- * (DEMO_STUDY_STATUS=setup): the statistician generates, inspects, downloads and rehearses the list,
+ * (DEMO_STUDY_STATUS=setup): the randomization statistician generates, inspects, downloads and rehearses the list,
  * activates the study with a signature and the fingerprint is published to every role; then an
  * investigator records a signed correction (the allocation stands) and an auditor verifies it.
  */
@@ -18,13 +18,13 @@ const { as } = suite;
 
 /** Lets a test stand alone: activates the study through the API unless the set-up journey already did. */
 async function ensureActive(): Promise<void> {
-  const study = await suite.api.call<{ status: string }>('statistician', 'GET', '/study');
-  if (study.status === 'setup') await suite.api.call('statistician', 'POST', '/study/activate', { signature: { password: suite.server.password } });
+  const study = await suite.api.call<{ status: string }>('randstat', 'GET', '/study');
+  if (study.status === 'setup') await suite.api.call('randstat', 'POST', '/study/activate', { signature: { password: suite.server.password } });
 }
 
 describe('set-up', () => {
-  test('statistician generates, inspects, downloads and rehearses the list, then activates; the fingerprint is published to every role', async () => {
-    const page = await as('statistician');
+  test('the randomization statistician generates, inspects, downloads and rehearses the list, then activates; the fingerprint is published to every role', async () => {
+    const page = await as('randstat');
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/setup/);
     await page.getByTestId('nav-scheme').click();
     await page.getByRole('heading', { level: 1, name: 'Allocation list' }).waitFor();
