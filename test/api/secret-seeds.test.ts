@@ -22,7 +22,7 @@ const PROTOCOL_FILE = join(process.cwd(), 'protocols', 'msct-ms.yaml');
 const PHRASE = '20261129';
 const DESIGN = { method: 'permuted-block', params: { blockSizes: [2] }, listLength: 2 };
 /** The user who owns the list (generate, view, activate). */
-const LIST_OWNER = 'statistician';
+const LIST_OWNER = 'randstat';
 
 function cli(args: string[]): { code: number; out: string } {
   try {
