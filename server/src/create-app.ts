@@ -13,18 +13,21 @@ import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-sources.js';
-import { SigningKey } from './modules/audit/signing-key.js';
+import { checkStartup, type StartupResult } from './startup/startup-check.js';
 import { DomainError } from './common/domain-error.js';
 import { answerClientErrors, methodNotAllowed, rejectNonFiniteNumbers, verifyJsonDepth } from './common/request-guards.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
   serveConsole?: boolean;
+  /** The start-up check's result when the caller already ran it (`audit reanchor`). */
+  startup?: StartupResult;
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
+  // Refuses (one line, nothing written) before the database is opened and migrated.
+  const { key } = options.startup ?? (await checkStartup(config));
   const opened = await openDatabase(config.database);
-  const key = SigningKey.loadOrCreate(config.signingKeyPath);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, opened, key), {
     bodyParser: false,
     logger: options.logger === undefined ? ['error', 'warn'] : options.logger,

@@ -1,11 +1,12 @@
 /**
- * `npm start`: validate the configuration, open and migrate the database, load the demo on an
- * empty one, serve the API and the console on one port.
+ * `npm start`: validate the configuration, check the start-up faults (startup/startup-check.ts), open
+ * and migrate the database, load the demo on an empty one, serve the API and the console on one port.
+ * Every refusal is one line on stderr and exit code 1.
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './create-app.js';
-import { seedDemoIfEmpty } from './modules/demo/demo-seed.js';
+import { DEMO_USERS, seedDemoIfEmpty } from './modules/demo/demo-seed.js';
 
 async function main(): Promise<void> {
   let config;
@@ -22,14 +23,23 @@ async function main(): Promise<void> {
   try {
     app = await createApp(config);
   } catch (err) {
-    process.stderr.write(`blindrand: cannot start: ${(err as Error).message}\n`);
+    process.stderr.write(`blindrand: cannot start: ${firstLine(err)}\n`);
     process.exit(1);
   }
   if (config.demo.enabled) {
-    const demo = await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus);
+    let demo;
+    try {
+      demo = await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus, (password) =>
+        // Shown just before the commit (see seedDemoIfEmpty): whatever a kill leaves, its password was shown.
+        process.stdout.write(`blindrand: demo password: ${password}  (generated; shown only this once — set DEMO_PASSWORD to choose it, or recover with \`blindrand user create-admin\`)\n`),
+      );
+    } catch (err) {
+      process.stderr.write(`blindrand: cannot load the demo data (nothing of it was kept): ${firstLine(err)}\n`);
+      process.exit(1);
+    }
     if (demo.created) {
-      const shown = demo.generated ? `${demo.password}  (generated; shown only this once — set DEMO_PASSWORD to choose it)` : '(from DEMO_PASSWORD)';
-      process.stdout.write(`blindrand: demo data created. Users: admin, investigator1, investigator2, pharmacist, monitor, statistician, statistician2, auditor. Password: ${shown}\n`);
+      const users = DEMO_USERS.map((u) => u.username).join(', ');
+      process.stdout.write(`blindrand: demo data created. Users: ${users}. Password: ${demo.generated ? 'shown above' : '(from DEMO_PASSWORD)'}\n`);
     }
   }
   await app.listen(config.port, config.host);
@@ -37,7 +47,12 @@ async function main(): Promise<void> {
   process.stdout.write(`blindrand: listening on http://localhost:${config.port} (API /api, docs /api/docs, database ${where})\n`);
 }
 
+/** One line, whatever the error: a driver message can span several. */
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
 main().catch((err) => {
-  process.stderr.write(`blindrand: fatal: ${(err as Error).message}\n`);
+  process.stderr.write(`blindrand: fatal: ${firstLine(err)}\n`);
   process.exit(1);
 });

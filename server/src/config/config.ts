@@ -32,6 +32,8 @@ export interface AppConfig {
   /** The e-mail outbox's poll interval and retry backoff (doubling from baseMs up to maxMs). */
   mailRetry: { pollMs: number; baseMs: number; maxMs: number };
   logRequests: boolean;
+  /** Start-up refuses when less is free beside the database, key or checkpoint file (0: no check). */
+  minFreeDiskBytes: number;
 }
 
 export class ConfigError extends Error {}
@@ -99,5 +101,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM || 'blindrand <no-reply@blindrand.local>',
     mailRetry: { pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000), baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000), maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000) },
     logRequests: bool(env, 'LOG_REQUESTS', false),
+    minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,
   };
 }

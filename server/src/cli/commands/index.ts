@@ -6,6 +6,7 @@ import { register as registerProtocol } from './protocol.js';
 import { register as registerList } from './list.js';
 import { register as registerSimulate } from './simulate.js';
 import { registerUnblinding } from './unblinding.js';
+import { registerReanchor } from './reanchor.js';
 
 /** Each group adds its commands to the program. Add a line per file. */
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
@@ -16,4 +17,5 @@ export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerList,
   registerSimulate,
   registerUnblinding,
+  registerReanchor,
 ];

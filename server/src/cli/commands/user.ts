@@ -1,5 +1,10 @@
-/** `user create-admin`: the first administrator of an empty database (or any later one), audited. */
+/**
+ * `user create-admin`: the first administrator of an empty database (or any later one), audited.
+ * Without --password a one-time password is generated and printed: the way back in when a demo
+ * start was killed before its generated password could be read.
+ */
 import type { Command } from 'commander';
+import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../config/config.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -12,11 +17,13 @@ export function registerUser(program: Command): void {
     .command('create-admin')
     .description('create an administrator (uses DATABASE_PATH / DATABASE_URL, or --db)')
     .requiredOption('--username <name>', 'login name')
-    .requiredOption('--password <password>', 'initial password (at least 8 characters)')
+    .option('--password <password>', 'initial password (at least 8 characters; default: a generated one, printed once)')
     .option('--display-name <name>', 'printed name', 'Administrator')
     .option('--db <file>', 'SQLite database file (overrides DATABASE_PATH)')
-    .action(async (opts: { username: string; password: string; displayName: string; db?: string }) => {
-      const problem = passwordProblem(opts.password);
+    .action(async (opts: { username: string; password?: string; displayName: string; db?: string }) => {
+      const generated = opts.password === undefined;
+      const password = opts.password ?? randomBytes(12).toString('base64url');
+      const problem = passwordProblem(password);
       if (problem) throw new CliError(problem);
       const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });
       // Loaded lazily: the whole Nest application is only needed by this command.
@@ -24,8 +31,8 @@ export function registerUser(program: Command): void {
       const { UsersService } = await import('../../modules/users/users.service.js');
       const app = await createApp(config, { logger: false, serveConsole: false });
       try {
-        const created = await app.get(UsersService).create({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password: opts.password, siteCodes: [] });
-        process.stdout.write(`created administrator ${created.username} (${created.id})\n`);
+        const created = await app.get(UsersService).create({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password, siteCodes: [] });
+        process.stdout.write(`created administrator ${created.username} (${created.id})${generated ? `; password: ${password}  (shown only this once)` : ''}\n`);
       } catch (err) {
         if (err instanceof DomainError) throw new CliError(err.message);
         throw err;

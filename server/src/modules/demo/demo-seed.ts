@@ -12,6 +12,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
+import { StudyService } from '../study/study.service.js';
 import { seedDemoStudy } from './demo-study.js';
 
 export const DEMO_SITES = [
@@ -38,19 +39,48 @@ export interface DemoResult {
   generated: boolean;
 }
 
-export async function seedDemoIfEmpty(app: INestApplication, configuredPassword: string | null, studyStatus: 'active' | 'setup' = 'active'): Promise<DemoResult> {
+/** Who the demo's audit entries name. */
+const DEMO_ACTOR = { ...SYSTEM_ACTOR, username: 'demo' };
+/** Serializes demo seeding across PostgreSQL instances (SQLite: the write lock already does). */
+const DEMO_SEED_LOCK_KEY = 727_2026_02;
+
+/** Another instance seeded first: this transaction writes nothing. */
+class AlreadySeeded extends Error {}
+
+/**
+ * Seeds sites, users and the demo trial in ONE write transaction, so a start killed half-way leaves
+ * either nothing (the next start seeds again) or everything. `announce` shows a generated password
+ * just before the commit: a kill after it leaves a database whose password was shown, a kill before
+ * the commit leaves an empty one whose next start shows a new password. The emptiness check is
+ * repeated inside the transaction, so instances starting together seed once and never collide.
+ */
+export async function seedDemoIfEmpty(
+  app: INestApplication,
+  configuredPassword: string | null,
+  studyStatus: 'active' | 'setup' = 'active',
+  announce: (password: string) => void = () => undefined,
+): Promise<DemoResult> {
   const db = app.get(DatabaseService);
   if ((await db.read((sql) => UsersRepository.count(sql))) > 0) return { created: false, password: null, generated: false };
   const password = configuredPassword ?? randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);
   const users = app.get(UsersService);
-  await db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
-    for (const site of DEMO_SITES) {
-      await SitesRepository.insert(tx.sql, { ...site, active: true }, tx.now);
-      tx.audit({ action: 'site.created', entityType: 'site', entityId: site.code, reason: 'demo data', details: { site } });
-    }
-    for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
-  });
-  await seedDemoStudy(app, studyStatus);
+  const study = app.get(StudyService);
+  try {
+    await db.withWriteTransaction(DEMO_ACTOR, async (tx) => {
+      if (db.dialect === 'postgres') await tx.sql.exec('SELECT pg_advisory_xact_lock(?)', [DEMO_SEED_LOCK_KEY]);
+      if ((await UsersRepository.count(tx.sql)) > 0) throw new AlreadySeeded();
+      for (const site of DEMO_SITES) {
+        await SitesRepository.insert(tx.sql, { ...site, active: true }, tx.now);
+        tx.audit({ action: 'site.created', entityType: 'site', entityId: site.code, reason: 'demo data', details: { site } });
+      }
+      for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
+      await seedDemoStudy(study, tx, studyStatus);
+      if (configuredPassword === null) announce(password);
+    });
+  } catch (err) {
+    if (err instanceof AlreadySeeded) return { created: false, password: null, generated: false };
+    throw err;
+  }
   return { created: true, password, generated: configuredPassword === null };
 }

@@ -1,16 +1,13 @@
 /**
  * The demo trial: a seeded stratified permuted-block list from the protocol's proposed method,
  * activated at once (DEMO_STUDY_STATUS=active, the default) or left in set-up for a statistician
- * to design (DEMO_STUDY_STATUS=setup).
+ * to design (DEMO_STUDY_STATUS=setup). Runs inside the demo's one seeding transaction.
  */
-import type { INestApplication } from '@nestjs/common';
-import { SYSTEM_ACTOR } from '../../common/viewer.js';
-import { DatabaseService } from '../../database/database.service.js';
-import { StudyService } from '../study/study.service.js';
+import type { WriteTx } from '../../database/database.service.js';
+import type { StudyService } from '../study/study.service.js';
 
-export async function seedDemoStudy(app: INestApplication, status: 'active' | 'setup'): Promise<void> {
-  const study = app.get(StudyService);
+export async function seedDemoStudy(study: StudyService, tx: WriteTx, status: 'active' | 'setup'): Promise<void> {
   const proposed = study.protocol().randomization ?? { method: 'permuted-block', params: { blockSizes: [2, 4] } };
-  await study.generate({ ...SYSTEM_ACTOR, username: 'demo' }, { method: proposed.method, params: proposed.params });
-  if (status === 'active') await app.get(DatabaseService).withWriteTransaction({ ...SYSTEM_ACTOR, username: 'demo' }, (tx) => study.activateIn(tx, null));
+  await study.generateIn(tx, { method: proposed.method, params: proposed.params });
+  if (status === 'active') await study.activateIn(tx, null);
 }

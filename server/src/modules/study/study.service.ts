@@ -108,8 +108,19 @@ export class StudyService implements OnApplicationBootstrap {
 
   /** A new draft from the server's random seed (with the person's phrase mixed in), salted. */
   async generate(actor: Actor, input: GenerateSchemeDto): Promise<SchemeRecord> {
+    // Generated before the write transaction: a long list must not hold the write lock.
+    const draft = this.generated(input, await this.db.read((sql) => this.siteCodes(sql)));
+    return this.storeDraft(actor, draft.scheme, draft.listLength, 'scheme.generated', draft.extra);
+  }
+
+  /** Generates and stores a draft inside the caller's transaction (the demo seeds everything in one). */
+  async generateIn(tx: WriteTx, input: GenerateSchemeDto): Promise<SchemeRecord> {
+    const draft = this.generated(input, await this.siteCodes(tx.sql));
+    return this.storeDraftIn(tx, draft.scheme, draft.listLength, 'scheme.generated', draft.extra);
+  }
+
+  private generated(input: GenerateSchemeDto, siteCodes: string[]): { scheme: Scheme; listLength: number; extra: Record<string, unknown> } {
     const { seed, phraseMixed } = productionSeed(input);
-    const siteCodes = await this.db.read((sql) => this.siteCodes(sql));
     let scheme: Scheme;
     try {
       scheme = generateScheme(this.protocol(), { method: input.method, params: input.params ?? {}, seed, salt: drawSecret(), siteCodes, listLength: input.listLength, live: input.live });
@@ -117,7 +128,7 @@ export class StudyService implements OnApplicationBootstrap {
       throw asInputError(err);
     }
     const listLength = input.listLength ?? this.protocol().listLengthPerStratum;
-    return this.storeDraft(actor, scheme, listLength, 'scheme.generated', { seedPhraseMixed: phraseMixed, listLength });
+    return { scheme, listLength, extra: { seedPhraseMixed: phraseMixed, listLength } };
   }
 
   async import(actor: Actor, csv: string): Promise<SchemeRecord> {
@@ -134,20 +145,22 @@ export class StudyService implements OnApplicationBootstrap {
   }
 
   private async storeDraft(actor: Actor, scheme: Scheme, listLength: number | null, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
+    return this.db.withWriteTransaction(actor, (tx) => this.storeDraftIn(tx, scheme, listLength, action, extra));
+  }
+
+  private async storeDraftIn(tx: WriteTx, scheme: Scheme, listLength: number | null, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
     const fingerprint = schemeFingerprint(scheme);
-    return this.db.withWriteTransaction(actor, async (tx) => {
-      const study = await StudyRepository.findForUpdate(tx.sql);
-      if (study!.status !== 'setup') throw new DomainError('SCHEME_LOCKED', `The scheme is frozen: the study is ${study!.status}. It can only change during set-up.`);
-      const record = await SchemesRepository.insertDraft(tx.sql, scheme, listLength, fingerprint, actor.username, tx.now);
-      const entries = scheme.strata.reduce((n, s) => n + s.entries.length, 0);
-      tx.audit({
-        action,
-        entityType: 'scheme',
-        entityId: record.id,
-        details: { version: record.version, method: scheme.method, params: scheme.params, algorithm: scheme.algorithm, live: scheme.live, seedCommitment: scheme.seedCommitment ?? null, fingerprint, strata: scheme.strata.length, entries, ...extra },
-      });
-      return record;
+    const study = await StudyRepository.findForUpdate(tx.sql);
+    if (study!.status !== 'setup') throw new DomainError('SCHEME_LOCKED', `The scheme is frozen: the study is ${study!.status}. It can only change during set-up.`);
+    const record = await SchemesRepository.insertDraft(tx.sql, scheme, listLength, fingerprint, tx.actor.username, tx.now);
+    const entries = scheme.strata.reduce((n, s) => n + s.entries.length, 0);
+    tx.audit({
+      action,
+      entityType: 'scheme',
+      entityId: record.id,
+      details: { version: record.version, method: scheme.method, params: scheme.params, algorithm: scheme.algorithm, live: scheme.live, seedCommitment: scheme.seedCommitment ?? null, fingerprint, strata: scheme.strata.length, entries, ...extra },
     });
+    return record;
   }
 
   /** The scheme for the statistician: parameters, fingerprint, and the list (JSON or CSV). */

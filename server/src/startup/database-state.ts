@@ -1,0 +1,127 @@
+/**
+ * What start-up needs to know about the database before the app opens and migrates it: can it be
+ * written, and how much signed history does it hold. Uses its own short-lived connection and writes
+ * nothing (SQLite: BEGIN IMMEDIATE then ROLLBACK; PostgreSQL: the server's read-only settings), so a
+ * refused start leaves the database exactly as it was.
+ */
+import Database from 'better-sqlite3';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config/config.js';
+
+/** A reason not to start; main.ts prints it as one line. */
+export class StartupError extends Error {}
+
+export interface DatabaseState {
+  /** False for a new database (no schema yet): nothing in it can depend on a key. */
+  initialized: boolean;
+  headSeq: number;
+  checkpoints: number;
+  signatures: number;
+  /** Public key (SPKI base64) of the newest checkpoint in the database, if any. */
+  newestCheckpointKey: string | null;
+  /** The chain's hash at each requested seq that exists. */
+  hashes: Map<number, string>;
+}
+
+const EMPTY: DatabaseState = { initialized: false, headSeq: 0, checkpoints: 0, signatures: 0, newestCheckpointKey: null, hashes: new Map() };
+
+type Query = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/** Reads the state; `seqs` are the chain positions whose hashes the caller wants (file checkpoints). */
+export async function inspectDatabase(config: DatabaseConfig, seqs: number[]): Promise<DatabaseState> {
+  return config.dialect === 'sqlite' ? inspectSqlite(config.path, seqs) : inspectPostgres(config.url, seqs);
+}
+
+async function inspectSqlite(path: string, seqs: number[]): Promise<DatabaseState> {
+  if (!existsSync(path)) {
+    const folder = nearestExisting(dirname(path));
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch {
+      throw new StartupError(`cannot create the database file ${path}: the folder ${folder} is read-only; nothing was written`);
+    }
+    return EMPTY;
+  }
+  let db: Database.Database;
+  try {
+    db = new Database(path, { fileMustExist: true });
+  } catch (err) {
+    throw new StartupError(`cannot open the database file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    db.pragma('busy_timeout = 2000');
+    probeWritable(db, path);
+    return await readState((sql) => Promise.resolve(db.prepare(sql).all() as Record<string, unknown>[]), "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'", seqs);
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    throw new StartupError(`cannot read the database file ${path}: ${(err as Error).message}`);
+  } finally {
+    db.close();
+  }
+}
+
+/** Takes and releases the write lock: SQLite refuses it on a read-only file or filesystem. */
+function probeWritable(db: Database.Database, path: string): void {
+  try {
+    db.exec('BEGIN IMMEDIATE');
+    db.exec('ROLLBACK');
+  } catch (err) {
+    const code = String((err as { code?: string }).code ?? '');
+    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
+      throw new StartupError(`the database file ${path} is read-only (${code}): make it and its folder writable; nothing was written`);
+    }
+    // Busy: another instance holds the write lock, which says nothing about this file's health.
+    if (code.startsWith('SQLITE_BUSY')) return;
+    throw err;
+  }
+}
+
+async function inspectPostgres(url: string, seqs: number[]): Promise<DatabaseState> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new StartupError(`cannot connect to PostgreSQL (DATABASE_URL): ${(err as Error).message}`);
+  }
+  try {
+    const query: Query = async (sql) => (await client.query(sql)).rows;
+    const [mode] = await query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
+    if (mode.standby === true || mode.ro === 'on') {
+      throw new StartupError(`the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at the primary; nothing was written`);
+    }
+    return await readState(query, "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_head'", seqs);
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    throw new StartupError(`cannot read the PostgreSQL database (DATABASE_URL): ${(err as Error).message}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function readState(query: Query, hasSchema: string, seqs: number[]): Promise<DatabaseState> {
+  if (Number((await query(hasSchema))[0].n) === 0) return EMPTY;
+  const num = async (sql: string) => Number(Object.values((await query(sql))[0] ?? { n: 0 })[0] ?? 0);
+  const newest = await query('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1');
+  const hashes = new Map<number, string>();
+  const wanted = [...new Set(seqs.filter((s) => Number.isSafeInteger(s) && s > 0))];
+  for (let i = 0; i < wanted.length; i += 500) {
+    // Whole numbers only (checked above), so inlining them is safe.
+    for (const row of await query(`SELECT seq, hash FROM audit_log WHERE seq IN (${wanted.slice(i, i + 500).join(', ')})`)) hashes.set(Number(row.seq), String(row.hash));
+  }
+  return {
+    initialized: true,
+    headSeq: await num('SELECT seq FROM audit_head WHERE id = 1'),
+    checkpoints: await num('SELECT COUNT(*) AS n FROM audit_checkpoints'),
+    signatures: await num('SELECT COUNT(*) AS n FROM signatures'),
+    newestCheckpointKey: newest.length ? String(newest[0].public_key) : null,
+    hashes,
+  };
+}
+
+function nearestExisting(path: string): string {
+  let p = path;
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}

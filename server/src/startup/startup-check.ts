@@ -1,0 +1,135 @@
+/**
+ * Start-up tells the truth. Before the app opens (and migrates) the database, each fault that would
+ * let the server start "healthy" while it cannot keep what it acknowledges, or while its history
+ * reads forged, stops it with one line naming the problem — and nothing is written:
+ *  - the disk holding the database, key or checkpoint file is full;
+ *  - the database (file or PostgreSQL server) is read-only;
+ *  - the signing key is missing, empty, corrupt or not the key of record while the database holds
+ *    signed history (a key is created only for an empty database);
+ *  - the checkpoint file has a torn line;
+ *  - the database was restored from a backup: the checkpoint file (outside the database) holds a
+ *    checkpoint beyond the database's chain head, or one whose head hash differs from the chain.
+ */
+import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AppConfig } from '../config/config.js';
+import type { CheckpointView } from '../../../shared/contract.js';
+import { KeyFileError, SigningKey } from '../modules/audit/signing-key.js';
+import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
+
+export { StartupError };
+
+export interface StartupOptions {
+  /** `audit reanchor` accepts a restored database (it records the loss itself). */
+  acceptRestored?: boolean;
+}
+
+export interface StartupResult {
+  key: SigningKey;
+  /** Checkpoints of the file that the database no longer matches (only with acceptRestored). */
+  lostCheckpoints: CheckpointView[];
+}
+
+export async function checkStartup(config: AppConfig, options: StartupOptions = {}): Promise<StartupResult> {
+  checkFreeSpace(config);
+  const fileCheckpoints = readCheckpointLines(config.checkpointLogPath);
+  const state = await inspectDatabase(config.database, fileCheckpoints.map((cp) => cp.size));
+  const key = resolveKey(config, state, fileCheckpoints);
+  const lost = checkpointsNotInDatabase(state, fileCheckpoints);
+  if (lost.length && !options.acceptRestored) {
+    const cp = lost[0];
+    const why = state.headSeq === 0 ? `holds ${lost.length} signed checkpoints of an audit chain, but the database's chain is empty` : cp.size > state.headSeq ? `holds a signed checkpoint at entry ${cp.size}, but the database's audit chain ends at entry ${state.headSeq}` : `holds a signed checkpoint at entry ${cp.size} whose head hash differs from the database's chain`;
+    throw new StartupError(
+      `the database looks restored from a backup: the checkpoint file ${config.checkpointLogPath} ${why}; start with the newest database, or accept this one with \`blindrand audit reanchor --reason "..."\` (audited and signed); nothing was written`,
+    );
+  }
+  return { key, lostCheckpoints: lost };
+}
+
+/** A full disk is refused at start: every write would fail while health said ok. */
+function checkFreeSpace(config: AppConfig): void {
+  if (config.minFreeDiskBytes === 0) return;
+  const places = [config.signingKeyPath, config.checkpointLogPath];
+  if (config.database.dialect === 'sqlite') places.unshift(config.database.path);
+  for (const place of places) {
+    const folder = existingFolder(place);
+    let free: number;
+    try {
+      const s = statfsSync(folder);
+      free = Number(s.bavail) * Number(s.bsize);
+    } catch {
+      continue; // no statfs here: the write path still reports a full disk as 503
+    }
+    if (free < config.minFreeDiskBytes) {
+      throw new StartupError(`the disk holding ${place} is full (${Math.floor(free / 1024)} KiB free, MIN_FREE_DISK_MB asks for ${Math.ceil(config.minFreeDiskBytes / 1048576)} MiB): free some space; nothing was written`);
+    }
+  }
+}
+
+/**
+ * The checkpoint file, line by line; a line that is not a whole checkpoint (a torn append) stops the
+ * start with the file and line number — the next append would otherwise glue onto it.
+ */
+function readCheckpointLines(path: string): CheckpointView[] {
+  if (!existsSync(path)) return [];
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new StartupError(`cannot read the checkpoint file ${path}: ${(err as Error).message}`);
+  }
+  const out: CheckpointView[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    let cp: CheckpointView | null = null;
+    try {
+      cp = JSON.parse(line) as CheckpointView;
+    } catch {
+      /* reported below */
+    }
+    if (!cp || typeof cp !== 'object' || !Number.isSafeInteger(cp.size) || typeof cp.headHash !== 'string') {
+      throw new StartupError(`the checkpoint file ${path} has a torn or damaged line ${index + 1}: move the damaged tail aside with \`blindrand audit repair-checkpoint-file\` (it keeps a copy); nothing was written`);
+    }
+    out.push(cp);
+  });
+  return out;
+}
+
+function resolveKey(config: AppConfig, state: DatabaseState, fileCheckpoints: CheckpointView[]): SigningKey {
+  const path = config.signingKeyPath;
+  if (!existsSync(path)) {
+    if (state.headSeq > 0 || state.checkpoints > 0 || state.signatures > 0 || fileCheckpoints.length > 0) {
+      const held = `${state.headSeq} audit entries, ${state.checkpoints} signed checkpoints and ${state.signatures} signatures`;
+      throw new StartupError(`the signing key file ${path} is missing, but the database holds ${held}: restore the key file from your backup (a new key would make every earlier checkpoint and signature read as forged); nothing was written`);
+    }
+    return SigningKey.create(path);
+  }
+  let key: SigningKey;
+  try {
+    key = SigningKey.load(path);
+  } catch (err) {
+    if (err instanceof KeyFileError) throw new StartupError(`${err.message}; nothing was written`);
+    throw err;
+  }
+  const expected = state.newestCheckpointKey ?? fileCheckpoints[fileCheckpoints.length - 1]?.publicKey ?? null;
+  if (expected && expected !== key.publicKeyBase64) {
+    throw new StartupError(`the signing key file ${path} is not the key that signed this database's checkpoints (public key ${short(key.publicKeyBase64)}, expected ${short(expected)}): restore the right key file; nothing was written`);
+  }
+  return key;
+}
+
+/** File checkpoints the database contradicts: beyond its head, or with another hash at that entry. */
+function checkpointsNotInDatabase(state: DatabaseState, fileCheckpoints: CheckpointView[]): CheckpointView[] {
+  return fileCheckpoints.filter((cp) => cp.size > state.headSeq || state.hashes.get(cp.size) !== cp.headHash).sort((a, b) => a.size - b.size);
+}
+
+/** The last 12 characters of a base64 key: enough to tell two keys apart in a message. */
+function short(publicKey: string): string {
+  return `…${publicKey.slice(-12)}`;
+}
+
+function existingFolder(path: string): string {
+  let p = dirname(path);
+  while (!existsSync(p) && dirname(p) !== p) p = dirname(p);
+  return p;
+}
