@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify as edVerify } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -263,3 +263,90 @@ describe('demo start-up is one step', () => {
     }
   }, 120_000);
 });
+
+describe('key rotation: explicit, signed by both keys, audited; old checkpoints and signatures still verify', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blindrand-rotate-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = (args: string[]) => spawnSync('node', [CLI, ...args], { env: { ...process.env, ...envFor(dir) }, encoding: 'utf8' });
+  const keyPath = join(dir, 'audit-signing.key');
+
+  it('rotate, restart, verify with the new key and with the old published key; a key added through the database alone is refused', async () => {
+    // A signed activation (an e-signature sealed by the first key), then checkpoints.
+    let s = await startServer({ ...envFor(dir), DEMO_STUDY_STATUS: 'setup' });
+    let api = new Api(s.baseUrl);
+    const activated = await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, await api.login('randstat'));
+    expect(activated.status).toBe(200);
+    const auditor = await api.login('auditor');
+    const entry = (await api.get('/api/audit?action=study.activated', auditor)).body.entries[0];
+    const signatureId = entry.details.signatureId as string;
+    expect(signatureId).toBeTruthy();
+    await s.kill('SIGTERM');
+    const oldKey = readFileSync(keyPath, 'utf8');
+    const oldPublic = new Database(join(dir, 'blindrand.sqlite'), { readonly: true });
+    const oldPublicKey = String((oldPublic.prepare('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1').get() as { public_key: string }).public_key);
+    oldPublic.close();
+
+    const rotated = cli(['key', 'rotate', '--reason', 'yearly rotation of the signing key']);
+    expect(rotated.stderr).toBe('');
+    expect(rotated.status).toBe(0);
+    expect(rotated.stdout).toMatch(/^rotated: the new key in \S+ signs from chain size \d+/);
+    expect(readFileSync(keyPath, 'utf8')).not.toBe(oldKey);
+    expect(readdirSync(dir).filter((f) => f.startsWith('audit-signing.key.retired-'))).toHaveLength(1);
+
+    // The server starts with the new key; new checkpoints are signed by it; everything verifies.
+    s = await startServer(envFor(dir));
+    api = new Api(s.baseUrl);
+    for (let i = 0; i < 6; i++) await api.login('auditor');
+    const token = await api.login('auditor');
+    const verify = await api.get('/api/audit/verify', token);
+    const signature = await api.get(`/api/signatures/${signatureId}/verification`, token);
+    const rotation = (await api.get('/api/audit?action=audit.key_rotated', token)).body.entries;
+    await s.kill('SIGTERM');
+    console.log(`after rotation: chain valid=${verify.body.valid} (${verify.body.count} entries, problems: ${verify.body.problems.join('; ') || 'none'}); signature sealed before rotation valid=${signature.body.valid}`);
+    expect(verify.body.valid).toBe(true);
+    expect(signature.body.valid).toBe(true);
+    expect(rotation).toHaveLength(1);
+    expect(rotation[0].reason).toMatch(/yearly rotation/);
+
+    const db = join(dir, 'blindrand.sqlite');
+    const withNew = cli(['audit', 'verify', '--db', db, '--key', keyPath]);
+    expect(withNew.status).toBe(0);
+    const withOldPublished = cli(['audit', 'verify', '--db', db, '--public-key', oldPublicKey]);
+    expect(withOldPublished.stdout).toMatch(/^VALID/);
+    expect(withOldPublished.status).toBe(0);
+
+    // A database-only attacker adds a "rotation" to a key of their own and signs a checkpoint with it.
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const attackerKey = (publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
+    const rw = new Database(db);
+    const head = rw.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
+    const currentKey = String((rw.prepare('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').get() as { public_key: string }).public_key);
+    const at = new Date().toISOString();
+    const { rotationMessage } = await import('../../server/src/modules/audit/key-ring.js');
+    const { checkpointMessage } = await import('../../server/src/modules/audit/audit-chain.js');
+    const { sign } = await import('node:crypto');
+    const message = rotationMessage({ publicKey: attackerKey, previousKey: currentKey, previousLastSize: head.seq, at });
+    const forged = sign(null, Buffer.from(message), privateKey).toString('base64');
+    rw.prepare('INSERT INTO signing_keys (id, public_key, previous_key, previous_last_size, at, handover_signature, succession_signature) VALUES (99, ?, ?, ?, ?, ?, ?)').run(attackerKey, currentKey, head.seq, at, forged, forged);
+    const cpAt = new Date().toISOString();
+    rw.prepare('INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size) DO NOTHING').run(head.seq + 1000, head.hash, cpAt, sign(null, Buffer.from(checkpointMessage({ size: head.seq + 1000, headHash: head.hash, at: cpAt })), privateKey).toString('base64'), attackerKey);
+    rw.close();
+    const attacked = cli(['audit', 'verify', '--db', db, '--key', keyPath]);
+    expect(attacked.status).toBe(2);
+    expect(attacked.stdout).toMatch(/key rotation record 99 .* does not verify/);
+    // The naive approach — trusting the key a database row names — would have accepted the forged checkpoint.
+    expect(verifyWithNamedKey(db, head.seq + 1000)).toBe(true);
+    // And the server refuses to start: the database names a key of record that is not the key file's.
+    expectRefusal(dir, /is not the key that signed this database's checkpoints/);
+  }, 180_000);
+});
+
+/** The old, naive rule: a checkpoint is checked with the public key stored beside it. */
+function verifyWithNamedKey(dbPath: string, size: number): boolean {
+  const db = new Database(dbPath, { readonly: true });
+  const cp = db.prepare('SELECT * FROM audit_checkpoints WHERE size = ?').get(size) as { size: number; head_hash: string; at: string; signature: string; public_key: string };
+  db.close();
+  const key = createPublicKey({ key: Buffer.from(cp.public_key, 'base64'), format: 'der', type: 'spki' });
+  const message = JSON.stringify({ at: cp.at, headHash: cp.head_hash, size: cp.size });
+  return edVerify(null, Buffer.from(message), key, Buffer.from(cp.signature, 'base64'));
+}

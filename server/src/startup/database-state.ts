@@ -21,11 +21,13 @@ export interface DatabaseState {
   signatures: number;
   /** Public key (SPKI base64) of the newest checkpoint in the database, if any. */
   newestCheckpointKey: string | null;
+  /** The key of record after the newest `key rotate`, if any (it outranks the newest checkpoint's). */
+  newestRotationKey: string | null;
   /** The chain's hash at each requested seq that exists. */
   hashes: Map<number, string>;
 }
 
-const EMPTY: DatabaseState = { initialized: false, headSeq: 0, checkpoints: 0, signatures: 0, newestCheckpointKey: null, hashes: new Map() };
+const EMPTY: DatabaseState = { initialized: false, headSeq: 0, checkpoints: 0, signatures: 0, newestCheckpointKey: null, newestRotationKey: null, hashes: new Map() };
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
@@ -53,7 +55,7 @@ async function inspectSqlite(path: string, seqs: number[]): Promise<DatabaseStat
   try {
     db.pragma('busy_timeout = 2000');
     probeWritable(db, path);
-    return await readState((sql) => Promise.resolve(db.prepare(sql).all() as Record<string, unknown>[]), "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'", seqs);
+    return await readState(async (sql) => db.prepare(sql).all() as Record<string, unknown>[], "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'", seqs);
   } catch (err) {
     if (err instanceof StartupError) throw err;
     throw new StartupError(`cannot read the database file ${path}: ${(err as Error).message}`);
@@ -104,6 +106,8 @@ async function readState(query: Query, hasSchema: string, seqs: number[]): Promi
   if (Number((await query(hasSchema))[0].n) === 0) return EMPTY;
   const num = async (sql: string) => Number(Object.values((await query(sql))[0] ?? { n: 0 })[0] ?? 0);
   const newest = await query('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1');
+  // signing_keys arrives with migration 008: an older database has no rotations yet.
+  const rotated = await query('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').catch(() => []);
   const hashes = new Map<number, string>();
   const wanted = [...new Set(seqs.filter((s) => Number.isSafeInteger(s) && s > 0))];
   for (let i = 0; i < wanted.length; i += 500) {
@@ -116,6 +120,7 @@ async function readState(query: Query, hasSchema: string, seqs: number[]): Promi
     checkpoints: await num('SELECT COUNT(*) AS n FROM audit_checkpoints'),
     signatures: await num('SELECT COUNT(*) AS n FROM signatures'),
     newestCheckpointKey: newest.length ? String(newest[0].public_key) : null,
+    newestRotationKey: rotated.length ? String(rotated[0].public_key) : null,
     hashes,
   };
 }

@@ -111,11 +111,23 @@ function resolveKey(config: AppConfig, state: DatabaseState, fileCheckpoints: Ch
     if (err instanceof KeyFileError) throw new StartupError(`${err.message}; nothing was written`);
     throw err;
   }
-  const expected = state.newestCheckpointKey ?? fileCheckpoints[fileCheckpoints.length - 1]?.publicKey ?? null;
+  const expected = state.newestRotationKey ?? state.newestCheckpointKey ?? fileCheckpoints[fileCheckpoints.length - 1]?.publicKey ?? null;
   if (expected && expected !== key.publicKeyBase64) {
+    const next = `${path}.next`;
+    if (existsSync(next) && safeLoad(next)?.publicKeyBase64 === expected) {
+      throw new StartupError(`a key rotation was interrupted after it was recorded: the key of record is in ${next}; move the signing key file ${path} aside and rename ${next} to it; nothing was written`);
+    }
     throw new StartupError(`the signing key file ${path} is not the key that signed this database's checkpoints (public key ${short(key.publicKeyBase64)}, expected ${short(expected)}): restore the right key file; nothing was written`);
   }
   return key;
+}
+
+function safeLoad(path: string): SigningKey | null {
+  try {
+    return SigningKey.load(path);
+  } catch {
+    return null;
+  }
 }
 
 /** File checkpoints the database contradicts: beyond its head, or with another hash at that entry. */

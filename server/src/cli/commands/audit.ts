@@ -10,6 +10,7 @@ import type { CheckpointView } from '../../../../shared/contract.js';
 import { publicKeyFromBase64, verifyChain } from '../../modules/audit/audit-chain.js';
 import { toCheckpoint, toStoredEntry } from '../../modules/audit/audit.repository.js';
 import { mergeCheckpoints, readCheckpointFile } from '../../modules/audit/checkpoint-file.js';
+import { KeyRing, readRotationRecords } from '../../modules/audit/key-ring.js';
 import { SigningKey } from '../../modules/audit/signing-key.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
@@ -53,7 +54,8 @@ export function registerAudit(program: Command): void {
         if (!trusted && keyPath && existsSync(keyPath)) trusted = SigningKey.load(keyPath).publicKey;
         const fileCheckpoints = keyPath ? readCheckpointFile(join(dirname(keyPath), 'audit-checkpoints.jsonl')) : [];
         const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
-        const result = verifyChain(rows, mergeCheckpoints(fromDb, [...fileCheckpoints, ...extra]), trusted);
+        const ring = trusted ? KeyRing.from(trusted, await readRotationRecords((q) => db.all(q))) : null;
+        const result = verifyChain(rows, mergeCheckpoints(fromDb, [...fileCheckpoints, ...extra]), ring);
         if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         else {
           process.stdout.write(`${result.valid ? 'VALID' : 'INVALID'}: ${result.count} entries, head ${result.headHash}\n`);

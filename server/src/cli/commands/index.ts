@@ -7,6 +7,7 @@ import { register as registerList } from './list.js';
 import { register as registerSimulate } from './simulate.js';
 import { registerUnblinding } from './unblinding.js';
 import { registerReanchor } from './reanchor.js';
+import { registerKey } from './key.js';
 
 /** Each group adds its commands to the program. Add a line per file. */
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
@@ -18,4 +19,5 @@ export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerSimulate,
   registerUnblinding,
   registerReanchor,
+  registerKey,
 ];

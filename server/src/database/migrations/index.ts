@@ -11,6 +11,7 @@ import { randomization } from './002-randomization.js';
 import { unblinding } from './003-unblinding.js';
 import { unknownLoginFailures } from './005-unknown-login-failures.js';
 import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
+import { signingKeys } from './008-signing-keys.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = { name: string; up: (t: Ddl) => string[]; down?: (t: Ddl) => string[] };
@@ -22,6 +23,7 @@ export const STEPS: Step[] = [
   { name: 'Unblinding1764070000003', up: unblinding },
   { name: 'UnknownLoginFailures1764070000005', up: unknownLoginFailures },
   { name: 'SchemeSalt1764070000007', up: schemeSalt, down: schemeSaltDown },
+  { name: 'SigningKeys1764070000008', up: signingKeys },
 ];
 
 type MigrationClass = new () => MigrationInterface;

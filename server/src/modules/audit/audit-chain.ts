@@ -6,6 +6,7 @@
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
+import { KeyRing } from './key-ring.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -46,7 +47,7 @@ export function checkpointSignatureValid(cp: CheckpointView, trustedKey: KeyObje
  * the key file, never from the database, so a chain rebuilt with database access alone is caught:
  * its hashes no longer match the signed heads, and forged checkpoints fail the signature.
  */
-export function verifyChain(rows: StoredAuditEntry[], checkpoints: CheckpointView[], trustedKey: KeyObject | null): VerifyResult {
+export function verifyChain(rows: StoredAuditEntry[], checkpoints: CheckpointView[], trusted: KeyObject | KeyRing | null): VerifyResult {
   const problems: string[] = [];
   let firstInvalidSeq: number | null = null;
   let prev = GENESIS_HASH;
@@ -78,6 +79,8 @@ export function verifyChain(rows: StoredAuditEntry[], checkpoints: CheckpointVie
   let checked: VerifyResult['checkpoint'] = null;
   const ordered = [...checkpoints].sort((a, b) => a.size - b.size);
   for (const cp of ordered) {
+    // With rotated keys, each checkpoint is checked with the key of record for its size only.
+    const trustedKey = trusted instanceof KeyRing ? trusted.keyForSize(cp.size) : trusted;
     const signatureValid = trustedKey ? checkpointSignatureValid(cp, trustedKey) : false;
     const matches = hashAt.get(cp.size) === cp.headHash;
     if (!signatureValid) problems.push(`checkpoint at size ${cp.size}: signature does not verify with the trusted key`);
@@ -89,7 +92,8 @@ export function verifyChain(rows: StoredAuditEntry[], checkpoints: CheckpointVie
     }
     checked = { size: cp.size, headHash: cp.headHash, at: cp.at, signatureValid, matches };
   }
-  if (!trustedKey && ordered.length > 0) problems.push('no trusted public key given: checkpoint signatures were not checked');
+  if (trusted instanceof KeyRing) problems.push(...trusted.problems);
+  if (!trusted && ordered.length > 0) problems.push('no trusted public key given: checkpoint signatures were not checked');
 
   return {
     valid: problems.length === 0,

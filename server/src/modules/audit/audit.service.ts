@@ -6,6 +6,7 @@ import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { verifyChain, type StoredAuditEntry } from './audit-chain.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { mergeCheckpoints, readCheckpointFile } from './checkpoint-file.js';
+import { KeyRing, readRotationRecords } from './key-ring.js';
 import { SigningKey } from './signing-key.js';
 
 const AUDIT_CSV_COLUMNS: Array<keyof AuditEntryView & string> = ['seq', 'at', 'actor', 'role', 'action', 'entityType', 'entityId', 'reason', 'details', 'prevHash', 'hash'];
@@ -39,9 +40,13 @@ export class AuditService {
   }
 
   async verify(): Promise<VerifyResult> {
-    const { rows, checkpoints } = await this.db.read(async (sql) => ({ rows: await AuditRepository.all(sql), checkpoints: await AuditRepository.checkpoints(sql) }));
+    const { rows, checkpoints, rotations } = await this.db.read(async (sql) => ({
+      rows: await AuditRepository.all(sql),
+      checkpoints: await AuditRepository.checkpoints(sql),
+      rotations: await readRotationRecords((q) => sql.all(q)),
+    }));
     const all = mergeCheckpoints(checkpoints, readCheckpointFile(this.db.config.checkpointLogPath));
-    return verifyChain(rows, all, this.key.publicKey);
+    return verifyChain(rows, all, KeyRing.from(this.key.publicKey, rotations));
   }
 
   async checkpoints(): Promise<CheckpointView[]> {

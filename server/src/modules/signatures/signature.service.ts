@@ -13,6 +13,7 @@ import type { Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { asStr, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../audit/audit-chain.js';
+import { KeyRing, readRotationRecords } from '../audit/key-ring.js';
 import { SigningKey } from '../audit/signing-key.js';
 import { AuthService } from '../auth/auth.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
@@ -154,8 +155,12 @@ export class SignatureService {
     if (row.recordType !== record.type || row.recordId !== record.id) return false;
     if (row.recordHash !== sha256Hex(canonicalJson(record.content))) return false;
     const { seal, ...unsealed } = row;
+    // A seal made before a key rotation is checked with the retired key of record for its time.
+    const rotations = await this.db.read((sql) => readRotationRecords((q) => sql.all(q)));
+    const key = rotations.length ? KeyRing.from(this.key.publicKey, rotations).keyAt(row.signedAt) : this.key.publicKey;
+    if (!key) return false;
     try {
-      return edVerify(null, Buffer.from(sealMessage(unsealed)), this.key.publicKey, Buffer.from(seal, 'base64'));
+      return edVerify(null, Buffer.from(sealMessage(unsealed)), key, Buffer.from(seal, 'base64'));
     } catch {
       return false;
     }
