@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import pg from 'pg';
+import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 
 const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
 
@@ -51,6 +54,70 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
 
     it('health checks the database', async () => {
       expect((await t.api.get('/api/health')).body).toEqual({ status: 'ok', db: 'ok' });
+    });
+  });
+
+  describe('the signing key over signed history (SQLite and PostgreSQL)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'blindrand-startkey-'));
+    const keyPath = join(dir, 'audit-signing.key');
+    let env: Record<string, string>;
+    let head: () => Promise<string>;
+    beforeAll(async () => {
+      const t = await startTestApp({ DATABASE_PATH: join(dir, 'db.sqlite'), SIGNING_KEY_PATH: keyPath, CHECKPOINT_EVERY: '5' });
+      try {
+        const auditor = await t.api.login('auditor');
+        expect((await t.api.post('/api/audit/checkpoints', { reason: 'before the key test' }, auditor)).status).toBe(201);
+        const db = t.config.database;
+        env = db.dialect === 'postgres' ? { DATABASE_URL: db.url, SIGNING_KEY_PATH: keyPath } : { DATABASE_PATH: db.path, SIGNING_KEY_PATH: keyPath };
+      } finally {
+        await t.close();
+      }
+      // What "nothing written" is checked against: the chain head and the checkpoints, read directly.
+      head = async () => {
+        if (!usingPostgres) {
+          const { default: Database } = await import('better-sqlite3');
+          const db = new Database(env.DATABASE_PATH, { readonly: true });
+          const row = JSON.stringify([db.prepare('SELECT * FROM audit_head').all(), db.prepare('SELECT COUNT(*) AS n FROM audit_checkpoints').get()]);
+          db.close();
+          return row;
+        }
+        const client = new pg.Client({ connectionString: env.DATABASE_URL });
+        await client.connect();
+        const row = JSON.stringify([(await client.query('SELECT * FROM audit_head')).rows, (await client.query('SELECT COUNT(*) AS n FROM audit_checkpoints')).rows]);
+        await client.end();
+        return row;
+      };
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const refusal = async (pattern: RegExp) => {
+      const before = await head();
+      const r = spawnSync('node', [MAIN], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, encoding: 'utf8', timeout: 60000 });
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(pattern);
+      expect(await head()).toBe(before);
+    };
+
+    it('a deleted key is refused and not re-created', async () => {
+      renameSync(keyPath, `${keyPath}.away`);
+      try {
+        await refusal(/signing key file \S+ is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/);
+        expect(existsSync(keyPath)).toBe(false);
+      } finally {
+        renameSync(`${keyPath}.away`, keyPath);
+      }
+    });
+
+    it('an empty key file is named, with no DECODER error', async () => {
+      const pem = readFileSync(keyPath, 'utf8');
+      writeFileSync(keyPath, '');
+      try {
+        await refusal(/^blindrand: cannot start: the signing key file \S+audit-signing\.key is empty/);
+      } finally {
+        writeFileSync(keyPath, pem);
+      }
     });
   });
 });
