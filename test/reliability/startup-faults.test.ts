@@ -350,3 +350,54 @@ function verifyWithNamedKey(dbPath: string, size: number): boolean {
   const message = JSON.stringify({ at: cp.at, headHash: cp.head_hash, size: cp.size });
   return edVerify(null, Buffer.from(message), key, Buffer.from(cp.signature, 'base64'));
 }
+
+describe('start-up on PostgreSQL: a read-only database and a restored backup are refused, nothing written', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'blindrand-pgstart-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('default_transaction_read_only, then a database copied before the newest checkpoint', async () => {
+    const admin = process.env.PG_ADMIN_URL;
+    if (!admin) throw new Error('PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it)');
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    const live = `pgstart_${process.pid}_${Date.now()}`;
+    const backup = `${live}_backup`;
+    const urlOf = (name: string) => Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
+    await client.query(`CREATE DATABASE ${live}`);
+    const env = { DATABASE_URL: urlOf(live), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, CHECKPOINT_EVERY: '5', AUTH_THROTTLE_PER_MINUTE: '100000' };
+    const state = async (name: string) => {
+      const c = new pg.Client({ connectionString: urlOf(name) });
+      await c.connect();
+      const rows = JSON.stringify([(await c.query('SELECT * FROM audit_head')).rows, (await c.query('SELECT COUNT(*) AS n FROM audit_checkpoints')).rows, (await c.query('SELECT COUNT(*) AS n FROM users')).rows]);
+      await c.end();
+      return rows;
+    };
+    const refused = async (name: string, pattern: RegExp) => {
+      const before = await state(name);
+      const r = startOnce({ ...env, DATABASE_URL: urlOf(name) });
+      expect(r.status).toBe(1);
+      expect(r.lines).toHaveLength(1);
+      expect(r.lines[0]).toMatch(pattern);
+      expect(await state(name)).toBe(before);
+      console.log(`refused: ${r.lines[0]}`);
+    };
+    try {
+      let s = await startServer(env);
+      await s.kill('SIGTERM');
+      await client.query(`CREATE DATABASE ${backup} TEMPLATE ${live}`);
+
+      await client.query(`ALTER DATABASE ${live} SET default_transaction_read_only = on`);
+      await refused(live, /the PostgreSQL database \(DATABASE_URL\) is read-only \(default_transaction_read_only is on\)/);
+      await client.query(`ALTER DATABASE ${live} RESET default_transaction_read_only`);
+
+      s = await startServer(env);
+      const api = new Api(s.baseUrl);
+      for (let i = 0; i < 6; i++) await api.login('auditor');
+      await s.kill('SIGTERM');
+      await refused(backup, /the database looks restored from a backup: the checkpoint file \S+ holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/);
+    } finally {
+      await client.query(`DROP DATABASE IF EXISTS ${backup}`).catch(() => undefined);
+      await client.end();
+    }
+  }, 120_000);
+});

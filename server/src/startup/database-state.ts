@@ -91,7 +91,7 @@ async function inspectPostgres(url: string, seqs: number[]): Promise<DatabaseSta
     const query: Query = async (sql) => (await client.query(sql)).rows;
     const [mode] = await query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
     if (mode.standby === true || mode.ro === 'on') {
-      throw new StartupError(`the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at the primary; nothing was written`);
+      throw new StartupError(`the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at a writable primary; nothing was written`);
     }
     return await readState(query, "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_head'", seqs);
   } catch (err) {
