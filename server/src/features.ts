@@ -6,6 +6,9 @@
 import type { Provider, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { BlindingInterceptor } from './common/blinding.interceptor.js';
+import { BlindingIncidents } from './common/blinding-incidents.js';
+import { ErrorBodyGuard } from './common/error-body-guard.js';
+import { NeutralTextInterceptor } from './common/neutral-text.interceptor.js';
 import { AllocationLogController } from './modules/allocation-log/allocation-log.controller.js';
 import { AllocationLogService } from './modules/allocation-log/allocation-log.service.js';
 import { ParticipantsController } from './modules/participants/participants.controller.js';
@@ -52,5 +55,8 @@ export const FEATURE_PROVIDERS: Provider[] = [
   UnblindingRevealService,
   StudyLifecycleService,
   ExportsService,
+  BlindingIncidents,
+  ErrorBodyGuard,
+  { provide: APP_INTERCEPTOR, useClass: NeutralTextInterceptor },
   { provide: APP_INTERCEPTOR, useClass: BlindingInterceptor },
 ];

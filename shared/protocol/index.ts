@@ -6,3 +6,4 @@ export { deriveStratum, allStrata, stratumKey, parseStratumKey, stratumFactorIds
 export { readAnswer, applyTest, questionById } from './answers.js';
 export { METHOD_CODES, type MethodCode } from './method-codes.js';
 export { PROTOCOL_SCHEMA } from './schema.js';
+export { neutralTextVocabulary, findArmWord, findArmWords, redactArmWords, type NeutralTextVocabulary, type ArmWordHit } from './neutral-text.js';

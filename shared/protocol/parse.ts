@@ -93,6 +93,7 @@ function normalize(raw: any): Protocol {
       })),
     },
     unblinding: { policy: raw.unblinding.policy },
+    blinding: { allowedPhrases: raw.blinding?.allowedPhrases ?? [] },
     treatmentCode: {
       prefix: raw.treatmentCode.prefix ?? '',
       length: raw.treatmentCode.length,

@@ -158,6 +158,13 @@ export const PROTOCOL_SCHEMA = {
       required: ['policy'],
       properties: { policy: { enum: ['break-the-glass', 'monitor-approval', 'two-person'] } },
     },
+    // Free text blinded people read is refused when it names an arm or product (neutral-text.ts);
+    // phrases listed here are ordinary vocabulary of the trial and stay allowed ("MSC harvest").
+    blinding: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { allowedPhrases: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 } } },
+    },
     treatmentCode: {
       type: 'object',
       additionalProperties: false,

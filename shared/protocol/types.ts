@@ -131,6 +131,8 @@ export interface Protocol {
   eligibility: Criterion[];
   stratification: Stratification;
   unblinding: { policy: UnblindingPolicy };
+  /** Phrases that name a product word but are ordinary trial vocabulary (e.g. "MSC harvest"): allowed in free text. */
+  blinding: { allowedPhrases: string[] };
   treatmentCode: TreatmentCodeFormat;
   listLengthPerStratum: number;
   randomization?: DefaultRandomization;

@@ -1,44 +1,51 @@
 /**
  * The second line of blinding (the first is the per-viewer views): every response to a blinded
- * caller is checked, and if an arm field, arm code or arm label slipped through, the response is
- * replaced by a 500 with no details and the incident is logged. Fails closed. The one exception is
- * the emergency reveal to its requester (see unblinded-response.ts).
+ * caller is checked, every string of it, and anything that names an arm or product (or sits in an
+ * unblinded field) is withheld: replaced by a marker, the rest of the answer delivered, the event
+ * audited and notified to the administrators (blinding-incidents.ts). Never a 500: a stored text
+ * that trips the guard must not break a page or an export for good. Error bodies are guarded the
+ * same way by the error filter. The one exception is the emergency reveal to its requester
+ * (see unblinded-response.ts).
  */
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { map, type Observable } from 'rxjs';
+import { mergeMap, type Observable } from 'rxjs';
 import { StudyService } from '../modules/study/study.service.js';
-import { findLeak } from './blinding.js';
-import { DomainError } from './domain-error.js';
+import { BlindingIncidents } from './blinding-incidents.js';
+import { redactLeaks } from './blinding.js';
 import { ALLOW_UNBLINDED_KEY, UnblindedResponse } from './unblinded-response.js';
 import { isBlindedViewer, type Viewer } from './viewer.js';
 
+/** The route pattern of a request, for logs and audit (never the raw URL with its query). */
+export function routeOf(request: { baseUrl?: string; route?: { path?: string }; path?: string }): string {
+  return request.route?.path ? `${request.baseUrl ?? ''}${request.route.path}` : (request.path ?? '?');
+}
+
 @Injectable()
 export class BlindingInterceptor implements NestInterceptor {
-  private readonly logger = new Logger('Blinding');
-
-  constructor(private readonly study: StudyService, private readonly reflector: Reflector) {}
+  constructor(private readonly study: StudyService, private readonly reflector: Reflector, private readonly incidents: BlindingIncidents) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest();
+    const response = context.switchToHttp().getResponse();
     const mayUnblind = this.reflector.get<boolean>(ALLOW_UNBLINDED_KEY, context.getHandler()) === true;
     return next.handle().pipe(
-      map((body) => {
+      mergeMap(async (body) => {
         const viewer: Viewer | undefined = request.viewer;
+        let guarded = body;
+        let forceGuard = false;
         if (body instanceof UnblindedResponse) {
           if (mayUnblind && viewer && body.forUserId === viewer.userId) return body.body;
-          this.logger.error(`BLINDING GUARD: an unblinded answer on ${request.method} ${request.url} was not addressed to its caller or not on a reveal route`);
-          throw new DomainError('INTERNAL_ERROR', 'The response was withheld by the blinding guard. The incident was logged.');
+          // Not addressed to its caller, or not on a reveal route: treated as any answer to a blinded caller.
+          guarded = body.body;
+          forceGuard = true;
         }
-        if (!viewer || !isBlindedViewer(viewer)) return body;
+        if (!forceGuard && (!viewer || !isBlindedViewer(viewer))) return guarded;
         const vocab = this.study.vocabulary();
-        if (!vocab) return body;
-        const leak = findLeak(body, vocab);
-        if (leak) {
-          this.logger.error(`BLINDING GUARD: blocked a response to ${viewer.username} (${viewer.role}) on ${request.method} ${request.url}: ${leak}`);
-          throw new DomainError('INTERNAL_ERROR', 'The response was withheld by the blinding guard. The incident was logged.');
-        }
-        return body;
+        if (!vocab) return guarded;
+        const { body: redacted, withheld } = redactLeaks(guarded, vocab);
+        if (withheld.length > 0) await this.incidents.record({ viewer, method: request.method, route: routeOf(request), paths: withheld, status: response.statusCode ?? 200 });
+        return redacted;
       }),
     );
   }

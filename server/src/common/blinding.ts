@@ -1,47 +1,30 @@
 /**
- * What must never reach a blinded viewer: field names that carry an allocation, and the protocol's
- * arm (sequence) and product codes and labels. Used by the blinding interceptor (fail closed) and
- * by the leak-crawl tests.
+ * What must never reach a blinded viewer: field names that carry an allocation, and any text that
+ * names an arm or product of the protocol (shared/protocol/neutral-text.ts, the one neutral-text
+ * check). Used by the blinding interceptor and the error filter (every string of every answer to
+ * a blinded caller), by notifications, by the write-time check, and by the leak-crawl tests.
  */
-import type { Protocol } from '../../../shared/protocol/index.js';
+import { findArmWord, neutralTextVocabulary, redactArmWords, type NeutralTextVocabulary, type Protocol } from '../../../shared/protocol/index.js';
 
 /** Field names reserved for unblinded data (API.md: `arm`, `sequence`, `product`, `period` with them). */
 export const ARM_FIELD_NAMES = ['arm', 'armCode', 'armLabel', 'arms', 'sequence', 'sequenceCode', 'product', 'productCode', 'productLabel', 'products', 'dynamicRecord'];
 
+/** What a withheld value is replaced by: the rest of the page or export still works. */
+export const REDACTION_MARKER = '[withheld by the blinding guard]';
+
 export interface BlindingVocabulary {
   fields: Set<string>;
-  /** Exact values (codes and labels) that reveal an allocation. */
-  values: Set<string>;
-  /** The same values as whole-token patterns for free text and CSV. */
-  patterns: RegExp[];
+  text: NeutralTextVocabulary;
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function blindingVocabulary(protocol: Protocol): BlindingVocabulary {
-  const values = new Set<string>();
-  for (const arm of protocol.arms) {
-    values.add(arm.code);
-    values.add(arm.label);
-  }
-  for (const product of protocol.products) {
-    values.add(product.code);
-    values.add(product.label);
-  }
-  const patterns = [...values].map((v) => new RegExp(`(?<![A-Za-z0-9_])${escape(v)}(?![A-Za-z0-9_])`));
-  return { fields: new Set(ARM_FIELD_NAMES), values, patterns };
+  return { fields: new Set(ARM_FIELD_NAMES), text: neutralTextVocabulary(protocol) };
 }
 
-/** The first place in `body` that would unblind, or null. Walks objects, arrays and strings. */
+/** The first place in `body` that would unblind, or null. Walks objects, arrays and every string (no length or punctuation shortcut). */
 export function findLeak(body: unknown, vocab: BlindingVocabulary, path = '$'): string | null {
   if (body === null || body === undefined) return null;
-  if (typeof body === 'string') {
-    if (vocab.values.has(body)) return `${path} = an arm or product value`;
-    if (body.length > 40 || body.includes(',') || body.includes('\n')) {
-      for (const p of vocab.patterns) if (p.test(body)) return `${path} contains an arm or product value`;
-    }
-    return null;
-  }
+  if (typeof body === 'string') return findArmWord(body, vocab.text) ? `${path} names an arm or product` : null;
   if (Array.isArray(body)) {
     for (let i = 0; i < body.length; i++) {
       const leak = findLeak(body[i], vocab, `${path}[${i}]`);
@@ -57,4 +40,45 @@ export function findLeak(body: unknown, vocab: BlindingVocabulary, path = '$'): 
     }
   }
   return null;
+}
+
+/**
+ * `body` with every leak withheld: an unblinded field's value, or a string that names an arm, is
+ * replaced by the marker (a whole text body such as a CSV export keeps its other words). Returns
+ * the paths withheld (never their content). Leaves `body` itself untouched.
+ */
+export function redactLeaks(body: unknown, vocab: BlindingVocabulary): { body: unknown; withheld: string[] } {
+  const withheld: string[] = [];
+  const walk = (value: unknown, path: string): unknown => {
+    if (typeof value === 'string') {
+      if (!findArmWord(value, vocab.text)) return value;
+      withheld.push(path);
+      return path === '$' ? redactArmWords(value, vocab.text, REDACTION_MARKER) : REDACTION_MARKER;
+    }
+    if (Array.isArray(value)) {
+      let changed = false;
+      const out = value.map((v, i) => {
+        const r = walk(v, `${path}[${i}]`);
+        if (r !== v) changed = true;
+        return r;
+      });
+      return changed ? out : value;
+    }
+    if (value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)) {
+      let changed = false;
+      const out: Record<string, unknown> = {};
+      for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+        let r: unknown;
+        if (vocab.fields.has(key)) {
+          withheld.push(`${path}.${key}`);
+          r = REDACTION_MARKER;
+        } else r = walk(v, `${path}.${key}`);
+        if (r !== v) changed = true;
+        out[key] = r;
+      }
+      return changed ? out : value;
+    }
+    return value;
+  };
+  return { body: walk(body, '$'), withheld };
 }

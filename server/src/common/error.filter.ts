@@ -3,10 +3,11 @@
  * shared/errors.ts. Unknown errors are logged with their stack here and answered 500 without
  * details; no stack trace ever reaches a client.
  */
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ErrorBody, ErrorCode } from '../../../shared/errors.js';
 import { DomainError } from './domain-error.js';
+import { ErrorBodyGuard } from './error-body-guard.js';
 import { MAX_JSON_DEPTH } from './request-guards.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -26,9 +27,13 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  /** Optional so the filter also works where the trial features (and their vocabulary) are not loaded. */
+  constructor(@Optional() private readonly blinding?: ErrorBodyGuard) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
+    const raw = this.toBody(exception);
+    const body = this.blinding ? this.blinding.guard(host.switchToHttp().getRequest(), raw) : raw;
     if (res.headersSent) return;
     if (exception instanceof DomainError && exception.headers) {
       for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);

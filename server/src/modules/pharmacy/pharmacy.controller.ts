@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
+import { NeutralTextExempt } from '../../common/neutral-text.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { DispensationDto } from './pharmacy.dto.js';
@@ -19,6 +20,7 @@ export class PharmacyController {
   }
 
   @Post('dispensations')
+  @NeutralTextExempt(['lotNumber'], 'a cell lot or medium lot number is shown only to unblinded people (participant and audit views keep it in unblinded details)')
   @RequirePermission(Permission.Dispense, Permission.ViewArms)
   dispense(@CurrentViewer() viewer: Viewer, @Body() body: DispensationDto) {
     return this.pharmacy.dispense(viewer, body);

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../common/domain-error.js';
 import type { Response } from 'express';
 import { Permission } from '../../../../shared/roles.js';
+import { NeutralTextExempt } from '../../common/neutral-text.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { actorOf, CurrentViewer, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { ListQueryDto } from '../participants/participants.dto.js';
@@ -32,6 +33,7 @@ export class StudyController {
   }
 
   @Post('study/scheme')
+  @NeutralTextExempt('*', 'method and parameters are codes; the seed phrase is hashed into the seed and never stored or shown')
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
   async generate(@CurrentViewer() viewer: Viewer, @Body() body: GenerateSchemeDto) {
     await this.study.generate(actorOf(viewer), body);
@@ -39,6 +41,7 @@ export class StudyController {
   }
 
   @Post('study/scheme/import')
+  @NeutralTextExempt('*', 'the list itself holds the arms; only unblinded people read it')
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
   @ApiBody({ type: ImportSchemeDto, description: 'JSON {csv}, or the CSV itself as text/csv' })
   async import(@CurrentViewer() viewer: Viewer, @Body() body: unknown) {
@@ -72,6 +75,7 @@ export class StudyController {
   }
 
   @Post('study/rehearsal')
+  @NeutralTextExempt('*', 'a throwaway copy: nothing of the request is stored')
   @HttpCode(200)
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
   rehearse(@Body() body: RehearsalDto) {
@@ -79,6 +83,7 @@ export class StudyController {
   }
 
   @Post('simulations')
+  @NeutralTextExempt('*', 'nothing of the request is stored')
   @HttpCode(200)
   @RequirePermission(Permission.RunSimulations)
   simulate(@Body() body: SimulationDto) {

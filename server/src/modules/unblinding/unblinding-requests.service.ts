@@ -35,16 +35,12 @@ export class UnblindingRequestsService {
   ) {}
 
   /**
-   * Free text is read by blinded people (and the blinding guard): a reason or comment that names an
-   * arm or product is refused with a 400 rather than answered later with a withheld response.
+   * Free text is read by blinded people: a reason or comment that names an arm or product was already
+   * refused with 400 BLINDING_RISK by the neutral-text check on the request body; here only emptiness.
    */
   private requireNeutralText(text: string, field: string): string {
     const trimmed = text.trim();
     if (trimmed.length === 0) throw new DomainError('VALIDATION_FAILED', `${field} must not be empty.`);
-    const vocabulary = this.study.vocabulary();
-    if (vocabulary && (vocabulary.values.has(trimmed) || vocabulary.patterns.some((p) => p.test(trimmed)))) {
-      throw new DomainError('VALIDATION_FAILED', `${field} must not name a study arm, sequence or product: blinded people read it. Describe the clinical situation instead.`);
-    }
     return trimmed;
   }
 
