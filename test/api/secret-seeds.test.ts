@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { fingerprintPayload, generateScheme, schemeFingerprint, seedCommitment, type Scheme } from '../../shared/engine/index.js';
 import { demoProtocol } from '../support/factories.js';
+import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 import { signed } from './fixtures/unblinding-helpers.js';
 
@@ -91,6 +92,18 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     for (const u of new Set(['auditor', 'statistician', 'statistician2', LIST_OWNER])) tokens[u] = await t.api.login(u);
   });
   afterAll(async () => t.close());
+
+  it('a draft stored before salting (legacy, salt NULL after migration 007) cannot be activated', async () => {
+    const raw = await openRawDb(t.config);
+    try {
+      await raw.run("UPDATE schemes SET salt = NULL WHERE state = 'draft'");
+    } finally {
+      await raw.close();
+    }
+    const refused = await t.api.post('/api/study/activate', signed(), tokens[LIST_OWNER]);
+    expect([refused.status, refused.body.code]).toEqual([409, 'SCHEME_LEGACY']);
+    expect((await t.api.get('/api/study', tokens.auditor)).body.status).toBe('setup');
+  });
 
   it('the phrase is mixed with server randomness: the same phrase twice gives two different lists, and the phrase is not stored', async () => {
     const first = await t.api.post('/api/study/scheme', { ...DESIGN, seedPhrase: PHRASE }, tokens[LIST_OWNER]);
