@@ -34,7 +34,7 @@ export async function checkStartup(config: AppConfig, options: StartupOptions = 
   checkFreeSpace(config);
   const fileCheckpoints = readCheckpointLines(config.checkpointLogPath);
   const state = await inspectDatabase(config.database, fileCheckpoints.map((cp) => cp.size));
-  const key = resolveKey(config, state, fileCheckpoints);
+  // A restore is named first: it also explains a key of record the database no longer knows.
   const lost = checkpointsNotInDatabase(state, fileCheckpoints);
   if (lost.length && !options.acceptRestored) {
     const cp = lost[0];
@@ -43,6 +43,7 @@ export async function checkStartup(config: AppConfig, options: StartupOptions = 
       `the database looks restored from a backup: the checkpoint file ${config.checkpointLogPath} ${why}; start with the newest database, or accept this one with \`blindrand audit reanchor --reason "..."\` (audited and signed); nothing was written`,
     );
   }
+  const key = resolveKey(config, state, fileCheckpoints);
   return { key, lostCheckpoints: lost };
 }
 
