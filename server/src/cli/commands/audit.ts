@@ -1,16 +1,21 @@
 /**
- * `audit verify`: checks a database's audit chain offline, whether the server runs or not. The
- * trusted public key comes from the signing-key file (never from the database), and checkpoints
- * from the database, the checkpoint file beside the key, and an optional exported checkpoint.
+ * `audit verify`: checks a database's audit chain offline, whether the server runs or not, through
+ * the same verification as the server (modules/audit/audit-verify.ts: checkpoint file first, then one
+ * read-only snapshot). The trusted public key comes from the signing-key file (never from the
+ * database), found as the server finds it: --key, else SIGNING_KEY_PATH, else `audit-signing.key`
+ * beside the SQLite file (--db) or in ./data (--database-url, as the server's default). Checkpoints come
+ * from the database, the checkpoint file (CHECKPOINT_LOG_PATH, else beside the key) and optional
+ * exported checkpoints.
+ * `audit repair-checkpoint-file`: moves torn or unreadable lines of the checkpoint file aside.
  */
 import type { Command } from 'commander';
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CheckpointView } from '../../../../shared/contract.js';
-import { publicKeyFromBase64, verifyChain } from '../../modules/audit/audit-chain.js';
-import { toCheckpoint, toStoredEntry } from '../../modules/audit/audit.repository.js';
-import { mergeCheckpoints, readCheckpointFile } from '../../modules/audit/checkpoint-file.js';
-import { KeyRing, readRotationRecords } from '../../modules/audit/key-ring.js';
+import { publicKeyFromBase64 } from '../../modules/audit/audit-chain.js';
+import { verifyAuditChain } from '../../modules/audit/audit-verify.js';
+import { describeBadLines, parseCheckpointText, repairCheckpointFile } from '../../modules/audit/checkpoint-file.js';
 import { SigningKey } from '../../modules/audit/signing-key.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
@@ -21,51 +26,101 @@ interface VerifyOptions {
   key?: string;
   publicKey?: string;
   checkpoint?: string[];
+  checkpointFile?: string;
   json?: boolean;
+}
+
+/** Where the server keeps its key for this database (config.ts: SIGNING_KEY_PATH, else beside the data). */
+export function defaultKeyPath(opts: { db?: string; databaseUrl?: string }, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SIGNING_KEY_PATH) return resolve(env.SIGNING_KEY_PATH);
+  return opts.db ? join(dirname(resolve(opts.db)), 'audit-signing.key') : resolve('data', 'audit-signing.key');
+}
+
+export function defaultCheckpointFile(keyPath: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHECKPOINT_LOG_PATH ? resolve(env.CHECKPOINT_LOG_PATH) : join(dirname(keyPath), 'audit-checkpoints.jsonl');
 }
 
 /** A checkpoint argument may be one exported JSON object, a JSON array, or a JSON-lines file. */
 function readCheckpointArg(path: string): CheckpointView[] {
   if (!existsSync(path)) throw new CliError(`no checkpoint file at ${path}`);
   const text = readFileSync(path, 'utf8').trim();
-  if (text.startsWith('[')) return JSON.parse(text) as CheckpointView[];
-  if (text.includes('\n')) return readCheckpointFile(path);
-  return [JSON.parse(text) as CheckpointView];
+  try {
+    if (text.startsWith('[')) return JSON.parse(text) as CheckpointView[];
+    if (!text.includes('\n')) return [JSON.parse(text) as CheckpointView];
+  } catch (err) {
+    throw new CliError(`${path}: not a checkpoint export (${(err as Error).message})`);
+  }
+  const parsed = parseCheckpointText(path, text + '\n');
+  if (parsed.bad.length) throw new CliError(describeBadLines(parsed)[0]);
+  return parsed.checkpoints;
+}
+
+function trustedKey(opts: VerifyOptions, keyPath: string): KeyObject {
+  if (opts.publicKey) {
+    try {
+      return publicKeyFromBase64(opts.publicKey);
+    } catch {
+      throw new CliError('--public-key is not a base64 SPKI Ed25519 public key');
+    }
+  }
+  if (!existsSync(keyPath)) {
+    throw new CliError(`no signing key at ${keyPath}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`);
+  }
+  try {
+    return SigningKey.load(keyPath).publicKey;
+  } catch (err) {
+    throw new CliError(`the signing key file ${keyPath} cannot be read as an Ed25519 key (${(err as Error).message.split('\n')[0]})`);
+  }
 }
 
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('audit trail tools');
   audit
     .command('verify')
-    .description('verify the audit hash chain and its signed checkpoints (offline)')
+    .description('verify the audit hash chain, its sealed details and its signed checkpoints (offline, one consistent snapshot)')
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
-    .option('--key <file>', 'signing key file (default: audit-signing.key beside the database)')
+    .option('--key <file>', 'signing key file (default: SIGNING_KEY_PATH, else audit-signing.key beside the SQLite file, or ./data/audit-signing.key with --database-url)')
     .option('--public-key <base64>', 'trusted public key (SPKI, base64) instead of the key file')
+    .option('--checkpoint-file <file>', 'the server\'s checkpoint file (default: CHECKPOINT_LOG_PATH, else audit-checkpoints.jsonl beside the key)')
     .option('--checkpoint <file...>', 'exported checkpoint(s) to check against (JSON, JSON array or JSON lines)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: VerifyOptions) => {
+      const keyPath = opts.key ? resolve(opts.key) : defaultKeyPath(opts);
+      const key = trustedKey(opts, keyPath);
+      const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
       const db = await openOfflineDb(opts);
       try {
-        const rows = (await db.all('SELECT * FROM audit_log ORDER BY seq')).map(toStoredEntry);
-        const fromDb = (await db.all('SELECT * FROM audit_checkpoints ORDER BY size')).map(toCheckpoint);
-        const keyPath = opts.key ?? (opts.db ? join(dirname(opts.db), 'audit-signing.key') : undefined);
-        let trusted = opts.publicKey ? publicKeyFromBase64(opts.publicKey) : null;
-        if (!trusted && keyPath && existsSync(keyPath)) trusted = SigningKey.load(keyPath).publicKey;
-        const fileCheckpoints = keyPath ? readCheckpointFile(join(dirname(keyPath), 'audit-checkpoints.jsonl')) : [];
-        const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
-        const ring = trusted ? KeyRing.from(trusted, await readRotationRecords((q) => db.all(q))) : null;
-        const result = verifyChain(rows, mergeCheckpoints(fromDb, [...fileCheckpoints, ...extra]), ring);
+        const result = await verifyAuditChain({
+          snapshot: (work) => db.snapshot((d) => work((sql, params) => d.all(sql, params))),
+          checkpointFilePath: opts.checkpointFile ? resolve(opts.checkpointFile) : defaultCheckpointFile(keyPath),
+          extraCheckpoints: extra,
+          trustedKey: key,
+        });
         if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         else {
           process.stdout.write(`${result.valid ? 'VALID' : 'INVALID'}: ${result.count} entries, head ${result.headHash}\n`);
           if (result.checkpoint) process.stdout.write(`newest checkpoint: size ${result.checkpoint.size}, signature ${result.checkpoint.signatureValid ? 'valid' : 'INVALID'}, ${result.checkpoint.matches ? 'matches the chain' : 'does NOT match the chain'}\n`);
           if (result.firstInvalidSeq !== null) process.stdout.write(`first invalid entry: ${result.firstInvalidSeq}\n`);
           for (const p of result.problems) process.stdout.write(`- ${p}\n`);
+          for (const w of result.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
         }
-        if (!result.valid) throw new CliError('the audit chain did not verify', 2);
+        if (!result.valid) throw new CliError(`the audit chain did not verify: ${result.problems[0] ?? 'see above'}`, 2);
       } finally {
         await db.close();
       }
+    });
+  audit
+    .command('repair-checkpoint-file')
+    .description('move torn or unreadable lines of the checkpoint file aside (to <file>.bad-<time>); the good lines stay')
+    .option('--file <file>', 'the checkpoint file (default: CHECKPOINT_LOG_PATH, else audit-checkpoints.jsonl beside the key)')
+    .option('--db <file>', 'SQLite database file (to find the key folder)')
+    .option('--key <file>', 'signing key file (its folder holds the checkpoint file)')
+    .action((opts: { file?: string; db?: string; key?: string }) => {
+      const path = opts.file ? resolve(opts.file) : defaultCheckpointFile(opts.key ? resolve(opts.key) : defaultKeyPath(opts));
+      if (!existsSync(path)) throw new CliError(`no checkpoint file at ${path}`);
+      const { moved, asidePath, kept } = repairCheckpointFile(path);
+      if (moved.length === 0) process.stdout.write(`${path}: all ${kept} lines are checkpoints; nothing to repair\n`);
+      else process.stdout.write(`${path}: moved ${moved.length} line(s) (${moved.map((b) => `line ${b.line}${b.torn ? ' torn' : ''}`).join(', ')}) to ${asidePath}; ${kept} checkpoints kept\n`);
     });
 }

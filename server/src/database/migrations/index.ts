@@ -9,18 +9,26 @@ import { ddlFor, type Ddl } from './ddl.js';
 import { foundation } from './001-foundation.js';
 import { randomization } from './002-randomization.js';
 import { unblinding } from './003-unblinding.js';
+import { sealedAudit, sealedAuditDown, sealLegacyChain } from './004-sealed-audit.js';
 import { unknownLoginFailures } from './005-unknown-login-failures.js';
 import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
 import { signingKeys } from './008-signing-keys.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
-type Step = { name: string; up: (t: Ddl) => string[]; down?: (t: Ddl) => string[] };
+type Step = {
+  name: string;
+  up: (t: Ddl) => string[];
+  down?: (t: Ddl) => string[];
+  /** Data conversion that needs code (runs after `up`'s statements, in the same transaction). */
+  data?: (runner: QueryRunner, dialect: Dialect) => Promise<void>;
+};
 
 /** Names end in a 13-digit timestamp, as TypeORM requires. */
 export const STEPS: Step[] = [
   { name: 'Foundation1764070000001', up: foundation },
   { name: 'Randomization1764070000002', up: randomization },
   { name: 'Unblinding1764070000003', up: unblinding },
+  { name: 'SealedAudit1764070000004', up: sealedAudit, down: sealedAuditDown, data: sealLegacyChain },
   { name: 'UnknownLoginFailures1764070000005', up: unknownLoginFailures },
   { name: 'SchemeSalt1764070000007', up: schemeSalt, down: schemeSaltDown },
   { name: 'SigningKeys1764070000008', up: signingKeys },
@@ -34,6 +42,7 @@ function toMigration(step: Step, dialect: Dialect): MigrationClass {
     name = step.name;
     async up(runner: QueryRunner): Promise<void> {
       for (const statement of step.up(ddlFor(dialect))) await runner.query(statement);
+      if (step.data) await step.data(runner, dialect);
     }
     async down(runner: QueryRunner): Promise<void> {
       for (const statement of downStatements(step, dialect)) await runner.query(statement);

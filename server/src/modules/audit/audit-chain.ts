@@ -7,14 +7,15 @@ import { createHash, createPublicKey, verify as verifySignature, type KeyObject 
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { KeyRing } from './key-ring.js';
+import { commitmentOf, isAnchor, isLegacy, isWithheld, NO_LEGACY, storedCommitment, type SealedPart, type SealState } from './audit-seal.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
 /** What an entry's hash covers: everything but the hashes themselves. */
-export type AuditEntryContent = Omit<AuditEntryView, 'prevHash' | 'hash'>;
+export type AuditEntryContent = Omit<AuditEntryView, 'prevHash' | 'hash' | 'seal'>;
 
-/** An entry as stored (the same shape the API returns, before redaction). */
-export type StoredAuditEntry = AuditEntryView;
+/** An entry as stored (the shape the API returns, before redaction) with its sealed part, if any. */
+export type StoredAuditEntry = AuditEntryView & { sealed?: SealedPart | null };
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -43,64 +44,126 @@ export function checkpointSignatureValid(cp: CheckpointView, trustedKey: KeyObje
 }
 
 /**
- * Verifies a whole chain (rows in seq order) against signed checkpoints. The trusted key comes from
- * the key file, never from the database, so a chain rebuilt with database access alone is caught:
- * its hashes no longer match the signed heads, and forged checkpoints fail the signature.
+ * Verifies a chain entry by entry (rows pushed in seq order, so a long chain streams) against signed
+ * checkpoints. The trusted key comes from the key file, never from the database, so a chain rebuilt
+ * with database access alone is caught: its hashes no longer match the signed heads, and forged
+ * checkpoints fail the signature.
+ *
+ * `full` (the server, the offline CLI: they hold the nonces) also checks each sealed value against its
+ * commitment and the re-anchor entry against the legacy head. Without `full` (a blinded reader's copy
+ * from GET /api/audit) legacy entries whose hashes are withheld are skipped and the chain is checked
+ * from the re-anchor entry on.
  */
-export function verifyChain(rows: StoredAuditEntry[], checkpoints: CheckpointView[], trusted: KeyObject | KeyRing | null): VerifyResult {
-  const problems: string[] = [];
-  let firstInvalidSeq: number | null = null;
-  let prev = GENESIS_HASH;
-  const hashAt = new Map<number, string>();
-  rows.forEach((row, index) => {
-    if (firstInvalidSeq !== null) return;
-    const expectedSeq = index + 1;
-    if (row.seq !== expectedSeq) {
-      firstInvalidSeq = expectedSeq;
-      problems.push(`entry ${expectedSeq} is missing (found seq ${row.seq} in its place)`);
-      return;
-    }
-    if (row.prevHash !== prev) {
-      firstInvalidSeq = row.seq;
-      problems.push(`entry ${row.seq}: prevHash does not match the hash of entry ${row.seq - 1}`);
-      return;
-    }
-    const recomputed = entryHash(prev, row);
-    if (recomputed !== row.hash) {
-      firstInvalidSeq = row.seq;
-      problems.push(`entry ${row.seq}: content does not match its hash (edited after it was written)`);
-      return;
-    }
-    prev = row.hash;
-    hashAt.set(row.seq, row.hash);
-  });
+export class ChainVerifier {
+  private readonly problems: string[] = [];
+  private firstInvalidSeq: number | null = null;
+  private prev: string | null = GENESIS_HASH;
+  private count = 0;
+  private head = GENESIS_HASH;
+  /** Checkpoints by size, checked as the stream passes their entry. */
+  private readonly pending = new Map<number, CheckpointView[]>();
+  private readonly hashMatches = new Map<CheckpointView, boolean>();
 
-  const count = rows.length;
-  let checked: VerifyResult['checkpoint'] = null;
-  const ordered = [...checkpoints].sort((a, b) => a.size - b.size);
-  for (const cp of ordered) {
-    // With rotated keys, each checkpoint is checked with the key of record for its size only.
-    const trustedKey = trusted instanceof KeyRing ? trusted.keyForSize(cp.size) : trusted;
-    const signatureValid = trustedKey ? checkpointSignatureValid(cp, trustedKey) : false;
-    const matches = hashAt.get(cp.size) === cp.headHash;
-    if (!signatureValid) problems.push(`checkpoint at size ${cp.size}: signature does not verify with the trusted key`);
-    if (cp.size > count) {
-      problems.push(`checkpoint at size ${cp.size} is signed, but the chain has only ${count} entries: entries were deleted`);
-      if (firstInvalidSeq === null) firstInvalidSeq = count + 1;
-    } else if (!matches && firstInvalidSeq === null) {
-      problems.push(`checkpoint at size ${cp.size}: the chain's hash there differs from the signed head (chain rewritten)`);
-    }
-    checked = { size: cp.size, headHash: cp.headHash, at: cp.at, signatureValid, matches };
+  constructor(private readonly checkpoints: CheckpointView[], private readonly options: { state?: SealState; full?: boolean } = {}) {
+    for (const cp of checkpoints) this.pending.set(cp.size, [...(this.pending.get(cp.size) ?? []), cp]);
   }
-  if (trusted instanceof KeyRing) problems.push(...trusted.problems);
-  if (!trusted && ordered.length > 0) problems.push('no trusted public key given: checkpoint signatures were not checked');
 
-  return {
-    valid: problems.length === 0,
-    count,
-    headHash: rows.length ? rows[rows.length - 1].hash : GENESIS_HASH,
-    firstInvalidSeq,
-    checkpoint: checked,
-    problems,
-  };
+  private get state(): SealState {
+    return this.options.state ?? NO_LEGACY;
+  }
+
+  private fail(seq: number, problem: string): void {
+    this.firstInvalidSeq = seq;
+    this.problems.push(problem);
+  }
+
+  push(row: StoredAuditEntry): void {
+    this.count += 1;
+    const expectedSeq = this.count;
+    this.head = row.hash;
+    if (this.firstInvalidSeq !== null) return;
+    if (row.seq !== expectedSeq) return this.fail(expectedSeq, `entry ${expectedSeq} is missing (found seq ${row.seq} in its place)`);
+    if (!this.options.full && isWithheld(row.seq, this.state)) {
+      // A blinded reader's copy: this legacy hash is withheld; the chain resumes at the re-anchor entry.
+      this.prev = null;
+      return;
+    }
+    if (isAnchor(row.seq, this.state)) {
+      if (!this.anchorValid(row)) return;
+    } else if (this.prev !== null && row.prevHash !== this.prev) {
+      return this.fail(row.seq, `entry ${row.seq}: prevHash does not match the hash of entry ${row.seq - 1}`);
+    } else if (this.prev === null) {
+      return this.fail(row.seq, `entry ${row.seq}: follows withheld legacy entries but is not the re-anchor entry`);
+    }
+    if (entryHash(row.prevHash, row) !== row.hash) return this.fail(row.seq, `entry ${row.seq}: content does not match its hash (edited after it was written)`);
+    if (this.options.full && !isLegacy(row.seq, this.state)) {
+      const commitment = storedCommitment(row.details);
+      if (commitment !== null && (!row.sealed || commitmentOf(row.sealed.nonce, row.sealed.content) !== commitment)) {
+        return this.fail(row.seq, `entry ${row.seq}: its sealed details ${row.sealed ? 'do not match their commitment (edited)' : 'are missing'}`);
+      }
+      if (commitment === null && row.sealed) return this.fail(row.seq, `entry ${row.seq}: sealed details stored for an entry that commits to none`);
+    }
+    this.prev = row.hash;
+    for (const cp of this.pending.get(row.seq) ?? []) this.hashMatches.set(cp, cp.headHash === row.hash);
+  }
+
+  /** The re-anchor entry's prevHash is its own commitment to the legacy head (only `full` can open it). */
+  private anchorValid(row: StoredAuditEntry): boolean {
+    const commitment = storedCommitment(row.details);
+    if (commitment === null || row.prevHash !== commitment) {
+      this.fail(row.seq, `entry ${row.seq}: the re-anchor entry's prevHash is not its commitment to the legacy head`);
+      return false;
+    }
+    if (!this.options.full) return true;
+    const content = row.sealed?.content as { legacyHeadHash?: unknown } | undefined;
+    if (!row.sealed || commitmentOf(row.sealed.nonce, content) !== commitment || content?.legacyHeadHash !== this.prev) {
+      this.fail(row.seq, `entry ${row.seq}: the re-anchor entry does not commit to the hash of legacy entry ${row.seq - 1}`);
+      return false;
+    }
+    return true;
+  }
+
+  /** `trusted`: one key, or a ring of rotated keys (each accepted only for its range of sizes). */
+  finish(trusted: KeyObject | KeyRing | null, options: { notCheckedAbove?: number } = {}): VerifyResult {
+    const problems = [...this.problems];
+    let firstInvalidSeq = this.firstInvalidSeq;
+    const count = this.count;
+    let checked: VerifyResult['checkpoint'] = null;
+    const warnings: string[] = [];
+    const ordered = [...this.checkpoints].sort((a, b) => a.size - b.size);
+    for (const cp of ordered) {
+      if (options.notCheckedAbove !== undefined && cp.size > options.notCheckedAbove) {
+        warnings.push(`checkpoint at size ${cp.size} is newer than the snapshot (${count} entries), not checked`);
+        continue;
+      }
+      if (!this.options.full && isWithheld(cp.size, this.state)) continue;
+      // With rotated keys, each checkpoint is checked with the key of record for its size only.
+      const trustedKey = trusted instanceof KeyRing ? trusted.keyForSize(cp.size) : trusted;
+      const signatureValid = trustedKey ? checkpointSignatureValid(cp, trustedKey) : false;
+      const matches = this.hashMatches.get(cp) === true;
+      if (!signatureValid) problems.push(`checkpoint at size ${cp.size}: signature does not verify with the trusted key`);
+      if (cp.size > count) {
+        problems.push(`checkpoint at size ${cp.size} is signed, but the chain has only ${count} entries: entries were deleted`);
+        if (firstInvalidSeq === null) firstInvalidSeq = count + 1;
+      } else if (!matches && firstInvalidSeq === null) {
+        problems.push(`checkpoint at size ${cp.size}: the chain's hash there differs from the signed head (chain rewritten)`);
+      }
+      checked = { size: cp.size, headHash: cp.headHash, at: cp.at, signatureValid, matches };
+    }
+    if (trusted instanceof KeyRing) problems.push(...trusted.problems);
+    if (!trusted && ordered.length > 0) problems.push('no trusted public key given: checkpoint signatures were not checked');
+    return { valid: problems.length === 0, count, headHash: count ? this.head : GENESIS_HASH, firstInvalidSeq, checkpoint: checked, problems, ...(warnings.length ? { warnings } : {}) };
+  }
+}
+
+/** Verifies rows held in memory (tests, small chains); the server and CLI stream through ChainVerifier. */
+export function verifyChain(
+  rows: StoredAuditEntry[],
+  checkpoints: CheckpointView[],
+  trusted: KeyObject | KeyRing | null,
+  options: { state?: SealState; full?: boolean } = { full: true },
+): VerifyResult {
+  const verifier = new ChainVerifier(checkpoints, options);
+  for (const row of rows) verifier.push(row);
+  return verifier.finish(trusted);
 }

@@ -2,12 +2,13 @@
  * Appends entries to the hash chain inside the caller's write transaction, and seals a signed
  * checkpoint every N entries. Only DatabaseService.withWriteTransaction calls append().
  */
-import { appendFileSync } from 'node:fs';
 import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../common/viewer.js';
 import type { Sql } from '../../database/sql.js';
 import type { CheckpointView } from '../../../../shared/contract.js';
 import { checkpointMessage, entryHash } from './audit-chain.js';
+import { sealDetails } from './audit-seal.js';
+import { appendCheckpointLine } from './checkpoint-file.js';
 import type { SigningKey } from './signing-key.js';
 
 /** What a write records about itself; actor and time come from the transaction. */
@@ -16,7 +17,10 @@ export interface AuditInput {
   entityType: string;
   entityId?: string | null;
   reason?: string | null;
-  /** For changes, `{ changes: { field: { old, new } } }`; never an arm in a blinded-readable key. */
+  /**
+   * For changes, `{ changes: { field: { old, new } } }`. Anything that depends on an arm goes under
+   * `unblinded` (UNBLINDED_DETAILS_KEY): it is sealed (stored apart, committed with a secret nonce).
+   */
   details?: Record<string, unknown>;
 }
 
@@ -38,14 +42,18 @@ export class AuditWriter {
         entityType: input.entityType,
         entityId: input.entityId ?? null,
         reason: input.reason ?? null,
-        details: input.details ?? {},
+        details: {} as Record<string, unknown>,
       };
+      // The arm-dependent part goes to audit_sealed; the chain hashes only its commitment.
+      const { stored, sealed } = sealDetails(input.details ?? {});
+      content.details = stored;
       const next = entryHash(hash, content);
       await sql.exec(
         `INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [seq, at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, JSON.stringify(content.details), hash, next],
       );
+      if (sealed) await sql.exec('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [seq, sealed.nonce, JSON.stringify(sealed.content)]);
       hash = next;
       if (seq % this.config.checkpointEvery === 0) checkpoint = await this.insertCheckpoint(sql, seq, hash, at);
     }
@@ -70,6 +78,6 @@ export class AuditWriter {
    * deleting checkpoints from the database does not hide a truncated tail.
    */
   recordCheckpointFile(cp: CheckpointView): void {
-    appendFileSync(this.config.checkpointLogPath, JSON.stringify(cp) + '\n', { mode: 0o600 });
+    appendCheckpointLine(this.config.checkpointLogPath, cp);
   }
 }

@@ -32,14 +32,14 @@ export class AuditController {
 
   @Get('verify')
   @RequirePermission(Permission.ReadAudit)
-  verify(): Promise<VerifyResult> {
-    return this.audit.verify();
+  verify(@CurrentViewer() viewer: Viewer): Promise<VerifyResult> {
+    return this.audit.verify(viewer);
   }
 
   @Get('checkpoints')
   @RequirePermission(Permission.ReadAudit)
-  checkpoints(): Promise<CheckpointView[]> {
-    return this.audit.checkpoints();
+  checkpoints(@CurrentViewer() viewer: Viewer): Promise<CheckpointView[]> {
+    return this.audit.checkpoints(viewer);
   }
 
   @Post('checkpoints')

@@ -2,6 +2,7 @@
 import type { CheckpointView } from '../../../../shared/contract.js';
 import { asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 import type { StoredAuditEntry } from './audit-chain.js';
+import { NO_LEGACY, type SealState } from './audit-seal.js';
 
 export interface AuditFilter {
   after?: number;
@@ -36,6 +37,7 @@ export function toStoredEntry(r: Record<string, unknown>): StoredAuditEntry {
     details: readDetails(r.details),
     prevHash: asStr(r.prev_hash),
     hash: asStr(r.hash),
+    sealed: r.sealed_nonce === null || r.sealed_nonce === undefined ? null : { nonce: asStr(r.sealed_nonce), content: readDetails(r.sealed_content) },
   };
 }
 
@@ -43,15 +45,29 @@ export function toCheckpoint(r: Record<string, unknown>): CheckpointView {
   return { size: Number(r.size), headHash: asStr(r.head_hash), at: asStr(r.at), signature: asStr(r.signature), publicKey: asStr(r.public_key) };
 }
 
+/** Entries with their sealed parts (audit_sealed), joined by seq. */
+export const SEALED_ENTRY_COLUMNS = 'l.*, s.nonce AS sealed_nonce, s.content AS sealed_content';
+export const SEALED_ENTRY_FROM = 'audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq';
+
+export type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/** Where the legacy (plaintext-hashed) chain ends; written once by migration 004. */
+export async function readSealState(query: Query): Promise<SealState> {
+  const [row] = await query('SELECT legacy_size, legacy_first_sealed FROM audit_seal_state WHERE id = 1');
+  if (!row) return NO_LEGACY;
+  const first = row.legacy_first_sealed;
+  return { legacySize: Number(row.legacy_size), legacyFirstSealed: first === null || first === undefined ? null : Number(first) };
+}
+
 export const AuditRepository = {
   async page(sql: Sql, f: AuditFilter): Promise<StoredAuditEntry[]> {
-    const where: string[] = ['seq > ?'];
+    const where: string[] = ['l.seq > ?'];
     const params: unknown[] = [f.after ?? 0];
     const eq: Array<[string, string | undefined]> = [
-      ['action', f.action],
-      ['actor', f.actor],
-      ['entity_type', f.entityType],
-      ['entity_id', f.entityId],
+      ['l.action', f.action],
+      ['l.actor', f.actor],
+      ['l.entity_type', f.entityType],
+      ['l.entity_id', f.entityId],
     ];
     for (const [column, value] of eq) {
       if (value !== undefined) {
@@ -60,19 +76,19 @@ export const AuditRepository = {
       }
     }
     if (f.from) {
-      where.push('at >= ?');
+      where.push('l.at >= ?');
       params.push(f.from);
     }
     if (f.to) {
-      where.push('at <= ?');
+      where.push('l.at <= ?');
       params.push(f.to);
     }
     params.push(f.limit + 1);
-    return sql.all(`SELECT * FROM audit_log WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`, params, toStoredEntry);
+    return sql.all(`SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE ${where.join(' AND ')} ORDER BY l.seq LIMIT ?`, params, toStoredEntry);
   },
 
-  async all(sql: Sql): Promise<StoredAuditEntry[]> {
-    return sql.all('SELECT * FROM audit_log ORDER BY seq', [], toStoredEntry);
+  async sealState(sql: Sql): Promise<SealState> {
+    return readSealState((q, p) => sql.all(q, p));
   },
 
   async checkpoints(sql: Sql): Promise<CheckpointView[]> {
@@ -80,6 +96,6 @@ export const AuditRepository = {
   },
 
   async forEntity(sql: Sql, entityType: string, entityId: string): Promise<StoredAuditEntry[]> {
-    return sql.all('SELECT * FROM audit_log WHERE entity_type = ? AND entity_id = ? ORDER BY seq', [entityType, entityId], toStoredEntry);
+    return sql.all(`SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.entity_type = ? AND l.entity_id = ? ORDER BY l.seq`, [entityType, entityId], toStoredEntry);
   },
 };

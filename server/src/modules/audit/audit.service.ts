@@ -1,25 +1,38 @@
 import { Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import type { AuditEntryView, AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { toCsv } from '../../common/csv.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
-import { verifyChain, type StoredAuditEntry } from './audit-chain.js';
+import type { StoredAuditEntry } from './audit-chain.js';
+import { isLegacy, isWithheld, LEGACY_ARM_DIGESTS, storedCommitment, UNBLINDED_DETAILS_KEY, WITHHELD, type SealState } from './audit-seal.js';
+import { verifyAuditChain, type Query } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
-import { mergeCheckpoints, readCheckpointFile } from './checkpoint-file.js';
-import { KeyRing, readRotationRecords } from './key-ring.js';
 import { SigningKey } from './signing-key.js';
 
+export { UNBLINDED_DETAILS_KEY } from './audit-seal.js';
+
 const AUDIT_CSV_COLUMNS: Array<keyof AuditEntryView & string> = ['seq', 'at', 'actor', 'role', 'action', 'entityType', 'entityId', 'reason', 'details', 'prevHash', 'hash'];
+const REDACTED = '[redacted: blinded]';
 
-/** Details under this key carry arms (allocation, reveal); blinded readers see it redacted. */
-export const UNBLINDED_DETAILS_KEY = 'unblinded';
-
-export function toAuditEntryView(entry: StoredAuditEntry, viewer: Viewer): AuditEntryView {
-  let details = entry.details;
-  if (isBlindedViewer(viewer) && details && typeof details === 'object' && UNBLINDED_DETAILS_KEY in (details as object)) {
-    details = { ...(details as Record<string, unknown>), [UNBLINDED_DETAILS_KEY]: '[redacted: blinded]' };
+/**
+ * Blinded readers get exactly what the chain hashes (`details.unblinded = {commitment}`), so they can
+ * re-hash it, and nothing that tests a guess: legacy plaintext is redacted and the legacy hashes that
+ * covered it are withheld. Unblinded readers get the sealed value and its nonce to check the commitment.
+ */
+export function toAuditEntryView(entry: StoredAuditEntry, viewer: Viewer, state: SealState): AuditEntryView {
+  const { sealed, ...view } = entry;
+  const details = view.details && typeof view.details === 'object' && !Array.isArray(view.details) ? (view.details as Record<string, unknown>) : null;
+  if (isBlindedViewer(viewer)) {
+    const withheld = isWithheld(entry.seq, state) ? { prevHash: WITHHELD, hash: WITHHELD } : {};
+    if (!details || !isLegacy(entry.seq, state)) return { ...view, ...withheld };
+    const redacted = { ...details };
+    for (const key of [UNBLINDED_DETAILS_KEY, ...(LEGACY_ARM_DIGESTS[entry.action] ?? [])]) if (key in redacted) redacted[key] = REDACTED;
+    return { ...view, details: redacted, ...withheld };
   }
-  return { ...entry, details };
+  const commitment = storedCommitment(details);
+  if (!details || !sealed || commitment === null) return view;
+  return { ...view, details: { ...details, [UNBLINDED_DETAILS_KEY]: sealed.content }, seal: { commitment, nonce: sealed.nonce } };
 }
 
 @Injectable()
@@ -27,30 +40,66 @@ export class AuditService {
   constructor(private readonly db: DatabaseService, private readonly key: SigningKey) {}
 
   async page(viewer: Viewer, filter: AuditFilter): Promise<AuditPage> {
-    const rows = await this.db.read((sql) => AuditRepository.page(sql, filter));
+    const { rows, state } = await this.db.read(async (sql) => ({ rows: await AuditRepository.page(sql, filter), state: await AuditRepository.sealState(sql) }));
     const more = rows.length > filter.limit;
-    const entries = rows.slice(0, filter.limit).map((e) => toAuditEntryView(e, viewer));
+    const entries = rows.slice(0, filter.limit).map((e) => toAuditEntryView(e, viewer, state));
     return { entries, next: more ? entries[entries.length - 1].seq : null };
   }
 
-  /** Every entry matching the filters as CSV (details as JSON, redacted for blinded readers). */
+  /** Every entry matching the filters as CSV (details as JSON, sealed/redacted for blinded readers). */
   async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>): Promise<string> {
-    const rows = await this.db.read((sql) => AuditRepository.page(sql, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }));
-    return toCsv(rows.map((e) => toAuditEntryView(e, viewer)), AUDIT_CSV_COLUMNS);
-  }
-
-  async verify(): Promise<VerifyResult> {
-    const { rows, checkpoints, rotations } = await this.db.read(async (sql) => ({
-      rows: await AuditRepository.all(sql),
-      checkpoints: await AuditRepository.checkpoints(sql),
-      rotations: await readRotationRecords((q) => sql.all(q)),
+    const { rows, state } = await this.db.read(async (sql) => ({
+      rows: await AuditRepository.page(sql, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }),
+      state: await AuditRepository.sealState(sql),
     }));
-    const all = mergeCheckpoints(checkpoints, readCheckpointFile(this.db.config.checkpointLogPath));
-    return verifyChain(rows, all, KeyRing.from(this.key.publicKey, rotations));
+    return toCsv(rows.map((e) => toAuditEntryView(e, viewer, state)), AUDIT_CSV_COLUMNS);
   }
 
-  async checkpoints(): Promise<CheckpointView[]> {
-    return this.db.read((sql) => AuditRepository.checkpoints(sql));
+  /** The shared verification (audit-verify.ts) over one read-only snapshot. */
+  async verify(viewer?: Viewer): Promise<VerifyResult> {
+    const result = await verifyAuditChain({
+      snapshot: (work) => this.snapshot(work),
+      checkpointFilePath: this.db.config.checkpointLogPath,
+      trustedKey: this.key.publicKey,
+    });
+    if (!viewer || !isBlindedViewer(viewer) || !result.checkpoint) return result;
+    const state = await this.db.read((sql) => AuditRepository.sealState(sql));
+    return isWithheld(result.checkpoint.size, state) ? { ...result, checkpoint: { ...result.checkpoint, headHash: WITHHELD } } : result;
+  }
+
+  /**
+   * One read-only transaction. SQLite: a private read-only connection (the shared reader connection
+   * interleaves other requests' statements, which must not land inside this transaction); PostgreSQL:
+   * a pooled connection in REPEATABLE READ READ ONLY.
+   */
+  private async snapshot<T>(work: (query: Query) => Promise<T>): Promise<T> {
+    const database = this.db.config.database;
+    if (database.dialect === 'sqlite') {
+      const conn = new Database(database.path, { readonly: true, fileMustExist: true });
+      try {
+        conn.pragma('busy_timeout = 1000');
+        conn.exec('BEGIN');
+        const result = await work(async (sql, params = []) => conn.prepare(sql).all(...params) as Record<string, unknown>[]);
+        conn.exec('COMMIT');
+        return result;
+      } finally {
+        conn.close();
+      }
+    }
+    return this.db.read(async (sql) => {
+      await sql.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        return await work((q, p) => sql.all(q, p));
+      } finally {
+        await sql.exec('COMMIT').catch(() => undefined);
+      }
+    });
+  }
+
+  /** Signed checkpoints; blinded readers do not get legacy heads that would test a guess of arms. */
+  async checkpoints(viewer?: Viewer): Promise<CheckpointView[]> {
+    const { all, state } = await this.db.read(async (sql) => ({ all: await AuditRepository.checkpoints(sql), state: await AuditRepository.sealState(sql) }));
+    return viewer && isBlindedViewer(viewer) ? all.filter((cp) => !isWithheld(cp.size, state)) : all;
   }
 
   /** Seals a signed checkpoint over the current head, on demand. */

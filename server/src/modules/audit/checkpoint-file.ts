@@ -1,13 +1,118 @@
-import { existsSync, readFileSync } from 'node:fs';
+/**
+ * The append-only checkpoint file: one signed checkpoint a line (JSON), a second copy beside the key
+ * so that deleting checkpoints from the database does not hide a truncated tail.
+ *
+ * Each line is written with one write() on an O_APPEND descriptor and fsync'd before the call
+ * returns, and only for checkpoints whose transaction committed. A crash can still leave a torn last
+ * line: readers report it with file and line (a warning — the database keeps its own copy of that
+ * checkpoint), the next append starts on a fresh line instead of gluing onto it, and
+ * `audit repair-checkpoint-file` moves unreadable lines aside.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, fstatSync, readSync } from 'node:fs';
 import type { CheckpointView } from '../../../../shared/contract.js';
 
-/** Reads the append-only checkpoint file (one JSON object a line); a missing file is empty. */
+export interface BadLine {
+  /** 1-based line number in the file. */
+  line: number;
+  text: string;
+  /** Torn: the last line, without its newline (a write cut short). Otherwise: an unreadable line in the middle. */
+  torn: boolean;
+}
+
+export interface CheckpointFile {
+  path: string;
+  checkpoints: CheckpointView[];
+  bad: BadLine[];
+}
+
+function isCheckpoint(v: unknown): v is CheckpointView {
+  const c = v as CheckpointView;
+  return !!c && typeof c === 'object' && Number.isInteger(c.size) && typeof c.headHash === 'string' && typeof c.at === 'string' && typeof c.signature === 'string' && typeof c.publicKey === 'string';
+}
+
+/** Parses the file's text; never throws on content. */
+export function parseCheckpointText(path: string, text: string): CheckpointFile {
+  const lines = text.split('\n');
+  const endsClean = text.endsWith('\n') || text === '';
+  const result: CheckpointFile = { path, checkpoints: [], bad: [] };
+  lines.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const last = i === lines.length - 1;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (isCheckpoint(parsed)) result.checkpoints.push(parsed);
+    else result.bad.push({ line: i + 1, text: raw, torn: last && !endsClean });
+  });
+  return result;
+}
+
+/** Reads the checkpoint file; a missing file is empty. Unreadable lines are returned, not thrown. */
+export function readCheckpointFileDetailed(path: string): CheckpointFile {
+  if (!existsSync(path)) return { path, checkpoints: [], bad: [] };
+  return parseCheckpointText(path, readFileSync(path, 'utf8'));
+}
+
+/** The checkpoints only (callers that also report bad lines use readCheckpointFileDetailed). */
 export function readCheckpointFile(path: string): CheckpointView[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as CheckpointView);
+  return readCheckpointFileDetailed(path).checkpoints;
+}
+
+/** One line per bad line, naming file and line: for verify results and the CLI. */
+export function describeBadLines(file: CheckpointFile): string[] {
+  return file.bad.map((b) =>
+    b.torn
+      ? `checkpoint file ${file.path} line ${b.line}: torn last line (a write cut short; the database keeps that checkpoint) — run \`audit repair-checkpoint-file\``
+      : `checkpoint file ${file.path} line ${b.line}: not a checkpoint (unreadable line) — run \`audit repair-checkpoint-file\``,
+  );
+}
+
+/** True when the file exists, is not empty and does not end with a newline (a torn tail). */
+function endsTorn(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] !== 0x0a;
+}
+
+/**
+ * Appends one checkpoint as one line: a single write on an append descriptor, then fsync. After a torn
+ * tail the line starts with a newline, so it never glues onto the fragment (which stays, reported).
+ */
+export function appendCheckpointLine(path: string, cp: CheckpointView): void {
+  const fd = openSync(path, 'a+', 0o600);
+  try {
+    const prefix = endsTorn(fd) ? '\n' : '';
+    writeSync(fd, prefix + JSON.stringify(cp) + '\n');
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Moves unreadable lines aside to `<file>.bad-<time>` and rewrites the file with the good lines
+ * (temporary file, fsync, rename). Returns what was moved; nothing is changed when all lines are good.
+ */
+export function repairCheckpointFile(path: string, now = new Date()): { moved: BadLine[]; asidePath: string | null; kept: number } {
+  const file = readCheckpointFileDetailed(path);
+  if (file.bad.length === 0) return { moved: [], asidePath: null, kept: file.checkpoints.length };
+  const asidePath = `${path}.bad-${now.toISOString().replace(/[:.]/g, '-')}`;
+  writeFileSync(asidePath, file.bad.map((b) => `line ${b.line}${b.torn ? ' (torn)' : ''}: ${b.text}\n`).join(''), { mode: 0o600, flag: 'wx' });
+  const tmp = `${path}.repair-tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, file.checkpoints.map((cp) => JSON.stringify(cp) + '\n').join(''));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  return { moved: file.bad, asidePath, kept: file.checkpoints.length };
 }
 
 /** Union of checkpoints from the database and the file; copies that differ are both kept and both checked. */

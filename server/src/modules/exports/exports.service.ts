@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { sha256Hex } from '../audit/audit-chain.js';
+import { UNBLINDED_DETAILS_KEY } from '../audit/audit-seal.js';
 import { StudyService } from '../study/study.service.js';
 import { cdiscColumns, cdiscCsv } from './cdisc.js';
 
@@ -22,7 +23,12 @@ export class ExportsService {
       return { csv: await cdiscCsv((q, p) => sql.all(q, p), protocol, study.code), code: study.code };
     });
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      tx.audit({ action: 'export.cdisc', entityType: 'study', entityId: code, details: { rows: csv.trim().split('\n').length - 1, columns: cdiscColumns(protocol), sha256: sha256Hex(csv) } });
+      // The file's digest is sealed (under `unblinded`): every other column is known to blinded readers,
+      // so a bare SHA-256 of it could be recomputed by trying each arm for each row.
+      tx.audit({
+        action: 'export.cdisc', entityType: 'study', entityId: code,
+        details: { rows: csv.trim().split('\n').length - 1, columns: cdiscColumns(protocol), [UNBLINDED_DETAILS_KEY]: { sha256: sha256Hex(csv) } },
+      });
     });
     return csv;
   }
