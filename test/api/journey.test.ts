@@ -188,7 +188,9 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(verify.body).toMatchObject({ valid: true, firstInvalidSeq: null });
     const trail = (await t.api.get('/api/audit?entityId=' + patientId, tokens.auditor)).body.entries;
     expect(trail.map((e: any) => e.action)).toEqual(['participant.registered', 'participant.randomized', 'dispensation.recorded', 'participant.corrected']);
-    expect(trail[1].details.unblinded).toBe('[redacted: blinded]');
+    // Sealed: the auditor sees only the commitment the chain hashes, never the arm or the nonce.
+    expect(trail[1].details.unblinded).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(trail[1].seal).toBeUndefined();
     expect(leakHits(JSON.stringify(trail), vocabulary)).toEqual([]);
     const asStatistician = (await t.api.get('/api/audit?entityId=' + patientId, tokens.statistician)).body.entries;
     expect(asStatistician[1].details.unblinded).toBe('[redacted: blinded]'); // blinded until end-of-study unblinding

@@ -83,3 +83,11 @@ export const isAnchor = (seq: number, state: SealState): boolean => state.legacy
 /** Legacy hashes from the first arm-bearing legacy entry to the legacy head: each one tests a guess. */
 export const isWithheld = (seq: number, state: SealState): boolean =>
   state.legacyFirstSealed !== null && seq >= state.legacyFirstSealed && seq <= state.legacySize;
+
+/** A blinded reader's way to the seal state: the re-anchor entry names where the legacy chain ends. */
+export function sealStateFromEntries(entries: Array<{ action: string; details: unknown }>): SealState {
+  const anchor = entries.find((e) => e.action === 'audit.reanchored');
+  const d = asObject(anchor?.details);
+  if (!d) return NO_LEGACY;
+  return { legacySize: Number(d.legacySize), legacyFirstSealed: Number(d.legacyFirstSealedSeq) };
+}
