@@ -101,7 +101,7 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
     const auditor = await t.api.login('auditor');
     const verify = (await t.api.get('/api/audit/verify', auditor)).body;
     expect(verify).toMatchObject({ valid: true, firstInvalidSeq: null, problems: [] });
-    const [anchor] = await raw.all("SELECT * FROM audit_log WHERE action = 'audit.reanchored'");
+    const [anchor] = await raw.all("SELECT * FROM audit_log WHERE action = 'audit.seal_anchor'");
     expect(Number(anchor.seq)).toBe(legacySize + 1);
     if (t.config.database.dialect === 'sqlite') {
       const out = execFileSync('node', [CLI, 'audit', 'verify', '--db', t.config.database.path], { encoding: 'utf8' });

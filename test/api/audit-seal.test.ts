@@ -80,7 +80,7 @@ interface Sealed {
 async function sealedEntries(raw: RawDb): Promise<Sealed[]> {
   const rows = await raw.all('SELECT l.*, s.content AS sealed_content FROM audit_log l JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq');
   return rows
-    .filter((r) => r.action !== 'audit.reanchored')
+    .filter((r) => r.action !== 'audit.seal_anchor')
     .map((r) => {
       const content = JSON.parse(r.sealed_content);
       return {

@@ -36,7 +36,7 @@ export function sealedAuditDown(): string[] {
  *   - legacy rows stay byte for byte as written (old hash rule; the offline verifier still checks
  *     them all), and blinded readers get their arm content redacted and, from the first arm-bearing
  *     legacy entry on, their hashes withheld (each later legacy hash would test a guess too);
- *   - one re-anchor entry (`audit.reanchored`) is appended whose prevHash is a commitment, with a
+ *   - one re-anchor entry (`audit.seal_anchor`) is appended whose prevHash is a commitment, with a
  *     secret nonce, to the legacy head: new hashes no longer depend on legacy plaintext, so blinded
  *     readers verify from the anchor on, and whoever holds the nonce checks the link to the legacy head.
  * The next signed checkpoint covers the anchor.
@@ -67,7 +67,7 @@ export async function sealLegacyChain(runner: QueryRunner, dialect: Dialect): Pr
     at: new Date().toISOString(),
     actor: 'system',
     role: 'system',
-    action: 'audit.reanchored',
+    action: 'audit.seal_anchor',
     entityType: 'audit',
     entityId: null,
     reason: 'migration 004: arm-dependent audit details are sealed from here on; legacy hashes are withheld from blinded readers',

@@ -86,7 +86,7 @@ export const isWithheld = (seq: number, state: SealState): boolean =>
 
 /** A blinded reader's way to the seal state: the re-anchor entry names where the legacy chain ends. */
 export function sealStateFromEntries(entries: Array<{ action: string; details: unknown }>): SealState {
-  const anchor = entries.find((e) => e.action === 'audit.reanchored');
+  const anchor = entries.find((e) => e.action === 'audit.seal_anchor');
   const d = asObject(anchor?.details);
   if (!d) return NO_LEGACY;
   return { legacySize: Number(d.legacySize), legacyFirstSealed: Number(d.legacyFirstSealedSeq) };
