@@ -87,10 +87,10 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: VerifyOptions) => {
       const keyPath = opts.key ? resolve(opts.key) : defaultKeyPath(opts);
-      const key = trustedKey(opts, keyPath);
-      const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
       const db = await openOfflineDb(opts);
       try {
+        const key = trustedKey(opts, keyPath);
+        const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
         const result = await verifyAuditChain({
           snapshot: (work) => db.snapshot((d) => work((sql, params) => d.all(sql, params))),
           checkpointFilePath: opts.checkpointFile ? resolve(opts.checkpointFile) : defaultCheckpointFile(keyPath),
