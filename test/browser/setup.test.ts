@@ -31,7 +31,7 @@ describe('set-up', () => {
 
     await page.getByRole('combobox', { name: /^Method/ }).selectOption('permuted-block');
     await page.getByLabel('Block sizes (comma-separated)').fill('4');
-    await page.getByLabel(/^Seed \(blank/).fill('setup-journey-seed-1');
+    await page.getByLabel(/^Seed phrase/).fill('setup-journey-seed-1');
     await page.getByLabel(/^Entries per stratum/).fill('24');
     await page.getByRole('button', { name: 'Generate list' }).click();
     await page.getByText('Scheme and list generated.').waitFor();
