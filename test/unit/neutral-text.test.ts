@@ -62,6 +62,7 @@ describe('the neutral-text check', () => {
     expect(() => requireNeutralText({ signature: { password: 'x', meaning: 'I give placebo' } }, bv)).toThrow(/signature\.meaning/);
     expect(() => requireNeutralText({ newValue: ['ok', 'msc'] }, bv)).toThrow(/newValue\[1\]/);
     expect(() => requireNeutralText({ lotNumber: 'MSC-LOT-1' }, bv, new Set(['lotNumber']))).not.toThrow();
+    expect(() => requireNeutralText({ newPassword: 'placebo-horse-battery', token: 'x-PBO-y' }, bv)).not.toThrow();
     expect(() => requireNeutralText({ reason: 'anything' }, null)).not.toThrow();
   });
 });

@@ -5,8 +5,8 @@
  * checkpoint reasons, and any field added later — is refused with `400 BLINDING_RISK` naming the
  * field and the word, before anything is written.
  *
- * Deny by default: every string in a write request's body is checked, except passwords (never
- * shown) and the fields a handler declares with @NeutralTextExempt because only unblinded people
+ * Deny by default: every string in a write request's body is checked, except passwords, tokens
+ * and secrets (never shown) and the fields a handler declares with @NeutralTextExempt because only unblinded people
  * ever read them (a list import's CSV, a pharmacy lot number) or because they are not stored.
  */
 import { SetMetadata } from '@nestjs/common';
@@ -19,8 +19,8 @@ export const NEUTRAL_TEXT_EXEMPT_KEY = 'neutral-text-exempt';
 /** Field names (top-level or nested, by name) exempt from the check on this handler, or '*' for the whole body. */
 export const NeutralTextExempt = (fields: string[] | '*', _why: string) => SetMetadata(NEUTRAL_TEXT_EXEMPT_KEY, fields);
 
-/** Never shown to anyone: not checked (a password may contain any word). */
-const NEVER_SHOWN = new Set(['password']);
+/** Never shown to anyone, so not checked: passwords (any word is allowed in one, and none is echoed), tokens, secrets. */
+const NEVER_SHOWN = /(password|token|secret)$/i;
 
 /** The first string in `body` that names an arm or product: its field path and the word. */
 export function findArmWordInBody(body: unknown, vocab: BlindingVocabulary, exempt: ReadonlySet<string> = new Set(), path = ''): { field: string; word: string } | null {
@@ -37,7 +37,7 @@ export function findArmWordInBody(body: unknown, vocab: BlindingVocabulary, exem
   }
   if (body !== null && typeof body === 'object') {
     for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
-      if (NEVER_SHOWN.has(key) || exempt.has(key)) continue;
+      if (NEVER_SHOWN.test(key) || exempt.has(key)) continue;
       const found = findArmWordInBody(value, vocab, exempt, path ? `${path}.${key}` : key);
       if (found) return found;
     }
