@@ -104,7 +104,10 @@ export interface VerifyResult {
 
 export interface HealthView {
   status: 'ok' | 'degraded';
+  /** Reads answer. */
   db: 'ok' | 'down';
+  /** Writes commit: `busy` = waiting for another process's lock (still healthy); `full` / `unavailable` = writes fail. */
+  writer: 'ok' | 'busy' | 'full' | 'unavailable';
 }
 
 // ---- console-facing views (moved from console/src/api/types.ts). Fields the API names only for

@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   TOO_MANY_ATTEMPTS: 429,
   INTERNAL_ERROR: 500,
   BUSY: 503,
+  STORAGE_FULL: 503,
+  DATABASE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -77,4 +79,6 @@ export const ERROR_SENTENCES: Readonly<Record<ErrorCode, string>> = {
   TOO_MANY_ATTEMPTS: 'Too many attempts. The account is locked; an administrator can unlock it.',
   INTERNAL_ERROR: 'Something went wrong on the server. The incident was logged.',
   BUSY: 'The server is busy; please retry in a moment.',
+  STORAGE_FULL: 'The server\'s storage is full, so nothing was saved. Please retry later.',
+  DATABASE_UNAVAILABLE: 'The database cannot be reached right now, so nothing was saved. Please retry in a moment.',
 };

@@ -53,7 +53,7 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     });
 
     it('health checks the database', async () => {
-      expect((await t.api.get('/api/health')).body).toEqual({ status: 'ok', db: 'ok' });
+      expect((await t.api.get('/api/health')).body).toEqual({ status: 'ok', db: 'ok', writer: 'ok' });
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * The one exception filter: every error leaves as `{statusCode, code, message}` with a code from
- * shared/errors.ts. Unknown errors are logged with their stack here and answered 500 without
- * details; no stack trace ever reaches a client.
+ * shared/errors.ts. Database outages (lock held, disk full, file read-only or failing, PostgreSQL
+ * down) become 503 with Retry-After (database/faults.ts), wherever they were raised. Unknown errors
+ * are logged with their stack here and answered 500 without details; no stack trace ever reaches a client.
  */
 import { Catch, HttpException, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
@@ -9,6 +10,7 @@ import type { ErrorBody, ErrorCode } from '../../../shared/errors.js';
 import { DomainError } from './domain-error.js';
 import { ErrorBodyGuard } from './error-body-guard.js';
 import { MAX_JSON_DEPTH } from './request-guards.js';
+import { faultKind, faultError } from '../database/faults.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: 'VALIDATION_FAILED',
@@ -30,15 +32,18 @@ export class ErrorFilter implements ExceptionFilter {
   /** Optional so the filter also works where the trial features (and their vocabulary) are not loaded. */
   constructor(@Optional() private readonly blinding?: ErrorBodyGuard) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(raised: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const kind = raised instanceof DomainError ? null : faultKind(raised);
+    if (kind) this.logger.warn(`database fault (${kind}): ${(raised as Error)?.message ?? String(raised)}`);
+    const exception = kind ? faultError(kind) : raised;
     const raw = this.toBody(exception);
     const body = this.blinding ? this.blinding.guard(host.switchToHttp().getRequest(), raw) : raw;
     if (res.headersSent) return;
     if (exception instanceof DomainError && exception.headers) {
       for (const [name, value] of Object.entries(exception.headers)) res.setHeader(name, value);
     }
-    if (body.code === 'BUSY' && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
+    if (body.statusCode === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '1');
     res.status(body.statusCode).json(body);
   }
 

@@ -1,7 +1,9 @@
 /**
  * Opens the TypeORM data sources for the configured dialect and migrates.
- * SQLite: one writer connection (WAL, synchronous=FULL, busy timeout) and one read-only reader,
- * so reads never see another request's open transaction on the shared writer connection.
+ * SQLite: one writer connection (WAL, synchronous=FULL) and one read-only reader, so reads never see
+ * another request's open transaction on the shared writer connection. Both have a busy timeout of a
+ * few milliseconds only: better-sqlite3 waits for a lock synchronously, which freezes the event loop,
+ * so the longer wait for another process's lock is done by DatabaseService with async retries.
  * PostgreSQL: one pool for both; migrations under an advisory lock so N instances can start together.
  */
 import { mkdirSync } from 'node:fs';
@@ -16,6 +18,21 @@ export interface OpenedDatabase {
 }
 
 const MIGRATION_LOCK_KEY = 727_2026_01;
+
+/** The longest a single SQLite statement may block the event loop waiting for a lock. */
+export const SQLITE_LOCK_POLL_MS = 10;
+
+/** The better-sqlite3 handle behind a SQLite data source (for its real `inTransaction` state). */
+export interface RawSqliteHandle {
+  inTransaction: boolean;
+  open: boolean;
+  exec(sql: string): unknown;
+}
+
+export function rawSqliteHandle(ds: DataSource): RawSqliteHandle | null {
+  const handle = (ds.driver as unknown as { databaseConnection?: RawSqliteHandle }).databaseConnection;
+  return handle ?? null;
+}
 
 export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
   if (config.dialect === 'postgres') {
@@ -44,25 +61,28 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     type: 'better-sqlite3',
     database: config.path,
     enableWAL: true,
-    timeout: config.busyTimeoutMs,
+    timeout: SQLITE_LOCK_POLL_MS,
     migrations: migrationsFor('sqlite'),
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+      db.pragma(`busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
       db.pragma('synchronous = FULL');
     },
   });
   await writer.initialize();
+  // Start-up may wait for another process (an instance migrating, a backup): the full timeout, once.
+  rawSqliteHandle(writer)?.exec(`PRAGMA busy_timeout = ${config.busyTimeoutMs}`);
   await writer.runMigrations({ transaction: 'each' });
+  rawSqliteHandle(writer)?.exec(`PRAGMA busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
   const reader = new DataSource({
     type: 'better-sqlite3',
     database: config.path,
     readonly: true,
-    timeout: config.busyTimeoutMs,
+    timeout: SQLITE_LOCK_POLL_MS,
     synchronize: false,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
+      db.pragma(`busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
     },
   });
   await reader.initialize();

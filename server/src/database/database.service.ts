@@ -2,15 +2,23 @@
  * The one way to touch the database. `read()` for queries; `withWriteTransaction()` for every state
  * change: it serializes writers, runs the work, appends the work's audit entries to the hash chain
  * inside the same transaction, and commits — or rolls everything back.
+ *
+ * Failure rules (docs/RELIABILITY.md): an outage is a 503 with Retry-After (faults.ts); a write is
+ * acknowledged only after its COMMIT returned; after any failed attempt on SQLite the connection's
+ * real transaction state is checked and, if SQLite and TypeORM disagree or a transaction is still
+ * open, the connection is reopened — otherwise later writes would become savepoints inside a
+ * transaction that is never committed (acknowledged, never on disk).
  */
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
-import type { Actor } from '../common/viewer.js';
+import type { QueryRunner } from 'typeorm';
+import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
 import { AuditWriter, type AuditInput } from '../modules/audit/audit-writer.js';
 import { Mutex } from './mutex.js';
-import { closeDatabase, type OpenedDatabase } from './data-sources.js';
+import { closeDatabase, rawSqliteHandle, type OpenedDatabase } from './data-sources.js';
+import { faultError, faultKind, translateFault, type FaultKind } from './faults.js';
 import { driverCode, Sql, type Dialect } from './sql.js';
 
 /** The handle a write transaction's work receives. */
@@ -40,15 +48,26 @@ export class WriteTx {
 export interface WriteOptions {
   /** A technical write with no audit entry (session heartbeat); the reason is required. */
   unaudited?: string;
+  /** SQLite: the longest this write waits for the lock (default SQLITE_BUSY_TIMEOUT_MS); then 503 BUSY. */
+  waitMs?: number;
 }
 
 const RETRYABLE_PG = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
+/** Async backoff between tries for another process's SQLite lock: 5, 10, 20, 40, then 50 ms. */
+const busyBackoffMs = (attempt: number) => Math.min(50, 5 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 5);
+
+/** What health reports about the writer. */
+export type WriterState = 'ok' | FaultKind;
 
 @Injectable()
 export class DatabaseService implements OnApplicationShutdown {
   private readonly logger = new Logger('Database');
   private readonly sqliteWriteLock = new Mutex();
+  /** The last outage a write or probe met, cleared by the next success (health reports it). */
+  private lastFault: FaultKind | null = null;
+  /** Set when the SQLite writer could not be reopened: writes are refused until a reopen works. */
+  private writerClosed = false;
 
   constructor(
     private readonly db: OpenedDatabase,
@@ -61,45 +80,59 @@ export class DatabaseService implements OnApplicationShutdown {
     return this.config.database.dialect;
   }
 
+  private get busyTimeoutMs(): number {
+    return this.config.database.dialect === 'sqlite' ? this.config.database.busyTimeoutMs : 0;
+  }
+
   /** Runs queries outside any write transaction (SQLite: on the read-only connection). */
   async read<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
-    const runner = this.db.reader.createQueryRunner();
-    try {
-      return await work(new Sql(runner, this.dialect));
-    } finally {
-      await runner.release();
+    // A WAL reader is blocked only briefly (another connection recovering the WAL): short async retries.
+    for (let attempt = 1; ; attempt++) {
+      const runner = this.db.reader.createQueryRunner();
+      try {
+        return await work(new Sql(runner, this.dialect));
+      } catch (err) {
+        if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || attempt >= 10) throw translateFault(err);
+        await sleep(busyBackoffMs(attempt));
+      } finally {
+        await runner.release();
+      }
     }
   }
 
   /** The only write path. */
   async withWriteTransaction<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
-    if (this.dialect === 'sqlite') return this.sqliteWriteLock.run(() => this.attempt(actor, work, options));
+    if (this.dialect === 'sqlite') {
+      // The wait for the lock — queued behind this process's writers or another process's — is
+      // bounded by SQLITE_BUSY_TIMEOUT_MS from the moment the request arrived.
+      const deadline = Date.now() + (options.waitMs ?? this.busyTimeoutMs);
+      return this.sqliteWriteLock.run(() => this.attempt(actor, work, options, deadline), deadline, () => faultError('busy'));
+    }
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.attempt(actor, work, options);
+        return await this.attempt(actor, work, options, 0);
       } catch (err) {
         const code = driverCode(err);
-        if (!code || !RETRYABLE_PG.has(code) || attempt >= MAX_ATTEMPTS) throw err;
+        if (!code || !RETRYABLE_PG.has(code) || attempt >= MAX_ATTEMPTS) throw translateFault(err);
         this.logger.warn(`retrying a write after ${code} (attempt ${attempt})`);
-        await new Promise((r) => setTimeout(r, 10 * attempt + Math.floor(Math.random() * 20)));
+        await sleep(10 * attempt + Math.floor(Math.random() * 20));
       }
     }
   }
 
-  private async attempt<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions): Promise<T> {
+  private async attempt<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions, deadline: number): Promise<T> {
+    if (this.writerClosed) await this.reopenSqliteWriter();
+    if (this.writerClosed) throw faultError(this.lastFault ?? 'unavailable');
     const runner = this.db.writer.createQueryRunner();
     const sql = new Sql(runner, this.dialect);
     const tx = new WriteTx(sql, actor, this.clock.iso());
-    let open = false;
     try {
-      await runner.startTransaction();
-      open = true;
-      const head = await this.lockChainHead(sql);
+      const head = await this.begin(runner, sql, deadline);
       const result = await work(tx);
       if (tx.entries.length === 0 && !options.unaudited) throw new Error('a write transaction must record at least one audit entry');
       const checkpoint = await this.auditWriter.append(sql, head, tx.actor, tx.now, tx.entries, tx.sealCheckpoint);
       await runner.commitTransaction();
-      open = false;
+      this.lastFault = null;
       if (checkpoint) tx.onCommit(() => this.auditWriter.recordCheckpointFile(checkpoint));
       for (const fn of tx.afterCommit) {
         Promise.resolve()
@@ -108,19 +141,43 @@ export class DatabaseService implements OnApplicationShutdown {
       }
       return result;
     } catch (err) {
-      if (open) await runner.rollbackTransaction().catch(() => undefined);
-      throw translateLockError(err);
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch((e) => this.logger.warn(`rollback failed: ${(e as Error).message}`));
+      }
+      const kind = faultKind(err);
+      if (kind && kind !== 'busy') {
+        this.lastFault = kind;
+        this.logger.error(`write failed, database fault (${kind}): ${(err as Error).message}`);
+      }
+      if (this.dialect === 'sqlite') await this.ensureSqliteWriterClean(runner);
+      // PostgreSQL serialization failures are retried by the caller with their driver code intact.
+      if (this.dialect === 'postgres' && RETRYABLE_PG.has(driverCode(err) ?? '')) throw err;
+      throw translateFault(err);
     } finally {
       await runner.release();
     }
   }
 
   /**
-   * Takes the write lock when the transaction begins. SQLite: the first statement is a write, so the
-   * RESERVED lock is taken at once and the busy timeout applies (a deferred BEGIN that reads first and
-   * writes later would fail with SQLITE_BUSY against another process). PostgreSQL: a row lock on the
-   * chain head, which every writer needs anyway.
+   * Opens the transaction and takes the write lock. SQLite: the first statement is a write, so the
+   * RESERVED lock is taken at once; while another process holds it the statement fails after a few
+   * milliseconds (SQLITE_LOCK_POLL_MS) and is retried here asynchronously until the deadline, so the
+   * event loop keeps serving health and reads. PostgreSQL: a row lock on the chain head, which every
+   * writer needs anyway (the wait is asynchronous there).
    */
+  private async begin(runner: QueryRunner, sql: Sql, deadline: number): Promise<{ seq: number; hash: string }> {
+    for (let attempt = 1; ; attempt++) {
+      await runner.startTransaction();
+      try {
+        return await this.lockChainHead(sql);
+      } catch (err) {
+        if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || Date.now() >= deadline) throw err;
+        await runner.rollbackTransaction();
+        await sleep(Math.min(busyBackoffMs(attempt), Math.max(0, deadline - Date.now())));
+      }
+    }
+  }
+
   private async lockChainHead(sql: Sql): Promise<{ seq: number; hash: string }> {
     if (this.dialect === 'sqlite') await sql.exec('UPDATE audit_head SET seq = seq WHERE id = 1');
     const row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = 1${this.dialect === 'postgres' ? ' FOR UPDATE' : ''}`);
@@ -128,15 +185,72 @@ export class DatabaseService implements OnApplicationShutdown {
     return { seq: Number(row.seq), hash: String(row.hash) };
   }
 
+  /**
+   * After a failed attempt: SQLite may have rolled back on its own (a failed COMMIT on a full disk or
+   * an I/O error) while TypeORM still counts a transaction, or a ROLLBACK may have failed and left one
+   * open. Either way the next write would run as a savepoint inside a transaction that never commits.
+   * When the driver's real state and TypeORM's disagree, or anything is still open, reopen.
+   */
+  private async ensureSqliteWriterClean(runner: QueryRunner): Promise<void> {
+    const handle = rawSqliteHandle(this.db.writer);
+    const depth = (runner as unknown as { transactionDepth?: number }).transactionDepth ?? 0;
+    if (handle?.open && !handle.inTransaction && !runner.isTransactionActive && depth === 0) return;
+    this.logger.error(
+      `SQLite writer left inconsistent after a failed write (driver inTransaction=${handle?.inTransaction}, TypeORM active=${runner.isTransactionActive}, depth=${depth}); reopening the connection`,
+    );
+    await this.reopenSqliteWriter();
+  }
+
+  /** Closes and reopens the SQLite writer; if that fails, writes are refused (503) until it works. */
+  private async reopenSqliteWriter(): Promise<void> {
+    try {
+      if (this.db.writer.isInitialized) await this.db.writer.destroy();
+    } catch (err) {
+      this.logger.error(`closing the SQLite writer failed: ${(err as Error).message}`);
+    }
+    try {
+      await this.db.writer.initialize();
+      this.writerClosed = false;
+      this.logger.warn('SQLite writer reopened');
+    } catch (err) {
+      this.writerClosed = true;
+      this.lastFault = faultKind(err) ?? 'unavailable';
+      this.logger.error(`reopening the SQLite writer failed; writes are refused until it works: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * The writer's real state, for health. SQLite: when no write is running, a write probe (an UPDATE of
+   * the chain head to itself, committed: it needs the lock and a WAL frame on disk) through the same
+   * path and recovery as every write; while writes are running, the last outcome they met.
+   * PostgreSQL: a read-write check on a pooled connection.
+   */
+  async checkWriter(): Promise<WriterState> {
+    if (this.dialect === 'postgres') {
+      try {
+        const row = await this.read((sql) => sql.one<Record<string, unknown>>("SELECT current_setting('transaction_read_only') AS ro"));
+        return row?.ro === 'on' ? 'unavailable' : 'ok';
+      } catch (err) {
+        return faultKind(err) ?? 'unavailable';
+      }
+    }
+    if (this.sqliteWriteLock.queued > 0) return this.lastFault ?? 'ok';
+    try {
+      await this.withWriteTransaction(SYSTEM_ACTOR, async () => undefined, { unaudited: 'health write probe', waitMs: 0 });
+      return 'ok';
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'BUSY') return 'busy';
+      if (code === 'STORAGE_FULL') return 'full';
+      return 'unavailable';
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await closeDatabase(this.db);
   }
 }
 
-function translateLockError(err: unknown): unknown {
-  const code = driverCode(err);
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === '55P03') {
-    return new DomainError('BUSY', 'The database is busy with another writer; retry in a moment.', undefined, { 'Retry-After': '1' });
-  }
-  return err;
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
