@@ -2,7 +2,7 @@
 // a free port on 127.0.0.1, stopped and deleted afterwards. PostgreSQL refuses to run as root, so
 // as root the cluster runs as Debian's `postgres` user.
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,24 +43,51 @@ export async function startPostgres() {
   runAs(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore' });
   const port = await freePort();
   const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'];
-  const child = asRoot ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: 'ignore' }) : spawn(join(bin, 'postgres'), args, { stdio: 'ignore' });
+  const spawnServer = () => (asRoot ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: 'ignore' }) : spawn(join(bin, 'postgres'), args, { stdio: 'ignore' }));
+  let child = spawnServer();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      execFileSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
-      return {
-        url,
-        port,
-        stop() {
-          child.kill('SIGINT');
-          try { execFileSync('sleep', ['1']); } catch {}
-          rmSync(dir, { recursive: true, force: true });
-        },
-      };
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
+  const ready = async () => {
+    for (let i = 0; i < 100; i++) {
+      try {
+        execFileSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+        return true;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
     }
+    return false;
+  };
+  if (!(await ready())) {
+    child.kill('SIGKILL');
+    throw new Error('PostgreSQL did not become ready');
   }
-  child.kill('SIGKILL');
-  throw new Error('PostgreSQL did not become ready');
+  // As root the child is `runuser`, which does not pass SIGINT on: signal the postmaster itself.
+  const signalPostmaster = (signal) => {
+    try {
+      process.kill(Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]), signal);
+    } catch {
+      child.kill(signal);
+    }
+  };
+  return {
+    url,
+    port,
+    /** Stops the server (fast shutdown: sessions are terminated with 57P01), keeping its data, for outage tests. */
+    async halt() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      signalPostmaster('SIGINT');
+      await exited;
+    },
+    /** Starts the halted server again on the same port and data. */
+    async resume() {
+      child = spawnServer();
+      if (!(await ready())) throw new Error('PostgreSQL did not come back');
+    },
+    stop() {
+      signalPostmaster('SIGINT');
+      try { execFileSync('sleep', ['1']); } catch {}
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -26,6 +26,9 @@ export function faultKind(err: unknown): FaultKind | null {
     if (/^(08...|53...|57P0[1-4])$/.test(code) || code === '25006') return 'unavailable';
     if (PG_NODE_CODES.has(code)) return 'unavailable';
   }
+  // TypeORM releases a PostgreSQL query runner when its connection emits an error (server shut down
+  // mid-transaction); the transaction's next statement then fails with this.
+  if ((err as Error)?.name === 'QueryRunnerAlreadyReleasedError') return 'unavailable';
   const message = (err as Error)?.message ?? '';
   if (PG_CONNECTION_MESSAGES.test(message)) return 'unavailable';
   const cause = (err as { cause?: unknown; driverError?: unknown })?.driverError ?? (err as { cause?: unknown })?.cause;
