@@ -68,6 +68,8 @@ export class DatabaseService implements OnApplicationShutdown {
   private lastFault: FaultKind | null = null;
   /** Set when the SQLite writer could not be reopened: writes are refused until a reopen works. */
   private writerClosed = false;
+  /** Since when the SQLite writer holding our queue has been waiting for another process's lock. */
+  private foreignLockSince: number | null = null;
 
   constructor(
     private readonly db: OpenedDatabase,
@@ -106,7 +108,9 @@ export class DatabaseService implements OnApplicationShutdown {
       // The wait for the lock — queued behind this process's writers or another process's — is
       // bounded by SQLITE_BUSY_TIMEOUT_MS from the moment the request arrived.
       const deadline = Date.now() + (options.waitMs ?? this.busyTimeoutMs);
-      return this.sqliteWriteLock.run(() => this.attempt(actor, work, options, deadline), deadline, () => faultError('busy'));
+      // Waiting behind this process's own writers is progress; give up only while the one holding the
+      // queue is itself waiting for another process's lock.
+      return this.sqliteWriteLock.run(() => this.attempt(actor, work, options, deadline), deadline, () => (this.foreignLockSince !== null ? faultError('busy') : null));
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -166,15 +170,20 @@ export class DatabaseService implements OnApplicationShutdown {
    * writer needs anyway (the wait is asynchronous there).
    */
   private async begin(runner: QueryRunner, sql: Sql, deadline: number): Promise<{ seq: number; hash: string }> {
-    for (let attempt = 1; ; attempt++) {
-      await runner.startTransaction();
-      try {
-        return await this.lockChainHead(sql);
-      } catch (err) {
-        if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || Date.now() >= deadline) throw err;
-        await runner.rollbackTransaction();
-        await sleep(Math.min(busyBackoffMs(attempt), Math.max(0, deadline - Date.now())));
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await runner.startTransaction();
+        try {
+          return await this.lockChainHead(sql);
+        } catch (err) {
+          if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || Date.now() >= deadline) throw err;
+          this.foreignLockSince ??= Date.now();
+          await runner.rollbackTransaction();
+          await sleep(Math.min(busyBackoffMs(attempt), Math.max(0, deadline - Date.now())));
+        }
       }
+    } finally {
+      this.foreignLockSince = null;
     }
   }
 

@@ -9,10 +9,11 @@ export class Mutex {
 
   /**
    * Runs `work` when every earlier caller is done. With a deadline (epoch ms), a caller still queued
-   * at that moment gives up with `onTimeout()` instead of waiting on: queued writes each end at their
-   * own deadline rather than one after another. The order of the others is kept.
+   * then asks `giveUp()`: an error to throw ends its wait (so queued writes each end at their own
+   * deadline rather than one after another), null waits on and asks again every 100 ms (the queue is
+   * moving). The order of the others is kept.
    */
-  async run<T>(work: () => Promise<T>, deadline?: number, onTimeout?: () => unknown): Promise<T> {
+  async run<T>(work: () => Promise<T>, deadline?: number, giveUp?: () => unknown): Promise<T> {
     let release!: () => void;
     const previous = this.tail;
     this.tail = new Promise<void>((resolve) => (release = resolve));
@@ -21,17 +22,20 @@ export class Mutex {
     try {
       if (deadline === undefined) await previous;
       else {
-        let timer: NodeJS.Timeout | undefined;
-        const timedOut = await Promise.race([
-          previous.then(() => false),
-          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), Math.max(0, deadline - Date.now())))),
-        ]);
-        clearTimeout(timer);
-        if (timedOut) {
-          // Our place in the queue passes to the next caller once the current holder is done.
-          handedOver = true;
-          void previous.then(release);
-          throw onTimeout ? onTimeout() : new Error('timed out waiting for the lock');
+        let ready = false;
+        void previous.then(() => (ready = true));
+        for (let wait = Math.max(0, deadline - Date.now()); ; wait = 100) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([previous, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
+          clearTimeout(timer);
+          if (ready) break;
+          const error = giveUp ? giveUp() : new Error('timed out waiting for the lock');
+          if (error) {
+            // Our place in the queue passes to the next caller once the current holder is done.
+            handedOver = true;
+            void previous.then(release);
+            throw error;
+          }
         }
       }
       return await work();
