@@ -57,35 +57,37 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
   }
 
   mkdirSync(dirname(config.path), { recursive: true });
+  // Start-up may wait for another process (an instance migrating, a backup): the full busy timeout,
+  // before anything is served. Afterwards (and on a reopen) statements wait a few milliseconds only.
+  let busyMs = config.busyTimeoutMs;
   const writer = new DataSource({
     type: 'better-sqlite3',
     database: config.path,
     enableWAL: true,
-    timeout: SQLITE_LOCK_POLL_MS,
+    timeout: config.busyTimeoutMs,
     migrations: migrationsFor('sqlite'),
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma(`busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
+      db.pragma(`busy_timeout = ${busyMs}`);
       db.pragma('synchronous = FULL');
     },
   });
   await writer.initialize();
-  // Start-up may wait for another process (an instance migrating, a backup): the full timeout, once.
-  rawSqliteHandle(writer)?.exec(`PRAGMA busy_timeout = ${config.busyTimeoutMs}`);
   await writer.runMigrations({ transaction: 'each' });
-  rawSqliteHandle(writer)?.exec(`PRAGMA busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
   const reader = new DataSource({
     type: 'better-sqlite3',
     database: config.path,
     readonly: true,
-    timeout: SQLITE_LOCK_POLL_MS,
+    timeout: config.busyTimeoutMs,
     synchronize: false,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma(`busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
+      db.pragma(`busy_timeout = ${busyMs}`);
     },
   });
   await reader.initialize();
+  busyMs = SQLITE_LOCK_POLL_MS;
+  for (const ds of [writer, reader]) rawSqliteHandle(ds)?.exec(`PRAGMA busy_timeout = ${busyMs}`);
   return { writer, reader };
 }
 
