@@ -51,7 +51,7 @@ describe('PostgreSQL stopped during a randomization storm', () => {
 
   it('answers 503 with Retry-After during the outage, loses nothing acknowledged, and reconnects without restart', async () => {
     const api = new Api(server!.baseUrl);
-    const stat = await api.login('statistician');
+    const stat = await api.login('randstat');
     expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'pgdown-seed-1', listLength: 120 }, stat)).status).toBe(201);
     expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
     const inv = await api.login('investigator1');

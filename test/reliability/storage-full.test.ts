@@ -50,7 +50,7 @@ describe('disk full during a randomization storm (SQLite on an 8 MB tmpfs)', () 
 
   it('acknowledges only what is on disk, answers 503 with Retry-After while full, and recovers without restart', async () => {
     const api = new Api(server!.baseUrl);
-    const stat = await api.login('statistician');
+    const stat = await api.login('randstat');
     expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'full-seed-1', listLength: 120 }, stat)).status).toBe(201);
     expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
     const inv = await api.login('investigator1');

@@ -117,9 +117,10 @@ export class AuthService {
     const idleLimit = Date.parse(session.lastSeenAt) + this.db.config.session.idleSeconds * 1000;
     if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt) throw unauthenticated;
     if (now - Date.parse(session.lastSeenAt) > TOUCH_AFTER_MS) {
-      // Best effort: a busy database must not fail the request over a heartbeat.
+      // Best effort: a busy database must not fail the request over a heartbeat, nor hold a read up
+      // while another process holds the SQLite lock (waitMs: give up at once when the lock is foreign).
       await this.db
-        .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), { unaudited: 'session heartbeat' })
+        .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), { unaudited: 'session heartbeat', waitMs: 0 })
         .catch(() => undefined);
     }
     return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: session.id, studyStatus: studyStatus ?? undefined };
