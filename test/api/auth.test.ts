@@ -125,7 +125,7 @@ describe('sign-in, sessions and lockout', () => {
   it('sends security headers and keeps CORS closed', async () => {
     const res = await t.api.request('GET', '/api/health', { headers: { origin: 'https://evil.example' } });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', db: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', db: 'ok', writer: 'ok' });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('strict-transport-security')).toContain('max-age');
     expect(res.headers.get('x-frame-options')).toBeTruthy();
