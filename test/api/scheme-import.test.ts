@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { newParticipant, randomize } from '../support/factories.js';
+import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('importing an externally generated list', () => {
@@ -32,6 +37,18 @@ describe('importing an externally generated list', () => {
     expect(asJson.body.fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(asJson.body.fingerprint).not.toBe(res.body.fingerprint);
     expect((await t.api.get('/api/study/scheme?format=csv', stat)).text).toBe(csv);
+    // With the salt (released at end-of-study unblinding; read here from the database) the CLI
+    // recomputes the published fingerprint from the list alone; without it, it cannot.
+    const raw = await openRawDb(t.config);
+    const [{ salt }] = await raw.all("SELECT salt FROM schemes WHERE state = 'draft'");
+    await raw.close();
+    const csvFile = join(t.dir, 'imported.csv');
+    writeFileSync(csvFile, csv);
+    const cliArgs = [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'list', 'fingerprint', '--protocol', join(process.cwd(), 'protocols', 'msct-ms.yaml'), '--list', csvFile, '--fingerprint', asJson.body.fingerprint];
+    // Asynchronous, so the test's idle keep-alive connections are not reused after the server closed them.
+    const run = promisify(execFile);
+    expect((await run('node', [...cliArgs, '--salt', salt])).stdout).toBe(`fingerprint ${asJson.body.fingerprint}\n`);
+    await expect(run('node', cliArgs)).rejects.toMatchObject({ code: 2 });
     expect((await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
 
     const inv = await t.api.login('investigator1');

@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { EngineError, generateScheme, listToCsv, parseListCsv, schemeFingerprint } from '../../../../shared/engine/index.js';
+import { EngineError, generateScheme, importList, listToCsv, parseListCsv, schemeFingerprint } from '../../../../shared/engine/index.js';
 import type { Scheme } from '../../../../shared/engine/index.js';
 import { paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
 import { CliError } from '../cli-error.js';
@@ -123,5 +123,32 @@ export function register(program: Command): void {
       else if (differences.length === 0) process.stdout.write(`OK: all ${expected.size} entries match the regenerated list\nfingerprint ${fingerprint}\n`);
       else process.stderr.write(`${differences.slice(0, 20).join('\n')}${differences.length > 20 ? `\n… and ${differences.length - 20} more` : ''}\nfingerprint of the regenerated list ${fingerprint}\n`);
       if (differences.length > 0) throw new CliError(`${flags.list} does not match: ${differences.length} difference(s)`, 2);
+    });
+
+  // An imported list has no seed to regenerate it from; after unblinding its released salt still
+  // lets anyone recompute the fingerprint that was published at activation from the list itself.
+  list
+    .command('fingerprint')
+    .description('the fingerprint of a list CSV as imported (method "import"), with the salt released at end-of-study unblinding; exit 2 if --fingerprint differs')
+    .requiredOption('--protocol <file>', 'protocol YAML file')
+    .requiredOption('--list <file>', 'the list CSV (stratum,position,arm,treatment_code)')
+    .option('--salt <hex>', 'the salt released at end-of-study unblinding (without it: the legacy unsalted fingerprint)')
+    .option('--sites <codes>', "site codes, comma-separated (default: the protocol's sites)")
+    .option('--fingerprint <hex>', 'the fingerprint published at activation, to compare with')
+    .action((flags: { protocol: string; list: string; salt?: string; sites?: string; fingerprint?: string }) => {
+      const protocol = loadProtocol(flags.protocol);
+      const siteCodes = flags.sites ? flags.sites.split(',').map((x) => x.trim()) : (protocol.sites ?? []).map((x) => x.code);
+      let fingerprint: string;
+      try {
+        if (flags.salt !== undefined && !/^[0-9a-f]{64}$/.test(flags.salt)) throw new CliError('--salt must be 64 lower-case hex digits');
+        fingerprint = schemeFingerprint({ ...importList(protocol, readFileSync(flags.list, 'utf8'), { siteCodes }), salt: flags.salt });
+      } catch (e) {
+        if (e instanceof EngineError) throw new CliError(`${flags.list}: ${e.message}`);
+        throw e;
+      }
+      process.stdout.write(`fingerprint ${fingerprint}\n`);
+      if (flags.fingerprint !== undefined && flags.fingerprint.trim().toLowerCase() !== fingerprint) {
+        throw new CliError(`the list's fingerprint ${fingerprint} is not the published ${flags.fingerprint.trim()}${flags.salt ? '' : ' (a salted scheme needs --salt)'}`, 2);
+      }
     });
 }
