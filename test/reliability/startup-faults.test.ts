@@ -116,12 +116,17 @@ describe('start-up refuses, in one line and writing nothing', () => {
     expectRefusal(dir, /signing key file \S+audit-signing\.key is not the key that signed this database's checkpoints/);
   });
 
-  it('a torn last line of the checkpoint file is named with its line number', () => {
+  it('a torn last line of the checkpoint file is named with its line number; after `audit repair-checkpoint-file` the server starts', async () => {
     const dir = copyTemplate();
     const file = join(dir, 'audit-checkpoints.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
     appendFileSync(file, '{"size":95,"headHash":"ab');
-    expectRefusal(dir, new RegExp(`checkpoint file \\S+audit-checkpoints\\.jsonl has a torn or damaged line ${lines + 1}`));
+    expectRefusal(dir, new RegExp(`checkpoint file \\S+audit-checkpoints\\.jsonl has a torn last line ${lines + 1} \\(a write cut short\\): move it aside with \`blindrand audit repair-checkpoint-file\``));
+    // After the CLI's repair (which keeps the torn line aside), the server starts again.
+    const repaired = spawnSync('node', [CLI, 'audit', 'repair-checkpoint-file', '--file', file], { encoding: 'utf8' });
+    expect(repaired.status).toBe(0);
+    const s = await startServer(envFor(dir));
+    await s.kill('SIGTERM');
   });
 
   it('a read-only database (a tmpfs remounted read-only)', () => {

@@ -10,10 +10,11 @@
  *  - the database was restored from a backup: the checkpoint file (outside the database) holds a
  *    checkpoint beyond the database's chain head, or one whose head hash differs from the chain.
  */
-import { existsSync, readFileSync, statfsSync } from 'node:fs';
+import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { CheckpointView } from '../../../shared/contract.js';
+import { readCheckpointFileDetailed } from '../modules/audit/checkpoint-file.js';
 import { KeyFileError, SigningKey } from '../modules/audit/signing-key.js';
 import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
 
@@ -68,32 +69,23 @@ function checkFreeSpace(config: AppConfig): void {
 }
 
 /**
- * The checkpoint file, line by line; a line that is not a whole checkpoint (a torn append) stops the
- * start with the file and line number — the next append would otherwise glue onto it.
+ * The checkpoint file (checkpoint-file.ts reads it). A torn or unreadable line stops the start with
+ * the file and line number: the operator repairs it (the CLI keeps the bad lines aside) before the
+ * server appends again, so no damaged line is ever left behind a running server.
  */
 function readCheckpointLines(path: string): CheckpointView[] {
-  if (!existsSync(path)) return [];
-  let text: string;
+  let file;
   try {
-    text = readFileSync(path, 'utf8');
+    file = readCheckpointFileDetailed(path);
   } catch (err) {
     throw new StartupError(`cannot read the checkpoint file ${path}: ${(err as Error).message}`);
   }
-  const out: CheckpointView[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    let cp: CheckpointView | null = null;
-    try {
-      cp = JSON.parse(line) as CheckpointView;
-    } catch {
-      /* reported below */
-    }
-    if (!cp || typeof cp !== 'object' || !Number.isSafeInteger(cp.size) || typeof cp.headHash !== 'string') {
-      throw new StartupError(`the checkpoint file ${path} has a torn or damaged line ${index + 1}: move the damaged tail aside with \`blindrand audit repair-checkpoint-file\` (it keeps a copy); nothing was written`);
-    }
-    out.push(cp);
-  });
-  return out;
+  const bad = file.bad[0];
+  if (bad) {
+    const what = bad.torn ? `a torn last line ${bad.line} (a write cut short)` : `an unreadable line ${bad.line}`;
+    throw new StartupError(`the checkpoint file ${path} has ${what}: move it aside with \`blindrand audit repair-checkpoint-file\` (it keeps a copy); nothing was written`);
+  }
+  return file.checkpoints;
 }
 
 function resolveKey(config: AppConfig, state: DatabaseState, fileCheckpoints: CheckpointView[]): SigningKey {
