@@ -25,6 +25,28 @@ export interface AdminUserView extends UserView {
   failedAttempts: number;
   createdAt: string;
   updatedAt: string;
+  /** Changes held until a second person approves them (POST /api/role-grants/:id/decision). */
+  pendingGrants?: RoleGrantView[];
+}
+
+/** A held change that gives (or gives back) a sensitive role; see docs/BLINDING.md for who approves. */
+export interface RoleGrantView {
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  /** create, role, reactivate, password-reset, email */
+  kind: string;
+  role: Role;
+  /** Where the set-password link will go (the approver checks it belongs to the person). */
+  email: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
 }
 
 export interface LoginResponse {

@@ -14,6 +14,8 @@ export const SIGNATURE_MEANINGS = {
   lock: 'I lock the study database: no further registration, randomization, correction, dispensing or unblinding request',
   unblind: 'I approve the end-of-study unblinding of the locked database and the release of the full allocation key',
   unblindSecond: 'As second statistician, I co-sign the end-of-study unblinding of the locked database and the release of the full allocation key',
+  approveGrant: 'I approve this grant: I checked that the person and the e-mail address are right and that they need this role',
+  rejectGrant: 'I reject this grant: the account does not receive this role',
 } as const;
 
 export type SignedAct = keyof typeof SIGNATURE_MEANINGS;

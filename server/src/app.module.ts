@@ -24,6 +24,9 @@ import { SitesController } from './modules/sites/sites.controller.js';
 import { SitesService } from './modules/sites/sites.service.js';
 import { UsersController } from './modules/users/users.controller.js';
 import { UsersService } from './modules/users/users.service.js';
+import { PasswordLinks } from './modules/users/password-links.js';
+import { RoleGrantsController } from './modules/users/role-grants.controller.js';
+import { RoleGrantsService } from './modules/users/role-grants.service.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
 
 export const APP_CONFIG = 'APP_CONFIG';
@@ -41,11 +44,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],
-      controllers: [HealthController, AuthController, UsersController, SitesController, AuditController, SignaturesController, ...FEATURE_CONTROLLERS],
+      controllers: [HealthController, AuthController, UsersController, RoleGrantsController, SitesController, AuditController, SignaturesController, ...FEATURE_CONTROLLERS],
       providers: [
         ...core,
         AuthService,
         UsersService,
+        PasswordLinks,
+        RoleGrantsService,
         SitesService,
         AuditService,
         SignatureService,

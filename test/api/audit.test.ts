@@ -27,7 +27,7 @@ describe('the audit chain', () => {
     const requests = Array.from({ length: 200 }, (_, i) =>
       i === 137
         ? // inserted first, then fails its site check inside the same transaction → rolled back
-          t.api.post('/api/users', { username: 'rollback-victim', displayName: 'Never Saved', role: 'investigator', siteCodes: ['A', 'NO-SUCH-SITE'], password: 'password-123' }, admin)
+          t.api.post('/api/users', { username: 'rollback-victim', displayName: 'Never Saved', role: 'investigator', siteCodes: ['A', 'NO-SUCH-SITE'], email: 'victim@test.local' }, admin)
         : t.api.post('/api/sites', { code: `S${i}`, name: `Load site ${i}` }, admin),
     );
     const results = await Promise.all(requests);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { blindedVocabulary, demoProtocol, leakHits, newParticipant } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { createAccount, NO_SMTP } from './fixtures/accounts.js';
 import { protocolWithPolicy } from './fixtures/policy-protocol.js';
 import { decide, randomizedPatient, requestUnblinding, reveal, signed, storedArm } from './fixtures/unblinding-helpers.js';
 
@@ -10,12 +11,9 @@ const BLINDED = ['investigator1', 'investigator2', 'monitor', 'auditor', 'admin'
 /** Signs in every demo user plus extra users created by the admin. */
 async function signIn(t: TestApp, extra: Array<{ username: string; role: string; siteCodes?: string[] }> = []): Promise<Record<string, string>> {
   const tokens: Record<string, string> = {};
-  for (const u of ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'auditor']) tokens[u] = await t.api.login(u);
-  for (const u of extra) {
-    const res = await t.api.post('/api/users', { username: u.username, displayName: `Test ${u.username}`, role: u.role, siteCodes: u.siteCodes ?? [], password: DEMO_PASSWORD }, tokens.admin);
-    if (res.status !== 201) throw new Error(`create ${u.username}: ${res.status} ${res.text}`);
-    tokens[u.username] = await t.api.login(u.username);
-  }
+  for (const u of ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor']) tokens[u] = await t.api.login(u);
+  // Created the way an admin must now: password from the e-mailed link; a monitor's role approved by the randomization statistician.
+  for (const u of extra) tokens[u.username] = (await createAccount(t, tokens.admin, u, tokens.randstat)).token;
   return tokens;
 }
 
@@ -33,7 +31,7 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
   let p1: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(NO_SMTP);
     tokens = await signIn(t, [{ username: 'investigator3', role: 'investigator', siteCodes: ['A'] }, { username: 'investigator9', role: 'investigator', siteCodes: ['A'] }]);
     p1 = await randomizedPatient(t.api, tokens.investigator1, 'A');
   });
@@ -139,7 +137,11 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
     const p3 = await randomizedPatient(t.api, tokens.investigator9, 'A');
     const id = (await requestUnblinding(t.api, tokens.investigator9, p3)).body.id;
     const me = (await t.api.get('/api/users', tokens.admin)).body.find((u: any) => u.username === 'investigator9');
-    expect((await t.api.patch(`/api/users/${me.id}`, { role: 'medical_monitor', siteCodes: [], reason: 'moved to the monitoring team' }, tokens.admin)).status).toBe(200);
+    const moved = await t.api.patch(`/api/users/${me.id}`, { role: 'medical_monitor', siteCodes: [], reason: 'moved to the monitoring team' }, tokens.admin);
+    expect(moved.status).toBe(200);
+    // the medical monitor role counts in the two-person rule: held until a second person approves
+    expect(moved.body).toMatchObject({ role: 'investigator', pendingGrants: [{ kind: 'role', role: 'medical_monitor' }] });
+    expect((await t.api.post(`/api/role-grants/${moved.body.pendingGrants[0].id}/decision`, { approve: true, signature: { password: DEMO_PASSWORD } }, tokens.randstat)).status).toBe(200);
     const asMonitor = await t.api.login('investigator9');
     const self = await decide(t.api, asMonitor, id, true);
     expect([self.status, self.body.code]).toEqual([403, 'FORBIDDEN']);
@@ -153,7 +155,7 @@ describe('emergency unblinding: break-the-glass policy', () => {
   let tokens: Record<string, string>;
 
   beforeAll(async () => {
-    t = await startTestApp({ PROTOCOL_FILE: protocolWithPolicy('break-the-glass') });
+    t = await startTestApp({ ...NO_SMTP, PROTOCOL_FILE: protocolWithPolicy('break-the-glass') });
     tokens = await signIn(t, [{ username: 'investigator3', role: 'investigator', siteCodes: ['A'] }]);
   });
   afterAll(async () => t.close());
@@ -198,7 +200,7 @@ describe('emergency unblinding: two-person policy', () => {
   let tokens: Record<string, string>;
 
   beforeAll(async () => {
-    t = await startTestApp({ PROTOCOL_FILE: protocolWithPolicy('two-person') });
+    t = await startTestApp({ ...NO_SMTP, PROTOCOL_FILE: protocolWithPolicy('two-person') });
     tokens = await signIn(t, [{ username: 'monitor2', role: 'medical_monitor' }]);
   });
   afterAll(async () => t.close());

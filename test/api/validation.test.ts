@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { linkToken, NO_SMTP, setPassword } from './fixtures/accounts.js';
 
 describe('bad input gets a 4xx with a code and a message', () => {
   let t: TestApp;
   let admin: string;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(NO_SMTP);
     admin = await t.api.login('admin');
   });
   afterAll(async () => t.close());
@@ -29,16 +30,16 @@ describe('bad input gets a 4xx with a code and a message', () => {
   });
 
   it('wrong types, missing and unknown fields name the field', async () => {
-    const wrongType = await t.api.post('/api/users', { username: 'u1', displayName: 5, role: 'admin', password: 'password-1' }, admin);
+    const wrongType = await t.api.post('/api/users', { username: 'u1', displayName: 5, role: 'admin', email: 'u1@test.local' }, admin);
     expectError(wrongType, 400, 'VALIDATION_FAILED');
     expect(wrongType.body.message).toMatch(/displayName/);
     const missing = await t.api.post('/api/users', { username: 'u1', role: 'admin' }, admin);
     expectError(missing, 400, 'VALIDATION_FAILED');
-    expect(missing.body.message).toMatch(/password/);
+    expect(missing.body.message).toMatch(/displayName/);
     const unknown = await t.api.post('/api/sites', { code: 'Z', name: 'Zed', isAdmin: true }, admin);
     expectError(unknown, 400, 'VALIDATION_FAILED');
     expect(unknown.body.message).toMatch(/isAdmin/);
-    expectError(await t.api.post('/api/users', { username: 'u2', displayName: 'U', role: 'emperor', password: 'password-1' }, admin), 400, 'VALIDATION_FAILED');
+    expectError(await t.api.post('/api/users', { username: 'u2', displayName: 'U', role: 'emperor', email: 'u2@test.local' }, admin), 400, 'VALIDATION_FAILED');
     expectError(await t.api.get('/api/users/not-a-uuid', admin), 400, 'VALIDATION_FAILED');
   });
 
@@ -66,10 +67,22 @@ describe('bad input gets a 4xx with a code and a message', () => {
     expect((await t.api.get('/api/sites', admin)).body.some((s: any) => s.code === 'H')).toBe(false);
   });
 
-  it('admins create, change, deactivate and reset users; every change is audited with old and new values', async () => {
-    const created = await t.api.post('/api/users', { username: 'newinv', displayName: 'New Inv', role: 'investigator', siteCodes: ['A'], password: 'password-123' }, admin);
+  it('admins create, change, deactivate and reset users without ever choosing a password; every change is audited with old and new values', async () => {
+    // an admin may not choose another person's password, neither at creation nor at a reset
+    const chosen = await t.api.post('/api/users', { username: 'newinv', displayName: 'New Inv', role: 'investigator', siteCodes: ['A'], email: 'newinv@test.local', password: 'password-123' }, admin);
+    expectError(chosen, 400, 'VALIDATION_FAILED');
+    expect(chosen.body.message).toMatch(/never chooses/);
+    const created = await t.api.post('/api/users', { username: 'newinv', displayName: 'New Inv', role: 'investigator', siteCodes: ['A'], email: 'newinv@test.local' }, admin);
     expect(created.status).toBe(201);
+    expect(created.body.pendingGrants).toEqual([]);
+    expect(JSON.stringify(created.body)).not.toMatch(/token|set-password/);
     const id = created.body.id;
+    const first = await linkToken(t, 'newinv@test.local');
+    expect(first).toEqual(expect.any(String));
+    expect((await t.api.post('/api/auth/login', { username: 'newinv', password: 'password-123' })).status).toBe(401); // no password until the user sets one
+    expect((await setPassword(t, first!, 'password-123')).status).toBe(204);
+    expectError(await setPassword(t, first!, 'password-456'), 400, 'VALIDATION_FAILED'); // single use
+    expectError(await setPassword(t, 'a-token-that-was-never-issued', 'password-456'), 400, 'VALIDATION_FAILED');
     const moved = await t.api.patch(`/api/users/${id}`, { siteCodes: ['A', 'B'], reason: 'covers site B' }, admin);
     expect(moved.body.siteCodes).toEqual(['A', 'B']);
     const token = await t.api.login('newinv', 'password-123');
@@ -78,12 +91,19 @@ describe('bad input gets a 4xx with a code and a message', () => {
     expect((await t.api.get('/api/auth/me', token)).status).toBe(401);
     expect((await t.api.post('/api/auth/login', { username: 'newinv', password: 'password-123' })).status).toBe(401);
     await t.api.patch(`/api/users/${id}`, { active: true }, admin);
-    expect((await t.api.post(`/api/users/${id}/reset-password`, { newPassword: 'another-pass-1' }, admin)).status).toBe(200);
+    expectError(await t.api.post(`/api/users/${id}/reset-password`, { newPassword: 'another-pass-1' }, admin), 400, 'VALIDATION_FAILED');
+    expect((await t.api.post(`/api/users/${id}/reset-password`, { reason: 'forgot it' }, admin)).status).toBe(200);
+    const second = await linkToken(t, 'newinv@test.local');
+    expect(second).not.toBe(first);
+    expect((await setPassword(t, second!, 'another-pass-1')).status).toBe(204);
     expect(await t.api.login('newinv', 'another-pass-1')).toEqual(expect.any(String));
     const trail = (await t.api.get(`/api/audit?entityType=user&entityId=${id}`, admin)).body.entries.map((e: any) => e.action);
-    expect(trail).toEqual(expect.arrayContaining(['user.created', 'user.updated', 'user.deactivated', 'user.reactivated', 'user.password_reset']));
+    expect(trail).toEqual(expect.arrayContaining(['user.created', 'user.updated', 'user.deactivated', 'user.reactivated', 'user.password_reset', 'user.password_link_issued', 'user.password_set']));
     const deactivated = (await t.api.get(`/api/audit?action=user.deactivated&entityId=${id}`, admin)).body.entries[0];
     expect(deactivated.details.changes.active).toEqual({ old: true, new: false });
-    expect(JSON.stringify((await t.api.get('/api/audit?limit=500', admin)).body)).not.toMatch(/\$argon2/);
+    const everything = JSON.stringify((await t.api.get('/api/audit?limit=500', admin)).body);
+    expect(everything).not.toMatch(/\$argon2/);
+    expect(everything).not.toContain(first!);
+    expect(everything).not.toContain(second!);
   });
 });

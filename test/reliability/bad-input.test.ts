@@ -59,9 +59,9 @@ describe('bad input on every endpoint', () => {
   const bodyEndpoints = (): Endpoint[] => {
     const signature = { password: DEMO_PASSWORD };
     return [
-      { user: 'admin', method: 'POST', path: '/api/users', body: { username: 'fuzzuser', displayName: 'Fuzz', role: 'auditor', siteCodes: [], password: 'password-123' } },
+      { user: 'admin', method: 'POST', path: '/api/users', body: { username: 'fuzzuser', displayName: 'Fuzz', role: 'auditor', siteCodes: [], email: 'fuzz@test.local' } },
       { user: 'admin', method: 'PATCH', path: `/api/users/${userId}`, body: { displayName: 'Aude', reason: 'fuzz' } },
-      { user: 'admin', method: 'POST', path: `/api/users/${userId}/reset-password`, body: { newPassword: 'another-password' } },
+      { user: 'admin', method: 'POST', path: `/api/users/${userId}/reset-password`, body: { reason: 'fuzz' } },
       { user: 'admin', method: 'POST', path: '/api/sites', body: { code: 'FZ', name: 'Fuzz site' } },
       { user: 'admin', method: 'PATCH', path: '/api/sites/A', body: { name: 'Site A' } },
       { user: 'investigator1', method: 'POST', path: '/api/participants', body: { siteCode: 'A', screeningNumber: 'FUZZ-1', ...eligibleAnswers() } },
@@ -75,6 +75,8 @@ describe('bad input on every endpoint', () => {
       { user: 'statistician', method: 'POST', path: '/api/simulations', body: { method: 'simple', n: 10, trials: 10 } },
       { user: 'auditor', method: 'POST', path: '/api/audit/checkpoints', body: { reason: 'fuzz' } },
       { user: 'admin', method: 'POST', path: '/api/auth/login', body: { username: 'admin', password: 'x' } },
+      { user: 'admin', method: 'POST', path: '/api/auth/set-password', body: { token: 'not-a-token-that-was-issued', password: 'password-123' } },
+      { user: 'randstat', method: 'POST', path: '/api/role-grants/00000000-0000-4000-8000-000000000000/decision', body: { approve: true, comment: 'fuzz', signature } },
     ];
   };
 

@@ -29,6 +29,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   smtpUrl: string | null;
   mailFrom: string;
+  /** Where the console is reached (PUBLIC_URL), for links in e-mails; default http://localhost:PORT. */
+  publicUrl: string;
   /** The e-mail outbox's poll interval and retry backoff (doubling from baseMs up to maxMs). */
   mailRetry: { pollMs: number; baseMs: number; maxMs: number };
   logRequests: boolean;
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'blindrand <no-reply@blindrand.local>',
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
     mailRetry: { pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000), baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000), maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000) },
     logRequests: bool(env, 'LOG_REQUESTS', false),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,

@@ -31,8 +31,27 @@ export function registerUser(program: Command): void {
       const { UsersService } = await import('../../modules/users/users.service.js');
       const app = await createApp(config, { logger: false, serveConsole: false });
       try {
-        const created = await app.get(UsersService).create({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password, siteCodes: [] });
+        const created = await app.get(UsersService).createWithPassword({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password, siteCodes: [] });
         process.stdout.write(`created administrator ${created.username} (${created.id})${generated ? `; password: ${password}  (shown only this once)` : ''}\n`);
+      } catch (err) {
+        if (err instanceof DomainError) throw new CliError(err.message);
+        throw err;
+      } finally {
+        await app.close();
+      }
+    });
+  user
+    .command('password-link')
+    .description('print a one-time set-password link for a user (for operators when no SMTP server is configured); revokes earlier links')
+    .requiredOption('--username <name>', 'login name')
+    .option('--db <file>', 'SQLite database file (overrides DATABASE_PATH)')
+    .action(async (opts: { username: string; db?: string }) => {
+      const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });
+      const { createApp } = await import('../../create-app.js');
+      const { PasswordLinks } = await import('../../modules/users/password-links.js');
+      const app = await createApp(config, { logger: false, serveConsole: false });
+      try {
+        process.stdout.write(`${await app.get(PasswordLinks).issueForCli(opts.username)}\n`);
       } catch (err) {
         if (err instanceof DomainError) throw new CliError(err.message);
         throw err;

@@ -11,6 +11,7 @@ import { randomization } from './002-randomization.js';
 import { unblinding } from './003-unblinding.js';
 import { sealedAudit, sealedAuditDown, sealLegacyChain } from './004-sealed-audit.js';
 import { unknownLoginFailures } from './005-unknown-login-failures.js';
+import { roleGrants, roleGrantsDown } from './006-role-grants.js';
 import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
 import { signingKeys } from './008-signing-keys.js';
 
@@ -30,6 +31,7 @@ export const STEPS: Step[] = [
   { name: 'Unblinding1764070000003', up: unblinding },
   { name: 'SealedAudit1764070000004', up: sealedAudit, down: sealedAuditDown, data: sealLegacyChain },
   { name: 'UnknownLoginFailures1764070000005', up: unknownLoginFailures },
+  { name: 'RoleGrants1764070000006', up: roleGrants, down: roleGrantsDown },
   { name: 'SchemeSalt1764070000007', up: schemeSalt, down: schemeSaltDown },
   { name: 'SigningKeys1764070000008', up: signingKeys },
 ];

@@ -4,6 +4,8 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, UserView } from '../../../../shared/contract.js';
 import { Public } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { SetPasswordDto } from '../users/users.dto.js';
+import { PasswordLinks } from '../users/password-links.js';
 import { LoginDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 
@@ -11,7 +13,15 @@ import { AuthService } from './auth.service.js';
 @Controller('auth')
 @UseGuards(ThrottlerGuard)
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly auth: AuthService, private readonly links: PasswordLinks) {}
+
+  /** The one-time link's page posts here; no sign-in (the token is the proof). Every invalid link gets the same 400. */
+  @Public()
+  @Post('set-password')
+  @HttpCode(204)
+  async setPassword(@Body() body: SetPasswordDto): Promise<void> {
+    await this.links.consume(body.token, body.password);
+  }
 
   @Public()
   @Post('login')

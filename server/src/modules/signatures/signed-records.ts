@@ -8,6 +8,11 @@ import { asBool, type Sql } from '../../database/sql.js';
 type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
 
 export const SIGNED_RECORD_CONTENT: Record<string, ContentLoader> = {
+  'role-grant.decision': async (sql, id) => {
+    const g = await sql.one<Record<string, unknown>>('SELECT * FROM role_grants WHERE id = ?', [id]);
+    if (!g || g.status === 'pending') return null;
+    return { grantId: String(g.id), userId: String(g.user_id), kind: String(g.kind), role: String(g.role), email: g.email === null ? null : String(g.email), status: String(g.status), decidedBy: String(g.decided_by) };
+  },
   randomization: async (sql, id) => {
     const r = await sql.one<Record<string, unknown>>('SELECT * FROM allocations WHERE id = ?', [id]);
     return r && { participantId: String(r.participant_id), randomizationNumber: Number(r.randomization_number), treatmentCode: String(r.treatment_code), stratum: String(r.stratum_key), randomizedAt: String(r.randomized_at) };

@@ -14,6 +14,9 @@ export interface UserRecord {
   active: boolean;
   failedAttempts: number;
   lockedAt: string | null;
+  /** Who created the account (null: demo, CLI or system) and who last reset its password or changed its e-mail. */
+  createdById: string | null;
+  credentialsById: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -30,6 +33,8 @@ export function toUserRecord(r: Record<string, unknown>): UserRecord {
     active: asBool(r.active),
     failedAttempts: Number(r.failed_attempts),
     lockedAt: asStrOrNull(r.locked_at),
+    createdById: asStrOrNull(r.created_by_id),
+    credentialsById: asStrOrNull(r.credentials_by_id),
     createdAt: asStr(r.created_at),
     updatedAt: asStr(r.updated_at),
   };

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AdminUserView } from '../../../../shared/contract.js';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
-import { actorOf, CurrentViewer, type Viewer } from '../../common/viewer.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { CreateUserDto, ReasonDto, ResetPasswordDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 
@@ -26,7 +26,7 @@ export class UsersController {
 
   @Post()
   create(@CurrentViewer() viewer: Viewer, @Body() body: CreateUserDto): Promise<AdminUserView> {
-    return this.users.create(actorOf(viewer), body);
+    return this.users.request(viewer, body);
   }
 
   @Patch(':id')

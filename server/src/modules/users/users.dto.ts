@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { SignatureDto } from '../study/study.dto.js';
 import { ROLES, type Role } from '../../../../shared/roles.js';
 
 export class CreateUserDto {
@@ -25,13 +27,12 @@ export class CreateUserDto {
   @IsString({ each: true })
   siteCodes?: string[];
 
-  @ApiProperty({ minLength: 8 })
-  @IsString()
-  @MinLength(8)
-  @MaxLength(256)
-  password: string;
+  /** Refused with a sentence (an admin never chooses another person's password); accepted here only to say so. */
+  @ApiPropertyOptional({ deprecated: true, description: 'Refused: the user sets their own password from a one-time e-mailed link' })
+  @IsOptional()
+  password?: string;
 
-  @ApiPropertyOptional()
+  @ApiProperty({ description: 'Where the one-time set-password link is sent' })
   @IsOptional()
   @IsEmail()
   @MaxLength(320)
@@ -77,11 +78,9 @@ export class UpdateUserDto {
 }
 
 export class ResetPasswordDto {
-  @ApiProperty({ minLength: 8 })
-  @IsString()
-  @MinLength(8)
-  @MaxLength(256)
-  newPassword: string;
+  @ApiPropertyOptional({ deprecated: true, description: 'Refused: the user receives a one-time set-password link' })
+  @IsOptional()
+  newPassword?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -96,4 +95,43 @@ export class ReasonDto {
   @IsString()
   @MaxLength(1000)
   reason?: string;
+}
+
+export class GrantListQueryDto {
+  @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'] })
+  @IsOptional()
+  @IsIn(['pending', 'approved', 'rejected'])
+  status?: 'pending' | 'approved' | 'rejected';
+}
+
+export class GrantDecisionDto {
+  @ApiProperty()
+  @IsBoolean()
+  approve: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  comment?: string;
+
+  @ApiProperty({ type: SignatureDto })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => SignatureDto)
+  signature: SignatureDto;
+}
+
+export class SetPasswordDto {
+  @ApiProperty({ description: 'The token from the one-time link' })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password: string;
 }
