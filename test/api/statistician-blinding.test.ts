@@ -80,6 +80,13 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
     expect(design.body.method).toBe('permuted-block');
     expect(design.body).not.toHaveProperty('strata');
     expect((await t.api.get('/api/study', tokens.statistician)).body.armRatios).toEqual([1, 1]);
+    // design simulations run on neutral group names for the blinded statistician, on arm codes for randstat
+    const sim = { method: 'permuted-block', params: { blockSizes: [4] }, n: 24, trials: 20 };
+    const asStat = await t.api.post('/api/simulations', sim, tokens.statistician);
+    expect([asStat.status, asStat.status === 200 ? '' : asStat.text]).toEqual([200, '']);
+    expect(leakHits(asStat.text, vocabulary)).toEqual([]);
+    expect(asStat.text).toContain('G1');
+    expect(leakHits((await t.api.post('/api/simulations', sim, tokens.randstat)).text, vocabulary).length).toBeGreaterThan(0);
   });
 
   it('the randomization statistician takes no part in the analysis: no lock, no unblinding, no CDISC export', async () => {

@@ -59,9 +59,11 @@ describe('journeys', () => {
     await form.getByLabel('Full name (printed on signatures)').fill('Dr. Ada Example');
     await form.getByLabel('Role').selectOption('investigator');
     await form.getByRole('checkbox', { name: /^A — / }).check();
-    await form.getByLabel('Initial password').fill('a-long-initial-password');
+    // no password field: the user sets their own from a one-time e-mailed link
+    await expect(form.getByLabel(/password/i).count()).resolves.toBe(0);
+    await form.getByLabel('E-mail').fill('investigator3@blindrand.local');
     await form.getByRole('button', { name: 'Create user' }).click();
-    await page.getByText('User investigator3 created.').waitFor();
+    await page.getByText('User investigator3 created; a set-password link was e-mailed to them.').waitFor();
     const row = page.locator('[data-testid="users-table"] tr[data-username="investigator3"]');
     await expect(row.textContent()).resolves.toContain('Dr. Ada Example');
     await screenshot(page, 'admin-user-created');

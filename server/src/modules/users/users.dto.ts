@@ -1,7 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { SignatureDto } from '../study/study.dto.js';
+
+/**
+ * An e-mail address, checked by pattern: class-validator's IsEmail throws ("URI malformed") on lone
+ * UTF-16 surrogates, which would answer 500 to bad input.
+ */
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL_MESSAGE = 'email must be an e-mail address such as name@example.org';
 import { ROLES, type Role } from '../../../../shared/roles.js';
 
 export class CreateUserDto {
@@ -34,7 +41,7 @@ export class CreateUserDto {
 
   @ApiProperty({ description: 'Where the one-time set-password link is sent' })
   @IsOptional()
-  @IsEmail()
+  @Matches(EMAIL, { message: EMAIL_MESSAGE })
   @MaxLength(320)
   email?: string;
 }
@@ -66,7 +73,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsEmail()
+  @Matches(EMAIL, { message: EMAIL_MESSAGE })
   @MaxLength(320)
   email?: string;
 
