@@ -113,7 +113,7 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
     console.log(`verify under load: ${RUNS} HTTP + ${RUNS} CLI (+5 processes) verifications in ${((Date.now() - started) / 1000).toFixed(1)} s while ${writes} writes each sealed a checkpoint (chain at ${lastCount}); false alarms=${alarms.length}`);
     expect(writes).toBeGreaterThan(50);
     expect(alarms).toEqual([]);
-  });
+  }, 900_000);
 
   (usingPostgres ? it.skip : it)('the old way of reading (separate statements) raises false "deleted" alarms under the same load', async () => {
     const key = SigningKey.load(keyPath).publicKey;

@@ -43,14 +43,15 @@ export function defaultCheckpointFile(keyPath: string, env: NodeJS.ProcessEnv = 
 /** A checkpoint argument may be one exported JSON object, a JSON array, or a JSON-lines file. */
 function readCheckpointArg(path: string): CheckpointView[] {
   if (!existsSync(path)) throw new CliError(`no checkpoint file at ${path}`);
-  const text = readFileSync(path, 'utf8').trim();
+  const raw = readFileSync(path, 'utf8');
+  const text = raw.trim();
   try {
     if (text.startsWith('[')) return JSON.parse(text) as CheckpointView[];
     if (!text.includes('\n')) return [JSON.parse(text) as CheckpointView];
   } catch (err) {
     throw new CliError(`${path}: not a checkpoint export (${(err as Error).message})`);
   }
-  const parsed = parseCheckpointText(path, text + '\n');
+  const parsed = parseCheckpointText(path, raw);
   if (parsed.bad.length) throw new CliError(describeBadLines(parsed)[0]);
   return parsed.checkpoints;
 }

@@ -1,0 +1,91 @@
+/**
+ * Issue 12, item 5: a torn last line in the checkpoint file (a crash in the middle of an append) is
+ * reported with file and line by GET /api/audit/verify and by `audit verify` — never a 500 — the next
+ * checkpoint starts on a line of its own instead of gluing onto the fragment, and
+ * `audit repair-checkpoint-file` moves the fragment aside.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
+
+const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
+
+describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let t: TestApp;
+  let auditor: string;
+  let file: string;
+  let cli: (args: string[]) => { code: number; out: string };
+
+  beforeAll(async () => {
+    t = await startTestApp({ CHECKPOINT_EVERY: '1000' });
+    auditor = await t.api.login('auditor');
+    file = t.config.checkpointLogPath;
+    const db = t.config.database;
+    const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
+    cli = (args) => {
+      const r = spawnSync('node', [CLI, ...args, ...(args[1] === 'verify' ? target : [])], { encoding: 'utf8', env: { ...process.env, SIGNING_KEY_PATH: t.config.signingKeyPath } });
+      return { code: r.status ?? -1, out: r.stdout + r.stderr };
+    };
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is reported with file and line, then the next append starts on a new line, and the CLI repair moves it aside', async () => {
+    expect((await t.api.post('/api/audit/checkpoints', { reason: 'before the crash' }, auditor)).status).toBe(201);
+    const good = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+    appendFileSync(file, '{"size":95,"headHash":"ab'); // a write cut short
+    const torn = good + 1;
+
+    const verify = await t.api.get('/api/audit/verify', auditor);
+    expect(verify.status).toBe(200);
+    expect(verify.body.valid).toBe(true); // the database keeps its own copy of every checkpoint
+    expect(verify.body.warnings).toEqual([expect.stringContaining(`checkpoint file ${file} line ${torn}: torn last line`)]);
+    const before = cli(['audit', 'verify']);
+    expect(before.code).toBe(0);
+    expect(before.out).toContain(`warning: checkpoint file ${file} line ${torn}: torn last line`);
+
+    // The next checkpoint is a whole line of its own: the fragment is not glued onto it.
+    const created = await t.api.post('/api/audit/checkpoints', { reason: 'after the crash' }, auditor);
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 100)); // the file copy is written after commit
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines[torn - 1]).toBe('{"size":95,"headHash":"ab');
+    expect(JSON.parse(lines[torn])).toMatchObject({ size: created.body.size, headHash: created.body.headHash });
+    const after = await t.api.get('/api/audit/verify', auditor);
+    expect(after.body).toMatchObject({ valid: true, checkpoint: { size: created.body.size, matches: true, signatureValid: true } });
+    expect(after.body.warnings).toEqual([expect.stringContaining(`checkpoint file ${file} line ${torn}: not a checkpoint`)]);
+
+    const repair = cli(['audit', 'repair-checkpoint-file', '--file', file]);
+    expect(repair.code).toBe(0);
+    expect(repair.out).toMatch(new RegExp(`moved 1 line\\(s\\) \\(line ${torn}\\) to \\S+\\.bad-`));
+    const aside = readdirSync(dirname(file)).filter((f) => f.startsWith(`${basename(file)}.bad-`));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(dirname(file), aside[0]), 'utf8')).toContain('{"size":95,"headHash":"ab');
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(good + 1);
+    const clean = await t.api.get('/api/audit/verify', auditor);
+    expect(clean.body).toMatchObject({ valid: true });
+    expect(clean.body.warnings).toBeUndefined();
+    expect(cli(['audit', 'verify']).out).toMatch(/^VALID/);
+    expect(cli(['audit', 'repair-checkpoint-file', '--file', file]).out).toContain('nothing to repair');
+  });
+
+  it('a damaged exported checkpoint given to `audit verify` is named in one line, not a JSON stack', () => {
+    const exported = join(t.dir, 'exported.jsonl');
+    writeFileSync(exported, readFileSync(file, 'utf8') + '{"size":3,"head');
+    const r = cli(['audit', 'verify', '--checkpoint', exported]);
+    expect(r.code).toBe(1);
+    expect(r.out.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: checkpoint file ${exported} line \\d+: torn last line`))]);
+    expect(existsSync(exported)).toBe(true);
+  });
+
+  it('without a key file the CLI says where it looked, instead of reporting a valid chain INVALID', () => {
+    const db = t.config.database;
+    const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
+    const r = spawnSync('node', [CLI, 'audit', 'verify', ...target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SIGNING_KEY_PATH: join(t.dir, 'nowhere', 'audit-signing.key') } });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error: no signing key at ${join(t.dir, 'nowhere', 'audit-signing.key')}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`);
+  });
+});
