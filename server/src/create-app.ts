@@ -15,7 +15,7 @@ import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
 import { openDatabase } from './database/data-sources.js';
 import { checkStartup, type StartupResult } from './startup/startup-check.js';
 import { DomainError } from './common/domain-error.js';
-import { answerClientErrors, methodNotAllowed, rejectNonFiniteNumbers, verifyJsonDepth } from './common/request-guards.js';
+import { answerClientErrors, methodNotAllowed, rejectUnstorableValues, verifyJsonDepth } from './common/request-guards.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
@@ -42,7 +42,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     methodNotAllowed(app.getHttpAdapter().getInstance()),
     requireJsonBody,
     express.json({ limit: config.bodyLimitBytes, strict: true, verify: verifyJsonDepth }),
-    rejectNonFiniteNumbers,
+    rejectUnstorableValues,
     express.text({ type: ['text/csv', 'text/plain'], limit: config.bodyLimitBytes }),
   );
   answerClientErrors(app.getHttpServer());

@@ -55,6 +55,22 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect([await count('participants'), await count('audit_log')]).toEqual(before);
   });
 
+  it('text with a NUL character (which PostgreSQL cannot store) is 400 in a body, a path or a query, on both dialects', async () => {
+    const users = (await t.api.get('/api/users', tokens.admin)).body;
+    const auditor = users.find((u: any) => u.username === 'auditor');
+    const before = [await count('users'), await count('audit_log')];
+    const body = await t.api.patch(`/api/users/${auditor.id}`, { displayName: 'Aude\u0000Auditor', reason: 'nul test' }, tokens.admin);
+    expect(body.status).toBe(400);
+    expect(body.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('displayName') });
+    const login = await t.api.post('/api/auth/login', { username: 'admin\u0000', password: 'x' });
+    expect([login.status, login.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+    for (const path of ['/api/audit?action=user%00created', '/api/participants/%00', '/api/unblinding-requests/A%00']) {
+      const res = await t.api.get(path, tokens.admin);
+      expect({ path, status: res.status, code: res.body.code }).toEqual({ path, status: 400, code: 'VALIDATION_FAILED' });
+    }
+    expect([await count('users'), await count('audit_log')]).toEqual(before);
+  });
+
   it('a wrong method on an existing route is 405 with Allow; an unknown path stays 404', async () => {
     for (const [method, path, allow] of [
       ['PUT', '/api/participants', 'GET, HEAD, POST'],

@@ -1,7 +1,8 @@
 /**
  * Guards that run on the raw request, before Nest's pipes: a JSON nesting limit (class-transformer
  * recurses once per level, so 3,000 nested arrays overflowed the stack: 500), non-finite numbers
- * (`1e309` parses to Infinity, which canonical JSON and the audit hash cannot represent), 405 with
+ * (`1e309` parses to Infinity, which canonical JSON and the audit hash cannot represent), NUL
+ * characters in text (PostgreSQL cannot store U+0000 in a text column: 500), 405 with
  * `Allow` for a known path and a wrong method, and an error body for requests Node rejects before
  * Express sees them (431 on oversized headers).
  */
@@ -37,32 +38,24 @@ export function verifyJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void
   }
 }
 
-/** The path of the first number that is not finite (Infinity from `1e309`), or null. */
-export function nonFinitePath(value: unknown): string | null {
-  const stack: Array<[unknown, string]> = [[value, '']];
-  while (stack.length) {
-    const [v, path] = stack.pop()!;
-    if (typeof v === 'number' && !Number.isFinite(v)) return path || '(body)';
-    if (v !== null && typeof v === 'object') {
-      for (const [k, child] of Object.entries(v)) stack.push([child, Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k]);
-    }
-  }
-  return null;
-}
-
 /** A lone UTF-16 surrogate: JSON allows it ("\ud800") but UTF-8 cannot store it, so the stored text would differ from the hashed one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** The path of the first string (value or key) holding a lone surrogate, or null. */
-export function malformedTextPath(value: unknown): string | null {
+/**
+ * The first value no database column can hold as sent: a non-finite number (`1e309`), text with
+ * U+0000 (PostgreSQL refuses it), or text with a lone surrogate (UTF-8 cannot store it).
+ */
+export function unstorableValue(value: unknown): DomainError | null {
   const stack: Array<[unknown, string]> = [[value, '']];
   while (stack.length) {
     const [v, path] = stack.pop()!;
-    if (typeof v === 'string' && LONE_SURROGATE.test(v)) return path || '(body)';
+    if (typeof v === 'number' && !Number.isFinite(v)) return new DomainError('NUMBER_NOT_FINITE', `The number at ${path || '(body)'} is too large (or not a number); send a finite number.`);
+    if (typeof v === 'string' && v.includes('\u0000')) return new DomainError('VALIDATION_FAILED', `The text at ${path || '(body)'} contains a NUL character (U+0000), which cannot be stored.`);
+    if (typeof v === 'string' && LONE_SURROGATE.test(v)) return new DomainError('VALIDATION_FAILED', `The text at ${path || '(body)'} is not valid Unicode (a lone surrogate); send well-formed text.`);
     if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         const at = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
-        if (LONE_SURROGATE.test(k)) return at;
+        if (k.includes('\u0000') || LONE_SURROGATE.test(k)) return new DomainError('VALIDATION_FAILED', `The field name ${JSON.stringify(at)} is not storable text (NUL or a lone surrogate).`);
         stack.push([child, at]);
       }
     }
@@ -70,12 +63,10 @@ export function malformedTextPath(value: unknown): string | null {
   return null;
 }
 
-export function rejectNonFiniteNumbers(req: express.Request, _res: express.Response, next: express.NextFunction): void {
-  const path = req.body !== undefined ? nonFinitePath(req.body) : null;
-  const text = path === null && req.body !== undefined ? malformedTextPath(req.body) : null;
-  if (path) next(new DomainError('NUMBER_NOT_FINITE', `The number at ${path} is too large (or not a number); send a finite number.`));
-  else if (text) next(new DomainError('VALIDATION_FAILED', `The text at ${text} is not valid Unicode (a lone surrogate); send well-formed text.`));
-  else next();
+export function rejectUnstorableValues(req: express.Request, _res: express.Response, next: express.NextFunction): void {
+  // %00 in the path or query would reach a query parameter too (a filter, a lookup by name).
+  if (/%00/.test(req.originalUrl)) return next(new DomainError('VALIDATION_FAILED', 'The address contains a NUL character (%00).'));
+  next(req.body !== undefined ? (unstorableValue(req.body) ?? undefined) : undefined);
 }
 
 interface RouteEntry {
