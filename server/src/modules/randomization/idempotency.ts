@@ -46,10 +46,14 @@ export function checkKey(key: string | undefined): string {
 
 const WAIT_FOR_ORIGINAL_MS = 30_000;
 
-/** Thrown inside a write transaction that finds its key already stored by another process. */
-export class KeyAlreadyUsed extends Error {
+/**
+ * Thrown inside a write transaction that finds its key already stored by another process; the
+ * caller replays. A DomainError so that, should it ever escape, the client gets a 409 to retry
+ * (and the write path treats it as an ordinary refusal, not a database fault).
+ */
+export class KeyAlreadyUsed extends DomainError {
   constructor() {
-    super('idempotency key stored by a concurrent request');
+    super('IDEMPOTENCY_IN_FLIGHT', 'The same request was just completed by another server; retry with the same key to receive its response.');
   }
 }
 
