@@ -16,6 +16,8 @@ export const DEMO_PASSWORD = 'browser-test-pass-1';
 
 export interface RunningServer {
   baseUrl: string;
+  /** The server's SQLite file (for the operator's CLI in tests). */
+  databasePath: string;
   password: string;
   stop: () => Promise<void>;
   output: () => string;
@@ -79,6 +81,7 @@ export async function startServer(options: { studyStatus?: 'setup' | 'active' } 
   await waitForHealth(baseUrl, child, () => out);
   return {
     baseUrl,
+    databasePath: join(dir, 'blindrand.sqlite'),
     password: DEMO_PASSWORD,
     output: () => out,
     stop: async () => {
