@@ -26,6 +26,12 @@ export interface NeutralTextVocabulary {
   terms: Map<string, string[][]>;
   /** Allowed phrases as normalized word sequences, indexed by their first word. */
   allowed: Map<string, string[][]>;
+  /**
+   * The first word of every term (codes run together are one-word terms), as one case-insensitive pattern: an
+   * ASCII text that contains none of them (and no letter run) cannot name a term, so most strings
+   * (identifiers, times, hashes) are passed without being split into words.
+   */
+  prefilter: RegExp;
 }
 
 /** Where a text names an arm or product: the words as written, and their span. */
@@ -117,7 +123,25 @@ export function neutralTextVocabulary(protocol: Protocol): NeutralTextVocabulary
     terms.push(...distinctiveWords(group));
   }
   const allowed = [...(protocol.blinding?.allowedPhrases ?? []), ...publicTexts(protocol)].map(words);
-  return { terms: index(terms.filter((t) => t.length > 0)), allowed: index(allowed) };
+  const kept = terms.filter((t) => t.length > 0);
+  // A term can only match where its first word does; one-word terms include the codes run together.
+  const needles = [...new Set(kept.map((t) => t[0]))].sort((a, b) => b.length - a.length);
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return { terms: index(kept), allowed: index(allowed), prefilter: new RegExp(needles.map(escape).join('|') || '(?!)', 'i') };
+}
+
+const ASCII = /^[\x00-\x7f]*$/;
+/** Two one-character words in a row ("P B O"): the letter-run case, which no needle shows. */
+const LETTER_RUN = /(?<![A-Za-z0-9])[A-Za-z0-9][^A-Za-z0-9]+[A-Za-z0-9](?![A-Za-z0-9])/;
+
+/**
+ * Cheap pre-test, never a false "no": in plain ASCII a term shows up as one of the needles (its
+ * words, or the code run together) or as a letter run; other scripts and compatibility forms
+ * always take the full word-based path.
+ */
+function mayNameTerm(text: string, vocab: NeutralTextVocabulary): boolean {
+  if (!ASCII.test(text)) return true;
+  return vocab.prefilter.test(text) || LETTER_RUN.test(text);
 }
 
 function matchesAt(toks: Token[], i: number, seq: string[]): boolean {
@@ -147,7 +171,7 @@ function joinedLetterRuns(toks: Token[]): Token[] {
 
 /** Every place in `text` that names an arm or product outside an allowed phrase. */
 export function findArmWords(text: string, vocab: NeutralTextVocabulary): ArmWordHit[] {
-  if (text.length === 0) return [];
+  if (text.length === 0 || !mayNameTerm(text, vocab)) return [];
   const toks = tokens(text);
   const covered = new Array<boolean>(toks.length).fill(false);
   for (let i = 0; i < toks.length; i++) {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { blindingVocabulary } from '../../server/src/common/blinding.js';
 import { requireNeutralText } from '../../server/src/common/neutral-text.js';
-import { findArmWord, neutralTextVocabulary, parseProtocolOrThrow } from '../../shared/protocol/index.js';
+import { findArmWord, findArmWords, neutralTextVocabulary, parseProtocolOrThrow } from '../../shared/protocol/index.js';
 import { demoProtocol } from '../support/factories.js';
 
 describe('the neutral-text check', () => {
@@ -39,6 +39,21 @@ describe('the neutral-text check', () => {
     expect(hit(demoProtocol().study.title)).toBeNull();
     expect(hit('MSC harvest done; patient got MSC')).toBe('MSC');
     expect(hit('equal volume')).toBe('volume');
+  });
+
+  it('the quick pre-test never hides a hit: random texts give the same hits with and without it', () => {
+    const everything = { ...vocab, prefilter: /(?:)/ };
+    const parts = ['m', 's', 'c', 'p', 'b', 'o', ' ', '-', '.', '_', 'MSC', 'pbo', 'Placebo', 'cells', 'harvest', 'x', 'ＰＢＯ', '\u200b', 'é', '7'];
+    let seed = 42;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let hits = 0;
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: 1 + Math.floor(next() * 8) }, () => parts[Math.floor(next() * parts.length)]).join('');
+      const expected = findArmWords(text, everything);
+      expect([text, findArmWords(text, vocab)]).toEqual([text, expected]);
+      if (expected.length) hits++;
+    }
+    expect(hits).toBeGreaterThan(300); // the corpus does exercise hits
   });
 
   it('another protocol brings its own vocabulary; a one-letter code is caught as "arm X", not as every letter', () => {
