@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { freePort } from '../support/ports.js';
-import { startServer, waitForHealth } from '../support/server-process.js';
+import { waitForHealth, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
 const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
@@ -77,7 +77,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
   beforeAll(async () => {
     mkdirSync(template);
     // A demo database with signed checkpoints (CHECKPOINT_EVERY=5), stopped cleanly.
-    const s = await startServer(envFor(template));
+    const s = await startPatiently(envFor(template));
     await s.kill('SIGTERM');
     const db = new Database(join(template, 'blindrand.sqlite'), { readonly: true });
     const checkpoints = Number((db.prepare('SELECT COUNT(*) AS n FROM audit_checkpoints').get() as { n: number }).n);
@@ -125,7 +125,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     // After the CLI's repair (which keeps the torn line aside), the server starts again.
     const repaired = spawnSync('node', [CLI, 'audit', 'repair-checkpoint-file', '--file', file], { encoding: 'utf8' });
     expect(repaired.status).toBe(0);
-    const s = await startServer(envFor(dir));
+    const s = await startPatiently(envFor(dir));
     await s.kill('SIGTERM');
   });
 
@@ -152,7 +152,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     const backup = join(root, 'backup.sqlite');
     copyFileSync(join(dir, 'blindrand.sqlite'), backup);
     // The live database moves on: sign-ins are audited, so five of them seal another checkpoint.
-    const s = await startServer(envFor(dir));
+    const s = await startPatiently(envFor(dir));
     const api = new Api(s.baseUrl);
     for (let i = 0; i < 6; i++) await api.login('auditor');
     await s.kill('SIGTERM');
@@ -166,7 +166,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     const kept = readdirSync(dir).filter((f) => f.startsWith('audit-checkpoints.jsonl.before-reanchor-'));
     expect(kept).toHaveLength(1);
 
-    const again = await startServer(envFor(dir));
+    const again = await startPatiently(envFor(dir));
     try {
       const a = new Api(again.baseUrl);
       const token = await a.login('auditor');
@@ -215,7 +215,7 @@ describe('demo start-up is one step', () => {
       child.stdout!.on('data', (d) => (out += d));
       child.stderr!.on('data', (d) => (out += d));
       try {
-        await waitForHealth(`http://127.0.0.1:${port}`);
+        await waitForHealth(`http://127.0.0.1:${port}`, 120_000);
         const shown = [...`${first}\n${out}`.matchAll(/demo password: (\S+)/g)].map((m) => m[1]);
         expect(shown.length).toBeGreaterThan(0);
         const api = new Api(`http://127.0.0.1:${port}`);
@@ -243,7 +243,7 @@ describe('demo start-up is one step', () => {
     const url = new URL(admin);
     url.pathname = `/${name}`;
     const env = { DATABASE_URL: url.toString(), SIGNING_KEY_PATH: join(root, 'pg', 'audit-signing.key'), DEMO_PASSWORD };
-    const started = await Promise.allSettled([0, 1, 2].map(() => startServer(env)));
+    const started = await Promise.allSettled([0, 1, 2].map(() => startPatiently(env)));
     const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     try {
       const failures = started.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
@@ -266,7 +266,7 @@ describe('demo start-up is one step', () => {
     } finally {
       for (const s of servers) await s.kill('SIGTERM');
     }
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('key rotation: explicit, signed by both keys, audited; old checkpoints and signatures still verify', () => {
@@ -277,7 +277,7 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
 
   it('rotate, restart, verify with the new key and with the old published key; a key added through the database alone is refused', async () => {
     // A signed activation (an e-signature sealed by the first key), then checkpoints.
-    let s = await startServer({ ...envFor(dir), DEMO_STUDY_STATUS: 'setup' });
+    let s = await startPatiently({ ...envFor(dir), DEMO_STUDY_STATUS: 'setup' });
     let api = new Api(s.baseUrl);
     const activated = await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, await api.login('randstat'));
     expect(activated.status).toBe(200);
@@ -299,7 +299,7 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     expect(readdirSync(dir).filter((f) => f.startsWith('audit-signing.key.retired-'))).toHaveLength(1);
 
     // The server starts with the new key; new checkpoints are signed by it; everything verifies.
-    s = await startServer(envFor(dir));
+    s = await startPatiently(envFor(dir));
     api = new Api(s.baseUrl);
     for (let i = 0; i < 6; i++) await api.login('auditor');
     const token = await api.login('auditor');
@@ -387,7 +387,7 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
       console.log(`refused: ${r.lines[0]}`);
     };
     try {
-      let s = await startServer(env);
+      let s = await startPatiently(env);
       await s.kill('SIGTERM');
       await client.query(`CREATE DATABASE ${backup} TEMPLATE ${live}`);
 
@@ -395,7 +395,7 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
       await refused(live, /the PostgreSQL database \(DATABASE_URL\) is read-only \(default_transaction_read_only is on\)/);
       await client.query(`ALTER DATABASE ${live} RESET default_transaction_read_only`);
 
-      s = await startServer(env);
+      s = await startPatiently(env);
       const api = new Api(s.baseUrl);
       for (let i = 0; i < 6; i++) await api.login('auditor');
       await s.kill('SIGTERM');
@@ -406,3 +406,34 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
     }
   }, 120_000);
 });
+
+/**
+ * startServer with a longer wait: three instances booting at once on a loaded 2-core machine took
+ * 20–30 s to listen (measured at load average 18), past startServer's 30 s.
+ */
+async function startPatiently(env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  let out = '';
+  const child = spawn('node', [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`))));
+  await Promise.race([waitForHealth(baseUrl, 120_000), exited]).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}; output: ${out}`);
+  });
+  exited.catch(() => undefined);
+  return {
+    child,
+    baseUrl,
+    port,
+    output: () => out,
+    kill: (signal = 'SIGTERM') =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill(signal);
+      }),
+  };
+}
