@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     try {
       demo = await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus, (password) =>
         // Shown just before the commit (see seedDemoIfEmpty): whatever a kill leaves, its password was shown.
-        process.stdout.write(`blindrand: demo password: ${password}  (generated; shown only this once — set DEMO_PASSWORD to choose it, or recover with \`blindrand user create-admin\`)\n`),
+        process.stdout.write(`blindrand: demo password: ${password}  (generated; shown only this once — set DEMO_PASSWORD to choose it, or recover with \`blindrand user password-link --username admin\`)\n`),
       );
     } catch (err) {
       process.stderr.write(`blindrand: cannot load the demo data (nothing of it was kept): ${firstLine(err)}\n`);
