@@ -98,7 +98,7 @@ describe('corrections', () => {
     await form.getByLabel('Reason for the correction').fill('Transcription error: the source document says EDSS 6.0.');
     await screenshot(page, 'investigator-correction');
     await form.getByRole('button', { name: 'Continue to signature' }).click();
-    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/correction of EDSS at inclusion/);
+    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/I confirm this correction/);
     await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and record correction' }).click();
     await page.getByText(/Correction of EDSS at inclusion recorded\. The allocation stands/).waitFor();
