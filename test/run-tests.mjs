@@ -16,6 +16,8 @@ function ensureSystemPackages() {
   const missing = [];
   if (!findPostgresBin()) missing.push('postgresql');
   if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+  // The WAL fault-injection test compiles a small LD_PRELOAD library.
+  if (!existsSync('/usr/bin/gcc')) missing.push('gcc', 'libc6-dev');
   if (!missing.length) return;
   if (!isRoot) {
     console.error(`blindrand tests need Debian packages: ${missing.join(' ')} (run: sudo apt-get install -y ${missing.join(' ')})`);
