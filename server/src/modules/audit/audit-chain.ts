@@ -1,7 +1,8 @@
 /**
  * The audit chain's arithmetic, shared by the server and the offline CLI verifier:
- * hash = SHA-256(prevHash ‖ canonical JSON of the entry), checkpoints signed with Ed25519.
- * Pure apart from node:crypto; no database access.
+ * hash = SHA-256(prevHash ‖ canonical JSON of the entry as stored), checkpoints signed with Ed25519.
+ * Arm-dependent details are stored as a commitment (audit-seal.ts), so the hash covers the commitment,
+ * never the arm. Pure apart from node:crypto; no database access.
  */
 import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
@@ -124,18 +125,13 @@ export class ChainVerifier {
   }
 
   /** `trusted`: one key, or a ring of rotated keys (each accepted only for its range of sizes). */
-  finish(trusted: KeyObject | KeyRing | null, options: { notCheckedAbove?: number } = {}): VerifyResult {
+  finish(trusted: KeyObject | KeyRing | null): VerifyResult {
     const problems = [...this.problems];
     let firstInvalidSeq = this.firstInvalidSeq;
     const count = this.count;
     let checked: VerifyResult['checkpoint'] = null;
-    const warnings: string[] = [];
     const ordered = [...this.checkpoints].sort((a, b) => a.size - b.size);
     for (const cp of ordered) {
-      if (options.notCheckedAbove !== undefined && cp.size > options.notCheckedAbove) {
-        warnings.push(`checkpoint at size ${cp.size} is newer than the snapshot (${count} entries), not checked`);
-        continue;
-      }
       if (!this.options.full && isWithheld(cp.size, this.state)) continue;
       // With rotated keys, each checkpoint is checked with the key of record for its size only.
       const trustedKey = trusted instanceof KeyRing ? trusted.keyForSize(cp.size) : trusted;
@@ -152,7 +148,7 @@ export class ChainVerifier {
     }
     if (trusted instanceof KeyRing) problems.push(...trusted.problems);
     if (!trusted && ordered.length > 0) problems.push('no trusted public key given: checkpoint signatures were not checked');
-    return { valid: problems.length === 0, count, headHash: count ? this.head : GENESIS_HASH, firstInvalidSeq, checkpoint: checked, problems, ...(warnings.length ? { warnings } : {}) };
+    return { valid: problems.length === 0, count, headHash: count ? this.head : GENESIS_HASH, firstInvalidSeq, checkpoint: checked, problems };
   }
 }
 

@@ -7,7 +7,9 @@
  *      (streamed page by page, with their sealed parts) and the key-rotation records.
  * Reading them in separate statements while a server writes gave false "entries were deleted" alarms:
  * a checkpoint committed between the read of the entries and the read of the checkpoints looked like a
- * truncated chain.
+ * truncated chain. In this order no checkpoint can be newer than the snapshot (the file is read before
+ * it, and each line was written after its commit), so one beyond the snapshot's chain is a real
+ * deletion or a restored backup, never a race.
  */
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointView, VerifyResult } from '../../../../shared/contract.js';
