@@ -89,3 +89,24 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
     expect(r.stderr.trim()).toBe(`error: no signing key at ${join(t.dir, 'nowhere', 'audit-signing.key')}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`);
   });
 });
+
+describe(`every checkpoint a transaction seals reaches the file (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let t: TestApp;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('with CHECKPOINT_EVERY=1 the demo seed (one transaction, many entries) leaves one line per checkpoint, in order', async () => {
+    t = await startTestApp({ CHECKPOINT_EVERY: '1' });
+    const auditor = await t.api.login('auditor');
+    // A second transaction with a single entry (the sign-in above), then an on-demand one.
+    expect((await t.api.post('/api/audit/checkpoints', { reason: 'multi-checkpoint check' }, auditor)).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 100)); // the file copy is written after commit
+    const db = await t.api.get('/api/audit/checkpoints', auditor);
+    expect(db.status).toBe(200);
+    const inDb = (db.body as Array<{ size: number; headHash: string }>).map((c) => `${c.size}:${c.headHash}`).sort((a, b) => parseInt(a) - parseInt(b));
+    expect(inDb.length).toBeGreaterThan(3);
+    const inFile = readFileSync(t.config.checkpointLogPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((c) => `${c.size}:${c.headHash}`);
+    expect(inFile).toEqual(inDb);
+  });
+});

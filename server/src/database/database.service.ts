@@ -134,10 +134,11 @@ export class DatabaseService implements OnApplicationShutdown {
       const head = await this.begin(runner, sql, deadline);
       const result = await work(tx);
       if (tx.entries.length === 0 && !options.unaudited) throw new Error('a write transaction must record at least one audit entry');
-      const checkpoint = await this.auditWriter.append(sql, head, tx.actor, tx.now, tx.entries, tx.sealCheckpoint);
+      const checkpoints = await this.auditWriter.append(sql, head, tx.actor, tx.now, tx.entries, tx.sealCheckpoint);
       await runner.commitTransaction();
       this.lastFault = null;
-      if (checkpoint) tx.onCommit(() => this.auditWriter.recordCheckpointFile(checkpoint));
+      // Every checkpoint this transaction sealed, in order, in one task (the file is appended in order).
+      if (checkpoints.length) tx.onCommit(() => checkpoints.forEach((cp) => this.auditWriter.recordCheckpointFile(cp)));
       for (const fn of tx.afterCommit) {
         Promise.resolve()
           .then(fn)

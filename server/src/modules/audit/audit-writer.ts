@@ -27,10 +27,13 @@ export interface AuditInput {
 export class AuditWriter {
   constructor(private readonly key: SigningKey, private readonly config: AppConfig) {}
 
-  /** Writes the entries after `head`; returns a checkpoint if one was sealed. */
-  async append(sql: Sql, head: { seq: number; hash: string }, actor: Actor, at: string, entries: AuditInput[], sealNow = false): Promise<CheckpointView | null> {
+  /**
+   * Writes the entries after `head`; returns every checkpoint sealed, in order of size (one
+   * transaction can cross several multiples of CHECKPOINT_EVERY, and each must reach the file).
+   */
+  async append(sql: Sql, head: { seq: number; hash: string }, actor: Actor, at: string, entries: AuditInput[], sealNow = false): Promise<CheckpointView[]> {
     let { seq, hash } = head;
-    let checkpoint: CheckpointView | null = null;
+    const checkpoints: CheckpointView[] = [];
     for (const input of entries) {
       seq += 1;
       const content = {
@@ -55,11 +58,11 @@ export class AuditWriter {
       );
       if (sealed) await sql.exec('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [seq, sealed.nonce, JSON.stringify(sealed.content)]);
       hash = next;
-      if (seq % this.config.checkpointEvery === 0) checkpoint = await this.insertCheckpoint(sql, seq, hash, at);
+      if (seq % this.config.checkpointEvery === 0) checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
     }
     if (entries.length) await sql.exec('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, hash]);
-    if (sealNow && checkpoint?.size !== seq && seq > 0) checkpoint = await this.insertCheckpoint(sql, seq, hash, at);
-    return checkpoint;
+    if (sealNow && checkpoints.at(-1)?.size !== seq && seq > 0) checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
+    return checkpoints;
   }
 
   /** Seals the current head (on demand); called inside a write transaction after append. */
