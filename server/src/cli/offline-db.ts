@@ -1,10 +1,16 @@
 /**
  * Opens a blindrand database for the CLI without the server: a SQLite file read-only (safe while
  * the server runs, thanks to WAL), or PostgreSQL from a URL. Returns a minimal query function.
+ *
+ * These commands never write, so they do not migrate: a database made by an older release (fewer
+ * migrations than this build's STEPS) is refused with one line naming it and saying how to upgrade
+ * (starting the server, or any CLI command that boots the app, such as `user password-link`,
+ * migrates it in place) — instead of a raw "no such table" from the first query.
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import pg from 'pg';
+import { STEPS } from '../database/migrations/index.js';
 import { CliError } from './cli-error.js';
 
 export interface OfflineDb {
@@ -30,7 +36,45 @@ async function inTransaction<T>(db: Pick<OfflineDb, 'all'>, begin: string, work:
   }
 }
 
+/** Throws a CliError naming the database when its schema is not the one this build expects. */
+async function checkSchema(db: Pick<OfflineDb, 'all'>, name: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
+  const tableExists =
+    dialect === 'sqlite'
+      ? (await db.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")).length > 0
+      : (await db.all("SELECT to_regclass('schema_migrations') IS NOT NULL AS present"))[0]?.present === true;
+  if (!tableExists) throw new CliError(`${name} is not a blindrand database (it has no schema_migrations table)`);
+  const applied = new Set((await db.all('SELECT name FROM schema_migrations')).map((r) => String(r.name)));
+  const missing = STEPS.map((s) => s.name).filter((n) => !applied.has(n));
+  if (missing.length === 0) return;
+  throw new CliError(
+    `${name} was made by an older release and is not migrated to this one (${missing.length} migration(s) missing, first ${missing[0]}): ` +
+      'start the server once on it (it migrates in place at start), then run this command again',
+  );
+}
+
 export async function openOfflineDb(opts: { db?: string; databaseUrl?: string }): Promise<OfflineDb> {
+  const db = await openUnchecked(opts);
+  try {
+    await checkSchema(db, opts.databaseUrl ? `the PostgreSQL database ${redactUrl(opts.databaseUrl)}` : `the database file ${opts.db}`, opts.databaseUrl ? 'postgres' : 'sqlite');
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+  return db;
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+async function openUnchecked(opts: { db?: string; databaseUrl?: string }): Promise<OfflineDb> {
   if (opts.databaseUrl) {
     const client = new pg.Client({ connectionString: opts.databaseUrl });
     await client.connect().catch((e: Error) => {
