@@ -27,6 +27,18 @@ export interface AdminUserView extends UserView {
   updatedAt: string;
   /** Changes held until a second person approves them (POST /api/role-grants/:id/decision). */
   pendingGrants?: RoleGrantView[];
+  /** Only on the answer to the request that issued a set-password link (create, reset). */
+  passwordLink?: PasswordLinkIssued;
+}
+
+/**
+ * A set-password link this request issued. `emailed`: false when no e-mail server is configured
+ * (SMTP_URL unset) — the link then reaches nobody and the operator must issue one with the CLI
+ * (`user password-link --username X`). True means queued for the user's own address.
+ */
+export interface PasswordLinkIssued {
+  emailed: boolean;
+  expiresAt: string;
 }
 
 /** A held change that gives (or gives back) a sensitive role; see docs/BLINDING.md for who approves. */
@@ -47,6 +59,8 @@ export interface RoleGrantView {
   decidedBy: string | null;
   decidedAt: string | null;
   comment: string | null;
+  /** Only on the approval that issued a set-password link (new account, password reset). */
+  passwordLink?: PasswordLinkIssued;
 }
 
 export interface LoginResponse {

@@ -14,6 +14,7 @@ import { sha256Hex } from '../audit/audit-chain.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { hashPassword, passwordProblem } from '../auth/passwords.js';
 import { MailOutbox } from '../notifications/mail-outbox.js';
+import type { PasswordLinkIssued } from '../../../../shared/contract.js';
 import type { UserRecord } from './user.record.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -47,7 +48,7 @@ export class PasswordLinks {
    * Issues a link inside the caller's transaction and queues its e-mail to the user. Earlier unused
    * links of the user are revoked. The token leaves the server only in that e-mail.
    */
-  async issue(tx: WriteTx, user: UserRecord, purpose: LinkPurpose, requestedBy: string): Promise<void> {
+  async issue(tx: WriteTx, user: UserRecord, purpose: LinkPurpose, requestedBy: string): Promise<PasswordLinkIssued> {
     if (!user.email) throw new DomainError('VALIDATION_FAILED', `The user "${user.username}" has no e-mail address: add one so the set-password link can reach them.`);
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.parse(tx.now) + LINK_HOURS * 3600_000).toISOString();
@@ -67,6 +68,8 @@ export class PasswordLinks {
     });
     if (!this.outbox.enabled) this.logger.warn(`SMTP_URL is not set: the set-password link for ${user.username} cannot be e-mailed; issue one with the CLI (user password-link).`);
     tx.audit({ action: 'user.password_link_issued', entityType: 'user', entityId: user.id, details: { purpose, linkId: id, expiresAt, emailed: this.outbox.enabled } });
+    // Told to the admin too, so the console does not claim an e-mail that was never sent.
+    return { emailed: this.outbox.enabled, expiresAt };
   }
 
   /** Sets the password from a link. Unknown, expired, used and revoked links all get the same answer. */

@@ -4,7 +4,7 @@
  * randomization statisticians), its trial statisticians, and the people who may approve (admins).
  */
 import { Injectable } from '@nestjs/common';
-import type { RoleGrantView } from '../../../../shared/contract.js';
+import type { PasswordLinkIssued, RoleGrantView } from '../../../../shared/contract.js';
 import { ROLE_LABELS, type Role } from '../../../../shared/roles.js';
 import { DomainError, notFound } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
@@ -76,18 +76,19 @@ export class RoleGrantsService {
       const status: GrantStatus = approve ? 'approved' : 'rejected';
       const signed = await this.signatures.record(tx, signer, { type: 'role-grant.decision', id: grant.id, content: grantContent(grant, status, viewer.username) });
       await RoleGrantsRepository.decide(tx.sql, grant.id, { status, decidedById: viewer.userId, decidedBy: viewer.username, decidedAt: tx.now, comment: comment?.trim() || null, signatureId: signed.id });
-      const after = approve ? await this.apply(tx, grant, user) : user;
+      const { after, passwordLink } = approve ? await this.apply(tx, grant, user) : { after: user, passwordLink: undefined };
       tx.audit({
         action: approve ? 'user.grant_approved' : 'user.grant_rejected', entityType: 'user', entityId: user.id, reason: comment?.trim() || null,
         details: { grantId: grant.id, kind: grant.kind, role: grant.role, requestedBy: grant.requestedBy, signatureId: signed.id, signature: signed },
       });
       await this.tell(tx, { ...grant, status }, after, approve ? 'approved' : 'rejected', signer.printedName);
-      return toView({ ...grant, status, decidedById: viewer.userId, decidedBy: viewer.username, decidedAt: tx.now, comment: comment?.trim() || null, signatureId: signed.id }, after);
+      const view = toView({ ...grant, status, decidedById: viewer.userId, decidedBy: viewer.username, decidedAt: tx.now, comment: comment?.trim() || null, signatureId: signed.id }, after);
+      return passwordLink ? { ...view, passwordLink } : view;
     });
   }
 
   /** Makes an approved change take effect, checked against the account as it is now. */
-  private async apply(tx: WriteTx, grant: RoleGrantRecord, user: UserRecord): Promise<UserRecord> {
+  private async apply(tx: WriteTx, grant: RoleGrantRecord, user: UserRecord): Promise<{ after: UserRecord; passwordLink?: PasswordLinkIssued }> {
     let after: UserRecord = { ...user, updatedAt: tx.now };
     switch (grant.kind) {
       case 'create':
@@ -106,9 +107,9 @@ export class RoleGrantsService {
         break;
     }
     await UsersRepository.update(tx.sql, after);
-    if (grant.kind === 'create') await this.links.issue(tx, after, 'new-account', grant.requestedBy);
-    if (grant.kind === 'password-reset') await this.links.issue(tx, after, 'reset', grant.requestedBy);
-    return after;
+    if (grant.kind === 'create') return { after, passwordLink: await this.links.issue(tx, after, 'new-account', grant.requestedBy) };
+    if (grant.kind === 'password-reset') return { after, passwordLink: await this.links.issue(tx, after, 'reset', grant.requestedBy) };
+    return { after };
   }
 
   private async tell(tx: WriteTx, grant: RoleGrantRecord, user: UserRecord, what: 'requested' | 'approved' | 'rejected', by: string): Promise<void> {

@@ -53,9 +53,12 @@ export class UsersService {
       const held = isSensitiveRole(input.role);
       const created = await this.insertUser(tx, input, NO_PASSWORD, viewer.userId, !held);
       const user = (await UsersRepository.findById(tx.sql, created.id))!;
-      if (held) await this.grants.hold(tx, viewer, user, 'create', input.role, user.email, null);
-      else await this.links.issue(tx, user, 'new-account', viewer.username);
-      return this.withGrants(tx.sql, user);
+      if (held) {
+        await this.grants.hold(tx, viewer, user, 'create', input.role, user.email, null);
+        return this.withGrants(tx.sql, user);
+      }
+      const passwordLink = await this.links.issue(tx, user, 'new-account', viewer.username);
+      return { ...(await this.withGrants(tx.sql, user)), passwordLink };
     });
   }
 
@@ -162,8 +165,8 @@ export class UsersService {
       const after = { ...before, credentialsById: id === viewer.userId ? before.credentialsById : viewer.userId, updatedAt: tx.now };
       await UsersRepository.update(tx.sql, after);
       tx.audit({ action: 'user.password_reset', entityType: 'user', entityId: id, reason: reason ?? null, details: { changes: { password: { old: '[set]', new: '[link sent to the user]' } } } });
-      await this.links.issue(tx, after, 'reset', viewer.username);
-      return this.withGrants(tx.sql, after);
+      const passwordLink = await this.links.issue(tx, after, 'reset', viewer.username);
+      return { ...(await this.withGrants(tx.sql, after)), passwordLink };
     });
   }
 
