@@ -11,6 +11,7 @@ import { loadConfig } from '../../config/config.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { checkStartup } from '../../startup/startup-check.js';
 import { CliError } from '../cli-error.js';
+import { UNBLINDED_DETAILS_KEY } from '../../modules/audit/audit-seal.js';
 
 export function registerReanchor(program: Command): void {
   // Joins the `audit` group (audit.ts) without editing it; registered after it in index.ts.
@@ -35,9 +36,17 @@ export function registerReanchor(program: Command): void {
       const app = await createApp(config, { logger: false, serveConsole: false, startup });
       renameSync(file, archived);
       try {
-        const lost = startup.lostCheckpoints.map(({ size, headHash, at, publicKey }) => ({ size, headHash, at, publicKey }));
+        const lost = startup.lostCheckpoints.map(({ size, at, publicKey }) => ({ size, at, publicKey }));
+        // The lost heads' hashes are sealed: a head from the legacy (pre-seal) part of the chain is a hash
+        // over plaintext arms, so shown to a blinded reader it would test a guess (docs/BLINDING.md).
+        const lostHeadHashes = startup.lostCheckpoints.map(({ size, headHash }) => ({ size, headHash }));
         await app.get(DatabaseService).withWriteTransaction({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
-          tx.audit({ action: 'audit.reanchored', entityType: 'audit', reason: opts.reason.trim(), details: { checkpointFile: file, archivedAs: archived, lostCheckpoints: lost } });
+          tx.audit({
+            action: 'audit.reanchored',
+            entityType: 'audit',
+            reason: opts.reason.trim(),
+            details: { checkpointFile: file, archivedAs: archived, lostCheckpoints: lost, [UNBLINDED_DETAILS_KEY]: { lostHeadHashes } },
+          });
           tx.requestCheckpoint();
         });
         // The new checkpoint is appended to a fresh file after commit; let that task run.
