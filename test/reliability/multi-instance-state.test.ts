@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { newParticipant, randomize } from '../support/factories.js';
+import { createPostgresDatabase } from '../support/postgres-db.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -29,16 +29,7 @@ describe('three instances on one PostgreSQL: lockout and idempotency', () => {
   }
 
   it('unknown and known names lock after exactly 5 failures in total across instances, answer alike, and stay locked after restarts', async () => {
-    const admin = process.env.PG_ADMIN_URL;
-    if (!admin) throw new Error('PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it)');
-    const name = `multi_${process.pid}_${Date.now()}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    env = { DATABASE_URL: url.toString(), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, AUTH_THROTTLE_PER_MINUTE: '100000' };
+    env = { DATABASE_URL: await createPostgresDatabase('multi'), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, AUTH_THROTTLE_PER_MINUTE: '100000' };
     await startAll();
 
     const attempt = async (i: number, username: string, password = 'wrong-password') => {

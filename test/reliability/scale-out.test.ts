@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { newParticipant, pool, randomize } from '../support/factories.js';
+import { createPostgresDatabase } from '../support/postgres-db.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -17,15 +18,8 @@ describe('scale-out: two instances on one PostgreSQL', () => {
   });
 
   it('0 duplicates, 0 gaps, every stratum in order, a valid chain', async () => {
-    const admin = process.env.PG_ADMIN_URL;
-    if (!admin) throw new Error('PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it)');
-    const name = `scale_${process.pid}_${Date.now()}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    const env = { DATABASE_URL: url.toString(), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup', AUTH_THROTTLE_PER_MINUTE: '100000' };
+    const url = await createPostgresDatabase('scale');
+    const env = { DATABASE_URL: url, SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup', AUTH_THROTTLE_PER_MINUTE: '100000' };
     servers.push(await startServer(env));
     servers.push(await startServer({ ...env, DEMO: 'false' }));
     const [a, b] = servers.map((s) => new Api(s.baseUrl));
@@ -40,8 +34,7 @@ describe('scale-out: two instances on one PostgreSQL', () => {
     const results = await pool(16, ids.map((id, i) => () => randomize(i % 2 ? a : b, i % 2 ? tokens.a : tokens.b, id, `scale-key-${i}`)));
     const seconds = (Date.now() - started) / 1000;
 
-    await client.end();
-    const db = new pg.Client({ connectionString: url.toString() });
+    const db = new pg.Client({ connectionString: url });
     await db.connect();
     const allocations = (await db.query('SELECT a.participant_id, a.randomization_number, a.stratum_key, l.position FROM allocations a JOIN list_entries l ON l.id = a.list_entry_id ORDER BY a.randomization_number')).rows;
     await db.end();

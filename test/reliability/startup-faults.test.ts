@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { freePort } from '../support/ports.js';
-import { waitForHealth, type ServerProcess } from '../support/server-process.js';
+import { createPostgresDatabase, postgresAdminUrl, postgresUrlFor } from '../support/postgres-db.js';
+import { startServer, waitForHealth, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
 const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
@@ -236,16 +237,8 @@ describe('demo start-up is one step', () => {
   }, 120_000);
 
   it('three instances starting with the demo on one PostgreSQL: all start, the demo exists once, no raw duplicate-key error', async () => {
-    const admin = process.env.PG_ADMIN_URL;
-    if (!admin) throw new Error('PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it)');
-    const name = `demo3_${process.pid}_${Date.now()}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    const env = { DATABASE_URL: url.toString(), SIGNING_KEY_PATH: join(root, 'pg', 'audit-signing.key'), DEMO_PASSWORD };
+    const url = await createPostgresDatabase('demo3');
+    const env = { DATABASE_URL: url, SIGNING_KEY_PATH: join(root, 'pg', 'audit-signing.key'), DEMO_PASSWORD };
     const started = await Promise.allSettled([0, 1, 2].map(() => startPatiently(env)));
     const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     try {
@@ -254,7 +247,7 @@ describe('demo start-up is one step', () => {
       const outputs = servers.map((s) => s.output()).join('\n');
       expect(outputs).not.toMatch(/duplicate key|unique constraint/i);
       expect(outputs.match(/demo data created/g)).toHaveLength(1);
-      const db = new pg.Client({ connectionString: url.toString() });
+      const db = new pg.Client({ connectionString: url });
       await db.connect();
       const count = async (sql: string) => Number((await db.query(sql)).rows[0].n);
       const users = await count('SELECT COUNT(*) AS n FROM users');
@@ -364,14 +357,11 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('default_transaction_read_only, then a database copied before the newest checkpoint', async () => {
-    const admin = process.env.PG_ADMIN_URL;
-    if (!admin) throw new Error('PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it)');
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    const live = `pgstart_${process.pid}_${Date.now()}`;
+    const live = new URL(await createPostgresDatabase('pgstart')).pathname.slice(1);
     const backup = `${live}_backup`;
-    const urlOf = (name: string) => Object.assign(new URL(admin), { pathname: `/${name}` }).toString();
-    await client.query(`CREATE DATABASE ${live}`);
+    const urlOf = postgresUrlFor;
+    const client = new pg.Client({ connectionString: postgresAdminUrl() });
+    await client.connect();
     const env = { DATABASE_URL: urlOf(live), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, CHECKPOINT_EVERY: '5', AUTH_THROTTLE_PER_MINUTE: '100000' };
     const state = async (name: string) => {
       const c = new pg.Client({ connectionString: urlOf(name) });
@@ -414,29 +404,6 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
  * startServer with a longer wait: three instances booting at once on a loaded 2-core machine took
  * 20–30 s to listen (measured at load average 18), past startServer's 30 s.
  */
-async function startPatiently(env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
-  let out = '';
-  const child = spawn('node', [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`))));
-  await Promise.race([waitForHealth(baseUrl, 120_000), exited]).catch((err: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${err.message}; output: ${out}`);
-  });
-  exited.catch(() => undefined);
-  return {
-    child,
-    baseUrl,
-    port,
-    output: () => out,
-    kill: (signal = 'SIGTERM') =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill(signal);
-      }),
-  };
+function startPatiently(env: Record<string, string>): Promise<ServerProcess> {
+  return startServer(env, undefined, { healthTimeoutMs: 120_000 });
 }

@@ -11,12 +11,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { runCli } from '../../server/src/cli/main.js';
 import { verifyChain } from '../../server/src/modules/audit/audit-chain.js';
 import { readSealState, toCheckpoint, toStoredEntry } from '../../server/src/modules/audit/audit.repository.js';
 import { mergeCheckpoints, readCheckpointFile } from '../../server/src/modules/audit/checkpoint-file.js';
 import { SigningKey } from '../../server/src/modules/audit/signing-key.js';
+import { createPostgresDatabase } from '../support/postgres-db.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD, usingPostgres } from '../support/test-app.js';
 
@@ -41,19 +41,6 @@ async function cliInProcess(args: string[], env: Record<string, string>): Promis
   }
 }
 
-async function freshPostgresUrl(): Promise<string> {
-  const admin = process.env.PG_ADMIN_URL;
-  if (!admin) throw new Error('DB=postgres needs PG_ADMIN_URL');
-  const name = `verify_${process.pid}_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 describe(`verification under load reads one snapshot (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-verify-'));
   const keyPath = join(dir, 'audit-signing.key');
@@ -64,7 +51,7 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
   let writers: Promise<void>[] = [];
 
   beforeAll(async () => {
-    if (usingPostgres) env.DATABASE_URL = await freshPostgresUrl();
+    if (usingPostgres) env.DATABASE_URL = await createPostgresDatabase('verify');
     else env.DATABASE_PATH = join(dir, 'db.sqlite');
     server = await startServer(env);
     const api = new Api(server.baseUrl);

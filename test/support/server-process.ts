@@ -30,7 +30,11 @@ export async function waitForHealth(baseUrl: string, timeoutMs = 30_000): Promis
   throw new Error(`server at ${baseUrl} did not become healthy`);
 }
 
-export async function startServer(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+/**
+ * Starts the server and waits for a healthy answer (healthTimeoutMs, default 30 s). If it exits or
+ * never becomes healthy, it is killed and the error carries its output.
+ */
+export async function startServer(env: Record<string, string>, port?: number, options: { healthTimeoutMs?: number } = {}): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   let out = '';
   const child = spawn('node', [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(p), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -38,8 +42,11 @@ export async function startServer(env: Record<string, string>, port?: number): P
   child.stderr!.on('data', (d) => (out += d));
   const baseUrl = `http://127.0.0.1:${p}`;
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`))));
-  await Promise.race([waitForHealth(baseUrl), exited]);
-  exited.catch(() => undefined);
+  exited.catch(() => undefined); // an exit after start-up is the test's business, not an unhandled rejection
+  await Promise.race([waitForHealth(baseUrl, options.healthTimeoutMs), exited]).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw new Error(`${err.message}; output: ${out}`);
+  });
   return {
     child,
     baseUrl,

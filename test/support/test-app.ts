@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import type { AppConfig } from '../../server/src/config/config.js';
+import { createPostgresDatabase } from './postgres-db.js';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 export const usingPostgres = process.env.DB === 'postgres';
@@ -70,21 +70,6 @@ export class Api {
   }
 }
 
-let counter = 0;
-
-async function freshPostgresUrl(): Promise<string> {
-  const admin = process.env.PG_ADMIN_URL;
-  if (!admin) throw new Error('DB=postgres needs PG_ADMIN_URL (npm test starts a cluster and sets it)');
-  const name = `t_${process.pid}_${Date.now()}_${counter++}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 const HOST = join(dirname(fileURLToPath(import.meta.url)), 'app-host.js');
 
 /** Boots the app on a fresh database in a child process; resolves when it listens. */
@@ -97,7 +82,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     DEMO_PASSWORD,
     TEST_DEMO: options.demo === false ? '0' : '1',
   };
-  if (usingPostgres) base.DATABASE_URL = await freshPostgresUrl();
+  if (usingPostgres) base.DATABASE_URL = await createPostgresDatabase('t');
   const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...base, ...env };
   const child = fork(HOST, [], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<{ port: number; config: AppConfig }>((resolve, reject) => {
