@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newParticipant, pool, randomize } from '../support/factories.js';
+import { activeStudyWithParticipants, cliVerify, lostAcknowledged, non503Count, replayMismatches, runStorm } from '../support/randomization-storm.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -40,55 +40,25 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
 
   it('acknowledges only what is on disk, answers 503 with Retry-After while the WAL fails, and recovers without restart', async () => {
     const api = new Api(server!.baseUrl);
-    const stat = await api.login('randstat');
-    expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'walio-seed-1', listLength: 120 }, stat)).status).toBe(201);
-    expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
-    const inv = await api.login('investigator1');
-    const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
-    const ids = await pool(6, Array.from({ length: 120 }, (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 })));
-
-    const acknowledged = new Map<string, { randomizationNumber: number; treatmentCode: string }>();
-    const statuses = new Map<string, number>(); // "503 DATABASE_UNAVAILABLE" → count
-    let retryAfterMissing = 0;
-    let phase: 'before' | 'full' | 'freed' = 'before';
-    const ackedIn = { before: 0, full: 0, freed: 0 };
+    const { inv, ids } = await activeStudyWithParticipants(api, 'walio-seed-1');
     const healthDuringFault: number[] = [];
-    let next = 0;
-    const stormEnds = Date.now() + 90_000;
-
-    const client = async () => {
-      while (next < ids.length && Date.now() < stormEnds) {
-        const i = next++;
-        while (Date.now() < stormEnds) {
-          const res = await randomize(api, inv, ids[i], `walio-key-${i}-stable`);
-          if (res.status === 201) {
-            acknowledged.set(ids[i], res.body);
-            ackedIn[phase]++;
-            break;
-          }
-          const label = `${res.status} ${res.body?.code ?? ''}`;
-          statuses.set(label, (statuses.get(label) ?? 0) + 1);
-          if (res.status === 503 && !Number(res.headers.get('retry-after'))) retryAfterMissing++;
-          await new Promise((r) => setTimeout(r, 50));
+    const storm = await runStorm({
+      api, inv, ids, keyPrefix: 'walio-key', phases: ['before', 'full', 'freed'],
+      fault: async (state) => {
+        while (state.ackedIn.before < 10) await new Promise((r) => setTimeout(r, 20));
+        // Three bursts of 0.3 s, so that commits are in flight when the WAL fails.
+        for (let burst = 0; burst < 3; burst++) {
+          writeFileSync(trigger, '');
+          state.phase = 'full';
+          healthDuringFault.push((await fetch(`${server!.baseUrl}/api/health`)).status);
+          await new Promise((r) => setTimeout(r, 300));
+          unlinkSync(trigger);
+          state.phase = 'freed';
+          await new Promise((r) => setTimeout(r, 700));
         }
-      }
-    };
-
-    const fault = async () => {
-      while (ackedIn.before < 10) await new Promise((r) => setTimeout(r, 20));
-      // Three bursts of 0.3 s, so that commits are in flight when the WAL fails.
-      for (let burst = 0; burst < 3; burst++) {
-        writeFileSync(trigger, '');
-        phase = 'full';
-        healthDuringFault.push((await fetch(`${server!.baseUrl}/api/health`)).status);
-        await new Promise((r) => setTimeout(r, 300));
-        unlinkSync(trigger);
-        phase = 'freed';
-        await new Promise((r) => setTimeout(r, 700));
-      }
-    };
-
-    await Promise.all([fault(), ...Array.from({ length: 6 }, client)]);
+      },
+    });
+    const { acknowledged, statuses, retryAfterMissing, ackedIn } = storm;
     const healthAfter = await fetch(`${server!.baseUrl}/api/health`);
     await server!.kill('SIGKILL');
 
@@ -98,22 +68,10 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
     const rows = db.prepare('SELECT participant_id, randomization_number, treatment_code FROM allocations').all() as any[];
     const randomizedIds = new Set((db.prepare("SELECT id FROM participants WHERE status = 'randomized'").all() as any[]).map((r) => r.id));
     db.close();
-    const byParticipant = new Map(rows.map((r) => [r.participant_id, r]));
-    const lost = [...acknowledged.entries()].filter(([id, body]) => {
-      const row = byParticipant.get(id);
-      return !row || row.randomization_number !== body.randomizationNumber || row.treatment_code !== body.treatmentCode || !randomizedIds.has(id);
-    });
+    const lost = lostAcknowledged(acknowledged, rows, randomizedIds);
     const ackNumbers = [...acknowledged.values()].map((b) => b.randomizationNumber);
     const ackCodes = [...acknowledged.values()].map((b) => b.treatmentCode);
-    const otherFailures = [...statuses.entries()].filter(([label]) => !label.startsWith('503 ')).reduce((n, [, c]) => n + c, 0);
-    const cli = spawnSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', '--db', env.DATABASE_PATH, '--json'], { encoding: 'utf8' });
-    const verify = (() => {
-      try {
-        return JSON.parse(cli.stdout);
-      } catch {
-        return { valid: false, output: cli.stdout + cli.stderr };
-      }
-    })();
+    const verify = cliVerify(['--db', env.DATABASE_PATH]);
     console.log(
       `FAULT WAL I/O error 3 × 0.3 s: ${acknowledged.size} acknowledged (${ackedIn.before} before, ${ackedIn.full} during a burst, ${ackedIn.freed} between and after), ${rows.length} stored; lost=${lost.length}; ` +
         `answers while failing: ${JSON.stringify(Object.fromEntries(statuses))}; 503 without Retry-After=${retryAfterMissing}; health during bursts: ${healthDuringFault.join(' ')}; ` +
@@ -124,7 +82,7 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
     expect(new Set(ackCodes).size).toBe(ackCodes.length);
     expect(integrity).toBe('ok');
     expect(verify.valid).toBe(true);
-    expect(otherFailures).toBe(0);
+    expect(non503Count(statuses)).toBe(0);
     expect(statuses.get('503 DATABASE_UNAVAILABLE') ?? 0).toBeGreaterThan(0);
     expect(retryAfterMissing).toBe(0);
     expect(ackedIn.freed).toBeGreaterThan(0); // recovered without a restart
@@ -135,11 +93,7 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
     server = await startServer(env); // without the fault library
     const api2 = new Api(server.baseUrl);
     const inv2 = await api2.login('investigator1');
-    for (const [id, body] of [...acknowledged.entries()].slice(-30)) {
-      const again = await randomize(api2, inv2, id, `walio-key-${ids.indexOf(id)}-stable`);
-      expect(again.status).toBe(201);
-      expect(again.body).toEqual(body);
-    }
+    expect(await replayMismatches(api2, inv2, acknowledged, ids, 'walio-key')).toEqual([]);
     const admin = await api2.login('admin');
     expect((await api2.get('/api/audit/verify', admin)).body.valid).toBe(true);
   }, 240_000);
