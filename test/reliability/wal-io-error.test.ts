@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeStudyWithParticipants, cliVerify, lostAcknowledged, non503Count, replayMismatches, runStorm } from '../support/randomization-storm.js';
+import { activeStudyWithParticipants, cliVerify, lostAcknowledged, non503Count, readSqliteAfterKill, replayMismatches, runStorm } from '../support/randomization-storm.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -63,11 +62,7 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
     await server!.kill('SIGKILL');
 
     // A second connection, after the SIGKILL and before any restart.
-    const db = new Database(env.DATABASE_PATH);
-    const integrity = db.pragma('integrity_check', { simple: true });
-    const rows = db.prepare('SELECT participant_id, randomization_number, treatment_code FROM allocations').all() as any[];
-    const randomizedIds = new Set((db.prepare("SELECT id FROM participants WHERE status = 'randomized'").all() as any[]).map((r) => r.id));
-    db.close();
+    const { integrity, rows, randomizedIds } = readSqliteAfterKill(env.DATABASE_PATH);
     const lost = lostAcknowledged(acknowledged, rows, randomizedIds);
     const ackNumbers = [...acknowledged.values()].map((b) => b.randomizationNumber);
     const ackCodes = [...acknowledged.values()].map((b) => b.treatmentCode);

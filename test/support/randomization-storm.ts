@@ -4,6 +4,7 @@
  * each with its own stable Idempotency-Key until it is acknowledged, while a fault runs; then what
  * was acknowledged is compared with what the database holds.
  */
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -107,6 +108,19 @@ export function lostAcknowledged(
     const row = byParticipant.get(id);
     return !row || Number(row.randomization_number) !== body.randomizationNumber || row.treatment_code !== body.treatmentCode || !randomizedIds.has(id);
   });
+}
+
+/** SQLite, read through a second connection after the server was killed (before any restart). */
+export function readSqliteAfterKill(path: string): { integrity: unknown; rows: Array<{ participant_id: string; randomization_number: number; treatment_code: string }>; randomizedIds: Set<string> } {
+  const db = new Database(path);
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    const rows = db.prepare('SELECT participant_id, randomization_number, treatment_code FROM allocations').all() as any[];
+    const randomizedIds = new Set((db.prepare("SELECT id FROM participants WHERE status = 'randomized'").all() as any[]).map((r) => String(r.id)));
+    return { integrity, rows, randomizedIds };
+  } finally {
+    db.close();
+  }
 }
 
 /** Answers other than a 503 (each must be zero: a fault is a 503, never a 4xx/500). */
