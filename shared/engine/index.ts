@@ -39,3 +39,4 @@ export {
   type GroupSummary,
   type Quantiles,
 } from './simulation-types.js';
+export { exactFigures, checkExactDesign, EXACT_MAX_N, type ExactResult } from './exact.js';

@@ -1,0 +1,151 @@
+/**
+ * Exact design figures (no simulation noise) for two-arm 1:1 designs without covariates, by a
+ * dynamic program over the state (hidden, D_i) of exact-models.ts; recurrences in docs/ALGORITHMS.md.
+ *
+ * One forward pass over i = 0 … n−1 gives the law of D_n (so E|D_n|, P(D_n = 0), quantiles) and,
+ * summing over the states at each step, the expected numbers of correct guesses and forced
+ * allocations. max_i |D_i| is not a function of the state, so its law comes from one more pass per
+ * level m with |D| = m absorbing: the absorbed mass is P(max_i |D_i| ≥ m). Those passes stop when
+ * the remaining tail cannot change E max|D_i| in double precision (below 1e-17 of it).
+ */
+import { EngineError } from './errors.js';
+import { exactModel, newTransitions, type ExactModel, type Transitions } from './exact-models.js';
+import { prepareDesign } from './simulation-core.js';
+import type { Quantiles, SimulationDesign, SimulationResult } from './simulation-types.js';
+
+/** Largest n the exact mode accepts: the max|D_i| passes cost about n·m² for unbounded designs. */
+export const EXACT_MAX_N = 2000;
+
+export interface ExactResult extends SimulationResult {
+  exact: true;
+  /** P(|D_n| = k), k = 0 … n. */
+  absImbalanceDistribution: number[];
+  /** P(max_i |D_i| = m), m = 0 … (largest m with mass). */
+  maxAbsImbalanceDistribution: number[];
+}
+
+interface Pass {
+  /** Mass per state at the end: index h·width + (d + n). */
+  mass: Float64Array;
+  correct: number;
+  forced: number;
+  /** Largest |D_i| with positive probability at any i. */
+  reach: number;
+  /** Mass that reached |D| = barrier (0 without a barrier). */
+  absorbed: number;
+}
+
+/** Forward pass; with `barrier`, states at |D| = barrier are absorbed (counted, then dropped). */
+function forward(model: ExactModel, n: number, t: Transitions, barrier = Infinity): Pass {
+  const width = 2 * n + 1;
+  const H = model.hidden;
+  let mass = new Float64Array(H * width);
+  let next = new Float64Array(H * width);
+  mass[n] = 1; // hidden 0, d 0
+  let correct = 0;
+  let forced = 0;
+  let reach = 0;
+  let absorbed = 0;
+  for (let i = 0; i < n; i++) {
+    next.fill(0);
+    const span = Math.min(i, barrier - 1); // |d| ≤ i, and < barrier while absorbing
+    for (let h = 0; h < H; h++) {
+      const row = h * width + n;
+      for (let d = -span; d <= span; d++) {
+        const m = mass[row + d];
+        if (m === 0) continue;
+        model.step(i, h, d, t);
+        for (let k = 0; k < t.count; k++) {
+          const w = m * t.weight[k];
+          const dir = t.dir[k];
+          // Convergence strategy: guess the arm behind; a tie scores 1/2.
+          correct += d === 0 ? w / 2 : (d > 0) === (dir < 0) ? w : 0;
+          if (t.forced[k]) forced += w;
+          const nd = d + dir;
+          const a = nd < 0 ? -nd : nd;
+          if (a > reach) reach = a;
+          if (a >= barrier) absorbed += w;
+          else next[t.next[k] * width + n + nd] += w;
+        }
+      }
+    }
+    [mass, next] = [next, mass];
+  }
+  return { mass, correct, forced, reach, absorbed };
+}
+
+/** Smallest k with P(X ≤ k) ≥ q (the quantile of the exact law; 1e-12 absorbs rounding at atoms). */
+function quantile(dist: number[], q: number): number {
+  let acc = 0;
+  for (let k = 0; k < dist.length; k++) {
+    acc += dist[k];
+    if (acc >= q - 1e-12) return k;
+  }
+  return dist.length - 1;
+}
+
+function quantiles(dist: number[]): Quantiles {
+  return { p5: quantile(dist, 0.05), p25: quantile(dist, 0.25), p50: quantile(dist, 0.5), p75: quantile(dist, 0.75), p95: quantile(dist, 0.95) };
+}
+
+/** Check that a design has an exact form here; returns its prepared form or throws an EngineError saying why not. */
+export function checkExactDesign(design: SimulationDesign, n: number) {
+  const prepared = prepareDesign(design);
+  if (prepared.factors.length > 0) throw new EngineError('exact figures are available only without covariates (no --factors); simulate this design instead');
+  if (prepared.arms.length !== 2) throw new EngineError(`exact figures are available for two arms only, got ${prepared.arms.length}; simulate this design instead`);
+  if (prepared.arms[0].ratio !== 1 || prepared.arms[1].ratio !== 1) throw new EngineError(`exact figures are available for a 1:1 ratio only, got ${prepared.arms.map((a) => a.ratio).join(':')}; simulate this design instead`);
+  if (!Number.isInteger(n) || n < 1 || n > EXACT_MAX_N) throw new EngineError(`exact figures: n must be a whole number between 1 and ${EXACT_MAX_N}, got ${n}`);
+  return prepared;
+}
+
+/** The exact figures of a two-arm 1:1 design without covariates at n patients (same fields as simulate(), plus exact: true). */
+export function exactFigures(design: SimulationDesign, n: number): ExactResult {
+  const prepared = checkExactDesign(design, n);
+  const model = exactModel(prepared.method, prepared.params, n);
+  const t = newTransitions(64 + 2 * (prepared.params.blockSizes?.length ?? 1));
+  const main = forward(model, n, t);
+  const width = 2 * n + 1;
+  const absDist = new Array<number>(n + 1).fill(0);
+  let meanD = 0;
+  for (let h = 0; h < model.hidden; h++) {
+    for (let d = -n; d <= n; d++) {
+      const m = main.mass[h * width + n + d];
+      absDist[Math.abs(d)] += m;
+      meanD += m * d;
+    }
+  }
+  let meanAbs = 0;
+  absDist.forEach((p, k) => (meanAbs += p * k));
+  // P(max ≥ m) for m = 1 … reach; max ≥ 1 is certain once a patient is allocated.
+  const atLeast: number[] = [1, 1];
+  let meanMax = 1;
+  for (let m = 2; m <= main.reach; m++) {
+    const tail = forward(model, n, t, m).absorbed;
+    atLeast.push(tail);
+    meanMax += tail;
+    if (tail === 0 || tail * (main.reach - m + 1) < 1e-17 * meanMax) break;
+  }
+  const maxDist = atLeast.map((p, m) => (m === 0 ? 0 : p - (atLeast[m + 1] ?? 0)));
+  while (maxDist.length > 1 && maxDist[maxDist.length - 1] === 0) maxDist.pop();
+  const shareA = (n + meanD) / (2 * n);
+  return {
+    method: prepared.method,
+    params: prepared.params,
+    arms: prepared.arms,
+    n,
+    trials: 0,
+    meanAbsImbalance: meanAbs,
+    absImbalanceQuantiles: quantiles(absDist),
+    meanMaxAbsImbalance: meanMax,
+    maxAbsImbalanceQuantiles: quantiles(maxDist),
+    probBalanced: absDist[0],
+    correctGuessRate: main.correct / n,
+    forcedRate: main.forced / n,
+    armProportions: { [prepared.arms[0].code]: shareA, [prepared.arms[1].code]: 1 - shareA },
+    standardErrors: { meanAbsImbalance: 0, probBalanced: 0, correctGuessRate: 0, forcedRate: 0 },
+    seconds: null,
+    exact: true,
+    absImbalanceDistribution: absDist,
+    maxAbsImbalanceDistribution: maxDist,
+  };
+}
