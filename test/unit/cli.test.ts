@@ -104,6 +104,31 @@ describe('simulate', () => {
     expect(lines.slice(3).map((l) => l.split(/\s{2,}/)[0])).toEqual(['simple', 'biased-coin:p=0.667', 'permuted-block:block-sizes=2,4,6']);
   });
 
+  it('--exact prints the exact figures with the same fields plus "exact": true', () => {
+    const r = cli('simulate', '--method', 'big-stick', '--bound', '2', '--n', '100', '--exact', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, unknown>;
+    for (const key of ['meanAbsImbalance', 'absImbalanceQuantiles', 'meanMaxAbsImbalance', 'probBalanced', 'correctGuessRate', 'forcedRate', 'n', 'seconds']) {
+      expect(out).toHaveProperty(key);
+    }
+    expect(out.exact).toBe(true);
+    // Big stick b = 2 from the empty start: |D| ∈ {0, 2} at even n, half the time at each; E|D_100| = 1 exactly.
+    expect(out.meanAbsImbalance).toBeCloseTo(1, 12);
+    expect(out.absImbalanceDistribution).toEqual([expect.any(Number), 0, expect.any(Number), ...new Array(98).fill(0)]);
+  });
+
+  it('--compare … --exact gives one exact row per design; designs without an exact form are refused in one line', () => {
+    const r = cli('simulate', '--compare', 'simple', 'chen:p=0.7,bound=3', '--n', '50', '--exact', '--json');
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ design: string; exact: boolean }>;
+    expect(rows.map((row) => [row.design, row.exact])).toEqual([['simple', true], ['chen:p=0.7,bound=3', true]]);
+    const refused = cli('simulate', '--method', 'minimization', '--factors', '2,2', '--exact');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toBe('error: exact figures are available only without covariates (no --factors); simulate this design instead');
+    const threeArms = cli('simulate', '--method', 'simple', '--arms', '3', '--exact');
+    expect(threeArms.stderr.trim()).toBe('error: exact figures are available for two arms only, got 3; simulate this design instead');
+  });
+
   it('rejects an unknown method in one line', () => {
     const r = cli('simulate', '--method', 'coin-flip', '--trials', '10');
     expect(r.code).toBe(1);
@@ -112,6 +137,6 @@ describe('simulate', () => {
 
   it('has --help listing the parameter flags', () => {
     const help = cli('simulate', '--help').stdout;
-    for (const flag of ['--p', '--bound', '--block-sizes', '--ratio', '--alpha', '--beta', '--compare', '--json']) expect(help).toContain(flag);
+    for (const flag of ['--p', '--bound', '--block-sizes', '--ratio', '--alpha', '--beta', '--compare', '--json', '--exact']) expect(help).toContain(flag);
   });
 });

@@ -2,9 +2,10 @@
  * `simulate`: design simulation of ALGORITHMS.md (imbalance, predictability, forcing), on both
  * cores through worker threads; `--compare` puts several designs side by side in one table.
  */
+import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { EngineError } from '../../../../shared/engine/index.js';
-import type { SimulationDesign, SimulationResult } from '../../../../shared/engine/index.js';
+import { EngineError, exactFigures } from '../../../../shared/engine/index.js';
+import type { ExactResult, SimulationDesign, SimulationResult } from '../../../../shared/engine/index.js';
 import { armsFromFlags, designFromSpec, factorsFromFlag, paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
 import { runSimulation } from '../../simulation/index.js';
 import { CliError } from '../cli-error.js';
@@ -21,6 +22,15 @@ interface SimulateFlags extends ParamFlags {
   workers?: string;
   compare?: string[];
   json?: boolean;
+  exact?: boolean;
+}
+
+/** Exact figures (dynamic programming, no trials, no seed) timed like a simulation. */
+function runExact(design: SimulationDesign, n: number): ExactResult {
+  const started = performance.now();
+  const result = exactFigures(design, n);
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
 }
 
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
@@ -71,7 +81,8 @@ export function register(program: Command): void {
     .option('--workers <k>', 'worker threads (default: all cores)')
     .option('--compare <designs...>', 'several designs side by side, each "method:key=value,…", e.g. "biased-coin:p=0.7" "permuted-block:block-sizes=2,4"')
     .option('--json', 'print the figures as JSON (field names of ALGORITHMS.md)')
-    .addHelpText('after', '\nExamples:\n  simulate --method biased-coin --p 0.667 --n 100 --trials 10000 --json\n  simulate --compare simple "biased-coin:p=0.667" "big-stick:bound=3" "permuted-block:block-sizes=2,4,6" --n 50')
+    .option('--exact', 'exact figures by dynamic programming instead of simulation (two arms 1:1, no covariates, n ≤ 2000; --trials and --seed unused)')
+    .addHelpText('after', '\nExamples:\n  simulate --method biased-coin --p 0.667 --n 100 --trials 10000 --json\n  simulate --compare simple "biased-coin:p=0.667" "big-stick:bound=3" "permuted-block:block-sizes=2,4,6" --n 50\n  simulate --method big-stick --bound 3 --n 1000 --exact --json')
     .action(async (flags: SimulateFlags) => {
       const options = { n: wholeNumber('n', flags.n), trials: wholeNumber('trials', flags.trials), seed: flags.seed };
       const workers = flags.workers !== undefined ? wholeNumber('workers', flags.workers) : undefined;
@@ -86,6 +97,11 @@ export function register(program: Command): void {
         }
         const results: Array<{ label: string; result: SimulationResult }> = [];
         for (const design of designs) {
+          const { label: name, ...plain } = design;
+          if (flags.exact) {
+            results.push({ label: name, result: runExact(plain, options.n) });
+            continue;
+          }
           const onProgress = progressBar(`simulating ${design.label}`, !flags.json && process.stderr.isTTY === true);
           const { label, ...rest } = design;
           results.push({ label, result: await runSimulation(rest, options, { workers, onProgress }) });
@@ -94,7 +110,8 @@ export function register(program: Command): void {
           const out = flags.compare ? results.map((r) => ({ design: r.label, ...r.result })) : results[0].result;
           process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
         } else if (flags.compare) {
-          process.stdout.write(`n = ${options.n}, trials = ${options.trials}, seed "${options.seed}"\n${comparisonTable(results)}\n`);
+          const how = flags.exact ? 'exact figures (dynamic programming)' : `trials = ${options.trials}, seed "${options.seed}"`;
+          process.stdout.write(`n = ${options.n}, ${how}\n${comparisonTable(results)}\n`);
         } else {
           process.stdout.write(describe(results[0].result));
         }
@@ -108,7 +125,7 @@ export function register(program: Command): void {
 function describe(r: SimulationResult): string {
   const q = (x: SimulationResult['absImbalanceQuantiles']) => `p5 ${fmt(x.p5, 1)}, p25 ${fmt(x.p25, 1)}, p50 ${fmt(x.p50, 1)}, p75 ${fmt(x.p75, 1)}, p95 ${fmt(x.p95, 1)}`;
   const lines = [
-    `${r.method} ${JSON.stringify(r.params)}; arms ${r.arms.map((a) => `${a.code}:${a.ratio}`).join(' ')}; n = ${r.n}, ${r.trials} trials, ${fmt(r.seconds ?? NaN, 2)} s`,
+    `${r.method} ${JSON.stringify(r.params)}; arms ${r.arms.map((a) => `${a.code}:${a.ratio}`).join(' ')}; n = ${r.n}, ${'exact' in r ? 'exact figures' : `${r.trials} trials`}, ${fmt(r.seconds ?? NaN, 2)} s`,
     `  E|D_n|             ${fmt(r.meanAbsImbalance)}  (${q(r.absImbalanceQuantiles)})`,
     `  E max_i |D_i|      ${fmt(r.meanMaxAbsImbalance)}  (${q(r.maxAbsImbalanceQuantiles)})`,
     `  P(D_n = 0)         ${fmt(r.probBalanced)}`,
