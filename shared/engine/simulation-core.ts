@@ -8,7 +8,7 @@ import type { MethodCode } from '../protocol/method-codes.js';
 import { EngineError } from './errors.js';
 import { normalizeParams, type ArmWeight, type MethodParams } from './params.js';
 import { commitAllocation, createSequenceRule, isForced, newSequenceState, pickArm, type SequenceRule, type SequenceState } from './sequence-rules.js';
-import { deriveStream } from './streams.js';
+import { deriveBatchStream } from './streams.js';
 import { CHUNK_TRIALS, type ChunkResult, type GroupSums, type SimulationDesign, type SimulationFactor, type SimulationOptions } from './simulation-types.js';
 import { MinimizationKernel } from './simulation-minimization.js';
 import { ShiftedTable } from './simulation-shifted.js';
@@ -74,7 +74,7 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
   const ratios = design.arms.map((a) => a.ratio);
   const ratioSum = ratios.reduce((s, r) => s + r, 0);
   const shares = Float64Array.from(ratios, (r) => r / ratioSum);
-  const stream = deriveStream(options.seed, 'simulation', `chunk-${chunk}`, 'simulation');
+  const stream = deriveBatchStream(options.seed, 'simulation', `chunk-${chunk}`, 'simulation');
   const draw = () => stream.double(); // for block sizes; the loop calls stream.double() itself
 
   const factors = design.factors;

@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import seedrandom from 'seedrandom';
 import { canonicalJson } from '../canonical-json.js';
+import { Xor4096 } from './xor4096.js';
 
 /** The generator and the exact library release every scheme names (seedrandom 3.0.5 is pinned). */
 export const ALGORITHM = 'seedrandom-3.0.5/xor4096' as const;
@@ -36,6 +37,15 @@ export function deriveStream(masterSeed: string, studyCode: string, stratumKey: 
   const hex = sha256Hex(canonicalJson({ masterSeed, studyCode, stratumKey, purpose }));
   // The PRNG itself is returned (it has .double()): a wrapper would cost a call per draw in simulations.
   return seedrandom.xor4096(hex);
+}
+
+/**
+ * The same stream as deriveStream (same seed, same doubles, bit for bit), from the batch xor4096:
+ * for simulations, which draw hundreds of millions of doubles.
+ */
+export function deriveBatchStream(masterSeed: string, studyCode: string, stratumKey: string, purpose: StreamPurpose): Xor4096 {
+  if (typeof masterSeed !== 'string' || masterSeed.length === 0) throw new TypeError('deriveStream: the master seed must be a non-empty string');
+  return new Xor4096(sha256Hex(canonicalJson({ masterSeed, studyCode, stratumKey, purpose })));
 }
 
 /**
