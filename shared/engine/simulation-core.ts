@@ -12,6 +12,7 @@ import { deriveBatchStream } from './streams.js';
 import { CHUNK_TRIALS, type ChunkResult, type GroupSums, type SimulationDesign, type SimulationFactor, type SimulationOptions } from './simulation-types.js';
 import { MinimizationKernel } from './simulation-minimization.js';
 import { ShiftedTable } from './simulation-shifted.js';
+import { runTwoArm, twoArmKernelApplies } from './simulation-two-arm.js';
 
 export interface PreparedDesign {
   method: MethodCode;
@@ -116,6 +117,10 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
     strata: {},
     margins: {},
   };
+  if (twoArmKernelApplies(design)) {
+    runTwoArm(design, n, stream, out);
+    return out;
+  }
   const stratumSums = Array.from({ length: stratify ? strataCount : 0 }, newSums);
   const marginSums = factors.map((f) => f.levels.map(newSums));
 

@@ -1,0 +1,128 @@
+/**
+ * Kernels for the commonest simulations: two arms, no covariates, and a design whose next
+ * probabilities follow from a few numbers (simple, biased coin, permuted blocks, truncated
+ * binomial). The whole state is in locals — counts, block contents, running imbalance — so a
+ * patient costs one or two draws and a handful of arithmetic operations, with no call through
+ * the sequence rule and no array write.
+ *
+ * Every step is the general loop's (simulation-core.ts) with K = 2 written out, in the same order
+ * and with the same floating-point operations, so the figures are bit-identical (proved by
+ * test/unit/simulation-identity.test.ts against figures frozen before these kernels existed):
+ *   - imbalance: range over two values = |a − b| exactly (b − a and a − b differ only in sign);
+ *   - pickArm: arms with probability ≤ 0 are skipped, the last arm with mass absorbs rounding;
+ *   - the convergence guess and forced test use the same tolerances (1e-9, 1e-12).
+ */
+import type { PreparedDesign } from './simulation-core.js';
+import { ShiftedTable } from './simulation-shifted.js';
+import type { ChunkResult } from './simulation-types.js';
+import type { Xor4096 } from './xor4096.js';
+
+type TwoArmMethod = 'simple' | 'biased-coin' | 'permuted-block' | 'truncated-binomial';
+const METHODS: readonly string[] = ['simple', 'biased-coin', 'permuted-block', 'truncated-binomial'];
+
+/** Whether `runTwoArm` handles this design (otherwise the general loop does). */
+export function twoArmKernelApplies(design: PreparedDesign): boolean {
+  return design.arms.length === 2 && design.factors.length === 0 && METHODS.includes(design.method);
+}
+
+/** Fill `out` (fresh, zeroed) with `out.trials` trials of n patients drawn from `stream`. */
+export function runTwoArm(design: PreparedDesign, n: number, stream: Xor4096, out: ChunkResult): void {
+  const method = design.method as TwoArmMethod;
+  const r0 = design.arms[0].ratio;
+  const r1 = design.arms[1].ratio;
+  const ratioSum = 0 + r0 + r1; // reduce((s, r) => s + r, 0), as the rule and the core compute it
+  const s0 = r0 / ratioSum;
+  const s1 = r1 / ratioSum;
+  const sizes = design.params.blockSizes ?? [2 * ratioSum];
+  const sizeCount = sizes.length;
+  const blocks = method === 'permuted-block' || method === 'truncated-binomial';
+  const binomial = method === 'truncated-binomial';
+  // Probabilities of the coins, by the set of arms behind (bit 0: arm A, bit 1: arm B).
+  const coin = new Float64Array(8);
+  const coinForced = new Uint8Array(4);
+  if (method === 'biased-coin' || method === 'simple') {
+    const table = new ShiftedTable([r0, r1], method === 'simple' ? 0.5 : (design.params.p ?? 2 / 3));
+    const guess = new Uint8Array(2);
+    for (let key = 1; key < 4; key++) {
+      guess[0] = key & 1;
+      guess[1] = key >> 1;
+      // Simple: the target shares whatever is behind (the rule's constant vector, r / Σr).
+      const probs = method === 'simple' ? Float64Array.of(s0, s1) : table.lookup(guess);
+      coin[2 * key] = probs[0];
+      coin[2 * key + 1] = probs[1];
+      coinForced[key] = probs[0] >= 1 - 1e-12 || probs[1] >= 1 - 1e-12 ? 1 : 0;
+    }
+  }
+  const { absFinal, maxAbs: maxAbsOut, balanced, correct: correctOut, forced: forcedOut, armTotals } = out;
+  let total0 = 0;
+  let total1 = 0;
+  for (let t = 0; t < out.trials; t++) {
+    let c0 = 0;
+    let c1 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let left = 0;
+    let maxAbs = 0;
+    let correct = 0;
+    let forced = 0;
+    for (let i = 0; i < n; i++) {
+      if (blocks && left <= 0) {
+        const size = sizeCount === 1 ? sizes[0] : sizes[Math.min(sizeCount - 1, Math.floor(stream.double() * sizeCount))];
+        b0 = (size / ratioSum) * r0;
+        b1 = (size / ratioSum) * r1;
+        left = size;
+      }
+      const e0 = c0 / r0;
+      const e1 = c1 / r1;
+      const min = Math.min(Infinity, e0, e1);
+      const g0 = e0 - min < 1e-9 ? 1 : 0;
+      const g1 = e1 - min < 1e-9 ? 1 : 0;
+      let p0: number;
+      let p1: number;
+      let isForced: boolean;
+      if (!blocks) {
+        const key = g0 | (g1 << 1);
+        p0 = coin[2 * key];
+        p1 = coin[2 * key + 1];
+        isForced = coinForced[key] === 1;
+      } else {
+        if (binomial) {
+          // proportional() over the arms with places left: out[k] = 0 + ratio_k / Σ ratios included.
+          const sum = (b0 > 0 ? r0 : 0) + (b1 > 0 ? r1 : 0);
+          p0 = b0 > 0 ? 0 + r0 / sum : 0;
+          p1 = b1 > 0 ? 0 + r1 / sum : 0;
+        } else {
+          p0 = b0 / left;
+          p1 = b1 / left;
+        }
+        isForced = p0 >= 1 - 1e-12 || p1 >= 1 - 1e-12;
+      }
+      const u = stream.double();
+      const arm = p0 > 0 ? (u < p0 ? 0 : p1 > 0 ? 1 : 0) : p1 > 0 ? 1 : 0;
+      if (isForced) forced++;
+      if (arm === 0) {
+        if (g0) correct += 1 / (g0 + g1);
+        c0++;
+        b0--;
+      } else {
+        if (g1) correct += 1 / (g0 + g1);
+        c1++;
+        b1--;
+      }
+      left--;
+      const total = i + 1;
+      const d = Math.abs(c0 - total * s0 - (c1 - total * s1));
+      if (d > maxAbs) maxAbs = d;
+    }
+    const final = Math.abs(c0 - n * s0 - (c1 - n * s1));
+    absFinal[t] = final;
+    maxAbsOut[t] = maxAbs;
+    balanced[t] = final < 1e-9 ? 1 : 0;
+    correctOut[t] = correct / n;
+    forcedOut[t] = forced / n;
+    total0 += c0;
+    total1 += c1;
+  }
+  armTotals[0] += total0;
+  armTotals[1] += total1;
+}
