@@ -16,9 +16,10 @@ describe('simulation figures are those frozen before the rewrite', () => {
     expect(JSON.stringify(simulate(design, run))).toBe(JSON.stringify(reference[key]));
   });
 
-  it('the same through the runner with two worker threads (dynamic chunks)', async () => {
-    for (const { key, design, run } of cases.filter((_, i) => i % 5 === 0)) {
-      const result = await runSimulation(design, run, { workers: 2 });
+  it('the same through the runner: two workers (server), and this thread sharing chunks with one (CLI)', async () => {
+    for (const [i, { key, design, run }] of cases.entries()) {
+      if (i % 5 !== 0) continue;
+      const result = await runSimulation(design, run, { workers: 2, useThisThread: i % 10 === 0 });
       expect(JSON.stringify({ ...result, seconds: null })).toBe(JSON.stringify(reference[key]));
     }
   });

@@ -78,7 +78,7 @@ export function register(program: Command): void {
     .option('--imbalance <measure>', 'minimization: range or variance')
     .option('--weights <pairs>', 'minimization: factor weights, e.g. f1=2,f2=1')
     .option('--factors <levels>', 'patient covariates: level counts, e.g. 2,2,3 (minimization factors; strata for other methods)')
-    .option('--workers <k>', 'worker threads (default: all cores)')
+    .option('--workers <k>', 'threads computing, this one included (default: 1 below 10,000,000 allocations, else all cores)')
     .option('--compare <designs...>', 'several designs side by side, each "method:key=value,…", e.g. "biased-coin:p=0.7" "permuted-block:block-sizes=2,4"')
     .option('--json', 'print the figures as JSON (field names of ALGORITHMS.md)')
     .option('--exact', 'exact figures by dynamic programming instead of simulation (two arms 1:1, no covariates, n ≤ 2000; --trials and --seed unused)')
@@ -104,7 +104,7 @@ export function register(program: Command): void {
           }
           const onProgress = progressBar(`simulating ${design.label}`, !flags.json && process.stderr.isTTY === true);
           const { label, ...rest } = design;
-          results.push({ label, result: await runSimulation(rest, options, { workers, onProgress }) });
+          results.push({ label, result: await runSimulation(rest, options, { workers, onProgress, useThisThread: true }) });
         }
         if (flags.json) {
           const out = flags.compare ? results.map((r) => ({ design: r.label, ...r.result })) : results[0].result;
