@@ -25,6 +25,8 @@ export interface Transitions {
 export interface ExactModel {
   /** Number of hidden states; state 0 is the start. */
   hidden: number;
+  /** Whether step() ignores i (its transitions can then be cached per state). */
+  timeInvariant: boolean;
   /** Fill `t` with the transitions from (hidden h, imbalance d) before patient i+1 (i allocated so far). */
   step(i: number, h: number, d: number, t: Transitions): void;
 }
@@ -63,10 +65,10 @@ function shifted(d: number, p: number): [number, number] {
 export function exactModel(method: MethodCode, params: MethodParams, n: number): ExactModel {
   switch (method) {
     case 'simple':
-      return { hidden: 1, step: (_i, _h, _d, t) => ((t.count = 0), emit(t, 1, 0.5, 0.5, 0)) };
+      return { hidden: 1, timeInvariant: true, step: (_i, _h, _d, t) => ((t.count = 0), emit(t, 1, 0.5, 0.5, 0)) };
     case 'biased-coin': {
       const p = params.p ?? 2 / 3;
-      return { hidden: 1, step: (_i, _h, d, t) => ((t.count = 0), emit(t, 1, ...shifted(d, p), 0)) };
+      return { hidden: 1, timeInvariant: true, step: (_i, _h, d, t) => ((t.count = 0), emit(t, 1, ...shifted(d, p), 0)) };
     }
     case 'big-stick':
     case 'chen': {
@@ -74,6 +76,7 @@ export function exactModel(method: MethodCode, params: MethodParams, n: number):
       const p = method === 'chen' ? (params.p ?? 2 / 3) : 0.5;
       return {
         hidden: 1,
+        timeInvariant: true,
         step: (_i, _h, d, t) => {
           t.count = 0;
           if (Math.abs(d) >= b - 1e-9) emit(t, 1, d < 0 ? 1 : 0, d < 0 ? 0 : 1, 0);
@@ -86,6 +89,7 @@ export function exactModel(method: MethodCode, params: MethodParams, n: number):
       const beta = params.beta ?? 1;
       return {
         hidden: 1,
+        timeInvariant: false,
         step: (i, _h, d, t) => {
           t.count = 0;
           const a = (i + d) / 2;
@@ -101,6 +105,7 @@ export function exactModel(method: MethodCode, params: MethodParams, n: number):
       const table = maximalTable(N, params.bound ?? 3);
       return {
         hidden: 1,
+        timeInvariant: false,
         step: (i, _h, d, t) => {
           t.count = 0;
           // Blocks of N end balanced, so d is also the imbalance within the current block.
@@ -149,6 +154,7 @@ function blockModel(method: 'permuted-block' | 'truncated-binomial', sizes: numb
   };
   return {
     hidden,
+    timeInvariant: true,
     step: (_i, h, d, t) => {
       t.count = 0;
       if (h === 0) for (let s = 0; s < sizes.length; s++) within(t, 1 / sizes.length, s, 0, d);

@@ -25,7 +25,7 @@ export interface ExactResult extends SimulationResult {
 }
 
 interface Pass {
-  /** Mass per state at the end: index h·width + (d + n). */
+  /** Mass per state at the end: index h·(n+1) + |d|. */
   mass: Float64Array;
   correct: number;
   forced: number;
@@ -35,13 +35,64 @@ interface Pass {
   absorbed: number;
 }
 
-/** Forward pass; with `barrier`, states at |D| = barrier are absorbed (counted, then dropped). */
-function forward(model: ExactModel, n: number, t: Transitions, barrier = Infinity): Pass {
-  const width = 2 * n + 1;
+/**
+ * Transitions of every state, for models whose transitions do not depend on i: computed once
+ * and shared by all passes (the max|D_i| passes would otherwise recompute them n·m times).
+ */
+class TransitionCache {
+  private readonly start: Int32Array;
+  private weight: number[] = [];
+  private dir: number[] = [];
+  private next: number[] = [];
+  private forced: number[] = [];
+  constructor(
+    private readonly model: ExactModel,
+    private readonly n: number,
+    private readonly t: Transitions,
+  ) {
+    this.start = new Int32Array(model.hidden * (n + 1)).fill(-1);
+  }
+  /** Copies the transitions of (h, d ≥ 0) into t (from the cache after the first time). */
+  load(i: number, h: number, d: number): void {
+    const key = h * (this.n + 1) + d;
+    let at = this.start[key];
+    const t = this.t;
+    if (at < 0) {
+      this.model.step(i, h, d, t);
+      at = this.start[key] = this.weight.length;
+      this.weight.push(t.count);
+      this.dir.push(0);
+      this.next.push(0);
+      this.forced.push(0);
+      for (let k = 0; k < t.count; k++) {
+        this.weight.push(t.weight[k]);
+        this.dir.push(t.dir[k]);
+        this.next.push(t.next[k]);
+        this.forced.push(t.forced[k]);
+      }
+      return;
+    }
+    t.count = this.weight[at];
+    for (let k = 0; k < t.count; k++) {
+      t.weight[k] = this.weight[at + 1 + k];
+      t.dir[k] = this.dir[at + 1 + k];
+      t.next[k] = this.next[at + 1 + k];
+      t.forced[k] = this.forced[at + 1 + k];
+    }
+  }
+}
+
+/**
+ * Forward pass; with `barrier`, states at |D| = barrier are absorbed (counted, then dropped).
+ * Every design here treats A and B alike (swapping them maps (h, d) to (h, −d) with the same
+ * probabilities), so the pass keeps |d| only: half the states, same figures.
+ */
+function forward(model: ExactModel, n: number, t: Transitions, cache: TransitionCache | null, barrier = Infinity): Pass {
+  const width = n + 1;
   const H = model.hidden;
   let mass = new Float64Array(H * width);
   let next = new Float64Array(H * width);
-  mass[n] = 1; // hidden 0, d 0
+  mass[0] = 1; // hidden 0, d 0
   let correct = 0;
   let forced = 0;
   let reach = 0;
@@ -50,22 +101,23 @@ function forward(model: ExactModel, n: number, t: Transitions, barrier = Infinit
     next.fill(0);
     const span = Math.min(i, barrier - 1); // |d| ≤ i, and < barrier while absorbing
     for (let h = 0; h < H; h++) {
-      const row = h * width + n;
-      for (let d = -span; d <= span; d++) {
+      const row = h * width;
+      for (let d = 0; d <= span; d++) {
         const m = mass[row + d];
         if (m === 0) continue;
-        model.step(i, h, d, t);
+        if (cache) cache.load(i, h, d);
+        else model.step(i, h, d, t);
         for (let k = 0; k < t.count; k++) {
           const w = m * t.weight[k];
           const dir = t.dir[k];
-          // Convergence strategy: guess the arm behind; a tie scores 1/2.
-          correct += d === 0 ? w / 2 : (d > 0) === (dir < 0) ? w : 0;
+          // Convergence strategy: guess the arm behind (B, as d > 0); a tie scores 1/2.
+          correct += d === 0 ? w / 2 : dir < 0 ? w : 0;
           if (t.forced[k]) forced += w;
           const nd = d + dir;
           const a = nd < 0 ? -nd : nd;
           if (a > reach) reach = a;
           if (a >= barrier) absorbed += w;
-          else next[t.next[k] * width + n + nd] += w;
+          else next[t.next[k] * width + a] += w;
         }
       }
     }
@@ -103,31 +155,24 @@ export function exactFigures(design: SimulationDesign, n: number): ExactResult {
   const prepared = checkExactDesign(design, n);
   const model = exactModel(prepared.method, prepared.params, n);
   const t = newTransitions(64 + 2 * (prepared.params.blockSizes?.length ?? 1));
-  const main = forward(model, n, t);
-  const width = 2 * n + 1;
+  const cache = model.timeInvariant ? new TransitionCache(model, n, t) : null;
+  const main = forward(model, n, t, cache);
+  const width = n + 1;
   const absDist = new Array<number>(n + 1).fill(0);
-  let meanD = 0;
-  for (let h = 0; h < model.hidden; h++) {
-    for (let d = -n; d <= n; d++) {
-      const m = main.mass[h * width + n + d];
-      absDist[Math.abs(d)] += m;
-      meanD += m * d;
-    }
-  }
+  for (let h = 0; h < model.hidden; h++) for (let d = 0; d <= n; d++) absDist[d] += main.mass[h * width + d];
   let meanAbs = 0;
   absDist.forEach((p, k) => (meanAbs += p * k));
   // P(max ≥ m) for m = 1 … reach; max ≥ 1 is certain once a patient is allocated.
   const atLeast: number[] = [1, 1];
   let meanMax = 1;
   for (let m = 2; m <= main.reach; m++) {
-    const tail = forward(model, n, t, m).absorbed;
+    const tail = forward(model, n, t, cache, m).absorbed;
     atLeast.push(tail);
     meanMax += tail;
     if (tail === 0 || tail * (main.reach - m + 1) < 1e-17 * meanMax) break;
   }
   const maxDist = atLeast.map((p, m) => (m === 0 ? 0 : p - (atLeast[m + 1] ?? 0)));
   while (maxDist.length > 1 && maxDist[maxDist.length - 1] === 0) maxDist.pop();
-  const shareA = (n + meanD) / (2 * n);
   return {
     method: prepared.method,
     params: prepared.params,
@@ -141,7 +186,8 @@ export function exactFigures(design: SimulationDesign, n: number): ExactResult {
     probBalanced: absDist[0],
     correctGuessRate: main.correct / n,
     forcedRate: main.forced / n,
-    armProportions: { [prepared.arms[0].code]: shareA, [prepared.arms[1].code]: 1 - shareA },
+    // A and B are treated alike, so each gets half on average.
+    armProportions: { [prepared.arms[0].code]: 0.5, [prepared.arms[1].code]: 0.5 },
     standardErrors: { meanAbsImbalance: 0, probBalanced: 0, correctGuessRate: 0, forcedRate: 0 },
     seconds: null,
     exact: true,
