@@ -37,49 +37,39 @@ interface Pass {
 
 /**
  * Transitions of every state, for models whose transitions do not depend on i: computed once
- * and shared by all passes (the max|D_i| passes would otherwise recompute them n·m times).
+ * into flat arrays and read in place by every pass (the max|D_i| passes would otherwise
+ * recompute them n·m times). State (h, d ≥ 0) has `count[key]` transitions from `start[key]`.
  */
-class TransitionCache {
-  private readonly start: Int32Array;
-  private weight: number[] = [];
-  private dir: number[] = [];
-  private next: number[] = [];
-  private forced: number[] = [];
-  constructor(
-    private readonly model: ExactModel,
-    private readonly n: number,
-    private readonly t: Transitions,
-  ) {
-    this.start = new Int32Array(model.hidden * (n + 1)).fill(-1);
-  }
-  /** Copies the transitions of (h, d ≥ 0) into t (from the cache after the first time). */
-  load(i: number, h: number, d: number): void {
-    const key = h * (this.n + 1) + d;
-    let at = this.start[key];
-    const t = this.t;
-    if (at < 0) {
-      this.model.step(i, h, d, t);
-      at = this.start[key] = this.weight.length;
-      this.weight.push(t.count);
-      this.dir.push(0);
-      this.next.push(0);
-      this.forced.push(0);
-      for (let k = 0; k < t.count; k++) {
-        this.weight.push(t.weight[k]);
-        this.dir.push(t.dir[k]);
-        this.next.push(t.next[k]);
-        this.forced.push(t.forced[k]);
-      }
-      return;
-    }
-    t.count = this.weight[at];
-    for (let k = 0; k < t.count; k++) {
-      t.weight[k] = this.weight[at + 1 + k];
-      t.dir[k] = this.dir[at + 1 + k];
-      t.next[k] = this.next[at + 1 + k];
-      t.forced[k] = this.forced[at + 1 + k];
+interface TransitionTable {
+  start: Int32Array;
+  count: Int32Array;
+  weight: Float64Array;
+  dir: Int8Array;
+  next: Int32Array;
+  forced: Uint8Array;
+}
+
+function transitionTable(model: ExactModel, n: number, t: Transitions): TransitionTable {
+  const states = model.hidden * (n + 1);
+  const start = new Int32Array(states);
+  const count = new Int32Array(states);
+  const per = t.weight.length;
+  const table = { start, count, weight: new Float64Array(states * per), dir: new Int8Array(states * per), next: new Int32Array(states * per), forced: new Uint8Array(states * per) };
+  let at = 0;
+  for (let h = 0; h < model.hidden; h++) {
+    for (let d = 0; d <= n; d++) {
+      const key = h * (n + 1) + d;
+      model.step(0, h, d, t); // unreachable (h, d) pairs give entries that are never read
+      start[key] = at;
+      count[key] = t.count;
+      table.weight.set(t.weight.subarray(0, t.count), at);
+      table.dir.set(t.dir.subarray(0, t.count), at);
+      table.next.set(t.next.subarray(0, t.count), at);
+      table.forced.set(t.forced.subarray(0, t.count), at);
+      at += t.count;
     }
   }
+  return table;
 }
 
 /**
@@ -87,7 +77,7 @@ class TransitionCache {
  * Every design here treats A and B alike (swapping them maps (h, d) to (h, −d) with the same
  * probabilities), so the pass keeps |d| only: half the states, same figures.
  */
-function forward(model: ExactModel, n: number, t: Transitions, cache: TransitionCache | null, barrier = Infinity): Pass {
+function forward(model: ExactModel, n: number, t: Transitions, table: TransitionTable | null, barrier = Infinity): Pass {
   const width = n + 1;
   const H = model.hidden;
   let mass = new Float64Array(H * width);
@@ -97,6 +87,11 @@ function forward(model: ExactModel, n: number, t: Transitions, cache: Transition
   let forced = 0;
   let reach = 0;
   let absorbed = 0;
+  // Where the transitions are read: the table in place, or the model's buffers after step().
+  const weight = table ? table.weight : t.weight;
+  const dirs = table ? table.dir : t.dir;
+  const nexts = table ? table.next : t.next;
+  const forceds = table ? table.forced : t.forced;
   for (let i = 0; i < n; i++) {
     next.fill(0);
     const span = Math.min(i, barrier - 1); // |d| ≤ i, and < barrier while absorbing
@@ -105,19 +100,26 @@ function forward(model: ExactModel, n: number, t: Transitions, cache: Transition
       for (let d = 0; d <= span; d++) {
         const m = mass[row + d];
         if (m === 0) continue;
-        if (cache) cache.load(i, h, d);
-        else model.step(i, h, d, t);
-        for (let k = 0; k < t.count; k++) {
-          const w = m * t.weight[k];
-          const dir = t.dir[k];
+        let from = 0;
+        let count: number;
+        if (table) {
+          from = table.start[row + d];
+          count = table.count[row + d];
+        } else {
+          model.step(i, h, d, t);
+          count = t.count;
+        }
+        for (let k = from; k < from + count; k++) {
+          const w = m * weight[k];
+          const dir = dirs[k];
           // Convergence strategy: guess the arm behind (B, as d > 0); a tie scores 1/2.
           correct += d === 0 ? w / 2 : dir < 0 ? w : 0;
-          if (t.forced[k]) forced += w;
+          if (forceds[k]) forced += w;
           const nd = d + dir;
           const a = nd < 0 ? -nd : nd;
           if (a > reach) reach = a;
           if (a >= barrier) absorbed += w;
-          else next[t.next[k] * width + a] += w;
+          else next[nexts[k] * width + a] += w;
         }
       }
     }
@@ -155,8 +157,8 @@ export function exactFigures(design: SimulationDesign, n: number): ExactResult {
   const prepared = checkExactDesign(design, n);
   const model = exactModel(prepared.method, prepared.params, n);
   const t = newTransitions(64 + 2 * (prepared.params.blockSizes?.length ?? 1));
-  const cache = model.timeInvariant ? new TransitionCache(model, n, t) : null;
-  const main = forward(model, n, t, cache);
+  const table = model.timeInvariant ? transitionTable(model, n, t) : null;
+  const main = forward(model, n, t, table);
   const width = n + 1;
   const absDist = new Array<number>(n + 1).fill(0);
   for (let h = 0; h < model.hidden; h++) for (let d = 0; d <= n; d++) absDist[d] += main.mass[h * width + d];
@@ -166,7 +168,7 @@ export function exactFigures(design: SimulationDesign, n: number): ExactResult {
   const atLeast: number[] = [1, 1];
   let meanMax = 1;
   for (let m = 2; m <= main.reach; m++) {
-    const tail = forward(model, n, t, cache, m).absorbed;
+    const tail = forward(model, n, t, table, m).absorbed;
     atLeast.push(tail);
     meanMax += tail;
     if (tail === 0 || tail * (main.reach - m + 1) < 1e-17 * meanMax) break;

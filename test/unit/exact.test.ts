@@ -4,7 +4,8 @@
  *  - n = 12: full enumeration of every allocation path (and every block-size draw) with its probability;
  *  - n = 50, 100 (and 1,000 for designs with bounded imbalance): a dynamic program whose state is the
  *    rule's whole SequenceState plus the running max |D_i|, merged in a Map by value;
- *  - n = 1,000 for the unbounded designs: the same Map program without the running max, and closed forms;
+ *  - n = 1,000 for the unbounded designs: the same Map program without the running max (states below
+ *    1e-30 dropped), and closed forms;
  *  - the engine's Monte Carlo within 4 standard errors.
  */
 import { checkExactDesign, exactFigures, simulate, EngineError, prepareDesign } from '../../shared/engine/index.js';
@@ -34,13 +35,15 @@ function reference(design: SimulationDesign, n: number, merge: Merge): Reference
   const rule = createSequenceRule(prepared.method, prepared.params, [1, 1], n);
   const sizes = prepared.params.blockSizes ?? [];
   type Node = { state: SequenceState; mass: number; max: number };
-  let nodes = new Map<string, Node>([['', { state: newSequenceState(2), mass: 1, max: 0 }]]);
+  let nodes = new Map<string | number, Node>([['', { state: newSequenceState(2), mass: 1, max: 0 }]]);
   let correct = 0;
   let forced = 0;
   const probs = new Float64Array(2);
   for (let i = 0; i < n; i++) {
-    const next = new Map<string, Node>();
+    const next = new Map<string | number, Node>();
     for (const [key, node] of nodes) {
+      // `state` (used at n = 1,000 only) drops states below 1e-30: at most 1e-30 per state and step is lost, far below the 1e-12 compared.
+      if (merge === 'state' && node.mass < 1e-30) continue;
       // A block-size draw branches: size s is what the rule picks for a uniform draw in the middle of its interval.
       const branches: Array<[number, () => number]> =
         rule.drawsBlockSizes && node.state.blockLeft === 0 ? sizes.map((_, s) => [1 / sizes.length, () => (s + 0.5) / sizes.length]) : [[1, () => 0.5]];
@@ -59,7 +62,7 @@ function reference(design: SimulationDesign, n: number, merge: Merge): Reference
           commitAllocation(after, arm, rule.usesBlocks);
           const max = Math.max(node.max, Math.abs(after.counts[0] - after.counts[1]));
           // Counts per arm add up to i at step i, so N_A stands for both; rules without blocks keep nothing else.
-          const stateKey = rule.usesBlocks ? `${after.counts[0]},${after.block[0]},${after.block[1]},${after.blockLeft},${after.blockSize}` : `${after.counts[0]}`;
+          const stateKey = rule.usesBlocks ? `${after.counts[0]},${after.block[0]},${after.block[1]},${after.blockLeft},${after.blockSize}` : after.counts[0];
           const k = merge === 'path' ? `${key}${bw < 1 ? `[${st.blockSize}]` : ''}${arm}` : merge === 'state' ? stateKey : `${stateKey}|${max}`;
           const hit = next.get(k);
           if (hit) hit.mass += w;
