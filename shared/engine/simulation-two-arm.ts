@@ -1,7 +1,7 @@
 /**
  * Kernels for the commonest simulations: two arms, no covariates, and a design whose next
  * probabilities follow from a few numbers (simple, biased coin, permuted blocks, truncated
- * binomial). The whole state is in locals — counts, block contents, running imbalance — so a
+ * binomial, big stick, Chen, Wei's urn). The whole state is in locals — counts, block contents, running imbalance — so a
  * patient costs one or two draws and a handful of arithmetic operations, with no call through
  * the sequence rule and no array write.
  *
@@ -17,8 +17,8 @@ import { ShiftedTable } from './simulation-shifted.js';
 import type { ChunkResult } from './simulation-types.js';
 import type { Xor4096 } from './xor4096.js';
 
-type TwoArmMethod = 'simple' | 'biased-coin' | 'permuted-block' | 'truncated-binomial';
-const METHODS: readonly string[] = ['simple', 'biased-coin', 'permuted-block', 'truncated-binomial'];
+type TwoArmMethod = 'simple' | 'biased-coin' | 'permuted-block' | 'truncated-binomial' | 'big-stick' | 'chen' | 'urn';
+const METHODS: readonly string[] = ['simple', 'biased-coin', 'permuted-block', 'truncated-binomial', 'big-stick', 'chen', 'urn'];
 
 /** Whether `runTwoArm` handles this design (otherwise the general loop does). */
 export function twoArmKernelApplies(design: PreparedDesign): boolean {
@@ -37,20 +37,30 @@ export function runTwoArm(design: PreparedDesign, n: number, stream: Xor4096, ou
   const sizeCount = sizes.length;
   const blocks = method === 'permuted-block' || method === 'truncated-binomial';
   const binomial = method === 'truncated-binomial';
-  // Probabilities of the coins, by the set of arms behind (bit 0: arm A, bit 1: arm B).
-  const coin = new Float64Array(8);
-  const coinForced = new Uint8Array(4);
-  if (method === 'biased-coin' || method === 'simple') {
-    const table = new ShiftedTable([r0, r1], method === 'simple' ? 0.5 : (design.params.p ?? 2 / 3));
-    const guess = new Uint8Array(2);
-    for (let key = 1; key < 4; key++) {
-      guess[0] = key & 1;
-      guess[1] = key >> 1;
-      // Simple: the target shares whatever is behind (the rule's constant vector, r / Σr).
-      const probs = method === 'simple' ? Float64Array.of(s0, s1) : table.lookup(guess);
-      coin[2 * key] = probs[0];
-      coin[2 * key + 1] = probs[1];
-      coinForced[key] = probs[0] >= 1 - 1e-12 || probs[1] >= 1 - 1e-12 ? 1 : 0;
+  const bounded = method === 'big-stick' || method === 'chen';
+  const urn = method === 'urn';
+  const bound = design.params.bound ?? 3;
+  const alpha = design.params.alpha ?? 0;
+  const beta = design.params.beta ?? 1;
+  // Probabilities by the set of arms behind (key: bit 0 arm A, bit 1 arm B): coin[2·key + arm] is the
+  // coin (simple: the target shares; biased coin, Chen: p; big stick: 1/2), coin[8 + 2·key + arm]
+  // the bounded rules' forced step (forcedToBehind: all mass to the arms behind, by ratio).
+  const coin = new Float64Array(16);
+  const coinForced = new Uint8Array(8);
+  const coinP = method === 'simple' ? 0.5 : method === 'big-stick' ? 0.5 : (design.params.p ?? 2 / 3);
+  const table = new ShiftedTable([r0, r1], coinP);
+  const guess = new Uint8Array(2);
+  for (let key = 1; key < 4; key++) {
+    guess[0] = key & 1;
+    guess[1] = key >> 1;
+    // Simple: the rule's constant vector r / Σr whatever is behind.
+    const probs = method === 'simple' ? Float64Array.of(s0, s1) : table.lookup(guess);
+    const sum = (guess[0] ? r0 : 0) + (guess[1] ? r1 : 0);
+    const toBehind = [guess[0] ? 0 + r0 / sum : 0, guess[1] ? 0 + r1 / sum : 0];
+    for (const [at, p] of [[0, probs], [8, toBehind]] as const) {
+      coin[at + 2 * key] = p[0];
+      coin[at + 2 * key + 1] = p[1];
+      coinForced[at / 2 + key] = p[0] >= 1 - 1e-12 || p[1] >= 1 - 1e-12 ? 1 : 0;
     }
   }
   const { absFinal, maxAbs: maxAbsOut, balanced, correct: correctOut, forced: forcedOut, armTotals } = out;
@@ -80,12 +90,8 @@ export function runTwoArm(design: PreparedDesign, n: number, stream: Xor4096, ou
       let p0: number;
       let p1: number;
       let isForced: boolean;
-      if (!blocks) {
-        const key = g0 | (g1 << 1);
-        p0 = coin[2 * key];
-        p1 = coin[2 * key + 1];
-        isForced = coinForced[key] === 1;
-      } else {
+      const key = g0 | (g1 << 1);
+      if (blocks) {
         if (binomial) {
           // proportional() over the arms with places left: out[k] = 0 + ratio_k / Σ ratios included.
           const sum = (b0 > 0 ? r0 : 0) + (b1 > 0 ? r1 : 0);
@@ -96,6 +102,18 @@ export function runTwoArm(design: PreparedDesign, n: number, stream: Xor4096, ou
           p1 = b1 / left;
         }
         isForced = p0 >= 1 - 1e-12 || p1 >= 1 - 1e-12;
+      } else if (urn) {
+        // UD(α, β) with k = 2 and the sequence's total i, operations as in the rule.
+        const denominator = 2 * alpha + beta * (2 - 1) * i;
+        p0 = denominator === 0 ? 1 / 2 : (alpha + beta * (i - c0)) / denominator;
+        p1 = denominator === 0 ? 1 / 2 : (alpha + beta * (i - c1)) / denominator;
+        isForced = p0 >= 1 - 1e-12 || p1 >= 1 - 1e-12;
+      } else {
+        // Big stick / Chen: at the bound (ratioRange = |e0 − e1|) all mass goes to the arm(s) behind.
+        const at = bounded && Math.abs(e0 - e1) >= bound - 1e-9 ? 8 : 0;
+        p0 = coin[at + 2 * key];
+        p1 = coin[at + 2 * key + 1];
+        isForced = coinForced[at / 2 + key] === 1;
       }
       const u = stream.double();
       const arm = p0 > 0 ? (u < p0 ? 0 : p1 > 0 ? 1 : 0) : p1 > 0 ? 1 : 0;

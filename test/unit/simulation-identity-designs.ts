@@ -1,6 +1,7 @@
 /**
  * The designs × seeds whose simulation figures are frozen in fixtures/simulation/reference.json.
- * The fixture was written by the engine BEFORE the batch-xor4096 / kernel rewrite (issue 13), so
+ * The fixture was written by the engine BEFORE (commit a6058ba's build; the six 2:1 / urn / chen rows
+ * added later were also written by that old build) the batch-xor4096 / kernel rewrite (issue 13), so
  * the identity test proves that every figure, every bit, survived it. To re-freeze (only when a
  * change is meant to alter figures): node dist/test/unit/simulation-identity-designs.js --write
  */
@@ -24,6 +25,12 @@ export const IDENTITY_DESIGNS: Array<[string, SimulationDesign]> = [
   ['chen', { method: 'chen', params: { bound: 3, p: 0.7 } }],
   ['maximal', { method: 'maximal', params: { bound: 3 } }],
   ['urn', { method: 'urn', params: { alpha: 0, beta: 1 } }],
+  ['biased-coin 2:1', { method: 'biased-coin', params: { p: 0.8 }, arms: abc(2, 1) }],
+  ['truncated-binomial 2:1', { method: 'truncated-binomial', params: { blockSizes: [6] }, arms: abc(2, 1) }],
+  ['big-stick 2 2:1', { method: 'big-stick', params: { bound: 2 }, arms: abc(2, 1) }],
+  ['chen 2:1', { method: 'chen', params: { bound: 2, p: 0.9 }, arms: abc(1, 2) }],
+  ['urn 1,2', { method: 'urn', params: { alpha: 1, beta: 2 } }],
+  ['urn 2,1 n odd', { method: 'urn', params: { alpha: 2, beta: 1 } }],
   ['minimization 2,2,3', { method: 'minimization', params: { p: 0.8 }, factors: [factor('f1', 2), factor('f2', 2), factor('f3', 3)] }],
   ['minimization 2:1 variance', { method: 'minimization', params: { p: 0.9, imbalance: 'variance' }, factors: two, arms: abc(2, 1) }],
 ];
