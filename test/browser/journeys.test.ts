@@ -201,7 +201,12 @@ describe('journeys', () => {
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.getByTestId('tradeoff-plot').waitFor({ timeout: 60_000 });
     await page.getByTestId('imbalance-histogram').waitFor();
+    // Stratified by the protocol's factors: simulated. Without strata, a two-arm 1:1 design has exact figures.
+    await expect(page.getByTestId('figures-kind-selected').textContent()).resolves.toMatch(/simulated/);
     await screenshot(page, 'statistician-design');
+    await page.getByRole('checkbox', { name: /Stratify as the protocol does/ }).uncheck();
+    await page.getByRole('button', { name: 'Run simulation' }).click();
+    await page.getByTestId('figures-kind-selected').getByText('exact').waitFor({ timeout: 60_000 });
   });
 });
 
