@@ -1,22 +1,17 @@
 import type { Scheme } from '../../../../shared/engine/index.js';
 import type { SchemeRecord } from './schemes.repository.js';
 
-/** The scheme for the statistician (unblinded): parameters and fingerprint, the list when asked. The seed stays secret until end-of-study unblinding. */
+/**
+ * The scheme for the randomization statistician (unblinded): the design view plus the salted seed
+ * commitment, the fingerprint, arms and strata, and the list when asked. The seed and salt stay secret
+ * until end-of-study unblinding.
+ */
 export function toSchemeView(doc: { record: SchemeRecord; document: Scheme }, withList: boolean) {
   const { record, document } = doc;
   return {
-    id: record.id,
-    version: record.version,
-    state: record.state,
-    method: record.method,
-    params: record.params,
-    algorithm: record.algorithm,
-    libraryVersion: record.libraryVersion,
+    ...toSchemeDesignView(doc),
     seedCommitment: record.seedCommitment,
-    live: record.live,
     fingerprint: record.fingerprint,
-    createdBy: record.createdBy,
-    createdAt: record.createdAt,
     arms: document.arms,
     strata: document.strata.map((s) => ({ key: s.key, levels: s.levels, size: s.entries.length, ...(withList ? { entries: s.entries } : {}) })),
   };
