@@ -5,11 +5,14 @@ import { router } from './router/index.js';
 import { onActivity, onUnauthenticated } from './api/http.js';
 import { useSessionStore } from './stores/session.js';
 import { useStudyStore } from './stores/study.js';
+import { t } from './i18n/index.js';
 import './styles.css';
 
 const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);
+// `$t` in every template; scripts import `t` from ./i18n.
+app.config.globalProperties.$t = t;
 
 const session = useSessionStore(pinia);
 session.restore();
