@@ -18,6 +18,8 @@ import { qualification } from './qualification.js';
 import { envelopes } from './envelopes.js';
 import { safety } from './safety.js';
 import { time } from './time.js';
+import { signing } from './signing.js';
+import { forms } from './forms.js';
 
 export const NAMESPACES: Record<string, Namespace> = {
   common,
@@ -38,4 +40,6 @@ export const NAMESPACES: Record<string, Namespace> = {
   envelopes,
   safety,
   time,
+  signing,
+  forms,
 };
