@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: sets up what the tests need (Debian's postgresql and chromium, installed with apt-get
 // when missing and running as root), builds, then runs the unit tests, the API tests on SQLite and
-// again on a throwaway PostgreSQL cluster, the reliability tests and the browser tests.
-// Exits non-zero on any failure.
+// again on a throwaway PostgreSQL cluster, the reliability tests and the browser tests; each tier
+// leaves its results in test-results/<tier>.json, which `npm run trace` checks last against the
+// requirements (requirements/*.yaml). Exits non-zero on any failure.
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgresBin, startPostgres } from './support/postgres-cluster.mjs';
@@ -42,7 +43,9 @@ function run(label, cmd, args, env = {}) {
 
 const STAGE_TIMEOUT_MS = 30 * 60 * 1000;
 // --forceExit: keep-alive sockets of finished tests must not hold the run open.
-const jest = (project) => ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', project, '--ci', '--forceExit'];
+// --json --outputFile: the tier's results for the traceability matrix (test-results/<tier>.json).
+const jest = (project, tier = project) => ['--experimental-vm-modules', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', project, '--ci', '--forceExit',
+  '--json', `--outputFile=${join(root, 'test-results', `${tier}.json`)}`];
 
 /** A tier with no tests yet is reported as such, never as passed. */
 function hasTests(project) {
@@ -56,17 +59,22 @@ ensureSystemPackages();
 const results = [];
 results.push(['build', run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) && (!existsSync(join(root, 'console', 'vite.config.ts')) || run('console build', 'npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn']))]);
 if (!results[0][1]) process.exit(1);
+// Results of an earlier run must not pass for this one's (a tier that does not run reads "not run").
+rmSync(join(root, 'test-results'), { recursive: true, force: true });
+mkdirSync(join(root, 'test-results'));
 
 if (hasTests('unit')) results.push(['unit', run('unit tests', 'node', jest('unit'))]);
-if (hasTests('api')) results.push(['api (SQLite)', run('API tests on SQLite', 'node', jest('api'), { DB: 'sqlite' })]);
+if (hasTests('api')) results.push(['api (SQLite)', run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' })]);
 const pg = await startPostgres();
 try {
-  if (hasTests('api')) results.push(['api (PostgreSQL)', run('API tests on PostgreSQL', 'node', jest('api'), { DB: 'postgres', PG_ADMIN_URL: pg.url })]);
+  if (hasTests('api')) results.push(['api (PostgreSQL)', run('API tests on PostgreSQL', 'node', jest('api', 'api-postgres'), { DB: 'postgres', PG_ADMIN_URL: pg.url })]);
   if (hasTests('reliability')) results.push(['reliability', run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url })]);
 } finally {
   pg.stop();
 }
 if (hasTests('browser')) results.push(['browser', run('browser tests', 'node', [...jest('browser'), '--runInBand'])]);
+// Every requirement has a test, every tag a requirement, and no linked test failed above.
+results.push(['traceability', run('traceability matrix', 'node', [join(root, 'dist', 'test', 'trace', 'cli.js')])]);
 
 console.log('\n[test] summary');
 for (const [name, ok] of results) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}`);

@@ -31,7 +31,7 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
   });
   afterAll(async () => t.close());
 
-  it('every participant and pharmacy endpoint × every role × another site\'s record: 0 violations', async () => {
+  it('every participant and pharmacy endpoint × every role × another site\'s record: 0 violations [ACC-006]', async () => {
     const signed = { signature: { password: DEMO_PASSWORD } };
     type Case = { name: string; call: (u: User) => Promise<{ status: number; body: any }>; expect: Record<User, number> };
     const all = (status: number, overrides: Partial<Record<User, number>> = {}) => Object.fromEntries(ROLES.map((r) => [r, overrides[r] ?? status])) as Record<User, number>;
@@ -75,7 +75,7 @@ describe('object-level access (QUALITY 9) and the blinding of every API response
     expect(violations).toEqual([]);
   });
 
-  it('no blinded role receives an arm field, arm code, arm label, product or sequence name from any endpoint', async () => {
+  it('no blinded role receives an arm field, arm code, arm label, product or sequence name from any endpoint [BLIND-001]', async () => {
     const blinded: User[] = ['admin', 'investigator1', 'investigator2', 'monitor', 'statistician', 'auditor'];
     const paths = [
       '/api/auth/me', '/api/study', '/api/participants', `/api/participants/${siteA}`, `/api/participants/${siteAEligible}`, '/api/allocation-log', '/api/allocation-log?format=csv',

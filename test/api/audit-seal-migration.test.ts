@@ -59,7 +59,7 @@ async function downgradeToLegacy(raw: RawDb, t: TestApp): Promise<Map<number, { 
   return legacy;
 }
 
-describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'}) [AUDIT-006]`, () => {
   let old: TestApp;
   let t: TestApp;
   let raw: RawDb;

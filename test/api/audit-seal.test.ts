@@ -160,7 +160,7 @@ describe(`sealed audit details (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     await t?.close();
   });
 
-  it('every hash, digest and commitment a blinded role reads resists trying every arm and product; the old rule gives every arm away', async () => {
+  it('every hash, digest and commitment a blinded role reads resists trying every arm and product; the old rule gives every arm away [BLIND-004]', async () => {
     const entries = await sealedEntries(raw);
     const kinds = new Set(entries.map((e) => e.action));
     for (const action of ['participant.randomized', 'dispensation.recorded', 'unblinding.revealed', 'export.cdisc']) expect(kinds).toContain(action);
@@ -195,7 +195,7 @@ describe(`sealed audit details (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     expect(old.filter((h) => !h.right)).toEqual([]);
   });
 
-  it('blinded readers verify the whole chain from what they read; they never get a nonce', async () => {
+  it('blinded readers verify the whole chain from what they read; they never get a nonce [AUDIT-005]', async () => {
     const entries: StoredAuditEntry[] = [];
     for (let after = 0; ; ) {
       const page = (await t.api.get(`/api/audit?limit=500&after=${after}`, tokens.auditor)).body;
@@ -215,7 +215,7 @@ describe(`sealed audit details (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     expect(verifyChain(forged, checkpoints, publicKeyFromBase64(checkpoints[0].publicKey), { full: false }).firstInvalidSeq).toBe(entries[target].seq);
   });
 
-  it('unblinded readers get the sealed value and its nonce, and can check the commitment', async () => {
+  it('unblinded readers get the sealed value and its nonce, and can check the commitment [AUDIT-005]', async () => {
     const entries = (await t.api.get('/api/audit?limit=500&action=participant.randomized', tokens.statistician)).body.entries;
     expect(entries.length).toBe(8);
     for (const e of entries) {
@@ -225,7 +225,7 @@ describe(`sealed audit details (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     }
   });
 
-  it('the server and the offline verifier check every sealed value against its commitment', async () => {
+  it('the server and the offline verifier check every sealed value against its commitment [AUDIT-005]', async () => {
     const [row] = await raw.all("SELECT s.seq, s.nonce, s.content FROM audit_sealed s JOIN audit_log l ON l.seq = s.seq WHERE l.action = 'participant.randomized' ORDER BY s.seq LIMIT 1");
     const content = JSON.parse(row.content);
     const other = ARMS.find((a) => a !== content.armCode)!;

@@ -22,7 +22,7 @@ describe('the audit chain', () => {
     await t.close();
   });
 
-  it('200 concurrent audited writes over HTTP, one rolled back on purpose: chain valid, contiguous, nothing of the rollback left', async () => {
+  it('200 concurrent audited writes over HTTP, one rolled back on purpose: chain valid, contiguous, nothing of the rollback left [AUDIT-002]', async () => {
     const before = (await t.api.get('/api/audit/verify', admin)).body.count;
     const requests = Array.from({ length: 200 }, (_, i) =>
       i === 137
@@ -47,7 +47,7 @@ describe('the audit chain', () => {
     expect(mentions).toHaveLength(0);
   });
 
-  it('records who, role, action, entity, reason and old/new values; pages with a cursor; filters', async () => {
+  it('records who, role, action, entity, reason and old/new values; pages with a cursor; filters [AUDIT-001]', async () => {
     const users = (await t.api.get('/api/users', admin)).body;
     const inv = users.find((u: any) => u.username === 'investigator2');
     const res = await t.api.patch(`/api/users/${inv.id}`, { displayName: 'Dr. Ivo Renamed', reason: 'name change' }, admin);
@@ -74,7 +74,7 @@ describe('the audit chain', () => {
     expect(csv.text).toContain('Dr. Ivo Renamed');
   });
 
-  it('seals signed checkpoints every N entries and on demand', async () => {
+  it('seals signed checkpoints every N entries and on demand [AUDIT-004]', async () => {
     const auditor = await t.api.login('auditor');
     const created = await t.api.post('/api/audit/checkpoints', { reason: 'monthly review' }, auditor);
     expect(created.status).toBe(201);
@@ -85,7 +85,7 @@ describe('the audit chain', () => {
     expect(list.every((c: any) => typeof c.signature === 'string' && c.publicKey === list[0].publicKey)).toBe(true);
   });
 
-  it('detects an edited row and names firstInvalidSeq (API and offline CLI)', async () => {
+  it('detects an edited row and names firstInvalidSeq (API and offline CLI) [AUDIT-003]', async () => {
     const target = 42;
     const [row] = await raw.all('SELECT details FROM audit_log WHERE seq = ?', [target]);
     await raw.run('UPDATE audit_log SET details = ? WHERE seq = ?', [String(row.details).replace('}', ',"x":1}'), target]);
@@ -107,7 +107,7 @@ describe('the audit chain', () => {
     expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);
   });
 
-  it('detects rows deleted at the tail through the signed checkpoint', async () => {
+  it('detects rows deleted at the tail through the signed checkpoint [AUDIT-004]', async () => {
     const cp = await t.api.post('/api/audit/checkpoints', {}, admin);
     const size = cp.body.size;
     const saved = await raw.all('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq', [size - 3]);
@@ -124,7 +124,7 @@ describe('the audit chain', () => {
     expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);
   });
 
-  it('detects a whole chain rebuilt by someone with database access (checkpoint signatures no longer match)', async () => {
+  it('detects a whole chain rebuilt by someone with database access (checkpoint signatures no longer match) [AUDIT-004]', async () => {
     const rows = await raw.all('SELECT * FROM audit_log ORDER BY seq');
     // The attacker rewrites entry 5 and recomputes every hash after it, so the chain is internally consistent…
     let prev = GENESIS_HASH;

@@ -8,7 +8,7 @@ describe('sign-in, sessions and lockout', () => {
   });
   afterAll(async () => t.close());
 
-  it('every demo user signs in and /me returns their role and sites', async () => {
+  it('every demo user signs in and /me returns their role and sites [ACC-001]', async () => {
     const expected: Record<string, [string, string[]]> = {
       admin: ['admin', []], investigator1: ['investigator', ['A']], investigator2: ['investigator', ['B']], pharmacist: ['pharmacist', []],
       monitor: ['medical_monitor', []], statistician: ['statistician', []], statistician2: ['statistician', []],
@@ -23,7 +23,7 @@ describe('sign-in, sessions and lockout', () => {
     }
   });
 
-  it('answers an unknown user and a wrong password alike (status, code, message, and about the same time)', async () => {
+  it('answers an unknown user and a wrong password alike (status, code, message, and about the same time) [ACC-002]', async () => {
     const timed = async (username: string) => {
       const started = performance.now();
       const res = await t.api.post('/api/auth/login', { username, password: 'not-the-password' });
@@ -50,7 +50,7 @@ describe('sign-in, sessions and lockout', () => {
     expect(ratio).toBeLessThan(4);
   });
 
-  it('locks the account after 5 consecutive failures, audits it, and an admin unlocks it', async () => {
+  it('locks the account after 5 consecutive failures, audits it, and an admin unlocks it [ACC-003]', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/api/auth/login', { username: 'auditor', password: 'wrong-password' })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
@@ -73,13 +73,13 @@ describe('sign-in, sessions and lockout', () => {
     expect(unlockEntry.reason).toBe('identity confirmed by phone');
   });
 
-  it('an unknown username also locks after 5 failures, so lockout does not reveal who exists', async () => {
+  it('an unknown username also locks after 5 failures, so lockout does not reveal who exists [ACC-003]', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/api/auth/login', { username: 'ghost-user', password: 'x' })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
 
-  it('logout revokes the token', async () => {
+  it('logout revokes the token [ACC-004]', async () => {
     const token = await t.api.login('pharmacist');
     expect((await t.api.get('/api/auth/me', token)).status).toBe(200);
     expect((await t.api.post('/api/auth/logout', {}, token)).status).toBe(204);
@@ -88,7 +88,7 @@ describe('sign-in, sessions and lockout', () => {
     expect(after.body.code).toBe('UNAUTHENTICATED');
   });
 
-  it('a session expires after 30 minutes idle', async () => {
+  it('a session expires after 30 minutes idle [ACC-004]', async () => {
     const token = await t.api.login('monitor');
     await t.advanceClock(29 * 60_000);
     expect((await t.api.get('/api/auth/me', token)).status).toBe(200);
@@ -98,7 +98,7 @@ describe('sign-in, sessions and lockout', () => {
     expect((await t.api.get('/api/auth/me', token)).status).toBe(401);
   });
 
-  it('a session expires 12 hours after sign-in even when used constantly', async () => {
+  it('a session expires 12 hours after sign-in even when used constantly [ACC-004]', async () => {
     const token = await t.api.login('statistician');
     for (let elapsed = 25; elapsed <= 700; elapsed += 25) {
       await t.advanceClock(25 * 60_000);
@@ -109,7 +109,7 @@ describe('sign-in, sessions and lockout', () => {
     expect(res.status).toBe(401);
   });
 
-  it('tampered, forged and alg:none tokens are refused', async () => {
+  it('tampered, forged and alg:none tokens are refused [ACC-005]', async () => {
     const token = await t.api.login('investigator1');
     const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -122,7 +122,7 @@ describe('sign-in, sessions and lockout', () => {
     expect((await t.api.get('/api/auth/me')).status).toBe(401);
   });
 
-  it('sends security headers and keeps CORS closed', async () => {
+  it('sends security headers and keeps CORS closed [ACC-010]', async () => {
     const res = await t.api.request('GET', '/api/health', { headers: { origin: 'https://evil.example' } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', db: 'ok', writer: 'ok' });

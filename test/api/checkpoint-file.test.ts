@@ -12,7 +12,7 @@ import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.j
 
 const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 
-describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'}) [AUDIT-009]`, () => {
   let t: TestApp;
   let auditor: string;
   let file: string;
@@ -90,7 +90,7 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
   });
 });
 
-describe(`every checkpoint a transaction seals reaches the file (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+describe(`every checkpoint a transaction seals reaches the file (${usingPostgres ? 'PostgreSQL' : 'SQLite'}) [AUDIT-009]`, () => {
   let t: TestApp;
   afterAll(async () => {
     await t?.close();

@@ -40,7 +40,7 @@ describe(`offline CLI on a database of the previous release (${usingPostgres ? '
     await t?.close();
   });
 
-  it('`audit verify` prints one line naming the database and what to do, exit 1', () => {
+  it('`audit verify` prints one line naming the database and what to do, exit 1 [REL-006]', () => {
     const r = spawnSync('node', [CLI, 'audit', 'verify', ...target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SIGNING_KEY_PATH: t.config.signingKeyPath } });
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');

@@ -12,7 +12,7 @@ describe('a dynamic method (Pocock–Simon minimization) live, with replayable d
   });
   afterAll(async () => t.close());
 
-  it('records each decision with its draw, probabilities and scores, and replays every one', async () => {
+  it('records each decision with its draw, probabilities and scores, and replays every one [RAND-012]', async () => {
     const stat = await t.api.login('randstat');
     const gen = await t.api.post('/api/study/scheme', { method: 'minimization', params: { p: 0.8, imbalance: 'range' }, seed: 'minimization-seed' }, stat);
     expect(gen.status).toBe(201);

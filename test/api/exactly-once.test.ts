@@ -25,7 +25,7 @@ describe('exactly-once randomization under concurrency', () => {
     await t.close();
   });
 
-  it('1: 50 parallel randomize calls for one patient with distinct keys → 1 allocation, 1 list entry, the rest 409', async () => {
+  it('1: 50 parallel randomize calls for one patient with distinct keys → 1 allocation, 1 list entry, the rest 409 [RAND-005]', async () => {
     const id = await newParticipant(t.api, inv1);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => randomize(t.api, inv1, id, `one-patient-${i}-xxxx`)));
     const created = results.filter((r) => r.status === 201);
@@ -38,7 +38,7 @@ describe('exactly-once randomization under concurrency', () => {
     expect(allocations[0].list_entry_id).toBeTruthy();
   });
 
-  it('2: 20 parallel calls with the same key and body → one execution, one distinct body', async () => {
+  it('2: 20 parallel calls with the same key and body → one execution, one distinct body [RAND-006]', async () => {
     const id = await newParticipant(t.api, inv1);
     const before = Number((await raw.all('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?', ['participant.randomized']))[0].n);
     const results = await Promise.all(Array.from({ length: 20 }, () => randomize(t.api, inv1, id, 'same-key-for-all-20')));
@@ -54,7 +54,7 @@ describe('exactly-once randomization under concurrency', () => {
     expect(later.headers.get('idempotent-replayed')).toBe('true');
   });
 
-  it('3: the same key with another body → 422; no key → 400; nothing changes', async () => {
+  it('3: the same key with another body → 422; no key → 400; nothing changes [RAND-006]', async () => {
     const a = await newParticipant(t.api, inv1);
     const b = await newParticipant(t.api, inv1);
     expect((await randomize(t.api, inv1, a, 'key-used-for-a-only')).status).toBe(201);
@@ -74,7 +74,7 @@ describe('exactly-once randomization under concurrency', () => {
     expect((await raw.all('SELECT COUNT(*) AS n FROM allocations'))[0].n).toBe(countBefore);
   });
 
-  it('4: a storm of 520 patients from 32 concurrent clients: 0 5xx, 0 duplicates, every stratum used in order without gaps', async () => {
+  it('4: a storm of 520 patients from 32 concurrent clients: 0 5xx, 0 duplicates, every stratum used in order without gaps [RAND-007]', async () => {
     const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
     const specs = Array.from({ length: 520 }, (_, i) => ({ site: i % 2 ? 'B' : 'A', course: courses[i % 3], edss: i % 4 < 2 ? 4 : 6 }));
     const ids = await pool(32, specs.map((s) => () => newParticipant(t.api, s.site === 'A' ? inv1 : inv2, s)));
@@ -100,7 +100,7 @@ describe('exactly-once randomization under concurrency', () => {
     expect(verify.body.valid).toBe(true);
   });
 
-  it('a stratum whose list is used up answers LIST_EXHAUSTED and allocates nothing', async () => {
+  it('a stratum whose list is used up answers LIST_EXHAUSTED and allocates nothing [RAND-007]', async () => {
     // course=PPMS|edss=LE5|site=A has 120+ entries; use a stratum exhausted on purpose via a short second study is not possible once active,
     // so fill one stratum to its end.
     const stratum = 'course=PPMS|edss=LE5|site=A';

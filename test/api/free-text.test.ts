@@ -36,7 +36,7 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
 
   const auditCount = async () => (await t.api.get('/api/audit/verify', tokens.auditor)).body.count as number;
 
-  it('every free-text field with an arm or product word: 400 BLINDING_RISK naming field and word, nothing written', async () => {
+  it('every free-text field with an arm or product word: 400 BLINDING_RISK naming field and word, nothing written [BLIND-006]', async () => {
     const eligible = await newParticipant(t.api, tokens.investigator1, { site: 'A' });
     const cases: Array<{ name: string; token: string; method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; field: string; word: string }> = [
       { name: 'screening number', token: 'investigator1', method: 'POST', path: '/api/participants', body: { siteCode: 'A', screeningNumber: 'PBO-7', factors: {}, eligibility: {} }, field: 'screeningNumber', word: 'PBO' },
@@ -66,7 +66,7 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
     expect((await t.api.get(`/api/participants/${patient}`, tokens.investigator1)).body.corrections ?? []).toEqual([]);
   });
 
-  it('ordinary wording the protocol allows is accepted ("before the MSC harvest")', async () => {
+  it('ordinary wording the protocol allows is accepted ("before the MSC harvest") [BLIND-006]', async () => {
     const res = await t.api.post(`/api/participants/${patient}/corrections`, { field: 'edss', newValue: 5, reason: 'EDSS re-measured before the MSC harvest', ...signed() }, tokens.investigator1);
     expect(res.status).toBe(201);
     const view = await t.api.get(`/api/participants/${patient}`, tokens.auditor);
@@ -74,7 +74,7 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
     expect(JSON.stringify(view.body)).toContain('before the MSC harvest');
   });
 
-  it('a stored text that names an arm is withheld from blinded readers (JSON, CSV, error bodies), audited and notified; never a 5xx', async () => {
+  it('a stored text that names an arm is withheld from blinded readers (JSON, CSV, error bodies), audited and notified; never a 5xx [BLIND-007]', async () => {
     // Text written before the check existed (or by hand): the guard is the last line.
     await raw.run('UPDATE corrections SET reason = ? WHERE participant_id = ?', ['stratum typo; arm PBO-MSC', patient]);
     await raw.run('UPDATE participants SET screening_number = ? WHERE id = ?', ['MSC-7', patient]);
@@ -111,7 +111,7 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
     expect(inbox.items.some((n: any) => n.kind === 'blinding.withheld')).toBe(true);
   });
 
-  it('with the guard firing on every read, repeated reads still answer 200 and are recorded once per quiet period', async () => {
+  it('with the guard firing on every read, repeated reads still answer 200 and are recorded once per quiet period [BLIND-007]', async () => {
     const before = (await t.api.get('/api/audit?action=blinding.withheld', tokens.auditor)).body.entries.length;
     for (let i = 0; i < 5; i++) expect((await t.api.get(`/api/participants/${patient}`, tokens.monitor)).status).toBe(200);
     expect((await t.api.get('/api/audit?action=blinding.withheld', tokens.auditor)).body.entries.length).toBe(before);

@@ -27,7 +27,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
 
   const count = async (table: string) => Number((await raw.all(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
-  it('a login body of 3,000 nested arrays is 400 JSON_TOO_DEEP, not a stack overflow; 32 levels still parse', async () => {
+  it('a login body of 3,000 nested arrays is 400 JSON_TOO_DEEP, not a stack overflow; 32 levels still parse [REL-005]', async () => {
     const deep = '['.repeat(3000) + ']'.repeat(3000);
     const res = await t.api.request('POST', '/api/auth/login', { raw: deep, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
@@ -39,7 +39,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect([nested32.status, nested32.body.code]).toEqual([400, 'VALIDATION_FAILED']);
   });
 
-  it('a screening answer 1e309 (Infinity after parsing) is 400 NUMBER_NOT_FINITE and nothing is written', async () => {
+  it('a screening answer 1e309 (Infinity after parsing) is 400 NUMBER_NOT_FINITE and nothing is written [REL-005]', async () => {
     const before = [await count('participants'), await count('audit_log')];
     const answers = eligibleAnswers();
     for (const spelling of ['1e309', '-1e309']) {
@@ -55,7 +55,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect([await count('participants'), await count('audit_log')]).toEqual(before);
   });
 
-  it('text with a NUL character (which PostgreSQL cannot store) is 400 in a body, a path or a query, on both dialects', async () => {
+  it('text with a NUL character (which PostgreSQL cannot store) is 400 in a body, a path or a query, on both dialects [REL-005]', async () => {
     const users = (await t.api.get('/api/users', tokens.admin)).body;
     const auditor = users.find((u: any) => u.username === 'auditor');
     const before = [await count('users'), await count('audit_log')];
@@ -71,7 +71,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect([await count('users'), await count('audit_log')]).toEqual(before);
   });
 
-  it('a wrong method on an existing route is 405 with Allow; an unknown path stays 404', async () => {
+  it('a wrong method on an existing route is 405 with Allow; an unknown path stays 404 [REL-005]', async () => {
     for (const [method, path, allow] of [
       ['PUT', '/api/participants', 'GET, HEAD, POST'],
       ['DELETE', '/api/participants', 'GET, HEAD, POST'],
@@ -86,7 +86,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect([missing.status, missing.body.code]).toEqual([404, 'NOT_FOUND']);
   });
 
-  it('a 20 KB header gets 431 with the contract error body', async () => {
+  it('a 20 KB header gets 431 with the contract error body [REL-005]', async () => {
     const url = new URL(t.baseUrl);
     const res = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
       const req = httpRequest({ host: url.hostname, port: url.port, path: '/api/health', headers: { 'x-padding': 'x'.repeat(20_000) } }, (r) => {
@@ -103,7 +103,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect((await t.api.get('/api/health')).status).toBe(200);
   });
 
-  it('the server records its own signature meaning: echoing it is accepted, another text is 400 and nothing is written', async () => {
+  it('the server records its own signature meaning: echoing it is accepted, another text is 400 and nothing is written [ESIG-003]', async () => {
     const id = await newParticipant(t.api, tokens.investigator1);
     const before = [await count('allocations'), await count('signatures'), await count('audit_log')];
     const other = await t.api.post(`/api/participants/${id}/randomize`, { signature: { password: DEMO_PASSWORD, meaning: 'I only looked at the screen' } }, tokens.investigator1, { 'idempotency-key': `meaning-${id}-1` });
@@ -118,7 +118,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
     expect(stored.map((r) => String(r.meaning)).filter((m) => !known.has(m))).toEqual([]);
   });
 
-  describe('idempotency keys belong to their user', () => {
+  describe('idempotency keys belong to their user [RAND-006]', () => {
     it('a second investigator (other site, wrong password) sending the same key at once never gets the first one\'s number or code', async () => {
       const id = await newParticipant(t.api, tokens.investigator1, { site: 'A' });
       const key = `race-${id}`;
@@ -161,7 +161,7 @@ describe('input hardening, signature meanings, idle limit, idempotency ownership
   });
 
   // Last: it moves the server's clock past every other token's idle limit.
-  it('a session ends at its idle limit to within a few seconds (activity refreshes it)', async () => {
+  it('a session ends at its idle limit to within a few seconds (activity refreshes it) [ACC-004]', async () => {
     const token = await t.api.login('auditor');
     const idleMs = t.config.session.idleSeconds * 1000;
     await t.advanceClock(20_000);

@@ -28,7 +28,7 @@ describe('the whole journey: design → activate → screen → randomize → di
   });
   afterAll(async () => t.close());
 
-  it('the randomization statistician designs: generates, rehearses on a test copy, regenerates, views the list', async () => {
+  it('the randomization statistician designs: generates, rehearses on a test copy, regenerates, views the list [RAND-014]', async () => {
     const study = await t.api.get('/api/study', tokens.randstat);
     expect(study.body).toMatchObject({ code: 'MSCT-MS', design: 'crossover', status: 'setup', unblindingPolicy: 'monitor-approval' });
     expect(study.body.arms.map((a: any) => a.code)).toEqual(['MSC-PBO', 'PBO-MSC']);
@@ -69,7 +69,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect((await t.api.post('/api/participants', { siteCode: 'A', screeningNumber: 'early', ...eligibleAnswers() }, tokens.investigator1)).body.code).toBe('STUDY_NOT_ACTIVE');
   });
 
-  it('activation is signed: a wrong password changes nothing; then the fingerprint is published to every role', async () => {
+  it('activation is signed: a wrong password changes nothing; then the fingerprint is published to every role [RAND-014, ESIG-001]', async () => {
     const wrong = await t.api.post('/api/study/activate', { signature: { password: 'wrong-password' } }, tokens.randstat);
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('SIGNATURE_INVALID');
@@ -92,7 +92,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(regen.body.code).toBe('SCHEME_LOCKED');
   });
 
-  it('an ineligible patient is registered with every failed criterion and cannot be randomized', async () => {
+  it('an ineligible patient is registered with every failed criterion and cannot be randomized [RAND-009]', async () => {
     const answers = eligibleAnswers('RRMS', 4.5);
     const res = await t.api.post('/api/participants', { siteCode: 'A', screeningNumber: 'A-INEL', factors: answers.factors, eligibility: { ...answers.eligibility, age: 61, active_infection: true } }, tokens.investigator1);
     expect(res.status).toBe(201);
@@ -109,7 +109,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(otherSite.status).toBe(403);
   });
 
-  it('the investigator randomizes with a signature and gets a number and a blinded code', async () => {
+  it('the investigator randomizes with a signature and gets a number and a blinded code [RAND-011]', async () => {
     patientId = await newParticipant(t.api, tokens.investigator1, { site: 'A', course: 'SPMS', edss: 6 });
     const noSignature = await t.api.post(`/api/participants/${patientId}/randomize`, {}, tokens.investigator1, { 'idempotency-key': 'journey-key-1' });
     expect(noSignature.status).toBe(400);
@@ -126,7 +126,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(view.body).not.toHaveProperty('arm');
   });
 
-  it('the pharmacist sees what to prepare per period and records the dispensations with lots', async () => {
+  it('the pharmacist sees what to prepare per period and records the dispensations with lots [BLIND-011]', async () => {
     const tasks = (await t.api.get('/api/pharmacy/tasks', tokens.pharmacist)).body.filter((x: any) => x.participantId === patientId);
     expect(tasks).toHaveLength(2);
     expect(tasks.map((x: any) => x.period)).toEqual([1, 2]);
@@ -154,7 +154,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect((await t.api.get('/api/pharmacy/tasks', tokens.investigator1)).status).toBe(403);
   });
 
-  it('a signed correction keeps the allocation and both values in the audit trail', async () => {
+  it('a signed correction keeps the allocation and both values in the audit trail [AUDIT-007]', async () => {
     const res = await t.api.post(`/api/participants/${patientId}/corrections`, { field: 'edss', newValue: 5.0, reason: 'EDSS transcribed wrongly from the source record', signature: { password: DEMO_PASSWORD } }, tokens.investigator1);
     expect(res.status).toBe(201);
     expect(res.body.answers.edss).toBe(5.0);
@@ -166,7 +166,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(entry.reason).toContain('transcribed');
   });
 
-  it('the auditor and the trial statistician read the allocation log without arms, the randomization statistician and pharmacist with arms; the chain verifies', async () => {
+  it('the auditor and the trial statistician read the allocation log without arms, the randomization statistician and pharmacist with arms; the chain verifies [EXP-001]', async () => {
     const blindedLog = await t.api.get('/api/allocation-log', tokens.auditor);
     expect(blindedLog.body).toHaveLength(1);
     expect(blindedLog.body[0]).toMatchObject({ randomizationNumber: 1, participantId: patientId, siteCode: 'A', stratum: randomized.stratum, randomizedBy: 'investigator1', treatmentCode: randomized.treatmentCode });
@@ -196,7 +196,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(asStatistician[1].details.unblinded).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) }); // blinded until end-of-study unblinding
   });
 
-  it('signatures show their manifestation, and one moved onto another record fails verification (QUALITY 13)', async () => {
+  it('signatures show their manifestation, and one moved onto another record fails verification (QUALITY 13) [ESIG-002]', async () => {
     const second = await newParticipant(t.api, tokens.investigator2, { site: 'B' });
     await randomize(t.api, tokens.investigator2, second, 'journey-key-3');
     const raw = await openRawDb(t.config);
@@ -216,7 +216,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     }
   });
 
-  it('replay re-derives every allocation from the seed (QUALITY 14) and the CLI exports the log', async () => {
+  it('replay re-derives every allocation from the seed (QUALITY 14) and the CLI exports the log [RAND-002, EXP-004]', async () => {
     const args = usingPostgres ? ['--database-url', (t.config.database as any).url] : ['--db', (t.config.database as any).path];
     const ok = cli(['replay', ...args, '--json']);
     expect(ok.code).toBe(0);

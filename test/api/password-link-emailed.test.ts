@@ -16,7 +16,7 @@ for (const [label, env, emailed] of [['no SMTP_URL', {}, false], ['SMTP_URL set'
       await t?.close();
     });
 
-    it(`create, reset and an approved held account answer passwordLink.emailed = ${emailed}`, async () => {
+    it(`create, reset and an approved held account answer passwordLink.emailed = ${emailed} [ACC-009]`, async () => {
       t = await startTestApp(env);
       const admin = await t.api.login('admin');
       const randstat = await t.api.login('randstat');

@@ -27,7 +27,7 @@ describe('no self-granted unblinding: held grants and one-time set-password link
   });
   afterAll(async () => t.close());
 
-  it('an unblinded account with a password of the admin\'s choice: refused; without one it is held, inactive, with no link', async () => {
+  it('an unblinded account with a password of the admin\'s choice: refused; without one it is held, inactive, with no link [ACC-008]', async () => {
     const chosen = await create({ username: 'pharm2', role: 'pharmacist', password: 'chosen-by-admin-1' });
     expect([chosen.status, chosen.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     const held = await create({ username: 'pharm2', role: 'pharmacist' });
@@ -60,7 +60,7 @@ describe('no self-granted unblinding: held grants and one-time set-password link
     expect((await t.api.get(`/api/signatures/${decision.details.signatureId}/verification`, tokens.auditor)).body.valid).toBe(true);
   });
 
-  it('resetting the real pharmacist\'s password: no chosen password, and the link is held until a second person approves', async () => {
+  it('resetting the real pharmacist\'s password: no chosen password, and the link is held until a second person approves [ACC-008]', async () => {
     expect((await t.api.post(`/api/users/${ids.pharmacist}/reset-password`, { newPassword: 'admin-knows-it-1' }, tokens.admin)).status).toBe(400);
     const reset = await t.api.post(`/api/users/${ids.pharmacist}/reset-password`, { reason: 'forgot' }, tokens.admin);
     expect(reset.status).toBe(200);
@@ -78,7 +78,7 @@ describe('no self-granted unblinding: held grants and one-time set-password link
     expect(await linkToken(t, 'admin-inbox@test.local')).toBeNull();
   });
 
-  it('two statisticians or two monitors made by one admin cannot meet the two-signature or two-person rule', async () => {
+  it('two statisticians or two monitors made by one admin cannot meet the two-signature or two-person rule [ACC-008]', async () => {
     const made: string[] = [];
     for (const [username, role] of [['stat3', 'statistician'], ['stat4', 'statistician'], ['mon3', 'medical_monitor'], ['mon4', 'medical_monitor']]) {
       const res = await create({ username, role });
@@ -104,7 +104,7 @@ describe('no self-granted unblinding: held grants and one-time set-password link
     expect((await t.api.get('/api/study', tokens.statistician)).body.status).toBe('locked');
   });
 
-  it('a set-password link is stored hashed, works once and expires after 72 hours', async () => {
+  it('a set-password link is stored hashed, works once and expires after 72 hours [ACC-009]', async () => {
     const res = await create({ username: 'aud2', role: 'auditor' });
     expect(res.body.active).toBe(true); // not a sensitive role: no hold
     const token = (await linkToken(t, 'aud2@test.local'))!;

@@ -105,7 +105,7 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     expect((await t.api.get('/api/study', tokens.auditor)).body.status).toBe('setup');
   });
 
-  it('the phrase is mixed with server randomness: the same phrase twice gives two different lists, and the phrase is not stored', async () => {
+  it('the phrase is mixed with server randomness: the same phrase twice gives two different lists, and the phrase is not stored [BLIND-005]', async () => {
     const first = await t.api.post('/api/study/scheme', { ...DESIGN, seedPhrase: PHRASE }, tokens[LIST_OWNER]);
     expect(first.status).toBe(201);
     const second = await t.api.post('/api/study/scheme', { ...DESIGN, seedPhrase: PHRASE }, tokens[LIST_OWNER]);
@@ -119,7 +119,7 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     expect(JSON.stringify(audited)).not.toContain(PHRASE);
   });
 
-  it('activation publishes the salted fingerprint; both published values resist a dictionary attack with the phrase known', async () => {
+  it('activation publishes the salted fingerprint; both published values resist a dictionary attack with the phrase known [BLIND-004]', async () => {
     const activated = await t.api.post('/api/study/activate', signed(), tokens[LIST_OWNER]);
     expect(activated.status).toBe(200);
     const study = (await t.api.get('/api/study', tokens.auditor)).body;
@@ -137,7 +137,7 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     expect(seedDictionaryAttack({ seedCommitment: old.seedCommitment!, fingerprint: schemeFingerprint(old) }, siteCodes)).toEqual([`commitment:${PHRASE}`, `fingerprint:${PHRASE}`]);
   });
 
-  it('guessing every arm of every entry matches no published fingerprint (the unsalted one falls)', () => {
+  it('guessing every arm of every entry matches no published fingerprint (the unsalted one falls) [BLIND-004]', () => {
     expect(document.strata).toHaveLength(12);
     expect(document.strata.every((s) => s.entries.length === 2)).toBe(true);
     expect(armGuessAttack({ ...document, seedCommitment: published.seedCommitment }, published.fingerprint)).toBe(0);
@@ -146,14 +146,14 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     expect(armGuessAttack({ ...document, seedCommitment: published.seedCommitment }, unsalted)).toBe(1);
   });
 
-  it('nothing secret is released before end-of-study unblinding', async () => {
+  it('nothing secret is released before end-of-study unblinding [BLIND-005]', async () => {
     expect((await t.api.get('/api/study/scheme/release', tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
     const scheme = (await t.api.get('/api/study/scheme', tokens[LIST_OWNER])).body;
     expect(scheme).not.toHaveProperty('seed');
     expect(scheme).not.toHaveProperty('salt');
   });
 
-  it('after unblinding, the released seed and salt reproduce both published values and `list verify` passes with them', async () => {
+  it('after unblinding, the released seed and salt reproduce both published values and `list verify` passes with them [UNBL-010]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.statistician)).status).toBe(200);
     const unblind = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
     expect(unblind.status).toBe(200);

@@ -23,7 +23,7 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     expect(r.stderr).not.toMatch(/\bat \w|\.js:\d+/);
   });
 
-  it('throttles sign-in attempts per client (@nestjs/throttler)', async () => {
+  it('throttles sign-in attempts per client (@nestjs/throttler) [ACC-010]', async () => {
     const t = await startTestApp({ AUTH_THROTTLE_PER_MINUTE: '3' });
     try {
       const statuses = [];
@@ -44,7 +44,7 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     });
     afterAll(async () => t.close());
 
-    it('publishes the OpenAPI document with the contract\'s paths', async () => {
+    it('publishes the OpenAPI document with the contract\'s paths [REL-007]', async () => {
       const res = await t.api.get('/api/docs-json');
       expect(res.status).toBe(200);
       const paths = Object.keys(res.body.paths);
@@ -52,7 +52,7 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
       expect((await t.api.get('/api/docs')).status).toBe(200);
     });
 
-    it('health checks the database', async () => {
+    it('health checks the database [REL-007]', async () => {
       expect((await t.api.get('/api/health')).body).toEqual({ status: 'ok', db: 'ok', writer: 'ok' });
     });
   });
@@ -100,7 +100,7 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
       expect(await head()).toBe(before);
     };
 
-    it('a deleted key is refused and not re-created', async () => {
+    it('a deleted key is refused and not re-created [AUDIT-010]', async () => {
       renameSync(keyPath, `${keyPath}.away`);
       try {
         await refusal(/signing key file \S+ is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/);
@@ -110,7 +110,7 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
       }
     });
 
-    it('an empty key file is named, with no DECODER error', async () => {
+    it('an empty key file is named, with no DECODER error [AUDIT-010]', async () => {
       const pem = readFileSync(keyPath, 'utf8');
       writeFileSync(keyPath, '');
       try {

@@ -62,7 +62,7 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
   });
   afterAll(async () => t.close());
 
-  it('before unblinding: 0 hits for the statistician over every GET route; the pharmacist and the randomization statistician hit', async () => {
+  it('before unblinding: 0 hits for the statistician over every GET route; the pharmacist and the randomization statistician hit [BLIND-003]', async () => {
     const asStatistician = await crawl('statistician');
     const asPharmacist = await crawl('pharmacist');
     const asRandstat = await crawl('randstat');
@@ -89,14 +89,14 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
     expect(leakHits((await t.api.post('/api/simulations', sim, tokens.randstat)).text, vocabulary).length).toBeGreaterThan(0);
   });
 
-  it('the randomization statistician takes no part in the analysis: no lock, no unblinding, no CDISC export', async () => {
+  it('the randomization statistician takes no part in the analysis: no lock, no unblinding, no CDISC export [BLIND-012]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.randstat)).status).toBe(403);
     expect((await t.api.get('/api/exports/cdisc', tokens.randstat)).status).toBe(403);
     expect((await t.api.get('/api/participants', tokens.randstat)).status).toBe(403);
     expect((await t.api.get('/api/audit', tokens.randstat)).status).toBe(403);
   });
 
-  it('after the two-signature unblinding the statistician sees arms: allocation log, participants, audit details, CDISC export', async () => {
+  it('after the two-signature unblinding the statistician sees arms: allocation log, participants, audit details, CDISC export [BLIND-003, EXP-002]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.statistician)).status).toBe(200);
     expect((await crawl('statistician')).hits).toEqual([]); // locked is still blind
     const ok = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);

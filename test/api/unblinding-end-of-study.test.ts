@@ -43,7 +43,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
   });
   afterAll(async () => t.close());
 
-  it('nothing of the end of study is open while the study is active', async () => {
+  it('nothing of the end of study is open while the study is active [UNBL-007]', async () => {
     const early = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
     expect([early.status, early.body.code]).toEqual([409, 'STUDY_NOT_ACTIVE']);
     expect((await t.api.get('/api/exports/cdisc', tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
@@ -51,7 +51,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     expect(cli(['export', 'cdisc', ...dbArgs]).code).toBe(1);
   });
 
-  it('lock is signed by a statistician; afterwards every mutating endpoint answers STUDY_NOT_ACTIVE', async () => {
+  it('lock is signed by a statistician; afterwards every mutating endpoint answers STUDY_NOT_ACTIVE [UNBL-008]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.investigator1)).status).toBe(403);
     expect((await t.api.post('/api/study/lock', signed('wrong-password'), tokens.statistician)).body.code).toBe('SIGNATURE_INVALID');
     expect((await t.api.get('/api/study', tokens.auditor)).body.status).toBe('active');
@@ -78,7 +78,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     expect(entry).toMatchObject({ actor: 'statistician', reason: expect.stringContaining('Last patient'), details: { pendingUnblindingRequests: 1, signature: { printedName: 'Stella Statistician' } } });
   });
 
-  it('unblinding needs two different statisticians: one signature or the same one twice is refused; unknown name, wrong role and wrong password answer alike', async () => {
+  it('unblinding needs two different statisticians: one signature or the same one twice is refused; unknown name, wrong role and wrong password answer alike [UNBL-007, ESIG-001]', async () => {
     const url = '/api/study/unblind';
     expect((await t.api.post(url, signed(), tokens.statistician)).status).toBe(400);
     const same = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician', password: DEMO_PASSWORD } }, tokens.statistician);
@@ -122,7 +122,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     }
   });
 
-  it('the CDISC export has exactly its documented columns and agrees with the allocation log', async () => {
+  it('the CDISC export has exactly its documented columns and agrees with the allocation log [EXP-002]', async () => {
     for (const u of ['auditor', 'investigator1', 'monitor', 'pharmacist', 'randstat']) expect((await t.api.get('/api/exports/cdisc', tokens[u])).status).toBe(403);
     const res = await t.api.get('/api/exports/cdisc', tokens.statistician);
     expect(res.status).toBe(200);
@@ -152,7 +152,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     expect((await t.api.get('/api/audit?action=export.cdisc', tokens.auditor)).body.entries[0].details.rows).toBe(5);
   });
 
-  it('the released seed regenerates the list whose fingerprint was published at activation', async () => {
+  it('the released seed regenerates the list whose fingerprint was published at activation [UNBL-010]', async () => {
     for (const u of ['auditor', 'investigator1', 'monitor']) expect((await t.api.get('/api/study/scheme/release', tokens[u])).status).toBe(403);
     const released = (await t.api.get('/api/study/scheme/release', tokens.statistician)).body;
     const published = (await t.api.get('/api/study', tokens.auditor)).body.listFingerprint;
@@ -167,7 +167,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     expect(schemeFingerprint(wrongSeed)).not.toBe(published);
   });
 
-  it('the CLI prints the unblinding register', async () => {
+  it('the CLI prints the unblinding register [UNBL-009]', async () => {
     expect((await t.api.get('/api/unblinding-requests', tokens.auditor)).body).toHaveLength(1);
     const out = cli(['unblinding', 'register', ...dbArgs, '--json']);
     expect(out.code).toBe(0);

@@ -35,7 +35,7 @@ describe('unblinding notifications: console inbox and e-mail through a real SMTP
     }
   }
 
-  it('request → monitor, decision → requester ("sign in to view"), reveal → monitor; no e-mail names an arm, product or sequence', async () => {
+  it('request → monitor, decision → requester ("sign in to view"), reveal → monitor; no e-mail names an arm, product or sequence [BLIND-010]', async () => {
     const patient = await randomizedPatient(t.api, tokens.investigator1, 'A');
     const id = (await requestUnblinding(t.api, tokens.investigator1, patient)).body.id;
     const [asked] = await waitFor('the request e-mail to the monitor', async () => smtp.to(mailOf('monitor')).length === 1 && smtp.to(mailOf('monitor')));
@@ -59,7 +59,7 @@ describe('unblinding notifications: console inbox and e-mail through a real SMTP
     expect((await outbox()).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
 
-  it('the console inbox counts unread notifications per user and never carries the arm', async () => {
+  it('the console inbox counts unread notifications per user and never carries the arm [BLIND-010]', async () => {
     const inbox = await t.api.get('/api/notifications', tokens.monitor);
     expect(inbox.body.unread).toBe(2);
     expect(inbox.body.items.map((n: any) => n.kind)).toEqual(['unblinding.revealed', 'unblinding.requested']);
@@ -75,7 +75,7 @@ describe('unblinding notifications: console inbox and e-mail through a real SMTP
     expect((await t.api.get('/api/notifications', tokens.investigator2)).body).toEqual({ items: [], unread: 0 });
   });
 
-  it('with the SMTP server down, requests still succeed and messages wait in the outbox; when it returns they are delivered once, even with two server instances', async () => {
+  it('with the SMTP server down, requests still succeed and messages wait in the outbox; when it returns they are delivered once, even with two server instances [UNBL-011]', async () => {
     await smtp.stop();
     const before = smtp.received.length;
     const patients = [await randomizedPatient(t.api, tokens.investigator1, 'A'), await randomizedPatient(t.api, tokens.investigator2, 'B')];

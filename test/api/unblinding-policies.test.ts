@@ -37,7 +37,7 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
   });
   afterAll(async () => t.close());
 
-  it('a request needs a reason, a valid signature and a randomized patient of the requester\'s own site', async () => {
+  it('a request needs a reason, a valid signature and a randomized patient of the requester\'s own site [UNBL-001]', async () => {
     expect((await t.api.get('/api/study', tokens.monitor)).body.unblindingPolicy).toBe('monitor-approval');
     const body = { participantId: p1, reason: 'Severe allergic reaction', emergency: true };
     expect((await t.api.post('/api/unblinding-requests', body, tokens.investigator1)).status).toBe(400);
@@ -54,7 +54,7 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
     expect((await t.api.get('/api/unblinding-requests', tokens.monitor)).body).toEqual([]);
   });
 
-  it('approval: pending → approved → revealed, only to the requester, every view audited and registered', async () => {
+  it('approval: pending → approved → revealed, only to the requester, every view audited and registered [UNBL-002, UNBL-009]', async () => {
     const created = await requestUnblinding(t.api, tokens.investigator1, p1);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ status: 'pending', policy: 'monitor-approval', approvalsRequired: 1, requestedBy: 'investigator1', canReveal: false });
@@ -119,7 +119,7 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
     for (const u of ['investigator1', 'monitor', 'statistician']) expect((await t.api.get('/api/unblinding-register', tokens[u])).status).toBe(403);
   });
 
-  it('denial: the request is denied, the allocation stays blinded and cannot be revealed', async () => {
+  it('denial: the request is denied, the allocation stays blinded and cannot be revealed [UNBL-003]', async () => {
     const p2 = await randomizedPatient(t.api, tokens.investigator1, 'A');
     const id = (await requestUnblinding(t.api, tokens.investigator1, p2, 'Suspected serious adverse reaction', false)).body.id;
     const denied = await decide(t.api, tokens.monitor, id, false, 'Standard care does not depend on the allocation');
@@ -133,7 +133,7 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
     expect((await requestUnblinding(t.api, tokens.investigator1, p2, 'New symptoms since the denial')).status).toBe(201);
   });
 
-  it('nobody approves their own request (a requester who later became a medical monitor is refused)', async () => {
+  it('nobody approves their own request (a requester who later became a medical monitor is refused) [UNBL-004]', async () => {
     const p3 = await randomizedPatient(t.api, tokens.investigator9, 'A');
     const id = (await requestUnblinding(t.api, tokens.investigator9, p3)).body.id;
     const me = (await t.api.get('/api/users', tokens.admin)).body.find((u: any) => u.username === 'investigator9');
@@ -160,7 +160,7 @@ describe('emergency unblinding: break-the-glass policy', () => {
   });
   afterAll(async () => t.close());
 
-  it('revealed to the requester at once, the monitor notified, reviewed afterwards (justified or not)', async () => {
+  it('revealed to the requester at once, the monitor notified, reviewed afterwards (justified or not) [UNBL-005]', async () => {
     expect((await t.api.get('/api/study', tokens.investigator1)).body.unblindingPolicy).toBe('break-the-glass');
     const p1 = await randomizedPatient(t.api, tokens.investigator1, 'A');
     const created = await requestUnblinding(t.api, tokens.investigator1, p1);
@@ -205,7 +205,7 @@ describe('emergency unblinding: two-person policy', () => {
   });
   afterAll(async () => t.close());
 
-  it('needs two different approvers: the same monitor twice is refused, the second approver opens the reveal', async () => {
+  it('needs two different approvers: the same monitor twice is refused, the second approver opens the reveal [UNBL-006]', async () => {
     const p1 = await randomizedPatient(t.api, tokens.investigator2, 'B');
     const created = await requestUnblinding(t.api, tokens.investigator2, p1);
     expect(created.body).toMatchObject({ status: 'pending', policy: 'two-person', approvalsRequired: 2 });
@@ -225,7 +225,7 @@ describe('emergency unblinding: two-person policy', () => {
     expect((await reveal(t.api, tokens.investigator1, id)).status).toBe(404);
   });
 
-  it('one denial is enough to deny, even after a first approval', async () => {
+  it('one denial is enough to deny, even after a first approval [UNBL-003]', async () => {
     const p2 = await randomizedPatient(t.api, tokens.investigator1, 'A');
     const id = (await requestUnblinding(t.api, tokens.investigator1, p2)).body.id;
     expect((await decide(t.api, tokens.monitor2, id, true)).body.status).toBe('pending');

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { linkToken, NO_SMTP, setPassword } from './fixtures/accounts.js';
 
-describe('bad input gets a 4xx with a code and a message', () => {
+describe('bad input gets a 4xx with a code and a message [REL-005]', () => {
   let t: TestApp;
   let admin: string;
   beforeAll(async () => {
@@ -57,7 +57,7 @@ describe('bad input gets a 4xx with a code and a message', () => {
     expectError(await t.api.get('/api/no-such-endpoint', admin), 404, 'NOT_FOUND');
   });
 
-  it('site scope: only admins manage users and sites', async () => {
+  it('site scope: only admins manage users and sites [ACC-007]', async () => {
     for (const username of ['investigator1', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor']) {
       const token = await t.api.login(username);
       expectError(await t.api.get('/api/users', token), 403, 'FORBIDDEN');
@@ -67,7 +67,7 @@ describe('bad input gets a 4xx with a code and a message', () => {
     expect((await t.api.get('/api/sites', admin)).body.some((s: any) => s.code === 'H')).toBe(false);
   });
 
-  it('admins create, change, deactivate and reset users without ever choosing a password; every change is audited with old and new values', async () => {
+  it('admins create, change, deactivate and reset users without ever choosing a password; every change is audited with old and new values [ACC-007, ACC-008]', async () => {
     // an admin may not choose another person's password, neither at creation nor at a reset
     const chosen = await t.api.post('/api/users', { username: 'newinv', displayName: 'New Inv', role: 'investigator', siteCodes: ['A'], email: 'newinv@test.local', password: 'password-123' }, admin);
     expectError(chosen, 400, 'VALIDATION_FAILED');

@@ -36,7 +36,7 @@ const BLINDED: Array<[string, string]> = [
   ['statistician', 'statistician'],
 ];
 
-describe('blinded roles never see an arm, sequence or product', () => {
+describe('blinded roles never see an arm, sequence or product [BLIND-002]', () => {
   test('the terms come from the protocol file', () => {
     expect(TERMS).toEqual(expect.arrayContaining(['MSC-PBO', 'PBO-MSC', 'MSC', 'PBO']));
   });

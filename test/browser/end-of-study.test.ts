@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 describe('end of study', () => {
-  test('statistician locks, unblinds with the second statistician, and downloads the CDISC export', async () => {
+  test('statistician locks, unblinds with the second statistician, and downloads the CDISC export [UNBL-007, EXP-002]', async () => {
     const page = await signIn(suite.browser.context, suite.server.baseUrl, 'statistician', suite.server.password);
     await page.getByTestId('nav-study-lifecycle').click();
     await page.getByRole('button', { name: 'Lock the study…' }).click();

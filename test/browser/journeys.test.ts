@@ -42,7 +42,7 @@ describe('sign-in and main pages', () => {
     await screenshot(page, 'sign-in');
   });
 
-  test('the route guard shows the 403 page for a page the role may not open, and the navigation hides it', async () => {
+  test('the route guard shows the 403 page for a page the role may not open, and the navigation hides it [ACC-006]', async () => {
     const page = await as('investigator1');
     await expect(page.getByTestId('nav-users').count()).resolves.toBe(0);
     await page.goto(`${suite.server.baseUrl}/admin/users`);
@@ -52,7 +52,7 @@ describe('sign-in and main pages', () => {
 });
 
 describe('journeys', () => {
-  test('admin creates a user, who then appears in the list', async () => {
+  test('admin creates a user, who then appears in the list [ACC-007]', async () => {
     const page = await as('admin');
     const form = page.getByTestId('create-user-form');
     await form.getByLabel('Username').fill('investigator3');
@@ -70,7 +70,7 @@ describe('journeys', () => {
     await screenshot(page, 'admin-user-created');
   });
 
-  test('auditor verifies the audit chain and sees that it is intact', async () => {
+  test('auditor verifies the audit chain and sees that it is intact [AUDIT-003]', async () => {
     const page = await as('auditor');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-table').waitFor();
@@ -86,7 +86,7 @@ describe('journeys', () => {
     await screenshot(page, 'auditor-chain-verified');
   });
 
-  test('investigator registers an eligible patient and randomizes it with a signature', async () => {
+  test('investigator registers an eligible patient and randomizes it with a signature [RAND-011]', async () => {
     const page = await as('investigator1');
     await page.getByTestId('nav-patient-new').click();
     await page.getByLabel('Site').selectOption('A');
@@ -117,7 +117,7 @@ describe('journeys', () => {
     await screenshot(page, 'investigator-randomized');
   });
 
-  test('a randomization whose answer is lost is retried with the same Idempotency-Key and randomizes once', async () => {
+  test('a randomization whose answer is lost is retried with the same Idempotency-Key and randomizes once [RAND-006]', async () => {
     const id = await eligiblePatient(suite.api, 'investigator1', 'A', 'A-BR-IDEM');
     const page = await as('investigator1');
     const keys: string[] = [];
@@ -148,7 +148,7 @@ describe('journeys', () => {
     expect(log.filter((r) => r.participantId === id)).toHaveLength(1);
   });
 
-  test('pharmacist sees the preparation task and records the dispensation with a lot', async () => {
+  test('pharmacist sees the preparation task and records the dispensation with a lot [BLIND-011]', async () => {
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-PH1');
     const page = await as('pharmacist');
     const row = page.getByTestId('tasks-period-1').locator('[data-testid="task-row"]').filter({ hasText: patient.treatmentCode });
@@ -164,7 +164,7 @@ describe('journeys', () => {
     await screenshot(page, 'pharmacist-dispensed');
   });
 
-  test('monitor approves an emergency unblinding request and the requester sees the reveal', async () => {
+  test('monitor approves an emergency unblinding request and the requester sees the reveal [UNBL-002]', async () => {
     const { id } = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-UB1');
     const requester = await as('investigator1');
     await requester.goto(`${suite.server.baseUrl}/patients/${id}`);
@@ -196,7 +196,7 @@ describe('journeys', () => {
     await screenshot(requester, 'investigator-reveal');
   });
 
-  test('statistician runs a live simulation of candidate designs in a Web Worker', async () => {
+  test('statistician runs a live simulation of candidate designs in a Web Worker [RAND-015]', async () => {
     const page = await as('statistician');
     await page.getByRole('button', { name: 'Run simulation' }).click();
     await page.getByTestId('tradeoff-plot').waitFor({ timeout: 60_000 });

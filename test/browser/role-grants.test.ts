@@ -17,7 +17,7 @@ const suite = browserSuite();
 const { as } = suite;
 
 describe('role approvals and set-password links', () => {
-  test('a pharmacist account waits for a second person, then its owner sets the password from the link', async () => {
+  test('a pharmacist account waits for a second person, then its owner sets the password from the link [ACC-008, ACC-009]', async () => {
     const admin = await as('admin');
     const form = admin.getByTestId('create-user-form');
     await form.getByLabel('Username').fill('pharm9');

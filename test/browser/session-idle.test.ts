@@ -43,7 +43,7 @@ async function apiQuiet(page: Page): Promise<void> {
   }
 }
 
-describe('session idle warning', () => {
+describe('session idle warning [ACC-004]', () => {
   test('warns 2 minutes before the idle limit; "Stay signed in" keeps the session', async () => {
     const page = await signInWithFakeClock('auditor');
     await page.getByTestId('nav-audit-integrity').click();

@@ -23,7 +23,7 @@ async function ensureActive(): Promise<void> {
 }
 
 describe('set-up', () => {
-  test('the randomization statistician generates, inspects, downloads and rehearses the list, then activates; the fingerprint is published to every role', async () => {
+  test('the randomization statistician generates, inspects, downloads and rehearses the list, then activates; the fingerprint is published to every role [RAND-014]', async () => {
     const page = await as('randstat');
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/setup/);
     await page.getByTestId('nav-scheme').click();
@@ -79,7 +79,7 @@ describe('set-up', () => {
 });
 
 describe('corrections', () => {
-  test('investigator corrects the EDSS of a randomized patient with a signature; stratum and randomization number stay', async () => {
+  test('investigator corrects the EDSS of a randomized patient with a signature; stratum and randomization number stay [AUDIT-007]', async () => {
     await ensureActive();
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-1');
     const before = await suite.api.call<{ stratum: string; randomizationNumber: number }>('investigator1', 'GET', `/participants/${patient.id}`);
@@ -117,7 +117,7 @@ describe('corrections', () => {
     expect(after.treatmentCode).toBe(patient.treatmentCode);
   });
 
-  test('auditor verifies the signature of a correction from the audit trail', async () => {
+  test('auditor verifies the signature of a correction from the audit trail [ESIG-002]', async () => {
     await ensureActive();
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-2');
     await suite.api.call('investigator1', 'POST', `/participants/${patient.id}/corrections`, {

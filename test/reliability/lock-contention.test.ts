@@ -12,7 +12,7 @@ describe('write-lock contention from a second process', () => {
   });
   afterAll(async () => t.close());
 
-  it('answers 503 BUSY with Retry-After, writes nothing half, and recovers when the lock is released', async () => {
+  it('answers 503 BUSY with Retry-After, writes nothing half, and recovers when the lock is released [REL-002]', async () => {
     if (t.config.database.dialect !== 'sqlite') throw new Error('this test needs SQLite');
     const inv = await t.api.login('investigator1');
     const admin = await t.api.login('admin');
@@ -68,7 +68,7 @@ describe('a long-held SQLite lock does not freeze the server', () => {
   });
   afterAll(async () => t.close());
 
-  it('serves health and reads within 100 ms while writes wait, then 503 BUSY for each at its deadline', async () => {
+  it('serves health and reads within 100 ms while writes wait, then 503 BUSY for each at its deadline [REL-002]', async () => {
     if (t.config.database.dialect !== 'sqlite') throw new Error('this test needs SQLite');
     const inv = await t.api.login('investigator1');
     const admin = await t.api.login('admin');

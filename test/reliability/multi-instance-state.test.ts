@@ -28,7 +28,7 @@ describe('three instances on one PostgreSQL: lockout and idempotency', () => {
     for (let i = 0; i < 2; i++) servers.push(await startServer({ ...env, DEMO: 'false' }));
   }
 
-  it('unknown and known names lock after exactly 5 failures in total across instances, answer alike, and stay locked after restarts', async () => {
+  it('unknown and known names lock after exactly 5 failures in total across instances, answer alike, and stay locked after restarts [ACC-003]', async () => {
     env = { DATABASE_URL: await createPostgresDatabase('multi'), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, AUTH_THROTTLE_PER_MINUTE: '100000' };
     await startAll();
 
@@ -62,7 +62,7 @@ describe('three instances on one PostgreSQL: lockout and idempotency', () => {
     expect((await attempt(2, 'another-ghost')).status).toBe(401);
   }, 600_000);
 
-  it('the same Idempotency-Key on two instances at once: both 201 with the one response; another user gets 422', async () => {
+  it('the same Idempotency-Key on two instances at once: both 201 with the one response; another user gets 422 [RAND-006]', async () => {
     const [a, b] = apis();
     const tokens = { a: await a.login('investigator1'), b: await b.login('investigator1'), other: await b.login('investigator2') };
     const outcomes: number[][] = [];

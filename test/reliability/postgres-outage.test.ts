@@ -48,7 +48,7 @@ describe('PostgreSQL stopped during a randomization storm', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers 503 with Retry-After during the outage, loses nothing acknowledged, and reconnects without restart', async () => {
+  it('answers 503 with Retry-After during the outage, loses nothing acknowledged, and reconnects without restart [REL-002]', async () => {
     const api = new Api(server!.baseUrl);
     const { inv, ids } = await activeStudyWithParticipants(api, 'pgdown-seed-1');
     const healthDuringOutage: number[] = [];

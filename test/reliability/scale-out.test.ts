@@ -17,7 +17,7 @@ describe('scale-out: two instances on one PostgreSQL', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('0 duplicates, 0 gaps, every stratum in order, a valid chain', async () => {
+  it('0 duplicates, 0 gaps, every stratum in order, a valid chain [RAND-007]', async () => {
     const url = await createPostgresDatabase('scale');
     const env = { DATABASE_URL: url, SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup', AUTH_THROTTLE_PER_MINUTE: '100000' };
     servers.push(await startServer(env));

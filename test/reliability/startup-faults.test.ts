@@ -91,33 +91,33 @@ describe('start-up refuses, in one line and writing nothing', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('a deleted key over signed history: refused, and no new key is created', () => {
+  it('a deleted key over signed history: refused, and no new key is created [AUDIT-010]', () => {
     const dir = copyTemplate();
     rmSync(join(dir, 'audit-signing.key'));
     expectRefusal(dir, /signing key file \S+audit-signing\.key is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/);
     expect(existsSync(join(dir, 'audit-signing.key'))).toBe(false);
   });
 
-  it('an empty key file names the file (not a DECODER error)', () => {
+  it('an empty key file names the file (not a DECODER error) [AUDIT-010]', () => {
     const dir = copyTemplate();
     writeFileSync(join(dir, 'audit-signing.key'), '');
     const line = expectRefusal(dir, /signing key file \S+audit-signing\.key is empty/);
     expect(line).not.toMatch(/DECODER|error:1E/);
   });
 
-  it('a corrupt key file names the file', () => {
+  it('a corrupt key file names the file [AUDIT-010]', () => {
     const dir = copyTemplate();
     writeFileSync(join(dir, 'audit-signing.key'), '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
     expectRefusal(dir, /signing key file \S+audit-signing\.key is corrupt/);
   });
 
-  it('another key in place of the key of record is refused', () => {
+  it('another key in place of the key of record is refused [AUDIT-010]', () => {
     const dir = copyTemplate();
     writeFileSync(join(dir, 'audit-signing.key'), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
     expectRefusal(dir, /signing key file \S+audit-signing\.key is not the key that signed this database's checkpoints/);
   });
 
-  it('a torn last line of the checkpoint file is named with its line number; after `audit repair-checkpoint-file` the server starts', async () => {
+  it('a torn last line of the checkpoint file is named with its line number; after `audit repair-checkpoint-file` the server starts [REL-004]', async () => {
     const dir = copyTemplate();
     const file = join(dir, 'audit-checkpoints.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
@@ -130,7 +130,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     await s.kill('SIGTERM');
   });
 
-  it('a read-only database (a tmpfs remounted read-only)', () => {
+  it('a read-only database (a tmpfs remounted read-only) [REL-004]', () => {
     const dir = join(root, 'ro');
     mountTmpfs(dir, '32m');
     mounts.push(dir);
@@ -139,7 +139,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     expectRefusal(dir, /database file \S+blindrand\.sqlite is read-only/);
   });
 
-  it('a full disk (a 16 MB tmpfs filled to ENOSPC)', () => {
+  it('a full disk (a 16 MB tmpfs filled to ENOSPC) [REL-004]', () => {
     const dir = join(root, 'full');
     mountTmpfs(dir, '16m');
     mounts.push(dir);
@@ -148,7 +148,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     expectRefusal(dir, /disk holding \S+blindrand\.sqlite is full \(\d+ KiB free/);
   });
 
-  it('a database restored from a backup behind its checkpoint file; `audit reanchor` accepts it on the record', async () => {
+  it('a database restored from a backup behind its checkpoint file; `audit reanchor` accepts it on the record [REL-003]', async () => {
     const dir = copyTemplate();
     const backup = join(root, 'backup.sqlite');
     copyFileSync(join(dir, 'blindrand.sqlite'), backup);
@@ -186,7 +186,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
   }, 90_000);
 });
 
-describe('demo start-up is one step', () => {
+describe('demo start-up is one step [REL-008]', () => {
   const root = mkdtempSync(join(tmpdir(), 'blindrand-demo-'));
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -265,7 +265,7 @@ describe('demo start-up is one step', () => {
   }, 240_000);
 });
 
-describe('key rotation: explicit, signed by both keys, audited; old checkpoints and signatures still verify', () => {
+describe('key rotation: explicit, signed by both keys, audited; old checkpoints and signatures still verify [AUDIT-010]', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-rotate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cli = (args: string[]) => spawnSync('node', [CLI, ...args], { env: { ...process.env, ...envFor(dir) }, encoding: 'utf8' });
@@ -352,7 +352,7 @@ function verifyWithNamedKey(dbPath: string, size: number): boolean {
   return edVerify(null, Buffer.from(message), key, Buffer.from(cp.signature, 'base64'));
 }
 
-describe('start-up on PostgreSQL: a read-only database and a restored backup are refused, nothing written', () => {
+describe('start-up on PostgreSQL: a read-only database and a restored backup are refused, nothing written [REL-003]', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-pgstart-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -48,7 +48,7 @@ describe('disk full during a randomization storm (SQLite on an 8 MB tmpfs)', () 
     rmSync(outer, { recursive: true, force: true });
   });
 
-  it('acknowledges only what is on disk, answers 503 with Retry-After while full, and recovers without restart', async () => {
+  it('acknowledges only what is on disk, answers 503 with Retry-After while full, and recovers without restart [REL-002]', async () => {
     const api = new Api(server!.baseUrl);
     const { inv, ids } = await activeStudyWithParticipants(api, 'full-seed-1');
     const healthDuringFault: number[] = [];

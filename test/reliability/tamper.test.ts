@@ -20,7 +20,7 @@ describe('tamper detection by single-byte edits', () => {
     await t.close();
   });
 
-  it('detects 200 random single-character edits with the right firstInvalidSeq', async () => {
+  it('detects 200 random single-character edits with the right firstInvalidSeq [AUDIT-003]', async () => {
     const columns = ['at', 'actor', 'role', 'action', 'entity_type', 'entity_id', 'reason', 'details', 'prev_hash', 'hash'];
     const count = Number((await raw.all('SELECT COUNT(*) AS n FROM audit_log'))[0].n);
     let rng = 12345;

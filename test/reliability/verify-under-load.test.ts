@@ -73,7 +73,7 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`${RUNS} × GET /api/audit/verify and ${RUNS} × \`audit verify\` while the server writes: 0 false alarms`, async () => {
+  it(`${RUNS} × GET /api/audit/verify and ${RUNS} × \`audit verify\` while the server writes: 0 false alarms [AUDIT-008]`, async () => {
     const api = new Api(server.baseUrl);
     const auditor = await api.login('auditor');
     const target = usingPostgres ? ['--database-url', env.DATABASE_URL] : ['--db', env.DATABASE_PATH];

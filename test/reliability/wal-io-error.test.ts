@@ -37,7 +37,7 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('acknowledges only what is on disk, answers 503 with Retry-After while the WAL fails, and recovers without restart', async () => {
+  it('acknowledges only what is on disk, answers 503 with Retry-After while the WAL fails, and recovers without restart [REL-002]', async () => {
     const api = new Api(server!.baseUrl);
     const { inv, ids } = await activeStudyWithParticipants(api, 'walio-seed-1');
     const healthDuringFault: number[] = [];

@@ -9,7 +9,7 @@ const cases = readdirSync(dir)
   .sort()
   .map((f) => [f, readFileSync(`${dir}/${f}`, 'utf8'), readFileSync(`${dir}/${f.replace(/\.yaml$/, '.expect')}`, 'utf8').trim()] as const);
 
-describe('malformed protocol corpus', () => {
+describe('malformed protocol corpus [VAL-002]', () => {
   it('has at least 20 files', () => {
     expect(cases.length).toBeGreaterThanOrEqual(20);
   });

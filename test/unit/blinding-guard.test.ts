@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { blindingVocabulary, findLeak, REDACTION_MARKER, redactLeaks } from '../../server/src/common/blinding.js';
 import { demoProtocol } from '../support/factories.js';
 
-describe('the blinding guard (withholds, never fails the answer)', () => {
+describe('the blinding guard (withholds, never fails the answer) [BLIND-007]', () => {
   const vocab = blindingVocabulary(demoProtocol());
 
   it('flags arm fields, arm codes and labels, product codes and labels anywhere in a body, in any string', () => {

@@ -6,7 +6,7 @@ import { appendCheckpointLine, parseCheckpointText, readCheckpointFileDetailed, 
 
 const cp = (size: number) => ({ size, headHash: 'a'.repeat(64), at: '2026-11-29T10:00:00.000Z', signature: 'sig', publicKey: 'key' });
 
-describe('the checkpoint file', () => {
+describe('the checkpoint file [AUDIT-009]', () => {
   it('tells a torn last line from an unreadable line in the middle, with line numbers', () => {
     const text = `${JSON.stringify(cp(1))}\nnot json\n${JSON.stringify(cp(2))}\n{"size":3,"head`;
     const parsed = parseCheckpointText('/x/audit-checkpoints.jsonl', text);

@@ -13,14 +13,14 @@ function cli(...args: string[]) {
 const tmp = mkdtempSync(join(tmpdir(), 'blindrand-cli-'));
 
 describe('protocol validate', () => {
-  it('accepts the demo protocols', () => {
+  it('accepts the demo protocols [VAL-002]', () => {
     const r = cli('protocol', 'validate', 'protocols/msct-ms.yaml');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('valid — study MSCT-MS, crossover design, 2 period(s)');
     expect(cli('protocol', 'validate', 'protocols/parallel-2to1.yaml').code).toBe(0);
   });
 
-  it('names the file, line, path and problem, and exits 2', () => {
+  it('names the file, line, path and problem, and exits 2 [VAL-002]', () => {
     const r = cli('protocol', 'validate', 'test/unit/fixtures/bad-protocols/03-ratio-not-number.yaml');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('03-ratio-not-number.yaml:arms[1].ratio (line 18): expected a whole number, got "two"');
@@ -37,7 +37,7 @@ describe('list generate + list verify', () => {
   const list = join(tmp, 'list.csv');
   const common = ['--protocol', 'protocols/msct-ms.yaml', '--seed', 'cli-test-seed-1', '--method', 'permuted-block', '--block-sizes', '2,4'];
 
-  it('round-trips: a generated list verifies with the same fingerprint; a changed entry exits 2', () => {
+  it('round-trips: a generated list verifies with the same fingerprint; a changed entry exits 2 [EXP-004]', () => {
     const gen = cli('list', 'generate', ...common, '--out', list);
     expect(gen.code).toBe(0);
     const fingerprint = /fingerprint ([0-9a-f]{64})/.exec(gen.stdout)![1];
@@ -56,7 +56,7 @@ describe('list generate + list verify', () => {
     expect(bad.stderr).toContain('does not match: 1 difference(s)');
   });
 
-  it('another seed does not verify', () => {
+  it('another seed does not verify [EXP-004]', () => {
     cli('list', 'generate', ...common, '--out', list);
     expect(cli('list', 'verify', '--protocol', 'protocols/msct-ms.yaml', '--seed', 'another-seed-2', '--method', 'permuted-block', '--block-sizes', '2,4', '--list', list).code).toBe(2);
   });

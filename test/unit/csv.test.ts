@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { toCsv } from '../../server/src/common/csv.js';
 
-describe('CSV exports', () => {
+describe('CSV exports [EXP-003]', () => {
   it('quotes per RFC 4180 and defuses spreadsheet formulas, keeping numbers', () => {
     const csv = toCsv(
       [

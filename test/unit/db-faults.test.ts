@@ -6,7 +6,7 @@ import { DomainError } from '../../server/src/common/domain-error.js';
 /** TypeORM wraps driver errors in QueryFailedError with the driver's error as `driverError`. */
 const wrapped = (code: string, message = 'x') => Object.assign(new Error(message), { driverError: Object.assign(new Error(message), { code }) });
 
-describe('database faults become 503s with a code (never 500), other errors pass through', () => {
+describe('database faults become 503s with a code (never 500), other errors pass through [REL-002]', () => {
   it('classifies SQLite and PostgreSQL outages', () => {
     for (const code of ['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_LOCKED', '55P03', '40001', '40P01']) expect([code, faultKind(wrapped(code))]).toEqual([code, 'busy']);
     for (const code of ['SQLITE_FULL', '53100']) expect([code, faultKind(wrapped(code))]).toEqual([code, 'full']);

@@ -33,7 +33,7 @@ describe('allocateDynamic: minimization', () => {
     expect(schemeFingerprint(scheme)).toBe(schemeFingerprint(generateScheme(protocol, { method: 'minimization', params: { p: 0.8 }, seed: 'minimization-seed', siteCodes: ['A', 'B'] })));
   });
 
-  it('records the draw, probabilities, scores and covariates; the first patient is a fair tie', () => {
+  it('records the draw, probabilities, scores and covariates; the first patient is a fair tie [RAND-012]', () => {
     const [first, second] = run(scheme, patients(2));
     expect(first.record.drawIndex).toBe(0);
     expect(first.record.probabilities).toEqual({ 'MSC-PBO': 0.5, 'PBO-MSC': 0.5 });
@@ -52,7 +52,7 @@ describe('allocateDynamic: minimization', () => {
     expect(d.record.probabilities['PBO-MSC']).toBeCloseTo(0.8, 12);
   });
 
-  it('replays 60 decisions with no mismatch, and finds a changed arm', () => {
+  it('replays 60 decisions with no mismatch, and finds a changed arm [RAND-012]', () => {
     const decisions = run(scheme, patients(60));
     expect(replayDynamic(scheme, decisions)).toEqual([]);
     const tampered = decisions.map((d) => ({ ...d }));
@@ -60,7 +60,7 @@ describe('allocateDynamic: minimization', () => {
     expect(replayDynamic(scheme, tampered)[0]).toEqual({ index: 17, expected: decisions[17].armCode, actual: tampered[17].armCode });
   });
 
-  it('gives unique treatment codes across the study', () => {
+  it('gives unique treatment codes across the study [BLIND-009]', () => {
     const codes = run(scheme, patients(200)).map((d) => d.treatmentCode);
     expect(new Set(codes).size).toBe(200);
   });

@@ -4,7 +4,7 @@ import { eligibleRrms, msctProtocol } from './helpers.js';
 const protocol = msctProtocol();
 const ids = (answers: Record<string, unknown>) => evaluateEligibility(protocol, answers).failures.map((f) => f.id);
 
-describe('eligibility: RRMS (one or more signs of activity)', () => {
+describe('eligibility: RRMS (one or more signs of activity) [RAND-008]', () => {
   it('passes with a single relapse in the past 12 months', () => {
     expect(evaluateEligibility(protocol, eligibleRrms())).toEqual({ eligible: true, failures: [] });
   });
@@ -30,7 +30,7 @@ describe('eligibility: RRMS (one or more signs of activity)', () => {
   });
 });
 
-describe('eligibility: SPMS (both an EDSS increase and activity)', () => {
+describe('eligibility: SPMS (both an EDSS increase and activity) [RAND-008]', () => {
   const spms = (o: Record<string, unknown>) => eligibleRrms({ course: 'SPMS', edss: 4.5, edss_increase_12m: 1.0, relapses_12m: 0, gel_12m: 1, ...o });
 
   it('passes with a 1.0 point increase at EDSS ≤ 5.0 and a GEL', () => {
@@ -47,7 +47,7 @@ describe('eligibility: SPMS (both an EDSS increase and activity)', () => {
   });
 });
 
-describe('eligibility: PPMS (all the following)', () => {
+describe('eligibility: PPMS (all the following) [RAND-008]', () => {
   const ppms = (o: Record<string, unknown>) =>
     eligibleRrms({ course: 'PPMS', edss: 6.0, edss_increase_12m: 0.5, gel_12m: 2, csf_ocb: true, failed_therapy_1y: undefined, ...o });
 
@@ -60,7 +60,7 @@ describe('eligibility: PPMS (all the following)', () => {
   });
 });
 
-describe('eligibility: common criteria and missing answers', () => {
+describe('eligibility: common criteria and missing answers [RAND-008]', () => {
   it('returns every failed criterion, not only the first', () => {
     const failures = ids(eligibleRrms({ age: 17, disease_duration: 11, edss: 7, active_infection: true, immunosuppressants_3m: true }));
     expect(failures).toEqual(['age', 'disease-duration', 'edss-range', 'no-active-infection', 'no-recent-immunosuppressants']);

@@ -133,7 +133,7 @@ function compare(label: string, e: ExactResult, r: Reference): void {
   }
 }
 
-describe('exact mode against full enumeration of every path at n = 12', () => {
+describe('exact mode against full enumeration of every path at n = 12 [RAND-015]', () => {
   for (const [label, design] of Object.entries(DESIGNS)) {
     it(label, () => compare(label, exactFigures(design, 12), reference(design, 12, 'path')));
   }

@@ -4,7 +4,7 @@ import { ddlFor } from '../../server/src/database/migrations/ddl.js';
 import { downStatements, STEPS } from '../../server/src/database/migrations/index.js';
 
 describe('migrations', () => {
-  it('apply in order on SQLite and revert step by step to an empty schema', () => {
+  it('apply in order on SQLite and revert step by step to an empty schema [REL-006]', () => {
     const db = new Database(':memory:');
     db.pragma('foreign_keys = ON');
     const tables = () => (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);

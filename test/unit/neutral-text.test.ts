@@ -6,7 +6,7 @@ import { requireNeutralText } from '../../server/src/common/neutral-text.js';
 import { findArmWord, findArmWords, neutralTextVocabulary, parseProtocolOrThrow } from '../../shared/protocol/index.js';
 import { demoProtocol } from '../support/factories.js';
 
-describe('the neutral-text check', () => {
+describe('the neutral-text check [BLIND-006]', () => {
   const vocab = neutralTextVocabulary(demoProtocol());
   const hit = (text: string) => findArmWord(text, vocab)?.word ?? null;
 

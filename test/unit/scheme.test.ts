@@ -11,7 +11,7 @@ const generate = (sites = ['A', 'B'], method = 'permuted-block', params: Record<
 const stratum = (s: Scheme, key: string) => s.strata.find((x) => x.key === key);
 
 describe('generateScheme: stratified permuted blocks', () => {
-  it('makes one complete-block list per stratum, each block balanced', () => {
+  it('makes one complete-block list per stratum, each block balanced [RAND-001]', () => {
     const scheme = generate();
     expect(scheme.strata.map((s) => s.key)).toEqual(allStrata(protocol, ['A', 'B']).map((s) => s.key));
     for (const s of scheme.strata) {
@@ -30,13 +30,13 @@ describe('generateScheme: stratified permuted blocks', () => {
     expect(schemeFingerprint({ ...scheme, seed: 'other-seed-value' })).toBe(schemeFingerprint(scheme));
   });
 
-  it('is identical across runs and gives the same fingerprint', () => {
+  it('is identical across runs and gives the same fingerprint [RAND-002]', () => {
     expect(generate()).toEqual(generate());
     expect(schemeFingerprint(generate())).toMatch(/^[0-9a-f]{64}$/);
     expect(schemeFingerprint(generate())).toBe(schemeFingerprint(generate()));
   });
 
-  it('is identical in another Node process', () => {
+  it('is identical in another Node process [RAND-002]', () => {
     const script = `
       import { readFileSync } from 'node:fs';
       const { parseProtocolOrThrow } = await import(${JSON.stringify(repoPath('dist/shared/protocol/index.js'))});
@@ -58,20 +58,20 @@ describe('generateScheme: stratified permuted blocks', () => {
     expect(schemeFingerprint(tampered)).not.toBe(schemeFingerprint(scheme));
   });
 
-  it("leaves a stratum's list unchanged when another site (more strata) is added", () => {
+  it("leaves a stratum's list unchanged when another site (more strata) is added [RAND-002]", () => {
     const oneSite = generate(['A']);
     const twoSites = generate(['A', 'B']);
     expect(twoSites.strata).toHaveLength(2 * oneSite.strata.length);
     for (const s of oneSite.strata) expect(stratum(twoSites, s.key)).toEqual(s);
   });
 
-  it('gives site order no influence', () => {
+  it('gives site order no influence [RAND-002]', () => {
     const ab = generate(['A', 'B']);
     const ba = generate(['B', 'A']);
     for (const s of ab.strata) expect(stratum(ba, s.key)).toEqual(s);
   });
 
-  it('draws treatment codes in the protocol format, unique, independent of the arms', () => {
+  it('draws treatment codes in the protocol format, unique, independent of the arms [BLIND-009]', () => {
     const blocks = generate();
     const simple = generateScheme(protocol, { method: 'simple', seed: SEED, siteCodes: ['A', 'B'], listLength: 10 });
     const codes = blocks.strata.flatMap((s) => s.entries.map((e) => e.treatmentCode));
@@ -85,13 +85,13 @@ describe('generateScheme: stratified permuted blocks', () => {
     }
   });
 
-  it('rejects block sizes that are not multiples of the ratio sum', () => {
+  it('rejects block sizes that are not multiples of the ratio sum [RAND-003]', () => {
     expect(() => generateScheme(parallelProtocol(), { method: 'permuted-block', params: { blockSizes: [4] }, seed: SEED, siteCodes: [] })).toThrow(
       /blockSizes: 4 is not a multiple of the ratio sum 3 \(2:1\)/,
     );
   });
 
-  it('keeps 2:1 exactly within each block of 3 or 6', () => {
+  it('keeps 2:1 exactly within each block of 3 or 6 [RAND-003]', () => {
     const s = generateScheme(parallelProtocol(), { method: 'permuted-block', params: { blockSizes: [3, 6] }, seed: SEED, siteCodes: [], listLength: 300 });
     const entries = s.strata[0].entries;
     expect(entries.length % 3).toBe(0);
@@ -100,14 +100,14 @@ describe('generateScheme: stratified permuted blocks', () => {
 });
 
 describe('list CSV import', () => {
-  it('round-trips a generated list', () => {
+  it('round-trips a generated list [RAND-013]', () => {
     const scheme = generate();
     const imported = importList(protocol, listToCsv(scheme), { siteCodes: ['A', 'B'] });
     expect(imported.strata).toEqual(scheme.strata);
     expect(imported.method).toBe('import');
   });
 
-  it('names the line of every problem', () => {
+  it('names the line of every problem [RAND-013]', () => {
     const lines = listToCsv(generate(['A'])).trim().split('\n');
     lines[2] = lines[2].replace(/,(MSC-PBO|PBO-MSC),/, ',XYZ,');
     lines[3] = lines[3].replace(/,3,/, ',2,');
@@ -123,7 +123,7 @@ describe('list CSV import', () => {
     expect(message).toMatch(new RegExp(`line ${lines.length}: treatment code "MS-\\w+" already used on line 6`));
   });
 
-  it('requires every stratum', () => {
+  it('requires every stratum [RAND-013]', () => {
     const csv = listToCsv(generate(['A']));
     expect(() => importList(protocol, csv, { siteCodes: ['A', 'B'] })).toThrow(/stratum "course=RRMS\|edss=LE5\|site=B" has no entries/);
   });
@@ -133,7 +133,7 @@ describe('secret seeds and salted commitments', () => {
   const salt = 'a'.repeat(64);
   const random = 'b'.repeat(64);
 
-  it('a phrase is mixed with the random part, never used alone', () => {
+  it('a phrase is mixed with the random part, never used alone [BLIND-005]', () => {
     expect(mixSeed(random)).toBe(random);
     expect(mixSeed(random, '20261129')).toMatch(/^[0-9a-f]{64}$/);
     expect(mixSeed(random, '20261129')).not.toBe(mixSeed('c'.repeat(64), '20261129'));
@@ -141,7 +141,7 @@ describe('secret seeds and salted commitments', () => {
     expect(() => mixSeed('short', 'phrase')).toThrow(/256 bits/);
   });
 
-  it('the salt changes the seed commitment and the fingerprint; without it both are the legacy values', () => {
+  it('the salt changes the seed commitment and the fingerprint; without it both are the legacy values [BLIND-004]', () => {
     const options = { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'a-known-seed', siteCodes: ['A', 'B'], listLength: 4 };
     const legacy = generateScheme(protocol, options);
     const salted = generateScheme(protocol, { ...options, salt });

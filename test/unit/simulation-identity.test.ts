@@ -16,7 +16,7 @@ describe('simulation figures are those frozen before the rewrite', () => {
     expect(JSON.stringify(simulate(design, run))).toBe(JSON.stringify(reference[key]));
   });
 
-  it('the same through the runner: two workers (server), and this thread sharing chunks with one (CLI)', async () => {
+  it('the same through the runner: two workers (server), and this thread sharing chunks with one (CLI) [RAND-015]', async () => {
     for (const [i, { key, design, run }] of cases.entries()) {
       if (i % 5 !== 0) continue;
       const result = await runSimulation(design, run, { workers: 2, useThisThread: i % 10 === 0 });

@@ -89,7 +89,7 @@ describe('2:1 ratios reach their target proportions', () => {
 });
 
 describe('simulation bookkeeping', () => {
-  it('gives the same figures for the same seed and different figures for another', () => {
+  it('gives the same figures for the same seed and different figures for another [RAND-015]', () => {
     const a = simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's1' });
     expect(simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's1' })).toEqual(a);
     expect(simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's2' }).meanAbsImbalance).not.toBe(a.meanAbsImbalance);

@@ -3,7 +3,7 @@ import { eligibleRrms, msctProtocol, parallelProtocol } from './helpers.js';
 
 const protocol = msctProtocol();
 
-describe('strata', () => {
+describe('strata [RAND-010]', () => {
   it('derives the canonical key from course, EDSS band and site', () => {
     expect(deriveStratum(protocol, eligibleRrms({ edss: 5.0 }), 'A')).toEqual({
       key: 'course=RRMS|edss=LE5|site=A',

@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { ALGORITHM, LIBRARY_VERSION, deriveStream } from '../../shared/engine/index.js';
 import { readRepoFile } from './helpers.js';
 
-describe('seedrandom seed vectors (ALGORITHMS.md)', () => {
+describe('seedrandom seed vectors (ALGORITHMS.md) [RAND-004]', () => {
   it("seedrandom('hello.') gives the published first two values", () => {
     const rng = seedrandom('hello.');
     expect(rng()).toBe(0.9282578795792454);
@@ -23,7 +23,7 @@ describe('seedrandom seed vectors (ALGORITHMS.md)', () => {
   });
 });
 
-describe('deriveStream', () => {
+describe('deriveStream [RAND-004]', () => {
   const first = (s: { double(): number }, n = 5) => Array.from({ length: n }, () => s.double());
 
   it('is deterministic for the same inputs', () => {

@@ -11,7 +11,7 @@ const seeds = [
   'a', '0', '1', 'hello.', 'ünïcødé ✓ 日本', 'x'.repeat(300), ' ', '\0', 'blindrand-simulation', '-1',
 ];
 
-describe('Xor4096 (batch) against seedrandom 3.0.5 xor4096', () => {
+describe('Xor4096 (batch) against seedrandom 3.0.5 xor4096 [RAND-004]', () => {
   it('gives the same 1,000,000 doubles from 200 seeds, through fill() and double()', () => {
     let compared = 0;
     let mismatches = 0;
