@@ -3,6 +3,7 @@
  * console's API client. Fields named `arm`, `sequence`, `product` (and arm codes/labels) appear only
  * in views for unblinded viewers.
  */
+import type { Locale } from './i18n/catalogue.js';
 import type { Role } from './roles.js';
 
 export type StudyStatus = 'setup' | 'active' | 'locked' | 'unblinded';
@@ -16,6 +17,10 @@ export interface UserView {
   displayName: string;
   role: Role;
   siteCodes: string[];
+  /** The language the console uses for this person (their choice, else their site's, else DEFAULT_LOCALE); on sign-in and /auth/me. */
+  locale?: Locale;
+  /** The person's own choice (null: inherited); on sign-in and /auth/me. */
+  preferredLocale?: Locale | null;
 }
 
 export interface AdminUserView extends UserView {
@@ -23,6 +28,8 @@ export interface AdminUserView extends UserView {
   active: boolean;
   locked: boolean;
   failedAttempts: number;
+  /** The language set for this user (null: the site's, else the instance default). */
+  preferredLocale: Locale | null;
   createdAt: string;
   updatedAt: string;
   /** Changes held until a second person approves them (POST /api/role-grants/:id/decision). */
@@ -74,6 +81,8 @@ export interface SiteView {
   code: string;
   name: string;
   active: boolean;
+  /** The language of the site's staff unless they choose another (null: the instance default). */
+  locale: Locale | null;
 }
 
 export interface SignatureInput {

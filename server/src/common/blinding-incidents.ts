@@ -5,6 +5,7 @@
  * text that trips the guard would do so on every read, so one event is recorded per user, route
  * and set of fields per ten minutes in each process. Recording never fails the response.
  */
+import { translate } from '../../../shared/i18n/catalogue.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service.js';
 import { NotificationsService } from '../modules/notifications/notifications.service.js';
@@ -42,10 +43,14 @@ export class BlindingIncidents {
         const details = { viewer: event.viewer?.username ?? null, viewerRole: event.viewer?.role ?? null, method: event.method, route: event.route, status: event.status, withheld: event.paths.slice(0, 50) };
         tx.audit({ action: 'blinding.withheld', entityType: 'response', entityId: `${event.method} ${event.route}`, details });
         const admins = await this.notifications.recipientsWithRole(tx.sql, 'admin');
-        const text = `An answer to ${who} on ${event.method} ${event.route} named an arm or product; the blinding guard withheld ${event.paths.length} value(s) (${event.paths.slice(0, 5).join(', ')}). Find the text it came from and correct it.`;
-        await this.notifications.notify(tx, admins, {
-          kind: 'blinding.withheld', title: 'The blinding guard withheld part of an answer', body: text, entityType: 'response', entityId: `${event.method} ${event.route}`,
-          mail: { subject: '[blindrand] The blinding guard withheld part of an answer', text: `${text}\n` },
+        await this.notifications.notify(tx, admins, (locale) => {
+          const caller = event.viewer ? who : translate(locale, 'notifications.anonymousCaller');
+          const text = translate(locale, 'notifications.withheldBody', { who: caller, route: `${event.method} ${event.route}`, count: event.paths.length, paths: event.paths.slice(0, 5).join(', ') });
+          const title = translate(locale, 'notifications.withheldTitle');
+          return {
+            kind: 'blinding.withheld', title, body: text, entityType: 'response', entityId: `${event.method} ${event.route}`,
+            mail: { subject: translate(locale, 'emails.subject', { title }), text: `${text}\n` },
+          };
         });
       });
     } catch (err) {

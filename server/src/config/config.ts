@@ -4,6 +4,7 @@
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLocale, LOCALES, type Locale } from '../../../shared/i18n/catalogue.js';
 
 /** The package root: dist/server/src/config → four levels up. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -36,6 +37,8 @@ export interface AppConfig {
   logRequests: boolean;
   /** Start-up refuses when less is free beside the database, key or checkpoint file (0: no check). */
   minFreeDiskBytes: number;
+  /** The language of users whose profile and site name none (DEFAULT_LOCALE: en or fr; default en). */
+  defaultLocale: Locale;
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (demoPassword !== null && demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
   const smtpUrl = env.SMTP_URL || null;
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
+  const defaultLocale = (env.DEFAULT_LOCALE || 'en').trim().toLowerCase();
+  if (!isLocale(defaultLocale)) throw new ConfigError(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}, got "${env.DEFAULT_LOCALE}"`);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -105,5 +110,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailRetry: { pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000), baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000), maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000) },
     logRequests: bool(env, 'LOG_REQUESTS', false),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,
+    defaultLocale,
   };
 }

@@ -14,6 +14,7 @@ import { unknownLoginFailures } from './005-unknown-login-failures.js';
 import { roleGrants, roleGrantsDown } from './006-role-grants.js';
 import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
 import { signingKeys } from './008-signing-keys.js';
+import { locales, localesDown } from './010-locales.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -34,6 +35,7 @@ export const STEPS: Step[] = [
   { name: 'RoleGrants1764070000006', up: roleGrants, down: roleGrantsDown },
   { name: 'SchemeSalt1764070000007', up: schemeSalt, down: schemeSaltDown },
   { name: 'SigningKeys1764070000008', up: signingKeys },
+  { name: 'Locales1764070000010', up: locales, down: localesDown },
 ];
 
 type MigrationClass = new () => MigrationInterface;

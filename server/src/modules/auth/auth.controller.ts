@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, UserView } from '../../../../shared/contract.js';
 import { Public } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
-import { SetPasswordDto } from '../users/users.dto.js';
+import { SetPasswordDto, UpdateMeDto } from '../users/users.dto.js';
 import { PasswordLinks } from '../users/password-links.js';
 import { LoginDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
@@ -32,8 +32,15 @@ export class AuthController {
 
   @ApiBearerAuth()
   @Get('me')
-  me(@CurrentViewer() viewer: Viewer): UserView {
-    return { id: viewer.userId, username: viewer.username, displayName: viewer.displayName, role: viewer.role, siteCodes: viewer.siteCodes };
+  me(@CurrentViewer() viewer: Viewer): Promise<UserView> {
+    return this.auth.me(viewer);
+  }
+
+  /** Any signed-in person sets their own language: `{locale: "fr" | "en" | null}` (null: their site's). */
+  @ApiBearerAuth()
+  @Patch('me')
+  updateMe(@CurrentViewer() viewer: Viewer, @Body() body: UpdateMeDto): Promise<UserView> {
+    return this.auth.setLocale(viewer, body.locale);
   }
 
   @ApiBearerAuth()

@@ -5,7 +5,8 @@
  */
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { LoginResponse } from '../../../../shared/contract.js';
+import type { LoginResponse, UserView } from '../../../../shared/contract.js';
+import type { Locale } from '../../../../shared/i18n/catalogue.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
@@ -14,6 +15,8 @@ import { sha256Hex } from '../audit/audit-chain.js';
 import { StudyRepository } from '../study/study.repository.js';
 import { toUserView, type UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { recipientLocale } from '../users/locale.js';
+import type { Sql } from '../../database/sql.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UnknownNameFailures } from './unknown-name-failures.js';
@@ -54,7 +57,36 @@ export class AuthService {
       if (user.failedAttempts > 0) await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
       tx.audit({ action: 'auth.login', entityType: 'session', entityId: sessionId, details: { userId: user.id } });
     });
-    return { accessToken: token, expiresAt, idleTimeoutSeconds: this.db.config.session.idleSeconds, user: toUserView(user) };
+    const view = await this.db.read((sql) => this.sessionUser(sql, user));
+    return { accessToken: token, expiresAt, idleTimeoutSeconds: this.db.config.session.idleSeconds, user: view };
+  }
+
+  /** The signed-in person as the console needs them: with the language it should speak (theirs, their site's, or the default). */
+  async sessionUser(sql: Sql, user: UserRecord): Promise<UserView> {
+    return { ...toUserView(user), locale: await recipientLocale(sql, user, this.db.config.defaultLocale), preferredLocale: user.locale };
+  }
+
+  /** GET /auth/me: read again so that a language changed elsewhere (admin, another tab) is seen. */
+  async me(viewer: Viewer): Promise<UserView> {
+    return this.db.read(async (sql) => {
+      const user = await UsersRepository.findById(sql, viewer.userId);
+      if (!user) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
+      return this.sessionUser(sql, user);
+    });
+  }
+
+  /** PATCH /auth/me: a person chooses their own language (null: back to their site's). Audited like any profile change. */
+  async setLocale(viewer: Viewer, locale: Locale | null): Promise<UserView> {
+    return this.db.withWriteTransaction({ userId: viewer.userId, username: viewer.username, role: viewer.role }, async (tx) => {
+      const before = await UsersRepository.findById(tx.sql, viewer.userId);
+      if (!before) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
+      if (before.locale !== locale) {
+        // Re-read inside the write: only the locale changes, whatever else happened since sign-in.
+        await UsersRepository.update(tx.sql, { ...before, locale, updatedAt: tx.now });
+        tx.audit({ action: 'user.updated', entityType: 'user', entityId: viewer.userId, details: { changes: { locale: { old: before.locale, new: locale } } } });
+      }
+      return this.sessionUser(tx.sql, { ...before, locale });
+    });
   }
 
   /**

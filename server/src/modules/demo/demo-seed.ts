@@ -71,7 +71,7 @@ export async function seedDemoIfEmpty(
       if (db.dialect === 'postgres') await tx.sql.exec('SELECT pg_advisory_xact_lock(?)', [DEMO_SEED_LOCK_KEY]);
       if ((await UsersRepository.count(tx.sql)) > 0) throw new AlreadySeeded();
       for (const site of DEMO_SITES) {
-        await SitesRepository.insert(tx.sql, { ...site, active: true }, tx.now);
+        await SitesRepository.insert(tx.sql, { ...site, active: true, locale: null }, tx.now);
         tx.audit({ action: 'site.created', entityType: 'site', entityId: site.code, reason: 'demo data', details: { site } });
       }
       for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);

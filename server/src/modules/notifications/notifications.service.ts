@@ -6,6 +6,7 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 import { isBlindedAt, type Role } from '../../../../shared/roles.js';
 import { findLeak } from '../../common/blinding.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -16,6 +17,7 @@ import { StudyRepository } from '../study/study.repository.js';
 import { StudyService } from '../study/study.service.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { recipientLocale } from '../users/locale.js';
 import { MailOutbox } from './mail-outbox.js';
 import { NotificationsRepository, type NotificationRecord } from './notifications.repository.js';
 
@@ -29,12 +31,18 @@ export interface NotificationMessage {
   mail: { subject: string; text: string };
 }
 
-const SIGN_IN_TEXT = 'Sign in to blindrand to view it. For the patient\'s safety and the trial\'s blinding, details are shown only in the console.';
+/**
+ * A message written for one language. notify() calls it once per recipient with that person's language
+ * (their choice, else their site's, else DEFAULT_LOCALE), so a French and an English monitor each read the
+ * same event in their own words. Build texts with translate(locale, 'notifications.key', params).
+ */
+export type LocalizedMessage = (locale: Locale) => NotificationMessage;
 
 /** The neutral text used when a message for a blinded recipient would have unblinded them. */
-function neutral(message: NotificationMessage): NotificationMessage {
-  const title = 'You have a new notification';
-  return { ...message, title, body: SIGN_IN_TEXT, mail: { subject: `[blindrand] ${title}`, text: `${title}.\n\n${SIGN_IN_TEXT}\n` } };
+function neutral(message: NotificationMessage, locale: Locale): NotificationMessage {
+  const title = translate(locale, 'notifications.neutralTitle');
+  const body = translate(locale, 'notifications.neutralBody');
+  return { ...message, title, body, mail: { subject: translate(locale, 'emails.subject', { title }), text: `${title}.\n\n${body}\n` } };
 }
 
 /** The inbox as the console reads it. */
@@ -54,27 +62,40 @@ export class NotificationsService {
     return Promise.all(roles.map((r) => UsersRepository.listActiveByRole(sql, r))).then((lists) => lists.flat());
   }
 
-  /** Stores the message in each recipient's inbox and queues its e-mail, inside the caller's transaction. */
-  async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage): Promise<void> {
+  /** The language a recipient reads (their choice, else their site's, else DEFAULT_LOCALE), in the caller's transaction. */
+  localeOf(sql: Sql, user: UserRecord): Promise<Locale> {
+    return recipientLocale(sql, user, this.db.config.defaultLocale);
+  }
+
+  /**
+   * Stores the message in each recipient's inbox and queues its e-mail, inside the caller's transaction.
+   * Pass a LocalizedMessage so that each recipient gets it in their language; a plain message is sent as written.
+   */
+  async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage | LocalizedMessage): Promise<void> {
     const vocabulary = this.study.vocabulary();
     // Read in the same transaction: a trial statistician is blinded until the study is unblinded.
     const studyStatus = recipients.length ? await StudyRepository.status(tx.sql) : null;
+    let kind = typeof message === 'function' ? '' : message.kind;
+    let about: Pick<NotificationMessage, 'entityType' | 'entityId'> | null = typeof message === 'function' ? null : message;
     for (const user of recipients) {
-      let m = message;
+      const locale = await this.localeOf(tx.sql, user);
+      let m = typeof message === 'function' ? message(locale) : message;
+      kind = m.kind;
+      about ??= m;
       if (isBlindedAt(user.role, studyStatus) && vocabulary && findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)) {
         this.logger.error(`BLINDING GUARD: a ${m.kind} notification for ${user.username} named an arm or product; a neutral text was sent instead`);
-        m = neutral(m);
+        m = neutral(m, locale);
       }
       const id = randomUUID();
       await NotificationsRepository.insert(tx.sql, { id, userId: user.id, kind: m.kind, title: m.title, body: m.body, entityType: m.entityType, entityId: m.entityId, createdAt: tx.now, readAt: null });
       if (user.email) await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text: m.mail.text });
     }
-    if (recipients.length) {
+    if (recipients.length && about) {
       tx.audit({
         action: 'notification.sent',
-        entityType: message.entityType ?? 'notification',
-        entityId: message.entityId,
-        details: { kind: message.kind, recipients: recipients.map((u) => u.username), emails: this.outbox.enabled ? recipients.filter((u) => u.email).length : 0 },
+        entityType: about.entityType ?? 'notification',
+        entityId: about.entityId,
+        details: { kind, recipients: recipients.map((u) => u.username), emails: this.outbox.enabled ? recipients.filter((u) => u.email).length : 0 },
       });
     }
   }

@@ -1,5 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { LOCALES } from '../../../../shared/i18n/catalogue.js';
+
+const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the instance default)`;
 
 export class CreateSiteDto {
   @ApiProperty({ example: 'C' })
@@ -12,6 +15,11 @@ export class CreateSiteDto {
   @MinLength(1)
   @MaxLength(200)
   name: string;
+
+  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the site\'s staff (null: DEFAULT_LOCALE)' })
+  @IsOptional()
+  @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
+  locale?: 'en' | 'fr' | null;
 }
 
 export class UpdateSiteDto {
@@ -26,6 +34,11 @@ export class UpdateSiteDto {
   @IsOptional()
   @IsBoolean()
   active?: boolean;
+
+  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the site\'s staff (null: DEFAULT_LOCALE)' })
+  @IsOptional()
+  @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
+  locale?: 'en' | 'fr' | null;
 
   @ApiPropertyOptional()
   @IsOptional()

@@ -18,7 +18,7 @@ export class SitesService {
 
   async create(actor: Actor, input: CreateSiteDto): Promise<SiteView> {
     return this.db.withWriteTransaction(actor, async (tx) => {
-      const site: SiteView = { code: input.code, name: input.name, active: true };
+      const site: SiteView = { code: input.code, name: input.name, active: true, locale: input.locale ?? null };
       try {
         await SitesRepository.insert(tx.sql, site, tx.now);
       } catch (err) {
@@ -34,8 +34,8 @@ export class SitesService {
     return this.db.withWriteTransaction(actor, async (tx) => {
       const before = await SitesRepository.find(tx.sql, code);
       if (!before) throw notFound('The site');
-      const after: SiteView = { ...before, name: patch.name ?? before.name, active: patch.active ?? before.active };
-      const changes = changesBetween(before, after, ['name', 'active']);
+      const after: SiteView = { ...before, name: patch.name ?? before.name, active: patch.active ?? before.active, locale: patch.locale === undefined ? before.locale : patch.locale };
+      const changes = changesBetween(before, after, ['name', 'active', 'locale']);
       if (Object.keys(changes).length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
       await SitesRepository.update(tx.sql, after, tx.now);
       tx.audit({ action: 'site.updated', entityType: 'site', entityId: code, reason: patch.reason ?? null, details: { changes } });

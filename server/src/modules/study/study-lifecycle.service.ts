@@ -5,6 +5,7 @@
  * for the statistician, the CDISC export, and the scheme's seed and salt so anyone can regenerate
  * the list and check it against the salted fingerprint published at activation.
  */
+import { translate } from '../../../../shared/i18n/catalogue.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hasPermission, Permission, type Role } from '../../../../shared/roles.js';
@@ -48,13 +49,16 @@ export class StudyLifecycleService {
       });
       // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
       const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician');
-      await this.notifications.notify(tx, recipients, {
-        kind: 'study.locked',
-        title: `Study ${study.code} is locked`,
-        body: `The database of ${study.code} was locked by ${viewer.displayName}. Randomization, corrections, dispensing and unblinding requests are closed.`,
-        entityType: 'study',
-        entityId: study.code,
-        mail: { subject: `[blindrand] Study ${study.code} is locked`, text: `The database of ${study.code} was locked. Randomization, corrections, dispensing and unblinding requests are closed.\n` },
+      await this.notifications.notify(tx, recipients, (locale) => {
+        const title = translate(locale, 'notifications.studyLockedTitle', { study: study.code });
+        return {
+          kind: 'study.locked',
+          title,
+          body: translate(locale, 'notifications.studyLockedBody', { study: study.code, by: viewer.displayName }),
+          entityType: 'study',
+          entityId: study.code,
+          mail: { subject: translate(locale, 'emails.subject', { title }), text: `${translate(locale, 'emails.studyLockedText', { study: study.code })}\n` },
+        };
       });
     });
     return this.study.view(viewer);
@@ -98,10 +102,13 @@ export class StudyLifecycleService {
       });
       // The trial statisticians receive the key; the randomization statistician learns the list is released.
       const statisticians = await this.notifications.recipientsWithRole(tx.sql, 'statistician', 'randomization_statistician');
-      await this.notifications.notify(tx, statisticians, {
-        kind: 'study.unblinded', title: 'The study was unblinded', entityType: 'study', entityId: study.code,
-        body: `${first.printedName} and ${second.printedName} signed the end-of-study unblinding. The allocation key, the CDISC export and the scheme's seed and salt are released to statisticians.`,
-        mail: { subject: '[blindrand] The study was unblinded', text: 'The end-of-study unblinding was signed by two statisticians.\n\nSign in to blindrand to view it.\n' },
+      await this.notifications.notify(tx, statisticians, (locale) => {
+        const title = translate(locale, 'notifications.studyUnblindedTitle');
+        return {
+          kind: 'study.unblinded', title, entityType: 'study', entityId: study.code,
+          body: translate(locale, 'notifications.studyUnblindedBody', { first: first.printedName, second: second.printedName }),
+          mail: { subject: translate(locale, 'emails.subject', { title }), text: `${translate(locale, 'emails.studyUnblindedText')}\n\n${translate(locale, 'emails.signInToView')}\n` },
+        };
       });
     });
     return this.study.view(viewer);

@@ -1,59 +1,77 @@
 /**
- * The texts of unblinding notifications. None of them ever names an arm, product or sequence: the
- * recipients are blinded (monitors, investigators). The console text may name the patient; the
- * e-mail names nothing but the kind of event and asks the reader to sign in — the requester's
- * reveal lives only in the console, behind sign-in.
+ * The texts of unblinding notifications, in each recipient's language (notify() calls the builders below
+ * once per recipient). None of them ever names an arm, product or sequence: the recipients are blinded
+ * (monitors, investigators). The console text may name the patient; the e-mail names nothing but the kind
+ * of event and asks the reader to sign in — the requester's reveal lives only in the console, behind sign-in.
  */
-import type { NotificationMessage } from '../notifications/notifications.service.js';
+import { translate, type Locale, type MessageParams } from '../../../../shared/i18n/catalogue.js';
+import type { LocalizedMessage, NotificationMessage } from '../notifications/notifications.service.js';
 import type { UnblindingRequestRecord } from './unblinding.repository.js';
 
-const SIGN_IN = 'Sign in to blindrand to view it.';
+/** The first letter up ("Emergency: blind…" / "Blind…"), for titles that may or may not start with a prefix. */
+const capital = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 
-function message(r: UnblindingRequestRecord, kind: string, title: string, body: string, mailSubject: string, mailLead: string): NotificationMessage {
+function message(r: UnblindingRequestRecord, kind: string, locale: Locale, title: string, body: string, mail: 'btg' | 'requested' | 'second' | 'decision' | 'revealed'): NotificationMessage {
+  const tr = (key: string, params?: MessageParams) => translate(locale, key, params);
   return {
     kind,
-    title,
+    title: capital(title),
     body,
     entityType: 'unblinding-request',
     entityId: r.id,
-    mail: { subject: `[blindrand] ${mailSubject}`, text: `${mailLead}\n\n${SIGN_IN}\nRequest reference: ${r.id}\n` },
+    mail: {
+      subject: tr('emails.subject', { title: tr(`emails.${mail}Subject`) }),
+      text: `${tr(`emails.${mail}Lead`)}\n\n${tr('emails.signInToView')}\n${tr('emails.requestReference', { id: r.id })}\n`,
+    },
   };
 }
 
-const patient = (r: UnblindingRequestRecord) => `patient ${r.screeningNumber} (site ${r.siteCode})`;
-const urgency = (r: UnblindingRequestRecord) => (r.emergency ? 'Emergency: ' : '');
+function words(r: UnblindingRequestRecord, locale: Locale) {
+  const tr = (key: string, params?: MessageParams) => translate(locale, key, params);
+  return {
+    tr,
+    patient: tr('notifications.patient', { screening: r.screeningNumber, site: r.siteCode }),
+    urgent: r.emergency ? tr('notifications.emergencyPrefix') : '',
+  };
+}
 
 /** To the medical monitors when a request is made. */
-export function requestedNotice(r: UnblindingRequestRecord): NotificationMessage {
-  if (r.policy === 'break-the-glass') {
-    return message(r, 'unblinding.break-the-glass', `${urgency(r)}blind broken for ${patient(r)}`,
-      `${r.requestedByName} broke the blind for ${patient(r)} under the break-the-glass policy. Reason given: ${r.reason}. Please review the request.`,
-      'An emergency unblinding needs your review', 'An investigator broke the blind for a patient under the break-the-glass policy; the request needs your review.');
-  }
-  const needs = r.policy === 'two-person' ? 'two different approvers' : 'your decision';
-  return message(r, 'unblinding.requested', `${urgency(r)}unblinding request for ${patient(r)}`,
-    `${r.requestedByName} asks to unblind ${patient(r)} (policy ${r.policy}: ${needs}). Reason given: ${r.reason}.`,
-    'An unblinding request needs a decision', 'An unblinding request needs a decision.');
+export function requestedNotice(r: UnblindingRequestRecord): LocalizedMessage {
+  return (locale) => {
+    const { tr, patient, urgent } = words(r, locale);
+    if (r.policy === 'break-the-glass') {
+      return message(r, 'unblinding.break-the-glass', locale, tr('notifications.btgTitle', { urgent, patient }),
+        tr('notifications.btgBody', { requester: r.requestedByName, patient, reason: r.reason }), 'btg');
+    }
+    const needs = tr(r.policy === 'two-person' ? 'notifications.needsTwoApprovers' : 'notifications.needsYourDecision');
+    return message(r, 'unblinding.requested', locale, tr('notifications.requestedTitle', { urgent, patient }),
+      tr('notifications.requestedBody', { requester: r.requestedByName, patient, policy: tr(`unblinding.policy.${r.policy}`), needs, reason: r.reason }), 'requested');
+  };
 }
 
 /** To the other monitors when the first of two approvals is in. */
-export function secondApprovalNotice(r: UnblindingRequestRecord, firstApprover: string): NotificationMessage {
-  return message(r, 'unblinding.second-approval-needed', `Second approval needed for ${patient(r)}`,
-    `${firstApprover} approved the unblinding request for ${patient(r)}; the two-person policy needs a second, different approver.`,
-    'An unblinding request needs a second approver', 'An unblinding request has one approval and needs a second, different approver.');
+export function secondApprovalNotice(r: UnblindingRequestRecord, firstApprover: string): LocalizedMessage {
+  return (locale) => {
+    const { tr, patient } = words(r, locale);
+    return message(r, 'unblinding.second-approval-needed', locale, tr('notifications.secondTitle', { patient }),
+      tr('notifications.secondBody', { approver: firstApprover, patient }), 'second');
+  };
 }
 
 /** To the requester when the request is decided (or reviewed). Never the arm: that is behind the console's reveal. */
-export function decisionNotice(r: UnblindingRequestRecord, outcome: 'approved' | 'denied' | 'reviewed', by: string, comment: string): NotificationMessage {
-  const what = outcome === 'approved' ? 'approved: you can now view the allocation in the console' : outcome === 'denied' ? 'denied' : 'reviewed by the medical monitor';
-  return message(r, `unblinding.${outcome}`, `Your unblinding request for ${patient(r)} was ${outcome}`,
-    `${by} ${outcome} your unblinding request for ${patient(r)} (${what}). Comment: ${comment}`,
-    'A decision was made on your unblinding request', 'A decision was made on your unblinding request.');
+export function decisionNotice(r: UnblindingRequestRecord, outcome: 'approved' | 'denied' | 'reviewed', by: string, comment: string): LocalizedMessage {
+  return (locale) => {
+    const { tr, patient } = words(r, locale);
+    return message(r, `unblinding.${outcome}`, locale, tr(`notifications.${outcome}Title`, { patient }),
+      tr(`notifications.${outcome}Body`, { by, patient, comment }), 'decision');
+  };
 }
 
 /** To the monitors when the requester first views the allocation. */
-export function revealedNotice(r: UnblindingRequestRecord): NotificationMessage {
-  return message(r, 'unblinding.revealed', `Allocation of ${patient(r)} viewed by the requester`,
-    `${r.requestedByName} viewed the allocation of ${patient(r)}. The patient is now marked unblinded.`,
-    'A patient was unblinded', 'A patient\'s allocation was shown to the requesting investigator; the patient is now marked unblinded.');
+export function revealedNotice(r: UnblindingRequestRecord): LocalizedMessage {
+  return (locale) => {
+    const { tr, patient } = words(r, locale);
+    return message(r, 'unblinding.revealed', locale, tr('notifications.revealedTitle', { patient }),
+      tr('notifications.revealedBody', { requester: r.requestedByName, patient }), 'revealed');
+  };
 }

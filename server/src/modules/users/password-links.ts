@@ -4,6 +4,8 @@
  * address through the outbox (never in an API response, never in the audit trail); only its SHA-256
  * is stored. A link expires after 72 hours, works once, and a newer link revokes the older ones.
  */
+import { translate, type MessageParams } from '../../../../shared/i18n/catalogue.js';
+import { recipientLocale } from './locale.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error.js';
@@ -59,12 +61,15 @@ export class PasswordLinks {
       [id, user.id, sha256Hex(token), purpose, requestedBy, tx.now, expiresAt],
     );
     const link = `${this.db.config.publicUrl}/set-password?token=${token}`;
-    const what = purpose === 'new-account' ? 'An account was created for you' : 'A password reset was requested for your account';
+    // In the new user's language (their own, else their site's): the e-mail is their first contact with the tool.
+    const locale = await recipientLocale(tx.sql, user, this.db.config.defaultLocale);
+    const tr = (key: string, params?: MessageParams) => translate(locale, key, params);
+    const what = tr(purpose === 'new-account' ? 'emails.accountCreated' : 'emails.resetRequested', { username: user.username });
     await this.outbox.queue(tx, {
       notificationId: null,
       to: user.email,
-      subject: '[blindrand] Set your password',
-      text: `${what} (username: ${user.username}).\n\nSet your password here (the link works once and expires in ${LINK_HOURS} hours):\n${link}\n\nIf you did not expect this e-mail, tell your study's administrator.\n`,
+      subject: tr('emails.subject', { title: tr('emails.setPasswordSubject') }),
+      text: `${what}\n\n${tr('emails.setPasswordHere', { count: LINK_HOURS })}\n${link}\n\n${tr('emails.notExpected')}\n`,
     });
     if (!this.outbox.enabled) this.logger.warn(`SMTP_URL is not set: the set-password link for ${user.username} cannot be e-mailed; issue one with the CLI (user password-link).`);
     tx.audit({ action: 'user.password_link_issued', entityType: 'user', entityId: user.id, details: { purpose, linkId: id, expiresAt, emailed: this.outbox.enabled } });

@@ -12,6 +12,7 @@ import { DatabaseService, type WriteTx } from '../../database/database.service.j
 import type { Sql } from '../../database/sql.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
+import { translate } from '../../../../shared/i18n/catalogue.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { PasswordLinks } from './password-links.js';
 import { approvalProblem, RoleGrantsRepository, type GrantKind, type GrantStatus, type RoleGrantRecord } from './role-grants.js';
@@ -114,13 +115,15 @@ export class RoleGrantsService {
 
   private async tell(tx: WriteTx, grant: RoleGrantRecord, user: UserRecord, what: 'requested' | 'approved' | 'rejected', by: string): Promise<void> {
     const recipients = (await this.notifications.recipientsWithRole(tx.sql, 'admin', 'pharmacist', 'randomization_statistician', 'statistician')).filter((u) => u.id !== user.id);
-    const title = `Role grant ${what}: ${KIND_TEXT[grant.kind]} of ${user.username} (${ROLE_LABELS[grant.role]})`;
-    const body = what === 'requested'
-      ? `${by} asked to give ${user.displayName} (${user.username}) the role ${ROLE_LABELS[grant.role]} (${KIND_TEXT[grant.kind]}). It takes effect only when a second, independent admin or randomization statistician approves it.`
-      : `${by} ${what} the ${KIND_TEXT[grant.kind]} of ${user.displayName} (${user.username}) as ${ROLE_LABELS[grant.role]}.`;
-    await this.notifications.notify(tx, recipients, {
-      kind: `role-grant.${what}`, title, body, entityType: 'user', entityId: user.id,
-      mail: { subject: `[blindrand] ${title}`, text: `${body}\n\nSign in to blindrand to review it.\n` },
+    const key = what.charAt(0).toUpperCase() + what.slice(1);
+    await this.notifications.notify(tx, recipients, (locale) => {
+      const params = { by, name: user.displayName, username: user.username, role: translate(locale, `common.role.${grant.role}`), kind: translate(locale, `admin.grantKind.${grant.kind}`) };
+      const title = translate(locale, `notifications.grant${key}Title`, params);
+      const body = translate(locale, `notifications.grant${key}Body`, params);
+      return {
+        kind: `role-grant.${what}`, title, body, entityType: 'user', entityId: user.id,
+        mail: { subject: translate(locale, 'emails.subject', { title }), text: `${body}\n\n${translate(locale, 'emails.signInToReview')}\n` },
+      };
     });
   }
 }

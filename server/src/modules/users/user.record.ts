@@ -1,4 +1,5 @@
 import type { AdminUserView, UserView } from '../../../../shared/contract.js';
+import { isLocale, type Locale } from '../../../../shared/i18n/catalogue.js';
 import type { Role } from '../../../../shared/roles.js';
 import { asBool, asJson, asStr, asStrOrNull } from '../../database/sql.js';
 
@@ -14,6 +15,8 @@ export interface UserRecord {
   active: boolean;
   failedAttempts: number;
   lockedAt: string | null;
+  /** The language chosen for this person (null: their site's, else the instance default). */
+  locale: Locale | null;
   /** Who created the account (null: demo, CLI or system) and who last reset its password or changed its e-mail. */
   createdById: string | null;
   credentialsById: string | null;
@@ -33,6 +36,7 @@ export function toUserRecord(r: Record<string, unknown>): UserRecord {
     active: asBool(r.active),
     failedAttempts: Number(r.failed_attempts),
     lockedAt: asStrOrNull(r.locked_at),
+    locale: isLocale(r.locale) ? r.locale : null,
     createdById: asStrOrNull(r.created_by_id),
     credentialsById: asStrOrNull(r.credentials_by_id),
     createdAt: asStr(r.created_at),
@@ -45,5 +49,5 @@ export function toUserView(u: UserRecord): UserView {
 }
 
 export function toAdminUserView(u: UserRecord): AdminUserView {
-  return { ...toUserView(u), email: u.email, active: u.active, locked: u.lockedAt !== null, failedAttempts: u.failedAttempts, createdAt: u.createdAt, updatedAt: u.updatedAt };
+  return { ...toUserView(u), email: u.email, active: u.active, locked: u.lockedAt !== null, failedAttempts: u.failedAttempts, preferredLocale: u.locale, createdAt: u.createdAt, updatedAt: u.updatedAt };
 }

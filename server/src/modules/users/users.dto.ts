@@ -10,6 +10,9 @@ import { SignatureDto } from '../study/study.dto.js';
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const EMAIL_MESSAGE = 'email must be an e-mail address such as name@example.org';
 import { ROLES, type Role } from '../../../../shared/roles.js';
+import { LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
+
+const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the site's language)`;
 
 export class CreateUserDto {
   @ApiProperty({ example: 'investigator3' })
@@ -44,6 +47,11 @@ export class CreateUserDto {
   @Matches(EMAIL, { message: EMAIL_MESSAGE })
   @MaxLength(320)
   email?: string;
+
+  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @IsOptional()
+  @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
+  locale?: Locale | null;
 }
 
 export class UpdateUserDto {
@@ -76,6 +84,11 @@ export class UpdateUserDto {
   @Matches(EMAIL, { message: EMAIL_MESSAGE })
   @MaxLength(320)
   email?: string;
+
+  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @IsOptional()
+  @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
+  locale?: Locale | null;
 
   @ApiPropertyOptional({ description: 'Why the change is made (kept in the audit trail)' })
   @IsOptional()
@@ -141,4 +154,11 @@ export class SetPasswordDto {
   @MinLength(8)
   @MaxLength(256)
   password: string;
+}
+
+/** PATCH /api/auth/me: what a signed-in person may change about themselves. */
+export class UpdateMeDto {
+  @ApiProperty({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
+  locale: Locale | null;
 }

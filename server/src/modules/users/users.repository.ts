@@ -11,17 +11,17 @@ export const UsersRepository = {
 
   async insert(sql: Sql, u: UserRecord): Promise<void> {
     await sql.exec(
-      `INSERT INTO users (id, username, display_name, email, role, site_codes, password_hash, active, failed_attempts, locked_at, created_by_id, credentials_by_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [u.id, u.username, u.displayName, u.email, u.role, JSON.stringify(u.siteCodes), u.passwordHash, u.active, u.failedAttempts, u.lockedAt, u.createdById, u.credentialsById, u.createdAt, u.updatedAt],
+      `INSERT INTO users (id, username, display_name, email, role, site_codes, password_hash, active, failed_attempts, locked_at, created_by_id, credentials_by_id, locale, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [u.id, u.username, u.displayName, u.email, u.role, JSON.stringify(u.siteCodes), u.passwordHash, u.active, u.failedAttempts, u.lockedAt, u.createdById, u.credentialsById, u.locale ?? null, u.createdAt, u.updatedAt],
     );
   },
 
   async update(sql: Sql, u: UserRecord): Promise<void> {
     await sql.exec(
-      `UPDATE users SET display_name = ?, email = ?, role = ?, site_codes = ?, password_hash = ?, active = ?, failed_attempts = ?, locked_at = ?, credentials_by_id = ?, updated_at = ?
+      `UPDATE users SET display_name = ?, email = ?, role = ?, site_codes = ?, password_hash = ?, active = ?, failed_attempts = ?, locked_at = ?, credentials_by_id = ?, locale = ?, updated_at = ?
        WHERE id = ?`,
-      [u.displayName, u.email, u.role, JSON.stringify(u.siteCodes), u.passwordHash, u.active, u.failedAttempts, u.lockedAt, u.credentialsById, u.updatedAt, u.id],
+      [u.displayName, u.email, u.role, JSON.stringify(u.siteCodes), u.passwordHash, u.active, u.failedAttempts, u.lockedAt, u.credentialsById, u.locale ?? null, u.updatedAt, u.id],
     );
   },
 };

@@ -19,7 +19,7 @@ import { UsersRepository } from './users.repository.js';
 
 const NO_CHOSEN_PASSWORD = 'An administrator never chooses or learns another person\'s password: the user receives a one-time set-password link by e-mail. Remove the password field.';
 
-const AUDITED_FIELDS: Array<keyof UserRecord> = ['displayName', 'email', 'role', 'siteCodes', 'active', 'lockedAt', 'failedAttempts'];
+const AUDITED_FIELDS: Array<keyof UserRecord> = ['displayName', 'email', 'role', 'siteCodes', 'active', 'lockedAt', 'failedAttempts', 'locale'];
 
 @Injectable()
 export class UsersService {
@@ -73,7 +73,7 @@ export class UsersService {
     if (input.role === 'investigator' && siteCodes.length === 0) throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
     const user: UserRecord = {
       id: randomUUID(), username: input.username, displayName: input.displayName, email: input.email ?? null, role: input.role, siteCodes,
-      passwordHash, active, failedAttempts: 0, lockedAt: null, createdById, credentialsById: null, createdAt: tx.now, updatedAt: tx.now,
+      passwordHash, active, failedAttempts: 0, lockedAt: null, locale: input.locale ?? null, createdById, credentialsById: null, createdAt: tx.now, updatedAt: tx.now,
     };
     try {
       await UsersRepository.insert(tx.sql, user);
@@ -123,7 +123,8 @@ export class UsersService {
       }
       // A held move away from investigator may clear the sites; until it is approved the investigator keeps theirs.
       const keptSites = role === 'investigator' && siteCodes.length === 0 && held.some((h) => h.kind === 'role') ? before.siteCodes : siteCodes;
-      const after: UserRecord = { ...before, displayName: patch.displayName ?? before.displayName, email, role, siteCodes: keptSites, active, credentialsById, updatedAt: tx.now };
+      const locale = patch.locale === undefined ? before.locale : patch.locale;
+      const after: UserRecord = { ...before, displayName: patch.displayName ?? before.displayName, email, role, siteCodes: keptSites, active, credentialsById, locale, updatedAt: tx.now };
       if (after.role === 'investigator' && after.siteCodes.length === 0) throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
       const changes = changesBetween(before, after, AUDITED_FIELDS);
       if (Object.keys(changes).length === 0 && held.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
