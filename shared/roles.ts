@@ -6,7 +6,7 @@
  */
 import type { StudyStatus } from './contract.js';
 
-export const ROLES = ['admin', 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician', 'auditor'] as const;
+export const ROLES = ['admin', 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician', 'auditor', 'pharmacovigilance'] as const;
 export type Role = (typeof ROLES)[number];
 
 export enum Permission {
@@ -38,6 +38,17 @@ export enum Permission {
   ReadNotifications = 'notifications:read',
   /** Approve or reject a held grant of a sensitive role (see SENSITIVE_ROLES). */
   ApproveRoleGrants = 'role-grants:approve',
+  /** Ask for a safety unblinding (SUSAR/expedited report): the arm goes only to the protocol's designated recipient. */
+  RequestSafetyUnblinding = 'safety-unblinding:request',
+  /** List safety unblindings (neutral: who asked, when, for whom it was delivered; never the arm). */
+  ReadSafetyUnblindings = 'safety-unblinding:read',
+  /** Receive the arms of the safety unblindings addressed to one's role, one patient at a time (pharmacovigilance). */
+  ReceiveSafetyUnblinding = 'safety-unblinding:receive',
+  /** Report an inadvertent unblinding (signed; E6(R3) 4.1.4). */
+  ReportInadvertentUnblinding = 'inadvertent-unblinding:report',
+  ReadInadvertentUnblindings = 'inadvertent-unblinding:read',
+  /** After end-of-study unblinding: the per-site disclosure report (investigators: their own sites). */
+  ReadDisclosure = 'disclosure:read',
   /** The one permission that lifts the blind, at any study status. */
   ViewArms = 'arms:view',
   /** Lifts the blind only once the study is `unblinded` (end-of-study unblinding, two signatures). */
@@ -52,31 +63,39 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   investigator: [
     Permission.ReadStudy, Permission.RegisterParticipant, Permission.ReadParticipants, Permission.Randomize,
     Permission.CorrectParticipant, Permission.RequestUnblinding, Permission.ReadUnblindingRequests, Permission.ReadNotifications,
+    Permission.RequestSafetyUnblinding, Permission.ReadSafetyUnblindings, Permission.ReportInadvertentUnblinding, Permission.ReadDisclosure,
   ],
   pharmacist: [
     Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadPharmacyTasks, Permission.Dispense,
-    Permission.ReadAllocationLog, Permission.ReadNotifications, Permission.ViewArms,
+    Permission.ReadAllocationLog, Permission.ReadNotifications, Permission.ViewArms, Permission.ReportInadvertentUnblinding,
   ],
   medical_monitor: [
     Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadUnblindingRequests, Permission.DecideUnblinding,
-    Permission.ReadNotifications,
+    Permission.ReadNotifications, Permission.RequestSafetyUnblinding, Permission.ReadSafetyUnblindings,
+    Permission.ReportInadvertentUnblinding, Permission.ReadInadvertentUnblindings,
   ],
   // The trial statistician: blinded until end-of-study unblinding (design, lock, the two signatures, then analysis).
   statistician: [
     Permission.ReadStudy, Permission.ReadScheme, Permission.LockStudy, Permission.UnblindStudy,
     Permission.RunSimulations, Permission.ReadParticipants, Permission.CorrectParticipant, Permission.ReadAllocationLog,
     Permission.ExportCdisc, Permission.ReadAudit, Permission.ReadNotifications, Permission.ViewArmsAfterUnblinding,
+    Permission.ReportInadvertentUnblinding, Permission.ReadDisclosure,
   ],
   // The independent randomization statistician holds the code and takes no part in the analysis (ICH E9 §2.3):
   // no CDISC export, no lock or unblinding signature, no participant records or audit details.
   randomization_statistician: [
     Permission.ReadStudy, Permission.DesignScheme, Permission.ReadScheme, Permission.ActivateStudy, Permission.RunSimulations,
     Permission.ReadAllocationLog, Permission.ReadNotifications, Permission.ApproveRoleGrants, Permission.ViewArms,
+    Permission.ReportInadvertentUnblinding,
   ],
   auditor: [
     Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadAllocationLog, Permission.ReadUnblindingRequests,
     Permission.ReadUnblindingRegister, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ReadNotifications,
+    Permission.ReadSafetyUnblindings, Permission.ReadInadvertentUnblindings,
   ],
+  // Pharmacovigilance (E6(R3) 3.15.2(d)(iii)): blinded like everyone; it reads the arm only of the patients whose
+  // safety unblinding the protocol addressed to this role, through one audited route. No patient list, no audit.
+  pharmacovigilance: [Permission.ReadStudy, Permission.ReadNotifications, Permission.ReadSafetyUnblindings, Permission.ReceiveSafetyUnblinding],
 };
 
 export function isRole(value: unknown): value is Role {
@@ -106,7 +125,7 @@ export function isBlinded(role: Role): boolean {
  * Roles whose grant is held until a second person approves it: the unblinded roles, and those that
  * count in a two-signature or two-person rule (end-of-study unblinding, two-person emergency unblinding).
  */
-export const SENSITIVE_ROLES: readonly Role[] = ['pharmacist', 'randomization_statistician', 'statistician', 'medical_monitor'];
+export const SENSITIVE_ROLES: readonly Role[] = ['pharmacist', 'randomization_statistician', 'statistician', 'medical_monitor', 'pharmacovigilance'];
 
 export function isSensitiveRole(role: Role): boolean {
   return SENSITIVE_ROLES.includes(role);
@@ -125,4 +144,5 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   statistician: 'Trial statistician',
   randomization_statistician: 'Randomization statistician',
   auditor: 'Auditor',
+  pharmacovigilance: 'Pharmacovigilance (safety reporting)',
 };

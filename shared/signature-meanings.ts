@@ -15,6 +15,8 @@ export const SIGNATURE_MEANINGS = {
   unblind: 'I approve the end-of-study unblinding of the locked database and the release of the full allocation key',
   unblindSecond: 'As second statistician, I co-sign the end-of-study unblinding of the locked database and the release of the full allocation key',
   approveGrant: 'I approve this grant: I checked that the person and the e-mail address are right and that they need this role',
+  requestSafetyUnblinding: "I request that this patient's treatment allocation be sent to the designated safety recipient only, for expedited safety reporting",
+  reportInadvertentUnblinding: 'I report this inadvertent unblinding; the facts, impact assessment and corrective action stated are true to my knowledge',
   rejectGrant: 'I reject this grant: the account does not receive this role',
 } as const;
 

@@ -30,6 +30,10 @@ import { NotificationsController } from './modules/notifications/notifications.c
 import { NotificationsService } from './modules/notifications/notifications.service.js';
 import { ExportsController } from './modules/exports/exports.controller.js';
 import { ExportsService } from './modules/exports/exports.service.js';
+import { SafetyController } from './modules/safety/safety.controller.js';
+import { SafetyUnblindingService } from './modules/safety/safety-unblinding.service.js';
+import { InadvertentUnblindingService } from './modules/safety/inadvertent-unblinding.service.js';
+import { DisclosureService } from './modules/safety/disclosure.service.js';
 
 export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   StudyController,
@@ -40,6 +44,7 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   UnblindingController,
   NotificationsController,
   ExportsController,
+  SafetyController,
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
   StudyService,
@@ -55,6 +60,9 @@ export const FEATURE_PROVIDERS: Provider[] = [
   UnblindingRevealService,
   StudyLifecycleService,
   ExportsService,
+  SafetyUnblindingService,
+  InadvertentUnblindingService,
+  DisclosureService,
   BlindingIncidents,
   ErrorBodyGuard,
   { provide: APP_INTERCEPTOR, useClass: NeutralTextInterceptor },

@@ -92,7 +92,7 @@ function normalize(raw: any): Protocol {
         levels: f.levels.map((l: any) => ({ code: l.code, label: l.label ?? l.code, when: l.when })),
       })),
     },
-    unblinding: { policy: raw.unblinding.policy },
+    unblinding: { policy: raw.unblinding.policy, ...(raw.unblinding.safety ? { safety: { recipient: { ...raw.unblinding.safety.recipient } } } : {}) },
     blinding: { allowedPhrases: raw.blinding?.allowedPhrases ?? [] },
     treatmentCode: {
       prefix: raw.treatmentCode.prefix ?? '',

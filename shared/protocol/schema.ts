@@ -156,7 +156,27 @@ export const PROTOCOL_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['policy'],
-      properties: { policy: { enum: ['break-the-glass', 'monitor-approval', 'two-person'] } },
+      properties: {
+        policy: { enum: ['break-the-glass', 'monitor-approval', 'two-person'] },
+        // Safety unblinding (SUSAR reporting): the arm goes only to this recipient (a role or one address).
+        safety: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['recipient'],
+          properties: {
+            recipient: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              maxProperties: 1,
+              properties: {
+                role: { enum: ['pharmacovigilance'] },
+                email: { type: 'string', minLength: 3, maxLength: 320 },
+              },
+            },
+          },
+        },
+      },
     },
     // Free text blinded people read is refused when it names an arm or product (neutral-text.ts);
     // phrases listed here are ordinary vocabulary of the trial and stay allowed ("MSC harvest").

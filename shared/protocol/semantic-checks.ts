@@ -91,7 +91,16 @@ export function semanticErrors(raw: Raw, locate: Locator): ProtocolError[] {
   if (raw.randomization && !(METHOD_CODES as readonly string[]).includes(raw.randomization.method)) {
     err(['randomization', 'method'], `unknown method "${raw.randomization.method}"; expected one of: ${METHOD_CODES.join(', ')}`);
   }
+  checkSafetyRecipient(raw, err);
   return errors;
+}
+
+/** A safety recipient's e-mail must be one plain address (it receives arms: no list, no display name, no typo'd domain). */
+function checkSafetyRecipient(raw: Raw, err: (path: PathSegment[], message: string) => void): void {
+  const email = raw.unblinding?.safety?.recipient?.email;
+  if (email !== undefined && !/^[^\s@,;<>"]+@[^\s@,;<>"]+\.[A-Za-z]{2,}$/.test(email)) {
+    err(['unblinding', 'safety', 'recipient', 'email'], `"${email}" is not one e-mail address; expected e.g. pharmacovigilance@hospital.fr`);
+  }
 }
 
 function checkDesign(raw: Raw, err: (path: PathSegment[], message: string) => void): void {

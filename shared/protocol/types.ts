@@ -130,12 +130,22 @@ export interface Protocol {
   questions: Question[];
   eligibility: Criterion[];
   stratification: Stratification;
-  unblinding: { policy: UnblindingPolicy };
+  unblinding: { policy: UnblindingPolicy; safety?: SafetyUnblindingConfig };
   /** Phrases that name a product word but are ordinary trial vocabulary (e.g. "MSC harvest"): allowed in free text. */
   blinding: { allowedPhrases: string[] };
   treatmentCode: TreatmentCodeFormat;
   listLengthPerStratum: number;
   randomization?: DefaultRandomization;
+}
+
+/**
+ * Safety unblinding for expedited reporting (SUSAR; ICH E6(R3) 3.15.2(d)(iii)): the arm goes only to this
+ * recipient — the users holding the pharmacovigilance role, or one address through the e-mail outbox —
+ * while the requester and the study team get a neutral confirmation. Absent: safety unblinding is off.
+ */
+export type SafetyRecipient = { role: 'pharmacovigilance' } | { email: string };
+export interface SafetyUnblindingConfig {
+  recipient: SafetyRecipient;
 }
 
 /** One problem found in a protocol file: where (field path and line) and what was expected. */

@@ -29,6 +29,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   statistician: '/statistics/design',
   randomization_statistician: '/statistics/scheme',
   auditor: '/audit',
+  pharmacovigilance: '/unblinding/safety',
 };
 
 const P = Permission;

@@ -15,6 +15,7 @@ import { roleGrants, roleGrantsDown } from './006-role-grants.js';
 import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
 import { signingKeys } from './008-signing-keys.js';
 import { locales, localesDown } from './010-locales.js';
+import { safetyUnblinding } from './012-safety-unblinding.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -36,6 +37,7 @@ export const STEPS: Step[] = [
   { name: 'SchemeSalt1764070000007', up: schemeSalt, down: schemeSaltDown },
   { name: 'SigningKeys1764070000008', up: signingKeys },
   { name: 'Locales1764070000010', up: locales, down: localesDown },
+  { name: 'SafetyUnblinding1764070000012', up: safetyUnblinding },
 ];
 
 type MigrationClass = new () => MigrationInterface;

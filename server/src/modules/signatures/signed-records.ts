@@ -4,10 +4,12 @@
  * record — or a record edited after signing — no longer verifies.
  */
 import { asBool, type Sql } from '../../database/sql.js';
+import { SAFETY_SIGNED_RECORDS } from '../safety/safety-signed-records.js';
 
 type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
 
 export const SIGNED_RECORD_CONTENT: Record<string, ContentLoader> = {
+  ...SAFETY_SIGNED_RECORDS,
   'role-grant.decision': async (sql, id) => {
     const g = await sql.one<Record<string, unknown>>('SELECT * FROM role_grants WHERE id = ?', [id]);
     if (!g || g.status === 'pending') return null;

@@ -41,7 +41,8 @@ export interface DecisionRecord {
 
 export interface RegisterRecord {
   id: string;
-  kind: 'emergency-reveal' | 'end-of-study';
+  /** safety-email / safety-reveal: a safety unblinding's recipient; inadvertent: a reported unplanned unblinding; disclosure: the end-of-study per-site report. */
+  kind: 'emergency-reveal' | 'end-of-study' | 'safety-email' | 'safety-reveal' | 'inadvertent' | 'disclosure';
   participantId: string | null;
   requestId: string | null;
   userId: string;
