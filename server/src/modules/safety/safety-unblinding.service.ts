@@ -23,7 +23,8 @@ import { SignatureService } from '../signatures/signature.service.js';
 import { StudyService } from '../study/study.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
-import { confirmationNotice, pharmacovigilanceNotice, recipientLocale, recipientMail } from './safety-notices.js';
+import { DEFAULT_LOCALE } from '../../../../shared/i18n/catalogue.js';
+import { confirmationNotice, pharmacovigilanceNotice, recipientMail } from './safety-notices.js';
 import type { CreateSafetyUnblindingDto } from './safety.dto.js';
 import { SafetyRepository, type RecipientKind } from './safety.repository.js';
 import { toSafetyRevealView, toSafetyUnblindingView, type SafetyUnblindingView } from './safety.views.js';
@@ -86,7 +87,7 @@ export class SafetyUnblindingService {
           id: randomUUID(), kind: 'safety-email', participantId: p.id, requestId: null, userId: viewer.userId, username: recipient.value.slice(0, 64),
           displayName: recipient.value.slice(0, 200), role: 'safety-recipient', reason, seenAt: tx.now,
         });
-        await this.outbox.queue(tx, { notificationId: null, to: recipient.value, ...recipientMail(stored, allocation, protocol, tx.now) });
+        await this.outbox.queue(tx, { notificationId: null, to: recipient.value, ...recipientMail(stored, allocation, protocol, tx.now, this.db.config.defaultLocale) });
       } else {
         await this.notifications.notify(tx, officers, pharmacovigilanceNotice(stored));
       }
@@ -115,12 +116,12 @@ export class SafetyUnblindingService {
         ...(isSiteScoped(viewer.role) ? { siteCodes: viewer.siteCodes } : {}),
         ...(viewer.role === 'pharmacovigilance' ? { recipientKind: 'role' as const } : {}),
       });
-      return rows.map((r) => toSafetyUnblindingView(r, viewer, recipientLocale()));
+      return rows.map((r) => toSafetyUnblindingView(r, viewer, DEFAULT_LOCALE));
     });
   }
 
   get(viewer: Viewer, id: string): Promise<SafetyUnblindingView> {
-    return this.db.read(async (sql) => toSafetyUnblindingView(this.visible(viewer, await SafetyRepository.find(sql, id)), viewer, recipientLocale()));
+    return this.db.read(async (sql) => toSafetyUnblindingView(this.visible(viewer, await SafetyRepository.find(sql, id)), viewer, DEFAULT_LOCALE));
   }
 
   private visible<T extends { siteCode: string; recipientKind: RecipientKind }>(viewer: Viewer, r: T | null): T {
