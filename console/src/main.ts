@@ -20,7 +20,7 @@ session.restore();
 // The one reaction to a dead session: forget it and go back to sign-in, remembering where we were.
 onUnauthenticated(() => {
   if (!session.signedIn) return;
-  session.clear('Your session has ended. Please sign in again.');
+  session.clear('auth.sessionEnded');
   useStudyStore(pinia).reset();
   const here = router.currentRoute.value;
   void router.push({ name: 'sign-in', query: here.meta.public ? {} : { redirect: here.fullPath } });

@@ -17,6 +17,8 @@ import { ApiError } from './http.js';
 export const getHealth = () => request<HealthView>('/health');
 export const login = (username: string, password: string) => request<LoginResponse>('/auth/login', { method: 'POST', body: { username, password } });
 export const getMe = () => request<UserView>('/auth/me');
+/** The signed-in person's own language (null: their site's). */
+export const updateMe = (input: { locale: 'en' | 'fr' | null }) => request<UserView>('/auth/me', { method: 'PATCH', body: input });
 export const logout = () => request<void>('/auth/logout', { method: 'POST' });
 
 // ---- users & sites (admin)

@@ -1,8 +1,11 @@
 /**
- * The one place where the console talks HTTP: bearer token, JSON, error codes turned into a
- * sentence a person can act on (ERROR_SENTENCES), and 401 → back to sign-in.
+ * The one place where the console talks HTTP: bearer token, JSON, error codes turned into one
+ * sentence a person can act on, in their language (error-sentences.ts, catalogue namespace errors),
+ * and 401 → back to sign-in.
  */
-import { ERROR_SENTENCES, ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../../shared/errors.js';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../../shared/errors.js';
+import { locale, t } from '../i18n/index.js';
+import { sentenceKey } from './error-sentences.js';
 
 /** An API failure with its stable code and the sentence to show. */
 export class ApiError extends Error {
@@ -14,14 +17,14 @@ export class ApiError extends Error {
     readonly details?: unknown,
     readonly retryAfterSeconds?: number,
   ) {
-    super(code === 'NETWORK' ? 'The server could not be reached. Check the connection and retry.' : ERROR_SENTENCES[code as ErrorCode] ?? detail);
+    super(detail || code);
     this.name = 'ApiError';
   }
 
-  /** The sentence for the code, plus the server's specific message when it adds something. */
+  /** One sentence in the reader's language: a known variant, else (English) the server's own, else the code's. */
   get sentence(): string {
-    if (this.detail && this.detail !== this.message && this.code !== 'INTERNAL_ERROR') return `${this.message} ${this.detail}`;
-    return this.message;
+    const chosen = sentenceKey(this.code, this.detail, locale.value);
+    return chosen ? t(chosen.key, chosen.params) : this.detail;
   }
 }
 
@@ -114,7 +117,7 @@ function fallbackCode(status: number): ErrorCode {
 /** The sentence to show for any thrown value. */
 export function errorSentence(e: unknown): string {
   if (e instanceof ApiError) return e.sentence;
-  return 'Something unexpected happened in the console. Reload the page and retry.';
+  return t('errors.UNEXPECTED');
 }
 
 /** Saves a text response (CSV) as a file without exposing the token in a URL. */

@@ -1,6 +1,7 @@
 import { computed, onBeforeUnmount, onMounted, ref, watch } from 'vue';
 import * as api from '../api/client.js';
 import { useSessionStore } from '../stores/session.js';
+import { t } from '../i18n/index.js';
 
 /** How long before the server's idle limit the warning appears. */
 export const WARN_BEFORE_SECONDS = 120;
@@ -42,7 +43,7 @@ export function useIdleWarning(onExpired: () => void | Promise<void>) {
       now.value = Date.now();
     } catch {
       // A 401 already signed the session out (http.ts); anything else: say so and keep the button.
-      if (session.signedIn) error.value = 'The server could not be reached. Check the connection and press the button again.';
+      if (session.signedIn) error.value = t('auth.idleUnreachable');
     } finally {
       busy.value = false;
     }

@@ -5,6 +5,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { Permission, type Role } from '../../../shared/roles.js';
 import { useSessionStore } from '../stores/session.js';
+import { locale, t } from '../i18n/index.js';
+import { watch } from 'vue';
 // The sign-in page is where every session starts: bundled with the entry, not fetched after it.
 import SignInPage from '../pages/SignInPage.vue';
 
@@ -14,8 +16,9 @@ declare module 'vue-router' {
     public?: boolean;
     /** Every permission listed is needed. */
     permissions?: Permission[];
+    /** Catalogue key (nav.*) of the page title. */
     title?: string;
-    /** Shown in the navigation (only to roles holding `permissions`). */
+    /** Shown in the navigation (only to roles holding `permissions`); label and group are catalogue keys (nav.*). */
     nav?: { label: string; group: string; order: number };
   }
 }
@@ -34,52 +37,52 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 
 const P = Permission;
 export const routes: RouteRecordRaw[] = [
-  { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true, title: 'Sign in' } },
+  { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true, title: 'nav.signIn' } },
   // Opened from the one-time e-mailed link, signed out.
-  { path: '/set-password', name: 'set-password', component: () => import('../pages/SetPasswordPage.vue'), meta: { public: true, title: 'Set your password' } },
-  { path: '/forbidden', name: 'forbidden', component: () => import('../pages/ForbiddenPage.vue'), meta: { title: 'Not allowed' } },
+  { path: '/set-password', name: 'set-password', component: () => import('../pages/SetPasswordPage.vue'), meta: { public: true, title: 'nav.setYourPassword' } },
+  { path: '/forbidden', name: 'forbidden', component: () => import('../pages/ForbiddenPage.vue'), meta: { title: 'nav.notAllowed' } },
   { path: '/', name: 'home', redirect: () => { const s = useSessionStore(); return s.role ? HOME_BY_ROLE[s.role] : '/sign-in'; } },
 
   { path: '/patients', name: 'patients', component: () => import('../pages/participants/PatientsPage.vue'),
-    meta: { permissions: [P.ReadParticipants], title: 'Patients', nav: { label: 'Patients', group: 'Patients', order: 10 } } },
+    meta: { permissions: [P.ReadParticipants], title: 'nav.patients', nav: { label: 'nav.patients', group: 'nav.groupPatients', order: 10 } } },
   { path: '/patients/new', name: 'patient-new', component: () => import('../pages/participants/RegisterPatientPage.vue'),
-    meta: { permissions: [P.RegisterParticipant], title: 'Register a patient', nav: { label: 'Register a patient', group: 'Patients', order: 11 } } },
+    meta: { permissions: [P.RegisterParticipant], title: 'nav.registerAPatient', nav: { label: 'nav.registerAPatient', group: 'nav.groupPatients', order: 11 } } },
   { path: '/patients/:id', name: 'patient', component: () => import('../pages/participants/PatientPage.vue'), props: true,
-    meta: { permissions: [P.ReadParticipants], title: 'Patient' } },
+    meta: { permissions: [P.ReadParticipants], title: 'nav.patient' } },
 
   { path: '/unblinding/requests', name: 'unblinding-requests', component: () => import('../pages/unblinding/UnblindingRequestsPage.vue'),
-    meta: { permissions: [P.ReadUnblindingRequests], title: 'Unblinding requests', nav: { label: 'Unblinding requests', group: 'Unblinding', order: 20 } } },
+    meta: { permissions: [P.ReadUnblindingRequests], title: 'nav.unblindingRequests', nav: { label: 'nav.unblindingRequests', group: 'nav.groupUnblinding', order: 20 } } },
   { path: '/unblinding/register', name: 'unblinding-register', component: () => import('../pages/unblinding/UnblindingRegisterPage.vue'),
-    meta: { permissions: [P.ReadUnblindingRegister], title: 'Unblinding register', nav: { label: 'Unblinding register', group: 'Unblinding', order: 21 } } },
+    meta: { permissions: [P.ReadUnblindingRegister], title: 'nav.unblindingRegister', nav: { label: 'nav.unblindingRegister', group: 'nav.groupUnblinding', order: 21 } } },
 
   { path: '/pharmacy/tasks', name: 'pharmacy-tasks', component: () => import('../pages/pharmacy/TasksPage.vue'),
-    meta: { permissions: [P.ReadPharmacyTasks], title: 'Preparation tasks', nav: { label: 'Preparation tasks', group: 'Pharmacy', order: 30 } } },
+    meta: { permissions: [P.ReadPharmacyTasks], title: 'nav.preparationTasks', nav: { label: 'nav.preparationTasks', group: 'nav.groupPharmacy', order: 30 } } },
   { path: '/allocation-log', name: 'allocation-log', component: () => import('../pages/allocation/AllocationLogPage.vue'),
-    meta: { permissions: [P.ReadAllocationLog], title: 'Allocation log', nav: { label: 'Allocation log', group: 'Records', order: 40 } } },
+    meta: { permissions: [P.ReadAllocationLog], title: 'nav.allocationLog', nav: { label: 'nav.allocationLog', group: 'nav.groupRecords', order: 40 } } },
 
   { path: '/statistics/design', name: 'design', component: () => import('../pages/statistician/DesignPage.vue'),
-    meta: { permissions: [P.RunSimulations], title: 'Scheme design', nav: { label: 'Scheme design', group: 'Statistics', order: 50 } } },
+    meta: { permissions: [P.RunSimulations], title: 'nav.schemeDesign', nav: { label: 'nav.schemeDesign', group: 'nav.groupStatistics', order: 50 } } },
   { path: '/statistics/scheme', name: 'scheme', component: () => import('../pages/statistician/SchemePage.vue'),
-    meta: { permissions: [P.DesignScheme], title: 'Allocation list', nav: { label: 'Allocation list', group: 'Statistics', order: 51 } } },
+    meta: { permissions: [P.DesignScheme], title: 'nav.allocationList', nav: { label: 'nav.allocationList', group: 'nav.groupStatistics', order: 51 } } },
   { path: '/statistics/study', name: 'study-lifecycle', component: () => import('../pages/statistician/StudyLifecyclePage.vue'),
-    meta: { permissions: [P.LockStudy], title: 'Lock, unblind & export', nav: { label: 'Lock, unblind & export', group: 'Statistics', order: 52 } } },
+    meta: { permissions: [P.LockStudy], title: 'nav.lockUnblindExport', nav: { label: 'nav.lockUnblindExport', group: 'nav.groupStatistics', order: 52 } } },
 
   { path: '/audit', name: 'audit', component: () => import('../pages/audit/AuditTrailPage.vue'),
-    meta: { permissions: [P.ReadAudit], title: 'Audit trail', nav: { label: 'Audit trail', group: 'Records', order: 60 } } },
+    meta: { permissions: [P.ReadAudit], title: 'nav.auditTrail', nav: { label: 'nav.auditTrail', group: 'nav.groupRecords', order: 60 } } },
   { path: '/audit/integrity', name: 'audit-integrity', component: () => import('../pages/audit/IntegrityPage.vue'),
-    meta: { permissions: [P.ReadAudit], title: 'Chain verification', nav: { label: 'Chain verification', group: 'Records', order: 61 } } },
+    meta: { permissions: [P.ReadAudit], title: 'nav.chainVerification', nav: { label: 'nav.chainVerification', group: 'nav.groupRecords', order: 61 } } },
 
   { path: '/notifications', name: 'notifications', component: () => import('../pages/NotificationsPage.vue'),
-    meta: { permissions: [P.ReadNotifications], title: 'Notifications', nav: { label: 'Notifications', group: 'You', order: 90 } } },
+    meta: { permissions: [P.ReadNotifications], title: 'nav.notifications', nav: { label: 'nav.notifications', group: 'nav.groupYou', order: 90 } } },
 
   { path: '/admin/users', name: 'users', component: () => import('../pages/admin/UsersPage.vue'),
-    meta: { permissions: [P.ManageUsers], title: 'Users', nav: { label: 'Users', group: 'Administration', order: 70 } } },
+    meta: { permissions: [P.ManageUsers], title: 'nav.users', nav: { label: 'nav.users', group: 'nav.groupAdministration', order: 70 } } },
   { path: '/admin/role-grants', name: 'role-grants', component: () => import('../pages/admin/RoleGrantsPage.vue'),
-    meta: { permissions: [P.ApproveRoleGrants], title: 'Role approvals', nav: { label: 'Role approvals', group: 'Administration', order: 72 } } },
+    meta: { permissions: [P.ApproveRoleGrants], title: 'nav.roleApprovals', nav: { label: 'nav.roleApprovals', group: 'nav.groupAdministration', order: 72 } } },
   { path: '/admin/sites', name: 'sites', component: () => import('../pages/admin/SitesPage.vue'),
-    meta: { permissions: [P.ManageSites], title: 'Sites', nav: { label: 'Sites', group: 'Administration', order: 71 } } },
+    meta: { permissions: [P.ManageSites], title: 'nav.sites', nav: { label: 'nav.sites', group: 'nav.groupAdministration', order: 71 } } },
 
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'nav.pageNotFound' } },
 ];
 
 export const router = createRouter({ history: createWebHistory(), routes });
@@ -96,6 +99,10 @@ router.beforeEach((to) => {
   return true;
 });
 
-router.afterEach((to) => {
-  document.title = to.meta.title ? `${to.meta.title} · blindrand` : 'blindrand';
-});
+function setDocumentTitle(): void {
+  const title = router.currentRoute.value.meta.title;
+  document.title = title ? `${t(title)} · blindrand` : 'blindrand';
+}
+router.afterEach(setDocumentTitle);
+// The tab's title follows a language switch too.
+watch(locale, setDocumentTitle);

@@ -1,10 +1,11 @@
 import { computed } from 'vue';
 import { routes } from './index.js';
 import { useSessionStore } from '../stores/session.js';
+import { t } from '../i18n/index.js';
 
 export interface NavGroup { group: string; items: Array<{ path: string; label: string; name: string }> }
 
-/** The navigation for the signed-in role: only the pages whose permissions it holds, grouped. */
+/** The navigation for the signed-in role: only the pages whose permissions it holds, grouped; labels are catalogue keys (nav.*). */
 export function useNavigation() {
   const session = useSessionStore();
   return computed<NavGroup[]>(() => {
@@ -14,8 +15,8 @@ export function useNavigation() {
       .sort((a, b) => a.meta!.nav!.order - b.meta!.nav!.order);
     for (const r of visible) {
       const nav = r.meta!.nav!;
-      if (!groups.has(nav.group)) groups.set(nav.group, { group: nav.group, items: [], order: nav.order });
-      groups.get(nav.group)!.items.push({ path: r.path, label: nav.label, name: String(r.name) });
+      if (!groups.has(nav.group)) groups.set(nav.group, { group: t(nav.group), items: [], order: nav.order });
+      groups.get(nav.group)!.items.push({ path: r.path, label: t(nav.label), name: String(r.name) });
     }
     return [...groups.values()].sort((a, b) => a.order - b.order);
   });

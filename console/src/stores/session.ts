@@ -4,6 +4,8 @@ import type { UserView } from '../../../shared/contract.js';
 import { hasPermission, type Permission } from '../../../shared/roles.js';
 import * as api from '../api/client.js';
 import { setToken } from '../api/http.js';
+import { setLocale } from '../i18n/index.js';
+import type { Locale } from '../../../shared/i18n/catalogue.js';
 
 const STORAGE_KEY = 'blindrand.session';
 /** The server moves a session's "last seen" at most once a minute (auth.service TOUCH_AFTER_MS); mirrored here. */
@@ -16,7 +18,7 @@ export const useSessionStore = defineStore('session', () => {
   const token = ref<string | null>(null);
   const user = ref<UserView | null>(null);
   const expiresAt = ref<string | null>(null);
-  /** Why the last session ended, shown on the sign-in page. */
+  /** Why the last session ended, shown on the sign-in page: a catalogue key (auth.*), translated there. */
   const endedReason = ref<string | null>(null);
   /** The server's idle limit (LoginResponse.idleTimeoutSeconds) and our mirror of its "last seen" (ms since epoch). */
   const idleTimeoutSeconds = ref<number | null>(null);
@@ -52,6 +54,7 @@ export const useSessionStore = defineStore('session', () => {
       idleTimeoutSeconds.value = stored.idleTimeoutSeconds ?? null;
       lastSeenAt.value = stored.lastSeenAt ?? Date.now();
       setToken(stored.token);
+      if (stored.user.locale) setLocale(stored.user.locale);
     } catch {
       sessionStorage.removeItem(STORAGE_KEY);
     }
@@ -67,7 +70,20 @@ export const useSessionStore = defineStore('session', () => {
     lastSeenAt.value = Date.now();
     endedReason.value = null;
     setToken(res.accessToken);
+    // The console speaks the person's language from the first page after sign-in (profile, else site, else default).
+    if (res.user.locale) setLocale(res.user.locale);
     persist();
+  }
+
+  /** Saves the language chosen in the menu to the profile, so that notifications and e-mails follow it. */
+  async function saveLocale(next: Locale): Promise<void> {
+    if (!user.value) return;
+    try {
+      user.value = { ...user.value, ...(await api.updateMe({ locale: next })) };
+      persist();
+    } catch {
+      /* kept on this device; the profile is updated at the next successful choice */
+    }
   }
 
   /** Forgets the session locally (after a 401, or when signing out). */
@@ -101,5 +117,5 @@ export const useSessionStore = defineStore('session', () => {
     clear(reason);
   }
 
-  return { token, user, expiresAt, endedReason, idleTimeoutSeconds, lastSeenAt, idleDeadline, signedIn, role, can, restore, signIn, clear, noteActivity, signOut };
+  return { token, user, expiresAt, endedReason, idleTimeoutSeconds, lastSeenAt, idleDeadline, signedIn, role, can, restore, signIn, saveLocale, clear, noteActivity, signOut };
 });

@@ -7,6 +7,12 @@ import type { Namespace } from './types.js';
  */
 export const notifications: Namespace = {
   en: {
+    unread_one: '{count} unread',
+    unread_other: '{count} unread',
+    empty: 'No notifications.',
+    notification: 'Notification',
+    markRead: 'Mark as read',
+    inboxUnavailable: 'The notification inbox could not be loaded.',
     neutralTitle: 'You have a new notification',
     neutralBody: 'Sign in to blindrand to view it. For the patient\'s safety and the trial\'s blinding, details are shown only in the console.',
     patient: 'patient {screening} (site {site})',
@@ -43,6 +49,12 @@ export const notifications: Namespace = {
     grantRejectedBody: '{by} rejected the {kind} of {name} ({username}) as {role}.',
   },
   fr: {
+    unread_one: '{count} non lue',
+    unread_other: '{count} non lues',
+    empty: 'Aucune notification.',
+    notification: 'Notification',
+    markRead: 'Marquer comme lue',
+    inboxUnavailable: 'La boîte de notifications n\'a pas pu être chargée.',
     neutralTitle: 'Vous avez une nouvelle notification',
     neutralBody: 'Connectez-vous à blindrand pour la consulter. Pour la sécurité du patient et le maintien de l\'insu, les détails ne sont affichés que dans la console.',
     patient: 'patient {screening} (centre {site})',
