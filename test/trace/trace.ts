@@ -82,15 +82,26 @@ export function tagsOf(title: string): string[] {
 // possibly after .each(…) or .only/.skip/.concurrent.
 const CALL = /^\s*(describe|it|test)(?:\.(?:only|skip|concurrent))?(?:\.each\s*\(.*?\))?\s*\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)/;
 
-/** Tagged titles of one test source (titles are written on the line of their call in this repo). */
+const LITERAL = `('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*"|\`(?:[^\`\\\\]|\\\\.)*\`)`;
+// `describe.each([` whose table spans lines, then `])('title', …)` on the line that closes it.
+const EACH_OPEN = /^\s*(describe|it|test)\.each\s*\(\s*\[?\s*$/;
+const EACH_CLOSE = new RegExp(`^\\s*\\]\\s*\\)\\s*\\(\\s*${LITERAL}`);
+
+/** Tagged titles of one test source (a title is written on the line of its call, or of its .each table's end). */
 export function scanSource(file: string, source: string): TaggedTitle[] {
   const found: TaggedTitle[] = [];
+  let openEach: string | null = null;
   source.split('\n').forEach((text, i) => {
     const m = CALL.exec(text);
-    if (!m) return;
-    const title = m[2].slice(1, -1);
+    const close = !m && openEach ? EACH_CLOSE.exec(text) : null;
+    const kind = m ? m[1] : close ? openEach : null;
+    const literal = m ? m[2] : close ? close[1] : null;
+    if (EACH_OPEN.test(text)) openEach = EACH_OPEN.exec(text)![1];
+    else if (close) openEach = null;
+    if (!kind || !literal) return;
+    const title = literal.slice(1, -1);
     const tags = tagsOf(title);
-    if (tags.length) found.push({ file, line: i + 1, title, kind: m[1] === 'describe' ? 'describe' : 'test', tags });
+    if (tags.length) found.push({ file, line: i + 1, title, kind: kind === 'describe' ? 'describe' : 'test', tags });
   });
   return found;
 }

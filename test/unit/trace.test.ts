@@ -17,6 +17,9 @@ const SOURCE = [
   '  it(`on ${usingPostgres ? \'PostgreSQL\' : \'SQLite\'} [RAND-003]`, () => {});',
   "  it('has no tag', () => {});",
   '});',
+  'describe.each([',
+  "  ['a', 1],",
+  "])('table %s [RAND-001]', () => {});",
 ].join('\n');
 
 function jestJson(assertions: [string, string][], suiteStatus = 'passed') {
@@ -36,6 +39,7 @@ describe('the traceability checker [VAL-001]', () => {
       [4, 'test', ['RAND-002']],
       [5, 'test', ['RAND-003']],
       [6, 'test', ['RAND-003']],
+      [11, 'describe', ['RAND-001']],
     ]);
     expect(tagsOf('no tag [see QUALITY 9] or [rand-001]')).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { register as registerSimulate } from './simulate.js';
 import { registerUnblinding } from './unblinding.js';
 import { registerReanchor } from './reanchor.js';
 import { registerKey } from './key.js';
+import { registerUat } from '../uat-command.js';
 
 /** Each group adds its commands to the program. Add a line per file. */
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
@@ -20,4 +21,5 @@ export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerUnblinding,
   registerReanchor,
   registerKey,
+  registerUat,
 ];

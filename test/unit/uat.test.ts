@@ -1,0 +1,139 @@
+/** `blindrand uat`: the scripts cover every stratum, eligibility rule and unblinding policy of a protocol. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { allStrata, deriveStratum, evaluateEligibility } from '../../shared/protocol/index.js';
+import type { Criterion, Protocol } from '../../shared/protocol/index.js';
+import { jest } from '@jest/globals';
+import { runCli } from '../../server/src/cli/main.js';
+import { buildUatScripts } from '../../server/src/cli/uat.js';
+import { msctProtocol, parallelProtocol, repoPath } from './helpers.js';
+
+function ids(c: Criterion): string[] {
+  const children = ('allOf' in c && c.allOf) || ('anyOf' in c && c.anyOf) || [];
+  return [c.id, ...children.flatMap(ids)];
+}
+
+function siteCodes(p: Protocol): string[] {
+  return (p.sites ?? []).map((s) => s.code);
+}
+
+// Built once per protocol for the whole file (the answer search takes a second on a busy machine).
+const built = new Map<string, { protocol: Protocol; scripts: ReturnType<typeof buildUatScripts> }>();
+function scriptsOf(name: string, load: () => Protocol) {
+  if (!built.has(name)) {
+    const protocol = load();
+    built.set(name, { protocol, scripts: buildUatScripts(protocol) });
+  }
+  return built.get(name)!;
+}
+
+describe.each([
+  ['msct-ms.yaml', msctProtocol],
+  ['parallel-2to1.yaml', parallelProtocol],
+])('UAT scripts of %s [VAL-003]', (name, load) => {
+  const { protocol, scripts } = scriptsOf(name, load);
+
+  it('has one script per stratum whose answers are eligible and land in that stratum (checked again with the engine)', () => {
+    const strata = allStrata(protocol, siteCodes(protocol).length ? siteCodes(protocol) : ['SITE']);
+    const stratumScripts = scripts.filter((s) => s.kind === 'stratum');
+    expect(stratumScripts.map((s) => s.covers)).toEqual(strata.map((s) => s.key));
+    for (const script of stratumScripts) {
+      const step = script.steps.find((s) => s.answers)!;
+      expect(step).toBeDefined();
+      const site = protocol.stratification.bySite ? deriveSite(script.covers) : siteCodes(protocol)[0] ?? '';
+      expect(evaluateEligibility(protocol, step.answers!)).toEqual({ eligible: true, failures: [] });
+      expect(deriveStratum(protocol, step.answers!, site).key).toBe(script.covers);
+      expect(step.expected).toContain(`Stratum ${script.covers}`);
+    }
+  });
+
+  it('has, for every eligibility rule, a passing case and failing cases that fail that rule only, with the engine\'s reason', () => {
+    const eligibilityScripts = scripts.filter((s) => s.kind === 'eligibility');
+    expect(eligibilityScripts.map((s) => s.covers)).toEqual(protocol.eligibility.map((r) => r.id));
+    for (const script of eligibilityScripts) {
+      const rule = protocol.eligibility.find((r) => r.id === script.covers)!;
+      const [passing, ...failing] = script.steps.filter((s) => s.answers);
+      expect(evaluateEligibility(protocol, passing.answers!).eligible).toBe(true);
+      for (const step of failing) {
+        const verdict = evaluateEligibility(protocol, step.answers!);
+        expect(verdict.eligible).toBe(false);
+        for (const f of verdict.failures) {
+          expect(ids(rule)).toContain(f.id);
+          expect(step.expected).toContain(f.reason);
+        }
+      }
+      // A rule the form can fail has a failing case; one it cannot (choices limited to the allowed values) says so.
+      if (!failing.length) expect(script.steps.some((s) => s.expected.startsWith('No answer the form accepts can fail'))).toBe(true);
+    }
+  });
+
+  it('covers the unblinding policy and the end of study, and every script ends in a signature block', () => {
+    const policy = scripts.filter((s) => s.kind === 'unblinding');
+    expect(policy[0].covers).toBe(protocol.unblinding.policy);
+    expect(scripts.filter((s) => s.kind === 'end-of-study')).toHaveLength(1);
+    expect(new Set(scripts.map((s) => s.id)).size).toBe(scripts.length);
+  });
+});
+
+function deriveSite(stratumKey: string): string {
+  return /site=([^|]+)/.exec(stratumKey)![1];
+}
+
+describe('UAT scripts: findings and the command [VAL-003]', () => {
+  it('the crossover\'s failing cases include the boundaries of the age range and the course-specific groups', () => {
+    const { scripts } = scriptsOf('msct-ms.yaml', msctProtocol);
+    const age = scripts.find((s) => s.covers === 'age')!;
+    expect(age.steps.some((s) => s.expected.includes('answer is 17 years; required at least 18 years'))).toBe(true);
+    const rrms = scripts.find((s) => s.covers === 'rrms')!;
+    expect(rrms.steps.filter((s) => s.answers && !s.verdict!.eligible).map((s) => s.verdict!.failed)).toEqual([['rrms-therapy'], ['rrms-activity']]);
+  });
+
+  it('a stratum no eligible patient can reach is reported as a finding, not given made-up answers', () => {
+    const protocol = msctProtocol();
+    // PPMS patients with EDSS ≥ 5.5 excluded by an extra rule: those strata become unreachable.
+    protocol.eligibility.push({ id: 'no-ppms-high', kind: 'exclusion', text: 'Exclusion: PPMS with EDSS ≥ 5.5', appliesWhen: { question: 'course', equals: 'PPMS' }, question: 'edss', max: 5.0 });
+    const scripts = buildUatScripts(protocol);
+    const unreachable = scripts.filter((s) => s.kind === 'stratum' && s.steps[0].action.startsWith('Review the protocol'));
+    expect(unreachable.map((s) => s.covers)).toEqual(['course=PPMS|edss=GE5.5|site=A', 'course=PPMS|edss=GE5.5|site=B']);
+  });
+
+  it('`blindrand uat --out DIR` writes an index and one signed script per file, in md and html; a bad format exits 1', async () => {
+    // One run as a user would (a child process); the others in this process (the machine is shared).
+    const spawned = spawnSync(process.execPath, [repoPath('dist/test/unit/run-cli.js'), 'uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'md')], { encoding: 'utf8' });
+    expect(spawned.status).toBe(0);
+    expect(spawned.stdout).toContain(`7 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
+    expect(await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'html'), '--format', 'html')).toMatchObject({ code: 0 });
+    for (const format of ['md', 'html']) {
+      const files = readdirSync(join(tmp, format)).sort();
+      expect(files).toEqual(['UAT-01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-Z01', 'index'].map((f) => `${f}.${format}`));
+      for (const f of files.filter((x) => !x.startsWith('index'))) {
+        const text = readFileSync(join(tmp, format, f), 'utf8');
+        expect(text).toContain('Executed by (printed name, role)');
+        expect(text).toContain('Deviation number and description');
+        expect(text).toMatch(/SHA-256 [0-9a-f]{64}/);
+      }
+    }
+    const bad = await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--format', 'pdf');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--format must be md or html');
+  });
+});
+
+const tmp = mkdtempSync(join(tmpdir(), 'blindrand-uat-'));
+
+/** Runs the CLI in this process, capturing what it writes. */
+async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  try {
+    const code = await runCli(args);
+    return { code, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
