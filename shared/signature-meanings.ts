@@ -18,6 +18,9 @@ export const SIGNATURE_MEANINGS = {
   requestSafetyUnblinding: "I request that this patient's treatment allocation be sent to the designated safety recipient only, for expedited safety reporting",
   reportInadvertentUnblinding: 'I report this inadvertent unblinding; the facts, impact assessment and corrective action stated are true to my knowledge',
   rejectGrant: 'I reject this grant: the account does not receive this role',
+  reserveEnvelopes: 'I reserve these list entries as sealed downtime envelopes for this site and stratum',
+  reconcileEnvelope: 'I confirm that this patient met the eligibility criteria and was randomized with this envelope, opened at the time stated',
+  voidEnvelopes: 'I void these unused downtime envelopes: they will never be used',
 } as const;
 
 export type SignedAct = keyof typeof SIGNATURE_MEANINGS;

@@ -34,6 +34,8 @@ import { SafetyController } from './modules/safety/safety.controller.js';
 import { SafetyUnblindingService } from './modules/safety/safety-unblinding.service.js';
 import { InadvertentUnblindingService } from './modules/safety/inadvertent-unblinding.service.js';
 import { DisclosureService } from './modules/safety/disclosure.service.js';
+import { EnvelopesController } from './modules/envelopes/envelopes.controller.js';
+import { EnvelopesService } from './modules/envelopes/envelopes.service.js';
 
 export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   StudyController,
@@ -45,6 +47,7 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   NotificationsController,
   ExportsController,
   SafetyController,
+  EnvelopesController,
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
   StudyService,
@@ -63,6 +66,7 @@ export const FEATURE_PROVIDERS: Provider[] = [
   SafetyUnblindingService,
   InadvertentUnblindingService,
   DisclosureService,
+  EnvelopesService,
   BlindingIncidents,
   ErrorBodyGuard,
   { provide: APP_INTERCEPTOR, useClass: NeutralTextInterceptor },

@@ -16,6 +16,7 @@ import { schemeSalt, schemeSaltDown } from './007-scheme-salt.js';
 import { signingKeys } from './008-signing-keys.js';
 import { locales, localesDown } from './010-locales.js';
 import { safetyUnblinding } from './012-safety-unblinding.js';
+import { envelopes } from './011-envelopes.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -38,6 +39,7 @@ export const STEPS: Step[] = [
   { name: 'SigningKeys1764070000008', up: signingKeys },
   { name: 'Locales1764070000010', up: locales, down: localesDown },
   { name: 'SafetyUnblinding1764070000012', up: safetyUnblinding },
+  { name: 'Envelopes1764070000011', up: envelopes },
 ];
 
 type MigrationClass = new () => MigrationInterface;

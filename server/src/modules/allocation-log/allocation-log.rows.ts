@@ -9,13 +9,16 @@ export interface AllocationLogRow {
   randomizedAt: string;
   randomizedBy: string;
   randomizedInError: boolean;
+  /** Randomized offline with downtime envelope N (null: online), and when it was opened. */
+  viaEnvelope: number | null;
+  envelopeOpenedAt: string | null;
   arm?: string;
 }
 
 export async function readAllocationLog(all: (sql: string) => Promise<Record<string, unknown>[]>, withArms: boolean): Promise<AllocationLogRow[]> {
   const rows = await all(
-    `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code
-     FROM allocations a JOIN participants p ON p.id = a.participant_id ORDER BY a.randomization_number`,
+    `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code, e.number AS envelope_number, e.opened_at AS envelope_opened_at
+     FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id ORDER BY a.randomization_number`,
   );
   return rows.map((r) => ({
     randomizationNumber: Number(r.randomization_number),
@@ -27,10 +30,12 @@ export async function readAllocationLog(all: (sql: string) => Promise<Record<str
     randomizedAt: String(r.randomized_at),
     randomizedBy: String(r.randomized_by),
     randomizedInError: r.randomized_in_error === true || r.randomized_in_error === 1,
+    viaEnvelope: r.envelope_number === null || r.envelope_number === undefined ? null : Number(r.envelope_number),
+    envelopeOpenedAt: r.envelope_opened_at === null || r.envelope_opened_at === undefined ? null : String(r.envelope_opened_at),
     ...(withArms ? { arm: String(r.arm_code) } : {}),
   }));
 }
 
 
-export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError'];
+export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError', 'viaEnvelope', 'envelopeOpenedAt'];
 

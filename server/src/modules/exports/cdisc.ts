@@ -55,8 +55,9 @@ function actualArm(protocol: Protocol, plannedCode: string, given: Map<number, s
 /** One row per randomized subject, in randomization order. */
 export async function readCdiscRows(all: All, protocol: Protocol, studyCode: string): Promise<Array<Record<string, string>>> {
   const allocations = await all(
-    `SELECT a.randomization_number, a.participant_id, a.stratum_key, a.arm_code, a.randomized_at, p.site_code, p.screening_number
-     FROM allocations a JOIN participants p ON p.id = a.participant_id ORDER BY a.randomization_number`,
+    // Randomized offline with a downtime envelope: the date is when the envelope was opened (docs/DOWNTIME.md).
+    `SELECT a.randomization_number, a.participant_id, a.stratum_key, a.arm_code, COALESCE(e.opened_at, a.randomized_at) AS randomized_at, p.site_code, p.screening_number
+     FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id ORDER BY a.randomization_number`,
   );
   const dispensed = new Map<string, Map<number, string>>();
   for (const d of await all('SELECT participant_id, period, product_code FROM dispensations')) {

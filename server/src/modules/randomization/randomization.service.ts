@@ -17,12 +17,14 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
-import type { AllocationRecord } from '../participants/participant.record.js';
+import type { AllocationRecord, ParticipantRecord } from '../participants/participant.record.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
 import { SchemesRepository } from '../study/schemes.repository.js';
 import { StudyService } from '../study/study.service.js';
-import { decideAllocation, type AllocationSource } from './allocation-source.js';
+import { decideAllocation, type AllocationDecision, type AllocationSource } from './allocation-source.js';
+import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
+import type { SignedAct } from '../../../../shared/signature-meanings.js';
 import { checkKey, IdempotencyRepository, InFlightRequests, KeyAlreadyUsed, replayOrReject, type StoredResponse } from './idempotency.js';
 
 const ROUTE = 'POST /api/participants/:id/randomize';
@@ -31,11 +33,30 @@ const ROUTE = 'POST /api/participants/:id/randomize';
 function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
   return {
     cursor: (stratumKey) => SchemesRepository.cursorForUpdate(tx.sql, schemeId, stratumKey),
-    entryAt: (stratumKey, position) => SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position),
+    // The online list stops before the entries owned by downtime envelopes (docs/DOWNTIME.md).
+    entryAt: async (stratumKey, position) => {
+      const reserved = await EnvelopesRepository.firstReservedPosition(tx.sql, schemeId, stratumKey);
+      return reserved !== null && position >= reserved ? null : SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position);
+    },
     advance: (stratumKey, next) => SchemesRepository.advanceCursor(tx.sql, schemeId, stratumKey, next).then(() => undefined),
     history: async () =>
       (await ParticipantsRepository.allocations(tx.sql, schemeId)).map((a) => ({ stratumKey: a.stratumKey, covariates: a.covariates, armCode: a.armCode, treatmentCode: a.treatmentCode })),
   };
+}
+
+/**
+ * Another source of the allocation than the online list: a downtime envelope entered afterwards
+ * (server/src/modules/envelopes). Everything else — key, signature, eligibility, exactly once, the
+ * randomization number, pharmacy tasks, the audit entry — is the same write path.
+ */
+export interface AllocationChannel {
+  route: string;
+  act: SignedAct;
+  /** What, besides the patient, identifies the request (part of the idempotency fingerprint). */
+  request: Record<string, unknown>;
+  decide(tx: WriteTx, patient: ParticipantRecord, schemeId: string): Promise<AllocationDecision>;
+  /** After the allocation row exists; returns what the response and the audit entry add. */
+  recorded(tx: WriteTx, allocation: AllocationRecord): Promise<Record<string, unknown>>;
 }
 
 @Injectable()
@@ -44,28 +65,29 @@ export class RandomizationService {
 
   constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService) {}
 
-  async randomize(viewer: Viewer, participantId: string, idempotencyKey: string | undefined, signature: { password: string; meaning?: string }): Promise<StoredResponse> {
+  async randomize(viewer: Viewer, participantId: string, idempotencyKey: string | undefined, signature: { password: string; meaning?: string }, channel?: AllocationChannel): Promise<StoredResponse> {
     const key = checkKey(idempotencyKey);
+    const route = channel?.route ?? ROUTE;
     // The password is not part of the fingerprint of the request: a retry may retype it.
-    const bodyHash = sha256Hex(canonicalJson({ participantId, meaning: signature?.meaning ?? null }));
+    const bodyHash = sha256Hex(canonicalJson({ participantId, meaning: signature?.meaning ?? null, ...(channel ? { channel: channel.request } : {}) }));
     return this.inFlight.run(key, viewer.userId, bodyHash, async () => {
-      const replay = await this.replayStored(viewer, key, bodyHash);
+      const replay = await this.replayStored(viewer, key, bodyHash, route);
       if (replay) return replay;
-      const signer = await this.signatures.authenticate(viewer, signature, 'randomize');
+      const signer = await this.signatures.authenticate(viewer, signature, channel?.act ?? 'randomize');
       try {
-        return await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash));
+        return await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash, channel));
       } catch (err) {
         // Another instance finished the same key while we verified the password: replay its answer.
-        if (err instanceof KeyAlreadyUsed) return (await this.replayStored(viewer, key, bodyHash))!;
+        if (err instanceof KeyAlreadyUsed) return (await this.replayStored(viewer, key, bodyHash, route))!;
         throw err;
       }
     });
   }
 
   /** The stored answer for this key: same user and body (else 422), and the patient still visible (else 404). */
-  private async replayStored(viewer: Viewer, key: string, bodyHash: string): Promise<StoredResponse | null> {
+  private async replayStored(viewer: Viewer, key: string, bodyHash: string, route = ROUTE): Promise<StoredResponse | null> {
     return this.db.read(async (sql) => {
-      const replay = replayOrReject(await IdempotencyRepository.find(sql, key), viewer.userId, ROUTE, bodyHash);
+      const replay = replayOrReject(await IdempotencyRepository.find(sql, key), viewer.userId, route, bodyHash);
       if (!replay) return null;
       const participantId = (replay.body as { participantId: string }).participantId;
       requireAccess(viewer, (await ParticipantsRepository.find(sql, participantId))?.participant, 'The patient');
@@ -77,7 +99,7 @@ export class RandomizationService {
    * The allocation core, inside the caller's write transaction, after the signer re-authenticated.
    * (Public for the B2 benchmark, which measures it without the password check.)
    */
-  async allocateInTransaction(tx: WriteTx, viewer: Viewer, participantId: string, signer: Signer, key: string, bodyHash: string): Promise<StoredResponse> {
+  async allocateInTransaction(tx: WriteTx, viewer: Viewer, participantId: string, signer: Signer, key: string, bodyHash: string, channel?: AllocationChannel): Promise<StoredResponse> {
     // Another instance may have finished the same key while we verified the password: stop here,
     // write nothing, and let the caller replay outside the transaction (a replay is a read).
     if (await IdempotencyRepository.find(tx.sql, key)) throw new KeyAlreadyUsed();
@@ -93,7 +115,9 @@ export class RandomizationService {
     // Only a live scheme needs its document and seed; a list scheme reads its next entry.
     const liveScheme: Scheme | null = record!.live ? { ...(await SchemesRepository.document(tx.sql, record!.id))!, seed: record!.seed ?? undefined } : null;
     const covariates = p.stratumLevels ?? {};
-    const decision = await decideAllocation(databaseSource(tx, record!.id), liveScheme, { stratumKey: p.stratumKey, covariates });
+    const decision = channel
+      ? await channel.decide(tx, p, record!.id)
+      : await decideAllocation(databaseSource(tx, record!.id), liveScheme, { stratumKey: p.stratumKey, covariates });
 
     const allocation: AllocationRecord = {
       id: randomUUID(),
@@ -115,8 +139,9 @@ export class RandomizationService {
     allocation.signatureId = signed.id;
     await ParticipantsRepository.insertAllocation(tx.sql, allocation);
     await ParticipantsRepository.update(tx.sql, { ...p, status: 'randomized', updatedAt: tx.now });
-    const body = { ...response, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
-    await IdempotencyRepository.insert(tx.sql, key, viewer.userId, ROUTE, bodyHash, { status: 201, body }, tx.now);
+    const via = channel ? await channel.recorded(tx, allocation) : {};
+    const body = { ...response, ...via, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
+    await IdempotencyRepository.insert(tx.sql, key, viewer.userId, channel?.route ?? ROUTE, bodyHash, { status: 201, body }, tx.now);
     tx.audit({
       action: 'participant.randomized',
       entityType: 'participant',
@@ -130,6 +155,7 @@ export class RandomizationService {
         listPosition: decision.position,
         signatureId: signed.id,
         signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+        ...via,
         [UNBLINDED_DETAILS_KEY]: { armCode: decision.armCode, dynamicRecord: decision.dynamicRecord },
       },
     });

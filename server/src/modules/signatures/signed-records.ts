@@ -5,6 +5,7 @@
  */
 import { asBool, type Sql } from '../../database/sql.js';
 import { SAFETY_SIGNED_RECORDS } from '../safety/safety-signed-records.js';
+import { reservationContent, toEnvelopeRecord, voidContent } from '../envelopes/envelope.record.js';
 
 type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
 
@@ -14,6 +15,14 @@ export const SIGNED_RECORD_CONTENT: Record<string, ContentLoader> = {
     const g = await sql.one<Record<string, unknown>>('SELECT * FROM role_grants WHERE id = ?', [id]);
     if (!g || g.status === 'pending') return null;
     return { grantId: String(g.id), userId: String(g.user_id), kind: String(g.kind), role: String(g.role), email: g.email === null ? null : String(g.email), status: String(g.status), decidedBy: String(g.decided_by) };
+  },
+  'envelope.reservation': async (sql, id) => {
+    const e = await sql.one('SELECT e.*, 0 AS position FROM envelopes e WHERE e.id = ?', [id], toEnvelopeRecord);
+    return e && reservationContent(e);
+  },
+  'envelope.void': async (sql, id) => {
+    const e = await sql.one('SELECT e.*, 0 AS position FROM envelopes e WHERE e.id = ?', [id], toEnvelopeRecord);
+    return e && e.status === 'voided' ? voidContent({ id: e.id, number: e.number, reason: e.voidReason ?? '', voidedBy: e.voidedBy ?? '' }) : null;
   },
   randomization: async (sql, id) => {
     const r = await sql.one<Record<string, unknown>>('SELECT * FROM allocations WHERE id = ?', [id]);

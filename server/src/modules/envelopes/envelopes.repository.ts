@@ -1,0 +1,58 @@
+/** Downtime envelopes and the list entries they own. Every read joins the entry (position, code, arm). */
+import type { Sql } from '../../database/sql.js';
+import { toEnvelopeRecord, type EnvelopeRecord, type EnvelopeWithEntry } from './envelope.record.js';
+
+const SELECT = `SELECT e.*, l.position, l.arm_code, l.treatment_code, a.randomization_number, a.participant_id
+  FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id LEFT JOIN allocations a ON a.id = e.allocation_id`;
+
+export const EnvelopesRepository = {
+  list: (sql: Sql, schemeId: string) => sql.all(`${SELECT} WHERE e.scheme_id = ? ORDER BY e.number`, [schemeId], toEnvelopeRecord),
+
+  byNumber: (sql: Sql, schemeId: string, number: number) => sql.one(`${SELECT} WHERE e.scheme_id = ? AND e.number = ?`, [schemeId, number], toEnvelopeRecord),
+
+  byId: (sql: Sql, id: string) => sql.one(`${SELECT} WHERE e.id = ?`, [id], toEnvelopeRecord),
+
+  /** The envelopes of one site and stratum, in their order of use, row-locked on PostgreSQL. */
+  channel: (sql: Sql, schemeId: string, siteCode: string, stratumKey: string, forUpdate = false) =>
+    sql.all(
+      `${SELECT} WHERE e.scheme_id = ? AND e.site_code = ? AND e.stratum_key = ? ORDER BY e.ordinal${forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF e' : ''}`,
+      [schemeId, siteCode, stratumKey],
+      toEnvelopeRecord,
+    ),
+
+  /** The first list position of the stratum owned by an envelope (null: none): the online list stops before it. */
+  async firstReservedPosition(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
+    const row = await sql.one<Record<string, unknown>>(
+      'SELECT MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? AND e.stratum_key = ?',
+      [schemeId, stratumKey],
+    );
+    return row?.p === null || row?.p === undefined ? null : Number(row.p);
+  },
+
+  nextNumber: async (sql: Sql, schemeId: string) => (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE scheme_id = ?', [schemeId])) + 1,
+
+  async insert(sql: Sql, e: EnvelopeRecord): Promise<void> {
+    await sql.exec(
+      `INSERT INTO envelopes (id, scheme_id, number, site_code, stratum_key, ordinal, list_entry_id, commitment, nonce, status, reserved_by, reserved_at, reserve_signature_id, print_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, 0)`,
+      [e.id, e.schemeId, e.number, e.siteCode, e.stratumKey, e.ordinal, e.listEntryId, e.commitment, e.nonce, e.reservedBy, e.reservedAt, e.reserveSignatureId],
+    );
+  },
+
+  countPrint: (sql: Sql, ids: string[]) =>
+    sql.exec(`UPDATE envelopes SET print_count = print_count + 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids),
+
+  /** reserved → used; the WHERE makes a second use of the same envelope change nothing (checked by the caller). */
+  markUsed: (sql: Sql, id: string, u: { allocationId: string; openedAt: string; openedBy: string; reconciledBy: string; reconciledAt: string }) =>
+    sql.exec(
+      "UPDATE envelopes SET status = 'used', allocation_id = ?, opened_at = ?, opened_by = ?, reconciled_by = ?, reconciled_at = ? WHERE id = ? AND status = 'reserved'",
+      [u.allocationId, u.openedAt, u.openedBy, u.reconciledBy, u.reconciledAt, id],
+    ),
+
+  markVoided: (sql: Sql, id: string, v: { voidedBy: string; voidedAt: string; reason: string; signatureId: string }) =>
+    sql.exec("UPDATE envelopes SET status = 'voided', voided_by = ?, voided_at = ?, void_reason = ?, void_signature_id = ? WHERE id = ? AND status = 'reserved'", [
+      v.voidedBy, v.voidedAt, v.reason, v.signatureId, id,
+    ]),
+};
+
+export type { EnvelopeWithEntry };
