@@ -16,7 +16,8 @@ async function loadReplayInputs(db: OfflineDb) {
   const protocol = parseProtocolOrThrow(String(study.protocol_yaml), 'stored protocol');
   const document = JSON.parse(String(scheme.scheme_json)) as Scheme;
   const rows = await db.all(
-    `SELECT a.*, l.position AS list_position FROM allocations a LEFT JOIN list_entries l ON l.id = a.list_entry_id WHERE a.scheme_id = ? ORDER BY a.randomization_number`,
+    `SELECT a.*, l.position AS list_position, e.site_code AS envelope_site, e.ordinal AS envelope_ordinal
+     FROM allocations a LEFT JOIN list_entries l ON l.id = a.list_entry_id LEFT JOIN envelopes e ON e.allocation_id = a.id WHERE a.scheme_id = ? ORDER BY a.randomization_number`,
     [scheme.id],
   );
   const allocations = rows.map((r) => ({
@@ -27,9 +28,15 @@ async function loadReplayInputs(db: OfflineDb) {
     listPosition: r.list_position === null || r.list_position === undefined ? null : Number(r.list_position),
     covariates: JSON.parse(String(r.covariates)),
     dynamicRecord: r.dynamic_record ? JSON.parse(String(r.dynamic_record)) : null,
+    envelope: r.envelope_ordinal === null || r.envelope_ordinal === undefined ? null : { channel: `${r.envelope_site}/${r.stratum_key}`, ordinal: Number(r.envelope_ordinal) },
   }));
+  // Downtime envelopes own the tail of their strata (docs/DOWNTIME.md).
+  const envelopesFrom: Record<string, number> = {};
+  for (const r of await db.all('SELECT e.stratum_key, MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? GROUP BY e.stratum_key', [scheme.id])) {
+    envelopesFrom[String(r.stratum_key)] = Number(r.p);
+  }
   const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];
-  return { protocol, document, fingerprint: String(scheme.fingerprint), seed: scheme.seed ? String(scheme.seed) : null, salt: scheme.salt ? String(scheme.salt) : null, listLength: scheme.list_length === null ? null : Number(scheme.list_length), allocations, siteCodes };
+  return { protocol, document, fingerprint: String(scheme.fingerprint), seed: scheme.seed ? String(scheme.seed) : null, salt: scheme.salt ? String(scheme.salt) : null, listLength: scheme.list_length === null ? null : Number(scheme.list_length), allocations, siteCodes, envelopesFrom };
 }
 
 export function registerReplay(program: Command): void {
@@ -43,7 +50,7 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         const i = await loadReplayInputs(db);
-        const report = replayAllocations(i.protocol, i.document, i.fingerprint, i.seed, i.listLength, i.allocations, i.siteCodes, i.salt);
+        const report = replayAllocations(i.protocol, i.document, i.fingerprint, i.seed, i.listLength, i.allocations, i.siteCodes, i.salt, i.envelopesFrom);
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else {
           process.stdout.write(`allocations replayed: ${report.allocations}; fingerprint ${report.fingerprintMatches ? 'matches' : 'DOES NOT match'}; list regenerated from seed: ${report.listRegenerated === null ? 'n/a' : report.listRegenerated ? 'identical' : 'DIFFERENT'}\n`);

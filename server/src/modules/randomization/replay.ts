@@ -15,6 +15,8 @@ export interface ReplayAllocation {
   listPosition: number | null;
   covariates: Record<string, string>;
   dynamicRecord: unknown;
+  /** Randomized with a downtime envelope: its channel (site and stratum) and place in it (docs/DOWNTIME.md). */
+  envelope?: { channel: string; ordinal: number } | null;
 }
 
 export interface ReplayReport {
@@ -25,7 +27,12 @@ export interface ReplayReport {
 }
 
 /** `salt` null: a scheme stored before salting, whose fingerprint is the legacy unsalted hash. */
-export function replayAllocations(protocol: Protocol, document: Scheme, storedFingerprint: string, seed: string | null, listLength: number | null, allocations: ReplayAllocation[], siteCodes: string[], salt: string | null = null): ReplayReport {
+/**
+ * `envelopesFrom`: per stratum, the first list position owned by a downtime envelope. The online
+ * allocations use the positions before it in order; envelope allocations use positions from it on,
+ * each channel's envelopes in increasing order.
+ */
+export function replayAllocations(protocol: Protocol, document: Scheme, storedFingerprint: string, seed: string | null, listLength: number | null, allocations: ReplayAllocation[], siteCodes: string[], salt: string | null = null, envelopesFrom: Record<string, number> = {}): ReplayReport {
   const mismatches: ReplayReport['mismatches'] = [];
   const stored: Scheme = { ...document, salt: salt ?? undefined };
   const fingerprintMatches = schemeFingerprint(stored) === storedFingerprint;
@@ -44,10 +51,23 @@ export function replayAllocations(protocol: Protocol, document: Scheme, storedFi
     }
   } else {
     const used = new Map<string, number>();
+    const lastOrdinal = new Map<string, number>();
     for (const a of allocations) {
+      if (a.envelope) {
+        const entry = stored.strata.find((s) => s.key === a.stratumKey)?.entries[(a.listPosition ?? 0) - 1];
+        const from = envelopesFrom[a.stratumKey];
+        if (from === undefined || a.listPosition === null || a.listPosition < from) mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `envelope allocation at list position ${a.listPosition} of ${a.stratumKey}, outside the envelopes' part` });
+        if (a.envelope.ordinal <= (lastOrdinal.get(a.envelope.channel) ?? 0)) mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `envelope ${a.envelope.ordinal} of ${a.envelope.channel} used after a later one` });
+        lastOrdinal.set(a.envelope.channel, a.envelope.ordinal);
+        if (!entry || entry.armCode !== a.armCode || entry.treatmentCode !== a.treatmentCode) {
+          mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `allocation differs from list entry ${a.listPosition} of ${a.stratumKey}` });
+        }
+        continue;
+      }
       const expectedPosition = (used.get(a.stratumKey) ?? 0) + 1;
       used.set(a.stratumKey, expectedPosition);
       const entry = stored.strata.find((s) => s.key === a.stratumKey)?.entries[expectedPosition - 1];
+      if (envelopesFrom[a.stratumKey] !== undefined && expectedPosition >= envelopesFrom[a.stratumKey]) mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `online allocation reached the envelopes' part of ${a.stratumKey}` });
       if (a.listPosition !== expectedPosition) mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `used list position ${a.listPosition} of ${a.stratumKey}, expected ${expectedPosition}` });
       if (!entry || entry.armCode !== a.armCode || entry.treatmentCode !== a.treatmentCode) {
         mismatches.push({ randomizationNumber: a.randomizationNumber, problem: `allocation differs from list entry ${expectedPosition} of ${a.stratumKey}` });
