@@ -261,22 +261,6 @@ describe(`downtime envelopes (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     expect([sig.status, sig.body.valid]).toEqual([200, true]);
   });
 
-  it('[ENV-010] the audit chain verifies after the outage, and the offline replay re-derives every allocation', async () => {
-    const verify = await t.api.get('/api/audit/verify', tokens.auditor);
-    expect(verify.body.valid).toBe(true);
-    const actions = ((await t.api.get('/api/audit?limit=500', tokens.auditor)).body.entries as any[]).map((e) => e.action);
-    expect(actions.filter((a) => a === 'envelope.used')).toHaveLength(2);
-    // The offline replay re-derives every allocation: online entries in order, envelopes in order, each from its list entry
-    const db = t.config.database;
-    const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
-    const out = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'replay', ...target, '--json'], { encoding: 'utf8' });
-    const report = JSON.parse(out);
-    expect([report.allocations, report.mismatches]).toEqual([listLength, []]);
-    // and the CLI's offline chain verification (with the key the server used) agrees
-    const cli = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', ...target, '--key', join(first.dir, 'audit-signing.key'), '--json'], { encoding: 'utf8' });
-    expect(JSON.parse(cli).valid).toBe(true);
-  });
-
   it('[ENV-011] blinded roles see envelope numbers and status on every envelope route, never an arm, an unused code or a nonce', async () => {
     const raw = await openRawDb(t.config);
     const nonces = (await raw.all('SELECT nonce FROM envelopes')).map((r) => String(r.nonce));
@@ -306,5 +290,22 @@ describe(`downtime envelopes (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     expect(hits).toEqual([]);
     // the search can fail: the randomization statistician's list does carry arms
     expect(leakHits((await t.api.get('/api/envelopes', tokens.randstat)).text, vocabulary).length).toBeGreaterThan(0);
+  });
+
+  // Last: the CLI runs take seconds, long enough for the server to drop an idle keep-alive socket.
+  it('[ENV-010] the audit chain verifies after the outage, and the offline replay re-derives every allocation', async () => {
+    const verify = await t.api.get('/api/audit/verify', tokens.auditor);
+    expect(verify.body.valid).toBe(true);
+    const actions = ((await t.api.get('/api/audit?limit=500', tokens.auditor)).body.entries as any[]).map((e) => e.action);
+    expect(actions.filter((a) => a === 'envelope.used')).toHaveLength(2);
+    // The offline replay re-derives every allocation: online entries in order, envelopes in order, each from its list entry
+    const db = t.config.database;
+    const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
+    const out = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'replay', ...target, '--json'], { encoding: 'utf8' });
+    const report = JSON.parse(out);
+    expect([report.allocations, report.mismatches]).toEqual([listLength, []]);
+    // and the CLI's offline chain verification (with the key the server used) agrees
+    const cli = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', ...target, '--key', join(first.dir, 'audit-signing.key'), '--json'], { encoding: 'utf8' });
+    expect(JSON.parse(cli).valid).toBe(true);
   });
 });
