@@ -72,6 +72,8 @@ describe.each([
   it('covers the unblinding policy and the end of study, and every script ends in a signature block', () => {
     const policy = scripts.filter((s) => s.kind === 'unblinding');
     expect(policy[0].covers).toBe(protocol.unblinding.policy);
+    expect(policy.some((s) => s.covers === 'safety')).toBe(protocol.unblinding.safety !== undefined);
+    expect(policy.at(-1)!.covers).toBe('inadvertent unblinding');
     expect(scripts.filter((s) => s.kind === 'end-of-study')).toHaveLength(1);
     expect(new Set(scripts.map((s) => s.id)).size).toBe(scripts.length);
   });
@@ -99,15 +101,23 @@ describe('UAT scripts: findings and the command [VAL-003]', () => {
     expect(unreachable.map((s) => s.covers)).toEqual(['course=PPMS|edss=GE5.5|site=A', 'course=PPMS|edss=GE5.5|site=B']);
   });
 
+  it('a protocol with a safety recipient gets a safety unblinding script naming that recipient', () => {
+    const protocol = parallelProtocol();
+    protocol.unblinding.safety = { recipient: { email: 'pv@chu-toulouse.fr' } };
+    const safety = buildUatScripts(protocol).find((s) => s.covers === 'safety')!;
+    expect(safety.requirements).toContain('SAFE-001');
+    expect(safety.steps[1].expected).toBe('The address pv@chu-toulouse.fr sees the arm of this patient only.');
+  });
+
   it('`blindrand uat --out DIR` writes an index and one signed script per file, in md and html; a bad format exits 1', async () => {
     // One run as a user would (a child process); the others in this process (the machine is shared).
     const spawned = spawnSync(process.execPath, [repoPath('dist/test/unit/run-cli.js'), 'uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'md')], { encoding: 'utf8' });
     expect(spawned.status).toBe(0);
-    expect(spawned.stdout).toContain(`7 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
+    expect(spawned.stdout).toContain(`8 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
     expect(await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'html'), '--format', 'html')).toMatchObject({ code: 0 });
     for (const format of ['md', 'html']) {
       const files = readdirSync(join(tmp, format)).sort();
-      expect(files).toEqual(['UAT-01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-Z01', 'index'].map((f) => `${f}.${format}`));
+      expect(files).toEqual(['UAT-01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-U02', 'UAT-Z01', 'index'].map((f) => `${f}.${format}`));
       for (const f of files.filter((x) => !x.startsWith('index'))) {
         const text = readFileSync(join(tmp, format, f), 'utf8');
         expect(text).toContain('Executed by (printed name, role)');

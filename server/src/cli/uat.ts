@@ -242,9 +242,9 @@ function policySteps(policy: string): PolicyText {
   }
 }
 
-/** Options other engineers add to the protocol's unblinding block (safety recipient, escalation), read loosely. */
-function unblindingOptions(protocol: Protocol): { safety?: { recipient?: { role?: string; email?: string } }; emergency?: { escalateAfterMinutes?: number; escalateTo?: string } } {
-  return protocol.unblinding as never;
+/** The escalation block engineer "emergency" adds to `unblinding` (read loosely until it is typed). */
+function escalation(protocol: Protocol): { escalateAfterMinutes?: number; escalateTo?: string } | undefined {
+  return (protocol.unblinding as { emergency?: { escalateAfterMinutes?: number; escalateTo?: string } }).emergency;
 }
 
 function unblindingScripts(protocol: Protocol): UatScript[] {
@@ -252,7 +252,8 @@ function unblindingScripts(protocol: Protocol): UatScript[] {
   const main = policySteps(protocol.unblinding.policy);
   const pre = ['UAT-01 passed; at least one patient of each site randomized (UAT-S scripts).'];
   scripts.push({ id: 'UAT-U01', title: main.title, kind: 'unblinding', purpose: `The protocol's unblinding policy (${protocol.unblinding.policy}) reveals one patient's arm to the requester only, as the policy says, and registers it.`, requirements: main.requirements, preconditions: pre, steps: main.steps, covers: protocol.unblinding.policy });
-  const { safety, emergency } = unblindingOptions(protocol);
+  const emergency = escalation(protocol);
+  const safety = protocol.unblinding.safety;
   if (emergency?.escalateAfterMinutes !== undefined) {
     scripts.push({
       id: `UAT-U${pad(scripts.length + 1)}`,
@@ -268,23 +269,38 @@ function unblindingScripts(protocol: Protocol): UatScript[] {
       ],
     });
   }
-  if (safety?.recipient) {
-    const who = safety.recipient.role ? `the ${safety.recipient.role} user` : `the address ${safety.recipient.email}`;
+  if (safety) {
+    const who = 'role' in safety.recipient ? `the ${safety.recipient.role} user` : `the address ${safety.recipient.email}`;
     scripts.push({
       id: `UAT-U${pad(scripts.length + 1)}`,
       title: 'Safety unblinding for expedited reporting',
       kind: 'unblinding',
       purpose: `A safety (SUSAR) unblinding reveals the arm only to the designated recipient (${who}); the requester and the study team receive a neutral confirmation.`,
-      requirements: ['UNBL-009', 'BLIND-010'],
+      requirements: ['SAFE-001', 'UNBL-009', 'BLIND-010'],
       preconditions: pre,
       covers: 'safety',
       steps: [
-        { actor: 'investigator', action: 'Request a safety unblinding for a randomized patient, with a reason and the password.', expected: `${who[0].toUpperCase()}${who.slice(1)} receives the arm; the requester sees "delivered to the designated recipient" and no arm.` },
+        { actor: 'investigator', action: 'Request a safety unblinding (expedited report) for a randomized patient, with a reason and the password.', expected: `Confirmation "delivered to the designated recipient", the same for every arm; no arm shown to the requester.` },
+        { actor: 'role' in safety.recipient ? safety.recipient.role : 'owner of the designated address', action: 'Open the safety unblinding (console) or the e-mail received.', expected: `${who[0].toUpperCase()}${who.slice(1)} sees the arm of this patient only.` },
         { actor: 'medical monitor, trial statistician, investigator', action: 'Open the patient, requests, notifications and e-mails.', expected: NO_ARM },
         REGISTER,
       ],
     });
   }
+  scripts.push({
+    id: `UAT-U${pad(scripts.length + 1)}`,
+    title: 'Inadvertent unblinding report',
+    kind: 'unblinding',
+    purpose: 'An unplanned unblinding is reported, signed, registered and listed for the monitor and the auditor, and the report itself reveals no arm.',
+    requirements: ['INADV-001', 'BLIND-006'],
+    preconditions: pre,
+    covers: 'inadvertent unblinding',
+    steps: [
+      { actor: 'investigator', action: `Report an inadvertent unblinding of one patient, with a free text naming a product (e.g. "${protocol.products[0]?.code ?? 'arm'}").`, expected: 'Refused: BLINDING_RISK naming the field and the word; nothing written.' },
+      { actor: 'investigator', action: 'Report it again in neutral words (how it happened, who was unblinded, impact, corrective action), signing with the password.', expected: 'The report is recorded with the signature manifestation.' },
+      { actor: 'medical monitor, auditor', action: 'Open the inadvertent unblinding list and the unblinding register.', expected: 'The report is listed; the register names the patient and who was unblinded; no arm.' },
+    ],
+  });
   return scripts;
 }
 
@@ -294,17 +310,19 @@ function endOfStudyScript(protocol: Protocol): UatScript {
     title: 'End of study: lock, two signatures, release of the key',
     kind: 'end-of-study',
     purpose: 'The database is locked, the key is released only on two trial statisticians\' signatures, and the released seed proves the list was fixed before the first patient.',
-    requirements: ['UNBL-007', 'UNBL-008', 'UNBL-010', 'BLIND-003', 'EXP-002', 'ESIG-002'],
+    requirements: ['UNBL-007', 'UNBL-008', 'UNBL-010', 'BLIND-003', 'EXP-002', 'ESIG-002', 'DISC-001'],
     preconditions: ['All UAT-S, UAT-E and UAT-U scripts executed; the fingerprint published at activation noted (UAT-01).'],
     covers: 'end of study',
     steps: [
       { actor: 'trial statistician 1', action: 'Before the lock: try the end-of-study unblinding and the CDISC export.', expected: 'Refused (the study is active); no arm shown.' },
+      { actor: 'investigator', action: 'Before the end-of-study unblinding: open the disclosure report of the own site.', expected: 'Refused: STUDY_NOT_UNBLINDED.' },
       { actor: 'trial statistician 1', action: 'Lock the study with the password.', expected: 'Status locked; the signature shows printed name, UTC time and meaning.' },
       { actor: 'investigator', action: 'Try to register, randomize or correct a patient.', expected: 'Refused: STUDY_NOT_ACTIVE; nothing written.' },
       { actor: 'trial statistician 1', action: 'Sign the end-of-study unblinding; sign again as the same person.', expected: 'The first signature is recorded; the second by the same person is refused; the study stays blinded.' },
       { actor: 'randomization statistician', action: 'Try to sign the end-of-study unblinding.', expected: 'Refused (wrong role), answered like an unknown name or a wrong password.' },
       { actor: 'trial statistician 2', action: 'Sign the end-of-study unblinding.', expected: 'Status unblinded. Both statisticians now see the arms in participants, allocation log and audit details.' },
       { actor: 'trial statistician', action: 'Download the CDISC export and the released seed and salt; run `blindrand list verify --seed S --salt T --fingerprint F --list list.csv` with the fingerprint noted at activation.', expected: `The export has its documented columns (ARM, ARMCD, RANDDT…) and one row per randomized patient matching the allocation log; list verify passes (exit 0). Arms are ${protocol.arms.map((a) => a.code).join(', ')}.` },
+      { actor: 'investigator of each site', action: 'Open the disclosure report.', expected: 'The treatment each of the own site\'s patients received, and no other site\'s patients; the generation is audited.' },
       { actor: 'auditor', action: 'Verify the audit trail and print the unblinding register (`blindrand unblinding register`).', expected: 'The chain is intact; the register lists every reveal of the UAT.' },
     ],
   };
