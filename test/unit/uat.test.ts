@@ -75,6 +75,9 @@ describe.each([
     expect(policy.some((s) => s.covers === 'safety')).toBe(protocol.unblinding.safety !== undefined);
     expect(policy.at(-1)!.covers).toBe('inadvertent unblinding');
     expect(scripts.filter((s) => s.kind === 'end-of-study')).toHaveLength(1);
+    // A list method: envelopes are reserved before activation and a downtime drill follows.
+    expect(scripts[0].steps.some((s) => s.action.startsWith('Before activation: reserve 2 downtime envelopes'))).toBe(true);
+    expect(scripts.filter((s) => s.kind === 'downtime')).toHaveLength(1);
     expect(new Set(scripts.map((s) => s.id)).size).toBe(scripts.length);
   });
 });
@@ -113,11 +116,11 @@ describe('UAT scripts: findings and the command [VAL-003]', () => {
     // One run as a user would (a child process); the others in this process (the machine is shared).
     const spawned = spawnSync(process.execPath, [repoPath('dist/test/unit/run-cli.js'), 'uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'md')], { encoding: 'utf8' });
     expect(spawned.status).toBe(0);
-    expect(spawned.stdout).toContain(`8 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
+    expect(spawned.stdout).toContain(`9 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
     expect(await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'html'), '--format', 'html')).toMatchObject({ code: 0 });
     for (const format of ['md', 'html']) {
       const files = readdirSync(join(tmp, format)).sort();
-      expect(files).toEqual(['UAT-01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-U02', 'UAT-Z01', 'index'].map((f) => `${f}.${format}`));
+      expect(files).toEqual(['UAT-01', 'UAT-D01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-U02', 'UAT-Z01', 'index'].map((f) => `${f}.${format}`));
       for (const f of files.filter((x) => !x.startsWith('index'))) {
         const text = readFileSync(join(tmp, format, f), 'utf8');
         expect(text).toContain('Executed by (printed name, role)');

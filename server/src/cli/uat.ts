@@ -29,7 +29,7 @@ export interface UatStep {
 export interface UatScript {
   id: string;
   title: string;
-  kind: 'set-up' | 'stratum' | 'eligibility' | 'unblinding' | 'end-of-study';
+  kind: 'set-up' | 'stratum' | 'eligibility' | 'downtime' | 'unblinding' | 'end-of-study';
   purpose: string;
   /** Requirement ids (requirements/*.yaml) the script shows on the sponsor's own configuration. */
   requirements: string[];
@@ -101,8 +101,42 @@ function setUpScript(protocol: Protocol, sites: string[]): UatScript {
         expected: `${strata.length} stratum list(s) (${strata.map((s) => s.key).join(', ')}), each of at least ${protocol.listLengthPerStratum} entries in complete blocks; arms ${protocol.arms.map((a) => `${a.code} ${a.ratio}`).join(' : ')} within each block.`,
       },
       { actor: 'randomization statistician', action: 'Rehearse the list on a test copy (rehearsal), then regenerate if wanted.', expected: 'The rehearsal runs on a copy; no allocation is recorded in the study.' },
+      ...(usesList(protocol)
+        ? [
+            { actor: 'randomization statistician', action: `Before activation: reserve 2 downtime envelopes per stratum for ${siteOf(protocol)}, signing with the password.`, expected: 'Envelopes numbered 1, 2, … per site and stratum; one sealed commitment per envelope in the audit trail; the auditor sees the commitment, never an arm.' },
+            { actor: 'investigator, pharmacist', action: 'Print the envelope sheets: the investigator copy, then the pharmacy copy.', expected: 'One envelope per page. Investigator copy: the code under the tamper-evident panel and no arm. Pharmacy copy: the arm. Each printing is in the audit trail.' },
+          ]
+        : []),
       { actor: 'randomization statistician', action: 'Activate the list with a wrong password, then with the right one.', expected: 'Wrong password: refused (SIGNATURE_INVALID), nothing changes. Right password: status active; the signature shows printed name, UTC time and meaning.' },
       { actor: 'investigator, auditor, trial statistician', action: 'Sign in and read the list fingerprint in the top bar or study page.', expected: 'The same fingerprint for every role, equal to the one shown at activation. No list, seed or arm is visible.' },
+    ],
+  };
+}
+
+/** Downtime envelopes are cut from a list; a live (dynamic) method has none. */
+function usesList(protocol: Protocol): boolean {
+  return protocol.randomization?.method !== 'minimization';
+}
+
+function downtimeScript(protocol: Protocol, stratum: Stratum, answers: Answers | undefined): UatScript {
+  const site = siteOf(protocol, stratum);
+  return {
+    id: 'UAT-D01',
+    title: 'Downtime drill: envelopes used during an outage, entered afterwards, list continued',
+    kind: 'downtime',
+    purpose: 'When the system is down a site randomizes from a sealed envelope; afterwards the allocation is entered, proven to come from that envelope, and the list continues without gap and in order.',
+    requirements: ['ENV-004', 'ENV-005', 'ENV-006', 'ENV-007', 'ENV-009', 'ENV-010'],
+    preconditions: ['UAT-01 passed with envelopes reserved and printed for this site; docs/DOWNTIME.md procedure at hand.'],
+    covers: `downtime envelopes, stratum ${stratum.key}`,
+    steps: [
+      { actor: 'tester', action: 'Stop the server (simulated outage).', expected: 'The console cannot be reached.' },
+      { actor: 'investigator', action: `On paper: screen a patient of ${site}, take the lowest-numbered envelope of stratum ${stratum.key}, scratch the panel, write patient, time, name, sign.`, data: answers ? answerRows(protocol, answers, site) : undefined, expected: 'The envelope gives a treatment code; the pharmacy prepares from its copy of the same envelope.' },
+      { actor: 'tester', action: 'Start the server again.', expected: 'The console is back; nothing was lost.' },
+      { actor: 'investigator', action: 'Register the patient with the paper answers, then enter the envelope (number, code read under the seal, opening time, signature).', expected: `Randomized with the next randomization number, stratum ${stratum.key}, "via envelope" with the opening time. ${NO_ARM}` },
+      { actor: 'investigator', action: 'Enter the same envelope for another eligible patient; then an envelope with a wrong code; then an envelope of another stratum.', expected: 'Refused with nothing written: ENVELOPE_ALREADY_USED; ENVELOPE_CODE_MISMATCH; ENVELOPE_WRONG_STRATUM.' },
+      { actor: 'investigator', action: 'Randomize another patient of the same stratum online.', expected: 'The next randomization number (no gap); the randomization statistician sees the next online entry of the stratum\'s list used, in order.' },
+      { actor: 'randomization statistician', action: 'Void the remaining envelopes of the site, signing; try to enter a voided envelope.', expected: 'Voided and audited; entering one is refused: ENVELOPE_VOIDED.' },
+      { actor: 'auditor', action: 'Open the allocation log and verify the audit trail; run `blindrand replay`.', expected: 'The envelope randomization shows "via envelope N" and its opening time; the chain is intact; replay re-derives every allocation.' },
     ],
   };
 }
@@ -333,6 +367,7 @@ export function buildUatScripts(protocol: Protocol): UatScript[] {
   const sites = (protocol.sites ?? []).map((s) => s.code);
   const strata = allStrata(protocol, sites.length ? sites : ['SITE']);
   let near: Answers | undefined;
+  let firstAnswers: Answers | undefined;
   return [
     setUpScript(protocol, sites.length ? sites : ['SITE']),
     // Each stratum's patient starts from the previous one's answers (neighbouring strata differ in
@@ -340,9 +375,11 @@ export function buildUatScripts(protocol: Protocol): UatScript[] {
     ...strata.map((s, i) => {
       const script = stratumScript(protocol, s, i + 1, near);
       near = script.steps.find((step) => step.answers)?.answers ?? near;
+      firstAnswers ??= near;
       return script;
     }),
     ...protocol.eligibility.map((r, i) => eligibilityScript(protocol, r, i + 1)),
+    ...(usesList(protocol) ? [downtimeScript(protocol, strata[0], firstAnswers)] : []),
     ...unblindingScripts(protocol),
     endOfStudyScript(protocol),
   ];
