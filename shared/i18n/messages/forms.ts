@@ -1,7 +1,13 @@
 import type { Namespace } from './types.js';
 
-/** Catalogue namespace "forms" (see shared/i18n/catalogue.ts). */
+/** Catalogue namespace "forms" (see shared/i18n/catalogue.ts): the shell's menu, drafts, leaving a form, field checks. */
 export const forms: Namespace = {
-  en: {},
-  fr: {},
+  en: {
+    openMenu: 'Menu',
+    closeMenu: 'Close menu',
+  },
+  fr: {
+    openMenu: 'Menu',
+    closeMenu: 'Fermer le menu',
+  },
 };
