@@ -39,14 +39,15 @@ export class AuthService {
     if (!user || !user.active) {
       await verifyAgainstDummy(password);
       if (await this.unknownNameLocked(username)) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
-      if (await this.recordUnknownFailure(username)) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
-      throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
+      const attemptsRemaining = await this.recordUnknownFailure(username);
+      if (attemptsRemaining === 0) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+      throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS, { attemptsRemaining });
     }
     const ok = await verifyPassword(user.passwordHash, password);
     if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
     if (!ok) {
-      await this.recordFailure(user, 'auth.login_failed');
-      throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS);
+      const attemptsRemaining = await this.recordFailure(user, 'auth.login_failed');
+      throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS, { attemptsRemaining });
     }
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
@@ -91,11 +92,13 @@ export class AuthService {
 
   /**
    * Counts a failed password (sign-in or signature); the threshold-th consecutive failure locks the
-   * account. Runs in its own transaction so the count survives the caller's rollback.
+   * account. Runs in its own transaction so the count survives the caller's rollback. Returns how many
+   * failures remain before the lock (0 when locked), for the person to be told (issue 15: "4 attempts remain").
+   * An unknown name counts the same way (recordUnknownFailure), so the number reveals nothing about which names exist.
    */
-  async recordFailure(user: UserRecord, action: 'auth.login_failed' | 'signature.failed', options: { quiet?: boolean } = {}): Promise<void> {
+  async recordFailure(user: UserRecord, action: 'auth.login_failed' | 'signature.failed', options: { quiet?: boolean } = {}): Promise<number> {
     const threshold = this.db.config.lockoutThreshold;
-    const locked = await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
+    const failedAttempts = await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
       const current = await UsersRepository.findById(tx.sql, user.id);
       if (!current) throw new Error('user vanished during a failed sign-in');
       const failedAttempts = current.failedAttempts + 1;
@@ -106,9 +109,10 @@ export class AuthService {
         await SessionsRepository.revokeAllForUser(tx.sql, user.id, tx.now);
         tx.audit({ action: 'user.locked', entityType: 'user', entityId: user.id, reason: `${failedAttempts} consecutive failed password attempts`, details: { changes: { locked: { old: false, new: true } } } });
       }
-      return failedAttempts >= threshold;
+      return failedAttempts;
     });
-    if (locked && !options.quiet) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+    if (failedAttempts >= threshold && !options.quiet) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
+    return Math.max(0, threshold - failedAttempts);
   }
 
   /** True when an unknown (or disabled) username has used up its failures, like a locked account. */
@@ -120,16 +124,16 @@ export class AuthService {
   /**
    * Counts a failure for a username with no active account, in the database (shared by every
    * instance, kept across restarts), so an invented name locks after exactly as many failures as a
-   * real one and the answers cannot tell them apart. True when this failure reaches the threshold.
+   * real one and the answers cannot tell them apart. Returns the failures left before the threshold (0: reached).
    */
-  async recordUnknownFailure(username: string, action: 'auth.login_failed' | 'signature.failed' = 'auth.login_failed'): Promise<boolean> {
+  async recordUnknownFailure(username: string, action: 'auth.login_failed' | 'signature.failed' = 'auth.login_failed'): Promise<number> {
     const name = username.slice(0, 64);
     const failedAttempts = await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
       const count = await UnknownNameFailures.increment(tx.sql, name, tx.now);
       tx.audit({ action, entityType: 'user', entityId: null, details: { username: name, knownUser: false, failedAttempts: count } });
       return count;
     });
-    return failedAttempts >= this.db.config.lockoutThreshold;
+    return Math.max(0, this.db.config.lockoutThreshold - failedAttempts);
   }
 
   /** Resolves a bearer token to the signed-in viewer, or throws UNAUTHENTICATED. */

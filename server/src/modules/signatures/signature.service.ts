@@ -40,6 +40,8 @@ export interface SignedRecord {
 }
 
 export const CO_SIGNATURE_INVALID = 'The second signature is not valid. Nothing was changed.';
+/** `details` of a SIGNATURE_INVALID answer: whose password failed, and how many tries remain before that account locks. */
+export type SignatureFailureDetails = { signer: 'self' | 'cosigner'; attemptsRemaining: number };
 
 interface SignatureRow extends SignatureView {
   signerId: string;
@@ -84,8 +86,8 @@ export class SignatureService {
     if (!user || !user.active) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue.');
     if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', 'The account is locked.');
     if (!(await verifyPassword(user.passwordHash, input.password))) {
-      await this.auth.recordFailure(user, 'signature.failed');
-      throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.');
+      const attemptsRemaining = await this.auth.recordFailure(user, 'signature.failed');
+      throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.', { signer: 'self', attemptsRemaining } satisfies SignatureFailureDetails);
     }
     return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
   }
@@ -104,9 +106,12 @@ export class SignatureService {
     if (known && passwordOk && !user.lockedAt && mayCoSign(user.role)) {
       return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
     }
-    if (known) await this.auth.recordFailure(user, 'signature.failed', { quiet: true });
-    else await this.auth.recordUnknownFailure(input.username, 'signature.failed');
-    throw new DomainError('SIGNATURE_INVALID', CO_SIGNATURE_INVALID);
+    const attemptsRemaining = known
+      ? await this.auth.recordFailure(user, 'signature.failed', { quiet: true })
+      : await this.auth.recordUnknownFailure(input.username, 'signature.failed');
+    // `signer: 'cosigner'` tells the console whose password failed (not the signed-in statistician's);
+    // the remaining count is kept for unknown names too, so it does not tell which names exist.
+    throw new DomainError('SIGNATURE_INVALID', CO_SIGNATURE_INVALID, { signer: 'cosigner', attemptsRemaining } satisfies SignatureFailureDetails);
   }
 
   /** Stores the signature inside the caller's write transaction; returns its view. */
