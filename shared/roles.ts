@@ -49,6 +49,8 @@ export enum Permission {
   ReadInadvertentUnblindings = 'inadvertent-unblinding:read',
   /** After end-of-study unblinding: the per-site disclosure report (investigators: their own sites). */
   ReadDisclosure = 'disclosure:read',
+  /** Run installation and operational qualification and read its reports (admin). */
+  RunQualification = 'qualification:run',
   /** The one permission that lifts the blind, at any study status. */
   ViewArms = 'arms:view',
   /** Lifts the blind only once the study is `unblinded` (end-of-study unblinding, two signatures). */
@@ -58,7 +60,7 @@ export enum Permission {
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: [
     Permission.ReadStudy, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ManageUsers, Permission.ManageSites, Permission.ReadNotifications,
-    Permission.ApproveRoleGrants,
+    Permission.ApproveRoleGrants, Permission.RunQualification,
   ],
   investigator: [
     Permission.ReadStudy, Permission.RegisterParticipant, Permission.ReadParticipants, Permission.Randomize,

@@ -36,6 +36,8 @@ import { InadvertentUnblindingService } from './modules/safety/inadvertent-unbli
 import { DisclosureService } from './modules/safety/disclosure.service.js';
 import { EnvelopesController } from './modules/envelopes/envelopes.controller.js';
 import { EnvelopesService } from './modules/envelopes/envelopes.service.js';
+import { QualificationController } from './modules/qualification/qualification.controller.js';
+import { QualificationService } from './modules/qualification/qualification.service.js';
 
 export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   StudyController,
@@ -48,6 +50,7 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   ExportsController,
   SafetyController,
   EnvelopesController,
+  QualificationController,
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
   StudyService,
@@ -67,6 +70,7 @@ export const FEATURE_PROVIDERS: Provider[] = [
   InadvertentUnblindingService,
   DisclosureService,
   EnvelopesService,
+  QualificationService,
   BlindingIncidents,
   ErrorBodyGuard,
   { provide: APP_INTERCEPTOR, useClass: NeutralTextInterceptor },

@@ -10,8 +10,12 @@ import { isLocale, LOCALES, type Locale } from '../../../shared/i18n/catalogue.j
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 export type DatabaseConfig =
-  | { dialect: 'sqlite'; path: string; busyTimeoutMs: number }
+  | { dialect: 'sqlite'; path: string; busyTimeoutMs: number; synchronous: SqliteSynchronous }
   | { dialect: 'postgres'; url: string };
+
+/** SQLite's `synchronous` pragma: FULL (default) survives power loss; NORMAL and OFF are allowed but fail qualification. */
+export const SQLITE_SYNCHRONOUS = ['FULL', 'NORMAL', 'OFF'] as const;
+export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
 export interface AppConfig {
   port: number;
@@ -39,6 +43,17 @@ export interface AppConfig {
   minFreeDiskBytes: number;
   /** The language of users whose profile and site name none (DEFAULT_LOCALE: en or fr; default en). */
   defaultLocale: Locale;
+  /** What installation qualification checks (server/src/modules/qualification). */
+  qualification: {
+    /** Where the site's backups land (BACKUP_DIR); null: not declared, the backup check fails. */
+    backupDir: string | null;
+    /** The newest file in backupDir must be younger than this. */
+    backupMaxAgeHours: number;
+    /** TLS_TERMINATED_BY_PROXY: a proxy in front serves https although PUBLIC_URL says http. */
+    tlsTerminatedByProxy: boolean;
+    /** The release manifest of the installed build (RELEASE_MANIFEST_PATH, default dist/release-manifest.json). */
+    releaseManifestPath: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -75,7 +90,14 @@ function database(env: NodeJS.ProcessEnv): DatabaseConfig {
     return { dialect: 'postgres', url };
   }
   const path = env.DATABASE_PATH || './data/blindrand.sqlite';
-  return { dialect: 'sqlite', path: isAbsolute(path) ? path : resolve(process.cwd(), path), busyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600000) };
+  const synchronous = (env.SQLITE_SYNCHRONOUS || 'FULL').toUpperCase();
+  if (!(SQLITE_SYNCHRONOUS as readonly string[]).includes(synchronous)) throw new ConfigError(`SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF, got "${env.SQLITE_SYNCHRONOUS}"`);
+  return {
+    dialect: 'sqlite',
+    path: isAbsolute(path) ? path : resolve(process.cwd(), path),
+    busyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600000),
+    synchronous: synchronous as SqliteSynchronous,
+  };
 }
 
 /** Reads and validates the whole configuration; throws ConfigError naming the variable. */
@@ -111,5 +133,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logRequests: bool(env, 'LOG_REQUESTS', false),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,
     defaultLocale,
+    qualification: {
+      backupDir: env.BACKUP_DIR ? resolve(env.BACKUP_DIR) : null,
+      backupMaxAgeHours: int(env, 'BACKUP_MAX_AGE_HOURS', 26, 1, 24 * 366),
+      tlsTerminatedByProxy: bool(env, 'TLS_TERMINATED_BY_PROXY', false),
+      releaseManifestPath: resolve(env.RELEASE_MANIFEST_PATH || join(PACKAGE_ROOT, 'dist', 'release-manifest.json')),
+    },
   };
 }

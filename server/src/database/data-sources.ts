@@ -27,6 +27,7 @@ export interface RawSqliteHandle {
   inTransaction: boolean;
   open: boolean;
   exec(sql: string): unknown;
+  pragma(sql: string, options?: { simple: boolean }): unknown;
 }
 
 export function rawSqliteHandle(ds: DataSource): RawSqliteHandle | null {
@@ -70,7 +71,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     synchronize: false,
     prepareDatabase: (db: { pragma(sql: string): unknown }) => {
       db.pragma(`busy_timeout = ${busyMs}`);
-      db.pragma('synchronous = FULL');
+      // FULL unless SQLITE_SYNCHRONOUS says otherwise (qualification flags anything else).
+      db.pragma(`synchronous = ${config.synchronous}`);
     },
   });
   await writer.initialize();

@@ -256,6 +256,25 @@ export class DatabaseService implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * The durability settings as the live writer connection has them (installation qualification):
+   * SQLite `journal_mode` and `synchronous` read back from the writer (not from the configuration);
+   * PostgreSQL `fsync`, `synchronous_commit` and `full_page_writes` from the server.
+   */
+  async durabilitySettings(): Promise<Record<string, string>> {
+    if (this.dialect === 'sqlite') {
+      const handle = rawSqliteHandle(this.db.writer);
+      if (!handle?.open) throw new Error('the SQLite writer connection is closed');
+      // Synchronous calls on the one connection: nothing can interleave with them.
+      return { journal_mode: String(handle.pragma('journal_mode', { simple: true })), synchronous: String(handle.pragma('synchronous', { simple: true })) };
+    }
+    const settings: Record<string, string> = {};
+    await this.read(async (sql) => {
+      for (const name of ['fsync', 'synchronous_commit', 'full_page_writes']) settings[name] = String((await sql.one<Record<string, unknown>>(`SHOW ${name}`))?.[name] ?? '');
+    });
+    return settings;
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await closeDatabase(this.db);
   }

@@ -9,6 +9,7 @@ import { registerUnblinding } from './unblinding.js';
 import { registerReanchor } from './reanchor.js';
 import { registerKey } from './key.js';
 import { registerUat } from '../uat-command.js';
+import { registerQualify } from '../qualify.js';
 
 /** Each group adds its commands to the program. Add a line per file. */
 export const COMMAND_GROUPS: Array<(program: Command) => void> = [
@@ -22,4 +23,5 @@ export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerReanchor,
   registerKey,
   registerUat,
+  registerQualify,
 ];

@@ -17,6 +17,7 @@ import { signingKeys } from './008-signing-keys.js';
 import { locales, localesDown } from './010-locales.js';
 import { safetyUnblinding } from './012-safety-unblinding.js';
 import { envelopes } from './011-envelopes.js';
+import { qualificationReports } from './013-qualification-reports.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -40,6 +41,7 @@ export const STEPS: Step[] = [
   { name: 'Locales1764070000010', up: locales, down: localesDown },
   { name: 'SafetyUnblinding1764070000012', up: safetyUnblinding },
   { name: 'Envelopes1764070000011', up: envelopes },
+  { name: 'QualificationReports1764070000013', up: qualificationReports },
 ];
 
 type MigrationClass = new () => MigrationInterface;

@@ -1,0 +1,116 @@
+/**
+ * The throwaway qualification study: a second application, in this process, with the same build, on
+ * its own temporary database (SQLite: a file in a private temporary folder; PostgreSQL: a temporary
+ * schema of the configured database, reached through `search_path`), its own signing key and
+ * checkpoint file, the bundled demo protocol and demo users with a random password, listening on an
+ * ephemeral loopback port. Production tables, key and checkpoint file are never opened by it. It is
+ * closed and dropped at the end, whatever happened.
+ */
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PACKAGE_ROOT, type AppConfig, type DatabaseConfig } from '../../config/config.js';
+import { seedDemoIfEmpty } from '../demo/demo-seed.js';
+
+export interface Throwaway {
+  app: INestApplication;
+  config: AppConfig;
+  baseUrl: string;
+  password: string;
+  /** Direct access to the throwaway database, bypassing the application (tamper check only). */
+  raw(statement: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  dispose(): Promise<void>;
+}
+
+/** The qualification protocol: the bundled demo trial (known arms, strata and policy). */
+export const QUALIFICATION_PROTOCOL = join(PACKAGE_ROOT, 'protocols', 'msct-ms.yaml');
+
+export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATION_PROTOCOL): Promise<Throwaway> {
+  const dir = mkdtempSync(join(tmpdir(), 'blindrand-qualification-'));
+  const password = randomBytes(12).toString('base64url');
+  let schema: string | null = null;
+  let app: INestApplication | null = null;
+  const cleanup = async () => {
+    if (app) await app.close().catch(() => undefined);
+    if (schema && base.database.dialect === 'postgres') await withPg(base.database.url, (c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    let database: DatabaseConfig;
+    if (base.database.dialect === 'postgres') {
+      schema = `blindrand_qualification_${Date.now()}_${randomBytes(3).toString('hex')}`;
+      await withPg(base.database.url, (c) => c.query(`CREATE SCHEMA ${schema}`));
+      const url = new URL(base.database.url);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      database = { dialect: 'postgres', url: url.toString() };
+    } else {
+      database = { ...base.database, path: join(dir, 'qualification.sqlite'), synchronous: 'FULL' };
+    }
+    const config: AppConfig = {
+      ...base,
+      port: 0,
+      host: '127.0.0.1',
+      database,
+      signingKeyPath: join(dir, 'audit-signing.key'),
+      checkpointLogPath: join(dir, 'audit-checkpoints.jsonl'),
+      protocolFile,
+      demo: { enabled: true, password, studyStatus: 'active' },
+      smtpUrl: null,
+      authThrottlePerMinute: 1_000_000,
+      lockoutThreshold: 100,
+      logRequests: false,
+    };
+    const { createApp } = await import('../../create-app.js');
+    app = await createApp(config, { logger: false, serveConsole: false });
+    await seedDemoIfEmpty(app, password, 'active');
+    await app.listen(0, '127.0.0.1');
+    const port = (app.getHttpServer().address() as { port: number }).port;
+    const raw = rawAccess(config);
+    const opened = app;
+    return {
+      app: opened,
+      config,
+      baseUrl: `http://127.0.0.1:${port}`,
+      password,
+      raw,
+      dispose: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+async function withPg<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function rawAccess(config: AppConfig): Throwaway['raw'] {
+  const db = config.database;
+  if (db.dialect === 'postgres') {
+    return (statement, params = []) => {
+      let n = 0;
+      return withPg(db.url, async (c) => (await c.query(statement.replace(/\?/g, () => `$${++n}`), params)).rows);
+    };
+  }
+  return async (statement, params = []) => {
+    const { default: Database } = await import('better-sqlite3');
+    const conn = new Database(db.path);
+    try {
+      conn.pragma('busy_timeout = 5000');
+      const st = conn.prepare(statement);
+      return st.reader ? (st.all(...params) as Record<string, unknown>[]) : (st.run(...params), []);
+    } finally {
+      conn.close();
+    }
+  };
+}
