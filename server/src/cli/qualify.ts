@@ -16,6 +16,7 @@ interface RunOptions {
   username: string;
   passwordStdin?: boolean;
   out: string;
+  installationOnly?: boolean;
 }
 
 async function readStdin(): Promise<string> {
@@ -24,10 +25,12 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
-async function call(base: string, method: string, path: string, token?: string): Promise<{ status: number; text: string; json: any }> {
+async function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
   let res: Response;
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
   try {
-    res = await fetch(base + path, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
     throw new CliError(`cannot reach ${base}: ${(err as Error).message}`);
   }
@@ -50,8 +53,8 @@ async function run(opts: RunOptions): Promise<void> {
   });
   if (login.status !== 200) throw new CliError(`sign-in as ${opts.username} refused (${login.status})`);
   const token = ((await login.json()) as { accessToken: string }).accessToken;
-  process.stderr.write('qualification running (installation checks, then a throwaway study)…\n');
-  const started = await call(base, 'POST', '/api/admin/qualification', token);
+  process.stderr.write(opts.installationOnly ? 'qualification running (installation checks)…\n' : 'qualification running (installation checks, then a throwaway study)…\n');
+  const started = await call(base, 'POST', '/api/admin/qualification', token, { installationOnly: opts.installationOnly === true });
   if (started.status !== 201) throw new CliError(`the server refused the qualification (${started.status}): ${started.json?.message ?? started.text.slice(0, 200)}`);
   const id = String(started.json.id);
   const json = await call(base, 'GET', `/api/admin/qualification/${id}`, token);
@@ -106,6 +109,7 @@ export function registerQualify(program: Command): void {
     .option('--username <name>', 'an administrator')
     .option('--password-stdin', 'read the password from standard input (else BLINDRAND_PASSWORD)')
     .option('--out <dir>', 'where to write the report', '.')
+    .option('--installation-only', 'only the installation checks (a quick re-check after a configuration change)')
     .action(async (opts: Partial<RunOptions>) => {
       if (!opts.url || !opts.username) throw new CliError('give --url and --username (or use `qualify verify REPORT.json`)');
       await run(opts as RunOptions);

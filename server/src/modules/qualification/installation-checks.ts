@@ -41,7 +41,7 @@ function check(id: string, requirements: string[], run: () => Promise<Observatio
   return Promise.resolve()
     .then(run)
     .catch((err: Error): Observation => ({ observed: `error: ${err.message.split('\n')[0]}`, pass: false }))
-    .then((o) => ({ id, stage: 'installation' as const, requirements, ...texts, ...o }));
+    .then((o) => ({ id, stage: 'installation' as const, requirements, ...texts, observed: o.observed, pass: o.pass }));
 }
 
 export async function installationChecks(deps: InstallationDeps): Promise<CheckResult[]> {

@@ -72,7 +72,7 @@ function check(id: string, requirements: string[], run: () => Promise<Observatio
   const texts = checkText(id);
   return run()
     .catch((err: Error): Observation => ({ observed: `error: ${err.message.split('\n')[0]}`, pass: false }))
-    .then((o) => ({ id, stage: 'operational' as const, requirements, ...texts, ...o }));
+    .then((o) => ({ id, stage: 'operational' as const, requirements, ...texts, observed: o.observed, pass: o.pass }));
 }
 
 const MAIN_CHECKS = ['OQ-EXACTLY-ONCE', 'OQ-IDEMPOTENT-REPLAY', 'OQ-UNBLINDING-MONITOR-APPROVAL', 'OQ-BLINDING-CRAWL', 'OQ-EXPORTS', 'OQ-TAMPER'];

@@ -1,4 +1,5 @@
-import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { RunQualificationDto } from './qualification.dto.js';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
@@ -16,8 +17,8 @@ export class QualificationController {
   /** Runs every check (tens of seconds) and answers the summary of the signed, stored report. */
   @Post()
   @HttpCode(201)
-  run(@CurrentViewer() viewer: Viewer) {
-    return this.qualification.run(viewer);
+  run(@CurrentViewer() viewer: Viewer, @Body() body: RunQualificationDto) {
+    return this.qualification.run(viewer, { installationOnly: body?.installationOnly === true });
   }
 
   @Get()

@@ -43,14 +43,15 @@ export class QualificationService {
     return this.db.config;
   }
 
-  async run(viewer: Viewer): Promise<QualificationSummary> {
+  async run(viewer: Viewer, options: { installationOnly?: boolean } = {}): Promise<QualificationSummary> {
     if (this.running) throw new DomainError('CONFLICT', 'A qualification is already running on this server; wait for its report.');
     this.running = true;
     try {
       const startedAt = this.clock.iso();
       const version = installedVersion();
       const installation = await installationChecks({ config: this.config, db: this.db, key: this.key, clock: this.clock, audit: this.audit, version });
-      const operational = await operationalChecks(this.config);
+      // Installation only: a quick re-check after a configuration change (the report says what was run).
+      const operational = options.installationOnly ? [] : await operationalChecks(this.config);
       const checks = [...installation, ...operational];
       const failed = checks.filter((c) => !c.pass).length;
       const unsigned: UnsignedReport = {
@@ -61,6 +62,7 @@ export class QualificationService {
         runBy: { username: viewer.username, displayName: viewer.displayName, role: viewer.role },
         environment: await this.environment(version),
         result: failed === 0 ? 'pass' : 'fail',
+        scope: options.installationOnly ? 'installation' : 'installation+operational',
         summary: { passed: checks.length - failed, failed, total: checks.length },
         checks,
       };

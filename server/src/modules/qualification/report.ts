@@ -39,6 +39,7 @@ export interface UnsignedReport {
   runBy: { username: string; displayName: string; role: string };
   environment: ReportEnvironment;
   result: 'pass' | 'fail';
+  scope: 'installation' | 'installation+operational';
   summary: { passed: number; failed: number; total: number };
   checks: CheckResult[];
 }

@@ -1,0 +1,9 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsOptional } from 'class-validator';
+
+export class RunQualificationDto {
+  @ApiPropertyOptional({ description: 'Run the installation checks only (no throwaway study)' })
+  @IsOptional()
+  @IsBoolean()
+  installationOnly?: boolean;
+}

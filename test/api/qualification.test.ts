@@ -1,0 +1,209 @@
+/**
+ * Installation and operational qualification (issue 17, item 2) on an instance started like a site
+ * would: the CLI runs it over HTTP, the signed report verifies offline, a tampered report does not,
+ * production data stays as it was, and a misconfigured instance fails exactly the checks it should.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRawDb } from '../support/raw-db.js';
+import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
+import { newParticipant, randomize } from '../support/factories.js';
+
+const ALL_CHECKS = [
+  'IQ-VERSION', 'IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PRESENT', 'IQ-KEY-PERMISSIONS', 'IQ-KEY-LOCATION', 'IQ-CLOCK', 'IQ-BACKUP', 'IQ-TLS', 'IQ-AUDIT-CHAIN',
+  'OQ-EXACTLY-ONCE', 'OQ-IDEMPOTENT-REPLAY', 'OQ-UNBLINDING-MONITOR-APPROVAL', 'OQ-BLINDING-CRAWL', 'OQ-EXPORTS', 'OQ-TAMPER',
+  'OQ-UNBLINDING-BREAK-THE-GLASS', 'OQ-UNBLINDING-TWO-PERSON', 'OQ-CLEANUP',
+];
+
+/** The CLI in a child process; asynchronous, so the test's own HTTP connections stay serviced meanwhile. */
+function cli(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['dist/test/unit/run-cli.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** A release manifest of the build under test, and a backup folder holding a fresh backup. */
+function siteFiles(): { dir: string; manifest: string; backups: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'blindrand-qual-site-'));
+  const manifest = join(dir, 'release-manifest.json');
+  execFileSync(process.execPath, ['server/bin/release-manifest.mjs', manifest], { stdio: 'ignore' });
+  const backups = join(dir, 'backups');
+  execFileSync('mkdir', [backups]);
+  writeFileSync(join(backups, 'blindrand-today.sqlite'), 'backup');
+  return { dir, manifest, backups };
+}
+
+async function productionState(t: TestApp) {
+  const raw = await openRawDb(t.config);
+  try {
+    const [p] = await raw.all('SELECT COUNT(*) AS n FROM participants');
+    const [a] = await raw.all('SELECT COUNT(*) AS n FROM allocations');
+    const [h] = await raw.all('SELECT seq, hash FROM audit_head WHERE id = 1');
+    const entries = await raw.all('SELECT seq, hash FROM audit_log ORDER BY seq');
+    return { participants: Number(p.n), allocations: Number(a.n), head: { seq: Number(h.seq), hash: String(h.hash) }, hashes: entries.map((e) => String(e.hash)) };
+  } finally {
+    await raw.close();
+  }
+}
+
+describe('qualification of a correctly configured instance', () => {
+  let t: TestApp;
+  let site: ReturnType<typeof siteFiles>;
+  let out: string;
+  let reportFile: string;
+  let publicKey: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    site = siteFiles();
+    out = join(site.dir, 'out');
+    t = await startTestApp({ BACKUP_DIR: site.backups, RELEASE_MANIFEST_PATH: site.manifest });
+    admin = await t.api.login('admin');
+    // Production data the qualification must leave alone: a randomized patient.
+    const inv = await t.api.login('investigator1');
+    const p = await newParticipant(t.api, inv);
+    expect((await randomize(t.api, inv, p, 'production-patient-0001')).status).toBe(201);
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(site.dir, { recursive: true, force: true });
+  });
+
+  it('[QUAL-001][QUAL-002][QUAL-003][QUAL-004][QUAL-005][QUAL-006][QUAL-007][QUAL-008][QUAL-009][QUAL-010][QUAL-011][QUAL-013][QUAL-014] `blindrand qualify` passes every check and leaves production data untouched', async () => {
+    const before = await productionState(t);
+    const run = await cli(['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--out', out], `${DEMO_PASSWORD}\n`);
+    console.log(`QUALIFICATION (${usingPostgres ? 'PostgreSQL' : 'SQLite'}):\n${run.out}`);
+    expect(run.err).not.toMatch(/error/);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/result: pass \(19\/19 checks passed\)/);
+    expect(run.out).toMatch(/signature: valid/);
+    const files = readdirSync(out);
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(1);
+    reportFile = join(out, files.find((f) => f.endsWith('.json'))!);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(report.checks.map((c: any) => c.id).sort()).toEqual([...ALL_CHECKS].sort());
+    expect(report.checks.filter((c: any) => !c.pass)).toEqual([]);
+    for (const c of report.checks) expect(c).toEqual({ id: expect.any(String), stage: expect.stringMatching(/^(installation|operational)$/), requirements: expect.arrayContaining([expect.stringMatching(/^QUAL-\d{3}$/)]), title: expect.any(String), expected: expect.any(String), observed: expect.any(String), pass: true });
+    expect(report.environment).toMatchObject({ version: '0.1.0', node: process.version, dialect: usingPostgres ? 'postgres' : 'sqlite', databaseVersion: expect.stringMatching(usingPostgres ? /^PostgreSQL \d/ : /^SQLite 3\./) });
+    expect(report.runBy).toMatchObject({ username: 'admin', role: 'admin' });
+    expect(report.checks.find((c: any) => c.id === 'IQ-DURABILITY').observed).toBe(usingPostgres ? expect.stringMatching(/fsync=on/) : 'journal_mode=wal, synchronous=FULL');
+
+    // Production: same patients and allocations; the chain grew by exactly the qualification entry.
+    const after = await productionState(t);
+    expect([after.participants, after.allocations]).toEqual([before.participants, before.allocations]);
+    expect(after.hashes.slice(0, before.hashes.length)).toEqual(before.hashes);
+    const added = (await t.api.get(`/api/audit?limit=50`, admin)).body.entries.filter((e: any) => e.seq > before.head.seq);
+    // The CLI's sign-in and the qualification entry: nothing of the throwaway study reached this chain.
+    expect(added.map((e: any) => [e.action, e.actor]).sort()).toEqual([['auth.login', 'admin'], ['qualification.run', 'admin']]);
+    const entry = added.find((e: any) => e.action === 'qualification.run');
+    expect(entry).toMatchObject({ seq: after.head.seq, actor: 'admin', entityId: report.id, details: { digest: report.signature.digest, result: 'pass', passed: 19, failed: 0 } });
+    expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);
+
+    // The console's list, the JSON and the HTML.
+    expect((await t.api.get('/api/admin/qualification', admin)).body).toEqual([expect.objectContaining({ id: report.id, result: 'pass', passed: 19, failed: 0, runBy: 'admin', digest: report.signature.digest })]);
+    const html = await t.api.get(`/api/admin/qualification/${report.id}/html`, admin);
+    expect(html.headers.get('content-type')).toContain('text/html');
+    expect(html.text).toContain(report.signature.digest);
+    expect(html.text.match(/<tr class="pass">/g)).toHaveLength(19);
+    const checkpoints = (await t.api.get('/api/audit/checkpoints', admin)).body;
+    publicKey = checkpoints[checkpoints.length - 1].publicKey;
+    expect(report.signature.publicKey).toBe(publicKey);
+  });
+
+  it('[QUAL-012] the report verifies offline with the published key, and fails when one byte changes or another key is given', async () => {
+    const ok = await cli(['qualify', 'verify', reportFile, '--public-key', publicKey]);
+    expect([ok.code, ok.out]).toEqual([0, expect.stringMatching(/^VALID: report .* result pass \(19\/19\)/)]);
+    const text = readFileSync(reportFile, 'utf8');
+    // One byte of one observed value.
+    const i = text.indexOf('"observed":"') + 12;
+    const tampered = join(out, 'tampered.json');
+    writeFileSync(tampered, text.slice(0, i) + (text[i] === 'X' ? 'Y' : 'X') + text.slice(i + 1));
+    const bad = await cli(['qualify', 'verify', tampered, '--public-key', publicKey]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/INVALID: the report was changed after signing/);
+    // A result turned from fail to pass by hand is caught too (and by the signature).
+    const report = JSON.parse(text);
+    report.checks[0].pass = false;
+    writeFileSync(tampered, JSON.stringify(report));
+    expect((await cli(['qualify', 'verify', tampered, '--public-key', publicKey])).code).toBe(2);
+    const other = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const wrongKey = await cli(['qualify', 'verify', reportFile, '--public-key', other]);
+    expect([wrongKey.code, wrongKey.err]).toEqual([2, expect.stringMatching(/signed by another key/)]);
+  });
+
+  it('[QUAL-014] only an administrator may run or read qualification', async () => {
+    for (const u of ['investigator1', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor']) {
+      const token = await t.api.login(u);
+      expect((await t.api.post('/api/admin/qualification', {}, token)).status).toBe(403);
+      expect((await t.api.get('/api/admin/qualification', token)).status).toBe(403);
+    }
+    expect((await t.api.get('/api/admin/qualification/00000000-0000-4000-8000-000000000000', admin)).body.code).toBe('NOT_FOUND');
+    expect((await t.api.post('/api/admin/qualification', { installationOnly: 'yes' }, admin)).status).toBe(400);
+  });
+});
+
+describe('qualification of a misconfigured instance', () => {
+  let t: TestApp;
+  let site: ReturnType<typeof siteFiles>;
+
+  beforeAll(async () => {
+    site = siteFiles();
+    // One file of the build "changed" after release: its manifest hash no longer matches.
+    const manifest = JSON.parse(readFileSync(site.manifest, 'utf8'));
+    manifest.files['dist/server/src/main.js'] = '0'.repeat(64);
+    writeFileSync(site.manifest, JSON.stringify(manifest));
+    const env: Record<string, string> = { RELEASE_MANIFEST_PATH: site.manifest };
+    // SQLite: synchronous=OFF. PostgreSQL (durability is the server's): no backup destination instead.
+    if (usingPostgres) utimesSync(join(site.backups, 'blindrand-today.sqlite'), new Date(0), new Date(0));
+    else env.SQLITE_SYNCHRONOUS = 'OFF';
+    t = await startTestApp({ ...env, BACKUP_DIR: site.backups });
+    chmodSync(t.config.signingKeyPath, 0o644);
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(site.dir, { recursive: true, force: true });
+  });
+
+  it('[QUAL-001][QUAL-002][QUAL-003][QUAL-005] fails exactly the misconfigured checks, with what it saw', async () => {
+    const admin = await t.api.login('admin');
+    const res = await t.api.post('/api/admin/qualification', { installationOnly: true }, admin);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ result: 'fail', failed: 3 });
+    const report = (await t.api.get(`/api/admin/qualification/${res.body.id}`, admin)).body;
+    const failed = report.checks.filter((c: any) => !c.pass);
+    expect(failed.map((c: any) => c.id)).toEqual(usingPostgres ? ['IQ-CHECKSUMS', 'IQ-KEY-PERMISSIONS', 'IQ-BACKUP'] : ['IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PERMISSIONS']);
+    const observed = Object.fromEntries(failed.map((c: any) => [c.id, c.observed]));
+    expect(observed['IQ-CHECKSUMS']).toMatch(/changed dist\/server\/src\/main\.js/);
+    expect(observed['IQ-KEY-PERMISSIONS']).toMatch(/^mode 0644/);
+    if (usingPostgres) expect(observed['IQ-BACKUP']).toMatch(/h old \(limit 26 h\)/);
+    else expect(observed['IQ-DURABILITY']).toBe('journal_mode=wal, synchronous=OFF');
+    expect(report.scope).toBe('installation');
+    const entry = (await t.api.get('/api/audit?action=qualification.run', admin)).body.entries[0];
+    expect(entry.details).toMatchObject({ result: 'fail', failed: 3, failedChecks: failed.map((c: any) => c.id) });
+    // The CLI says so with exit code 2, and the failing report still verifies (it is a true record).
+    const out = join(site.dir, 'out');
+    const run = await cli(['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--installation-only', '--out', out], DEMO_PASSWORD);
+    expect(run.code).toBe(2);
+    expect(run.out).toMatch(/FAIL {2}IQ-KEY-PERMISSIONS/);
+    expect(run.err).toMatch(/qualification failed: 3 of 10 checks failed/);
+    const file = join(out, readdirSync(out).find((f) => f.endsWith('.json'))!);
+    expect((await cli(['qualify', 'verify', file])).code).toBe(0);
+  });
+
+  it('SQLITE_SYNCHRONOUS is validated at start', () => {
+    const r = spawnSync(process.execPath, ['dist/server/src/main.js'], { encoding: 'utf8', env: { PATH: process.env.PATH, SQLITE_SYNCHRONOUS: 'SOMETIMES', DATABASE_PATH: join(site.dir, 'x.sqlite') }, timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('blindrand: configuration error: SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF, got "SOMETIMES"');
+  });
+});
