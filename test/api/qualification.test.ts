@@ -6,9 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { newParticipant, randomize } from '../support/factories.js';
@@ -56,8 +57,27 @@ async function productionState(t: TestApp) {
   }
 }
 
+/**
+ * On PostgreSQL the shared test cluster runs without fsync (for speed), which qualification rightly
+ * fails: the correctly configured instance gets its own cluster with PostgreSQL's durable defaults.
+ */
+async function durablePostgres(): Promise<{ url: string; stop(): void } | null> {
+  if (!usingPostgres) return null;
+  const { startPostgres } = await import(pathToFileURL(join(process.cwd(), 'test', 'support', 'postgres-cluster.mjs')).href);
+  const cluster = await startPostgres({ durable: true });
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: cluster.url });
+  await client.connect();
+  await client.query('CREATE DATABASE qualified');
+  await client.end();
+  const url = new URL(cluster.url);
+  url.pathname = '/qualified';
+  return { url: url.toString(), stop: () => cluster.stop() };
+}
+
 describe('qualification of a correctly configured instance', () => {
   let t: TestApp;
+  let durable: Awaited<ReturnType<typeof durablePostgres>>;
   let site: ReturnType<typeof siteFiles>;
   let out: string;
   let reportFile: string;
@@ -67,7 +87,8 @@ describe('qualification of a correctly configured instance', () => {
   beforeAll(async () => {
     site = siteFiles();
     out = join(site.dir, 'out');
-    t = await startTestApp({ BACKUP_DIR: site.backups, RELEASE_MANIFEST_PATH: site.manifest });
+    durable = await durablePostgres();
+    t = await startTestApp({ BACKUP_DIR: site.backups, RELEASE_MANIFEST_PATH: site.manifest, ...(durable ? { DATABASE_URL: durable.url } : {}) });
     admin = await t.api.login('admin');
     // Production data the qualification must leave alone: a randomized patient.
     const inv = await t.api.login('investigator1');
@@ -76,6 +97,7 @@ describe('qualification of a correctly configured instance', () => {
   });
   afterAll(async () => {
     await t.close();
+    durable?.stop();
     rmSync(site.dir, { recursive: true, force: true });
   });
 
@@ -97,7 +119,7 @@ describe('qualification of a correctly configured instance', () => {
     for (const c of report.checks) expect(c).toEqual({ id: expect.any(String), stage: expect.stringMatching(/^(installation|operational)$/), requirements: expect.arrayContaining([expect.stringMatching(/^QUAL-\d{3}$/)]), title: expect.any(String), expected: expect.any(String), observed: expect.any(String), pass: true });
     expect(report.environment).toMatchObject({ version: '0.1.0', node: process.version, dialect: usingPostgres ? 'postgres' : 'sqlite', databaseVersion: expect.stringMatching(usingPostgres ? /^PostgreSQL \d/ : /^SQLite 3\./) });
     expect(report.runBy).toMatchObject({ username: 'admin', role: 'admin' });
-    expect(report.checks.find((c: any) => c.id === 'IQ-DURABILITY').observed).toBe(usingPostgres ? expect.stringMatching(/fsync=on/) : 'journal_mode=wal, synchronous=FULL');
+    expect(report.checks.find((c: any) => c.id === 'IQ-DURABILITY').observed).toBe(usingPostgres ? 'fsync=on, synchronous_commit=on, full_page_writes=on' : 'journal_mode=wal, synchronous=FULL');
 
     // Production: same patients and allocations; the chain grew by exactly the qualification entry.
     const after = await productionState(t);
@@ -164,9 +186,9 @@ describe('qualification of a misconfigured instance', () => {
     manifest.files['dist/server/src/main.js'] = '0'.repeat(64);
     writeFileSync(site.manifest, JSON.stringify(manifest));
     const env: Record<string, string> = { RELEASE_MANIFEST_PATH: site.manifest };
-    // SQLite: synchronous=OFF. PostgreSQL (durability is the server's): no backup destination instead.
-    if (usingPostgres) utimesSync(join(site.backups, 'blindrand-today.sqlite'), new Date(0), new Date(0));
-    else env.SQLITE_SYNCHRONOUS = 'OFF';
+    // SQLite: synchronous=OFF. PostgreSQL: the shared test cluster runs with fsync, synchronous_commit and
+    // full_page_writes off — the misconfiguration is the server's own.
+    if (!usingPostgres) env.SQLITE_SYNCHRONOUS = 'OFF';
     t = await startTestApp({ ...env, BACKUP_DIR: site.backups });
     chmodSync(t.config.signingKeyPath, 0o644);
   });
@@ -182,12 +204,11 @@ describe('qualification of a misconfigured instance', () => {
     expect(res.body).toMatchObject({ result: 'fail', failed: 3 });
     const report = (await t.api.get(`/api/admin/qualification/${res.body.id}`, admin)).body;
     const failed = report.checks.filter((c: any) => !c.pass);
-    expect(failed.map((c: any) => c.id)).toEqual(usingPostgres ? ['IQ-CHECKSUMS', 'IQ-KEY-PERMISSIONS', 'IQ-BACKUP'] : ['IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PERMISSIONS']);
+    expect(failed.map((c: any) => c.id)).toEqual(['IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PERMISSIONS']);
     const observed = Object.fromEntries(failed.map((c: any) => [c.id, c.observed]));
     expect(observed['IQ-CHECKSUMS']).toMatch(/changed dist\/server\/src\/main\.js/);
     expect(observed['IQ-KEY-PERMISSIONS']).toMatch(/^mode 0644/);
-    if (usingPostgres) expect(observed['IQ-BACKUP']).toMatch(/h old \(limit 26 h\)/);
-    else expect(observed['IQ-DURABILITY']).toBe('journal_mode=wal, synchronous=OFF');
+    expect(observed['IQ-DURABILITY']).toBe(usingPostgres ? 'fsync=off, synchronous_commit=off, full_page_writes=off' : 'journal_mode=wal, synchronous=OFF');
     expect(report.scope).toBe('installation');
     const entry = (await t.api.get('/api/audit?action=qualification.run', admin)).body.entries[0];
     expect(entry.details).toMatchObject({ result: 'fail', failed: 3, failedChecks: failed.map((c: any) => c.id) });

@@ -33,7 +33,8 @@ function runAs(cmd, args, opts = {}) {
   return execFileSync(cmd, args, opts);
 }
 
-export async function startPostgres() {
+/** `durable: true` keeps PostgreSQL's crash-safety defaults (fsync, synchronous_commit, full_page_writes): qualification checks them. */
+export async function startPostgres({ durable = false } = {}) {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL binaries not found under /usr/lib/postgresql (apt-get install postgresql)');
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-pg-'));
@@ -42,7 +43,7 @@ export async function startPostgres() {
   if (asRoot) execFileSync('chown', ['postgres', dir]);
   runAs(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore' });
   const port = await freePort();
-  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'];
+  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), '-c', 'max_connections=300'];
   const spawnServer = () => (asRoot ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: 'ignore' }) : spawn(join(bin, 'postgres'), args, { stdio: 'ignore' }));
   let child = spawnServer();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
