@@ -119,6 +119,7 @@ describe('qualification of a correctly configured instance', () => {
     for (const c of report.checks) expect(c).toEqual({ id: expect.any(String), stage: expect.stringMatching(/^(installation|operational)$/), requirements: expect.arrayContaining([expect.stringMatching(/^QUAL-\d{3}$/)]), title: expect.any(String), expected: expect.any(String), observed: expect.any(String), pass: true });
     expect(report.environment).toMatchObject({ version: '0.1.0', node: process.version, dialect: usingPostgres ? 'postgres' : 'sqlite', databaseVersion: expect.stringMatching(usingPostgres ? /^PostgreSQL \d/ : /^SQLite 3\./) });
     expect(report.runBy).toMatchObject({ username: 'admin', role: 'admin' });
+    expect(report.locale).toBe('en');
     expect(report.checks.find((c: any) => c.id === 'IQ-DURABILITY').observed).toBe(usingPostgres ? 'fsync=on, synchronous_commit=on, full_page_writes=on' : 'journal_mode=wal, synchronous=FULL');
 
     // Production: same patients and allocations; the chain grew by exactly the qualification entry.
@@ -189,7 +190,8 @@ describe('qualification of a misconfigured instance', () => {
     // SQLite: synchronous=OFF. PostgreSQL: the shared test cluster runs with fsync, synchronous_commit and
     // full_page_writes off — the misconfiguration is the server's own.
     if (!usingPostgres) env.SQLITE_SYNCHRONOUS = 'OFF';
-    t = await startTestApp({ ...env, BACKUP_DIR: site.backups });
+    // The report is written in the runner's language: here the instance default, French.
+    t = await startTestApp({ ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr' });
     chmodSync(t.config.signingKeyPath, 0o644);
   });
   afterAll(async () => {
@@ -210,6 +212,8 @@ describe('qualification of a misconfigured instance', () => {
     expect(observed['IQ-KEY-PERMISSIONS']).toMatch(/^mode 0644/);
     expect(observed['IQ-DURABILITY']).toBe(usingPostgres ? 'fsync=off, synchronous_commit=off, full_page_writes=off' : 'journal_mode=wal, synchronous=OFF');
     expect(report.scope).toBe('installation');
+    expect([report.locale, failed[0].title]).toEqual(['fr', 'Sommes de contrôle de la version installée']);
+    expect((await t.api.get(`/api/admin/qualification/${res.body.id}/html`, admin)).text).toContain('<strong>NON CONFORME</strong>');
     const entry = (await t.api.get('/api/audit?action=qualification.run', admin)).body.entries[0];
     expect(entry.details).toMatchObject({ result: 'fail', failed: 3, failedChecks: failed.map((c: any) => c.id) });
     // The CLI says so with exit code 2, and the failing report still verifies (it is a true record).

@@ -21,6 +21,7 @@ import { compareWithManifest, readManifest } from './release-manifest.js';
 import type { CheckResult } from './report.js';
 import { QUAL } from './requirements.js';
 import { checkText } from './texts.js';
+import type { Locale } from '../../../../shared/i18n/catalogue.js';
 
 /** The largest accepted difference between the server's clock and the database server's. */
 export const MAX_CLOCK_SKEW_MS = 2000;
@@ -32,12 +33,13 @@ export interface InstallationDeps {
   clock: Clock;
   audit: AuditService;
   version: string;
+  locale: Locale;
 }
 
 type Observation = { observed: string; pass: boolean };
 
-function check(id: string, requirements: string[], run: () => Promise<Observation> | Observation): Promise<CheckResult> {
-  const texts = checkText(id);
+function checkIn(locale: Locale, id: string, requirements: string[], run: () => Promise<Observation> | Observation): Promise<CheckResult> {
+  const texts = checkText(id, locale);
   return Promise.resolve()
     .then(run)
     .catch((err: Error): Observation => ({ observed: `error: ${err.message.split('\n')[0]}`, pass: false }))
@@ -46,6 +48,7 @@ function check(id: string, requirements: string[], run: () => Promise<Observatio
 
 export async function installationChecks(deps: InstallationDeps): Promise<CheckResult[]> {
   const { config } = deps;
+  const check = (id: string, requirements: string[], run: () => Promise<Observation> | Observation) => checkIn(deps.locale, id, requirements, run);
   return [
     await check('IQ-VERSION', [QUAL.build], () => {
       const manifest = readManifest(config.qualification.releaseManifestPath);

@@ -16,6 +16,7 @@ import { blindedVocabulary, eligibleScreening, leakHits, loadProtocol, parseCsv,
 import type { CheckResult } from './report.js';
 import { QUAL } from './requirements.js';
 import { checkText } from './texts.js';
+import type { Locale } from '../../../../shared/i18n/catalogue.js';
 import { QUALIFICATION_PROTOCOL, startThrowaway, type Throwaway } from './throwaway-instance.js';
 
 type Observation = { observed: string; pass: boolean };
@@ -68,8 +69,11 @@ class Session {
   }
 }
 
+/** The report's language for check texts, set per run (one run at a time per process: the service's guard). */
+let runLocale: Locale = 'en';
+
 function check(id: string, requirements: string[], run: () => Promise<Observation>): Promise<CheckResult> {
-  const texts = checkText(id);
+  const texts = checkText(id, runLocale);
   return run()
     .catch((err: Error): Observation => ({ observed: `error: ${err.message.split('\n')[0]}`, pass: false }))
     .then((o) => ({ id, stage: 'operational' as const, requirements, ...texts, observed: o.observed, pass: o.pass }));
@@ -77,7 +81,8 @@ function check(id: string, requirements: string[], run: () => Promise<Observatio
 
 const MAIN_CHECKS = ['OQ-EXACTLY-ONCE', 'OQ-IDEMPOTENT-REPLAY', 'OQ-UNBLINDING-MONITOR-APPROVAL', 'OQ-BLINDING-CRAWL', 'OQ-EXPORTS', 'OQ-TAMPER'];
 
-export async function operationalChecks(base: AppConfig): Promise<CheckResult[]> {
+export async function operationalChecks(base: AppConfig, locale: Locale): Promise<CheckResult[]> {
+  runLocale = locale;
   const results: CheckResult[] = [];
   const places: string[] = [];
   let t: Throwaway | null = null;
@@ -87,7 +92,7 @@ export async function operationalChecks(base: AppConfig): Promise<CheckResult[]>
     results.push(...(await mainScenario(t)));
   } catch (err) {
     for (const id of MAIN_CHECKS.filter((c) => !results.some((r) => r.id === c))) {
-      results.push({ id, stage: 'operational', requirements: requirementsOf(id), ...checkText(id), observed: `the qualification instance could not run: ${(err as Error).message.split('\n')[0]}`, pass: false });
+      results.push({ id, stage: 'operational', requirements: requirementsOf(id), ...checkText(id, locale), observed: `the qualification instance could not run: ${(err as Error).message.split('\n')[0]}`, pass: false });
     }
   } finally {
     await t?.dispose();

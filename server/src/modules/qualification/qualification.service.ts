@@ -20,7 +20,9 @@ import { operationalChecks } from './operational-checks.js';
 import { QualificationRepository, type QualificationSummary } from './qualification.repository.js';
 import { reportDigest, signedBytes, type QualificationReport, type ReportEnvironment, type UnsignedReport } from './report.js';
 import { renderReportHtml } from './report-html.js';
-import { reportLocale } from './texts.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { recipientLocale } from '../users/locale.js';
+import type { Locale } from '../../../../shared/i18n/catalogue.js';
 
 /** The installed version (package.json of the running build). */
 export function installedVersion(): string {
@@ -49,9 +51,10 @@ export class QualificationService {
     try {
       const startedAt = this.clock.iso();
       const version = installedVersion();
-      const installation = await installationChecks({ config: this.config, db: this.db, key: this.key, clock: this.clock, audit: this.audit, version });
+      const locale = await this.localeOf(viewer);
+      const installation = await installationChecks({ config: this.config, db: this.db, key: this.key, clock: this.clock, audit: this.audit, version, locale });
       // Installation only: a quick re-check after a configuration change (the report says what was run).
-      const operational = options.installationOnly ? [] : await operationalChecks(this.config);
+      const operational = options.installationOnly ? [] : await operationalChecks(this.config, locale);
       const checks = [...installation, ...operational];
       const failed = checks.filter((c) => !c.pass).length;
       const unsigned: UnsignedReport = {
@@ -60,6 +63,7 @@ export class QualificationService {
         startedAt,
         finishedAt: this.clock.iso(),
         runBy: { username: viewer.username, displayName: viewer.displayName, role: viewer.role },
+        locale,
         environment: await this.environment(version),
         result: failed === 0 ? 'pass' : 'fail',
         scope: options.installationOnly ? 'installation' : 'installation+operational',
@@ -99,7 +103,16 @@ export class QualificationService {
   }
 
   async html(id: string): Promise<string> {
-    return renderReportHtml(await this.get(id), reportLocale());
+    const report = await this.get(id);
+    return renderReportHtml(report, report.locale === 'fr' ? 'fr' : 'en');
+  }
+
+  /** The runner's language (their own, else their site's, else DEFAULT_LOCALE). */
+  private async localeOf(viewer: Viewer): Promise<Locale> {
+    return this.db.read(async (sql) => {
+      const user = await UsersRepository.findById(sql, viewer.userId);
+      return user ? recipientLocale(sql, user, this.config.defaultLocale) : this.config.defaultLocale;
+    });
   }
 
   private async environment(version: string): Promise<ReportEnvironment> {

@@ -37,6 +37,8 @@ export interface UnsignedReport {
   startedAt: string;
   finishedAt: string;
   runBy: { username: string; displayName: string; role: string };
+  /** The language of the titles and expectations (the runner's). */
+  locale: 'en' | 'fr';
   environment: ReportEnvironment;
   result: 'pass' | 'fail';
   scope: 'installation' | 'installation+operational';

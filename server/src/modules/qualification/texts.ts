@@ -1,14 +1,10 @@
 /**
  * The check titles and expectations of a qualification report come from the message catalogue
- * (shared/i18n/messages/qualification.ts), English and French. Reports are written in the
- * site's locale; until users carry a locale (users.locale), English — switch in reportLocale().
+ * (shared/i18n/messages/qualification.ts), English and French. A report is written in the language
+ * of the person who runs it (users/locale.ts), who files and signs for it.
  */
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 
-export function reportLocale(): Locale {
-  return 'en';
-}
-
-export function checkText(id: string, locale: Locale = reportLocale()): { title: string; expected: string } {
+export function checkText(id: string, locale: Locale): { title: string; expected: string } {
   return { title: translate(locale, `qualification.check.${id}.title`), expected: translate(locale, `qualification.check.${id}.expected`) };
 }
