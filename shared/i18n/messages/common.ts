@@ -87,6 +87,7 @@ export const common: Namespace = {
     'role.statistician': 'Trial statistician',
     'role.randomization_statistician': 'Randomization statistician',
     'role.auditor': 'Auditor',
+    'role.pharmacovigilance': 'Pharmacovigilance (safety reporting)',
   },
   fr: {
     cancel: 'Annuler',
@@ -173,5 +174,6 @@ export const common: Namespace = {
     'role.statistician': 'Statisticien de l\'essai',
     'role.randomization_statistician': 'Statisticien de randomisation',
     'role.auditor': 'Auditeur',
+    'role.pharmacovigilance': 'Pharmacovigilance (déclarations de vigilance)',
   },
 };
