@@ -42,7 +42,7 @@ describe('safety pages', () => {
   test('[DISC-001] the disclosure page is refused before unblinding, then shows the investigator\'s own site only', async () => {
     const before = await suite.as('investigator1');
     await before.getByTestId('nav-disclosure').click();
-    await before.getByText('This report exists only after the end-of-study unblinding.').waitFor();
+    await before.getByText(/exists only after the end-of-study unblinding/).waitFor();
 
     await suite.api.call('statistician', 'POST', '/study/lock', { signature: { password: suite.server.password }, reason: 'Last patient, last visit' });
     await suite.api.call('statistician', 'POST', '/study/unblind', { signature: { password: suite.server.password }, secondSignature: { username: 'statistician2', password: suite.server.password } });
