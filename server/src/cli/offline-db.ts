@@ -9,22 +9,23 @@
  */
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import pg from 'pg';
 import { STEPS } from '../database/migrations/index.js';
 import { CliError } from './cli-error.js';
 
 export interface OfflineDb {
   all(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** SQLite only: rows as arrays, statements prepared once (the audit verifier's fast path). */
+  raw?(sql: string, params?: unknown[]): Promise<unknown[][]>;
   /**
    * Runs `work` in ONE read-only transaction, so every query sees the same snapshot (SQLite: a
    * deferred read transaction on this private connection, the snapshot fixed by its first read;
    * PostgreSQL: REPEATABLE READ READ ONLY).
    */
-  snapshot<T>(work: (db: Pick<OfflineDb, 'all'>) => Promise<T>): Promise<T>;
+  snapshot<T>(work: (db: Pick<OfflineDb, 'all' | 'raw'>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-async function inTransaction<T>(db: Pick<OfflineDb, 'all'>, begin: string, work: (db: Pick<OfflineDb, 'all'>) => Promise<T>): Promise<T> {
+async function inTransaction<T>(db: Pick<OfflineDb, 'all' | 'raw'>, begin: string, work: (db: Pick<OfflineDb, 'all' | 'raw'>) => Promise<T>): Promise<T> {
   await db.all(begin);
   try {
     const result = await work(db);
@@ -76,6 +77,8 @@ function redactUrl(url: string): string {
 
 async function openUnchecked(opts: { db?: string; databaseUrl?: string }): Promise<OfflineDb> {
   if (opts.databaseUrl) {
+    // Loaded only for PostgreSQL: SQLite runs (most CLI use) start faster without it.
+    const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: opts.databaseUrl });
     await client.connect().catch((e: Error) => {
       throw new CliError(`cannot connect to PostgreSQL: ${e.message}`);
@@ -98,9 +101,16 @@ async function openUnchecked(opts: { db?: string; databaseUrl?: string }): Promi
     }
     return statement.all(...params) as Record<string, unknown>[];
   };
+  const rawStatements = new Map<string, Database.Statement>();
+  const raw = async (sql: string, params: unknown[] = []) => {
+    let statement = rawStatements.get(sql);
+    if (!statement) rawStatements.set(sql, (statement = db.prepare(sql).raw(true)));
+    return statement.all(...params) as unknown[][];
+  };
   return {
     all,
-    snapshot: (work) => inTransaction({ all }, 'BEGIN', work),
+    raw,
+    snapshot: (work) => inTransaction({ all, raw }, 'BEGIN', work),
     close: async () => {
       db.close();
     },

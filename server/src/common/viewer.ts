@@ -29,7 +29,7 @@ export interface Actor {
   role: string;
 }
 
-export const SYSTEM_ACTOR: Actor = { userId: null, username: 'system', role: 'system' };
+export { SYSTEM_ACTOR } from './system-actor.js';
 
 export function actorOf(viewer: Viewer): Actor {
   return { userId: viewer.userId, username: viewer.username, role: viewer.role };

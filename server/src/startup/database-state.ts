@@ -7,7 +7,6 @@
 import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import pg from 'pg';
 import type { DatabaseConfig } from '../config/config.js';
 
 /** A reason not to start; main.ts prints it as one line. */
@@ -81,6 +80,8 @@ function probeWritable(db: Database.Database, path: string): void {
 }
 
 async function inspectPostgres(url: string, seqs: number[]): Promise<DatabaseState> {
+  // Loaded here, not at the top: the CLI imports this module and most of its runs are on SQLite.
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10000 });
   try {
     await client.connect();

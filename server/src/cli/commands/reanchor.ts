@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { existsSync, renameSync } from 'node:fs';
 import { loadConfig } from '../../config/config.js';
-import { SYSTEM_ACTOR } from '../../common/viewer.js';
+import { SYSTEM_ACTOR } from '../../common/system-actor.js';
 import { checkStartup } from '../../startup/startup-check.js';
 import { CliError } from '../cli-error.js';
 import { UNBLINDED_DETAILS_KEY } from '../../modules/audit/audit-seal.js';

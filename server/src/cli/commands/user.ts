@@ -6,9 +6,8 @@
 import type { Command } from 'commander';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../config/config.js';
-import { SYSTEM_ACTOR } from '../../common/viewer.js';
+import { SYSTEM_ACTOR } from '../../common/system-actor.js';
 import { DomainError } from '../../common/domain-error.js';
-import { passwordProblem } from '../../modules/auth/passwords.js';
 import { CliError } from '../cli-error.js';
 
 export function registerUser(program: Command): void {
@@ -23,6 +22,8 @@ export function registerUser(program: Command): void {
     .action(async (opts: { username: string; password?: string; displayName: string; db?: string }) => {
       const generated = opts.password === undefined;
       const password = opts.password ?? randomBytes(12).toString('base64url');
+      // Lazily, like the app below: passwords.ts loads argon2's native module.
+      const { passwordProblem } = await import('../../modules/auth/passwords.js');
       const problem = passwordProblem(password);
       if (problem) throw new CliError(problem);
       const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });

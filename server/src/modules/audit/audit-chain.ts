@@ -4,7 +4,7 @@
  * Arm-dependent details are stored as a commitment (audit-seal.ts), so the hash covers the commitment,
  * never the arm. Pure apart from node:crypto; no database access.
  */
-import { createHash, createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, hash as oneShotHash, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { KeyRing } from './key-ring.js';
@@ -18,14 +18,35 @@ export type AuditEntryContent = Omit<AuditEntryView, 'prevHash' | 'hash' | 'seal
 /** An entry as stored (the shape the API returns, before redaction) with its sealed part, if any. */
 export type StoredAuditEntry = AuditEntryView & { sealed?: SealedPart | null };
 
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+/** crypto.hash (Node ≥ 20.12) is the one-shot form: same digest, a third of createHash's per-call cost. */
+export const sha256Hex: (text: string) => string =
+  typeof oneShotHash === 'function' ? (text) => oneShotHash('sha256', text, 'hex') : (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+
+/**
+ * canonicalJson of the entry's content, written out key by key (keys in canonical order) when every
+ * field has the shape toStoredEntry gives it; anything else (undefined, a Date…) goes through
+ * canonicalJson itself. Same bytes either way (test/unit/audit-chain-bytes.test.ts).
+ */
+export function entryText(entry: AuditEntryContent): string {
+  const { seq, at, actor, role, action, entityType, entityId, reason, details } = entry;
+  if (
+    typeof seq !== 'number' || !Number.isFinite(seq) || typeof at !== 'string' || typeof actor !== 'string' || typeof role !== 'string' ||
+    typeof action !== 'string' || typeof entityType !== 'string' || !isStrOrNull(entityId) || !isStrOrNull(reason) || details === undefined
+  ) {
+    return canonicalJson({ seq, at, actor, role, action, entityType, entityId, reason, details });
+  }
+  const q = JSON.stringify;
+  return `{"action":${q(action)},"actor":${q(actor)},"at":${q(at)},"details":${canonicalJson(details)},"entityId":${q(entityId)},"entityType":${q(entityType)},"reason":${q(reason)},"role":${q(role)},"seq":${q(seq)}}`;
 }
 
 export function entryHash(prevHash: string, entry: AuditEntryContent): string {
-  const { seq, at, actor, role, action, entityType, entityId, reason, details } = entry;
-  return sha256Hex(prevHash + canonicalJson({ seq, at, actor, role, action, entityType, entityId, reason, details }));
+  return sha256Hex(prevHash + entryText(entry));
 }
+
+/** Opens an entry's sealed part for the commitment check (only for entries that may have one). */
+export type SealedOpener = () => { details: unknown; sealed: SealedPart | null };
 
 /** The bytes a checkpoint signature covers. */
 export function checkpointMessage(cp: { size: number; headHash: string; at: string }): string {
@@ -97,15 +118,49 @@ export class ChainVerifier {
       return this.fail(row.seq, `entry ${row.seq}: follows withheld legacy entries but is not the re-anchor entry`);
     }
     if (entryHash(row.prevHash, row) !== row.hash) return this.fail(row.seq, `entry ${row.seq}: content does not match its hash (edited after it was written)`);
-    if (this.options.full && !isLegacy(row.seq, this.state)) {
-      const commitment = storedCommitment(row.details);
-      if (commitment !== null && (!row.sealed || commitmentOf(row.sealed.nonce, row.sealed.content) !== commitment)) {
-        return this.fail(row.seq, `entry ${row.seq}: its sealed details ${row.sealed ? 'do not match their commitment (edited)' : 'are missing'}`);
-      }
-      if (commitment === null && row.sealed) return this.fail(row.seq, `entry ${row.seq}: sealed details stored for an entry that commits to none`);
+    this.accept(row.seq, row.hash, () => ({ details: row.details, sealed: row.sealed ?? null }));
+  }
+
+  /**
+   * The fast path of `push` for a reader that builds the hashed text in the database (audit-verify.ts,
+   * SQLite): `tail` is the entry's canonical JSON as the query wrote it (every text field through
+   * json_quote, the stored details text as is), `open` is given when the entry may carry a sealed
+   * part (a sealed row exists, or the details mention "unblinded"). Returns false, changing nothing,
+   * whenever the row is not plainly fine (seq, prevHash, hash, anchor…): the caller then reads the
+   * row in full and calls `push`, which reports exactly as before.
+   *
+   * Why a match here proves what `push` proves: every `"` inside a json_quote'd or JSON.stringify'd
+   * string is escaped, so `,"` occurs in the tail only at the fixed key separators; text therefore
+   * cannot move between fields (nor into or out of the details) without changing the bytes, and equal
+   * bytes mean every field, the details included, is the canonical text that was hashed at write time.
+   */
+  pushCanonical(seq: unknown, prevHash: unknown, tail: unknown, hash: unknown, open: SealedOpener | null): boolean {
+    if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof tail !== 'string' || typeof hash !== 'string') return false;
+    const expected = this.count + 1;
+    if (this.firstInvalidSeq === null) {
+      if (seq !== expected || !this.options.full || isAnchor(seq, this.state) || this.prev === null || prevHash !== this.prev) return false;
+      if (sha256Hex(prevHash + tail) !== hash) return false;
     }
-    this.prev = row.hash;
-    for (const cp of this.pending.get(row.seq) ?? []) this.hashMatches.set(cp, cp.headHash === row.hash);
+    this.count = expected;
+    this.head = hash;
+    if (this.firstInvalidSeq !== null) return true;
+    this.accept(seq, hash, open);
+    return true;
+  }
+
+  /** After the hash matched: the sealed part against its commitment, then the checkpoints at this size. */
+  private accept(seq: number, hash: string, open: SealedOpener | null): void {
+    if (open && this.options.full && !isLegacy(seq, this.state)) {
+      const { details, sealed } = open();
+      const commitment = storedCommitment(details);
+      if (commitment !== null && (!sealed || commitmentOf(sealed.nonce, sealed.content) !== commitment)) {
+        return this.fail(seq, `entry ${seq}: its sealed details ${sealed ? 'do not match their commitment (edited)' : 'are missing'}`);
+      }
+      if (commitment === null && sealed) return this.fail(seq, `entry ${seq}: sealed details stored for an entry that commits to none`);
+    }
+    this.prev = hash;
+    const matching = this.pending.get(seq);
+    if (matching) for (const cp of matching) this.hashMatches.set(cp, cp.headHash === hash);
   }
 
   /** The re-anchor entry's prevHash is its own commitment to the legacy head (only `full` can open it). */

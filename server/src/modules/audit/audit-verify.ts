@@ -13,16 +13,23 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointView, VerifyResult } from '../../../../shared/contract.js';
-import { ChainVerifier } from './audit-chain.js';
-import { readSealState, SEALED_ENTRY_COLUMNS, SEALED_ENTRY_FROM, toCheckpoint, toStoredEntry, type Query } from './audit.repository.js';
+import { asStr } from '../../database/sql.js';
+import { ChainVerifier, type SealedOpener } from './audit-chain.js';
+import { readDetails, readSealState, SEALED_ENTRY_COLUMNS, SEALED_ENTRY_FROM, toCheckpoint, toStoredEntry, type Query } from './audit.repository.js';
 import { KeyRing, readRotationRecords } from './key-ring.js';
 import { describeBadLines, mergeCheckpoints, readCheckpointFileDetailed } from './checkpoint-file.js';
 
 export type { Query };
+/** Rows as arrays in the order of the select list (better-sqlite3's raw mode). */
+export type RawQuery = (sql: string, params: unknown[]) => Promise<unknown[][]>;
 
 export interface VerifySource {
-  /** Runs `work` inside one read-only transaction (a consistent snapshot). */
-  snapshot<T>(work: (query: Query) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` inside one read-only transaction (a consistent snapshot). A SQLite source also gives
+   * `raw`, which turns on the fast path below (PostgreSQL's JSON text is not canonical, so it keeps
+   * the row-by-row check).
+   */
+  snapshot<T>(work: (query: Query, raw?: RawQuery) => Promise<T>): Promise<T>;
   checkpointFilePath: string | null;
   /** Checkpoints exported earlier (CLI --checkpoint), read before the snapshot like the file. */
   extraCheckpoints?: CheckpointView[];
@@ -30,20 +37,62 @@ export interface VerifySource {
   pageSize?: number;
 }
 
+/**
+ * SQLite writes the text an entry's hash covers (audit-chain.ts entryText: keys in canonical order,
+ * strings through json_quote, the stored details text as is), so a row costs one string and one
+ * SHA-256 in JavaScript instead of an object, a JSON.parse and a canonical re-serialization. Details
+ * that may hold a sealed part come along to be opened. A row whose text does not hash to its stored
+ * hash (tampered, or details stored with keys out of canonical order by an older release) is read
+ * again in full and checked exactly as before (ChainVerifier.push).
+ */
+const CANONICAL_TAIL =
+  `'{"action":' || json_quote(l.action) || ',"actor":' || json_quote(l.actor) || ',"at":' || json_quote(l.at) || ',"details":' || l.details || ` +
+  `',"entityId":' || json_quote(l.entity_id) || ',"entityType":' || json_quote(l.entity_type) || ',"reason":' || json_quote(l.reason) || ` +
+  `',"role":' || json_quote(l.role) || ',"seq":' || l.seq || '}'`;
+const FAST_PAGE =
+  `SELECT l.seq, l.prev_hash, ${CANONICAL_TAIL}, l.hash, ` +
+  `CASE WHEN s.seq IS NOT NULL OR instr(l.details, 'unblinded') > 0 THEN l.details END, s.nonce, s.content ` +
+  `FROM ${SEALED_ENTRY_FROM} WHERE l.seq > ? ORDER BY l.seq LIMIT ?`;
+const [SEQ, PREV, TAIL, HASH, DETAILS, NONCE, CONTENT] = [0, 1, 2, 3, 4, 5, 6];
+const SLOW_PAGE = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.seq > ? ORDER BY l.seq LIMIT ?`;
+const ONE_ENTRY = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.seq = ?`;
+
+function opener(r: unknown[]): SealedOpener | null {
+  const [details, nonce] = [r[DETAILS], r[NONCE]];
+  if ((details === null || details === undefined) && (nonce === null || nonce === undefined)) return null;
+  return () => ({ details: readDetails(details), sealed: nonce === null || nonce === undefined ? null : { nonce: asStr(nonce), content: readDetails(r[CONTENT]) } });
+}
+
+/** Pushes one page; returns the seq of its last row and how many rows it had (fewer than asked: the end). */
+async function pushPage(query: Query, raw: RawQuery | undefined, verifier: ChainVerifier, after: number, pageSize: number): Promise<{ rows: number; last: number }> {
+  // json_quote refuses BLOB values (only tampering stores one): such a page is read the slow way.
+  const rows = raw ? await raw(FAST_PAGE, [after, pageSize]).catch(() => null) : null;
+  if (rows) {
+    for (const r of rows) {
+      if (verifier.pushCanonical(r[SEQ], r[PREV], r[TAIL], r[HASH], opener(r))) continue;
+      const [full] = await query(ONE_ENTRY, [r[SEQ]]);
+      verifier.push(toStoredEntry(full));
+    }
+    return { rows: rows.length, last: rows.length ? Number(rows[rows.length - 1][SEQ]) : after };
+  }
+  const slow = await query(SLOW_PAGE, [after, pageSize]);
+  for (const row of slow) verifier.push(toStoredEntry(row));
+  return { rows: slow.length, last: slow.length ? Number(slow[slow.length - 1].seq) : after };
+}
+
 export async function verifyAuditChain(source: VerifySource): Promise<VerifyResult> {
   const file = source.checkpointFilePath ? readCheckpointFileDetailed(source.checkpointFilePath) : null;
   const outside = [...(file?.checkpoints ?? []), ...(source.extraCheckpoints ?? [])];
   const pageSize = source.pageSize ?? 1000;
-  const result = await source.snapshot(async (query) => {
+  const result = await source.snapshot(async (query, raw) => {
     const state = await readSealState(query);
     const [head] = await query('SELECT seq, hash FROM audit_head WHERE id = 1');
     const fromDb = (await query('SELECT * FROM audit_checkpoints ORDER BY size')).map(toCheckpoint);
     const verifier = new ChainVerifier(mergeCheckpoints(fromDb, outside), { state, full: true });
     for (let after = 0; ; ) {
-      const rows = await query(`SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.seq > ? ORDER BY l.seq LIMIT ?`, [after, pageSize]);
-      for (const row of rows) verifier.push(toStoredEntry(row));
-      if (rows.length < pageSize) break;
-      after = Number(rows[rows.length - 1].seq);
+      const page = await pushPage(query, raw, verifier, after, pageSize);
+      if (page.rows < pageSize) break;
+      after = page.last;
     }
     // Rotated keys: the ring walks from the trusted key through rotation records it can check.
     const ring = source.trustedKey ? KeyRing.from(source.trustedKey, await readRotationRecords((sql) => query(sql))) : null;

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config/config.js';
 import type { Actor } from '../../common/viewer.js';
 import type { Sql } from '../../database/sql.js';
 import type { CheckpointView } from '../../../../shared/contract.js';
+import { canonicalJson } from '../../../../shared/canonical-json.js';
 import { checkpointMessage, entryHash } from './audit-chain.js';
 import { sealDetails } from './audit-seal.js';
 import { appendCheckpointLine } from './checkpoint-file.js';
@@ -51,10 +52,12 @@ export class AuditWriter {
       const { stored, sealed } = sealDetails(input.details ?? {});
       content.details = stored;
       const next = entryHash(hash, content);
+      // Details are stored in their canonical form (the text the hash covers), so the SQLite verifier
+      // can hash the stored text as it is (audit-verify.ts); rows stored otherwise are re-serialized.
       await sql.exec(
         `INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [seq, at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, JSON.stringify(content.details), hash, next],
+        [seq, at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, canonicalJson(content.details), hash, next],
       );
       if (sealed) await sql.exec('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [seq, sealed.nonce, JSON.stringify(sealed.content)]);
       hash = next;

@@ -16,7 +16,7 @@ export interface AuditFilter {
 }
 
 /** Details as stored; text that is no longer JSON (tampering) stays text, so its hash cannot match. */
-function readDetails(v: unknown): unknown {
+export function readDetails(v: unknown): unknown {
   try {
     return asJson(v, {});
   } catch {

@@ -6,7 +6,7 @@ import { toCsv } from '../../common/csv.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StoredAuditEntry } from './audit-chain.js';
 import { isLegacy, isWithheld, LEGACY_ARM_DIGESTS, storedCommitment, UNBLINDED_DETAILS_KEY, WITHHELD, type SealState } from './audit-seal.js';
-import { verifyAuditChain, type Query } from './audit-verify.js';
+import { verifyAuditChain, type Query, type RawQuery } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { SigningKey } from './signing-key.js';
 
@@ -72,14 +72,17 @@ export class AuditService {
    * interleaves other requests' statements, which must not land inside this transaction); PostgreSQL:
    * a pooled connection in REPEATABLE READ READ ONLY.
    */
-  private async snapshot<T>(work: (query: Query) => Promise<T>): Promise<T> {
+  private async snapshot<T>(work: (query: Query, raw?: RawQuery) => Promise<T>): Promise<T> {
     const database = this.db.config.database;
     if (database.dialect === 'sqlite') {
       const conn = new Database(database.path, { readonly: true, fileMustExist: true });
       try {
         conn.pragma('busy_timeout = 1000');
         conn.exec('BEGIN');
-        const result = await work(async (sql, params = []) => conn.prepare(sql).all(...params) as Record<string, unknown>[]);
+        const result = await work(
+          async (sql, params = []) => conn.prepare(sql).all(...params) as Record<string, unknown>[],
+          async (sql, params) => conn.prepare(sql).raw(true).all(...params) as unknown[][],
+        );
         conn.exec('COMMIT');
         return result;
       } finally {

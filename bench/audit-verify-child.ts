@@ -1,0 +1,41 @@
+/**
+ * Child process of bench/audit-verify.bench.ts: the verification `audit verify` runs (the CLI's own
+ * database access, offline-db.ts, and verifyAuditChain), timed inside the process and sampled for
+ * peak resident memory and peak V8 heap after every page. Prints one JSON line.
+ * Run: node dist/bench/audit-verify-child.js DB KEY
+ */
+import { getHeapStatistics } from 'node:v8';
+import { verifyAuditChain } from '../server/src/modules/audit/audit-verify.js';
+import { SigningKey } from '../server/src/modules/audit/signing-key.js';
+import { openOfflineDb } from '../server/src/cli/offline-db.js';
+
+const [file, keyFile] = process.argv.slice(2);
+let peakRss = 0;
+let peakHeap = 0;
+const sample = () => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
+};
+const db = await openOfflineDb({ db: file });
+const started = performance.now();
+const result = await verifyAuditChain({
+  snapshot: (work) =>
+    db.snapshot((d) =>
+      work(
+        async (sql, params) => {
+          sample();
+          return d.all(sql, params);
+        },
+        async (sql, params) => {
+          sample();
+          return d.raw!(sql, params);
+        },
+      ),
+    ),
+  checkpointFilePath: null,
+  trustedKey: SigningKey.load(keyFile).publicKey,
+});
+const seconds = (performance.now() - started) / 1000;
+sample();
+await db.close();
+process.stdout.write(JSON.stringify({ valid: result.valid, count: result.count, seconds, peakRss, peakHeap }) + '\n');
