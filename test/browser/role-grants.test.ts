@@ -27,7 +27,7 @@ describe('role approvals and set-password links', () => {
     await form.getByRole('button', { name: 'Create user' }).click();
     await admin.getByText(/User pharm9 created; the role waits for a second person's approval/).waitFor();
     const row = admin.locator('[data-testid="users-table"] tr[data-username="pharm9"]');
-    await expect(row.getByTestId('pending-grant').textContent()).resolves.toMatch(/create awaiting approval/);
+    await expect(row.getByTestId('pending-grant').textContent()).resolves.toMatch(/new account awaiting approval/);
     await expect(row.textContent()).resolves.toContain('deactivated');
     // the requester sees the grant but cannot decide it
     await admin.getByTestId('nav-role-grants').click();

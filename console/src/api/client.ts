@@ -23,8 +23,8 @@ export const logout = () => request<void>('/auth/logout', { method: 'POST' });
 
 // ---- users & sites (admin)
 /** No password: the user sets it from a one-time link e-mailed to `email` (an admin never chooses it). */
-export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; email: string }
-export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; reason?: string }
+export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; email: string; locale?: 'en' | 'fr' | null }
+export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; locale?: 'en' | 'fr' | null; reason?: string }
 export const listUsers = () => request<AdminUserView[]>('/users');
 export const getUser = (id: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`);
 export const createUser = (input: CreateUserInput) => request<AdminUserView>('/users', { method: 'POST', body: input });
@@ -39,7 +39,7 @@ export const decideRoleGrant = (id: string, input: { approve: boolean; comment?:
 export const setPassword = (token: string, password: string) => request<void>('/auth/set-password', { method: 'POST', body: { token, password } });
 export const listSites = () => request<SiteView[]>('/sites');
 export const createSite = (code: string, name: string) => request<SiteView>('/sites', { method: 'POST', body: { code, name } });
-export const updateSite = (code: string, input: { name?: string; active?: boolean; reason?: string }) =>
+export const updateSite = (code: string, input: { name?: string; active?: boolean; locale?: 'en' | 'fr' | null; reason?: string }) =>
   request<SiteView>(`/sites/${encodeURIComponent(code)}`, { method: 'PATCH', body: input });
 
 // ---- study, scheme, simulation (statistician)

@@ -4,8 +4,9 @@
  * reaches nobody, and only the operator (who holds the database) can issue a usable one.
  */
 import type { PasswordLinkIssued } from '../../../../shared/contract.js';
+import { t } from '../../i18n/index.js';
 
 export function passwordLinkText(username: string, link: PasswordLinkIssued | undefined): string {
-  if (link?.emailed) return `A set-password link was e-mailed to ${username}.`;
-  return `No e-mail server is configured, so no link was e-mailed to ${username}: ask the operator to run \`npm run cli -- user password-link --username ${username}\` and pass the link on.`;
+  if (link?.emailed) return t('admin.linkEmailed', { username });
+  return t('admin.noMailServer', { username });
 }
