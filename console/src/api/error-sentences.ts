@@ -9,6 +9,7 @@
  * Never the code's sentence AND the server's message together: that was the duplication users saw.
  */
 import { hasMessage, type Locale, type MessageParams } from '../../../shared/i18n/catalogue.js';
+import { NAMESPACES } from '../../../shared/i18n/messages/index.js';
 
 interface Variant { code: string; name: string; pattern: RegExp }
 
@@ -67,5 +68,8 @@ export function sentenceKey(code: string, detail: string, locale: Locale): { key
   }
   if (locale === 'en' && detail && code !== 'INTERNAL_ERROR') return null;
   if (hasMessage(`errors.${code}`)) return { key: `errors.${code}`, params: {} };
+  // Codes of one feature may keep their sentence in the feature's namespace (<ns>.code.<CODE>).
+  const owned = Object.keys(NAMESPACES).map((ns) => `${ns}.code.${code}`).find(hasMessage);
+  if (owned) return { key: owned, params: {} };
   return null;
 }

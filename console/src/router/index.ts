@@ -65,6 +65,10 @@ export const routes: RouteRecordRaw[] = [
 
   { path: '/pharmacy/tasks', name: 'pharmacy-tasks', component: () => import('../pages/pharmacy/TasksPage.vue'),
     meta: { permissions: [P.ReadPharmacyTasks], title: 'nav.preparationTasks', nav: { label: 'nav.preparationTasks', group: 'nav.groupPharmacy', order: 30 } } },
+  { path: '/envelopes', name: 'envelopes', component: () => import('../pages/envelopes/EnvelopesPage.vue'),
+    meta: { permissions: [P.ReadStudy], title: 'envelopes.title', nav: { label: 'envelopes.nav', group: 'nav.groupRecords', order: 42 } } },
+  { path: '/envelopes/sheets', name: 'envelope-sheets', component: () => import('../pages/envelopes/EnvelopeSheetsPage.vue'),
+    meta: { permissions: [P.ReadStudy], title: 'envelopes.sheets.title' } },
   { path: '/allocation-log', name: 'allocation-log', component: () => import('../pages/allocation/AllocationLogPage.vue'),
     meta: { permissions: [P.ReadAllocationLog], title: 'nav.allocationLog', nav: { label: 'nav.allocationLog', group: 'nav.groupRecords', order: 40 } } },
 

@@ -3,6 +3,20 @@ import type { Namespace } from './types.js';
 /** Catalogue namespace "envelopes" (see shared/i18n/catalogue.ts): downtime envelopes, console, printed sheets and server errors. */
 export const envelopes: Namespace = {
   en: {
+    // Signature meanings of this feature's acts (shared/signature-meanings.ts has the canonical English)
+    'meaning.reserveEnvelopes': 'I reserve these list entries as sealed downtime envelopes for this site and stratum',
+    'meaning.reconcileEnvelope': 'I confirm that this patient met the eligibility criteria and was randomized with this envelope, opened at the time stated',
+    'meaning.voidEnvelopes': 'I void these unused downtime envelopes: they will never be used',
+    // One sentence per error code (the console shows it in the reader's language)
+    'code.ENVELOPE_UNKNOWN': 'No downtime envelope of this study has that number (or it is not one of your sites). Check the number printed on the envelope.',
+    'code.ENVELOPE_CODE_MISMATCH': 'The treatment code does not match the one sealed in this envelope. Nothing was recorded; read the code again from the sheet.',
+    'code.ENVELOPE_WRONG_SITE': 'This envelope belongs to another site; it cannot be used for this patient.',
+    'code.ENVELOPE_WRONG_STRATUM': "This envelope is for another stratum than the patient's. Check the patient's screening answers or take the envelope of the right stratum.",
+    'code.ENVELOPE_ALREADY_USED': 'This envelope was already used for another patient.',
+    'code.ENVELOPE_VOIDED': 'This envelope was voided and cannot be used.',
+    'code.ENVELOPE_OUT_OF_ORDER': 'Envelopes of a site and stratum are used in order: enter the earlier envelope first (or void it), and check the opening times.',
+    'code.ENVELOPE_TAMPERED': 'This envelope no longer matches its commitment in the audit trail. Nothing was recorded; tell the trial statistician.',
+    'code.ENVELOPES_NOT_AVAILABLE': 'Envelopes cannot be reserved as asked: the stratum has too few free entries, is already reserved, or the scheme has no list.',
     // Server errors (codes ENVELOPE_* and friends, docs/DOWNTIME.md)
     'error.unknown': 'No downtime envelope number {number} exists for this study (or it is not one of your sites). Check the number printed on the envelope.',
     'error.codeMismatch': 'The treatment code entered is not the one sealed in envelope {number}. Nothing was recorded; read the code again from the sheet.',
@@ -103,6 +117,18 @@ export const envelopes: Namespace = {
     'sheet.printed': 'Printed {at} by {name}',
   },
   fr: {
+    'meaning.reserveEnvelopes': 'Je réserve ces entrées de la liste comme enveloppes de secours scellées pour ce centre et cette strate',
+    'meaning.reconcileEnvelope': "Je confirme que ce patient remplissait les critères d'éligibilité et a été randomisé avec cette enveloppe, ouverte à l'heure indiquée",
+    'meaning.voidEnvelopes': 'J\'annule ces enveloppes de secours inutilisées : elles ne seront jamais utilisées',
+    'code.ENVELOPE_UNKNOWN': "Aucune enveloppe de secours de cette étude ne porte ce numéro (ou elle n'appartient pas à l'un de vos centres). Vérifiez le numéro imprimé sur l'enveloppe.",
+    'code.ENVELOPE_CODE_MISMATCH': "Le code de traitement ne correspond pas à celui scellé dans cette enveloppe. Rien n'a été enregistré ; relisez le code sur la feuille.",
+    'code.ENVELOPE_WRONG_SITE': "Cette enveloppe appartient à un autre centre ; elle ne peut pas servir pour ce patient.",
+    'code.ENVELOPE_WRONG_STRATUM': "Cette enveloppe correspond à une autre strate que celle du patient. Vérifiez les réponses de sélection ou prenez l'enveloppe de la bonne strate.",
+    'code.ENVELOPE_ALREADY_USED': 'Cette enveloppe a déjà été utilisée pour un autre patient.',
+    'code.ENVELOPE_VOIDED': 'Cette enveloppe a été annulée et ne peut plus être utilisée.',
+    'code.ENVELOPE_OUT_OF_ORDER': "Les enveloppes d'un centre et d'une strate s'utilisent dans l'ordre : saisissez d'abord l'enveloppe précédente (ou annulez-la), et vérifiez les heures d'ouverture.",
+    'code.ENVELOPE_TAMPERED': "Cette enveloppe ne correspond plus à son engagement inscrit dans la piste d'audit. Rien n'a été enregistré ; prévenez le statisticien de l'essai.",
+    'code.ENVELOPES_NOT_AVAILABLE': "Les enveloppes ne peuvent pas être réservées ainsi : la strate a trop peu d'entrées libres, elle est déjà réservée, ou le schéma n'a pas de liste.",
     'error.unknown': "Aucune enveloppe de secours n° {number} n'existe pour cette étude (ou elle n'appartient pas à l'un de vos centres). Vérifiez le numéro imprimé sur l'enveloppe.",
     'error.codeMismatch': "Le code de traitement saisi n'est pas celui scellé dans l'enveloppe {number}. Rien n'a été enregistré ; relisez le code sur la feuille.",
     'error.wrongSite': "L'enveloppe {number} appartient au centre {site} ; elle ne peut pas servir pour un patient d'un autre centre.",

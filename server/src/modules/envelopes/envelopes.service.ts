@@ -52,7 +52,9 @@ export class EnvelopesService {
     return this.db.read(async (sql) => {
       const schemeId = await this.schemeId(sql);
       const envelopes = schemeId ? this.visible(viewer, await EnvelopesRepository.list(sql, schemeId)) : [];
-      return { schemeId, envelopes: envelopes.map((e) => toEnvelopeView(e, viewer)) };
+      // The sites envelopes can be reserved for (or, for an investigator, their own): for the console's forms.
+      const sites = (await SitesRepository.list(sql)).filter((s) => s.active && (!isSiteScoped(viewer.role) || viewer.siteCodes.includes(s.code))).map((s) => ({ code: s.code, name: s.name }));
+      return { schemeId, sites, envelopes: envelopes.map((e) => toEnvelopeView(e, viewer)) };
     });
   }
 
