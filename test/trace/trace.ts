@@ -99,7 +99,7 @@ export function scanSource(file: string, source: string): TaggedTitle[] {
     if (EACH_OPEN.test(text)) openEach = EACH_OPEN.exec(text)![1];
     else if (close) openEach = null;
     if (!kind || !literal) return;
-    const title = literal.slice(1, -1);
+    const title = literal.slice(1, -1).replace(/\\(.)/g, '$1'); // as jest shows it: \' → '
     const tags = tagsOf(title);
     if (tags.length) found.push({ file, line: i + 1, title, kind: kind === 'describe' ? 'describe' : 'test', tags });
   });
