@@ -93,6 +93,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { permissions: [P.ApproveRoleGrants], title: 'nav.roleApprovals', nav: { label: 'nav.roleApprovals', group: 'nav.groupAdministration', order: 72 } } },
   { path: '/admin/sites', name: 'sites', component: () => import('../pages/admin/SitesPage.vue'),
     meta: { permissions: [P.ManageSites], title: 'nav.sites', nav: { label: 'nav.sites', group: 'nav.groupAdministration', order: 71 } } },
+  { path: '/admin/qualification', name: 'qualification', component: () => import('../pages/admin/QualificationPage.vue'), meta: { permissions: [P.RunQualification], title: 'qualification.page.title', nav: { label: 'qualification.page.title', group: 'nav.groupAdministration', order: 73 } } },
 
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'nav.pageNotFound' } },
 ];

@@ -16,6 +16,7 @@ export const qualification: Namespace = {
     'page.verifyHelp': 'Verify a downloaded report offline: blindrand qualify verify REPORT.json --public-key KEY',
     'page.failedChecks': 'Failed checks',
     'page.done': 'Qualification finished: {result}.',
+    'page.started': 'Started',
     // Report labels
     reportTitle: 'blindrand installation and operational qualification',
     resultPass: 'PASSED',
@@ -89,6 +90,7 @@ export const qualification: Namespace = {
     'page.verifyHelp': 'Vérifier hors ligne un rapport téléchargé : blindrand qualify verify REPORT.json --public-key CLÉ',
     'page.failedChecks': 'Contrôles en échec',
     'page.done': 'Qualification terminée : {result}.',
+    'page.started': 'Début',
     reportTitle: 'Qualification d\'installation et qualification opérationnelle de blindrand',
     resultPass: 'CONFORME',
     resultFail: 'NON CONFORME',
