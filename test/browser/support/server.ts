@@ -55,7 +55,8 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, log: () => st
   throw new Error(`server did not become healthy within ${timeoutMs} ms:\n${log()}`);
 }
 
-export async function startServer(options: { studyStatus?: 'setup' | 'active' } = {}): Promise<RunningServer> {
+/** `env` adds to or overrides the server's environment (e.g. PROTOCOL_FILE, SMTP_URL for one file's server). */
+export async function startServer(options: { studyStatus?: 'setup' | 'active'; env?: Record<string, string> } = {}): Promise<RunningServer> {
   ensureConsoleBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-browser-'));
   const port = await freePort();
@@ -72,6 +73,7 @@ export async function startServer(options: { studyStatus?: 'setup' | 'active' } 
       DEMO_STUDY_STATUS: options.studyStatus ?? 'active',
       AUTH_THROTTLE_PER_MINUTE: '10000',
       SMTP_URL: '',
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
