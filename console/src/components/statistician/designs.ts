@@ -1,27 +1,21 @@
 /** Candidate designs the statistician can compare, and how a method's parameters are described. */
 import type { CandidateDesign } from '../../workers/protocol.js';
+import { t } from '../../i18n/index.js';
 
-export const METHOD_LABELS: Record<string, string> = {
-  simple: 'Simple (complete) randomization',
-  'permuted-block': 'Permuted blocks',
-  'truncated-binomial': 'Truncated binomial',
-  'biased-coin': "Efron's biased coin",
-  'big-stick': 'Big stick',
-  chen: "Chen's biased coin with imbalance tolerance",
-  maximal: 'Maximal procedure',
-  urn: "Wei's urn",
-  minimization: 'Minimization (Pocock–Simon)',
-};
+const METHODS = ['simple', 'permuted-block', 'truncated-binomial', 'biased-coin', 'big-stick', 'chen', 'maximal', 'urn', 'minimization'];
+/** Method names in the reader's language (statistician.method.*): getters, so a template re-renders on a language switch. */
+export const METHOD_LABELS: Record<string, string> = Object.defineProperties({} as Record<string, string>,
+  Object.fromEntries(METHODS.map((m) => [m, { get: () => t(`statistician.method.${m}`), enumerable: true }])));
 
 export function describe(method: string, params: Record<string, unknown>): string {
   switch (method) {
     case 'permuted-block': case 'truncated-binomial': return `${METHOD_LABELS[method]} (${((params.blockSizes as number[]) ?? []).join(', ')})`;
-    case 'biased-coin': return `Biased coin p=${Number(params.p).toFixed(2)}`;
-    case 'big-stick': return `Big stick b=${params.bound}`;
-    case 'chen': return `Chen p=${Number(params.p).toFixed(2)}, b=${params.bound}`;
-    case 'maximal': return `Maximal procedure b=${params.bound}`;
-    case 'urn': return `Urn UD(${params.alpha}, ${params.beta})`;
-    case 'minimization': return `Minimization p=${Number(params.p).toFixed(2)} (${params.imbalance ?? 'range'})`;
+    case 'biased-coin': return t('statistician.describe.biasedCoin', { p: Number(params.p).toFixed(2) });
+    case 'big-stick': return t('statistician.describe.bigStick', { b: String(params.bound) });
+    case 'chen': return t('statistician.describe.chen', { p: Number(params.p).toFixed(2), b: String(params.bound) });
+    case 'maximal': return t('statistician.describe.maximal', { b: String(params.bound) });
+    case 'urn': return t('statistician.describe.urn', { alpha: String(params.alpha), beta: String(params.beta) });
+    case 'minimization': return t('statistician.describe.minimization', { p: Number(params.p).toFixed(2), measure: t(`statistician.measure.${String(params.imbalance ?? 'range')}`) });
     default: return METHOD_LABELS[method] ?? method;
   }
 }
@@ -37,7 +31,7 @@ export const COMPARISON_SET: CandidateDesign[] = [
   { method: 'maximal', params: { bound: 3 } },
   { method: 'urn', params: { alpha: 0, beta: 1 } },
   { method: 'minimization', params: { p: 0.8, imbalance: 'range' } },
-].map((d, i) => ({ ...d, key: `c${i}`, label: describe(d.method, d.params) }));
+].map((d, i) => ({ ...d, key: `c${i}`, get label() { return describe(d.method, d.params); } }));
 
 export const PALETTE = ['#1f5f8b', '#c0392b', '#2e8b57', '#8e44ad', '#d68910', '#17a2b8', '#6c757d', '#b03a8a', '#4e6e1a', '#a0522d'];
 
