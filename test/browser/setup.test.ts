@@ -106,7 +106,7 @@ describe('corrections', () => {
     const row = page.getByTestId('correction-row').first();
     await expect(row.textContent()).resolves.toMatch(/EDSS at inclusion\s*4 → 6\s*Transcription error.*investigator1/s);
     const card = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Randomization' }) });
-    await expect(card.textContent()).resolves.toContain('edss=LE5');
+    await expect(card.textContent()).resolves.toContain('Baseline EDSS band: EDSS ≤ 5.0');
     await expect(card.textContent()).resolves.toContain(String(patient.randomizationNumber));
     await screenshot(page, 'investigator-corrected');
 

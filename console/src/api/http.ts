@@ -6,6 +6,7 @@
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../../shared/errors.js';
 import { locale, t } from '../i18n/index.js';
 import { sentenceKey } from './error-sentences.js';
+import { withFailureDetails } from './failure-details.js';
 
 /** An API failure with its stable code and the sentence to show. */
 export class ApiError extends Error {
@@ -24,7 +25,8 @@ export class ApiError extends Error {
   /** One sentence in the reader's language: a known variant, else (English) the server's own, else the code's. */
   get sentence(): string {
     const chosen = sentenceKey(this.code, this.detail, locale.value);
-    return chosen ? t(chosen.key, chosen.params) : this.detail;
+    // …then, after a wrong password, whose it was and how many attempts remain (failure-details.ts).
+    return withFailureDetails(chosen ? t(chosen.key, chosen.params) : this.detail, this.details);
   }
 }
 

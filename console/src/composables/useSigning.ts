@@ -5,6 +5,8 @@ export interface SigningRequest {
   title: string;
   meaning: string;
   record: string;
+  /** What else the signature covers, in words (SignatureDialog `facts`). */
+  facts?: Array<{ label: string; value: string }>;
   actionLabel: string;
   submit: (signature: SignatureInput) => Promise<void>;
 }

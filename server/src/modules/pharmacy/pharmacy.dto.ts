@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
+import { LOT_NUMBER } from '../../../../shared/field-formats.js';
 
 export class DispensationDto extends SignedDto {
   @ApiProperty()
@@ -15,6 +16,6 @@ export class DispensationDto extends SignedDto {
 
   @ApiProperty({ example: 'MSC-LOT-2026-014', description: 'The cell lot, or the placebo medium lot' })
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/, { message: 'lotNumber must be 1–64 letters, digits, dots, dashes, slashes or underscores' })
+  @Matches(LOT_NUMBER, { message: 'lotNumber must be 1–64 letters, digits, dots, dashes, slashes or underscores' })
   lotNumber: string;
 }
