@@ -221,12 +221,13 @@ describe(`downtime envelopes (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     const raw = await openRawDb(t.config);
     try {
       // the attacker points the envelope at another entry of the same stratum (and knows its code)
+      const [original] = await raw.all('SELECT list_entry_id FROM envelopes WHERE id = ?', [target.id]);
       const [other] = await raw.all('SELECT id, treatment_code FROM list_entries WHERE stratum_key = ? AND position = 1 AND scheme_id = (SELECT active_scheme_id FROM study)', [target.stratum]);
       await raw.run('UPDATE envelopes SET list_entry_id = ? WHERE id = ?', [other.id, target.id]);
       const p = await newParticipant(t.api, tokens.investigator2, { site: 'B', course: 'RRMS', edss: 3 });
       const res = await reconcile(p, target.number, String(other.treatment_code), new Date(Date.now() - 1000).toISOString(), 'env-tampered', 'investigator2');
       expect([res.status, res.body.code, res.body.message]).toEqual([409, 'ENVELOPE_TAMPERED', expect.any(String)]);
-      await raw.run('UPDATE envelopes SET list_entry_id = (SELECT id FROM list_entries WHERE stratum_key = ? AND position = ? AND scheme_id = (SELECT active_scheme_id FROM study)) WHERE id = ?', [target.stratum, listLength, target.id]);
+      await raw.run('UPDATE envelopes SET list_entry_id = ? WHERE id = ?', [original.list_entry_id, target.id]);
     } finally {
       await raw.close();
     }
