@@ -191,37 +191,41 @@ describe('qualification of a misconfigured instance', () => {
     // full_page_writes off — the misconfiguration is the server's own.
     if (!usingPostgres) env.SQLITE_SYNCHRONOUS = 'OFF';
     // The report is written in the runner's language: here the instance default, French.
-    t = await startTestApp({ ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr' });
+    // Plain http on a network name without a TLS proxy; the key file world-readable; the server's clock 10 s ahead.
+    t = await startTestApp({ ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr', PUBLIC_URL: 'http://rando.example-hospital.fr' });
     chmodSync(t.config.signingKeyPath, 0o644);
+    await t.advanceClock(10_000);
   });
   afterAll(async () => {
     await t.close();
     rmSync(site.dir, { recursive: true, force: true });
   });
 
-  it('[QUAL-001][QUAL-002][QUAL-003][QUAL-005] fails exactly the misconfigured checks, with what it saw', async () => {
+  it('[QUAL-001][QUAL-002][QUAL-003][QUAL-004][QUAL-006] fails exactly the misconfigured checks, with what it saw', async () => {
     const admin = await t.api.login('admin');
     const res = await t.api.post('/api/admin/qualification', { installationOnly: true }, admin);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ result: 'fail', failed: 3 });
+    expect(res.body).toMatchObject({ result: 'fail', failed: 5 });
     const report = (await t.api.get(`/api/admin/qualification/${res.body.id}`, admin)).body;
     const failed = report.checks.filter((c: any) => !c.pass);
-    expect(failed.map((c: any) => c.id)).toEqual(['IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PERMISSIONS']);
+    expect(failed.map((c: any) => c.id)).toEqual(['IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PERMISSIONS', 'IQ-CLOCK', 'IQ-TLS']);
     const observed = Object.fromEntries(failed.map((c: any) => [c.id, c.observed]));
     expect(observed['IQ-CHECKSUMS']).toMatch(/changed dist\/server\/src\/main\.js/);
     expect(observed['IQ-KEY-PERMISSIONS']).toMatch(/^mode 0644/);
+    expect(observed['IQ-CLOCK']).toMatch(/difference -(9|10)\d{3} ms \(limit 2000 ms\)$/);
+    expect(observed['IQ-TLS']).toMatch(/plain http on a network address/);
     expect(observed['IQ-DURABILITY']).toBe(usingPostgres ? 'fsync=off, synchronous_commit=off, full_page_writes=off' : 'journal_mode=wal, synchronous=OFF');
     expect(report.scope).toBe('installation');
     expect([report.locale, failed[0].title]).toEqual(['fr', 'Sommes de contrôle de la version installée']);
     expect((await t.api.get(`/api/admin/qualification/${res.body.id}/html`, admin)).text).toContain('<strong>NON CONFORME</strong>');
     const entry = (await t.api.get('/api/audit?action=qualification.run', admin)).body.entries[0];
-    expect(entry.details).toMatchObject({ result: 'fail', failed: 3, failedChecks: failed.map((c: any) => c.id) });
+    expect(entry.details).toMatchObject({ result: 'fail', failed: 5, failedChecks: failed.map((c: any) => c.id) });
     // The CLI says so with exit code 2, and the failing report still verifies (it is a true record).
     const out = join(site.dir, 'out');
     const run = await cli(['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--installation-only', '--out', out], DEMO_PASSWORD);
     expect(run.code).toBe(2);
     expect(run.out).toMatch(/FAIL {2}IQ-KEY-PERMISSIONS/);
-    expect(run.err).toMatch(/qualification failed: 3 of 10 checks failed/);
+    expect(run.err).toMatch(/qualification failed: 5 of 10 checks failed/);
     const file = join(out, readdirSync(out).find((f) => f.endsWith('.json'))!);
     expect((await cli(['qualify', 'verify', file])).code).toBe(0);
   });

@@ -118,7 +118,7 @@ function real(path: string): string {
   }
 }
 
-function keyLocation(config: AppConfig): Observation {
+export function keyLocation(config: AppConfig): Observation {
   const key = real(config.signingKeyPath);
   const problems: string[] = [];
   const served = real(join(PACKAGE_ROOT, 'console', 'dist'));
@@ -132,7 +132,7 @@ function keyLocation(config: AppConfig): Observation {
   return { observed: `${key}: outside the database and the published folder${beside ? ' (beside the database file: back it up separately)' : ''}`, pass: true };
 }
 
-function backups(config: AppConfig): Observation {
+export function backups(config: AppConfig): Observation {
   const dir = config.qualification.backupDir;
   if (!dir) return { observed: 'BACKUP_DIR is not set: no backup destination declared', pass: false };
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return { observed: `BACKUP_DIR ${dir} does not exist`, pass: false };
@@ -150,7 +150,7 @@ function backups(config: AppConfig): Observation {
   return { observed: `newest backup ${name}, ${ageHours.toFixed(1)} h old (limit ${limit} h)`, pass: ageHours <= limit };
 }
 
-function tls(config: AppConfig): Observation {
+export function tls(config: AppConfig): Observation {
   let url: URL;
   try {
     url = new URL(config.publicUrl);

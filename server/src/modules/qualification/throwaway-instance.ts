@@ -64,7 +64,9 @@ export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATI
       logRequests: false,
     };
     const { createApp } = await import('../../create-app.js');
-    app = await createApp(config, { logger: false, serveConsole: false });
+    // Nest's logger is process-wide: `logger: false` here would silence the production app from now
+    // on; the default (errors and warnings, as main.ts has it) is kept.
+    app = await createApp(config, { serveConsole: false });
     await seedDemoIfEmpty(app, password, 'active');
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;
