@@ -8,6 +8,7 @@ import type { Criterion, Protocol } from '../../shared/protocol/index.js';
 import { jest } from '@jest/globals';
 import { runCli } from '../../server/src/cli/main.js';
 import { buildUatScripts } from '../../server/src/cli/uat.js';
+import { loadRequirements } from '../trace/load.js';
 import { msctProtocol, parallelProtocol, repoPath } from './helpers.js';
 
 function ids(c: Criterion): string[] {
@@ -80,6 +81,11 @@ describe.each([
     expect(scripts.filter((s) => s.kind === 'downtime')).toHaveLength(1);
     expect(new Set(scripts.map((s) => s.id)).size).toBe(scripts.length);
   });
+
+  it('names only requirements that exist in requirements/*.yaml', () => {
+    const known = new Set(loadRequirements(repoPath('.')).requirements.map((r) => r.id));
+    expect(scripts.flatMap((s) => s.requirements).filter((id) => !known.has(id))).toEqual([]);
+  });
 });
 
 function deriveSite(stratumKey: string): string {
@@ -110,6 +116,14 @@ describe('UAT scripts: findings and the command [VAL-003]', () => {
     const safety = buildUatScripts(protocol).find((s) => s.covers === 'safety')!;
     expect(safety.requirements).toContain('SAFE-001');
     expect(safety.steps[1].expected).toBe('The address pv@chu-toulouse.fr sees the arm of this patient only.');
+  });
+
+  it('a protocol with an escalation rule gets an escalation script stating the contacts, the delay and the outcome', () => {
+    const protocol = parallelProtocol();
+    Object.assign(protocol.unblinding, { emergency: { contacts: [{ name: 'Dr Claire Martin', role: 'Medical monitor', phone: '+33 5 61 00 00 01' }], escalateAfterMinutes: 30, escalateTo: 'backup-monitor' } });
+    const escalation = buildUatScripts(protocol).find((s) => s.covers === 'escalation to backup-monitor')!;
+    expect(escalation.steps[0].expected).toBe('The dialog lists the emergency contacts (Dr Claire Martin, Medical monitor, +33 5 61 00 00 01) and the expected response time (30 minutes).');
+    expect(escalation.steps[3].expected).toContain('stays pending for a normal decision');
   });
 
   it('`blindrand uat --out DIR` writes an index and one signed script per file, in md and html; a bad format exits 1', async () => {

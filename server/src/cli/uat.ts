@@ -276,9 +276,15 @@ function policySteps(policy: string): PolicyText {
   }
 }
 
-/** The escalation block engineer "emergency" adds to `unblinding` (read loosely until it is typed). */
-function escalation(protocol: Protocol): { escalateAfterMinutes?: number; escalateTo?: string } | undefined {
-  return (protocol.unblinding as { emergency?: { escalateAfterMinutes?: number; escalateTo?: string } }).emergency;
+interface EmergencyBlock {
+  contacts?: Array<{ name: string; role?: string; phone?: string }>;
+  escalateAfterMinutes?: number;
+  escalateTo?: string;
+}
+
+/** The protocol's `unblinding.emergency` block (contacts and escalation rule), when it has one. */
+function emergencyBlock(protocol: Protocol): EmergencyBlock | undefined {
+  return (protocol.unblinding as { emergency?: EmergencyBlock }).emergency;
 }
 
 function unblindingScripts(protocol: Protocol): UatScript[] {
@@ -286,20 +292,27 @@ function unblindingScripts(protocol: Protocol): UatScript[] {
   const main = policySteps(protocol.unblinding.policy);
   const pre = ['UAT-01 passed; at least one patient of each site randomized (UAT-S scripts).'];
   scripts.push({ id: 'UAT-U01', title: main.title, kind: 'unblinding', purpose: `The protocol's unblinding policy (${protocol.unblinding.policy}) reveals one patient's arm to the requester only, as the policy says, and registers it.`, requirements: main.requirements, preconditions: pre, steps: main.steps, covers: protocol.unblinding.policy });
-  const emergency = escalation(protocol);
+  const emergency = emergencyBlock(protocol);
   const safety = protocol.unblinding.safety;
-  if (emergency?.escalateAfterMinutes !== undefined) {
+  if (emergency?.escalateAfterMinutes !== undefined && emergency.escalateTo) {
+    const contacts = (emergency.contacts ?? []).map((c) => [c.name, c.role, c.phone].filter(Boolean).join(', ')).join('; ');
+    const toGlass = emergency.escalateTo === 'break-the-glass';
     scripts.push({
       id: `UAT-U${pad(scripts.length + 1)}`,
-      title: 'Emergency unblinding: escalation when nobody decides',
+      title: `Emergency unblinding: escalation to ${emergency.escalateTo} when nobody decides`,
       kind: 'unblinding',
-      purpose: `A request left undecided for ${emergency.escalateAfterMinutes} minutes escalates to ${emergency.escalateTo}.`,
-      requirements: ['UNBL-001'],
+      purpose: `A request left undecided for ${emergency.escalateAfterMinutes} minutes escalates to ${emergency.escalateTo}, once, even across a restart.`,
+      requirements: toGlass ? ['EMERG-001', 'EMERG-002', 'UNBL-005'] : ['EMERG-002', 'EMERG-004'],
       preconditions: pre,
       covers: `escalation to ${emergency.escalateTo}`,
       steps: [
-        { actor: 'investigator', action: 'Request emergency unblinding; nobody decides.', expected: 'The request waits; the dialog states the emergency contacts and the expected response time.' },
-        { actor: 'tester', action: `Wait ${emergency.escalateAfterMinutes} minutes (restart the server once meanwhile).`, expected: `The request escalates to ${emergency.escalateTo} once (not twice after the restart); audited and notified without the arm.` },
+        { actor: 'investigator', action: 'Open the unblinding request dialog of a randomized patient.', expected: `The dialog lists the emergency contacts${contacts ? ` (${contacts})` : ''} and the expected response time (${emergency.escalateAfterMinutes} minutes).` },
+        { actor: 'investigator', action: 'Request emergency unblinding with a reason and the password; nobody decides.', expected: 'The request is pending; the medical monitor is notified without the arm.' },
+        { actor: 'tester', action: `Restart the server, then wait until ${emergency.escalateAfterMinutes} minutes have passed since the request.`, expected: 'The request escalates once (not again after the restart); the escalation is in the audit trail.' },
+        toGlass
+          ? { actor: 'investigator (requester)', action: 'Open the patient page.', expected: 'The reveal is open to the requester (break-the-glass), for this patient only; the monitor is notified and reviews it afterwards.' }
+          : { actor: 'backup medical monitor', action: 'Open the notifications and the request.', expected: 'The backup monitors are alerted, the requester is told, and the request stays pending for a normal decision.' },
+        REGISTER,
       ],
     });
   }
