@@ -297,12 +297,19 @@ async function addSecondMonitor(t: Throwaway): Promise<string> {
 async function crawl(s: Session, requestId: string): Promise<Observation> {
   const vocabulary = blindedVocabulary(loadProtocol(s.t.config.protocolFile));
   const participants = (await s.http.get('/api/participants', s.tokens.auditor)).body as Array<{ id: string }>;
-  const paths = [
+  const listed = [
     '/api/auth/me', '/api/study', '/api/participants', ...participants.slice(0, 4).map((p) => `/api/participants/${p.id}`), '/api/allocation-log', '/api/allocation-log?format=csv',
     '/api/audit?limit=500', '/api/audit/export', '/api/audit/verify', '/api/audit/checkpoints', '/api/pharmacy/tasks', '/api/study/scheme', '/api/study/scheme?format=csv', '/api/users', '/api/sites',
     '/api/unblinding-requests', `/api/unblinding-requests/${requestId}`, '/api/unblinding-register', '/api/unblinding-register?format=csv', '/api/notifications',
     '/api/exports/cdisc', '/api/study/scheme/release', '/api/role-grants', '/api/no-such-endpoint',
   ];
+  // Every other GET route without a path parameter, from the running build's own OpenAPI document,
+  // so a route added by a later release is crawled without this list being edited.
+  const doc = (await s.http.get('/api/docs-json')).body as { paths?: Record<string, { get?: unknown }> };
+  const discovered = Object.entries(doc?.paths ?? {})
+    .filter(([path, ops]) => ops.get && !path.includes('{') && !/\/(docs|health)/.test(path))
+    .map(([path]) => (path.startsWith('/api') ? path : `/api${path}`));
+  const paths = [...new Set([...listed, ...discovered])];
   const status = (await s.http.get('/api/study', s.tokens.auditor)).body.status;
   let responses = 0;
   let fiveXX = 0;
@@ -323,8 +330,8 @@ async function crawl(s: Session, requestId: string): Promise<Observation> {
       else if (found.length) unblindedSeen++;
     }
   }
-  const pass = hits.length === 0 && fiveXX === 0 && unblindedSeen > 0;
-  const observed = `${responses} responses for ${QUALIFICATION_USERS.length} users (blinded roles: ${[...blindedRoles].join(', ')}); arm hits for blinded roles: ${hits.length}${hits.length ? ` (${hits.slice(0, 3).join('; ')})` : ''}; 5xx: ${fiveXX}; responses with arms for unblinded roles: ${unblindedSeen}`;
+  const pass = hits.length === 0 && fiveXX === 0 && unblindedSeen > 0 && discovered.length > 0;
+  const observed = `${paths.length} routes (${discovered.length} GET routes of the OpenAPI document), ${responses} responses for ${QUALIFICATION_USERS.length} users (blinded roles: ${[...blindedRoles].join(', ')}); arm hits for blinded roles: ${hits.length}${hits.length ? ` (${hits.slice(0, 3).join('; ')})` : ''}; 5xx: ${fiveXX}; responses with arms for unblinded roles: ${unblindedSeen}`;
   return { observed, pass };
 }
 
