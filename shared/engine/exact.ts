@@ -123,9 +123,84 @@ function forward(model: ExactModel, n: number, t: Transitions, table: Transition
         }
       }
     }
-    [mass, next] = [next, mass];
+    const swap = mass;
+    mass = next;
+    next = swap;
   }
   return { mass, correct, forced, reach, absorbed };
+}
+
+/**
+ * A model without hidden state as a walk on |D|: from |D| = d before patient i+1, `away` is the
+ * probability that |D| grows (for d = 0: the patient goes to A) and `toward` that it shrinks (d = 0:
+ * to B; both make |D| = 1). The values are the model's own transition weights, read once (per d, or
+ * per (i, d) for the designs that depend on i) so that the max|D_i| passes, which dominate the cost
+ * at large n (about n·m²/4 updates), run a tight loop over the reachable parity only.
+ */
+class Walk {
+  private away = new Float64Array(0);
+  private toward = new Float64Array(0);
+  /** Rows cover |D| < cap (time-dependent models: one row of cap entries per i). */
+  private cap = 0;
+
+  constructor(private readonly model: ExactModel, private readonly n: number, private readonly t: Transitions) {}
+
+  private fill(cap: number): void {
+    const rows = this.model.timeInvariant ? 1 : this.n;
+    this.cap = cap;
+    this.away = new Float64Array(rows * cap);
+    this.toward = new Float64Array(rows * cap);
+    for (let i = 0; i < rows; i++) {
+      for (let d = 0; d < cap && d <= Math.max(i, this.model.timeInvariant ? this.n : 0); d++) {
+        this.model.step(i, 0, d, this.t);
+        let away = 0;
+        let toward = 0;
+        for (let k = 0; k < this.t.count; k++) {
+          if (this.t.dir[k] > 0) away += this.t.weight[k];
+          else toward += this.t.weight[k];
+        }
+        this.away[i * cap + d] = away;
+        this.toward[i * cap + d] = toward;
+      }
+    }
+  }
+
+  /** Mass that reaches |D| = barrier within n patients: P(max_i |D_i| ≥ barrier). */
+  absorbed(barrier: number): number {
+    if (barrier > this.cap) this.fill(this.model.timeInvariant ? this.n + 1 : Math.min(this.n + 1, Math.max(2 * barrier, 64)));
+    const { away, toward, cap, n } = this;
+    const rowStep = this.model.timeInvariant ? 0 : cap;
+    let mass = new Float64Array(barrier + 1);
+    let next = new Float64Array(barrier + 1);
+    mass[0] = 1;
+    let absorbed = 0;
+    const top = barrier - 1;
+    for (let i = 0; i < n; i++) {
+      const row = i * rowStep;
+      const span = Math.min(i, top); // |D_i| ≤ span; |D_i| has the parity of i (the other entries are never read)
+      const lim = Math.min(i + 1, top);
+      if (top <= span && ((top ^ i) & 1) === 0) absorbed += mass[top] * away[row + top];
+      // Each reachable |D_{i+1}| = e is written once, from e − 1 (growing) then e + 1 (shrinking):
+      // the same sums in the same order as pushing mass forward state by state.
+      let e = (i + 1) & 1;
+      if (e === 0) {
+        next[0] = span >= 1 ? mass[1] * toward[row + 1] : 0;
+        e = 2;
+      } else {
+        const fromZero = mass[0] * away[row] + mass[0] * toward[row]; // from 0 both arms make |D| = 1
+        next[1] = span >= 2 ? fromZero + mass[2] * toward[row + 2] : fromZero;
+        e = 3;
+      }
+      for (; e <= lim; e += 2) {
+        const grown = mass[e - 1] * away[row + e - 1];
+        next[e] = e + 1 <= span ? grown + mass[e + 1] * toward[row + e + 1] : grown;
+      }
+      const swap = mass;
+      mass = next;
+      next = swap;
+    }
+    return absorbed;
+  }
 }
 
 /** Smallest k with P(X ≤ k) ≥ q (the quantile of the exact law; 1e-12 absorbs rounding at atoms). */
@@ -167,8 +242,9 @@ export function exactFigures(design: SimulationDesign, n: number): ExactResult {
   // P(max ≥ m) for m = 1 … reach; max ≥ 1 is certain once a patient is allocated.
   const atLeast: number[] = [1, 1];
   let meanMax = 1;
+  const walk = model.hidden === 1 ? new Walk(model, n, t) : null;
   for (let m = 2; m <= main.reach; m++) {
-    const tail = forward(model, n, t, table, m).absorbed;
+    const tail = walk ? walk.absorbed(m) : forward(model, n, t, table, m).absorbed;
     atLeast.push(tail);
     meanMax += tail;
     if (tail === 0 || tail * (main.reach - m + 1) < 1e-17 * meanMax) break;

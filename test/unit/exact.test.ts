@@ -4,8 +4,9 @@
  *  - n = 12: full enumeration of every allocation path (and every block-size draw) with its probability;
  *  - n = 50, 100 (and 1,000 for designs with bounded imbalance): a dynamic program whose state is the
  *    rule's whole SequenceState plus the running max |D_i|, merged in a Map by value;
- *  - n = 1,000 for the unbounded designs: the same Map program without the running max (states below
- *    1e-30 dropped), and closed forms;
+ *  - n = 1,000 for the unbounded designs: a forward recursion over signed D (law of D_n, guesses,
+ *    forcing) and a backward one (law of max|D_i|), both in typed arrays from the rule's own
+ *    probabilities and checked against the Map program at n = 100; and closed forms;
  *  - the engine's Monte Carlo within 4 standard errors.
  */
 import { checkExactDesign, exactFigures, simulate, EngineError, prepareDesign } from '../../shared/engine/index.js';
@@ -82,6 +83,116 @@ function reference(design: SimulationDesign, n: number, merge: Merge): Reference
   return { meanAbs, probBalanced: absDist[0], correct: correct / n, forced: forced / n, absDist, maxDist: merge === 'state' ? null : maxDist };
 }
 
+/**
+ * P(max_{i ≤ n} |D_i| ≥ m) for m = 1 … M by a second formulation, for designs the rule drives from
+ * the counts alone (no block state): a BACKWARD recursion over signed D (A and B not merged),
+ * V_n(d) = 1 for |d| < m, V_i(d) = Σ_arm P(arm | counts) · V_{i+1}(d ± 1) with V = 0 once |d ± 1| ≥ m,
+ * so P(max < m) = V_0(0). The probabilities come from the engine's rule on a state with counts
+ * ((i + d)/2, (i − d)/2), tabulated once per (i, d).
+ */
+function maxTailsBackward(design: SimulationDesign, n: number, M: number): number[] {
+  const prepared = prepareDesign(design);
+  const rule = createSequenceRule(prepared.method, prepared.params, [1, 1], n);
+  const W = 2 * M + 1; // d = −M … M at index d + M
+  const pA = new Float64Array(n * W);
+  const pB = new Float64Array(n * W);
+  const probs = new Float64Array(2);
+  // D_i has the parity of i: only those (i, d) are reachable (and tabulated).
+  const first = (i: number, reach: number) => {
+    const d = -Math.min(i, reach);
+    return (d + i) & 1 ? d + 1 : d;
+  };
+  for (let i = 0; i < n; i++) {
+    for (let d = first(i, M); d <= Math.min(i, M); d += 2) {
+      const state = newSequenceState(2);
+      state.counts = [(i + d) / 2, (i - d) / 2];
+      state.total = i;
+      rule.probabilities(state, probs);
+      pA[i * W + d + M] = probs[0];
+      pB[i * W + d + M] = probs[1];
+    }
+  }
+  const tails = [1];
+  let v = new Float64Array(W);
+  let before = new Float64Array(W);
+  for (let m = 1; m <= M; m++) {
+    v.fill(0);
+    for (let d = -(m - 1); d <= m - 1; d++) v[d + M] = 1;
+    for (let i = n - 1; i >= 0; i--) {
+      for (let d = first(i, m - 1); d <= Math.min(i, m - 1); d += 2) {
+        const up = d + 1 < m ? v[d + 1 + M] : 0;
+        const down = d - 1 > -m ? v[d - 1 + M] : 0;
+        before[d + M] = pA[i * W + d + M] * up + pB[i * W + d + M] * down;
+      }
+      [v, before] = [before, v];
+    }
+    tails.push(1 - v[M]); // index m: P(max ≥ m)
+  }
+  return tails;
+}
+
+/**
+ * Simple randomization is the simple random walk: by the reflection principle (barriers at ±m,
+ * period 4m), P(S_n = x, max_{i ≤ n} |S_i| < m) = Σ_k [P(S_n = x + 4km) − P(S_n = 2m − x + 4km)].
+ * Returns P(max ≥ m) for m = 0 … M, a closed form independent of any recursion.
+ */
+function maxTailsSimpleWalk(n: number, M: number): number[] {
+  // P(S_n = y) = C(n, (n + y)/2) / 2^n by Pascal's rule with a halving per row (no factorial's rounding).
+  let row = new Float64Array(n + 2);
+  row[0] = 1;
+  for (let r = 1; r <= n; r++) {
+    const next = new Float64Array(n + 2);
+    for (let k = 0; k <= r; k++) next[k] = ((k > 0 ? row[k - 1] : 0) + row[k]) / 2;
+    row = next;
+  }
+  const pS = (y: number) => ((n + y) % 2 !== 0 || Math.abs(y) > n ? 0 : row[(n + y) / 2]);
+  const tails = [1];
+  for (let m = 1; m <= M; m++) {
+    let inside = 0;
+    for (let x = -(m - 1); x <= m - 1; x++) {
+      for (let k = -Math.ceil((n + 2 * m) / (4 * m)); k <= Math.ceil((n + 2 * m) / (4 * m)); k++) inside += pS(x + 4 * k * m) - pS(2 * m - x + 4 * k * m);
+    }
+    tails.push(1 - inside);
+  }
+  return tails;
+}
+
+/**
+ * The law of D_n, correct guesses and forced allocations by a FORWARD recursion over signed D (no
+ * symmetry used) in typed arrays, for designs the rule drives from the counts alone: the Map
+ * program's arithmetic without its per-state objects, fast enough for n = 1,000.
+ */
+function forwardSigned(design: SimulationDesign, n: number): Reference {
+  const prepared = prepareDesign(design);
+  const rule = createSequenceRule(prepared.method, prepared.params, [1, 1], n);
+  let mass = new Float64Array(2 * n + 1); // d at index d + n
+  let next = new Float64Array(2 * n + 1);
+  mass[n] = 1;
+  let correct = 0;
+  let forced = 0;
+  const probs = new Float64Array(2);
+  for (let i = 0; i < n; i++) {
+    next.fill(0);
+    for (let d = -i; d <= i; d += 2) {
+      const w = mass[d + n];
+      if (w === 0) continue;
+      const state = newSequenceState(2);
+      state.counts = [(i + d) / 2, (i - d) / 2];
+      state.total = i;
+      rule.probabilities(state, probs);
+      if (isForced(probs)) forced += w;
+      // Convergence strategy: guess the arm behind (A when d < 0); a tie scores 1/2.
+      correct += d === 0 ? w / 2 : w * (d < 0 ? probs[0] : probs[1]);
+      next[d + 1 + n] += w * probs[0];
+      next[d - 1 + n] += w * probs[1];
+    }
+    [mass, next] = [next, mass];
+  }
+  const absDist = new Array<number>(n + 1).fill(0);
+  for (let d = -n; d <= n; d++) absDist[Math.abs(d)] += mass[d + n];
+  return { meanAbs: absDist.reduce((s, p, k) => s + p * k, 0), probBalanced: absDist[0], correct: correct / n, forced: forced / n, absDist, maxDist: null };
+}
+
 const DESIGNS: Record<string, SimulationDesign> = {
   simple: { method: 'simple' },
   'permuted-block 4': { method: 'permuted-block', params: { blockSizes: [4] } },
@@ -153,8 +264,30 @@ describe('exact mode against a dynamic program over the rule state and running m
     }
   }
   for (const label of UNBOUNDED) {
-    it(`${label}, n = 1000 (without the running max)`, () => compare(`${label} n=1000`, exactFigures(DESIGNS[label], 1000), reference(DESIGNS[label], 1000, 'state')));
+    it(`${label}, n = 1000: law of D_n by a forward recursion over signed D, law of max|D_i| by a backward one (simple: reflection principle)`, () => {
+      const e = exactFigures(DESIGNS[label], 1000);
+      compare(`${label} n=1000`, e, forwardSigned(DESIGNS[label], 1000));
+      // The exact law of the max stops where its tail no longer counts; the recursion goes 10 further.
+      const M = e.maxAbsImbalanceDistribution.length + 10;
+      const tails = label === 'simple' ? maxTailsSimpleWalk(1000, M) : maxTailsBackward(DESIGNS[label], 1000, M);
+      const law = tails.slice(0, M).map((p, m) => (m === 0 ? 0 : p - tails[m + 1]));
+      dist(`${label} n=1000 law of max|D_i|`, e.maxAbsImbalanceDistribution, law);
+      near(`${label} n=1000 E max|D_i|`, e.meanMaxAbsImbalance, tails.slice(1).reduce((s, p) => s + p, 0));
+      for (const [name, q] of [['p5', 0.05], ['p50', 0.5], ['p95', 0.95]] as const) expect(e.maxAbsImbalanceQuantiles[name]).toBe(lawQuantile(law, q));
+    });
   }
+  it('the two recursions agree with the Map program where all run (simple and urn, n = 100)', () => {
+    for (const label of ['simple', 'urn UD(1,2)']) {
+      const ref = reference(DESIGNS[label], 100, 'state+max');
+      const fwd = forwardSigned(DESIGNS[label], 100);
+      dist(`${label} n=100 law of |D_n|`, fwd.absDist, ref.absDist);
+      near(`${label} n=100 correct`, fwd.correct, ref.correct);
+      near(`${label} n=100 forced`, fwd.forced, ref.forced);
+      const tails = maxTailsBackward(DESIGNS[label], 100, 100);
+      if (label === 'simple') dist('simple n=100 reflection vs backward', maxTailsSimpleWalk(100, 100), tails);
+      dist(`${label} n=100 law of max`, tails.slice(0, 100).map((p, m) => (m === 0 ? 0 : p - tails[m + 1])), ref.maxDist!.slice(0, 100));
+    }
+  });
   it('simple, n = 1000: closed forms P(D_n = 0) = C(n, n/2)/2^n, E|D_n| = n·P(D_n = 0), correct guesses 1/2', () => {
     let p = 1; // C(1000, 500)/2^1000 as a product of ratios, so nothing overflows
     for (let k = 1; k <= 500; k++) p *= (500 + k) / k / 4;
