@@ -15,6 +15,8 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SigningKey } from '../audit/signing-key.js';
+import { StudyService } from '../study/study.service.js';
+import { redactLeaks } from '../../common/blinding.js';
 import { installationChecks } from './installation-checks.js';
 import { operationalChecks } from './operational-checks.js';
 import { QualificationRepository, type QualificationSummary } from './qualification.repository.js';
@@ -39,6 +41,7 @@ export class QualificationService {
     private readonly key: SigningKey,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly study: StudyService,
   ) {}
 
   private get config(): AppConfig {
@@ -57,7 +60,7 @@ export class QualificationService {
       const operational = options.installationOnly ? [] : await operationalChecks(this.config, locale);
       const checks = [...installation, ...operational];
       const failed = checks.filter((c) => !c.pass).length;
-      const unsigned: UnsignedReport = {
+      const draft: UnsignedReport = {
         format: 'blindrand-qualification/1',
         id: randomUUID(),
         startedAt,
@@ -70,6 +73,11 @@ export class QualificationService {
         summary: { passed: checks.length - failed, failed, total: checks.length },
         checks,
       };
+      // The report is read by the (blinded) admin through the blinding interceptor: a text that happens
+      // to contain a word of this trial's arms would be withheld there and break the signature. It is
+      // withheld here, before signing, instead (the report is about the throwaway study, never this one).
+      const vocabulary = this.study.vocabulary();
+      const unsigned = vocabulary ? (redactLeaks(draft, vocabulary).body as UnsignedReport) : draft;
       const report: QualificationReport = {
         ...unsigned,
         signature: { algorithm: 'Ed25519', publicKey: this.key.publicKeyBase64, digest: reportDigest(unsigned), value: this.key.sign(signedBytes(unsigned)) },
