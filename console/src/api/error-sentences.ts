@@ -58,6 +58,14 @@ export const VARIANTS: Variant[] = [
   V('INVALID_TRANSITION', 'grantWaiting', /is already waiting for approval/),
 ];
 
+/** Where a code's own sentence lives: errors.<CODE>, or the namespace of the area that owns the code (envelopes). */
+const CODE_KEYS = ['errors.', 'envelopes.code.'];
+
+/** The catalogue key of a code's own sentence, if any. */
+export function codeKey(code: string): string | null {
+  return CODE_KEYS.map((prefix) => `${prefix}${code}`).find((key) => hasMessage(key)) ?? null;
+}
+
 /** The catalogue key and parameters to show for an error, or null to show the server's own message. */
 export function sentenceKey(code: string, detail: string, locale: Locale): { key: string; params: MessageParams } | null {
   if (code === 'NETWORK') return { key: 'errors.NETWORK', params: {} };
