@@ -205,6 +205,8 @@ export interface StudyView {
   questions?: StudyQuestionView[];
   eligibility?: EligibilityCriterionView[];
   unblindingPolicy: UnblindingPolicy;
+  /** The protocol's 24/7 emergency contacts and escalation rule, when it has one. */
+  emergency?: { contacts: Array<{ name: string; role: string; phone: string }>; escalateAfterMinutes: number; escalateTo: 'backup-monitor' | 'break-the-glass'; backupMonitors: string[] } | null;
   status: StudyStatus;
   listFingerprint: string | null;
   sites?: Array<{ code: string; name: string }>;

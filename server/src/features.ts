@@ -15,6 +15,7 @@ import { ParticipantsController } from './modules/participants/participants.cont
 import { ParticipantsService } from './modules/participants/participants.service.js';
 import { PharmacyController } from './modules/pharmacy/pharmacy.controller.js';
 import { PharmacyService } from './modules/pharmacy/pharmacy.service.js';
+import { PharmacyNotices } from './modules/pharmacy/pharmacy-notices.js';
 import { RandomizationService } from './modules/randomization/randomization.service.js';
 import { RehearsalService } from './modules/study/rehearsal.service.js';
 import { SimulationService } from './modules/study/simulation.service.js';
@@ -25,6 +26,8 @@ import { StudyLifecycleService } from './modules/study/study-lifecycle.service.j
 import { UnblindingController } from './modules/unblinding/unblinding.controller.js';
 import { UnblindingRequestsService } from './modules/unblinding/unblinding-requests.service.js';
 import { UnblindingRevealService } from './modules/unblinding/unblinding-reveal.service.js';
+import { UnblindingEscalation } from './modules/unblinding/unblinding-escalation.js';
+import { EmergencyCardService } from './modules/unblinding/emergency-card.service.js';
 import { MailOutbox } from './modules/notifications/mail-outbox.js';
 import { NotificationsController } from './modules/notifications/notifications.controller.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
@@ -59,11 +62,14 @@ export const FEATURE_PROVIDERS: Provider[] = [
   ParticipantsService,
   RandomizationService,
   PharmacyService,
+  PharmacyNotices,
   AllocationLogService,
   MailOutbox,
   NotificationsService,
   UnblindingRequestsService,
   UnblindingRevealService,
+  UnblindingEscalation,
+  EmergencyCardService,
   StudyLifecycleService,
   ExportsService,
   SafetyUnblindingService,

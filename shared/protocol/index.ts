@@ -7,3 +7,4 @@ export { readAnswer, applyTest, questionById } from './answers.js';
 export { METHOD_CODES, type MethodCode } from './method-codes.js';
 export { PROTOCOL_SCHEMA } from './schema.js';
 export { neutralTextVocabulary, findArmWord, findArmWords, redactArmWords, type NeutralTextVocabulary, type ArmWordHit } from './neutral-text.js';
+export { parsePeriodTiming, dueWindow, DEFAULT_WINDOW_DAYS, type DueWindow } from './period-timing.js';

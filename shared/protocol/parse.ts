@@ -92,7 +92,13 @@ function normalize(raw: any): Protocol {
         levels: f.levels.map((l: any) => ({ code: l.code, label: l.label ?? l.code, when: l.when })),
       })),
     },
-    unblinding: { policy: raw.unblinding.policy, ...(raw.unblinding.safety ? { safety: { recipient: { ...raw.unblinding.safety.recipient } } } : {}) },
+    unblinding: {
+      policy: raw.unblinding.policy,
+      ...(raw.unblinding.safety ? { safety: { recipient: { ...raw.unblinding.safety.recipient } } } : {}),
+      ...(raw.unblinding.emergency
+        ? { emergency: { contacts: raw.unblinding.emergency.contacts, escalateAfterMinutes: raw.unblinding.emergency.escalateAfterMinutes, escalateTo: raw.unblinding.emergency.escalateTo, backupMonitors: raw.unblinding.emergency.backupMonitors ?? [] } }
+        : {}),
+    },
     blinding: { allowedPhrases: raw.blinding?.allowedPhrases ?? [] },
     treatmentCode: {
       prefix: raw.treatmentCode.prefix ?? '',

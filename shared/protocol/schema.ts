@@ -61,7 +61,14 @@ export const PROTOCOL_SCHEMA = {
         type: 'object',
         additionalProperties: false,
         required: ['number', 'label'],
-        properties: { number: { type: 'integer', minimum: 1 }, label: TEXT, timing: { type: 'string' } },
+        properties: {
+          number: { type: 'integer', minimum: 1 },
+          label: TEXT,
+          // "day 0", "week 24", "month 6": when the period is given, counted from randomization (period-timing.ts).
+          timing: { type: 'string' },
+          // Days either side of the target day in which the preparation is due (default 3).
+          windowDays: { type: 'integer', minimum: 0, maximum: 90 },
+        },
       },
     },
     products: {
@@ -174,6 +181,28 @@ export const PROTOCOL_SCHEMA = {
                 email: { type: 'string', minLength: 3, maxLength: 320 },
               },
             },
+          },
+        },
+        // Who to call 24/7, and what the server does when nobody decides a request in time.
+        emergency: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['contacts', 'escalateAfterMinutes', 'escalateTo'],
+          properties: {
+            contacts: {
+              type: 'array',
+              minItems: 1,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'role', 'phone'],
+                properties: { name: TEXT, role: TEXT, phone: { type: 'string', pattern: '^\\+?[0-9 ().-]{6,30}$' } },
+              },
+            },
+            // A number so that a test protocol can escalate within seconds (0.05 = 3 s); at most a day.
+            escalateAfterMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440 },
+            escalateTo: { enum: ['backup-monitor', 'break-the-glass'] },
+            backupMonitors: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' } },
           },
         },
       },

@@ -5,6 +5,7 @@
  */
 import type { Locator, PathSegment } from './locate.js';
 import { METHOD_CODES } from './method-codes.js';
+import { parsePeriodTiming } from './period-timing.js';
 import type { AnswerTest, ProtocolError, Question } from './types.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML data, shape checked by the schema */
@@ -30,6 +31,7 @@ export function semanticErrors(raw: Raw, locate: Locator): ProtocolError[] {
   unique(raw.stratification.factors, 'id', 'stratification.factors');
 
   checkDesign(raw, err);
+  checkEmergency(raw, err);
   const questions = new Map<string, Question>();
   (raw.questions as Raw[]).forEach((q, i) => {
     questions.set(q.id, q);
@@ -107,6 +109,7 @@ function checkDesign(raw: Raw, err: (path: PathSegment[], message: string) => vo
   const periods: Raw[] = raw.periods ?? [];
   if (raw.design === 'crossover' && periods.length < 2) err(['periods'], `a crossover design needs at least 2 periods; got ${periods.length}`);
   periods.forEach((p, i) => {
+    if (p.timing !== undefined && parsePeriodTiming(p.timing) === null) err(['periods', i, 'timing'], `timing "${p.timing}" is not understood; expected "day N", "week N" or "month N" (counted from randomization)`);
     if (p.number !== i + 1) err(['periods', i, 'number'], `expected period number ${i + 1} (periods are numbered 1, 2, … in order), got ${p.number}`);
   });
   const periodCount = Math.max(periods.length, 1);
@@ -122,5 +125,24 @@ function checkDesign(raw: Raw, err: (path: PathSegment[], message: string) => vo
     const seq = arm.products.join('>');
     if (raw.design === 'crossover' && sequences.has(seq)) err(['arms', i, 'products'], `arm "${arm.code}" repeats the sequence of another arm; crossover sequences must differ`);
     sequences.add(seq);
+  });
+}
+
+/** The escalation rule must be able to do something: a backup monitor to alert, or a policy to escalate from. */
+function checkEmergency(raw: Raw, err: (path: PathSegment[], message: string) => void): void {
+  const e = raw.unblinding.emergency;
+  if (!e) return;
+  if (e.escalateTo === 'backup-monitor' && !(e.backupMonitors?.length > 0)) {
+    err(['unblinding', 'emergency', 'escalateTo'], 'escalateTo is backup-monitor; expected a "backupMonitors" list of medical monitors\' usernames');
+  }
+  if (e.escalateTo === 'break-the-glass' && e.backupMonitors !== undefined) {
+    err(['unblinding', 'emergency', 'backupMonitors'], '"backupMonitors" is only used with escalateTo: backup-monitor');
+  }
+  // Under policy break-the-glass nothing is ever pending, so the rule is simply never used (the
+  // file stays valid when only the policy line is changed).
+  const seen = new Set<string>();
+  (e.backupMonitors ?? []).forEach((u: string, i: number) => {
+    if (seen.has(u)) err(['unblinding', 'emergency', 'backupMonitors', i], `duplicate backup monitor "${u}"`);
+    seen.add(u);
   });
 }

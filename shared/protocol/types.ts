@@ -17,7 +17,28 @@ export interface StudyInfo {
 export interface Period {
   number: number;
   label: string;
+  /** "day 0", "week 24", "month 6": counted from randomization (see period-timing.ts). */
   timing?: string;
+  /** Days either side of the target day in which the preparation is due. */
+  windowDays?: number;
+}
+
+/** A person to call 24/7 about an emergency unblinding. */
+export interface EmergencyContact {
+  name: string;
+  role: string;
+  phone: string;
+}
+
+export type EscalationTarget = 'backup-monitor' | 'break-the-glass';
+
+/** Emergency contacts and what the server does when a request is not decided in time. */
+export interface EmergencyRule {
+  contacts: EmergencyContact[];
+  escalateAfterMinutes: number;
+  escalateTo: EscalationTarget;
+  /** Usernames of medical monitors alerted when `escalateTo` is backup-monitor. */
+  backupMonitors: string[];
 }
 
 export interface Product {
@@ -130,7 +151,7 @@ export interface Protocol {
   questions: Question[];
   eligibility: Criterion[];
   stratification: Stratification;
-  unblinding: { policy: UnblindingPolicy; safety?: SafetyUnblindingConfig };
+  unblinding: { policy: UnblindingPolicy; safety?: SafetyUnblindingConfig; emergency?: EmergencyRule };
   /** Phrases that name a product word but are ordinary trial vocabulary (e.g. "MSC harvest"): allowed in free text. */
   blinding: { allowedPhrases: string[] };
   treatmentCode: TreatmentCodeFormat;

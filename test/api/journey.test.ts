@@ -70,11 +70,19 @@ describe('the whole journey: design → activate → screen → randomize → di
   });
 
   it('activation is signed: a wrong password changes nothing; then the fingerprint is published to every role [RAND-014, ESIG-001]', async () => {
-    const wrong = await t.api.post('/api/study/activate', { signature: { password: 'wrong-password' } }, tokens.randstat);
+    // [EMERG-007] the rehearsal above ran out of list: activation shows it and needs an override reason
+    const summary = await t.api.get('/api/study/activation-summary', tokens.randstat);
+    expect(summary.body).toMatchObject({ rehearsed: true, overrideRequired: true });
+    expect(summary.body.warnings.length).toBeGreaterThan(0);
+    const unexplained = await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, tokens.randstat);
+    expect(unexplained.status).toBe(400);
+    expect(unexplained.body.details.warnings).toEqual(summary.body.warnings);
+    const overrideReason = 'Short list accepted for the pilot; the list will be extended before site B opens';
+    const wrong = await t.api.post('/api/study/activate', { signature: { password: 'wrong-password' }, overrideReason }, tokens.randstat);
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('SIGNATURE_INVALID');
     expect((await t.api.get('/api/study', tokens.randstat)).body.status).toBe('setup');
-    const ok = await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, tokens.randstat);
+    const ok = await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD }, overrideReason }, tokens.randstat);
     expect(ok.status).toBe(200);
     expect(ok.body.status).toBe('active');
     const fingerprint = ok.body.listFingerprint;
@@ -86,6 +94,8 @@ describe('the whole journey: design → activate → screen → randomize → di
     }
     const entry = (await t.api.get('/api/audit?action=study.activated', tokens.auditor)).body.entries[0];
     expect(entry.details.listFingerprint).toBe(fingerprint);
+    expect(entry.reason).toBe(overrideReason);
+    expect(entry.details.overriddenWarnings).toEqual(summary.body.warnings);
     expect(entry.details.signature).toMatchObject({ printedName: 'Rana Randomization-Statistician', meaning: expect.stringContaining('activate') });
     const regen = await t.api.post('/api/study/scheme', { method: 'simple', seed: 'too-late-seed' }, tokens.randstat);
     expect(regen.status).toBe(409);

@@ -18,6 +18,7 @@ import { locales, localesDown } from './010-locales.js';
 import { safetyUnblinding } from './012-safety-unblinding.js';
 import { envelopes } from './011-envelopes.js';
 import { qualificationReports } from './013-qualification-reports.js';
+import { emergency, emergencyDown } from './009-emergency.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -42,6 +43,7 @@ export const STEPS: Step[] = [
   { name: 'SafetyUnblinding1764070000012', up: safetyUnblinding },
   { name: 'Envelopes1764070000011', up: envelopes },
   { name: 'QualificationReports1764070000013', up: qualificationReports },
+  { name: 'Emergency1764070000009', up: emergency, down: emergencyDown },
 ];
 
 type MigrationClass = new () => MigrationInterface;

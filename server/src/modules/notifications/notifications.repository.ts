@@ -9,6 +9,8 @@ export interface NotificationRecord {
   body: string;
   entityType: string | null;
   entityId: string | null;
+  /** The console path of the record the notification is about (e.g. the patient's page), if any. */
+  link: string | null;
   createdAt: string;
   readAt: string | null;
 }
@@ -37,6 +39,7 @@ const toNotification = (r: Record<string, unknown>): NotificationRecord => ({
   body: asStr(r.body),
   entityType: asStrOrNull(r.entity_type),
   entityId: asStrOrNull(r.entity_id),
+  link: asStrOrNull(r.link),
   createdAt: asStr(r.created_at),
   readAt: asStrOrNull(r.read_at),
 });
@@ -60,8 +63,8 @@ const toOutbox = (r: Record<string, unknown>): OutboxRecord => ({
 export const NotificationsRepository = {
   async insert(sql: Sql, n: NotificationRecord): Promise<void> {
     await sql.exec(
-      'INSERT INTO notifications (id, user_id, kind, title, body, entity_type, entity_id, created_at, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [n.id, n.userId, n.kind, n.title, n.body, n.entityType, n.entityId, n.createdAt, n.readAt],
+      'INSERT INTO notifications (id, user_id, kind, title, body, entity_type, entity_id, link, created_at, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [n.id, n.userId, n.kind, n.title, n.body, n.entityType, n.entityId, n.link, n.createdAt, n.readAt],
     );
   },
 

@@ -28,7 +28,14 @@ export interface NotificationMessage {
   body: string;
   entityType: string | null;
   entityId: string | null;
+  /** The console path of the record (patient page, request, reveal); the e-mail gets it as a full URL. */
+  link?: string | null;
   mail: { subject: string; text: string };
+}
+
+/** The e-mail line that points to the console record, when the message has a link. */
+export function linkLine(publicUrl: string, link: string | null | undefined, locale: Locale): string {
+  return link ? `\n${translate(locale, 'emergency.mail.open', { url: `${publicUrl}${link}` })}\n` : '';
 }
 
 /**
@@ -87,8 +94,11 @@ export class NotificationsService {
         m = neutral(m, locale);
       }
       const id = randomUUID();
-      await NotificationsRepository.insert(tx.sql, { id, userId: user.id, kind: m.kind, title: m.title, body: m.body, entityType: m.entityType, entityId: m.entityId, createdAt: tx.now, readAt: null });
-      if (user.email) await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text: m.mail.text });
+      await NotificationsRepository.insert(tx.sql, {
+        id, userId: user.id, kind: m.kind, title: m.title, body: m.body, entityType: m.entityType, entityId: m.entityId, link: m.link ?? null, createdAt: tx.now, readAt: null,
+      });
+      const text = m.mail.text + linkLine(this.db.config.publicUrl, m.link, locale);
+      if (user.email) await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text });
     }
     if (recipients.length && about) {
       tx.audit({

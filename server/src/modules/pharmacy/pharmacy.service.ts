@@ -5,6 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { dueWindow } from '../../../../shared/protocol/index.js';
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
@@ -25,11 +26,18 @@ export interface DispenseInput {
 export class PharmacyService {
   constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService) {}
 
-  /** One task per randomized patient and period, in randomization order. */
+  /**
+   * One task per randomized patient and period, in randomization order, with the patient's site and
+   * screening number and the period's due window (from the protocol's timing, counted from
+   * randomization: a week-24 infusion is not due on day 0).
+   */
   async tasks() {
     const protocol = this.study.protocol();
     return this.db.read(async (sql) => {
       const allocations = await ParticipantsRepository.allocations(sql);
+      const patients = new Map(
+        (await sql.all<Record<string, unknown>>('SELECT id, site_code, screening_number FROM participants')).map((r) => [String(r.id), { siteCode: String(r.site_code), screeningNumber: String(r.screening_number) }]),
+      );
       const rows = await sql.all<Record<string, unknown>>('SELECT participant_id, period, lot_number, dispensed_at, prepared_by FROM dispensations');
       const done = new Map(rows.map((r) => [`${r.participant_id}|${r.period}`, r]));
       return allocations.flatMap((a) => {
@@ -37,8 +45,16 @@ export class PharmacyService {
         return protocol.periods.map((period, i) => {
           const product = protocol.products.find((p) => p.code === arm.products[i])!;
           const d = done.get(`${a.participantId}|${period.number}`);
+          const due = dueWindow(period, i, a.randomizedAt);
           return {
             participantId: a.participantId,
+            siteCode: patients.get(a.participantId)?.siteCode ?? null,
+            screeningNumber: patients.get(a.participantId)?.screeningNumber ?? null,
+            randomizedAt: a.randomizedAt,
+            timing: period.timing ?? null,
+            dueAt: due?.dueAt ?? null,
+            dueFrom: due?.dueFrom ?? null,
+            dueBy: due?.dueBy ?? null,
             randomizationNumber: a.randomizationNumber,
             treatmentCode: a.treatmentCode,
             period: period.number,

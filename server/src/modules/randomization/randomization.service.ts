@@ -19,6 +19,7 @@ import { sha256Hex } from '../audit/audit-chain.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import type { AllocationRecord, ParticipantRecord } from '../participants/participant.record.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
+import { PharmacyNotices } from '../pharmacy/pharmacy-notices.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
 import { SchemesRepository } from '../study/schemes.repository.js';
 import { StudyService } from '../study/study.service.js';
@@ -63,7 +64,7 @@ export interface AllocationChannel {
 export class RandomizationService {
   private readonly inFlight = new InFlightRequests();
 
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService, private readonly pharmacy: PharmacyNotices) {}
 
   async randomize(viewer: Viewer, participantId: string, idempotencyKey: string | undefined, signature: { password: string; meaning?: string }, channel?: AllocationChannel): Promise<StoredResponse> {
     const key = checkKey(idempotencyKey);
@@ -159,6 +160,8 @@ export class RandomizationService {
         [UNBLINDED_DETAILS_KEY]: { armCode: decision.armCode, dynamicRecord: decision.dynamicRecord },
       },
     });
+    // The unblinded pharmacy learns what to prepare in the same transaction (never a blinded role).
+    await this.pharmacy.randomized(tx, p, allocation);
     return { status: 201, body };
   }
 }

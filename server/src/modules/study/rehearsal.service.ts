@@ -8,7 +8,10 @@ import { Injectable } from '@nestjs/common';
 import { deriveStream, type DynamicHistoryItem, type Scheme } from '../../../../shared/engine/index.js';
 import { allStrata } from '../../../../shared/protocol/index.js';
 import { DomainError } from '../../common/domain-error.js';
+import { randomUUID } from 'node:crypto';
+import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
+import { RehearsalsRepository, type RehearsalWarning } from './rehearsals.repository.js';
 import { decideAllocation, type AllocationSource } from '../randomization/allocation-source.js';
 import { SchemesRepository } from './schemes.repository.js';
 import { StudyService } from './study.service.js';
@@ -31,12 +34,12 @@ function memorySource(scheme: Scheme): AllocationSource {
 export class RehearsalService {
   constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
 
-  async rehearse(patients: number, seed: string) {
+  async rehearse(patients: number, seed: string, viewer?: Viewer) {
     const protocol = this.study.protocol();
-    const { scheme, version } = await this.db.read(async (sql) => {
+    const { scheme, version, schemeId } = await this.db.read(async (sql) => {
       const record = await SchemesRepository.latest(sql);
       if (!record) throw new DomainError('SCHEME_MISSING', 'Generate or import a scheme before rehearsing it.');
-      return { scheme: { ...(await SchemesRepository.document(sql, record.id))!, seed: record.seed ?? undefined } as Scheme, version: record.version };
+      return { scheme: { ...(await SchemesRepository.document(sql, record.id))!, seed: record.seed ?? undefined } as Scheme, version: record.version, schemeId: record.id };
     });
     const siteCodes = await this.db.read((sql) => this.study.siteCodes(sql));
     const strata = allStrata(protocol, siteCodes);
@@ -63,8 +66,20 @@ export class RehearsalService {
         stats.exhaustedAt ??= i;
       }
     }
+    const warnings: RehearsalWarning[] = [...perStratum.entries()]
+      .filter(([, st]) => st.exhaustedAt !== null)
+      .map(([key, st]) => ({ code: 'LIST_EXHAUSTED' as const, stratum: key, atPatient: st.exhaustedAt! }));
+    // Kept (and audited) so that activation shows these warnings and asks for an override reason.
+    if (viewer) {
+      await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+        const id = randomUUID();
+        await RehearsalsRepository.insert(tx.sql, { id, schemeId, schemeVersion: version, patients, warnings, runBy: viewer.username, runAt: tx.now });
+        tx.audit({ action: 'scheme.rehearsed', entityType: 'scheme', entityId: schemeId, details: { rehearsalId: id, schemeVersion: version, patients, warnings } });
+      });
+    }
     return {
       schemeVersion: version,
+      warnings,
       patients,
       randomized: patients - exhausted,
       refusedListExhausted: exhausted,

@@ -12,6 +12,22 @@ import { StudyLifecycleService } from './study-lifecycle.service.js';
 export class StudyLifecycleController {
   constructor(private readonly lifecycle: StudyLifecycleService) {}
 
+  @Get('activation-summary')
+  @RequirePermission(Permission.ActivateStudy)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Before activation: the draft\'s latest rehearsal and its warnings `{schemeVersion, rehearsed, rehearsal, warnings:[{code, stratum, atPatient}], overrideRequired}`' })
+  activationSummary() {
+    return this.lifecycle.activationSummary();
+  }
+
+  @Get('lock-summary')
+  @RequirePermission(Permission.LockStudy)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Before the lock: `{openUnblindingRequests:[…], undispensed:[{screeningNumber, siteCode, period, periodLabel, dueBy}]}` (never an arm)' })
+  lockSummary() {
+    return this.lifecycle.lockSummary();
+  }
+
   @Post('lock')
   @HttpCode(200)
   @RequirePermission(Permission.LockStudy)

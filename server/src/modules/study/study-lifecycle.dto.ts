@@ -44,3 +44,11 @@ export class UnblindStudyDto {
   @Type(() => CoSignatureDto)
   secondSignature: CoSignatureDto;
 }
+
+export class ActivateDto extends SignedDto {
+  @ApiPropertyOptional({ description: 'Required when the latest rehearsal of the draft had warnings (e.g. a stratum\'s list ran out): why activate anyway. Signed and audited.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  overrideReason?: string;
+}

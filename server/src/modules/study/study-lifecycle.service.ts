@@ -16,6 +16,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { SignatureService } from '../signatures/signature.service.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
 import { SchemesRepository } from './schemes.repository.js';
+import { activationSummary, lockSummary } from './activation-summary.js';
 import type { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
 import { StudyRepository } from './study.repository.js';
 import { StudyService } from './study.service.js';
@@ -31,6 +32,14 @@ export class StudyLifecycleService {
     private readonly notifications: NotificationsService,
   ) {}
 
+  activationSummary() {
+    return this.db.read((sql) => activationSummary(sql));
+  }
+
+  lockSummary() {
+    return this.db.read((sql) => lockSummary(sql, this.study.protocol()));
+  }
+
   /** active → locked, signed. */
   async lock(viewer: Viewer, input: LockStudyDto): Promise<StudyView> {
     const signer = await this.signatures.authenticate(viewer, input.signature, 'lock');
@@ -40,12 +49,13 @@ export class StudyLifecycleService {
       await StudyRepository.setStatus(tx.sql, 'locked', tx.now);
       const signature = await this.signatures.record(tx, signer, { type: 'study.lock', id: study.code, content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now } });
       const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
+      const summary = await lockSummary(tx.sql, this.study.protocol());
       tx.audit({
         action: 'study.locked',
         entityType: 'study',
         entityId: study.code,
         reason: input.reason?.trim() || null,
-        details: { changes: { status: { old: 'active', new: 'locked' } }, pendingUnblindingRequests: open, signatureId: signature.id, signature },
+        details: { changes: { status: { old: 'active', new: 'locked' } }, pendingUnblindingRequests: open, openUnblindingRequests: summary.openUnblindingRequests.length, undispensedTasks: summary.undispensed.length, signatureId: signature.id, signature },
       });
       // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
       const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician');

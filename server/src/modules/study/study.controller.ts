@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../common/domain-error.js';
 import type { Response } from 'express';
 import { Permission } from '../../../../shared/roles.js';
@@ -8,7 +8,8 @@ import { RequirePermission } from '../../common/permissions.js';
 import { actorOf, CurrentViewer, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { ListQueryDto } from '../participants/participants.dto.js';
 import { RehearsalService } from './rehearsal.service.js';
-import { GenerateSchemeDto, ImportSchemeDto, RehearsalDto, SignedDto, SimulationDto } from './study.dto.js';
+import { GenerateSchemeDto, ImportSchemeDto, RehearsalDto, SimulationDto } from './study.dto.js';
+import { ActivateDto } from './study-lifecycle.dto.js';
 import { StudyService } from './study.service.js';
 import { SimulationService } from './simulation.service.js';
 import { toSchemeDesignView, toSchemeView } from './scheme.views.js';
@@ -70,16 +71,17 @@ export class StudyController {
   @Post('study/activate')
   @HttpCode(200)
   @RequirePermission(Permission.ActivateStudy)
-  activate(@CurrentViewer() viewer: Viewer, @Body() body: SignedDto) {
-    return this.study.activate(viewer, body.signature);
+  @ApiOperation({ summary: 'Signed {signature, overrideReason?}: setup → active. When the latest rehearsal of the draft had warnings (a stratum\'s list ran out), an overrideReason is required (400 VALIDATION_FAILED with details.warnings otherwise); it is signed and audited.' })
+  activate(@CurrentViewer() viewer: Viewer, @Body() body: ActivateDto) {
+    return this.study.activate(viewer, body.signature, body.overrideReason);
   }
 
   @Post('study/rehearsal')
   @NeutralTextExempt('*', 'a throwaway copy: nothing of the request is stored')
   @HttpCode(200)
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
-  rehearse(@Body() body: RehearsalDto) {
-    return this.rehearsal.rehearse(body.patients, body.seed ?? 'rehearsal');
+  rehearse(@CurrentViewer() viewer: Viewer, @Body() body: RehearsalDto) {
+    return this.rehearsal.rehearse(body.patients, body.seed ?? 'rehearsal', viewer);
   }
 
   @Post('simulations')

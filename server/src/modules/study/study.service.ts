@@ -21,6 +21,7 @@ import { SchemesRepository, type SchemeRecord } from './schemes.repository.js';
 import { StudyRepository } from './study.repository.js';
 import type { StudyRecord } from './study.record.js';
 import { toStudyView, type StudyView } from './study.views.js';
+import { activationWarnings, requireOverride } from './activation-summary.js';
 import type { GenerateSchemeDto } from './study.dto.js';
 
 /** Engine and protocol errors are the caller's input problems: 400 with the engine's sentence. */
@@ -174,14 +175,20 @@ export class StudyService implements OnApplicationBootstrap {
   }
 
   /** setup → active: freezes the list and publishes its fingerprint. Signed. */
-  async activate(viewer: Viewer, signature: { password: string; meaning?: string } | undefined): Promise<StudyView> {
+  async activate(viewer: Viewer, signature: { password: string; meaning?: string } | undefined, overrideReason?: string): Promise<StudyView> {
+    // Checked before the password is asked for, so a missing reason never costs a signature attempt.
+    const override = overrideReason?.trim() || null;
+    await this.db.read(async (sql) => requireOverride(await activationWarnings(sql), override));
     const signer = await this.signatures.authenticate(viewer, signature, 'activate');
-    await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.activateIn(tx, signer));
+    await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.activateIn(tx, signer, override));
     return this.view(viewer);
   }
 
-  /** Activation inside a write transaction; `signer` is null only for the demo's system activation. */
-  async activateIn(tx: WriteTx, signer: Signer | null): Promise<void> {
+  /**
+   * Activation inside a write transaction; `signer` is null only for the demo's system activation.
+   * Warnings of the draft's latest rehearsal need an override reason (checked again here, under the lock).
+   */
+  async activateIn(tx: WriteTx, signer: Signer | null, override: string | null = null): Promise<void> {
     const study = (await StudyRepository.findForUpdate(tx.sql))!;
     if (study.status !== 'setup') throw new DomainError('INVALID_TRANSITION', `The study is already ${study.status}.`);
     const scheme = await SchemesRepository.latest(tx.sql);
@@ -189,8 +196,11 @@ export class StudyService implements OnApplicationBootstrap {
     if (scheme.salt === null) {
       throw new DomainError('SCHEME_LEGACY', 'This draft was made before fingerprints were salted; its fingerprint could be tested against guesses. Generate or import the list again, then activate.');
     }
+    const warnings = signer ? await activationWarnings(tx.sql) : [];
+    requireOverride(warnings, override);
+    const overridden = warnings.length ? { overrideReason: override, overriddenWarnings: warnings } : {};
     const signed = signer
-      ? await this.signatures.record(tx, signer, { type: 'study.activation', id: study.code, content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint } })
+      ? await this.signatures.record(tx, signer, { type: 'study.activation', id: study.code, content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint, ...overridden } })
       : null;
     await SchemesRepository.setState(tx.sql, scheme.id, 'active');
     await StudyRepository.setStatus(tx.sql, 'active', tx.now, { activeSchemeId: scheme.id, listFingerprint: scheme.fingerprint });
@@ -198,8 +208,8 @@ export class StudyService implements OnApplicationBootstrap {
       action: 'study.activated',
       entityType: 'study',
       entityId: study.code,
-      reason: signer ? null : 'demo data: activated at first start',
-      details: { changes: { status: { old: 'setup', new: 'active' } }, listFingerprint: scheme.fingerprint, schemeVersion: scheme.version, method: scheme.method, signatureId: signed?.id ?? null, signature: signed },
+      reason: signer ? (warnings.length ? override : null) : 'demo data: activated at first start',
+      details: { changes: { status: { old: 'setup', new: 'active' } }, ...overridden, listFingerprint: scheme.fingerprint, schemeVersion: scheme.version, method: scheme.method, signatureId: signed?.id ?? null, signature: signed },
     });
   }
 }

@@ -31,6 +31,8 @@ export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: View
     strataFactors: protocol.stratification.factors.map((f) => ({ id: f.id, label: f.label, question: f.question, levels: f.levels.map((l) => ({ code: l.code, label: l.label })) })),
     stratifiedBySite: protocol.stratification.bySite,
     unblindingPolicy: protocol.unblinding.policy,
+    /** 24/7 contacts and the escalation rule: shown in the request dialog and on the emergency card (no arm). */
+    emergency: protocol.unblinding.emergency ?? null,
     treatmentCodeFormat: { prefix: protocol.treatmentCode.prefix, length: protocol.treatmentCode.length },
     status: study.status,
     listFingerprint: study.listFingerprint,

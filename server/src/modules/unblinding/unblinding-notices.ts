@@ -11,7 +11,14 @@ import type { UnblindingRequestRecord } from './unblinding.repository.js';
 /** The first letter up ("Emergency: blind…" / "Blind…"), for titles that may or may not start with a prefix. */
 const capital = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 
-function message(r: UnblindingRequestRecord, kind: string, locale: Locale, title: string, body: string, mail: 'btg' | 'requested' | 'second' | 'decision' | 'revealed'): NotificationMessage {
+/** Console paths: the monitor's queue opened on the request, and the patient's page (where the requester reveals). */
+export const requestLink = (r: Pick<UnblindingRequestRecord, 'id'>) => `/unblinding/requests?request=${r.id}`;
+export const patientLink = (r: Pick<UnblindingRequestRecord, 'id' | 'participantId'>, reveal = false) =>
+  `/patients/${r.participantId}?${reveal ? 'reveal' : 'request'}=${r.id}#unblinding`;
+
+function message(
+  r: UnblindingRequestRecord, kind: string, locale: Locale, title: string, body: string, mail: 'btg' | 'requested' | 'second' | 'decision' | 'revealed', link = requestLink(r),
+): NotificationMessage {
   const tr = (key: string, params?: MessageParams) => translate(locale, key, params);
   return {
     kind,
@@ -19,6 +26,7 @@ function message(r: UnblindingRequestRecord, kind: string, locale: Locale, title
     body,
     entityType: 'unblinding-request',
     entityId: r.id,
+    link,
     mail: {
       subject: tr('emails.subject', { title: tr(`emails.${mail}Subject`) }),
       text: `${tr(`emails.${mail}Lead`)}\n\n${tr('emails.signInToView')}\n${tr('emails.requestReference', { id: r.id })}\n`,
@@ -63,7 +71,7 @@ export function decisionNotice(r: UnblindingRequestRecord, outcome: 'approved' |
   return (locale) => {
     const { tr, patient } = words(r, locale);
     return message(r, `unblinding.${outcome}`, locale, tr(`notifications.${outcome}Title`, { patient }),
-      tr(`notifications.${outcome}Body`, { by, patient, comment }), 'decision');
+      tr(`notifications.${outcome}Body`, { by, patient, comment }), 'decision', patientLink(r, outcome === 'approved'));
   };
 }
 

@@ -82,19 +82,23 @@ export class UnblindingRequestsService {
     return this.get(viewer, id);
   }
 
-  /** Investigators: requests about patients of their own sites; monitors and auditors: every request. */
-  async list(viewer: Viewer): Promise<UnblindingRequestView[]> {
+  /**
+   * Investigators: requests about patients of their own sites; monitors and auditors: every request.
+   * With `participantId`, only that patient's (the patient's page shows them before a new one is typed).
+   */
+  async list(viewer: Viewer, participantId?: string): Promise<UnblindingRequestView[]> {
     return this.db.read(async (sql) => {
-      const rows = await UnblindingRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
+      const all = participantId ? await UnblindingRepository.forParticipant(sql, participantId) : await UnblindingRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
+      const rows = participantId && isSiteScoped(viewer.role) ? all.filter((r) => viewer.siteCodes.includes(r.siteCode)) : all;
       const decisions = await UnblindingRepository.decisions(sql, rows.map((r) => r.id));
-      return rows.map((r) => toUnblindingRequestView(r, decisions, viewer));
+      return rows.map((r) => toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency));
     });
   }
 
   async get(viewer: Viewer, id: string): Promise<UnblindingRequestView> {
     return this.db.read(async (sql) => {
       const r = requireAccess(viewer, await UnblindingRepository.find(sql, id), 'The unblinding request');
-      return toUnblindingRequestView(r, await UnblindingRepository.decisions(sql, [id]), viewer);
+      return toUnblindingRequestView(r, await UnblindingRepository.decisions(sql, [id]), viewer, this.study.protocol().unblinding.emergency);
     });
   }
 
@@ -111,7 +115,8 @@ export class UnblindingRequestsService {
       if (r.requestedById === viewer.userId) throw new DomainError('FORBIDDEN', 'Nobody may decide their own unblinding request.');
       const previous = await UnblindingRepository.decisions(tx.sql, [id]);
       const approvalsSoFar = previous.filter((d) => d.kind === 'approval' && d.approve).length;
-      const outcome = applyDecision(r.policy, r.status, input.approve, approvalsSoFar);
+      // A request escalated to break-the-glass is already open to its requester: decisions are reviews.
+      const outcome = applyDecision(r.escalatedTo === 'break-the-glass' ? 'break-the-glass' : r.policy, r.status, input.approve, approvalsSoFar);
       if (!outcome) throw new DomainError('INVALID_TRANSITION', `The request is already ${r.status}; it cannot be decided again.`);
       if (previous.some((d) => d.kind === outcome.kind && d.decidedById === viewer.userId)) {
         throw new DomainError('FORBIDDEN', outcome.kind === 'review'

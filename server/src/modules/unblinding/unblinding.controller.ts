@@ -1,20 +1,21 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { AllowUnblindedResponse } from '../../common/unblinded-response.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { ListQueryDto } from '../participants/participants.dto.js';
-import { CreateUnblindingRequestDto, UnblindingDecisionDto } from './unblinding.dto.js';
+import { CreateUnblindingRequestDto, UnblindingDecisionDto, UnblindingListQueryDto } from './unblinding.dto.js';
 import { UnblindingRequestsService } from './unblinding-requests.service.js';
 import { UnblindingRevealService } from './unblinding-reveal.service.js';
+import { EmergencyCardService } from './emergency-card.service.js';
 
 @ApiTags('unblinding')
 @ApiBearerAuth()
 @Controller()
 export class UnblindingController {
-  constructor(private readonly requests: UnblindingRequestsService, private readonly reveals: UnblindingRevealService) {}
+  constructor(private readonly requests: UnblindingRequestsService, private readonly reveals: UnblindingRevealService, private readonly cards: EmergencyCardService) {}
 
   @Post('unblinding-requests')
   @RequirePermission(Permission.RequestUnblinding)
@@ -26,8 +27,9 @@ export class UnblindingController {
   @Get('unblinding-requests')
   @RequirePermission(Permission.ReadUnblindingRequests)
   @ApiOperation({ summary: 'Requests (blinded): investigators see those of their own sites; medical monitors and auditors all' })
-  list(@CurrentViewer() viewer: Viewer) {
-    return this.requests.list(viewer);
+  @ApiQuery({ name: 'participantId', required: false, description: 'Only this patient\'s requests (newest first)' })
+  list(@CurrentViewer() viewer: Viewer, @Query() q: UnblindingListQueryDto) {
+    return this.requests.list(viewer, q.participantId);
   }
 
   @Get('unblinding-requests/:id')
@@ -54,6 +56,14 @@ export class UnblindingController {
   @ApiOperation({ summary: 'The requester only, once approved: {participantId, arm, armLabel, sequence (crossover) | product (parallel), periods:[{period, product, productLabel}]}. Every call is audited and registered.' })
   reveal(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
     return this.reveals.reveal(viewer, id);
+  }
+
+  @Get('participants/:id/emergency-card')
+  @RequirePermission(Permission.RequestUnblinding)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'The randomized patient\'s wallet card: {screeningNumber, siteCode, siteName, randomizationNumber, treatmentCode, studyCode, studyTitle, contacts, url}; `url` (PUBLIC_URL) opens the patient\'s unblinding section. Never an arm.' })
+  card(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+    return this.cards.card(viewer, id);
   }
 
   @Get('unblinding-register')

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsBoolean, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
 
 export class CreateUnblindingRequestDto extends SignedDto {
@@ -28,4 +28,10 @@ export class UnblindingDecisionDto extends SignedDto {
   @MinLength(1)
   @MaxLength(2000)
   comment: string;
+}
+
+export class UnblindingListQueryDto {
+  @IsOptional()
+  @IsUUID()
+  participantId?: string;
 }

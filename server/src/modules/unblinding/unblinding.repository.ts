@@ -1,6 +1,7 @@
 /** Unblinding requests, their decisions and the register, with narrow intent-named queries. */
 import type { UnblindingPolicy, UnblindingStatus } from '../../../../shared/contract.js';
 import { asBool, asInt, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+import type { EscalationTarget } from '../../../../shared/protocol/index.js';
 import type { DecisionKind } from './unblinding-lifecycle.js';
 
 export interface UnblindingRequestRecord {
@@ -20,6 +21,9 @@ export interface UnblindingRequestRecord {
   firstRevealedAt: string | null;
   revealCount: number;
   updatedAt: string;
+  /** When nobody decided in time: when the server escalated it, and to what (see unblinding-escalation.ts). */
+  escalatedAt: string | null;
+  escalatedTo: EscalationTarget | null;
   /** Joined from participants/allocations for display; never the arm. */
   screeningNumber: string;
   randomizationNumber: number | null;
@@ -72,6 +76,8 @@ const toRequest = (r: Record<string, unknown>): UnblindingRequestRecord => ({
   firstRevealedAt: asStrOrNull(r.first_revealed_at),
   revealCount: asInt(r.reveal_count),
   updatedAt: asStr(r.updated_at),
+  escalatedAt: asStrOrNull(r.escalated_at),
+  escalatedTo: asStrOrNull(r.escalated_to) as EscalationTarget | null,
   screeningNumber: asStr(r.screening_number),
   randomizationNumber: r.randomization_number === null || r.randomization_number === undefined ? null : asInt(r.randomization_number),
   treatmentCode: asStrOrNull(r.treatment_code),
@@ -128,7 +134,29 @@ export const UnblindingRepository = {
   findOpen: (sql: Sql, participantId: string, userId: string) =>
     sql.one(`${REQUEST_SELECT} WHERE u.participant_id = ? AND u.requested_by_id = ? AND u.status IN ('pending', 'approved')`, [participantId, userId], toRequest),
 
-  async insert(sql: Sql, r: Omit<UnblindingRequestRecord, 'screeningNumber' | 'randomizationNumber' | 'treatmentCode'>): Promise<void> {
+  /** Pending requests made at or before `cutoff` that were never escalated, oldest first. */
+  dueForEscalation: (sql: Sql, cutoff: string, limit: number) =>
+    sql.all(`${REQUEST_SELECT} WHERE u.status = 'pending' AND u.escalated_at IS NULL AND u.requested_at <= ? ORDER BY u.requested_at, u.id LIMIT ?`, [cutoff, limit], toRequest),
+
+  /**
+   * Marks a request escalated, only if it is still pending and not yet escalated: of several
+   * instances (or a decision racing the scheduler) exactly one sees affected = 1 and goes on.
+   * Escalation to break-the-glass also opens the reveal (status approved).
+   */
+  async markEscalated(sql: Sql, id: string, to: EscalationTarget, at: string): Promise<boolean> {
+    const opens = to === 'break-the-glass';
+    const { affected } = await sql.exec(
+      `UPDATE unblinding_requests SET escalated_at = ?, escalated_to = ?, updated_at = ?${opens ? ", status = 'approved', decided_at = ?" : ''}
+       WHERE id = ? AND status = 'pending' AND escalated_at IS NULL`,
+      opens ? [at, to, at, at, id] : [at, to, at, id],
+    );
+    return affected === 1;
+  },
+
+  /** Requests about one patient (newest first), for the patient's page. */
+  forParticipant: (sql: Sql, participantId: string) => sql.all(`${REQUEST_SELECT} WHERE u.participant_id = ? ORDER BY u.requested_at DESC, u.id`, [participantId], toRequest),
+
+  async insert(sql: Sql, r: Omit<UnblindingRequestRecord, 'screeningNumber' | 'randomizationNumber' | 'treatmentCode' | 'escalatedAt' | 'escalatedTo'>): Promise<void> {
     await sql.exec(
       `INSERT INTO unblinding_requests (id, participant_id, site_code, policy, status, reason, emergency, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, decided_at, first_revealed_at, reveal_count, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

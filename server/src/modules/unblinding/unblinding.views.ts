@@ -2,7 +2,7 @@
  * What is shown of unblinding requests (never an arm: every reader but the requester's reveal is
  * blinded) and the reveal itself, which is built only by the reveal service for the requester.
  */
-import type { Protocol } from '../../../../shared/protocol/index.js';
+import type { EmergencyRule, Protocol } from '../../../../shared/protocol/index.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { AllocationRecord } from '../participants/participant.record.js';
 import { approvalsRequired, canReveal } from './unblinding-lifecycle.js';
@@ -10,7 +10,7 @@ import type { DecisionRecord, RegisterRecord, UnblindingRequestRecord } from './
 
 const toDecisionView = (d: DecisionRecord) => ({ kind: d.kind, approve: d.approve, comment: d.comment, by: d.decidedBy, byName: d.decidedByName, at: d.decidedAt, signatureId: d.signatureId });
 
-export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer) {
+export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer, rule?: EmergencyRule) {
   const mine = decisions.filter((d) => d.requestId === r.id);
   const approvals = mine.filter((d) => d.kind === 'approval');
   const last = approvals[approvals.length - 1] ?? null;
@@ -38,6 +38,12 @@ export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: D
     reviews: review,
     firstRevealedAt: r.firstRevealedAt,
     revealCount: r.revealCount,
+    escalatedAt: r.escalatedAt,
+    escalatedTo: r.escalatedTo,
+    /** When the server will escalate this request if nobody decides it (pending, never escalated, a rule exists). */
+    escalatesAt: rule && r.status === 'pending' && !r.escalatedAt ? new Date(Date.parse(r.requestedAt) + rule.escalateAfterMinutes * 60_000).toISOString() : null,
+    /** True for the requester: this request is theirs (the patient's page shows it before a new one is typed). */
+    mine: r.requestedById === viewer.userId,
     /** True only for the requester, once the reveal is open to them. */
     canReveal: r.requestedById === viewer.userId && canReveal(r.status),
   };

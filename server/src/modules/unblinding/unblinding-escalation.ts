@@ -1,0 +1,116 @@
+/**
+ * Escalation of emergency unblinding requests nobody decided in time (the protocol's
+ * `unblinding.emergency`: escalateAfterMinutes, escalateTo backup-monitor | break-the-glass).
+ *
+ * A scheduler in the server process, but without in-memory timers per request: every tick (and
+ * once at start) it asks the database which pending requests are older than the limit and not yet
+ * escalated, so a restart, a crash or a second instance changes nothing. Each escalation is one
+ * write transaction whose conditional UPDATE (still pending, never escalated) decides who does
+ * it: with several instances exactly one escalates, audits and notifies.
+ */
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { EmergencyRule } from '../../../../shared/protocol/index.js';
+import { Clock } from '../../common/clock.js';
+import { SYSTEM_ACTOR } from '../../common/viewer.js';
+import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { StudyRepository } from '../study/study.repository.js';
+import { StudyService } from '../study/study.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { escalationNotice } from './escalation-notices.js';
+import { UnblindingRepository, type UnblindingRequestRecord } from './unblinding.repository.js';
+
+const BATCH = 20;
+
+/** The moment before which a pending request is due for escalation. */
+export function escalationCutoff(now: Date, rule: Pick<EmergencyRule, 'escalateAfterMinutes'>): string {
+  return new Date(now.getTime() - rule.escalateAfterMinutes * 60_000).toISOString();
+}
+
+@Injectable()
+export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('UnblindingEscalation');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private stopped = false;
+
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly notifications: NotificationsService, private readonly clock: Clock) {}
+
+  private rule(): EmergencyRule | null {
+    return this.study.protocol().unblinding.emergency ?? null;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.rule()) return;
+    this.timer = setInterval(() => this.kick(), this.db.config.escalationCheckMs);
+    this.timer.unref();
+    this.kick(); // requests that fell due while no server was running
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private kick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.runOnce()
+      .catch((e) => {
+        this.logger.warn(`escalation check failed: ${(e as Error).message}`);
+        return 0;
+      })
+      .finally(() => (this.running = null));
+  }
+
+  /** Escalates every due request once; answers how many this instance escalated. */
+  async runOnce(): Promise<number> {
+    const rule = this.rule();
+    if (!rule) return 0;
+    const cutoff = escalationCutoff(this.clock.now(), rule);
+    const due = await this.db.read(async (sql) => ((await StudyRepository.status(sql)) === 'active' ? UnblindingRepository.dueForEscalation(sql, cutoff, BATCH) : []));
+    let done = 0;
+    for (const r of due) {
+      if (this.stopped) break;
+      if (await this.escalate(r.id, rule)) done++;
+    }
+    return done;
+  }
+
+  private escalate(id: string, rule: EmergencyRule): Promise<boolean> {
+    return this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+      if ((await StudyRepository.status(tx.sql)) !== 'active') return false;
+      if (!(await UnblindingRepository.markEscalated(tx.sql, id, rule.escalateTo, tx.now))) return false;
+      const r = (await UnblindingRepository.find(tx.sql, id))!;
+      const opened = rule.escalateTo === 'break-the-glass';
+      tx.audit({
+        action: 'unblinding.escalated',
+        entityType: 'unblinding-request',
+        entityId: id,
+        reason: `not decided within ${rule.escalateAfterMinutes} minute(s): escalated to ${rule.escalateTo} under the protocol's rule`,
+        details: {
+          participantId: r.participantId, policy: r.policy, escalateTo: rule.escalateTo, escalateAfterMinutes: rule.escalateAfterMinutes, requestedAt: r.requestedAt,
+          changes: opened ? { status: { old: 'pending', new: 'approved' } } : {},
+          ...(opened ? {} : { backupMonitors: rule.backupMonitors }),
+        },
+      });
+      await this.notifyEscalation(tx, r, rule);
+      return true;
+    });
+  }
+
+  private async notifyEscalation(tx: WriteTx, r: UnblindingRequestRecord, rule: EmergencyRule): Promise<void> {
+    const requester = await UsersRepository.findById(tx.sql, r.requestedById);
+    const minutes = rule.escalateAfterMinutes;
+    if (rule.escalateTo === 'break-the-glass') {
+      await this.notifications.notify(tx, requester ? [requester] : [], escalationNotice(r, 'requester-open', minutes));
+      const monitors = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter((u) => u.id !== r.requestedById);
+      await this.notifications.notify(tx, monitors, escalationNotice(r, 'monitors-open', minutes));
+      return;
+    }
+    const backups = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter((u) => rule.backupMonitors.includes(u.username) && u.id !== r.requestedById);
+    if (backups.length === 0) this.logger.error(`no active backup monitor among ${rule.backupMonitors.join(', ')} for request ${r.id}`);
+    await this.notifications.notify(tx, backups, escalationNotice(r, 'backup', minutes));
+    await this.notifications.notify(tx, requester ? [requester] : [], escalationNotice(r, 'requester-backup', minutes));
+  }
+}
