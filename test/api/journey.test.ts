@@ -197,7 +197,8 @@ describe('the whole journey: design → activate → screen → randomize → di
     const verify = await t.api.get('/api/audit/verify', tokens.auditor);
     expect(verify.body).toMatchObject({ valid: true, firstInvalidSeq: null });
     const trail = (await t.api.get('/api/audit?entityId=' + patientId, tokens.auditor)).body.entries;
-    expect(trail.map((e: any) => e.action)).toEqual(['participant.registered', 'participant.randomized', 'dispensation.recorded', 'participant.corrected']);
+    // notification.sent: the pharmacist's preparation notice at randomization (issue 15), in the same transaction
+    expect(trail.map((e: any) => e.action)).toEqual(['participant.registered', 'participant.randomized', 'notification.sent', 'dispensation.recorded', 'participant.corrected']);
     // Sealed: the auditor sees only the commitment the chain hashes, never the arm or the nonce.
     expect(trail[1].details.unblinded).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(trail[1].seal).toBeUndefined();
