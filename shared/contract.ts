@@ -268,6 +268,13 @@ export interface PharmacyTaskView {
   lotNumber?: string | null;
   dispensedAt?: string | null;
   preparedBy?: string | null;
+  /** Issue 15: the patient's site and screening number, and the period's due window from the protocol's timing. */
+  siteCode?: string | null;
+  screeningNumber?: string | null;
+  timing?: string | null;
+  dueAt?: string | null;
+  dueFrom?: string | null;
+  dueBy?: string | null;
 }
 
 export interface DispensationInput { participantId: string; period: number; lotNumber: string; signature: SignatureInput }
@@ -296,6 +303,42 @@ export interface UnblindingRequestView {
   revealCount?: number;
   /** True only for the requester, once the reveal is open to them. */
   canReveal?: boolean;
+  /** The caller made this request. */
+  mine?: boolean;
+  /** Escalation (issue 15): when the server escalated an undecided request and to what; when it will if still pending. */
+  escalatedAt?: string | null;
+  escalatedTo?: 'backup-monitor' | 'break-the-glass' | null;
+  escalatesAt?: string | null;
+}
+
+/** GET /api/participants/:id/emergency-card: the patient's wallet card (never an arm). */
+export interface EmergencyCardView {
+  participantId: string;
+  screeningNumber: string;
+  siteCode: string;
+  siteName: string;
+  randomizationNumber: number;
+  treatmentCode: string;
+  studyCode: string;
+  studyTitle: string;
+  contacts: Array<{ name: string; role: string; phone: string }>;
+  /** PUBLIC_URL + the patient's unblinding section; drawn as the card's QR code. */
+  url: string;
+}
+
+/** GET /api/study/activation-summary. */
+export interface ActivationSummaryView {
+  schemeVersion: number | null;
+  rehearsed: boolean;
+  rehearsal: { patients: number; runAt: string; runBy: string } | null;
+  warnings: Array<{ code: string; stratum: string; atPatient: number }>;
+  overrideRequired: boolean;
+}
+
+/** GET /api/study/lock-summary. */
+export interface LockSummaryView {
+  openUnblindingRequests: Array<{ id: string; participantId: string; screeningNumber: string; siteCode: string; status: string; requestedAt: string; requestedByName: string }>;
+  undispensed: Array<{ participantId: string; screeningNumber: string; siteCode: string; period: number; periodLabel: string; dueBy: string | null }>;
 }
 
 export interface UnblindingRequestInput { participantId: string; reason: string; emergency: boolean; signature: SignatureInput }
@@ -311,6 +354,7 @@ export interface RevealView {
   sequence?: string;
   periods?: Array<{ period: number; label?: string; product: string; productLabel?: string }>;
   screeningNumber?: string;
+  siteCode?: string;
   treatmentCode?: string;
   revealedAt?: string;
   viewCount?: number;
@@ -388,6 +432,8 @@ export interface NotificationView {
   read?: boolean;
   entityType?: string;
   entityId?: string | null;
+  /** The console path of the record the notification is about. */
+  link?: string | null;
 }
 
 export interface NotificationInbox { items: NotificationView[]; unread: number }

@@ -25,6 +25,8 @@ describe('importing an externally generated list', () => {
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.message).toMatch(/line 4/);
     expect(bad.body.message).toContain('NOT-AN-ARM');
+    // [EMERG-013] the problems also come as a list by line, which the console shows as a list
+    expect(bad.body.details.problems).toEqual([{ line: 4, message: expect.stringContaining('unknown arm "NOT-AN-ARM"') }]);
 
     const res = await t.api.request('POST', '/api/study/scheme/import', { token: stat, raw: csv, headers: { 'content-type': 'text/csv' } });
     expect(res.status).toBe(201);

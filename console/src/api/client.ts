@@ -3,6 +3,7 @@
  * never fetch. Every request and response type comes from shared/contract.ts (shared with the server).
  */
 import type {
+  ActivationSummaryView, EmergencyCardView, LockSummaryView,
   AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
   NotificationInbox, NotificationView, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
   RehearsalInput, RehearsalResult, RevealView, RoleGrantView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView, SimulationInput, SimulationResult,
@@ -50,7 +51,11 @@ export const getScheme = () => request<SchemeView>('/study/scheme', { query: { f
 export const downloadSchemeCsv = () => download('/study/scheme', 'allocation-list.csv', { format: 'csv' });
 export const runSimulation = (input: SimulationInput) => request<SimulationResult>('/simulations', { method: 'POST', body: input });
 export const rehearseScheme = (input: RehearsalInput) => request<RehearsalResult>('/study/rehearsal', { method: 'POST', body: input });
-export const activateStudy = (signature: SignatureInput) => request<StudyView>('/study/activate', { method: 'POST', body: { signature } });
+export const activateStudy = (signature: SignatureInput, overrideReason?: string) =>
+  request<StudyView>('/study/activate', { method: 'POST', body: overrideReason ? { signature, overrideReason } : { signature } });
+export const getActivationSummary = () => request<ActivationSummaryView>('/study/activation-summary');
+export const getLockSummary = () => request<LockSummaryView>('/study/lock-summary');
+export const getEmergencyCard = (participantId: string) => request<EmergencyCardView>(`/participants/${encodeURIComponent(participantId)}/emergency-card`);
 export const lockStudy = (signature: SignatureInput) => request<StudyView>('/study/lock', { method: 'POST', body: { signature } });
 export const unblindStudy = (input: UnblindStudyInput) => request<StudyView>('/study/unblind', { method: 'POST', body: input });
 export const downloadCdisc = () => download('/exports/cdisc', 'cdisc-adsl.csv');
@@ -105,8 +110,8 @@ export const downloadAllocationLog = () => download('/allocation-log', 'allocati
 
 // ---- unblinding
 export const requestUnblinding = (input: UnblindingRequestInput) => request<UnblindingRequestView>('/unblinding-requests', { method: 'POST', body: input });
-export async function listUnblindingRequests(): Promise<UnblindingRequestView[]> {
-  const body = await request<UnblindingRequestView[] | { items: UnblindingRequestView[] }>('/unblinding-requests');
+export async function listUnblindingRequests(participantId?: string): Promise<UnblindingRequestView[]> {
+  const body = await request<UnblindingRequestView[] | { items: UnblindingRequestView[] }>('/unblinding-requests', participantId ? { query: { participantId } } : {});
   return Array.isArray(body) ? body : body.items;
 }
 export const decideUnblinding = (id: string, input: DecisionInput) =>

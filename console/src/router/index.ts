@@ -47,6 +47,8 @@ export const routes: RouteRecordRaw[] = [
     meta: { permissions: [P.ReadParticipants], title: 'nav.patients', nav: { label: 'nav.patients', group: 'nav.groupPatients', order: 10 } } },
   { path: '/patients/new', name: 'patient-new', component: () => import('../pages/participants/RegisterPatientPage.vue'),
     meta: { permissions: [P.RegisterParticipant], title: 'nav.registerAPatient', nav: { label: 'nav.registerAPatient', group: 'nav.groupPatients', order: 11 } } },
+  { path: '/patients/:id/card', name: 'patient-card', component: () => import('../pages/participants/EmergencyCardPage.vue'), props: true,
+    meta: { permissions: [P.ReadParticipants, P.RequestUnblinding], title: 'emergency.card.title' } },
   { path: '/patients/:id', name: 'patient', component: () => import('../pages/participants/PatientPage.vue'), props: true,
     meta: { permissions: [P.ReadParticipants], title: 'nav.patient' } },
 

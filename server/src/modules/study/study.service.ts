@@ -26,7 +26,9 @@ import type { GenerateSchemeDto } from './study.dto.js';
 
 /** Engine and protocol errors are the caller's input problems: 400 with the engine's sentence. */
 export function asInputError(err: unknown): unknown {
-  if (err instanceof EngineError || err instanceof StratumDerivationError) return new DomainError('VALIDATION_FAILED', err.message);
+  // Line-level problems (an imported list) travel as details.problems, so the console lists them by line.
+  if (err instanceof EngineError) return new DomainError('VALIDATION_FAILED', err.message, err.problems.length ? { problems: err.problems } : undefined);
+  if (err instanceof StratumDerivationError) return new DomainError('VALIDATION_FAILED', err.message);
   return err;
 }
 
