@@ -21,6 +21,10 @@ describe('end of study', () => {
     const page = await signIn(suite.browser.context, suite.server.baseUrl, 'statistician', suite.server.password);
     await page.getByTestId('nav-study-lifecycle').click();
     await page.getByRole('button', { name: 'Lock the study…' }).click();
+    // [EMERG-011] before the signature: what is still open (A-EOS-1 has two undispensed preparations)
+    await expect(page.getByTestId('lock-undispensed').textContent()).resolves.toMatch(/Preparations not dispensed: 2.*A-EOS-1/s);
+    await expect(page.getByTestId('lock-open-requests').textContent()).resolves.toMatch(/Open unblinding requests: 0/);
+    await page.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/lock/i);
     await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and lock' }).click();

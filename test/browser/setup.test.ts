@@ -61,6 +61,10 @@ describe('set-up', () => {
     const fingerprint = (await summary.locator('code.fingerprint').first().getAttribute('title'))!;
     expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
     await page.getByRole('button', { name: 'Activate the study…' }).click();
+    // [EMERG-007] the rehearsal's outcome is shown before the signature (no warning here: no override reason asked)
+    await expect(page.getByTestId('activation-summary').textContent()).resolves.toMatch(/raised no warning/);
+    await expect(page.getByLabel(/Reason to activate despite/).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/activate the study/i);
     await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and activate' }).click();
