@@ -4,7 +4,8 @@
  * two-person approval, and escalation to break-the-glass when nobody decides in time; and the
  * patient's emergency card, whose QR code is decoded from the page's pixels.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import * as jsqrModule from 'jsqr';
@@ -176,7 +177,8 @@ describe('two-person approval and escalation to break-the-glass', () => {
     // A second medical monitor, made as an administrator must: held role approved by a second person, password from a link.
     const created = await twoApi.call<any>('admin', 'POST', '/users', { username: 'monitor2', displayName: 'Dr. Mona Second-Monitor', role: 'medical_monitor', siteCodes: [], email: 'monitor2@blindrand.local' });
     for (const g of created.pendingGrants ?? []) await twoApi.call('randstat', 'POST', `/role-grants/${g.id}/decision`, { approve: true, comment: 'identity checked', signature: { password: twoPerson.password } });
-    const link = execFileSync(process.execPath, [join(ROOT, 'dist', 'server', 'src', 'cli', 'run.js'), 'user', 'password-link', '--username', 'monitor2'], {
+    // Asynchronously: a blocked event loop would leave the client's keep-alive sockets stale.
+    const { stdout: link } = await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'server', 'src', 'cli', 'run.js'), 'user', 'password-link', '--username', 'monitor2'], {
       env: { ...process.env, DATABASE_PATH: twoPerson.databasePath, DATABASE_URL: '', PROTOCOL_FILE: twoProtocol, SMTP_URL: '' }, encoding: 'utf8',
     });
     const token = /token=([A-Za-z0-9_-]+)/.exec(link)![1];
