@@ -182,7 +182,9 @@ describe('two-person approval and escalation to break-the-glass', () => {
       env: { ...process.env, DATABASE_PATH: twoPerson.databasePath, DATABASE_URL: '', PROTOCOL_FILE: twoProtocol, SMTP_URL: '' }, encoding: 'utf8',
     });
     const token = /token=([A-Za-z0-9_-]+)/.exec(link)![1];
-    const set = await fetch(`${twoPerson.baseUrl}/api/auth/set-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, password: twoPerson.password }) });
+    // The server may close the client's idle keep-alive socket while the CLI runs; a refused reuse is retried once.
+    const setPassword = () => fetch(`${twoPerson.baseUrl}/api/auth/set-password`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, password: twoPerson.password }) });
+    const set = await setPassword().catch(() => setPassword());
     expect(set.status).toBe(204);
   });
   afterAll(async () => {
