@@ -10,6 +10,7 @@ import { recordApiResponses, screenshot } from './support/browser.js';
 import { findLeaks, forbiddenTerms } from './support/protocol.js';
 import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
+import { eligiblePatient } from './support/api.js';
 
 jest.setTimeout(120_000);
 
@@ -69,5 +70,40 @@ describe('downtime envelopes', () => {
     // Both prints are in the audit trail
     const audit = await suite.api.call<{ entries: Array<{ action: string; actor: string; details: { copy: string } }> }>('auditor', 'GET', '/audit?limit=500');
     expect(audit.entries.filter((e) => e.action === 'envelope.printed').map((e) => [e.actor, e.details.copy])).toEqual([['investigator1', 'investigator'], ['pharmacist', 'pharmacy']]);
+  });
+  test('[ENV-004] after an outage the investigator enters a used envelope in the console, signed, and the patient is randomized via the envelope', async () => {
+    const api = suite.api;
+    await api.call('randstat', 'POST', '/study/activate', { signature: { password: suite.server.password } });
+    const patient = await eligiblePatient(api, 'investigator1', 'A', 'A-ENV-1');
+    const sheets = await api.call<{ sheets: Array<{ number: number; ordinal: number; stratum: string; treatmentCode: string }> }>('investigator1', 'POST', '/envelopes/print', { copy: 'investigator', siteCode: 'A' });
+    const envelope = sheets.sheets.find((x) => x.stratum === 'course=RRMS|edss=LE5|site=A' && x.ordinal === 1)!;
+    await new Promise((r) => setTimeout(r, 1500)); // opened after activation, in the past
+
+    const page = await as('investigator1');
+    await page.getByTestId('nav-envelopes').click();
+    const form = page.getByTestId('reconcile-form');
+    await form.getByLabel('Patient (eligible, not randomized)').selectOption({ label: 'A-ENV-1 (A)' });
+    await form.getByLabel('Envelope number').fill(String(envelope.number));
+    await form.getByLabel('Treatment code (under the seal)').fill(envelope.treatmentCode);
+    // A second ago, as the browser's local wall-clock time (the console's time zone, not the test's)
+    const local = await page.evaluate(() => {
+      const d = new Date(Date.now() - 1000);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+    });
+    await form.getByLabel('Opened at (your local time)').fill(local);
+    await form.getByLabel('Opened by').fill('Dr Ines Investigator');
+    await form.getByRole('button', { name: 'Continue to signature' }).click();
+    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/randomized with this envelope/);
+    await page.getByLabel('Your password').fill(suite.server.password);
+    await page.getByRole('button', { name: 'Enter and sign' }).click();
+    await page.getByText(`Envelope ${envelope.number} entered: randomization number 1.`).waitFor().catch(async (e) => {
+      throw new Error(`${(e as Error).message}\n${(await page.locator("body").innerText()).slice(-1500)}`);
+    });
+    const row = page.locator(`[data-testid="envelope-row"][data-status="used"]`);
+    await expect(row.count()).resolves.toBe(1);
+    expect(findLeaks(await page.locator('body').innerText(), terms)).toEqual([]);
+    await screenshot(page, 'envelopes-entered');
+    const log = await api.call<Array<{ participantId: string; viaEnvelope: number | null }>>('auditor', 'GET', '/allocation-log');
+    expect(log.map((r) => [r.participantId, r.viaEnvelope])).toEqual([[patient, envelope.number]]);
   });
 });

@@ -15,6 +15,7 @@ import { RandomizationService } from '../randomization/randomization.service.js'
 import { SignatureService } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { SchemesRepository } from '../study/schemes.repository.js';
+import { StudyRepository } from '../study/study.repository.js';
 import { StudyService } from '../study/study.service.js';
 import { committedContent, reservationContent, voidContent, type EnvelopeWithEntry } from './envelope.record.js';
 import { EnvelopeChannel, type EnvelopeUse } from './envelope-channel.js';
@@ -65,7 +66,8 @@ export class EnvelopesService {
   async reserve(viewer: Viewer, input: { siteCode: string; count: number; strata?: string[] }, signature: SignatureInput) {
     const signer = await this.signatures.authenticate(viewer, signature, 'reserveEnvelopes');
     const numbers = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const study = await this.study.current(tx.sql);
+      // The study row lock (PostgreSQL) serializes reservations and activation: numbers and tails never race.
+      const study = (await StudyRepository.findForUpdate(tx.sql))!;
       if (study.status !== 'setup') throw new DomainError('STUDY_NOT_IN_SETUP', msg('error.notInSetup', { status: study.status }));
       const scheme = await SchemesRepository.latest(tx.sql);
       if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', msg('error.noScheme'));
@@ -200,7 +202,9 @@ export class EnvelopesService {
       }
       for (const e of chosen) {
         const signed = await this.signatures.record(tx, signer, { type: 'envelope.void', id: e.id, content: voidContent({ id: e.id, number: e.number, reason: input.reason, voidedBy: viewer.username }) });
-        await EnvelopesRepository.markVoided(tx.sql, e.id, { voidedBy: viewer.username, voidedAt: tx.now, reason: input.reason, signatureId: signed.id });
+        const changed = await EnvelopesRepository.markVoided(tx.sql, e.id, { voidedBy: viewer.username, voidedAt: tx.now, reason: input.reason, signatureId: signed.id });
+        // Entered or voided by someone else meanwhile: nothing of this request is kept.
+        if (changed.affected !== 1) throw new DomainError('CONFLICT', msg('error.voided', { number: e.number }));
         tx.audit({
           action: 'envelope.voided',
           entityType: 'envelope',
