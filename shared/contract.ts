@@ -90,6 +90,13 @@ export interface SignatureInput {
   meaning?: string;
 }
 
+/** What is shown beside every signed record (21 CFR 11.50(b)): the signer's printed name, the meaning, the UTC time. */
+export interface SignatureManifest {
+  printedName: string;
+  meaning: string;
+  signedAt: string;
+}
+
 /** How a signature is shown (21 CFR 11.50): printed name, UTC time, meaning. */
 export interface SignatureView {
   id: string;
@@ -234,6 +241,8 @@ export interface ParticipantView {
   stratum?: string | Record<string, string> | null;
   randomizedAt?: string | null;
   randomizedBy?: string | null;
+  /** The randomization's signature (detail view only). */
+  randomizationSignature?: SignatureManifest | null;
   /** Marked by a signed correction; the allocation stands ("analyze as randomized"). */
   randomizedInError?: boolean;
   unblinded?: boolean;
@@ -448,6 +457,7 @@ export interface CorrectionView {
   reason: string;
   createdBy: string;
   createdAt: string;
+  signature?: SignatureManifest | null;
 }
 
 /** GET /api/participants/:id: the participant plus answers, corrections and dispensations. */
@@ -455,7 +465,7 @@ export interface ParticipantDetailView extends ParticipantView {
   answers?: Record<string, unknown>;
   corrections?: CorrectionView[];
   /** Blinded viewers get period and time only; `product` and `lotNumber` are for unblinded viewers. */
-  dispensations?: Array<{ period: number; dispensedAt: string; lotNumber?: string; product?: string }>;
+  dispensations?: Array<{ period: number; dispensedAt: string; lotNumber?: string; product?: string; signature?: SignatureManifest | null }>;
 }
 
 /** GET /api/signatures/:id/verification (auditors): the manifestation and whether it still binds its record. */

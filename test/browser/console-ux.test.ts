@@ -91,6 +91,26 @@ describe('signature dialogs', () => {
   });
 });
 
+describe('signed records', () => {
+  test('[UI-013] after randomizing, a reload still shows the result on the record with the printed name, meaning and time of the signature', async () => {
+    const id = await eligiblePatient(suite.api, 'investigator1', 'A', 'A-UX-003');
+    const page = await suite.as('investigator1');
+    await page.goto(`${suite.server.baseUrl}/patients/${id}`);
+    await page.getByRole('button', { name: 'Randomize…' }).click();
+    await page.getByLabel('Your password').fill(suite.server.password);
+    await page.getByRole('button', { name: 'Sign and randomize' }).click();
+    const code = (await page.getByTestId('randomization-result').locator('.big-value').nth(1).textContent())!.trim();
+    await page.reload();
+    const card = page.locator('.card').filter({ has: page.getByRole('heading', { name: 'Randomization' }) });
+    await card.getByTestId('signature-line').waitFor();
+    const text = (await card.textContent())!;
+    expect(text).toContain(code);
+    expect(text).toContain('Signed by Dr. Ines Investigator (Site A)');
+    expect(text).toContain('I confirm that this patient meets the eligibility criteria and I randomize them into the study');
+    expect(text).toMatch(/\d{2}:\d{2} UTC\+01:00/);
+  });
+});
+
 describe('nothing typed is lost', () => {
   test('[UI-007] the screening form survives a reload and an ended session; leaving it half-filled asks first', async () => {
     const page = await suite.as('investigator1');

@@ -16,7 +16,6 @@ export const signing: Namespace = {
     eligibleAll_other: 'Eligible: all {count} criteria answered at registration are met.',
     eligibleChecked: 'Eligible: the criteria were checked at registration.',
     signedBy: 'Signed by {name}',
-    signedLine: 'Signed by {name} on {time}: “{meaning}”',
   },
   fr: {
     attemptsLeft_one: 'Vérifiez-le et réessayez : il reste {count} tentative avant le verrouillage du compte.',
@@ -32,6 +31,5 @@ export const signing: Namespace = {
     eligibleAll_other: 'Éligible : les {count} critères renseignés à l’inclusion sont tous remplis.',
     eligibleChecked: 'Éligible : les critères ont été vérifiés à l’inclusion.',
     signedBy: 'Signé par {name}',
-    signedLine: 'Signé par {name} le {time} : « {meaning} »',
   },
 };

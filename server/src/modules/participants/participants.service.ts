@@ -84,7 +84,8 @@ export class ParticipantsService {
       const found = await ParticipantsRepository.find(sql, id);
       requireAccess(viewer, found?.participant, 'The patient');
       const [corrections, dispensations] = await Promise.all([ParticipantsRepository.corrections(sql, id), ParticipantsRepository.dispensations(sql, id)]);
-      return toParticipantDetailView(found!, viewer, protocol, corrections, dispensations);
+      const signatures = await SignatureService.manifests(sql, [found!.allocation?.signatureId, ...corrections.map((c) => c.signatureId), ...dispensations.map((d) => d.signatureId)]);
+      return toParticipantDetailView(found!, viewer, protocol, corrections, dispensations, signatures);
     });
   }
 

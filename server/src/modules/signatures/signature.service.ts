@@ -7,7 +7,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
-import type { SignatureInput, SignatureView } from '../../../../shared/contract.js';
+import type { SignatureInput, SignatureManifest, SignatureView } from '../../../../shared/contract.js';
 import { DomainError } from '../../common/domain-error.js';
 import type { Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
@@ -135,6 +135,19 @@ export class SignatureService {
     );
     const { signerId: _s, recordHash: _h, ...view } = row;
     return view;
+  }
+
+  /**
+   * The manifestation of each signature (21 CFR 11.50(b): printed name, meaning, time) by id, for the views
+   * that show a signed record. No seal, hash or signer id: what a person reads next to the record.
+   */
+  static async manifests(sql: Sql, ids: Array<string | null | undefined>): Promise<Map<string, SignatureManifest>> {
+    const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+    const found = new Map<string, SignatureManifest>();
+    if (!wanted.length) return found;
+    const rows = await sql.all(`SELECT * FROM signatures WHERE id IN (${wanted.map(() => '?').join(', ')})`, wanted, toRow);
+    for (const r of rows) found.set(r.id, { printedName: r.printedName, meaning: r.meaning, signedAt: r.signedAt });
+    return found;
   }
 
   async findForRecord(sql: Sql, recordType: string, recordId: string): Promise<SignatureRow[]> {
