@@ -69,7 +69,7 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect((await t.api.post('/api/participants', { siteCode: 'A', screeningNumber: 'early', ...eligibleAnswers() }, tokens.investigator1)).body.code).toBe('STUDY_NOT_ACTIVE');
   });
 
-  it('activation is signed: a wrong password changes nothing; then the fingerprint is published to every role [RAND-014, ESIG-001]', async () => {
+  it('activation is signed: a wrong password changes nothing; then the fingerprint is published to every role [RAND-014, ESIG-001, EMERG-007]', async () => {
     // [EMERG-007] the rehearsal above ran out of list: activation shows it and needs an override reason
     const summary = await t.api.get('/api/study/activation-summary', tokens.randstat);
     expect(summary.body).toMatchObject({ rehearsed: true, overrideRequired: true });

@@ -16,7 +16,7 @@ describe('importing an externally generated list', () => {
   });
   afterAll(async () => t.close());
 
-  it('validates the CSV (errors name the line), stores it as the scheme, and randomizes from it [RAND-013]', async () => {
+  it('validates the CSV (errors name the line), stores it as the scheme, and randomizes from it [RAND-013, EMERG-013]', async () => {
     const csv = (await t.api.get('/api/study/scheme?format=csv', stat)).text; // the demo draft, as another tool would export it
     const lines = csv.trim().split('\n');
     const broken = [...lines.slice(0, 3), lines[3].replace(/,(MSC-PBO|PBO-MSC),/, ',NOT-AN-ARM,'), ...lines.slice(4)].join('\n');
