@@ -12,10 +12,11 @@ jest.setTimeout(120_000);
 
 const suite = browserSuite();
 let eligibleId = '';
+let randomizedId = '';
 
 beforeAll(async () => {
   eligibleId = await eligiblePatient(suite.api, 'investigator1', 'A', 'A-UX-001');
-  await randomizedPatient(suite.api, 'investigator1', 'A', 'A-UX-002');
+  randomizedId = (await randomizedPatient(suite.api, 'investigator1', 'A', 'A-UX-002')).id;
 });
 
 const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
@@ -138,6 +139,21 @@ describe('nothing typed is lost', () => {
     await expect(asked).resolves.toMatch(/not saved/);
     await page.waitForTimeout(300);
     expect(new URL(page.url()).pathname).toBe('/patients/new');
+  });
+});
+
+describe('nothing typed is lost: the unblinding request', () => {
+  test('[UI-014] the reason of an unblinding request survives a reload of the patient page', async () => {
+    const page = await suite.as('investigator1');
+    await page.goto(`${suite.server.baseUrl}/patients/${randomizedId}`);
+    await page.getByTestId('request-unblinding').click();
+    const reason = 'Severe hepatotoxicity: the treating team must know the product';
+    await page.getByRole('dialog').locator('textarea[name="reason"]').fill(reason);
+    await page.waitForTimeout(200);
+    page.once('dialog', (d) => void d.accept());
+    await page.reload();
+    await page.getByTestId('request-unblinding').click();
+    await expect(page.getByRole('dialog').locator('textarea[name="reason"]').inputValue()).resolves.toBe(reason);
   });
 });
 

@@ -77,6 +77,12 @@ export function useDraft<T extends object>(form: string, subject: () => string, 
   return { dirty, restored, clear, discard };
 }
 
+/** Clears one draft from outside its form (the request form closes before its signature step succeeds). */
+export function clearDraft(form: string, subject: string): void {
+  const session = useSessionStore();
+  sessionStorage.removeItem(`${PREFIX}${form}.${session.user?.id ?? 'anonymous'}.${subject}`);
+}
+
 /** On sign-out (a deliberate end, unlike an expired session): this user's drafts go with the session. */
 export function clearDrafts(userId: string | undefined): void {
   const mine = `${PREFIX}`;
