@@ -1,6 +1,6 @@
 /**
  * Child process of bench/audit-verify.bench.ts: the verification `audit verify` runs (the CLI's own
- * database access, offline-db.ts, and verifyAuditChain), timed inside the process and sampled for
+ * database access, offline-db.ts, and verifyAuditChain), timed inside the process (wall and CPU) and sampled for
  * peak resident memory and peak V8 heap after every page. Prints one JSON line.
  * Run: node dist/bench/audit-verify-child.js DB KEY
  */
@@ -18,6 +18,7 @@ const sample = () => {
 };
 const db = await openOfflineDb({ db: file });
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 const result = await verifyAuditChain({
   snapshot: (work) =>
     db.snapshot((d) =>
@@ -36,6 +37,8 @@ const result = await verifyAuditChain({
   trustedKey: SigningKey.load(keyFile).publicKey,
 });
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 sample();
 await db.close();
-process.stdout.write(JSON.stringify({ valid: result.valid, count: result.count, seconds, peakRss, peakHeap }) + '\n');
+process.stdout.write(JSON.stringify({ valid: result.valid, count: result.count, seconds, cpuSeconds, peakRss, peakHeap }) + '\n');

@@ -4,14 +4,17 @@
  *      (the real CLI in a child process, five runs; randomizeR 3.0.2 needs 8.1 s for the same work);
  *   2. nanoseconds per allocation per design on one thread (fastest of five runs of 20,000 × 100),
  *      against the PRNG alone: the batch xor4096 filling a Float64Array, and seedrandom's .double();
- *   3. 100,000 trials × 100 per design through the runner with its default threads.
+ *   3. 100,000 trials × 100 per design through the runner with its default threads;
+ *   4. where that command's `seconds` go, in this process: design check, the first chunk (interpreted
+ *      code until V8 optimizes the kernel), the other chunks, the summary, the JSON;
+ *   5. exact mode (`simulate --exact`) per design at n = 100 and 1,000: wall and CPU milliseconds.
  * Asserts nothing (QUALITY.md). Run: npx tsc -p tsconfig.json && node dist/bench/simulation.bench.js
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import seedrandom from 'seedrandom';
 import { runSimulation } from '../server/src/simulation/index.js';
-import { simulate, type SimulationDesign } from '../shared/engine/index.js';
+import { exactFigures, simulate, type SimulationDesign } from '../shared/engine/index.js';
 import { Xor4096 } from '../shared/engine/xor4096.js';
 
 const n = 100;
@@ -65,4 +68,55 @@ for (const [label, design] of designs) {
   const result = await runSimulation(design, { n, trials, seed: 'bench' }, { useThisThread: true });
   const s = result.seconds ?? NaN;
   process.stdout.write(`${label.padEnd(50)}${s.toFixed(2).padStart(9)}${Math.round((trials * n) / s).toLocaleString('en-US').padStart(16)}\n`);
+}
+
+// 4. Where the CLI command's seconds go (a fresh process, so the first chunk is as cold as in the CLI).
+const phases = JSON.parse(
+  execFileSync('node', ['--input-type=module', '-e', `
+    const { chunkCount, prepareDesign, runChunk, summarizeChunks } = await import(${JSON.stringify(new URL('../shared/engine/index.js', import.meta.url).href)});
+    const options = { n: 100, trials: 20000, seed: 'blindrand-simulation' };
+    const t0 = performance.now();
+    const prepared = prepareDesign({ method: 'permuted-block', params: { blockSizes: [4] } });
+    const t1 = performance.now();
+    const chunks = [runChunk(prepared, options, 0)];
+    const t2 = performance.now();
+    for (let c = 1; c < chunkCount(options.trials); c++) chunks.push(runChunk(prepared, options, c));
+    const t3 = performance.now();
+    const result = summarizeChunks(prepared, options, chunks);
+    const t4 = performance.now();
+    JSON.stringify(result, null, 2);
+    const t5 = performance.now();
+    process.stdout.write(JSON.stringify({ prepare: t1 - t0, first: t2 - t1, rest: t3 - t2, chunks: chunks.length, summary: t4 - t3, json: t5 - t4 }));
+  `], { encoding: 'utf8' }),
+) as Record<string, number>;
+process.stdout.write(`\nthat command in a fresh process, ms: design check ${phases.prepare.toFixed(1)}, first chunk ${phases.first.toFixed(1)}, other ${phases.chunks - 1} chunks ${phases.rest.toFixed(1)} (${(phases.rest / (phases.chunks - 1)).toFixed(1)} each), summary ${phases.summary.toFixed(1)}, JSON ${phases.json.toFixed(1)} (load ${loadavg()[0].toFixed(1)})\n`);
+
+// 5. Exact mode per design (what `simulate --exact` reports as seconds), fastest of 3, wall and CPU.
+const exactDesigns: Array<[string, SimulationDesign]> = [
+  ['simple', { method: 'simple' }],
+  ['permuted-block (4)', { method: 'permuted-block', params: { blockSizes: [4] } }],
+  ['permuted-block (2,4,6)', { method: 'permuted-block', params: { blockSizes: [2, 4, 6] } }],
+  ['truncated-binomial (6)', { method: 'truncated-binomial', params: { blockSizes: [6] } }],
+  ['biased-coin (p 2/3)', { method: 'biased-coin', params: { p: 2 / 3 } }],
+  ['big-stick (3)', { method: 'big-stick', params: { bound: 3 } }],
+  ['chen (p 2/3, bound 3)', { method: 'chen', params: { p: 2 / 3, bound: 3 } }],
+  ['maximal (3)', { method: 'maximal', params: { bound: 3 } }],
+  ['urn UD(0,1)', { method: 'urn', params: { alpha: 0, beta: 1 } }],
+];
+process.stdout.write(`\n${'exact mode, fastest of 3 (load ' + loadavg()[0].toFixed(1) + ')'.padEnd(20)}${'n = 100 ms (cpu)'.padStart(22)}${'n = 1,000 ms (cpu)'.padStart(22)}\n`);
+for (const [label, design] of exactDesigns) {
+  const cells = [100, 1000].map((size) => {
+    let wall = Infinity;
+    let cpu = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      exactFigures(design, size);
+      wall = Math.min(wall, performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      cpu = Math.min(cpu, (c.user + c.system) / 1000);
+    }
+    return `${wall.toFixed(1)} (${cpu.toFixed(1)})`;
+  });
+  process.stdout.write(`${label.padEnd(40)}${cells[0].padStart(22)}${cells[1].padStart(22)}\n`);
 }
