@@ -2,6 +2,7 @@ import { onBeforeUnmount, ref, shallowRef } from 'vue';
 import type { SimulationResult } from '../../../shared/engine/index.js';
 import type { CandidateDesign, SimulationMessage, SimulationRequest } from '../workers/protocol.js';
 import SimulationWorker from '../workers/simulation.worker.ts?worker';
+import { t } from '../i18n/index.js';
 
 export interface DesignOutcome { design: CandidateDesign; summary?: SimulationResult; histogram?: number[]; error?: string }
 
@@ -40,7 +41,7 @@ export function useSimulation() {
       } else if (m.type === 'done') stop();
       else if (m.type === 'error') { error.value = m.message; stop(); }
     };
-    worker.onerror = (e) => { error.value = e.message || 'The simulation worker failed.'; stop(); };
+    worker.onerror = (e) => { error.value = e.message || t('statistician.workerFailed'); stop(); };
     worker.postMessage({ ...req, runId: id });
   }
 

@@ -130,6 +130,7 @@ export const statistician: Namespace = {
     cdiscCsv: 'CDISC ADSL-style CSV',
     logCsv: 'Allocation log CSV',
     listCsv: 'Allocation list CSV',
+    workerFailed: 'The simulation worker failed. Reload the page and run the simulation again.',
     cdiscHint: 'The CDISC export (ARMCD, ARM, ACTARMCD, ACTARM, RANDDT…) is available after end-of-study unblinding.',
   },
   fr: {
@@ -260,6 +261,7 @@ export const statistician: Namespace = {
     cdiscCsv: 'CSV de type CDISC ADSL',
     logCsv: 'CSV du journal des allocations',
     listCsv: 'CSV de la liste d\'allocation',
+    workerFailed: 'Le calcul de simulation a échoué. Rechargez la page et relancez la simulation.',
     cdiscHint: 'L\'export CDISC (ARMCD, ARM, ACTARMCD, ACTARM, RANDDT…) est disponible après la levée d\'insu de fin d\'étude.',
   },
 };
