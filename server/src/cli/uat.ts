@@ -87,7 +87,7 @@ function setUpScript(protocol: Protocol, sites: string[]): UatScript {
     title: 'Set-up: protocol, list generation, rehearsal and signed activation',
     kind: 'set-up',
     purpose: `The validation instance runs study ${protocol.study.code} from this protocol file, and its list is fixed and published before the first patient.`,
-    requirements: ['VAL-002', 'RAND-001', 'RAND-014', 'ESIG-001'],
+    requirements: ['VAL-002', 'RAND-001', 'RAND-014', 'EMERG-007', 'ESIG-001'],
     preconditions: [
       'A validation (non-production) instance of blindrand at the release to be used in production, qualified with `blindrand qualify` (IQ/OQ).',
       'One test account per role: admin, randomization statistician, investigator for each site, pharmacist, medical monitor, two trial statisticians, auditor.',
@@ -107,7 +107,7 @@ function setUpScript(protocol: Protocol, sites: string[]): UatScript {
             { actor: 'investigator, pharmacist', action: 'Print the envelope sheets: the investigator copy, then the pharmacy copy.', expected: 'One envelope per page. Investigator copy: the code under the tamper-evident panel and no arm. Pharmacy copy: the arm. Each printing is in the audit trail.' },
           ]
         : []),
-      { actor: 'randomization statistician', action: 'Activate the list with a wrong password, then with the right one.', expected: 'Wrong password: refused (SIGNATURE_INVALID), nothing changes. Right password: status active; the signature shows printed name, UTC time and meaning.' },
+      { actor: 'randomization statistician', action: 'Activate the list with a wrong password, then with the right one.', expected: 'Wrong password: refused (SIGNATURE_INVALID), nothing changes. Right password: status active; the signature shows printed name, UTC time and meaning. If the rehearsal showed warnings (e.g. a stratum\'s list ran out), activation lists them and asks for an override reason, stored and audited.' },
       { actor: 'investigator, auditor, trial statistician', action: 'Sign in and read the list fingerprint in the top bar or study page.', expected: 'The same fingerprint for every role, equal to the one shown at activation. No list, seed or arm is visible.' },
     ],
   };
@@ -157,7 +157,7 @@ function stratumScript(protocol: Protocol, stratum: Stratum, n: number, near?: A
       { actor: 'investigator', action: 'Randomize the patient, signing with the password.', expected: `A randomization number and a treatment code of the form ${codeFormat(protocol)}. ${NO_ARM}` },
       { actor: 'investigator', action: 'Randomize the same patient again.', expected: 'Refused: ALREADY_RANDOMIZED naming the stratum; no second number.' },
       { actor: 'randomization statistician', action: `Open the list of stratum ${stratum.key} and the allocation log.`, expected: `The patient holds the first unused entry of this stratum's list: its arm is one of ${armsText(protocol)}.` },
-      { actor: 'pharmacist', action: 'Open the pharmacy tasks.', expected: `A preparation for this patient${protocol.design === 'crossover' ? ' for each period' : ''}, with the products of the arm found in the previous step.` },
+      { actor: 'pharmacist', action: 'Open the notifications and the pharmacy tasks.', expected: `A notice with the patient's code and what to prepare (never sent to a blinded role); a preparation for this patient${protocol.design === 'crossover' ? ' for each period' : ''}, with the products of the arm found in the previous step.` },
       { actor: 'auditor', action: 'Open the allocation log and the audit trail.', expected: `The patient's row: number, site, stratum ${stratum.key}, time (UTC), who randomized; no arm. The audit trail verifies (intact).` },
     );
   }
@@ -166,7 +166,7 @@ function stratumScript(protocol: Protocol, stratum: Stratum, n: number, near?: A
     title: `Stratum ${stratum.key}`,
     kind: 'stratum',
     purpose: `A patient whose answers lead to ${label} is randomized in that stratum, from that stratum's list.`,
-    requirements: ['RAND-010', 'RAND-011', 'RAND-005', 'BLIND-001', 'BLIND-011', 'EXP-001'],
+    requirements: ['RAND-010', 'RAND-011', 'RAND-005', 'BLIND-001', 'BLIND-011', 'EMERG-005', 'EXP-001'],
     preconditions: ['UAT-01 passed (list active).'],
     steps,
     covers: stratum.key,
