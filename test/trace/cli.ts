@@ -45,6 +45,9 @@ function markdown(report: TraceReport, themes: { file: string; title: string }[]
   ];
   if (!tiers.length) lines.push('- none (no tier has been run here: every result reads "not run")');
   for (const t of tiers) lines.push(`- ${labelOf(t.tier)}: ${t.startTime ? new Date(t.startTime).toISOString() : 'time unknown'}, ${t.outcomes.length} tests`);
+  // What `npm run trace` failed on when this was written: a reader must not have to rerun it to know.
+  lines.push('', report.problems.length ? 'Problems (`npm run trace` exits 1):' : 'Problems: none.');
+  if (report.problems.length) lines.push('', ...report.problems.map((p) => `- ${p}`));
   for (const theme of themes) {
     const rows = report.rows.filter((r) => r.requirement.file === theme.file);
     if (!rows.length) continue;
