@@ -92,7 +92,7 @@ describe('journeys', () => {
     await page.getByLabel('Site').selectOption('A');
     await page.getByLabel('Screening number').fill('A-BR-001');
     await page.getByLabel('MS course').selectOption('RRMS');
-    await page.getByLabel('Age', { exact: true }).fill('35');
+    await page.getByLabel('Age (years)').fill('35');
     await page.getByLabel('Disease duration since diagnosis').fill('5');
     await page.getByLabel('EDSS at inclusion').fill('4');
     await page.getByLabel(/^Not responding to at least one year/).selectOption('yes');
