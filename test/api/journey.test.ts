@@ -158,7 +158,8 @@ describe('the whole journey: design → activate → screen → randomize → di
     // blinded roles see that it happened, never what
     for (const u of ['investigator1', 'monitor', 'auditor']) {
       const v = await t.api.get(`/api/participants/${patientId}`, tokens[u]);
-      expect(v.body.dispensations).toEqual([{ period: 1, dispensedAt: d1.body.dispensedAt }]);
+      // who signed, with which fixed meaning and when (21 CFR 11.50) — never the product or the lot
+      expect(v.body.dispensations).toEqual([{ period: 1, dispensedAt: d1.body.dispensedAt, signature: { printedName: 'Pia Pharmacist (cell lab)', meaning: expect.any(String), signedAt: d1.body.dispensedAt } }]);
       expect(leakHits(v.text, vocabulary)).toEqual([]);
     }
     expect((await t.api.get('/api/pharmacy/tasks', tokens.investigator1)).status).toBe(403);

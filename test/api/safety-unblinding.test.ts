@@ -15,6 +15,7 @@ import { randomizedPatient, storedArm, waitFor } from './fixtures/unblinding-hel
 
 const MAIL_ENV = { MAIL_POLL_MS: '200', MAIL_RETRY_BASE_MS: '200', MAIL_RETRY_MAX_MS: '1000' };
 const PV_ADDRESS = 'pharmacovigilance@chu-toulouse.fr';
+const PHARMACIST_ADDRESS = 'pharmacist@blindrand.local';
 const BLINDED = ['admin', 'investigator1', 'investigator2', 'monitor', 'statistician', 'auditor'];
 const protocol = demoProtocol();
 const vocabulary = blindedVocabulary(protocol);
@@ -98,7 +99,8 @@ describe('[SAFE-001] safety unblinding to a designated e-mail address (real SMTP
       expect(leakHits(mail.text, vocabulary).length).toBeGreaterThan(0);
     }
     await waitFor('the confirmations to the requester and the monitor', async () => smtp.to('investigator1@blindrand.local').length === 2 && smtp.to('monitor@blindrand.local').length === 2);
-    const confirmations = smtp.received.filter((m) => !m.to.includes(PV_ADDRESS));
+    // the unblinded pharmacist also gets a preparation notice at each randomization (scanned in the crawl below)
+    const confirmations = smtp.received.filter((m) => !m.to.includes(PV_ADDRESS) && !m.to.includes(PHARMACIST_ADDRESS));
     expect(confirmations.map((m) => m.subject)).toEqual(Array(4).fill('[blindrand] A safety unblinding was delivered to the designated recipient'));
     for (const m of confirmations) expect({ to: m.to, hits: leakHits(m.text, vocabulary) }).toEqual({ to: m.to, hits: [] });
     // same words for both arms: the two confirmations to the requester differ only by the reference
@@ -140,7 +142,7 @@ describe('[SAFE-001] safety unblinding to a designated e-mail address (real SMTP
     const texts = await blindedTexts(t, tokens, views.map((v) => v.id));
     const hits = texts.flatMap((x) => leakHits(x.text, vocabulary).map((h) => `${x.who} ${x.path}: ${h}`));
     const mailHits = smtp.received.filter((m) => !m.to.includes(PV_ADDRESS)).flatMap((m) => leakHits(m.text, vocabulary).map((h) => `${m.to}: ${h}`));
-    console.log(`SAFE-001 crawl (e-mail recipient): ${texts.length} responses, ${smtp.received.length - 2} e-mails to blinded people, hits=${hits.length + mailHits.length}`);
+    console.log(`SAFE-001 crawl (e-mail recipient): ${texts.length} responses, ${smtp.received.filter((m) => !m.to.includes(PV_ADDRESS)).length} e-mails to others (the pharmacist's preparation notices included), hits=${hits.length + mailHits.length}`);
     expect([...hits, ...mailHits]).toEqual([]);
   });
 });

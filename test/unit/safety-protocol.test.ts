@@ -16,7 +16,8 @@ describe('[SAFE-001] unblinding.safety in the protocol', () => {
     const plain = parseProtocol(demo);
     expect(plain.ok && plain.protocol.unblinding.safety).toBeUndefined();
     const role = withSafety('    recipient:\n      role: pharmacovigilance');
-    expect(role.ok && role.protocol.unblinding).toEqual({ policy: 'monitor-approval', safety: { recipient: { role: 'pharmacovigilance' } } });
+    expect(role.ok && role.protocol.unblinding).toMatchObject({ policy: 'monitor-approval', safety: { recipient: { role: 'pharmacovigilance' } } });
+    expect(role.ok && role.protocol.unblinding.safety).toEqual({ recipient: { role: 'pharmacovigilance' } });
     const email = withSafety('    recipient:\n      email: vigilance@chu-toulouse.fr');
     expect(email.ok && email.protocol.unblinding.safety).toEqual({ recipient: { email: 'vigilance@chu-toulouse.fr' } });
   });
