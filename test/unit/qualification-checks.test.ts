@@ -36,6 +36,13 @@ describe('installation checks on configuration', () => {
     expect(backups(config({ BACKUP_DIR: good, BACKUP_MAX_AGE_HOURS: '48' })).pass).toBe(true);
     writeFileSync(join(good, 'new.sqlite'), 'x');
     expect(backups(config({ BACKUP_DIR: good }))).toEqual({ pass: true, observed: expect.stringMatching(/^newest backup new\.sqlite, 0\.0 h old \(limit 26 h\)$/) });
+    // stamped a hair ahead (timestamp rounding) reads as new; hours ahead is a clock problem
+    const ahead = new Date(Date.now() + 2_000);
+    utimesSync(join(good, 'new.sqlite'), ahead, ahead);
+    expect(backups(config({ BACKUP_DIR: good })).observed).toMatch(/^newest backup new\.sqlite, 0\.0 h old/);
+    const future = new Date(Date.now() + 3 * 3_600_000);
+    utimesSync(join(good, 'new.sqlite'), future, future);
+    expect(backups(config({ BACKUP_DIR: good }))).toEqual({ pass: false, observed: expect.stringMatching(/in the future: check the clocks$/) });
   });
 
   it('[QUAL-003] key location: beside the database is allowed; the database file itself or the published console folder is not', () => {

@@ -145,7 +145,11 @@ export function backups(config: AppConfig): Observation {
     if (m > newest) [newest, name] = [m, e.name];
   }
   if (!newest) return { observed: `BACKUP_DIR ${dir} holds no backup file`, pass: false };
-  const ageHours = (Date.now() - newest) / 3_600_000;
+  const rawAgeMs = Date.now() - newest;
+  // A file stamped up to a minute ahead is the file system's timestamp rounding, not a clock problem: age 0.
+  // Further ahead means this machine's clock and the backup's disagree, which a sponsor must look at.
+  if (rawAgeMs < -60_000) return { observed: `newest backup ${name} is dated ${(-rawAgeMs / 3_600_000).toFixed(1)} h in the future: check the clocks`, pass: false };
+  const ageHours = Math.max(0, rawAgeMs) / 3_600_000;
   const limit = config.qualification.backupMaxAgeHours;
   return { observed: `newest backup ${name}, ${ageHours.toFixed(1)} h old (limit ${limit} h)`, pass: ageHours <= limit };
 }
