@@ -199,6 +199,15 @@ export interface StrataFactorView {
 }
 
 /** GET /api/study. `arms` is present only for unblinded viewers. */
+/** GET /api/study/signatures: the study's signed acts, each as printed name, meaning and time (21 CFR 11.50(b)). */
+export interface StudySignaturesView {
+  /** The latest activation's signature (null while never activated). */
+  activation: SignatureManifest | null;
+  lock: SignatureManifest | null;
+  /** End-of-study unblinding: the two statisticians' signatures, first signer first (empty until unblinded). */
+  unblinding: SignatureManifest[];
+}
+
 export interface StudyView {
   code: string;
   title: string;
@@ -288,6 +297,18 @@ export interface PharmacyTaskView {
 
 export interface DispensationInput { participantId: string; period: number; lotNumber: string; signature: SignatureInput }
 
+/** One signed decision on an unblinding request (approval, denial or after-the-fact review). */
+export interface UnblindingDecisionView {
+  kind?: 'approval' | 'review';
+  approve?: boolean;
+  by: string;
+  byName?: string;
+  at: string;
+  comment: string;
+  signatureId?: string;
+  signature?: SignatureManifest | null;
+}
+
 export interface UnblindingRequestView {
   id: string;
   participantId: string;
@@ -307,7 +328,11 @@ export interface UnblindingRequestView {
   policy?: string;
   approvals?: number;
   approvalsRequired?: number;
-  reviews?: Array<{ by: string; at: string; comment: string }>;
+  reviews?: Array<UnblindingDecisionView>;
+  /** Approvals and denials so far, each with its signature. */
+  decisions?: Array<UnblindingDecisionView>;
+  /** The requester's signature (21 CFR 11.50(b): printed name, meaning, time). */
+  signature?: SignatureManifest | null;
   firstRevealedAt?: string | null;
   revealCount?: number;
   /** True only for the requester, once the reveal is open to them. */

@@ -7,7 +7,7 @@ import type {
   AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
   NotificationInbox, NotificationView, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
   RehearsalInput, RehearsalResult, RevealView, RoleGrantView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView, SimulationInput, SimulationResult,
-  SiteView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
+  SiteView, StudySignaturesView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
 } from '../../../shared/contract.js';
 import type { Role } from '../../../shared/roles.js';
 import { download, request } from './http.js';
@@ -45,6 +45,7 @@ export const updateSite = (code: string, input: { name?: string; active?: boolea
 
 // ---- study, scheme, simulation (statistician)
 export const getStudy = () => request<StudyView>('/study');
+export const getStudySignatures = () => request<StudySignaturesView>('/study/signatures');
 export const generateScheme = (input: SchemeInput) => request<SchemeView>('/study/scheme', { method: 'POST', body: input });
 export const importScheme = (csv: string) => request<SchemeView>('/study/scheme/import', { method: 'POST', csvBody: csv });
 export const getScheme = () => request<SchemeView>('/study/scheme', { query: { format: 'json' } });

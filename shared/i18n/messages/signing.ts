@@ -16,6 +16,11 @@ export const signing: Namespace = {
     eligibleAll_other: 'Eligible: all {count} criteria answered at registration are met.',
     eligibleChecked: 'Eligible: the criteria were checked at registration.',
     signedBy: 'Signed by {name}',
+    signatures: 'Signatures',
+    approved: 'Approved',
+    denied: 'Denied',
+    reviewed: 'Reviewed',
+    requested: 'Request',
   },
   fr: {
     attemptsLeft_one: 'Vérifiez-le et réessayez : il reste {count} tentative avant le verrouillage du compte.',
@@ -31,5 +36,10 @@ export const signing: Namespace = {
     eligibleAll_other: 'Éligible : les {count} critères renseignés à l’inclusion sont tous remplis.',
     eligibleChecked: 'Éligible : les critères ont été vérifiés à l’inclusion.',
     signedBy: 'Signé par {name}',
+    signatures: 'Signatures',
+    approved: 'Approuvée',
+    denied: 'Refusée',
+    reviewed: 'Revue',
+    requested: 'Demande',
   },
 };

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Scheme } from '../../../../shared/engine/index.js';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
-import { LOG_COLUMNS, readAllocationLog } from '../../modules/allocation-log/allocation-log.rows.js';
+import { LOG_COLUMNS, SIGNATURE_COLUMNS, readAllocationLog } from '../../modules/allocation-log/allocation-log.rows.js';
 import { replayAllocations } from '../../modules/randomization/replay.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb, type OfflineDb } from '../offline-db.js';
@@ -74,7 +74,7 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         const rows = await readAllocationLog((q) => db.all(q), opts.unblinded === true);
-        process.stdout.write(toCsv(rows, opts.unblinded ? [...LOG_COLUMNS, 'arm'] : LOG_COLUMNS));
+        process.stdout.write(toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]));
       } finally {
         await db.close();
       }

@@ -13,12 +13,18 @@ export interface AllocationLogRow {
   viaEnvelope: number | null;
   envelopeOpenedAt: string | null;
   arm?: string;
+  /** The randomization's signature (21 CFR 11.50(b)): printed name, meaning, time; null if none was stored. */
+  signedBy: string | null;
+  signatureMeaning: string | null;
+  signedAt: string | null;
 }
 
 export async function readAllocationLog(all: (sql: string) => Promise<Record<string, unknown>[]>, withArms: boolean): Promise<AllocationLogRow[]> {
   const rows = await all(
-    `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code, e.number AS envelope_number, e.opened_at AS envelope_opened_at
-     FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id ORDER BY a.randomization_number`,
+    `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code, e.number AS envelope_number, e.opened_at AS envelope_opened_at,
+            s.printed_name AS signed_by, s.meaning AS signature_meaning, s.signed_at
+     FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id
+     LEFT JOIN signatures s ON s.id = a.signature_id ORDER BY a.randomization_number`,
   );
   return rows.map((r) => ({
     randomizationNumber: Number(r.randomization_number),
@@ -33,9 +39,17 @@ export async function readAllocationLog(all: (sql: string) => Promise<Record<str
     viaEnvelope: r.envelope_number === null || r.envelope_number === undefined ? null : Number(r.envelope_number),
     envelopeOpenedAt: r.envelope_opened_at === null || r.envelope_opened_at === undefined ? null : String(r.envelope_opened_at),
     ...(withArms ? { arm: String(r.arm_code) } : {}),
+    signedBy: orNull(r.signed_by),
+    signatureMeaning: orNull(r.signature_meaning),
+    signedAt: orNull(r.signed_at),
   }));
 }
 
+
+const orNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Appended after every other column (and after `arm`), so existing readers of the export keep their columns. */
+export const SIGNATURE_COLUMNS: Array<keyof AllocationLogRow & string> = ['signedBy', 'signatureMeaning', 'signedAt'];
 
 export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError', 'viaEnvelope', 'envelopeOpenedAt'];
 

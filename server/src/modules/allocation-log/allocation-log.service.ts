@@ -4,7 +4,7 @@ import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
 import { toCsv } from '../../common/csv.js';
-import { LOG_COLUMNS, readAllocationLog, type AllocationLogRow } from './allocation-log.rows.js';
+import { LOG_COLUMNS, SIGNATURE_COLUMNS, readAllocationLog, type AllocationLogRow } from './allocation-log.rows.js';
 
 @Injectable()
 export class AllocationLogService {
@@ -16,6 +16,6 @@ export class AllocationLogService {
 
   async csv(viewer: Viewer): Promise<string> {
     const withArms = !isBlindedViewer(viewer);
-    return toCsv(await this.rows(viewer), withArms ? [...LOG_COLUMNS, 'arm'] : LOG_COLUMNS);
+    return toCsv(await this.rows(viewer), [...LOG_COLUMNS, ...(withArms ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]);
   }
 }

@@ -33,6 +33,13 @@ export class StudyController {
     return this.study.view(viewer);
   }
 
+  @Get('study/signatures')
+  @ApiOperation({ summary: 'Printed name, meaning and time of the study\'s signed acts: {activation, lock, unblinding: [first, second]} (21 CFR 11.50(b)). Never an arm.' })
+  @RequirePermission(Permission.ReadStudy)
+  signatures() {
+    return this.study.signatureManifests();
+  }
+
   @Post('study/scheme')
   @NeutralTextExempt('*', 'method and parameters are codes; the seed phrase is hashed into the seed and never stored or shown')
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)

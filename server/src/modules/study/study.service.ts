@@ -7,7 +7,7 @@ import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { EngineError, generateScheme, importList, listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
 import { formatProtocolError, parseProtocol, StratumDerivationError, type Protocol } from '../../../../shared/protocol/index.js';
-import type { StudyStatus } from '../../../../shared/contract.js';
+import type { SignatureManifest, StudySignaturesView, StudyStatus } from '../../../../shared/contract.js';
 import { blindingVocabulary, type BlindingVocabulary } from '../../common/blinding.js';
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, SYSTEM_ACTOR, type Actor, type Viewer } from '../../common/viewer.js';
@@ -15,6 +15,7 @@ import { DatabaseService, type WriteTx } from '../../database/database.service.j
 import { isUniqueViolation, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
+import { SIGNATURE_MEANINGS } from '../../../../shared/signature-meanings.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { drawSecret, productionSeed } from './scheme-secrets.js';
 import { SchemesRepository, type SchemeRecord } from './schemes.repository.js';
@@ -95,6 +96,22 @@ export class StudyService implements OnApplicationBootstrap {
     if (!allowed.includes(study.status)) {
       throw new DomainError('STUDY_NOT_ACTIVE', `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`);
     }
+  }
+
+  /**
+   * The manifestations of the study's signed acts (activation, lock, the two end-of-study unblinding
+   * signatures), in one query. Same for every reader: the meanings are fixed texts, never an arm.
+   */
+  async signatureManifests(): Promise<StudySignaturesView> {
+    const rows = await this.db.read((sql) => sql.all<Record<string, unknown>>(
+      `SELECT record_type, printed_name, meaning, signed_at FROM signatures
+       WHERE record_type IN ('study.activation', 'study.lock', 'study.unblinding') ORDER BY signed_at, id`, [],
+    ));
+    const of = (type: string): SignatureManifest[] => rows.filter((r) => r.record_type === type)
+      .map((r) => ({ printedName: String(r.printed_name), meaning: String(r.meaning), signedAt: String(r.signed_at) }));
+    // Both unblinding signatures carry one transaction time: the co-signer is the one whose meaning says so.
+    const unblinding = of('study.unblinding').sort((a, b) => Number(a.meaning === SIGNATURE_MEANINGS.unblindSecond) - Number(b.meaning === SIGNATURE_MEANINGS.unblindSecond));
+    return { activation: of('study.activation').at(-1) ?? null, lock: of('study.lock').at(-1) ?? null, unblinding };
   }
 
   async view(viewer: Viewer): Promise<StudyView> {

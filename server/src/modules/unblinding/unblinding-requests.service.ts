@@ -91,14 +91,17 @@ export class UnblindingRequestsService {
       const all = participantId ? await UnblindingRepository.forParticipant(sql, participantId) : await UnblindingRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
       const rows = participantId && isSiteScoped(viewer.role) ? all.filter((r) => viewer.siteCodes.includes(r.siteCode)) : all;
       const decisions = await UnblindingRepository.decisions(sql, rows.map((r) => r.id));
-      return rows.map((r) => toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency));
+      const signatures = await SignatureService.manifests(sql, [...rows.map((r) => r.signatureId), ...decisions.map((d) => d.signatureId)]);
+      return rows.map((r) => toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency, signatures));
     });
   }
 
   async get(viewer: Viewer, id: string): Promise<UnblindingRequestView> {
     return this.db.read(async (sql) => {
       const r = requireAccess(viewer, await UnblindingRepository.find(sql, id), 'The unblinding request');
-      return toUnblindingRequestView(r, await UnblindingRepository.decisions(sql, [id]), viewer, this.study.protocol().unblinding.emergency);
+      const decisions = await UnblindingRepository.decisions(sql, [id]);
+      const signatures = await SignatureService.manifests(sql, [r.signatureId, ...decisions.map((d) => d.signatureId)]);
+      return toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency, signatures);
     });
   }
 

@@ -3,18 +3,25 @@
  * blinded) and the reveal itself, which is built only by the reveal service for the requester.
  */
 import type { EmergencyRule, Protocol } from '../../../../shared/protocol/index.js';
+import type { SignatureManifest } from '../../../../shared/contract.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { AllocationRecord } from '../participants/participant.record.js';
 import { approvalsRequired, canReveal } from './unblinding-lifecycle.js';
 import type { DecisionRecord, RegisterRecord, UnblindingRequestRecord } from './unblinding.repository.js';
 
-const toDecisionView = (d: DecisionRecord) => ({ kind: d.kind, approve: d.approve, comment: d.comment, by: d.decidedBy, byName: d.decidedByName, at: d.decidedAt, signatureId: d.signatureId });
+/** Printed name, meaning and time of each signature (21 CFR 11.50(b)); the meanings are fixed texts per act, never an arm. */
+type Manifests = Map<string, SignatureManifest>;
 
-export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer, rule?: EmergencyRule) {
+const toDecisionView = (d: DecisionRecord, signatures: Manifests) => ({
+  kind: d.kind, approve: d.approve, comment: d.comment, by: d.decidedBy, byName: d.decidedByName, at: d.decidedAt, signatureId: d.signatureId,
+  signature: signatures.get(d.signatureId) ?? null,
+});
+
+export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer, rule?: EmergencyRule, signatures: Manifests = new Map()) {
   const mine = decisions.filter((d) => d.requestId === r.id);
   const approvals = mine.filter((d) => d.kind === 'approval');
   const last = approvals[approvals.length - 1] ?? null;
-  const review = mine.filter((d) => d.kind === 'review').map(toDecisionView);
+  const review = mine.filter((d) => d.kind === 'review').map((d) => toDecisionView(d, signatures));
   return {
     id: r.id,
     participantId: r.participantId,
@@ -29,9 +36,11 @@ export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: D
     requestedBy: r.requestedBy,
     requestedByName: r.requestedByName,
     requestedAt: r.requestedAt,
+    /** The requester's signature (printed name, meaning, time). */
+    signature: signatures.get(r.signatureId) ?? null,
     approvalsRequired: approvalsRequired(r.policy),
     approvals: approvals.filter((d) => d.approve).length,
-    decisions: approvals.map(toDecisionView),
+    decisions: approvals.map((d) => toDecisionView(d, signatures)),
     decidedBy: r.decidedAt ? (last?.decidedBy ?? null) : null,
     decidedAt: r.decidedAt,
     comment: r.decidedAt ? (last?.comment ?? null) : null,
