@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 describe('end of study', () => {
-  test('statistician locks, unblinds with the second statistician, and downloads the CDISC export [UNBL-007, EXP-002]', async () => {
+  test('statistician locks, unblinds with the second statistician, and downloads the CDISC export [UNBL-007, EXP-002, UI-015]', async () => {
     const page = await signIn(suite.browser.context, suite.server.baseUrl, 'statistician', suite.server.password);
     await page.getByTestId('nav-study-lifecycle').click();
     await page.getByRole('button', { name: 'Lock the study…' }).click();
@@ -38,6 +38,11 @@ describe('end of study', () => {
     await page.getByRole('button', { name: 'Sign and unblind' }).click();
     await page.getByText(/The study is unblinded/).waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/unblinded/);
+    // [UI-015] the lock and both unblinding signatures are shown with printed name, meaning and time
+    await page.getByTestId('signature-line').filter({ hasText: 'Sam Statistician' }).waitFor();
+    const lines = (await page.getByTestId('signature-line').allTextContents()).join('\n');
+    expect(lines).toMatch(/Signed by Stella Statistician[^\n]*\d{2}:\d{2}.*lock the study database/s);
+    expect(lines).toMatch(/Signed by Sam Statistician[^\n]*\d{2}:\d{2}.*second statistician/s);
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CDISC ADSL-style CSV' }).click()]);
     const csv = readFileSync((await download.path())!, 'utf8');
