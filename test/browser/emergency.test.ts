@@ -77,7 +77,7 @@ async function revealOnPatientPage(page: Page, label: RegExp): Promise<string> {
 const requestOf = async (api: Api, participantId: string) => (await api.call<any[]>('investigator1', 'GET', `/unblinding-requests?participantId=${participantId}`))[0];
 
 describe('monitor approval', () => {
-  test('[EMERG-014] desktop, from the patient\'s page: the open request is shown instead of a second form; after approval the reveal is on the page, and again after reload', async () => {
+  test('[EMERG-014] desktop, from the patient\'s page: the open request is shown instead of a second form; after approval the reveal is on the page, and again after reload [UI-015]', async () => {
     const { id } = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-EM-001');
     const monitor = await on(suite.server, 'monitor');
     await monitor.goto(`${suite.server.baseUrl}/unblinding/requests`);
@@ -98,6 +98,9 @@ describe('monitor approval', () => {
     const again = await revealOnPatientPage(requester, /Show the allocation again/);
     expect(again.replace(/view \d+|Seen.*$/s, '')).toBe(first.replace(/view \d+|Seen.*$/s, ''));
     await expect(section.getByTestId('reveal').textContent()).resolves.toMatch(/view 2/);
+    // [UI-015] the request and the monitor's approval each show printed name, time and meaning
+    await expect(section.getByTestId('decision-signatures').textContent()).resolves.toMatch(/Approved\s*Signed by Dr\. Max Monitor.*I approve this unblinding request/s);
+    await expect(section.getByTestId('signature-line').first().textContent()).resolves.toMatch(/Signed by Dr\. Ines Investigator \(Site A\).*I request that this patient/s);
   });
 
   test('[EMERG-015] phone 390 × 844, from the notification links: the monitor opens the request, the requester opens the reveal', async () => {
