@@ -39,6 +39,8 @@ describe('downtime envelopes', () => {
     await randstat.getByLabel('Your password').fill(suite.server.password);
     await randstat.getByRole('button', { name: 'Reserve and sign' }).click();
     await randstat.getByText('12 envelopes reserved.').waitFor();
+    // the confirmation shows before the list has reloaded: wait for the rows themselves
+    await randstat.getByTestId('envelope-row').nth(11).waitFor();
     await expect(randstat.getByTestId('envelope-row').count()).resolves.toBe(12);
     await screenshot(randstat, 'envelopes-reserved');
 
@@ -48,6 +50,7 @@ describe('downtime envelopes', () => {
     await investigator.getByTestId('envelope-row').first().waitFor();
     await investigator.getByTestId('print-investigator-A').click();
     await investigator.getByTestId('envelope-sheet').first().waitFor();
+    await investigator.getByTestId('envelope-sheet').nth(11).waitFor();
     await expect(investigator.getByTestId('envelope-sheet').count()).resolves.toBe(12);
     await expect(investigator.getByTestId('sheet-arm').count()).resolves.toBe(0);
     await expect(investigator.getByTestId('sealed-code').first().textContent()).resolves.toMatch(/^MS-/);
@@ -100,6 +103,7 @@ describe('downtime envelopes', () => {
       throw new Error(`${(e as Error).message}\n${(await page.locator("body").innerText()).slice(-1500)}`);
     });
     const row = page.locator(`[data-testid="envelope-row"][data-status="used"]`);
+    await row.first().waitFor();
     await expect(row.count()).resolves.toBe(1);
     expect(findLeaks(await page.locator('body').innerText(), terms)).toEqual([]);
     await screenshot(page, 'envelopes-entered');
