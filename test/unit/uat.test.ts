@@ -1,11 +1,9 @@
 /** `blindrand uat`: the scripts cover every stratum, eligibility rule and unblinding policy of a protocol. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allStrata, deriveStratum, evaluateEligibility } from '../../shared/protocol/index.js';
 import type { Criterion, Protocol } from '../../shared/protocol/index.js';
-import { jest } from '@jest/globals';
 import { runCli } from '../../server/src/cli/main.js';
 import { buildUatScripts } from '../../server/src/cli/uat.js';
 import { loadRequirements } from '../trace/load.js';
@@ -127,10 +125,10 @@ describe('UAT scripts: findings and the command [VAL-003]', () => {
   });
 
   it('`blindrand uat --out DIR` writes an index and one signed script per file, in md and html; a bad format exits 1', async () => {
-    // One run as a user would (a child process); the others in this process (the machine is shared).
-    const spawned = spawnSync(process.execPath, [repoPath('dist/test/unit/run-cli.js'), 'uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'md')], { encoding: 'utf8' });
-    expect(spawned.status).toBe(0);
-    expect(spawned.stdout).toContain(`9 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
+    // In this process (cli.test spawns the real binary once for the whole CLI).
+    const md = await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'md'));
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain(`9 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
     expect(await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'html'), '--format', 'html')).toMatchObject({ code: 0 });
     for (const format of ['md', 'html']) {
       const files = readdirSync(join(tmp, format)).sort();
@@ -152,15 +150,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'blindrand-uat-'));
 
 /** Runs the CLI in this process, capturing what it writes. */
 async function inProcess(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
-  try {
-    const code = await runCli(args);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
 }
