@@ -5,11 +5,11 @@
 import type {
   ActivationSummaryView, EmergencyCardView, LockSummaryView,
   AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
-  NotificationInbox, NotificationView, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
-  RehearsalInput, RehearsalResult, RevealView, RoleGrantView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView, SimulationInput, SimulationResult,
+  CreateUserInput, DispensationView, NotificationInbox, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
+  RehearsalInput, RehearsalResult, RevealView, RoleGrantDecisionInput, RoleGrantView, SchemeDesignView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView,
+  SimulationInput, SimulationResponse, UpdateUserInput,
   SiteView, StudySignaturesView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
 } from '../../../shared/contract.js';
-import type { Role } from '../../../shared/roles.js';
 import { download, request } from './http.js';
 import { intentKey, settleIntent } from './idempotency.js';
 import { ApiError } from './http.js';
@@ -23,9 +23,7 @@ export const updateMe = (input: { locale: 'en' | 'fr' | null }) => request<UserV
 export const logout = () => request<void>('/auth/logout', { method: 'POST' });
 
 // ---- users & sites (admin)
-/** No password: the user sets it from a one-time link e-mailed to `email` (an admin never chooses it). */
-export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; email: string; locale?: 'en' | 'fr' | null }
-export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; locale?: 'en' | 'fr' | null; reason?: string }
+export type { CreateUserInput, UpdateUserInput };
 export const listUsers = () => request<AdminUserView[]>('/users');
 export const getUser = (id: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`);
 export const createUser = (input: CreateUserInput) => request<AdminUserView>('/users', { method: 'POST', body: input });
@@ -35,7 +33,7 @@ export const unlockUser = (id: string, reason?: string) => request<AdminUserView
 export const resetPassword = (id: string, reason?: string) =>
   request<AdminUserView>(`/users/${encodeURIComponent(id)}/reset-password`, { method: 'POST', body: { reason } });
 export const listRoleGrants = (status?: 'pending' | 'approved' | 'rejected') => request<RoleGrantView[]>(`/role-grants${status ? `?status=${status}` : ''}`);
-export const decideRoleGrant = (id: string, input: { approve: boolean; comment?: string; signature: SignatureInput }) =>
+export const decideRoleGrant = (id: string, input: RoleGrantDecisionInput) =>
   request<RoleGrantView>(`/role-grants/${encodeURIComponent(id)}/decision`, { method: 'POST', body: input });
 export const setPassword = (token: string, password: string) => request<void>('/auth/set-password', { method: 'POST', body: { token, password } });
 export const listSites = () => request<SiteView[]>('/sites');
@@ -48,9 +46,10 @@ export const getStudy = () => request<StudyView>('/study');
 export const getStudySignatures = () => request<StudySignaturesView>('/study/signatures');
 export const generateScheme = (input: SchemeInput) => request<SchemeView>('/study/scheme', { method: 'POST', body: input });
 export const importScheme = (csv: string) => request<SchemeView>('/study/scheme/import', { method: 'POST', csvBody: csv });
-export const getScheme = () => request<SchemeView>('/study/scheme', { query: { format: 'json' } });
+/** The full scheme for the randomization statistician; the design only (no arms, strata or fingerprint) for a blinded reader. */
+export const getScheme = () => request<SchemeView | SchemeDesignView>('/study/scheme', { query: { format: 'json' } });
 export const downloadSchemeCsv = () => download('/study/scheme', 'allocation-list.csv', { format: 'csv' });
-export const runSimulation = (input: SimulationInput) => request<SimulationResult>('/simulations', { method: 'POST', body: input });
+export const runSimulation = (input: SimulationInput) => request<SimulationResponse>('/simulations', { method: 'POST', body: input });
 export const rehearseScheme = (input: RehearsalInput) => request<RehearsalResult>('/study/rehearsal', { method: 'POST', body: input });
 export const activateStudy = (signature: SignatureInput, overrideReason?: string) =>
   request<StudyView>('/study/activate', { method: 'POST', body: overrideReason ? { signature, overrideReason } : { signature } });
@@ -62,11 +61,8 @@ export const unblindStudy = (input: UnblindStudyInput) => request<StudyView>('/s
 export const downloadCdisc = () => download('/exports/cdisc', 'cdisc-adsl.csv');
 
 // ---- participants (investigator; blinded views for blinded roles)
-export const registerParticipant = (input: RegisterParticipantInput) => request<ParticipantView>('/participants', { method: 'POST', body: input });
-export async function listParticipants(): Promise<ParticipantView[]> {
-  const body = await request<ParticipantView[] | { items: ParticipantView[] }>('/participants');
-  return Array.isArray(body) ? body : body.items;
-}
+export const registerParticipant = (input: RegisterParticipantInput) => request<ParticipantDetailView>('/participants', { method: 'POST', body: input });
+export const listParticipants = () => request<ParticipantView[]>('/participants');
 export const getParticipant = (id: string) => request<ParticipantDetailView>(`/participants/${encodeURIComponent(id)}`);
 /** A signed correction; the server answers with the participant as it now stands (allocation unchanged). */
 export const correctParticipant = (id: string, input: CorrectionInput) =>
@@ -96,32 +92,20 @@ export async function randomizeParticipant(id: string, signature: SignatureInput
 }
 
 // ---- pharmacy (pharmacist: unblinded)
-export async function listPharmacyTasks(): Promise<PharmacyTaskView[]> {
-  const body = await request<PharmacyTaskView[] | { items: PharmacyTaskView[] }>('/pharmacy/tasks');
-  return Array.isArray(body) ? body : body.items;
-}
-export const recordDispensation = (input: DispensationInput) => request<unknown>('/pharmacy/dispensations', { method: 'POST', body: input });
+export const listPharmacyTasks = () => request<PharmacyTaskView[]>('/pharmacy/tasks');
+export const recordDispensation = (input: DispensationInput) => request<DispensationView>('/pharmacy/dispensations', { method: 'POST', body: input });
 
 // ---- allocation log
-export async function getAllocationLog(): Promise<AllocationLogEntry[]> {
-  const body = await request<AllocationLogEntry[] | { entries: AllocationLogEntry[] }>('/allocation-log', { query: { format: 'json' } });
-  return Array.isArray(body) ? body : body.entries;
-}
+export const getAllocationLog = () => request<AllocationLogEntry[]>('/allocation-log', { query: { format: 'json' } });
 export const downloadAllocationLog = () => download('/allocation-log', 'allocation-log.csv', { format: 'csv' });
 
 // ---- unblinding
 export const requestUnblinding = (input: UnblindingRequestInput) => request<UnblindingRequestView>('/unblinding-requests', { method: 'POST', body: input });
-export async function listUnblindingRequests(participantId?: string): Promise<UnblindingRequestView[]> {
-  const body = await request<UnblindingRequestView[] | { items: UnblindingRequestView[] }>('/unblinding-requests', participantId ? { query: { participantId } } : {});
-  return Array.isArray(body) ? body : body.items;
-}
+export const listUnblindingRequests = (participantId?: string) => request<UnblindingRequestView[]>('/unblinding-requests', participantId ? { query: { participantId } } : {});
 export const decideUnblinding = (id: string, input: DecisionInput) =>
   request<UnblindingRequestView>(`/unblinding-requests/${encodeURIComponent(id)}/decision`, { method: 'POST', body: input });
 export const revealUnblinding = (id: string) => request<RevealView>(`/unblinding-requests/${encodeURIComponent(id)}/reveal`);
-export async function getUnblindingRegister(): Promise<UnblindingRegisterEntry[]> {
-  const body = await request<UnblindingRegisterEntry[] | { entries: UnblindingRegisterEntry[] }>('/unblinding-register');
-  return Array.isArray(body) ? body : body.entries;
-}
+export const getUnblindingRegister = () => request<UnblindingRegisterEntry[]>('/unblinding-register');
 export const downloadUnblindingRegister = () => download('/unblinding-register', 'unblinding-register.csv', { format: 'csv' });
 
 // ---- audit
@@ -135,10 +119,5 @@ export const verifySignature = (id: string) => request<SignatureVerificationView
 export const createCheckpoint = (reason?: string) => request<CheckpointView>('/audit/checkpoints', { method: 'POST', body: reason ? { reason } : {} });
 
 // ---- notifications
-export async function getInbox(): Promise<NotificationInbox> {
-  const body = await request<NotificationView[] | { items?: NotificationView[]; notifications?: NotificationView[]; unread?: number; unreadCount?: number }>('/notifications');
-  const items = Array.isArray(body) ? body : body.items ?? body.notifications ?? [];
-  const unread = Array.isArray(body) ? items.filter((n) => !n.readAt && !n.read).length : body.unread ?? body.unreadCount ?? items.filter((n) => !n.readAt && !n.read).length;
-  return { items, unread };
-}
-export const markNotificationRead = (id: string) => request<unknown>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' });
+export const getInbox = () => request<NotificationInbox>('/notifications');
+export const markNotificationRead = (id: string) => request<NotificationInbox>(`/notifications/${encodeURIComponent(id)}/read`, { method: 'POST' });

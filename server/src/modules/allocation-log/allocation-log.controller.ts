@@ -1,3 +1,4 @@
+import type { AllocationLogEntry } from '../../../../shared/contract.js';
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -16,7 +17,7 @@ export class AllocationLogController {
   @Get()
   @RequirePermission(Permission.ReadAllocationLog)
   @Header('Cache-Control', 'no-store')
-  async get(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response) {
+  async get(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<AllocationLogEntry[] | string> {
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="allocation-log.csv"');

@@ -4,34 +4,12 @@
  * sealed code of an unused envelope, or the nonce. The arm only for unblinded viewers
  * (isBlindedViewer); the nonce never leaves the server.
  */
+import type { EnvelopeSheet, EnvelopeView, SheetCopy } from '../../../../shared/contract.js';
 import { parseStratumKey, type Protocol } from '../../../../shared/protocol/index.js';
 import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { EnvelopeWithEntry } from './envelope.record.js';
 
-export interface EnvelopeView {
-  id: string;
-  number: number;
-  siteCode: string;
-  stratum: string;
-  ordinal: number;
-  status: string;
-  commitment: string;
-  reservedAt: string;
-  reservedBy: string;
-  printCount: number;
-  openedAt: string | null;
-  openedBy: string | null;
-  participantId: string | null;
-  randomizationNumber: number | null;
-  reconciledAt: string | null;
-  reconciledBy: string | null;
-  voidedAt: string | null;
-  voidedBy: string | null;
-  voidReason: string | null;
-  /** Once used, the code is the patient's (as on every allocation); before, only unblinded viewers read it. */
-  treatmentCode?: string;
-  arm?: string;
-}
+export type { EnvelopeSheet, EnvelopeView, SheetCopy };
 
 export function toEnvelopeView(e: EnvelopeWithEntry, viewer: Viewer): EnvelopeView {
   const blinded = isBlindedViewer(viewer);
@@ -44,25 +22,6 @@ export function toEnvelopeView(e: EnvelopeWithEntry, viewer: Viewer): EnvelopeVi
   if (!blinded || e.status === 'used') view.treatmentCode = e.treatmentCode;
   if (!blinded) view.arm = e.armCode;
   return view;
-}
-
-export type SheetCopy = 'investigator' | 'pharmacy';
-
-export interface EnvelopeSheet {
-  envelopeId: string;
-  number: number;
-  siteCode: string;
-  siteName: string;
-  stratum: string;
-  /** The stratum's levels as people read them, e.g. [{factor: 'MS course', level: 'Relapsing-remitting'}]. */
-  stratumLabels: Array<{ factor: string; level: string }>;
-  ordinal: number;
-  ofCount: number;
-  treatmentCode: string;
-  /** The first 16 hex digits of the commitment: binds the paper to its audit entry. */
-  commitmentPrefix: string;
-  /** Pharmacy copy only. */
-  arm?: { code: string; label: string; products: Array<{ period: number; code: string; label: string }> };
 }
 
 export function stratumLabels(protocol: Protocol, key: string): Array<{ factor: string; level: string }> {

@@ -21,7 +21,7 @@ export class ExportsController {
     summary: 'Statistician, after end-of-study unblinding (else 409 STUDY_NOT_ACTIVE): CSV with USUBJID, SITEID, RANDNO, RANDDT, ARMCD, ARM, ACTARMCD, ACTARM, '
       + 'for a crossover TRTSEQP, TRT01P, TRT02P…, then one column per stratification factor (its id in capitals, e.g. COURSE, EDSS)',
   })
-  async cdisc(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response) {
+  async cdisc(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<string> {
     const csv = await this.exports.cdisc(viewer);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="cdisc-adsl.csv"');

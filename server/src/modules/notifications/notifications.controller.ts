@@ -1,3 +1,4 @@
+import type { NotificationInbox } from '../../../../shared/contract.js';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
@@ -14,7 +15,7 @@ export class NotificationsController {
   @Get()
   @RequirePermission(Permission.ReadNotifications)
   @ApiOperation({ summary: 'The caller\'s inbox: `{items:[{id, kind, title, body, entityType, entityId, createdAt, readAt, read}], unread}`, newest first' })
-  inbox(@CurrentViewer() viewer: Viewer) {
+  inbox(@CurrentViewer() viewer: Viewer): Promise<NotificationInbox> {
     return this.notifications.inbox(viewer);
   }
 
@@ -22,7 +23,7 @@ export class NotificationsController {
   @HttpCode(200)
   @RequirePermission(Permission.ReadNotifications)
   @ApiOperation({ summary: 'Marks one of the caller\'s notifications read; answers the inbox' })
-  markRead(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+  markRead(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<NotificationInbox> {
     return this.notifications.markRead(viewer, id);
   }
 }

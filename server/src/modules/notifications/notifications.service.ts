@@ -6,6 +6,7 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { NotificationInbox } from '../../../../shared/contract.js';
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 import { isBlindedAt, type Role } from '../../../../shared/roles.js';
 import { findLeak } from '../../common/blinding.js';
@@ -50,12 +51,6 @@ function neutral(message: NotificationMessage, locale: Locale): NotificationMess
   const title = translate(locale, 'notifications.neutralTitle');
   const body = translate(locale, 'notifications.neutralBody');
   return { ...message, title, body, mail: { subject: translate(locale, 'emails.subject', { title }), text: `${title}.\n\n${body}\n` } };
-}
-
-/** The inbox as the console reads it. */
-export interface InboxView {
-  items: Array<Omit<NotificationRecord, 'userId'> & { read: boolean }>;
-  unread: number;
 }
 
 @Injectable()
@@ -110,7 +105,7 @@ export class NotificationsService {
     }
   }
 
-  async inbox(viewer: Viewer, limit = 100): Promise<InboxView> {
+  async inbox(viewer: Viewer, limit = 100): Promise<NotificationInbox> {
     return this.db.read(async (sql) => {
       const rows = await NotificationsRepository.forUser(sql, viewer.userId, limit);
       const unread = await NotificationsRepository.unreadCount(sql, viewer.userId);
@@ -119,7 +114,7 @@ export class NotificationsService {
   }
 
   /** Marks one of the caller's notifications read; another user's notification is 404. */
-  async markRead(viewer: Viewer, id: string): Promise<InboxView> {
+  async markRead(viewer: Viewer, id: string): Promise<NotificationInbox> {
     const n = await this.db.read((sql) => NotificationsRepository.findForUser(sql, id, viewer.userId));
     if (!n) throw new DomainError('NOT_FOUND', 'The notification was not found.');
     if (!n.readAt) {

@@ -2,12 +2,12 @@
  * Participant views, mapped per viewer. A blinded viewer gets the randomization number, the
  * treatment code and the fact of each dispensation — never the arm, sequence, product or lot.
  */
-import type { SignatureManifest } from '../../../../shared/contract.js';
+import type { ParticipantDetailView, ParticipantView, SignatureManifest } from '../../../../shared/contract.js';
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { CorrectionRow, DispensationRow, ParticipantWithAllocation } from './participants.repository.js';
 
-export function toParticipantView({ participant: p, allocation: a }: ParticipantWithAllocation, viewer: Viewer, protocol: Protocol) {
+export function toParticipantView({ participant: p, allocation: a }: ParticipantWithAllocation, viewer: Viewer, protocol: Protocol): ParticipantView {
   const blinded = isBlindedViewer(viewer);
   const arm = a && !blinded ? protocol.arms.find((x) => x.code === a.armCode) : undefined;
   return {
@@ -37,7 +37,7 @@ export function toParticipantDetailView(
   corrections: CorrectionRow[],
   dispensations: DispensationRow[],
   signatures: Map<string, SignatureManifest> = new Map(),
-) {
+): ParticipantDetailView {
   const blinded = isBlindedViewer(viewer);
   // Every signed record carries its manifestation (printed name, meaning, time: 21 CFR 11.50(b)). The texts are
   // the same for every arm (one meaning per act), so a blinded viewer learns nothing about the allocation from them.

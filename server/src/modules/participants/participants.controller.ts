@@ -1,3 +1,4 @@
+import type { ParticipantDetailView, ParticipantView, RandomizationResult } from '../../../../shared/contract.js';
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -16,19 +17,19 @@ export class ParticipantsController {
 
   @Post()
   @RequirePermission(Permission.RegisterParticipant)
-  register(@CurrentViewer() viewer: Viewer, @Body() body: RegisterParticipantDto) {
+  register(@CurrentViewer() viewer: Viewer, @Body() body: RegisterParticipantDto): Promise<ParticipantDetailView> {
     return this.participants.register(viewer, body);
   }
 
   @Get()
   @RequirePermission(Permission.ReadParticipants)
-  list(@CurrentViewer() viewer: Viewer) {
+  list(@CurrentViewer() viewer: Viewer): Promise<ParticipantView[]> {
     return this.participants.list(viewer);
   }
 
   @Get(':id')
   @RequirePermission(Permission.ReadParticipants)
-  get(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<ParticipantDetailView> {
     return this.participants.get(viewer, id);
   }
 
@@ -41,16 +42,17 @@ export class ParticipantsController {
     @Headers('idempotency-key') key: string | undefined,
     @Body() body: RandomizeDto,
     @Res({ passthrough: true }) res: Response,
-  ) {
+  ): Promise<RandomizationResult> {
     const result = await this.randomization.randomize(viewer, id, key, body.signature);
     res.status(result.status);
     if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
-    return result.body;
+    // The stored answer of this intent (a replay returns it byte for byte): written as a RandomizationResult.
+    return result.body as RandomizationResult;
   }
 
   @Post(':id/corrections')
   @RequirePermission(Permission.CorrectParticipant)
-  correct(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: CorrectionDto) {
+  correct(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: CorrectionDto): Promise<ParticipantDetailView> {
     return this.participants.correct(viewer, id, body);
   }
 }

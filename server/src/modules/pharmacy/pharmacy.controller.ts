@@ -1,3 +1,4 @@
+import type { DispensationView, PharmacyTaskView } from '../../../../shared/contract.js';
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
@@ -15,14 +16,14 @@ export class PharmacyController {
 
   @Get('tasks')
   @RequirePermission(Permission.ReadPharmacyTasks, Permission.ViewArms)
-  tasks() {
+  tasks(): Promise<PharmacyTaskView[]> {
     return this.pharmacy.tasks();
   }
 
   @Post('dispensations')
   @NeutralTextExempt(['lotNumber'], 'a cell lot or medium lot number is shown only to unblinded people (participant and audit views keep it in unblinded details)')
   @RequirePermission(Permission.Dispense, Permission.ViewArms)
-  dispense(@CurrentViewer() viewer: Viewer, @Body() body: DispensationDto) {
+  dispense(@CurrentViewer() viewer: Viewer, @Body() body: DispensationDto): Promise<DispensationView> {
     return this.pharmacy.dispense(viewer, body);
   }
 }

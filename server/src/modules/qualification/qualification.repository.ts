@@ -1,16 +1,8 @@
 import type { Sql } from '../../database/sql.js';
 import type { QualificationReport } from './report.js';
 
-export interface QualificationSummary {
-  id: string;
-  startedAt: string;
-  finishedAt: string;
-  runBy: string;
-  result: 'pass' | 'fail';
-  passed: number;
-  failed: number;
-  digest: string;
-}
+export type { QualificationSummary } from '../../../../shared/contract/qualification.js';
+import type { QualificationSummary } from '../../../../shared/contract/qualification.js';
 
 const toSummary = (r: Record<string, unknown>): QualificationSummary => ({
   id: String(r.id),

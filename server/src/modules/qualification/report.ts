@@ -8,56 +8,8 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 
-export type CheckStage = 'installation' | 'operational';
-
-export interface CheckResult {
-  /** Stable id, e.g. IQ-DURABILITY or OQ-EXACTLY-ONCE. */
-  id: string;
-  stage: CheckStage;
-  /** Requirement ids (requirements/*.yaml) this check gives evidence for. */
-  requirements: string[];
-  title: string;
-  expected: string;
-  observed: string;
-  pass: boolean;
-}
-
-export interface ReportEnvironment {
-  version: string;
-  node: string;
-  os: string;
-  dialect: 'sqlite' | 'postgres';
-  databaseVersion: string;
-  publicUrl: string;
-}
-
-export interface UnsignedReport {
-  format: 'blindrand-qualification/1';
-  id: string;
-  startedAt: string;
-  finishedAt: string;
-  runBy: { username: string; displayName: string; role: string };
-  /** The language of the titles and expectations (the runner's). */
-  locale: 'en' | 'fr';
-  environment: ReportEnvironment;
-  result: 'pass' | 'fail';
-  scope: 'installation' | 'installation+operational';
-  summary: { passed: number; failed: number; total: number };
-  checks: CheckResult[];
-}
-
-export interface ReportSignature {
-  algorithm: 'Ed25519';
-  /** Base64 DER (SPKI) of the instance's audit signing key, as published with every checkpoint. */
-  publicKey: string;
-  /** SHA-256 (hex) of the canonical JSON of the unsigned report: the digest recorded in the audit trail. */
-  digest: string;
-  value: string;
-}
-
-export interface QualificationReport extends UnsignedReport {
-  signature: ReportSignature;
-}
+export type { CheckResult, CheckStage, QualificationReport, ReportEnvironment, ReportSignature, UnsignedReport } from '../../../../shared/contract/qualification.js';
+import type { QualificationReport, UnsignedReport } from '../../../../shared/contract/qualification.js';
 
 /** The bytes the signature covers. */
 export function signedBytes(report: UnsignedReport): string {

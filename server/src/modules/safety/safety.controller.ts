@@ -1,8 +1,9 @@
+import type { DisclosureReport, InadvertentView, SafetyRevealView, SafetySettings, SafetyUnblindingView } from '../../../../shared/contract.js';
 import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
-import { AllowUnblindedResponse } from '../../common/unblinded-response.js';
+import { AllowUnblindedResponse, type UnblindedResponse } from '../../common/unblinded-response.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { DisclosureService } from './disclosure.service.js';
 import { InadvertentUnblindingService } from './inadvertent-unblinding.service.js';
@@ -19,27 +20,27 @@ export class SafetyController {
   @Get('safety-unblindings/settings')
   @RequirePermission(Permission.ReadSafetyUnblindings)
   @ApiOperation({ summary: 'Whether the protocol designates a safety recipient: {enabled, recipientKind: role | email | null}' })
-  settings() {
+  settings(): SafetySettings {
     return this.safety.settings();
   }
 
   @Post('safety-unblindings')
   @RequirePermission(Permission.RequestSafetyUnblinding)
   @ApiOperation({ summary: 'Signed safety unblinding (SUSAR/expedited report) → 201 neutral confirmation; the arm goes only to the protocol\'s designated recipient. 409 SAFETY_UNBLINDING_UNAVAILABLE when none is set up or reachable' })
-  create(@CurrentViewer() viewer: Viewer, @Body() body: CreateSafetyUnblindingDto) {
+  create(@CurrentViewer() viewer: Viewer, @Body() body: CreateSafetyUnblindingDto): Promise<SafetyUnblindingView> {
     return this.safety.create(viewer, body);
   }
 
   @Get('safety-unblindings')
   @RequirePermission(Permission.ReadSafetyUnblindings)
   @ApiOperation({ summary: 'Safety unblindings, newest first (never the arm): investigators their sites, pharmacovigilance those addressed to it, monitors and auditors all' })
-  list(@CurrentViewer() viewer: Viewer) {
+  list(@CurrentViewer() viewer: Viewer): Promise<SafetyUnblindingView[]> {
     return this.safety.list(viewer);
   }
 
   @Get('safety-unblindings/:id')
   @RequirePermission(Permission.ReadSafetyUnblindings)
-  get(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+  get(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<SafetyUnblindingView> {
     return this.safety.get(viewer, id);
   }
 
@@ -49,27 +50,27 @@ export class SafetyController {
   @AllowUnblindedResponse()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Pharmacovigilance only, for a request addressed to its role: {arm, armLabel, sequence | product, periods, …}; every call audited and registered' })
-  reveal(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string) {
+  reveal(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<UnblindedResponse<SafetyRevealView>> {
     return this.safety.reveal(viewer, id);
   }
 
   @Post('inadvertent-unblindings')
   @RequirePermission(Permission.ReportInadvertentUnblinding)
   @ApiOperation({ summary: 'Signed report of an inadvertent unblinding {participantIds, occurredOn, howItHappened, whoWasUnblinded, impactAssessment, correctiveAction, signature}; free text naming an arm → 400 BLINDING_RISK' })
-  report(@CurrentViewer() viewer: Viewer, @Body() body: CreateInadvertentReportDto) {
+  report(@CurrentViewer() viewer: Viewer, @Body() body: CreateInadvertentReportDto): Promise<InadvertentView> {
     return this.inadvertent.create(viewer, body);
   }
 
   @Get('inadvertent-unblindings')
   @RequirePermission(Permission.ReadInadvertentUnblindings)
   @ApiOperation({ summary: 'Inadvertent unblinding reports, newest first (medical monitors, auditors)' })
-  reports() {
+  reports(): Promise<InadvertentView[]> {
     return this.inadvertent.list();
   }
 
   @Get('inadvertent-unblindings/:id')
   @RequirePermission(Permission.ReadInadvertentUnblindings)
-  reportById(@Param('id', ParseUUIDPipe) id: string) {
+  reportById(@Param('id', ParseUUIDPipe) id: string): Promise<InadvertentView> {
     return this.inadvertent.get(id);
   }
 
@@ -79,7 +80,7 @@ export class SafetyController {
   @AllowUnblindedResponse()
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Per-site report of the treatment each patient received (investigators: own sites; `?site=`). Audited and registered. Before unblinding: 409 STUDY_NOT_UNBLINDED' })
-  disclose(@CurrentViewer() viewer: Viewer, @Query() q: DisclosureQueryDto) {
+  disclose(@CurrentViewer() viewer: Viewer, @Query() q: DisclosureQueryDto): Promise<UnblindedResponse<DisclosureReport>> {
     return this.disclosure.report(viewer, q.site);
   }
 }

@@ -4,6 +4,7 @@
  * an arm: the pharmacovigilance reveal, the e-mail to the designated address and the end-of-study disclosure.
  */
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
+import type { AllocationDescription, InadvertentView, SafetyRevealView, SafetyUnblindingView } from '../../../../shared/contract.js';
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { hasPermission, Permission } from '../../../../shared/roles.js';
 import type { Viewer } from '../../common/viewer.js';
@@ -11,7 +12,7 @@ import type { AllocationRecord } from '../participants/participant.record.js';
 import type { InadvertentPatient, InadvertentReportRecord, SafetyUnblindingRecord } from './safety.repository.js';
 
 /** The arm (the sequence, in a crossover) and the product given in each period. Only for unblinded surfaces. */
-export function describeAllocation(allocation: AllocationRecord, protocol: Protocol) {
+export function describeAllocation(allocation: AllocationRecord, protocol: Protocol): AllocationDescription {
   const arm = protocol.arms.find((a) => a.code === allocation.armCode);
   if (!arm) throw new Error(`arm ${allocation.armCode} of allocation ${allocation.id} is not in the protocol`);
   const periods = protocol.periods.map((p, i) => {
@@ -31,7 +32,7 @@ export function describeAllocation(allocation: AllocationRecord, protocol: Proto
  * A safety unblinding as the requester, the monitors, the auditors and the pharmacovigilance users see it:
  * who asked, for which patient, where it went, when it was viewed. The same fields and sizes for every arm.
  */
-export function toSafetyUnblindingView(r: SafetyUnblindingRecord, viewer: Viewer, locale: Locale) {
+export function toSafetyUnblindingView(r: SafetyUnblindingRecord, viewer: Viewer, locale: Locale): SafetyUnblindingView {
   return {
     id: r.id,
     participantId: r.participantId,
@@ -55,10 +56,10 @@ export function toSafetyUnblindingView(r: SafetyUnblindingRecord, viewer: Viewer
   };
 }
 
-export type SafetyUnblindingView = ReturnType<typeof toSafetyUnblindingView>;
+export type { SafetyUnblindingView };
 
 /** The pharmacovigilance reveal: one patient's allocation. */
-export function toSafetyRevealView(r: SafetyUnblindingRecord, allocation: AllocationRecord, protocol: Protocol, viewedAt: string, viewCount: number) {
+export function toSafetyRevealView(r: SafetyUnblindingRecord, allocation: AllocationRecord, protocol: Protocol, viewedAt: string, viewCount: number): SafetyRevealView {
   return {
     safetyUnblindingId: r.id,
     participantId: r.participantId,
@@ -77,7 +78,7 @@ export function toSafetyRevealView(r: SafetyUnblindingRecord, allocation: Alloca
 }
 
 /** A signed inadvertent-unblinding report (checked free text; never an arm). */
-export function toInadvertentView(r: InadvertentReportRecord, patients: InadvertentPatient[]) {
+export function toInadvertentView(r: InadvertentReportRecord, patients: InadvertentPatient[]): InadvertentView {
   return {
     id: r.id,
     occurredOn: r.occurredOn,
@@ -94,4 +95,4 @@ export function toInadvertentView(r: InadvertentReportRecord, patients: Inadvert
   };
 }
 
-export type InadvertentView = ReturnType<typeof toInadvertentView>;
+export type { InadvertentView };

@@ -1,3 +1,4 @@
+import type { SignatureVerificationView } from '../../../../shared/contract.js';
 import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
@@ -13,7 +14,7 @@ export class SignaturesController {
   /** The signature's manifestation (printed name, time, meaning) and whether it still binds its record. */
   @Get(':id/verification')
   @RequirePermission(Permission.ReadAudit)
-  verify(@Param('id', ParseUUIDPipe) id: string) {
+  verify(@Param('id', ParseUUIDPipe) id: string): Promise<SignatureVerificationView> {
     return this.signatures.verifyStored(id);
   }
 }

@@ -1,3 +1,4 @@
+import type { SchemeDesignView, SchemeView } from '../../../../shared/contract.js';
 import type { Scheme } from '../../../../shared/engine/index.js';
 import type { SchemeRecord } from './schemes.repository.js';
 
@@ -6,7 +7,7 @@ import type { SchemeRecord } from './schemes.repository.js';
  * commitment, the fingerprint, arms and strata, and the list when asked. The seed and salt stay secret
  * until end-of-study unblinding.
  */
-export function toSchemeView(doc: { record: SchemeRecord; document: Scheme }, withList: boolean) {
+export function toSchemeView(doc: { record: SchemeRecord; document: Scheme }, withList: boolean): SchemeView {
   const { record, document } = doc;
   return {
     ...toSchemeDesignView(doc),
@@ -22,7 +23,7 @@ export function toSchemeView(doc: { record: SchemeRecord; document: Scheme }, wi
  * and parameters they chose, and its state. No arms, strata entries, sizes per stratum, seed
  * commitment or fingerprint: nothing computed from the list.
  */
-export function toSchemeDesignView(doc: { record: SchemeRecord }) {
+export function toSchemeDesignView(doc: { record: SchemeRecord }): SchemeDesignView {
   const { record } = doc;
   return {
     id: record.id,

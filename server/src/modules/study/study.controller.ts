@@ -1,3 +1,4 @@
+import type { RehearsalResult, SchemeDesignView, SchemeView, SimulationResponse, StudySignaturesView, StudyView } from '../../../../shared/contract.js';
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../common/domain-error.js';
@@ -29,21 +30,21 @@ export class StudyController {
 
   @Get('study')
   @RequirePermission(Permission.ReadStudy)
-  get(@CurrentViewer() viewer: Viewer) {
+  get(@CurrentViewer() viewer: Viewer): Promise<StudyView> {
     return this.study.view(viewer);
   }
 
   @Get('study/signatures')
   @ApiOperation({ summary: 'Printed name, meaning and time of the study\'s signed acts: {activation, lock, unblinding: [first, second]} (21 CFR 11.50(b)). Never an arm.' })
   @RequirePermission(Permission.ReadStudy)
-  signatures() {
+  signatures(): Promise<StudySignaturesView> {
     return this.study.signatureManifests();
   }
 
   @Post('study/scheme')
   @NeutralTextExempt('*', 'method and parameters are codes; the seed phrase is hashed into the seed and never stored or shown')
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
-  async generate(@CurrentViewer() viewer: Viewer, @Body() body: GenerateSchemeDto) {
+  async generate(@CurrentViewer() viewer: Viewer, @Body() body: GenerateSchemeDto): Promise<SchemeView> {
     await this.study.generate(actorOf(viewer), body);
     return toSchemeView(await this.study.schemeDocument(), false);
   }
@@ -52,7 +53,7 @@ export class StudyController {
   @NeutralTextExempt('*', 'the list itself holds the arms; only unblinded people read it')
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
   @ApiBody({ type: ImportSchemeDto, description: 'JSON {csv}, or the CSV itself as text/csv' })
-  async import(@CurrentViewer() viewer: Viewer, @Body() body: unknown) {
+  async import(@CurrentViewer() viewer: Viewer, @Body() body: unknown): Promise<SchemeView> {
     await this.study.import(actorOf(viewer), csvFromBody(body));
     return toSchemeView(await this.study.schemeDocument(), false);
   }
@@ -60,7 +61,7 @@ export class StudyController {
   @Get('study/scheme')
   @RequirePermission(Permission.ReadScheme)
   @Header('Cache-Control', 'no-store')
-  async scheme(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response) {
+  async scheme(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<SchemeView | SchemeDesignView | string> {
     const doc = await this.study.schemeDocument();
     // The trial statistician reads the design they chose, never the list, until end-of-study unblinding.
     if (isBlindedViewer(viewer)) {
@@ -79,7 +80,7 @@ export class StudyController {
   @HttpCode(200)
   @RequirePermission(Permission.ActivateStudy)
   @ApiOperation({ summary: 'Signed {signature, overrideReason?}: setup → active. When the latest rehearsal of the draft had warnings (a stratum\'s list ran out), an overrideReason is required (400 VALIDATION_FAILED with details.warnings otherwise); it is signed and audited.' })
-  activate(@CurrentViewer() viewer: Viewer, @Body() body: ActivateDto) {
+  activate(@CurrentViewer() viewer: Viewer, @Body() body: ActivateDto): Promise<StudyView> {
     return this.study.activate(viewer, body.signature, body.overrideReason);
   }
 
@@ -87,7 +88,7 @@ export class StudyController {
   @NeutralTextExempt('*', 'a throwaway copy: nothing of the request is stored')
   @HttpCode(200)
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
-  rehearse(@CurrentViewer() viewer: Viewer, @Body() body: RehearsalDto) {
+  rehearse(@CurrentViewer() viewer: Viewer, @Body() body: RehearsalDto): Promise<RehearsalResult> {
     return this.rehearsal.rehearse(body.patients, body.seed ?? 'rehearsal', viewer);
   }
 
@@ -95,7 +96,7 @@ export class StudyController {
   @NeutralTextExempt('*', 'nothing of the request is stored')
   @HttpCode(200)
   @RequirePermission(Permission.RunSimulations)
-  simulate(@CurrentViewer() viewer: Viewer, @Body() body: SimulationDto) {
+  simulate(@CurrentViewer() viewer: Viewer, @Body() body: SimulationDto): Promise<SimulationResponse> {
     return this.simulation.run(body, viewer);
   }
 }

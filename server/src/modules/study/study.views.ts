@@ -3,12 +3,13 @@
  * status and the published fingerprint, but no arms, sequences or products (counts by arm are
  * unblinding too).
  */
+import type { StudyView } from '../../../../shared/contract.js';
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StudyRecord } from './study.record.js';
 import type { SchemeRecord } from './schemes.repository.js';
 
-export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: Viewer, scheme: SchemeRecord | null) {
+export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: Viewer, scheme: SchemeRecord | null): StudyView {
   const blinded = isBlindedViewer(viewer);
   return {
     code: study.code,
@@ -44,4 +45,4 @@ export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: View
   };
 }
 
-export type StudyView = ReturnType<typeof toStudyView>;
+export type { StudyView };

@@ -3,7 +3,7 @@
  * blinded) and the reveal itself, which is built only by the reveal service for the requester.
  */
 import type { EmergencyRule, Protocol } from '../../../../shared/protocol/index.js';
-import type { SignatureManifest } from '../../../../shared/contract.js';
+import type { RevealView, SignatureManifest, UnblindingDecisionView, UnblindingRegisterEntry, UnblindingRequestView } from '../../../../shared/contract.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { AllocationRecord } from '../participants/participant.record.js';
 import { approvalsRequired, canReveal } from './unblinding-lifecycle.js';
@@ -12,12 +12,12 @@ import type { DecisionRecord, RegisterRecord, UnblindingRequestRecord } from './
 /** Printed name, meaning and time of each signature (21 CFR 11.50(b)); the meanings are fixed texts per act, never an arm. */
 type Manifests = Map<string, SignatureManifest>;
 
-const toDecisionView = (d: DecisionRecord, signatures: Manifests) => ({
+const toDecisionView = (d: DecisionRecord, signatures: Manifests): UnblindingDecisionView => ({
   kind: d.kind, approve: d.approve, comment: d.comment, by: d.decidedBy, byName: d.decidedByName, at: d.decidedAt, signatureId: d.signatureId,
   signature: signatures.get(d.signatureId) ?? null,
 });
 
-export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer, rule?: EmergencyRule, signatures: Manifests = new Map()) {
+export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer, rule?: EmergencyRule, signatures: Manifests = new Map()): UnblindingRequestView {
   const mine = decisions.filter((d) => d.requestId === r.id);
   const approvals = mine.filter((d) => d.kind === 'approval');
   const last = approvals[approvals.length - 1] ?? null;
@@ -58,10 +58,10 @@ export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: D
   };
 }
 
-export type UnblindingRequestView = ReturnType<typeof toUnblindingRequestView>;
+export type { UnblindingRequestView };
 
 /** The reveal for the requester: the arm (the sequence, in a crossover) and the product given in each period. */
-export function toRevealView(r: UnblindingRequestRecord, allocation: AllocationRecord, protocol: Protocol, revealedAt: string, viewCount: number) {
+export function toRevealView(r: UnblindingRequestRecord, allocation: AllocationRecord, protocol: Protocol, revealedAt: string, viewCount: number): RevealView {
   const arm = protocol.arms.find((a) => a.code === allocation.armCode);
   if (!arm) throw new Error(`arm ${allocation.armCode} of allocation ${allocation.id} is not in the protocol`);
   const periods = protocol.periods.map((p, i) => {
@@ -86,7 +86,7 @@ export function toRevealView(r: UnblindingRequestRecord, allocation: AllocationR
 }
 
 /** A row of the unblinding register (for auditors): who saw which patient's allocation, when and why. Never the arm. */
-export function toRegisterView(r: RegisterRecord) {
+export function toRegisterView(r: RegisterRecord): UnblindingRegisterEntry {
   return {
     kind: r.kind,
     participantId: r.participantId,
@@ -102,5 +102,5 @@ export function toRegisterView(r: RegisterRecord) {
   };
 }
 
-export type RegisterView = ReturnType<typeof toRegisterView>;
+export type RegisterView = UnblindingRegisterEntry;
 export const REGISTER_COLUMNS: Array<keyof RegisterView & string> = ['at', 'kind', 'participantId', 'screeningNumber', 'siteCode', 'scope', 'requestId', 'seenBy', 'seenByName', 'role', 'reason'];

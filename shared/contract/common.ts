@@ -1,0 +1,43 @@
+/** Statuses, signatures and health: the small types every area of the contract uses. */
+export type StudyStatus = 'setup' | 'active' | 'locked' | 'unblinded';
+export type ParticipantStatus = 'screened' | 'eligible' | 'ineligible' | 'randomized' | 'unblinded' | 'withdrawn';
+export type UnblindingStatus = 'pending' | 'approved' | 'denied' | 'revealed';
+export type UnblindingPolicy = 'break-the-glass' | 'monitor-approval' | 'two-person';
+
+export interface SignatureInput {
+  password: string;
+  meaning?: string;
+}
+
+/** What is shown beside every signed record (21 CFR 11.50(b)): the signer's printed name, the meaning, the UTC time. */
+export interface SignatureManifest {
+  printedName: string;
+  meaning: string;
+  signedAt: string;
+}
+
+/** How a signature is shown (21 CFR 11.50): printed name, UTC time, meaning. */
+export interface SignatureView {
+  id: string;
+  signerUsername: string;
+  printedName: string;
+  meaning: string;
+  signedAt: string;
+  recordType: string;
+  recordId: string;
+}
+
+/** GET /api/signatures/:id/verification (auditors): the manifestation and whether it still binds its record. */
+export interface SignatureVerificationView extends SignatureView {
+  valid: boolean;
+  /** Why the signature does not verify, in words; null when valid. */
+  problem: string | null;
+}
+
+export interface HealthView {
+  status: 'ok' | 'degraded';
+  /** Reads answer. */
+  db: 'ok' | 'down';
+  /** Writes commit: `busy` = waiting for another process's lock (still healthy); `full` / `unavailable` = writes fail. */
+  writer: 'ok' | 'busy' | 'full' | 'unavailable';
+}

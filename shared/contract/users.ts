@@ -1,0 +1,90 @@
+/** Users, sites, role grants and sign-in. */
+import type { Locale } from '../i18n/catalogue.js';
+import type { Role } from '../roles.js';
+import type { SignatureInput } from './common.js';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  siteCodes: string[];
+  /** The language the console uses for this person (their choice, else their site's, else DEFAULT_LOCALE); on sign-in and /auth/me. */
+  locale?: Locale;
+  /** The person's own choice (null: inherited); on sign-in and /auth/me. */
+  preferredLocale?: Locale | null;
+}
+
+export interface AdminUserView extends UserView {
+  email: string | null;
+  active: boolean;
+  locked: boolean;
+  failedAttempts: number;
+  /** The language set for this user (null: the site's, else the instance default). */
+  preferredLocale: Locale | null;
+  createdAt: string;
+  updatedAt: string;
+  /** Changes held until a second person approves them (POST /api/role-grants/:id/decision). */
+  pendingGrants?: RoleGrantView[];
+  /** Only on the answer to the request that issued a set-password link (create, reset). */
+  passwordLink?: PasswordLinkIssued;
+}
+
+/**
+ * A set-password link this request issued. `emailed`: false when no e-mail server is configured
+ * (SMTP_URL unset) — the link then reaches nobody and the operator must issue one with the CLI
+ * (`user password-link --username X`). True means queued for the user's own address.
+ */
+export interface PasswordLinkIssued {
+  emailed: boolean;
+  expiresAt: string;
+}
+
+/** A held change that gives (or gives back) a sensitive role; see docs/BLINDING.md for who approves. */
+export interface RoleGrantView {
+  id: string;
+  userId: string;
+  username: string;
+  displayName: string;
+  /** create, role, reactivate, password-reset, email */
+  kind: string;
+  role: Role;
+  /** Where the set-password link will go (the approver checks it belongs to the person). */
+  email: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  reason: string | null;
+  requestedBy: string;
+  requestedAt: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+  /** Only on the approval that issued a set-password link (new account, password reset). */
+  passwordLink?: PasswordLinkIssued;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  expiresAt: string;
+  idleTimeoutSeconds: number;
+  user: UserView;
+}
+
+export interface SiteView {
+  code: string;
+  name: string;
+  active: boolean;
+  /** The language of the site's staff unless they choose another (null: the instance default). */
+  locale: Locale | null;
+}
+
+// ---- request bodies (the DTO classes implement these)
+export interface LoginInput { username: string; password: string }
+export interface SetPasswordInput { token: string; password: string }
+export interface UpdateMeInput { locale: Locale | null }
+/** No password: the user sets it from a one-time link e-mailed to `email` (an admin never chooses it). */
+export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes: string[]; email: string; locale?: Locale | null; reason?: string }
+export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; locale?: Locale | null; reason?: string }
+export interface ReasonInput { reason?: string }
+export interface RoleGrantDecisionInput { approve: boolean; comment?: string; signature: SignatureInput }
+export interface CreateSiteInput { code: string; name: string; locale?: Locale | null; reason?: string }
+export interface UpdateSiteInput { name?: string; active?: boolean; locale?: Locale | null; reason?: string }
