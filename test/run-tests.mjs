@@ -57,7 +57,9 @@ function hasTests(project) {
 
 ensureSystemPackages();
 const results = [];
-results.push(['build', run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) && (!existsSync(join(root, 'console', 'vite.config.ts')) || run('console build', 'npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn']))]);
+results.push(['build', run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) && (!existsSync(join(root, 'console', 'vite.config.ts')) || run('console build', 'sh', ['-c', 'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn']))]);
+// Lint: eslint, prettier --check, knip (unused exports and types), the import-cycle check.
+results.push(['lint', run('lint', 'npm', ['run', '--silent', 'lint'])]);
 if (!results[0][1]) process.exit(1);
 // Results of an earlier run must not pass for this one's (a tier that does not run reads "not run").
 rmSync(join(root, 'test-results'), { recursive: true, force: true });

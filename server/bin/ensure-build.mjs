@@ -29,11 +29,13 @@ export function ensureServerBuild() {
   const out = join(root, 'dist', '.tsbuildinfo');
   if (!existsSync(join(root, 'dist', 'server', 'src', 'main.js')) || stale(out, ['server/src', 'shared'])) {
     console.error('[blindrand] building the server (tsc)…');
-    // Type errors are reported but do not stop a build that emitted; the tests catch behaviour.
+    // A build with type errors refuses to start (tsconfig's noEmitOnError leaves the previous build
+    // untouched, and running that one would run code that is not the source): fix the errors first.
     try {
       execSync('npx tsc -p tsconfig.json', { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
     } catch {
-      if (!existsSync(join(root, 'dist', 'server', 'src', 'main.js'))) process.exit(1);
+      console.error('[blindrand] the server does not type-check (errors above): not starting.');
+      process.exit(1);
     }
   }
 }
@@ -42,6 +44,12 @@ export function ensureConsoleBuild() {
   const out = join(root, 'console', 'dist', 'index.html');
   if (stale(out, ['console/src', 'shared'])) {
     console.error('[blindrand] building the console (vite)…');
-    execSync('npx vite build --config console/vite.config.ts --logLevel warn', { cwd: root, stdio: 'inherit' });
+    try {
+      execSync('npx vue-tsc --noEmit -p console/tsconfig.json', { cwd: root, stdio: 'inherit' });
+      execSync('npx vite build --config console/vite.config.ts --logLevel warn', { cwd: root, stdio: 'inherit' });
+    } catch {
+      console.error('[blindrand] the console does not type-check or build (errors above): not starting.');
+      process.exit(1);
+    }
   }
 }

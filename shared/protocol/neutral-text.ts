@@ -130,6 +130,7 @@ export function neutralTextVocabulary(protocol: Protocol): NeutralTextVocabulary
   return { terms: index(kept), allowed: index(allowed), prefilter: new RegExp(needles.map(escape).join('|') || '(?!)', 'i') };
 }
 
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included, is the point
 const ASCII = /^[\x00-\x7f]*$/;
 /** Two one-character words in a row ("P B O"): the letter-run case, which no needle shows. */
 const LETTER_RUN = /(?<![A-Za-z0-9])[A-Za-z0-9][^A-Za-z0-9]+[A-Za-z0-9](?![A-Za-z0-9])/;

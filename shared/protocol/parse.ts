@@ -47,7 +47,7 @@ export function parseProtocol(yamlText: string, sourceName = 'protocol'): ParseR
   if (!validate(raw)) return { ok: false, errors: schemaErrorsToProtocolErrors(validate.errors ?? [], locate) };
   const problems = semanticErrors(raw, locate);
   if (problems.length > 0) return { ok: false, errors: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
-  return { ok: true, protocol: normalize(raw as Record<string, any>) }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  return { ok: true, protocol: normalize(raw as Record<string, any>) };  
 }
 
 /** Parse or throw one Error listing every problem, for callers that cannot continue anyway. */
@@ -62,7 +62,7 @@ export function formatProtocolError(e: { path: string; line: number | null; mess
   return `${e.path}${e.line !== null ? ` (line ${e.line})` : ''}: ${e.message}`;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw data already checked by schema and semantics */
+ 
 function normalizeCriterion(c: any): Criterion {
   const base = { id: c.id, text: c.text, kind: c.kind ?? 'inclusion', ...(c.appliesWhen ? { appliesWhen: { ...c.appliesWhen } } : {}) };
   if (c.anyOf) return { ...base, anyOf: c.anyOf.map(normalizeCriterion) };

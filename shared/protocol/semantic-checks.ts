@@ -8,7 +8,7 @@ import { METHOD_CODES } from './method-codes.js';
 import { parsePeriodTiming } from './period-timing.js';
 import type { AnswerTest, ProtocolError, Question } from './types.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw YAML data, shape checked by the schema */
+ 
 type Raw = any;
 
 export function semanticErrors(raw: Raw, locate: Locator): ProtocolError[] {

@@ -92,7 +92,7 @@ describe('the audit chain', () => {
     const res = await t.api.get('/api/audit/verify', admin);
     expect(res.body).toMatchObject({ valid: false, firstInvalidSeq: target });
     if (!usingPostgres) {
-      let out = '';
+      let out: string;
       let code = 0;
       try {
         out = execFileSync('node', [CLI, 'audit', 'verify', '--db', t.config.database.dialect === 'sqlite' ? t.config.database.path : '', '--json'], { encoding: 'utf8' });

@@ -48,6 +48,6 @@ describe(`offline CLI on a database of the previous release (${usingPostgres ? '
     expect(lines[0]).toContain(`error: ${name}`);
     expect(lines[0]).toContain(`missing, first ${STEPS[FIRST_NEW].name}`);
     expect(lines[0]).toContain('start the server once on it');
-    expect(r.stderr).not.toMatch(/no such table|does not exist|SqliteError|    at /);
+    expect(r.stderr).not.toMatch(/no such table|does not exist|SqliteError| {4}at /);
   });
 });

@@ -87,7 +87,7 @@ export async function startPostgres({ durable = false } = {}) {
     },
     stop() {
       signalPostmaster('SIGINT');
-      try { execFileSync('sleep', ['1']); } catch {}
+      try { execFileSync('sleep', ['1']); } catch { /* an interrupted wait only shortens the grace period */ }
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -57,7 +57,7 @@ export function loadResults(root: string): TierResults[] {
     try {
       tiers.push(parseJestResults(tier, JSON.parse(readFileSync(file, 'utf8')), toRepoPath));
     } catch (err) {
-      throw new Error(`test-results/${tier}.json cannot be read (${(err as Error).message}); run that tier again`);
+      throw new Error(`test-results/${tier}.json cannot be read (${(err as Error).message}); run that tier again`, { cause: err });
     }
   }
   return tiers;

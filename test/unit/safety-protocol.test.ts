@@ -5,7 +5,7 @@ import { repoPath } from './helpers.js';
 
 const demo = readFileSync(repoPath('protocols/msct-ms.yaml'), 'utf8');
 const withSafety = (block: string) => {
-  const text = demo.replace(/^(unblinding:\n  policy: [a-z-]+)$/m, `$1\n  safety:\n${block}`);
+  const text = demo.replace(/^(unblinding:\n {2}policy: [a-z-]+)$/m, `$1\n  safety:\n${block}`);
   if (text === demo) throw new Error('no unblinding block in the demo protocol');
   return parseProtocol(text, 'safety.yaml');
 };

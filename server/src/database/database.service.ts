@@ -12,7 +12,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { AppConfig } from '../config/config.js';
 import { Clock } from '../common/clock.js';
-import { DomainError } from '../common/domain-error.js';
 import type { QueryRunner } from 'typeorm';
 import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
 import { AuditWriter, type AuditInput } from '../modules/audit/audit-writer.js';

@@ -375,7 +375,7 @@ async function tamper(s: Session): Promise<Observation> {
 
 function protocolWithPolicy(dir: string, policy: UnblindingPolicy): string {
   const yaml = readFileSync(QUALIFICATION_PROTOCOL, 'utf8');
-  const changed = yaml.replace(/^unblinding:\n  policy: [a-z-]+$/m, `unblinding:\n  policy: ${policy}`);
+  const changed = yaml.replace(/^unblinding:\n {2}policy: [a-z-]+$/m, `unblinding:\n  policy: ${policy}`);
   if (!changed.includes(`policy: ${policy}`)) throw new Error('the qualification protocol has no unblinding policy line');
   const file = join(dir, `qualification-${policy}.yaml`);
   writeFileSync(file, changed);

@@ -76,7 +76,7 @@ export function verifyReport(json: unknown, trusted?: KeyObject): VerifyOutcome 
   if (trusted && embedded && spki(trusted) !== spki(embedded)) problems.push('the report is signed by another key than the one given with --public-key');
   const key = trusted ?? embedded;
   if (digest !== sig.digest) problems.push('the report was changed after signing: its digest differs from the signed digest');
-  let ok = false;
+  let ok: boolean;
   try {
     ok = !!key && verify(null, Buffer.from(signedBytes(unsigned), 'utf8'), key, Buffer.from(sig.value, 'base64'));
   } catch {

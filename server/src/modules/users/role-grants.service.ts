@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { PasswordLinkIssued, RoleGrantView } from '../../../../shared/contract.js';
-import { ROLE_LABELS, type Role } from '../../../../shared/roles.js';
+import { type Role } from '../../../../shared/roles.js';
 import { DomainError, notFound } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
