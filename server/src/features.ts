@@ -5,10 +5,10 @@
  */
 import type { Provider, Type } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { BlindingInterceptor } from './common/blinding.interceptor.js';
-import { BlindingIncidents } from './common/blinding-incidents.js';
-import { ErrorBodyGuard } from './common/error-body-guard.js';
-import { NeutralTextInterceptor } from './common/neutral-text.interceptor.js';
+import { BlindingInterceptor } from './http/blinding.interceptor.js';
+import { BlindingIncidents } from './http/blinding-incidents.js';
+import { ErrorBodyGuard } from './http/error-body-guard.js';
+import { NeutralTextInterceptor } from './http/neutral-text.interceptor.js';
 import { AllocationLogController } from './modules/allocation-log/allocation-log.controller.js';
 import { AllocationLogService } from './modules/allocation-log/allocation-log.service.js';
 import { ParticipantsController } from './modules/participants/participants.controller.js';
@@ -16,6 +16,7 @@ import { ParticipantsService } from './modules/participants/participants.service
 import { PharmacyController } from './modules/pharmacy/pharmacy.controller.js';
 import { PharmacyService } from './modules/pharmacy/pharmacy.service.js';
 import { PharmacyNotices } from './modules/pharmacy/pharmacy-notices.js';
+import { ProtocolService } from './modules/protocol/protocol.service.js';
 import { RandomizationService } from './modules/randomization/randomization.service.js';
 import { RehearsalService } from './modules/study/rehearsal.service.js';
 import { SimulationService } from './modules/study/simulation.service.js';
@@ -56,6 +57,7 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   QualificationController,
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
+  ProtocolService,
   StudyService,
   RehearsalService,
   SimulationService,

@@ -12,7 +12,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { sha256Hex } from '../audit/audit-chain.js';
-import { StudyRepository } from '../study/study.repository.js';
+import { StudyRepository } from '../protocol/study.repository.js';
 import { toUserView, type UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { recipientLocale } from '../users/locale.js';

@@ -12,6 +12,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { StudyService } from '../study/study.service.js';
 import { seedDemoStudy } from './demo-study.js';
 
@@ -75,7 +76,7 @@ export async function seedDemoIfEmpty(
         tx.audit({ action: 'site.created', entityType: 'site', entityId: site.code, reason: 'demo data', details: { site } });
       }
       for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
-      await seedDemoStudy(study, tx, studyStatus);
+      await seedDemoStudy(study, app.get(ProtocolService).protocol(), tx, studyStatus);
       if (configuredPassword === null) announce(password);
     });
   } catch (err) {

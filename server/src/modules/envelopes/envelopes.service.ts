@@ -15,8 +15,8 @@ import { RandomizationService } from '../randomization/randomization.service.js'
 import { SignatureService } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { SchemesRepository } from '../study/schemes.repository.js';
-import { StudyRepository } from '../study/study.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { committedContent, reservationContent, voidContent, type EnvelopeWithEntry } from './envelope.record.js';
 import { EnvelopeChannel, type EnvelopeUse } from './envelope-channel.js';
 import { toEnvelopeView, toSheet, type SheetCopy } from './envelope.views.js';
@@ -31,7 +31,7 @@ export const MAX_ENVELOPES_PER_STRATUM = 20;
 export class EnvelopesService {
   constructor(
     private readonly db: DatabaseService,
-    private readonly study: StudyService,
+    private readonly study: ProtocolService,
     private readonly signatures: SignatureService,
     private readonly randomization: RandomizationService,
   ) {}

@@ -5,12 +5,12 @@ import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit-seal.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { cdiscColumns, cdiscCsv } from './cdisc.js';
 
 @Injectable()
 export class ExportsService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
 
   /** The CSV; the export itself is audited (who took the key out, and a hash of what they took). */
   async cdisc(viewer: Viewer): Promise<string> {

@@ -14,8 +14,8 @@ import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
-import { StudyRepository } from '../study/study.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import type { UserRecord } from '../users/user.record.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { recipientLocale } from '../users/locale.js';
@@ -57,7 +57,7 @@ function neutral(message: NotificationMessage, locale: Locale): NotificationMess
 export class NotificationsService {
   private readonly logger = new Logger('Notifications');
 
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly outbox: MailOutbox) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly outbox: MailOutbox) {}
 
   /** Active users of the given roles (e.g. every medical monitor). */
   recipientsWithRole(sql: Sql, ...roles: Role[]): Promise<UserRecord[]> {

@@ -13,7 +13,8 @@ import { DatabaseService } from '../../database/database.service.js';
 import { isUniqueViolation } from '../../database/sql.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';
-import { asInputError, StudyService } from '../study/study.service.js';
+import { asInputError } from '../protocol/input-error.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import type { ParticipantRecord } from './participant.record.js';
 import { toParticipantDetailView, toParticipantView } from './participant.views.js';
 import type { CorrectionDto, RegisterParticipantDto } from './participants.dto.js';
@@ -32,7 +33,7 @@ function checkAnswerShape(protocol: Protocol, answers: Record<string, unknown>):
 
 @Injectable()
 export class ParticipantsService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService) {}
 
   async register(viewer: Viewer, input: RegisterParticipantDto) {
     const protocol = this.study.protocol();

@@ -13,8 +13,8 @@ import { isBlindedAt } from '../../../../shared/roles.js';
 import type { WriteTx } from '../../database/database.service.js';
 import type { AllocationRecord, ParticipantRecord } from '../participants/participant.record.js';
 import { NotificationsService, type LocalizedMessage } from '../notifications/notifications.service.js';
-import { StudyRepository } from '../study/study.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 
 /** Roles that prepare and so are told what to prepare (and only while unblinded). */
 const PREPARERS = ['pharmacist'] as const;
@@ -48,7 +48,7 @@ export function preparationNotice(protocol: Protocol, p: Pick<ParticipantRecord,
 
 @Injectable()
 export class PharmacyNotices {
-  constructor(private readonly study: StudyService, private readonly notifications: NotificationsService) {}
+  constructor(private readonly study: ProtocolService, private readonly notifications: NotificationsService) {}
 
   /** Inside the randomization's transaction: the notice exists if and only if the allocation does. */
   async randomized(tx: WriteTx, p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>, a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>): Promise<void> {

@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../../database/sql.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SignatureService } from '../signatures/signature.service.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 
 export interface DispenseInput {
   participantId: string;
@@ -24,7 +24,7 @@ export interface DispenseInput {
 
 @Injectable()
 export class PharmacyService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService) {}
 
   /**
    * One task per randomized patient and period, in randomization order, with the patient's site and

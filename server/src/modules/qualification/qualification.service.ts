@@ -15,7 +15,7 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { SigningKey } from '../audit/signing-key.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { redactLeaks } from '../../common/blinding.js';
 import { installationChecks } from './installation-checks.js';
 import { operationalChecks } from './operational-checks.js';
@@ -41,7 +41,7 @@ export class QualificationService {
     private readonly key: SigningKey,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly study: StudyService,
+    private readonly study: ProtocolService,
   ) {}
 
   private get config(): AppConfig {

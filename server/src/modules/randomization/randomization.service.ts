@@ -22,7 +22,7 @@ import { ParticipantsRepository } from '../participants/participants.repository.
 import { PharmacyNotices } from '../pharmacy/pharmacy-notices.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
 import { SchemesRepository } from '../study/schemes.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { decideAllocation, type AllocationDecision, type AllocationSource } from './allocation-source.js';
 import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
 import type { SignedAct } from '../../../../shared/signature-meanings.js';
@@ -64,7 +64,7 @@ export interface AllocationChannel {
 export class RandomizationService {
   private readonly inFlight = new InFlightRequests();
 
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly signatures: SignatureService, private readonly pharmacy: PharmacyNotices) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService, private readonly pharmacy: PharmacyNotices) {}
 
   async randomize(viewer: Viewer, participantId: string, idempotencyKey: string | undefined, signature: { password: string; meaning?: string }, channel?: AllocationChannel): Promise<StoredResponse> {
     const key = checkKey(idempotencyKey);

@@ -12,14 +12,14 @@ import { UnblindedResponse } from '../../common/unblinded-response.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
 import { SafetyRepository } from './safety.repository.js';
 import { describeAllocation } from './safety.views.js';
 
 @Injectable()
 export class DisclosureService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
 
   async report(viewer: Viewer, site?: string) {
     const protocol = this.study.protocol();

@@ -20,7 +20,7 @@ import { MailOutbox } from '../notifications/mail-outbox.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SignatureService } from '../signatures/signature.service.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
 import { DEFAULT_LOCALE } from '../../../../shared/i18n/catalogue.js';
@@ -35,7 +35,7 @@ const recipientOf = (r: SafetyRecipient): { kind: RecipientKind; value: string }
 export class SafetyUnblindingService {
   constructor(
     private readonly db: DatabaseService,
-    private readonly study: StudyService,
+    private readonly study: ProtocolService,
     private readonly signatures: SignatureService,
     private readonly notifications: NotificationsService,
     private readonly outbox: MailOutbox,

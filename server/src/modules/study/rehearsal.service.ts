@@ -14,6 +14,7 @@ import { DatabaseService } from '../../database/database.service.js';
 import { RehearsalsRepository, type RehearsalWarning } from './rehearsals.repository.js';
 import { decideAllocation, type AllocationSource } from '../randomization/allocation-source.js';
 import { SchemesRepository } from './schemes.repository.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { StudyService } from './study.service.js';
 
 function memorySource(scheme: Scheme): AllocationSource {
@@ -32,10 +33,10 @@ function memorySource(scheme: Scheme): AllocationSource {
 
 @Injectable()
 export class RehearsalService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly protocol: ProtocolService) {}
 
   async rehearse(patients: number, seed: string, viewer?: Viewer) {
-    const protocol = this.study.protocol();
+    const protocol = this.protocol.protocol();
     const { scheme, version, schemeId } = await this.db.read(async (sql) => {
       const record = await SchemesRepository.latest(sql);
       if (!record) throw new DomainError('SCHEME_MISSING', 'Generate or import a scheme before rehearsing it.');

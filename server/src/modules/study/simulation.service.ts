@@ -5,14 +5,14 @@ import { DomainError } from '../../common/domain-error.js';
 import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { runSimulation } from '../../simulation/index.js';
 import type { SimulationDto } from './study.dto.js';
-import { StudyService } from './study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 
 /** Allocations per request; bigger runs belong to the CLI (`npm run cli -- simulate`). */
 const MAX_ALLOCATIONS = 20_000_000;
 
 @Injectable()
 export class SimulationService {
-  constructor(private readonly study: StudyService) {}
+  constructor(private readonly study: ProtocolService) {}
 
   /**
    * A blinded viewer (the trial statistician while the study runs) simulates on neutral group names

@@ -14,11 +14,12 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { SignatureService } from '../signatures/signature.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
 import { SchemesRepository } from './schemes.repository.js';
 import { activationSummary, lockSummary } from './activation-summary.js';
 import type { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
-import { StudyRepository } from './study.repository.js';
 import { StudyService } from './study.service.js';
 import type { StudyView } from './study.views.js';
 
@@ -28,6 +29,7 @@ export class StudyLifecycleService {
   constructor(
     private readonly db: DatabaseService,
     private readonly study: StudyService,
+    private readonly protocol: ProtocolService,
     private readonly signatures: SignatureService,
     private readonly notifications: NotificationsService,
   ) {}
@@ -37,7 +39,7 @@ export class StudyLifecycleService {
   }
 
   lockSummary() {
-    return this.db.read((sql) => lockSummary(sql, this.study.protocol()));
+    return this.db.read((sql) => lockSummary(sql, this.protocol.protocol()));
   }
 
   /** active → locked, signed. */
@@ -45,11 +47,11 @@ export class StudyLifecycleService {
     const signer = await this.signatures.authenticate(viewer, input.signature, 'lock');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
-      this.study.requireStatus(study, ['active'], 'lock the study');
+      this.protocol.requireStatus(study, ['active'], 'lock the study');
       await StudyRepository.setStatus(tx.sql, 'locked', tx.now);
       const signature = await this.signatures.record(tx, signer, { type: 'study.lock', id: study.code, content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now } });
       const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
-      const summary = await lockSummary(tx.sql, this.study.protocol());
+      const summary = await lockSummary(tx.sql, this.protocol.protocol());
       tx.audit({
         action: 'study.locked',
         entityType: 'study',
@@ -89,7 +91,7 @@ export class StudyLifecycleService {
     const second = await this.signatures.authenticateCoSigner(input.secondSignature, 'unblindSecond', (role) => hasPermission(role as Role, Permission.UnblindStudy));
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
-      this.study.requireStatus(study, ['locked'], 'unblind the study');
+      this.protocol.requireStatus(study, ['locked'], 'unblind the study');
       await StudyRepository.setStatus(tx.sql, 'unblinded', tx.now);
       const content = { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: study.lockedAt, unblindedAt: tx.now };
       const signed = [];
@@ -132,8 +134,8 @@ export class StudyLifecycleService {
    */
   async releasedScheme() {
     return this.db.read(async (sql) => {
-      const study = await this.study.current(sql);
-      this.study.requireStatus(study, ['unblinded'], 'release the scheme\'s seed');
+      const study = await this.protocol.current(sql);
+      this.protocol.requireStatus(study, ['unblinded'], 'release the scheme\'s seed');
       const record = (await SchemesRepository.findById(sql, study.activeSchemeId!))!;
       const document = (await SchemesRepository.document(sql, record.id))!;
       const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];

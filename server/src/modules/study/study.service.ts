@@ -1,102 +1,31 @@
 /**
- * The study: its protocol (loaded once from PROTOCOL_FILE into the database), its status
- * (setup → active → locked → unblinded, each change signed and audited), and its allocation scheme
- * (generated or imported in setup, frozen and fingerprinted at activation).
+ * The study's own acts: its allocation scheme (generated or imported in setup, frozen and
+ * fingerprinted at activation), activation, and the study view. The protocol, the blinding
+ * vocabulary and the study row live one layer down, in ProtocolService (modules/protocol); the
+ * later status changes (lock, unblinding) in StudyLifecycleService.
  */
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { EngineError, generateScheme, importList, listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
-import { formatProtocolError, parseProtocol, StratumDerivationError, type Protocol } from '../../../../shared/protocol/index.js';
-import type { SignatureManifest, StudySignaturesView, StudyStatus } from '../../../../shared/contract.js';
-import { blindingVocabulary, type BlindingVocabulary } from '../../common/blinding.js';
+import { Injectable } from '@nestjs/common';
+import { generateScheme, importList, listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
+import type { SignatureManifest, StudySignaturesView } from '../../../../shared/contract.js';
 import { DomainError } from '../../common/domain-error.js';
-import { actorOf, SYSTEM_ACTOR, type Actor, type Viewer } from '../../common/viewer.js';
+import { actorOf, type Actor, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
-import { isUniqueViolation, type Sql } from '../../database/sql.js';
-import { sha256Hex } from '../audit/audit-chain.js';
+import type { Sql } from '../../database/sql.js';
+import { asInputError } from '../protocol/input-error.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
 import { SIGNATURE_MEANINGS } from '../../../../shared/signature-meanings.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { drawSecret, productionSeed } from './scheme-secrets.js';
 import { SchemesRepository, type SchemeRecord } from './schemes.repository.js';
-import { StudyRepository } from './study.repository.js';
-import type { StudyRecord } from './study.record.js';
 import { toStudyView, type StudyView } from './study.views.js';
 import { activationWarnings, requireOverride } from './activation-summary.js';
 import type { GenerateSchemeDto } from './study.dto.js';
 
-/** Engine and protocol errors are the caller's input problems: 400 with the engine's sentence. */
-export function asInputError(err: unknown): unknown {
-  // Line-level problems (an imported list) travel as details.problems, so the console lists them by line.
-  if (err instanceof EngineError) return new DomainError('VALIDATION_FAILED', err.message, err.problems.length ? { problems: err.problems } : undefined);
-  if (err instanceof StratumDerivationError) return new DomainError('VALIDATION_FAILED', err.message);
-  return err;
-}
-
 @Injectable()
-export class StudyService implements OnApplicationBootstrap {
-  private loaded: { protocol: Protocol; vocabulary: BlindingVocabulary } | null = null;
-
-  constructor(private readonly db: DatabaseService, private readonly signatures: SignatureService) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.ensureLoaded();
-  }
-
-  /** Loads the protocol into the database on first start; afterwards the database's copy rules. */
-  async ensureLoaded(): Promise<void> {
-    if ((await this.db.read((sql) => StudyRepository.protocolYaml(sql))) === null) {
-      const path = this.db.config.protocolFile;
-      let yaml: string;
-      try {
-        yaml = readFileSync(path, 'utf8');
-      } catch {
-        throw new Error(`PROTOCOL_FILE: cannot read ${path}`);
-      }
-      const protocol = this.parse(yaml, path);
-      try {
-        await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
-          const sha = sha256Hex(yaml);
-          await StudyRepository.insert(tx.sql, { code: protocol.study.code, title: protocol.study.title, protocolYaml: yaml, protocolSha256: sha }, tx.now);
-          tx.audit({ action: 'study.loaded', entityType: 'study', entityId: protocol.study.code, details: { protocolFile: path, protocolSha256: sha, status: 'setup' } });
-        });
-      } catch (err) {
-        if (!isUniqueViolation(err)) throw err; // another instance loaded it first
-      }
-    }
-    const yaml = await this.db.read((sql) => StudyRepository.protocolYaml(sql));
-    const protocol = this.parse(yaml!, 'stored protocol');
-    this.loaded = { protocol, vocabulary: blindingVocabulary(protocol) };
-  }
-
-  private parse(yaml: string, source: string): Protocol {
-    const result = parseProtocol(yaml, source);
-    if (!result.ok) throw new Error(`the protocol file is not valid:\n${result.errors.map(formatProtocolError).join('\n')}`);
-    return result.protocol;
-  }
-
-  protocol(): Protocol {
-    if (!this.loaded) throw new Error('the study is not loaded yet');
-    return this.loaded.protocol;
-  }
-
-  /** Null before the study is loaded (the interceptor then has nothing to protect). */
-  vocabulary(): BlindingVocabulary | null {
-    return this.loaded?.vocabulary ?? null;
-  }
-
-  async current(sql: Sql): Promise<StudyRecord> {
-    const study = await StudyRepository.find(sql);
-    if (!study) throw new Error('study row missing');
-    return study;
-  }
-
-  /** Throws STUDY_NOT_ACTIVE unless the study is in one of the given statuses. */
-  requireStatus(study: StudyRecord, allowed: StudyStatus[], action: string): void {
-    if (!allowed.includes(study.status)) {
-      throw new DomainError('STUDY_NOT_ACTIVE', `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`);
-    }
-  }
+export class StudyService {
+  constructor(private readonly db: DatabaseService, private readonly protocol: ProtocolService, private readonly signatures: SignatureService) {}
 
   /**
    * The manifestations of the study's signed acts (activation, lock, the two end-of-study unblinding
@@ -115,13 +44,13 @@ export class StudyService implements OnApplicationBootstrap {
   }
 
   async view(viewer: Viewer): Promise<StudyView> {
-    const { study, scheme } = await this.db.read(async (sql) => ({ study: await this.current(sql), scheme: await SchemesRepository.latest(sql) }));
-    return toStudyView(study, this.protocol(), viewer, scheme);
+    const { study, scheme } = await this.db.read(async (sql) => ({ study: await this.protocol.current(sql), scheme: await SchemesRepository.latest(sql) }));
+    return toStudyView(study, this.protocol.protocol(), viewer, scheme);
   }
 
   /** Site codes the lists cover: the protocol's sites, or every site registered. */
   async siteCodes(sql: Sql): Promise<string[]> {
-    const fromProtocol = this.protocol().sites?.map((s) => s.code);
+    const fromProtocol = this.protocol.protocol().sites?.map((s) => s.code);
     if (fromProtocol?.length) return fromProtocol;
     return (await SitesRepository.list(sql)).map((s) => s.code);
   }
@@ -143,11 +72,11 @@ export class StudyService implements OnApplicationBootstrap {
     const { seed, phraseMixed } = productionSeed(input);
     let scheme: Scheme;
     try {
-      scheme = generateScheme(this.protocol(), { method: input.method, params: input.params ?? {}, seed, salt: drawSecret(), siteCodes, listLength: input.listLength, live: input.live });
+      scheme = generateScheme(this.protocol.protocol(), { method: input.method, params: input.params ?? {}, seed, salt: drawSecret(), siteCodes, listLength: input.listLength, live: input.live });
     } catch (err) {
       throw asInputError(err);
     }
-    const listLength = input.listLength ?? this.protocol().listLengthPerStratum;
+    const listLength = input.listLength ?? this.protocol.protocol().listLengthPerStratum;
     return { scheme, listLength, extra: { seedPhraseMixed: phraseMixed, listLength } };
   }
 
@@ -156,7 +85,7 @@ export class StudyService implements OnApplicationBootstrap {
     let scheme: Scheme;
     try {
       // Salted like a generated list: a fingerprint over a plain list could be matched by guessing its arms.
-      scheme = { ...importList(this.protocol(), csv, { siteCodes }), salt: drawSecret() };
+      scheme = { ...importList(this.protocol.protocol(), csv, { siteCodes }), salt: drawSecret() };
     } catch (err) {
       throw asInputError(err);
     }

@@ -11,14 +11,14 @@ import type { Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SitesRepository } from '../sites/sites.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 
 /** The console path the card's QR code opens (after sign-in): the patient's unblinding section. */
 export const cardPath = (participantId: string) => `/patients/${participantId}#unblinding`;
 
 @Injectable()
 export class EmergencyCardService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
 
   card(viewer: Viewer, participantId: string) {
     const protocol = this.study.protocol();

@@ -14,8 +14,8 @@ import { Clock } from '../../common/clock.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
-import { StudyRepository } from '../study/study.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { escalationNotice } from './escalation-notices.js';
 import { UnblindingRepository, type UnblindingRequestRecord } from './unblinding.repository.js';
@@ -34,7 +34,7 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
   private running: Promise<number> | null = null;
   private stopped = false;
 
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly notifications: NotificationsService, private readonly clock: Clock) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly notifications: NotificationsService, private readonly clock: Clock) {}
 
   private rule(): EmergencyRule | null {
     return this.study.protocol().unblinding.emergency ?? null;

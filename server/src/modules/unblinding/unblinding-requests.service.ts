@@ -16,7 +16,7 @@ import { isUniqueViolation } from '../../database/sql.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SignatureService } from '../signatures/signature.service.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { applyDecision, canTransition, initialStatus } from './unblinding-lifecycle.js';
 import { decisionNotice, requestedNotice, secondApprovalNotice } from './unblinding-notices.js';
@@ -29,7 +29,7 @@ import { toUnblindingRequestView, type UnblindingRequestView } from './unblindin
 export class UnblindingRequestsService {
   constructor(
     private readonly db: DatabaseService,
-    private readonly study: StudyService,
+    private readonly study: ProtocolService,
     private readonly signatures: SignatureService,
     private readonly notifications: NotificationsService,
   ) {}

@@ -16,7 +16,7 @@ import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import { toCsv } from '../../common/csv.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
-import { StudyService } from '../study/study.service.js';
+import { ProtocolService } from '../protocol/protocol.service.js';
 import { canReveal } from './unblinding-lifecycle.js';
 import { revealedNotice } from './unblinding-notices.js';
 import { UnblindingRepository } from './unblinding.repository.js';
@@ -26,7 +26,7 @@ export type RevealView = ReturnType<typeof toRevealView>;
 
 @Injectable()
 export class UnblindingRevealService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly notifications: NotificationsService) {}
+  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly notifications: NotificationsService) {}
 
   async reveal(viewer: Viewer, id: string): Promise<UnblindedResponse<RevealView>> {
     const before = await this.db.read((sql) => UnblindingRepository.find(sql, id));

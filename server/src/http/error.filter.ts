@@ -7,9 +7,9 @@
 import { Catch, HttpException, Logger, Optional, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { ErrorBody, ErrorCode } from '../../../shared/errors.js';
-import { DomainError } from './domain-error.js';
+import { DomainError } from '../common/domain-error.js';
 import { ErrorBodyGuard } from './error-body-guard.js';
-import { MAX_JSON_DEPTH } from './request-guards.js';
+import { MAX_JSON_DEPTH } from '../common/request-guards.js';
 import { faultKind, faultError } from '../database/faults.js';
 
 const STATUS_CODES: Record<number, ErrorCode> = {

@@ -5,20 +5,20 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Observable } from 'rxjs';
-import { StudyService } from '../modules/study/study.service.js';
-import { NEUTRAL_TEXT_EXEMPT_KEY, requireNeutralText } from './neutral-text.js';
+import { ProtocolService } from '../modules/protocol/protocol.service.js';
+import { NEUTRAL_TEXT_EXEMPT_KEY, requireNeutralText } from '../common/neutral-text.js';
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 @Injectable()
 export class NeutralTextInterceptor implements NestInterceptor {
-  constructor(private readonly study: StudyService, private readonly reflector: Reflector) {}
+  constructor(private readonly protocol: ProtocolService, private readonly reflector: Reflector) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest();
     if (WRITES.has(request.method)) {
       const exempt = this.reflector.get<string[] | '*' | undefined>(NEUTRAL_TEXT_EXEMPT_KEY, context.getHandler());
-      if (exempt !== '*') requireNeutralText(request.body, this.study.vocabulary(), new Set(exempt ?? []));
+      if (exempt !== '*') requireNeutralText(request.body, this.protocol.vocabulary(), new Set(exempt ?? []));
     }
     return next.handle();
   }

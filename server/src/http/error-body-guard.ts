@@ -7,20 +7,20 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { ErrorBody } from '../../../shared/errors.js';
-import { StudyService } from '../modules/study/study.service.js';
+import { ProtocolService } from '../modules/protocol/protocol.service.js';
 import { BlindingIncidents } from './blinding-incidents.js';
-import { redactLeaks } from './blinding.js';
+import { redactLeaks } from '../common/blinding.js';
 import { routeOf } from './blinding.interceptor.js';
-import { isBlindedViewer, type Viewer } from './viewer.js';
+import { isBlindedViewer, type Viewer } from '../common/viewer.js';
 
 @Injectable()
 export class ErrorBodyGuard {
-  constructor(private readonly study: StudyService, private readonly incidents: BlindingIncidents) {}
+  constructor(private readonly protocol: ProtocolService, private readonly incidents: BlindingIncidents) {}
 
   guard(request: { method: string; viewer?: Viewer }, body: ErrorBody): ErrorBody {
     const viewer = request.viewer;
     if (!viewer || !isBlindedViewer(viewer) || body.code === 'BLINDING_RISK') return body;
-    const vocab = this.study.vocabulary();
+    const vocab = this.protocol.vocabulary();
     if (!vocab) return body;
     const { body: redacted, withheld } = redactLeaks(body, vocab);
     if (withheld.length === 0) return body;

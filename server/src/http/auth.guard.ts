@@ -7,8 +7,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { hasPermission, type Permission } from '../../../shared/roles.js';
 import { AuthService } from '../modules/auth/auth.service.js';
-import { DomainError } from './domain-error.js';
-import { PERMISSIONS_KEY, PUBLIC_KEY } from './permissions.js';
+import { DomainError } from '../common/domain-error.js';
+import { PERMISSIONS_KEY, PUBLIC_KEY } from '../common/permissions.js';
 
 @Injectable()
 export class AuthGuard implements CanActivate {

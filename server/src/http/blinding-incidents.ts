@@ -9,7 +9,7 @@ import { translate } from '../../../shared/i18n/catalogue.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service.js';
 import { NotificationsService } from '../modules/notifications/notifications.service.js';
-import { SYSTEM_ACTOR, type Viewer } from './viewer.js';
+import { SYSTEM_ACTOR, type Viewer } from '../common/viewer.js';
 
 const QUIET_MS = 10 * 60 * 1000;
 

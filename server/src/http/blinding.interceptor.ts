@@ -10,11 +10,11 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { mergeMap, type Observable } from 'rxjs';
-import { StudyService } from '../modules/study/study.service.js';
+import { ProtocolService } from '../modules/protocol/protocol.service.js';
 import { BlindingIncidents } from './blinding-incidents.js';
-import { redactLeaks } from './blinding.js';
-import { ALLOW_UNBLINDED_KEY, UnblindedResponse } from './unblinded-response.js';
-import { isBlindedViewer, type Viewer } from './viewer.js';
+import { redactLeaks } from '../common/blinding.js';
+import { ALLOW_UNBLINDED_KEY, UnblindedResponse } from '../common/unblinded-response.js';
+import { isBlindedViewer, type Viewer } from '../common/viewer.js';
 
 /** The route pattern of a request, for logs and audit (never the raw URL with its query). */
 export function routeOf(request: { baseUrl?: string; route?: { path?: string }; path?: string }): string {
@@ -23,7 +23,7 @@ export function routeOf(request: { baseUrl?: string; route?: { path?: string }; 
 
 @Injectable()
 export class BlindingInterceptor implements NestInterceptor {
-  constructor(private readonly study: StudyService, private readonly reflector: Reflector, private readonly incidents: BlindingIncidents) {}
+  constructor(private readonly protocol: ProtocolService, private readonly reflector: Reflector, private readonly incidents: BlindingIncidents) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest();
@@ -41,7 +41,7 @@ export class BlindingInterceptor implements NestInterceptor {
           forceGuard = true;
         }
         if (!forceGuard && (!viewer || !isBlindedViewer(viewer))) return guarded;
-        const vocab = this.study.vocabulary();
+        const vocab = this.protocol.vocabulary();
         if (!vocab) return guarded;
         const { body: redacted, withheld } = redactLeaks(guarded, vocab);
         if (withheld.length > 0) await this.incidents.record({ viewer, method: request.method, route: routeOf(request), paths: withheld, status: response.statusCode ?? 200 });
