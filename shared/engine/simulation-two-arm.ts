@@ -13,6 +13,7 @@
  *   - the convergence guess and forced test use the same tolerances (1e-9, 1e-12).
  */
 import type { PreparedDesign } from './simulation-core.js';
+import { fixedBlocksApply, runFixedBlocks } from './simulation-fixed-blocks.js';
 import { ShiftedTable } from './simulation-shifted.js';
 import type { ChunkResult } from './simulation-types.js';
 import type { Xor4096 } from './xor4096.js';
@@ -27,6 +28,13 @@ export function twoArmKernelApplies(design: PreparedDesign): boolean {
 
 /** Fill `out` (fresh, zeroed) with `out.trials` trials of n patients drawn from `stream`. */
 export function runTwoArm(design: PreparedDesign, n: number, stream: Xor4096, out: ChunkResult): void {
+  // Permuted blocks of one size, 1:1: the same figures from a table of the block's states.
+  if (fixedBlocksApply(design)) runFixedBlocks(design, n, stream, out);
+  else runTwoArmGeneral(design, n, stream, out);
+}
+
+/** runTwoArm without the fixed-block specialisation (exported so that the tests can compare the two). */
+export function runTwoArmGeneral(design: PreparedDesign, n: number, stream: Xor4096, out: ChunkResult): void {
   const method = design.method as TwoArmMethod;
   const r0 = design.arms[0].ratio;
   const r1 = design.arms[1].ratio;

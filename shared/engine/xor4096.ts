@@ -85,6 +85,16 @@ export class Xor4096 {
     this.i = i;
   }
 
+  /**
+   * Put the next doubles of the stream into out[from … to): first those already buffered by
+   * `double()`, then fresh ones, so mixing `take` and `double` keeps the stream's order.
+   */
+  take(out: Float64Array, from = 0, to = out.length): void {
+    let k = from;
+    while (k < to && this.at < this.buffer.length) out[k++] = this.buffer[this.at++];
+    if (k < to) this.fill(out, k, to);
+  }
+
   /** The next double (from the buffer, refilled 1,024 at a time). */
   double(): number {
     if (this.at === this.buffer.length) {
