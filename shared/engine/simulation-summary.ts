@@ -11,46 +11,40 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Largest value sorted by counting; |D| and max |D| are whole numbers ≤ n for ratios like 1:1. */
+/** Largest value counted; |D| and max |D| are whole numbers ≤ n for ratios like 1:1. */
 const MAX_COUNTED = 1 << 20;
 
+/** Whether a value can be counted (a whole number in [0, MAX_COUNTED], not -0, which a sort would keep). */
+const countable = (v: number) => v >= 0 && v <= MAX_COUNTED && Math.floor(v) === v && !(v === 0 && 1 / v < 0);
+
 /**
- * The values in ascending order. Imbalances are usually small whole numbers, so a counting sort
- * (one pass, no comparisons) gives the same array as sorting; anything else (unequal ratios give
- * fractions) falls back to the sort.
+ * Quantiles of whole-number values from their counts: the order statistic at index i of the sorted
+ * values is the smallest v whose cumulative count exceeds i, so this equals quantile() on the
+ * sorted array, value for value, with no array of N values built or sorted.
  */
-function sortedCopy(values: Float64Array): Float64Array {
-  let max = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    // -0 would come back as +0, so it takes the sort too (imbalances are never -0 in practice).
-    if (!(v >= 0 && v <= MAX_COUNTED && Math.floor(v) === v) || (v === 0 && 1 / v < 0)) return Float64Array.from(values).sort();
-    if (v > max) max = v;
-  }
-  const counts = new Uint32Array(max + 1);
-  for (let i = 0; i < values.length; i++) counts[values[i]]++;
-  const sorted = new Float64Array(values.length);
-  let at = 0;
-  for (let v = 0; v <= max; v++) {
-    sorted.fill(v, at, at + counts[v]);
-    at += counts[v];
-  }
-  return sorted;
+function countedQuantiles(counts: Uint32Array, total: number): Quantiles {
+  const at = (index: number) => {
+    let seen = 0;
+    for (let v = 0; v < counts.length; v++) {
+      seen += counts[v];
+      if (seen > index) return v;
+    }
+    return NaN;
+  };
+  const q = (p: number) => {
+    const h = (total - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(total - 1, lo + 1);
+    const low = at(lo);
+    return low + (h - lo) * (at(hi) - low);
+  };
+  return { p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) };
 }
 
-function quantiles(values: Float64Array): Quantiles {
-  const sorted = sortedCopy(values);
+/** Anything else (unequal ratios give fractions): sort a copy. */
+function sortedQuantiles(values: Float64Array): Quantiles {
+  const sorted = Float64Array.from(values).sort();
   return { p5: quantile(sorted, 0.05), p25: quantile(sorted, 0.25), p50: quantile(sorted, 0.5), p75: quantile(sorted, 0.75), p95: quantile(sorted, 0.95) };
-}
-
-function meanAndSe(values: ArrayLike<number>): { mean: number; se: number } {
-  const n = values.length;
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += values[i];
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  return { mean, se: n > 1 ? Math.sqrt(ss / (n - 1) / n) : 0 };
 }
 
 function concat<T extends Float64Array | Uint8Array>(parts: T[], make: (n: number) => T): T {
@@ -61,6 +55,82 @@ function concat<T extends Float64Array | Uint8Array>(parts: T[], make: (n: numbe
     offset += p.length;
   }
   return out;
+}
+
+/** Per-trial figures reduced to what the summary prints. */
+interface TrialFigures {
+  abs: { mean: number; se: number };
+  maxMean: number;
+  bal: { mean: number; se: number };
+  cg: { mean: number; se: number };
+  fr: { mean: number; se: number };
+  absQuantiles: Quantiles;
+  maxQuantiles: Quantiles;
+}
+
+/**
+ * Means, standard errors and quantiles of the per-trial figures in two passes over the chunks (this
+ * code runs once per simulation, cold, so fewer loops matter more than anything else). Bit for bit
+ * what one pass per mean and per standard error over the concatenated arrays gave: every sum adds
+ * the same terms in the same order (chunk order, then trial order), (v − mean) ** 2 as before.
+ */
+function trialFigures(ordered: ChunkResult[], N: number): TrialFigures {
+  let sAbs = 0;
+  let sMax = 0;
+  let sBal = 0;
+  let sCg = 0;
+  let sFr = 0;
+  let top = 0;
+  let counted = true;
+  for (const c of ordered) {
+    const { absFinal, maxAbs, balanced, correct, forced } = c;
+    for (let i = 0; i < c.trials; i++) {
+      const a = absFinal[i];
+      const m = maxAbs[i];
+      sAbs += a;
+      sMax += m;
+      sBal += balanced[i];
+      sCg += correct[i];
+      sFr += forced[i];
+      if (m > top) top = m;
+      if (a > top) top = a;
+      if (counted && !(countable(a) && countable(m))) counted = false;
+    }
+  }
+  const mAbs = sAbs / N;
+  const mBal = sBal / N;
+  const mCg = sCg / N;
+  const mFr = sFr / N;
+  let qAbs = 0;
+  let qBal = 0;
+  let qCg = 0;
+  let qFr = 0;
+  const absCounts = new Uint32Array(counted ? top + 1 : 0);
+  const maxCounts = new Uint32Array(counted ? top + 1 : 0);
+  for (const c of ordered) {
+    const { absFinal, maxAbs, balanced, correct, forced } = c;
+    for (let i = 0; i < c.trials; i++) {
+      qAbs += (absFinal[i] - mAbs) ** 2;
+      qBal += (balanced[i] - mBal) ** 2;
+      qCg += (correct[i] - mCg) ** 2;
+      qFr += (forced[i] - mFr) ** 2;
+      if (counted) {
+        absCounts[absFinal[i]]++;
+        maxCounts[maxAbs[i]]++;
+      }
+    }
+  }
+  const se = (ss: number) => (N > 1 ? Math.sqrt(ss / (N - 1) / N) : 0);
+  const all = (pick: (c: ChunkResult) => Float64Array) => concat(ordered.map(pick), (n) => new Float64Array(n));
+  return {
+    abs: { mean: mAbs, se: se(qAbs) },
+    maxMean: sMax / N,
+    bal: { mean: mBal, se: se(qBal) },
+    cg: { mean: mCg, se: se(qCg) },
+    fr: { mean: mFr, se: se(qFr) },
+    absQuantiles: counted ? countedQuantiles(absCounts, N) : sortedQuantiles(all((c) => c.absFinal)),
+    maxQuantiles: counted ? countedQuantiles(maxCounts, N) : sortedQuantiles(all((c) => c.maxAbs)),
+  };
 }
 
 function mergeGroups(chunks: ChunkResult[], pick: (c: ChunkResult) => Record<string, GroupSums>): Map<string, GroupSums> {
@@ -87,16 +157,9 @@ function groupSummary(s: GroupSums, trials: number): GroupSummary {
 /** The summary of all chunks (given in chunk order, so the result does not depend on how they were run). */
 export function summarizeChunks(design: PreparedDesign, options: SimulationOptions, chunks: ChunkResult[]): SimulationResult {
   const ordered = [...chunks].sort((a, b) => a.chunk - b.chunk);
-  const absFinal = concat(ordered.map((c) => c.absFinal), (n) => new Float64Array(n));
-  const maxAbs = concat(ordered.map((c) => c.maxAbs), (n) => new Float64Array(n));
-  const balanced = concat(ordered.map((c) => c.balanced), (n) => new Uint8Array(n));
-  const correct = concat(ordered.map((c) => c.correct), (n) => new Float64Array(n));
-  const forced = concat(ordered.map((c) => c.forced), (n) => new Float64Array(n));
-  if (absFinal.length !== options.trials) throw new Error(`simulation: expected ${options.trials} trials, got ${absFinal.length}`);
-  const abs = meanAndSe(absFinal);
-  const bal = meanAndSe(balanced);
-  const cg = meanAndSe(correct);
-  const fr = meanAndSe(forced);
+  const N = ordered.reduce((sum, c) => sum + c.trials, 0);
+  if (N !== options.trials) throw new Error(`simulation: expected ${options.trials} trials, got ${N}`);
+  const { abs, maxMean, bal, cg, fr, absQuantiles, maxQuantiles } = trialFigures(ordered, N);
   const totals = new Float64Array(design.arms.length);
   for (const c of ordered) c.armTotals.forEach((v, k) => (totals[k] += v));
   const allocations = options.trials * options.n;
@@ -107,9 +170,9 @@ export function summarizeChunks(design: PreparedDesign, options: SimulationOptio
     n: options.n,
     trials: options.trials,
     meanAbsImbalance: abs.mean,
-    absImbalanceQuantiles: quantiles(absFinal),
-    meanMaxAbsImbalance: meanAndSe(maxAbs).mean,
-    maxAbsImbalanceQuantiles: quantiles(maxAbs),
+    absImbalanceQuantiles: absQuantiles,
+    meanMaxAbsImbalance: maxMean,
+    maxAbsImbalanceQuantiles: maxQuantiles,
     probBalanced: bal.mean,
     correctGuessRate: cg.mean,
     forcedRate: fr.mean,
