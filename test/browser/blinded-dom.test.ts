@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomizedPatient } from './support/api.js';
-import { recordApiResponses, signIn } from './support/browser.js';
+import { recordApiResponses, responsesRead, settled, signIn } from './support/browser.js';
 import { findLeaks, forbiddenTerms } from './support/protocol.js';
 import { browserSuite } from './support/suite.js';
 
@@ -46,8 +46,7 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
     const page = await signIn(suite.browser.context, suite.server.baseUrl, username, suite.server.password, (p) => (responses = recordApiResponses(p)));
     const leaks: string[] = [];
     const scanPage = async (label: string) => {
-      await page.waitForLoadState('networkidle').catch(() => undefined);
-      await page.waitForTimeout(300);
+      await settled(page);
       const text = await page.evaluate(() => document.body.innerText);
       for (const t of findLeaks(text, TERMS)) leaks.push(`${label} (rendered): ${t}`);
     };
@@ -64,7 +63,8 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
       await page.getByRole('heading', { level: 1 }).waitFor();
       await scanPage('/patients/:id');
     }
-    await page.waitForTimeout(300);
+    await settled(page);
+    await responsesRead(responses);
     for (const r of responses) for (const t of findLeaks(r.body, TERMS)) leaks.push(`${new URL(r.url).pathname} (API): ${t}`);
     expect(responses.length).toBeGreaterThan(links.length);
     expect(leaks).toEqual([]);
@@ -76,8 +76,8 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
     const page = await signIn(suite.browser.context, suite.server.baseUrl, 'randstat', suite.server.password, (p) => (responses = recordApiResponses(p)));
     await page.goto(`${suite.server.baseUrl}/allocation-log`);
     await page.getByRole('heading', { level: 1 }).waitFor();
-    await page.waitForLoadState('networkidle').catch(() => undefined);
-    await page.waitForTimeout(300);
+    await settled(page);
+    await responsesRead(responses);
     const text = await page.evaluate(() => document.body.innerText);
     expect(findLeaks(text, TERMS).length).toBeGreaterThan(0);
     expect(responses.some((r) => findLeaks(r.body, TERMS).length > 0)).toBe(true);

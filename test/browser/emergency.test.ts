@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import * as jsqrModule from 'jsqr';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { protocolWithEscalation } from '../api/fixtures/emergency-protocol.js';
 import { randomizedPatient, Api } from './support/api.js';
 import { screenshot, signIn } from './support/browser.js';
@@ -25,6 +25,24 @@ const jsQR = ((jsqrModule as unknown as { default?: { default?: Decode } | Decod
 
 const suite = browserSuite(); // the demo protocol: monitor approval, escalation after 30 minutes
 const PHONE = { width: 390, height: 844 };
+/** The console's poll of a pending request (PatientUnblinding.vue, UnblindingRequestsPage.vue). */
+const POLL_MS = 10_000;
+
+// The tabs' clock is Playwright's: it runs in real time, and the tests jump it by a poll interval
+// where they wait for the console to poll, instead of waiting ten seconds for each poll.
+beforeAll(async () => {
+  await suite.browser.context.clock.install();
+});
+
+/** Jumps the tabs' clock by one poll until `target` shows (the server's state changes in real time). */
+async function afterPolls(page: Page, target: Locator, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await target.first().isVisible())) {
+    if (Date.now() > until) throw new Error(`not shown after polling for ${timeoutMs} ms: ${target.toString()}`);
+    await page.clock.fastForward(POLL_MS);
+    await target.first().waitFor({ timeout: 1_000 }).catch(() => undefined);
+  }
+}
 const REASON = 'Anaphylaxis in the emergency department: the treating physician needs the allocation.';
 
 async function on(server: RunningServer, username: string, phone = false): Promise<Page> {
@@ -51,7 +69,7 @@ async function requestFromPatientPage(page: Page, server: RunningServer, patient
 /** The monitor decides from the live queue; the dialog names the requester, the site and the time. */
 async function approveFromQueue(page: Page, server: RunningServer, requestId: string, requesterName: string): Promise<void> {
   const row = page.locator(`[data-testid="request-row"][data-request="${requestId}"]`);
-  await row.waitFor({ timeout: 20_000 }); // appears by the 10 s poll when the page was already open
+  await afterPolls(page, row); // appears by the poll when the page was already open
   await row.getByRole('button', { name: 'Decide…' }).click();
   await expect(page.getByTestId('decision-requester').textContent()).resolves.toBe(requesterName);
   await expect(page.getByTestId('decision-site').textContent()).resolves.toBe('A');
@@ -66,7 +84,8 @@ async function approveFromQueue(page: Page, server: RunningServer, requestId: st
 
 async function revealOnPatientPage(page: Page, label: RegExp): Promise<string> {
   const section = page.getByTestId('patient-unblinding');
-  await section.getByRole('button', { name: label }).click({ timeout: 20_000 });
+  await afterPolls(page, section.getByRole('button', { name: label }));
+  await section.getByRole('button', { name: label }).click();
   const reveal = section.getByTestId('reveal');
   await reveal.waitFor();
   const text = (await reveal.textContent()) ?? '';
@@ -203,7 +222,7 @@ describe('two-person approval and escalation to break-the-glass', () => {
     const first = await on(twoPerson, 'monitor', phone);
     await first.goto(`${twoPerson.baseUrl}/unblinding/requests?request=${request.id}`);
     await approveFromQueue(first, twoPerson, request.id, 'Dr. Ines Investigator (Site A)');
-    await requester.getByTestId('patient-unblinding').getByText('1 of 2').waitFor({ timeout: 20_000 });
+    await afterPolls(requester, requester.getByTestId('patient-unblinding').getByText('1 of 2'));
     await expect(requester.getByTestId('patient-unblinding').getByRole('button', { name: /Show the allocation/ }).count()).resolves.toBe(0);
     const second = await on(twoPerson, 'monitor2', phone);
     await second.goto(`${twoPerson.baseUrl}/unblinding/requests?request=${request.id}`);
@@ -217,7 +236,7 @@ describe('two-person approval and escalation to break-the-glass', () => {
     await requestFromPatientPage(requester, escalating, id, /within 0[.,]1 minutes; otherwise the allocation opens to you automatically/);
     const section = requester.getByTestId('patient-unblinding');
     await expect(section.textContent()).resolves.toMatch(/the allocation opens to you automatically \(break-the-glass\) at/);
-    await section.getByTestId('request-state').filter({ hasText: 'Escalated to break-the-glass' }).waitFor({ timeout: 30_000 });
+    await afterPolls(requester, section.getByTestId('request-state').filter({ hasText: 'Escalated to break-the-glass' }));
     await revealOnPatientPage(requester, /^Show the allocation$/);
     if (phone) await screenshot(requester, 'emergency-phone-escalated');
     const monitor = await on(escalating, 'monitor', phone);

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { NAMESPACES } from '../../shared/i18n/messages/index.js';
 import { eligiblePatient, randomizedPatient } from './support/api.js';
-import { screenshot } from './support/browser.js';
+import { screenshot, settled } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(240_000);
@@ -94,7 +94,7 @@ async function deviceLanguage(l: 'en' | 'fr'): Promise<void> {
 }
 
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await settled(page);
   await page.locator('main h1').first().waitFor({ timeout: 15_000 });
   await page.locator('.spinner').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
 }

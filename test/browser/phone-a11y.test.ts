@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { randomizedPatient, eligiblePatient } from './support/api.js';
+import { settled } from './support/browser.js';
 import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
@@ -32,7 +33,7 @@ interface Finding { route: string; width: number; violations: string[] }
 
 /** Width of the document and axe's serious/critical violations on the page as it is now. */
 async function inspect(page: Page, route: string): Promise<Finding> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await settled(page);
   await page.locator('h1').first().waitFor();
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   // The console's CSP forbids inline scripts (rightly); evaluating through the DevTools protocol is not subject to it.

@@ -24,6 +24,8 @@ export async function launchBrowser(): Promise<BrowserHandle> {
     locale: 'en-GB',
     acceptDownloads: true,
   });
+  context.on('page', watchRequests);
+  for (const page of context.pages()) watchRequests(page);
   return {
     context,
     close: async () => {
@@ -31,6 +33,31 @@ export async function launchBrowser(): Promise<BrowserHandle> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Requests in flight per tab and when the last one started or ended (for settled()). */
+const traffic = new WeakMap<Page, { inFlight: number; since: number }>();
+
+function watchRequests(page: Page): void {
+  const t = { inFlight: 0, since: Date.now() };
+  traffic.set(page, t);
+  const end = () => ((t.inFlight = Math.max(0, t.inFlight - 1)), (t.since = Date.now()));
+  page.on('request', () => (t.inFlight++, (t.since = Date.now())));
+  page.on('requestfinished', end);
+  page.on('requestfailed', end);
+}
+
+/**
+ * Waits until the tab has had no request in flight for `quietMs`, then for one rendered frame: the
+ * condition Playwright's 'networkidle' waits for, with a 100 ms quiet window instead of its fixed 500 ms
+ * (the console chains its requests within milliseconds of each other's answer).
+ */
+export async function settled(page: Page, quietMs = 100, timeoutMs = 15_000): Promise<void> {
+  const t = traffic.get(page);
+  if (!t) throw new Error('settled(): this tab was not opened in a context from launchBrowser()');
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && (t.inFlight > 0 || Date.now() - t.since < quietMs)) await new Promise((r) => setTimeout(r, 20));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined)))).catch(() => undefined);
 }
 
 /** Opens a new tab and signs in through the form, as a person would. */
@@ -49,23 +76,33 @@ export async function signIn(context: BrowserContext, baseUrl: string, username:
 
 /** Saves a screenshot into test-output/screenshots/ and docs/screenshots/ (for the user guide). */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.waitForLoadState('networkidle').catch(() => undefined);
+  await settled(page);
   for (const dir of [join(ROOT, 'test-output', 'screenshots'), join(ROOT, 'docs', 'screenshots')]) {
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   }
 }
 
-/** Records the body of every /api response a page receives (for the blinded scan). */
+/** Records the body of every /api response a page receives (for the blinded scan); see responsesRead(). */
 export function recordApiResponses(page: Page): Array<{ url: string; body: string }> {
   const seen: Array<{ url: string; body: string }> = [];
-  page.on('response', async (res: Response) => {
+  const reads: Array<Promise<void>> = [];
+  bodyReads.set(seen, reads);
+  page.on('response', (res: Response) => {
     if (!new URL(res.url()).pathname.startsWith('/api/')) return;
-    try {
-      seen.push({ url: res.url(), body: await res.text() });
-    } catch {
-      /* body unavailable (redirect, aborted) */
-    }
+    reads.push(
+      res.text().then(
+        (body) => void seen.push({ url: res.url(), body }),
+        () => undefined, // body unavailable (redirect, aborted)
+      ),
+    );
   });
   return seen;
+}
+const bodyReads = new WeakMap<object, Array<Promise<void>>>();
+
+/** Waits until every body recordApiResponses() started reading is in `seen` (instead of a fixed sleep). */
+export async function responsesRead(seen: Array<{ url: string; body: string }>): Promise<void> {
+  const reads = bodyReads.get(seen) ?? [];
+  for (let done = 0; done < reads.length; done = reads.length) await Promise.all(reads.slice(done));
 }

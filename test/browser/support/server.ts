@@ -80,7 +80,12 @@ export async function startServer(options: { studyStatus?: 'setup' | 'active'; e
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealth(baseUrl, child, () => out);
+  try {
+    await waitForHealth(baseUrl, child, () => out);
+  } catch (err) {
+    child.kill('SIGKILL'); // a server that never became healthy must not outlive the test run
+    throw err;
+  }
   return {
     baseUrl,
     databasePath: join(dir, 'blindrand.sqlite'),
