@@ -57,7 +57,7 @@ function hasTests(project) {
 
 ensureSystemPackages();
 const results = [];
-results.push(['build', run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) && (!existsSync(join(root, 'console', 'vite.config.ts')) || run('console build', 'sh', ['-c', 'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn']))]);
+results.push(['build', run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) && run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']) && (!existsSync(join(root, 'console', 'vite.config.ts')) || run('console build', 'sh', ['-c', 'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn']))]);
 // Lint: eslint, prettier --check, knip (unused exports and types), the import-cycle check.
 results.push(['lint', run('lint', 'npm', ['run', '--silent', 'lint'])]);
 if (!results[0][1]) process.exit(1);

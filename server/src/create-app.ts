@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
+import { withContractSchemas } from './contract-schemas.js';
 import { openDatabase } from './database/data-sources.js';
 import { checkStartup, type StartupResult } from './startup/startup-check.js';
 import { DomainError } from './common/domain-error.js';
@@ -49,9 +50,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('blindrand API').setDescription('Randomization and blinding for clinical trials (contract v1)').setVersion('1').addBearerAuth().build(),
+  const document = withContractSchemas(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle('blindrand API').setDescription('Randomization and blinding for clinical trials (contract v1)').setVersion('1').addBearerAuth().build(),
+    ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 
