@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from './config/config.js';
 
-export const CONTRACT_SCHEMAS_PATH = join(PACKAGE_ROOT, 'dist', 'contract-schemas.json');
+const CONTRACT_SCHEMAS_PATH = join(PACKAGE_ROOT, 'dist', 'contract-schemas.json');
 
 interface ContractSchemas {
   schemas: Record<string, object>;

@@ -14,7 +14,12 @@ type Operation = { operationId: string; responses?: Record<string, { content?: R
 /** Every `$ref` inside a schema. */
 function refsOf(schema: unknown, out: string[] = []): string[] {
   if (Array.isArray(schema)) schema.forEach((s) => refsOf(s, out));
-  else if (schema && typeof schema === 'object') for (const [k, v] of Object.entries(schema)) k === '$ref' && typeof v === 'string' ? out.push(v) : refsOf(v, out);
+  else if (schema && typeof schema === 'object') {
+    for (const [k, v] of Object.entries(schema)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refsOf(v, out);
+    }
+  }
   return out;
 }
 

@@ -1,7 +1,6 @@
 /** One downtime envelope as stored (table envelopes, migration 011). */
+import type { EnvelopeStatus } from '../../../../shared/contract.js';
 import { asStr, asStrOrNull } from '../../database/sql.js';
-
-export type EnvelopeStatus = 'reserved' | 'used' | 'voided';
 
 export interface EnvelopeRecord {
   id: string;

@@ -1,11 +1,6 @@
 import type { ParticipantStatus } from '../../../../shared/contract.js';
+import type { EligibilityFailure } from '../../../../shared/protocol/index.js';
 import { asBool, asJson, asStr, asStrOrNull } from '../../database/sql.js';
-
-export interface EligibilityFailure {
-  id: string;
-  text: string;
-  reason: string;
-}
 
 export interface ParticipantRecord {
   id: string;

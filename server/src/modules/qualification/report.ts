@@ -8,7 +8,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 
-export type { CheckResult, CheckStage, QualificationReport, ReportEnvironment, ReportSignature, UnsignedReport } from '../../../../shared/contract/qualification.js';
+export type { CheckResult, QualificationReport, ReportEnvironment, UnsignedReport } from '../../../../shared/contract/qualification.js';
 import type { QualificationReport, UnsignedReport } from '../../../../shared/contract/qualification.js';
 
 /** The bytes the signature covers. */
