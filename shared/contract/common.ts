@@ -1,6 +1,6 @@
 /** Statuses, signatures and health: the small types every area of the contract uses. */
 export type StudyStatus = 'setup' | 'active' | 'locked' | 'unblinded';
-export type ParticipantStatus = 'screened' | 'eligible' | 'ineligible' | 'randomized' | 'unblinded' | 'withdrawn';
+export type ParticipantStatus = 'eligible' | 'ineligible' | 'randomized' | 'unblinded';
 export type UnblindingStatus = 'pending' | 'approved' | 'denied' | 'revealed';
 export type UnblindingPolicy = 'break-the-glass' | 'monitor-approval' | 'two-person';
 

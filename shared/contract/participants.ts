@@ -20,6 +20,7 @@ export interface ParticipantView {
   randomizedBy: string | null;
   /** Marked by a signed correction; the allocation stands ("analyze as randomized"). */
   randomizedInError: boolean;
+  /** Emergency unblinding revealed this patient's arm: the same as `status === 'unblinded'` (shared/lifecycle/participant.ts). */
   unblinded: boolean;
   createdAt: string;
   createdBy: string;

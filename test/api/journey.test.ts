@@ -130,7 +130,10 @@ describe('the whole journey: design → activate → screen → randomize → di
     expect(res.body.signature.printedName).toBe('Dr. Ines Investigator (Site A)');
     expect(leakHits(res.text, vocabulary)).toEqual([]);
     const again = await randomize(t.api, tokens.investigator1, patientId, 'journey-key-2');
-    expect(again.body.code).toBe('ALREADY_RANDOMIZED');
+    expect([again.status, again.body.code]).toEqual([409, 'ALREADY_RANDOMIZED']);
+    // the participant lifecycle's move eligible → randomized is recorded in the randomization's one audit entry
+    const entry = (await t.api.get(`/api/audit?entityId=${patientId}&action=participant.randomized`, tokens.auditor)).body.entries;
+    expect(entry.map((e: any) => e.details.changes)).toEqual([{ status: { old: 'eligible', new: 'randomized' } }]);
     const view = await t.api.get(`/api/participants/${patientId}`, tokens.investigator1);
     expect(view.body).toMatchObject({ status: 'randomized', randomizationNumber: 1, treatmentCode: randomized.treatmentCode });
     expect(view.body).not.toHaveProperty('arm');

@@ -147,7 +147,7 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
   });
 
   it('nothing secret is released before end-of-study unblinding [BLIND-005]', async () => {
-    expect((await t.api.get('/api/study/scheme/release', tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
+    expect((await t.api.get('/api/study/scheme/release', tokens.statistician)).body.code).toBe('STUDY_NOT_UNBLINDED');
     const scheme = (await t.api.get('/api/study/scheme', tokens[LIST_OWNER])).body;
     expect(scheme).not.toHaveProperty('seed');
     expect(scheme).not.toHaveProperty('salt');

@@ -45,9 +45,10 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
 
   it('nothing of the end of study is open while the study is active [UNBL-007]', async () => {
     const early = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
-    expect([early.status, early.body.code]).toEqual([409, 'STUDY_NOT_ACTIVE']);
-    expect((await t.api.get('/api/exports/cdisc', tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
-    expect((await t.api.get('/api/study/scheme/release', tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
+    // The study lifecycle table: unblinding needs a locked study (409 STUDY_NOT_LOCKED); what exists only after it says so.
+    expect([early.status, early.body.code]).toEqual([409, 'STUDY_NOT_LOCKED']);
+    expect((await t.api.get('/api/exports/cdisc', tokens.statistician)).body.code).toBe('STUDY_NOT_UNBLINDED');
+    expect((await t.api.get('/api/study/scheme/release', tokens.statistician)).body.code).toBe('STUDY_NOT_UNBLINDED');
     expect(cli(['export', 'cdisc', ...dbArgs]).code).toBe(1);
   });
 
@@ -113,9 +114,11 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     const ok = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'unblinded', unblindedAt: expect.stringMatching(/Z$/) });
-    expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
+    const again = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
+    expect([again.status, again.body.code]).toEqual([409, 'STUDY_NOT_LOCKED']);
 
     const entry = (await t.api.get('/api/audit?action=study.unblinded', tokens.auditor)).body.entries[0];
+    expect(entry.details.changes.status).toEqual({ old: 'locked', new: 'unblinded' });
     expect(entry.details.signatures.map((s: any) => s.signerUsername)).toEqual(['statistician', 'statistician2']);
     const register = (await t.api.get('/api/unblinding-register', tokens.auditor)).body.filter((r: any) => r.kind === 'end-of-study');
     expect(register.map((r: any) => [r.seenBy, r.scope])).toEqual([['statistician', 'every participant'], ['statistician2', 'every participant']]);

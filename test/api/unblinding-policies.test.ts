@@ -104,6 +104,8 @@ describe('emergency unblinding: monitor-approval policy (the demo protocol)', ()
     expect(audit).toHaveLength(2);
     expect(audit[0]).toMatchObject({ actor: 'investigator1', reason: expect.stringContaining('allergic'), details: { requestId: id, unblinded: { commitment: expect.stringMatching(/^[0-9a-f]{64}$/) } } });
     expect(leakHits(JSON.stringify(audit), vocabulary)).toEqual([]);
+    // the first view is the participant's move randomized → unblinded (one entry records it); the second is only a view
+    expect(audit.map((e: any) => e.details.changes?.status ?? null).filter(Boolean)).toEqual([{ old: 'randomized', new: 'unblinded' }]);
     const asStatistician = (await t.api.get(`/api/audit?entityId=${p1}&action=unblinding.revealed`, tokens.statistician)).body.entries;
     expect(asStatistician[0].details.unblinded).toEqual({ commitment: expect.stringMatching(/^[0-9a-f]{64}$/) }); // the trial statistician is blinded until end-of-study unblinding
     const refused = (await t.api.get(`/api/audit?entityId=${id}&action=unblinding.reveal_refused`, tokens.auditor)).body.entries;

@@ -19,6 +19,7 @@ import { safetyUnblinding } from './012-safety-unblinding.js';
 import { envelopes } from './011-envelopes.js';
 import { qualificationReports } from './013-qualification-reports.js';
 import { emergency, emergencyDown } from './009-emergency.js';
+import { participantStatus, participantStatusDown } from './014-participant-status.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -44,6 +45,7 @@ export const STEPS: Step[] = [
   { name: 'Envelopes1764070000011', up: envelopes },
   { name: 'QualificationReports1764070000013', up: qualificationReports },
   { name: 'Emergency1764070000009', up: emergency, down: emergencyDown },
+  { name: 'ParticipantStatus1764070000014', up: participantStatus, down: participantStatusDown },
 ];
 
 type MigrationClass = new () => MigrationInterface;

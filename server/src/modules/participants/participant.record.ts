@@ -12,7 +12,6 @@ export interface ParticipantRecord {
   stratumKey: string | null;
   stratumLevels: Record<string, string> | null;
   randomizedInError: boolean;
-  unblinded: boolean;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
@@ -45,7 +44,6 @@ export function toParticipantRecord(r: Record<string, unknown>): ParticipantReco
     stratumKey: asStrOrNull(r.stratum_key),
     stratumLevels: asJson(r.stratum_levels, null),
     randomizedInError: asBool(r.randomized_in_error),
-    unblinded: asBool(r.unblinded),
     createdBy: asStr(r.created_by),
     createdAt: asStr(r.created_at),
     updatedAt: asStr(r.updated_at),

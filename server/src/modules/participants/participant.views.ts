@@ -23,7 +23,8 @@ export function toParticipantView({ participant: p, allocation: a }: Participant
     randomizedAt: a?.randomizedAt ?? null,
     randomizedBy: a?.randomizedBy ?? null,
     randomizedInError: p.randomizedInError,
-    unblinded: p.unblinded,
+    // Kept on the wire for the console and exports; the status says it (migration 014 dropped the column).
+    unblinded: p.status === 'unblinded',
     createdAt: p.createdAt,
     createdBy: p.createdBy,
     ...(arm ? { arm: arm.code, armLabel: arm.label } : {}),

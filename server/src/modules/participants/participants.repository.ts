@@ -1,3 +1,5 @@
+import type { ParticipantStatus } from '../../../../shared/contract.js';
+import { DomainError } from '../../common/domain-error.js';
 import type { Sql } from '../../database/sql.js';
 import { toAllocationRecord, toParticipantRecord, type AllocationRecord, type ParticipantRecord } from './participant.record.js';
 
@@ -26,16 +28,21 @@ export const ParticipantsRepository = {
 
   async insert(sql: Sql, p: ParticipantRecord): Promise<void> {
     await sql.exec(
-      `INSERT INTO participants (id, site_code, screening_number, status, answers, eligibility_failures, stratum_key, stratum_levels, randomized_in_error, unblinded, created_by, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [p.id, p.siteCode, p.screeningNumber, p.status, JSON.stringify(p.answers), JSON.stringify(p.eligibilityFailures), p.stratumKey, p.stratumLevels ? JSON.stringify(p.stratumLevels) : null, p.randomizedInError, p.unblinded, p.createdBy, p.createdAt, p.updatedAt],
+      `INSERT INTO participants (id, site_code, screening_number, status, answers, eligibility_failures, stratum_key, stratum_levels, randomized_in_error, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [p.id, p.siteCode, p.screeningNumber, p.status, JSON.stringify(p.answers), JSON.stringify(p.eligibilityFailures), p.stratumKey, p.stratumLevels ? JSON.stringify(p.stratumLevels) : null, p.randomizedInError, p.createdBy, p.createdAt, p.updatedAt],
     );
   },
 
+  /** Answers and the randomized-in-error flag (signed corrections). The status moves only through setStatus. */
   async update(sql: Sql, p: ParticipantRecord): Promise<void> {
-    await sql.exec('UPDATE participants SET status = ?, answers = ?, randomized_in_error = ?, unblinded = ?, updated_at = ? WHERE id = ?', [
-      p.status, JSON.stringify(p.answers), p.randomizedInError, p.unblinded, p.updatedAt, p.id,
-    ]);
+    await sql.exec('UPDATE participants SET answers = ?, randomized_in_error = ?, updated_at = ? WHERE id = ?', [JSON.stringify(p.answers), p.randomizedInError, p.updatedAt, p.id]);
+  },
+
+  /** The status write of `transition()`; guarded by the old status so a stale read cannot move it twice. */
+  async setStatus(sql: Sql, id: string, from: ParticipantStatus, to: ParticipantStatus, at: string): Promise<void> {
+    const changed = await sql.exec('UPDATE participants SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [to, at, id, from]);
+    if (changed.affected !== 1) throw new DomainError('CONFLICT', `The patient's status changed meanwhile (it is no longer ${from}); reload and try again.`);
   },
 
   /** Every allocation of a scheme in randomization order (dynamic history, replay, the log). */

@@ -1,6 +1,6 @@
 /**
- * Screening and registration of patients, their views, and signed corrections. Participant
- * lifecycle: registered as eligible | ineligible → randomized → unblinded (transitions elsewhere).
+ * Screening and registration of patients, their views, and signed corrections. The participant's
+ * lifecycle is the table in shared/lifecycle/participant.ts: registration is its first move.
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +11,8 @@ import { canActAtSite, requireAccess } from '../../common/require-access.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { isUniqueViolation } from '../../database/sql.js';
+import { transition } from '../../database/transition.js';
+import { PARTICIPANT_LIFECYCLE } from '../../../../shared/lifecycle/participant.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { asInputError } from '../protocol/input-error.js';
@@ -53,19 +55,20 @@ export class ParticipantsService {
       if (!site || !site.active) throw new DomainError('VALIDATION_FAILED', `Site "${input.siteCode}" does not exist or is closed.`);
       const p: ParticipantRecord = {
         id: randomUUID(), siteCode: input.siteCode, screeningNumber: input.screeningNumber, status: eligibility.eligible ? 'eligible' : 'ineligible', answers,
-        eligibilityFailures: eligibility.failures, stratumKey: stratum?.key ?? null, stratumLevels: stratum?.levels ?? null, randomizedInError: false, unblinded: false,
+        eligibilityFailures: eligibility.failures, stratumKey: stratum?.key ?? null, stratumLevels: stratum?.levels ?? null, randomizedInError: false,
         createdBy: viewer.username, createdAt: tx.now, updatedAt: tx.now,
       };
-      try {
-        await ParticipantsRepository.insert(tx.sql, p);
-      } catch (err) {
-        if (isUniqueViolation(err)) throw new DomainError('DUPLICATE', `Screening number ${input.screeningNumber} is already registered at site ${input.siteCode}.`);
-        throw err;
-      }
-      tx.audit({
-        action: 'participant.registered',
-        entityType: 'participant',
-        entityId: p.id,
+      const insert = async () => {
+        try {
+          await ParticipantsRepository.insert(tx.sql, p);
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new DomainError('DUPLICATE', `Screening number ${input.screeningNumber} is already registered at site ${input.siteCode}.`);
+          throw err;
+        }
+      };
+      await transition(tx, PARTICIPANT_LIFECYCLE, { id: p.id, status: null }, 'register', {
+        to: p.status,
+        write: insert,
         details: { siteCode: p.siteCode, screeningNumber: p.screeningNumber, status: p.status, answers, eligibilityFailures: p.eligibilityFailures, stratum: p.stratumKey },
       });
       return p.id;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { formatProtocolError, parseProtocol, type Protocol } from '../../../../shared/protocol/index.js';
 import type { StudyStatus } from '../../../../shared/contract.js';
 import { blindingVocabulary, type BlindingVocabulary } from '../../common/blinding.js';
+import { STUDY_STATUS_REQUIRED } from '../../../../shared/lifecycle/study.js';
 import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
@@ -78,7 +79,8 @@ export class ProtocolService implements OnApplicationBootstrap {
   /** Throws STUDY_NOT_ACTIVE unless the study is in one of the given statuses. */
   requireStatus(study: StudyRecord, allowed: StudyStatus[], action: string): void {
     if (!allowed.includes(study.status)) {
-      throw new DomainError('STUDY_NOT_ACTIVE', `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`);
+      // The code names the first status needed: STUDY_NOT_ACTIVE, STUDY_NOT_LOCKED, STUDY_NOT_UNBLINDED…
+      throw new DomainError(STUDY_STATUS_REQUIRED[allowed[0]], `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`);
     }
   }
 }

@@ -15,6 +15,8 @@ import { DomainError } from '../../common/domain-error.js';
 import { requireAccess } from '../../common/require-access.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { requireMove, transition } from '../../database/transition.js';
+import { PARTICIPANT_LIFECYCLE } from '../../../../shared/lifecycle/participant.js';
 import { sha256Hex } from '../audit/audit-chain.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import type { AllocationRecord, ParticipantRecord } from '../participants/participant.record.js';
@@ -29,6 +31,13 @@ import type { SignedAct } from '../../../../shared/signature-meanings.js';
 import { checkKey, IdempotencyRepository, InFlightRequests, KeyAlreadyUsed, replayOrReject, type StoredResponse } from './idempotency.js';
 
 const ROUTE = 'POST /api/participants/:id/randomize';
+
+/** The sentence of a refused randomization (the code is the participant lifecycle table's). */
+function refusalSentence(p: ParticipantRecord, allocation: AllocationRecord | null): { message: string; details?: unknown } {
+  if (allocation) return { message: `Patient ${p.screeningNumber} was already randomized (number ${allocation.randomizationNumber}).` };
+  if (p.status === 'ineligible') return { message: `Patient ${p.screeningNumber} does not meet the eligibility criteria.`, details: { eligibilityFailures: p.eligibilityFailures } };
+  return { message: `Patient ${p.screeningNumber} cannot be randomized from status ${p.status}.` };
+}
 
 /** The database as an allocation source, inside one write transaction. */
 function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
@@ -108,9 +117,9 @@ export class RandomizationService {
     this.study.requireStatus(study, ['active'], 'randomize');
     const found = await ParticipantsRepository.find(tx.sql, participantId, true);
     const p = requireAccess(viewer, found?.participant, 'The patient');
-    if (found!.allocation) throw new DomainError('ALREADY_RANDOMIZED', `Patient ${p.screeningNumber} was already randomized (number ${found!.allocation.randomizationNumber}).`);
-    if (p.status === 'ineligible') throw new DomainError('NOT_ELIGIBLE', `Patient ${p.screeningNumber} does not meet the eligibility criteria.`, { eligibilityFailures: p.eligibilityFailures });
-    if (p.status !== 'eligible' || !p.stratumKey) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} cannot be randomized from status ${p.status}.`);
+    // Refused before the scheme is read (NOT_ELIGIBLE, ALREADY_RANDOMIZED…: the table's codes); transition() applies the move below.
+    requireMove(PARTICIPANT_LIFECYCLE, p, 'randomize', undefined, refusalSentence(p, found!.allocation));
+    if (!p.stratumKey) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} has no stratum and cannot be randomized.`);
 
     const record = await SchemesRepository.findById(tx.sql, study.activeSchemeId!);
     // Only a live scheme needs its document and seed; a list scheme reads its next entry.
@@ -139,14 +148,11 @@ export class RandomizationService {
     const signed = await this.signatures.record(tx, signer, { type: 'randomization', id: allocation.id, content: response });
     allocation.signatureId = signed.id;
     await ParticipantsRepository.insertAllocation(tx.sql, allocation);
-    await ParticipantsRepository.update(tx.sql, { ...p, status: 'randomized', updatedAt: tx.now });
     const via = channel ? await channel.recorded(tx, allocation) : {};
     const body = { ...response, ...via, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
     await IdempotencyRepository.insert(tx.sql, key, viewer.userId, channel?.route ?? ROUTE, bodyHash, { status: 201, body }, tx.now);
-    tx.audit({
-      action: 'participant.randomized',
-      entityType: 'participant',
-      entityId: p.id,
+    await transition(tx, PARTICIPANT_LIFECYCLE, p, 'randomize', {
+      write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now),
       details: {
         allocationId: allocation.id,
         randomizationNumber: allocation.randomizationNumber,

@@ -12,6 +12,8 @@ import { hasPermission, Permission, type Role } from '../../../../shared/roles.j
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
+import { requireMove, transition } from '../../database/transition.js';
+import { STUDY_LIFECYCLE } from '../../../../shared/lifecycle/study.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
@@ -47,17 +49,14 @@ export class StudyLifecycleService {
     const signer = await this.signatures.authenticate(viewer, input.signature, 'lock');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
-      this.protocol.requireStatus(study, ['active'], 'lock the study');
-      await StudyRepository.setStatus(tx.sql, 'locked', tx.now);
+      requireMove(STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock'); // refused before the signature row is written
       const signature = await this.signatures.record(tx, signer, { type: 'study.lock', id: study.code, content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now } });
       const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
       const summary = await lockSummary(tx.sql, this.protocol.protocol());
-      tx.audit({
-        action: 'study.locked',
-        entityType: 'study',
-        entityId: study.code,
+      await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock', {
+        write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now),
         reason: input.reason?.trim() || null,
-        details: { changes: { status: { old: 'active', new: 'locked' } }, pendingUnblindingRequests: open, openUnblindingRequests: summary.openUnblindingRequests.length, undispensedTasks: summary.undispensed.length, signatureId: signature.id, signature },
+        details: { pendingUnblindingRequests: open, openUnblindingRequests: summary.openUnblindingRequests.length, undispensedTasks: summary.undispensed.length, signatureId: signature.id, signature },
       });
       // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
       const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician');
@@ -91,8 +90,7 @@ export class StudyLifecycleService {
     const second = await this.signatures.authenticateCoSigner(input.secondSignature, 'unblindSecond', (role) => hasPermission(role as Role, Permission.UnblindStudy));
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
-      this.protocol.requireStatus(study, ['locked'], 'unblind the study');
-      await StudyRepository.setStatus(tx.sql, 'unblinded', tx.now);
+      requireMove(STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind');
       const content = { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: study.lockedAt, unblindedAt: tx.now };
       const signed = [];
       for (const signer of [first, second]) {
@@ -103,12 +101,10 @@ export class StudyLifecycleService {
         });
       }
       const scheme = study.activeSchemeId ? await SchemesRepository.findById(tx.sql, study.activeSchemeId) : null;
-      tx.audit({
-        action: 'study.unblinded',
-        entityType: 'study',
-        entityId: study.code,
+      await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind', {
+        write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now),
         details: {
-          changes: { status: { old: 'locked', new: 'unblinded' } }, listFingerprint: study.listFingerprint, seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,
+          listFingerprint: study.listFingerprint, seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,
           saltReleased: scheme?.salt !== null && scheme?.salt !== undefined, seedCommitment: scheme?.seedCommitment ?? null, signatureIds: signed.map((s) => s.id), signatures: signed,
         },
       });

@@ -10,6 +10,8 @@ import type { SignatureManifest, StudySignaturesView } from '../../../../shared/
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Actor, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { requireMove, transition } from '../../database/transition.js';
+import { STUDY_LIFECYCLE } from '../../../../shared/lifecycle/study.js';
 import type { Sql } from '../../database/sql.js';
 import { asInputError } from '../protocol/input-error.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
@@ -138,7 +140,8 @@ export class StudyService {
    */
   async activateIn(tx: WriteTx, signer: Signer | null, override: string | null = null): Promise<void> {
     const study = (await StudyRepository.findForUpdate(tx.sql))!;
-    if (study.status !== 'setup') throw new DomainError('INVALID_TRANSITION', `The study is already ${study.status}.`);
+    const subject = { id: study.code, status: study.status };
+    requireMove(STUDY_LIFECYCLE, subject, 'activate', undefined, { message: `The study is already ${study.status}.` });
     const scheme = await SchemesRepository.latest(tx.sql);
     if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', 'Generate or import an allocation scheme before activating the study.');
     if (scheme.salt === null) {
@@ -151,13 +154,10 @@ export class StudyService {
       ? await this.signatures.record(tx, signer, { type: 'study.activation', id: study.code, content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint, ...overridden } })
       : null;
     await SchemesRepository.setState(tx.sql, scheme.id, 'active');
-    await StudyRepository.setStatus(tx.sql, 'active', tx.now, { activeSchemeId: scheme.id, listFingerprint: scheme.fingerprint });
-    tx.audit({
-      action: 'study.activated',
-      entityType: 'study',
-      entityId: study.code,
+    await transition(tx, STUDY_LIFECYCLE, subject, 'activate', {
+      write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now, { activeSchemeId: scheme.id, listFingerprint: scheme.fingerprint }),
       reason: signer ? (warnings.length ? override : null) : 'demo data: activated at first start',
-      details: { changes: { status: { old: 'setup', new: 'active' } }, ...overridden, listFingerprint: scheme.fingerprint, schemeVersion: scheme.version, method: scheme.method, signatureId: signed?.id ?? null, signature: signed },
+      details: { ...overridden, listFingerprint: scheme.fingerprint, schemeVersion: scheme.version, method: scheme.method, signatureId: signed?.id ?? null, signature: signed },
     });
   }
 }

@@ -12,6 +12,8 @@ import { canActAtSite } from '../../common/require-access.js';
 import { UnblindedResponse } from '../../common/unblinded-response.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
+import { transition } from '../../database/transition.js';
+import { PARTICIPANT_LIFECYCLE } from '../../../../shared/lifecycle/participant.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import { toCsv } from '../../common/csv.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -49,25 +51,23 @@ export class UnblindingRevealService {
       const allocation = found.allocation!;
       const first = r.firstRevealedAt === null;
       await UnblindingRepository.recordReveal(tx.sql, id, tx.now);
-      if (!found.participant.unblinded) {
-        await ParticipantsRepository.update(tx.sql, { ...found.participant, unblinded: true, status: 'unblinded', updatedAt: tx.now });
-      }
       await UnblindingRepository.insertRegister(tx.sql, {
         id: randomUUID(), kind: 'emergency-reveal', participantId: r.participantId, requestId: id, userId: viewer.userId, username: viewer.username,
         displayName: viewer.displayName, role: viewer.role, reason: r.reason, seenAt: tx.now,
       });
       const viewCount = r.revealCount + 1;
-      tx.audit({
-        action: 'unblinding.revealed',
-        entityType: 'participant',
-        entityId: r.participantId,
+      const p = found.participant;
+      const audit = {
         reason: r.reason,
         details: {
           requestId: id, viewCount, firstView: first, policy: r.policy,
-          ...(first ? { changes: { unblinded: { old: found.participant.unblinded, new: true }, requestStatus: { old: r.status, new: 'revealed' } } } : {}),
+          ...(first ? { changes: { requestStatus: { old: r.status, new: 'revealed' } } } : {}),
           [UNBLINDED_DETAILS_KEY]: { armCode: allocation.armCode },
         },
-      });
+      };
+      // The first view of the patient's arm (by any request) moves the patient to unblinded; later views are recorded, not moves.
+      if (p.status === 'unblinded') tx.audit({ action: 'unblinding.revealed', entityType: 'participant', entityId: p.id, ...audit });
+      else await transition(tx, PARTICIPANT_LIFECYCLE, p, 'reveal', { ...audit, write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now) });
       if (first) await this.notifications.notify(tx, await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'), revealedNotice(r));
       return toRevealView(r, allocation, protocol, tx.now, viewCount);
     });
