@@ -10,7 +10,7 @@ import type { Lifecycle } from './lifecycle.js';
 
 export type ParticipantEvent = 'register' | 'randomize' | 'reveal';
 
-export const PARTICIPANT_STATUSES: readonly ParticipantStatus[] = ['eligible', 'ineligible', 'randomized', 'unblinded'];
+const PARTICIPANT_STATUSES: readonly ParticipantStatus[] = ['eligible', 'ineligible', 'randomized', 'unblinded'];
 
 export const PARTICIPANT_LIFECYCLE: Lifecycle<ParticipantStatus, ParticipantEvent> = {
   entityType: 'participant',

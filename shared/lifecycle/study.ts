@@ -9,7 +9,7 @@ import type { Lifecycle } from './lifecycle.js';
 
 export type StudyEvent = 'activate' | 'lock' | 'unblind';
 
-export const STUDY_STATUSES: readonly StudyStatus[] = ['setup', 'active', 'locked', 'unblinded'];
+const STUDY_STATUSES: readonly StudyStatus[] = ['setup', 'active', 'locked', 'unblinded'];
 
 export const STUDY_LIFECYCLE: Lifecycle<StudyStatus, StudyEvent> = {
   entityType: 'study',
