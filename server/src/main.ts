@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './create-app.js';
 import { DEMO_USERS, seedDemoIfEmpty } from './modules/demo/demo-seed.js';
+import { argon2ProfileNotice } from './modules/auth/argon2-profile.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // A weak test cost must never go unnoticed (argon2-profile.ts): said before anything is hashed.
+  const argon2Notice = argon2ProfileNotice();
+  if (argon2Notice) process.stderr.write(`blindrand: WARNING: ${argon2Notice}\n`);
   let app;
   try {
     app = await createApp(config);

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('sign-in, sessions and lockout', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // Production argon2 cost: this file reads the stored hashes and times verifications against each other.
+    t = await startTestApp({}, { argon2: 'production' });
   });
   afterAll(async () => t.close());
 
@@ -20,6 +22,17 @@ describe('sign-in, sessions and lockout', () => {
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ username, role, siteCodes: sites });
       expect(me.body).not.toHaveProperty('passwordHash');
+    }
+  });
+
+  it('stores passwords with the production argon2id parameters (m=19 MiB, t=2, p=1) when started without the test profile', async () => {
+    const raw = await openRawDb(t.config);
+    try {
+      const rows = await raw.all('SELECT username, password_hash FROM users');
+      expect(rows.length).toBeGreaterThan(0);
+      for (const r of rows) expect([r.username, String(r.password_hash).replace(/\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/, '')]).toEqual([r.username, '$argon2id$v=19$m=19456,p=1,t=2']);
+    } finally {
+      await raw.close();
     }
   });
 

@@ -88,7 +88,8 @@ describe('qualification of a correctly configured instance', () => {
     site = siteFiles();
     out = join(site.dir, 'out');
     durable = await durablePostgres();
-    t = await startTestApp({ BACKUP_DIR: site.backups, RELEASE_MANIFEST_PATH: site.manifest, ...(durable ? { DATABASE_URL: durable.url } : {}) });
+    // Production argon2 cost: the test-only cost fails IQ-VERSION, as it must on a qualified installation.
+    t = await startTestApp({ BACKUP_DIR: site.backups, RELEASE_MANIFEST_PATH: site.manifest, ...(durable ? { DATABASE_URL: durable.url } : {}) }, { argon2: 'production' });
     admin = await t.api.login('admin');
     // Production data the qualification must leave alone: a randomized patient.
     const inv = await t.api.login('investigator1');
@@ -192,7 +193,7 @@ describe('qualification of a misconfigured instance', () => {
     if (!usingPostgres) env.SQLITE_SYNCHRONOUS = 'OFF';
     // The report is written in the runner's language: here the instance default, French.
     // Plain http on a network name without a TLS proxy; the key file world-readable; the server's clock 10 s ahead.
-    t = await startTestApp({ ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr', PUBLIC_URL: 'http://rando.example-hospital.fr' });
+    t = await startTestApp({ ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr', PUBLIC_URL: 'http://rando.example-hospital.fr' }, { argon2: 'production' });
     chmodSync(t.config.signingKeyPath, 0o644);
     await t.advanceClock(10_000);
   });

@@ -28,7 +28,8 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
   let dbArgs: string[];
 
   beforeAll(async () => {
-    t = await startTestApp();
+    // Production argon2 cost: a test below compares the time of co-signature verifications.
+    t = await startTestApp({}, { argon2: 'production' });
     for (const u of ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'statistician2', 'randstat', 'auditor']) tokens[u] = await t.api.login(u);
     for (let i = 0; i < 3; i++) patients.push(await randomizedPatient(t.api, tokens.investigator1, 'A'));
     for (let i = 0; i < 2; i++) patients.push(await randomizedPatient(t.api, tokens.investigator2, 'B'));

@@ -31,9 +31,12 @@ async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<T>): Pr
   }
 }
 
-/** Creates a new, empty database named `<prefix>_<pid>_<time>_<n>` and returns its URL. */
-export async function createPostgresDatabase(prefix: string): Promise<string> {
+/**
+ * Creates a new database named `<prefix>_<pid>_<time>_<n>` and returns its URL: empty, or a copy of
+ * `template` (template-db.ts).
+ */
+export async function createPostgresDatabase(prefix: string, template?: string): Promise<string> {
   const name = `${prefix}_${process.pid}_${Date.now()}_${counter++}`;
-  await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name}`));
+  await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   return postgresUrlFor(name);
 }

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { argon2Env, type Argon2Cost } from './env.js';
 import { freePort } from './ports.js';
 
 const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
@@ -30,14 +31,22 @@ export async function waitForHealth(baseUrl: string, timeoutMs = 30_000): Promis
   throw new Error(`server at ${baseUrl} did not become healthy`);
 }
 
+export interface StartServerOptions {
+  healthTimeoutMs?: number;
+  /** Password hashing cost: `test` (default) or `production` (env.ts). */
+  argon2?: Argon2Cost;
+}
+
 /**
- * Starts the server and waits for a healthy answer (healthTimeoutMs, default 30 s). If it exits or
- * never becomes healthy, it is killed and the error carries its output.
+ * Starts the server with `env` (and PATH, HOME, PORT, HOST, the argon2 cost; nothing else is
+ * inherited) and waits for a healthy answer (healthTimeoutMs, default 30 s). If it exits or never
+ * becomes healthy, it is killed and the error carries its output.
  */
-export async function startServer(env: Record<string, string>, port?: number, options: { healthTimeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(env: Record<string, string>, port?: number, options: StartServerOptions = {}): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   let out = '';
-  const child = spawn('node', [MAIN], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(p), HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(p), HOST: '127.0.0.1', ...argon2Env(options.argon2) };
+  const child = spawn(process.execPath, [MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const baseUrl = `http://127.0.0.1:${p}`;

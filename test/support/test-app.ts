@@ -1,17 +1,20 @@
 /**
- * Boots the whole application in-process on a fresh database — a temporary SQLite file, or a new
- * database in the throwaway PostgreSQL cluster when DB=postgres — and talks to it over real HTTP.
+ * Boots the whole application in a child process (app-host.ts) on its own database and talks to it
+ * over real HTTP. The database is a copy of the tier's migrated, seeded template when the app's
+ * settings allow it (template-db.ts), else a fresh one: a temporary SQLite file, or a new database in
+ * the throwaway PostgreSQL cluster when DB=postgres.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { AppConfig } from '../../server/src/config/config.js';
+import { forkAppHost } from './app-process.js';
+import { DEMO_PASSWORD, testServerEnv, usingPostgres, type Argon2Cost } from './env.js';
 import { createPostgresDatabase } from './postgres-db.js';
+import { copyTemplate, templateFor } from './template-db.js';
 
-export const DEMO_PASSWORD = 'demo-password-1';
-export const usingPostgres = process.env.DB === 'postgres';
+export { DEMO_PASSWORD, usingPostgres } from './env.js';
 
 export interface TestApp {
   child: ChildProcess;
@@ -70,44 +73,37 @@ export class Api {
   }
 }
 
-const HOST = join(dirname(fileURLToPath(import.meta.url)), 'app-host.js');
+export interface TestAppOptions {
+  /** false: no demo data (an empty database). */
+  demo?: boolean;
+  /** `production` for the tests that read the stored hash or time argon2 verifications; default `test`. */
+  argon2?: Argon2Cost;
+}
 
-/** Boots the app on a fresh database in a child process; resolves when it listens. */
-export async function startTestApp(env: Record<string, string> = {}, options: { demo?: boolean } = {}): Promise<TestApp> {
+/** Boots the app on its own database in a child process; resolves when it listens. */
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-test-'));
+  const demo = options.demo !== false;
   const base: Record<string, string> = {
+    ...testServerEnv(options.argon2),
     DATABASE_PATH: join(dir, 'db.sqlite'),
     SIGNING_KEY_PATH: join(dir, 'audit-signing.key'),
-    AUTH_THROTTLE_PER_MINUTE: '100000',
-    DEMO_PASSWORD,
-    TEST_DEMO: options.demo === false ? '0' : '1',
+    TEST_DEMO: demo ? '1' : '0',
   };
-  if (usingPostgres) base.DATABASE_URL = await createPostgresDatabase('t');
-  const childEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...base, ...env };
-  const child = fork(HOST, [], { env: childEnv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await new Promise<{ port: number; config: AppConfig }>((resolve, reject) => {
-    child.once('message', (m: any) => (m.type === 'ready' ? resolve(m) : reject(new Error(`unexpected ${JSON.stringify(m)}`))));
-    child.once('exit', (code) => reject(new Error(`test app exited with code ${code} before listening`)));
-  });
-  const baseUrl = `http://127.0.0.1:${ready.port}`;
+  const template = templateFor(env, demo, options.argon2 ?? 'test', usingPostgres);
+  if (template) Object.assign(base, await copyTemplate(template, dir, testServerEnv(options.argon2)));
+  else if (usingPostgres) base.DATABASE_URL = await createPostgresDatabase('t');
+  const host = await forkAppHost({ ...base, ...env });
+  const baseUrl = `http://127.0.0.1:${host.port}`;
   return {
-    child,
-    config: ready.config,
+    child: host.child,
+    config: host.config,
     baseUrl,
     dir,
     api: new Api(baseUrl),
-    advanceClock: (ms) =>
-      new Promise<void>((resolve) => {
-        child.once('message', () => resolve());
-        child.send({ type: 'advance', ms });
-      }),
+    advanceClock: host.advanceClock,
     async close() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.send({ type: 'close' });
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      }
+      await host.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

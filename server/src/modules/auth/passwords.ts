@@ -1,13 +1,20 @@
 /**
  * Password hashing: argon2id at the OWASP minimum (m = 19 MiB, t = 2, p = 1).
  * A dummy hash is verified for unknown users so both answers take about the same time.
+ * The test suites may hash at a token cost instead (argon2-profile.ts). Verification reads the
+ * parameters from the stored hash, so each hash is checked at its own cost.
  */
 import argon2 from 'argon2';
+import { argon2Profile } from './argon2-profile.js';
 
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+/** Test-only (argon2-profile.ts): some 40 times cheaper, so a suite's sign-ins and signatures do not dominate its time. */
+export const TEST_ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+
+const hashOptions = () => (argon2Profile().name === 'test' ? TEST_ARGON2_OPTIONS : ARGON2_OPTIONS);
 
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, ARGON2_OPTIONS);
+  return argon2.hash(password, hashOptions());
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
