@@ -73,11 +73,19 @@ export async function copyTemplate(choice: TemplateChoice, dir: string, baseEnv:
   return { ...env, DATABASE_URL: await createPostgresDatabase('t', built.database) };
 }
 
-async function ensureBuilt(folder: string, choice: TemplateChoice, baseEnv: Record<string, string>): Promise<Built> {
+/** mkdir is atomic: the one worker that makes the folder builds, the others wait for ready.json. */
+function tryLock(folder: string): boolean {
   try {
-    mkdirSync(folder); // the lock: one worker builds, the others wait for ready.json
+    mkdirSync(folder);
+    return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+async function ensureBuilt(folder: string, choice: TemplateChoice, baseEnv: Record<string, string>): Promise<Built> {
+  if (!tryLock(folder)) {
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
       if (existsSync(join(folder, READY))) return JSON.parse(readFileSync(join(folder, READY), 'utf8')) as Built;

@@ -9,7 +9,7 @@ import { argon2Profile } from './argon2-profile.js';
 
 export const ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 /** Test-only (argon2-profile.ts): some 40 times cheaper, so a suite's sign-ins and signatures do not dominate its time. */
-export const TEST_ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
+const TEST_ARGON2_OPTIONS = { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 } as const;
 
 const hashOptions = () => (argon2Profile().name === 'test' ? TEST_ARGON2_OPTIONS : ARGON2_OPTIONS);
 
