@@ -7,6 +7,7 @@
 import { parseStratumKey } from '../protocol/strata.js';
 import { EngineError } from './errors.js';
 import { minimizationCommit, minimizationNext, newMinimizationState, type MinimizationConfig } from './minimization.js';
+import { methodDescriptor } from './methods/index.js';
 import { commitAllocation, createSequenceRule, newSequenceState, pickArm } from './sequence-rules.js';
 import { deriveStream, skipDraws } from './streams.js';
 import { drawTreatmentCode } from './treatment-codes.js';
@@ -69,7 +70,7 @@ export function allocateDynamic(scheme: Scheme, history: DynamicHistoryItem[], p
   let scores: number[] | undefined;
   let draw: number;
   let arm: number;
-  if (scheme.method === 'minimization') {
+  if (methodDescriptor(scheme.method).covariates) {
     const config = minimizationConfig(scheme);
     const state = newMinimizationState(config);
     history.forEach((h, i) => minimizationCommit(config, state, covariatesOf(h), armIndex(scheme, h.armCode, `history[${i}]`)));

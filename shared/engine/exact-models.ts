@@ -5,10 +5,7 @@
  * probability is computed the way sequence-rules.ts computes it, so the exact figures are those
  * of the code that allocates (the unit tests check this by enumerating every path of the rules).
  */
-import type { MethodCode } from '../protocol/method-codes.js';
-import { EngineError } from './errors.js';
 import { maximalTable } from './maximal-paths.js';
-import type { MethodParams } from './params.js';
 
 /** Transitions out of one state, written into the model's buffers (no allocation per state). */
 export interface Transitions {
@@ -61,67 +58,76 @@ function shifted(d: number, p: number): [number, number] {
   return d < 0 ? [behind, other] : [other, behind];
 }
 
-/** The model of a design, or an EngineError saying why it has no exact form here. */
-export function exactModel(method: MethodCode, params: MethodParams, n: number): ExactModel {
-  switch (method) {
-    case 'simple':
-      return { hidden: 1, timeInvariant: true, step: (_i, _h, _d, t) => ((t.count = 0), emit(t, 1, 0.5, 0.5, 0)) };
-    case 'biased-coin': {
-      const p = params.p ?? 2 / 3;
-      return { hidden: 1, timeInvariant: true, step: (_i, _h, d, t) => ((t.count = 0), emit(t, 1, ...shifted(d, p), 0)) };
-    }
-    case 'big-stick':
-    case 'chen': {
-      const b = params.bound ?? 3;
-      const p = method === 'chen' ? (params.p ?? 2 / 3) : 0.5;
-      return {
-        hidden: 1,
-        timeInvariant: true,
-        step: (_i, _h, d, t) => {
-          t.count = 0;
-          if (Math.abs(d) >= b - 1e-9) emit(t, 1, d < 0 ? 1 : 0, d < 0 ? 0 : 1, 0);
-          else emit(t, 1, ...shifted(d, p), 0);
-        },
-      };
-    }
-    case 'urn': {
-      const alpha = params.alpha ?? 0;
-      const beta = params.beta ?? 1;
-      return {
-        hidden: 1,
-        timeInvariant: false,
-        step: (i, _h, d, t) => {
-          t.count = 0;
-          const a = (i + d) / 2;
-          const b = (i - d) / 2;
-          const denominator = 2 * alpha + beta * i;
-          if (denominator === 0) emit(t, 1, 0.5, 0.5, 0);
-          else emit(t, 1, (alpha + beta * (i - a)) / denominator, (alpha + beta * (i - b)) / denominator, 0);
-        },
-      };
-    }
-    case 'maximal': {
-      const N = params.length ?? n + (n % 2);
-      const table = maximalTable(N, params.bound ?? 3);
-      return {
-        hidden: 1,
-        timeInvariant: false,
-        step: (i, _h, d, t) => {
-          t.count = 0;
-          // Blocks of N end balanced, so d is also the imbalance within the current block.
-          const pA = table.probabilityA(i % N, d);
-          emit(t, 1, pA, 1 - pA, 0);
-        },
-      };
-    }
-    case 'permuted-block':
-    case 'truncated-binomial':
-      return blockModel(method, params.blockSizes ?? [4]);
-    case 'minimization':
-      throw new EngineError('exact figures are not available for minimization (they depend on the covariates); simulate it instead');
-    default:
-      throw new EngineError(`exact figures are not available for method "${method}"`);
-  }
+/** Simple randomization: 1/2 each, whatever the state. */
+export function simpleModel(): ExactModel {
+  return { hidden: 1, timeInvariant: true, step: (_i, _h, _d, t) => ((t.count = 0), emit(t, 1, 0.5, 0.5, 0)) };
+}
+
+/** Efron's biased coin p. */
+export function coinModel(p: number): ExactModel {
+  return { hidden: 1, timeInvariant: true, step: (_i, _h, d, t) => ((t.count = 0), emit(t, 1, ...shifted(d, p), 0)) };
+}
+
+/** Big stick (p = 1/2) and Chen: the coin p until |d| reaches b, then forced toward the arm behind. */
+export function boundedModel(b: number, p: number): ExactModel {
+  return {
+    hidden: 1,
+    timeInvariant: true,
+    step: (_i, _h, d, t) => {
+      t.count = 0;
+      if (Math.abs(d) >= b - 1e-9) emit(t, 1, d < 0 ? 1 : 0, d < 0 ? 0 : 1, 0);
+      else emit(t, 1, ...shifted(d, p), 0);
+    },
+  };
+}
+
+/**
+ * A design whose P(A) is a function of (i, d) alone, as the rule computes it from the counts
+ * N_A = (i + d)/2 and N_B = (i − d)/2; P(B) is `probabilityB` (default 1 − P(A)).
+ */
+export function countsModel(probabilityA: (i: number, a: number, b: number) => number, probabilityB?: (i: number, a: number, b: number) => number): ExactModel {
+  return {
+    hidden: 1,
+    timeInvariant: false,
+    step: (i, _h, d, t) => {
+      t.count = 0;
+      const a = (i + d) / 2;
+      const b = (i - d) / 2;
+      const pA = probabilityA(i, a, b);
+      emit(t, 1, pA, probabilityB ? probabilityB(i, a, b) : 1 - pA, 0);
+    },
+  };
+}
+
+/** Wei's urn UD(alpha, beta). */
+export function urnModel(alpha: number, beta: number): ExactModel {
+  return {
+    hidden: 1,
+    timeInvariant: false,
+    step: (i, _h, d, t) => {
+      t.count = 0;
+      const a = (i + d) / 2;
+      const b = (i - d) / 2;
+      const denominator = 2 * alpha + beta * i;
+      if (denominator === 0) emit(t, 1, 0.5, 0.5, 0);
+      else emit(t, 1, (alpha + beta * (i - a)) / denominator, (alpha + beta * (i - b)) / denominator, 0);
+    },
+  };
+}
+
+/** The maximal procedure with sequences of length N and bound b. */
+export function maximalModel(N: number, bound: number): ExactModel {
+  const table = maximalTable(N, bound);
+  return {
+    hidden: 1,
+    timeInvariant: false,
+    step: (i, _h, d, t) => {
+      t.count = 0;
+      // Blocks of N end balanced, so d is also the imbalance within the current block.
+      const pA = table.probabilityA(i % N, d);
+      emit(t, 1, pA, 1 - pA, 0);
+    },
+  };
 }
 
 /**
@@ -129,7 +135,7 @@ export function exactModel(method: MethodCode, params: MethodParams, n: number):
  * (size index, position j in 1 … size−1). Blocks of a 1:1 design end balanced, so d is the
  * imbalance within the current block and, with j, gives what is left of each arm.
  */
-function blockModel(method: 'permuted-block' | 'truncated-binomial', sizes: number[]): ExactModel {
+export function blockModel(method: 'permuted-block' | 'truncated-binomial', sizes: number[]): ExactModel {
   const offset: number[] = [];
   const sizeOf: number[] = [0];
   const posOf: number[] = [0];

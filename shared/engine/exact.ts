@@ -9,7 +9,8 @@
  * the remaining tail cannot change E max|D_i| in double precision (below 1e-17 of it).
  */
 import { EngineError } from './errors.js';
-import { exactModel, newTransitions, type ExactModel, type Transitions } from './exact-models.js';
+import { newTransitions, type ExactModel, type Transitions } from './exact-models.js';
+import { methodDescriptor } from './methods/index.js';
 import { prepareDesign } from './simulation-core.js';
 import type { Quantiles, SimulationDesign, SimulationResult } from './simulation-types.js';
 
@@ -224,13 +225,21 @@ export function checkExactDesign(design: SimulationDesign, n: number) {
   if (prepared.arms.length !== 2) throw new EngineError(`exact figures are available for two arms only, got ${prepared.arms.length}; simulate this design instead`);
   if (prepared.arms[0].ratio !== 1 || prepared.arms[1].ratio !== 1) throw new EngineError(`exact figures are available for a 1:1 ratio only, got ${prepared.arms.map((a) => a.ratio).join(':')}; simulate this design instead`);
   if (!Number.isInteger(n) || n < 1 || n > EXACT_MAX_N) throw new EngineError(`exact figures: n must be a whole number between 1 and ${EXACT_MAX_N}, got ${n}`);
+  const exact = methodDescriptor(prepared.method).exact;
+  if (exact === undefined) throw new EngineError(`exact figures are not available for method "${prepared.method}"`);
+  if (typeof exact !== 'function') throw new EngineError(exact.refused);
   return prepared;
+}
+
+/** The method's exact model (its descriptor's; checkExactDesign made sure there is one). */
+function exactModel(prepared: ReturnType<typeof checkExactDesign>, n: number): ExactModel {
+  return (methodDescriptor(prepared.method).exact as (params: typeof prepared.params, n: number) => ExactModel)(prepared.params, n);
 }
 
 /** The exact figures of a two-arm 1:1 design without covariates at n patients (same fields as simulate(), plus exact: true). */
 export function exactFigures(design: SimulationDesign, n: number): ExactResult {
   const prepared = checkExactDesign(design, n);
-  const model = exactModel(prepared.method, prepared.params, n);
+  const model = exactModel(prepared, n);
   const t = newTransitions(64 + 2 * (prepared.params.blockSizes?.length ?? 1));
   const table = model.timeInvariant ? transitionTable(model, n, t) : null;
   const main = forward(model, n, t, table);

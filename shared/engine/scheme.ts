@@ -3,21 +3,21 @@
  * stratum, each drawn from streams derived for that stratum alone (arms, block sizes and
  * treatment codes each from their own stream).
  */
-import { allStrata, stratumFactorIds } from '../protocol/strata.js';
+import { allStrata } from '../protocol/strata.js';
 import type { Protocol } from '../protocol/types.js';
 import { EngineError } from './errors.js';
+import { LIVE_CAPABLE_METHODS, findMethod, methodDescriptor } from './methods/index.js';
 import { normalizeParams, type ArmWeight, type MethodParams } from './params.js';
 import { commitAllocation, createSequenceRule, newSequenceState, pickArm } from './sequence-rules.js';
 import { ALGORITHM, LIBRARY_VERSION, SECRET_HEX, deriveStream, seedCommitment, type RandomStream } from './streams.js';
 import { drawUniqueTreatmentCode } from './treatment-codes.js';
 import type { GenerateOptions, Scheme, SchemeStratum } from './types.js';
 
-/** Methods that can decide at randomization time (from the history) instead of from a list. */
-export const LIVE_CAPABLE_METHODS = ['simple', 'biased-coin', 'big-stick', 'chen', 'urn', 'minimization'] as const;
+export { LIVE_CAPABLE_METHODS } from './methods/index.js';
 
 /** Methods that must run live: minimization depends on the covariates of patients yet to come. */
 export function isDynamicMethod(method: string): boolean {
-  return method === 'minimization';
+  return findMethod(method)?.live === 'always';
 }
 
 /** Whether allocations of this scheme come from allocateDynamic (rather than the next list entry). */
@@ -28,18 +28,6 @@ export function isDynamicScheme(scheme: Pick<Scheme, 'live' | 'method'>): boolea
 /** Arm codes and integer ratios of the protocol. */
 export function protocolArms(protocol: Protocol): ArmWeight[] {
   return protocol.arms.map((a) => ({ code: a.code, ratio: a.ratio }));
-}
-
-/** Fill the minimization factors (default: the stratification factors, then site) and their weights. */
-function completeMinimizationParams(protocol: Protocol, params: MethodParams): MethodParams {
-  const available = stratumFactorIds(protocol);
-  const factors = params.factors ?? available;
-  if (factors.length === 0) throw new EngineError('minimization needs at least one factor; the protocol has no stratification factors');
-  for (const f of factors) if (!available.includes(f)) throw new EngineError(`minimization factor "${f}" is not a stratification factor of the protocol (${available.join(', ')})`);
-  for (const w of Object.keys(params.weights ?? {})) if (!factors.includes(w)) throw new EngineError(`minimization weight for "${w}", which is not a minimization factor`);
-  const weights: Record<string, number> = {};
-  for (const f of factors) weights[f] = params.weights?.[f] ?? 1;
-  return { ...params, factors, weights };
 }
 
 /** The arm index sequence of one stratum's list. Block methods finish their last block. */
@@ -66,13 +54,14 @@ export function generateArmSequence(method: Scheme['method'], params: MethodPara
 export function generateScheme(protocol: Protocol, options: GenerateOptions): Scheme {
   if (typeof options.seed !== 'string' || options.seed.length < 8) throw new EngineError('the master seed must be a string of at least 8 characters');
   if (options.salt !== undefined && !SECRET_HEX.test(options.salt)) throw new EngineError('the salt must be 256 bits written as 64 lower-case hex digits');
-  if (options.method === 'import') throw new EngineError('an imported list is not generated; use importList');
+  if (findMethod(options.method)?.generated === false) throw new EngineError('an imported list is not generated; use importList');
   const arms = protocolArms(protocol);
   let params = normalizeParams(options.method, options.params ?? {}, arms);
   const method = options.method as Scheme['method'];
-  if (method === 'minimization') params = completeMinimizationParams(protocol, params);
-  const live = isDynamicMethod(method) || options.live === true;
-  if (live && !(LIVE_CAPABLE_METHODS as readonly string[]).includes(method)) {
+  const descriptor = methodDescriptor(method);
+  if (descriptor.completeForProtocol) params = descriptor.completeForProtocol(params, protocol);
+  const live = descriptor.live === 'always' || options.live === true;
+  if (live && descriptor.live === 'never') {
     throw new EngineError(`method "${method}" cannot run live; it is generated as a list (live methods: ${LIVE_CAPABLE_METHODS.join(', ')})`);
   }
   const length = options.listLength ?? protocol.listLengthPerStratum;

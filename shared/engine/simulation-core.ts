@@ -6,11 +6,11 @@
  */
 import type { MethodCode } from '../protocol/method-codes.js';
 import { EngineError } from './errors.js';
+import { methodDescriptor } from './methods/index.js';
 import { normalizeParams, type ArmWeight, type MethodParams } from './params.js';
 import { commitAllocation, createSequenceRule, isForced, newSequenceState, pickArm, type SequenceRule, type SequenceState } from './sequence-rules.js';
 import { deriveBatchStream } from './streams.js';
 import { CHUNK_TRIALS, type ChunkResult, type GroupSums, type SimulationDesign, type SimulationFactor, type SimulationOptions } from './simulation-types.js';
-import { MinimizationKernel } from './simulation-minimization.js';
 import { ShiftedTable } from './simulation-shifted.js';
 import { runTwoArm, twoArmKernelApplies } from './simulation-two-arm.js';
 
@@ -34,12 +34,10 @@ export function prepareDesign(design: SimulationDesign): PreparedDesign {
     if (Math.abs(total - 1) > 1e-6) throw new EngineError(`factor ${f.id}: level probabilities must add up to 1, got ${total}`);
   }
   const method = design.method as MethodCode;
-  if (method === 'minimization') {
-    if (factors.length === 0) throw new EngineError('simulating minimization needs at least one factor');
-    params.factors = factors.map((f) => f.id);
-    params.weights = Object.fromEntries(factors.map((f) => [f.id, params.weights?.[f.id] ?? 1]));
-  }
-  return { method, params, arms, factors, stratify: method !== 'minimization' && factors.length > 0 && design.stratify !== false };
+  // A covariate-adaptive method (minimization) balances the factors itself: no strata.
+  const { covariates } = methodDescriptor(method);
+  if (covariates) covariates.completeForSimulation(params, factors.map((f) => f.id));
+  return { method, params, arms, factors, stratify: !covariates && factors.length > 0 && design.stratify !== false };
 }
 
 export function chunkCount(trials: number): number {
@@ -87,8 +85,10 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
   });
   const stratify = design.stratify;
   const strataCount = stratify ? levelCounts.reduce((p, c) => p * c, 1) : 1;
-  const rule: SequenceRule | null = design.method === 'minimization' ? null : createSequenceRule(design.method, design.params, ratios, n);
-  const kernel = design.method === 'minimization' ? new MinimizationKernel(design.params, ratios, levelCounts) : null;
+  // The kernel and the fast path are the method's (its descriptor says which).
+  const descriptor = methodDescriptor(design.method);
+  const kernel = descriptor.covariates ? descriptor.covariates.kernel(design.params, ratios, levelCounts) : null;
+  const rule: SequenceRule | null = kernel ? null : createSequenceRule(design.method, design.params, ratios, n);
   const usesBlocks = rule?.usesBlocks ?? false;
   const states: SequenceState[] = Array.from({ length: strataCount }, () => newSequenceState(K));
   // One buffer for all margins (one fill per trial); margin[f] is a view: margin[f][level*K + arm].
@@ -99,7 +99,7 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
   const overall = new Float64Array(K);
   const guess = new Uint8Array(K);
 
-  const mode: Mode = kernel || design.method === 'biased-coin' ? 'shifted' : design.method === 'simple' ? 'constant' : 'rule';
+  const mode: Mode = descriptor.simulation.probabilities;
   const table = mode === 'shifted' ? new ShiftedTable(ratios, kernel ? kernel.p : (design.params.p ?? 2 / 3)) : null;
   let probs: Float64Array = new Float64Array(K);
   if (mode === 'constant') rule!.probabilities(states[0], probs);

@@ -2,8 +2,8 @@
  * Pocock–Simon scoring on typed arrays for the simulation's inner loop. Same rule as
  * minimization.ts (which records decisions); a unit test checks both agree.
  */
-import type { MethodParams } from './params.js';
-import { shiftedProbabilities } from './sequence-rules.js';
+import { shiftedProbabilities } from './methods/rules.js';
+import type { MethodParams } from './methods/types.js';
 
 export class MinimizationKernel {
   private readonly K: number;

@@ -12,6 +12,7 @@
  *   - pickArm: arms with probability ≤ 0 are skipped, the last arm with mass absorbs rounding;
  *   - the convergence guess and forced test use the same tolerances (1e-9, 1e-12).
  */
+import { methodDescriptor } from './methods/index.js';
 import type { PreparedDesign } from './simulation-core.js';
 import { fixedBlocksApply, runFixedBlocks } from './simulation-fixed-blocks.js';
 import { ShiftedTable } from './simulation-shifted.js';
@@ -19,11 +20,10 @@ import type { ChunkResult } from './simulation-types.js';
 import type { Xor4096 } from './xor4096.js';
 
 type TwoArmMethod = 'simple' | 'biased-coin' | 'permuted-block' | 'truncated-binomial' | 'big-stick' | 'chen' | 'urn';
-const METHODS: readonly string[] = ['simple', 'biased-coin', 'permuted-block', 'truncated-binomial', 'big-stick', 'chen', 'urn'];
 
-/** Whether `runTwoArm` handles this design (otherwise the general loop does). */
+/** Whether `runTwoArm` handles this design (otherwise the general loop does): its method's descriptor says so. */
 export function twoArmKernelApplies(design: PreparedDesign): boolean {
-  return design.arms.length === 2 && design.factors.length === 0 && METHODS.includes(design.method);
+  return design.arms.length === 2 && design.factors.length === 0 && methodDescriptor(design.method).simulation.twoArmKernel;
 }
 
 /** Fill `out` (fresh, zeroed) with `out.trials` trials of n patients drawn from `stream`. */
