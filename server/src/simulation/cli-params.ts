@@ -1,22 +1,15 @@
 /**
  * Method parameters and simulation designs from command-line text: the flags of `list` and
  * `simulate` (`--p 0.7 --block-sizes 2,4,6 --ratio 2:1`) and the `method:k=v,…` specs of
- * `simulate --compare`. Kept here (not in the CLI files) so the server can accept the same specs.
+ * `simulate --compare`, generated from the method descriptors (shared/engine/methods/). Kept here (not in the CLI files) so the server can accept the same specs.
  */
+import type { Command } from 'commander';
 import { EngineError } from '../../../shared/engine/index.js';
 import type { ArmWeight, SimulationDesign, SimulationFactor } from '../../../shared/engine/index.js';
+import { sharedParams, type ParamSpec } from '../../../shared/engine/methods/index.js';
 
-/** Parameter flags as commander gives them (strings), keyed by flag name in camelCase. */
-export interface ParamFlags {
-  p?: string;
-  bound?: string;
-  blockSizes?: string;
-  alpha?: string;
-  beta?: string;
-  imbalance?: string;
-  length?: string;
-  weights?: string;
-}
+/** Parameter flags as commander gives them (strings), keyed by the parameter's key (camelCase). */
+export type ParamFlags = Record<string, unknown>;
 
 function number(name: string, text: string): number {
   const v = Number(text);
@@ -28,24 +21,45 @@ function numberList(name: string, text: string, separator = /[,/|]/): number[] {
   return text.split(separator).map((t) => number(name, t));
 }
 
+/** `blockSizes` → `block-sizes`: the flag of a parameter key. */
+export const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The parameters that have a CLI flag (one per key across methods), with the methods using each. */
+export const PARAM_FLAGS = sharedParams((spec) => spec.cli !== undefined);
+
+/** A parameter's value from its flag's text, read by the kind of the parameter. */
+function fromText(spec: ParamSpec, text: string): unknown {
+  const name = flagName(spec.key);
+  switch (spec.kind) {
+    case 'sizes':
+      return numberList(name, text);
+    case 'choice':
+      return text;
+    case 'weights':
+      return Object.fromEntries(
+        text.split(',').map((pair) => {
+          const [k, v] = pair.split('=');
+          if (!k || v === undefined) throw new EngineError(`--${name}: expected factor=weight pairs, got "${pair}"`);
+          return [k.trim(), number(name, v)];
+        }),
+      );
+    default:
+      return number(name, text);
+  }
+}
+
+/** Add the parameter flags of every method to a command (help: the methods using the flag, then what it is). */
+export function addParamOptions(cmd: Command): Command {
+  for (const { spec, methods } of PARAM_FLAGS) cmd.option(`--${flagName(spec.key)} ${spec.cli!.placeholder}`, `${methods.join(' / ')}: ${spec.cli!.help}`);
+  return cmd;
+}
+
 /** Engine parameters from flags; only flags that were given appear. */
 export function paramsFromFlags(flags: ParamFlags): Record<string, unknown> {
   const params: Record<string, unknown> = {};
-  if (flags.p !== undefined) params.p = number('p', flags.p);
-  if (flags.bound !== undefined) params.bound = number('bound', flags.bound);
-  if (flags.blockSizes !== undefined) params.blockSizes = numberList('block-sizes', flags.blockSizes);
-  if (flags.alpha !== undefined) params.alpha = number('alpha', flags.alpha);
-  if (flags.beta !== undefined) params.beta = number('beta', flags.beta);
-  if (flags.length !== undefined) params.length = number('length', flags.length);
-  if (flags.imbalance !== undefined) params.imbalance = flags.imbalance;
-  if (flags.weights !== undefined) {
-    params.weights = Object.fromEntries(
-      flags.weights.split(',').map((pair) => {
-        const [k, v] = pair.split('=');
-        if (!k || v === undefined) throw new EngineError(`--weights: expected factor=weight pairs, got "${pair}"`);
-        return [k.trim(), number('weights', v)];
-      }),
-    );
+  for (const { spec } of PARAM_FLAGS) {
+    const text = flags[spec.key];
+    if (typeof text === 'string') params[spec.key] = fromText(spec, text);
   }
   return params;
 }
@@ -67,21 +81,11 @@ export function factorsFromFlag(text: string | undefined): SimulationFactor[] | 
   });
 }
 
-const KEY_ALIASES: Record<string, keyof ParamFlags | 'ratio' | 'arms' | 'factors'> = {
-  p: 'p',
-  bound: 'bound',
-  b: 'bound',
-  'block-sizes': 'blockSizes',
-  blocksizes: 'blockSizes',
-  alpha: 'alpha',
-  beta: 'beta',
-  imbalance: 'imbalance',
-  length: 'length',
-  weights: 'weights',
-  ratio: 'ratio',
-  arms: 'arms',
-  factors: 'factors',
-};
+/** Keys of a compare spec: each parameter's key, flag name and aliases (lower case), then ratio, arms, factors. */
+const KEY_ALIASES: Record<string, string> = Object.fromEntries([
+  ...PARAM_FLAGS.flatMap(({ spec }) => [spec.key.toLowerCase(), flagName(spec.key), ...(spec.cli!.aliases ?? [])].map((alias) => [alias, spec.key])),
+  ...['ratio', 'arms', 'factors'].map((k) => [k, k]),
+]);
 
 /**
  * A design from a compare spec: `permuted-block:block-sizes=2,4,6`, `biased-coin:p=0.7`,

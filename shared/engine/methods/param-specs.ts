@@ -32,7 +32,7 @@ export const BLOCK_SIZES: ParamSpec = {
   kind: 'sizes',
   default: (arms) => [2 * arms.reduce((s, a) => s + a.ratio, 0)],
   label: 'statistician.blockSizes',
-  cli: { placeholder: '<sizes>', help: 'block sizes, e.g. 2,4,6 (several → drawn per block)', aliases: ['blocksizes'] },
+  cli: { placeholder: '<sizes>', help: 'block sizes, e.g. 2,4,6 (several → drawn per block)' },
   form: { initial: '2, 4' },
 };
 

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EngineError, generateScheme, importList, listToCsv, parseListCsv, schemeFingerprint } from '../../../../shared/engine/index.js';
 import type { Scheme } from '../../../../shared/engine/index.js';
-import { paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
+import { addParamOptions, paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
 import { CliError } from '../cli-error.js';
 import { loadProtocol } from './protocol.js';
 
@@ -25,21 +25,15 @@ interface ListFlags extends ParamFlags {
 }
 
 function addSchemeOptions(cmd: Command): Command {
-  return cmd
-    .requiredOption('--protocol <file>', 'protocol YAML file')
-    .requiredOption('--seed <seed>', 'master seed (keep it secret until the end of the study)')
-    .option('--salt <hex>', 'the salt of the fingerprint and seed commitment (64 hex digits, released with the seed at end-of-study unblinding)')
-    .option('--method <method>', "allocation method (default: the protocol's randomization.method)")
-    .option('--sites <codes>', "site codes, comma-separated (default: the protocol's sites)")
-    .option('--list-length <n>', "entries per stratum (default: the protocol's listLengthPerStratum)")
-    .option('--block-sizes <sizes>', 'permuted-block / truncated-binomial: block sizes, e.g. 2,4,6')
-    .option('--p <p>', 'biased-coin / chen / minimization: probability toward balance')
-    .option('--bound <b>', 'big-stick / chen / maximal: imbalance bound')
-    .option('--alpha <a>', 'urn: alpha')
-    .option('--beta <b>', 'urn: beta')
-    .option('--length <n>', 'maximal: sequence length N')
-    .option('--imbalance <measure>', 'minimization: range or variance')
-    .option('--weights <pairs>', 'minimization: factor weights, e.g. course=2,edss=1');
+  return addParamOptions(
+    cmd
+      .requiredOption('--protocol <file>', 'protocol YAML file')
+      .requiredOption('--seed <seed>', 'master seed (keep it secret until the end of the study)')
+      .option('--salt <hex>', 'the salt of the fingerprint and seed commitment (64 hex digits, released with the seed at end-of-study unblinding)')
+      .option('--method <method>', "allocation method (default: the protocol's randomization.method)")
+      .option('--sites <codes>', "site codes, comma-separated (default: the protocol's sites)")
+      .option('--list-length <n>', "entries per stratum (default: the protocol's listLengthPerStratum)"),
+  );
 }
 
 function buildScheme(flags: ListFlags): Scheme {

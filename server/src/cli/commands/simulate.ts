@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { EngineError, exactFigures } from '../../../../shared/engine/index.js';
 import type { ExactResult, SimulationDesign, SimulationResult } from '../../../../shared/engine/index.js';
-import { armsFromFlags, designFromSpec, factorsFromFlag, paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
+import { GENERATED_METHODS } from '../../../../shared/engine/methods/index.js';
+import { addParamOptions, armsFromFlags, designFromSpec, factorsFromFlag, paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
 import { runSimulation } from '../../simulation/index.js';
 import { CliError } from '../cli-error.js';
 import { progressBar } from '../progress.js';
@@ -60,23 +61,16 @@ function wholeNumber(name: string, text: string): number {
 }
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command('simulate')
     .description('simulate a design: imbalance |D_n|, max |D_i|, P(D_n = 0), correct guesses (convergence strategy), forced allocations')
-    .option('--method <method>', 'simple, permuted-block, truncated-binomial, biased-coin, big-stick, chen, maximal, urn, minimization')
+    .option('--method <method>', GENERATED_METHODS.map((m) => m.code).join(', '))
     .option('--n <n>', 'patients per simulated trial', '100')
     .option('--trials <trials>', 'simulated trials', '10000')
-    .option('--seed <seed>', 'seed of the simulation (same seed, same figures)', 'blindrand-simulation')
-    .option('--p <p>', 'biased-coin / chen / minimization: probability toward balance')
-    .option('--bound <b>', 'big-stick / chen / maximal: imbalance bound')
-    .option('--block-sizes <sizes>', 'permuted-block / truncated-binomial: block sizes, e.g. 2,4,6 (several → drawn per block)')
+    .option('--seed <seed>', 'seed of the simulation (same seed, same figures)', 'blindrand-simulation');
+  addParamOptions(command)
     .option('--ratio <ratio>', 'allocation ratio, e.g. 2:1 or 1:1:1')
     .option('--arms <k>', 'number of arms at equal ratio (default 2)')
-    .option('--alpha <a>', 'urn UD(alpha, beta): alpha')
-    .option('--beta <b>', 'urn UD(alpha, beta): beta')
-    .option('--length <n>', 'maximal: sequence length N (default n)')
-    .option('--imbalance <measure>', 'minimization: range or variance')
-    .option('--weights <pairs>', 'minimization: factor weights, e.g. f1=2,f2=1')
     .option('--factors <levels>', 'patient covariates: level counts, e.g. 2,2,3 (minimization factors; strata for other methods)')
     .option('--workers <k>', 'threads computing, this one included (default: 1 below 10,000,000 allocations, else all cores)')
     .option('--compare <designs...>', 'several designs side by side, each "method:key=value,…", e.g. "biased-coin:p=0.7" "permuted-block:block-sizes=2,4"')
