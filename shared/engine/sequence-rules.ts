@@ -10,7 +10,7 @@ import { findMethod } from './methods/index.js';
 import type { SequenceRule, SequenceState } from './methods/types.js';
 
 export type { SequenceRule, SequenceState } from './methods/types.js';
-export { biasedCoin, forcedToBehind, ratioRange, shiftedProbabilities } from './methods/rules.js';
+export { ratioRange, shiftedProbabilities } from './methods/rules.js';
 
 export function newSequenceState(arms: number): SequenceState {
   return { counts: new Array<number>(arms).fill(0), total: 0, block: new Array<number>(arms).fill(0), blockLeft: 0, blockSize: 0 };

@@ -14,12 +14,20 @@ export const maximal: MethodDescriptor = {
   summary: 'maximal procedure',
   params: [
     BOUND,
-    { key: 'length', kind: 'integer', even: true, min: 2, optional: true, cli: { placeholder: '<n>', help: 'sequence length N (default: the list length, or n in a simulation)' } },
+    {
+      key: 'length',
+      kind: 'integer',
+      even: true,
+      min: 2,
+      optional: true,
+      cli: { placeholder: '<n>', help: 'sequence length N (default: the list length, or n in a simulation)' },
+    },
   ],
   live: 'never',
   generated: true,
   checkArms(arms) {
-    if (arms.length !== 2 || !equalRatios(arms)) throw new EngineError('the maximal procedure is defined for two arms with a 1:1 ratio');
+    if (arms.length !== 2 || !equalRatios(arms))
+      throw new EngineError('the maximal procedure is defined for two arms with a 1:1 ratio');
   },
   rule(params, _ratios, sequenceLength) {
     const n = params.length ?? sequenceLength + (sequenceLength % 2);

@@ -34,9 +34,16 @@ export const minimization: MethodDescriptor = {
   completeForProtocol(params, protocol) {
     const available = stratumFactorIds(protocol);
     const factors = params.factors ?? available;
-    if (factors.length === 0) throw new EngineError('minimization needs at least one factor; the protocol has no stratification factors');
-    for (const f of factors) if (!available.includes(f)) throw new EngineError(`minimization factor "${f}" is not a stratification factor of the protocol (${available.join(', ')})`);
-    for (const w of Object.keys(params.weights ?? {})) if (!factors.includes(w)) throw new EngineError(`minimization weight for "${w}", which is not a minimization factor`);
+    if (factors.length === 0)
+      throw new EngineError('minimization needs at least one factor; the protocol has no stratification factors');
+    for (const f of factors)
+      if (!available.includes(f))
+        throw new EngineError(
+          `minimization factor "${f}" is not a stratification factor of the protocol (${available.join(', ')})`,
+        );
+    for (const w of Object.keys(params.weights ?? {}))
+      if (!factors.includes(w))
+        throw new EngineError(`minimization weight for "${w}", which is not a minimization factor`);
     const weights: Record<string, number> = {};
     for (const f of factors) weights[f] = params.weights?.[f] ?? 1;
     return { ...params, factors, weights };
@@ -51,6 +58,12 @@ export const minimization: MethodDescriptor = {
     kernel: (params, ratios, levelCounts) => new MinimizationKernel(params, ratios, levelCounts),
   },
   simulation: { probabilities: 'shifted', twoArmKernel: false },
-  exact: { refused: 'exact figures are not available for minimization (they depend on the covariates); simulate it instead' },
-  describe: (params, t) => t('statistician.describe.minimization', { p: Number(params.p).toFixed(2), measure: t(`statistician.measure.${String(params.imbalance ?? 'range')}`) }),
+  exact: {
+    refused: 'exact figures are not available for minimization (they depend on the covariates); simulate it instead',
+  },
+  describe: (params, t) =>
+    t('statistician.describe.minimization', {
+      p: Number(params.p).toFixed(2),
+      measure: t(`statistician.measure.${String(params.imbalance ?? 'range')}`),
+    }),
 };

@@ -69,30 +69,40 @@ function readOne(spec: ParamSpec, raw: Record<string, unknown>, arms: ArmWeight[
     case 'number':
     case 'integer':
     case 'probability':
-      if (typeof v !== 'number' || !inRange(spec, v)) throw new EngineError(`parameter ${key}: expected ${expectedText(spec)}, got ${JSON.stringify(given)}`);
+      if (typeof v !== 'number' || !inRange(spec, v))
+        throw new EngineError(`parameter ${key}: expected ${expectedText(spec)}, got ${JSON.stringify(given)}`);
       return v;
     case 'sizes': {
-      if (!Array.isArray(v) || v.length === 0) throw new EngineError(`parameter ${key}: expected a list of block sizes, got ${JSON.stringify(v)}`);
+      if (!Array.isArray(v) || v.length === 0)
+        throw new EngineError(`parameter ${key}: expected a list of block sizes, got ${JSON.stringify(v)}`);
       const ratioSum = arms.reduce((s, a) => s + a.ratio, 0);
       for (const s of v) {
         if (typeof s !== 'number' || !Number.isInteger(s) || s < 1 || s % ratioSum !== 0) {
-          throw new EngineError(`parameter ${key}: ${JSON.stringify(s)} is not a multiple of the ratio sum ${ratioSum} (${arms.map((a) => a.ratio).join(':')})`);
+          throw new EngineError(
+            `parameter ${key}: ${JSON.stringify(s)} is not a multiple of the ratio sum ${ratioSum} (${arms.map((a) => a.ratio).join(':')})`,
+          );
         }
       }
       return [...new Set(v as number[])].sort((a, b) => a - b);
     }
     case 'choice': {
       const choices = spec.choices ?? [];
-      if (typeof v !== 'string' || !choices.includes(v)) throw new EngineError(`parameter ${key}: expected ${choices.map((c) => JSON.stringify(c)).join(' or ')}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'string' || !choices.includes(v))
+        throw new EngineError(
+          `parameter ${key}: expected ${choices.map((c) => JSON.stringify(c)).join(' or ')}, got ${JSON.stringify(v)}`,
+        );
       return v;
     }
     case 'names':
-      if (!Array.isArray(v) || v.some((f) => typeof f !== 'string')) throw new EngineError(`parameter ${key}: expected a list of factor ids`);
+      if (!Array.isArray(v) || v.some((f) => typeof f !== 'string'))
+        throw new EngineError(`parameter ${key}: expected a list of factor ids`);
       return v;
     case 'weights': {
       const w = v ?? {};
-      if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new EngineError(`parameter ${key}: expected a mapping factor → weight`);
-      for (const [k, x] of Object.entries(w)) if (typeof x !== 'number' || !(x >= 0)) throw new EngineError(`parameter ${key}.${k}: expected a number ≥ 0`);
+      if (typeof w !== 'object' || w === null || Array.isArray(w))
+        throw new EngineError(`parameter ${key}: expected a mapping factor → weight`);
+      for (const [k, x] of Object.entries(w))
+        if (typeof x !== 'number' || !(x >= 0)) throw new EngineError(`parameter ${key}.${k}: expected a number ≥ 0`);
       return { ...(w as Record<string, number>) };
     }
   }

@@ -5,7 +5,12 @@
  */
 import type { RuleBody, SequenceState } from './types.js';
 
-export function proportional(ratios: readonly number[], include: (k: number) => boolean, mass: number, out: Float64Array): void {
+export function proportional(
+  ratios: readonly number[],
+  include: (k: number) => boolean,
+  mass: number,
+  out: Float64Array,
+): void {
   let sum = 0;
   for (let k = 0; k < ratios.length; k++) if (include(k)) sum += ratios[k];
   for (let k = 0; k < ratios.length; k++) if (include(k)) out[k] += (mass * ratios[k]) / sum;
@@ -17,7 +22,12 @@ export function proportional(ratios: readonly number[], include: (k: number) => 
  * c = (2p − 1)·min(share behind, share of the others); equal → target shares. Two arms 1:1 give
  * exactly Efron's p. (Giving p itself to the arm behind would drift away from a 2:1 target.)
  */
-export function shiftedProbabilities(ratios: readonly number[], behind: (k: number) => boolean, p: number, out: Float64Array): void {
+export function shiftedProbabilities(
+  ratios: readonly number[],
+  behind: (k: number) => boolean,
+  p: number,
+  out: Float64Array,
+): void {
   const K = ratios.length;
   let total = 0;
   let behindSum = 0;
@@ -30,9 +40,11 @@ export function shiftedProbabilities(ratios: readonly number[], behind: (k: numb
     for (let k = 0; k < K; k++) out[k] = ratios[k] / total;
     return;
   }
-  const c = (2 * p - 1) * Math.min(behindSum, otherSum) / total;
+  const c = ((2 * p - 1) * Math.min(behindSum, otherSum)) / total;
   for (let k = 0; k < K; k++) {
-    out[k] = behind(k) ? (ratios[k] / behindSum) * (behindSum / total + c) : (ratios[k] / otherSum) * (otherSum / total - c);
+    out[k] = behind(k)
+      ? (ratios[k] / behindSum) * (behindSum / total + c)
+      : (ratios[k] / otherSum) * (otherSum / total - c);
   }
 }
 
@@ -54,7 +66,7 @@ export function ratioRange(ratios: readonly number[], counts: number[]): number 
   return max - min;
 }
 
-export function forcedToBehind(ratios: readonly number[], counts: number[], out: Float64Array): void {
+function forcedToBehind(ratios: readonly number[], counts: number[], out: Float64Array): void {
   out.fill(0);
   let min = Infinity;
   for (let k = 0; k < ratios.length; k++) min = Math.min(min, counts[k] / ratios[k]);
@@ -67,7 +79,11 @@ export function unblocked(probabilities: RuleBody['probabilities']): RuleBody {
 }
 
 /** Block rules (permuted-block, truncated-binomial): a block of a drawn size holds each arm in ratio. */
-export function blockRule(sizes: number[], ratios: readonly number[], probabilities: RuleBody['probabilities']): RuleBody {
+export function blockRule(
+  sizes: number[],
+  ratios: readonly number[],
+  probabilities: RuleBody['probabilities'],
+): RuleBody {
   const ratioSum = ratios.reduce((s, r) => s + r, 0);
   const beginBlockIfNeeded = (state: SequenceState, draw: () => number) => {
     if (state.blockLeft > 0) return;
@@ -81,5 +97,9 @@ export function blockRule(sizes: number[], ratios: readonly number[], probabilit
 
 /** Big stick (p = 1/2) and Chen: a biased coin until the imbalance reaches b, then forced toward the arm behind. */
 export function boundedCoinRule(ratios: readonly number[], b: number, p: number): RuleBody {
-  return unblocked((s, out) => (ratioRange(ratios, s.counts) >= b - 1e-9 ? forcedToBehind(ratios, s.counts, out) : biasedCoin(ratios, s.counts, p, out)));
+  return unblocked((s, out) =>
+    ratioRange(ratios, s.counts) >= b - 1e-9
+      ? forcedToBehind(ratios, s.counts, out)
+      : biasedCoin(ratios, s.counts, p, out),
+  );
 }

@@ -10,8 +10,24 @@ export const urn: MethodDescriptor = {
   label: 'statistician.method.urn',
   summary: "Wei's urn UD(alpha, beta)",
   params: [
-    { key: 'alpha', kind: 'number', default: 0, min: 0, label: 'statistician.urnAlpha', cli: { placeholder: '<a>', help: 'alpha of UD(alpha, beta)' }, form: { initial: 0, step: 1 } },
-    { key: 'beta', kind: 'number', default: 1, min: 0, label: 'statistician.urnBeta', cli: { placeholder: '<b>', help: 'beta of UD(alpha, beta)' }, form: { initial: 1, step: 1 } },
+    {
+      key: 'alpha',
+      kind: 'number',
+      default: 0,
+      min: 0,
+      label: 'statistician.urnAlpha',
+      cli: { placeholder: '<a>', help: 'alpha of UD(alpha, beta)' },
+      form: { initial: 0, step: 1 },
+    },
+    {
+      key: 'beta',
+      kind: 'number',
+      default: 1,
+      min: 0,
+      label: 'statistician.urnBeta',
+      cli: { placeholder: '<b>', help: 'beta of UD(alpha, beta)' },
+      form: { initial: 1, step: 1 },
+    },
   ],
   live: 'optional',
   generated: true,
@@ -27,7 +43,8 @@ export const urn: MethodDescriptor = {
     const k = ratios.length;
     return unblocked((s, out) => {
       const denominator = k * alpha + beta * (k - 1) * s.total;
-      for (let a = 0; a < k; a++) out[a] = denominator === 0 ? 1 / k : (alpha + beta * (s.total - s.counts[a])) / denominator;
+      for (let a = 0; a < k; a++)
+        out[a] = denominator === 0 ? 1 / k : (alpha + beta * (s.total - s.counts[a])) / denominator;
     });
   },
   simulation: { probabilities: 'rule', twoArmKernel: true },
