@@ -141,8 +141,9 @@ export interface DispensationView {
 export interface RegisterParticipantInput {
   siteCode: string;
   screeningNumber: string;
-  factors?: Record<string, string | number | boolean>;
-  eligibility?: Record<string, string | number | boolean>;
+  /** Answers that decide the stratum, and the screening answers, by question id. */
+  factors: Record<string, unknown>;
+  eligibility: Record<string, unknown>;
 }
 export interface RandomizeInput { signature: SignatureInput }
 export interface CorrectionInput { field: string; newValue: unknown; reason: string; signature: SignatureInput }

@@ -162,7 +162,9 @@ export type { SimulationResult, ArmWeight, MethodParams, SchemeEntry };
 
 // ---- request bodies (the DTO classes implement these)
 /** POST /api/study/scheme. `seedPhrase` is only mixed into the server's 256 random bits; it never is the seed. */
-export interface SchemeInput { method: string; params: Record<string, unknown>; seedPhrase?: string; listLength?: number; live?: boolean }
+export interface SchemeInput { method: string; params?: Record<string, unknown>; seedPhrase?: string; listLength?: number; live?: boolean }
+/** POST /api/study/scheme/import as JSON (the CSV itself may also be sent as text/csv). */
+export interface ImportSchemeInput { csv: string }
 /** POST /api/simulations (ALGORITHMS.md field names). */
 export interface SimulationInput { method: string; params?: Record<string, unknown>; n: number; trials: number; seed?: string }
 /** POST /api/study/rehearsal: synthetic patients randomized on an in-memory copy of the scheme. */

@@ -1,3 +1,4 @@
+import type { CheckpointInput } from '../../../../shared/contract.js';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -26,6 +27,6 @@ export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'UTC ISO-8601, inclusive' }) @IsOptional() @IsISO8601() to?: string;
 }
 
-export class CheckpointRequestDto {
+export class CheckpointRequestDto implements CheckpointInput {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1000) reason?: string;
 }

@@ -1,7 +1,8 @@
+import type { LoginInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 
-export class LoginDto {
+export class LoginDto implements LoginInput {
   @ApiProperty({ example: 'investigator1' })
   @IsString()
   @MinLength(1)

@@ -1,8 +1,9 @@
+import type { PrintEnvelopesInput, ReconcileEnvelopeInput, ReserveEnvelopesInput, VoidEnvelopesInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
 
-export class ReserveEnvelopesDto extends SignedDto {
+export class ReserveEnvelopesDto extends SignedDto implements ReserveEnvelopesInput {
   @ApiProperty({ description: 'The site the envelopes are printed for' })
   @IsString()
   @MaxLength(32)
@@ -23,7 +24,7 @@ export class ReserveEnvelopesDto extends SignedDto {
   strata?: string[];
 }
 
-export class PrintEnvelopesDto {
+export class PrintEnvelopesDto implements PrintEnvelopesInput {
   @ApiProperty({ enum: ['investigator', 'pharmacy'], description: 'investigator: code under the seal, no arm; pharmacy: with the arm (unblinded roles only)' })
   @IsIn(['investigator', 'pharmacy'])
   copy: 'investigator' | 'pharmacy';
@@ -42,7 +43,7 @@ export class PrintEnvelopesDto {
   siteCode?: string;
 }
 
-export class ReconcileEnvelopeDto extends SignedDto {
+export class ReconcileEnvelopeDto extends SignedDto implements ReconcileEnvelopeInput {
   @ApiProperty({ description: 'The patient, registered with the screening answers recorded on paper' })
   @IsUUID()
   participantId: string;
@@ -71,7 +72,7 @@ export class ReconcileEnvelopeDto extends SignedDto {
   openedBy: string;
 }
 
-export class VoidEnvelopesDto extends SignedDto {
+export class VoidEnvelopesDto extends SignedDto implements VoidEnvelopesInput {
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()

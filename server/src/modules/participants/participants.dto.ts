@@ -1,8 +1,9 @@
+import type { CorrectionInput, RandomizeInput, RegisterParticipantInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
 
-export class RegisterParticipantDto {
+export class RegisterParticipantDto implements RegisterParticipantInput {
   @ApiProperty({ example: 'A' })
   @IsString()
   @MaxLength(32)
@@ -22,9 +23,9 @@ export class RegisterParticipantDto {
   eligibility: Record<string, unknown>;
 }
 
-export class RandomizeDto extends SignedDto {}
+export class RandomizeDto extends SignedDto implements RandomizeInput {}
 
-export class CorrectionDto extends SignedDto {
+export class CorrectionDto extends SignedDto implements CorrectionInput {
   @ApiProperty({ description: 'A screening question id, or `randomizedInError`' })
   @IsString()
   @MinLength(1)

@@ -1,9 +1,10 @@
+import type { DispensationInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
 import { LOT_NUMBER } from '../../../../shared/field-formats.js';
 
-export class DispensationDto extends SignedDto {
+export class DispensationDto extends SignedDto implements DispensationInput {
   @ApiProperty()
   @IsUUID()
   participantId: string;

@@ -1,8 +1,9 @@
+import type { InadvertentInput, SafetyUnblindingInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
 
-export class CreateSafetyUnblindingDto extends SignedDto {
+export class CreateSafetyUnblindingDto extends SignedDto implements SafetyUnblindingInput {
   @ApiProperty({ description: 'A randomized patient of one of your sites' })
   @IsUUID()
   participantId: string;
@@ -22,7 +23,7 @@ export class CreateSafetyUnblindingDto extends SignedDto {
 
 const TEXT = { minLength: 3, maxLength: 4000 };
 
-export class CreateInadvertentReportDto extends SignedDto {
+export class CreateInadvertentReportDto extends SignedDto implements InadvertentInput {
   @ApiProperty({ description: 'The patients whose allocation was disclosed (1–50; investigators: patients of their own sites)', type: [String] })
   @IsArray()
   @ArrayMinSize(1)

@@ -1,10 +1,11 @@
+import type { CreateSiteInput, UpdateSiteInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { LOCALES } from '../../../../shared/i18n/catalogue.js';
 
 const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the instance default)`;
 
-export class CreateSiteDto {
+export class CreateSiteDto implements CreateSiteInput {
   @ApiProperty({ example: 'C' })
   @IsString()
   @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, { message: 'code must be 1–32 capital letters, digits, dashes or underscores' })
@@ -22,7 +23,7 @@ export class CreateSiteDto {
   locale?: 'en' | 'fr' | null;
 }
 
-export class UpdateSiteDto {
+export class UpdateSiteDto implements UpdateSiteInput {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()

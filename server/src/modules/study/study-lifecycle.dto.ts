@@ -1,9 +1,10 @@
+import type { ActivateInput, LockStudyInput, UnblindStudyInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { SignatureDto, SignedDto } from './study.dto.js';
 
-export class LockStudyDto extends SignedDto {
+export class LockStudyDto extends SignedDto implements LockStudyInput {
   @ApiPropertyOptional({ description: 'Why the database is locked now (kept in the audit trail)' })
   @IsOptional()
   @IsString()
@@ -31,7 +32,7 @@ export class CoSignatureDto {
   meaning?: string;
 }
 
-export class UnblindStudyDto {
+export class UnblindStudyDto implements UnblindStudyInput {
   @ApiProperty({ type: SignatureDto, description: 'The calling statistician\'s signature' })
   @IsObject()
   @ValidateNested()
@@ -45,7 +46,7 @@ export class UnblindStudyDto {
   secondSignature: CoSignatureDto;
 }
 
-export class ActivateDto extends SignedDto {
+export class ActivateDto extends SignedDto implements ActivateInput {
   @ApiPropertyOptional({ description: 'Required when the latest rehearsal of the draft had warnings (e.g. a stratum\'s list ran out): why activate anyway. Signed and audited.' })
   @IsOptional()
   @IsString()

@@ -1,8 +1,9 @@
+import type { ImportSchemeInput, RehearsalInput, SchemeInput, SignatureInput, SimulationInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
-export class SignatureDto {
+export class SignatureDto implements SignatureInput {
   @ApiProperty({ description: 'The signer re-enters their password' })
   @IsString()
   @MinLength(1)
@@ -32,7 +33,7 @@ export class SignedReasonDto extends SignedDto {
   reason?: string;
 }
 
-export class GenerateSchemeDto {
+export class GenerateSchemeDto implements SchemeInput {
   @ApiProperty({ example: 'permuted-block' })
   @IsString()
   @MaxLength(32)
@@ -70,7 +71,7 @@ export class GenerateSchemeDto {
   live?: boolean;
 }
 
-export class ImportSchemeDto {
+export class ImportSchemeDto implements ImportSchemeInput {
   @ApiProperty({ description: 'The list as CSV (header: stratum,position,arm,treatmentCode)' })
   @IsString()
   @MinLength(1)
@@ -78,7 +79,7 @@ export class ImportSchemeDto {
   csv: string;
 }
 
-export class RehearsalDto {
+export class RehearsalDto implements RehearsalInput {
   @ApiProperty({ description: 'Synthetic patients to randomize on a throwaway copy of the scheme' })
   @IsInt()
   @Min(1)
@@ -92,7 +93,7 @@ export class RehearsalDto {
   seed?: string;
 }
 
-export class SimulationDto {
+export class SimulationDto implements SimulationInput {
   @ApiProperty({ example: 'biased-coin' })
   @IsString()
   @MaxLength(32)

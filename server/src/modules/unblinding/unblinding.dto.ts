@@ -1,8 +1,9 @@
+import type { DecisionInput, UnblindingRequestInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { SignedDto } from '../study/study.dto.js';
 
-export class CreateUnblindingRequestDto extends SignedDto {
+export class CreateUnblindingRequestDto extends SignedDto implements UnblindingRequestInput {
   @ApiProperty({ description: 'A randomized patient of one of your sites' })
   @IsUUID()
   participantId: string;
@@ -18,7 +19,7 @@ export class CreateUnblindingRequestDto extends SignedDto {
   emergency: boolean;
 }
 
-export class UnblindingDecisionDto extends SignedDto {
+export class UnblindingDecisionDto extends SignedDto implements DecisionInput {
   @ApiProperty({ description: 'true approves, false denies. On a break-the-glass request: the after-the-fact review (true = justified)' })
   @IsBoolean()
   approve: boolean;

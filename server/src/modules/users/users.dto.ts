@@ -1,3 +1,4 @@
+import type { CreateUserInput, ReasonInput, RoleGrantDecisionInput, SetPasswordInput, UpdateMeInput, UpdateUserInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
@@ -14,7 +15,7 @@ import { LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
 
 const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the site's language)`;
 
-export class CreateUserDto {
+export class CreateUserDto implements CreateUserInput {
   @ApiProperty({ example: 'investigator3' })
   @IsString()
   @Matches(/^[a-z0-9][a-z0-9._-]{1,63}$/, { message: 'username must be 2–64 lowercase letters, digits, dots, dashes or underscores' })
@@ -54,7 +55,7 @@ export class CreateUserDto {
   locale?: Locale | null;
 }
 
-export class UpdateUserDto {
+export class UpdateUserDto implements UpdateUserInput {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -97,7 +98,7 @@ export class UpdateUserDto {
   reason?: string;
 }
 
-export class ResetPasswordDto {
+export class ResetPasswordDto implements ReasonInput {
   @ApiPropertyOptional({ deprecated: true, description: 'Refused: the user receives a one-time set-password link' })
   @IsOptional()
   newPassword?: string;
@@ -109,7 +110,7 @@ export class ResetPasswordDto {
   reason?: string;
 }
 
-export class ReasonDto {
+export class ReasonDto implements ReasonInput {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -124,7 +125,7 @@ export class GrantListQueryDto {
   status?: 'pending' | 'approved' | 'rejected';
 }
 
-export class GrantDecisionDto {
+export class GrantDecisionDto implements RoleGrantDecisionInput {
   @ApiProperty()
   @IsBoolean()
   approve: boolean;
@@ -142,7 +143,7 @@ export class GrantDecisionDto {
   signature: SignatureDto;
 }
 
-export class SetPasswordDto {
+export class SetPasswordDto implements SetPasswordInput {
   @ApiProperty({ description: 'The token from the one-time link' })
   @IsString()
   @MinLength(10)
@@ -157,7 +158,7 @@ export class SetPasswordDto {
 }
 
 /** PATCH /api/auth/me: what a signed-in person may change about themselves. */
-export class UpdateMeDto {
+export class UpdateMeDto implements UpdateMeInput {
   @ApiProperty({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
   @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
   locale: Locale | null;
