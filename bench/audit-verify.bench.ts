@@ -76,6 +76,7 @@ for (const size of sizes) {
   let inner = { seconds: Infinity, cpuSeconds: Infinity, peakRss: 0, peakHeap: 0, valid: false, count: 0 };
   for (let r = 0; r < runs; r++) {
     const run = spawnSync('node', [join(here, 'audit-verify-child.js'), file, join(work, 'audit-signing.key')], { encoding: 'utf8' });
+    if (!run.stdout) throw new Error(`audit-verify-child failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
     const res = JSON.parse(run.stdout) as typeof inner;
     if (res.cpuSeconds < inner.cpuSeconds) inner = res;
   }
