@@ -8,9 +8,10 @@ const templates = { globalSetup: '<rootDir>/dist/test/support/template-setup.js'
 export default {
   testTimeout: 120_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'] },
+    // Plain global objects (see the file): the engine runs at full speed inside the tests.
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/dist/test/unit/**/*.test.js'], testEnvironment: '<rootDir>/test/unit/native-environment.mjs' },
     { ...common, ...templates, displayName: 'api', testMatch: ['<rootDir>/dist/test/api/**/*.test.js'] },
     { ...common, ...templates, displayName: 'reliability', testMatch: ['<rootDir>/dist/test/reliability/**/*.test.js'] },
-    { ...common, displayName: 'browser', testMatch: ['<rootDir>/dist/test/browser/**/*.test.js'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/dist/test/browser/**/*.test.js'], testEnvironment: '<rootDir>/test/unit/native-environment.mjs' },
   ],
 };

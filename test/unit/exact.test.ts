@@ -212,6 +212,23 @@ const UNBOUNDED = new Set(['simple', 'biased-coin 2/3', 'biased-coin 0.8', 'urn 
 
 const TOL = 1e-12;
 
+/**
+ * Each exact figure and each reference is computed once per design, n and method in this file and
+ * shared by the tests that assert on it (several describe blocks compare the same n = 50, 100, 1000).
+ */
+function once<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const seen = new Map<string, R>();
+  return (...args: A) => {
+    const key = JSON.stringify(args);
+    if (!seen.has(key)) seen.set(key, fn(...args));
+    return seen.get(key)!;
+  };
+}
+const exactOf = once(exactFigures);
+const referenceOf = once(reference);
+const forwardOf = once(forwardSigned);
+const backwardOf = once(maxTailsBackward);
+
 function near(label: string, got: number, want: number): void {
   if (!(Math.abs(got - want) <= TOL)) throw new Error(`${label}: exact ${got} vs reference ${want} (|diff| ${Math.abs(got - want)})`);
 }
@@ -246,11 +263,11 @@ function compare(label: string, e: ExactResult, r: Reference): void {
 
 describe('exact mode against full enumeration of every path at n = 12 [RAND-015]', () => {
   for (const [label, design] of Object.entries(DESIGNS)) {
-    it(label, () => compare(label, exactFigures(design, 12), reference(design, 12, 'path')));
+    it(label, () => compare(label, exactOf(design, 12), referenceOf(design, 12, 'path')));
   }
   it('enumeration really visits every path: simple at n = 12 has 2^12 of them', () => {
     // The reference's law of |D_12| for simple randomization is C(12, k)/2^12 summed, which needs all 4,096 paths.
-    const r = reference({ method: 'simple' }, 12, 'path');
+    const r = referenceOf({ method: 'simple' }, 12, 'path');
     near('P(D_12 = 0)', r.probBalanced, 924 / 4096);
   });
 });
@@ -260,16 +277,16 @@ describe('exact mode against a dynamic program over the rule state and running m
     for (const n of [50, 100, 1000]) {
       const unbounded = UNBOUNDED.has(label);
       if (n === 1000 && unbounded) continue; // below: running max unbounded, too many states for a Map
-      it(`${label}, n = ${n}`, () => compare(`${label} n=${n}`, exactFigures(design, n), reference(design, n, 'state+max')));
+      it(`${label}, n = ${n}`, () => compare(`${label} n=${n}`, exactOf(design, n), referenceOf(design, n, 'state+max')));
     }
   }
   for (const label of UNBOUNDED) {
     it(`${label}, n = 1000: law of D_n by a forward recursion over signed D, law of max|D_i| by a backward one (simple: reflection principle)`, () => {
-      const e = exactFigures(DESIGNS[label], 1000);
-      compare(`${label} n=1000`, e, forwardSigned(DESIGNS[label], 1000));
+      const e = exactOf(DESIGNS[label], 1000);
+      compare(`${label} n=1000`, e, forwardOf(DESIGNS[label], 1000));
       // The exact law of the max stops where its tail no longer counts; the recursion goes 10 further.
       const M = e.maxAbsImbalanceDistribution.length + 10;
-      const tails = label === 'simple' ? maxTailsSimpleWalk(1000, M) : maxTailsBackward(DESIGNS[label], 1000, M);
+      const tails = label === 'simple' ? maxTailsSimpleWalk(1000, M) : backwardOf(DESIGNS[label], 1000, M);
       const law = tails.slice(0, M).map((p, m) => (m === 0 ? 0 : p - tails[m + 1]));
       dist(`${label} n=1000 law of max|D_i|`, e.maxAbsImbalanceDistribution, law);
       near(`${label} n=1000 E max|D_i|`, e.meanMaxAbsImbalance, tails.slice(1).reduce((s, p) => s + p, 0));
@@ -278,12 +295,12 @@ describe('exact mode against a dynamic program over the rule state and running m
   }
   it('the two recursions agree with the Map program where all run (simple and urn, n = 100)', () => {
     for (const label of ['simple', 'urn UD(1,2)']) {
-      const ref = reference(DESIGNS[label], 100, 'state+max');
-      const fwd = forwardSigned(DESIGNS[label], 100);
+      const ref = referenceOf(DESIGNS[label], 100, 'state+max');
+      const fwd = forwardOf(DESIGNS[label], 100);
       dist(`${label} n=100 law of |D_n|`, fwd.absDist, ref.absDist);
       near(`${label} n=100 correct`, fwd.correct, ref.correct);
       near(`${label} n=100 forced`, fwd.forced, ref.forced);
-      const tails = maxTailsBackward(DESIGNS[label], 100, 100);
+      const tails = backwardOf(DESIGNS[label], 100, 100);
       if (label === 'simple') dist('simple n=100 reflection vs backward', maxTailsSimpleWalk(100, 100), tails);
       dist(`${label} n=100 law of max`, tails.slice(0, 100).map((p, m) => (m === 0 ? 0 : p - tails[m + 1])), ref.maxDist!.slice(0, 100));
     }
@@ -291,7 +308,7 @@ describe('exact mode against a dynamic program over the rule state and running m
   it('simple, n = 1000: closed forms P(D_n = 0) = C(n, n/2)/2^n, E|D_n| = n·P(D_n = 0), correct guesses 1/2', () => {
     let p = 1; // C(1000, 500)/2^1000 as a product of ratios, so nothing overflows
     for (let k = 1; k <= 500; k++) p *= (500 + k) / k / 4;
-    const e = exactFigures({ method: 'simple' }, 1000);
+    const e = exactOf({ method: 'simple' }, 1000);
     expect(Math.abs(e.probBalanced - p) / p).toBeLessThan(1e-12);
     expect(Math.abs(e.meanAbsImbalance - 1000 * p) / (1000 * p)).toBeLessThan(1e-12);
     near('correct', e.correctGuessRate, 0.5);
@@ -303,7 +320,7 @@ describe('exact mode against a dynamic program over the rule state and running m
 describe('exact mode against the engine Monte Carlo (4 standard errors)', () => {
   for (const [label, design] of Object.entries(DESIGNS)) {
     it(`${label}, n = 50`, () => {
-      const e = exactFigures(design, 50);
+      const e = exactOf(design, 50);
       const mc = simulate(design, { n: 50, trials: 3000, seed: `exact-${label}` });
       const within = (name: string, got: number, want: number, se: number) => {
         if (Math.abs(got - want) > 4 * se + 1e-12) throw new Error(`${label} ${name}: Monte Carlo ${got} vs exact ${want}, > 4·SE ${4 * se}`);
