@@ -10,7 +10,8 @@ import { AuthGuard } from './http/auth.guard.js';
 import { Clock } from './common/clock.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { DatabaseService } from './database/database.service.js';
-import type { OpenedDatabase } from './database/data-sources.js';
+import { databaseModules } from './database/data-sources.js';
+import { ConfigModule } from './config/config.module.js';
 import { AuditController } from './modules/audit/audit.controller.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { AuditWriter } from './modules/audit/audit-writer.js';
@@ -29,21 +30,13 @@ import { RoleGrantsController } from './modules/users/role-grants.controller.js'
 import { RoleGrantsService } from './modules/users/role-grants.service.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
 
-export const APP_CONFIG = 'APP_CONFIG';
-
 @Module({})
 export class AppModule {
-  static build(config: AppConfig, opened: OpenedDatabase, key: SigningKey): DynamicModule {
-    const clock = new Clock();
-    const core: Provider[] = [
-      { provide: APP_CONFIG, useValue: config },
-      { provide: Clock, useValue: clock },
-      { provide: SigningKey, useValue: key },
-      { provide: DatabaseService, useFactory: () => new DatabaseService(opened, config, clock, new AuditWriter(key, config)) },
-    ];
+  static build(config: AppConfig, key: SigningKey): DynamicModule {
+    const core: Provider[] = [{ provide: Clock, useValue: new Clock() }, { provide: SigningKey, useValue: key }, AuditWriter, DatabaseService];
     return {
       module: AppModule,
-      imports: [ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],
+      imports: [ConfigModule.forRoot(config), ...databaseModules(config), ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],
       controllers: [HealthController, AuthController, UsersController, RoleGrantsController, SitesController, AuditController, SignaturesController, ...FEATURE_CONTROLLERS],
       providers: [
         ...core,

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { AppModule } from './app.module.js';
 import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
 import { withContractSchemas } from './contract-schemas.js';
-import { openDatabase } from './database/data-sources.js';
 import { checkStartup, type StartupResult } from './startup/startup-check.js';
 import { DomainError } from './common/domain-error.js';
 import { answerClientErrors, methodNotAllowed, rejectUnstorableValues, verifyJsonDepth } from './common/request-guards.js';
@@ -28,12 +27,10 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   // Refuses (one line, nothing written) before the database is opened and migrated.
   const { key } = options.startup ?? (await checkStartup(config));
-  const opened = await openDatabase(config.database);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, opened, key), {
-    bodyParser: false,
-    logger: options.logger === undefined ? ['error', 'warn'] : options.logger,
-    abortOnError: false,
-  });
+  // The database is opened and migrated while the modules are created (TypeOrmModule). Nest would log
+  // a failure there with its stack; the caller reports it in one line, so nothing is logged until then.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, key), { bodyParser: false, logger: false, abortOnError: false });
+  app.useLogger(options.logger === undefined ? ['error', 'warn'] : options.logger);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', false);

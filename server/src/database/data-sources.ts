@@ -1,21 +1,25 @@
 /**
- * Opens the TypeORM data sources for the configured dialect and migrates.
- * SQLite: one writer connection (WAL, synchronous=FULL) and one read-only reader, so reads never see
- * another request's open transaction on the shared writer connection. Both have a busy timeout of a
- * few milliseconds only: better-sqlite3 waits for a lock synchronously, which freezes the event loop,
- * so the longer wait for another process's lock is done by DatabaseService with async retries.
- * PostgreSQL: one pool for both; migrations under an advisory lock so N instances can start together.
+ * The TypeORM data sources, provided through `@nestjs/typeorm` (TypeOrmModule.forRootAsync) with the
+ * configuration injected as APP_CONFIG, and opened (and migrated) by the factories below.
+ * SQLite: one writer connection (WAL, synchronous=FULL), the default data source, and one read-only
+ * reader named READER, so reads never see another request's open transaction on the shared writer
+ * connection. Both have a busy timeout of a few milliseconds only once open: better-sqlite3 waits for
+ * a lock synchronously, which freezes the event loop, so the longer wait for another process's lock is
+ * done by DatabaseService with async retries.
+ * PostgreSQL: one pool for both (no READER); migrations under an advisory lock so N instances can
+ * start together.
  */
+import { type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DataSource } from 'typeorm';
-import type { DatabaseConfig } from '../config/config.js';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { AppConfig, DatabaseConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { migrationsFor } from './migrations/index.js';
 
-export interface OpenedDatabase {
-  writer: DataSource;
-  reader: DataSource;
-}
+/** The name of the SQLite read-only data source (`@InjectDataSource(READER)`). */
+export const READER = 'reader';
 
 const MIGRATION_LOCK_KEY = 727_2026_01;
 
@@ -28,6 +32,7 @@ export interface RawSqliteHandle {
   open: boolean;
   exec(sql: string): unknown;
   pragma(sql: string, options?: { simple: boolean }): unknown;
+  prepare(sql: string): { raw(on: boolean): { all(...params: unknown[]): unknown[] } };
 }
 
 export function rawSqliteHandle(ds: DataSource): RawSqliteHandle | null {
@@ -35,33 +40,14 @@ export function rawSqliteHandle(ds: DataSource): RawSqliteHandle | null {
   return handle ?? null;
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<OpenedDatabase> {
-  if (config.dialect === 'postgres') {
-    const ds = new DataSource({
-      type: 'postgres',
-      url: config.url,
-      migrations: migrationsFor('postgres'),
-      migrationsTableName: 'schema_migrations',
-      synchronize: false,
-      extra: { max: 10, connectionTimeoutMillis: 10000 },
-    });
-    await ds.initialize();
-    const runner = ds.createQueryRunner();
-    try {
-      await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-      await ds.runMigrations({ transaction: 'each' });
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-      await runner.release();
-    }
-    return { writer: ds, reader: ds };
-  }
+type SqliteDb = { pragma(sql: string): unknown };
 
-  mkdirSync(dirname(config.path), { recursive: true });
-  // Start-up may wait for another process (an instance migrating, a backup): the full busy timeout,
-  // before anything is served. Afterwards (and on a reopen) statements wait a few milliseconds only.
-  let busyMs = config.busyTimeoutMs;
-  const writer = new DataSource({
+/** The writer's (or PostgreSQL pool's) options, from the configuration. */
+export function writerOptions(config: DatabaseConfig): DataSourceOptions {
+  if (config.dialect === 'postgres') {
+    return { type: 'postgres', url: config.url, migrations: migrationsFor('postgres'), migrationsTableName: 'schema_migrations', synchronize: false, extra: { max: 10, connectionTimeoutMillis: 10000 } };
+  }
+  return {
     type: 'better-sqlite3',
     database: config.path,
     enableWAL: true,
@@ -69,31 +55,86 @@ export async function openDatabase(config: DatabaseConfig): Promise<OpenedDataba
     migrations: migrationsFor('sqlite'),
     migrationsTableName: 'schema_migrations',
     synchronize: false,
-    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma(`busy_timeout = ${busyMs}`);
+    prepareDatabase: (db: SqliteDb) => {
+      // Start-up may wait for another process (an instance migrating, a backup): the full busy timeout.
+      db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
       // FULL unless SQLITE_SYNCHRONOUS says otherwise (qualification flags anything else).
       db.pragma(`synchronous = ${config.synchronous}`);
     },
-  });
-  await writer.initialize();
-  await writer.runMigrations({ transaction: 'each' });
-  const reader = new DataSource({
+  };
+}
+
+/** The SQLite reader's options (opened after the writer has created and migrated the file). */
+export function readerOptions(config: Extract<DatabaseConfig, { dialect: 'sqlite' }>): DataSourceOptions {
+  return {
     type: 'better-sqlite3',
     database: config.path,
     readonly: true,
     timeout: config.busyTimeoutMs,
     synchronize: false,
-    prepareDatabase: (db: { pragma(sql: string): unknown }) => {
-      db.pragma(`busy_timeout = ${busyMs}`);
+    prepareDatabase: (db: SqliteDb) => {
+      db.pragma(`busy_timeout = ${config.busyTimeoutMs}`);
     },
-  });
-  await reader.initialize();
-  busyMs = SQLITE_LOCK_POLL_MS;
-  for (const ds of [writer, reader]) rawSqliteHandle(ds)?.exec(`PRAGMA busy_timeout = ${busyMs}`);
-  return { writer, reader };
+  };
 }
 
-export async function closeDatabase(db: OpenedDatabase): Promise<void> {
-  if (db.reader !== db.writer && db.reader.isInitialized) await db.reader.destroy();
-  if (db.writer.isInitialized) await db.writer.destroy();
+/**
+ * Opens a SQLite data source with the full busy timeout, then lowers it to SQLITE_LOCK_POLL_MS for
+ * every later statement and for every reopen (DatabaseService reopens the writer after a fault).
+ */
+async function openSqlite(options: DataSourceOptions, migrate: boolean): Promise<DataSource> {
+  if (options.type !== 'better-sqlite3') throw new Error('not a SQLite data source');
+  const configured = options.prepareDatabase;
+  let started = false;
+  const ds = new DataSource({
+    ...options,
+    prepareDatabase: (db: SqliteDb) => {
+      configured?.(db);
+      if (started) db.pragma(`busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
+    },
+  });
+  if (!options.readonly) mkdirSync(dirname(options.database), { recursive: true });
+  await ds.initialize();
+  if (migrate) await ds.runMigrations({ transaction: 'each' });
+  started = true;
+  rawSqliteHandle(ds)?.exec(`PRAGMA busy_timeout = ${SQLITE_LOCK_POLL_MS}`);
+  return ds;
+}
+
+/** The writer's `dataSourceFactory`: opens and migrates (PostgreSQL: under the advisory lock). */
+export async function openWriter(options: DataSourceOptions): Promise<DataSource> {
+  if (options.type !== 'postgres') return openSqlite(options, true);
+  const ds = new DataSource(options);
+  await ds.initialize();
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await runner.release();
+  }
+  return ds;
+}
+
+/**
+ * The data source modules: the writer (default name) and, on SQLite, the read-only READER. Start-up
+ * faults surface at once (no retry loop): the caller turns them into one line and exit code 1.
+ */
+export function databaseModules(config: AppConfig): DynamicModule[] {
+  const noRetry = { retryAttempts: 1, toRetry: () => false };
+  const writer = TypeOrmModule.forRootAsync({
+    inject: [APP_CONFIG],
+    useFactory: (c: AppConfig) => ({ ...writerOptions(c.database), ...noRetry }),
+    dataSourceFactory: (options) => openWriter(options!),
+  });
+  if (config.database.dialect === 'postgres') return [writer];
+  const reader = TypeOrmModule.forRootAsync({
+    name: READER,
+    // Injecting the writer orders the opening: the reader needs the file the writer created and migrated.
+    inject: [APP_CONFIG, getDataSourceToken()],
+    useFactory: (c: AppConfig) => ({ ...readerOptions(c.database as Extract<DatabaseConfig, { dialect: 'sqlite' }>), ...noRetry }),
+    dataSourceFactory: (options) => openSqlite(options!, false),
+  });
+  return [writer, reader];
 }

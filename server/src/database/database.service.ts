@@ -9,14 +9,16 @@
  * open, the connection is reopened — otherwise later writes would become savepoints inside a
  * transaction that is never committed (acknowledged, never on disk).
  */
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { AppConfig } from '../config/config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../common/clock.js';
-import type { QueryRunner } from 'typeorm';
 import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
 import { AuditWriter, type AuditInput } from '../modules/audit/audit-writer.js';
 import { Mutex } from './mutex.js';
-import { closeDatabase, rawSqliteHandle, type OpenedDatabase } from './data-sources.js';
+import { rawSqliteHandle, READER } from './data-sources.js';
 import { faultError, faultKind, translateFault, type FaultKind } from './faults.js';
 import { driverCode, Sql, type Dialect } from './sql.js';
 
@@ -60,7 +62,7 @@ const busyBackoffMs = (attempt: number) => Math.min(50, 5 * 2 ** (attempt - 1)) 
 export type WriterState = 'ok' | FaultKind;
 
 @Injectable()
-export class DatabaseService implements OnApplicationShutdown {
+export class DatabaseService {
   private readonly logger = new Logger('Database');
   private readonly sqliteWriteLock = new Mutex();
   /** The last outage a write or probe met, cleared by the next success (health reports it). */
@@ -70,12 +72,18 @@ export class DatabaseService implements OnApplicationShutdown {
   /** Since when the SQLite writer holding our queue has been waiting for another process's lock. */
   private foreignLockSince: number | null = null;
 
+  /** SQLite: the read-only connection; PostgreSQL: the one pool (there is no READER data source). */
+  private readonly reader: DataSource;
+
   constructor(
-    private readonly db: OpenedDatabase,
-    readonly config: AppConfig,
+    @InjectDataSource() private readonly writer: DataSource,
+    @Optional() @InjectDataSource(READER) reader: DataSource | undefined,
+    @Inject(APP_CONFIG) readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly auditWriter: AuditWriter,
-  ) {}
+  ) {
+    this.reader = reader ?? writer;
+  }
 
   get dialect(): Dialect {
     return this.config.database.dialect;
@@ -89,7 +97,7 @@ export class DatabaseService implements OnApplicationShutdown {
   async read<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     // A WAL reader is blocked only briefly (another connection recovering the WAL): short async retries.
     for (let attempt = 1; ; attempt++) {
-      const runner = this.db.reader.createQueryRunner();
+      const runner = this.reader.createQueryRunner();
       try {
         return await work(new Sql(runner, this.dialect));
       } catch (err) {
@@ -126,7 +134,7 @@ export class DatabaseService implements OnApplicationShutdown {
   private async attempt<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions, deadline: number): Promise<T> {
     if (this.writerClosed) await this.reopenSqliteWriter();
     if (this.writerClosed) throw faultError(this.lastFault ?? 'unavailable');
-    const runner = this.db.writer.createQueryRunner();
+    const runner = this.writer.createQueryRunner();
     const sql = new Sql(runner, this.dialect);
     const tx = new WriteTx(sql, actor, this.clock.iso());
     try {
@@ -201,7 +209,7 @@ export class DatabaseService implements OnApplicationShutdown {
    * When the driver's real state and TypeORM's disagree, or anything is still open, reopen.
    */
   private async ensureSqliteWriterClean(runner: QueryRunner): Promise<void> {
-    const handle = rawSqliteHandle(this.db.writer);
+    const handle = rawSqliteHandle(this.writer);
     const depth = (runner as unknown as { transactionDepth?: number }).transactionDepth ?? 0;
     if (handle?.open && !handle.inTransaction && !runner.isTransactionActive && depth === 0) return;
     this.logger.error(
@@ -213,12 +221,12 @@ export class DatabaseService implements OnApplicationShutdown {
   /** Closes and reopens the SQLite writer; if that fails, writes are refused (503) until it works. */
   private async reopenSqliteWriter(): Promise<void> {
     try {
-      if (this.db.writer.isInitialized) await this.db.writer.destroy();
+      if (this.writer.isInitialized) await this.writer.destroy();
     } catch (err) {
       this.logger.error(`closing the SQLite writer failed: ${(err as Error).message}`);
     }
     try {
-      await this.db.writer.initialize();
+      await this.writer.initialize();
       this.writerClosed = false;
       this.logger.warn('SQLite writer reopened');
     } catch (err) {
@@ -262,7 +270,7 @@ export class DatabaseService implements OnApplicationShutdown {
    */
   async durabilitySettings(): Promise<Record<string, string>> {
     if (this.dialect === 'sqlite') {
-      const handle = rawSqliteHandle(this.db.writer);
+      const handle = rawSqliteHandle(this.writer);
       if (!handle?.open) throw new Error('the SQLite writer connection is closed');
       // Synchronous calls on the one connection: nothing can interleave with them.
       return { journal_mode: String(handle.pragma('journal_mode', { simple: true })), synchronous: String(handle.pragma('synchronous', { simple: true })) };
@@ -272,10 +280,6 @@ export class DatabaseService implements OnApplicationShutdown {
       for (const name of ['fsync', 'synchronous_commit', 'full_page_writes']) settings[name] = String((await sql.one<Record<string, unknown>>(`SHOW ${name}`))?.[name] ?? '');
     });
     return settings;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await closeDatabase(this.db);
   }
 }
 

@@ -2,7 +2,9 @@
  * Appends entries to the hash chain inside the caller's write transaction, and seals a signed
  * checkpoint every N entries. Only DatabaseService.withWriteTransaction calls append().
  */
+import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
+import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../common/viewer.js';
 import type { Sql } from '../../database/sql.js';
 import type { CheckpointView } from '../../../../shared/contract.js';
@@ -10,7 +12,7 @@ import { canonicalJson } from '../../../../shared/canonical-json.js';
 import { checkpointMessage, entryHash } from './audit-chain.js';
 import { sealDetails } from './audit-seal.js';
 import { appendCheckpointLine } from './checkpoint-file.js';
-import type { SigningKey } from './signing-key.js';
+import { SigningKey } from './signing-key.js';
 
 /** What a write records about itself; actor and time come from the transaction. */
 export interface AuditInput {
@@ -25,8 +27,9 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
+@Injectable()
 export class AuditWriter {
-  constructor(private readonly key: SigningKey, private readonly config: AppConfig) {}
+  constructor(private readonly key: SigningKey, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   /**
    * Writes the entries after `head`; returns every checkpoint sealed, in order of size (one
