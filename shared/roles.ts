@@ -100,10 +100,6 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   pharmacovigilance: [Permission.ReadStudy, Permission.ReadNotifications, Permission.ReadSafetyUnblindings, Permission.ReceiveSafetyUnblinding],
 };
 
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
-
 export function hasPermission(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);
 }

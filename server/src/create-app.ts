@@ -2,7 +2,7 @@
  * Builds the whole application for a configuration: used by main.ts and by the API tests, which
  * boot it in-process on a fresh database.
  */
-import { ValidationPipe, type INestApplication, type LoggerService } from '@nestjs/common';
+import { ConsoleLogger, ValidationPipe, type INestApplication, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -27,10 +27,12 @@ export interface CreateAppOptions {
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<INestApplication> {
   // Refuses (one line, nothing written) before the database is opened and migrated.
   const { key } = options.startup ?? (await checkStartup(config));
-  // The database is opened and migrated while the modules are created (TypeOrmModule). Nest would log
-  // a failure there with its stack; the caller reports it in one line, so nothing is logged until then.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, key), { bodyParser: false, logger: false, abortOnError: false });
-  app.useLogger(options.logger === undefined ? ['error', 'warn'] : options.logger);
+  // The database is opened and migrated while the modules are created (TypeOrmModule).
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, key), {
+    bodyParser: false,
+    logger: options.logger === undefined ? new StartFailureQuietLogger({ logLevels: ['error', 'warn'] }) : options.logger,
+    abortOnError: false,
+  });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
@@ -58,6 +60,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (options.serveConsole !== false) serveConsole(app);
   await app.init();
   return app;
+}
+
+/**
+ * Errors and warnings, except Nest's own report of a failed start (context ExceptionHandler): with
+ * abortOnError false that error is rethrown to the caller, which reports it in one line (main.ts:
+ * `cannot start: …`, no stack). The logger is process-wide, so it is never switched off instead (a
+ * throwaway qualification app starts inside the running server).
+ */
+class StartFailureQuietLogger extends ConsoleLogger {
+  override error(message: unknown, ...rest: unknown[]): void {
+    if (rest[rest.length - 1] === 'ExceptionHandler') return;
+    super.error(message, ...(rest as [string?, string?]));
+  }
 }
 
 /** Bodies of writes must be JSON (or CSV for list imports); anything else is 415 before parsing. */

@@ -1,10 +1,11 @@
 /**
  * Direct database access for tests that play an attacker or inspect state: it bypasses the
- * application on purpose (tampering, counting rows).
+ * application on purpose (tampering, counting rows), through the server's own driver layer
+ * (server/src/database/driver.ts) on a connection of its own.
  */
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import type { AppConfig } from '../../server/src/config/config.js';
+import { directOptions } from '../../server/src/database/data-sources.js';
+import { openDriver } from '../../server/src/database/driver.js';
 
 export interface RawDb {
   all(sql: string, params?: unknown[]): Promise<Record<string, any>[]>;
@@ -13,30 +14,12 @@ export interface RawDb {
 }
 
 export async function openRawDb(config: AppConfig): Promise<RawDb> {
-  if (config.database.dialect === 'postgres') {
-    const client = new pg.Client({ connectionString: config.database.url });
-    await client.connect();
-    const positional = (sql: string) => {
-      let n = 0;
-      return sql.replace(/\?/g, () => `$${++n}`);
-    };
-    return {
-      all: async (sql, params = []) => (await client.query(positional(sql), params)).rows,
-      run: async (sql, params = []) => {
-        await client.query(positional(sql), params);
-      },
-      close: () => client.end(),
-    };
-  }
-  const db = new Database(config.database.path);
-  db.pragma('busy_timeout = 5000');
+  const driver = await openDriver(directOptions(config.database));
   return {
-    all: async (sql, params = []) => db.prepare(sql).all(...params) as Record<string, any>[],
+    all: (sql, params = []) => driver.run((s) => s.all(sql, params)),
     run: async (sql, params = []) => {
-      db.prepare(sql).run(...params);
+      await driver.run((s) => s.exec(sql, params));
     },
-    close: async () => {
-      db.close();
-    },
+    close: () => driver.close(),
   };
 }

@@ -12,4 +12,3 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} was not found.`);
-export const invalid = (message: string, details?: unknown) => new DomainError('VALIDATION_FAILED', message, details);

@@ -40,7 +40,6 @@ export interface AppConfig {
   mailRetry: { pollMs: number; baseMs: number; maxMs: number };
   /** How often the server looks for unblinding requests to escalate (ESCALATION_CHECK_MS; tests use a few hundred ms). */
   escalationCheckMs: number;
-  logRequests: boolean;
   /** Start-up refuses when less is free beside the database, key or checkpoint file (0: no check). */
   minFreeDiskBytes: number;
   /** The language of users whose profile and site name none (DEFAULT_LOCALE: en or fr; default en). */
@@ -133,7 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
     mailRetry: { pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000), baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000), maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000) },
     escalationCheckMs: int(env, 'ESCALATION_CHECK_MS', 30_000, 100, 3_600_000),
-    logRequests: bool(env, 'LOG_REQUESTS', false),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,
     defaultLocale,
     qualification: {

@@ -79,6 +79,20 @@ export function readerOptions(config: Extract<DatabaseConfig, { dialect: 'sqlite
 }
 
 /**
+ * A read-only SQLite connection of its own, for a consistent snapshot (audit verification) or the
+ * offline CLI: its busy timeout is the longest one statement may block waiting for a lock.
+ */
+export function privateReaderOptions(path: string, busyTimeoutMs: number): DataSourceOptions {
+  return { type: 'better-sqlite3', database: path, readonly: true, fileMustExist: true, timeout: busyTimeoutMs };
+}
+
+/** A read-write connection of its own, no migration (direct access that bypasses the app: tamper checks, tests). */
+export function directOptions(config: DatabaseConfig): DataSourceOptions {
+  if (config.dialect === 'postgres') return { type: 'postgres', url: config.url, extra: { max: 1, connectionTimeoutMillis: 10000 } };
+  return { type: 'better-sqlite3', database: config.path, timeout: 5000 };
+}
+
+/**
  * Opens a SQLite data source with the full busy timeout, then lowers it to SQLITE_LOCK_POLL_MS for
  * every later statement and for every reopen (DatabaseService reopens the writer after a fault).
  */

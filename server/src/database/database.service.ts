@@ -18,7 +18,8 @@ import { Clock } from '../common/clock.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
 import { AuditWriter, type AuditInput } from '../modules/audit/audit-writer.js';
 import { Mutex } from './mutex.js';
-import { rawSqliteHandle, READER } from './data-sources.js';
+import { privateReaderOptions, rawSqliteHandle, READER } from './data-sources.js';
+import { Driver, openDriver } from './driver.js';
 import { faultError, faultKind, translateFault, type FaultKind } from './faults.js';
 import { driverCode, Sql, type Dialect } from './sql.js';
 
@@ -73,7 +74,7 @@ export class DatabaseService {
   private foreignLockSince: number | null = null;
 
   /** SQLite: the read-only connection; PostgreSQL: the one pool (there is no READER data source). */
-  private readonly reader: DataSource;
+  private readonly reader: Driver;
 
   constructor(
     @InjectDataSource() private readonly writer: DataSource,
@@ -82,7 +83,7 @@ export class DatabaseService {
     private readonly clock: Clock,
     private readonly auditWriter: AuditWriter,
   ) {
-    this.reader = reader ?? writer;
+    this.reader = new Driver(reader ?? writer);
   }
 
   get dialect(): Dialect {
@@ -97,15 +98,28 @@ export class DatabaseService {
   async read<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     // A WAL reader is blocked only briefly (another connection recovering the WAL): short async retries.
     for (let attempt = 1; ; attempt++) {
-      const runner = this.reader.createQueryRunner();
       try {
-        return await work(new Sql(runner, this.dialect));
+        return await this.reader.run(work);
       } catch (err) {
         if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || attempt >= 10) throw translateFault(err);
         await sleep(busyBackoffMs(attempt));
-      } finally {
-        await runner.release();
       }
+    }
+  }
+
+  /**
+   * Runs `work` in one read-only transaction (a consistent snapshot). SQLite: on a private read-only
+   * connection (the shared reader connection interleaves other requests' statements, which must not
+   * land inside this transaction); PostgreSQL: a pooled connection in REPEATABLE READ READ ONLY.
+   */
+  async snapshot<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    const database = this.config.database;
+    if (database.dialect === 'postgres') return this.reader.snapshot(work).catch((err) => Promise.reject(translateFault(err)));
+    const driver = await openDriver(privateReaderOptions(database.path, 1000)).catch((err) => Promise.reject(translateFault(err)));
+    try {
+      return await driver.snapshot(work);
+    } finally {
+      await driver.close();
     }
   }
 

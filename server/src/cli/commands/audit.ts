@@ -93,7 +93,7 @@ export function registerAudit(program: Command): void {
         const key = trustedKey(opts, keyPath);
         const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
         const result = await verifyAuditChain({
-          snapshot: (work) => db.snapshot((d) => work((sql, params) => d.all(sql, params), d.raw && ((sql, params) => d.raw!(sql, params)))),
+          snapshot: (work) => db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),
           checkpointFilePath: opts.checkpointFile ? resolve(opts.checkpointFile) : defaultCheckpointFile(keyPath),
           extraCheckpoints: extra,
           trustedKey: key,

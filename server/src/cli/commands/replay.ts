@@ -1,42 +1,27 @@
 /** `replay` and `export allocation-log`: offline checks and exports of a database. */
 import type { Command } from 'commander';
-import type { Scheme } from '../../../../shared/engine/index.js';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
 import { LOG_COLUMNS, SIGNATURE_COLUMNS, readAllocationLog } from '../../modules/allocation-log/allocation-log.rows.js';
 import { replayAllocations } from '../../modules/randomization/replay.js';
+import { ReplayRepository } from '../../modules/randomization/replay.repository.js';
+import { SchemesRepository } from '../../modules/study/schemes.repository.js';
+import { StudyRepository } from '../../modules/study/study.repository.js';
+import type { Sql } from '../../database/sql.js';
 import { CliError } from '../cli-error.js';
-import { openOfflineDb, type OfflineDb } from '../offline-db.js';
+import { openOfflineDb } from '../offline-db.js';
 
-async function loadReplayInputs(db: OfflineDb) {
-  const [study] = await db.all('SELECT * FROM study WHERE id = 1');
+async function loadReplayInputs(sql: Sql) {
+  const study = await StudyRepository.find(sql);
   if (!study) throw new CliError('this database has no study');
-  if (!study.active_scheme_id) throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
-  const [scheme] = await db.all('SELECT * FROM schemes WHERE id = ?', [study.active_scheme_id]);
-  const protocol = parseProtocolOrThrow(String(study.protocol_yaml), 'stored protocol');
-  const document = JSON.parse(String(scheme.scheme_json)) as Scheme;
-  const rows = await db.all(
-    `SELECT a.*, l.position AS list_position, e.site_code AS envelope_site, e.ordinal AS envelope_ordinal
-     FROM allocations a LEFT JOIN list_entries l ON l.id = a.list_entry_id LEFT JOIN envelopes e ON e.allocation_id = a.id WHERE a.scheme_id = ? ORDER BY a.randomization_number`,
-    [scheme.id],
-  );
-  const allocations = rows.map((r) => ({
-    randomizationNumber: Number(r.randomization_number),
-    stratumKey: String(r.stratum_key),
-    armCode: String(r.arm_code),
-    treatmentCode: String(r.treatment_code),
-    listPosition: r.list_position === null || r.list_position === undefined ? null : Number(r.list_position),
-    covariates: JSON.parse(String(r.covariates)),
-    dynamicRecord: r.dynamic_record ? JSON.parse(String(r.dynamic_record)) : null,
-    envelope: r.envelope_ordinal === null || r.envelope_ordinal === undefined ? null : { channel: `${r.envelope_site}/${r.stratum_key}`, ordinal: Number(r.envelope_ordinal) },
-  }));
-  // Downtime envelopes own the tail of their strata (docs/DOWNTIME.md).
-  const envelopesFrom: Record<string, number> = {};
-  for (const r of await db.all('SELECT e.stratum_key, MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? GROUP BY e.stratum_key', [scheme.id])) {
-    envelopesFrom[String(r.stratum_key)] = Number(r.p);
-  }
+  if (!study.activeSchemeId) throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
+  const scheme = (await SchemesRepository.findById(sql, study.activeSchemeId))!;
+  const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql)) ?? '', 'stored protocol');
+  const document = (await SchemesRepository.document(sql, scheme.id))!;
+  const allocations = await ReplayRepository.allocations(sql, scheme.id);
+  const envelopesFrom = await ReplayRepository.envelopesFrom(sql, scheme.id);
   const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];
-  return { protocol, document, fingerprint: String(scheme.fingerprint), seed: scheme.seed ? String(scheme.seed) : null, salt: scheme.salt ? String(scheme.salt) : null, listLength: scheme.list_length === null ? null : Number(scheme.list_length), allocations, siteCodes, envelopesFrom };
+  return { protocol, document, fingerprint: scheme.fingerprint, seed: scheme.seed, salt: scheme.salt, listLength: scheme.listLength, allocations, siteCodes, envelopesFrom };
 }
 
 export function registerReplay(program: Command): void {
@@ -49,7 +34,7 @@ export function registerReplay(program: Command): void {
     .action(async (opts: { db?: string; databaseUrl?: string; json?: boolean }) => {
       const db = await openOfflineDb(opts);
       try {
-        const i = await loadReplayInputs(db);
+        const i = await db.snapshot(loadReplayInputs);
         const report = replayAllocations(i.protocol, i.document, i.fingerprint, i.seed, i.listLength, i.allocations, i.siteCodes, i.salt, i.envelopesFrom);
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else {
@@ -73,7 +58,7 @@ export function registerReplay(program: Command): void {
     .action(async (opts: { db?: string; databaseUrl?: string; unblinded?: boolean }) => {
       const db = await openOfflineDb(opts);
       try {
-        const rows = await readAllocationLog((q) => db.all(q), opts.unblinded === true);
+        const rows = await db.run((sql) => readAllocationLog((q) => sql.all(q), opts.unblinded === true));
         process.stdout.write(toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]));
       } finally {
         await db.close();

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
 import { cdiscCsv } from '../../modules/exports/cdisc.js';
-import { REGISTER_QUERY, toRegisterRecord } from '../../modules/unblinding/unblinding.repository.js';
+import { StudyRepository } from '../../modules/study/study.repository.js';
+import { UnblindingRepository } from '../../modules/unblinding/unblinding.repository.js';
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
@@ -26,11 +27,13 @@ export function registerUnblinding(program: Command): void {
     .action(async (opts: DbOptions & { out?: string }) => {
       const db = await openOfflineDb(opts);
       try {
-        const [study] = await db.all('SELECT * FROM study WHERE id = 1');
-        if (!study) throw new CliError('this database has no study');
-        if (study.status !== 'unblinded') throw new CliError(`the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`);
-        const protocol = parseProtocolOrThrow(String(study.protocol_yaml), 'stored protocol');
-        const csv = await cdiscCsv((q, p) => db.all(q, p), protocol, String(study.code));
+        const csv = await db.run(async (sql) => {
+          const study = await StudyRepository.find(sql);
+          if (!study) throw new CliError('this database has no study');
+          if (study.status !== 'unblinded') throw new CliError(`the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`);
+          const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql)) ?? '', 'stored protocol');
+          return cdiscCsv((q, p) => sql.all(q, p), protocol, study.code);
+        });
         if (opts.out) {
           writeFileSync(opts.out, csv);
           process.stderr.write(`wrote ${csv.trim().split('\n').length - 1} subjects to ${opts.out}\n`);
@@ -51,7 +54,7 @@ export function registerUnblinding(program: Command): void {
     .action(async (opts: DbOptions & { json?: boolean }) => {
       const db = await openOfflineDb(opts);
       try {
-        const rows = (await db.all(REGISTER_QUERY)).map(toRegisterRecord).map(toRegisterView);
+        const rows = (await db.run((sql) => UnblindingRepository.register(sql))).map(toRegisterView);
         process.stdout.write(opts.json ? JSON.stringify(rows, null, 2) + '\n' : toCsv(rows, REGISTER_COLUMNS));
       } finally {
         await db.close();

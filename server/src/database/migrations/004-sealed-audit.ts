@@ -2,7 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import { entryHash } from '../../modules/audit/audit-chain.js';
 import { commitmentOf, hasArmContent, newNonce, UNBLINDED_DETAILS_KEY } from '../../modules/audit/audit-seal.js';
-import type { Dialect } from '../sql.js';
+import { Sql, type Dialect } from '../sql.js';
 import type { Ddl } from './ddl.js';
 
 /**
@@ -42,10 +42,8 @@ export function sealedAuditDown(): string[] {
  * The next signed checkpoint covers the anchor.
  */
 export async function sealLegacyChain(runner: QueryRunner, dialect: Dialect): Promise<void> {
-  const q = (sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> => {
-    let n = 0;
-    return runner.query(dialect === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql, params);
-  };
+  const sql = new Sql(runner, dialect);
+  const q = (statement: string, params: unknown[] = []) => sql.all(statement, params);
   const rows = await q('SELECT seq, action, details, hash FROM audit_log ORDER BY seq');
   const legacySize = rows.length ? Number(rows[rows.length - 1].seq) : 0;
   const first = rows.find((r) => {

@@ -94,8 +94,4 @@ export const AuditRepository = {
   async checkpoints(sql: Sql): Promise<CheckpointView[]> {
     return sql.all('SELECT * FROM audit_checkpoints ORDER BY size', [], toCheckpoint);
   },
-
-  async forEntity(sql: Sql, entityType: string, entityId: string): Promise<StoredAuditEntry[]> {
-    return sql.all(`SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.entity_type = ? AND l.entity_id = ? ORDER BY l.seq`, [entityType, entityId], toStoredEntry);
-  },
 };

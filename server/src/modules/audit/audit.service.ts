@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import type { AuditEntryView, AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { toCsv } from '../../common/csv.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StoredAuditEntry } from './audit-chain.js';
 import { isLegacy, isWithheld, LEGACY_ARM_DIGESTS, storedCommitment, UNBLINDED_DETAILS_KEY, WITHHELD, type SealState } from './audit-seal.js';
-import { verifyAuditChain, type Query, type RawQuery } from './audit-verify.js';
+import { verifyAuditChain } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { SigningKey } from './signing-key.js';
 
@@ -58,45 +57,13 @@ export class AuditService {
   /** The shared verification (audit-verify.ts) over one read-only snapshot. */
   async verify(viewer?: Viewer): Promise<VerifyResult> {
     const result = await verifyAuditChain({
-      snapshot: (work) => this.snapshot(work),
+      snapshot: (work) => this.db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),
       checkpointFilePath: this.db.config.checkpointLogPath,
       trustedKey: this.key.publicKey,
     });
     if (!viewer || !isBlindedViewer(viewer) || !result.checkpoint) return result;
     const state = await this.db.read((sql) => AuditRepository.sealState(sql));
     return isWithheld(result.checkpoint.size, state) ? { ...result, checkpoint: { ...result.checkpoint, headHash: WITHHELD } } : result;
-  }
-
-  /**
-   * One read-only transaction. SQLite: a private read-only connection (the shared reader connection
-   * interleaves other requests' statements, which must not land inside this transaction); PostgreSQL:
-   * a pooled connection in REPEATABLE READ READ ONLY.
-   */
-  private async snapshot<T>(work: (query: Query, raw?: RawQuery) => Promise<T>): Promise<T> {
-    const database = this.db.config.database;
-    if (database.dialect === 'sqlite') {
-      const conn = new Database(database.path, { readonly: true, fileMustExist: true });
-      try {
-        conn.pragma('busy_timeout = 1000');
-        conn.exec('BEGIN');
-        const result = await work(
-          async (sql, params = []) => conn.prepare(sql).all(...params) as Record<string, unknown>[],
-          async (sql, params) => conn.prepare(sql).raw(true).all(...params) as unknown[][],
-        );
-        conn.exec('COMMIT');
-        return result;
-      } finally {
-        conn.close();
-      }
-    }
-    return this.db.read(async (sql) => {
-      await sql.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        return await work((q, p) => sql.all(q, p));
-      } finally {
-        await sql.exec('COMMIT').catch(() => undefined);
-      }
-    });
   }
 
   /** Signed checkpoints; blinded readers do not get legacy heads that would test a guess of arms. */

@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PACKAGE_ROOT, type AppConfig, type DatabaseConfig } from '../../config/config.js';
+import { directOptions } from '../../database/data-sources.js';
+import { openDriver } from '../../database/driver.js';
 import { seedDemoIfEmpty } from '../demo/demo-seed.js';
 
 export interface Throwaway {
@@ -61,7 +63,6 @@ export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATI
       smtpUrl: null,
       authThrottlePerMinute: 1_000_000,
       lockoutThreshold: 100,
-      logRequests: false,
     };
     const { createApp } = await import('../../create-app.js');
     // Nest's logger is process-wide: `logger: false` here would silence the production app from now
@@ -97,22 +98,12 @@ async function withPg<T>(url: string, work: (c: pg.Client) => Promise<T>): Promi
 }
 
 function rawAccess(config: AppConfig): Throwaway['raw'] {
-  const db = config.database;
-  if (db.dialect === 'postgres') {
-    return (statement, params = []) => {
-      let n = 0;
-      return withPg(db.url, async (c) => (await c.query(statement.replace(/\?/g, () => `$${++n}`), params)).rows);
-    };
-  }
   return async (statement, params = []) => {
-    const { default: Database } = await import('better-sqlite3');
-    const conn = new Database(db.path);
+    const driver = await openDriver(directOptions(config.database));
     try {
-      conn.pragma('busy_timeout = 5000');
-      const st = conn.prepare(statement);
-      return st.reader ? (st.all(...params) as Record<string, unknown>[]) : (st.run(...params), []);
+      return await driver.run((sql) => sql.all(statement, params));
     } finally {
-      conn.close();
+      await driver.close();
     }
   };
 }

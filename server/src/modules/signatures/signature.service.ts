@@ -150,10 +150,6 @@ export class SignatureService {
     return found;
   }
 
-  async findForRecord(sql: Sql, recordType: string, recordId: string): Promise<SignatureRow[]> {
-    return sql.all('SELECT * FROM signatures WHERE record_type = ? AND record_id = ? ORDER BY signed_at', [recordType, recordId], toRow);
-  }
-
   /** Verifies a stored signature against its record as stored now (for auditors). */
   async verifyStored(signatureId: string): Promise<SignatureView & { valid: boolean; problem: string | null }> {
     const row = await this.db.read((sql) => sql.one('SELECT * FROM signatures WHERE id = ?', [signatureId], toRow));

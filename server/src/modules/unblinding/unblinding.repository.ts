@@ -97,7 +97,7 @@ const toDecision = (r: Record<string, unknown>): DecisionRecord => ({
 });
 
 /** Reads a register row (with the patient's screening number and site joined). */
-export const toRegisterRecord = (r: Record<string, unknown>): RegisterRecord => ({
+const toRegisterRecord = (r: Record<string, unknown>): RegisterRecord => ({
   id: asStr(r.id),
   kind: asStr(r.kind) as RegisterRecord['kind'],
   participantId: asStrOrNull(r.participant_id),
@@ -113,7 +113,7 @@ export const toRegisterRecord = (r: Record<string, unknown>): RegisterRecord => 
 });
 
 /** The whole register, oldest first; also read by the CLI from an offline database. */
-export const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.kind, r.username, r.id`;
+const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.kind, r.username, r.id`;
 
 const REQUEST_SELECT = `SELECT u.*, p.screening_number, a.randomization_number, a.treatment_code
   FROM unblinding_requests u JOIN participants p ON p.id = u.participant_id LEFT JOIN allocations a ON a.participant_id = u.participant_id`;
