@@ -10,7 +10,7 @@ import { AuthGuard } from './http/auth.guard.js';
 import { Clock } from './common/clock.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { DatabaseService } from './database/database.service.js';
-import { databaseModules } from './database/data-sources.js';
+import { databaseModules } from './database/database.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { AuditController } from './modules/audit/audit.controller.js';
 import { AuditService } from './modules/audit/audit.service.js';

@@ -9,13 +9,10 @@
  * migrates it in place) — instead of a raw "no such table" from the first query.
  */
 import { existsSync } from 'node:fs';
-import { privateReaderOptions } from '../database/data-sources.js';
-import { openDriver, type Driver } from '../database/driver.js';
+import type { Driver } from '../database/driver.js';
 import { STEPS } from '../database/migrations/index.js';
 import type { Sql } from '../database/sql.js';
 import { CliError } from './cli-error.js';
-
-export type { Driver as OfflineDb };
 
 /** Throws a CliError naming the database when its schema is not the one this build expects. */
 async function checkSchema(sql: Sql, name: string): Promise<void> {
@@ -56,6 +53,8 @@ function redactUrl(url: string): string {
 }
 
 async function openUnchecked(opts: { db?: string; databaseUrl?: string }): Promise<Driver> {
+  // Loaded here, not at the top: TypeORM is not needed by the commands that open no database.
+  const [{ openDriver }, { privateReaderOptions }] = await Promise.all([import('../database/driver.js'), import('../database/data-sources.js')]);
   if (opts.databaseUrl) {
     // One connection is all a CLI command needs.
     return openDriver({ type: 'postgres', url: opts.databaseUrl, extra: { max: 1, connectionTimeoutMillis: 10000 } }).catch((e: Error) => {

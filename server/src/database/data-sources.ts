@@ -1,6 +1,6 @@
 /**
- * The TypeORM data sources, provided through `@nestjs/typeorm` (TypeOrmModule.forRootAsync) with the
- * configuration injected as APP_CONFIG, and opened (and migrated) by the factories below.
+ * The TypeORM data sources' options and openers (Nest provides them: database.module.ts; the CLI
+ * and the tests open their own through driver.ts). No Nest import here: the offline CLI loads this.
  * SQLite: one writer connection (WAL, synchronous=FULL), the default data source, and one read-only
  * reader named READER, so reads never see another request's open transaction on the shared writer
  * connection. Both have a busy timeout of a few milliseconds only once open: better-sqlite3 waits for
@@ -9,22 +9,16 @@
  * PostgreSQL: one pool for both (no READER); migrations under an advisory lock so N instances can
  * start together.
  */
-import { type DynamicModule } from '@nestjs/common';
-import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { AppConfig, DatabaseConfig } from '../config/config.js';
-import { APP_CONFIG } from '../config/config.module.js';
+import type { DatabaseConfig } from '../config/config.js';
 import { migrationsFor } from './migrations/index.js';
-
-/** The name of the SQLite read-only data source (`@InjectDataSource(READER)`). */
-export const READER = 'reader';
 
 const MIGRATION_LOCK_KEY = 727_2026_01;
 
 /** The longest a single SQLite statement may block the event loop waiting for a lock. */
-export const SQLITE_LOCK_POLL_MS = 10;
+const SQLITE_LOCK_POLL_MS = 10;
 
 /** The better-sqlite3 handle behind a SQLite data source (for its real `inTransaction` state). */
 export interface RawSqliteHandle {
@@ -96,7 +90,7 @@ export function directOptions(config: DatabaseConfig): DataSourceOptions {
  * Opens a SQLite data source with the full busy timeout, then lowers it to SQLITE_LOCK_POLL_MS for
  * every later statement and for every reopen (DatabaseService reopens the writer after a fault).
  */
-async function openSqlite(options: DataSourceOptions, migrate: boolean): Promise<DataSource> {
+export async function openSqlite(options: DataSourceOptions, migrate: boolean): Promise<DataSource> {
   if (options.type !== 'better-sqlite3') throw new Error('not a SQLite data source');
   const configured = options.prepareDatabase;
   let started = false;
@@ -129,26 +123,4 @@ export async function openWriter(options: DataSourceOptions): Promise<DataSource
     await runner.release();
   }
   return ds;
-}
-
-/**
- * The data source modules: the writer (default name) and, on SQLite, the read-only READER. Start-up
- * faults surface at once (no retry loop): the caller turns them into one line and exit code 1.
- */
-export function databaseModules(config: AppConfig): DynamicModule[] {
-  const noRetry = { retryAttempts: 1, toRetry: () => false };
-  const writer = TypeOrmModule.forRootAsync({
-    inject: [APP_CONFIG],
-    useFactory: (c: AppConfig) => ({ ...writerOptions(c.database), ...noRetry }),
-    dataSourceFactory: (options) => openWriter(options!),
-  });
-  if (config.database.dialect === 'postgres') return [writer];
-  const reader = TypeOrmModule.forRootAsync({
-    name: READER,
-    // Injecting the writer orders the opening: the reader needs the file the writer created and migrated.
-    inject: [APP_CONFIG, getDataSourceToken()],
-    useFactory: (c: AppConfig) => ({ ...readerOptions(c.database as Extract<DatabaseConfig, { dialect: 'sqlite' }>), ...noRetry }),
-    dataSourceFactory: (options) => openSqlite(options!, false),
-  });
-  return [writer, reader];
 }
