@@ -1,6 +1,7 @@
 /**
- * The application's modules, built around an opened database and a loaded signing key so that
- * nothing half-starts: config → database (migrated) → key → Nest.
+ * The application's modules, built around the loaded configuration and signing key so that nothing
+ * half-starts: config → key (start-up checks) → Nest, whose TypeOrmModule opens and migrates the
+ * database before any service is created (database/database.module.ts).
  */
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';

@@ -6,7 +6,7 @@ import { LOG_COLUMNS, SIGNATURE_COLUMNS, readAllocationLog } from '../../modules
 import { replayAllocations } from '../../modules/randomization/replay.js';
 import { ReplayRepository } from '../../modules/randomization/replay.repository.js';
 import { SchemesRepository } from '../../modules/study/schemes.repository.js';
-import { StudyRepository } from '../../modules/study/study.repository.js';
+import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import type { Sql } from '../../database/sql.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
 import { cdiscCsv } from '../../modules/exports/cdisc.js';
-import { StudyRepository } from '../../modules/study/study.repository.js';
+import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import { UnblindingRepository } from '../../modules/unblinding/unblinding.repository.js';
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
 import { CliError } from '../cli-error.js';
