@@ -5,7 +5,7 @@
 import type {
   ActivationSummaryView, EmergencyCardView, LockSummaryView,
   AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
-  CreateUserInput, DispensationView, NotificationInbox, ParticipantDetailView, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
+  CreateUserInput, DispensationView, NotificationInbox, ParticipantDetailView, QualificationReport, QualificationSummary, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
   RehearsalInput, RehearsalResult, RevealView, RoleGrantDecisionInput, RoleGrantView, SchemeDesignView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView,
   SimulationInput, SimulationResponse, UpdateUserInput,
   SiteView, StudySignaturesView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
@@ -117,6 +117,11 @@ export const verifyAuditChain = () => request<VerifyResult>('/audit/verify');
 export const listCheckpoints = () => request<CheckpointView[]>('/audit/checkpoints');
 export const verifySignature = (id: string) => request<SignatureVerificationView>(`/signatures/${encodeURIComponent(id)}/verification`);
 export const createCheckpoint = (reason?: string) => request<CheckpointView>('/audit/checkpoints', { method: 'POST', body: reason ? { reason } : {} });
+
+// ---- qualification (admin)
+export const listQualifications = () => request<QualificationSummary[]>('/admin/qualification');
+export const runQualification = () => request<QualificationSummary>('/admin/qualification', { method: 'POST', body: {} });
+export const getQualification = (id: string) => request<QualificationReport>(`/admin/qualification/${encodeURIComponent(id)}`);
 
 // ---- notifications
 export const getInbox = () => request<NotificationInbox>('/notifications');

@@ -3,6 +3,7 @@
  * signed), list, print (audited), enter a used envelope (a randomization through EnvelopeChannel),
  * void (signed). Every change is one write transaction with its audit entries.
  */
+import type { EnvelopeListView, EnvelopesReservedView, EnvelopesVoidedView, SheetsResponse } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Permission, hasPermission, isSiteScoped } from '../../../../shared/roles.js';
@@ -49,7 +50,7 @@ export class EnvelopesService {
     return isSiteScoped(viewer.role) ? envelopes.filter((e) => viewer.siteCodes.includes(e.siteCode)) : envelopes;
   }
 
-  async list(viewer: Viewer) {
+  async list(viewer: Viewer): Promise<EnvelopeListView> {
     return this.db.read(async (sql) => {
       const schemeId = await this.schemeId(sql);
       const envelopes = schemeId ? this.visible(viewer, await EnvelopesRepository.list(sql, schemeId)) : [];
@@ -63,7 +64,7 @@ export class EnvelopesService {
    * Set-up only: for each stratum of the site (or those named), the last `count` entries of the
    * stratum's list not yet owned by an envelope become envelopes 1..count of that site and stratum.
    */
-  async reserve(viewer: Viewer, input: { siteCode: string; count: number; strata?: string[] }, signature: SignatureInput) {
+  async reserve(viewer: Viewer, input: { siteCode: string; count: number; strata?: string[] }, signature: SignatureInput): Promise<EnvelopesReservedView> {
     const signer = await this.signatures.authenticate(viewer, signature, 'reserveEnvelopes');
     const numbers = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       // The study row lock (PostgreSQL) serializes reservations and activation: numbers and tails never race.
@@ -128,7 +129,7 @@ export class EnvelopesService {
    * Printable sheets of unused envelopes (one per envelope). The investigator copy has the code under
    * the seal and no arm; the pharmacy copy adds the arm (unblinded roles only). Each print is audited.
    */
-  async print(viewer: Viewer, input: { copy: SheetCopy; envelopeIds?: string[]; siteCode?: string }) {
+  async print(viewer: Viewer, input: { copy: SheetCopy; envelopeIds?: string[]; siteCode?: string }): Promise<SheetsResponse> {
     const mayArm = hasPermission(viewer.role, Permission.ViewArms);
     if (input.copy === 'pharmacy' ? !mayArm : !(mayArm || hasPermission(viewer.role, Permission.Randomize))) {
       throw new DomainError('FORBIDDEN', msg('error.printForbidden'));
@@ -180,7 +181,7 @@ export class EnvelopesService {
   }
 
   /** Voids unused envelopes (named ones, or all remaining of a site): signed, audited, never used afterwards. */
-  async void(viewer: Viewer, input: { envelopeIds?: string[]; siteCode?: string; reason: string }, signature: SignatureInput) {
+  async void(viewer: Viewer, input: { envelopeIds?: string[]; siteCode?: string; reason: string }, signature: SignatureInput): Promise<EnvelopesVoidedView> {
     if (!hasPermission(viewer.role, Permission.DesignScheme) && !hasPermission(viewer.role, Permission.Randomize)) throw new DomainError('FORBIDDEN', msg('error.voidForbidden'));
     if (!input.envelopeIds?.length && !input.siteCode) throw new DomainError('VALIDATION_FAILED', msg('error.voidWhich'));
     const signer = await this.signatures.authenticate(viewer, signature, 'voidEnvelopes');

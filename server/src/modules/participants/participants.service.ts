@@ -2,6 +2,7 @@
  * Screening and registration of patients, their views, and signed corrections. The participant's
  * lifecycle is the table in shared/lifecycle/participant.ts: registration is its first move.
  */
+import type { ParticipantDetailView, ParticipantView } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { deriveStratum, evaluateEligibility, readAnswer, type Protocol } from '../../../../shared/protocol/index.js';
@@ -37,7 +38,7 @@ function checkAnswerShape(protocol: Protocol, answers: Record<string, unknown>):
 export class ParticipantsService {
   constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService) {}
 
-  async register(viewer: Viewer, input: RegisterParticipantDto) {
+  async register(viewer: Viewer, input: RegisterParticipantDto): Promise<ParticipantDetailView> {
     const protocol = this.study.protocol();
     if (!canActAtSite(viewer, input.siteCode)) throw new DomainError('FORBIDDEN', `You can register patients only at your own site(s): ${viewer.siteCodes.join(', ')}.`);
     const answers = { ...input.factors, ...input.eligibility };
@@ -76,13 +77,13 @@ export class ParticipantsService {
     return this.get(viewer, id);
   }
 
-  async list(viewer: Viewer) {
+  async list(viewer: Viewer): Promise<ParticipantView[]> {
     const protocol = this.study.protocol();
     const rows = await this.db.read((sql) => ParticipantsRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null));
     return rows.map((r) => toParticipantView(r, viewer, protocol));
   }
 
-  async get(viewer: Viewer, id: string) {
+  async get(viewer: Viewer, id: string): Promise<ParticipantDetailView> {
     const protocol = this.study.protocol();
     return this.db.read(async (sql) => {
       const found = await ParticipantsRepository.find(sql, id);
@@ -97,7 +98,7 @@ export class ParticipantsService {
    * A signed correction: the corrected value is recorded with the old one and a reason; the
    * allocation stands ("analyze as randomized") — the stratum used at randomization is not changed.
    */
-  async correct(viewer: Viewer, id: string, input: CorrectionDto) {
+  async correct(viewer: Viewer, id: string, input: CorrectionDto): Promise<ParticipantDetailView> {
     const protocol = this.study.protocol();
     const isErrorFlag = input.field === 'randomizedInError';
     if (!isErrorFlag) {

@@ -3,6 +3,7 @@
  * signed dispensation records that tie the cell (or placebo medium) lot to the patient and the
  * blinded treatment code — the chain of identity.
  */
+import type { DispensationView, PharmacyTaskView } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { dueWindow } from '../../../../shared/protocol/index.js';
@@ -31,7 +32,7 @@ export class PharmacyService {
    * screening number and the period's due window (from the protocol's timing, counted from
    * randomization: a week-24 infusion is not due on day 0).
    */
-  async tasks() {
+  async tasks(): Promise<PharmacyTaskView[]> {
     const protocol = this.study.protocol();
     return this.db.read(async (sql) => {
       const allocations = await ParticipantsRepository.allocations(sql);
@@ -73,7 +74,7 @@ export class PharmacyService {
     });
   }
 
-  async dispense(viewer: Viewer, input: DispenseInput) {
+  async dispense(viewer: Viewer, input: DispenseInput): Promise<DispensationView> {
     const protocol = this.study.protocol();
     if (!protocol.periods.some((p) => p.number === input.period)) {
       throw new DomainError('VALIDATION_FAILED', `Period ${input.period} does not exist; the protocol has periods ${protocol.periods.map((p) => p.number).join(', ')}.`);

@@ -4,6 +4,7 @@
  * `unblinded` it is 409 STUDY_NOT_UNBLINDED. Generating it is a write: one register row per patient shown and
  * an audit entry (sites and count only — the auditors who read the audit stay blinded).
  */
+import type { DisclosureReport } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isSiteScoped } from '../../../../shared/roles.js';
@@ -21,7 +22,7 @@ import { describeAllocation } from './safety.views.js';
 export class DisclosureService {
   constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
 
-  async report(viewer: Viewer, site?: string) {
+  async report(viewer: Viewer, site?: string): Promise<UnblindedResponse<DisclosureReport>> {
     const protocol = this.study.protocol();
     const report = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = await this.study.current(tx.sql);

@@ -6,6 +6,7 @@
  * notification, one audit entry with the arm sealed), so neither the answer nor its timing tells the arm.
  * The patient is not marked unblinded: the study team stays blinded to them.
  */
+import type { SafetyRevealView } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { SafetyRecipient } from '../../../../shared/protocol/index.js';
@@ -134,7 +135,7 @@ export class SafetyUnblindingService {
    * The pharmacovigilance user's view of one patient's allocation (the route's permission admits no other role).
    * Every call is a write: a register row, a view count and an audit entry with the arm sealed.
    */
-  async reveal(viewer: Viewer, id: string) {
+  async reveal(viewer: Viewer, id: string): Promise<UnblindedResponse<SafetyRevealView>> {
     const protocol = this.study.protocol();
     const view = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const r = this.visible(viewer, await SafetyRepository.find(tx.sql, id, true));

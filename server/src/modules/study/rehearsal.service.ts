@@ -4,6 +4,7 @@
  * (decideAllocation), so the statistician sees list usage, exhaustion and balance per stratum
  * before real patients — nothing is written to the study.
  */
+import type { RehearsalResult } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { deriveStream, type DynamicHistoryItem, type Scheme } from '../../../../shared/engine/index.js';
 import { allStrata } from '../../../../shared/protocol/index.js';
@@ -35,7 +36,7 @@ function memorySource(scheme: Scheme): AllocationSource {
 export class RehearsalService {
   constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly protocol: ProtocolService) {}
 
-  async rehearse(patients: number, seed: string, viewer?: Viewer) {
+  async rehearse(patients: number, seed: string, viewer?: Viewer): Promise<RehearsalResult> {
     const protocol = this.protocol.protocol();
     const { scheme, version, schemeId } = await this.db.read(async (sql) => {
       const record = await SchemesRepository.latest(sql);

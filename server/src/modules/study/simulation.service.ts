@@ -1,4 +1,5 @@
 /** Design simulations for the statistician, on the study's own arms and stratification factors, across both cores. */
+import type { SimulationResponse } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { protocolArms, EngineError, type SimulationFactor } from '../../../../shared/engine/index.js';
 import { DomainError } from '../../common/domain-error.js';
@@ -18,7 +19,7 @@ export class SimulationService {
    * A blinded viewer (the trial statistician while the study runs) simulates on neutral group names
    * G1, G2… with the protocol's ratios: balance and predictability need no arm code.
    */
-  async run(input: SimulationDto, viewer: Viewer) {
+  async run(input: SimulationDto, viewer: Viewer): Promise<SimulationResponse> {
     if (input.n * input.trials > MAX_ALLOCATIONS) {
       throw new DomainError('VALIDATION_FAILED', `n × trials must be at most ${MAX_ALLOCATIONS.toLocaleString('en')} per request; use the CLI for larger runs.`);
     }

@@ -5,6 +5,7 @@
  * for the statistician, the CDISC export, and the scheme's seed and salt so anyone can regenerate
  * the list and check it against the salted fingerprint published at activation.
  */
+import type { ActivationSummaryView, LockSummaryView, ReleasedSchemeView } from '../../../../shared/contract.js';
 import { translate } from '../../../../shared/i18n/catalogue.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -36,11 +37,11 @@ export class StudyLifecycleService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  activationSummary() {
+  activationSummary(): Promise<ActivationSummaryView> {
     return this.db.read((sql) => activationSummary(sql));
   }
 
-  lockSummary() {
+  lockSummary(): Promise<LockSummaryView> {
     return this.db.read((sql) => lockSummary(sql, this.protocol.protocol()));
   }
 
@@ -128,7 +129,7 @@ export class StudyLifecycleService {
    * fingerprint published at activation (`list verify --seed … --salt … --fingerprint …`).
    * `salt: null` marks a scheme stored before salting (legacy, unsalted commitments).
    */
-  async releasedScheme() {
+  async releasedScheme(): Promise<ReleasedSchemeView> {
     return this.db.read(async (sql) => {
       const study = await this.protocol.current(sql);
       this.protocol.requireStatus(study, ['unblinded'], 'release the scheme\'s seed');

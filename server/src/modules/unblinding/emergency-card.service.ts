@@ -4,6 +4,7 @@
  * which the console draws as a QR code. Blinded by construction: nothing on it depends on the arm
  * (the treatment code is the blinded code every role already sees).
  */
+import type { EmergencyCardView } from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error.js';
 import { requireAccess } from '../../common/require-access.js';
@@ -20,7 +21,7 @@ export const cardPath = (participantId: string) => `/patients/${participantId}#u
 export class EmergencyCardService {
   constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
 
-  card(viewer: Viewer, participantId: string) {
+  card(viewer: Viewer, participantId: string): Promise<EmergencyCardView> {
     const protocol = this.study.protocol();
     return this.db.read(async (sql) => {
       const found = await ParticipantsRepository.find(sql, participantId);
