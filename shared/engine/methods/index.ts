@@ -23,7 +23,7 @@ import { truncatedBinomial } from './truncated-binomial.js';
 import type { MethodDescriptor, ParamSpec } from './types.js';
 import { urn } from './urn.js';
 
-export type { MethodDescriptor, ParamSpec } from './types.js';
+export type { MethodDescriptor, MethodParams, ParamSpec } from './types.js';
 
 /** Every method by code. Keyed by MethodCode, so a code without a descriptor (or the reverse) does not compile. */
 export const METHODS: { readonly [C in MethodCode]: MethodDescriptor } = {

@@ -1,23 +1,20 @@
-/** Candidate designs the statistician can compare, and how a method's parameters are described. */
+/** Candidate designs the statistician can compare, and the design form, built from the method descriptors (shared/engine/methods/). */
 import type { CandidateDesign } from '../../workers/protocol.js';
 import { t } from '../../i18n/index.js';
+import { GENERATED_METHODS, findMethod, type MethodParams } from '../../../../shared/engine/methods/index.js';
+import { initialForm, paramsFromForm, type ParamForm } from '../../../../shared/engine/methods/form.js';
 
-const METHODS = ['simple', 'permuted-block', 'truncated-binomial', 'biased-coin', 'big-stick', 'chen', 'maximal', 'urn', 'minimization'];
-/** Method names in the reader's language (statistician.method.*): getters, so a template re-renders on a language switch. */
-export const METHOD_LABELS: Record<string, string> = Object.defineProperties({} as Record<string, string>,
-  Object.fromEntries(METHODS.map((m) => [m, { get: () => t(`statistician.method.${m}`), enumerable: true }])));
+/** Method names in the reader's language (each descriptor's label key): getters, so a template re-renders on a language switch. */
+export const METHOD_LABELS: Record<string, string> = Object.defineProperties(
+  {} as Record<string, string>,
+  Object.fromEntries(GENERATED_METHODS.map((m) => [m.code, { get: () => t(m.label), enumerable: true }])),
+);
 
+/** A design in a few words (the descriptor's description, else the method's name). */
 export function describe(method: string, params: Record<string, unknown>): string {
-  switch (method) {
-    case 'permuted-block': case 'truncated-binomial': return `${METHOD_LABELS[method]} (${((params.blockSizes as number[]) ?? []).join(', ')})`;
-    case 'biased-coin': return t('statistician.describe.biasedCoin', { p: Number(params.p).toFixed(2) });
-    case 'big-stick': return t('statistician.describe.bigStick', { b: String(params.bound) });
-    case 'chen': return t('statistician.describe.chen', { p: Number(params.p).toFixed(2), b: String(params.bound) });
-    case 'maximal': return t('statistician.describe.maximal', { b: String(params.bound) });
-    case 'urn': return t('statistician.describe.urn', { alpha: String(params.alpha), beta: String(params.beta) });
-    case 'minimization': return t('statistician.describe.minimization', { p: Number(params.p).toFixed(2), measure: t(`statistician.measure.${String(params.imbalance ?? 'range')}`) });
-    default: return METHOD_LABELS[method] ?? method;
-  }
+  const descriptor = findMethod(method);
+  if (!descriptor) return method;
+  return descriptor.describe ? descriptor.describe(params as MethodParams, t) : t(descriptor.label);
 }
 
 /** A standard comparison set (two-arm 1:1 reference values are in ALGORITHMS.md). */
@@ -35,19 +32,11 @@ export const COMPARISON_SET: CandidateDesign[] = [
 
 export const PALETTE = ['#1f5f8b', '#c0392b', '#2e8b57', '#8e44ad', '#d68910', '#17a2b8', '#6c757d', '#b03a8a', '#4e6e1a', '#a0522d'];
 
-export interface ParamForm { blockSizes: string; p: number; bound: number; alpha: number; beta: number; imbalance: 'range' | 'variance' }
+export type { FormField, ParamForm } from '../../../../shared/engine/methods/form.js';
+export { formFields } from '../../../../shared/engine/methods/form.js';
 
-export const DEFAULT_PARAMS: ParamForm = { blockSizes: '2, 4', p: 0.67, bound: 3, alpha: 0, beta: 1, imbalance: 'range' };
+/** The initial values of the design form (every method's form parameters). */
+export const DEFAULT_PARAMS: ParamForm = initialForm();
 
 /** The method's parameters from the form, only those the method uses. */
-export function toMethodParams(method: string, f: ParamForm): Record<string, unknown> {
-  switch (method) {
-    case 'permuted-block': case 'truncated-binomial': return { blockSizes: f.blockSizes.split(',').map((s) => Number(s.trim())).filter((n) => Number.isFinite(n) && n > 0) };
-    case 'biased-coin': return { p: f.p };
-    case 'big-stick': case 'maximal': return { bound: f.bound };
-    case 'chen': return { p: f.p, bound: f.bound };
-    case 'urn': return { alpha: f.alpha, beta: f.beta };
-    case 'minimization': return { p: f.p, imbalance: f.imbalance };
-    default: return {};
-  }
-}
+export const toMethodParams = paramsFromForm;
