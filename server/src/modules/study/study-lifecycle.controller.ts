@@ -42,7 +42,7 @@ export class StudyLifecycleController {
   @RequirePermission(Permission.UnblindStudy)
   @ApiOperation({
     summary: 'locked → unblinded with two different statisticians\' signatures in one request: {signature: {password, meaning?}, secondSignature: {username, password, meaning?}}. '
-      + 'Missing co-signature → 400; the same statistician twice → 403; a wrong password → 401 SIGNATURE_INVALID. Releases the CDISC export and the seed.',
+      + 'Missing co-signature → 400; the same statistician twice → 403; a wrong password → 401 SIGNATURE_INVALID; a study not locked → 409 STUDY_NOT_LOCKED. Releases the CDISC export and the seed.',
   })
   unblind(@CurrentViewer() viewer: Viewer, @Body() body: UnblindStudyDto): Promise<StudyView> {
     return this.lifecycle.unblind(viewer, body);
@@ -51,7 +51,7 @@ export class StudyLifecycleController {
   @Get('scheme/release')
   @RequirePermission(Permission.ReadScheme)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'After unblinding: the scheme with its seed and every parameter needed to regenerate the list and check the fingerprint published at activation' })
+  @ApiOperation({ summary: 'After unblinding: the scheme with its seed and every parameter needed to regenerate the list and check the fingerprint published at activation (before: 409 STUDY_NOT_UNBLINDED)' })
   released(): Promise<ReleasedSchemeView> {
     return this.lifecycle.releasedScheme();
   }
