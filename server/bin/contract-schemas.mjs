@@ -16,7 +16,6 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'contract-schemas.json');
@@ -32,6 +31,8 @@ if (existsSync(out) && !process.argv.includes('--force')) {
 }
 
 const started = Date.now();
+// Loaded only when there is work to do (npm start and the CLI call this script on every run).
+const { default: ts } = await import('typescript');
 const { createGenerator } = await import('ts-json-schema-generator');
 const generated = createGenerator({
   path: join(root, 'shared', 'contract', '*.ts'),

@@ -38,6 +38,13 @@ export function ensureServerBuild() {
       process.exit(1);
     }
   }
+  // The OpenAPI response schemas from shared/contract (returns at once when they are up to date). Without
+  // them the server still runs; only /api/docs-json lacks its response schemas.
+  try {
+    execSync('node server/bin/contract-schemas.mjs', { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
+  } catch {
+    console.error('[blindrand] the OpenAPI response schemas could not be generated (above); /api/docs-json will have none.');
+  }
 }
 
 export function ensureConsoleBuild() {
