@@ -3,7 +3,7 @@
  * stratum, each drawn from streams derived for that stratum alone (arms, block sizes and
  * treatment codes each from their own stream).
  */
-import { allStrata } from '../protocol/strata.js';
+import { allStrata, stratumFactorIds } from '../protocol/strata.js';
 import type { Protocol } from '../protocol/types.js';
 import { EngineError } from './errors.js';
 import { LIVE_CAPABLE_METHODS, findMethod, methodDescriptor } from './methods/index.js';
@@ -59,7 +59,7 @@ export function generateScheme(protocol: Protocol, options: GenerateOptions): Sc
   let params = normalizeParams(options.method, options.params ?? {}, arms);
   const method = options.method as Scheme['method'];
   const descriptor = methodDescriptor(method);
-  if (descriptor.completeForProtocol) params = descriptor.completeForProtocol(params, protocol);
+  if (descriptor.completeForProtocol) params = descriptor.completeForProtocol(params, { factorIds: stratumFactorIds(protocol) });
   const live = descriptor.live === 'always' || options.live === true;
   if (live && descriptor.live === 'never') {
     throw new EngineError(`method "${method}" cannot run live; it is generated as a list (live methods: ${LIVE_CAPABLE_METHODS.join(', ')})`);

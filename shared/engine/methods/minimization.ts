@@ -4,7 +4,6 @@
  * patient so far, so it runs live only and has no sequence rule: live decisions come from
  * ../minimization.ts (via dynamic.ts), simulations from the MinimizationKernel.
  */
-import { stratumFactorIds } from '../../protocol/strata.js';
 import { EngineError } from '../errors.js';
 import { MinimizationKernel } from '../simulation-minimization.js';
 import { coinP } from './param-specs.js';
@@ -32,7 +31,7 @@ export const minimization: MethodDescriptor = {
   generated: true,
   /** Factors default to the stratification factors, then site; weights default to 1. */
   completeForProtocol(params, protocol) {
-    const available = stratumFactorIds(protocol);
+    const available = protocol.factorIds;
     const factors = params.factors ?? available;
     if (factors.length === 0)
       throw new EngineError('minimization needs at least one factor; the protocol has no stratification factors');

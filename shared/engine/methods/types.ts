@@ -6,8 +6,6 @@
  * descriptors (registry: ./index.ts), so adding a method is one descriptor file and its tests.
  */
 import type { ExactModel } from '../exact-models.js';
-import type { Protocol } from '../../protocol/types.js';
-import type { MinimizationKernel } from '../simulation-minimization.js';
 
 export interface ArmWeight {
   code: string;
@@ -99,6 +97,14 @@ export interface ParamSpec {
 /** Translator the console passes in (shared/ has no i18n runtime state). */
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
+/** A covariate-adaptive simulation kernel (simulation-minimization.ts), as the simulation loop uses it. */
+export interface CovariateKernel {
+  /** Probability given to the minimizing arm(s) (the loop looks probabilities up in a ShiftedTable). */
+  readonly p: number;
+  /** Mark in `guess` the arm(s) minimizing the imbalance at the patient's levels; return how many. */
+  minimizing(margin: Float64Array[], level: Int32Array, guess: Uint8Array): number;
+}
+
 export interface MethodDescriptor {
   code: string;
   /** i18n catalogue key of the method's name. */
@@ -114,8 +120,8 @@ export interface MethodDescriptor {
   checkArms?(arms: ArmWeight[]): void;
   /** Checks across parameters after each was read (e.g. α and β not both 0); throws EngineError. */
   checkParams?(params: MethodParams): void;
-  /** Complete the parameters from the protocol when a scheme is generated (minimization: factors, weights). */
-  completeForProtocol?(params: MethodParams, protocol: Protocol): MethodParams;
+  /** Complete the parameters from the protocol's factors (ids, site included when stratified by site) when a scheme is generated. */
+  completeForProtocol?(params: MethodParams, protocol: { factorIds: string[] }): MethodParams;
   /** The sequential rule; absent for a covariate-adaptive method (minimization) or an imported list. */
   rule?(params: MethodParams, ratios: readonly number[], sequenceLength: number): RuleBody;
   /** Covariate-adaptive (minimization): allocation depends on the covariates of the whole study, not a sequence rule. */
@@ -123,7 +129,7 @@ export interface MethodDescriptor {
     /** Complete the parameters from the simulated factors. */
     completeForSimulation(params: MethodParams, factorIds: string[]): MethodParams;
     /** The simulation kernel. */
-    kernel(params: MethodParams, ratios: number[], levelCounts: number[]): MinimizationKernel;
+    kernel(params: MethodParams, ratios: number[], levelCounts: number[]): CovariateKernel;
   };
   simulation: {
     /**
