@@ -33,22 +33,40 @@ export interface Lifecycle<S extends string, E extends string> {
 }
 
 /** The allowed moves of `event` from `from` (several when the guard chooses the target, e.g. eligibility). */
-export function movesFrom<S extends string, E extends string>(lc: Lifecycle<S, E>, from: S | null, event: E): Move<S, E>[] {
+export function movesFrom<S extends string, E extends string>(
+  lc: Lifecycle<S, E>,
+  from: S | null,
+  event: E,
+): Move<S, E>[] {
   return lc.moves.filter((m) => m.from === from && m.event === event);
 }
 
 /** The one move of `event` from `from` to `to` (or the only one when `to` is omitted), else null. */
-export function findMove<S extends string, E extends string>(lc: Lifecycle<S, E>, from: S | null, event: E, to?: S): Move<S, E> | null {
+export function findMove<S extends string, E extends string>(
+  lc: Lifecycle<S, E>,
+  from: S | null,
+  event: E,
+  to?: S,
+): Move<S, E> | null {
   const candidates = movesFrom(lc, from, event).filter((m) => to === undefined || m.to === to);
   return candidates.length === 1 ? candidates[0] : null;
 }
 
-export function canMove<S extends string, E extends string>(lc: Lifecycle<S, E>, from: S | null, event: E, to?: S): boolean {
+export function canMove<S extends string, E extends string>(
+  lc: Lifecycle<S, E>,
+  from: S | null,
+  event: E,
+  to?: S,
+): boolean {
   return findMove(lc, from, event, to) !== null;
 }
 
 /** The code a refused `event` from `from` answers with. */
-export function refusalCode<S extends string, E extends string>(lc: Lifecycle<S, E>, from: S | null, event: E): ErrorCode {
+export function refusalCode<S extends string, E extends string>(
+  lc: Lifecycle<S, E>,
+  from: S | null,
+  event: E,
+): ErrorCode {
   const rule = lc.refused[event];
   if (rule === undefined) return 'INVALID_TRANSITION';
   if (typeof rule === 'string') return rule;
@@ -62,9 +80,15 @@ export function eventsFrom<S extends string, E extends string>(lc: Lifecycle<S, 
 
 /** The table as Markdown (docs/ARCHITECTURE-NOTES.md is checked against it by the unit test). */
 export function renderTable<S extends string, E extends string>(lc: Lifecycle<S, E>): string {
-  const rows = lc.moves.map((m) => `| ${m.from ?? '(new)'} | ${m.event} | ${m.to} | ${m.who} | ${m.guard} | ${m.audit} |`);
+  const rows = lc.moves.map(
+    (m) => `| ${m.from ?? '(new)'} | ${m.event} | ${m.to} | ${m.who} | ${m.guard} | ${m.audit} |`,
+  );
   const refused = Object.entries(lc.refused).map(([event, rule]) =>
-    typeof rule === 'string' ? `${event}: ${rule}` : `${event}: ${Object.entries(rule as Record<string, string>).map(([s, c]) => `from ${s} ${c}`).join(', ')}`,
+    typeof rule === 'string'
+      ? `${event}: ${rule}`
+      : `${event}: ${Object.entries(rule as Record<string, string>)
+          .map(([s, c]) => `from ${s} ${c}`)
+          .join(', ')}`,
   );
   return [
     '| from | event | to | who may | guard | audit action |',

@@ -15,9 +15,30 @@ export const STUDY_LIFECYCLE: Lifecycle<StudyStatus, StudyEvent> = {
   entityType: 'study',
   statuses: STUDY_STATUSES,
   moves: [
-    { from: 'setup', event: 'activate', to: 'active', who: Permission.ActivateStudy, guard: 'a salted draft scheme exists; rehearsal warnings overridden with a reason; signed', audit: 'study.activated' },
-    { from: 'active', event: 'lock', to: 'locked', who: Permission.LockStudy, guard: 'signed by a trial statistician', audit: 'study.locked' },
-    { from: 'locked', event: 'unblind', to: 'unblinded', who: Permission.UnblindStudy, guard: 'signed by two different trial statisticians', audit: 'study.unblinded' },
+    {
+      from: 'setup',
+      event: 'activate',
+      to: 'active',
+      who: Permission.ActivateStudy,
+      guard: 'a salted draft scheme exists; rehearsal warnings overridden with a reason; signed',
+      audit: 'study.activated',
+    },
+    {
+      from: 'active',
+      event: 'lock',
+      to: 'locked',
+      who: Permission.LockStudy,
+      guard: 'signed by a trial statistician',
+      audit: 'study.locked',
+    },
+    {
+      from: 'locked',
+      event: 'unblind',
+      to: 'unblinded',
+      who: Permission.UnblindStudy,
+      guard: 'signed by two different trial statisticians',
+      audit: 'study.unblinded',
+    },
   ],
   refused: { activate: 'INVALID_TRANSITION', lock: 'STUDY_NOT_ACTIVE', unblind: 'STUDY_NOT_LOCKED' },
 };

@@ -42,9 +42,12 @@ export function requireMove<S extends string, E extends string>(
   const move = findMove(lifecycle, subject.status, event, to);
   if (move) return move;
   // Several targets and none named is a programming error; an event the current status does not allow is the user's 409.
-  if (to === undefined && movesFrom(lifecycle, subject.status, event).length > 1) throw new Error(`transition(${lifecycle.entityType}, ${event}): name the target status`);
+  if (to === undefined && movesFrom(lifecycle, subject.status, event).length > 1)
+    throw new Error(`transition(${lifecycle.entityType}, ${event}): name the target status`);
   const needs = [...new Set(lifecycle.moves.filter((m) => m.event === event).map((m) => m.from ?? 'new'))].join(' or ');
-  const message = refusal?.message ?? `Cannot ${event} the ${lifecycle.entityType}: it is ${subject.status ?? 'new'} (needs ${needs}).`;
+  const message =
+    refusal?.message ??
+    `Cannot ${event} the ${lifecycle.entityType}: it is ${subject.status ?? 'new'} (needs ${needs}).`;
   throw new DomainError(refusalCode(lifecycle, subject.status, event), message, refusal?.details);
 }
 
