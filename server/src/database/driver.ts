@@ -54,3 +54,13 @@ export async function openDriver(options: DataSourceOptions): Promise<Driver> {
   await dataSource.initialize();
   return new Driver(dataSource);
 }
+
+/** Runs `work` on a data source of its own, opened for it and closed after (one-off direct access). */
+export async function withConnection<T>(options: DataSourceOptions, work: (sql: Sql) => Promise<T>): Promise<T> {
+  const driver = await openDriver(options);
+  try {
+    return await driver.run(work);
+  } finally {
+    await driver.close();
+  }
+}

@@ -9,6 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '../../config/config.js';
+import { directOptions } from '../../database/data-sources.js';
+import { withConnection } from '../../database/driver.js';
 import type { UnblindingPolicy } from '../../../../shared/contract.js';
 import { isBlindedAt, type Role } from '../../../../shared/roles.js';
 import { HttpClient, type HttpResponse } from './http-client.js';
@@ -394,15 +396,8 @@ async function cleanup(base: AppConfig, places: string[]): Promise<Observation> 
     if (place.startsWith('file:')) {
       if (existsSync(place.slice(5))) left.push(place);
     } else if (base.database.dialect === 'postgres') {
-      const { default: pg } = await import('pg');
-      const client = new pg.Client({ connectionString: base.database.url });
-      await client.connect();
-      try {
-        const r = await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [place.slice(7)]);
-        if (r.rowCount) left.push(place);
-      } finally {
-        await client.end();
-      }
+      const found = await withConnection(directOptions(base.database), (sql) => sql.count('SELECT COUNT(*) AS n FROM information_schema.schemata WHERE schema_name = ?', [place.slice(7)]));
+      if (found) left.push(place);
     }
   }
   return { observed: left.length ? `left behind: ${left.join(', ')}` : `${places.length} qualification databases created and dropped (${places.map((p) => p.split(':')[0]).join(', ')})`, pass: left.length === 0 && places.length > 0 };

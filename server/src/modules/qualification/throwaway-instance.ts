@@ -11,10 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { PACKAGE_ROOT, type AppConfig, type DatabaseConfig } from '../../config/config.js';
 import { directOptions } from '../../database/data-sources.js';
-import { openDriver } from '../../database/driver.js';
+import { withConnection } from '../../database/driver.js';
 import { seedDemoIfEmpty } from '../demo/demo-seed.js';
 
 export interface Throwaway {
@@ -37,14 +36,14 @@ export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATI
   let app: INestApplication | null = null;
   const cleanup = async () => {
     if (app) await app.close().catch(() => undefined);
-    if (schema && base.database.dialect === 'postgres') await withPg(base.database.url, (c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(() => undefined);
+    if (schema && base.database.dialect === 'postgres') await withConnection(directOptions(base.database), (sql) => sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     let database: DatabaseConfig;
     if (base.database.dialect === 'postgres') {
       schema = `blindrand_qualification_${Date.now()}_${randomBytes(3).toString('hex')}`;
-      await withPg(base.database.url, (c) => c.query(`CREATE SCHEMA ${schema}`));
+      await withConnection(directOptions(base.database), (sql) => sql.exec(`CREATE SCHEMA ${schema}`));
       const url = new URL(base.database.url);
       url.searchParams.set('options', `-c search_path=${schema}`);
       database = { dialect: 'postgres', url: url.toString() };
@@ -87,23 +86,6 @@ export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATI
   }
 }
 
-async function withPg<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 function rawAccess(config: AppConfig): Throwaway['raw'] {
-  return async (statement, params = []) => {
-    const driver = await openDriver(directOptions(config.database));
-    try {
-      return await driver.run((sql) => sql.all(statement, params));
-    } finally {
-      await driver.close();
-    }
-  };
+  return (statement, params = []) => withConnection(directOptions(config.database), (sql) => sql.all(statement, params));
 }
