@@ -4,7 +4,7 @@
  * is the explicit `ViewArms` permission, or `ViewArmsAfterUnblinding` once the study is unblinded
  * (the trial statistician). `isBlindedAt(role, studyStatus)` is the one rule.
  */
-import type { StudyStatus } from './contract.js';
+import type { StudyStatus } from './study-status.js';
 
 export const ROLES = ['admin', 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician', 'auditor', 'pharmacovigilance'] as const;
 export type Role = (typeof ROLES)[number];

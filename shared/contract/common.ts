@@ -1,8 +1,9 @@
 /** Statuses, signatures and health: the small types every area of the contract uses. */
-export type StudyStatus = 'setup' | 'active' | 'locked' | 'unblinded';
+export type { StudyStatus } from '../study-status.js';
 export type ParticipantStatus = 'eligible' | 'ineligible' | 'randomized' | 'unblinded';
 export type UnblindingStatus = 'pending' | 'approved' | 'denied' | 'revealed';
-export type UnblindingPolicy = 'break-the-glass' | 'monitor-approval' | 'two-person';
+// A protocol setting, defined with the protocol's types (shared/protocol must not import the contract).
+export type { UnblindingPolicy } from '../protocol/types.js';
 
 export interface SignatureInput {
   password: string;

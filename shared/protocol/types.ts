@@ -3,9 +3,9 @@
  * sequences), screening questions, eligibility criteria, stratification, unblinding policy and
  * the treatment-code format. Produced by `parseProtocol`; everything else reads this shape.
  */
-import type { UnblindingPolicy } from '../contract.js';
 
 export type DesignKind = 'parallel' | 'crossover';
+export type UnblindingPolicy = 'break-the-glass' | 'monitor-approval' | 'two-person';
 export type QuestionType = 'boolean' | 'number' | 'integer' | 'choice';
 
 export interface StudyInfo {

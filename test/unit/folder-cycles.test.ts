@@ -13,7 +13,12 @@ const script = join(process.cwd(), 'test', 'lint', 'folder-cycles.mjs');
 
 function tree(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'deps-check-'));
-  const all = { 'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }), ...files };
+  const all = {
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true },
+    }),
+    ...files,
+  };
   for (const [path, text] of Object.entries(all)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
@@ -29,22 +34,28 @@ function check(dir: string): { status: number | null; out: string } {
 describe('import check', () => {
   const base = {
     'server/src/common/clock.ts': 'export const now = (): number => Date.now();\n',
-    'server/src/modules/study/study.ts': "import { now } from '../../common/clock.js';\nexport const study = (): number => now();\n",
+    'server/src/modules/study/study.ts':
+      "import { now } from '../../common/clock.js';\nexport const study = (): number => now();\n",
     'server/src/modules/participants/records.ts': 'export const record = (): number => 1;\n',
-    'server/src/modules/participants/participants.ts': "import { study } from '../study/study.js';\nexport const participant = (): number => study();\n",
+    'server/src/modules/participants/participants.ts':
+      "import { study } from '../study/study.js';\nexport const participant = (): number => study();\n",
   };
 
   it('fails listing a cycle between folders and a common/ file that imports a feature', () => {
     const dir = tree({
       ...base,
       // study → participants/records while participants/participants → study: no file cycle, a folder cycle.
-      'server/src/modules/study/study.ts': "import { now } from '../../common/clock.js';\nimport { record } from '../participants/records.js';\nexport const study = (): number => now() + record();\n",
-      'server/src/common/guard.ts': "import { study } from '../modules/study/study.js';\nexport const guard = (): number => study();\n",
+      'server/src/modules/study/study.ts':
+        "import { now } from '../../common/clock.js';\nimport { record } from '../participants/records.js';\nexport const study = (): number => now() + record();\n",
+      'server/src/common/guard.ts':
+        "import { study } from '../modules/study/study.js';\nexport const guard = (): number => study();\n",
     });
     try {
       const { status, out } = check(dir);
       expect(status).toBe(1);
-      expect(out).toContain('folder cycle: server/src/common ↔ server/src/modules/participants ↔ server/src/modules/study');
+      expect(out).toContain(
+        'folder cycle: server/src/common ↔ server/src/modules/participants ↔ server/src/modules/study',
+      );
       expect(out).toContain('server/src/modules/study → server/src/modules/participants');
       expect(out).toContain('common-is-foundation: server/src/common/guard.ts');
     } finally {

@@ -24,7 +24,7 @@ declare module 'vue-router' {
 }
 
 /** The page each role lands on after signing in (its main journey). */
-export const HOME_BY_ROLE: Record<Role, string> = {
+const HOME_BY_ROLE: Record<Role, string> = {
   admin: '/admin/users',
   investigator: '/patients',
   pharmacist: '/pharmacy/tasks',

@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
-import { ListQueryDto } from '../participants/participants.dto.js';
+import { ListQueryDto } from '../../common/request.dto.js';
 import { AllocationLogService } from './allocation-log.service.js';
 
 @ApiTags('allocation-log')

@@ -1,7 +1,7 @@
 import type { PrintEnvelopesInput, ReconcileEnvelopeInput, ReserveEnvelopesInput, VoidEnvelopesInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { SignedDto } from '../study/study.dto.js';
+import { SignedDto } from '../../common/request.dto.js';
 
 export class ReserveEnvelopesDto extends SignedDto implements ReserveEnvelopesInput {
   @ApiProperty({ description: 'The site the envelopes are printed for' })

@@ -1,8 +1,7 @@
 import type { CorrectionInput, RandomizeInput, RegisterParticipantInput } from '../../../../shared/contract.js';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDefined, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { SignedDto } from '../study/study.dto.js';
-
+import { ApiProperty } from '@nestjs/swagger';
+import { IsDefined, IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { SignedDto } from '../../common/request.dto.js';
 export class RegisterParticipantDto implements RegisterParticipantInput {
   @ApiProperty({ example: 'A' })
   @IsString()
@@ -41,12 +40,4 @@ export class CorrectionDto extends SignedDto implements CorrectionInput {
   @MinLength(3)
   @MaxLength(2000)
   reason: string;
-}
-
-export class ListQueryDto {
-  @ApiPropertyOptional({ enum: ['json', 'csv'] })
-  @IsOptional()
-  @IsString()
-  @Matches(/^(json|csv)$/, { message: 'format must be json or csv' })
-  format?: 'json' | 'csv';
 }

@@ -1,7 +1,7 @@
 import type { DispensationInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { SignedDto } from '../study/study.dto.js';
+import { SignedDto } from '../../common/request.dto.js';
 import { LOT_NUMBER } from '../../../../shared/field-formats.js';
 
 export class DispensationDto extends SignedDto implements DispensationInput {

@@ -1,7 +1,7 @@
 import type { InadvertentInput, SafetyUnblindingInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { SignedDto } from '../study/study.dto.js';
+import { SignedDto } from '../../common/request.dto.js';
 
 export class CreateSafetyUnblindingDto extends SignedDto implements SafetyUnblindingInput {
   @ApiProperty({ description: 'A randomized patient of one of your sites' })

@@ -4,7 +4,7 @@ import { DomainError, notFound } from '../../common/domain-error.js';
 import type { Actor } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { isUniqueViolation } from '../../database/sql.js';
-import { changesBetween } from '../users/changes.js';
+import { changesBetween } from '../../common/changes.js';
 import type { CreateSiteDto, UpdateSiteDto } from './sites.dto.js';
 import { SitesRepository } from './sites.repository.js';
 

@@ -2,7 +2,7 @@ import type { ActivateInput, LockStudyInput, UnblindStudyInput } from '../../../
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { SignatureDto, SignedDto } from './study.dto.js';
+import { SignatureDto, SignedDto } from '../../common/request.dto.js';
 
 export class LockStudyDto extends SignedDto implements LockStudyInput {
   @ApiPropertyOptional({ description: 'Why the database is locked now (kept in the audit trail)' })

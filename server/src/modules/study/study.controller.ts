@@ -7,7 +7,7 @@ import { Permission } from '../../../../shared/roles.js';
 import { NeutralTextExempt } from '../../common/neutral-text.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { actorOf, CurrentViewer, isBlindedViewer, type Viewer } from '../../common/viewer.js';
-import { ListQueryDto } from '../participants/participants.dto.js';
+import { ListQueryDto } from '../../common/request.dto.js';
 import { RehearsalService } from './rehearsal.service.js';
 import { GenerateSchemeDto, ImportSchemeDto, RehearsalDto, SimulationDto } from './study.dto.js';
 import { ActivateDto } from './study-lifecycle.dto.js';

@@ -1,30 +1,7 @@
-import type { ImportSchemeInput, RehearsalInput, SchemeInput, SignatureInput, SimulationInput } from '../../../../shared/contract.js';
+import type { ImportSchemeInput, RehearsalInput, SchemeInput, SimulationInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-
-export class SignatureDto implements SignatureInput {
-  @ApiProperty({ description: 'The signer re-enters their password' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(256)
-  password: string;
-
-  @ApiPropertyOptional({ description: 'The meaning of the signature; a default per action is used when absent' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
-  meaning?: string;
-}
-
-export class SignedDto {
-  @ApiProperty({ type: SignatureDto })
-  @IsObject()
-  @ValidateNested()
-  @Type(() => SignatureDto)
-  signature: SignatureDto;
-}
-
+import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { SignedDto } from '../../common/request.dto.js';
 export class SignedReasonDto extends SignedDto {
   @ApiPropertyOptional()
   @IsOptional()

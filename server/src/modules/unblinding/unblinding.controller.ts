@@ -6,7 +6,7 @@ import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { AllowUnblindedResponse, type UnblindedResponse } from '../../common/unblinded-response.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
-import { ListQueryDto } from '../participants/participants.dto.js';
+import { ListQueryDto } from '../../common/request.dto.js';
 import { CreateUnblindingRequestDto, UnblindingDecisionDto, UnblindingListQueryDto } from './unblinding.dto.js';
 import { UnblindingRequestsService } from './unblinding-requests.service.js';
 import { UnblindingRevealService } from './unblinding-reveal.service.js';

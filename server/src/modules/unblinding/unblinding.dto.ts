@@ -1,7 +1,7 @@
 import type { DecisionInput, UnblindingRequestInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { SignedDto } from '../study/study.dto.js';
+import { SignedDto } from '../../common/request.dto.js';
 
 export class CreateUnblindingRequestDto extends SignedDto implements UnblindingRequestInput {
   @ApiProperty({ description: 'A randomized patient of one of your sites' })

@@ -2,7 +2,7 @@ import type { CreateUserInput, ReasonInput, RoleGrantDecisionInput, SetPasswordI
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { SignatureDto } from '../study/study.dto.js';
+import { SignatureDto } from '../../common/request.dto.js';
 
 /**
  * An e-mail address, checked by pattern: class-validator's IsEmail throws ("URI malformed") on lone

@@ -9,7 +9,7 @@ import { isUniqueViolation } from '../../database/sql.js';
 import { hashPassword } from '../auth/passwords.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { SitesRepository } from '../sites/sites.repository.js';
-import { changesBetween } from './changes.js';
+import { changesBetween } from '../../common/changes.js';
 import { NO_PASSWORD, PasswordLinks } from './password-links.js';
 import { RoleGrantsService } from './role-grants.service.js';
 import type { GrantKind } from './role-grants.js';
