@@ -17,7 +17,7 @@ import { DatabaseService } from '../server/src/database/database.service.js';
 import { seedDemoIfEmpty } from '../server/src/modules/demo/demo-seed.js';
 import { ARGON2_OPTIONS } from '../server/src/modules/auth/passwords.js';
 import { RandomizationService } from '../server/src/modules/randomization/randomization.service.js';
-import { UsersRepository } from '../server/src/modules/users/users.repository.js';
+import { UsersRepository } from '../server/src/modules/accounts/users.repository.js';
 import { StudyService } from '../server/src/modules/study/study.service.js';
 import { newParticipant, pool, randomize } from '../test/support/factories.js';
 import { DEMO_PASSWORD, startTestApp } from '../test/support/test-app.js';

@@ -26,7 +26,7 @@ import { SitesController } from './modules/sites/sites.controller.js';
 import { SitesService } from './modules/sites/sites.service.js';
 import { UsersController } from './modules/users/users.controller.js';
 import { UsersService } from './modules/users/users.service.js';
-import { PasswordLinks } from './modules/users/password-links.js';
+import { PasswordLinks } from './modules/auth/password-links.js';
 import { RoleGrantsController } from './modules/users/role-grants.controller.js';
 import { RoleGrantsService } from './modules/users/role-grants.service.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';

@@ -17,6 +17,7 @@ import { PharmacyController } from './modules/pharmacy/pharmacy.controller.js';
 import { PharmacyService } from './modules/pharmacy/pharmacy.service.js';
 import { PharmacyNotices } from './modules/pharmacy/pharmacy-notices.js';
 import { ProtocolService } from './modules/protocol/protocol.service.js';
+import { RandomizationController } from './modules/randomization/randomization.controller.js';
 import { RandomizationService } from './modules/randomization/randomization.service.js';
 import { RehearsalService } from './modules/study/rehearsal.service.js';
 import { SimulationService } from './modules/study/simulation.service.js';
@@ -42,11 +43,15 @@ import { EnvelopesController } from './modules/envelopes/envelopes.controller.js
 import { EnvelopesService } from './modules/envelopes/envelopes.service.js';
 import { QualificationController } from './modules/qualification/qualification.controller.js';
 import { QualificationService } from './modules/qualification/qualification.service.js';
+import { CORE_SIGNED_RECORDS, SIGNED_RECORD_LOADERS } from './modules/signatures/signed-records.js';
+import { ENVELOPE_SIGNED_RECORDS } from './modules/envelopes/envelope-signed-records.js';
+import { SAFETY_SIGNED_RECORDS } from './modules/safety/safety-signed-records.js';
 
 export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   StudyController,
   StudyLifecycleController,
   ParticipantsController,
+  RandomizationController,
   PharmacyController,
   AllocationLogController,
   UnblindingController,
@@ -57,6 +62,8 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   QualificationController,
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
+  // How SignatureService rebuilds each kind of signed record for verification (signatures/signed-records.ts).
+  { provide: SIGNED_RECORD_LOADERS, useValue: { ...SAFETY_SIGNED_RECORDS, ...CORE_SIGNED_RECORDS, ...ENVELOPE_SIGNED_RECORDS } },
   ProtocolService,
   StudyService,
   RehearsalService,

@@ -9,7 +9,7 @@ import { ERROR_STATUS } from '../../shared/errors.js';
 import { hasMessage, placeholders, translate } from '../../shared/i18n/catalogue.js';
 import { codeKey, sentenceKey, VARIANTS } from '../../console/src/api/error-sentences.js';
 import { ConfigError, loadConfig } from '../../server/src/config/config.js';
-import { effectiveLocale } from '../../server/src/modules/users/locale.js';
+import { effectiveLocale } from '../../server/src/modules/accounts/locale.js';
 
 describe('error sentences in the reader\'s language', () => {
   it('[I18N-006] every error code of the contract has a sentence in English and French, and so has every variant, with its parameters', () => {

@@ -49,7 +49,7 @@ export function registerUser(program: Command): void {
     .action(async (opts: { username: string; db?: string }) => {
       const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });
       const { createApp } = await import('../../create-app.js');
-      const { PasswordLinks } = await import('../../modules/users/password-links.js');
+      const { PasswordLinks } = await import('../../modules/auth/password-links.js');
       const app = await createApp(config, { logger: false, serveConsole: false });
       try {
         process.stdout.write(`${await app.get(PasswordLinks).issueForCli(opts.username)}\n`);

@@ -4,9 +4,8 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, UserView } from '../../../../shared/contract.js';
 import { Public } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
-import { SetPasswordDto, UpdateMeDto } from '../users/users.dto.js';
-import { PasswordLinks } from '../users/password-links.js';
-import { LoginDto } from './auth.dto.js';
+import { PasswordLinks } from './password-links.js';
+import { LoginDto, SetPasswordDto, UpdateMeDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')

@@ -1,6 +1,8 @@
-import type { LoginInput } from '../../../../shared/contract.js';
+import type { LoginInput, SetPasswordInput, UpdateMeInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
+import { LOCALE_MESSAGE } from '../accounts/locale.js';
 
 export class LoginDto implements LoginInput {
   @ApiProperty({ example: 'investigator1' })
@@ -14,4 +16,25 @@ export class LoginDto implements LoginInput {
   @MinLength(1)
   @MaxLength(256)
   password: string;
+}
+
+export class SetPasswordDto implements SetPasswordInput {
+  @ApiProperty({ description: 'The token from the one-time link' })
+  @IsString()
+  @MinLength(10)
+  @MaxLength(200)
+  token: string;
+
+  @ApiProperty({ minLength: 8 })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(256)
+  password: string;
+}
+
+/** PATCH /api/auth/me: what a signed-in person may change about themselves. */
+export class UpdateMeDto implements UpdateMeInput {
+  @ApiProperty({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
+  locale: Locale | null;
 }

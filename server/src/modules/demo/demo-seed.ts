@@ -10,7 +10,7 @@ import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { hashPassword } from '../auth/passwords.js';
 import { SitesRepository } from '../sites/sites.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { StudyService } from '../study/study.service.js';

@@ -20,15 +20,6 @@ export const EnvelopesRepository = {
       toEnvelopeRecord,
     ),
 
-  /** The first list position of the stratum owned by an envelope (null: none): the online list stops before it. */
-  async firstReservedPosition(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
-    const row = await sql.one<Record<string, unknown>>(
-      'SELECT MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? AND e.stratum_key = ?',
-      [schemeId, stratumKey],
-    );
-    return row?.p === null || row?.p === undefined ? null : Number(row.p);
-  },
-
   nextNumber: async (sql: Sql, schemeId: string) => (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE scheme_id = ?', [schemeId])) + 1,
 
   async insert(sql: Sql, e: EnvelopeRecord): Promise<void> {

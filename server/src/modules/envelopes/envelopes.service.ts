@@ -15,7 +15,7 @@ import { commitmentOf, newNonce, UNBLINDED_DETAILS_KEY } from '../audit/audit-se
 import { RandomizationService } from '../randomization/randomization.service.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';
-import { SchemesRepository } from '../study/schemes.repository.js';
+import { SchemesRepository } from '../protocol/schemes.repository.js';
 import { StudyRepository } from '../protocol/study.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { committedContent, reservationContent, voidContent, type EnvelopeWithEntry } from './envelope.record.js';

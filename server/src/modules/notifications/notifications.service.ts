@@ -16,9 +16,9 @@ import { DatabaseService, type WriteTx } from '../../database/database.service.j
 import type { Sql } from '../../database/sql.js';
 import { StudyRepository } from '../protocol/study.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
-import type { UserRecord } from '../users/user.record.js';
-import { UsersRepository } from '../users/users.repository.js';
-import { recipientLocale } from '../users/locale.js';
+import type { UserRecord } from '../accounts/user.record.js';
+import { UsersRepository } from '../accounts/users.repository.js';
+import { recipientLocale } from '../accounts/locale.js';
 import { MailOutbox } from './mail-outbox.js';
 import { NotificationsRepository, type NotificationRecord } from './notifications.repository.js';
 

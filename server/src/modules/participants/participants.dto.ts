@@ -1,4 +1,4 @@
-import type { CorrectionInput, RandomizeInput, RegisterParticipantInput } from '../../../../shared/contract.js';
+import type { CorrectionInput, RegisterParticipantInput } from '../../../../shared/contract.js';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, IsObject, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { SignedDto } from '../../common/request.dto.js';
@@ -21,8 +21,6 @@ export class RegisterParticipantDto implements RegisterParticipantInput {
   @IsObject()
   eligibility: Record<string, unknown>;
 }
-
-export class RandomizeDto extends SignedDto implements RandomizeInput {}
 
 export class CorrectionDto extends SignedDto implements CorrectionInput {
   @ApiProperty({ description: 'A screening question id, or `randomizedInError`' })

@@ -22,8 +22,8 @@ import { operationalChecks } from './operational-checks.js';
 import { QualificationRepository, type QualificationSummary } from './qualification.repository.js';
 import { reportDigest, signedBytes, type QualificationReport, type ReportEnvironment, type UnsignedReport } from './report.js';
 import { renderReportHtml } from './report-html.js';
-import { UsersRepository } from '../users/users.repository.js';
-import { recipientLocale } from '../users/locale.js';
+import { UsersRepository } from '../accounts/users.repository.js';
+import { recipientLocale } from '../accounts/locale.js';
 import type { Locale } from '../../../../shared/i18n/catalogue.js';
 
 /** The installed version (package.json of the running build). */

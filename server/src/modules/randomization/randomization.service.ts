@@ -23,10 +23,9 @@ import type { AllocationRecord, ParticipantRecord } from '../participants/partic
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { PharmacyNotices } from '../pharmacy/pharmacy-notices.js';
 import { SignatureService, type Signer } from '../signatures/signature.service.js';
-import { SchemesRepository } from '../study/schemes.repository.js';
+import { SchemesRepository } from '../protocol/schemes.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { decideAllocation, type AllocationDecision, type AllocationSource } from './allocation-source.js';
-import { EnvelopesRepository } from '../envelopes/envelopes.repository.js';
 import type { SignedAct } from '../../../../shared/signature-meanings.js';
 import { checkKey, IdempotencyRepository, InFlightRequests, KeyAlreadyUsed, replayOrReject, type StoredResponse } from './idempotency.js';
 
@@ -45,7 +44,7 @@ function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
     cursor: (stratumKey) => SchemesRepository.cursorForUpdate(tx.sql, schemeId, stratumKey),
     // The online list stops before the entries owned by downtime envelopes (docs/DOWNTIME.md).
     entryAt: async (stratumKey, position) => {
-      const reserved = await EnvelopesRepository.firstReservedPosition(tx.sql, schemeId, stratumKey);
+      const reserved = await SchemesRepository.firstReservedPosition(tx.sql, schemeId, stratumKey);
       return reserved !== null && position >= reserved ? null : SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position);
     },
     advance: (stratumKey, next) => SchemesRepository.advanceCursor(tx.sql, schemeId, stratumKey, next).then(() => undefined),

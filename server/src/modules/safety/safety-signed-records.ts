@@ -1,7 +1,6 @@
 /** The signed records of this module, rebuilt from storage for signature verification (see signatures/signed-records.ts). */
-import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
-
-type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
+import { asStr, asStrOrNull } from '../../database/sql.js';
+import type { ContentLoader } from '../signatures/signed-records.js';
 
 export const SAFETY_SIGNED_RECORDS: Record<string, ContentLoader> = {
   'safety-unblinding.request': async (sql, id) => {

@@ -22,7 +22,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
 import { DEFAULT_LOCALE } from '../../../../shared/i18n/catalogue.js';
 import { confirmationNotice, pharmacovigilanceNotice, recipientMail } from './safety-notices.js';

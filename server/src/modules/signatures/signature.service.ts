@@ -4,7 +4,7 @@
  * a seal (Ed25519 over all of these, with the key kept outside the database). A signature copied
  * onto another record fails verification: the seal binds the record's type, id and content hash.
  */
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { SignatureInput, SignatureManifest, SignatureView } from '../../../../shared/contract.js';
@@ -17,9 +17,9 @@ import { KeyRing, readRotationRecords } from '../audit/key-ring.js';
 import { SigningKey } from '../audit/signing-key.js';
 import { AuthService } from '../auth/auth.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 import { verify as edVerify } from 'node:crypto';
-import { SIGNED_RECORD_CONTENT } from './signed-records.js';
+import { SIGNED_RECORD_LOADERS, type ContentLoader } from './signed-records.js';
 import { SIGNATURE_MEANINGS, type SignedAct } from '../../../../shared/signature-meanings.js';
 
 /** Proof that the signer re-authenticated just now; required to record a signature. */
@@ -69,7 +69,12 @@ function sealMessage(s: Omit<SignatureRow, 'seal'>): string {
 
 @Injectable()
 export class SignatureService {
-  constructor(private readonly db: DatabaseService, private readonly auth: AuthService, private readonly key: SigningKey) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly auth: AuthService,
+    private readonly key: SigningKey,
+    @Inject(SIGNED_RECORD_LOADERS) private readonly loaders: Record<string, ContentLoader>,
+  ) {}
 
   /**
    * Re-checks the password before the write transaction (argon2 is slow; it must not hold the
@@ -154,7 +159,7 @@ export class SignatureService {
   async verifyStored(signatureId: string): Promise<SignatureView & { valid: boolean; problem: string | null }> {
     const row = await this.db.read((sql) => sql.one('SELECT * FROM signatures WHERE id = ?', [signatureId], toRow));
     if (!row) throw new DomainError('NOT_FOUND', 'The signature was not found.');
-    const loader = SIGNED_RECORD_CONTENT[row.recordType];
+    const loader = this.loaders[row.recordType];
     const content = loader ? await this.db.read((sql) => loader(sql, row.recordId)) : null;
     const { signerId: _s, recordHash: _h, seal: _seal, ...view } = row;
     if (content === null) return { ...view, valid: false, problem: 'the signed record does not exist' };

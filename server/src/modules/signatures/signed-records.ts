@@ -1,28 +1,23 @@
 /**
  * Where each kind of signed record lives, and its content exactly as it was signed, rebuilt from
  * the stored record. Verification recomputes this content, so a signature moved onto another
- * record — or a record edited after signing — no longer verifies.
+ * record — or a record edited after signing — no longer verifies. The loaders of records that
+ * belong to a feature above this module (envelopes, safety) live in that feature
+ * (`*-signed-records.ts`) and reach SignatureService through SIGNED_RECORD_LOADERS (features.ts),
+ * so that signatures, which every feature uses, imports none of them.
  */
 import { asBool, type Sql } from '../../database/sql.js';
-import { SAFETY_SIGNED_RECORDS } from '../safety/safety-signed-records.js';
-import { reservationContent, toEnvelopeRecord, voidContent } from '../envelopes/envelope.record.js';
 
-type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
+export type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
 
-export const SIGNED_RECORD_CONTENT: Record<string, ContentLoader> = {
-  ...SAFETY_SIGNED_RECORDS,
+/** Injection token: every record type's loader, this module's and the features' (features.ts). */
+export const SIGNED_RECORD_LOADERS = 'SIGNED_RECORD_LOADERS';
+
+export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
   'role-grant.decision': async (sql, id) => {
     const g = await sql.one<Record<string, unknown>>('SELECT * FROM role_grants WHERE id = ?', [id]);
     if (!g || g.status === 'pending') return null;
     return { grantId: String(g.id), userId: String(g.user_id), kind: String(g.kind), role: String(g.role), email: g.email === null ? null : String(g.email), status: String(g.status), decidedBy: String(g.decided_by) };
-  },
-  'envelope.reservation': async (sql, id) => {
-    const e = await sql.one('SELECT e.*, 0 AS position FROM envelopes e WHERE e.id = ?', [id], toEnvelopeRecord);
-    return e && reservationContent(e);
-  },
-  'envelope.void': async (sql, id) => {
-    const e = await sql.one('SELECT e.*, 0 AS position FROM envelopes e WHERE e.id = ?', [id], toEnvelopeRecord);
-    return e && e.status === 'voided' ? voidContent({ id: e.id, number: e.number, reason: e.voidReason ?? '', voidedBy: e.voidedBy ?? '' }) : null;
   },
   randomization: async (sql, id) => {
     const r = await sql.one<Record<string, unknown>>('SELECT * FROM allocations WHERE id = ?', [id]);

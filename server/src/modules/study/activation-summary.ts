@@ -11,7 +11,7 @@ import { DomainError } from '../../common/domain-error.js';
 import type { Sql } from '../../database/sql.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
 import { RehearsalsRepository, type RehearsalWarning } from './rehearsals.repository.js';
-import { SchemesRepository } from './schemes.repository.js';
+import { SchemesRepository } from '../protocol/schemes.repository.js';
 
 /** The warnings of the latest rehearsal of the draft about to be activated (none without a draft or a rehearsal). */
 export async function activationWarnings(sql: Sql): Promise<RehearsalWarning[]> {

@@ -14,7 +14,7 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { RehearsalsRepository, type RehearsalWarning } from './rehearsals.repository.js';
 import { decideAllocation, type AllocationSource } from '../randomization/allocation-source.js';
-import { SchemesRepository } from './schemes.repository.js';
+import { SchemesRepository } from '../protocol/schemes.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { StudyService } from './study.service.js';
 

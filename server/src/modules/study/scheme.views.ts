@@ -1,6 +1,6 @@
 import type { SchemeDesignView, SchemeView } from '../../../../shared/contract.js';
 import type { Scheme } from '../../../../shared/engine/index.js';
-import type { SchemeRecord } from './schemes.repository.js';
+import type { SchemeRecord } from '../protocol/schemes.repository.js';
 
 /**
  * The scheme for the randomization statistician (unblinded): the design view plus the salted seed

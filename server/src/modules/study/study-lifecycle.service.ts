@@ -20,7 +20,7 @@ import { SignatureService } from '../signatures/signature.service.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { StudyRepository } from '../protocol/study.repository.js';
 import { UnblindingRepository } from '../unblinding/unblinding.repository.js';
-import { SchemesRepository } from './schemes.repository.js';
+import { SchemesRepository } from '../protocol/schemes.repository.js';
 import { activationSummary, lockSummary } from './activation-summary.js';
 import type { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
 import { StudyService } from './study.service.js';

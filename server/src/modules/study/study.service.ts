@@ -20,7 +20,7 @@ import { SignatureService, type Signer } from '../signatures/signature.service.j
 import { SIGNATURE_MEANINGS } from '../../../../shared/signature-meanings.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { drawSecret, productionSeed } from './scheme-secrets.js';
-import { SchemesRepository, type SchemeRecord } from './schemes.repository.js';
+import { SchemesRepository, type SchemeRecord } from '../protocol/schemes.repository.js';
 import { toStudyView, type StudyView } from './study.views.js';
 import { activationWarnings, requireOverride } from './activation-summary.js';
 import type { GenerateSchemeDto } from './study.dto.js';

@@ -7,7 +7,7 @@ import type { StudyView } from '../../../../shared/contract.js';
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StudyRecord } from '../protocol/study.record.js';
-import type { SchemeRecord } from './schemes.repository.js';
+import type { SchemeRecord } from '../protocol/schemes.repository.js';
 
 export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: Viewer, scheme: SchemeRecord | null): StudyView {
   const blinded = isBlindedViewer(viewer);

@@ -16,7 +16,7 @@ import { DatabaseService, type WriteTx } from '../../database/database.service.j
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { StudyRepository } from '../protocol/study.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 import { escalationNotice } from './escalation-notices.js';
 import { UnblindingRepository, type UnblindingRequestRecord } from './unblinding.repository.js';
 

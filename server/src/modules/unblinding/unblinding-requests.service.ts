@@ -17,7 +17,7 @@ import { NotificationsService } from '../notifications/notifications.service.js'
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 import { applyDecision, canTransition, initialStatus } from './unblinding-lifecycle.js';
 import { decisionNotice, requestedNotice, secondApprovalNotice } from './unblinding-notices.js';
 import type { CreateUnblindingRequestDto, UnblindingDecisionDto } from './unblinding.dto.js';

@@ -14,10 +14,10 @@ import { SessionsRepository } from '../auth/sessions.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { translate } from '../../../../shared/i18n/catalogue.js';
 import { SignatureService } from '../signatures/signature.service.js';
-import { PasswordLinks } from './password-links.js';
+import { PasswordLinks } from '../auth/password-links.js';
 import { approvalProblem, RoleGrantsRepository, type GrantKind, type GrantStatus, type RoleGrantRecord } from './role-grants.js';
-import type { UserRecord } from './user.record.js';
-import { UsersRepository } from './users.repository.js';
+import type { UserRecord } from '../accounts/user.record.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 
 const KIND_TEXT: Record<GrantKind, string> = {
   create: 'new account',

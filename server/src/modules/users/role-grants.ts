@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../../shared/roles.js';
 import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
-import { UsersRepository } from './users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 
 export type GrantKind = 'create' | 'role' | 'reactivate' | 'password-reset' | 'email';
 export type GrantStatus = 'pending' | 'approved' | 'rejected';

@@ -1,4 +1,4 @@
-import type { CreateUserInput, ReasonInput, RoleGrantDecisionInput, SetPasswordInput, UpdateMeInput, UpdateUserInput } from '../../../../shared/contract.js';
+import type { CreateUserInput, ReasonInput, RoleGrantDecisionInput, UpdateUserInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
@@ -12,8 +12,8 @@ const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61
 const EMAIL_MESSAGE = 'email must be an e-mail address such as name@example.org';
 import { ROLES, type Role } from '../../../../shared/roles.js';
 import { LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
+import { LOCALE_MESSAGE } from '../accounts/locale.js';
 
-const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the site's language)`;
 
 export class CreateUserDto implements CreateUserInput {
   @ApiProperty({ example: 'investigator3' })
@@ -141,25 +141,4 @@ export class GrantDecisionDto implements RoleGrantDecisionInput {
   @ValidateNested()
   @Type(() => SignatureDto)
   signature: SignatureDto;
-}
-
-export class SetPasswordDto implements SetPasswordInput {
-  @ApiProperty({ description: 'The token from the one-time link' })
-  @IsString()
-  @MinLength(10)
-  @MaxLength(200)
-  token: string;
-
-  @ApiProperty({ minLength: 8 })
-  @IsString()
-  @MinLength(8)
-  @MaxLength(256)
-  password: string;
-}
-
-/** PATCH /api/auth/me: what a signed-in person may change about themselves. */
-export class UpdateMeDto implements UpdateMeInput {
-  @ApiProperty({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
-  @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
-  locale: Locale | null;
 }

@@ -10,12 +10,12 @@ import { hashPassword } from '../auth/passwords.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { changesBetween } from '../../common/changes.js';
-import { NO_PASSWORD, PasswordLinks } from './password-links.js';
+import { NO_PASSWORD, PasswordLinks } from '../auth/password-links.js';
 import { RoleGrantsService } from './role-grants.service.js';
 import type { GrantKind } from './role-grants.js';
-import { toAdminUserView, type UserRecord } from './user.record.js';
+import { toAdminUserView, type UserRecord } from '../accounts/user.record.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
-import { UsersRepository } from './users.repository.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 
 const NO_CHOSEN_PASSWORD = 'An administrator never chooses or learns another person\'s password: the user receives a one-time set-password link by e-mail. Remove the password field.';
 

@@ -3,10 +3,13 @@
  * (DEFAULT_LOCALE). Notifications and e-mails are written in the recipient's language with
  * translate(recipientLocale(...), 'ns.key', params); the API's error messages stay English (the contract).
  */
-import { isLocale, type Locale } from '../../../../shared/i18n/catalogue.js';
+import { isLocale, LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
 import type { Sql } from '../../database/sql.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import type { UserRecord } from './user.record.js';
+
+/** The validation message of a request's `locale` (users' and the signed-in person's own). */
+export const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the site's language)`;
 
 /** The first of the user's sites (in code order) that names a language decides, so the answer is stable. */
 export function effectiveLocale(user: Pick<UserRecord, 'locale' | 'siteCodes'>, siteLocale: (code: string) => string | null | undefined, fallback: Locale): Locale {

@@ -5,7 +5,7 @@
  * is stored. A link expires after 72 hours, works once, and a newer link revokes the older ones.
  */
 import { translate, type MessageParams } from '../../../../shared/i18n/catalogue.js';
-import { recipientLocale } from './locale.js';
+import { recipientLocale } from '../accounts/locale.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error.js';
@@ -13,12 +13,12 @@ import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../audit/audit-chain.js';
-import { SessionsRepository } from '../auth/sessions.repository.js';
-import { hashPassword, passwordProblem } from '../auth/passwords.js';
+import { SessionsRepository } from './sessions.repository.js';
+import { hashPassword, passwordProblem } from './passwords.js';
 import { MailOutbox } from '../notifications/mail-outbox.js';
 import type { PasswordLinkIssued } from '../../../../shared/contract.js';
-import type { UserRecord } from './user.record.js';
-import { UsersRepository } from './users.repository.js';
+import type { UserRecord } from '../accounts/user.record.js';
+import { UsersRepository } from '../accounts/users.repository.js';
 
 export const LINK_HOURS = 72;
 /** Stored as the password hash of an account whose owner has not set a password yet: argon2 rejects it, so no password matches. */

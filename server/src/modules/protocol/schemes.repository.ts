@@ -110,6 +110,15 @@ export const SchemesRepository = {
   advanceCursor: (sql: Sql, schemeId: string, stratumKey: string, next: number) =>
     sql.exec('UPDATE stratum_cursors SET next_position = ? WHERE scheme_id = ? AND stratum_key = ?', [next, schemeId, stratumKey]),
 
+  /** The first list position of the stratum owned by a downtime envelope (null: none): the online list stops before it. */
+  async firstReservedPosition(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
+    const row = await sql.one<Record<string, unknown>>(
+      'SELECT MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? AND e.stratum_key = ?',
+      [schemeId, stratumKey],
+    );
+    return row?.p === null || row?.p === undefined ? null : Number(row.p);
+  },
+
   entryAt: (sql: Sql, schemeId: string, stratumKey: string, position: number) =>
     sql.one('SELECT * FROM list_entries WHERE scheme_id = ? AND stratum_key = ? AND position = ?', [schemeId, stratumKey, position], toEntry),
 
