@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../shared/canonical-json.js';
-import { entryHash, GENESIS_HASH, verifyChain, type StoredAuditEntry } from '../server/src/modules/audit/audit-chain.js';
+import { entryHash, GENESIS_HASH, verifyChain, type StoredAuditEntry } from '../server/src/database/audit/audit-chain.js';
 import { startTestApp } from '../test/support/test-app.js';
 import { drive, fmt, machine } from './support.js';
 

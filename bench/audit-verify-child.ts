@@ -6,7 +6,7 @@
  */
 import { getHeapStatistics } from 'node:v8';
 import { verifyAuditChain } from '../server/src/modules/audit/audit-verify.js';
-import { SigningKey } from '../server/src/modules/audit/signing-key.js';
+import { SigningKey } from '../server/src/database/audit/signing-key.js';
 import { openOfflineDb } from '../server/src/cli/offline-db.js';
 
 const [file, keyFile] = process.argv.slice(2);

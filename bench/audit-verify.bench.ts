@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { canonicalJson } from '../shared/canonical-json.js';
-import { entryHash, entryText } from '../server/src/modules/audit/audit-chain.js';
+import { entryHash, entryText } from '../server/src/database/audit/audit-chain.js';
 import { toStoredEntry } from '../server/src/modules/audit/audit.repository.js';
 import { startTestApp } from '../test/support/test-app.js';
 import { machine } from './support.js';

@@ -15,8 +15,8 @@ import { databaseModules } from './database/database.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { AuditController } from './modules/audit/audit.controller.js';
 import { AuditService } from './modules/audit/audit.service.js';
-import { AuditWriter } from './modules/audit/audit-writer.js';
-import { SigningKey } from './modules/audit/signing-key.js';
+import { AuditWriter } from './database/audit/audit-writer.js';
+import { SigningKey } from './database/audit/signing-key.js';
 import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { HealthController } from './modules/health/health.controller.js';
@@ -30,11 +30,19 @@ import { PasswordLinks } from './modules/auth/password-links.js';
 import { RoleGrantsController } from './modules/users/role-grants.controller.js';
 import { RoleGrantsService } from './modules/users/role-grants.service.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
+import { APP_FACTORY, type AppFactory } from './modules/qualification/throwaway-instance.js';
 
 @Module({})
 export class AppModule {
-  static build(config: AppConfig, key: SigningKey): DynamicModule {
-    const core: Provider[] = [{ provide: Clock, useValue: new Clock() }, { provide: SigningKey, useValue: key }, AuditWriter, DatabaseService];
+  static build(config: AppConfig, key: SigningKey, createApp: AppFactory): DynamicModule {
+    const core: Provider[] = [
+      { provide: Clock, useValue: new Clock() },
+      { provide: SigningKey, useValue: key },
+      // How qualification starts its throwaway instance (create-app.ts passes itself: the app contains qualification).
+      { provide: APP_FACTORY, useValue: createApp },
+      AuditWriter,
+      DatabaseService,
+    ];
     return {
       module: AppModule,
       imports: [ConfigModule.forRoot(config), ...databaseModules(config), ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],

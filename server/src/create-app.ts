@@ -28,7 +28,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Refuses (one line, nothing written) before the database is opened and migrated.
   const { key } = options.startup ?? (await checkStartup(config));
   // The database is opened and migrated while the modules are created (TypeOrmModule).
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, key), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, key, createApp), {
     bodyParser: false,
     logger: options.logger === undefined ? new StartFailureQuietLogger({ logLevels: ['error', 'warn'] }) : options.logger,
     abortOnError: false,

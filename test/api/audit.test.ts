@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { entryHash, GENESIS_HASH } from '../../server/src/modules/audit/audit-chain.js';
+import { entryHash, GENESIS_HASH } from '../../server/src/database/audit/audit-chain.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 

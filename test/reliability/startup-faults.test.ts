@@ -323,8 +323,8 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     const head = rw.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
     const currentKey = String((rw.prepare('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').get() as { public_key: string }).public_key);
     const at = new Date().toISOString();
-    const { rotationMessage } = await import('../../server/src/modules/audit/key-ring.js');
-    const { checkpointMessage } = await import('../../server/src/modules/audit/audit-chain.js');
+    const { rotationMessage } = await import('../../server/src/database/audit/key-ring.js');
+    const { checkpointMessage } = await import('../../server/src/database/audit/audit-chain.js');
     const { sign } = await import('node:crypto');
     const message = rotationMessage({ publicKey: attackerKey, previousKey: currentKey, previousLastSize: head.seq, at });
     const forged = sign(null, Buffer.from(message), privateKey).toString('base64');

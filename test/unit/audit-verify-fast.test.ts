@@ -9,8 +9,8 @@ import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { checkpointMessage, entryHash, entryText, GENESIS_HASH, type AuditEntryContent } from '../../server/src/modules/audit/audit-chain.js';
-import { sealDetails } from '../../server/src/modules/audit/audit-seal.js';
+import { checkpointMessage, entryHash, entryText, GENESIS_HASH, type AuditEntryContent } from '../../server/src/database/audit/audit-chain.js';
+import { sealDetails } from '../../server/src/database/audit/audit-seal.js';
 import { verifyAuditChain, type VerifySource } from '../../server/src/modules/audit/audit-verify.js';
 
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendCheckpointLine, parseCheckpointText, readCheckpointFileDetailed, repairCheckpointFile } from '../../server/src/modules/audit/checkpoint-file.js';
+import { appendCheckpointLine, parseCheckpointText, readCheckpointFileDetailed, repairCheckpointFile } from '../../server/src/database/audit/checkpoint-file.js';
 
 const cp = (size: number) => ({ size, headHash: 'a'.repeat(64), at: '2026-11-29T10:00:00.000Z', signature: 'sig', publicKey: 'key' });
 

@@ -67,7 +67,7 @@ describe('import check', () => {
     const dir = tree(base);
     try {
       const { status, out } = check(dir);
-      expect(out).toContain('no cycle');
+      expect(out).toContain('no import cycle');
       expect(status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import {
 import { PARTICIPANT_LIFECYCLE, type ParticipantEvent } from '../../shared/lifecycle/participant.js';
 import { STUDY_LIFECYCLE, STUDY_STATUS_REQUIRED, type StudyEvent } from '../../shared/lifecycle/study.js';
 import { hasPermission, ROLES } from '../../shared/roles.js';
-import type { AuditInput } from '../../server/src/modules/audit/audit-writer.js';
+import type { AuditInput } from '../../server/src/database/audit/audit-writer.js';
 import type { WriteTx } from '../../server/src/database/database.service.js';
 import { transition } from '../../server/src/database/transition.js';
 import { ddlFor } from '../../server/src/database/migrations/ddl.js';

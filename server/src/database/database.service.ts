@@ -16,7 +16,7 @@ import type { AppConfig } from '../config/config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { Clock } from '../common/clock.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
-import { AuditWriter, type AuditInput } from '../modules/audit/audit-writer.js';
+import { AuditWriter, type AuditInput } from './audit/audit-writer.js';
 import { Mutex } from './mutex.js';
 import { privateReaderOptions, rawSqliteHandle } from './data-sources.js';
 import { READER } from './database.module.js';

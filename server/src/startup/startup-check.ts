@@ -14,8 +14,8 @@ import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AppConfig } from '../config/config.js';
 import type { CheckpointView } from '../../../shared/contract.js';
-import { readCheckpointFileDetailed } from '../modules/audit/checkpoint-file.js';
-import { KeyFileError, SigningKey } from '../modules/audit/signing-key.js';
+import { readCheckpointFileDetailed } from '../database/audit/checkpoint-file.js';
+import { KeyFileError, SigningKey } from '../database/audit/signing-key.js';
 import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
 
 export { StartupError };

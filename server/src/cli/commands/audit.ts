@@ -13,10 +13,10 @@ import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CheckpointView } from '../../../../shared/contract.js';
-import { publicKeyFromBase64 } from '../../modules/audit/audit-chain.js';
+import { publicKeyFromBase64 } from '../../database/audit/audit-chain.js';
 import { verifyAuditChain } from '../../modules/audit/audit-verify.js';
-import { describeBadLines, parseCheckpointText, repairCheckpointFile } from '../../modules/audit/checkpoint-file.js';
-import { SigningKey } from '../../modules/audit/signing-key.js';
+import { describeBadLines, parseCheckpointText, repairCheckpointFile } from '../../database/audit/checkpoint-file.js';
+import { SigningKey } from '../../database/audit/signing-key.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
 

@@ -10,8 +10,8 @@ import type { Command } from 'commander';
 import { existsSync, renameSync, unlinkSync } from 'node:fs';
 import { loadConfig } from '../../config/config.js';
 import { SYSTEM_ACTOR } from '../../common/system-actor.js';
-import { rotationMessage } from '../../modules/audit/key-ring.js';
-import { SigningKey } from '../../modules/audit/signing-key.js';
+import { rotationMessage } from '../../database/audit/key-ring.js';
+import { SigningKey } from '../../database/audit/signing-key.js';
 import { checkStartup } from '../../startup/startup-check.js';
 import { CliError } from '../cli-error.js';
 

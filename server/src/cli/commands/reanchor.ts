@@ -11,7 +11,7 @@ import { loadConfig } from '../../config/config.js';
 import { SYSTEM_ACTOR } from '../../common/system-actor.js';
 import { checkStartup } from '../../startup/startup-check.js';
 import { CliError } from '../cli-error.js';
-import { UNBLINDED_DETAILS_KEY } from '../../modules/audit/audit-seal.js';
+import { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 
 export function registerReanchor(program: Command): void {
   // Joins the `audit` group (audit.ts) without editing it; registered after it in index.ts.

@@ -1,13 +1,13 @@
 import type { QueryRunner } from 'typeorm';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
-import { entryHash } from '../../modules/audit/audit-chain.js';
-import { commitmentOf, hasArmContent, newNonce, UNBLINDED_DETAILS_KEY } from '../../modules/audit/audit-seal.js';
+import { entryHash } from '../audit/audit-chain.js';
+import { commitmentOf, hasArmContent, newNonce, UNBLINDED_DETAILS_KEY } from '../audit/audit-seal.js';
 import { Sql, type Dialect } from '../sql.js';
 import type { Ddl } from './ddl.js';
 
 /**
  * Sealed audit details (issue 11): the arm-dependent part of an entry (`details.unblinded`) is stored
- * apart with a secret nonce and the chain hashes only its commitment (modules/audit/audit-seal.ts).
+ * apart with a secret nonce and the chain hashes only its commitment (database/audit/audit-seal.ts).
  * audit_seal_state records where the legacy, plaintext-hashed chain ends.
  */
 export function sealedAudit(t: Ddl): string[] {

@@ -14,10 +14,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { asStr } from '../../database/sql.js';
-import { ChainVerifier, type SealedOpener } from './audit-chain.js';
+import { ChainVerifier, type SealedOpener } from '../../database/audit/audit-chain.js';
 import { readDetails, readSealState, SEALED_ENTRY_COLUMNS, SEALED_ENTRY_FROM, toCheckpoint, toStoredEntry, type Query } from './audit.repository.js';
-import { KeyRing, readRotationRecords } from './key-ring.js';
-import { describeBadLines, mergeCheckpoints, readCheckpointFileDetailed } from './checkpoint-file.js';
+import { KeyRing, readRotationRecords } from '../../database/audit/key-ring.js';
+import { describeBadLines, mergeCheckpoints, readCheckpointFileDetailed } from '../../database/audit/checkpoint-file.js';
 
 export type { Query };
 /** Rows as arrays in the order of the select list (better-sqlite3's raw mode). */

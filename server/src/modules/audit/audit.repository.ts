@@ -1,8 +1,8 @@
 /** Reads of the audit chain. Writes happen only through AuditWriter inside the write path. */
 import type { CheckpointView } from '../../../../shared/contract.js';
 import { asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
-import type { StoredAuditEntry } from './audit-chain.js';
-import { NO_LEGACY, type SealState } from './audit-seal.js';
+import type { StoredAuditEntry } from '../../database/audit/audit-chain.js';
+import { NO_LEGACY, type SealState } from '../../database/audit/audit-seal.js';
 
 export interface AuditFilter {
   after?: number;

@@ -3,13 +3,13 @@ import type { AuditEntryView, AuditPage, CheckpointView, VerifyResult } from '..
 import { DatabaseService } from '../../database/database.service.js';
 import { toCsv } from '../../common/csv.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
-import type { StoredAuditEntry } from './audit-chain.js';
-import { isLegacy, isWithheld, LEGACY_ARM_DIGESTS, storedCommitment, UNBLINDED_DETAILS_KEY, WITHHELD, type SealState } from './audit-seal.js';
+import type { StoredAuditEntry } from '../../database/audit/audit-chain.js';
+import { isLegacy, isWithheld, LEGACY_ARM_DIGESTS, storedCommitment, UNBLINDED_DETAILS_KEY, WITHHELD, type SealState } from '../../database/audit/audit-seal.js';
 import { verifyAuditChain } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
-import { SigningKey } from './signing-key.js';
+import { SigningKey } from '../../database/audit/signing-key.js';
 
-export { UNBLINDED_DETAILS_KEY } from './audit-seal.js';
+export { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 
 const AUDIT_CSV_COLUMNS: Array<keyof AuditEntryView & string> = ['seq', 'at', 'actor', 'role', 'action', 'entityType', 'entityId', 'reason', 'details', 'prevHash', 'hash'];
 const REDACTED = '[redacted: blinded]';

@@ -11,7 +11,7 @@ import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
-import { sha256Hex } from '../audit/audit-chain.js';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { StudyRepository } from '../protocol/study.repository.js';
 import { toUserView, type UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';

@@ -12,7 +12,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
-import { sha256Hex } from '../audit/audit-chain.js';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import { MailOutbox } from '../notifications/mail-outbox.js';

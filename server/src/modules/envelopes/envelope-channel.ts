@@ -15,7 +15,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { isSiteScoped } from '../../../../shared/roles.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { WriteTx } from '../../database/database.service.js';
-import { commitmentOf } from '../audit/audit-seal.js';
+import { commitmentOf } from '../../database/audit/audit-seal.js';
 import type { AllocationRecord, ParticipantRecord } from '../participants/participant.record.js';
 import type { AllocationDecision } from '../randomization/allocation-source.js';
 import type { AllocationChannel } from '../randomization/randomization.service.js';

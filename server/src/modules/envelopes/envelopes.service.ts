@@ -11,7 +11,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
-import { commitmentOf, newNonce, UNBLINDED_DETAILS_KEY } from '../audit/audit-seal.js';
+import { commitmentOf, newNonce, UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 import { RandomizationService } from '../randomization/randomization.service.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { SitesRepository } from '../sites/sites.repository.js';

@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
-import { sha256Hex } from '../audit/audit-chain.js';
-import { UNBLINDED_DETAILS_KEY } from '../audit/audit-seal.js';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
+import { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { cdiscColumns, cdiscCsv } from './cdisc.js';
 

@@ -14,7 +14,7 @@ import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { isUniqueViolation, type Sql } from '../../database/sql.js';
-import { sha256Hex } from '../audit/audit-chain.js';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { StudyRepository } from './study.repository.js';
 import type { StudyRecord } from './study.record.js';
 

@@ -16,7 +16,7 @@ import { PACKAGE_ROOT, type AppConfig } from '../../config/config.js';
 import type { Clock } from '../../common/clock.js';
 import type { DatabaseService } from '../../database/database.service.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { SigningKey, publicKeyBase64 } from '../audit/signing-key.js';
+import { SigningKey, publicKeyBase64 } from '../../database/audit/signing-key.js';
 import { argon2Profile, argon2ProfileNotice } from '../auth/argon2-profile.js';
 import { compareWithManifest, readManifest } from './release-manifest.js';
 import type { CheckResult } from './report.js';

@@ -19,7 +19,7 @@ import type { CheckResult } from './report.js';
 import { QUAL } from './requirements.js';
 import { checkText } from './texts.js';
 import type { Locale } from '../../../../shared/i18n/catalogue.js';
-import { QUALIFICATION_PROTOCOL, startThrowaway, type Throwaway } from './throwaway-instance.js';
+import { QUALIFICATION_PROTOCOL, startThrowaway, type AppFactory, type Throwaway } from './throwaway-instance.js';
 
 type Observation = { observed: string; pass: boolean };
 
@@ -83,13 +83,13 @@ function check(id: string, requirements: string[], run: () => Promise<Observatio
 
 const MAIN_CHECKS = ['OQ-EXACTLY-ONCE', 'OQ-IDEMPOTENT-REPLAY', 'OQ-UNBLINDING-MONITOR-APPROVAL', 'OQ-BLINDING-CRAWL', 'OQ-EXPORTS', 'OQ-TAMPER'];
 
-export async function operationalChecks(base: AppConfig, locale: Locale): Promise<CheckResult[]> {
+export async function operationalChecks(createApp: AppFactory, base: AppConfig, locale: Locale): Promise<CheckResult[]> {
   runLocale = locale;
   const results: CheckResult[] = [];
   const places: string[] = [];
   let t: Throwaway | null = null;
   try {
-    t = await startThrowaway(base);
+    t = await startThrowaway(createApp, base);
     places.push(describePlace(t));
     results.push(...(await mainScenario(t)));
   } catch (err) {
@@ -105,7 +105,7 @@ export async function operationalChecks(base: AppConfig, locale: Locale): Promis
     let other: Throwaway | null = null;
     results.push(
       await check(id, [QUAL.unblinding], async () => {
-        other = await startThrowaway(base, protocolWithPolicy(protocolDir, policy));
+        other = await startThrowaway(createApp, base, protocolWithPolicy(protocolDir, policy));
         places.push(describePlace(other));
         const s = new Session(other);
         await s.signIn();

@@ -3,7 +3,7 @@
  * key, and stores it together with an audit entry carrying its digest and result (one write
  * transaction, sealed by a signed checkpoint). One run at a time per process.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { arch, release, type } from 'node:os';
@@ -14,11 +14,12 @@ import { DomainError, notFound } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { AuditService } from '../audit/audit.service.js';
-import { SigningKey } from '../audit/signing-key.js';
+import { SigningKey } from '../../database/audit/signing-key.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { redactLeaks } from '../../common/blinding.js';
 import { installationChecks } from './installation-checks.js';
 import { operationalChecks } from './operational-checks.js';
+import { APP_FACTORY, type AppFactory } from './throwaway-instance.js';
 import { QualificationRepository, type QualificationSummary } from './qualification.repository.js';
 import { reportDigest, signedBytes, type QualificationReport, type ReportEnvironment, type UnsignedReport } from './report.js';
 import { renderReportHtml } from './report-html.js';
@@ -42,6 +43,7 @@ export class QualificationService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly study: ProtocolService,
+    @Inject(APP_FACTORY) private readonly createApp: AppFactory,
   ) {}
 
   private get config(): AppConfig {
@@ -57,7 +59,7 @@ export class QualificationService {
       const locale = await this.localeOf(viewer);
       const installation = await installationChecks({ config: this.config, db: this.db, key: this.key, clock: this.clock, audit: this.audit, version, locale });
       // Installation only: a quick re-check after a configuration change (the report says what was run).
-      const operational = options.installationOnly ? [] : await operationalChecks(this.config, locale);
+      const operational = options.installationOnly ? [] : await operationalChecks(this.createApp, this.config, locale);
       const checks = [...installation, ...operational];
       const failed = checks.filter((c) => !c.pass).length;
       const draft: UnsignedReport = {

@@ -1,7 +1,7 @@
 /**
  * The check titles and expectations of a qualification report come from the message catalogue
  * (shared/i18n/messages/qualification.ts), English and French. A report is written in the language
- * of the person who runs it (users/locale.ts), who files and signs for it.
+ * of the person who runs it (accounts/locale.ts), who files and signs for it.
  */
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 

@@ -29,7 +29,14 @@ export interface Throwaway {
 /** The qualification protocol: the bundled demo trial (known arms, strata and policy). */
 export const QUALIFICATION_PROTOCOL = join(PACKAGE_ROOT, 'protocols', 'msct-ms.yaml');
 
-export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATION_PROTOCOL): Promise<Throwaway> {
+/**
+ * Builds an application from a config (create-app.ts's createApp). Injected (APP_FACTORY, provided by
+ * app.module.ts) rather than imported: the application contains this module.
+ */
+export type AppFactory = (config: AppConfig, options: { serveConsole?: boolean }) => Promise<INestApplication>;
+export const APP_FACTORY = 'APP_FACTORY';
+
+export async function startThrowaway(createApp: AppFactory, base: AppConfig, protocolFile = QUALIFICATION_PROTOCOL): Promise<Throwaway> {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-qualification-'));
   const password = randomBytes(12).toString('base64url');
   let schema: string | null = null;
@@ -63,7 +70,6 @@ export async function startThrowaway(base: AppConfig, protocolFile = QUALIFICATI
       authThrottlePerMinute: 1_000_000,
       lockoutThreshold: 100,
     };
-    const { createApp } = await import('../../create-app.js');
     // Nest's logger is process-wide: `logger: false` here would silence the production app from now
     // on; the default (errors and warnings, as main.ts has it) is kept.
     app = await createApp(config, { serveConsole: false });

@@ -17,7 +17,7 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { requireMove, transition } from '../../database/transition.js';
 import { PARTICIPANT_LIFECYCLE } from '../../../../shared/lifecycle/participant.js';
-import { sha256Hex } from '../audit/audit-chain.js';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { UNBLINDED_DETAILS_KEY } from '../audit/audit.service.js';
 import type { AllocationRecord, ParticipantRecord } from '../participants/participant.record.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';

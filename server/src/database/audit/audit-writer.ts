@@ -6,7 +6,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../common/viewer.js';
-import type { Sql } from '../../database/sql.js';
+import type { Sql } from '../sql.js';
 import type { CheckpointView } from '../../../../shared/contract.js';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import { checkpointMessage, entryHash } from './audit-chain.js';
