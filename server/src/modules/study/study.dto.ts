@@ -2,6 +2,7 @@ import type { ImportSchemeInput, RehearsalInput, SchemeInput, SimulationInput } 
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { SignedDto } from '../../common/request.dto.js';
+
 export class SignedReasonDto extends SignedDto {
   @ApiPropertyOptional()
   @IsOptional()
