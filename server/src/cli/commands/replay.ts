@@ -5,7 +5,7 @@ import { toCsv } from '../../common/csv.js';
 import { LOG_COLUMNS, SIGNATURE_COLUMNS, readAllocationLog } from '../../modules/allocation-log/allocation-log.rows.js';
 import { replayAllocations } from '../../modules/randomization/replay.js';
 import { ReplayRepository } from '../../modules/randomization/replay.repository.js';
-import { SchemesRepository } from '../../modules/study/schemes.repository.js';
+import { SchemesRepository } from '../../modules/protocol/schemes.repository.js';
 import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import type { Sql } from '../../database/sql.js';
 import { CliError } from '../cli-error.js';
