@@ -5,7 +5,7 @@
 // leaves its results in test-results/<tier>.json, which `npm run trace` checks last against the
 // requirements (requirements/*.yaml). Exits non-zero on any failure.
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgresBin, startPostgres } from './support/postgres-cluster.mjs';
@@ -37,8 +37,20 @@ function run(label, cmd, args, env = {}) {
   // A stage that hangs fails on its own instead of running into CI's time limit.
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env }, timeout: STAGE_TIMEOUT_MS, killSignal: 'SIGKILL' });
   if (r.error) console.log(`[test] ${label}: ${r.error.message}`);
-  console.log(`[test] ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`[test] ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s${counts(args)}`);
   return r.status === 0;
+}
+
+/** ", N tests (P passed, F failed) in K files" from a jest stage's --outputFile, so each tier's count is printed beside its time. */
+function counts(args) {
+  const file = args.find((a) => String(a).startsWith('--outputFile='))?.slice('--outputFile='.length);
+  if (!file || !existsSync(file)) return '';
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8'));
+    return `, ${r.numTotalTests} tests (${r.numPassedTests} passed, ${r.numFailedTests} failed) in ${r.testResults.length} files`;
+  } catch {
+    return '';
+  }
 }
 
 const STAGE_TIMEOUT_MS = 30 * 60 * 1000;
