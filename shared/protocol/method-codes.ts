@@ -8,6 +8,7 @@ export const METHOD_CODES = [
   'chen',
   'maximal',
   'urn',
+  'generalized-biased-coin',
   'minimization',
   'import',
 ] as const;

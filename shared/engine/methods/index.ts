@@ -14,6 +14,7 @@ import { EngineError } from '../errors.js';
 import { biasedCoin } from './biased-coin.js';
 import { bigStick } from './big-stick.js';
 import { chen } from './chen.js';
+import { generalizedBiasedCoin } from './generalized-biased-coin.js';
 import { importedList } from './import.js';
 import { maximal } from './maximal.js';
 import { minimization } from './minimization.js';
@@ -35,6 +36,7 @@ export const METHODS: { readonly [C in MethodCode]: MethodDescriptor } = {
   chen,
   maximal,
   urn,
+  'generalized-biased-coin': generalizedBiasedCoin,
   minimization,
   import: importedList,
 };
