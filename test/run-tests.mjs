@@ -77,7 +77,8 @@ if (!results[0][1]) process.exit(1);
 rmSync(join(root, 'test-results'), { recursive: true, force: true });
 mkdirSync(join(root, 'test-results'));
 
-if (hasTests('unit')) results.push(['unit', run('unit tests', 'node', jest('unit'))]);
+// Unit files are CPU-bound and share nothing: two workers on two cores (jest's default would be one).
+if (hasTests('unit')) results.push(['unit', run('unit tests', 'node', [...jest('unit'), '--maxWorkers=2'])]);
 if (hasTests('api')) results.push(['api (SQLite)', run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' })]);
 const pg = await startPostgres();
 try {

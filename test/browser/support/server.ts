@@ -34,7 +34,8 @@ export async function startServer(options: { studyStatus?: 'setup' | 'active'; e
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-browser-'));
   const databasePath = join(dir, 'blindrand.sqlite');
   const env = { ...testServerEnv(options.argon2), DATABASE_PATH: databasePath, DATABASE_URL: '', DEMO_STUDY_STATUS: options.studyStatus ?? 'active', SMTP_URL: '', ...options.env };
-  const server = await startServerProcess(env, undefined, { argon2: options.argon2 }).catch((err: unknown) => {
+  // 90 s to become healthy: a boot on a loaded 2-core machine took over 30 s (the tests' own waits are unchanged).
+  const server = await startServerProcess(env, undefined, { argon2: options.argon2, healthTimeoutMs: 90_000 }).catch((err: unknown) => {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   });
