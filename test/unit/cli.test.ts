@@ -20,8 +20,8 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 describe('the binary', () => {
   it('server/bin/cli.mjs runs in its own process: --version prints the package version, exit 0', async () => {
+    // stderr may carry the binary's own build steps (ensure-build.mjs brings dist up to date first).
     const r = spawnSync(process.execPath, [repoPath('server/bin/cli.mjs'), '--version'], { encoding: 'utf8', cwd: repoPath('.') });
-    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version);
   });
