@@ -7,7 +7,7 @@
  * A file beside a folder of the same name (shared/contract.ts beside shared/contract/) is that
  * folder's entry point and belongs to it; `folders` is the set of folders that exist.
  */
-export function folderOf(file, folders = new Set()) {
+function folderOf(file, folders = new Set()) {
   const p = file.replace(/\\/g, '/');
   const m = /^server\/src\/modules\/([^/]+)\//.exec(p);
   if (m) return `server/src/modules/${m[1]}`;

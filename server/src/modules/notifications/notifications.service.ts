@@ -20,7 +20,7 @@ import type { UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { recipientLocale } from '../accounts/locale.js';
 import { MailOutbox } from './mail-outbox.js';
-import { NotificationsRepository, type NotificationRecord } from './notifications.repository.js';
+import { NotificationsRepository } from './notifications.repository.js';
 
 /** What one event tells its recipients: a console text and a shorter e-mail that only points to the console. */
 export interface NotificationMessage {
