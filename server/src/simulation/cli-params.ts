@@ -25,7 +25,7 @@ function numberList(name: string, text: string, separator = /[,/|]/): number[] {
 export const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** The parameters that have a CLI flag (one per key across methods), with the methods using each. */
-export const PARAM_FLAGS = sharedParams((spec) => spec.cli !== undefined);
+const PARAM_FLAGS = sharedParams((spec) => spec.cli !== undefined);
 
 /** A parameter's value from its flag's text, read by the kind of the parameter. */
 function fromText(spec: ParamSpec, text: string): unknown {

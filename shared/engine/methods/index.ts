@@ -42,7 +42,7 @@ export const METHODS: { readonly [C in MethodCode]: MethodDescriptor } = {
 };
 
 /** The descriptors in METHOD_CODES order (the order of menus, help texts and error messages). */
-export const METHOD_LIST: readonly MethodDescriptor[] = METHOD_CODES.map((c) => METHODS[c]);
+const METHOD_LIST: readonly MethodDescriptor[] = METHOD_CODES.map((c) => METHODS[c]);
 
 /** The descriptor of `code`, or undefined for an unknown code. */
 export function findMethod(code: string): MethodDescriptor | undefined {

@@ -37,7 +37,7 @@ export const BLOCK_SIZES: ParamSpec = {
 };
 
 /** What a number parameter must be, in words (the error says "expected …"). */
-export function expectedText(spec: ParamSpec): string {
+function expectedText(spec: ParamSpec): string {
   if (spec.kind === 'probability') return `a probability between ${spec.min ?? 0} and ${spec.max ?? 1}`;
   if (spec.kind === 'integer' && spec.even) return 'an even whole number';
   const noun = spec.kind === 'integer' ? 'a whole number' : 'a number';
@@ -48,7 +48,7 @@ export function expectedText(spec: ParamSpec): string {
 }
 
 /** Whether `v` is an acceptable value of a number spec. */
-export function inRange(spec: ParamSpec, v: number): boolean {
+function inRange(spec: ParamSpec, v: number): boolean {
   if (!Number.isFinite(v)) return false;
   if ((spec.kind === 'integer' || spec.even) && !Number.isInteger(v)) return false;
   if (spec.even && v % 2 !== 0) return false;
@@ -57,7 +57,7 @@ export function inRange(spec: ParamSpec, v: number): boolean {
 }
 
 /** The default of a spec for these arms (undefined when it has none). */
-export function defaultOf(spec: ParamSpec, arms: ArmWeight[]): unknown {
+function defaultOf(spec: ParamSpec, arms: ArmWeight[]): unknown {
   return typeof spec.default === 'function' ? spec.default(arms) : spec.default;
 }
 

@@ -95,10 +95,10 @@ export interface ParamSpec {
 }
 
 /** Translator the console passes in (shared/ has no i18n runtime state). */
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 /** A covariate-adaptive simulation kernel (simulation-minimization.ts), as the simulation loop uses it. */
-export interface CovariateKernel {
+interface CovariateKernel {
   /** Probability given to the minimizing arm(s) (the loop looks probabilities up in a ShiftedTable). */
   readonly p: number;
   /** Mark in `guess` the arm(s) minimizing the imbalance at the patient's levels; return how many. */

@@ -32,7 +32,7 @@ export const COMPARISON_SET: CandidateDesign[] = [
 
 export const PALETTE = ['#1f5f8b', '#c0392b', '#2e8b57', '#8e44ad', '#d68910', '#17a2b8', '#6c757d', '#b03a8a', '#4e6e1a', '#a0522d'];
 
-export type { FormField, ParamForm } from '../../../../shared/engine/methods/form.js';
+export type { ParamForm } from '../../../../shared/engine/methods/form.js';
 export { formFields } from '../../../../shared/engine/methods/form.js';
 
 /** The initial values of the design form (every method's form parameters). */
