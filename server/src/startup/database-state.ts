@@ -1,13 +1,14 @@
 /**
  * What start-up needs to know about the database before the app opens and migrates it: can it be
- * written, and how much signed history does it hold. Uses its own short-lived connection and writes
- * nothing (SQLite: BEGIN IMMEDIATE then ROLLBACK; PostgreSQL: the server's read-only settings), so a
- * refused start leaves the database exactly as it was.
+ * written, and how much signed history does it hold. Uses its own short-lived connection (the shared
+ * driver, database/driver.ts) and writes nothing (SQLite: BEGIN IMMEDIATE then ROLLBACK; PostgreSQL:
+ * the server's read-only settings), so a refused start leaves the database exactly as it was.
  */
-import Database from 'better-sqlite3';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DatabaseConfig } from '../config/config.js';
+import type { Driver } from '../database/driver.js';
+import { driverCode, type Sql } from '../database/sql.js';
 
 /** A reason not to start; main.ts prints it as one line. */
 export class StartupError extends Error {}
@@ -45,31 +46,38 @@ async function inspectSqlite(path: string, seqs: number[]): Promise<DatabaseStat
     }
     return EMPTY;
   }
-  let db: Database.Database;
+  const { openDriver } = await import('../database/driver.js');
+  let db: Driver;
   try {
-    db = new Database(path, { fileMustExist: true });
+    db = await openDriver({ type: 'better-sqlite3', database: path, fileMustExist: true, timeout: 2000 });
   } catch (err) {
-    throw new StartupError(`cannot open the database file ${path}: ${(err as Error).message}`);
+    throw new StartupError(`cannot open the database file ${path}: ${driverMessage(err)}`);
   }
   try {
-    db.pragma('busy_timeout = 2000');
-    probeWritable(db, path);
-    return await readState(async (sql) => db.prepare(sql).all() as Record<string, unknown>[], "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'", seqs);
+    return await db.run(async (sql) => {
+      await probeWritable(sql, path);
+      return readState((q) => sql.all(q), "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'", seqs);
+    });
   } catch (err) {
     if (err instanceof StartupError) throw err;
-    throw new StartupError(`cannot read the database file ${path}: ${(err as Error).message}`);
+    throw new StartupError(`cannot read the database file ${path}: ${driverMessage(err)}`);
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
+/** The driver's own message (TypeORM prefixes it with the error's class name). */
+function driverMessage(err: unknown): string {
+  return ((err as { driverError?: Error }).driverError ?? (err as Error)).message;
+}
+
 /** Takes and releases the write lock: SQLite refuses it on a read-only file or filesystem. */
-function probeWritable(db: Database.Database, path: string): void {
+async function probeWritable(sql: Sql, path: string): Promise<void> {
   try {
-    db.exec('BEGIN IMMEDIATE');
-    db.exec('ROLLBACK');
+    await sql.exec('BEGIN IMMEDIATE');
+    await sql.exec('ROLLBACK');
   } catch (err) {
-    const code = String((err as { code?: string }).code ?? '');
+    const code = String(driverCode(err) ?? '');
     if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
       throw new StartupError(`the database file ${path} is read-only (${code}): make it and its folder writable; nothing was written`);
     }
@@ -80,27 +88,30 @@ function probeWritable(db: Database.Database, path: string): void {
 }
 
 async function inspectPostgres(url: string, seqs: number[]): Promise<DatabaseState> {
-  // Loaded here, not at the top: the CLI imports this module and most of its runs are on SQLite.
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10000 });
+  const { openDriver } = await import('../database/driver.js');
+  let db: Driver;
   try {
-    await client.connect();
+    db = await openDriver({ type: 'postgres', url, extra: { max: 1, connectionTimeoutMillis: 10000 } });
   } catch (err) {
-    throw new StartupError(`cannot connect to PostgreSQL (DATABASE_URL): ${(err as Error).message}`);
+    throw new StartupError(`cannot connect to PostgreSQL (DATABASE_URL): ${driverMessage(err)}`);
   }
   try {
-    const query: Query = async (sql) => (await client.query(sql)).rows;
-    const [mode] = await query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
-    if (mode.standby === true || mode.ro === 'on') {
-      throw new StartupError(`the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at a writable primary; nothing was written`);
-    }
-    return await readState(query, "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_head'", seqs);
+    return await db.run((sql) => readPostgresState(sql, seqs));
   } catch (err) {
     if (err instanceof StartupError) throw err;
-    throw new StartupError(`cannot read the PostgreSQL database (DATABASE_URL): ${(err as Error).message}`);
+    throw new StartupError(`cannot read the PostgreSQL database (DATABASE_URL): ${driverMessage(err)}`);
   } finally {
-    await client.end().catch(() => undefined);
+    await db.close().catch(() => undefined);
   }
+}
+
+async function readPostgresState(sql: Sql, seqs: number[]): Promise<DatabaseState> {
+  const query: Query = (statement) => sql.all(statement);
+  const [mode] = await query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
+  if (mode.standby === true || mode.ro === 'on') {
+    throw new StartupError(`the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at a writable primary; nothing was written`);
+  }
+  return readState(query, "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_head'", seqs);
 }
 
 async function readState(query: Query, hasSchema: string, seqs: number[]): Promise<DatabaseState> {
