@@ -93,7 +93,9 @@ describe('unblinding notifications: console inbox and e-mail through a real SMTP
 
     const waiting = await waitFor('failed attempts recorded in the outbox', async () => {
       const rows = (await outbox()).filter((r) => r.status !== 'sent');
-      return rows.length === 3 && rows.every((r) => Number(r.attempts) >= 1 && r.last_error) && rows;
+      // A row caught while a retry holds it reads 'sending' (the claim), so wait until all three are back
+      // to 'pending': a failed send must leave the message waiting, which a timeout here would disprove.
+      return rows.length === 3 && rows.every((r) => Number(r.attempts) >= 1 && r.last_error && r.status === 'pending') && rows;
     });
     expect(waiting.map((r) => r.to_address).sort()).toEqual([mailOf('investigator1'), mailOf('monitor'), mailOf('monitor')]);
     expect(waiting.every((r) => r.status === 'pending')).toBe(true);
