@@ -5,6 +5,7 @@
  *
  * Pure functions here (the unit test feeds them synthetic inputs); files are read in load.ts.
  */
+import ts from 'typescript';
 
 export type RiskLevel = 'high' | 'medium' | 'low';
 
@@ -78,32 +79,50 @@ export function tagsOf(title: string): string[] {
   return ids;
 }
 
-// A string literal ('…', "…" or `…`, escapes kept) as the first argument of describe/it/test,
-// possibly after .each(…) or .only/.skip/.concurrent.
-const CALL = /^\s*(describe|it|test)(?:\.(?:only|skip|concurrent))?(?:\.each\s*\(.*?\))?\s*\(\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`)/;
+const TEST_FUNCTIONS = new Set(['describe', 'it', 'test']);
 
-const LITERAL = `('(?:[^'\\\\]|\\\\.)*'|"(?:[^"\\\\]|\\\\.)*"|\`(?:[^\`\\\\]|\\\\.)*\`)`;
-// `describe.each([` whose table spans lines, then `])('title', …)` on the line that closes it.
-const EACH_OPEN = /^\s*(describe|it|test)\.each\s*\(\s*\[?\s*$/;
-const EACH_CLOSE = new RegExp(`^\\s*\\]\\s*\\)\\s*\\(\\s*${LITERAL}`);
+/** 'describe' | 'it' | 'test' when the callee is one of them, possibly .only/.skip/.concurrent or .each(table). */
+function testFunctionOf(callee: ts.Expression): string | null {
+  if (ts.isIdentifier(callee)) return TEST_FUNCTIONS.has(callee.text) ? callee.text : null;
+  if (ts.isPropertyAccessExpression(callee) && ['only', 'skip', 'concurrent'].includes(callee.name.text)) {
+    return testFunctionOf(callee.expression);
+  }
+  if (ts.isCallExpression(callee) && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'each') {
+    return testFunctionOf(callee.expression.expression);
+  }
+  return null;
+}
 
-/** Tagged titles of one test source (a title is written on the line of its call, or of its .each table's end). */
+/** The title as jest shows it: a string's value; a template with substitutions as written. */
+function titleOf(arg: ts.Expression | undefined, file: ts.SourceFile): string | null {
+  if (!arg) return null;
+  if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) return arg.text;
+  if (ts.isTemplateExpression(arg)) return arg.getText(file).slice(1, -1);
+  return null;
+}
+
+/**
+ * Tagged titles of one test source. The source is parsed (TypeScript's parser, no type check), so a title
+ * is found however the call is laid out: on one line, after a multi-line .each table, or on its own line
+ * as a formatter writes long calls. `line` is the line of the title itself.
+ */
 export function scanSource(file: string, source: string): TaggedTitle[] {
   const found: TaggedTitle[] = [];
-  let openEach: string | null = null;
-  source.split('\n').forEach((text, i) => {
-    const m = CALL.exec(text);
-    const close = !m && openEach ? EACH_CLOSE.exec(text) : null;
-    const kind = m ? m[1] : close ? openEach : null;
-    const literal = m ? m[2] : close ? close[1] : null;
-    if (EACH_OPEN.test(text)) openEach = EACH_OPEN.exec(text)![1];
-    else if (close) openEach = null;
-    if (!kind || !literal) return;
-    const title = literal.slice(1, -1).replace(/\\(.)/g, '$1'); // as jest shows it: \' → '
-    const tags = tagsOf(title);
-    if (tags.length) found.push({ file, line: i + 1, title, kind: kind === 'describe' ? 'describe' : 'test', tags });
-  });
-  return found;
+  const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node)) {
+      const fn = testFunctionOf(node.expression);
+      const title = fn ? titleOf(node.arguments[0], sf) : null;
+      const tags = title ? tagsOf(title) : [];
+      if (fn && title && tags.length) {
+        const line = sf.getLineAndCharacterOfPosition(node.arguments[0].getStart(sf)).line + 1;
+        found.push({ file, line, title, kind: fn === 'describe' ? 'describe' : 'test', tags });
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return found.sort((a, b) => a.line - b.line);
 }
 
 /** Checks that the requirements are well formed; returns one sentence per problem. */

@@ -44,6 +44,26 @@ describe('the traceability checker [VAL-001]', () => {
     expect(tagsOf('no tag [see QUALITY 9] or [rand-001]')).toEqual([]);
   });
 
+  it('reads a title laid out the way a formatter writes long calls (its own line, after a multi-line table)', () => {
+    const formatted = [
+      'test.each([',
+      "  ['desktop', false],",
+      "  ['phone', true],",
+      '] as const)(',
+      '  "[EMERG-016] two-person (%s): the patient\'s page counts approvals",',
+      '  async (_label, phone) => {},',
+      ');',
+      'it(',
+      "  'a long title [RAND-001]',",
+      '  async () => {},',
+      ');',
+    ].join('\n');
+    expect(scanSource('test/browser/x.test.ts', formatted).map((t) => [t.line, t.kind, t.tags, t.title])).toEqual([
+      [5, 'test', ['EMERG-016'], "[EMERG-016] two-person (%s): the patient's page counts approvals"],
+      [9, 'test', ['RAND-001'], 'a long title [RAND-001]'],
+    ]);
+  });
+
   it('passes when every requirement has a passing test and every tag is known', () => {
     const titles = scanSource('test/api/x.test.ts', SOURCE);
     const results = parseJestResults('api-sqlite', jestJson([['randomization [RAND-001] gives one number', 'passed'], ['randomization [RAND-001] refuses a second randomization [RAND-002, AUDIT-001]', 'passed']]), toRepo);
