@@ -5,4 +5,3 @@
  * flag, where an unescaped "/" or "-" in a class is a syntax error and the whole check silently disappears.
  */
 export const LOT_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
-export const SCREENING_NUMBER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

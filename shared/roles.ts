@@ -57,7 +57,7 @@ export enum Permission {
   ViewArmsAfterUnblinding = 'arms:view-after-unblinding',
 }
 
-export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: [
     Permission.ReadStudy, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ManageUsers, Permission.ManageSites, Permission.ReadNotifications,
     Permission.ApproveRoleGrants, Permission.RunQualification,
@@ -123,7 +123,7 @@ export function isBlinded(role: Role): boolean {
  * Roles whose grant is held until a second person approves it: the unblinded roles, and those that
  * count in a two-signature or two-person rule (end-of-study unblinding, two-person emergency unblinding).
  */
-export const SENSITIVE_ROLES: readonly Role[] = ['pharmacist', 'randomization_statistician', 'statistician', 'medical_monitor', 'pharmacovigilance'];
+const SENSITIVE_ROLES: readonly Role[] = ['pharmacist', 'randomization_statistician', 'statistician', 'medical_monitor', 'pharmacovigilance'];
 
 export function isSensitiveRole(role: Role): boolean {
   return SENSITIVE_ROLES.includes(role);
@@ -133,14 +133,3 @@ export function isSensitiveRole(role: Role): boolean {
 export function isSiteScoped(role: Role): boolean {
   return role === 'investigator';
 }
-
-export const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  admin: 'Administrator',
-  investigator: 'Investigator',
-  pharmacist: 'Pharmacist / cell lab',
-  medical_monitor: 'Medical monitor',
-  statistician: 'Trial statistician',
-  randomization_statistician: 'Randomization statistician',
-  auditor: 'Auditor',
-  pharmacovigilance: 'Pharmacovigilance (safety reporting)',
-};

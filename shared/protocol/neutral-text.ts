@@ -61,7 +61,7 @@ function tokens(text: string): Token[] {
 }
 
 /** Words of a code or label, normalized like any text. */
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return tokens(text).map((t) => t.norm);
 }
 

@@ -12,7 +12,7 @@ import { semanticErrors } from './semantic-checks.js';
 import { DEFAULT_CODE_ALPHABET, type Criterion, type ParseResult, type Protocol } from './types.js';
 
 /** Default number of list entries generated per stratum when neither file nor caller says. */
-export const DEFAULT_LIST_LENGTH = 24;
+const DEFAULT_LIST_LENGTH = 24;
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {

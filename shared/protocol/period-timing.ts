@@ -9,7 +9,7 @@ import type { Period } from './types.js';
 const UNIT_DAYS: Record<string, number> = { day: 1, days: 1, week: 7, weeks: 7, month: 30, months: 30 };
 
 /** The default half-width of a due window, in days, when the period gives no `windowDays`. */
-export const DEFAULT_WINDOW_DAYS = 3;
+const DEFAULT_WINDOW_DAYS = 3;
 
 /** "week 24" → 168; null when the text is not "<unit> <number>" (or "<number> <unit>"). */
 export function parsePeriodTiming(timing: string): number | null {

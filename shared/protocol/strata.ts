@@ -7,7 +7,7 @@ import { applyTest, questionById, readAnswer } from './answers.js';
 import type { Protocol } from './types.js';
 
 /** Key of the only stratum of an unstratified design. */
-export const UNSTRATIFIED_KEY = 'all';
+const UNSTRATIFIED_KEY = 'all';
 
 export interface Stratum {
   key: string;
@@ -33,7 +33,7 @@ export function stratumFactorIds(protocol: Protocol): string[] {
 }
 
 /** The canonical key of a set of levels (levels must hold every factor of the protocol). */
-export function stratumKey(protocol: Protocol, levels: Record<string, string>): string {
+function stratumKey(protocol: Protocol, levels: Record<string, string>): string {
   const ids = stratumFactorIds(protocol);
   return ids.length === 0 ? UNSTRATIFIED_KEY : ids.map((id) => `${id}=${levels[id]}`).join('|');
 }

@@ -6,9 +6,9 @@
 
 export type DesignKind = 'parallel' | 'crossover';
 export type UnblindingPolicy = 'break-the-glass' | 'monitor-approval' | 'two-person';
-export type QuestionType = 'boolean' | 'number' | 'integer' | 'choice';
+type QuestionType = 'boolean' | 'number' | 'integer' | 'choice';
 
-export interface StudyInfo {
+interface StudyInfo {
   code: string;
   title: string;
   registryId?: string;
@@ -41,13 +41,13 @@ export interface EmergencyRule {
   backupMonitors: string[];
 }
 
-export interface Product {
+interface Product {
   code: string;
   label: string;
 }
 
 /** An arm; in a crossover design the arms are the sequences (e.g. MSC-PBO, PBO-MSC). */
-export interface Arm {
+interface Arm {
   code: string;
   label: string;
   /** Integer allocation weight: 2 and 1 give a 2:1 ratio. */
@@ -90,11 +90,11 @@ interface CriterionBase {
   appliesWhen?: Condition;
 }
 
-export interface LeafCriterion extends CriterionBase, AnswerTest {
+interface LeafCriterion extends CriterionBase, AnswerTest {
   question: string;
 }
 
-export interface GroupCriterion extends CriterionBase {
+interface GroupCriterion extends CriterionBase {
   /** Passes when at least one child passes ("one or more of the following"). */
   anyOf?: Criterion[];
   /** Passes when every child passes ("both", "all the following"). */
@@ -103,21 +103,21 @@ export interface GroupCriterion extends CriterionBase {
 
 export type Criterion = LeafCriterion | GroupCriterion;
 
-export interface FactorLevel {
+interface FactorLevel {
   code: string;
   label: string;
   when: AnswerTest;
 }
 
 /** A stratification factor derived from one screening answer. */
-export interface StratificationFactor {
+interface StratificationFactor {
   id: string;
   label: string;
   question: string;
   levels: FactorLevel[];
 }
 
-export interface Stratification {
+interface Stratification {
   factors: StratificationFactor[];
   /** Whether the site is an additional stratification factor (named `site` in stratum keys). */
   bySite: boolean;
@@ -129,13 +129,13 @@ export interface TreatmentCodeFormat {
   alphabet: string;
 }
 
-export interface Site {
+interface Site {
   code: string;
   name: string;
 }
 
 /** The method the protocol proposes when none is given explicitly. */
-export interface DefaultRandomization {
+interface DefaultRandomization {
   method: string;
   params: Record<string, unknown>;
 }
@@ -165,7 +165,7 @@ export interface Protocol {
  * while the requester and the study team get a neutral confirmation. Absent: safety unblinding is off.
  */
 export type SafetyRecipient = { role: 'pharmacovigilance' } | { email: string };
-export interface SafetyUnblindingConfig {
+interface SafetyUnblindingConfig {
   recipient: SafetyRecipient;
 }
 

@@ -14,7 +14,7 @@ export function findPostgresBin() {
   return versions.length ? join(base, versions[0], 'bin') : null;
 }
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();

@@ -93,7 +93,7 @@ export async function runStorm<P extends string>(opts: {
   return state;
 }
 
-export function stormKey(keyPrefix: string, i: number): string {
+function stormKey(keyPrefix: string, i: number): string {
   return `${keyPrefix}-${i}-stable`;
 }
 

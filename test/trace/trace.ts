@@ -7,7 +7,7 @@
  */
 import ts from 'typescript';
 
-export type RiskLevel = 'high' | 'medium' | 'low';
+type RiskLevel = 'high' | 'medium' | 'low';
 
 export interface Requirement {
   id: string;
@@ -28,10 +28,10 @@ export interface TaggedTitle {
   tags: string[];
 }
 
-export type Outcome = 'passed' | 'failed' | 'not run';
+type Outcome = 'passed' | 'failed' | 'not run';
 
 /** One assertion of one tier's last jest --json run. */
-export interface TestOutcome {
+interface TestOutcome {
   tier: string;
   file: string; // repository path of the .test.ts source
   fullName: string;
@@ -69,7 +69,7 @@ export const TIERS: { tier: string; label: string; folder: string }[] = [
   { tier: 'browser', label: 'browser', folder: 'browser' },
 ];
 
-export const ID_PATTERN = /^[A-Z][A-Z0-9]*-\d{3}$/;
+const ID_PATTERN = /^[A-Z][A-Z0-9]*-\d{3}$/;
 const TAG_GROUP = /\[([A-Z][A-Z0-9]*-\d{3}(?:\s*,\s*[A-Z][A-Z0-9]*-\d{3})*)\]/g;
 
 /** The requirement ids tagged in a title: `[RAND-001]` or `[RAND-001, AUDIT-002]`. */
@@ -126,7 +126,7 @@ export function scanSource(file: string, source: string): TaggedTitle[] {
 }
 
 /** Checks that the requirements are well formed; returns one sentence per problem. */
-export function checkRequirements(reqs: Requirement[]): string[] {
+function checkRequirements(reqs: Requirement[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const r of reqs) {
@@ -185,7 +185,7 @@ export function labelOf(tier: string): string {
 }
 
 /** The tiers that run a test file, from its folder (test/api runs on SQLite and PostgreSQL). */
-export function tiersOfFile(file: string): string[] {
+function tiersOfFile(file: string): string[] {
   const folder = file.split('/')[1];
   return TIERS.filter((t) => t.folder === folder).map((t) => t.tier);
 }

@@ -4,10 +4,10 @@
  */
 import type {
   ActivationSummaryView, EmergencyCardView, LockSummaryView,
-  AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, HealthView, LoginResponse,
+  AdminUserView, AllocationLogEntry, AuditPage, CheckpointView, CorrectionInput, DecisionInput, DispensationInput, LoginResponse,
   CreateUserInput, DispensationView, NotificationInbox, ParticipantDetailView, QualificationReport, QualificationSummary, ParticipantView, PharmacyTaskView, RandomizationResult, RegisterParticipantInput,
   RehearsalInput, RehearsalResult, RevealView, RoleGrantDecisionInput, RoleGrantView, SchemeDesignView, SchemeInput, SchemeView, SignatureInput, SignatureVerificationView,
-  SimulationInput, SimulationResponse, UpdateUserInput,
+  UpdateUserInput,
   SiteView, StudySignaturesView, StudyView, UnblindStudyInput, UnblindingRegisterEntry, UnblindingRequestInput, UnblindingRequestView, UserView, VerifyResult,
 } from '../../../shared/contract.js';
 import { download, request } from './http.js';
@@ -15,7 +15,6 @@ import { intentKey, settleIntent } from './idempotency.js';
 import { ApiError } from './http.js';
 
 // ---- health & auth
-export const getHealth = () => request<HealthView>('/health');
 export const login = (username: string, password: string) => request<LoginResponse>('/auth/login', { method: 'POST', body: { username, password } });
 export const getMe = () => request<UserView>('/auth/me');
 /** The signed-in person's own language (null: their site's). */
@@ -25,7 +24,6 @@ export const logout = () => request<void>('/auth/logout', { method: 'POST' });
 // ---- users & sites (admin)
 export type { CreateUserInput, UpdateUserInput };
 export const listUsers = () => request<AdminUserView[]>('/users');
-export const getUser = (id: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`);
 export const createUser = (input: CreateUserInput) => request<AdminUserView>('/users', { method: 'POST', body: input });
 export const updateUser = (id: string, input: UpdateUserInput) => request<AdminUserView>(`/users/${encodeURIComponent(id)}`, { method: 'PATCH', body: input });
 export const unlockUser = (id: string, reason?: string) => request<AdminUserView>(`/users/${encodeURIComponent(id)}/unlock`, { method: 'POST', body: { reason } });
@@ -49,7 +47,6 @@ export const importScheme = (csv: string) => request<SchemeView>('/study/scheme/
 /** The full scheme for the randomization statistician; the design only (no arms, strata or fingerprint) for a blinded reader. */
 export const getScheme = () => request<SchemeView | SchemeDesignView>('/study/scheme', { query: { format: 'json' } });
 export const downloadSchemeCsv = () => download('/study/scheme', 'allocation-list.csv', { format: 'csv' });
-export const runSimulation = (input: SimulationInput) => request<SimulationResponse>('/simulations', { method: 'POST', body: input });
 export const rehearseScheme = (input: RehearsalInput) => request<RehearsalResult>('/study/rehearsal', { method: 'POST', body: input });
 export const activateStudy = (signature: SignatureInput, overrideReason?: string) =>
   request<StudyView>('/study/activate', { method: 'POST', body: overrideReason ? { signature, overrideReason } : { signature } });
@@ -58,7 +55,6 @@ export const getLockSummary = () => request<LockSummaryView>('/study/lock-summar
 export const getEmergencyCard = (participantId: string) => request<EmergencyCardView>(`/participants/${encodeURIComponent(participantId)}/emergency-card`);
 export const lockStudy = (signature: SignatureInput) => request<StudyView>('/study/lock', { method: 'POST', body: { signature } });
 export const unblindStudy = (input: UnblindStudyInput) => request<StudyView>('/study/unblind', { method: 'POST', body: input });
-export const downloadCdisc = () => download('/exports/cdisc', 'cdisc-adsl.csv');
 
 // ---- participants (investigator; blinded views for blinded roles)
 export const registerParticipant = (input: RegisterParticipantInput) => request<ParticipantDetailView>('/participants', { method: 'POST', body: input });

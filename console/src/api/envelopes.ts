@@ -5,7 +5,7 @@ import type {
 import { ApiError, request } from './http.js';
 import { intentKey, settleIntent } from './idempotency.js';
 
-export type { EnvelopeSheet, EnvelopeStatus, EnvelopeView, ReconcileResult, SheetCopy, SheetsResponse } from '../../../shared/contract.js';
+export type {  EnvelopeStatus, EnvelopeView, ReconcileResult, SheetCopy, SheetsResponse } from '../../../shared/contract.js';
 
 
 export const listEnvelopes = () => request<EnvelopeListView>('/envelopes');

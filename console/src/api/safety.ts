@@ -8,7 +8,7 @@ import type {
 import { request } from './http.js';
 
 export type {
-  AllocationDescription, AllocationPeriodView as AllocationPeriod, DisclosurePatient, DisclosureReport, InadvertentInput, InadvertentView, SafetyRevealView, SafetySettings, SafetyUnblindingView,
+    DisclosurePatient, DisclosureReport, InadvertentInput, InadvertentView, SafetyRevealView, SafetySettings, SafetyUnblindingView,
 } from '../../../shared/contract.js';
 
 const id = (value: string) => encodeURIComponent(value);

@@ -6,7 +6,7 @@ import { onBeforeUnmount, onMounted } from 'vue';
  * for the whole console: an error sentence (`.error[role=alert]`) that appears inside a form or a dialog
  * takes the focus. Errors of a page's background loading (outside forms) do not steal it.
  */
-export function focusNewErrors(mutations: MutationRecord[]): void {
+function focusNewErrors(mutations: MutationRecord[]): void {
   for (const m of mutations) {
     for (const node of m.addedNodes) {
       if (!(node instanceof HTMLElement)) continue;

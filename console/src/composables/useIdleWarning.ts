@@ -4,7 +4,7 @@ import { useSessionStore } from '../stores/session.js';
 import { t } from '../i18n/index.js';
 
 /** How long before the server's idle limit the warning appears. */
-export const WARN_BEFORE_SECONDS = 120;
+const WARN_BEFORE_SECONDS = 120;
 
 const INPUT_EVENTS = ['pointerdown', 'keydown', 'wheel', 'touchstart'] as const;
 let lastInputAt = Date.now();

@@ -8,7 +8,7 @@ import { onBeforeUnmount, onMounted, type Ref } from 'vue';
  * It also makes every region that scrolls sideways (a wide table, a JSON block) reachable by keyboard
  * (WCAG 2.1.1): tabindex=0 and an accessible name, so a keyboard user can scroll it with the arrow keys.
  */
-export function labelTables(root: ParentNode): void {
+function labelTables(root: ParentNode): void {
   for (const table of root.querySelectorAll<HTMLTableElement>('table.table')) {
     const heads = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
     if (!heads.length) continue;

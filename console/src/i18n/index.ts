@@ -31,7 +31,3 @@ export function setLocale(next: Locale): void {
 function applyDocumentLanguage(l: Locale): void {
   if (typeof document !== 'undefined') document.documentElement.lang = l;
 }
-
-export function useI18n() {
-  return { t, locale, setLocale };
-}

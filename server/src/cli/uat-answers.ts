@@ -30,7 +30,7 @@ function testsOn(protocol: Protocol, id: string): AnswerTest[] {
 const round = (q: Question, v: number) => (q.type === 'integer' ? Math.round(v) : Math.round(v * 2) / 2);
 
 /** Candidate values of a question, interior values first (the hill climb keeps the first of equals). */
-export function candidates(protocol: Protocol, q: Question): Array<boolean | number | string> {
+function candidates(protocol: Protocol, q: Question): Array<boolean | number | string> {
   if (q.type === 'boolean') return [false, true];
   if (q.type === 'choice') return [...(q.options ?? [])];
   const step = q.type === 'integer' ? 1 : 0.5;
@@ -54,7 +54,7 @@ export function rulePasses(protocol: Protocol, rule: Criterion, answers: Answers
 }
 
 /** Whether a criterion's appliesWhen holds (a criterion without one always applies). */
-export function ruleApplies(protocol: Protocol, rule: Criterion, answers: Answers): boolean {
+function ruleApplies(protocol: Protocol, rule: Criterion, answers: Answers): boolean {
   if (!rule.appliesWhen) return true;
   const q = protocol.questions.find((x) => x.id === rule.appliesWhen!.question)!;
   const a = readAnswer(q, answers);
@@ -110,7 +110,7 @@ function penalty(protocol: Protocol, goal: Goal, answers: Answers): number {
  * A plausible starting point: the middle of a range an unconditional rule sets (age 34 for 18–50),
  * the question's minimum otherwise (0 relapses), "no" to yes/no questions, the first option.
  */
-export function startingAnswers(protocol: Protocol): Answers {
+function startingAnswers(protocol: Protocol): Answers {
   const answers: Answers = {};
   for (const q of protocol.questions) {
     if (q.type === 'boolean') answers[q.id] = false;

@@ -29,7 +29,7 @@ function headerLines(protocol: Protocol, h: UatHeader): string[] {
   ];
 }
 
-export function scriptMarkdown(protocol: Protocol, script: UatScript, h: UatHeader): string {
+function scriptMarkdown(protocol: Protocol, script: UatScript, h: UatHeader): string {
   const out = [`# ${script.id} — ${script.title}`, '', ...headerLines(protocol, h).map((l) => `${l}  `), '', `**Purpose.** ${script.purpose}`, '', `**Requirements shown.** ${script.requirements.join(', ')}`, '', '**Preconditions.**', ''];
   for (const p of script.preconditions) out.push(`- ${p}`);
   out.push('', '| # | Who | Action | Test data | Expected result | Observed result | Pass / Fail |', '| --- | --- | --- | --- | --- | --- | --- |');
@@ -48,7 +48,7 @@ const CSS = `body{font-family:system-ui,sans-serif;margin:2em;font-size:11pt}tab
 td,th{border:1px solid #555;padding:4px 6px;vertical-align:top;text-align:left}th{background:#eee}
 .sig td:first-child{width:35%}.sig td{height:2.2em}@media print{body{margin:0}.script{page-break-after:always}}`;
 
-export function scriptHtml(protocol: Protocol, script: UatScript, h: UatHeader): string {
+function scriptHtml(protocol: Protocol, script: UatScript, h: UatHeader): string {
   const rows = script.steps
     .map((s, i) => `<tr><td>${i + 1}</td><td>${esc(s.actor)}</td><td>${esc(s.action)}</td><td>${(s.data ?? []).map(([k, v]) => `${esc(k)}: <b>${esc(v)}</b>`).join('<br>')}</td><td>${esc(s.expected)}</td><td></td><td></td></tr>`)
     .join('\n');

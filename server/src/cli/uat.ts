@@ -13,7 +13,7 @@ import type { Criterion, Protocol, Question, Stratum } from '../../../shared/pro
 import { rulePasses, solve } from './uat-answers.js';
 import type { Answers } from './uat-answers.js';
 
-export interface UatStep {
+interface UatStep {
   /** Who does it (a role of the product). */
   actor: string;
   action: string;
@@ -54,7 +54,7 @@ function answerRows(protocol: Protocol, answers: Answers, site?: string): Array<
 }
 
 /** "MS course: Relapsing-remitting · Baseline EDSS band: EDSS ≤ 5.0 · Site: Site A (A)". */
-export function stratumLabel(protocol: Protocol, stratum: Stratum): string {
+function stratumLabel(protocol: Protocol, stratum: Stratum): string {
   const parts = protocol.stratification.factors.map((f) => `${f.label}: ${f.levels.find((l) => l.code === stratum.levels[f.id])?.label ?? stratum.levels[f.id]}`);
   if (stratum.levels.site) parts.push(`Site: ${protocol.sites?.find((s) => s.code === stratum.levels.site)?.name ?? stratum.levels.site} (${stratum.levels.site})`);
   return parts.join(' · ') || 'the single stratum (unstratified design)';

@@ -7,7 +7,7 @@
 import { findArmWord, neutralTextVocabulary, redactArmWords, type NeutralTextVocabulary, type Protocol } from '../../../shared/protocol/index.js';
 
 /** Field names reserved for unblinded data (API.md: `arm`, `sequence`, `product`, `period` with them). */
-export const ARM_FIELD_NAMES = ['arm', 'armCode', 'armLabel', 'arms', 'sequence', 'sequenceCode', 'product', 'productCode', 'productLabel', 'products', 'dynamicRecord'];
+const ARM_FIELD_NAMES = ['arm', 'armCode', 'armLabel', 'arms', 'sequence', 'sequenceCode', 'product', 'productCode', 'productLabel', 'products', 'dynamicRecord'];
 
 /** What a withheld value is replaced by: the rest of the page or export still works. */
 export const REDACTION_MARKER = '[withheld by the blinding guard]';

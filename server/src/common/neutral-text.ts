@@ -23,7 +23,7 @@ export const NeutralTextExempt = (fields: string[] | '*', _why: string) => SetMe
 const NEVER_SHOWN = /(password|token|secret)$/i;
 
 /** The first string in `body` that names an arm or product: its field path and the word. */
-export function findArmWordInBody(body: unknown, vocab: BlindingVocabulary, exempt: ReadonlySet<string> = new Set(), path = ''): { field: string; word: string } | null {
+function findArmWordInBody(body: unknown, vocab: BlindingVocabulary, exempt: ReadonlySet<string> = new Set(), path = ''): { field: string; word: string } | null {
   if (typeof body === 'string') {
     const hit = findArmWord(body, vocab.text);
     return hit ? { field: path || 'body', word: hit.word } : null;

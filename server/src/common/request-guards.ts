@@ -45,7 +45,7 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  * The first value no database column can hold as sent: a non-finite number (`1e309`), text with
  * U+0000 (PostgreSQL refuses it), or text with a lone surrogate (UTF-8 cannot store it).
  */
-export function unstorableValue(value: unknown): DomainError | null {
+function unstorableValue(value: unknown): DomainError | null {
   const stack: Array<[unknown, string]> = [[value, '']];
   while (stack.length) {
     const [v, path] = stack.pop()!;

@@ -14,8 +14,8 @@ export type DatabaseConfig =
   | { dialect: 'postgres'; url: string };
 
 /** SQLite's `synchronous` pragma: FULL (default) survives power loss; NORMAL and OFF are allowed but fail qualification. */
-export const SQLITE_SYNCHRONOUS = ['FULL', 'NORMAL', 'OFF'] as const;
-export type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
+const SQLITE_SYNCHRONOUS = ['FULL', 'NORMAL', 'OFF'] as const;
+type SqliteSynchronous = (typeof SQLITE_SYNCHRONOUS)[number];
 
 export interface AppConfig {
   port: number;

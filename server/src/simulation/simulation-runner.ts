@@ -16,7 +16,7 @@ import { checkSimulationOptions, chunkCount, prepareDesign, runChunk, summarizeC
 import type { ChunkResult, SimulationDesign, SimulationOptions, SimulationResult } from '../../../shared/engine/index.js';
 
 /** Allocations (trials × n) from which a second thread pays for its start-up on this 2-core machine (docs/PERFORMANCE.md). */
-export const PARALLEL_FROM = 10_000_000;
+const PARALLEL_FROM = 10_000_000;
 
 export interface RunnerOptions {
   /** Threads computing (default: 1 below PARALLEL_FROM allocations, else all cores; never more than the chunks). */

@@ -18,7 +18,7 @@ import { readCheckpointFileDetailed } from '../database/audit/checkpoint-file.js
 import { KeyFileError, SigningKey } from '../database/audit/signing-key.js';
 import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
 
-export { StartupError };
+;
 
 export interface StartupOptions {
   /** `audit reanchor` accepts a restored database (it records the loss itself). */

@@ -31,7 +31,7 @@ export class Api {
 }
 
 /** Screening answers of the demo protocol (protocols/msct-ms.yaml) that make a patient eligible (RRMS, EDSS ≤ 5.0). */
-export const ELIGIBLE_ANSWERS: Record<string, string | number | boolean> = {
+const ELIGIBLE_ANSWERS: Record<string, string | number | boolean> = {
   course: 'RRMS', age: 35, disease_duration: 5, edss: 4, failed_therapy_1y: true, relapses_12m: 1, relapses_24m: 2, gel_12m: 1,
   new_t2_12m: false, edss_increase_12m: 0, csf_ocb: false, active_infection: false, immunosuppressants_3m: false,
 };

@@ -37,7 +37,7 @@ function runExact(design: SimulationDesign, n: number): ExactResult {
 const fmt = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '—');
 
 /** One table row per design: the figures a statistician compares. */
-export function comparisonTable(rows: Array<{ label: string; result: SimulationResult }>): string {
+function comparisonTable(rows: Array<{ label: string; result: SimulationResult }>): string {
   const header = ['design', 'E|D_n|', 'p95 |D_n|', 'E max|D_i|', 'P(D_n=0)', 'correct guesses', 'forced', 'seconds'];
   const body = rows.map(({ label, result: r }) => [
     label,

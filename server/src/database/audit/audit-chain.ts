@@ -57,7 +57,7 @@ export function publicKeyFromBase64(spkiBase64: string): KeyObject {
   return createPublicKey({ key: Buffer.from(spkiBase64, 'base64'), format: 'der', type: 'spki' });
 }
 
-export function checkpointSignatureValid(cp: CheckpointView, trustedKey: KeyObject): boolean {
+function checkpointSignatureValid(cp: CheckpointView, trustedKey: KeyObject): boolean {
   try {
     return verifySignature(null, Buffer.from(checkpointMessage(cp)), trustedKey, Buffer.from(cp.signature, 'base64'));
   } catch {

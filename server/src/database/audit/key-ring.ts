@@ -39,7 +39,7 @@ export function rotationMessage(r: Pick<KeyRotationRecord, 'publicKey' | 'previo
   return canonicalJson({ purpose: 'blindrand signing key rotation', publicKey: r.publicKey, previousKey: r.previousKey, previousLastSize: r.previousLastSize, at: r.at });
 }
 
-export function toRotationRecord(r: Record<string, unknown>): KeyRotationRecord {
+function toRotationRecord(r: Record<string, unknown>): KeyRotationRecord {
   return {
     id: Number(r.id),
     publicKey: String(r.public_key),

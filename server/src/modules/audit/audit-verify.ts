@@ -19,9 +19,9 @@ import { readDetails, readSealState, SEALED_ENTRY_COLUMNS, SEALED_ENTRY_FROM, to
 import { KeyRing, readRotationRecords } from '../../database/audit/key-ring.js';
 import { describeBadLines, mergeCheckpoints, readCheckpointFileDetailed } from '../../database/audit/checkpoint-file.js';
 
-export type { Query };
+;
 /** Rows as arrays in the order of the select list (better-sqlite3's raw mode). */
-export type RawQuery = (sql: string, params: unknown[]) => Promise<unknown[][]>;
+type RawQuery = (sql: string, params: unknown[]) => Promise<unknown[][]>;
 
 export interface VerifySource {
   /**

@@ -19,7 +19,7 @@ const REDACTED = '[redacted: blinded]';
  * re-hash it, and nothing that tests a guess: legacy plaintext is redacted and the legacy hashes that
  * covered it are withheld. Unblinded readers get the sealed value and its nonce to check the commitment.
  */
-export function toAuditEntryView(entry: StoredAuditEntry, viewer: Viewer, state: SealState): AuditEntryView {
+function toAuditEntryView(entry: StoredAuditEntry, viewer: Viewer, state: SealState): AuditEntryView {
   const { sealed, ...view } = entry;
   const details = view.details && typeof view.details === 'object' && !Array.isArray(view.details) ? (view.details as Record<string, unknown>) : null;
   if (isBlindedViewer(viewer)) {

@@ -28,7 +28,7 @@ const LOCKED = 'Too many failed sign-in attempts: the account is locked. An admi
  * last_seen_at, so a session ends at most this much before its exact idle deadline (was 60 s).
  * One heartbeat write per active session every few seconds is cheap next to the requests it serves.
  */
-export const TOUCH_AFTER_MS = 5_000;
+const TOUCH_AFTER_MS = 5_000;
 
 @Injectable()
 export class AuthService {

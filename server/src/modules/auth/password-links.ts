@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
-import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+import { asStr, asStrOrNull } from '../../database/sql.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { hashPassword, passwordProblem } from './passwords.js';
@@ -20,7 +20,7 @@ import type { PasswordLinkIssued } from '../../../../shared/contract.js';
 import type { UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 
-export const LINK_HOURS = 72;
+const LINK_HOURS = 72;
 /** Stored as the password hash of an account whose owner has not set a password yet: argon2 rejects it, so no password matches. */
 export const NO_PASSWORD = '!unset';
 export type LinkPurpose = 'new-account' | 'reset';
@@ -108,9 +108,4 @@ export class PasswordLinks {
     });
     return `${this.db.config.publicUrl}/set-password?token=${token}`;
   }
-}
-
-/** Unused, unexpired links of a user (tests, console hints). */
-export function pendingLinkCount(sql: Sql, userId: string, now: string): Promise<number> {
-  return sql.count('SELECT COUNT(*) AS n FROM password_tokens WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?', [userId, now]);
 }

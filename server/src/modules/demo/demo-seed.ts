@@ -16,7 +16,7 @@ import { ProtocolService } from '../protocol/protocol.service.js';
 import { StudyService } from '../study/study.service.js';
 import { seedDemoStudy } from './demo-study.js';
 
-export const DEMO_SITES = [
+const DEMO_SITES = [
   { code: 'A', name: 'Site A — Neurology, University Hospital' },
   { code: 'B', name: 'Site B — MS Centre, Regional Hospital' },
 ];

@@ -23,7 +23,7 @@ import { committedContent, type EnvelopeWithEntry } from './envelope.record.js';
 import { EnvelopesRepository } from './envelopes.repository.js';
 import { msg } from './messages.js';
 
-export const RECONCILE_ROUTE = 'POST /api/envelopes/reconcile';
+const RECONCILE_ROUTE = 'POST /api/envelopes/reconcile';
 
 export interface EnvelopeUse {
   envelopeNumber: number;

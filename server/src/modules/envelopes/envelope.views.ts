@@ -24,7 +24,7 @@ export function toEnvelopeView(e: EnvelopeWithEntry, viewer: Viewer): EnvelopeVi
   return view;
 }
 
-export function stratumLabels(protocol: Protocol, key: string): Array<{ factor: string; level: string }> {
+function stratumLabels(protocol: Protocol, key: string): Array<{ factor: string; level: string }> {
   const levels = parseStratumKey(key);
   const out: Array<{ factor: string; level: string }> = [];
   for (const f of protocol.stratification.factors) {

@@ -1,6 +1,6 @@
 /** Downtime envelopes and the list entries they own. Every read joins the entry (position, code, arm). */
 import type { Sql } from '../../database/sql.js';
-import { toEnvelopeRecord, type EnvelopeRecord, type EnvelopeWithEntry } from './envelope.record.js';
+import { toEnvelopeRecord, type EnvelopeRecord } from './envelope.record.js';
 
 const SELECT = `SELECT e.*, l.position, l.arm_code, l.treatment_code, a.randomization_number, a.participant_id
   FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id LEFT JOIN allocations a ON a.id = e.allocation_id`;
@@ -46,4 +46,4 @@ export const EnvelopesRepository = {
     ]),
 };
 
-export type { EnvelopeWithEntry };
+;

@@ -26,8 +26,6 @@ import { msg } from './messages.js';
 
 type SignatureInput = { password: string; meaning?: string };
 
-export const MAX_ENVELOPES_PER_STRATUM = 20;
-
 @Injectable()
 export class EnvelopesService {
   constructor(

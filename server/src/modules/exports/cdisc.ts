@@ -20,16 +20,16 @@ import { toCsv } from '../../common/csv.js';
 
 type All = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
-export const CDISC_BASE_COLUMNS = ['USUBJID', 'SITEID', 'RANDNO', 'RANDDT', 'ARMCD', 'ARM', 'ACTARMCD', 'ACTARM'] as const;
+const CDISC_BASE_COLUMNS = ['USUBJID', 'SITEID', 'RANDNO', 'RANDDT', 'ARMCD', 'ARM', 'ACTARMCD', 'ACTARM'] as const;
 
 /** Per-period planned treatment columns of a crossover: TRTSEQP, TRT01P, TRT02P, … */
-export function crossoverColumns(protocol: Protocol): string[] {
+function crossoverColumns(protocol: Protocol): string[] {
   if (protocol.design !== 'crossover') return [];
   return ['TRTSEQP', ...protocol.periods.map((_, i) => `TRT${String(i + 1).padStart(2, '0')}P`)];
 }
 
 /** A stratification factor's column: its id in capitals, letters and digits only; kept clear of the standard columns. */
-export function strataColumns(protocol: Protocol): Array<{ factorId: string; column: string }> {
+function strataColumns(protocol: Protocol): Array<{ factorId: string; column: string }> {
   const taken = new Set<string>([...CDISC_BASE_COLUMNS, ...crossoverColumns(protocol)]);
   return protocol.stratification.factors.map((f) => {
     let column = f.id.toUpperCase().replace(/[^A-Z0-9]/g, '') || 'STRAT';
@@ -53,7 +53,7 @@ function actualArm(protocol: Protocol, plannedCode: string, given: Map<number, s
 }
 
 /** One row per randomized subject, in randomization order. */
-export async function readCdiscRows(all: All, protocol: Protocol, studyCode: string): Promise<Array<Record<string, string>>> {
+async function readCdiscRows(all: All, protocol: Protocol, studyCode: string): Promise<Array<Record<string, string>>> {
   const allocations = await all(
     // Randomized offline with a downtime envelope: the date is when the envelope was opened (docs/DOWNTIME.md).
     `SELECT a.randomization_number, a.participant_id, a.stratum_key, a.arm_code, COALESCE(e.opened_at, a.randomized_at) AS randomized_at, p.site_code, p.screening_number

@@ -27,7 +27,7 @@ export interface OutgoingMail {
 }
 
 /** The delay before retry `attempts` (1, 2, …): base, 2·base, 4·base … capped at max. */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs: number): number {
+function retryDelayMs(attempts: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
 }
 

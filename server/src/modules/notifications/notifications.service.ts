@@ -35,7 +35,7 @@ export interface NotificationMessage {
 }
 
 /** The e-mail line that points to the console record, when the message has a link. */
-export function linkLine(publicUrl: string, link: string | null | undefined, locale: Locale): string {
+function linkLine(publicUrl: string, link: string | null | undefined, locale: Locale): string {
   return link ? `\n${translate(locale, 'emergency.mail.open', { url: `${publicUrl}${link}` })}\n` : '';
 }
 

@@ -21,7 +21,7 @@ const PREPARERS = ['pharmacist'] as const;
 
 const day = (iso: string) => iso.slice(0, 10);
 
-export function preparationNotice(protocol: Protocol, p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>, a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>): LocalizedMessage {
+function preparationNotice(protocol: Protocol, p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>, a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>): LocalizedMessage {
   const arm = protocol.arms.find((x) => x.code === a.armCode)!;
   return (locale: Locale) => {
     const plan = protocol.periods

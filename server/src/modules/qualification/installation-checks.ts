@@ -25,7 +25,7 @@ import { checkText } from './texts.js';
 import type { Locale } from '../../../../shared/i18n/catalogue.js';
 
 /** The largest accepted difference between the server's clock and the database server's. */
-export const MAX_CLOCK_SKEW_MS = 2000;
+const MAX_CLOCK_SKEW_MS = 2000;
 
 export interface InstallationDeps {
   config: AppConfig;

@@ -28,7 +28,7 @@ import { recipientLocale } from '../accounts/locale.js';
 import type { Locale } from '../../../../shared/i18n/catalogue.js';
 
 /** The installed version (package.json of the running build). */
-export function installedVersion(): string {
+function installedVersion(): string {
   return String(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version);
 }
 

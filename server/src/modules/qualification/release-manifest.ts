@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const MANIFEST_ROOTS = ['dist/server', 'dist/shared', 'console/dist', 'server/bin', 'package.json'];
+const MANIFEST_ROOTS = ['dist/server', 'dist/shared', 'console/dist', 'server/bin', 'package.json'];
 
 export interface ReleaseManifest {
   format: 'blindrand-release-manifest/1';

@@ -20,7 +20,7 @@ export function reportDigest(report: UnsignedReport): string {
   return createHash('sha256').update(signedBytes(report), 'utf8').digest('hex');
 }
 
-export function unsignedPart(report: QualificationReport): UnsignedReport {
+function unsignedPart(report: QualificationReport): UnsignedReport {
   const { signature: _s, ...rest } = report;
   return rest;
 }

@@ -39,9 +39,9 @@ export interface SignedRecord {
   content: unknown;
 }
 
-export const CO_SIGNATURE_INVALID = 'The second signature is not valid. Nothing was changed.';
+const CO_SIGNATURE_INVALID = 'The second signature is not valid. Nothing was changed.';
 /** `details` of a SIGNATURE_INVALID answer: whose password failed, and how many tries remain before that account locks. */
-export type SignatureFailureDetails = { signer: 'self' | 'cosigner'; attemptsRemaining: number };
+type SignatureFailureDetails = { signer: 'self' | 'cosigner'; attemptsRemaining: number };
 
 interface SignatureRow extends SignatureView {
   signerId: string;
@@ -187,7 +187,7 @@ export class SignatureService {
 }
 
 /** The server's meaning for the act; a client text that differs (beyond spacing) is a 400. */
-export function requireMeaning(sent: unknown, act: SignedAct): string {
+function requireMeaning(sent: unknown, act: SignedAct): string {
   const meaning = SIGNATURE_MEANINGS[act];
   if (sent === undefined || sent === null) return meaning;
   const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();

@@ -1,15 +1,6 @@
 import type { ImportSchemeInput, RehearsalInput, SchemeInput, SimulationInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { SignedDto } from '../../common/request.dto.js';
-
-export class SignedReasonDto extends SignedDto {
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @MaxLength(2000)
-  reason?: string;
-}
 
 export class GenerateSchemeDto implements SchemeInput {
   @ApiProperty({ example: 'permuted-block' })

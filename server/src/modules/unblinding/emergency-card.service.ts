@@ -15,7 +15,7 @@ import { SitesRepository } from '../sites/sites.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 
 /** The console path the card's QR code opens (after sign-in): the patient's unblinding section. */
-export const cardPath = (participantId: string) => `/patients/${participantId}#unblinding`;
+const cardPath = (participantId: string) => `/patients/${participantId}#unblinding`;
 
 @Injectable()
 export class EmergencyCardService {

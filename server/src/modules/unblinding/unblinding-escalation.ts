@@ -23,7 +23,7 @@ import { UnblindingRepository, type UnblindingRequestRecord } from './unblinding
 const BATCH = 20;
 
 /** The moment before which a pending request is due for escalation. */
-export function escalationCutoff(now: Date, rule: Pick<EmergencyRule, 'escalateAfterMinutes'>): string {
+function escalationCutoff(now: Date, rule: Pick<EmergencyRule, 'escalateAfterMinutes'>): string {
   return new Date(now.getTime() - rule.escalateAfterMinutes * 60_000).toISOString();
 }
 

@@ -6,7 +6,7 @@
 import type { UnblindingPolicy, UnblindingStatus } from '../../../../shared/contract.js';
 
 /** Allowed status changes. Anything else is INVALID_TRANSITION. */
-export const UNBLINDING_TRANSITIONS: Readonly<Record<UnblindingStatus, readonly UnblindingStatus[]>> = {
+const UNBLINDING_TRANSITIONS: Readonly<Record<UnblindingStatus, readonly UnblindingStatus[]>> = {
   pending: ['approved', 'denied'],
   approved: ['revealed'],
   denied: [],

@@ -129,6 +129,6 @@ export class RoleGrantsService {
 }
 
 /** What a grant decision signs (rebuilt from the stored grant for verification). */
-export function grantContent(g: Pick<RoleGrantRecord, 'id' | 'userId' | 'kind' | 'role' | 'email'>, status: GrantStatus, decidedBy: string) {
+function grantContent(g: Pick<RoleGrantRecord, 'id' | 'userId' | 'kind' | 'role' | 'email'>, status: GrantStatus, decidedBy: string) {
   return { grantId: g.id, userId: g.userId, kind: g.kind, role: g.role, email: g.email, status, decidedBy };
 }

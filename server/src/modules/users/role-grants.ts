@@ -69,7 +69,7 @@ export const RoleGrantsRepository = {
 };
 
 /** Every account that made `userId` (created it, reset its password, changed its e-mail), transitively. */
-export async function controllers(sql: Sql, userId: string): Promise<Set<string>> {
+async function controllers(sql: Sql, userId: string): Promise<Set<string>> {
   const seen = new Set<string>();
   const queue = [userId];
   while (queue.length) {
