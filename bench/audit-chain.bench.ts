@@ -5,7 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../shared/canonical-json.js';
-import { entryHash, GENESIS_HASH, verifyChain, type StoredAuditEntry } from '../server/src/database/audit/audit-chain.js';
+import {
+  entryHash,
+  GENESIS_HASH,
+  verifyChain,
+  type StoredAuditEntry,
+} from '../server/src/database/audit/audit-chain.js';
 import { startTestApp } from '../test/support/test-app.js';
 import { drive, fmt, machine } from './support.js';
 
@@ -19,7 +24,9 @@ async function httpWrites(): Promise<void> {
         const res = await t.api.post('/api/sites', { code: `C${clients}X${i}`, name: `Bench site ${i}` }, admin);
         if (res.status !== 201) throw new Error(`write failed: ${res.status} ${res.text}`);
       });
-      console.log(`audited writes over HTTP (SQLite, WAL, synchronous=FULL), ${clients} client(s): ${fmt(n / seconds)} /s, p50 ${latencies[Math.floor(n / 2)].toFixed(1)} ms`);
+      console.log(
+        `audited writes over HTTP (SQLite, WAL, synchronous=FULL), ${clients} client(s): ${fmt(n / seconds)} /s, p50 ${latencies[Math.floor(n / 2)].toFixed(1)} ms`,
+      );
     }
   } finally {
     await t.close();
@@ -32,7 +39,21 @@ function buildChain(size: number): { rows: StoredAuditEntry[]; hashedBytes: stri
   let prev = GENESIS_HASH;
   const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
   for (let seq = 1; seq <= size; seq++) {
-    const content = { seq, at, actor: 'investigator1', role: 'investigator', action: 'participant.randomized', entityType: 'participant', entityId: `p-${seq}`, reason: null, details: { randomizationNumber: seq, treatmentCode: `MS-${(seq * 7919).toString(36).toUpperCase()}`, stratum: 'course=RRMS|edss=LE5|site=A' } };
+    const content = {
+      seq,
+      at,
+      actor: 'investigator1',
+      role: 'investigator',
+      action: 'participant.randomized',
+      entityType: 'participant',
+      entityId: `p-${seq}`,
+      reason: null,
+      details: {
+        randomizationNumber: seq,
+        treatmentCode: `MS-${(seq * 7919).toString(36).toUpperCase()}`,
+        stratum: 'course=RRMS|edss=LE5|site=A',
+      },
+    };
     const hash = entryHash(prev, content);
     hashedBytes.push(prev + canonicalJson(content));
     rows.push({ ...content, prevHash: prev, hash });
@@ -50,7 +71,9 @@ function verification(size: number): void {
   t0 = performance.now();
   for (const bytes of hashedBytes) createHash('sha256').update(bytes, 'utf8').digest('hex');
   const hashSeconds = (performance.now() - t0) / 1000;
-  console.log(`verify ${fmt(size)} entries: ${verifySeconds.toFixed(2)} s; SHA-256 of the same bytes alone: ${hashSeconds.toFixed(2)} s; ratio ${(verifySeconds / hashSeconds).toFixed(2)}×`);
+  console.log(
+    `verify ${fmt(size)} entries: ${verifySeconds.toFixed(2)} s; SHA-256 of the same bytes alone: ${hashSeconds.toFixed(2)} s; ratio ${(verifySeconds / hashSeconds).toFixed(2)}×`,
+  );
 }
 
 console.log(`machine: ${machine()}`);

@@ -41,4 +41,6 @@ const cpu = process.cpuUsage(cpu0);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 sample();
 await db.close();
-process.stdout.write(JSON.stringify({ valid: result.valid, count: result.count, seconds, cpuSeconds, peakRss, peakHeap }) + '\n');
+process.stdout.write(
+  JSON.stringify({ valid: result.valid, count: result.count, seconds, cpuSeconds, peakRss, peakHeap }) + '\n',
+);

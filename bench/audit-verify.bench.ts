@@ -37,7 +37,11 @@ try {
 
 const runs = Number(process.env.RUNS ?? 3);
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-console.log(`machine: ${machine()}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}; fastest of ${runs} runs each`);
+console.log(
+  `machine: ${machine()}; load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; fastest of ${runs} runs each`,
+);
 for (const size of sizes) {
   const file = join(work, `chain-${size}.sqlite`);
   copyFileSync(base, file);
@@ -68,23 +72,44 @@ for (const size of sizes) {
   // The CLI as a user runs it: its own process, start-up included, peak RSS from /usr/bin/time.
   let cli = { seconds: Infinity, cpu: Infinity, rssKiB: 0, line: '' };
   for (let r = 0; r < runs; r++) {
-    const run = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M %U %S', 'node', 'server/bin/cli.mjs', 'audit', 'verify', '--db', file], { encoding: 'utf8' });
+    const run = spawnSync(
+      '/usr/bin/time',
+      ['-f', 'TIME %e %M %U %S', 'node', 'server/bin/cli.mjs', 'audit', 'verify', '--db', file],
+      { encoding: 'utf8' },
+    );
     const [, seconds, kb, user, sys] = /TIME ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(run.stderr) ?? [];
-    if (Number(seconds) < cli.seconds) cli = { seconds: Number(seconds), cpu: Number(user) + Number(sys), rssKiB: Number(kb), line: run.stdout.split('\n')[0] };
+    if (Number(seconds) < cli.seconds)
+      cli = {
+        seconds: Number(seconds),
+        cpu: Number(user) + Number(sys),
+        rssKiB: Number(kb),
+        line: run.stdout.split('\n')[0],
+      };
   }
   // The same verification inside one process: its own time, peak RSS and peak heap sampled per page.
   let inner = { seconds: Infinity, cpuSeconds: Infinity, peakRss: 0, peakHeap: 0, valid: false, count: 0 };
   for (let r = 0; r < runs; r++) {
-    const run = spawnSync('node', [join(here, 'audit-verify-child.js'), file, join(work, 'audit-signing.key')], { encoding: 'utf8' });
-    if (!run.stdout) throw new Error(`audit-verify-child failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
+    const run = spawnSync('node', [join(here, 'audit-verify-child.js'), file, join(work, 'audit-signing.key')], {
+      encoding: 'utf8',
+    });
+    if (!run.stdout)
+      throw new Error(`audit-verify-child failed: ${run.stderr || run.error?.message || `exit ${run.status}`}`);
     const res = JSON.parse(run.stdout) as typeof inner;
     if (res.cpuSeconds < inner.cpuSeconds) inner = res;
   }
   console.log(`\n${size.toLocaleString('en-US')} entries (load ${loadavg()[0].toFixed(1)}): ${cli.line}`);
-  console.log(`  SHA-256 of the same bytes alone: ${floor.toFixed(3)} s wall, ${floorCpu.toFixed(3)} s CPU with crypto.hash (${createHashFloor.toFixed(3)} s wall with createHash)`);
-  console.log(`  floor of a stored-canonical-bytes design (one row = seq, hash, canonical text; no column checked, no start-up): read ${stored.read.toFixed(3)} s CPU, read + SHA-256 ${stored.verify.toFixed(3)} s CPU = ${(stored.verify / floorCpu).toFixed(2)}× the SHA-256 CPU`);
-  console.log(`  audit verify, CLI process (start-up included): ${cli.seconds.toFixed(2)} s wall, ${cli.cpu.toFixed(2)} s CPU, peak RSS ${mib(cli.rssKiB * 1024)} MiB; ratio ${(cli.seconds / floor).toFixed(2)}× wall, ${(cli.cpu / floorCpu).toFixed(2)}× CPU`);
-  console.log(`  verification inside the process: ${inner.seconds.toFixed(3)} s wall, ${inner.cpuSeconds.toFixed(3)} s CPU (${inner.valid ? 'valid' : 'INVALID'}, ${inner.count} entries), peak RSS ${mib(inner.peakRss)} MiB, peak heap ${mib(inner.peakHeap)} MiB; ratio ${(inner.seconds / floor).toFixed(2)}× wall, ${(inner.cpuSeconds / floorCpu).toFixed(2)}× CPU`);
+  console.log(
+    `  SHA-256 of the same bytes alone: ${floor.toFixed(3)} s wall, ${floorCpu.toFixed(3)} s CPU with crypto.hash (${createHashFloor.toFixed(3)} s wall with createHash)`,
+  );
+  console.log(
+    `  floor of a stored-canonical-bytes design (one row = seq, hash, canonical text; no column checked, no start-up): read ${stored.read.toFixed(3)} s CPU, read + SHA-256 ${stored.verify.toFixed(3)} s CPU = ${(stored.verify / floorCpu).toFixed(2)}× the SHA-256 CPU`,
+  );
+  console.log(
+    `  audit verify, CLI process (start-up included): ${cli.seconds.toFixed(2)} s wall, ${cli.cpu.toFixed(2)} s CPU, peak RSS ${mib(cli.rssKiB * 1024)} MiB; ratio ${(cli.seconds / floor).toFixed(2)}× wall, ${(cli.cpu / floorCpu).toFixed(2)}× CPU`,
+  );
+  console.log(
+    `  verification inside the process: ${inner.seconds.toFixed(3)} s wall, ${inner.cpuSeconds.toFixed(3)} s CPU (${inner.valid ? 'valid' : 'INVALID'}, ${inner.count} entries), peak RSS ${mib(inner.peakRss)} MiB, peak heap ${mib(inner.peakHeap)} MiB; ratio ${(inner.seconds / floor).toFixed(2)}× wall, ${(inner.cpuSeconds / floorCpu).toFixed(2)}× CPU`,
+  );
   if (!process.env.KEEP) rmSync(file, { force: true });
 }
 if (!process.env.KEEP) rmSync(work, { recursive: true, force: true });
@@ -109,20 +134,34 @@ function storedCanonicalFloor(file: string, texts: string[], runs: number): { re
     const c = process.cpuUsage(c0);
     return (c.user + c.system) / 1e6;
   };
-  const read = fastest(runs, cpu(() => {
-    for (let rows = page.all(0) as unknown[][]; rows.length > 0; rows = page.all(rows[rows.length - 1][0]) as unknown[][]);
-  }));
-  const verify = fastest(runs, cpu(() => {
-    let prev = texts.length > 0 ? texts[0].slice(0, 64) : '';
-    let bad = 0;
-    for (let rows = page.all(0) as Array<[number, string, string]>; rows.length > 0; rows = page.all(rows[rows.length - 1][0]) as Array<[number, string, string]>) {
-      for (const [, digest, canonical] of rows) {
-        if (hash('sha256', prev + canonical, 'hex') !== digest) bad++;
-        prev = digest;
+  const read = fastest(
+    runs,
+    cpu(() => {
+      for (
+        let rows = page.all(0) as unknown[][];
+        rows.length > 0;
+        rows = page.all(rows[rows.length - 1][0]) as unknown[][]
+      );
+    }),
+  );
+  const verify = fastest(
+    runs,
+    cpu(() => {
+      let prev = texts.length > 0 ? texts[0].slice(0, 64) : '';
+      let bad = 0;
+      for (
+        let rows = page.all(0) as Array<[number, string, string]>;
+        rows.length > 0;
+        rows = page.all(rows[rows.length - 1][0]) as Array<[number, string, string]>
+      ) {
+        for (const [, digest, canonical] of rows) {
+          if (hash('sha256', prev + canonical, 'hex') !== digest) bad++;
+          prev = digest;
+        }
       }
-    }
-    if (bad > 0) throw new Error(`stored-canonical floor: ${bad} entries did not verify`);
-  }));
+      if (bad > 0) throw new Error(`stored-canonical floor: ${bad} entries did not verify`);
+    }),
+  );
   db.close();
   rmSync(file, { force: true });
   return { read, verify };
@@ -138,8 +177,14 @@ function fastest(n: number, run: () => number): number {
 function writeChain(file: string, size: number): string[] {
   const db = new Database(file);
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
-  const insert = db.prepare('INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  const rows = db.prepare('SELECT seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash FROM audit_log ORDER BY seq').all() as Array<Record<string, unknown>>;
+  const insert = db.prepare(
+    'INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const rows = db
+    .prepare(
+      'SELECT seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash FROM audit_log ORDER BY seq',
+    )
+    .all() as Array<Record<string, unknown>>;
   // The bootstrap entries the real server wrote, then synthetic ones as the writer stores them (details canonical).
   const texts = rows.map((r) => String(r.prev_hash) + entryText(toStoredEntry(r)));
   const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
@@ -147,11 +192,33 @@ function writeChain(file: string, size: number): string[] {
   db.transaction(() => {
     while (seq < size) {
       seq += 1;
-      const content = { seq, at, actor: 'investigator1', role: 'investigator', action: 'participant.registered', entityType: 'participant', entityId: `p-${seq}`, reason: null, details: { number: seq, site: 'A', stratum: 'course=RRMS|edss=LE5|site=A' } };
+      const content = {
+        seq,
+        at,
+        actor: 'investigator1',
+        role: 'investigator',
+        action: 'participant.registered',
+        entityType: 'participant',
+        entityId: `p-${seq}`,
+        reason: null,
+        details: { number: seq, site: 'A', stratum: 'course=RRMS|edss=LE5|site=A' },
+      };
       const text = hash + entryText(content);
       const next = entryHash(hash, content);
       texts.push(text);
-      insert.run(seq, at, content.actor, content.role, content.action, content.entityType, content.entityId, null, canonicalJson(content.details), hash, next);
+      insert.run(
+        seq,
+        at,
+        content.actor,
+        content.role,
+        content.action,
+        content.entityType,
+        content.entityId,
+        null,
+        canonicalJson(content.details),
+        hash,
+        next,
+      );
       hash = next;
     }
     db.prepare('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1').run(seq, hash);

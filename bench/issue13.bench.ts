@@ -19,15 +19,35 @@ import { machine } from './support.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const runs = Number(process.env.RUNS ?? 7);
-const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 console.log(`issue 13 bench: ${machine()}; load average ${load()}`);
 
 // A. The CLI as a user runs it; `seconds` is what it reports (runSimulation: design check to summary).
-const cli = ['server/bin/cli.mjs', 'simulate', '--method', 'permuted-block', '--block-sizes', '4', '--n', '100', '--trials', '20000', '--json'];
-const seconds = Array.from({ length: runs }, () => (JSON.parse(execFileSync('node', cli, { cwd: root, encoding: 'utf8' })) as { seconds: number }).seconds);
+const cli = [
+  'server/bin/cli.mjs',
+  'simulate',
+  '--method',
+  'permuted-block',
+  '--block-sizes',
+  '4',
+  '--n',
+  '100',
+  '--trials',
+  '20000',
+  '--json',
+];
+const seconds = Array.from(
+  { length: runs },
+  () => (JSON.parse(execFileSync('node', cli, { cwd: root, encoding: 'utf8' })) as { seconds: number }).seconds,
+);
 console.log(`\nA. \`${cli.slice(1).join(' ')}\` (load ${load()})`);
-console.log(`   seconds: ${seconds.map((s) => s.toFixed(3)).join(', ')}; best ${Math.min(...seconds).toFixed(3)}, median ${median(seconds).toFixed(3)} (goal ≤ 0.081; randomizeR 8.1)`);
+console.log(
+  `   seconds: ${seconds.map((s) => s.toFixed(3)).join(', ')}; best ${Math.min(...seconds).toFixed(3)}, median ${median(seconds).toFixed(3)} (goal ≤ 0.081; randomizeR 8.1)`,
+);
 
 // The same work in a fresh process (as cold as the CLI), main-thread CPU per phase.
 const child = `
@@ -45,14 +65,27 @@ const child = `
   const m3 = main(), w3 = performance.now();
   process.stdout.write(JSON.stringify({ first: m1 - m0, rest: m2 - m1, summary: m3 - m2, total: m3 - m0, wall: w3 - w0 }));
 `;
-const phases = Array.from({ length: runs }, () => JSON.parse(execFileSync('node', ['--input-type=module', '-e', child], { encoding: 'utf8' })) as Record<string, number>);
+const phases = Array.from(
+  { length: runs },
+  () =>
+    JSON.parse(execFileSync('node', ['--input-type=module', '-e', child], { encoding: 'utf8' })) as Record<
+      string,
+      number
+    >,
+);
 const best = phases.reduce((a, b) => (b.total < a.total ? b : a));
 console.log(`   in a fresh process, main-thread CPU ms: ${phases.map((p) => p.total.toFixed(1)).join(', ')}`);
-console.log(`   fastest: first chunk ${best.first.toFixed(1)}, other 19 chunks ${best.rest.toFixed(1)}, summary ${best.summary.toFixed(1)}, total ${best.total.toFixed(1)} (wall ${best.wall.toFixed(1)})`);
+console.log(
+  `   fastest: first chunk ${best.first.toFixed(1)}, other 19 chunks ${best.rest.toFixed(1)}, summary ${best.summary.toFixed(1)}, total ${best.total.toFixed(1)} (wall ${best.wall.toFixed(1)})`,
+);
 
 // B. audit verify against SHA-256 of the same bytes (its own bench prints the figures).
 if (!process.env.SKIP_AUDIT) {
   const sizes = (process.env.SIZES ?? '1000000').split(/\s+/).filter(Boolean);
   console.log(`\nB. audit verify (load ${load()})`);
-  spawnSync('node', [join(here, 'audit-verify.bench.js'), ...sizes], { cwd: root, stdio: 'inherit', env: { ...process.env, RUNS: process.env.VERIFY_RUNS ?? '2' } });
+  spawnSync('node', [join(here, 'audit-verify.bench.js'), ...sizes], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, RUNS: process.env.VERIFY_RUNS ?? '2' },
+  });
 }

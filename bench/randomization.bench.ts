@@ -27,7 +27,11 @@ const setupEnv = { DEMO_STUDY_STATUS: 'setup' };
 
 async function activeStudy(t: Awaited<ReturnType<typeof startTestApp>>, listLength: number): Promise<void> {
   const stat = await t.api.login('statistician');
-  await t.api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'bench-seed-1', listLength }, stat);
+  await t.api.post(
+    '/api/study/scheme',
+    { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'bench-seed-1', listLength },
+    stat,
+  );
   const res = await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat);
   if (res.status !== 200) throw new Error(`activate: ${res.text}`);
 }
@@ -47,7 +51,18 @@ async function b1(): Promise<void> {
     const inv = await t.api.login('investigator1');
     for (const clients of [1, 16]) {
       const n = clients === 1 ? 150 : 600;
-      const ids = await pool(16, Array.from({ length: n }, (_, i) => () => newParticipant(t.api, inv, { site: 'A', course: (['RRMS', 'SPMS', 'PPMS'] as const)[i % 3], edss: i % 2 ? 4 : 6 })));
+      const ids = await pool(
+        16,
+        Array.from(
+          { length: n },
+          (_, i) => () =>
+            newParticipant(t.api, inv, {
+              site: 'A',
+              course: (['RRMS', 'SPMS', 'PPMS'] as const)[i % 3],
+              edss: i % 2 ? 4 : 6,
+            }),
+        ),
+      );
       const { seconds, latencies } = await drive(clients, n, async (i) => {
         const res = await randomize(t.api, inv, ids[i], `bench-b1-${clients}-${i}`);
         if (res.status !== 201) throw new Error(`randomize: ${res.status} ${res.text}`);
@@ -55,7 +70,7 @@ async function b1(): Promise<void> {
       const argon = await argon2PerSecond(clients, clients === 1 ? 100 : 400);
       console.log(
         `B1 signed randomizations over HTTP, ${clients} client(s): ${fmt(n / seconds, 1)} /s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms; ` +
-          `argon2id verifications (m=19 MiB, t=2, p=1) at the same concurrency: ${fmt(argon, 1)} /s; ratio ${((n / seconds) / argon).toFixed(2)}`,
+          `argon2id verifications (m=19 MiB, t=2, p=1) at the same concurrency: ${fmt(argon, 1)} /s; ratio ${(n / seconds / argon).toFixed(2)}`,
       );
     }
   } finally {
@@ -65,13 +80,22 @@ async function b1(): Promise<void> {
 
 async function b2(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-b2-'));
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'db.sqlite'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup' } as NodeJS.ProcessEnv);
+  const config = loadConfig({
+    DATABASE_PATH: join(dir, 'db.sqlite'),
+    DEMO_PASSWORD,
+    DEMO_STUDY_STATUS: 'setup',
+  } as NodeJS.ProcessEnv);
   const app = await createApp(config, { logger: false, serveConsole: false });
   try {
     await seedDemoIfEmpty(app, DEMO_PASSWORD, 'setup');
     const study = app.get(StudyService);
-    await study.generate({ userId: null, username: 'bench', role: 'system' }, { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'bench-seed-2', listLength: 400 });
-    await app.get(DatabaseService).withWriteTransaction({ userId: null, username: 'bench', role: 'system' }, (tx) => study.activateIn(tx, null));
+    await study.generate(
+      { userId: null, username: 'bench', role: 'system' },
+      { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'bench-seed-2', listLength: 400 },
+    );
+    await app
+      .get(DatabaseService)
+      .withWriteTransaction({ userId: null, username: 'bench', role: 'system' }, (tx) => study.activateIn(tx, null));
     const n = 2000;
     await app.listen(0, '127.0.0.1');
     const port = app.getHttpServer().address().port;
@@ -80,14 +104,32 @@ async function b2(): Promise<void> {
     const inv = await api.login('investigator1');
     const db = app.get(DatabaseService);
     const user = (await db.read((sql) => UsersRepository.findByUsername(sql, 'investigator1')))!;
-    const viewer = { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: 'bench' };
-    const signer = { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning: 'bench' };
+    const viewer = {
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      siteCodes: user.siteCodes,
+      sessionId: 'bench',
+    };
+    const signer = {
+      userId: user.id,
+      username: user.username,
+      printedName: user.displayName,
+      role: user.role,
+      meaning: 'bench',
+    };
     const service = app.get(RandomizationService);
     const strata = (['RRMS', 'SPMS', 'PPMS'] as const).flatMap((course) => [4, 6].map((edss) => ({ course, edss })));
-    const ids = await pool(8, Array.from({ length: n }, (_, i) => () => newParticipant(api, inv, { site: 'A', ...strata[i % strata.length] })));
+    const ids = await pool(
+      8,
+      Array.from({ length: n }, (_, i) => () => newParticipant(api, inv, { site: 'A', ...strata[i % strata.length] })),
+    );
     const started = performance.now();
     for (const [i, id] of ids.entries()) {
-      await db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, (tx) => service.allocateInTransaction(tx, viewer, id, signer, `b2-key-${i}`, 'x'.repeat(64)));
+      await db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, (tx) =>
+        service.allocateInTransaction(tx, viewer, id, signer, `b2-key-${i}`, 'x'.repeat(64)),
+      );
     }
     const coreSeconds = (performance.now() - started) / 1000;
     const corePerSecond = ids.length / coreSeconds;
@@ -106,7 +148,9 @@ async function b2(): Promise<void> {
     }
     const rawPerSecond = m / ((performance.now() - t0) / 1000);
     raw.close();
-    console.log(`B2 allocation core (transaction + allocation + signature row + idempotency row + audit entry): ${fmt(corePerSecond, 1)} /s over ${ids.length}; raw better-sqlite3 single-row transactions (WAL, FULL): ${fmt(rawPerSecond, 1)} /s; ratio ${(corePerSecond / rawPerSecond).toFixed(2)}`);
+    console.log(
+      `B2 allocation core (transaction + allocation + signature row + idempotency row + audit entry): ${fmt(corePerSecond, 1)} /s over ${ids.length}; raw better-sqlite3 single-row transactions (WAL, FULL): ${fmt(rawPerSecond, 1)} /s; ratio ${(corePerSecond / rawPerSecond).toFixed(2)}`,
+    );
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });

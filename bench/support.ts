@@ -7,7 +7,11 @@ export function percentile(sortedMs: number[], p: number): number {
 }
 
 /** Runs `count` calls of `task(i)` from `clients` concurrent clients; returns per-call latencies and the wall time. */
-export async function drive(clients: number, count: number, task: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
+export async function drive(
+  clients: number,
+  count: number,
+  task: (i: number) => Promise<void>,
+): Promise<{ seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
@@ -28,4 +32,5 @@ export function machine(): string {
   return `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 }
 
-export const fmt = (n: number, digits = 0) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+export const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -6,7 +6,16 @@
  */
 import type { StudyStatus } from './study-status.js';
 
-export const ROLES = ['admin', 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician', 'auditor', 'pharmacovigilance'] as const;
+export const ROLES = [
+  'admin',
+  'investigator',
+  'pharmacist',
+  'medical_monitor',
+  'statistician',
+  'randomization_statistician',
+  'auditor',
+  'pharmacovigilance',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export enum Permission {
@@ -59,45 +68,101 @@ export enum Permission {
 
 const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: [
-    Permission.ReadStudy, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ManageUsers, Permission.ManageSites, Permission.ReadNotifications,
-    Permission.ApproveRoleGrants, Permission.RunQualification,
+    Permission.ReadStudy,
+    Permission.ReadAudit,
+    Permission.CreateCheckpoint,
+    Permission.ManageUsers,
+    Permission.ManageSites,
+    Permission.ReadNotifications,
+    Permission.ApproveRoleGrants,
+    Permission.RunQualification,
   ],
   investigator: [
-    Permission.ReadStudy, Permission.RegisterParticipant, Permission.ReadParticipants, Permission.Randomize,
-    Permission.CorrectParticipant, Permission.RequestUnblinding, Permission.ReadUnblindingRequests, Permission.ReadNotifications,
-    Permission.RequestSafetyUnblinding, Permission.ReadSafetyUnblindings, Permission.ReportInadvertentUnblinding, Permission.ReadDisclosure,
+    Permission.ReadStudy,
+    Permission.RegisterParticipant,
+    Permission.ReadParticipants,
+    Permission.Randomize,
+    Permission.CorrectParticipant,
+    Permission.RequestUnblinding,
+    Permission.ReadUnblindingRequests,
+    Permission.ReadNotifications,
+    Permission.RequestSafetyUnblinding,
+    Permission.ReadSafetyUnblindings,
+    Permission.ReportInadvertentUnblinding,
+    Permission.ReadDisclosure,
   ],
   pharmacist: [
-    Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadPharmacyTasks, Permission.Dispense,
-    Permission.ReadAllocationLog, Permission.ReadNotifications, Permission.ViewArms, Permission.ReportInadvertentUnblinding,
+    Permission.ReadStudy,
+    Permission.ReadParticipants,
+    Permission.ReadPharmacyTasks,
+    Permission.Dispense,
+    Permission.ReadAllocationLog,
+    Permission.ReadNotifications,
+    Permission.ViewArms,
+    Permission.ReportInadvertentUnblinding,
   ],
   medical_monitor: [
-    Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadUnblindingRequests, Permission.DecideUnblinding,
-    Permission.ReadNotifications, Permission.RequestSafetyUnblinding, Permission.ReadSafetyUnblindings,
-    Permission.ReportInadvertentUnblinding, Permission.ReadInadvertentUnblindings,
+    Permission.ReadStudy,
+    Permission.ReadParticipants,
+    Permission.ReadUnblindingRequests,
+    Permission.DecideUnblinding,
+    Permission.ReadNotifications,
+    Permission.RequestSafetyUnblinding,
+    Permission.ReadSafetyUnblindings,
+    Permission.ReportInadvertentUnblinding,
+    Permission.ReadInadvertentUnblindings,
   ],
   // The trial statistician: blinded until end-of-study unblinding (design, lock, the two signatures, then analysis).
   statistician: [
-    Permission.ReadStudy, Permission.ReadScheme, Permission.LockStudy, Permission.UnblindStudy,
-    Permission.RunSimulations, Permission.ReadParticipants, Permission.CorrectParticipant, Permission.ReadAllocationLog,
-    Permission.ExportCdisc, Permission.ReadAudit, Permission.ReadNotifications, Permission.ViewArmsAfterUnblinding,
-    Permission.ReportInadvertentUnblinding, Permission.ReadDisclosure,
+    Permission.ReadStudy,
+    Permission.ReadScheme,
+    Permission.LockStudy,
+    Permission.UnblindStudy,
+    Permission.RunSimulations,
+    Permission.ReadParticipants,
+    Permission.CorrectParticipant,
+    Permission.ReadAllocationLog,
+    Permission.ExportCdisc,
+    Permission.ReadAudit,
+    Permission.ReadNotifications,
+    Permission.ViewArmsAfterUnblinding,
+    Permission.ReportInadvertentUnblinding,
+    Permission.ReadDisclosure,
   ],
   // The independent randomization statistician holds the code and takes no part in the analysis (ICH E9 §2.3):
   // no CDISC export, no lock or unblinding signature, no participant records or audit details.
   randomization_statistician: [
-    Permission.ReadStudy, Permission.DesignScheme, Permission.ReadScheme, Permission.ActivateStudy, Permission.RunSimulations,
-    Permission.ReadAllocationLog, Permission.ReadNotifications, Permission.ApproveRoleGrants, Permission.ViewArms,
+    Permission.ReadStudy,
+    Permission.DesignScheme,
+    Permission.ReadScheme,
+    Permission.ActivateStudy,
+    Permission.RunSimulations,
+    Permission.ReadAllocationLog,
+    Permission.ReadNotifications,
+    Permission.ApproveRoleGrants,
+    Permission.ViewArms,
     Permission.ReportInadvertentUnblinding,
   ],
   auditor: [
-    Permission.ReadStudy, Permission.ReadParticipants, Permission.ReadAllocationLog, Permission.ReadUnblindingRequests,
-    Permission.ReadUnblindingRegister, Permission.ReadAudit, Permission.CreateCheckpoint, Permission.ReadNotifications,
-    Permission.ReadSafetyUnblindings, Permission.ReadInadvertentUnblindings,
+    Permission.ReadStudy,
+    Permission.ReadParticipants,
+    Permission.ReadAllocationLog,
+    Permission.ReadUnblindingRequests,
+    Permission.ReadUnblindingRegister,
+    Permission.ReadAudit,
+    Permission.CreateCheckpoint,
+    Permission.ReadNotifications,
+    Permission.ReadSafetyUnblindings,
+    Permission.ReadInadvertentUnblindings,
   ],
   // Pharmacovigilance (E6(R3) 3.15.2(d)(iii)): blinded like everyone; it reads the arm only of the patients whose
   // safety unblinding the protocol addressed to this role, through one audited route. No patient list, no audit.
-  pharmacovigilance: [Permission.ReadStudy, Permission.ReadNotifications, Permission.ReadSafetyUnblindings, Permission.ReceiveSafetyUnblinding],
+  pharmacovigilance: [
+    Permission.ReadStudy,
+    Permission.ReadNotifications,
+    Permission.ReadSafetyUnblindings,
+    Permission.ReceiveSafetyUnblinding,
+  ],
 };
 
 export function hasPermission(role: Role, permission: Permission): boolean {
@@ -123,7 +188,13 @@ export function isBlinded(role: Role): boolean {
  * Roles whose grant is held until a second person approves it: the unblinded roles, and those that
  * count in a two-signature or two-person rule (end-of-study unblinding, two-person emergency unblinding).
  */
-const SENSITIVE_ROLES: readonly Role[] = ['pharmacist', 'randomization_statistician', 'statistician', 'medical_monitor', 'pharmacovigilance'];
+const SENSITIVE_ROLES: readonly Role[] = [
+  'pharmacist',
+  'randomization_statistician',
+  'statistician',
+  'medical_monitor',
+  'pharmacovigilance',
+];
 
 export function isSensitiveRole(role: Role): boolean {
   return SENSITIVE_ROLES.includes(role);

@@ -13,13 +13,18 @@ export const SIGNATURE_MEANINGS = {
   activate: 'I approve this allocation scheme and activate the study for randomization',
   lock: 'I lock the study database: no further registration, randomization, correction, dispensing or unblinding request',
   unblind: 'I approve the end-of-study unblinding of the locked database and the release of the full allocation key',
-  unblindSecond: 'As second statistician, I co-sign the end-of-study unblinding of the locked database and the release of the full allocation key',
-  approveGrant: 'I approve this grant: I checked that the person and the e-mail address are right and that they need this role',
-  requestSafetyUnblinding: "I request that this patient's treatment allocation be sent to the designated safety recipient only, for expedited safety reporting",
-  reportInadvertentUnblinding: 'I report this inadvertent unblinding; the facts, impact assessment and corrective action stated are true to my knowledge',
+  unblindSecond:
+    'As second statistician, I co-sign the end-of-study unblinding of the locked database and the release of the full allocation key',
+  approveGrant:
+    'I approve this grant: I checked that the person and the e-mail address are right and that they need this role',
+  requestSafetyUnblinding:
+    "I request that this patient's treatment allocation be sent to the designated safety recipient only, for expedited safety reporting",
+  reportInadvertentUnblinding:
+    'I report this inadvertent unblinding; the facts, impact assessment and corrective action stated are true to my knowledge',
   rejectGrant: 'I reject this grant: the account does not receive this role',
   reserveEnvelopes: 'I reserve these list entries as sealed downtime envelopes for this site and stratum',
-  reconcileEnvelope: 'I confirm that this patient met the eligibility criteria and was randomized with this envelope, opened at the time stated',
+  reconcileEnvelope:
+    'I confirm that this patient met the eligibility criteria and was randomized with this envelope, opened at the time stated',
   voidEnvelopes: 'I void these unused downtime envelopes: they will never be used',
 } as const;
 

@@ -20,10 +20,17 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, 'dist', 'contract-schemas.json');
 
-const walk = (dir, keep) => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name), keep) : keep(e.name) ? [join(dir, e.name)] : []));
+const walk = (dir, keep) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name), keep) : keep(e.name) ? [join(dir, e.name)] : [],
+  );
 const controllers = walk(join(root, 'server', 'src', 'modules'), (n) => n.endsWith('.controller.ts'));
 // The contract and everything its types reach (protocol, engine, roles, i18n), the controllers and this script.
-const inputs = [...walk(join(root, 'shared'), (n) => n.endsWith('.ts')), ...controllers, fileURLToPath(import.meta.url)];
+const inputs = [
+  ...walk(join(root, 'shared'), (n) => n.endsWith('.ts')),
+  ...controllers,
+  fileURLToPath(import.meta.url),
+];
 
 if (existsSync(out) && !process.argv.includes('--force')) {
   const built = statSync(out).mtimeMs;
@@ -44,16 +51,22 @@ const generated = createGenerator({
   jsDoc: 'basic',
   skipTypeCheck: true,
 }).createSchema('*');
-const schemas = JSON.parse(JSON.stringify(generated.definitions).replaceAll('"#/definitions/', '"#/components/schemas/'));
+const schemas = JSON.parse(
+  JSON.stringify(generated.definitions).replaceAll('"#/definitions/', '"#/components/schemas/'),
+);
 
 /** The OpenAPI schema of one type node of a handler's return type; null for no JSON body. */
 function schemaOf(node, file) {
   if (ts.isParenthesizedTypeNode(node)) return schemaOf(node.type, file);
   if (ts.isTypeReferenceNode(node)) {
     const name = node.typeName.getText(file);
-    if ((name === 'Promise' || name === 'UnblindedResponse') && node.typeArguments?.length === 1) return schemaOf(node.typeArguments[0], file);
+    if ((name === 'Promise' || name === 'UnblindedResponse') && node.typeArguments?.length === 1)
+      return schemaOf(node.typeArguments[0], file);
     if (name === 'Array' && node.typeArguments?.length === 1) return arrayOf(schemaOf(node.typeArguments[0], file));
-    if (!schemas[name]) throw new Error(`${relative(root, file.fileName)}: ${name} is not a type of shared/contract (annotate handlers with contract types)`);
+    if (!schemas[name])
+      throw new Error(
+        `${relative(root, file.fileName)}: ${name} is not a type of shared/contract (annotate handlers with contract types)`,
+      );
     return { $ref: `#/components/schemas/${name}` };
   }
   if (ts.isArrayTypeNode(node)) return arrayOf(schemaOf(node.elementType, file));
@@ -73,10 +86,14 @@ for (const path of controllers) {
   const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
   for (const cls of file.statements.filter(ts.isClassDeclaration)) {
     for (const member of cls.members.filter(ts.isMethodDeclaration)) {
-      const decorators = (ts.getDecorators(member) ?? []).map((d) => d.expression).filter(ts.isCallExpression).map((c) => c.expression.getText(file));
+      const decorators = (ts.getDecorators(member) ?? [])
+        .map((d) => d.expression)
+        .filter(ts.isCallExpression)
+        .map((c) => c.expression.getText(file));
       if (!decorators.some((d) => HANDLER.has(d))) continue;
       const id = `${cls.name.text}_${member.name.getText(file)}`;
-      if (!member.type) throw new Error(`${relative(root, path)}: ${id} has no declared return type (the contract requires one)`);
+      if (!member.type)
+        throw new Error(`${relative(root, path)}: ${id} has no declared return type (the contract requires one)`);
       operations[id] = schemaOf(member.type, file);
     }
   }
@@ -84,4 +101,6 @@ for (const path of controllers) {
 
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ schemas, operations }, null, 1)}\n`);
-console.log(`[contract-schemas] ${Object.keys(schemas).length} schemas, ${Object.keys(operations).length} operations → ${relative(root, out)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(
+  `[contract-schemas] ${Object.keys(schemas).length} schemas, ${Object.keys(operations).length} operations → ${relative(root, out)} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+);

@@ -43,7 +43,9 @@ export function ensureServerBuild() {
   try {
     execSync('node server/bin/contract-schemas.mjs', { cwd: root, stdio: ['ignore', process.stderr, 'inherit'] });
   } catch {
-    console.error('[blindrand] the OpenAPI response schemas could not be generated (above); /api/docs-json will have none.');
+    console.error(
+      '[blindrand] the OpenAPI response schemas could not be generated (above); /api/docs-json will have none.',
+    );
   }
 }
 

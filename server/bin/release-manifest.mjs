@@ -32,9 +32,18 @@ export function buildManifest(root = defaultRoot) {
   for (const r of MANIFEST_ROOTS) walk(root, r, paths);
   paths.sort();
   const files = {};
-  for (const p of paths) files[p] = createHash('sha256').update(readFileSync(join(root, p))).digest('hex');
+  for (const p of paths)
+    files[p] = createHash('sha256')
+      .update(readFileSync(join(root, p)))
+      .digest('hex');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  return { format: 'blindrand-release-manifest/1', name: pkg.name, version: pkg.version, builtAt: new Date().toISOString(), files };
+  return {
+    format: 'blindrand-release-manifest/1',
+    name: pkg.name,
+    version: pkg.version,
+    builtAt: new Date().toISOString(),
+    files,
+  };
 }
 
 export function writeManifest(root = defaultRoot, out = join(root, 'dist', 'release-manifest.json')) {

@@ -10,7 +10,9 @@ if (existsSync(join(root, 'console', 'vite.config.ts'))) ensureConsoleBuild();
 // The release manifest records the build as built (installation qualification compares against it):
 // written when missing or older than the build, never over a build that only had a file edited.
 const manifest = join(root, 'dist', 'release-manifest.json');
-const builds = [join(root, 'dist', '.tsbuildinfo'), join(root, 'console', 'dist', 'index.html')].filter((f) => existsSync(f));
+const builds = [join(root, 'dist', '.tsbuildinfo'), join(root, 'console', 'dist', 'index.html')].filter((f) =>
+  existsSync(f),
+);
 if (!existsSync(manifest) || builds.some((f) => statSync(f).mtimeMs > statSync(manifest).mtimeMs)) {
   const { count } = writeManifest(root);
   console.error(`[blindrand] release manifest written: ${count} files (dist/release-manifest.json)`);

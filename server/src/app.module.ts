@@ -45,8 +45,23 @@ export class AppModule {
     ];
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), ...databaseModules(config), ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }] })],
-      controllers: [HealthController, AuthController, UsersController, RoleGrantsController, SitesController, AuditController, SignaturesController, ...FEATURE_CONTROLLERS],
+      imports: [
+        ConfigModule.forRoot(config),
+        ...databaseModules(config),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: config.authThrottlePerMinute }],
+        }),
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        RoleGrantsController,
+        SitesController,
+        AuditController,
+        SignaturesController,
+        ...FEATURE_CONTROLLERS,
+      ],
       providers: [
         ...core,
         AuthService,

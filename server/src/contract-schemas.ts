@@ -17,7 +17,10 @@ interface ContractSchemas {
   operations: Record<string, object | null>;
 }
 
-type Operation = { operationId?: string; responses?: Record<string, { description?: string; content?: Record<string, { schema?: object }> }> };
+type Operation = {
+  operationId?: string;
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: object }> }>;
+};
 
 /** Returns the document with the schemas added; unchanged when the build step has not run (the API test then fails). */
 export function withContractSchemas(document: OpenAPIObject, path = CONTRACT_SCHEMAS_PATH): OpenAPIObject {

@@ -15,7 +15,12 @@ import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
 import { withContractSchemas } from './contract-schemas.js';
 import { checkStartup, type StartupResult } from './startup/startup-check.js';
 import { DomainError } from './common/domain-error.js';
-import { answerClientErrors, methodNotAllowed, rejectUnstorableValues, verifyJsonDepth } from './common/request-guards.js';
+import {
+  answerClientErrors,
+  methodNotAllowed,
+  rejectUnstorableValues,
+  verifyJsonDepth,
+} from './common/request-guards.js';
 
 export interface CreateAppOptions {
   logger?: LoggerService | false;
@@ -30,7 +35,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // The database is opened and migrated while the modules are created (TypeOrmModule).
   const app = await NestFactory.create<NestExpressApplication>(AppModule.build(config, key, createApp), {
     bodyParser: false,
-    logger: options.logger === undefined ? new StartFailureQuietLogger({ logLevels: ['error', 'warn'] }) : options.logger,
+    logger:
+      options.logger === undefined ? new StartFailureQuietLogger({ logLevels: ['error', 'warn'] }) : options.logger,
     abortOnError: false,
   });
   app.enableShutdownHooks();
@@ -47,12 +53,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   );
   answerClientErrors(app.getHttpServer());
   app.setGlobalPrefix('api');
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }));
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
 
   const document = withContractSchemas(
     SwaggerModule.createDocument(
       app,
-      new DocumentBuilder().setTitle('blindrand API').setDescription('Randomization and blinding for clinical trials (contract v1)').setVersion('1').addBearerAuth().build(),
+      new DocumentBuilder()
+        .setTitle('blindrand API')
+        .setDescription('Randomization and blinding for clinical trials (contract v1)')
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
     ),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
@@ -81,7 +94,9 @@ function requireJsonBody(req: express.Request, _res: express.Response, next: exp
   if (hasBody && ['POST', 'PUT', 'PATCH'].includes(req.method)) {
     const type = String(req.headers['content-type'] ?? '').toLowerCase();
     if (!type.startsWith('application/json') && !type.startsWith('text/csv')) {
-      next(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (or text/csv for a list import).'));
+      next(
+        new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json (or text/csv for a list import).'),
+      );
       return;
     }
   }
@@ -95,7 +110,15 @@ function serveConsole(app: NestExpressApplication): void {
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], workerSrc: ["'self'", 'blob:'], connectSrc: ["'self'"], upgradeInsecureRequests: null },
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          workerSrc: ["'self'", 'blob:'],
+          connectSrc: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
       },
     }),
   );

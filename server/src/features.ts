@@ -63,7 +63,10 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
   // How SignatureService rebuilds each kind of signed record for verification (signatures/signed-records.ts).
-  { provide: SIGNED_RECORD_LOADERS, useValue: { ...SAFETY_SIGNED_RECORDS, ...CORE_SIGNED_RECORDS, ...ENVELOPE_SIGNED_RECORDS } },
+  {
+    provide: SIGNED_RECORD_LOADERS,
+    useValue: { ...SAFETY_SIGNED_RECORDS, ...CORE_SIGNED_RECORDS, ...ENVELOPE_SIGNED_RECORDS },
+  },
   ProtocolService,
   StudyService,
   RehearsalService,

@@ -35,7 +35,9 @@ async function main(): Promise<void> {
     try {
       demo = await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus, (password) =>
         // Shown just before the commit (see seedDemoIfEmpty): whatever a kill leaves, its password was shown.
-        process.stdout.write(`blindrand: demo password: ${password}  (generated; shown only this once — set DEMO_PASSWORD to choose it, or recover with \`blindrand user password-link --username admin\`)\n`),
+        process.stdout.write(
+          `blindrand: demo password: ${password}  (generated; shown only this once — set DEMO_PASSWORD to choose it, or recover with \`blindrand user password-link --username admin\`)\n`,
+        ),
       );
     } catch (err) {
       process.stderr.write(`blindrand: cannot load the demo data (nothing of it was kept): ${firstLine(err)}\n`);
@@ -43,12 +45,16 @@ async function main(): Promise<void> {
     }
     if (demo.created) {
       const users = DEMO_USERS.map((u) => u.username).join(', ');
-      process.stdout.write(`blindrand: demo data created. Users: ${users}. Password: ${demo.generated ? 'shown above' : '(from DEMO_PASSWORD)'}\n`);
+      process.stdout.write(
+        `blindrand: demo data created. Users: ${users}. Password: ${demo.generated ? 'shown above' : '(from DEMO_PASSWORD)'}\n`,
+      );
     }
   }
   await app.listen(config.port, config.host);
   const where = config.database.dialect === 'sqlite' ? config.database.path : 'PostgreSQL';
-  process.stdout.write(`blindrand: listening on http://localhost:${config.port} (API /api, docs /api/docs, database ${where})\n`);
+  process.stdout.write(
+    `blindrand: listening on http://localhost:${config.port} (API /api, docs /api/docs, database ${where})\n`,
+  );
 }
 
 /** One line, whatever the error: a driver message can span several. */

@@ -45,4 +45,6 @@ export interface VerifyResult {
   warnings?: string[];
 }
 
-export interface CheckpointInput { reason?: string }
+export interface CheckpointInput {
+  reason?: string;
+}

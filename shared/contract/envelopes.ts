@@ -51,11 +51,21 @@ export interface EnvelopeSheet {
 }
 
 /** GET /api/envelopes. */
-export interface EnvelopeListView { schemeId: string | null; sites: Array<{ code: string; name: string }>; envelopes: EnvelopeView[] }
+export interface EnvelopeListView {
+  schemeId: string | null;
+  sites: Array<{ code: string; name: string }>;
+  envelopes: EnvelopeView[];
+}
 /** POST /api/envelopes/reserve: the numbers reserved, and the envelopes as they now stand. */
-export interface EnvelopesReservedView { reserved: number[]; envelopes: EnvelopeView[] }
+export interface EnvelopesReservedView {
+  reserved: number[];
+  envelopes: EnvelopeView[];
+}
 /** POST /api/envelopes/void. */
-export interface EnvelopesVoidedView { voided: number[]; envelopes: EnvelopeView[] }
+export interface EnvelopesVoidedView {
+  voided: number[];
+  envelopes: EnvelopeView[];
+}
 /** POST /api/envelopes/print. */
 export interface SheetsResponse {
   copy: SheetCopy;
@@ -65,10 +75,35 @@ export interface SheetsResponse {
   sheets: EnvelopeSheet[];
 }
 /** POST /api/envelopes/reconcile: a randomization, with the envelope's number and opening. */
-export type ReconcileResult = RandomizationResult & { viaEnvelope: number; envelopeOpenedAt: string; envelopeOpenedBy: string };
+export type ReconcileResult = RandomizationResult & {
+  viaEnvelope: number;
+  envelopeOpenedAt: string;
+  envelopeOpenedBy: string;
+};
 
 // ---- request bodies (the DTO classes implement these)
-export interface ReserveEnvelopesInput { siteCode: string; count: number; strata?: string[]; signature: SignatureInput }
-export interface PrintEnvelopesInput { copy: SheetCopy; envelopeIds?: string[]; siteCode?: string }
-export interface ReconcileEnvelopeInput { participantId: string; envelopeNumber: number; treatmentCode: string; openedAt: string; openedBy: string; signature: SignatureInput }
-export interface VoidEnvelopesInput { envelopeIds?: string[]; siteCode?: string; reason: string; signature: SignatureInput }
+export interface ReserveEnvelopesInput {
+  siteCode: string;
+  count: number;
+  strata?: string[];
+  signature: SignatureInput;
+}
+export interface PrintEnvelopesInput {
+  copy: SheetCopy;
+  envelopeIds?: string[];
+  siteCode?: string;
+}
+export interface ReconcileEnvelopeInput {
+  participantId: string;
+  envelopeNumber: number;
+  treatmentCode: string;
+  openedAt: string;
+  openedBy: string;
+  signature: SignatureInput;
+}
+export interface VoidEnvelopesInput {
+  envelopeIds?: string[];
+  siteCode?: string;
+  reason: string;
+  signature: SignatureInput;
+}

@@ -14,4 +14,7 @@ export interface NotificationView {
 }
 
 /** GET /api/notifications and POST /api/notifications/:id/read: newest first, with the unread count. */
-export interface NotificationInbox { items: NotificationView[]; unread: number }
+export interface NotificationInbox {
+  items: NotificationView[];
+  unread: number;
+}

@@ -145,6 +145,18 @@ export interface RegisterParticipantInput {
   factors: Record<string, unknown>;
   eligibility: Record<string, unknown>;
 }
-export interface RandomizeInput { signature: SignatureInput }
-export interface CorrectionInput { field: string; newValue: unknown; reason: string; signature: SignatureInput }
-export interface DispensationInput { participantId: string; period: number; lotNumber: string; signature: SignatureInput }
+export interface RandomizeInput {
+  signature: SignatureInput;
+}
+export interface CorrectionInput {
+  field: string;
+  newValue: unknown;
+  reason: string;
+  signature: SignatureInput;
+}
+export interface DispensationInput {
+  participantId: string;
+  period: number;
+  lotNumber: string;
+  signature: SignatureInput;
+}

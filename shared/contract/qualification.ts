@@ -50,7 +50,6 @@ export interface QualificationReport extends UnsignedReport {
   signature: ReportSignature;
 }
 
-
 /** GET /api/qualification: one row per stored run. */
 export interface QualificationSummary {
   id: string;
@@ -63,4 +62,6 @@ export interface QualificationSummary {
   digest: string;
 }
 
-export interface RunQualificationInput { installationOnly?: boolean }
+export interface RunQualificationInput {
+  installationOnly?: boolean;
+}

@@ -6,7 +6,10 @@ import type { AllocationDescription } from './unblinding.js';
 export type SafetyRecipientKind = 'role' | 'email';
 
 /** GET /api/safety-unblindings/settings. */
-export interface SafetySettings { enabled: boolean; recipientKind: SafetyRecipientKind | null }
+export interface SafetySettings {
+  enabled: boolean;
+  recipientKind: SafetyRecipientKind | null;
+}
 
 /** A safety unblinding as requesters, monitors, auditors and pharmacovigilance see it: the same fields and sizes for every arm. */
 export interface SafetyUnblindingView {
@@ -82,7 +85,12 @@ export interface DisclosureReport {
 }
 
 // ---- request bodies (the DTO classes implement these)
-export interface SafetyUnblindingInput { participantId: string; reason: string; reportReference?: string; signature: SignatureInput }
+export interface SafetyUnblindingInput {
+  participantId: string;
+  reason: string;
+  reportReference?: string;
+  signature: SignatureInput;
+}
 export interface InadvertentInput {
   participantIds: string[];
   occurredOn: string;

@@ -4,9 +4,21 @@ import type { AnswerTest, Condition, DesignKind, EmergencyRule, Question } from 
 import type { SignatureInput, SignatureManifest, StudyStatus, UnblindingPolicy, UnblindingStatus } from './common.js';
 
 /** An arm as unblinded viewers read it: code, label, allocation ratio and the product of each period. */
-export interface StudyArmView { code: string; label: string; ratio: number; products: string[] }
-export interface StudyProductView { code: string; label: string }
-export interface StudyPeriodView { number: number; label: string; timing: string | null }
+export interface StudyArmView {
+  code: string;
+  label: string;
+  ratio: number;
+  products: string[];
+}
+export interface StudyProductView {
+  code: string;
+  label: string;
+}
+export interface StudyPeriodView {
+  number: number;
+  label: string;
+  timing: string | null;
+}
 
 /** A screening question of the protocol (the eligibility form is built from these). */
 export type StudyQuestionView = Question;
@@ -87,7 +99,12 @@ export interface SchemeDesignView {
   createdAt: string;
 }
 
-export interface SchemeStratumView { key: string; levels: Record<string, string>; size: number; entries?: SchemeEntry[] }
+export interface SchemeStratumView {
+  key: string;
+  levels: Record<string, string>;
+  size: number;
+  entries?: SchemeEntry[];
+}
 
 /** The scheme for the randomization statistician (unblinded); `entries` only when the list was asked for. */
 export interface SchemeView extends SchemeDesignView {
@@ -148,8 +165,23 @@ export interface ActivationSummaryView {
 
 /** GET /api/study/lock-summary (never an arm). */
 export interface LockSummaryView {
-  openUnblindingRequests: Array<{ id: string; participantId: string; screeningNumber: string; siteCode: string; status: UnblindingStatus; requestedAt: string; requestedByName: string }>;
-  undispensed: Array<{ participantId: string; screeningNumber: string; siteCode: string; period: number; periodLabel: string; dueBy: string | null }>;
+  openUnblindingRequests: Array<{
+    id: string;
+    participantId: string;
+    screeningNumber: string;
+    siteCode: string;
+    status: UnblindingStatus;
+    requestedAt: string;
+    requestedByName: string;
+  }>;
+  undispensed: Array<{
+    participantId: string;
+    screeningNumber: string;
+    siteCode: string;
+    period: number;
+    periodLabel: string;
+    dueBy: string | null;
+  }>;
 }
 
 /**
@@ -162,15 +194,38 @@ export type { SimulationResult, ArmWeight, MethodParams, SchemeEntry };
 
 // ---- request bodies (the DTO classes implement these)
 /** POST /api/study/scheme. `seedPhrase` is only mixed into the server's 256 random bits; it never is the seed. */
-export interface SchemeInput { method: string; params?: Record<string, unknown>; seedPhrase?: string; listLength?: number; live?: boolean }
+export interface SchemeInput {
+  method: string;
+  params?: Record<string, unknown>;
+  seedPhrase?: string;
+  listLength?: number;
+  live?: boolean;
+}
 /** POST /api/study/scheme/import as JSON (the CSV itself may also be sent as text/csv). */
-export interface ImportSchemeInput { csv: string }
+export interface ImportSchemeInput {
+  csv: string;
+}
 /** POST /api/simulations (ALGORITHMS.md field names). */
-export interface SimulationInput { method: string; params?: Record<string, unknown>; n: number; trials: number; seed?: string }
+export interface SimulationInput {
+  method: string;
+  params?: Record<string, unknown>;
+  n: number;
+  trials: number;
+  seed?: string;
+}
 /** POST /api/study/rehearsal: synthetic patients randomized on an in-memory copy of the scheme. */
-export interface RehearsalInput { patients: number; seed?: string }
-export interface ActivateInput { signature: SignatureInput; overrideReason?: string }
-export interface LockStudyInput { signature: SignatureInput; reason?: string }
+export interface RehearsalInput {
+  patients: number;
+  seed?: string;
+}
+export interface ActivateInput {
+  signature: SignatureInput;
+  overrideReason?: string;
+}
+export interface LockStudyInput {
+  signature: SignatureInput;
+  reason?: string;
+}
 /** End-of-study unblinding: two different statisticians sign. */
 export interface UnblindStudyInput {
   signature: SignatureInput;

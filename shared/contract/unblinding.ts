@@ -50,7 +50,12 @@ export interface UnblindingRequestView {
   canReveal: boolean;
 }
 
-export interface AllocationPeriodView { period: number; label: string; product: string; productLabel: string }
+export interface AllocationPeriodView {
+  period: number;
+  label: string;
+  product: string;
+  productLabel: string;
+}
 
 /**
  * The arm (the sequence, in a crossover; the product, in a parallel design) and the product of each period.
@@ -78,7 +83,8 @@ export interface RevealView extends AllocationDescription {
   viewCount: number;
 }
 
-export type UnblindingRegisterKind = 'emergency-reveal' | 'end-of-study' | 'safety-email' | 'safety-reveal' | 'inadvertent' | 'disclosure';
+export type UnblindingRegisterKind =
+  'emergency-reveal' | 'end-of-study' | 'safety-email' | 'safety-reveal' | 'inadvertent' | 'disclosure';
 
 /** A row of the unblinding register: who has seen which patient's allocation, when and why (never the arm). */
 export interface UnblindingRegisterEntry {
@@ -111,5 +117,14 @@ export interface EmergencyCardView {
 }
 
 // ---- request bodies (the DTO classes implement these)
-export interface UnblindingRequestInput { participantId: string; reason: string; emergency: boolean; signature: SignatureInput }
-export interface DecisionInput { approve: boolean; comment: string; signature: SignatureInput }
+export interface UnblindingRequestInput {
+  participantId: string;
+  reason: string;
+  emergency: boolean;
+  signature: SignatureInput;
+}
+export interface DecisionInput {
+  approve: boolean;
+  comment: string;
+  signature: SignatureInput;
+}

@@ -78,13 +78,51 @@ export interface SiteView {
 }
 
 // ---- request bodies (the DTO classes implement these)
-export interface LoginInput { username: string; password: string }
-export interface SetPasswordInput { token: string; password: string }
-export interface UpdateMeInput { locale: Locale | null }
+export interface LoginInput {
+  username: string;
+  password: string;
+}
+export interface SetPasswordInput {
+  token: string;
+  password: string;
+}
+export interface UpdateMeInput {
+  locale: Locale | null;
+}
 /** No password: the user sets it from a one-time link e-mailed to `email` (an admin never chooses it). */
-export interface CreateUserInput { username: string; displayName: string; role: Role; siteCodes?: string[]; email?: string; locale?: Locale | null }
-export interface UpdateUserInput { displayName?: string; role?: Role; siteCodes?: string[]; active?: boolean; email?: string; locale?: Locale | null; reason?: string }
-export interface ReasonInput { reason?: string }
-export interface RoleGrantDecisionInput { approve: boolean; comment?: string; signature: SignatureInput }
-export interface CreateSiteInput { code: string; name: string; locale?: Locale | null }
-export interface UpdateSiteInput { name?: string; active?: boolean; locale?: Locale | null; reason?: string }
+export interface CreateUserInput {
+  username: string;
+  displayName: string;
+  role: Role;
+  siteCodes?: string[];
+  email?: string;
+  locale?: Locale | null;
+}
+export interface UpdateUserInput {
+  displayName?: string;
+  role?: Role;
+  siteCodes?: string[];
+  active?: boolean;
+  email?: string;
+  locale?: Locale | null;
+  reason?: string;
+}
+export interface ReasonInput {
+  reason?: string;
+}
+export interface RoleGrantDecisionInput {
+  approve: boolean;
+  comment?: string;
+  signature: SignatureInput;
+}
+export interface CreateSiteInput {
+  code: string;
+  name: string;
+  locale?: Locale | null;
+}
+export interface UpdateSiteInput {
+  name?: string;
+  active?: boolean;
+  locale?: Locale | null;
+  reason?: string;
+}

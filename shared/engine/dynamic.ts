@@ -44,9 +44,16 @@ function covariatesOf(item: { stratumKey: string; covariates: Record<string, str
   return { ...parseStratumKey(item.stratumKey), ...item.covariates };
 }
 
-function nextTreatmentCode(scheme: Scheme, seed: string, history: DynamicHistoryItem[]): { code: string; index: number } {
+function nextTreatmentCode(
+  scheme: Scheme,
+  seed: string,
+  history: DynamicHistoryItem[],
+): { code: string; index: number } {
   const used = new Set(history.map((h) => h.treatmentCode).filter((c): c is string => typeof c === 'string'));
-  const stream = skipDraws(deriveStream(seed, scheme.studyCode, STUDY_STREAM_KEY, 'treatment-codes'), history.length * scheme.treatmentCodeFormat.length);
+  const stream = skipDraws(
+    deriveStream(seed, scheme.studyCode, STUDY_STREAM_KEY, 'treatment-codes'),
+    history.length * scheme.treatmentCodeFormat.length,
+  );
   for (let index = history.length; ; index++) {
     const code = drawTreatmentCode(stream, scheme.treatmentCodeFormat);
     if (!used.has(code)) return { code, index };
@@ -58,10 +65,16 @@ function nextTreatmentCode(scheme: Scheme, seed: string, history: DynamicHistory
  * @param history earlier decisions of the whole study, in order (with their treatment codes when known)
  * @param patient the stratum key and covariates (stratum levels are used when covariates omit them)
  */
-export function allocateDynamic(scheme: Scheme, history: DynamicHistoryItem[], patient: DynamicPatient): DynamicDecision {
-  if (!scheme.live) throw new EngineError('this scheme is a pre-generated list; take the next entry of the stratum instead');
+export function allocateDynamic(
+  scheme: Scheme,
+  history: DynamicHistoryItem[],
+  patient: DynamicPatient,
+): DynamicDecision {
+  if (!scheme.live)
+    throw new EngineError('this scheme is a pre-generated list; take the next entry of the stratum instead');
   if (!scheme.seed) throw new EngineError('the scheme carries no seed; live allocation is impossible');
-  if (!scheme.strata.some((s) => s.key === patient.stratumKey)) throw new EngineError(`unknown stratum "${patient.stratumKey}"`);
+  if (!scheme.strata.some((s) => s.key === patient.stratumKey))
+    throw new EngineError(`unknown stratum "${patient.stratumKey}"`);
   const covariates = covariatesOf(patient);
   const armCount = scheme.arms.length;
   let streamKey: string;
@@ -73,17 +86,24 @@ export function allocateDynamic(scheme: Scheme, history: DynamicHistoryItem[], p
   if (methodDescriptor(scheme.method).covariates) {
     const config = minimizationConfig(scheme);
     const state = newMinimizationState(config);
-    history.forEach((h, i) => minimizationCommit(config, state, covariatesOf(h), armIndex(scheme, h.armCode, `history[${i}]`)));
+    history.forEach((h, i) =>
+      minimizationCommit(config, state, covariatesOf(h), armIndex(scheme, h.armCode, `history[${i}]`)),
+    );
     streamKey = STUDY_STREAM_KEY;
     drawIndex = history.length;
     draw = skipDraws(deriveStream(scheme.seed, scheme.studyCode, streamKey, 'allocation'), drawIndex).double();
     const step = minimizationNext(config, state, covariates, draw);
     ({ arm, probabilities, scores } = step);
   } else {
-    const rule = createSequenceRule(scheme.method, scheme.params, scheme.arms.map((a) => a.ratio));
+    const rule = createSequenceRule(
+      scheme.method,
+      scheme.params,
+      scheme.arms.map((a) => a.ratio),
+    );
     const state = newSequenceState(armCount);
     history.forEach((h, i) => {
-      if (h.stratumKey === patient.stratumKey) commitAllocation(state, armIndex(scheme, h.armCode, `history[${i}]`), false);
+      if (h.stratumKey === patient.stratumKey)
+        commitAllocation(state, armIndex(scheme, h.armCode, `history[${i}]`), false);
     });
     streamKey = patient.stratumKey;
     drawIndex = state.total;
@@ -131,9 +151,18 @@ export function replayDynamic(
     const expected = allocateDynamic(scheme, history, d.patient);
     if (expected.armCode !== d.armCode) mismatches.push({ index, expected: expected.armCode, actual: d.armCode });
     else if (d.record && (d.record.drawIndex !== expected.record.drawIndex || d.record.draw !== expected.record.draw)) {
-      mismatches.push({ index, expected: `draw #${expected.record.drawIndex} = ${expected.record.draw}`, actual: `draw #${d.record.drawIndex} = ${d.record.draw}` });
+      mismatches.push({
+        index,
+        expected: `draw #${expected.record.drawIndex} = ${expected.record.draw}`,
+        actual: `draw #${d.record.drawIndex} = ${d.record.draw}`,
+      });
     }
-    history.push({ stratumKey: d.patient.stratumKey, covariates: d.patient.covariates, armCode: d.armCode, treatmentCode: d.treatmentCode });
+    history.push({
+      stratumKey: d.patient.stratumKey,
+      covariates: d.patient.covariates,
+      armCode: d.armCode,
+      treatmentCode: d.treatmentCode,
+    });
   });
   return mismatches;
 }

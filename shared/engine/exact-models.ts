@@ -31,7 +31,13 @@ export interface ExactModel {
 const isOne = (p: number) => p >= 1 - 1e-12;
 
 export function newTransitions(max: number): Transitions {
-  return { count: 0, weight: new Float64Array(max), dir: new Int8Array(max), next: new Int32Array(max), forced: new Uint8Array(max) };
+  return {
+    count: 0,
+    weight: new Float64Array(max),
+    dir: new Int8Array(max),
+    next: new Int32Array(max),
+    forced: new Uint8Array(max),
+  };
 }
 
 /** Both arms' transitions from P(A) = pA, P(B) = pB (as the rule computes them), into hidden state `next`. */
@@ -85,7 +91,10 @@ export function boundedModel(b: number, p: number): ExactModel {
  * A design whose P(A) is a function of (i, d) alone, as the rule computes it from the counts
  * N_A = (i + d)/2 and N_B = (i − d)/2; P(B) is `probabilityB` (default 1 − P(A)).
  */
-export function countsModel(probabilityA: (i: number, a: number, b: number) => number, probabilityB?: (i: number, a: number, b: number) => number): ExactModel {
+export function countsModel(
+  probabilityA: (i: number, a: number, b: number) => number,
+  probabilityB?: (i: number, a: number, b: number) => number,
+): ExactModel {
   return {
     hidden: 1,
     timeInvariant: false,

@@ -55,7 +55,14 @@ function transitionTable(model: ExactModel, n: number, t: Transitions): Transiti
   const start = new Int32Array(states);
   const count = new Int32Array(states);
   const per = t.weight.length;
-  const table = { start, count, weight: new Float64Array(states * per), dir: new Int8Array(states * per), next: new Int32Array(states * per), forced: new Uint8Array(states * per) };
+  const table = {
+    start,
+    count,
+    weight: new Float64Array(states * per),
+    dir: new Int8Array(states * per),
+    next: new Int32Array(states * per),
+    forced: new Uint8Array(states * per),
+  };
   let at = 0;
   for (let h = 0; h < model.hidden; h++) {
     for (let d = 0; d <= n; d++) {
@@ -78,7 +85,13 @@ function transitionTable(model: ExactModel, n: number, t: Transitions): Transiti
  * Every design here treats A and B alike (swapping them maps (h, d) to (h, −d) with the same
  * probabilities), so the pass keeps |d| only: half the states, same figures.
  */
-function forward(model: ExactModel, n: number, t: Transitions, table: TransitionTable | null, barrier = Infinity): Pass {
+function forward(
+  model: ExactModel,
+  n: number,
+  t: Transitions,
+  table: TransitionTable | null,
+  barrier = Infinity,
+): Pass {
   const width = n + 1;
   const H = model.hidden;
   let mass = new Float64Array(H * width);
@@ -144,7 +157,11 @@ class Walk {
   /** Rows cover |D| < cap (time-dependent models: one row of cap entries per i). */
   private cap = 0;
 
-  constructor(private readonly model: ExactModel, private readonly n: number, private readonly t: Transitions) {}
+  constructor(
+    private readonly model: ExactModel,
+    private readonly n: number,
+    private readonly t: Transitions,
+  ) {}
 
   private fill(cap: number): void {
     const rows = this.model.timeInvariant ? 1 : this.n;
@@ -168,7 +185,8 @@ class Walk {
 
   /** Mass that reaches |D| = barrier within n patients: P(max_i |D_i| ≥ barrier). */
   absorbed(barrier: number): number {
-    if (barrier > this.cap) this.fill(this.model.timeInvariant ? this.n + 1 : Math.min(this.n + 1, Math.max(2 * barrier, 64)));
+    if (barrier > this.cap)
+      this.fill(this.model.timeInvariant ? this.n + 1 : Math.min(this.n + 1, Math.max(2 * barrier, 64)));
     const { away, toward, cap, n } = this;
     const rowStep = this.model.timeInvariant ? 0 : cap;
     let mass = new Float64Array(barrier + 1);
@@ -215,16 +233,32 @@ function quantile(dist: number[], q: number): number {
 }
 
 function quantiles(dist: number[]): Quantiles {
-  return { p5: quantile(dist, 0.05), p25: quantile(dist, 0.25), p50: quantile(dist, 0.5), p75: quantile(dist, 0.75), p95: quantile(dist, 0.95) };
+  return {
+    p5: quantile(dist, 0.05),
+    p25: quantile(dist, 0.25),
+    p50: quantile(dist, 0.5),
+    p75: quantile(dist, 0.75),
+    p95: quantile(dist, 0.95),
+  };
 }
 
 /** Check that a design has an exact form here; returns its prepared form or throws an EngineError saying why not. */
 export function checkExactDesign(design: SimulationDesign, n: number) {
   const prepared = prepareDesign(design);
-  if (prepared.factors.length > 0) throw new EngineError('exact figures are available only without covariates (no --factors); simulate this design instead');
-  if (prepared.arms.length !== 2) throw new EngineError(`exact figures are available for two arms only, got ${prepared.arms.length}; simulate this design instead`);
-  if (prepared.arms[0].ratio !== 1 || prepared.arms[1].ratio !== 1) throw new EngineError(`exact figures are available for a 1:1 ratio only, got ${prepared.arms.map((a) => a.ratio).join(':')}; simulate this design instead`);
-  if (!Number.isInteger(n) || n < 1 || n > EXACT_MAX_N) throw new EngineError(`exact figures: n must be a whole number between 1 and ${EXACT_MAX_N}, got ${n}`);
+  if (prepared.factors.length > 0)
+    throw new EngineError(
+      'exact figures are available only without covariates (no --factors); simulate this design instead',
+    );
+  if (prepared.arms.length !== 2)
+    throw new EngineError(
+      `exact figures are available for two arms only, got ${prepared.arms.length}; simulate this design instead`,
+    );
+  if (prepared.arms[0].ratio !== 1 || prepared.arms[1].ratio !== 1)
+    throw new EngineError(
+      `exact figures are available for a 1:1 ratio only, got ${prepared.arms.map((a) => a.ratio).join(':')}; simulate this design instead`,
+    );
+  if (!Number.isInteger(n) || n < 1 || n > EXACT_MAX_N)
+    throw new EngineError(`exact figures: n must be a whole number between 1 and ${EXACT_MAX_N}, got ${n}`);
   const exact = methodDescriptor(prepared.method).exact;
   if (exact === undefined) throw new EngineError(`exact figures are not available for method "${prepared.method}"`);
   if (typeof exact !== 'function') throw new EngineError(exact.refused);
@@ -233,7 +267,10 @@ export function checkExactDesign(design: SimulationDesign, n: number) {
 
 /** The method's exact model (its descriptor's; checkExactDesign made sure there is one). */
 function exactModel(prepared: ReturnType<typeof checkExactDesign>, n: number): ExactModel {
-  return (methodDescriptor(prepared.method).exact as (params: typeof prepared.params, n: number) => ExactModel)(prepared.params, n);
+  return (methodDescriptor(prepared.method).exact as (params: typeof prepared.params, n: number) => ExactModel)(
+    prepared.params,
+    n,
+  );
 }
 
 /** The exact figures of a two-arm 1:1 design without covariates at n patients (same fields as simulate(), plus exact: true). */

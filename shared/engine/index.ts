@@ -3,7 +3,18 @@
  * Math.random — randomness comes only from seeded streams, so it runs the same in Node and in a
  * browser Web Worker.
  */
-export { ALGORITHM, LIBRARY_VERSION, SECRET_HEX, deriveStream, mixSeed, seedCommitment, sha256Hex, skipDraws, type RandomStream, type StreamPurpose } from './streams.js';
+export {
+  ALGORITHM,
+  LIBRARY_VERSION,
+  SECRET_HEX,
+  deriveStream,
+  mixSeed,
+  seedCommitment,
+  sha256Hex,
+  skipDraws,
+  type RandomStream,
+  type StreamPurpose,
+} from './streams.js';
 export { EngineError } from './errors.js';
 export { normalizeParams, isMethodCode, type ArmWeight, type MethodParams } from './params.js';
 export { METHOD_CODES, type MethodCode } from '../protocol/method-codes.js';
@@ -17,13 +28,43 @@ export {
   type SequenceRule,
   type SequenceState,
 } from './sequence-rules.js';
-export { minimizationNext, minimizationProbabilities, minimizationCommit, newMinimizationState, type MinimizationConfig, type MinimizationState, type MinimizationStep } from './minimization.js';
-export { generateScheme, generateArmSequence, isDynamicMethod, isDynamicScheme, protocolArms, LIVE_CAPABLE_METHODS } from './scheme.js';
+export {
+  minimizationNext,
+  minimizationProbabilities,
+  minimizationCommit,
+  newMinimizationState,
+  type MinimizationConfig,
+  type MinimizationState,
+  type MinimizationStep,
+} from './minimization.js';
+export {
+  generateScheme,
+  generateArmSequence,
+  isDynamicMethod,
+  isDynamicScheme,
+  protocolArms,
+  LIVE_CAPABLE_METHODS,
+} from './scheme.js';
 export { schemeFingerprint, fingerprintPayload } from './fingerprint.js';
-export { allocateDynamic, replayDynamic, minimizationConfig, STUDY_STREAM_KEY, type DynamicDecision, type ReplayMismatch } from './dynamic.js';
+export {
+  allocateDynamic,
+  replayDynamic,
+  minimizationConfig,
+  STUDY_STREAM_KEY,
+  type DynamicDecision,
+  type ReplayMismatch,
+} from './dynamic.js';
 export { importList, listToCsv, parseListCsv, LIST_CSV_HEADER, type CsvListRow } from './list-csv.js';
 export { drawTreatmentCode, drawUniqueTreatmentCode, matchesCodeFormat } from './treatment-codes.js';
-export type { Scheme, SchemeEntry, SchemeStratum, DynamicRecord, DynamicHistoryItem, DynamicPatient, GenerateOptions } from './types.js';
+export type {
+  Scheme,
+  SchemeEntry,
+  SchemeStratum,
+  DynamicRecord,
+  DynamicHistoryItem,
+  DynamicPatient,
+  GenerateOptions,
+} from './types.js';
 export { simulate, checkSimulationOptions } from './simulate.js';
 export { prepareDesign, runChunk, chunkCount, stratumLabel, type PreparedDesign } from './simulation-core.js';
 export { summarizeChunks } from './simulation-summary.js';

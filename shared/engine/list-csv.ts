@@ -19,7 +19,8 @@ export interface CsvListRow extends SchemeEntry {
 /** One row per list entry, strata in scheme order. */
 export function listToCsv(scheme: Scheme): string {
   const rows = [LIST_CSV_HEADER];
-  for (const s of scheme.strata) for (const e of s.entries) rows.push(`${s.key},${e.position},${e.armCode},${e.treatmentCode}`);
+  for (const s of scheme.strata)
+    for (const e of s.entries) rows.push(`${s.key},${e.position},${e.armCode},${e.treatmentCode}`);
   return `${rows.join('\n')}\n`;
 }
 
@@ -34,19 +35,26 @@ function cells(line: string): string[] {
 export function parseListCsv(csvText: string): CsvListRow[] {
   const lines = csvText.replace(/^\uFEFF/, '').split(/\r?\n/);
   const problems: Array<{ line: number; message: string }> = [];
-  if (cells(lines[0] ?? '').join(',').toLowerCase() !== LIST_CSV_HEADER) {
+  if (
+    cells(lines[0] ?? '')
+      .join(',')
+      .toLowerCase() !== LIST_CSV_HEADER
+  ) {
     problems.push({ line: 1, message: `expected the header "${LIST_CSV_HEADER}", got "${lines[0] ?? ''}"` });
   }
   const rows: CsvListRow[] = [];
   lines.forEach((text, i) => {
     if (i === 0 || text.trim() === '') return;
     const c = cells(text);
-    if (c.length !== 4) return problems.push({ line: i + 1, message: `expected 4 columns (${LIST_CSV_HEADER}), got ${c.length}` });
+    if (c.length !== 4)
+      return problems.push({ line: i + 1, message: `expected 4 columns (${LIST_CSV_HEADER}), got ${c.length}` });
     const position = Number(c[1]);
-    if (!/^\d+$/.test(c[1]) || position < 1) return problems.push({ line: i + 1, message: `position must be a whole number ≥ 1, got "${c[1]}"` });
+    if (!/^\d+$/.test(c[1]) || position < 1)
+      return problems.push({ line: i + 1, message: `position must be a whole number ≥ 1, got "${c[1]}"` });
     rows.push({ stratum: c[0], position, armCode: c[2], treatmentCode: c[3], line: i + 1 });
   });
-  if (problems.length > 0) throw new EngineError(problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'), problems);
+  if (problems.length > 0)
+    throw new EngineError(problems.map((p) => `line ${p.line}: ${p.message}`).join('\n'), problems);
   return rows;
 }
 
@@ -66,30 +74,52 @@ export function importList(protocol: Protocol, csvText: string, options: { siteC
   for (const r of rows) {
     const stratum = byKey.get(r.stratum);
     if (!stratum) problems.push({ line: r.line, message: `unknown stratum "${r.stratum}"` });
-    if (!arms.some((a) => a.code === r.armCode)) problems.push({ line: r.line, message: `unknown arm "${r.armCode}"; expected one of ${arms.map((a) => a.code).join(', ')}` });
+    if (!arms.some((a) => a.code === r.armCode))
+      problems.push({
+        line: r.line,
+        message: `unknown arm "${r.armCode}"; expected one of ${arms.map((a) => a.code).join(', ')}`,
+      });
     if (!matchesCodeFormat(r.treatmentCode, protocol.treatmentCode)) {
-      problems.push({ line: r.line, message: `treatment code "${r.treatmentCode}" does not match the protocol's format (prefix "${protocol.treatmentCode.prefix}", ${protocol.treatmentCode.length} characters of ${protocol.treatmentCode.alphabet})` });
+      problems.push({
+        line: r.line,
+        message: `treatment code "${r.treatmentCode}" does not match the protocol's format (prefix "${protocol.treatmentCode.prefix}", ${protocol.treatmentCode.length} characters of ${protocol.treatmentCode.alphabet})`,
+      });
     }
     const seenCode = codes.get(r.treatmentCode);
-    if (seenCode !== undefined) problems.push({ line: r.line, message: `treatment code "${r.treatmentCode}" already used on line ${seenCode}` });
+    if (seenCode !== undefined)
+      problems.push({ line: r.line, message: `treatment code "${r.treatmentCode}" already used on line ${seenCode}` });
     codes.set(r.treatmentCode, r.line);
     const posKey = `${r.stratum}#${r.position}`;
     const seenPos = positions.get(posKey);
-    if (seenPos !== undefined) problems.push({ line: r.line, message: `position ${r.position} of stratum "${r.stratum}" already given on line ${seenPos}` });
+    if (seenPos !== undefined)
+      problems.push({
+        line: r.line,
+        message: `position ${r.position} of stratum "${r.stratum}" already given on line ${seenPos}`,
+      });
     positions.set(posKey, r.line);
     stratum?.entries.push({ position: r.position, armCode: r.armCode, treatmentCode: r.treatmentCode });
   }
   for (const s of strata) {
-    if (s.entries.length === 0) problems.push({ line: null, message: `stratum "${s.key}" has no entries; every stratum needs a list` });
+    if (s.entries.length === 0)
+      problems.push({ line: null, message: `stratum "${s.key}" has no entries; every stratum needs a list` });
     s.entries.sort((a, b) => a.position - b.position);
     s.entries.forEach((e, i) => {
-      if (e.position !== i + 1 && !problems.some((p) => p.message.includes(`position ${e.position} of stratum "${s.key}"`))) {
-        problems.push({ line: positions.get(`${s.key}#${e.position}`) ?? null, message: `stratum "${s.key}": positions must run 1, 2, 3, … without gaps; expected ${i + 1}, got ${e.position}` });
+      if (
+        e.position !== i + 1 &&
+        !problems.some((p) => p.message.includes(`position ${e.position} of stratum "${s.key}"`))
+      ) {
+        problems.push({
+          line: positions.get(`${s.key}#${e.position}`) ?? null,
+          message: `stratum "${s.key}": positions must run 1, 2, 3, … without gaps; expected ${i + 1}, got ${e.position}`,
+        });
       }
     });
   }
   if (problems.length > 0) {
-    throw new EngineError(problems.map((p) => (p.line !== null ? `line ${p.line}: ${p.message}` : p.message)).join('\n'), problems);
+    throw new EngineError(
+      problems.map((p) => (p.line !== null ? `line ${p.line}: ${p.message}` : p.message)).join('\n'),
+      problems,
+    );
   }
   return {
     studyCode: protocol.study.code,

@@ -54,13 +54,18 @@ function imbalanceOf(values: number[], measure: 'range' | 'variance'): number {
 }
 
 /** Scores and probabilities for a patient, without choosing. */
-export function minimizationProbabilities(config: MinimizationConfig, state: MinimizationState, covariates: Record<string, string>): { scores: number[]; probabilities: number[] } {
+export function minimizationProbabilities(
+  config: MinimizationConfig,
+  state: MinimizationState,
+  covariates: Record<string, string>,
+): { scores: number[]; probabilities: number[] } {
   const arms = config.ratios.length;
   const scores = new Array<number>(arms).fill(0);
   const scaled = new Array<number>(arms);
   for (let f = 0; f < config.factors.length; f++) {
     const level = covariates[config.factors[f]];
-    if (level === undefined) throw new Error(`minimization: the patient has no level for factor "${config.factors[f]}"`);
+    if (level === undefined)
+      throw new Error(`minimization: the patient has no level for factor "${config.factors[f]}"`);
     const counts = levelCounts(state, f, level, arms);
     for (let candidate = 0; candidate < arms; candidate++) {
       for (let k = 0; k < arms; k++) scaled[k] = (counts[k] + (k === candidate ? 1 : 0)) / config.ratios[k];
@@ -75,12 +80,23 @@ export function minimizationProbabilities(config: MinimizationConfig, state: Min
 }
 
 /** The pure step `next(state, patient, draw)`: choose an arm (the state is not changed). */
-export function minimizationNext(config: MinimizationConfig, state: MinimizationState, covariates: Record<string, string>, u: number): MinimizationStep {
+export function minimizationNext(
+  config: MinimizationConfig,
+  state: MinimizationState,
+  covariates: Record<string, string>,
+  u: number,
+): MinimizationStep {
   const { scores, probabilities } = minimizationProbabilities(config, state, covariates);
   return { arm: pickArm(Float64Array.from(probabilities), u), scores, probabilities };
 }
 
 /** Record an allocation in the counts. */
-export function minimizationCommit(config: MinimizationConfig, state: MinimizationState, covariates: Record<string, string>, arm: number): void {
-  for (let f = 0; f < config.factors.length; f++) levelCounts(state, f, covariates[config.factors[f]], config.ratios.length)[arm]++;
+export function minimizationCommit(
+  config: MinimizationConfig,
+  state: MinimizationState,
+  covariates: Record<string, string>,
+  arm: number,
+): void {
+  for (let f = 0; f < config.factors.length; f++)
+    levelCounts(state, f, covariates[config.factors[f]], config.ratios.length)[arm]++;
 }

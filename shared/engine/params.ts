@@ -22,7 +22,9 @@ export function isMethodCode(value: string): value is MethodCode {
 export function normalizeParams(method: string, raw: Record<string, unknown>, arms: ArmWeight[]): MethodParams {
   const descriptor = methodDescriptor(method);
   if (arms.length < 2) throw new EngineError('at least two arms are needed');
-  for (const a of arms) if (!(Number.isInteger(a.ratio) && a.ratio >= 1)) throw new EngineError(`arm ${a.code}: ratio must be a whole number ≥ 1, got ${a.ratio}`);
+  for (const a of arms)
+    if (!(Number.isInteger(a.ratio) && a.ratio >= 1))
+      throw new EngineError(`arm ${a.code}: ratio must be a whole number ≥ 1, got ${a.ratio}`);
   descriptor.checkArms?.(arms);
   const params = readParams(descriptor, raw, arms);
   descriptor.checkParams?.(params);

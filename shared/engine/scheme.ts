@@ -31,7 +31,14 @@ export function protocolArms(protocol: Protocol): ArmWeight[] {
 }
 
 /** The arm index sequence of one stratum's list. Block methods finish their last block. */
-export function generateArmSequence(method: Scheme['method'], params: MethodParams, ratios: number[], length: number, listStream: RandomStream, blockStream: RandomStream): number[] {
+export function generateArmSequence(
+  method: Scheme['method'],
+  params: MethodParams,
+  ratios: number[],
+  length: number,
+  listStream: RandomStream,
+  blockStream: RandomStream,
+): number[] {
   const rule = createSequenceRule(method, params, ratios, length);
   const state = newSequenceState(ratios.length);
   const probs = new Float64Array(ratios.length);
@@ -52,22 +59,33 @@ export function generateArmSequence(method: Scheme['method'], params: MethodPara
  * @throws EngineError for an unknown method, bad parameters or a method that cannot run live
  */
 export function generateScheme(protocol: Protocol, options: GenerateOptions): Scheme {
-  if (typeof options.seed !== 'string' || options.seed.length < 8) throw new EngineError('the master seed must be a string of at least 8 characters');
-  if (options.salt !== undefined && !SECRET_HEX.test(options.salt)) throw new EngineError('the salt must be 256 bits written as 64 lower-case hex digits');
-  if (findMethod(options.method)?.generated === false) throw new EngineError('an imported list is not generated; use importList');
+  if (typeof options.seed !== 'string' || options.seed.length < 8)
+    throw new EngineError('the master seed must be a string of at least 8 characters');
+  if (options.salt !== undefined && !SECRET_HEX.test(options.salt))
+    throw new EngineError('the salt must be 256 bits written as 64 lower-case hex digits');
+  if (findMethod(options.method)?.generated === false)
+    throw new EngineError('an imported list is not generated; use importList');
   const arms = protocolArms(protocol);
   let params = normalizeParams(options.method, options.params ?? {}, arms);
   const method = options.method as Scheme['method'];
   const descriptor = methodDescriptor(method);
-  if (descriptor.completeForProtocol) params = descriptor.completeForProtocol(params, { factorIds: stratumFactorIds(protocol) });
+  if (descriptor.completeForProtocol)
+    params = descriptor.completeForProtocol(params, { factorIds: stratumFactorIds(protocol) });
   const live = descriptor.live === 'always' || options.live === true;
   if (live && descriptor.live === 'never') {
-    throw new EngineError(`method "${method}" cannot run live; it is generated as a list (live methods: ${LIVE_CAPABLE_METHODS.join(', ')})`);
+    throw new EngineError(
+      `method "${method}" cannot run live; it is generated as a list (live methods: ${LIVE_CAPABLE_METHODS.join(', ')})`,
+    );
   }
   const length = options.listLength ?? protocol.listLengthPerStratum;
-  if (!Number.isInteger(length) || length < 1) throw new EngineError(`list length must be a whole number ≥ 1, got ${length}`);
+  if (!Number.isInteger(length) || length < 1)
+    throw new EngineError(`list length must be a whole number ≥ 1, got ${length}`);
   const studyCode = protocol.study.code;
-  const strata: SchemeStratum[] = allStrata(protocol, options.siteCodes).map((s) => ({ key: s.key, levels: s.levels, entries: [] }));
+  const strata: SchemeStratum[] = allStrata(protocol, options.siteCodes).map((s) => ({
+    key: s.key,
+    levels: s.levels,
+    entries: [],
+  }));
   if (!live) {
     const ratios = arms.map((a) => a.ratio);
     const used = new Set<string>();

@@ -13,7 +13,13 @@ export type { SequenceRule, SequenceState } from './methods/types.js';
 export { ratioRange, shiftedProbabilities } from './methods/rules.js';
 
 export function newSequenceState(arms: number): SequenceState {
-  return { counts: new Array<number>(arms).fill(0), total: 0, block: new Array<number>(arms).fill(0), blockLeft: 0, blockSize: 0 };
+  return {
+    counts: new Array<number>(arms).fill(0),
+    total: 0,
+    block: new Array<number>(arms).fill(0),
+    blockLeft: 0,
+    blockSize: 0,
+  };
 }
 
 /** Record an allocation to `arm`. */
@@ -49,7 +55,12 @@ export function isForced(probs: Float64Array): boolean {
  * Build the rule for a method (its descriptor's). `sequenceLength` is the maximal procedure's N
  * when the parameters give none (the list length, or n in a simulation).
  */
-export function createSequenceRule(method: string, params: MethodParams, ratios: readonly number[], sequenceLength = 0): SequenceRule {
+export function createSequenceRule(
+  method: string,
+  params: MethodParams,
+  ratios: readonly number[],
+  sequenceLength = 0,
+): SequenceRule {
   const build = findMethod(method)?.rule;
   if (!build) throw new Error(`method "${method}" is not a sequential rule`);
   return { method, ratios, ...build(params, ratios, sequenceLength) };

@@ -10,9 +10,12 @@ import type { ChunkResult, SimulationDesign, SimulationOptions, SimulationResult
 
 /** Check the run size and seed before any work starts. */
 export function checkSimulationOptions(options: SimulationOptions): void {
-  if (!Number.isInteger(options.n) || options.n < 1 || options.n > 100000) throw new EngineError(`n must be a whole number between 1 and 100000, got ${options.n}`);
-  if (!Number.isInteger(options.trials) || options.trials < 1 || options.trials > 10000000) throw new EngineError(`trials must be a whole number between 1 and 10000000, got ${options.trials}`);
-  if (typeof options.seed !== 'string' || options.seed === '') throw new EngineError('the simulation seed must be a non-empty string');
+  if (!Number.isInteger(options.n) || options.n < 1 || options.n > 100000)
+    throw new EngineError(`n must be a whole number between 1 and 100000, got ${options.n}`);
+  if (!Number.isInteger(options.trials) || options.trials < 1 || options.trials > 10000000)
+    throw new EngineError(`trials must be a whole number between 1 and 10000000, got ${options.trials}`);
+  if (typeof options.seed !== 'string' || options.seed === '')
+    throw new EngineError('the simulation seed must be a non-empty string');
 }
 
 /**
@@ -20,7 +23,11 @@ export function checkSimulationOptions(options: SimulationOptions): void {
  * @param onProgress called after each chunk with (trials done, trials in total)
  * @returns the figures; `seconds` is null (the caller measures time)
  */
-export function simulate(design: SimulationDesign, options: SimulationOptions, onProgress?: (done: number, total: number) => void): SimulationResult {
+export function simulate(
+  design: SimulationDesign,
+  options: SimulationOptions,
+  onProgress?: (done: number, total: number) => void,
+): SimulationResult {
   checkSimulationOptions(options);
   const prepared = prepareDesign(design);
   const chunks: ChunkResult[] = [];

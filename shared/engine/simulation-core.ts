@@ -8,9 +8,24 @@ import type { MethodCode } from '../protocol/method-codes.js';
 import { EngineError } from './errors.js';
 import { methodDescriptor } from './methods/index.js';
 import { normalizeParams, type ArmWeight, type MethodParams } from './params.js';
-import { commitAllocation, createSequenceRule, isForced, newSequenceState, pickArm, type SequenceRule, type SequenceState } from './sequence-rules.js';
+import {
+  commitAllocation,
+  createSequenceRule,
+  isForced,
+  newSequenceState,
+  pickArm,
+  type SequenceRule,
+  type SequenceState,
+} from './sequence-rules.js';
 import { deriveBatchStream } from './streams.js';
-import { CHUNK_TRIALS, type ChunkResult, type GroupSums, type SimulationDesign, type SimulationFactor, type SimulationOptions } from './simulation-types.js';
+import {
+  CHUNK_TRIALS,
+  type ChunkResult,
+  type GroupSums,
+  type SimulationDesign,
+  type SimulationFactor,
+  type SimulationOptions,
+} from './simulation-types.js';
 import { ShiftedTable } from './simulation-shifted.js';
 import { runTwoArm, twoArmKernelApplies } from './simulation-two-arm.js';
 
@@ -24,19 +39,28 @@ export interface PreparedDesign {
 
 /** Check a design and fill its defaults (two arms 1:1; minimization factors as given). */
 export function prepareDesign(design: SimulationDesign): PreparedDesign {
-  const arms = design.arms ?? [{ code: 'A', ratio: 1 }, { code: 'B', ratio: 1 }];
-  if (design.method === 'import') throw new EngineError('an imported list cannot be simulated; simulate the method that produced it');
+  const arms = design.arms ?? [
+    { code: 'A', ratio: 1 },
+    { code: 'B', ratio: 1 },
+  ];
+  if (design.method === 'import')
+    throw new EngineError('an imported list cannot be simulated; simulate the method that produced it');
   const params = normalizeParams(design.method, design.params ?? {}, arms);
   const factors = design.factors ?? [];
   for (const f of factors) {
     if (f.levels.length < 1) throw new EngineError(`factor ${f.id}: expected at least one level`);
     const total = f.levels.reduce((s, l) => s + (l.prob ?? 1 / f.levels.length), 0);
-    if (Math.abs(total - 1) > 1e-6) throw new EngineError(`factor ${f.id}: level probabilities must add up to 1, got ${total}`);
+    if (Math.abs(total - 1) > 1e-6)
+      throw new EngineError(`factor ${f.id}: level probabilities must add up to 1, got ${total}`);
   }
   const method = design.method as MethodCode;
   // A covariate-adaptive method (minimization) balances the factors itself: no strata.
   const { covariates } = methodDescriptor(method);
-  if (covariates) covariates.completeForSimulation(params, factors.map((f) => f.id));
+  if (covariates)
+    covariates.completeForSimulation(
+      params,
+      factors.map((f) => f.id),
+    );
   return { method, params, arms, factors, stratify: !covariates && factors.length > 0 && design.stratify !== false };
 }
 
@@ -185,7 +209,9 @@ export function runChunk(design: PreparedDesign, options: SimulationOptions, chu
     }
   }
   if (stratify) stratumSums.forEach((sums, s) => (out.strata[stratumLabel(design, s)] = sums));
-  marginSums.forEach((levels, f) => levels.forEach((sums, l) => (out.margins[`${factors[f].id}=${factors[f].levels[l].code}`] = sums)));
+  marginSums.forEach((levels, f) =>
+    levels.forEach((sums, l) => (out.margins[`${factors[f].id}=${factors[f].levels[l].code}`] = sums)),
+  );
   return out;
 }
 

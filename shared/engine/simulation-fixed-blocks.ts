@@ -130,7 +130,7 @@ export function runFixedBlocks(design: PreparedDesign, n: number, stream: Xor409
     let correct = 0;
     let forced = 0;
     let final = 0;
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       let s = 0;
       let code = 1;
       const blockEnd = Math.min(n, i + size);

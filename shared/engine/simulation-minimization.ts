@@ -22,7 +22,8 @@ export class MinimizationKernel {
     this.K = ratios.length;
     const factors = params.factors ?? [];
     this.weights = Float64Array.from(factors, (f) => params.weights?.[f] ?? 1);
-    if (this.weights.length !== levelCounts.length) throw new Error('minimization kernel: one weight per factor expected');
+    if (this.weights.length !== levelCounts.length)
+      throw new Error('minimization kernel: one weight per factor expected');
     this.scores = new Float64Array(this.K);
     this.scaled = new Float64Array(this.K);
     this.p = params.p ?? 0.8;

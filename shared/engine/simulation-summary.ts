@@ -1,6 +1,13 @@
 /** Merging chunk outputs into the figures of ALGORITHMS.md. */
 import type { PreparedDesign } from './simulation-core.js';
-import type { ChunkResult, GroupSums, GroupSummary, Quantiles, SimulationOptions, SimulationResult } from './simulation-types.js';
+import type {
+  ChunkResult,
+  GroupSums,
+  GroupSummary,
+  Quantiles,
+  SimulationOptions,
+  SimulationResult,
+} from './simulation-types.js';
 
 /** Quantile by linear interpolation between order statistics (R's type 7). */
 function quantile(sorted: Float64Array, q: number): number {
@@ -44,7 +51,13 @@ function countedQuantiles(counts: Uint32Array, total: number): Quantiles {
 /** Anything else (unequal ratios give fractions): sort a copy. */
 function sortedQuantiles(values: Float64Array): Quantiles {
   const sorted = Float64Array.from(values).sort();
-  return { p5: quantile(sorted, 0.05), p25: quantile(sorted, 0.25), p50: quantile(sorted, 0.5), p75: quantile(sorted, 0.75), p95: quantile(sorted, 0.95) };
+  return {
+    p5: quantile(sorted, 0.05),
+    p25: quantile(sorted, 0.25),
+    p50: quantile(sorted, 0.5),
+    p75: quantile(sorted, 0.75),
+    p95: quantile(sorted, 0.95),
+  };
 }
 
 function concat<T extends Float64Array | Uint8Array>(parts: T[], make: (n: number) => T): T {
@@ -133,7 +146,10 @@ function trialFigures(ordered: ChunkResult[], N: number): TrialFigures {
   };
 }
 
-function mergeGroups(chunks: ChunkResult[], pick: (c: ChunkResult) => Record<string, GroupSums>): Map<string, GroupSums> {
+function mergeGroups(
+  chunks: ChunkResult[],
+  pick: (c: ChunkResult) => Record<string, GroupSums>,
+): Map<string, GroupSums> {
   const merged = new Map<string, GroupSums>();
   for (const c of chunks) {
     for (const [key, s] of Object.entries(pick(c))) {
@@ -151,11 +167,19 @@ function mergeGroups(chunks: ChunkResult[], pick: (c: ChunkResult) => Record<str
 /** Within-group figures; means are over the trials in which the group had patients, sizes over all trials. */
 function groupSummary(s: GroupSums, trials: number): GroupSummary {
   const t = s.trialsWithPatients;
-  return { meanSize: s.sumSize / trials, meanAbsImbalance: t ? s.sumAbsImbalance / t : 0, probBalanced: t ? s.balanced / t : 0 };
+  return {
+    meanSize: s.sumSize / trials,
+    meanAbsImbalance: t ? s.sumAbsImbalance / t : 0,
+    probBalanced: t ? s.balanced / t : 0,
+  };
 }
 
 /** The summary of all chunks (given in chunk order, so the result does not depend on how they were run). */
-export function summarizeChunks(design: PreparedDesign, options: SimulationOptions, chunks: ChunkResult[]): SimulationResult {
+export function summarizeChunks(
+  design: PreparedDesign,
+  options: SimulationOptions,
+  chunks: ChunkResult[],
+): SimulationResult {
   const ordered = [...chunks].sort((a, b) => a.chunk - b.chunk);
   const N = ordered.reduce((sum, c) => sum + c.trials, 0);
   if (N !== options.trials) throw new Error(`simulation: expected ${options.trials} trials, got ${N}`);

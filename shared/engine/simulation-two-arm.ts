@@ -23,7 +23,9 @@ type TwoArmMethod = 'simple' | 'biased-coin' | 'permuted-block' | 'truncated-bin
 
 /** Whether `runTwoArm` handles this design (otherwise the general loop does): its method's descriptor says so. */
 export function twoArmKernelApplies(design: PreparedDesign): boolean {
-  return design.arms.length === 2 && design.factors.length === 0 && methodDescriptor(design.method).simulation.twoArmKernel;
+  return (
+    design.arms.length === 2 && design.factors.length === 0 && methodDescriptor(design.method).simulation.twoArmKernel
+  );
 }
 
 /** Fill `out` (fresh, zeroed) with `out.trials` trials of n patients drawn from `stream`. */
@@ -65,7 +67,10 @@ export function runTwoArmGeneral(design: PreparedDesign, n: number, stream: Xor4
     const probs = method === 'simple' ? Float64Array.of(s0, s1) : table.lookup(guess);
     const sum = (guess[0] ? r0 : 0) + (guess[1] ? r1 : 0);
     const toBehind = [guess[0] ? 0 + r0 / sum : 0, guess[1] ? 0 + r1 / sum : 0];
-    for (const [at, p] of [[0, probs], [8, toBehind]] as const) {
+    for (const [at, p] of [
+      [0, probs],
+      [8, toBehind],
+    ] as const) {
       coin[at + 2 * key] = p[0];
       coin[at + 2 * key + 1] = p[1];
       coinForced[at / 2 + key] = p[0] >= 1 - 1e-12 || p[1] >= 1 - 1e-12 ? 1 : 0;
@@ -85,7 +90,8 @@ export function runTwoArmGeneral(design: PreparedDesign, n: number, stream: Xor4
     let forced = 0;
     for (let i = 0; i < n; i++) {
       if (blocks && left <= 0) {
-        const size = sizeCount === 1 ? sizes[0] : sizes[Math.min(sizeCount - 1, Math.floor(stream.double() * sizeCount))];
+        const size =
+          sizeCount === 1 ? sizes[0] : sizes[Math.min(sizeCount - 1, Math.floor(stream.double() * sizeCount))];
         b0 = (size / ratioSum) * r0;
         b1 = (size / ratioSum) * r1;
         left = size;

@@ -32,8 +32,14 @@ export function sha256Hex(text: string): string {
  * canonical `{masterSeed, studyCode, stratumKey, purpose}` — always a string (a number seed
  * would be read differently by seedrandom), never empty (an empty seed would mean the clock).
  */
-export function deriveStream(masterSeed: string, studyCode: string, stratumKey: string, purpose: StreamPurpose): RandomStream {
-  if (typeof masterSeed !== 'string' || masterSeed.length === 0) throw new TypeError('deriveStream: the master seed must be a non-empty string');
+export function deriveStream(
+  masterSeed: string,
+  studyCode: string,
+  stratumKey: string,
+  purpose: StreamPurpose,
+): RandomStream {
+  if (typeof masterSeed !== 'string' || masterSeed.length === 0)
+    throw new TypeError('deriveStream: the master seed must be a non-empty string');
   const hex = sha256Hex(canonicalJson({ masterSeed, studyCode, stratumKey, purpose }));
   // The PRNG itself is returned (it has .double()): a wrapper would cost a call per draw in simulations.
   return seedrandom.xor4096(hex);
@@ -43,8 +49,14 @@ export function deriveStream(masterSeed: string, studyCode: string, stratumKey: 
  * The same stream as deriveStream (same seed, same doubles, bit for bit), from the batch xor4096:
  * for simulations, which draw hundreds of millions of doubles.
  */
-export function deriveBatchStream(masterSeed: string, studyCode: string, stratumKey: string, purpose: StreamPurpose): Xor4096 {
-  if (typeof masterSeed !== 'string' || masterSeed.length === 0) throw new TypeError('deriveStream: the master seed must be a non-empty string');
+export function deriveBatchStream(
+  masterSeed: string,
+  studyCode: string,
+  stratumKey: string,
+  purpose: StreamPurpose,
+): Xor4096 {
+  if (typeof masterSeed !== 'string' || masterSeed.length === 0)
+    throw new TypeError('deriveStream: the master seed must be a non-empty string');
   return new Xor4096(sha256Hex(canonicalJson({ masterSeed, studyCode, stratumKey, purpose })));
 }
 

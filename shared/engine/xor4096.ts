@@ -58,7 +58,7 @@ export class Xor4096 {
     const X = this.X;
     let w = this.w;
     let i = this.i;
-    for (let k = from; k < to; ) {
+    for (let k = from; k < to;) {
       // next(), twice: the high 21 bits of the first and all 32 of the second.
       w = (w + 0x61c88647) | 0;
       let v = X[(i + 34) & 127];

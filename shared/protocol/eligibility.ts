@@ -19,7 +19,11 @@ export interface EligibilityResult {
 
 type Outcome = { pass: boolean; failures: EligibilityFailure[]; reason: string };
 
-function testCondition(protocol: Protocol, cond: Condition, answers: Record<string, unknown>): { holds: boolean } | { error: string } {
+function testCondition(
+  protocol: Protocol,
+  cond: Condition,
+  answers: Record<string, unknown>,
+): { holds: boolean } | { error: string } {
   const q = questionById(protocol, cond.question);
   const a = readAnswer(q, answers);
   if (!a.ok) return { error: a.reason };

@@ -127,7 +127,11 @@ export function neutralTextVocabulary(protocol: Protocol): NeutralTextVocabulary
   // A term can only match where its first word does; one-word terms include the codes run together.
   const needles = [...new Set(kept.map((t) => t[0]))].sort((a, b) => b.length - a.length);
   const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return { terms: index(kept), allowed: index(allowed), prefilter: new RegExp(needles.map(escape).join('|') || '(?!)', 'i') };
+  return {
+    terms: index(kept),
+    allowed: index(allowed),
+    prefilter: new RegExp(needles.map(escape).join('|') || '(?!)', 'i'),
+  };
 }
 
 // eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included, is the point
@@ -159,7 +163,8 @@ function joinedLetterRuns(toks: Token[]): Token[] {
   const out: Token[] = [];
   let run: Token[] = [];
   const flush = () => {
-    if (run.length >= 2) out.push({ norm: run.map((t) => t.norm).join(''), start: run[0].start, end: run[run.length - 1].end });
+    if (run.length >= 2)
+      out.push({ norm: run.map((t) => t.norm).join(''), start: run[0].start, end: run[run.length - 1].end });
     run = [];
   };
   for (const t of toks) {
@@ -186,11 +191,17 @@ export function findArmWords(text: string, vocab: NeutralTextVocabulary): ArmWor
       if (!matchesAt(toks, i, seq)) continue;
       let free = false;
       for (let k = 0; k < seq.length; k++) if (!covered[i + k]) free = true;
-      if (free) hits.push({ word: text.slice(toks[i].start, toks[i + seq.length - 1].end), start: toks[i].start, end: toks[i + seq.length - 1].end });
+      if (free)
+        hits.push({
+          word: text.slice(toks[i].start, toks[i + seq.length - 1].end),
+          start: toks[i].start,
+          end: toks[i + seq.length - 1].end,
+        });
     }
   }
   for (const run of joinedLetterRuns(toks)) {
-    if (vocab.terms.get(run.norm)?.some((seq) => seq.length === 1)) hits.push({ word: text.slice(run.start, run.end), start: run.start, end: run.end });
+    if (vocab.terms.get(run.norm)?.some((seq) => seq.length === 1))
+      hits.push({ word: text.slice(run.start, run.end), start: run.start, end: run.end });
   }
   return hits.sort((a, b) => a.start - b.start);
 }

@@ -41,13 +41,22 @@ export function parseProtocol(yamlText: string, sourceName = 'protocol'): ParseR
   const raw: unknown = doc.toJS();
   const locate = new Locator(doc, lines);
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    return { ok: false, errors: [{ path: '(document)', line: 1, message: `${sourceName}: expected a mapping of protocol sections (study, design, arms, …)` }] };
+    return {
+      ok: false,
+      errors: [
+        {
+          path: '(document)',
+          line: 1,
+          message: `${sourceName}: expected a mapping of protocol sections (study, design, arms, …)`,
+        },
+      ],
+    };
   }
   const validate = validator();
   if (!validate(raw)) return { ok: false, errors: schemaErrorsToProtocolErrors(validate.errors ?? [], locate) };
   const problems = semanticErrors(raw, locate);
   if (problems.length > 0) return { ok: false, errors: problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)) };
-  return { ok: true, protocol: normalize(raw as Record<string, any>) };  
+  return { ok: true, protocol: normalize(raw as Record<string, any>) };
 }
 
 /** Parse or throw one Error listing every problem, for callers that cannot continue anyway. */
@@ -62,9 +71,13 @@ export function formatProtocolError(e: { path: string; line: number | null; mess
   return `${e.path}${e.line !== null ? ` (line ${e.line})` : ''}: ${e.message}`;
 }
 
- 
 function normalizeCriterion(c: any): Criterion {
-  const base = { id: c.id, text: c.text, kind: c.kind ?? 'inclusion', ...(c.appliesWhen ? { appliesWhen: { ...c.appliesWhen } } : {}) };
+  const base = {
+    id: c.id,
+    text: c.text,
+    kind: c.kind ?? 'inclusion',
+    ...(c.appliesWhen ? { appliesWhen: { ...c.appliesWhen } } : {}),
+  };
   if (c.anyOf) return { ...base, anyOf: c.anyOf.map(normalizeCriterion) };
   if (c.allOf) return { ...base, allOf: c.allOf.map(normalizeCriterion) };
   const test: Record<string, unknown> = {};
@@ -75,7 +88,11 @@ function normalizeCriterion(c: any): Criterion {
 function normalize(raw: any): Protocol {
   return {
     version: 1,
-    study: { code: raw.study.code, title: raw.study.title, ...(raw.study.registryId ? { registryId: raw.study.registryId } : {}) },
+    study: {
+      code: raw.study.code,
+      title: raw.study.title,
+      ...(raw.study.registryId ? { registryId: raw.study.registryId } : {}),
+    },
     design: raw.design,
     periods: raw.periods ?? [{ number: 1, label: 'Treatment' }],
     products: raw.products,
@@ -96,7 +113,14 @@ function normalize(raw: any): Protocol {
       policy: raw.unblinding.policy,
       ...(raw.unblinding.safety ? { safety: { recipient: { ...raw.unblinding.safety.recipient } } } : {}),
       ...(raw.unblinding.emergency
-        ? { emergency: { contacts: raw.unblinding.emergency.contacts, escalateAfterMinutes: raw.unblinding.emergency.escalateAfterMinutes, escalateTo: raw.unblinding.emergency.escalateTo, backupMonitors: raw.unblinding.emergency.backupMonitors ?? [] } }
+        ? {
+            emergency: {
+              contacts: raw.unblinding.emergency.contacts,
+              escalateAfterMinutes: raw.unblinding.emergency.escalateAfterMinutes,
+              escalateTo: raw.unblinding.emergency.escalateTo,
+              backupMonitors: raw.unblinding.emergency.backupMonitors ?? [],
+            },
+          }
         : {}),
     },
     blinding: { allowedPhrases: raw.blinding?.allowedPhrases ?? [] },
@@ -106,6 +130,8 @@ function normalize(raw: any): Protocol {
       alphabet: raw.treatmentCode.alphabet ?? DEFAULT_CODE_ALPHABET,
     },
     listLengthPerStratum: raw.listLengthPerStratum ?? DEFAULT_LIST_LENGTH,
-    ...(raw.randomization ? { randomization: { method: raw.randomization.method, params: raw.randomization.params ?? {} } } : {}),
+    ...(raw.randomization
+      ? { randomization: { method: raw.randomization.method, params: raw.randomization.params ?? {} } }
+      : {}),
   };
 }

@@ -14,7 +14,9 @@ const DEFAULT_WINDOW_DAYS = 3;
 /** "week 24" → 168; null when the text is not "<unit> <number>" (or "<number> <unit>"). */
 export function parsePeriodTiming(timing: string): number | null {
   const text = timing.trim().toLowerCase();
-  const m = /^(day|days|week|weeks|month|months)\s+(\d{1,4})$/.exec(text) ?? /^(\d{1,4})\s+(day|days|week|weeks|month|months)$/.exec(text);
+  const m =
+    /^(day|days|week|weeks|month|months)\s+(\d{1,4})$/.exec(text) ??
+    /^(\d{1,4})\s+(day|days|week|weeks|month|months)$/.exec(text);
   if (!m) return null;
   const [unit, n] = /^\d/.test(m[1]) ? [m[2], Number(m[1])] : [m[1], Number(m[2])];
   return n * UNIT_DAYS[unit];
@@ -41,5 +43,10 @@ export function dueWindow(period: Period, index: number, randomizedAt: string): 
   const base = Date.parse(randomizedAt) + offset * DAY_MS;
   // Day 0 is due from randomization itself, never before it.
   const from = Math.max(Date.parse(randomizedAt), base - half * DAY_MS);
-  return { dueAt: new Date(base).toISOString(), dueFrom: new Date(from).toISOString(), dueBy: new Date(base + half * DAY_MS).toISOString(), offsetDays: offset };
+  return {
+    dueAt: new Date(base).toISOString(),
+    dueFrom: new Date(from).toISOString(),
+    dueBy: new Date(base + half * DAY_MS).toISOString(),
+    offsetDays: offset,
+  };
 }

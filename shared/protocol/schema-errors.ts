@@ -30,7 +30,14 @@ function describe(value: unknown): string {
 }
 
 function typeName(t: unknown): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'text',
+    integer: 'a whole number',
+    number: 'a number',
+    boolean: 'true or false',
+  };
   return (Array.isArray(t) ? t : [t]).map((x) => names[String(x)] ?? String(x)).join(' or ');
 }
 
@@ -40,7 +47,11 @@ function oneError(e: ErrorObject, locate: Locator): ProtocolError {
   switch (e.keyword) {
     case 'required': {
       const field = String(p.missingProperty);
-      return { path: formatPath([...at, field]), line: locate.lineOf(at), message: `missing required field "${field}"` };
+      return {
+        path: formatPath([...at, field]),
+        line: locate.lineOf(at),
+        message: `missing required field "${field}"`,
+      };
     }
     case 'additionalProperties': {
       const field = String(p.additionalProperty);
@@ -54,16 +65,25 @@ function oneError(e: ErrorObject, locate: Locator): ProtocolError {
     case 'type':
       return locate.error(at, `expected ${typeName(p.type)}, got ${describe(e.data)}`);
     case 'enum':
-      return locate.error(at, `expected one of ${(p.allowedValues as unknown[]).map((v) => `"${String(v)}"`).join(', ')}, got ${describe(e.data)}`);
+      return locate.error(
+        at,
+        `expected one of ${(p.allowedValues as unknown[]).map((v) => `"${String(v)}"`).join(', ')}, got ${describe(e.data)}`,
+      );
     case 'const':
       return locate.error(at, `expected ${JSON.stringify(p.allowedValue)}, got ${describe(e.data)}`);
     case 'pattern':
-      return locate.error(at, `expected ${PATTERN_HINTS[String(p.pattern)] ?? `text matching ${String(p.pattern)}`}, got ${describe(e.data)}`);
+      return locate.error(
+        at,
+        `expected ${PATTERN_HINTS[String(p.pattern)] ?? `text matching ${String(p.pattern)}`}, got ${describe(e.data)}`,
+      );
     case 'minItems':
       return locate.error(at, `expected at least ${String(p.limit)} item(s), got ${(e.data as unknown[]).length}`);
     case 'minimum':
     case 'maximum':
-      return locate.error(at, `expected a value ${e.keyword === 'minimum' ? '≥' : '≤'} ${String(p.limit)}, got ${describe(e.data)}`);
+      return locate.error(
+        at,
+        `expected a value ${e.keyword === 'minimum' ? '≥' : '≤'} ${String(p.limit)}, got ${describe(e.data)}`,
+      );
     case 'minLength':
       return locate.error(at, p.limit === 1 ? 'must not be empty' : `expected at least ${String(p.limit)} characters`);
     case 'maxLength':

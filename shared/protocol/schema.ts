@@ -44,7 +44,18 @@ export const PROTOCOL_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   definitions: { criterion: CRITERION },
-  required: ['version', 'study', 'design', 'products', 'arms', 'questions', 'eligibility', 'stratification', 'unblinding', 'treatmentCode'],
+  required: [
+    'version',
+    'study',
+    'design',
+    'products',
+    'arms',
+    'questions',
+    'eligibility',
+    'stratification',
+    'unblinding',
+    'treatmentCode',
+  ],
   properties: {
     version: { const: 1 },
     study: {
@@ -150,7 +161,12 @@ export const PROTOCOL_SCHEMA = {
                   properties: {
                     code: CODE,
                     label: TEXT,
-                    when: { type: 'object', additionalProperties: false, properties: ANSWER_TEST_PROPS, minProperties: 1 },
+                    when: {
+                      type: 'object',
+                      additionalProperties: false,
+                      properties: ANSWER_TEST_PROPS,
+                      minProperties: 1,
+                    },
                   },
                 },
               },
@@ -202,7 +218,11 @@ export const PROTOCOL_SCHEMA = {
             // A number so that a test protocol can escalate within seconds (0.05 = 3 s); at most a day.
             escalateAfterMinutes: { type: 'number', exclusiveMinimum: 0, maximum: 1440 },
             escalateTo: { enum: ['backup-monitor', 'break-the-glass'] },
-            backupMonitors: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' } },
+            backupMonitors: {
+              type: 'array',
+              minItems: 1,
+              items: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' },
+            },
           },
         },
       },

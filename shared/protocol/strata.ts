@@ -59,7 +59,8 @@ export function deriveStratum(protocol: Protocol, answers: Record<string, unknow
   for (const factor of protocol.stratification.factors) {
     const q = questionById(protocol, factor.question);
     const a = readAnswer(q, answers);
-    if (!a.ok) throw new StratumDerivationError(`cannot derive stratification factor "${factor.label}": ${a.reason}`, q.id);
+    if (!a.ok)
+      throw new StratumDerivationError(`cannot derive stratification factor "${factor.label}": ${a.reason}`, q.id);
     const level = factor.levels.find((l) => applyTest(l.when, a.value, q).pass);
     if (!level) {
       throw new StratumDerivationError(
@@ -70,9 +71,13 @@ export function deriveStratum(protocol: Protocol, answers: Record<string, unknow
     levels[factor.id] = level.code;
   }
   if (protocol.stratification.bySite) {
-    if (typeof siteCode !== 'string' || siteCode === '') throw new StratumDerivationError('cannot derive the stratum: no site code given', 'site');
+    if (typeof siteCode !== 'string' || siteCode === '')
+      throw new StratumDerivationError('cannot derive the stratum: no site code given', 'site');
     if (protocol.sites && !protocol.sites.some((s) => s.code === siteCode)) {
-      throw new StratumDerivationError(`unknown site "${siteCode}"; the protocol lists ${protocol.sites.map((s) => s.code).join(', ')}`, 'site');
+      throw new StratumDerivationError(
+        `unknown site "${siteCode}"; the protocol lists ${protocol.sites.map((s) => s.code).join(', ')}`,
+        'site',
+      );
     }
     levels.site = siteCode;
   }
@@ -84,10 +89,14 @@ export function deriveStratum(protocol: Protocol, answers: Record<string, unknow
  * protocol order, site codes as given). Sites are ignored unless the protocol stratifies by site.
  */
 export function allStrata(protocol: Protocol, siteCodes: string[]): Stratum[] {
-  const axes: Array<{ id: string; codes: string[] }> = protocol.stratification.factors.map((f) => ({ id: f.id, codes: f.levels.map((l) => l.code) }));
+  const axes: Array<{ id: string; codes: string[] }> = protocol.stratification.factors.map((f) => ({
+    id: f.id,
+    codes: f.levels.map((l) => l.code),
+  }));
   if (protocol.stratification.bySite) {
     const sites = siteCodes.length > 0 ? siteCodes : (protocol.sites ?? []).map((s) => s.code);
-    if (sites.length === 0) throw new StratumDerivationError('the protocol stratifies by site but no site codes were given', 'site');
+    if (sites.length === 0)
+      throw new StratumDerivationError('the protocol stratifies by site but no site codes were given', 'site');
     axes.push({ id: 'site', codes: [...new Set(sites)] });
   }
   let combos: Array<Record<string, string>> = [{}];

@@ -10,7 +10,13 @@ import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { checkpointMessage, entryHash, GENESIS_HASH, publicKeyFromBase64, verifyChain } from '../../server/src/database/audit/audit-chain.js';
+import {
+  checkpointMessage,
+  entryHash,
+  GENESIS_HASH,
+  publicKeyFromBase64,
+  verifyChain,
+} from '../../server/src/database/audit/audit-chain.js';
 import { sealStateFromEntries, UNBLINDED_DETAILS_KEY, WITHHELD } from '../../server/src/database/audit/audit-seal.js';
 import { SigningKey } from '../../server/src/database/audit/signing-key.js';
 import { demoProtocol, newParticipant, randomize } from '../support/factories.js';
@@ -32,14 +38,31 @@ async function stopKeepingFiles(t: TestApp): Promise<void> {
 
 /** Rewrites a sealed chain the way the old build wrote it: plaintext hashed, checkpoints re-signed, no migration 004. */
 async function downgradeToLegacy(raw: RawDb, t: TestApp): Promise<Map<number, { hash: string; content: unknown }>> {
-  const rows = await raw.all('SELECT l.*, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq');
+  const rows = await raw.all(
+    'SELECT l.*, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq',
+  );
   const legacy = new Map<number, { hash: string; content: unknown }>();
   let prev = GENESIS_HASH;
   for (const r of rows) {
     const details = JSON.parse(r.details);
     if (r.sealed_content) details[UNBLINDED_DETAILS_KEY] = JSON.parse(r.sealed_content);
-    const hash = entryHash(prev, { seq: Number(r.seq), at: r.at, actor: r.actor, role: r.role, action: r.action, entityType: r.entity_type, entityId: r.entity_id, reason: r.reason, details });
-    await raw.run('UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?', [JSON.stringify(details), prev, hash, r.seq]);
+    const hash = entryHash(prev, {
+      seq: Number(r.seq),
+      at: r.at,
+      actor: r.actor,
+      role: r.role,
+      action: r.action,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      reason: r.reason,
+      details,
+    });
+    await raw.run('UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?', [
+      JSON.stringify(details),
+      prev,
+      hash,
+      r.seq,
+    ]);
     if (r.sealed_content) legacy.set(Number(r.seq), { hash, content: JSON.parse(r.sealed_content) });
     prev = hash;
   }
@@ -48,8 +71,18 @@ async function downgradeToLegacy(raw: RawDb, t: TestApp): Promise<Map<number, { 
   const lines: string[] = [];
   for (const c of await raw.all('SELECT size, at FROM audit_checkpoints ORDER BY size')) {
     const [h] = await raw.all('SELECT hash FROM audit_log WHERE seq = ?', [c.size]);
-    const cp = { size: Number(c.size), headHash: String(h.hash), at: String(c.at), signature: key.sign(checkpointMessage({ size: Number(c.size), headHash: h.hash, at: c.at })), publicKey: key.publicKeyBase64 };
-    await raw.run('UPDATE audit_checkpoints SET head_hash = ?, signature = ? WHERE size = ?', [cp.headHash, cp.signature, cp.size]);
+    const cp = {
+      size: Number(c.size),
+      headHash: String(h.hash),
+      at: String(c.at),
+      signature: key.sign(checkpointMessage({ size: Number(c.size), headHash: h.hash, at: c.at })),
+      publicKey: key.publicKeyBase64,
+    };
+    await raw.run('UPDATE audit_checkpoints SET head_hash = ?, signature = ? WHERE size = ?', [
+      cp.headHash,
+      cp.signature,
+      cp.size,
+    ]);
     lines.push(JSON.stringify(cp) + '\n');
   }
   writeFileSync(t.config.checkpointLogPath, lines.join(''));
@@ -76,7 +109,15 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
       expect((await randomize(old.api, inv, id, `legacy-${i}-${Date.now()}`)).status).toBe(201);
       patients.push(id);
     }
-    expect((await old.api.post('/api/pharmacy/dispensations', { participantId: patients[0], period: 1, lotNumber: 'LOT-L1', ...signed() }, pharmacist)).status).toBe(201);
+    expect(
+      (
+        await old.api.post(
+          '/api/pharmacy/dispensations',
+          { participantId: patients[0], period: 1, lotNumber: 'LOT-L1', ...signed() },
+          pharmacist,
+        )
+      ).status,
+    ).toBe(201);
     await stopKeepingFiles(old);
     raw = await openRawDb(old.config);
     legacy = await downgradeToLegacy(raw, old);
@@ -88,8 +129,15 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
       ...(db.dialect === 'sqlite' ? { DATABASE_PATH: db.path } : { DATABASE_URL: db.url }),
     });
     const inv2 = await t.api.login('investigator1');
-    for (let i = 0; i < 2; i++) expect((await randomize(t.api, inv2, await newParticipant(t.api, inv2, { edss: 4 }), `after-${i}-${Date.now()}`)).status).toBe(201);
-    expect((await t.api.post('/api/audit/checkpoints', { reason: 'after the upgrade' }, await t.api.login('auditor'))).status).toBe(201);
+    for (let i = 0; i < 2; i++)
+      expect(
+        (await randomize(t.api, inv2, await newParticipant(t.api, inv2, { edss: 4 }), `after-${i}-${Date.now()}`))
+          .status,
+      ).toBe(201);
+    expect(
+      (await t.api.post('/api/audit/checkpoints', { reason: 'after the upgrade' }, await t.api.login('auditor')))
+        .status,
+    ).toBe(201);
   });
   afterAll(async () => {
     await raw?.close();
@@ -110,8 +158,14 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
     // The legacy rows are still checked in full: one edited legacy row is found.
     const first = Math.min(...legacy.keys());
     const [row] = await raw.all('SELECT details FROM audit_log WHERE seq = ?', [first]);
-    await raw.run('UPDATE audit_log SET details = ? WHERE seq = ?', [String(row.details).replace(/"armCode":"[^"]+"/, `"armCode":"${ARMS[1]}x"`), first]);
-    expect((await t.api.get('/api/audit/verify', auditor)).body).toMatchObject({ valid: false, firstInvalidSeq: first });
+    await raw.run('UPDATE audit_log SET details = ? WHERE seq = ?', [
+      String(row.details).replace(/"armCode":"[^"]+"/, `"armCode":"${ARMS[1]}x"`),
+      first,
+    ]);
+    expect((await t.api.get('/api/audit/verify', auditor)).body).toMatchObject({
+      valid: false,
+      firstInvalidSeq: first,
+    });
     await raw.run('UPDATE audit_log SET details = ? WHERE seq = ?', [row.details, first]);
     expect((await t.api.get('/api/audit/verify', auditor)).body.valid).toBe(true);
   });
@@ -120,13 +174,20 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
     const auditor = await t.api.login('auditor');
     const entries = (await t.api.get('/api/audit?limit=500', auditor)).body.entries;
     const first = Math.min(...legacy.keys());
-    for (const e of entries.filter((x: any) => x.seq >= first && x.seq <= legacySize)) expect([e.prevHash, e.hash]).toEqual([WITHHELD, WITHHELD]);
-    for (const seq of legacy.keys()) expect(entries.find((e: any) => e.seq === seq).details.unblinded).toBe('[redacted: blinded]');
+    for (const e of entries.filter((x: any) => x.seq >= first && x.seq <= legacySize))
+      expect([e.prevHash, e.hash]).toEqual([WITHHELD, WITHHELD]);
+    for (const seq of legacy.keys())
+      expect(entries.find((e: any) => e.seq === seq).details.unblinded).toBe('[redacted: blinded]');
     const checkpoints = (await t.api.get('/api/audit/checkpoints', auditor)).body;
     expect(checkpoints.every((c: any) => c.size < first || c.size > legacySize)).toBe(true);
 
     // Everything the auditor can read, against every arm guess for every legacy entry.
-    const texts = [JSON.stringify(entries), JSON.stringify(checkpoints), (await t.api.get('/api/audit/export', auditor)).text, (await t.api.get('/api/audit/verify', auditor)).text];
+    const texts = [
+      JSON.stringify(entries),
+      JSON.stringify(checkpoints),
+      (await t.api.get('/api/audit/export', auditor)).text,
+      (await t.api.get('/api/audit/verify', auditor)).text,
+    ];
     const visible = new Set(texts.flatMap((x) => [...x.matchAll(/[0-9a-f]{64}/g)].map((m) => m[0])));
     let oldRuleHits = 0;
     let hits = 0;
@@ -137,19 +198,36 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
       for (const value of field === 'armCode' ? ARMS : PRODUCTS) {
         const guess = { ...(content as object), [field]: value };
         const details = { ...JSON.parse(r.details), [UNBLINDED_DETAILS_KEY]: guess };
-        const h = entryHash(r.prev_hash, { seq, at: r.at, actor: r.actor, role: r.role, action: r.action, entityType: r.entity_type, entityId: r.entity_id, reason: r.reason, details });
+        const h = entryHash(r.prev_hash, {
+          seq,
+          at: r.at,
+          actor: r.actor,
+          role: r.role,
+          action: r.action,
+          entityType: r.entity_type,
+          entityId: r.entity_id,
+          reason: r.reason,
+          details,
+        });
         if (h === hash) oldRuleHits++;
         if (visible.has(h) || visible.has(sha256(canonicalJson(guess)))) hits++;
       }
     }
     // Later legacy hashes are functions of earlier guesses too: none of them is visible either.
-    const legacyHashes = (await raw.all('SELECT hash FROM audit_log WHERE seq >= ? AND seq <= ?', [first, legacySize])).map((r) => String(r.hash));
-    console.log(`legacy seal: ${legacy.size} arm-bearing legacy entries; old-rule hits=${oldRuleHits}; hits on what blinded readers see now=${hits}; legacy hashes visible=${legacyHashes.filter((h) => visible.has(h)).length}`);
+    const legacyHashes = (
+      await raw.all('SELECT hash FROM audit_log WHERE seq >= ? AND seq <= ?', [first, legacySize])
+    ).map((r) => String(r.hash));
+    console.log(
+      `legacy seal: ${legacy.size} arm-bearing legacy entries; old-rule hits=${oldRuleHits}; hits on what blinded readers see now=${hits}; legacy hashes visible=${legacyHashes.filter((h) => visible.has(h)).length}`,
+    );
     expect(oldRuleHits).toBe(legacy.size);
     expect(hits).toBe(0);
     expect(legacyHashes.filter((h) => visible.has(h))).toEqual([]);
 
-    const result = verifyChain(entries, checkpoints, publicKeyFromBase64(checkpoints[0].publicKey), { state: sealStateFromEntries(entries), full: false });
+    const result = verifyChain(entries, checkpoints, publicKeyFromBase64(checkpoints[0].publicKey), {
+      state: sealStateFromEntries(entries),
+      full: false,
+    });
     expect(result).toMatchObject({ valid: true, problems: [] });
   });
 
@@ -157,7 +235,10 @@ describe(`migration 004 re-anchors a legacy chain (${usingPostgres ? 'PostgreSQL
     const auditor = await t.api.login('auditor');
     const seq = legacySize + 1;
     const [sealed] = await raw.all('SELECT nonce, content FROM audit_sealed WHERE seq = ?', [seq]);
-    await raw.run('UPDATE audit_sealed SET content = ? WHERE seq = ?', [JSON.stringify({ legacyHeadHash: GENESIS_HASH }), seq]);
+    await raw.run('UPDATE audit_sealed SET content = ? WHERE seq = ?', [
+      JSON.stringify({ legacyHeadHash: GENESIS_HASH }),
+      seq,
+    ]);
     expect((await t.api.get('/api/audit/verify', auditor)).body).toMatchObject({ valid: false, firstInvalidSeq: seq });
     await raw.run('UPDATE audit_sealed SET content = ? WHERE seq = ?', [sealed.content, seq]);
     expect((await t.api.get('/api/audit/verify', auditor)).body.valid).toBe(true);

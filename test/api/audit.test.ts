@@ -27,7 +27,17 @@ describe('the audit chain', () => {
     const requests = Array.from({ length: 200 }, (_, i) =>
       i === 137
         ? // inserted first, then fails its site check inside the same transaction → rolled back
-          t.api.post('/api/users', { username: 'rollback-victim', displayName: 'Never Saved', role: 'investigator', siteCodes: ['A', 'NO-SUCH-SITE'], email: 'victim@test.local' }, admin)
+          t.api.post(
+            '/api/users',
+            {
+              username: 'rollback-victim',
+              displayName: 'Never Saved',
+              role: 'investigator',
+              siteCodes: ['A', 'NO-SUCH-SITE'],
+              email: 'victim@test.local',
+            },
+            admin,
+          )
         : t.api.post('/api/sites', { code: `S${i}`, name: `Load site ${i}` }, admin),
     );
     const results = await Promise.all(requests);
@@ -38,24 +48,39 @@ describe('the audit chain', () => {
     expect(statuses.filter((s) => s >= 500)).toHaveLength(0);
 
     const verify = await t.api.get('/api/audit/verify', admin);
-    console.log(`concurrent writes: ${verify.body.count - before} audit entries added by 199 commits; chain valid=${verify.body.valid}`);
+    console.log(
+      `concurrent writes: ${verify.body.count - before} audit entries added by 199 commits; chain valid=${verify.body.valid}`,
+    );
     expect(verify.body).toMatchObject({ valid: true, firstInvalidSeq: null, count: before + 199 });
     const seqs = (await raw.all('SELECT seq FROM audit_log ORDER BY seq')).map((r) => Number(r.seq));
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
     expect(await raw.all("SELECT * FROM users WHERE username = 'rollback-victim'")).toHaveLength(0);
-    const mentions = (await raw.all('SELECT details FROM audit_log')).filter((r) => String(r.details).includes('rollback-victim'));
+    const mentions = (await raw.all('SELECT details FROM audit_log')).filter((r) =>
+      String(r.details).includes('rollback-victim'),
+    );
     expect(mentions).toHaveLength(0);
   });
 
   it('records who, role, action, entity, reason and old/new values; pages with a cursor; filters [AUDIT-001]', async () => {
     const users = (await t.api.get('/api/users', admin)).body;
     const inv = users.find((u: any) => u.username === 'investigator2');
-    const res = await t.api.patch(`/api/users/${inv.id}`, { displayName: 'Dr. Ivo Renamed', reason: 'name change' }, admin);
+    const res = await t.api.patch(
+      `/api/users/${inv.id}`,
+      { displayName: 'Dr. Ivo Renamed', reason: 'name change' },
+      admin,
+    );
     expect(res.status).toBe(200);
     const page = await t.api.get(`/api/audit?action=user.updated&entityId=${inv.id}`, admin);
     expect(page.body.entries).toHaveLength(1);
     const e = page.body.entries[0];
-    expect(e).toMatchObject({ actor: 'admin', role: 'admin', action: 'user.updated', entityType: 'user', entityId: inv.id, reason: 'name change' });
+    expect(e).toMatchObject({
+      actor: 'admin',
+      role: 'admin',
+      action: 'user.updated',
+      entityType: 'user',
+      entityId: inv.id,
+      reason: 'name change',
+    });
     expect(e.details.changes.displayName).toEqual({ old: 'Dr. Ivo Investigator (Site B)', new: 'Dr. Ivo Renamed' });
     expect(e.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
@@ -70,7 +95,9 @@ describe('the audit chain', () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = csv.text.trim().split('\n');
     expect(lines[0]).toBe('seq,at,actor,role,action,entityType,entityId,reason,details,prevHash,hash');
-    expect(lines.length - 1).toBe((await t.api.get(`/api/audit?entityType=user&entityId=${inv.id}&limit=500`, admin)).body.entries.length);
+    expect(lines.length - 1).toBe(
+      (await t.api.get(`/api/audit?entityType=user&entityId=${inv.id}&limit=500`, admin)).body.entries.length,
+    );
     expect(csv.text).toContain('Dr. Ivo Renamed');
   });
 
@@ -88,14 +115,28 @@ describe('the audit chain', () => {
   it('detects an edited row and names firstInvalidSeq (API and offline CLI) [AUDIT-003]', async () => {
     const target = 42;
     const [row] = await raw.all('SELECT details FROM audit_log WHERE seq = ?', [target]);
-    await raw.run('UPDATE audit_log SET details = ? WHERE seq = ?', [String(row.details).replace('}', ',"x":1}'), target]);
+    await raw.run('UPDATE audit_log SET details = ? WHERE seq = ?', [
+      String(row.details).replace('}', ',"x":1}'),
+      target,
+    ]);
     const res = await t.api.get('/api/audit/verify', admin);
     expect(res.body).toMatchObject({ valid: false, firstInvalidSeq: target });
     if (!usingPostgres) {
       let out: string;
       let code = 0;
       try {
-        out = execFileSync('node', [CLI, 'audit', 'verify', '--db', t.config.database.dialect === 'sqlite' ? t.config.database.path : '', '--json'], { encoding: 'utf8' });
+        out = execFileSync(
+          'node',
+          [
+            CLI,
+            'audit',
+            'verify',
+            '--db',
+            t.config.database.dialect === 'sqlite' ? t.config.database.path : '',
+            '--json',
+          ],
+          { encoding: 'utf8' },
+        );
       } catch (err: any) {
         out = err.stdout;
         code = err.status;
@@ -117,9 +158,10 @@ describe('the audit chain', () => {
     expect(res.body.problems.join(' ')).toMatch(/deleted/);
     expect(res.body.firstInvalidSeq).toBe(size - 2);
     for (const r of saved) {
-      await raw.run('INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        r.seq, r.at, r.actor, r.role, r.action, r.entity_type, r.entity_id, r.reason, r.details, r.prev_hash, r.hash,
-      ]);
+      await raw.run(
+        'INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [r.seq, r.at, r.actor, r.role, r.action, r.entity_type, r.entity_id, r.reason, r.details, r.prev_hash, r.hash],
+      );
     }
     expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);
   });
@@ -130,9 +172,24 @@ describe('the audit chain', () => {
     let prev = GENESIS_HASH;
     for (const r of rows) {
       const details = Number(r.seq) === 5 ? { forged: true } : JSON.parse(r.details);
-      const content = { seq: Number(r.seq), at: r.at, actor: r.actor, role: r.role, action: r.action, entityType: r.entity_type, entityId: r.entity_id, reason: r.reason, details };
+      const content = {
+        seq: Number(r.seq),
+        at: r.at,
+        actor: r.actor,
+        role: r.role,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        reason: r.reason,
+        details,
+      };
       const hash = entryHash(prev, content);
-      await raw.run('UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?', [JSON.stringify(details), prev, hash, r.seq]);
+      await raw.run('UPDATE audit_log SET details = ?, prev_hash = ?, hash = ? WHERE seq = ?', [
+        JSON.stringify(details),
+        prev,
+        hash,
+        r.seq,
+      ]);
       prev = hash;
     }
     await raw.run('UPDATE audit_head SET hash = ? WHERE id = 1', [prev]);

@@ -12,9 +12,15 @@ describe('sign-in, sessions and lockout', () => {
 
   it('every demo user signs in and /me returns their role and sites [ACC-001]', async () => {
     const expected: Record<string, [string, string[]]> = {
-      admin: ['admin', []], investigator1: ['investigator', ['A']], investigator2: ['investigator', ['B']], pharmacist: ['pharmacist', []],
-      monitor: ['medical_monitor', []], statistician: ['statistician', []], statistician2: ['statistician', []],
-      randstat: ['randomization_statistician', []], auditor: ['auditor', []],
+      admin: ['admin', []],
+      investigator1: ['investigator', ['A']],
+      investigator2: ['investigator', ['B']],
+      pharmacist: ['pharmacist', []],
+      monitor: ['medical_monitor', []],
+      statistician: ['statistician', []],
+      statistician2: ['statistician', []],
+      randstat: ['randomization_statistician', []],
+      auditor: ['auditor', []],
     };
     for (const [username, [role, sites]] of Object.entries(expected)) {
       const token = await t.api.login(username);
@@ -30,7 +36,11 @@ describe('sign-in, sessions and lockout', () => {
     try {
       const rows = await raw.all('SELECT username, password_hash FROM users');
       expect(rows.length).toBeGreaterThan(0);
-      for (const r of rows) expect([r.username, String(r.password_hash).replace(/\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/, '')]).toEqual([r.username, '$argon2id$v=19$m=19456,p=1,t=2']);
+      for (const r of rows)
+        expect([r.username, String(r.password_hash).replace(/\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/, '')]).toEqual([
+          r.username,
+          '$argon2id$v=19$m=19456,p=1,t=2',
+        ]);
     } finally {
       await raw.close();
     }
@@ -53,11 +63,18 @@ describe('sign-in, sessions and lockout', () => {
     for (const [i, { res }] of [...unknown.entries(), ...wrong.entries()]) {
       expect(res.status).toBe(401);
       // the remaining attempts are counted for unknown names too, so the bodies stay identical
-      expect(res.body).toEqual({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'The username or password is not correct.', details: { attemptsRemaining: 4 - i } });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        code: 'UNAUTHENTICATED',
+        message: 'The username or password is not correct.',
+        details: { attemptsRemaining: 4 - i },
+      });
     }
     const mean = (xs: { ms: number }[]) => xs.reduce((s, x) => s + x.ms, 0) / xs.length;
     const ratio = mean(unknown) / mean(wrong);
-    console.log(`login timing: unknown user ${mean(unknown).toFixed(1)} ms, wrong password ${mean(wrong).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`);
+    console.log(
+      `login timing: unknown user ${mean(unknown).toFixed(1)} ms, wrong password ${mean(wrong).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`,
+    );
     // Both pay one argon2 verification; a missing dummy verification would make this ratio ~0.01.
     // The bounds are wide on purpose: the machines are shared and noisy.
     expect(ratio).toBeGreaterThan(0.25);
@@ -66,7 +83,8 @@ describe('sign-in, sessions and lockout', () => {
 
   it('locks the account after 5 consecutive failures, audits it, and an admin unlocks it [ACC-003]', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/api/auth/login', { username: 'auditor', password: 'wrong-password' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await t.api.post('/api/auth/login', { username: 'auditor', password: 'wrong-password' })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     const locked = await t.api.post('/api/auth/login', { username: 'auditor', password: DEMO_PASSWORD });
     expect(locked.status).toBe(429);
@@ -78,7 +96,11 @@ describe('sign-in, sessions and lockout', () => {
     const users = await t.api.get('/api/users', admin);
     const auditor = users.body.find((u: any) => u.username === 'auditor');
     expect(auditor.locked).toBe(true);
-    const unlock = await t.api.post(`/api/users/${auditor.id}/unlock`, { reason: 'identity confirmed by phone' }, admin);
+    const unlock = await t.api.post(
+      `/api/users/${auditor.id}/unlock`,
+      { reason: 'identity confirmed by phone' },
+      admin,
+    );
     expect(unlock.status).toBe(200);
     expect(unlock.body.locked).toBe(false);
     expect(await t.api.login('auditor')).toEqual(expect.any(String));
@@ -89,7 +111,8 @@ describe('sign-in, sessions and lockout', () => {
 
   it('an unknown username also locks after 5 failures, so lockout does not reveal who exists [ACC-003]', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/api/auth/login', { username: 'ghost-user', password: 'x' })).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await t.api.post('/api/auth/login', { username: 'ghost-user', password: 'x' })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
   });
 

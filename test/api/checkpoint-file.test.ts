@@ -25,7 +25,10 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
     const db = t.config.database;
     const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
     cli = (args) => {
-      const r = spawnSync('node', [CLI, ...args, ...(args[1] === 'verify' ? target : [])], { encoding: 'utf8', env: { ...process.env, SIGNING_KEY_PATH: t.config.signingKeyPath } });
+      const r = spawnSync('node', [CLI, ...args, ...(args[1] === 'verify' ? target : [])], {
+        encoding: 'utf8',
+        env: { ...process.env, SIGNING_KEY_PATH: t.config.signingKeyPath },
+      });
       return { code: r.status ?? -1, out: r.stdout + r.stderr };
     };
   });
@@ -42,7 +45,9 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
     const verify = await t.api.get('/api/audit/verify', auditor);
     expect(verify.status).toBe(200);
     expect(verify.body.valid).toBe(true); // the database keeps its own copy of every checkpoint
-    expect(verify.body.warnings).toEqual([expect.stringContaining(`checkpoint file ${file} line ${torn}: torn last line`)]);
+    expect(verify.body.warnings).toEqual([
+      expect.stringContaining(`checkpoint file ${file} line ${torn}: torn last line`),
+    ]);
     const before = cli(['audit', 'verify']);
     expect(before.code).toBe(0);
     expect(before.out).toContain(`warning: checkpoint file ${file} line ${torn}: torn last line`);
@@ -55,8 +60,13 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
     expect(lines[torn - 1]).toBe('{"size":95,"headHash":"ab');
     expect(JSON.parse(lines[torn])).toMatchObject({ size: created.body.size, headHash: created.body.headHash });
     const after = await t.api.get('/api/audit/verify', auditor);
-    expect(after.body).toMatchObject({ valid: true, checkpoint: { size: created.body.size, matches: true, signatureValid: true } });
-    expect(after.body.warnings).toEqual([expect.stringContaining(`checkpoint file ${file} line ${torn}: not a checkpoint`)]);
+    expect(after.body).toMatchObject({
+      valid: true,
+      checkpoint: { size: created.body.size, matches: true, signatureValid: true },
+    });
+    expect(after.body.warnings).toEqual([
+      expect.stringContaining(`checkpoint file ${file} line ${torn}: not a checkpoint`),
+    ]);
 
     const repair = cli(['audit', 'repair-checkpoint-file', '--file', file]);
     expect(repair.code).toBe(0);
@@ -77,16 +87,23 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
     writeFileSync(exported, readFileSync(file, 'utf8') + '{"size":3,"head');
     const r = cli(['audit', 'verify', '--checkpoint', exported]);
     expect(r.code).toBe(1);
-    expect(r.out.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^error: checkpoint file ${exported} line \\d+: torn last line`))]);
+    expect(r.out.trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^error: checkpoint file ${exported} line \\d+: torn last line`)),
+    ]);
     expect(existsSync(exported)).toBe(true);
   });
 
   it('without a key file the CLI says where it looked, instead of reporting a valid chain INVALID', () => {
     const db = t.config.database;
     const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
-    const r = spawnSync('node', [CLI, 'audit', 'verify', ...target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SIGNING_KEY_PATH: join(t.dir, 'nowhere', 'audit-signing.key') } });
+    const r = spawnSync('node', [CLI, 'audit', 'verify', ...target], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', SIGNING_KEY_PATH: join(t.dir, 'nowhere', 'audit-signing.key') },
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe(`error: no signing key at ${join(t.dir, 'nowhere', 'audit-signing.key')}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`);
+    expect(r.stderr.trim()).toBe(
+      `error: no signing key at ${join(t.dir, 'nowhere', 'audit-signing.key')}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`,
+    );
   });
 });
 
@@ -100,13 +117,21 @@ describe(`every checkpoint a transaction seals reaches the file (${usingPostgres
     t = await startTestApp({ CHECKPOINT_EVERY: '1' });
     const auditor = await t.api.login('auditor');
     // A second transaction with a single entry (the sign-in above), then an on-demand one.
-    expect((await t.api.post('/api/audit/checkpoints', { reason: 'multi-checkpoint check' }, auditor)).status).toBe(201);
+    expect((await t.api.post('/api/audit/checkpoints', { reason: 'multi-checkpoint check' }, auditor)).status).toBe(
+      201,
+    );
     await new Promise((r) => setTimeout(r, 100)); // the file copy is written after commit
     const db = await t.api.get('/api/audit/checkpoints', auditor);
     expect(db.status).toBe(200);
-    const inDb = (db.body as Array<{ size: number; headHash: string }>).map((c) => `${c.size}:${c.headHash}`).sort((a, b) => parseInt(a) - parseInt(b));
+    const inDb = (db.body as Array<{ size: number; headHash: string }>)
+      .map((c) => `${c.size}:${c.headHash}`)
+      .sort((a, b) => parseInt(a) - parseInt(b));
     expect(inDb.length).toBeGreaterThan(3);
-    const inFile = readFileSync(t.config.checkpointLogPath, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).map((c) => `${c.size}:${c.headHash}`);
+    const inFile = readFileSync(t.config.checkpointLogPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+      .map((c) => `${c.size}:${c.headHash}`);
     expect(inFile).toEqual(inDb);
   });
 });

@@ -41,7 +41,10 @@ describe(`offline CLI on a database of the previous release (${usingPostgres ? '
   });
 
   it('`audit verify` prints one line naming the database and what to do, exit 1 [REL-006]', () => {
-    const r = spawnSync('node', [CLI, 'audit', 'verify', ...target], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', SIGNING_KEY_PATH: t.config.signingKeyPath } });
+    const r = spawnSync('node', [CLI, 'audit', 'verify', ...target], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', SIGNING_KEY_PATH: t.config.signingKeyPath },
+    });
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);

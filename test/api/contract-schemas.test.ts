@@ -9,7 +9,10 @@ import { Ajv } from 'ajv';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 import { newParticipant, randomize } from '../support/factories.js';
 
-type Operation = { operationId: string; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+type Operation = {
+  operationId: string;
+  responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+};
 
 /** Every `$ref` inside a schema. */
 function refsOf(schema: unknown, out: string[] = []): string[] {
@@ -24,7 +27,13 @@ function refsOf(schema: unknown, out: string[] = []): string[] {
 }
 
 /** Answers that are not JSON: a CSV export, an HTML report, 204 No Content. */
-const NOT_JSON = new Set(['AuditController_exportCsv', 'ExportsController_cdisc', 'QualificationController_html', 'AuthController_setPassword', 'AuthController_logout']);
+const NOT_JSON = new Set([
+  'AuditController_exportCsv',
+  'ExportsController_cdisc',
+  'QualificationController_html',
+  'AuthController_setPassword',
+  'AuthController_logout',
+]);
 
 describe('the OpenAPI document carries response schemas generated from the shared contract [REL-007]', () => {
   let t: TestApp;
@@ -37,7 +46,8 @@ describe('the OpenAPI document carries response schemas generated from the share
     doc = (await t.api.get('/api/docs-json')).body;
     ajv = new Ajv({ strict: false, allErrors: true });
     ajv.addSchema({ $id: 'openapi', components: doc.components }, 'openapi');
-    for (const u of ['admin', 'investigator1', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor']) tokens[u] = await t.api.login(u);
+    for (const u of ['admin', 'investigator1', 'pharmacist', 'monitor', 'statistician', 'randstat', 'auditor'])
+      tokens[u] = await t.api.login(u);
   });
   afterAll(async () => t?.close());
 
@@ -50,10 +60,15 @@ describe('the OpenAPI document carries response schemas generated from the share
   }
 
   function expectValid(method: string, template: string, body: unknown): void {
-    const schema = JSON.parse(JSON.stringify(responseSchema(method, template)).replaceAll('"#/components/', '"openapi#/components/'));
+    const schema = JSON.parse(
+      JSON.stringify(responseSchema(method, template)).replaceAll('"#/components/', '"openapi#/components/'),
+    );
     const validate = ajv.compile(schema as object);
     const ok = validate(body);
-    expect({ route: `${method.toUpperCase()} ${template}`, errors: ok ? null : validate.errors?.slice(0, 5) }).toEqual({ route: `${method.toUpperCase()} ${template}`, errors: null });
+    expect({ route: `${method.toUpperCase()} ${template}`, errors: ok ? null : validate.errors?.slice(0, 5) }).toEqual({
+      route: `${method.toUpperCase()} ${template}`,
+      errors: null,
+    });
   }
 
   it('every GET and POST route has a 2xx response whose JSON schema is a $ref that resolves', () => {
@@ -71,7 +86,11 @@ describe('the OpenAPI document carries response schemas generated from the share
         const schema = op.responses![codes[0]].content?.['application/json']?.schema;
         const refs = refsOf(schema);
         expect({ op: op.operationId, hasRef: refs.length > 0 }).toEqual({ op: op.operationId, hasRef: true });
-        for (const ref of refs) expect({ ref, resolves: ref.startsWith('#/components/schemas/') && ref.slice('#/components/schemas/'.length) in schemas }).toEqual({ ref, resolves: true });
+        for (const ref of refs)
+          expect({
+            ref,
+            resolves: ref.startsWith('#/components/schemas/') && ref.slice('#/components/schemas/'.length) in schemas,
+          }).toEqual({ ref, resolves: true });
         checked.push(`${method.toUpperCase()} ${template}`);
       }
     }
@@ -88,7 +107,16 @@ describe('the OpenAPI document carries response schemas generated from the share
     const randomized = await randomize(api, inv, id, randomUUID());
     expect(randomized.status).toBe(201);
     expectValid('post', '/api/participants/{id}/randomize', randomized.body);
-    const request = await api.post('/api/unblinding-requests', { participantId: id, reason: 'Severe reaction, treating physician needs the product', emergency: true, signature: { password: DEMO_PASSWORD } }, inv);
+    const request = await api.post(
+      '/api/unblinding-requests',
+      {
+        participantId: id,
+        reason: 'Severe reaction, treating physician needs the product',
+        emergency: true,
+        signature: { password: DEMO_PASSWORD },
+      },
+      inv,
+    );
     expect(request.status).toBe(201);
     expectValid('post', '/api/unblinding-requests', request.body);
 

@@ -14,10 +14,16 @@ describe('a dynamic method (Pocock–Simon minimization) live, with replayable d
 
   it('records each decision with its draw, probabilities and scores, and replays every one [RAND-012]', async () => {
     const stat = await t.api.login('randstat');
-    const gen = await t.api.post('/api/study/scheme', { method: 'minimization', params: { p: 0.8, imbalance: 'range' }, seed: 'minimization-seed' }, stat);
+    const gen = await t.api.post(
+      '/api/study/scheme',
+      { method: 'minimization', params: { p: 0.8, imbalance: 'range' }, seed: 'minimization-seed' },
+      stat,
+    );
     expect(gen.status).toBe(201);
     expect(gen.body.live).toBe(true);
-    expect((await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
+    expect((await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(
+      200,
+    );
     const inv = await t.api.login('investigator1');
     const courses: Course[] = ['RRMS', 'SPMS', 'PPMS'];
     for (let i = 0; i < 24; i++) {
@@ -29,18 +35,32 @@ describe('a dynamic method (Pocock–Simon minimization) live, with replayable d
     const raw = await openRawDb(t.config);
     let arms: string[];
     try {
-      const rows = await raw.all('SELECT arm_code, dynamic_record, list_entry_id FROM allocations ORDER BY randomization_number');
+      const rows = await raw.all(
+        'SELECT arm_code, dynamic_record, list_entry_id FROM allocations ORDER BY randomization_number',
+      );
       arms = rows.map((r) => r.arm_code);
       const record = JSON.parse(rows[5].dynamic_record);
-      expect(record).toMatchObject({ method: 'minimization', drawIndex: expect.any(Number), draw: expect.any(Number), probabilities: expect.any(Object), scores: expect.any(Object) });
+      expect(record).toMatchObject({
+        method: 'minimization',
+        drawIndex: expect.any(Number),
+        draw: expect.any(Number),
+        probabilities: expect.any(Object),
+        scores: expect.any(Object),
+      });
       expect(rows.every((r) => r.list_entry_id === null)).toBe(true);
     } finally {
       await raw.close();
     }
     const counts = arms.reduce<Record<string, number>>((m, a) => ({ ...m, [a]: (m[a] ?? 0) + 1 }), {});
     expect(Math.abs((counts['MSC-PBO'] ?? 0) - (counts['PBO-MSC'] ?? 0))).toBeLessThanOrEqual(4);
-    const args = usingPostgres ? ['--database-url', (t.config.database as any).url] : ['--db', (t.config.database as any).path];
-    const out = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'replay', ...args, '--json'], { encoding: 'utf8' });
+    const args = usingPostgres
+      ? ['--database-url', (t.config.database as any).url]
+      : ['--db', (t.config.database as any).path];
+    const out = execFileSync(
+      'node',
+      [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'replay', ...args, '--json'],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(out)).toMatchObject({ allocations: 24, mismatches: [] });
   });
 });

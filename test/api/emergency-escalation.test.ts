@@ -8,11 +8,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { blindedVocabulary, demoProtocol, leakHits } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { protocolWithEscalation } from './fixtures/emergency-protocol.js';
-import { decide, randomizedPatient, requestUnblinding, reveal, storedArm, waitFor } from './fixtures/unblinding-helpers.js';
+import {
+  decide,
+  randomizedPatient,
+  requestUnblinding,
+  reveal,
+  storedArm,
+  waitFor,
+} from './fixtures/unblinding-helpers.js';
 
 const sameDatabase = (t: TestApp) => {
   const db = t.config.database as any;
-  return { SIGNING_KEY_PATH: t.config.signingKeyPath, ...(db.dialect === 'postgres' ? { DATABASE_URL: db.url } : { DATABASE_PATH: db.path }) };
+  return {
+    SIGNING_KEY_PATH: t.config.signingKeyPath,
+    ...(db.dialect === 'postgres' ? { DATABASE_URL: db.url } : { DATABASE_PATH: db.path }),
+  };
 };
 
 async function inbox(t: TestApp, token: string): Promise<any[]> {
@@ -36,12 +46,17 @@ describe('escalation to break-the-glass when no monitor decides in time', () => 
     await first.close();
   });
 
-  const escalations = async (id: string) => (await first.api.get(`/api/audit?action=unblinding.escalated&entityId=${id}`, tokens.auditor)).body.entries;
+  const escalations = async (id: string) =>
+    (await first.api.get(`/api/audit?action=unblinding.escalated&entityId=${id}`, tokens.auditor)).body.entries;
 
   it('[EMERG-002] [EMERG-001] a process that never saw the request escalates it from the database: audited, requester and monitors notified with links, the reveal opens', async () => {
     const patient = await randomizedPatient(first.api, tokens.investigator1, 'A');
     const created = await requestUnblinding(first.api, tokens.investigator1, patient);
-    expect(created.body).toMatchObject({ status: 'pending', escalatedAt: null, escalatesAt: expect.stringMatching(/Z$/) });
+    expect(created.body).toMatchObject({
+      status: 'pending',
+      escalatedAt: null,
+      escalatesAt: expect.stringMatching(/Z$/),
+    });
     const id = created.body.id;
     await new Promise((r) => setTimeout(r, 1600)); // past the deadline, but the first process does not look
     expect((await first.api.get(`/api/unblinding-requests/${id}`, tokens.investigator1)).body.status).toBe('pending');
@@ -52,10 +67,23 @@ describe('escalation to break-the-glass when no monitor decides in time', () => 
       const r = (await first.api.get(`/api/unblinding-requests/${id}`, tokens.investigator1)).body;
       return r.status === 'approved' && r;
     });
-    expect(escalated).toMatchObject({ escalatedTo: 'break-the-glass', escalatedAt: expect.stringMatching(/Z$/), escalatesAt: null, canReveal: true });
+    expect(escalated).toMatchObject({
+      escalatedTo: 'break-the-glass',
+      escalatedAt: expect.stringMatching(/Z$/),
+      escalatesAt: null,
+      canReveal: true,
+    });
 
     const [entry] = await escalations(id);
-    expect(entry).toMatchObject({ actor: 'system', reason: expect.stringContaining('break-the-glass'), details: { escalateTo: 'break-the-glass', escalateAfterMinutes: 0.02, changes: { status: { old: 'pending', new: 'approved' } } } });
+    expect(entry).toMatchObject({
+      actor: 'system',
+      reason: expect.stringContaining('break-the-glass'),
+      details: {
+        escalateTo: 'break-the-glass',
+        escalateAfterMinutes: 0.02,
+        changes: { status: { old: 'pending', new: 'approved' } },
+      },
+    });
 
     const requesterNote = (await inbox(first, tokens.investigator1)).find((n) => n.kind === 'unblinding.escalated');
     expect(requesterNote).toMatchObject({ entityId: id, link: `/patients/${patient}?reveal=${id}#unblinding` });
@@ -67,7 +95,13 @@ describe('escalation to break-the-glass when no monitor decides in time', () => 
     expect(shown.status).toBe(200);
     expect(shown.body.arm).toBe(await storedArm(first, patient));
     // The monitor's decision afterwards is a review of the broken blind, as under break-the-glass.
-    const review = await decide(first.api, tokens.monitor, id, true, 'Escalation justified: the patient was in intensive care');
+    const review = await decide(
+      first.api,
+      tokens.monitor,
+      id,
+      true,
+      'Escalation justified: the patient was in intensive care',
+    );
     expect(review.status).toBe(200);
     expect(review.body).toMatchObject({ status: 'revealed', reviews: [expect.objectContaining({ approve: true })] });
   });
@@ -85,7 +119,9 @@ describe('escalation to break-the-glass when no monitor decides in time', () => 
     });
     await new Promise((r) => setTimeout(r, 1000)); // a second escalation would happen now
     for (const id of ids) expect(await escalations(id)).toHaveLength(1);
-    const notes = (await inbox(first, tokens.investigator1)).filter((n) => n.kind === 'unblinding.escalated' && ids.includes(n.entityId));
+    const notes = (await inbox(first, tokens.investigator1)).filter(
+      (n) => n.kind === 'unblinding.escalated' && ids.includes(n.entityId),
+    );
     expect(notes.map((n) => n.entityId).sort()).toEqual([...ids].sort());
   });
 });
@@ -95,14 +131,21 @@ describe('escalation to a backup monitor', () => {
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestApp({ PROTOCOL_FILE: protocolWithEscalation('backup-monitor', 0.02), ESCALATION_CHECK_MS: '200' });
+    t = await startTestApp({
+      PROTOCOL_FILE: protocolWithEscalation('backup-monitor', 0.02),
+      ESCALATION_CHECK_MS: '200',
+    });
     for (const u of ['investigator1', 'monitor', 'auditor']) tokens[u] = await t.api.login(u);
   });
   afterAll(async () => t.close());
 
   it('[EMERG-004] alerts the backup monitors, tells the requester, keeps the request pending for a normal decision', async () => {
     const study = await t.api.get('/api/study', tokens.investigator1);
-    expect(study.body.emergency).toMatchObject({ escalateTo: 'backup-monitor', escalateAfterMinutes: 0.02, contacts: [expect.objectContaining({ phone: expect.stringMatching(/^\+33/) }), expect.anything()] });
+    expect(study.body.emergency).toMatchObject({
+      escalateTo: 'backup-monitor',
+      escalateAfterMinutes: 0.02,
+      contacts: [expect.objectContaining({ phone: expect.stringMatching(/^\+33/) }), expect.anything()],
+    });
     const patient = await randomizedPatient(t.api, tokens.investigator1, 'A');
     const id = (await requestUnblinding(t.api, tokens.investigator1, patient)).body.id;
     const escalated = await waitFor('the escalation', async () => {
@@ -110,9 +153,18 @@ describe('escalation to a backup monitor', () => {
       return r.escalatedTo === 'backup-monitor' && r;
     });
     expect(escalated).toMatchObject({ status: 'pending', canReveal: false });
-    expect((await t.api.get(`/api/audit?action=unblinding.escalated&entityId=${id}`, tokens.auditor)).body.entries[0].details).toMatchObject({ escalateTo: 'backup-monitor', backupMonitors: ['monitor'] });
-    expect((await inbox(t, tokens.monitor)).find((n) => n.kind === 'unblinding.escalated-backup')).toMatchObject({ entityId: id, link: `/unblinding/requests?request=${id}` });
-    expect((await inbox(t, tokens.investigator1)).find((n) => n.kind === 'unblinding.escalated')).toMatchObject({ entityId: id, link: `/patients/${patient}?request=${id}#unblinding` });
+    expect(
+      (await t.api.get(`/api/audit?action=unblinding.escalated&entityId=${id}`, tokens.auditor)).body.entries[0]
+        .details,
+    ).toMatchObject({ escalateTo: 'backup-monitor', backupMonitors: ['monitor'] });
+    expect((await inbox(t, tokens.monitor)).find((n) => n.kind === 'unblinding.escalated-backup')).toMatchObject({
+      entityId: id,
+      link: `/unblinding/requests?request=${id}`,
+    });
+    expect((await inbox(t, tokens.investigator1)).find((n) => n.kind === 'unblinding.escalated')).toMatchObject({
+      entityId: id,
+      link: `/patients/${patient}?request=${id}#unblinding`,
+    });
     expect((await reveal(t.api, tokens.investigator1, id)).status).toBe(409);
     const approved = await decide(t.api, tokens.monitor, id, true);
     expect(approved.body.status).toBe('approved');

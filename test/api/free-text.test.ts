@@ -24,7 +24,8 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
   beforeAll(async () => {
     t = await startTestApp();
     raw = await openRawDb(t.config);
-    for (const u of ['admin', 'investigator1', 'monitor', 'statistician', 'statistician2', 'auditor', 'pharmacist']) tokens[u] = await t.api.login(u);
+    for (const u of ['admin', 'investigator1', 'monitor', 'statistician', 'statistician2', 'auditor', 'pharmacist'])
+      tokens[u] = await t.api.login(u);
     patient = await randomizedPatient(t.api, tokens.investigator1, 'A');
     requestId = (await requestUnblinding(t.api, tokens.investigator1, patient)).body.id;
     investigatorId = (await t.api.get('/api/auth/me', tokens.investigator1)).body.id;
@@ -38,26 +39,154 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
 
   it('every free-text field with an arm or product word: 400 BLINDING_RISK naming field and word, nothing written [BLIND-006]', async () => {
     const eligible = await newParticipant(t.api, tokens.investigator1, { site: 'A' });
-    const cases: Array<{ name: string; token: string; method: 'POST' | 'PATCH'; path: string; body: Record<string, unknown>; field: string; word: string }> = [
-      { name: 'screening number', token: 'investigator1', method: 'POST', path: '/api/participants', body: { siteCode: 'A', screeningNumber: 'PBO-7', factors: {}, eligibility: {} }, field: 'screeningNumber', word: 'PBO' },
-      { name: 'correction reason', token: 'investigator1', method: 'POST', path: `/api/participants/${patient}/corrections`, body: { field: 'edss', newValue: 5, reason: 'stratum typo; arm PBO-MSC', ...signed() }, field: 'reason', word: 'PBO-MSC' },
-      { name: 'correction value', token: 'investigator1', method: 'POST', path: `/api/participants/${patient}/corrections`, body: { field: 'course', newValue: 'msc', reason: 'typo', ...signed() }, field: 'newValue', word: 'msc' },
-      { name: 'signature meaning', token: 'investigator1', method: 'POST', path: `/api/participants/${eligible}/randomize`, body: { signature: { password: DEMO_PASSWORD, meaning: 'I randomize to Placebo' } }, field: 'signature.meaning', word: 'Placebo' },
-      { name: 'unblinding reason', token: 'investigator1', method: 'POST', path: '/api/unblinding-requests', body: { participantId: patient, reason: 'Is this patient on mesenchymal cells?', emergency: true, ...signed() }, field: 'reason', word: 'mesenchymal' },
-      { name: 'denial comment', token: 'monitor', method: 'POST', path: `/api/unblinding-requests/${requestId}/decision`, body: { approve: false, comment: 'surely placebo, deny', ...signed() }, field: 'comment', word: 'placebo' },
-      { name: 'lock reason', token: 'statistician', method: 'POST', path: '/api/study/lock', body: { reason: 'MSC arm complete', ...signed() }, field: 'reason', word: 'MSC' },
-      { name: 'co-signature meaning', token: 'statistician', method: 'POST', path: '/api/study/unblind', body: { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD, meaning: 'release PBO' } }, field: 'secondSignature.meaning', word: 'PBO' },
-      { name: 'display name (new user)', token: 'admin', method: 'POST', path: '/api/users', body: { username: 'newinv', displayName: 'Dr Stem Cells', role: 'investigator', siteCodes: ['A'] }, field: 'displayName', word: 'Stem' },
-      { name: 'username', token: 'admin', method: 'POST', path: '/api/users', body: { username: 'pbo-msc', displayName: 'Someone', role: 'investigator', siteCodes: ['A'] }, field: 'username', word: 'pbo-msc' },
-      { name: 'display name (edit)', token: 'admin', method: 'PATCH', path: `/api/users/${investigatorId}`, body: { displayName: 'Ivo (placebo arm)' }, field: 'displayName', word: 'placebo' },
-      { name: 'site name (new)', token: 'admin', method: 'POST', path: '/api/sites', body: { code: 'C', name: 'MSC centre' }, field: 'name', word: 'MSC' },
-      { name: 'site change reason', token: 'admin', method: 'PATCH', path: '/api/sites/A', body: { name: 'Site A', reason: 'moved to PBO-MSC ward' }, field: 'reason', word: 'PBO-MSC' },
-      { name: 'checkpoint reason', token: 'auditor', method: 'POST', path: '/api/audit/checkpoints', body: { reason: 'check after the M S C batch' }, field: 'reason', word: 'M S C' },
+    const cases: Array<{
+      name: string;
+      token: string;
+      method: 'POST' | 'PATCH';
+      path: string;
+      body: Record<string, unknown>;
+      field: string;
+      word: string;
+    }> = [
+      {
+        name: 'screening number',
+        token: 'investigator1',
+        method: 'POST',
+        path: '/api/participants',
+        body: { siteCode: 'A', screeningNumber: 'PBO-7', factors: {}, eligibility: {} },
+        field: 'screeningNumber',
+        word: 'PBO',
+      },
+      {
+        name: 'correction reason',
+        token: 'investigator1',
+        method: 'POST',
+        path: `/api/participants/${patient}/corrections`,
+        body: { field: 'edss', newValue: 5, reason: 'stratum typo; arm PBO-MSC', ...signed() },
+        field: 'reason',
+        word: 'PBO-MSC',
+      },
+      {
+        name: 'correction value',
+        token: 'investigator1',
+        method: 'POST',
+        path: `/api/participants/${patient}/corrections`,
+        body: { field: 'course', newValue: 'msc', reason: 'typo', ...signed() },
+        field: 'newValue',
+        word: 'msc',
+      },
+      {
+        name: 'signature meaning',
+        token: 'investigator1',
+        method: 'POST',
+        path: `/api/participants/${eligible}/randomize`,
+        body: { signature: { password: DEMO_PASSWORD, meaning: 'I randomize to Placebo' } },
+        field: 'signature.meaning',
+        word: 'Placebo',
+      },
+      {
+        name: 'unblinding reason',
+        token: 'investigator1',
+        method: 'POST',
+        path: '/api/unblinding-requests',
+        body: { participantId: patient, reason: 'Is this patient on mesenchymal cells?', emergency: true, ...signed() },
+        field: 'reason',
+        word: 'mesenchymal',
+      },
+      {
+        name: 'denial comment',
+        token: 'monitor',
+        method: 'POST',
+        path: `/api/unblinding-requests/${requestId}/decision`,
+        body: { approve: false, comment: 'surely placebo, deny', ...signed() },
+        field: 'comment',
+        word: 'placebo',
+      },
+      {
+        name: 'lock reason',
+        token: 'statistician',
+        method: 'POST',
+        path: '/api/study/lock',
+        body: { reason: 'MSC arm complete', ...signed() },
+        field: 'reason',
+        word: 'MSC',
+      },
+      {
+        name: 'co-signature meaning',
+        token: 'statistician',
+        method: 'POST',
+        path: '/api/study/unblind',
+        body: {
+          ...signed(),
+          secondSignature: { username: 'statistician2', password: DEMO_PASSWORD, meaning: 'release PBO' },
+        },
+        field: 'secondSignature.meaning',
+        word: 'PBO',
+      },
+      {
+        name: 'display name (new user)',
+        token: 'admin',
+        method: 'POST',
+        path: '/api/users',
+        body: { username: 'newinv', displayName: 'Dr Stem Cells', role: 'investigator', siteCodes: ['A'] },
+        field: 'displayName',
+        word: 'Stem',
+      },
+      {
+        name: 'username',
+        token: 'admin',
+        method: 'POST',
+        path: '/api/users',
+        body: { username: 'pbo-msc', displayName: 'Someone', role: 'investigator', siteCodes: ['A'] },
+        field: 'username',
+        word: 'pbo-msc',
+      },
+      {
+        name: 'display name (edit)',
+        token: 'admin',
+        method: 'PATCH',
+        path: `/api/users/${investigatorId}`,
+        body: { displayName: 'Ivo (placebo arm)' },
+        field: 'displayName',
+        word: 'placebo',
+      },
+      {
+        name: 'site name (new)',
+        token: 'admin',
+        method: 'POST',
+        path: '/api/sites',
+        body: { code: 'C', name: 'MSC centre' },
+        field: 'name',
+        word: 'MSC',
+      },
+      {
+        name: 'site change reason',
+        token: 'admin',
+        method: 'PATCH',
+        path: '/api/sites/A',
+        body: { name: 'Site A', reason: 'moved to PBO-MSC ward' },
+        field: 'reason',
+        word: 'PBO-MSC',
+      },
+      {
+        name: 'checkpoint reason',
+        token: 'auditor',
+        method: 'POST',
+        path: '/api/audit/checkpoints',
+        body: { reason: 'check after the M S C batch' },
+        field: 'reason',
+        word: 'M S C',
+      },
     ];
     const before = await auditCount();
     for (const c of cases) {
       const res = await t.api.request(c.method, c.path, { token: tokens[c.token], body: c.body });
-      expect({ case: c.name, status: res.status, code: res.body.code, details: res.body.details }).toEqual({ case: c.name, status: 400, code: 'BLINDING_RISK', details: { field: c.field, word: c.word } });
+      expect({ case: c.name, status: res.status, code: res.body.code, details: res.body.details }).toEqual({
+        case: c.name,
+        status: 400,
+        code: 'BLINDING_RISK',
+        details: { field: c.field, word: c.word },
+      });
       expect(res.body.message).toContain(`"${c.field}"`);
     }
     expect(await auditCount()).toBe(before);
@@ -67,7 +196,11 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
   });
 
   it('ordinary wording the protocol allows is accepted ("before the MSC harvest") [BLIND-006]', async () => {
-    const res = await t.api.post(`/api/participants/${patient}/corrections`, { field: 'edss', newValue: 5, reason: 'EDSS re-measured before the MSC harvest', ...signed() }, tokens.investigator1);
+    const res = await t.api.post(
+      `/api/participants/${patient}/corrections`,
+      { field: 'edss', newValue: 5, reason: 'EDSS re-measured before the MSC harvest', ...signed() },
+      tokens.investigator1,
+    );
     expect(res.status).toBe(201);
     const view = await t.api.get(`/api/participants/${patient}`, tokens.auditor);
     expect(view.status).toBe(200);
@@ -99,13 +232,19 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
     expect(csv.text).not.toMatch(/PBO-MSC/);
     // An error message that quotes stored text (the screening number) is withheld too, status kept.
     const duplicate = await requestUnblinding(t.api, tokens.investigator1, patient);
-    expect([duplicate.status, duplicate.body.code, duplicate.body.message]).toEqual([409, 'DUPLICATE', REDACTION_MARKER]);
+    expect([duplicate.status, duplicate.body.code, duplicate.body.message]).toEqual([
+      409,
+      'DUPLICATE',
+      REDACTION_MARKER,
+    ]);
     // Unblinded readers are not affected.
     expect((await t.api.get(`/api/participants/${patient}`, tokens.pharmacist)).body.screeningNumber).toBe('MSC-7');
 
     const incidents = (await t.api.get('/api/audit?action=blinding.withheld', tokens.auditor)).body.entries;
     expect(incidents.length).toBeGreaterThanOrEqual(4);
-    expect(incidents.map((e: any) => e.details.viewerRole)).toEqual(expect.arrayContaining(['investigator', 'medical_monitor', 'auditor']));
+    expect(incidents.map((e: any) => e.details.viewerRole)).toEqual(
+      expect.arrayContaining(['investigator', 'medical_monitor', 'auditor']),
+    );
     expect(JSON.stringify(incidents)).not.toMatch(/PBO|MSC-7|placebo/i);
     const inbox = (await t.api.get('/api/notifications', tokens.admin)).body;
     expect(inbox.items.some((n: any) => n.kind === 'blinding.withheld')).toBe(true);
@@ -113,7 +252,8 @@ describe('free text: refused at write time, withheld (never a 5xx) at read time'
 
   it('with the guard firing on every read, repeated reads still answer 200 and are recorded once per quiet period [BLIND-007]', async () => {
     const before = (await t.api.get('/api/audit?action=blinding.withheld', tokens.auditor)).body.entries.length;
-    for (let i = 0; i < 5; i++) expect((await t.api.get(`/api/participants/${patient}`, tokens.monitor)).status).toBe(200);
+    for (let i = 0; i < 5; i++)
+      expect((await t.api.get(`/api/participants/${patient}`, tokens.monitor)).status).toBe(200);
     expect((await t.api.get('/api/audit?action=blinding.withheld', tokens.auditor)).body.entries.length).toBe(before);
   });
 });

@@ -7,9 +7,18 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { NO_SMTP } from './fixtures/accounts.js';
 
-const user = (username: string, role = 'investigator') => ({ username, displayName: `Test ${username}`, role, siteCodes: role === 'investigator' ? ['A'] : [], email: `${username}@test.local` });
+const user = (username: string, role = 'investigator') => ({
+  username,
+  displayName: `Test ${username}`,
+  role,
+  siteCodes: role === 'investigator' ? ['A'] : [],
+  email: `${username}@test.local`,
+});
 
-for (const [label, env, emailed] of [['no SMTP_URL', {}, false], ['SMTP_URL set', NO_SMTP, true]] as const) {
+for (const [label, env, emailed] of [
+  ['no SMTP_URL', {}, false],
+  ['SMTP_URL set', NO_SMTP, true],
+] as const) {
   describe(`set-password link answers with ${label} (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
     let t: TestApp;
     afterAll(async () => {
@@ -33,7 +42,11 @@ for (const [label, env, emailed] of [['no SMTP_URL', {}, false], ['SMTP_URL set'
       const held = await t.api.post('/api/users', user('pharm7', 'pharmacist'), admin);
       expect(held.status).toBe(201);
       expect(held.body.passwordLink).toBeUndefined();
-      const decision = await t.api.post(`/api/role-grants/${held.body.pendingGrants[0].id}/decision`, { approve: true, comment: 'identity checked', signature: { password: DEMO_PASSWORD } }, randstat);
+      const decision = await t.api.post(
+        `/api/role-grants/${held.body.pendingGrants[0].id}/decision`,
+        { approve: true, comment: 'identity checked', signature: { password: DEMO_PASSWORD } },
+        randstat,
+      );
       expect(decision.status).toBe(200);
       expect(decision.body.passwordLink).toEqual({ emailed, expiresAt: expect.any(String) });
     });

@@ -15,9 +15,25 @@ import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../sup
 import { newParticipant, randomize } from '../support/factories.js';
 
 const ALL_CHECKS = [
-  'IQ-VERSION', 'IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PRESENT', 'IQ-KEY-PERMISSIONS', 'IQ-KEY-LOCATION', 'IQ-CLOCK', 'IQ-BACKUP', 'IQ-TLS', 'IQ-AUDIT-CHAIN',
-  'OQ-EXACTLY-ONCE', 'OQ-IDEMPOTENT-REPLAY', 'OQ-UNBLINDING-MONITOR-APPROVAL', 'OQ-BLINDING-CRAWL', 'OQ-EXPORTS', 'OQ-TAMPER',
-  'OQ-UNBLINDING-BREAK-THE-GLASS', 'OQ-UNBLINDING-TWO-PERSON', 'OQ-CLEANUP',
+  'IQ-VERSION',
+  'IQ-CHECKSUMS',
+  'IQ-DURABILITY',
+  'IQ-KEY-PRESENT',
+  'IQ-KEY-PERMISSIONS',
+  'IQ-KEY-LOCATION',
+  'IQ-CLOCK',
+  'IQ-BACKUP',
+  'IQ-TLS',
+  'IQ-AUDIT-CHAIN',
+  'OQ-EXACTLY-ONCE',
+  'OQ-IDEMPOTENT-REPLAY',
+  'OQ-UNBLINDING-MONITOR-APPROVAL',
+  'OQ-BLINDING-CRAWL',
+  'OQ-EXPORTS',
+  'OQ-TAMPER',
+  'OQ-UNBLINDING-BREAK-THE-GLASS',
+  'OQ-UNBLINDING-TWO-PERSON',
+  'OQ-CLEANUP',
 ];
 
 /** The CLI in a child process; asynchronous, so the test's own HTTP connections stay serviced meanwhile. */
@@ -51,7 +67,12 @@ async function productionState(t: TestApp) {
     const [a] = await raw.all('SELECT COUNT(*) AS n FROM allocations');
     const [h] = await raw.all('SELECT seq, hash FROM audit_head WHERE id = 1');
     const entries = await raw.all('SELECT seq, hash FROM audit_log ORDER BY seq');
-    return { participants: Number(p.n), allocations: Number(a.n), head: { seq: Number(h.seq), hash: String(h.hash) }, hashes: entries.map((e) => String(e.hash)) };
+    return {
+      participants: Number(p.n),
+      allocations: Number(a.n),
+      head: { seq: Number(h.seq), hash: String(h.hash) },
+      hashes: entries.map((e) => String(e.hash)),
+    };
   } finally {
     await raw.close();
   }
@@ -63,7 +84,9 @@ async function productionState(t: TestApp) {
  */
 async function durablePostgres(): Promise<{ url: string; stop(): void } | null> {
   if (!usingPostgres) return null;
-  const { startPostgres } = await import(pathToFileURL(join(process.cwd(), 'test', 'support', 'postgres-cluster.mjs')).href);
+  const { startPostgres } = await import(
+    pathToFileURL(join(process.cwd(), 'test', 'support', 'postgres-cluster.mjs')).href
+  );
   const cluster = await startPostgres({ durable: true });
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: cluster.url });
@@ -89,7 +112,14 @@ describe('qualification of a correctly configured instance', () => {
     out = join(site.dir, 'out');
     durable = await durablePostgres();
     // Production argon2 cost: the test-only cost fails IQ-VERSION, as it must on a qualified installation.
-    t = await startTestApp({ BACKUP_DIR: site.backups, RELEASE_MANIFEST_PATH: site.manifest, ...(durable ? { DATABASE_URL: durable.url } : {}) }, { argon2: 'production' });
+    t = await startTestApp(
+      {
+        BACKUP_DIR: site.backups,
+        RELEASE_MANIFEST_PATH: site.manifest,
+        ...(durable ? { DATABASE_URL: durable.url } : {}),
+      },
+      { argon2: 'production' },
+    );
     admin = await t.api.login('admin');
     // Production data the qualification must leave alone: a randomized patient.
     const inv = await t.api.login('investigator1');
@@ -104,7 +134,10 @@ describe('qualification of a correctly configured instance', () => {
 
   it('[QUAL-001][QUAL-002][QUAL-003][QUAL-004][QUAL-005][QUAL-006][QUAL-007][QUAL-008][QUAL-009][QUAL-010][QUAL-011][QUAL-013][QUAL-014] `blindrand qualify` passes every check and leaves production data untouched', async () => {
     const before = await productionState(t);
-    const run = await cli(['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--out', out], `${DEMO_PASSWORD}\n`);
+    const run = await cli(
+      ['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--out', out],
+      `${DEMO_PASSWORD}\n`,
+    );
     console.log(`QUALIFICATION (${usingPostgres ? 'PostgreSQL' : 'SQLite'}):\n${run.out}`);
     expect(run.err).not.toMatch(/error/);
     expect(run.code).toBe(0);
@@ -113,29 +146,67 @@ describe('qualification of a correctly configured instance', () => {
     const files = readdirSync(out);
     expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
     expect(files.filter((f) => f.endsWith('.html'))).toHaveLength(1);
-    reportFile = join(out, files.find((f) => f.endsWith('.json'))!);
+    reportFile = join(
+      out,
+      files.find((f) => f.endsWith('.json'))!,
+    );
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     expect(report.checks.map((c: any) => c.id).sort()).toEqual([...ALL_CHECKS].sort());
     expect(report.checks.filter((c: any) => !c.pass)).toEqual([]);
-    for (const c of report.checks) expect(c).toEqual({ id: expect.any(String), stage: expect.stringMatching(/^(installation|operational)$/), requirements: expect.arrayContaining([expect.stringMatching(/^QUAL-\d{3}$/)]), title: expect.any(String), expected: expect.any(String), observed: expect.any(String), pass: true });
-    expect(report.environment).toMatchObject({ version: '0.1.0', node: process.version, dialect: usingPostgres ? 'postgres' : 'sqlite', databaseVersion: expect.stringMatching(usingPostgres ? /^PostgreSQL \d/ : /^SQLite 3\./) });
+    for (const c of report.checks)
+      expect(c).toEqual({
+        id: expect.any(String),
+        stage: expect.stringMatching(/^(installation|operational)$/),
+        requirements: expect.arrayContaining([expect.stringMatching(/^QUAL-\d{3}$/)]),
+        title: expect.any(String),
+        expected: expect.any(String),
+        observed: expect.any(String),
+        pass: true,
+      });
+    expect(report.environment).toMatchObject({
+      version: '0.1.0',
+      node: process.version,
+      dialect: usingPostgres ? 'postgres' : 'sqlite',
+      databaseVersion: expect.stringMatching(usingPostgres ? /^PostgreSQL \d/ : /^SQLite 3\./),
+    });
     expect(report.runBy).toMatchObject({ username: 'admin', role: 'admin' });
     expect(report.locale).toBe('en');
-    expect(report.checks.find((c: any) => c.id === 'IQ-DURABILITY').observed).toBe(usingPostgres ? 'fsync=on, synchronous_commit=on, full_page_writes=on' : 'journal_mode=wal, synchronous=FULL');
+    expect(report.checks.find((c: any) => c.id === 'IQ-DURABILITY').observed).toBe(
+      usingPostgres ? 'fsync=on, synchronous_commit=on, full_page_writes=on' : 'journal_mode=wal, synchronous=FULL',
+    );
 
     // Production: same patients and allocations; the chain grew by exactly the qualification entry.
     const after = await productionState(t);
     expect([after.participants, after.allocations]).toEqual([before.participants, before.allocations]);
     expect(after.hashes.slice(0, before.hashes.length)).toEqual(before.hashes);
-    const added = (await t.api.get(`/api/audit?limit=50`, admin)).body.entries.filter((e: any) => e.seq > before.head.seq);
+    const added = (await t.api.get(`/api/audit?limit=50`, admin)).body.entries.filter(
+      (e: any) => e.seq > before.head.seq,
+    );
     // The CLI's sign-in and the qualification entry: nothing of the throwaway study reached this chain.
-    expect(added.map((e: any) => [e.action, e.actor]).sort()).toEqual([['auth.login', 'admin'], ['qualification.run', 'admin']]);
+    expect(added.map((e: any) => [e.action, e.actor]).sort()).toEqual([
+      ['auth.login', 'admin'],
+      ['qualification.run', 'admin'],
+    ]);
     const entry = added.find((e: any) => e.action === 'qualification.run');
-    expect(entry).toMatchObject({ seq: after.head.seq, actor: 'admin', entityId: report.id, details: { digest: report.signature.digest, result: 'pass', passed: 19, failed: 0 } });
+    expect(entry).toMatchObject({
+      seq: after.head.seq,
+      actor: 'admin',
+      entityId: report.id,
+      details: { digest: report.signature.digest, result: 'pass', passed: 19, failed: 0 },
+    });
     expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);
 
     // The console's list, the JSON and the HTML.
-    expect((await t.api.get('/api/admin/qualification', admin)).body).toEqual([expect.objectContaining({ id: report.id, result: 'pass', passed: 19, failed: 0, runBy: 'admin', digest: report.signature.digest })]);
+    expect((await t.api.get('/api/admin/qualification', admin)).body).toEqual([
+      expect.objectContaining({
+        id: report.id,
+        result: 'pass',
+        passed: 19,
+        failed: 0,
+        runBy: 'admin',
+        digest: report.signature.digest,
+      }),
+    ]);
     const html = await t.api.get(`/api/admin/qualification/${report.id}/html`, admin);
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(html.text).toContain(report.signature.digest);
@@ -172,7 +243,9 @@ describe('qualification of a correctly configured instance', () => {
       expect((await t.api.post('/api/admin/qualification', {}, token)).status).toBe(403);
       expect((await t.api.get('/api/admin/qualification', token)).status).toBe(403);
     }
-    expect((await t.api.get('/api/admin/qualification/00000000-0000-4000-8000-000000000000', admin)).body.code).toBe('NOT_FOUND');
+    expect((await t.api.get('/api/admin/qualification/00000000-0000-4000-8000-000000000000', admin)).body.code).toBe(
+      'NOT_FOUND',
+    );
     expect((await t.api.post('/api/admin/qualification', { installationOnly: 'yes' }, admin)).status).toBe(400);
   });
 });
@@ -193,7 +266,10 @@ describe('qualification of a misconfigured instance', () => {
     if (!usingPostgres) env.SQLITE_SYNCHRONOUS = 'OFF';
     // The report is written in the runner's language: here the instance default, French.
     // Plain http on a network name without a TLS proxy; the key file world-readable; the server's clock 10 s ahead.
-    t = await startTestApp({ ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr', PUBLIC_URL: 'http://rando.example-hospital.fr' }, { argon2: 'production' });
+    t = await startTestApp(
+      { ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr', PUBLIC_URL: 'http://rando.example-hospital.fr' },
+      { argon2: 'production' },
+    );
     chmodSync(t.config.signingKeyPath, 0o644);
     await t.advanceClock(10_000);
   });
@@ -209,31 +285,53 @@ describe('qualification of a misconfigured instance', () => {
     expect(res.body).toMatchObject({ result: 'fail', failed: 5 });
     const report = (await t.api.get(`/api/admin/qualification/${res.body.id}`, admin)).body;
     const failed = report.checks.filter((c: any) => !c.pass);
-    expect(failed.map((c: any) => c.id)).toEqual(['IQ-CHECKSUMS', 'IQ-DURABILITY', 'IQ-KEY-PERMISSIONS', 'IQ-CLOCK', 'IQ-TLS']);
+    expect(failed.map((c: any) => c.id)).toEqual([
+      'IQ-CHECKSUMS',
+      'IQ-DURABILITY',
+      'IQ-KEY-PERMISSIONS',
+      'IQ-CLOCK',
+      'IQ-TLS',
+    ]);
     const observed = Object.fromEntries(failed.map((c: any) => [c.id, c.observed]));
     expect(observed['IQ-CHECKSUMS']).toMatch(/changed dist\/server\/src\/main\.js/);
     expect(observed['IQ-KEY-PERMISSIONS']).toMatch(/^mode 0644/);
     expect(observed['IQ-CLOCK']).toMatch(/difference -(9|10)\d{3} ms \(limit 2000 ms\)$/);
     expect(observed['IQ-TLS']).toMatch(/plain http on a network address/);
-    expect(observed['IQ-DURABILITY']).toBe(usingPostgres ? 'fsync=off, synchronous_commit=off, full_page_writes=off' : 'journal_mode=wal, synchronous=OFF');
+    expect(observed['IQ-DURABILITY']).toBe(
+      usingPostgres ? 'fsync=off, synchronous_commit=off, full_page_writes=off' : 'journal_mode=wal, synchronous=OFF',
+    );
     expect(report.scope).toBe('installation');
     expect([report.locale, failed[0].title]).toEqual(['fr', 'Sommes de contrôle de la version installée']);
-    expect((await t.api.get(`/api/admin/qualification/${res.body.id}/html`, admin)).text).toContain('<strong>NON CONFORME</strong>');
+    expect((await t.api.get(`/api/admin/qualification/${res.body.id}/html`, admin)).text).toContain(
+      '<strong>NON CONFORME</strong>',
+    );
     const entry = (await t.api.get('/api/audit?action=qualification.run', admin)).body.entries[0];
     expect(entry.details).toMatchObject({ result: 'fail', failed: 5, failedChecks: failed.map((c: any) => c.id) });
     // The CLI says so with exit code 2, and the failing report still verifies (it is a true record).
     const out = join(site.dir, 'out');
-    const run = await cli(['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--installation-only', '--out', out], DEMO_PASSWORD);
+    const run = await cli(
+      ['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--installation-only', '--out', out],
+      DEMO_PASSWORD,
+    );
     expect(run.code).toBe(2);
     expect(run.out).toMatch(/FAIL {2}IQ-KEY-PERMISSIONS/);
     expect(run.err).toMatch(/qualification failed: 5 of 10 checks failed/);
-    const file = join(out, readdirSync(out).find((f) => f.endsWith('.json'))!);
+    const file = join(
+      out,
+      readdirSync(out).find((f) => f.endsWith('.json'))!,
+    );
     expect((await cli(['qualify', 'verify', file])).code).toBe(0);
   });
 
   it('SQLITE_SYNCHRONOUS is validated at start', () => {
-    const r = spawnSync(process.execPath, ['dist/server/src/main.js'], { encoding: 'utf8', env: { PATH: process.env.PATH, SQLITE_SYNCHRONOUS: 'SOMETIMES', DATABASE_PATH: join(site.dir, 'x.sqlite') }, timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['dist/server/src/main.js'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, SQLITE_SYNCHRONOUS: 'SOMETIMES', DATABASE_PATH: join(site.dir, 'x.sqlite') },
+      timeout: 20_000,
+    });
     expect(r.status).toBe(1);
-    expect(r.stderr.trim()).toBe('blindrand: configuration error: SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF, got "SOMETIMES"');
+    expect(r.stderr.trim()).toBe(
+      'blindrand: configuration error: SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF, got "SOMETIMES"',
+    );
   });
 });

@@ -21,8 +21,11 @@ const protocol = demoProtocol();
 const vocabulary = blindedVocabulary(protocol);
 const armLabel = (code: string) => protocol.arms.find((a) => a.code === code)!.label;
 
-const safetyRequest = (participantId: string, reason = 'Suspected unexpected serious adverse reaction: hepatitis', reportReference = 'FR-CHU-2026-0042') =>
-  ({ participantId, reason, reportReference, signature: { password: DEMO_PASSWORD } });
+const safetyRequest = (
+  participantId: string,
+  reason = 'Suspected unexpected serious adverse reaction: hepatitis',
+  reportReference = 'FR-CHU-2026-0042',
+) => ({ participantId, reason, reportReference, signature: { password: DEMO_PASSWORD } });
 
 /** Randomizes patients at site A until two have different arms; returns [patient, arm] pairs. */
 async function twoArms(t: TestApp, token: string): Promise<Array<{ id: string; arm: string }>> {
@@ -37,7 +40,11 @@ async function twoArms(t: TestApp, token: string): Promise<Array<{ id: string; a
 }
 
 /** Every text the blinded roles can read: each surface, each patient, each safety unblinding. */
-async function blindedTexts(t: TestApp, tokens: Record<string, string>, safetyIds: string[]): Promise<Array<{ who: string; path: string; text: string }>> {
+async function blindedTexts(
+  t: TestApp,
+  tokens: Record<string, string>,
+  safetyIds: string[],
+): Promise<Array<{ who: string; path: string; text: string }>> {
   const out: Array<{ who: string; path: string; text: string }> = [];
   for (const who of BLINDED) {
     const paths = [...BLINDED_SURFACES];
@@ -54,7 +61,16 @@ async function blindedTexts(t: TestApp, tokens: Record<string, string>, safetyId
 
 /** The fields that name the patient or the moment; what is left must be identical whatever the arm. */
 function shape(view: Record<string, unknown>) {
-  const { id: _i, participantId: _p, screeningNumber: _s, randomizationNumber: _r, treatmentCode: _c, requestedAt: _a, signatureId: _g, ...rest } = view;
+  const {
+    id: _i,
+    participantId: _p,
+    screeningNumber: _s,
+    randomizationNumber: _r,
+    treatmentCode: _c,
+    requestedAt: _a,
+    signatureId: _g,
+    ...rest
+  } = view;
   return rest;
 }
 
@@ -67,7 +83,11 @@ describe('[SAFE-001] safety unblinding to a designated e-mail address (real SMTP
 
   beforeAll(async () => {
     await smtp.start();
-    t = await startTestApp({ SMTP_URL: smtp.url, ...MAIL_ENV, PROTOCOL_FILE: protocolWithSafetyRecipient({ email: PV_ADDRESS }) });
+    t = await startTestApp({
+      SMTP_URL: smtp.url,
+      ...MAIL_ENV,
+      PROTOCOL_FILE: protocolWithSafetyRecipient({ email: PV_ADDRESS }),
+    });
     for (const u of [...BLINDED, 'pharmacist']) tokens[u] = await t.api.login(u);
     patients = await twoArms(t, tokens.investigator1);
   });
@@ -82,14 +102,23 @@ describe('[SAFE-001] safety unblinding to a designated e-mail address (real SMTP
     for (const p of patients) {
       const res = await t.api.post('/api/safety-unblindings', safetyRequest(p.id), tokens.investigator1);
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ participantId: p.id, status: 'delivered', recipient: { kind: 'email', address: PV_ADDRESS }, viewCount: 0, canView: false });
+      expect(res.body).toMatchObject({
+        participantId: p.id,
+        status: 'delivered',
+        recipient: { kind: 'email', address: PV_ADDRESS },
+        viewCount: 0,
+        canView: false,
+      });
       expect(res.body.confirmation).toContain('delivered to the designated recipient');
       expect(leakHits(res.text, vocabulary)).toEqual([]);
       views.push(res.body);
     }
     expect(shape(views[0])).toEqual(shape(views[1]));
 
-    const mails = await waitFor('both e-mails to the designated address', async () => smtp.to(PV_ADDRESS).length === 2 && smtp.to(PV_ADDRESS));
+    const mails = await waitFor(
+      'both e-mails to the designated address',
+      async () => smtp.to(PV_ADDRESS).length === 2 && smtp.to(PV_ADDRESS),
+    );
     for (const p of patients) {
       const mail = mails.find((m) => m.text.includes(views[patients.indexOf(p)].screeningNumber))!;
       expect(mail.subject).toContain('Safety unblinding');
@@ -98,13 +127,26 @@ describe('[SAFE-001] safety unblinding to a designated e-mail address (real SMTP
       // the control: this message does carry the arm, so the scan below would see one if it reached anyone else
       expect(leakHits(mail.text, vocabulary).length).toBeGreaterThan(0);
     }
-    await waitFor('the confirmations to the requester and the monitor', async () => smtp.to('investigator1@blindrand.local').length === 2 && smtp.to('monitor@blindrand.local').length === 2);
+    await waitFor(
+      'the confirmations to the requester and the monitor',
+      async () =>
+        smtp.to('investigator1@blindrand.local').length === 2 && smtp.to('monitor@blindrand.local').length === 2,
+    );
     // the unblinded pharmacist also gets a preparation notice at each randomization (scanned in the crawl below)
     const confirmations = smtp.received.filter((m) => !m.to.includes(PV_ADDRESS) && !m.to.includes(PHARMACIST_ADDRESS));
-    expect(confirmations.map((m) => m.subject)).toEqual(Array(4).fill('[blindrand] A safety unblinding was delivered to the designated recipient'));
-    for (const m of confirmations) expect({ to: m.to, hits: leakHits(m.text, vocabulary) }).toEqual({ to: m.to, hits: [] });
+    expect(confirmations.map((m) => m.subject)).toEqual(
+      Array(4).fill('[blindrand] A safety unblinding was delivered to the designated recipient'),
+    );
+    for (const m of confirmations)
+      expect({ to: m.to, hits: leakHits(m.text, vocabulary) }).toEqual({ to: m.to, hits: [] });
     // same words for both arms: the two confirmations to the requester differ only by the reference
-    const [a, b] = smtp.to('investigator1@blindrand.local').map((m) => m.text.split(/\r?\n\r?\n/).slice(1).join('\n\n').replace(/[0-9a-f-]{36}/g, 'REF'));
+    const [a, b] = smtp.to('investigator1@blindrand.local').map((m) =>
+      m.text
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join('\n\n')
+        .replace(/[0-9a-f-]{36}/g, 'REF'),
+    );
     expect(a).toContain('delivered to the designated recipient');
     expect(a).toBe(b);
   });
@@ -121,28 +163,47 @@ describe('[SAFE-001] safety unblinding to a designated e-mail address (real SMTP
     expect(patient.body.status).not.toBe('unblinded');
     const raw = await openRawDb(t.config);
     try {
-      const [sealed] = await raw.all("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'unblinding.safety_delivered' AND details LIKE '%armCode%'");
+      const [sealed] = await raw.all(
+        "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'unblinding.safety_delivered' AND details LIKE '%armCode%'",
+      );
       expect(Number(sealed.n)).toBe(0);
     } finally {
       await raw.close();
     }
   });
 
-  it('refuses a reason naming an arm, another site\'s patient, and the reveal to anyone but pharmacovigilance', async () => {
-    const leaky = await t.api.post('/api/safety-unblindings', safetyRequest(patients[0].id, `Reaction after ${protocol.products[0].label} infusion`), tokens.investigator1);
+  it("refuses a reason naming an arm, another site's patient, and the reveal to anyone but pharmacovigilance", async () => {
+    const leaky = await t.api.post(
+      '/api/safety-unblindings',
+      safetyRequest(patients[0].id, `Reaction after ${protocol.products[0].label} infusion`),
+      tokens.investigator1,
+    );
     expect([leaky.status, leaky.body.code]).toEqual([400, 'BLINDING_RISK']);
-    expect((await t.api.post('/api/safety-unblindings', safetyRequest(patients[0].id), tokens.investigator2)).status).toBe(404);
-    expect((await t.api.post('/api/safety-unblindings', safetyRequest(patients[0].id), tokens.auditor)).status).toBe(403);
+    expect(
+      (await t.api.post('/api/safety-unblindings', safetyRequest(patients[0].id), tokens.investigator2)).status,
+    ).toBe(404);
+    expect((await t.api.post('/api/safety-unblindings', safetyRequest(patients[0].id), tokens.auditor)).status).toBe(
+      403,
+    );
     expect((await t.api.get(`/api/safety-unblindings/${views[0].id}`, tokens.investigator2)).status).toBe(404);
-    for (const who of ['investigator1', 'monitor', 'pharmacist']) expect((await t.api.get(`/api/safety-unblindings/${views[0].id}/reveal`, tokens[who])).status).toBe(403);
+    for (const who of ['investigator1', 'monitor', 'pharmacist'])
+      expect((await t.api.get(`/api/safety-unblindings/${views[0].id}/reveal`, tokens[who])).status).toBe(403);
     expect(smtp.to(PV_ADDRESS)).toHaveLength(2);
   });
 
   it('the blinding crawl: every route, notification and e-mail of the blinded roles names no arm', async () => {
-    const texts = await blindedTexts(t, tokens, views.map((v) => v.id));
+    const texts = await blindedTexts(
+      t,
+      tokens,
+      views.map((v) => v.id),
+    );
     const hits = texts.flatMap((x) => leakHits(x.text, vocabulary).map((h) => `${x.who} ${x.path}: ${h}`));
-    const mailHits = smtp.received.filter((m) => !m.to.includes(PV_ADDRESS)).flatMap((m) => leakHits(m.text, vocabulary).map((h) => `${m.to}: ${h}`));
-    console.log(`SAFE-001 crawl (e-mail recipient): ${texts.length} responses, ${smtp.received.filter((m) => !m.to.includes(PV_ADDRESS)).length} e-mails to others (the pharmacist's preparation notices included), hits=${hits.length + mailHits.length}`);
+    const mailHits = smtp.received
+      .filter((m) => !m.to.includes(PV_ADDRESS))
+      .flatMap((m) => leakHits(m.text, vocabulary).map((h) => `${m.to}: ${h}`));
+    console.log(
+      `SAFE-001 crawl (e-mail recipient): ${texts.length} responses, ${smtp.received.filter((m) => !m.to.includes(PV_ADDRESS)).length} e-mails to others (the pharmacist's preparation notices included), hits=${hits.length + mailHits.length}`,
+    );
     expect([...hits, ...mailHits]).toEqual([]);
   });
 });
@@ -165,20 +226,41 @@ describe('[SAFE-001] safety unblinding to the pharmacovigilance role (audited re
     expect([none.status, none.body.code]).toEqual([409, 'SAFETY_UNBLINDING_UNAVAILABLE']);
     expect((await t.api.get('/api/safety-unblindings', tokens.monitor)).body).toEqual([]);
     // a sensitive role: held until a second person approves it
-    const held = await t.api.post('/api/users', { username: 'pv-held', displayName: 'Held PV', role: 'pharmacovigilance', siteCodes: [], email: 'pv-held@test.local' }, tokens.admin);
+    const held = await t.api.post(
+      '/api/users',
+      {
+        username: 'pv-held',
+        displayName: 'Held PV',
+        role: 'pharmacovigilance',
+        siteCodes: [],
+        email: 'pv-held@test.local',
+      },
+      tokens.admin,
+    );
     expect(held.body.pendingGrants).toHaveLength(1);
-    const pv = await createAccount(t, tokens.admin, { username: 'pv1', role: 'pharmacovigilance', displayName: 'Dr. Paule Vigilance' }, tokens.randstat);
+    const pv = await createAccount(
+      t,
+      tokens.admin,
+      { username: 'pv1', role: 'pharmacovigilance', displayName: 'Dr. Paule Vigilance' },
+      tokens.randstat,
+    );
     tokens.pv1 = pv.token;
 
     const res = await t.api.post('/api/safety-unblindings', safetyRequest(patient), tokens.investigator1);
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'delivered', recipient: { kind: 'role', role: 'pharmacovigilance' }, canView: false });
+    expect(res.body).toMatchObject({
+      status: 'delivered',
+      recipient: { kind: 'role', role: 'pharmacovigilance' },
+      canView: false,
+    });
     expect(leakHits(res.text, vocabulary)).toEqual([]);
     safetyId = res.body.id;
     const inbox = await t.api.get('/api/notifications', tokens.pv1);
     expect(inbox.body.items.map((n: any) => n.kind)).toEqual(['safety.available']);
     expect(leakHits(inbox.text, vocabulary)).toEqual([]);
-    expect((await t.api.get('/api/notifications', tokens.investigator1)).body.items.map((n: any) => n.kind)).toEqual(['safety.delivered']);
+    expect((await t.api.get('/api/notifications', tokens.investigator1)).body.items.map((n: any) => n.kind)).toEqual([
+      'safety.delivered',
+    ]);
   });
 
   it('shows the arm to the pharmacovigilance user only, for that patient only, each view registered and audited', async () => {
@@ -190,15 +272,31 @@ describe('[SAFE-001] safety unblinding to the pharmacovigilance role (audited re
     expect(shown.body.viewCount).toBe(1);
     expect((await t.api.get(`/api/safety-unblindings/${safetyId}/reveal`, tokens.pv1)).body.viewCount).toBe(2);
     // no other patient, no patient list, no audit trail
-    for (const path of ['/api/participants', `/api/participants/${patient}`, '/api/allocation-log', '/api/audit', '/api/unblinding-register']) {
+    for (const path of [
+      '/api/participants',
+      `/api/participants/${patient}`,
+      '/api/allocation-log',
+      '/api/audit',
+      '/api/unblinding-register',
+    ]) {
       expect({ path, status: (await t.api.get(path, tokens.pv1)).status }).toEqual({ path, status: 403 });
     }
-    expect((await t.api.get('/api/safety-unblindings/00000000-0000-4000-8000-000000000000/reveal', tokens.pv1)).status).toBe(404);
-    const register = (await t.api.get('/api/unblinding-register', tokens.auditor)).body.filter((r: any) => r.kind === 'safety-reveal');
-    expect(register.map((r: any) => [r.participantId, r.seenBy])).toEqual([[patient, 'pv1'], [patient, 'pv1']]);
+    expect(
+      (await t.api.get('/api/safety-unblindings/00000000-0000-4000-8000-000000000000/reveal', tokens.pv1)).status,
+    ).toBe(404);
+    const register = (await t.api.get('/api/unblinding-register', tokens.auditor)).body.filter(
+      (r: any) => r.kind === 'safety-reveal',
+    );
+    expect(register.map((r: any) => [r.participantId, r.seenBy])).toEqual([
+      [patient, 'pv1'],
+      [patient, 'pv1'],
+    ]);
     const audit = await t.api.get('/api/audit?action=unblinding.safety_viewed', tokens.auditor);
     expect(audit.body.entries.map((e: any) => e.details.viewCount)).toEqual(expect.arrayContaining([1, 2]));
-    expect((await t.api.get(`/api/safety-unblindings/${safetyId}`, tokens.investigator1)).body).toMatchObject({ viewCount: 2, firstViewedAt: expect.stringMatching(/Z$/) });
+    expect((await t.api.get(`/api/safety-unblindings/${safetyId}`, tokens.investigator1)).body).toMatchObject({
+      viewCount: 2,
+      firstViewedAt: expect.stringMatching(/Z$/),
+    });
   });
 
   it('the blinding crawl finds nothing for the requester and every blinded role', async () => {
@@ -207,7 +305,8 @@ describe('[SAFE-001] safety unblinding to the pharmacovigilance role (audited re
     const raw = await openRawDb(t.config);
     try {
       const mails = await raw.all("SELECT to_address, body FROM mail_outbox WHERE to_address NOT LIKE 'pv%'");
-      for (const m of mails) hits.push(...leakHits(String(m.body), vocabulary).map((h) => `mail to ${m.to_address}: ${h}`));
+      for (const m of mails)
+        hits.push(...leakHits(String(m.body), vocabulary).map((h) => `mail to ${m.to_address}: ${h}`));
     } finally {
       await raw.close();
     }

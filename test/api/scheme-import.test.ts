@@ -19,16 +19,30 @@ describe('importing an externally generated list', () => {
   it('validates the CSV (errors name the line), stores it as the scheme, and randomizes from it [RAND-013, EMERG-013]', async () => {
     const csv = (await t.api.get('/api/study/scheme?format=csv', stat)).text; // the demo draft, as another tool would export it
     const lines = csv.trim().split('\n');
-    const broken = [...lines.slice(0, 3), lines[3].replace(/,(MSC-PBO|PBO-MSC),/, ',NOT-AN-ARM,'), ...lines.slice(4)].join('\n');
-    const bad = await t.api.request('POST', '/api/study/scheme/import', { token: stat, raw: broken, headers: { 'content-type': 'text/csv' } });
+    const broken = [
+      ...lines.slice(0, 3),
+      lines[3].replace(/,(MSC-PBO|PBO-MSC),/, ',NOT-AN-ARM,'),
+      ...lines.slice(4),
+    ].join('\n');
+    const bad = await t.api.request('POST', '/api/study/scheme/import', {
+      token: stat,
+      raw: broken,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('VALIDATION_FAILED');
     expect(bad.body.message).toMatch(/line 4/);
     expect(bad.body.message).toContain('NOT-AN-ARM');
     // [EMERG-013] the problems also come as a list by line, which the console shows as a list
-    expect(bad.body.details.problems).toEqual([{ line: 4, message: expect.stringContaining('unknown arm "NOT-AN-ARM"') }]);
+    expect(bad.body.details.problems).toEqual([
+      { line: 4, message: expect.stringContaining('unknown arm "NOT-AN-ARM"') },
+    ]);
 
-    const res = await t.api.request('POST', '/api/study/scheme/import', { token: stat, raw: csv, headers: { 'content-type': 'text/csv' } });
+    const res = await t.api.request('POST', '/api/study/scheme/import', {
+      token: stat,
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ method: 'import', algorithm: 'imported', state: 'draft' });
     expect(res.body.strata.reduce((n: number, s: any) => n + s.size, 0)).toBe(lines.length - 1);
@@ -46,12 +60,24 @@ describe('importing an externally generated list', () => {
     await raw.close();
     const csvFile = join(t.dir, 'imported.csv');
     writeFileSync(csvFile, csv);
-    const cliArgs = [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'list', 'fingerprint', '--protocol', join(process.cwd(), 'protocols', 'msct-ms.yaml'), '--list', csvFile, '--fingerprint', asJson.body.fingerprint];
+    const cliArgs = [
+      join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'),
+      'list',
+      'fingerprint',
+      '--protocol',
+      join(process.cwd(), 'protocols', 'msct-ms.yaml'),
+      '--list',
+      csvFile,
+      '--fingerprint',
+      asJson.body.fingerprint,
+    ];
     // Asynchronous, so the test's idle keep-alive connections are not reused after the server closed them.
     const run = promisify(execFile);
     expect((await run('node', [...cliArgs, '--salt', salt])).stdout).toBe(`fingerprint ${asJson.body.fingerprint}\n`);
     await expect(run('node', cliArgs)).rejects.toMatchObject({ code: 2 });
-    expect((await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
+    expect((await t.api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(
+      200,
+    );
 
     const inv = await t.api.login('investigator1');
     const id = await newParticipant(t.api, inv, { site: 'A', course: 'RRMS', edss: 4 });

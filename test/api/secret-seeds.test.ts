@@ -12,7 +12,13 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { fingerprintPayload, generateScheme, schemeFingerprint, seedCommitment, type Scheme } from '../../shared/engine/index.js';
+import {
+  fingerprintPayload,
+  generateScheme,
+  schemeFingerprint,
+  seedCommitment,
+  type Scheme,
+} from '../../shared/engine/index.js';
 import { demoProtocol } from '../support/factories.js';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
@@ -27,7 +33,10 @@ const LIST_OWNER = 'randstat';
 
 function cli(args: string[]): { code: number; out: string } {
   try {
-    return { code: 0, out: execFileSync('node', [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return {
+      code: 0,
+      out: execFileSync('node', [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    };
   } catch (e: any) {
     return { code: e.status, out: `${e.stdout}${e.stderr}` };
   }
@@ -36,24 +45,32 @@ function cli(args: string[]): { code: number; out: string } {
 /** Every date of 2026 as YYYYMMDD: the dictionary a guessable seed falls to. */
 function datesOf2026(): string[] {
   const out: string[] = [];
-  for (let d = new Date(Date.UTC(2026, 0, 1)); d.getUTCFullYear() === 2026; d.setUTCDate(d.getUTCDate() + 1)) out.push(d.toISOString().slice(0, 10).replace(/-/g, ''));
+  for (let d = new Date(Date.UTC(2026, 0, 1)); d.getUTCFullYear() === 2026; d.setUTCDate(d.getUTCDate() + 1))
+    out.push(d.toISOString().slice(0, 10).replace(/-/g, ''));
   return out;
 }
 
 /** The fingerprint as schemeFingerprint computes it, hashed by Node's native SHA-256 so thousands of guesses stay fast. */
-const fastFingerprint = (scheme: Scheme) => createHash('sha256').update(canonicalJson(fingerprintPayload(scheme))).digest('hex');
+const fastFingerprint = (scheme: Scheme) =>
+  createHash('sha256')
+    .update(canonicalJson(fingerprintPayload(scheme)))
+    .digest('hex');
 
 /**
  * Attack 1: try each dictionary word as the seed against the published seed commitment (every
  * date of 2026) and the fingerprint (the last two months: regenerating a list per word is slower).
  */
-function seedDictionaryAttack(published: { seedCommitment: string; fingerprint: string }, siteCodes: string[]): string[] {
+function seedDictionaryAttack(
+  published: { seedCommitment: string; fingerprint: string },
+  siteCodes: string[],
+): string[] {
   const hits: string[] = [];
   const protocol = demoProtocol();
   for (const word of datesOf2026()) {
     if (seedCommitment(word, 'MSCT-MS') === published.seedCommitment) hits.push(`commitment:${word}`);
     if (word < '20261101') continue;
-    if (fastFingerprint(generateScheme(protocol, { ...DESIGN, seed: word, siteCodes })) === published.fingerprint) hits.push(`fingerprint:${word}`);
+    if (fastFingerprint(generateScheme(protocol, { ...DESIGN, seed: word, siteCodes })) === published.fingerprint)
+      hits.push(`fingerprint:${word}`);
   }
   return hits;
 }
@@ -66,7 +83,15 @@ function seedDictionaryAttack(published: { seedCommitment: string; fingerprint: 
 function armGuessAttack(template: Scheme, publishedFingerprint: string): number {
   const [a, b] = template.arms.map((x) => x.code);
   // The canonical bytes with a marker per arm; each guess only fills the markers in (fast, same bytes).
-  const marked: Scheme = { ...template, seed: undefined, salt: undefined, strata: template.strata.map((s, i) => ({ ...s, entries: s.entries.map((e, j) => ({ ...e, armCode: `@${i}.${j}@` })) })) };
+  const marked: Scheme = {
+    ...template,
+    seed: undefined,
+    salt: undefined,
+    strata: template.strata.map((s, i) => ({
+      ...s,
+      entries: s.entries.map((e, j) => ({ ...e, armCode: `@${i}.${j}@` })),
+    })),
+  };
   const parts = canonicalJson(fingerprintPayload(marked)).split(/@(\d+)\.(\d+)@/);
   let hits = 0;
   for (let mask = 0; mask < 2 ** template.strata.length; mask++) {
@@ -113,7 +138,10 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     expect(second.body.fingerprint).not.toBe(first.body.fingerprint);
     expect(second.body.seedCommitment).not.toBe(first.body.seedCommitment);
     expect(JSON.stringify(second.body)).not.toContain(PHRASE);
-    expect((await t.api.post('/api/study/scheme', { ...DESIGN, seedPhrase: PHRASE, seed: PHRASE }, tokens[LIST_OWNER])).body.code).toBe('VALIDATION_FAILED');
+    expect(
+      (await t.api.post('/api/study/scheme', { ...DESIGN, seedPhrase: PHRASE, seed: PHRASE }, tokens[LIST_OWNER])).body
+        .code,
+    ).toBe('VALIDATION_FAILED');
     const audited = (await t.api.get('/api/audit?action=scheme.generated', tokens.auditor)).body.entries;
     expect(audited.at(-1).details).toMatchObject({ seedPhraseMixed: true, seedCommitment: second.body.seedCommitment });
     expect(JSON.stringify(audited)).not.toContain(PHRASE);
@@ -128,13 +156,20 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
     expect(published.fingerprint).toBe(audited.fingerprint);
     const list = (await t.api.get('/api/study/scheme', tokens[LIST_OWNER])).body;
     siteCodes = [...new Set(list.strata.map((s: any) => s.levels.site))] as string[];
-    document = { ...list, studyCode: 'MSCT-MS', treatmentCodeFormat: demoProtocol().treatmentCode, strata: list.strata.map((s: any) => ({ key: s.key, levels: s.levels, entries: s.entries })) };
+    document = {
+      ...list,
+      studyCode: 'MSCT-MS',
+      treatmentCodeFormat: demoProtocol().treatmentCode,
+      strata: list.strata.map((s: any) => ({ key: s.key, levels: s.levels, entries: s.entries })),
+    };
 
     expect(seedDictionaryAttack(published, siteCodes)).toEqual([]);
 
     // The old approach: the phrase is the seed and nothing is salted. The same attack finds it.
     const old = generateScheme(demoProtocol(), { ...DESIGN, seed: PHRASE, siteCodes });
-    expect(seedDictionaryAttack({ seedCommitment: old.seedCommitment!, fingerprint: schemeFingerprint(old) }, siteCodes)).toEqual([`commitment:${PHRASE}`, `fingerprint:${PHRASE}`]);
+    expect(
+      seedDictionaryAttack({ seedCommitment: old.seedCommitment!, fingerprint: schemeFingerprint(old) }, siteCodes),
+    ).toEqual([`commitment:${PHRASE}`, `fingerprint:${PHRASE}`]);
   });
 
   it('guessing every arm of every entry matches no published fingerprint (the unsalted one falls) [BLIND-004]', () => {
@@ -155,22 +190,55 @@ describe('secret seeds: a weak phrase does not make the list guessable; seed and
 
   it('after unblinding, the released seed and salt reproduce both published values and `list verify` passes with them [UNBL-010]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.statistician)).status).toBe(200);
-    const unblind = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
+    const unblind = await t.api.post(
+      '/api/study/unblind',
+      { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      tokens.statistician,
+    );
     expect(unblind.status).toBe(200);
     const released = (await t.api.get('/api/study/scheme/release', tokens.statistician)).body;
-    expect(released).toMatchObject({ seed: expect.stringMatching(/^[0-9a-f]{64}$/), salt: expect.stringMatching(/^[0-9a-f]{64}$/), publishedFingerprint: published.fingerprint });
+    expect(released).toMatchObject({
+      seed: expect.stringMatching(/^[0-9a-f]{64}$/),
+      salt: expect.stringMatching(/^[0-9a-f]{64}$/),
+      publishedFingerprint: published.fingerprint,
+    });
     expect(released.seed).not.toBe(PHRASE);
     expect(seedCommitment(released.seed, 'MSCT-MS', released.salt)).toBe(published.seedCommitment);
-    const unblindedAudit = (await t.api.get('/api/audit?action=study.unblinded', tokens.auditor)).body.entries.at(-1).details;
+    const unblindedAudit = (await t.api.get('/api/audit?action=study.unblinded', tokens.auditor)).body.entries.at(
+      -1,
+    ).details;
     expect(unblindedAudit).toMatchObject({ seedReleased: true, saltReleased: true });
 
     const csvFile = join(t.dir, 'released-list.csv');
     writeFileSync(csvFile, (await t.api.get('/api/study/scheme?format=csv', tokens[LIST_OWNER])).text);
-    const flags = ['--protocol', PROTOCOL_FILE, '--method', 'permuted-block', '--block-sizes', '2', '--list-length', '2', '--sites', released.siteCodes.join(','), '--seed', released.seed];
+    const flags = [
+      '--protocol',
+      PROTOCOL_FILE,
+      '--method',
+      'permuted-block',
+      '--block-sizes',
+      '2',
+      '--list-length',
+      '2',
+      '--sites',
+      released.siteCodes.join(','),
+      '--seed',
+      released.seed,
+    ];
     const generated = cli(['list', 'generate', ...flags, '--salt', released.salt, '--json']);
     expect(generated.code).toBe(0);
     expect(JSON.parse(generated.out).fingerprint).toBe(published.fingerprint);
-    const verified = cli(['list', 'verify', ...flags, '--salt', released.salt, '--fingerprint', published.fingerprint, '--list', csvFile]);
+    const verified = cli([
+      'list',
+      'verify',
+      ...flags,
+      '--salt',
+      released.salt,
+      '--fingerprint',
+      published.fingerprint,
+      '--list',
+      csvFile,
+    ]);
     expect(verified).toEqual({ code: 0, out: expect.stringContaining(`fingerprint ${published.fingerprint}`) });
     // Without the salt the list itself still matches, but the published fingerprint does not.
     const unsalted = cli(['list', 'verify', ...flags, '--fingerprint', published.fingerprint, '--list', csvFile]);

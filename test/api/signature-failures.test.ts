@@ -15,7 +15,8 @@ describe('password failures: remaining attempts, and whose password failed', () 
   });
   afterAll(async () => t.close());
 
-  const login = (username: string, password = 'not-the-password') => t.api.post('/api/auth/login', { username, password });
+  const login = (username: string, password = 'not-the-password') =>
+    t.api.post('/api/auth/login', { username, password });
 
   it('[UI-010] sign-in: each 401 carries details.attemptsRemaining (4, 3, 2 …), the same sequence for an unknown name', async () => {
     const known = [];
@@ -26,7 +27,12 @@ describe('password failures: remaining attempts, and whose password failed', () 
     }
     for (const [i, res] of known.entries()) {
       expect(res.status).toBe(401);
-      expect(res.body).toEqual({ statusCode: 401, code: 'UNAUTHENTICATED', message: 'The username or password is not correct.', details: { attemptsRemaining: 4 - i } });
+      expect(res.body).toEqual({
+        statusCode: 401,
+        code: 'UNAUTHENTICATED',
+        message: 'The username or password is not correct.',
+        details: { attemptsRemaining: 4 - i },
+      });
       // an unknown name is answered exactly alike: the count reveals nothing about which names exist
       expect(unknown[i].body).toEqual(res.body);
     }
@@ -49,17 +55,38 @@ describe('password failures: remaining attempts, and whose password failed', () 
 
   it('[UI-011] end-of-study unblinding with a wrong co-signer password names the co-signer; the first signer is not charged', async () => {
     const stat = await t.api.login('statistician');
-    expect((await t.api.post('/api/study/lock', { ...signed(), reason: 'Last patient, last visit' }, stat)).status).toBe(200);
-    const wrong = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: 'wrong-password' } }, stat);
+    expect(
+      (await t.api.post('/api/study/lock', { ...signed(), reason: 'Last patient, last visit' }, stat)).status,
+    ).toBe(200);
+    const wrong = await t.api.post(
+      '/api/study/unblind',
+      { ...signed(), secondSignature: { username: 'statistician2', password: 'wrong-password' } },
+      stat,
+    );
     expect(wrong.status).toBe(401);
-    expect(wrong.body).toMatchObject({ code: 'SIGNATURE_INVALID', details: { signer: 'cosigner', attemptsRemaining: 4 } });
+    expect(wrong.body).toMatchObject({
+      code: 'SIGNATURE_INVALID',
+      details: { signer: 'cosigner', attemptsRemaining: 4 },
+    });
     // an unknown co-signer name gets the same answer shape and count
-    const nobody = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'nobody-stat', password: 'wrong-password' } }, stat);
+    const nobody = await t.api.post(
+      '/api/study/unblind',
+      { ...signed(), secondSignature: { username: 'nobody-stat', password: 'wrong-password' } },
+      stat,
+    );
     expect(nobody.body).toEqual(wrong.body);
     // the signed-in statistician's own password was right: a wrong one of theirs would now say 4, not 3
-    const own = await t.api.post('/api/study/unblind', { ...signed('wrong-password'), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, stat);
+    const own = await t.api.post(
+      '/api/study/unblind',
+      { ...signed('wrong-password'), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      stat,
+    );
     expect(own.body).toMatchObject({ code: 'SIGNATURE_INVALID', details: { signer: 'self', attemptsRemaining: 4 } });
-    const ok = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, stat);
+    const ok = await t.api.post(
+      '/api/study/unblind',
+      { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      stat,
+    );
     expect(ok.status).toBe(200);
   });
 });

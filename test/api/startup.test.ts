@@ -15,7 +15,11 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     ['DEMO_STUDY_STATUS', 'locked', /DEMO_STUDY_STATUS must be "active" or "setup"/],
     ['SESSION_IDLE_SECONDS', '5', /SESSION_IDLE_SECONDS must be between/],
   ])('a bad %s is one clear line and exit code 1, no stack trace', (name, value, message) => {
-    const r = spawnSync('node', [MAIN], { env: { PATH: process.env.PATH, [name]: value, DATABASE_PATH: '/tmp/never-created/x.sqlite' }, encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync('node', [MAIN], {
+      env: { PATH: process.env.PATH, [name]: value, DATABASE_PATH: '/tmp/never-created/x.sqlite' },
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -27,7 +31,8 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     const t = await startTestApp({ AUTH_THROTTLE_PER_MINUTE: '3' });
     try {
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await t.api.post('/api/auth/login', { username: 'nobody-here', password: 'x' })).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await t.api.post('/api/auth/login', { username: 'nobody-here', password: 'x' })).status);
       expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
       const limited = await t.api.post('/api/auth/login', { username: 'admin', password: 'whatever' });
       expect(limited.status).toBe(429);
@@ -44,11 +49,21 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     });
     afterAll(async () => t.close());
 
-    it('publishes the OpenAPI document with the contract\'s paths [REL-007]', async () => {
+    it("publishes the OpenAPI document with the contract's paths [REL-007]", async () => {
       const res = await t.api.get('/api/docs-json');
       expect(res.status).toBe(200);
       const paths = Object.keys(res.body.paths);
-      for (const p of ['/api/auth/login', '/api/study', '/api/participants/{id}/randomize', '/api/pharmacy/tasks', '/api/allocation-log', '/api/audit/verify', '/api/users', '/api/sites']) expect(paths).toContain(p);
+      for (const p of [
+        '/api/auth/login',
+        '/api/study',
+        '/api/participants/{id}/randomize',
+        '/api/pharmacy/tasks',
+        '/api/allocation-log',
+        '/api/audit/verify',
+        '/api/users',
+        '/api/sites',
+      ])
+        expect(paths).toContain(p);
       expect((await t.api.get('/api/docs')).status).toBe(200);
     });
 
@@ -63,12 +78,21 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     let env: Record<string, string>;
     let head: () => Promise<string>;
     beforeAll(async () => {
-      const t = await startTestApp({ DATABASE_PATH: join(dir, 'db.sqlite'), SIGNING_KEY_PATH: keyPath, CHECKPOINT_EVERY: '5' });
+      const t = await startTestApp({
+        DATABASE_PATH: join(dir, 'db.sqlite'),
+        SIGNING_KEY_PATH: keyPath,
+        CHECKPOINT_EVERY: '5',
+      });
       try {
         const auditor = await t.api.login('auditor');
-        expect((await t.api.post('/api/audit/checkpoints', { reason: 'before the key test' }, auditor)).status).toBe(201);
+        expect((await t.api.post('/api/audit/checkpoints', { reason: 'before the key test' }, auditor)).status).toBe(
+          201,
+        );
         const db = t.config.database;
-        env = db.dialect === 'postgres' ? { DATABASE_URL: db.url, SIGNING_KEY_PATH: keyPath } : { DATABASE_PATH: db.path, SIGNING_KEY_PATH: keyPath };
+        env =
+          db.dialect === 'postgres'
+            ? { DATABASE_URL: db.url, SIGNING_KEY_PATH: keyPath }
+            : { DATABASE_PATH: db.path, SIGNING_KEY_PATH: keyPath };
       } finally {
         await t.close();
       }
@@ -77,13 +101,19 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
         if (!usingPostgres) {
           const { default: Database } = await import('better-sqlite3');
           const db = new Database(env.DATABASE_PATH, { readonly: true });
-          const row = JSON.stringify([db.prepare('SELECT * FROM audit_head').all(), db.prepare('SELECT COUNT(*) AS n FROM audit_checkpoints').get()]);
+          const row = JSON.stringify([
+            db.prepare('SELECT * FROM audit_head').all(),
+            db.prepare('SELECT COUNT(*) AS n FROM audit_checkpoints').get(),
+          ]);
           db.close();
           return row;
         }
         const client = new pg.Client({ connectionString: env.DATABASE_URL });
         await client.connect();
-        const row = JSON.stringify([(await client.query('SELECT * FROM audit_head')).rows, (await client.query('SELECT COUNT(*) AS n FROM audit_checkpoints')).rows]);
+        const row = JSON.stringify([
+          (await client.query('SELECT * FROM audit_head')).rows,
+          (await client.query('SELECT COUNT(*) AS n FROM audit_checkpoints')).rows,
+        ]);
         await client.end();
         return row;
       };
@@ -92,7 +122,11 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
 
     const refusal = async (pattern: RegExp) => {
       const before = await head();
-      const r = spawnSync('node', [MAIN], { env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, encoding: 'utf8', timeout: 60000 });
+      const r = spawnSync('node', [MAIN], {
+        env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+        encoding: 'utf8',
+        timeout: 60000,
+      });
       expect(r.status).toBe(1);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
@@ -103,7 +137,9 @@ describe('start-up: configuration checks, OpenAPI, health', () => {
     it('a deleted key is refused and not re-created [AUDIT-010]', async () => {
       renameSync(keyPath, `${keyPath}.away`);
       try {
-        await refusal(/signing key file \S+ is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/);
+        await refusal(
+          /signing key file \S+ is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/,
+        );
         expect(existsSync(keyPath)).toBe(false);
       } finally {
         renameSync(`${keyPath}.away`, keyPath);

@@ -27,7 +27,9 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
       if (!ops.get) continue;
       const family = Object.keys(ids).find((k) => template.includes(`/${k}/`)) ?? 'participants';
       const filled = template.includes('{') ? ids[family].map((id) => template.replace(/\{[^}]+\}/g, id)) : [template];
-      const formats = (ops.get.parameters ?? []).some((p: any) => p.name === 'format') ? ['', '?format=csv', '?format=json'] : [''];
+      const formats = (ops.get.parameters ?? []).some((p: any) => p.name === 'format')
+        ? ['', '?format=csv', '?format=json']
+        : [''];
       for (const f of filled) for (const q of formats) out.push(f + q);
     }
     return out;
@@ -46,18 +48,54 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
 
   beforeAll(async () => {
     t = await startTestApp();
-    for (const u of ['admin', 'investigator1', 'pharmacist', 'monitor', 'statistician', 'statistician2', 'randstat', 'auditor']) tokens[u] = await t.api.login(u);
-    const patients = [await randomizedPatient(t.api, tokens.investigator1, 'A'), await randomizedPatient(t.api, tokens.investigator1, 'A')];
-    expect((await t.api.post('/api/pharmacy/dispensations', { participantId: patients[0], period: 1, lotNumber: 'CELL-1', ...signed() }, tokens.pharmacist)).status).toBe(201);
+    for (const u of [
+      'admin',
+      'investigator1',
+      'pharmacist',
+      'monitor',
+      'statistician',
+      'statistician2',
+      'randstat',
+      'auditor',
+    ])
+      tokens[u] = await t.api.login(u);
+    const patients = [
+      await randomizedPatient(t.api, tokens.investigator1, 'A'),
+      await randomizedPatient(t.api, tokens.investigator1, 'A'),
+    ];
+    expect(
+      (
+        await t.api.post(
+          '/api/pharmacy/dispensations',
+          { participantId: patients[0], period: 1, lotNumber: 'CELL-1', ...signed() },
+          tokens.pharmacist,
+        )
+      ).status,
+    ).toBe(201);
     const request = (await requestUnblinding(t.api, tokens.investigator1, patients[0])).body.id;
     expect((await decide(t.api, tokens.monitor, request, true)).status).toBeLessThan(300);
     expect((await reveal(t.api, tokens.investigator1, request)).status).toBe(200);
     // a correction by the statistician, so their own writes are covered too
-    expect((await t.api.post(`/api/participants/${patients[1]}/corrections`, { field: 'age', newValue: 33, reason: 'transcription', ...signed() }, tokens.statistician)).status).toBe(201);
+    expect(
+      (
+        await t.api.post(
+          `/api/participants/${patients[1]}/corrections`,
+          { field: 'age', newValue: 33, reason: 'transcription', ...signed() },
+          tokens.statistician,
+        )
+      ).status,
+    ).toBe(201);
     const audit = (await t.api.get('/api/audit?limit=500', tokens.auditor)).body.entries;
-    const signatureIds = [...new Set(audit.map((e: any) => e.details?.signatureId).filter((x: unknown) => typeof x === 'string'))] as string[];
+    const signatureIds = [
+      ...new Set(audit.map((e: any) => e.details?.signatureId).filter((x: unknown) => typeof x === 'string')),
+    ] as string[];
     const users = (await t.api.get('/api/users', tokens.admin)).body.map((u: any) => u.id).slice(0, 2);
-    paths = await crawlPaths({ participants: patients, 'unblinding-requests': [request], signatures: signatureIds, users });
+    paths = await crawlPaths({
+      participants: patients,
+      'unblinding-requests': [request],
+      signatures: signatureIds,
+      users,
+    });
     expect(paths.length).toBeGreaterThan(25);
   });
   afterAll(async () => t.close());
@@ -66,7 +104,9 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
     const asStatistician = await crawl('statistician');
     const asPharmacist = await crawl('pharmacist');
     const asRandstat = await crawl('randstat');
-    console.log(`statistician crawl: ${paths.length} GET paths; hits statistician=${asStatistician.hits.length} pharmacist=${asPharmacist.hits.length} randstat=${asRandstat.hits.length}`);
+    console.log(
+      `statistician crawl: ${paths.length} GET paths; hits statistician=${asStatistician.hits.length} pharmacist=${asPharmacist.hits.length} randstat=${asRandstat.hits.length}`,
+    );
     expect(asStatistician.errors).toEqual([]);
     expect(asStatistician.hits).toEqual([]);
     expect(asPharmacist.hits.length).toBeGreaterThan(0);
@@ -86,7 +126,9 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
     expect([asStat.status, asStat.status === 200 ? '' : asStat.text]).toEqual([200, '']);
     expect(leakHits(asStat.text, vocabulary)).toEqual([]);
     expect(asStat.text).toContain('G1');
-    expect(leakHits((await t.api.post('/api/simulations', sim, tokens.randstat)).text, vocabulary).length).toBeGreaterThan(0);
+    expect(
+      leakHits((await t.api.post('/api/simulations', sim, tokens.randstat)).text, vocabulary).length,
+    ).toBeGreaterThan(0);
   });
 
   it('the randomization statistician takes no part in the analysis: no lock, no unblinding, no CDISC export [BLIND-012]', async () => {
@@ -99,11 +141,22 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
   it('after the two-signature unblinding the statistician sees arms: allocation log, participants, audit details, CDISC export [BLIND-003, EXP-002]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.statistician)).status).toBe(200);
     expect((await crawl('statistician')).hits).toEqual([]); // locked is still blind
-    const ok = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
+    const ok = await t.api.post(
+      '/api/study/unblind',
+      { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      tokens.statistician,
+    );
     expect(ok.status).toBe(200);
     const after = await crawl('statistician');
     expect(after.errors).toEqual([]);
-    for (const route of ['/api/allocation-log', '/api/participants', '/api/audit', '/api/exports/cdisc', '/api/study', '/api/study/scheme']) {
+    for (const route of [
+      '/api/allocation-log',
+      '/api/participants',
+      '/api/audit',
+      '/api/exports/cdisc',
+      '/api/study',
+      '/api/study/scheme',
+    ]) {
       expect([route, after.hits.some((h) => h.startsWith(route))]).toEqual([route, true]);
     }
     // the other blinded roles stay blinded

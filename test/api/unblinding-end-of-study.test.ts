@@ -8,11 +8,29 @@ import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../sup
 import { decide, parseCsv, randomizedPatient, requestUnblinding, signed } from './fixtures/unblinding-helpers.js';
 
 const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
-const COLUMNS = ['USUBJID', 'SITEID', 'RANDNO', 'RANDDT', 'ARMCD', 'ARM', 'ACTARMCD', 'ACTARM', 'TRTSEQP', 'TRT01P', 'TRT02P', 'COURSE', 'EDSS'];
+const COLUMNS = [
+  'USUBJID',
+  'SITEID',
+  'RANDNO',
+  'RANDDT',
+  'ARMCD',
+  'ARM',
+  'ACTARMCD',
+  'ACTARM',
+  'TRTSEQP',
+  'TRT01P',
+  'TRT02P',
+  'COURSE',
+  'EDSS',
+];
 
 function cli(args: string[]): { code: number; out: string; err: string } {
   try {
-    return { code: 0, out: execFileSync('node', [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), err: '' };
+    return {
+      code: 0,
+      out: execFileSync('node', [CLI, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+      err: '',
+    };
   } catch (e: any) {
     return { code: e.status, out: String(e.stdout), err: String(e.stderr) };
   }
@@ -30,22 +48,51 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
   beforeAll(async () => {
     // Production argon2 cost: a test below compares the time of co-signature verifications.
     t = await startTestApp({}, { argon2: 'production' });
-    for (const u of ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'statistician2', 'randstat', 'auditor']) tokens[u] = await t.api.login(u);
+    for (const u of [
+      'admin',
+      'investigator1',
+      'investigator2',
+      'pharmacist',
+      'monitor',
+      'statistician',
+      'statistician2',
+      'randstat',
+      'auditor',
+    ])
+      tokens[u] = await t.api.login(u);
     for (let i = 0; i < 3; i++) patients.push(await randomizedPatient(t.api, tokens.investigator1, 'A'));
     for (let i = 0; i < 2; i++) patients.push(await randomizedPatient(t.api, tokens.investigator2, 'B'));
     for (const period of [1, 2]) {
-      const d = await t.api.post('/api/pharmacy/dispensations', { participantId: patients[0], period, lotNumber: `LOT-${period}`, ...signed() }, tokens.pharmacist);
+      const d = await t.api.post(
+        '/api/pharmacy/dispensations',
+        { participantId: patients[0], period, lotNumber: `LOT-${period}`, ...signed() },
+        tokens.pharmacist,
+      );
       expect(d.status).toBe(201);
     }
-    expect((await t.api.post('/api/pharmacy/dispensations', { participantId: patients[3], period: 1, lotNumber: 'LOT-B1', ...signed() }, tokens.pharmacist)).status).toBe(201);
+    expect(
+      (
+        await t.api.post(
+          '/api/pharmacy/dispensations',
+          { participantId: patients[3], period: 1, lotNumber: 'LOT-B1', ...signed() },
+          tokens.pharmacist,
+        )
+      ).status,
+    ).toBe(201);
     eligible = await newParticipant(t.api, tokens.investigator1, { site: 'A' });
     pending = (await requestUnblinding(t.api, tokens.investigator1, patients[1])).body.id;
-    dbArgs = usingPostgres ? ['--database-url', (t.config.database as any).url] : ['--db', (t.config.database as any).path];
+    dbArgs = usingPostgres
+      ? ['--database-url', (t.config.database as any).url]
+      : ['--db', (t.config.database as any).path];
   });
   afterAll(async () => t.close());
 
   it('nothing of the end of study is open while the study is active [UNBL-007]', async () => {
-    const early = await t.api.post('/api/study/unblind', { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
+    const early = await t.api.post(
+      '/api/study/unblind',
+      { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      tokens.statistician,
+    );
     // The study lifecycle table: unblinding needs a locked study (409 STUDY_NOT_LOCKED); what exists only after it says so.
     expect([early.status, early.body.code]).toEqual([409, 'STUDY_NOT_LOCKED']);
     expect((await t.api.get('/api/exports/cdisc', tokens.statistician)).body.code).toBe('STUDY_NOT_UNBLINDED');
@@ -55,74 +102,178 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
 
   it('lock is signed by a statistician; afterwards every mutating endpoint answers STUDY_NOT_ACTIVE [UNBL-008]', async () => {
     expect((await t.api.post('/api/study/lock', signed(), tokens.investigator1)).status).toBe(403);
-    expect((await t.api.post('/api/study/lock', signed('wrong-password'), tokens.statistician)).body.code).toBe('SIGNATURE_INVALID');
+    expect((await t.api.post('/api/study/lock', signed('wrong-password'), tokens.statistician)).body.code).toBe(
+      'SIGNATURE_INVALID',
+    );
     expect((await t.api.get('/api/study', tokens.auditor)).body.status).toBe('active');
-    const locked = await t.api.post('/api/study/lock', { ...signed(), reason: 'Last patient, last visit; data cleaned' }, tokens.statistician);
+    const locked = await t.api.post(
+      '/api/study/lock',
+      { ...signed(), reason: 'Last patient, last visit; data cleaned' },
+      tokens.statistician,
+    );
     expect(locked.status).toBe(200);
     expect(locked.body).toMatchObject({ status: 'locked', lockedAt: expect.stringMatching(/Z$/) });
     expect((await t.api.post('/api/study/lock', signed(), tokens.statistician)).body.code).toBe('STUDY_NOT_ACTIVE');
 
     const attempts: Array<[string, () => Promise<{ status: number; body: any }>]> = [
-      ['register', () => t.api.post('/api/participants', { siteCode: 'A', screeningNumber: 'A-LATE', ...eligibleAnswers() }, tokens.investigator1)],
-      ['randomize', () => t.api.post(`/api/participants/${eligible}/randomize`, signed(), tokens.investigator1, { 'idempotency-key': 'after-lock-0001' })],
-      ['correct', () => t.api.post(`/api/participants/${patients[0]}/corrections`, { field: 'age', newValue: 40, reason: 'late correction', ...signed() }, tokens.investigator1)],
-      ['dispense', () => t.api.post('/api/pharmacy/dispensations', { participantId: patients[1], period: 1, lotNumber: 'LOT-LATE', ...signed() }, tokens.pharmacist)],
+      [
+        'register',
+        () =>
+          t.api.post(
+            '/api/participants',
+            { siteCode: 'A', screeningNumber: 'A-LATE', ...eligibleAnswers() },
+            tokens.investigator1,
+          ),
+      ],
+      [
+        'randomize',
+        () =>
+          t.api.post(`/api/participants/${eligible}/randomize`, signed(), tokens.investigator1, {
+            'idempotency-key': 'after-lock-0001',
+          }),
+      ],
+      [
+        'correct',
+        () =>
+          t.api.post(
+            `/api/participants/${patients[0]}/corrections`,
+            { field: 'age', newValue: 40, reason: 'late correction', ...signed() },
+            tokens.investigator1,
+          ),
+      ],
+      [
+        'dispense',
+        () =>
+          t.api.post(
+            '/api/pharmacy/dispensations',
+            { participantId: patients[1], period: 1, lotNumber: 'LOT-LATE', ...signed() },
+            tokens.pharmacist,
+          ),
+      ],
       ['request unblinding', () => requestUnblinding(t.api, tokens.investigator2, patients[3])],
       ['decide unblinding', () => decide(t.api, tokens.monitor, pending, true)],
     ];
     for (const [name, call] of attempts) {
       const res = await call();
-      expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status: 409, code: 'STUDY_NOT_ACTIVE' });
+      expect({ name, status: res.status, code: res.body.code }).toEqual({
+        name,
+        status: 409,
+        code: 'STUDY_NOT_ACTIVE',
+      });
     }
     const inbox = (await t.api.get('/api/notifications', tokens.investigator1)).body;
     expect(inbox.items.some((n: any) => n.kind === 'study.locked' && /locked/.test(n.title))).toBe(true);
     const entry = (await t.api.get('/api/audit?action=study.locked', tokens.auditor)).body.entries[0];
-    expect(entry).toMatchObject({ actor: 'statistician', reason: expect.stringContaining('Last patient'), details: { pendingUnblindingRequests: 1, signature: { printedName: 'Stella Statistician' } } });
+    expect(entry).toMatchObject({
+      actor: 'statistician',
+      reason: expect.stringContaining('Last patient'),
+      details: { pendingUnblindingRequests: 1, signature: { printedName: 'Stella Statistician' } },
+    });
   });
 
   it('unblinding needs two different statisticians: one signature or the same one twice is refused; unknown name, wrong role and wrong password answer alike [UNBL-007, ESIG-001]', async () => {
     const url = '/api/study/unblind';
     expect((await t.api.post(url, signed(), tokens.statistician)).status).toBe(400);
-    const same = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician', password: DEMO_PASSWORD } }, tokens.statistician);
+    const same = await t.api.post(
+      url,
+      { ...signed(), secondSignature: { username: 'statistician', password: DEMO_PASSWORD } },
+      tokens.statistician,
+    );
     expect([same.status, same.body.code]).toEqual([403, 'FORBIDDEN']);
     // An unknown name, a role that may not co-sign (with its right password) and a wrong password get
     // one answer — status, code, message — in about the same time (each pays one argon2 verification).
-    const probes: Array<[string, string, string]> = [['unknown user', 'nobody-at-all', 'wrong-password'], ['wrong role', 'auditor', DEMO_PASSWORD], ['wrong password', 'statistician2', 'wrong-password']];
+    const probes: Array<[string, string, string]> = [
+      ['unknown user', 'nobody-at-all', 'wrong-password'],
+      ['wrong role', 'auditor', DEMO_PASSWORD],
+      ['wrong password', 'statistician2', 'wrong-password'],
+    ];
     const answers: Array<{ label: string; status: number; body: unknown; ms: number }> = [];
     for (let round = 0; round < 2; round++) {
       for (const [label, username, password] of probes) {
         const started = performance.now();
-        const res = await t.api.post(url, { ...signed(), secondSignature: { username, password } }, tokens.statistician);
+        const res = await t.api.post(
+          url,
+          { ...signed(), secondSignature: { username, password } },
+          tokens.statistician,
+        );
         answers.push({ label, status: res.status, body: res.body, ms: performance.now() - started });
       }
     }
     // details: whose password failed (the co-signer's) and the attempts left, counted alike for every name (round 1: 4, round 2: 3)
     for (const [i, a] of answers.entries()) {
       const details = { signer: 'cosigner', attemptsRemaining: 4 - Math.floor(i / probes.length) };
-      expect({ label: a.label, status: a.status, body: a.body }).toEqual({ label: a.label, status: 401, body: { statusCode: 401, code: 'SIGNATURE_INVALID', message: 'The second signature is not valid. Nothing was changed.', details } });
+      expect({ label: a.label, status: a.status, body: a.body }).toEqual({
+        label: a.label,
+        status: 401,
+        body: {
+          statusCode: 401,
+          code: 'SIGNATURE_INVALID',
+          message: 'The second signature is not valid. Nothing was changed.',
+          details,
+        },
+      });
     }
     const mean = (label: string) => answers.filter((a) => a.label === label).reduce((s, a) => s + a.ms, 0) / 2;
     const means = probes.map(([label]) => mean(label));
-    console.log(`co-signature timing (ms): ${probes.map(([label], i) => `${label} ${means[i].toFixed(0)}`).join(', ')}`);
+    console.log(
+      `co-signature timing (ms): ${probes.map(([label], i) => `${label} ${means[i].toFixed(0)}`).join(', ')}`,
+    );
     // Wide bounds (shared, noisy machine); without the dummy verification an unknown name answers in a few ms.
     expect(Math.max(...means) / Math.min(...means)).toBeLessThan(3);
-    expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.investigator1)).status).toBe(403);
+    expect(
+      (
+        await t.api.post(
+          url,
+          { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+          tokens.investigator1,
+        )
+      ).status,
+    ).toBe(403);
     // the randomization statistician holds the code and takes no part in the end-of-study unblinding
-    expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.randstat)).status).toBe(403);
-    expect((await t.api.post(url, { ...signed(), secondSignature: { username: 'randstat', password: DEMO_PASSWORD } }, tokens.statistician)).status).toBeGreaterThanOrEqual(400);
+    expect(
+      (
+        await t.api.post(
+          url,
+          { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+          tokens.randstat,
+        )
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await t.api.post(
+          url,
+          { ...signed(), secondSignature: { username: 'randstat', password: DEMO_PASSWORD } },
+          tokens.statistician,
+        )
+      ).status,
+    ).toBeGreaterThanOrEqual(400);
     expect((await t.api.get('/api/study', tokens.statistician)).body.status).toBe('locked');
 
-    const ok = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
+    const ok = await t.api.post(
+      url,
+      { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      tokens.statistician,
+    );
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'unblinded', unblindedAt: expect.stringMatching(/Z$/) });
-    const again = await t.api.post(url, { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } }, tokens.statistician);
+    const again = await t.api.post(
+      url,
+      { ...signed(), secondSignature: { username: 'statistician2', password: DEMO_PASSWORD } },
+      tokens.statistician,
+    );
     expect([again.status, again.body.code]).toEqual([409, 'STUDY_NOT_LOCKED']);
 
     const entry = (await t.api.get('/api/audit?action=study.unblinded', tokens.auditor)).body.entries[0];
     expect(entry.details.changes.status).toEqual({ old: 'locked', new: 'unblinded' });
     expect(entry.details.signatures.map((s: any) => s.signerUsername)).toEqual(['statistician', 'statistician2']);
-    const register = (await t.api.get('/api/unblinding-register', tokens.auditor)).body.filter((r: any) => r.kind === 'end-of-study');
-    expect(register.map((r: any) => [r.seenBy, r.scope])).toEqual([['statistician', 'every participant'], ['statistician2', 'every participant']]);
+    const register = (await t.api.get('/api/unblinding-register', tokens.auditor)).body.filter(
+      (r: any) => r.kind === 'end-of-study',
+    );
+    expect(register.map((r: any) => [r.seenBy, r.scope])).toEqual([
+      ['statistician', 'every participant'],
+      ['statistician2', 'every participant'],
+    ]);
     expect((await t.api.get('/api/notifications', tokens.statistician2)).body.items[0].kind).toBe('study.unblinded');
     // the blind of the blinded roles is not lifted by the end-of-study release
     for (const u of ['investigator1', 'monitor', 'auditor']) {
@@ -131,7 +282,8 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
   });
 
   it('the CDISC export has exactly its documented columns and agrees with the allocation log [EXP-002]', async () => {
-    for (const u of ['auditor', 'investigator1', 'monitor', 'pharmacist', 'randstat']) expect((await t.api.get('/api/exports/cdisc', tokens[u])).status).toBe(403);
+    for (const u of ['auditor', 'investigator1', 'monitor', 'pharmacist', 'randstat'])
+      expect((await t.api.get('/api/exports/cdisc', tokens[u])).status).toBe(403);
     const res = await t.api.get('/api/exports/cdisc', tokens.statistician);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
@@ -148,9 +300,19 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
       const arm = protocol.arms.find((a) => a.code === l.arm)!;
       const levels = parseStratumKey(l.stratum);
       expect(r).toEqual({
-        USUBJID: `MSCT-MS-${l.siteCode}-${l.screeningNumber}`, SITEID: l.siteCode, RANDNO: String(l.randomizationNumber), RANDDT: l.randomizedAt.slice(0, 10),
-        ARMCD: l.arm, ARM: arm.label, ACTARMCD: dispensed.has(l.participantId) ? l.arm : 'NOTTRT', ACTARM: dispensed.has(l.participantId) ? arm.label : 'Not Treated',
-        TRTSEQP: arm.products.join('-'), TRT01P: arm.products[0], TRT02P: arm.products[1], COURSE: levels.course, EDSS: levels.edss,
+        USUBJID: `MSCT-MS-${l.siteCode}-${l.screeningNumber}`,
+        SITEID: l.siteCode,
+        RANDNO: String(l.randomizationNumber),
+        RANDDT: l.randomizedAt.slice(0, 10),
+        ARMCD: l.arm,
+        ARM: arm.label,
+        ACTARMCD: dispensed.has(l.participantId) ? l.arm : 'NOTTRT',
+        ACTARM: dispensed.has(l.participantId) ? arm.label : 'Not Treated',
+        TRTSEQP: arm.products.join('-'),
+        TRT01P: arm.products[0],
+        TRT02P: arm.products[1],
+        COURSE: levels.course,
+        EDSS: levels.edss,
       });
     });
     expect(new Set(rows.map((r) => r[0])).size).toBe(rows.length);
@@ -161,17 +323,37 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
   });
 
   it('the released seed regenerates the list whose fingerprint was published at activation [UNBL-010]', async () => {
-    for (const u of ['auditor', 'investigator1', 'monitor']) expect((await t.api.get('/api/study/scheme/release', tokens[u])).status).toBe(403);
+    for (const u of ['auditor', 'investigator1', 'monitor'])
+      expect((await t.api.get('/api/study/scheme/release', tokens[u])).status).toBe(403);
     const released = (await t.api.get('/api/study/scheme/release', tokens.statistician)).body;
     const published = (await t.api.get('/api/study', tokens.auditor)).body.listFingerprint;
-    expect(released).toMatchObject({ studyCode: 'MSCT-MS', publishedFingerprint: published, fingerprint: published, seed: expect.any(String) });
+    expect(released).toMatchObject({
+      studyCode: 'MSCT-MS',
+      publishedFingerprint: published,
+      fingerprint: published,
+      seed: expect.any(String),
+    });
     expect(seedCommitment(released.seed, 'MSCT-MS', released.salt)).toBe(released.seedCommitment);
     expect(seedCommitment(released.seed, 'MSCT-MS')).not.toBe(released.seedCommitment); // salted: the seed alone cannot be tested
     const regenerated = generateScheme(demoProtocol(), {
-      method: released.method, params: released.params, seed: released.seed, salt: released.salt, siteCodes: released.siteCodes, listLength: released.listLength ?? undefined, live: released.live,
+      method: released.method,
+      params: released.params,
+      seed: released.seed,
+      salt: released.salt,
+      siteCodes: released.siteCodes,
+      listLength: released.listLength ?? undefined,
+      live: released.live,
     });
     expect(schemeFingerprint(regenerated)).toBe(published);
-    const wrongSeed = generateScheme(demoProtocol(), { method: released.method, params: released.params, seed: `${released.seed}x`, salt: released.salt, siteCodes: released.siteCodes, listLength: released.listLength ?? undefined, live: released.live });
+    const wrongSeed = generateScheme(demoProtocol(), {
+      method: released.method,
+      params: released.params,
+      seed: `${released.seed}x`,
+      salt: released.salt,
+      siteCodes: released.siteCodes,
+      listLength: released.listLength ?? undefined,
+      live: released.live,
+    });
     expect(schemeFingerprint(wrongSeed)).not.toBe(published);
   });
 
@@ -180,9 +362,14 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
     const out = cli(['unblinding', 'register', ...dbArgs, '--json']);
     expect(out.code).toBe(0);
     const rows = JSON.parse(out.out);
-    expect(rows.map((r: any) => [r.kind, r.seenBy])).toEqual([['end-of-study', 'statistician'], ['end-of-study', 'statistician2']]);
+    expect(rows.map((r: any) => [r.kind, r.seenBy])).toEqual([
+      ['end-of-study', 'statistician'],
+      ['end-of-study', 'statistician2'],
+    ]);
     const csv = cli(['unblinding', 'register', ...dbArgs]);
-    expect(csv.out.split('\n')[0]).toBe('at,kind,participantId,screeningNumber,siteCode,scope,requestId,seenBy,seenByName,role,reason');
+    expect(csv.out.split('\n')[0]).toBe(
+      'at,kind,participantId,screeningNumber,siteCode,scope,requestId,seenBy,seenByName,role,reason',
+    );
     expect(leakHits(csv.out, vocabulary)).toEqual([]);
   });
 });

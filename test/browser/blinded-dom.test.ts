@@ -19,9 +19,19 @@ beforeAll(async () => {
   // Data that arm-bearing records exist for: randomized patients, a dispensation, an unblinding request.
   patientId = (await randomizedPatient(suite.api, 'investigator1', 'A', 'A-SCAN-1')).id;
   const second = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-SCAN-2');
-  await suite.api.call('pharmacist', 'POST', '/pharmacy/dispensations', { participantId: second.id, period: 1, lotNumber: 'LOT-SCAN-1', signature: { password: suite.server.password } });
+  await suite.api.call('pharmacist', 'POST', '/pharmacy/dispensations', {
+    participantId: second.id,
+    period: 1,
+    lotNumber: 'LOT-SCAN-1',
+    signature: { password: suite.server.password },
+  });
   try {
-    await suite.api.call('investigator1', 'POST', '/unblinding-requests', { participantId: second.id, reason: 'Scan test: pending request', emergency: true, signature: { password: suite.server.password } });
+    await suite.api.call('investigator1', 'POST', '/unblinding-requests', {
+      participantId: second.id,
+      reason: 'Scan test: pending request',
+      emergency: true,
+      signature: { password: suite.server.password },
+    });
   } catch {
     /* the unblinding endpoints may not exist yet; the scan still covers everything else */
   }
@@ -43,14 +53,22 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
 
   test.each(BLINDED)('%s: every page and every API response is free of arm information', async (_role, username) => {
     let responses: Array<{ url: string; body: string }> = [];
-    const page = await signIn(suite.browser.context, suite.server.baseUrl, username, suite.server.password, (p) => (responses = recordApiResponses(p)));
+    const page = await signIn(
+      suite.browser.context,
+      suite.server.baseUrl,
+      username,
+      suite.server.password,
+      (p) => (responses = recordApiResponses(p)),
+    );
     const leaks: string[] = [];
     const scanPage = async (label: string) => {
       await settled(page);
       const text = await page.evaluate(() => document.body.innerText);
       for (const t of findLeaks(text, TERMS)) leaks.push(`${label} (rendered): ${t}`);
     };
-    const links = await page.locator('nav[aria-label="Main"] a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
+    const links = await page
+      .locator('nav[aria-label="Main"] a')
+      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).pathname));
     expect(links.length).toBeGreaterThan(0);
     for (const path of links) {
       await page.locator(`nav[aria-label="Main"] a[href="${path}"]`).click();
@@ -65,7 +83,8 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
     }
     await settled(page);
     await responsesRead(responses);
-    for (const r of responses) for (const t of findLeaks(r.body, TERMS)) leaks.push(`${new URL(r.url).pathname} (API): ${t}`);
+    for (const r of responses)
+      for (const t of findLeaks(r.body, TERMS)) leaks.push(`${new URL(r.url).pathname} (API): ${t}`);
     expect(responses.length).toBeGreaterThan(links.length);
     expect(leaks).toEqual([]);
     await page.close();
@@ -73,7 +92,13 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
 
   test('the scan can fail: the randomization statistician does see arms on the allocation list and log', async () => {
     let responses: Array<{ url: string; body: string }> = [];
-    const page = await signIn(suite.browser.context, suite.server.baseUrl, 'randstat', suite.server.password, (p) => (responses = recordApiResponses(p)));
+    const page = await signIn(
+      suite.browser.context,
+      suite.server.baseUrl,
+      'randstat',
+      suite.server.password,
+      (p) => (responses = recordApiResponses(p)),
+    );
     await page.goto(`${suite.server.baseUrl}/allocation-log`);
     await page.getByRole('heading', { level: 1 }).waitFor();
     await settled(page);
@@ -86,7 +111,13 @@ describe('blinded roles never see an arm, sequence or product [BLIND-002]', () =
 
   test('the scan can fail: an unblinded role (pharmacist) does receive arm information', async () => {
     let responses: Array<{ url: string; body: string }> = [];
-    const page = await signIn(suite.browser.context, suite.server.baseUrl, 'pharmacist', suite.server.password, (p) => (responses = recordApiResponses(p)));
+    const page = await signIn(
+      suite.browser.context,
+      suite.server.baseUrl,
+      'pharmacist',
+      suite.server.password,
+      (p) => (responses = recordApiResponses(p)),
+    );
     await page.getByTestId('task-row').first().waitFor();
     const text = await page.evaluate(() => document.body.innerText);
     expect(findLeaks(text, TERMS).length).toBeGreaterThan(0);

@@ -31,7 +31,9 @@ describe('messages', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     const text = (await alert.textContent())!.trim();
-    expect(text).toBe('The username or password is not correct. Check it and try again: 4 attempts remain before the account is locked.');
+    expect(text).toBe(
+      'The username or password is not correct. Check it and try again: 4 attempts remain before the account is locked.',
+    );
     expect(text).not.toMatch(/session/i);
     await expect(page.getByText(/Your session has ended/).count()).resolves.toBe(0);
     expect(await focusedText(page)).toBe(text);
@@ -47,7 +49,7 @@ describe('messages', () => {
 });
 
 describe('signature dialogs', () => {
-  test('[UI-005] the randomize dialog states the stratum in the protocol\'s words and the eligibility result; Tab stays inside; a wrong password is announced with the attempts left and focused', async () => {
+  test("[UI-005] the randomize dialog states the stratum in the protocol's words and the eligibility result; Tab stays inside; a wrong password is announced with the attempts left and focused", async () => {
     const page = await suite.as('investigator1');
     await page.goto(`${suite.server.baseUrl}/patients/${eligibleId}`);
     const opener = page.getByRole('button', { name: 'Randomize…' });
@@ -67,7 +69,9 @@ describe('signature dialogs', () => {
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const error = dialog.getByRole('alert');
     await error.waitFor();
-    expect((await error.textContent())!.trim()).toMatch(/^The (signature password is|password for your signature was) not correct\. Nothing was changed\. Check it and try again: 4 attempts remain before the account is locked\.$/);
+    expect((await error.textContent())!.trim()).toMatch(
+      /^The (signature password is|password for your signature was) not correct\. Nothing was changed\. Check it and try again: 4 attempts remain before the account is locked\.$/,
+    );
     expect(await focusedText(page)).toMatch(/4 attempts remain/);
     // Escape closes it and the focus returns to the button that opened it
     await page.keyboard.press('Escape');
@@ -78,7 +82,10 @@ describe('signature dialogs', () => {
   test('[UI-006] a malformed lot number is refused before the password is asked, and the lot typed is kept', async () => {
     const page = await suite.as('pharmacist');
     await page.goto(`${suite.server.baseUrl}/pharmacy/tasks`);
-    await page.getByRole('button', { name: /Record dispensation/ }).first().click();
+    await page
+      .getByRole('button', { name: /Record dispensation/ })
+      .first()
+      .click();
     const lot = page.getByLabel('Lot number');
     await lot.fill('LOT 14/ä');
     await page.getByRole('button', { name: 'Continue to signature' }).click();
@@ -107,7 +114,9 @@ describe('signed records', () => {
     const text = (await card.textContent())!;
     expect(text).toContain(code);
     expect(text).toContain('Signed by Dr. Ines Investigator (Site A)');
-    expect(text).toContain('I confirm that this patient meets the eligibility criteria and I randomize them into the study');
+    expect(text).toContain(
+      'I confirm that this patient meets the eligibility criteria and I randomize them into the study',
+    );
     expect(text).toMatch(/\d{2}:\d{2} UTC\+01:00/);
   });
 });
@@ -134,7 +143,12 @@ describe('nothing typed is lost', () => {
     await expect(page.getByLabel('Screening number').inputValue()).resolves.toBe('A-DRAFT-1');
 
     // leaving asks; dismissing keeps the person on the form
-    const asked = new Promise<string>((resolve) => page.once('dialog', (d) => { resolve(d.message()); void d.dismiss(); }));
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (d) => {
+        resolve(d.message());
+        void d.dismiss();
+      }),
+    );
     await page.getByTestId('nav-patients').click();
     await expect(asked).resolves.toMatch(/not saved/);
     await page.waitForTimeout(300);
@@ -178,7 +192,10 @@ describe('time', () => {
 
 describe('co-signature', () => {
   test('[UI-009] a wrong co-signer password is attributed to the second statistician, not to the signer', async () => {
-    await suite.api.call('statistician', 'POST', '/study/lock', { signature: { password: suite.server.password }, reason: 'Last patient, last visit' });
+    await suite.api.call('statistician', 'POST', '/study/lock', {
+      signature: { password: suite.server.password },
+      reason: 'Last patient, last visit',
+    });
     const page = await suite.as('statistician');
     await page.goto(`${suite.server.baseUrl}/statistics/study`);
     await page.getByLabel("Second statistician's username").fill('statistician2');
@@ -189,7 +206,9 @@ describe('co-signature', () => {
     const error = page.getByRole('dialog').getByRole('alert');
     await error.waitFor();
     const text = (await error.textContent())!;
-    expect(text).toMatch(/second statistician’s username or password is not correct \(your own password was accepted\)/);
+    expect(text).toMatch(
+      /second statistician’s username or password is not correct \(your own password was accepted\)/,
+    );
     expect(text).toMatch(/4 attempts remain before their account is locked/);
     expect(text).not.toMatch(/password for your signature was not correct/);
   });

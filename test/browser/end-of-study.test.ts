@@ -22,7 +22,9 @@ describe('end of study', () => {
     await page.getByTestId('nav-study-lifecycle').click();
     await page.getByRole('button', { name: 'Lock the study…' }).click();
     // [EMERG-011] before the signature: what is still open (A-EOS-1 has two undispensed preparations)
-    await expect(page.getByTestId('lock-undispensed').textContent()).resolves.toMatch(/Preparations not dispensed: 2.*A-EOS-1/s);
+    await expect(page.getByTestId('lock-undispensed').textContent()).resolves.toMatch(
+      /Preparations not dispensed: 2.*A-EOS-1/s,
+    );
     await expect(page.getByTestId('lock-open-requests').textContent()).resolves.toMatch(/Open unblinding requests: 0/);
     await page.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/lock/i);
@@ -44,7 +46,10 @@ describe('end of study', () => {
     expect(lines).toMatch(/Signed by Stella Statistician[^\n]*\d{2}:\d{2}.*lock the study database/s);
     expect(lines).toMatch(/Signed by Sam Statistician[^\n]*\d{2}:\d{2}.*second statistician/s);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CDISC ADSL-style CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CDISC ADSL-style CSV' }).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split(/\r?\n/)[0]).toMatch(/USUBJID/);
     expect(csv).toMatch(/MSC-PBO|PBO-MSC/);

@@ -22,13 +22,16 @@ async function sheetShot(page: import('playwright-core').Page, name: string): Pr
   await page.emulateMedia({ media: 'print' });
   for (const dir of [join(ROOT, 'test-output', 'screenshots'), join(ROOT, 'docs', 'screenshots')]) {
     mkdirSync(dir, { recursive: true });
-    await page.getByTestId('envelope-sheet').first().screenshot({ path: join(dir, `${name}.png`) });
+    await page
+      .getByTestId('envelope-sheet')
+      .first()
+      .screenshot({ path: join(dir, `${name}.png`) });
   }
   await page.emulateMedia({ media: 'screen' });
 }
 
 describe('downtime envelopes', () => {
-  test('[ENV-012] the randomization statistician reserves, the investigator prints a copy without arm, the pharmacist\'s copy shows the arm', async () => {
+  test("[ENV-012] the randomization statistician reserves, the investigator prints a copy without arm, the pharmacist's copy shows the arm", async () => {
     const randstat = await as('randstat');
     await randstat.getByTestId('nav-envelopes').click();
     const form = randstat.getByTestId('reserve-form');
@@ -55,7 +58,9 @@ describe('downtime envelopes', () => {
     await expect(investigator.getByTestId('sheet-arm').count()).resolves.toBe(0);
     await expect(investigator.getByTestId('sealed-code').first().textContent()).resolves.toMatch(/^MS-/);
     await expect(investigator.getByTestId('sheet-copy').first().textContent()).resolves.toMatch(/Investigator copy/);
-    await expect(investigator.getByTestId('seal-panel').first().textContent()).resolves.toMatch(/Open only when the system is down/);
+    await expect(investigator.getByTestId('seal-panel').first().textContent()).resolves.toMatch(
+      /Open only when the system is down/,
+    );
     const text = await investigator.locator('body').innerText();
     expect(findLeaks(text, terms)).toEqual([]);
     expect(seen.flatMap((r) => findLeaks(r.body, terms).map((l) => `${r.url}: ${l}`))).toEqual([]);
@@ -71,14 +76,21 @@ describe('downtime envelopes', () => {
     await sheetShot(pharmacist, 'envelope-sheet-pharmacy');
 
     // Both prints are in the audit trail
-    const audit = await suite.api.call<{ entries: Array<{ action: string; actor: string; details: { copy: string } }> }>('auditor', 'GET', '/audit?limit=500');
-    expect(audit.entries.filter((e) => e.action === 'envelope.printed').map((e) => [e.actor, e.details.copy])).toEqual([['investigator1', 'investigator'], ['pharmacist', 'pharmacy']]);
+    const audit = await suite.api.call<{
+      entries: Array<{ action: string; actor: string; details: { copy: string } }>;
+    }>('auditor', 'GET', '/audit?limit=500');
+    expect(audit.entries.filter((e) => e.action === 'envelope.printed').map((e) => [e.actor, e.details.copy])).toEqual([
+      ['investigator1', 'investigator'],
+      ['pharmacist', 'pharmacy'],
+    ]);
   });
   test('[ENV-004] after an outage the investigator enters a used envelope in the console, signed, and the patient is randomized via the envelope', async () => {
     const api = suite.api;
     await api.call('randstat', 'POST', '/study/activate', { signature: { password: suite.server.password } });
     const patient = await eligiblePatient(api, 'investigator1', 'A', 'A-ENV-1');
-    const sheets = await api.call<{ sheets: Array<{ number: number; ordinal: number; stratum: string; treatmentCode: string }> }>('investigator1', 'POST', '/envelopes/print', { copy: 'investigator', siteCode: 'A' });
+    const sheets = await api.call<{
+      sheets: Array<{ number: number; ordinal: number; stratum: string; treatmentCode: string }>;
+    }>('investigator1', 'POST', '/envelopes/print', { copy: 'investigator', siteCode: 'A' });
     const envelope = sheets.sheets.find((x) => x.stratum === 'course=RRMS|edss=LE5|site=A' && x.ordinal === 1)!;
     await new Promise((r) => setTimeout(r, 1500)); // opened after activation, in the past
 
@@ -99,15 +111,22 @@ describe('downtime envelopes', () => {
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/randomized with this envelope/);
     await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Enter and sign' }).click();
-    await page.getByText(`Envelope ${envelope.number} entered: randomization number 1.`).waitFor().catch(async (e) => {
-      throw new Error(`${(e as Error).message}\n${(await page.locator("body").innerText()).slice(-1500)}`);
-    });
+    await page
+      .getByText(`Envelope ${envelope.number} entered: randomization number 1.`)
+      .waitFor()
+      .catch(async (e) => {
+        throw new Error(`${(e as Error).message}\n${(await page.locator('body').innerText()).slice(-1500)}`);
+      });
     const row = page.locator(`[data-testid="envelope-row"][data-status="used"]`);
     await row.first().waitFor();
     await expect(row.count()).resolves.toBe(1);
     expect(findLeaks(await page.locator('body').innerText(), terms)).toEqual([]);
     await screenshot(page, 'envelopes-entered');
-    const log = await api.call<Array<{ participantId: string; viaEnvelope: number | null }>>('auditor', 'GET', '/allocation-log');
+    const log = await api.call<Array<{ participantId: string; viaEnvelope: number | null }>>(
+      'auditor',
+      'GET',
+      '/allocation-log',
+    );
     expect(log.map((r) => [r.participantId, r.viaEnvelope])).toEqual([[patient, envelope.number]]);
   });
 });

@@ -29,16 +29,42 @@ const ENGLISH_PIECES = new Set<string>();
 for (const ns of Object.values(NAMESPACES)) {
   for (const [key, en] of Object.entries(ns.en)) {
     if (ns.fr[key] === en) continue;
-    const pieces = en.split(/\{\w+\}/).map((p) => p.trim().replace(/^[\s.,:;—–()“”"'-]+|[\s.,:;—–()“”"'-]+$/g, '')).filter((p) => /[a-z]{2}/i.test(p));
-    if (pieces.length === 1 && pieces[0] === en.replace(/[.…:]+$/, '') && !/\s/.test(pieces[0])) ENGLISH_WHOLE.add(pieces[0]);
+    const pieces = en
+      .split(/\{\w+\}/)
+      .map((p) => p.trim().replace(/^[\s.,:;—–()“”"'-]+|[\s.,:;—–()“”"'-]+$/g, ''))
+      .filter((p) => /[a-z]{2}/i.test(p));
+    if (pieces.length === 1 && pieces[0] === en.replace(/[.…:]+$/, '') && !/\s/.test(pieces[0]))
+      ENGLISH_WHOLE.add(pieces[0]);
     else for (const p of pieces) if (p.split(/\s+/).length >= 3) ENGLISH_PIECES.add(p);
   }
 }
 
 /** Words of the console's English that no French page should show (whole words, case-sensitive). */
-const ENGLISH_WORDS = ['Loading', 'Cancel', 'Sign out', 'Download', 'Previous', 'Retry', 'Search', 'Users', 'Reason', 'awaiting approval', 'Register', 'Verify', 'Show list', 'Requested', 'Decision', 'Randomized', 'Treatment code', 'Screening'];
+const ENGLISH_WORDS = [
+  'Loading',
+  'Cancel',
+  'Sign out',
+  'Download',
+  'Previous',
+  'Retry',
+  'Search',
+  'Users',
+  'Reason',
+  'awaiting approval',
+  'Register',
+  'Verify',
+  'Show list',
+  'Requested',
+  'Decision',
+  'Randomized',
+  'Treatment code',
+  'Screening',
+];
 
-interface Found { where: string; text: string }
+interface Found {
+  where: string;
+  text: string;
+}
 
 /** The visible text nodes and the aria-label / title / placeholder values of the page, minus data marked as such. */
 async function pageTexts(page: Page): Promise<Found[]> {
@@ -80,7 +106,9 @@ function englishIn(found: Found[]): string[] {
     const bare = f.text.replace(/[.…:]+$/, '');
     if (ENGLISH_WHOLE.has(bare)) bad.push(`${f.where}: "${f.text}" is English`);
     for (const en of ENGLISH_PIECES) if (f.text.includes(en)) bad.push(`${f.where}: "${f.text}" contains "${en}"`);
-    for (const w of ENGLISH_WORDS) if (new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'u').test(f.text)) bad.push(`${f.where}: "${f.text}" has the word "${w}"`);
+    for (const w of ENGLISH_WORDS)
+      if (new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'u').test(f.text))
+        bad.push(`${f.where}: "${f.text}" has the word "${w}"`);
   }
   return [...new Set(bad)];
 }
@@ -96,7 +124,11 @@ async function deviceLanguage(l: 'en' | 'fr'): Promise<void> {
 async function settle(page: Page): Promise<void> {
   await settled(page);
   await page.locator('main h1').first().waitFor({ timeout: 15_000 });
-  await page.locator('.spinner').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.spinner')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
 }
 
 beforeAll(async () => {
@@ -105,8 +137,18 @@ beforeAll(async () => {
   for (const u of ROLES) await suite.api.call(u, 'PATCH', '/auth/me', { locale: 'fr' });
   patientId = (await randomizedPatient(suite.api, 'investigator1', 'A', 'A-FR-001')).id;
   eligibleId = await eligiblePatient(suite.api, 'investigator1', 'A', 'A-FR-002');
-  await suite.api.call('pharmacist', 'POST', '/pharmacy/dispensations', { participantId: patientId, period: 1, lotNumber: 'LOT-FR-1', signature: { password: suite.server.password } });
-  await suite.api.call('investigator1', 'POST', '/unblinding-requests', { participantId: patientId, reason: 'Réaction allergique grave ; le médecin traitant a besoin de l\'allocation', emergency: true, signature: { password: suite.server.password } });
+  await suite.api.call('pharmacist', 'POST', '/pharmacy/dispensations', {
+    participantId: patientId,
+    period: 1,
+    lotNumber: 'LOT-FR-1',
+    signature: { password: suite.server.password },
+  });
+  await suite.api.call('investigator1', 'POST', '/unblinding-requests', {
+    participantId: patientId,
+    reason: "Réaction allergique grave ; le médecin traitant a besoin de l'allocation",
+    emergency: true,
+    signature: { password: suite.server.password },
+  });
 });
 
 describe('the console in French: every page of every role, checked against the catalogue', () => {
@@ -122,7 +164,9 @@ describe('the console in French: every page of every role, checked against the c
       await deviceLanguage('en');
       const page = await suite.as(username);
       await expect(page.evaluate(() => document.documentElement.lang)).resolves.toBe('fr');
-      const paths = await page.locator('nav.sidenav a[data-testid^="nav-"]').evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      const paths = await page
+        .locator('nav.sidenav a[data-testid^="nav-"]')
+        .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
       expect(paths.length).toBeGreaterThan(0);
       if (paths.includes('/patients')) paths.push(`/patients/${patientId}`, `/patients/${eligibleId}`);
       const problems: string[] = [];
@@ -154,14 +198,18 @@ describe('the console in French: every page of every role, checked against the c
     await settle(page);
     await page.getByRole('button', { name: 'Randomiser…' }).click();
     await page.getByTestId('signature-meaning').waitFor();
-    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/Je confirme que ce patient remplit les critères/);
+    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(
+      /Je confirme que ce patient remplit les critères/,
+    );
     expect(englishIn(await pageTexts(page))).toEqual([]);
     await screenshot(page, 'fr-randomize-signature');
     // Back to English from the shell's menu: the profile follows, and the next sign-in is English.
     await page.getByRole('button', { name: 'Annuler' }).click();
     await page.getByTestId('language-switch').selectOption('en');
     await page.getByRole('heading', { level: 1, name: /Patient A-FR-002/ }).waitFor();
-    await expect(suite.api.call<{ locale: string }>('investigator1', 'GET', '/auth/me').then((u) => u.locale)).resolves.toBe('en');
+    await expect(
+      suite.api.call<{ locale: string }>('investigator1', 'GET', '/auth/me').then((u) => u.locale),
+    ).resolves.toBe('en');
     await suite.api.call('investigator1', 'PATCH', '/auth/me', { locale: 'fr' });
   });
 });

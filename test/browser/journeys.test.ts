@@ -24,12 +24,15 @@ const MAIN_PAGES: Array<[string, string, string]> = [
 ];
 
 describe('sign-in and main pages', () => {
-  test.each(MAIN_PAGES)('%s signs in and lands on %s, with the study status visible', async (username, path, heading) => {
-    const page = await as(username);
-    expect(new URL(page.url()).pathname).toBe(path);
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-    await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/active|setup|locked|unblinded/);
-  });
+  test.each(MAIN_PAGES)(
+    '%s signs in and lands on %s, with the study status visible',
+    async (username, path, heading) => {
+      const page = await as(username);
+      expect(new URL(page.url()).pathname).toBe(path);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/active|setup|locked|unblinded/);
+    },
+  );
 
   test('a wrong password is refused with a sentence, and the sign-in page is screenshotted', async () => {
     const page = suite.track(await suite.browser.context.newPage());
@@ -64,7 +67,11 @@ describe('journeys', () => {
     await form.getByLabel('E-mail').fill('investigator3@blindrand.local');
     await form.getByRole('button', { name: 'Create user' }).click();
     // the test server has no SMTP: the console says so and names the operator's command, not "e-mailed"
-    await page.getByText('User investigator3 created. No e-mail server is configured, so no link was e-mailed to investigator3: ask the operator to run `npm run cli -- user password-link --username investigator3`').waitFor();
+    await page
+      .getByText(
+        'User investigator3 created. No e-mail server is configured, so no link was e-mailed to investigator3: ask the operator to run `npm run cli -- user password-link --username investigator3`',
+      )
+      .waitFor();
     const row = page.locator('[data-testid="users-table"] tr[data-username="investigator3"]');
     await expect(row.textContent()).resolves.toContain('Dr. Ada Example');
     await screenshot(page, 'admin-user-created');
@@ -74,7 +81,10 @@ describe('journeys', () => {
     const page = await as('auditor');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-table').waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
     const csv = readFileSync((await download.path())!, 'utf8');
     expect(csv.split('\n')[0]).toBe('seq,at,actor,role,action,entityType,entityId,reason,details,prevHash,hash');
     expect(csv.trim().split('\n').length).toBeGreaterThan(10);
@@ -151,7 +161,10 @@ describe('journeys', () => {
   test('pharmacist sees the preparation task and records the dispensation with a lot [BLIND-011]', async () => {
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-PH1');
     const page = await as('pharmacist');
-    const row = page.getByTestId('tasks-period-1').locator('[data-testid="task-row"]').filter({ hasText: patient.treatmentCode });
+    const row = page
+      .getByTestId('tasks-period-1')
+      .locator('[data-testid="task-row"]')
+      .filter({ hasText: patient.treatmentCode });
     await row.waitFor();
     await expect(row.textContent()).resolves.toMatch(/MSC|PBO/);
     await screenshot(page, 'pharmacist-tasks');
@@ -215,7 +228,12 @@ describe('main pages after the journeys', () => {
     if (username === 'monitor') {
       // One request left pending, so the monitor's start page shows what it is for.
       const { id } = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-BR-UB2');
-      await suite.api.call('investigator1', 'POST', '/unblinding-requests', { participantId: id, reason: 'Suspected serious adverse reaction; treatment decision pending.', emergency: true, signature: { password: suite.server.password } });
+      await suite.api.call('investigator1', 'POST', '/unblinding-requests', {
+        participantId: id,
+        reason: 'Suspected serious adverse reaction; treatment decision pending.',
+        emergency: true,
+        signature: { password: suite.server.password },
+      });
     }
     const page = await as(username);
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();

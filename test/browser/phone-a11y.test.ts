@@ -26,10 +26,19 @@ beforeAll(async () => {
   patientId = r.id;
   eligibleId = await eligiblePatient(api, 'investigator1', 'A', 'S-PH-002');
   // A pending request, so the monitor's queue and the register have rows to lay out.
-  await api.call('investigator1', 'POST', '/unblinding-requests', { participantId: patientId, reason: 'Anaphylaxis: the treating team needs to know the product', emergency: true, signature: { password: api.password } });
+  await api.call('investigator1', 'POST', '/unblinding-requests', {
+    participantId: patientId,
+    reason: 'Anaphylaxis: the treating team needs to know the product',
+    emergency: true,
+    signature: { password: api.password },
+  });
 });
 
-interface Finding { route: string; width: number; violations: string[] }
+interface Finding {
+  route: string;
+  width: number;
+  violations: string[];
+}
 
 /** Width of the document and axe's serious/critical violations on the page as it is now. */
 async function inspect(page: Page, route: string): Promise<Finding> {
@@ -39,18 +48,39 @@ async function inspect(page: Page, route: string): Promise<Finding> {
   // The console's CSP forbids inline scripts (rightly); evaluating through the DevTools protocol is not subject to it.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE}\n;true`);
   const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const res = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: unknown,
+            opts: unknown,
+          ) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>;
+        };
+      }
+    ).axe;
+    const res = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
     return res.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      );
   });
   return { route, width, violations };
 }
 
 /** The routes this role's navigation offers (read from the links, so a new page is crawled without editing this test). */
 async function navRoutes(page: Page): Promise<string[]> {
-  return page.evaluate(() => [...document.querySelectorAll<HTMLAnchorElement>('nav a[data-testid^="nav-"]')].map((a) => new URL(a.href).pathname));
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLAnchorElement>('nav a[data-testid^="nav-"]')].map(
+      (a) => new URL(a.href).pathname,
+    ),
+  );
 }
 
 /** A few phone screenshots for the user guide: the first screenful, as a person holding the phone sees it. */
@@ -95,7 +125,9 @@ describe('[UI-001] every page of every role at 390 × 844: no horizontal scrolli
       if (shot) await phoneScreenshot(page, shot);
     }
     const tooWide = findings.filter((f) => f.width > PHONE.width).map((f) => `${f.route}: ${f.width}px`);
-    const inaccessible = findings.filter((f) => f.violations.length).map((f) => `${f.route}: ${f.violations.join('; ')}`);
+    const inaccessible = findings
+      .filter((f) => f.violations.length)
+      .map((f) => `${f.route}: ${f.violations.join('; ')}`);
     expect({ tooWide, inaccessible }).toEqual({ tooWide: [], inaccessible: [] });
   });
 });

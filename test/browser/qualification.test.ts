@@ -19,10 +19,15 @@ describe('qualification page', () => {
     await admin.getByText('No qualification has been run yet.').waitFor();
     await admin.getByTestId('run-qualification').click();
     await admin.getByTestId('qualification-done').waitFor({ timeout: 150_000 });
-    await expect(admin.getByTestId('qualification-done').textContent()).resolves.toMatch(/^Qualification finished: (PASSED|FAILED)\.$/);
+    await expect(admin.getByTestId('qualification-done').textContent()).resolves.toMatch(
+      /^Qualification finished: (PASSED|FAILED)\.$/,
+    );
     const rows = admin.locator('[data-testid="qualification-reports"] tbody tr');
     await expect(rows.first().textContent()).resolves.toMatch(/admin.*(PASSED|FAILED).*checks passed/);
-    const [file] = await Promise.all([admin.waitForEvent('download'), admin.getByRole('button', { name: 'JSON (signed)' }).first().click()]);
+    const [file] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('button', { name: 'JSON (signed)' }).first().click(),
+    ]);
     expect(file.suggestedFilename()).toMatch(/^qualification-[0-9a-f-]{36}\.json$/);
     await screenshot(admin, 'qualification-admin');
     const auditor = await as('auditor');

@@ -44,13 +44,30 @@ describe('role approvals and set-password links', () => {
     await randstat.getByTestId('grant-comment').fill('Identity checked with the cell lab lead');
     await randstat.getByLabel('Your password').fill(suite.server.password);
     await randstat.getByRole('button', { name: 'Sign and approve' }).click();
-    await randstat.getByText('New account of pharm9 approved. No e-mail server is configured, so no link was e-mailed to pharm9: ask the operator to run `npm run cli -- user password-link --username pharm9`').waitFor();
+    await randstat
+      .getByText(
+        'New account of pharm9 approved. No e-mail server is configured, so no link was e-mailed to pharm9: ask the operator to run `npm run cli -- user password-link --username pharm9`',
+      )
+      .waitFor();
     await screenshot(randstat, 'randstat-role-approved');
 
     // the operator prints a link (with SMTP it is e-mailed to pharm9@blindrand.local instead)
-    const link = execFileSync('node', [join(ROOT, 'dist', 'server', 'src', 'cli', 'run.js'), 'user', 'password-link', '--username', 'pharm9', '--db', suite.server.databasePath], {
-      encoding: 'utf8', env: { ...process.env, PUBLIC_URL: suite.server.baseUrl, DATABASE_URL: '' },
-    }).trim();
+    const link = execFileSync(
+      'node',
+      [
+        join(ROOT, 'dist', 'server', 'src', 'cli', 'run.js'),
+        'user',
+        'password-link',
+        '--username',
+        'pharm9',
+        '--db',
+        suite.server.databasePath,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, PUBLIC_URL: suite.server.baseUrl, DATABASE_URL: '' },
+      },
+    ).trim();
     expect(link).toMatch(/\/set-password\?token=[A-Za-z0-9_-]{40,}$/);
     const page = suite.track(await suite.browser.context.newPage());
     await page.goto(link);

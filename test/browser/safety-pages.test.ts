@@ -39,13 +39,19 @@ describe('safety pages', () => {
     await expect(report.first().textContent()).resolves.toMatch(/A-SAFE-1[\s\S]*ward printer[\s\S]*One study nurse/);
   });
 
-  test('[DISC-001] the disclosure page is refused before unblinding, then shows the investigator\'s own site only', async () => {
+  test("[DISC-001] the disclosure page is refused before unblinding, then shows the investigator's own site only", async () => {
     const before = await suite.as('investigator1');
     await before.getByTestId('nav-disclosure').click();
     await before.getByText(/exists only after the end-of-study unblinding/).waitFor();
 
-    await suite.api.call('statistician', 'POST', '/study/lock', { signature: { password: suite.server.password }, reason: 'Last patient, last visit' });
-    await suite.api.call('statistician', 'POST', '/study/unblind', { signature: { password: suite.server.password }, secondSignature: { username: 'statistician2', password: suite.server.password } });
+    await suite.api.call('statistician', 'POST', '/study/lock', {
+      signature: { password: suite.server.password },
+      reason: 'Last patient, last visit',
+    });
+    await suite.api.call('statistician', 'POST', '/study/unblind', {
+      signature: { password: suite.server.password },
+      secondSignature: { username: 'statistician2', password: suite.server.password },
+    });
 
     const page = await suite.as('investigator1');
     await page.getByTestId('nav-disclosure').click();

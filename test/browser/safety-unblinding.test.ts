@@ -17,7 +17,11 @@ const ADDRESS = 'vigilance@chu-toulouse.fr';
 const smtp = new SmtpSink();
 const vocabulary = blindedVocabulary(demoProtocol());
 // The server starts in the suite's beforeAll, after this file's top level: the sink must listen first.
-const env: Record<string, string> = { PROTOCOL_FILE: protocolWithSafetyRecipient({ email: ADDRESS }), MAIL_POLL_MS: '200', MAIL_RETRY_BASE_MS: '200' };
+const env: Record<string, string> = {
+  PROTOCOL_FILE: protocolWithSafetyRecipient({ email: ADDRESS }),
+  MAIL_POLL_MS: '200',
+  MAIL_RETRY_BASE_MS: '200',
+};
 beforeAll(async () => {
   await smtp.start();
   env.SMTP_URL = smtp.url;
@@ -34,21 +38,31 @@ describe('safety unblinding page', () => {
     const page = await suite.as('investigator1');
     await page.getByTestId('nav-safety-unblindings').click();
     await page.getByTestId('safety-form').waitFor();
-    await page.getByLabel('Patient').selectOption({ label: (await page.locator('select[name=participantId] option', { hasText: 'A-SUSAR-1' }).textContent())! });
+    await page.getByLabel('Patient').selectOption({
+      label: (await page.locator('select[name=participantId] option', { hasText: 'A-SUSAR-1' }).textContent())!,
+    });
     await page.getByLabel('Safety reason').fill('Suspected unexpected serious adverse reaction: acute hepatitis');
     await page.getByLabel('Safety report reference (optional)').fill('FR-CHU-2026-0042');
     await page.getByRole('button', { name: 'Sign and send…' }).click();
-    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/designated safety recipient only/);
+    await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(
+      /designated safety recipient only/,
+    );
     await page.getByLabel('Your password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign and send', exact: true }).click();
-    await page.getByText(/has been delivered to the designated recipient/).first().waitFor();
+    await page
+      .getByText(/has been delivered to the designated recipient/)
+      .first()
+      .waitFor();
     await page.getByTestId('safety-row').first().waitFor();
     const shown = (await page.locator('main').textContent()) ?? '';
     expect(shown).toContain('A-SUSAR-1');
     expect(shown).toContain(ADDRESS);
     expect(leakHits(shown, vocabulary)).toEqual([]);
 
-    const [mail] = await waitFor('the e-mail to the designated address', async () => smtp.to(ADDRESS).length === 1 && smtp.to(ADDRESS));
+    const [mail] = await waitFor(
+      'the e-mail to the designated address',
+      async () => smtp.to(ADDRESS).length === 1 && smtp.to(ADDRESS),
+    );
     expect(mail.text).toContain('A-SUSAR-1');
     expect(leakHits(mail.text, vocabulary).length).toBeGreaterThan(0); // the arm is there, and only there
 

@@ -31,7 +31,9 @@ const inFlight = new WeakMap<Page, Set<unknown>>();
 function trackApi(page: Page): void {
   const open = new Set<unknown>();
   inFlight.set(page, open);
-  page.on('request', (r) => { if (new URL(r.url()).pathname.startsWith('/api/')) open.add(r); });
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.startsWith('/api/')) open.add(r);
+  });
   page.on('requestfinished', (r) => open.delete(r));
   page.on('requestfailed', (r) => open.delete(r));
 }
@@ -57,10 +59,14 @@ describe('session idle warning [ACC-004]', () => {
     await page.clock.fastForward('01:30'); // 28:30 without a request: 1:30 left
     await warning.waitFor();
     await expect(page.getByTestId('idle-countdown').textContent()).resolves.toMatch(/^1:[23]\d$/);
-    await expect(page.getByRole('button', { name: 'Stay signed in' }).evaluate((b) => b === document.activeElement)).resolves.toBe(true);
+    await expect(
+      page.getByRole('button', { name: 'Stay signed in' }).evaluate((b) => b === document.activeElement),
+    ).resolves.toBe(true);
     await screenshot(page, 'session-idle-warning');
 
-    const me = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/me' && r.request().method() === 'GET');
+    const me = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/api/auth/me' && r.request().method() === 'GET',
+    );
     await page.getByRole('button', { name: 'Stay signed in' }).click();
     expect((await me).status()).toBe(200);
     await warning.waitFor({ state: 'detached' });
@@ -82,7 +88,9 @@ describe('session idle warning [ACC-004]', () => {
     await page.clock.fastForward('01:40');
     await page.waitForURL((u) => u.pathname === '/sign-in');
     expect((await logout).status()).toBeLessThan(300); // the token is revoked on the server too
-    await expect(page.getByRole('status').first().textContent()).resolves.toMatch(/session ended after a period without activity/);
+    await expect(page.getByRole('status').first().textContent()).resolves.toMatch(
+      /session ended after a period without activity/,
+    );
     await page.getByLabel('Username').fill('auditor');
     await page.getByLabel('Password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -19,7 +19,8 @@ const { as } = suite;
 /** Lets a test stand alone: activates the study through the API unless the set-up journey already did. */
 async function ensureActive(): Promise<void> {
   const study = await suite.api.call<{ status: string }>('randstat', 'GET', '/study');
-  if (study.status === 'setup') await suite.api.call('randstat', 'POST', '/study/activate', { signature: { password: suite.server.password } });
+  if (study.status === 'setup')
+    await suite.api.call('randstat', 'POST', '/study/activate', { signature: { password: suite.server.password } });
 }
 
 describe('set-up', () => {
@@ -44,8 +45,13 @@ describe('set-up', () => {
     await expect(firstStratum.first().textContent()).resolves.toMatch(/MSC-PBO|PBO-MSC/);
     await screenshot(page, 'statistician-list-generated');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), summary.getByRole('button', { name: 'Download list (CSV)' }).click()]);
-    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      summary.getByRole('button', { name: 'Download list (CSV)' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(csv[0]).toBe('stratum,position,arm,treatment_code');
     expect(csv.length - 1).toBe(24 * 12); // 3 courses × 2 EDSS levels × 2 sites
 
@@ -86,7 +92,11 @@ describe('corrections', () => {
   test('investigator corrects the EDSS of a randomized patient with a signature; stratum and randomization number stay [AUDIT-007]', async () => {
     await ensureActive();
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-1');
-    const before = await suite.api.call<{ stratum: string; randomizationNumber: number }>('investigator1', 'GET', `/participants/${patient.id}`);
+    const before = await suite.api.call<{ stratum: string; randomizationNumber: number }>(
+      'investigator1',
+      'GET',
+      `/participants/${patient.id}`,
+    );
     expect(before.stratum).toContain('edss=LE5');
 
     const page = await as('investigator1');
@@ -95,7 +105,9 @@ describe('corrections', () => {
     await expect(page.getByTestId('corrections').textContent()).resolves.toContain('No corrections recorded.');
     await page.getByRole('button', { name: 'Record a correction…' }).click();
     const form = page.getByTestId('correction-form');
-    await expect(form.getByTestId('allocation-stands').textContent()).resolves.toMatch(/allocation stands.*analyzed as randomized/s);
+    await expect(form.getByTestId('allocation-stands').textContent()).resolves.toMatch(
+      /allocation stands.*analyzed as randomized/s,
+    );
     await form.getByLabel('Field to correct').selectOption('edss');
     await expect(form.getByTestId('correction-current').textContent()).resolves.toBe('4');
     await form.getByLabel('EDSS at inclusion').fill('6');
@@ -114,7 +126,12 @@ describe('corrections', () => {
     await expect(card.textContent()).resolves.toContain(String(patient.randomizationNumber));
     await screenshot(page, 'investigator-corrected');
 
-    const after = await suite.api.call<{ stratum: string; randomizationNumber: number; treatmentCode: string; answers: { edss: number } }>('investigator1', 'GET', `/participants/${patient.id}`);
+    const after = await suite.api.call<{
+      stratum: string;
+      randomizationNumber: number;
+      treatmentCode: string;
+      answers: { edss: number };
+    }>('investigator1', 'GET', `/participants/${patient.id}`);
     expect(after.answers.edss).toBe(6);
     expect(after.stratum).toBe(before.stratum);
     expect(after.randomizationNumber).toBe(patient.randomizationNumber);
@@ -125,7 +142,10 @@ describe('corrections', () => {
     await ensureActive();
     const patient = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-CORR-2');
     await suite.api.call('investigator1', 'POST', `/participants/${patient.id}/corrections`, {
-      field: 'age', newValue: 36, reason: 'Birth date re-checked against the ID card.', signature: { password: suite.server.password, meaning: SIGNATURE_MEANINGS.correction },
+      field: 'age',
+      newValue: 36,
+      reason: 'Birth date re-checked against the ID card.',
+      signature: { password: suite.server.password, meaning: SIGNATURE_MEANINGS.correction },
     });
     const page = await as('auditor');
     await page.getByLabel('Action').fill('participant.corrected');

@@ -10,7 +10,16 @@ const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 
 function verify(db: string, key: string, checkpoints: string): { code: number; result: any } {
   try {
-    return { code: 0, result: JSON.parse(execFileSync('node', [CLI, 'audit', 'verify', '--db', db, '--key', key, '--checkpoint', checkpoints, '--json'], { encoding: 'utf8' })) };
+    return {
+      code: 0,
+      result: JSON.parse(
+        execFileSync(
+          'node',
+          [CLI, 'audit', 'verify', '--db', db, '--key', key, '--checkpoint', checkpoints, '--json'],
+          { encoding: 'utf8' },
+        ),
+      ),
+    };
   } catch (err: any) {
     return { code: err.status, result: JSON.parse(err.stdout) };
   }
@@ -38,7 +47,9 @@ describe('online backup and a restore checked by the audit chain', () => {
     const checkpoints = t.config.checkpointLogPath;
     const copy = verify(backup, t.config.signingKeyPath, checkpoints);
     const current = verify(t.config.database.path, t.config.signingKeyPath, checkpoints);
-    console.log(`backup: ${copy.result.count} entries, valid=${copy.result.valid}; live database: ${current.result.count} entries, valid=${current.result.valid}; problems of the copy: ${copy.result.problems.join('; ') || 'none'}`);
+    console.log(
+      `backup: ${copy.result.count} entries, valid=${copy.result.valid}; live database: ${current.result.count} entries, valid=${current.result.valid}; problems of the copy: ${copy.result.problems.join('; ') || 'none'}`,
+    );
     expect(current.code).toBe(0);
     expect(copy.result.firstInvalidSeq === null || copy.result.firstInvalidSeq === copy.result.count + 1).toBe(true);
     if (copy.result.count < (current.result.checkpoint?.size ?? 0)) {

@@ -11,7 +11,12 @@ import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 /** QUALITY 5: SIGKILL at random moments during a randomization storm, 20+ times, restarting each time. */
 describe('crash safety under SIGKILL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-crash-'));
-  const env = { DATABASE_PATH: join(dir, 'db.sqlite'), DEMO_PASSWORD, DEMO_STUDY_STATUS: 'setup', AUTH_THROTTLE_PER_MINUTE: '100000' };
+  const env = {
+    DATABASE_PATH: join(dir, 'db.sqlite'),
+    DEMO_PASSWORD,
+    DEMO_STUDY_STATUS: 'setup',
+    AUTH_THROTTLE_PER_MINUTE: '100000',
+  };
   let server: ServerProcess;
   let port: number;
   let finished = false; // stops the killer loop if the test ends early (timeout or failure)
@@ -29,11 +34,25 @@ describe('crash safety under SIGKILL', () => {
   it('keeps every acknowledged allocation, integrity, the chain, and exactly-once [REL-001]', async () => {
     const api = new Api(server.baseUrl);
     const stat = await api.login('randstat');
-    expect((await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'crash-seed-1', listLength: 120 }, stat)).status).toBe(201);
+    expect(
+      (
+        await api.post(
+          '/api/study/scheme',
+          { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'crash-seed-1', listLength: 120 },
+          stat,
+        )
+      ).status,
+    ).toBe(201);
     expect((await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat)).status).toBe(200);
     let inv = await api.login('investigator1');
     const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
-    const ids = await pool(8, Array.from({ length: 600 }, (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 })));
+    const ids = await pool(
+      8,
+      Array.from(
+        { length: 600 },
+        (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 }),
+      ),
+    );
 
     const acknowledged = new Map<string, any>(); // participantId → 201 body the client saw
     let kills = 0;
@@ -80,7 +99,11 @@ describe('crash safety under SIGKILL', () => {
     // the database after the last crash, before any restart
     const db = new Database(env.DATABASE_PATH);
     const integrity = db.pragma('integrity_check', { simple: true });
-    const rows = db.prepare('SELECT participant_id, randomization_number, treatment_code, list_entry_id FROM allocations ORDER BY randomization_number').all() as any[];
+    const rows = db
+      .prepare(
+        'SELECT participant_id, randomization_number, treatment_code, list_entry_id FROM allocations ORDER BY randomization_number',
+      )
+      .all() as any[];
     db.close();
     const byParticipant = new Map(rows.map((r) => [r.participant_id, r]));
     const lost = [...acknowledged.entries()].filter(([id, body]) => {
@@ -88,7 +111,9 @@ describe('crash safety under SIGKILL', () => {
       return !row || row.randomization_number !== body.randomizationNumber || row.treatment_code !== body.treatmentCode;
     });
     const numbers = rows.map((r) => r.randomization_number);
-    console.log(`QUALITY 5: ${kills} SIGKILLs (${killsDuringStorm} with requests in flight); ${acknowledged.size} allocations acknowledged, ${rows.length} stored; lost=${lost.length}; integrity_check=${integrity}; duplicate patients=${rows.length - byParticipant.size}`);
+    console.log(
+      `QUALITY 5: ${kills} SIGKILLs (${killsDuringStorm} with requests in flight); ${acknowledged.size} allocations acknowledged, ${rows.length} stored; lost=${lost.length}; integrity_check=${integrity}; duplicate patients=${rows.length - byParticipant.size}`,
+    );
     expect(kills).toBeGreaterThanOrEqual(20);
     expect(killsDuringStorm).toBeGreaterThanOrEqual(20);
     expect(acknowledged.size).toBeGreaterThan(0);
@@ -98,7 +123,18 @@ describe('crash safety under SIGKILL', () => {
     expect(new Set(rows.map((r) => r.list_entry_id)).size).toBe(rows.length);
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
 
-    const verify = execFileSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', '--db', env.DATABASE_PATH, '--json'], { encoding: 'utf8' });
+    const verify = execFileSync(
+      'node',
+      [
+        join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'),
+        'audit',
+        'verify',
+        '--db',
+        env.DATABASE_PATH,
+        '--json',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(verify).valid).toBe(true);
 
     // a request retried with its key after the crashes returns the original response

@@ -28,14 +28,18 @@ describe('write-lock contention from a second process', () => {
     const holder = new Database(t.config.database.path);
     holder.pragma('busy_timeout = 0');
     holder.exec('BEGIN IMMEDIATE');
-    holder.prepare("INSERT INTO sites (code, name, active, created_at, updated_at) VALUES ('HOLD', 'held', 1, 'x', 'x')").run();
+    holder
+      .prepare("INSERT INTO sites (code, name, active, created_at, updated_at) VALUES ('HOLD', 'held', 1, 'x', 'x')")
+      .run();
     let busy;
     let site;
     try {
       const started = Date.now();
       busy = await randomize(t.api, inv, patient, 'busy-key-00001');
       site = await t.api.post('/api/sites', { code: 'ZZ', name: 'blocked' }, admin);
-      console.log(`QUALITY 6: lock held by another process; randomize → ${busy.status} ${busy.body.code} after ${Date.now() - started} ms (busy timeout 300 ms); Retry-After=${busy.headers.get('retry-after')}`);
+      console.log(
+        `QUALITY 6: lock held by another process; randomize → ${busy.status} ${busy.body.code} after ${Date.now() - started} ms (busy timeout 300 ms); Retry-After=${busy.headers.get('retry-after')}`,
+      );
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
@@ -72,7 +76,11 @@ describe('a long-held SQLite lock does not freeze the server', () => {
     if (t.config.database.dialect !== 'sqlite') throw new Error('this test needs SQLite');
     const inv = await t.api.login('investigator1');
     const admin = await t.api.login('admin');
-    const patients = [await newParticipant(t.api, inv), await newParticipant(t.api, inv), await newParticipant(t.api, inv)];
+    const patients = [
+      await newParticipant(t.api, inv),
+      await newParticipant(t.api, inv),
+      await newParticipant(t.api, inv),
+    ];
     const raw = await openRawDb(t.config);
     const counts = async () => ({
       audit: (await raw.all('SELECT COUNT(*) AS n FROM audit_log'))[0].n,
@@ -84,7 +92,9 @@ describe('a long-held SQLite lock does not freeze the server', () => {
     const holder = new Database(t.config.database.path);
     holder.pragma('busy_timeout = 0');
     holder.exec('BEGIN IMMEDIATE');
-    holder.prepare("INSERT INTO sites (code, name, active, created_at, updated_at) VALUES ('HOLD', 'held', 1, 'x', 'x')").run();
+    holder
+      .prepare("INSERT INTO sites (code, name, active, created_at, updated_at) VALUES ('HOLD', 'held', 1, 'x', 'x')")
+      .run();
     const started = Date.now();
     const released = new Promise<void>((resolve) =>
       setTimeout(() => {
@@ -118,7 +128,7 @@ describe('a long-held SQLite lock does not freeze the server', () => {
     const worstRead = Math.max(...samples.map((s) => s.read));
     const ends = results.map((r) => r.at);
     console.log(
-      `QUALITY 6b: lock held ${HOLD_MS} ms by another process; ${samples.length} health + read pairs: worst health ${worstHealth} ms, worst read ${worstRead} ms (health ms: ${samples.map((s) => s.health).join(" ")}); ` +
+      `QUALITY 6b: lock held ${HOLD_MS} ms by another process; ${samples.length} health + read pairs: worst health ${worstHealth} ms, worst read ${worstRead} ms (health ms: ${samples.map((s) => s.health).join(' ')}); ` +
         `queued writes → ${results.map((r) => `${r.value.status} ${r.value.body?.code ?? ''}`.trim()).join(', ')} ended at ${ends.join(', ')} ms (busy timeout ${BUSY_TIMEOUT_MS} ms)`,
     );
     expect(samples.length).toBeGreaterThanOrEqual(10);

@@ -29,7 +29,12 @@ describe('three instances on one PostgreSQL: lockout and idempotency', () => {
   }
 
   it('unknown and known names lock after exactly 5 failures in total across instances, answer alike, and stay locked after restarts [ACC-003]', async () => {
-    env = { DATABASE_URL: await createPostgresDatabase('multi'), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, AUTH_THROTTLE_PER_MINUTE: '100000' };
+    env = {
+      DATABASE_URL: await createPostgresDatabase('multi'),
+      SIGNING_KEY_PATH: join(dir, 'audit-signing.key'),
+      DEMO_PASSWORD,
+      AUTH_THROTTLE_PER_MINUTE: '100000',
+    };
     await startAll();
 
     const attempt = async (i: number, username: string, password = 'wrong-password') => {
@@ -42,7 +47,9 @@ describe('three instances on one PostgreSQL: lockout and idempotency', () => {
       unknown.push(await attempt(i, 'ghost-of-nobody'));
       known.push(await attempt(i, 'auditor'));
     }
-    console.log(`lockout across 3 instances: unknown ${unknown.map((r) => r.status).join(',')}; known ${known.map((r) => r.status).join(',')}`);
+    console.log(
+      `lockout across 3 instances: unknown ${unknown.map((r) => r.status).join(',')}; known ${known.map((r) => r.status).join(',')}`,
+    );
     expect(unknown.map((r) => r.status)).toEqual([401, 401, 401, 401, 429]);
     expect(known).toEqual(unknown); // same statuses and bodies at every step
     for (let i = 0; i < 3; i++) {
@@ -64,15 +71,26 @@ describe('three instances on one PostgreSQL: lockout and idempotency', () => {
 
   it('the same Idempotency-Key on two instances at once: both 201 with the one response; another user gets 422 [RAND-006]', async () => {
     const [a, b] = apis();
-    const tokens = { a: await a.login('investigator1'), b: await b.login('investigator1'), other: await b.login('investigator2') };
+    const tokens = {
+      a: await a.login('investigator1'),
+      b: await b.login('investigator1'),
+      other: await b.login('investigator2'),
+    };
     const outcomes: number[][] = [];
     for (let i = 0; i < 10; i++) {
       // Spread over the strata: the demo list holds only a few entries per stratum.
-      const id = await newParticipant(a, tokens.a, { site: 'A', course: (['RRMS', 'SPMS', 'PPMS'] as const)[i % 3], edss: i % 2 ? 4 : 6 });
+      const id = await newParticipant(a, tokens.a, {
+        site: 'A',
+        course: (['RRMS', 'SPMS', 'PPMS'] as const)[i % 3],
+        edss: i % 2 ? 4 : 6,
+      });
       const key = `multi-${i}-${id}`;
       const [first, second] = await Promise.all([randomize(a, tokens.a, id, key), randomize(b, tokens.b, id, key)]);
       outcomes.push([first.status, second.status]);
-      if (first.status !== 201 || second.status !== 201) console.log(`same key, attempt ${i}: ${first.status} ${first.text.slice(0, 200)} / ${second.status} ${second.text.slice(0, 200)}`);
+      if (first.status !== 201 || second.status !== 201)
+        console.log(
+          `same key, attempt ${i}: ${first.status} ${first.text.slice(0, 200)} / ${second.status} ${second.text.slice(0, 200)}`,
+        );
       expect([first.status, second.status]).toEqual([201, 201]);
       expect(second.body).toEqual(first.body);
       const thief = await randomize(b, tokens.other, id, key);

@@ -4,7 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { activeStudyWithParticipants, cliVerify, lostAcknowledged, non503Count, replayMismatches, runStorm } from '../support/randomization-storm.js';
+import {
+  activeStudyWithParticipants,
+  cliVerify,
+  lostAcknowledged,
+  non503Count,
+  replayMismatches,
+  runStorm,
+} from '../support/randomization-storm.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -30,7 +37,9 @@ describe('PostgreSQL stopped during a randomization storm', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    const { startPostgres } = await import(pathToFileURL(join(process.cwd(), 'test', 'support', 'postgres-cluster.mjs')).href);
+    const { startPostgres } = await import(
+      pathToFileURL(join(process.cwd(), 'test', 'support', 'postgres-cluster.mjs')).href
+    );
     cluster = await startPostgres();
     env = {
       DATABASE_URL: cluster.url,
@@ -53,7 +62,12 @@ describe('PostgreSQL stopped during a randomization storm', () => {
     const { inv, ids } = await activeStudyWithParticipants(api, 'pgdown-seed-1');
     const healthDuringOutage: number[] = [];
     const storm = await runStorm({
-      api, inv, ids, keyPrefix: 'pgdown-key', phases: ['before', 'down', 'back'], countNetworkErrors: true,
+      api,
+      inv,
+      ids,
+      keyPrefix: 'pgdown-key',
+      phases: ['before', 'down', 'back'],
+      countNetworkErrors: true,
       fault: async (state) => {
         while (state.ackedIn.before < 10) await new Promise((r) => setTimeout(r, 20));
         await cluster.halt();
@@ -71,13 +85,16 @@ describe('PostgreSQL stopped during a randomization storm', () => {
     const healthAfter = await fetch(`${server!.baseUrl}/api/health`);
     const log = server!.output();
     const at = log.search(/\[Errors\].*\n(?!.*database fault)/);
-    if (statuses.has('500 INTERNAL_ERROR') && at >= 0) console.log(`server log at the first 500:\n${log.slice(at, at + 2500)}`);
+    if (statuses.has('500 INTERNAL_ERROR') && at >= 0)
+      console.log(`server log at the first 500:\n${log.slice(at, at + 2500)}`);
     await server!.kill('SIGKILL');
 
     const db = new pg.Client({ connectionString: cluster.url });
     await db.connect();
     const rows = (await db.query('SELECT participant_id, randomization_number, treatment_code FROM allocations')).rows;
-    const randomizedIds = new Set((await db.query("SELECT id FROM participants WHERE status = 'randomized'")).rows.map((r) => r.id));
+    const randomizedIds = new Set(
+      (await db.query("SELECT id FROM participants WHERE status = 'randomized'")).rows.map((r) => r.id),
+    );
     await db.end();
     const lost = lostAcknowledged(acknowledged, rows, randomizedIds);
     const ackNumbers = [...acknowledged.values()].map((b) => b.randomizationNumber);

@@ -7,7 +7,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, verify as edVerify } from 'node:crypto';
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,12 +45,21 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 function startOnce(env: Record<string, string>): { status: number | null; lines: string[]; stdout: string } {
-  const r = spawnSync('node', [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env }, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('node', [MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { status: r.status, lines: r.stderr.trim().split('\n').filter(Boolean), stdout: r.stdout };
 }
 
 function envFor(dir: string): Record<string, string> {
-  return { DATABASE_PATH: join(dir, 'blindrand.sqlite'), DEMO_PASSWORD, CHECKPOINT_EVERY: '5', AUTH_THROTTLE_PER_MINUTE: '100000' };
+  return {
+    DATABASE_PATH: join(dir, 'blindrand.sqlite'),
+    DEMO_PASSWORD,
+    CHECKPOINT_EVERY: '5',
+    AUTH_THROTTLE_PER_MINUTE: '100000',
+  };
 }
 
 /** Starts on `dir`, expects the refusal, and checks that nothing was written. */
@@ -94,7 +114,10 @@ describe('start-up refuses, in one line and writing nothing', () => {
   it('a deleted key over signed history: refused, and no new key is created [AUDIT-010]', () => {
     const dir = copyTemplate();
     rmSync(join(dir, 'audit-signing.key'));
-    expectRefusal(dir, /signing key file \S+audit-signing\.key is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/);
+    expectRefusal(
+      dir,
+      /signing key file \S+audit-signing\.key is missing, but the database holds \d+ audit entries, [1-9]\d* signed checkpoints/,
+    );
     expect(existsSync(join(dir, 'audit-signing.key'))).toBe(false);
   });
 
@@ -107,13 +130,19 @@ describe('start-up refuses, in one line and writing nothing', () => {
 
   it('a corrupt key file names the file [AUDIT-010]', () => {
     const dir = copyTemplate();
-    writeFileSync(join(dir, 'audit-signing.key'), '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
+    writeFileSync(
+      join(dir, 'audit-signing.key'),
+      '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n',
+    );
     expectRefusal(dir, /signing key file \S+audit-signing\.key is corrupt/);
   });
 
   it('another key in place of the key of record is refused [AUDIT-010]', () => {
     const dir = copyTemplate();
-    writeFileSync(join(dir, 'audit-signing.key'), generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+    writeFileSync(
+      join(dir, 'audit-signing.key'),
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }) as string,
+    );
     expectRefusal(dir, /signing key file \S+audit-signing\.key is not the key that signed this database's checkpoints/);
   });
 
@@ -122,7 +151,12 @@ describe('start-up refuses, in one line and writing nothing', () => {
     const file = join(dir, 'audit-checkpoints.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
     appendFileSync(file, '{"size":95,"headHash":"ab');
-    expectRefusal(dir, new RegExp(`checkpoint file \\S+audit-checkpoints\\.jsonl has a torn last line ${lines + 1} \\(a write cut short\\): move it aside with \`blindrand audit repair-checkpoint-file\``));
+    expectRefusal(
+      dir,
+      new RegExp(
+        `checkpoint file \\S+audit-checkpoints\\.jsonl has a torn last line ${lines + 1} \\(a write cut short\\): move it aside with \`blindrand audit repair-checkpoint-file\``,
+      ),
+    );
     // After the CLI's repair (which keeps the torn line aside), the server starts again.
     const repaired = spawnSync('node', [CLI, 'audit', 'repair-checkpoint-file', '--file', file], { encoding: 'utf8' });
     expect(repaired.status).toBe(0);
@@ -158,12 +192,21 @@ describe('start-up refuses, in one line and writing nothing', () => {
     for (let i = 0; i < 6; i++) await api.login('auditor');
     await s.kill('SIGTERM');
     copyFileSync(backup, join(dir, 'blindrand.sqlite'));
-    expectRefusal(dir, /database looks restored from a backup: the checkpoint file \S+audit-checkpoints\.jsonl holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/);
+    expectRefusal(
+      dir,
+      /database looks restored from a backup: the checkpoint file \S+audit-checkpoints\.jsonl holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/,
+    );
 
-    const re = spawnSync('node', [CLI, 'audit', 'reanchor', '--reason', 'restored the backup of the morning after a disk loss'], { env: { ...process.env, ...envFor(dir) }, encoding: 'utf8' });
+    const re = spawnSync(
+      'node',
+      [CLI, 'audit', 'reanchor', '--reason', 'restored the backup of the morning after a disk loss'],
+      { env: { ...process.env, ...envFor(dir) }, encoding: 'utf8' },
+    );
     expect(re.stderr).toBe('');
     expect(re.status).toBe(0);
-    expect(re.stdout).toMatch(/re-anchored: \d+ checkpoint\(s\) of the old file recorded in the audit trail; old file kept as/);
+    expect(re.stdout).toMatch(
+      /re-anchored: \d+ checkpoint\(s\) of the old file recorded in the audit trail; old file kept as/,
+    );
     const kept = readdirSync(dir).filter((f) => f.startsWith('audit-checkpoints.jsonl.before-reanchor-'));
     expect(kept).toHaveLength(1);
 
@@ -193,7 +236,15 @@ describe('demo start-up is one step [REL-008]', () => {
   /** Starts main.js on `dir` without a DEMO_PASSWORD and kills it -9 once `killWhen` matches its output (or after that many ms). */
   async function startAndKill(dir: string, killWhen: RegExp | number): Promise<string> {
     const port = await freePort();
-    const child = spawn('node', [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'blindrand.sqlite') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [MAIN], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_PATH: join(dir, 'blindrand.sqlite'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     if (typeof killWhen === 'number') setTimeout(() => child.kill('SIGKILL'), killWhen);
     await new Promise<void>((resolve) => {
@@ -214,7 +265,15 @@ describe('demo start-up is one step [REL-008]', () => {
       mkdirSync(dir);
       const first = await startAndKill(dir, killWhen);
       const port = await freePort();
-      const child = spawn('node', [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'blindrand.sqlite') }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('node', [MAIN], {
+        env: {
+          PATH: process.env.PATH ?? '',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_PATH: join(dir, 'blindrand.sqlite'),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout!.on('data', (d) => (out += d));
       child.stderr!.on('data', (d) => (out += d));
@@ -224,7 +283,8 @@ describe('demo start-up is one step [REL-008]', () => {
         expect(shown.length).toBeGreaterThan(0);
         const api = new Api(`http://127.0.0.1:${port}`);
         let token: string | null = null;
-        for (const p of shown) token ??= (await api.post('/api/auth/login', { username: 'admin', password: p })).body.accessToken ?? null;
+        for (const p of shown)
+          token ??= (await api.post('/api/auth/login', { username: 'admin', password: p })).body.accessToken ?? null;
         expect(token).not.toBeNull();
         const study = await api.get('/api/study', token!);
         console.log(`demo killed at ${killWhen}: passwords shown ${shown.length}, study ${study.body.status}`);
@@ -258,7 +318,10 @@ describe('demo start-up is one step [REL-008]', () => {
       expect(sites).toBe(2);
       expect(schemes).toBe(1);
       expect(users).toBeGreaterThan(0);
-      for (const s of servers) expect((await new Api(s.baseUrl).post('/api/auth/login', { username: 'admin', password: DEMO_PASSWORD })).status).toBe(200);
+      for (const s of servers)
+        expect(
+          (await new Api(s.baseUrl).post('/api/auth/login', { username: 'admin', password: DEMO_PASSWORD })).status,
+        ).toBe(200);
     } finally {
       for (const s of servers) await s.kill('SIGTERM');
     }
@@ -268,14 +331,19 @@ describe('demo start-up is one step [REL-008]', () => {
 describe('key rotation: explicit, signed by both keys, audited; old checkpoints and signatures still verify [AUDIT-010]', () => {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-rotate-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = (args: string[]) => spawnSync('node', [CLI, ...args], { env: { ...process.env, ...envFor(dir) }, encoding: 'utf8' });
+  const cli = (args: string[]) =>
+    spawnSync('node', [CLI, ...args], { env: { ...process.env, ...envFor(dir) }, encoding: 'utf8' });
   const keyPath = join(dir, 'audit-signing.key');
 
   it('rotate, restart, verify with the new key and with the old published key; a key added through the database alone is refused', async () => {
     // A signed activation (an e-signature sealed by the first key), then checkpoints.
     let s = await startPatiently({ ...envFor(dir), DEMO_STUDY_STATUS: 'setup' });
     let api = new Api(s.baseUrl);
-    const activated = await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, await api.login('randstat'));
+    const activated = await api.post(
+      '/api/study/activate',
+      { signature: { password: DEMO_PASSWORD } },
+      await api.login('randstat'),
+    );
     expect(activated.status).toBe(200);
     const auditor = await api.login('auditor');
     const entry = (await api.get('/api/audit?action=study.activated', auditor)).body.entries[0];
@@ -284,7 +352,13 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     await s.kill('SIGTERM');
     const oldKey = readFileSync(keyPath, 'utf8');
     const oldPublic = new Database(join(dir, 'blindrand.sqlite'), { readonly: true });
-    const oldPublicKey = String((oldPublic.prepare('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1').get() as { public_key: string }).public_key);
+    const oldPublicKey = String(
+      (
+        oldPublic.prepare('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1').get() as {
+          public_key: string;
+        }
+      ).public_key,
+    );
     oldPublic.close();
 
     const rotated = cli(['key', 'rotate', '--reason', 'yearly rotation of the signing key']);
@@ -303,7 +377,9 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     const signature = await api.get(`/api/signatures/${signatureId}/verification`, token);
     const rotation = (await api.get('/api/audit?action=audit.key_rotated', token)).body.entries;
     await s.kill('SIGTERM');
-    console.log(`after rotation: chain valid=${verify.body.valid} (${verify.body.count} entries, problems: ${verify.body.problems.join('; ') || 'none'}); signature sealed before rotation valid=${signature.body.valid}`);
+    console.log(
+      `after rotation: chain valid=${verify.body.valid} (${verify.body.count} entries, problems: ${verify.body.problems.join('; ') || 'none'}); signature sealed before rotation valid=${signature.body.valid}`,
+    );
     expect(verify.body.valid).toBe(true);
     expect(signature.body.valid).toBe(true);
     expect(rotation).toHaveLength(1);
@@ -321,16 +397,38 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     const attackerKey = (publicKey.export({ format: 'der', type: 'spki' }) as Buffer).toString('base64');
     const rw = new Database(db);
     const head = rw.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
-    const currentKey = String((rw.prepare('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').get() as { public_key: string }).public_key);
+    const currentKey = String(
+      (rw.prepare('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').get() as { public_key: string })
+        .public_key,
+    );
     const at = new Date().toISOString();
     const { rotationMessage } = await import('../../server/src/database/audit/key-ring.js');
     const { checkpointMessage } = await import('../../server/src/database/audit/audit-chain.js');
     const { sign } = await import('node:crypto');
-    const message = rotationMessage({ publicKey: attackerKey, previousKey: currentKey, previousLastSize: head.seq, at });
+    const message = rotationMessage({
+      publicKey: attackerKey,
+      previousKey: currentKey,
+      previousLastSize: head.seq,
+      at,
+    });
     const forged = sign(null, Buffer.from(message), privateKey).toString('base64');
-    rw.prepare('INSERT INTO signing_keys (id, public_key, previous_key, previous_last_size, at, handover_signature, succession_signature) VALUES (99, ?, ?, ?, ?, ?, ?)').run(attackerKey, currentKey, head.seq, at, forged, forged);
+    rw.prepare(
+      'INSERT INTO signing_keys (id, public_key, previous_key, previous_last_size, at, handover_signature, succession_signature) VALUES (99, ?, ?, ?, ?, ?, ?)',
+    ).run(attackerKey, currentKey, head.seq, at, forged, forged);
     const cpAt = new Date().toISOString();
-    rw.prepare('INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size) DO NOTHING').run(head.seq + 1000, head.hash, cpAt, sign(null, Buffer.from(checkpointMessage({ size: head.seq + 1000, headHash: head.hash, at: cpAt })), privateKey).toString('base64'), attackerKey);
+    rw.prepare(
+      'INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size) DO NOTHING',
+    ).run(
+      head.seq + 1000,
+      head.hash,
+      cpAt,
+      sign(
+        null,
+        Buffer.from(checkpointMessage({ size: head.seq + 1000, headHash: head.hash, at: cpAt })),
+        privateKey,
+      ).toString('base64'),
+      attackerKey,
+    );
     rw.close();
     const attacked = cli(['audit', 'verify', '--db', db, '--key', keyPath]);
     expect(attacked.status).toBe(2);
@@ -345,7 +443,13 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
 /** The old, naive rule: a checkpoint is checked with the public key stored beside it. */
 function verifyWithNamedKey(dbPath: string, size: number): boolean {
   const db = new Database(dbPath, { readonly: true });
-  const cp = db.prepare('SELECT * FROM audit_checkpoints WHERE size = ?').get(size) as { size: number; head_hash: string; at: string; signature: string; public_key: string };
+  const cp = db.prepare('SELECT * FROM audit_checkpoints WHERE size = ?').get(size) as {
+    size: number;
+    head_hash: string;
+    at: string;
+    signature: string;
+    public_key: string;
+  };
   db.close();
   const key = createPublicKey({ key: Buffer.from(cp.public_key, 'base64'), format: 'der', type: 'spki' });
   const message = JSON.stringify({ at: cp.at, headHash: cp.head_hash, size: cp.size });
@@ -362,11 +466,21 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
     const urlOf = postgresUrlFor;
     const client = new pg.Client({ connectionString: postgresAdminUrl() });
     await client.connect();
-    const env = { DATABASE_URL: urlOf(live), SIGNING_KEY_PATH: join(dir, 'audit-signing.key'), DEMO_PASSWORD, CHECKPOINT_EVERY: '5', AUTH_THROTTLE_PER_MINUTE: '100000' };
+    const env = {
+      DATABASE_URL: urlOf(live),
+      SIGNING_KEY_PATH: join(dir, 'audit-signing.key'),
+      DEMO_PASSWORD,
+      CHECKPOINT_EVERY: '5',
+      AUTH_THROTTLE_PER_MINUTE: '100000',
+    };
     const state = async (name: string) => {
       const c = new pg.Client({ connectionString: urlOf(name) });
       await c.connect();
-      const rows = JSON.stringify([(await c.query('SELECT * FROM audit_head')).rows, (await c.query('SELECT COUNT(*) AS n FROM audit_checkpoints')).rows, (await c.query('SELECT COUNT(*) AS n FROM users')).rows]);
+      const rows = JSON.stringify([
+        (await c.query('SELECT * FROM audit_head')).rows,
+        (await c.query('SELECT COUNT(*) AS n FROM audit_checkpoints')).rows,
+        (await c.query('SELECT COUNT(*) AS n FROM users')).rows,
+      ]);
       await c.end();
       return rows;
     };
@@ -385,14 +499,20 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
       await client.query(`CREATE DATABASE ${backup} TEMPLATE ${live}`);
 
       await client.query(`ALTER DATABASE ${live} SET default_transaction_read_only = on`);
-      await refused(live, /the PostgreSQL database \(DATABASE_URL\) is read-only \(default_transaction_read_only is on\)/);
+      await refused(
+        live,
+        /the PostgreSQL database \(DATABASE_URL\) is read-only \(default_transaction_read_only is on\)/,
+      );
       await client.query(`ALTER DATABASE ${live} RESET default_transaction_read_only`);
 
       s = await startPatiently(env);
       const api = new Api(s.baseUrl);
       for (let i = 0; i < 6; i++) await api.login('auditor');
       await s.kill('SIGTERM');
-      await refused(backup, /the database looks restored from a backup: the checkpoint file \S+ holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/);
+      await refused(
+        backup,
+        /the database looks restored from a backup: the checkpoint file \S+ holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/,
+      );
     } finally {
       await client.query(`DROP DATABASE IF EXISTS ${backup}`).catch(() => undefined);
       await client.end();

@@ -4,7 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeStudyWithParticipants, cliVerify, lostAcknowledged, non503Count, readSqliteAfterKill, replayMismatches, runStorm } from '../support/randomization-storm.js';
+import {
+  activeStudyWithParticipants,
+  cliVerify,
+  lostAcknowledged,
+  non503Count,
+  readSqliteAfterKill,
+  replayMismatches,
+  runStorm,
+} from '../support/randomization-storm.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -53,7 +61,11 @@ describe('disk full during a randomization storm (SQLite on an 8 MB tmpfs)', () 
     const { inv, ids } = await activeStudyWithParticipants(api, 'full-seed-1');
     const healthDuringFault: number[] = [];
     const storm = await runStorm({
-      api, inv, ids, keyPrefix: 'full-key', phases: ['before', 'full', 'freed'],
+      api,
+      inv,
+      ids,
+      keyPrefix: 'full-key',
+      phases: ['before', 'full', 'freed'],
       fault: async (state) => {
         while (state.ackedIn.before < 10) await new Promise((r) => setTimeout(r, 20));
         // Empty the WAL first (a second connection), so every later commit must grow it: no reusable space.

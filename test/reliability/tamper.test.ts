@@ -12,7 +12,13 @@ describe('tamper detection by single-byte edits', () => {
     t = await startTestApp();
     admin = await t.api.login('admin');
     const inv = await t.api.login('investigator1');
-    for (let i = 0; i < 10; i++) await randomize(t.api, inv, await newParticipant(t.api, inv, { course: i % 2 ? 'RRMS' : 'SPMS', edss: 4 }), `tamper-key-${i}`);
+    for (let i = 0; i < 10; i++)
+      await randomize(
+        t.api,
+        inv,
+        await newParticipant(t.api, inv, { course: i % 2 ? 'RRMS' : 'SPMS', edss: 4 }),
+        `tamper-key-${i}`,
+      );
     raw = await openRawDb(t.config);
   });
   afterAll(async () => {
@@ -21,10 +27,21 @@ describe('tamper detection by single-byte edits', () => {
   });
 
   it('detects 200 random single-character edits with the right firstInvalidSeq [AUDIT-003]', async () => {
-    const columns = ['at', 'actor', 'role', 'action', 'entity_type', 'entity_id', 'reason', 'details', 'prev_hash', 'hash'];
+    const columns = [
+      'at',
+      'actor',
+      'role',
+      'action',
+      'entity_type',
+      'entity_id',
+      'reason',
+      'details',
+      'prev_hash',
+      'hash',
+    ];
     const count = Number((await raw.all('SELECT COUNT(*) AS n FROM audit_log'))[0].n);
     let rng = 12345;
-    const random = () => ((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let detected = 0;
     let rightSeq = 0;
     let edits = 0;
@@ -45,7 +62,9 @@ describe('tamper detection by single-byte edits', () => {
       if (res.status === 200 && res.body.valid === false) detected++;
       if (res.body.firstInvalidSeq === seq) rightSeq++;
     }
-    console.log(`QUALITY 7: ${edits} single-character edits of ${count} audit rows; detected=${detected}, firstInvalidSeq right=${rightSeq}`);
+    console.log(
+      `QUALITY 7: ${edits} single-character edits of ${count} audit rows; detected=${detected}, firstInvalidSeq right=${rightSeq}`,
+    );
     expect(detected).toBe(edits);
     expect(rightSeq).toBe(edits);
     expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);

@@ -44,7 +44,12 @@ async function cliInProcess(args: string[], env: Record<string, string>): Promis
 describe(`verification under load reads one snapshot (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-verify-'));
   const keyPath = join(dir, 'audit-signing.key');
-  const env: Record<string, string> = { DEMO_PASSWORD, AUTH_THROTTLE_PER_MINUTE: '100000', CHECKPOINT_EVERY: '1', SIGNING_KEY_PATH: keyPath };
+  const env: Record<string, string> = {
+    DEMO_PASSWORD,
+    AUTH_THROTTLE_PER_MINUTE: '100000',
+    CHECKPOINT_EVERY: '1',
+    SIGNING_KEY_PATH: keyPath,
+  };
   let server: ServerProcess;
   let writing = true;
   let writes = 0;
@@ -84,7 +89,8 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
     let lastCount = 0;
     for (let i = 0; i < RUNS; i++) {
       const http = await api.get('/api/audit/verify', auditor);
-      if (http.status !== 200 || !http.body.valid) alarms.push(`HTTP run ${i}: ${http.status} ${JSON.stringify(http.body.problems ?? http.body)}`);
+      if (http.status !== 200 || !http.body.valid)
+        alarms.push(`HTTP run ${i}: ${http.status} ${JSON.stringify(http.body.problems ?? http.body)}`);
       const cli = await cliInProcess(['audit', 'verify', ...target, '--json'], cliEnv);
       if (cli.code !== 0) alarms.push(`CLI run ${i}: exit ${cli.code} ${cli.out.slice(0, 300)}`);
       else lastCount = JSON.parse(cli.out).count;
@@ -92,34 +98,55 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
     // A few runs as a separate process too, exactly as an operator types it.
     for (let i = 0; i < 5; i++) {
       try {
-        execFileSync('node', [CLI, 'audit', 'verify', ...target], { encoding: 'utf8', env: { ...process.env, ...cliEnv } });
+        execFileSync('node', [CLI, 'audit', 'verify', ...target], {
+          encoding: 'utf8',
+          env: { ...process.env, ...cliEnv },
+        });
       } catch (err: any) {
         alarms.push(`CLI process run ${i}: exit ${err.status} ${err.stdout}${err.stderr}`);
       }
     }
-    console.log(`verify under load: ${RUNS} HTTP + ${RUNS} CLI (+5 processes) verifications in ${((Date.now() - started) / 1000).toFixed(1)} s while ${writes} writes each sealed a checkpoint (chain at ${lastCount}); false alarms=${alarms.length}`);
+    console.log(
+      `verify under load: ${RUNS} HTTP + ${RUNS} CLI (+5 processes) verifications in ${((Date.now() - started) / 1000).toFixed(1)} s while ${writes} writes each sealed a checkpoint (chain at ${lastCount}); false alarms=${alarms.length}`,
+    );
     expect(writes).toBeGreaterThan(50);
     expect(alarms).toEqual([]);
   }, 900_000);
 
-  (usingPostgres ? it.skip : it)('the old way of reading (separate statements) raises false "deleted" alarms under the same load', async () => {
-    const key = SigningKey.load(keyPath).publicKey;
-    const db = new Database(env.DATABASE_PATH, { readonly: true });
-    let falseAlarms = 0;
-    try {
-      for (let i = 0; i < 10; i++) {
-        // Entries first, checkpoints afterwards: a checkpoint committed in between looks like a truncation.
-        const rows = db.prepare('SELECT l.*, s.nonce AS sealed_nonce, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq').all().map((r) => toStoredEntry(r as Record<string, unknown>));
-        await new Promise((r) => setTimeout(r, 30));
-        const fromDb = db.prepare('SELECT * FROM audit_checkpoints ORDER BY size').all().map((r) => toCheckpoint(r as Record<string, unknown>));
-        const state = await readSealState(async (sql) => db.prepare(sql).all() as Record<string, unknown>[]);
-        const result = verifyChain(rows, mergeCheckpoints(fromDb, readCheckpointFile(join(dir, 'audit-checkpoints.jsonl'))), key, { state, full: true });
-        if (!result.valid && result.problems.some((p) => /deleted/.test(p))) falseAlarms++;
+  (usingPostgres ? it.skip : it)(
+    'the old way of reading (separate statements) raises false "deleted" alarms under the same load',
+    async () => {
+      const key = SigningKey.load(keyPath).publicKey;
+      const db = new Database(env.DATABASE_PATH, { readonly: true });
+      let falseAlarms = 0;
+      try {
+        for (let i = 0; i < 10; i++) {
+          // Entries first, checkpoints afterwards: a checkpoint committed in between looks like a truncation.
+          const rows = db
+            .prepare(
+              'SELECT l.*, s.nonce AS sealed_nonce, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq',
+            )
+            .all()
+            .map((r) => toStoredEntry(r as Record<string, unknown>));
+          await new Promise((r) => setTimeout(r, 30));
+          const fromDb = db
+            .prepare('SELECT * FROM audit_checkpoints ORDER BY size')
+            .all()
+            .map((r) => toCheckpoint(r as Record<string, unknown>));
+          const state = await readSealState(async (sql) => db.prepare(sql).all() as Record<string, unknown>[]);
+          const result = verifyChain(
+            rows,
+            mergeCheckpoints(fromDb, readCheckpointFile(join(dir, 'audit-checkpoints.jsonl'))),
+            key,
+            { state, full: true },
+          );
+          if (!result.valid && result.problems.some((p) => /deleted/.test(p))) falseAlarms++;
+        }
+      } finally {
+        db.close();
       }
-    } finally {
-      db.close();
-    }
-    console.log(`old way of reading: ${falseAlarms} false alarms in 10 runs`);
-    expect(falseAlarms).toBeGreaterThan(0);
-  });
+      console.log(`old way of reading: ${falseAlarms} false alarms in 10 runs`);
+      expect(falseAlarms).toBeGreaterThan(0);
+    },
+  );
 });

@@ -3,7 +3,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeStudyWithParticipants, cliVerify, lostAcknowledged, non503Count, readSqliteAfterKill, replayMismatches, runStorm } from '../support/randomization-storm.js';
+import {
+  activeStudyWithParticipants,
+  cliVerify,
+  lostAcknowledged,
+  non503Count,
+  readSqliteAfterKill,
+  replayMismatches,
+  runStorm,
+} from '../support/randomization-storm.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 
@@ -29,7 +37,15 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
   let server: ServerProcess | undefined;
 
   beforeAll(async () => {
-    execFileSync('gcc', ['-shared', '-fPIC', '-O2', '-o', preload, join(process.cwd(), 'test', 'support', 'wal-fault.c'), '-ldl']);
+    execFileSync('gcc', [
+      '-shared',
+      '-fPIC',
+      '-O2',
+      '-o',
+      preload,
+      join(process.cwd(), 'test', 'support', 'wal-fault.c'),
+      '-ldl',
+    ]);
     server = await startServer({ ...env, LD_PRELOAD: preload, WAL_FAULT_FILE: trigger });
   });
   afterAll(async () => {
@@ -42,7 +58,11 @@ describe('an I/O error on the SQLite WAL during a randomization storm', () => {
     const { inv, ids } = await activeStudyWithParticipants(api, 'walio-seed-1');
     const healthDuringFault: number[] = [];
     const storm = await runStorm({
-      api, inv, ids, keyPrefix: 'walio-key', phases: ['before', 'full', 'freed'],
+      api,
+      inv,
+      ids,
+      keyPrefix: 'walio-key',
+      phases: ['before', 'full', 'freed'],
       fault: async (state) => {
         while (state.ackedIn.before < 10) await new Promise((r) => setTimeout(r, 20));
         // Three bursts of 0.3 s, so that commits are in flight when the WAL fails.

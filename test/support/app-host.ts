@@ -12,7 +12,10 @@ import { seedDemoIfEmpty } from '../../server/src/modules/demo/demo-seed.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = await createApp(config, { logger: process.env.TEST_APP_LOG ? undefined : false, serveConsole: process.env.TEST_SERVE_CONSOLE === '1' });
+  const app = await createApp(config, {
+    logger: process.env.TEST_APP_LOG ? undefined : false,
+    serveConsole: process.env.TEST_SERVE_CONSOLE === '1',
+  });
   if (process.env.TEST_DEMO !== '0') await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus);
   await app.listen(0, '127.0.0.1');
   const clock = app.get(Clock);

@@ -20,7 +20,9 @@ export interface AppHostProcess {
 export async function forkAppHost(env: Record<string, string>): Promise<AppHostProcess> {
   const child = fork(HOST, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<{ port: number; config: AppConfig }>((resolve, reject) => {
-    child.once('message', (m: any) => (m.type === 'ready' ? resolve(m) : reject(new Error(`unexpected ${JSON.stringify(m)}`))));
+    child.once('message', (m: any) =>
+      m.type === 'ready' ? resolve(m) : reject(new Error(`unexpected ${JSON.stringify(m)}`)),
+    );
     child.once('exit', (code) => reject(new Error(`test app exited with code ${code} before listening`)));
   });
   return {

@@ -22,5 +22,11 @@ export function argon2Env(cost: Argon2Cost = 'test'): Record<string, string> {
 
 /** The environment a test server starts from (callers add the database and their own settings). */
 export function testServerEnv(cost: Argon2Cost = 'test'): Record<string, string> {
-  return { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DEMO_PASSWORD, AUTH_THROTTLE_PER_MINUTE: '100000', ...argon2Env(cost) };
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DEMO_PASSWORD,
+    AUTH_THROTTLE_PER_MINUTE: '100000',
+    ...argon2Env(cost),
+  };
 }

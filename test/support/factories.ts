@@ -14,8 +14,17 @@ export type Course = 'RRMS' | 'SPMS' | 'PPMS';
 export function eligibleAnswers(course: Course = 'RRMS', edss = 4.5) {
   const factors = { course, edss };
   const eligibility: Record<string, unknown> = {
-    age: 35, disease_duration: 5, failed_therapy_1y: true, relapses_12m: 1, relapses_24m: 2, gel_12m: 1, new_t2_12m: true,
-    edss_increase_12m: 1.0, csf_ocb: true, active_infection: false, immunosuppressants_3m: false,
+    age: 35,
+    disease_duration: 5,
+    failed_therapy_1y: true,
+    relapses_12m: 1,
+    relapses_24m: 2,
+    gel_12m: 1,
+    new_t2_12m: true,
+    edss_increase_12m: 1.0,
+    csf_ocb: true,
+    active_infection: false,
+    immunosuppressants_3m: false,
   };
   return { factors, eligibility };
 }
@@ -23,16 +32,31 @@ export function eligibleAnswers(course: Course = 'RRMS', edss = 4.5) {
 let serial = 0;
 
 /** Registers a patient (eligible unless overridden) and returns its id. */
-export async function newParticipant(api: Api, token: string, options: { site?: string; course?: Course; edss?: number; eligibility?: Record<string, unknown> } = {}): Promise<string> {
+export async function newParticipant(
+  api: Api,
+  token: string,
+  options: { site?: string; course?: Course; edss?: number; eligibility?: Record<string, unknown> } = {},
+): Promise<string> {
   const site = options.site ?? 'A';
   const answers = eligibleAnswers(options.course, options.edss);
-  const res = await api.post('/api/participants', { siteCode: site, screeningNumber: `${site}-${process.pid}-${++serial}`, factors: answers.factors, eligibility: { ...answers.eligibility, ...(options.eligibility ?? {}) } }, token);
+  const res = await api.post(
+    '/api/participants',
+    {
+      siteCode: site,
+      screeningNumber: `${site}-${process.pid}-${++serial}`,
+      factors: answers.factors,
+      eligibility: { ...answers.eligibility, ...(options.eligibility ?? {}) },
+    },
+    token,
+  );
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);
   return res.body.id;
 }
 
 export function randomize(api: Api, token: string, participantId: string, key: string, password = DEMO_PASSWORD) {
-  return api.post(`/api/participants/${participantId}/randomize`, { signature: { password } }, token, { 'idempotency-key': key });
+  return api.post(`/api/participants/${participantId}/randomize`, { signature: { password } }, token, {
+    'idempotency-key': key,
+  });
 }
 
 /** Runs `tasks` with at most `limit` in flight (a pool of concurrent clients). */
@@ -58,7 +82,17 @@ export function blindedVocabulary(protocol: Protocol): string[] {
 /** Hits of arm field names and arm/product values in a response text (whole tokens). */
 export function leakHits(text: string, vocabulary: string[]): string[] {
   const hits: string[] = [];
-  for (const field of ['arm', 'armCode', 'armLabel', 'sequence', 'product', 'productCode', 'productLabel', 'products', 'arms']) {
+  for (const field of [
+    'arm',
+    'armCode',
+    'armLabel',
+    'sequence',
+    'product',
+    'productCode',
+    'productLabel',
+    'products',
+    'arms',
+  ]) {
     if (text.includes(`"${field}":`)) hits.push(`field ${field}`);
   }
   for (const v of vocabulary) {

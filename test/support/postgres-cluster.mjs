@@ -10,7 +10,9 @@ import { join } from 'node:path';
 export function findPostgresBin() {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return null;
-  const versions = readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions.length ? join(base, versions[0], 'bin') : null;
 }
 
@@ -41,10 +43,27 @@ export async function startPostgres({ durable = false } = {}) {
   chmodSync(dir, 0o777);
   const data = join(dir, 'data');
   if (asRoot) execFileSync('chown', ['postgres', dir]);
-  runAs(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], { stdio: 'ignore' });
+  runAs(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], {
+    stdio: 'ignore',
+  });
   const port = await freePort();
-  const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), '-c', 'max_connections=300'];
-  const spawnServer = () => (asRoot ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: 'ignore' }) : spawn(join(bin, 'postgres'), args, { stdio: 'ignore' }));
+  const args = [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-k',
+    dir,
+    '-c',
+    'listen_addresses=127.0.0.1',
+    ...(durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+    '-c',
+    'max_connections=300',
+  ];
+  const spawnServer = () =>
+    asRoot
+      ? spawn('runuser', ['-u', 'postgres', '--', join(bin, 'postgres'), ...args], { stdio: 'ignore' })
+      : spawn(join(bin, 'postgres'), args, { stdio: 'ignore' });
   let child = spawnServer();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const ready = async () => {
@@ -87,7 +106,11 @@ export async function startPostgres({ durable = false } = {}) {
     },
     stop() {
       signalPostmaster('SIGINT');
-      try { execFileSync('sleep', ['1']); } catch { /* an interrupted wait only shortens the grace period */ }
+      try {
+        execFileSync('sleep', ['1']);
+      } catch {
+        /* an interrupted wait only shortens the grace period */
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

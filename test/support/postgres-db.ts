@@ -9,7 +9,10 @@ let counter = 0;
 /** The cluster's admin URL; a clear error when the tests run without a cluster. */
 export function postgresAdminUrl(): string {
   const admin = process.env.PG_ADMIN_URL;
-  if (!admin) throw new Error('PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it; DB=postgres runs the API tests on it)');
+  if (!admin)
+    throw new Error(
+      'PG_ADMIN_URL is required (npm test starts a PostgreSQL cluster and sets it; DB=postgres runs the API tests on it)',
+    );
   return admin;
 }
 
@@ -37,6 +40,8 @@ async function withPostgresAdmin<T>(work: (client: pg.Client) => Promise<T>): Pr
  */
 export async function createPostgresDatabase(prefix: string, template?: string): Promise<string> {
   const name = `${prefix}_${process.pid}_${Date.now()}_${counter++}`;
-  await withPostgresAdmin((client) => client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  await withPostgresAdmin((client) =>
+    client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`),
+  );
   return postgresUrlFor(name);
 }

@@ -17,15 +17,29 @@ export interface Acknowledged {
 }
 
 /** Activates a permuted-block scheme (the demo study in `setup`) and registers `count` eligible participants. */
-export async function activeStudyWithParticipants(api: Api, seed: string, count = 120): Promise<{ inv: string; ids: string[] }> {
+export async function activeStudyWithParticipants(
+  api: Api,
+  seed: string,
+  count = 120,
+): Promise<{ inv: string; ids: string[] }> {
   const stat = await api.login('randstat');
-  const scheme = await api.post('/api/study/scheme', { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed, listLength: count }, stat);
+  const scheme = await api.post(
+    '/api/study/scheme',
+    { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed, listLength: count },
+    stat,
+  );
   if (scheme.status !== 201) throw new Error(`scheme: ${scheme.status} ${scheme.text}`);
   const activated = await api.post('/api/study/activate', { signature: { password: DEMO_PASSWORD } }, stat);
   if (activated.status !== 200) throw new Error(`activate: ${activated.status} ${activated.text}`);
   const inv = await api.login('investigator1');
   const courses = ['RRMS', 'SPMS', 'PPMS'] as const;
-  const ids = await pool(6, Array.from({ length: count }, (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 })));
+  const ids = await pool(
+    6,
+    Array.from(
+      { length: count },
+      (_, i) => () => newParticipant(api, inv, { site: 'A', course: courses[i % 3], edss: i % 2 ? 4 : 6 }),
+    ),
+  );
   return { inv, ids };
 }
 
@@ -106,17 +120,30 @@ export function lostAcknowledged(
   const byParticipant = new Map(rows.map((r) => [r.participant_id, r]));
   return [...acknowledged.entries()].filter(([id, body]) => {
     const row = byParticipant.get(id);
-    return !row || Number(row.randomization_number) !== body.randomizationNumber || row.treatment_code !== body.treatmentCode || !randomizedIds.has(id);
+    return (
+      !row ||
+      Number(row.randomization_number) !== body.randomizationNumber ||
+      row.treatment_code !== body.treatmentCode ||
+      !randomizedIds.has(id)
+    );
   });
 }
 
 /** SQLite, read through a second connection after the server was killed (before any restart). */
-export function readSqliteAfterKill(path: string): { integrity: unknown; rows: Array<{ participant_id: string; randomization_number: number; treatment_code: string }>; randomizedIds: Set<string> } {
+export function readSqliteAfterKill(path: string): {
+  integrity: unknown;
+  rows: Array<{ participant_id: string; randomization_number: number; treatment_code: string }>;
+  randomizedIds: Set<string>;
+} {
   const db = new Database(path);
   try {
     const integrity = db.pragma('integrity_check', { simple: true });
-    const rows = db.prepare('SELECT participant_id, randomization_number, treatment_code FROM allocations').all() as any[];
-    const randomizedIds = new Set((db.prepare("SELECT id FROM participants WHERE status = 'randomized'").all() as any[]).map((r) => String(r.id)));
+    const rows = db
+      .prepare('SELECT participant_id, randomization_number, treatment_code FROM allocations')
+      .all() as any[];
+    const randomizedIds = new Set(
+      (db.prepare("SELECT id FROM participants WHERE status = 'randomized'").all() as any[]).map((r) => String(r.id)),
+    );
     return { integrity, rows, randomizedIds };
   } finally {
     db.close();
@@ -130,7 +157,11 @@ export function non503Count(statuses: Map<string, number>): number {
 
 /** `audit verify --json` with the given target arguments; an unparsable answer counts as invalid. */
 export function cliVerify(args: string[]): { valid: boolean; output?: string } {
-  const cli = spawnSync('node', [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', ...args, '--json'], { encoding: 'utf8' });
+  const cli = spawnSync(
+    'node',
+    [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', ...args, '--json'],
+    { encoding: 'utf8' },
+  );
   try {
     return JSON.parse(cli.stdout);
   } catch {
@@ -139,11 +170,19 @@ export function cliVerify(args: string[]): { valid: boolean; output?: string } {
 }
 
 /** After a restart: the last `count` acknowledged requests, replayed, must answer 201 with their original body. */
-export async function replayMismatches(api: Api, inv: string, acknowledged: Map<string, Acknowledged>, ids: string[], keyPrefix: string, count = 30): Promise<string[]> {
+export async function replayMismatches(
+  api: Api,
+  inv: string,
+  acknowledged: Map<string, Acknowledged>,
+  ids: string[],
+  keyPrefix: string,
+  count = 30,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const [id, body] of [...acknowledged.entries()].slice(-count)) {
     const again = await randomize(api, inv, id, stormKey(keyPrefix, ids.indexOf(id)));
-    if (again.status !== 201 || !isDeepStrictEqual(again.body, body)) problems.push(`${id}: ${again.status} ${again.text}`);
+    if (again.status !== 201 || !isDeepStrictEqual(again.body, body))
+      problems.push(`${id}: ${again.status} ${again.text}`);
   }
   return problems;
 }

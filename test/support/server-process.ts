@@ -42,15 +42,27 @@ export interface StartServerOptions {
  * inherited) and waits for a healthy answer (healthTimeoutMs, default 30 s). If it exits or never
  * becomes healthy, it is killed and the error carries its output.
  */
-export async function startServer(env: Record<string, string>, port?: number, options: StartServerOptions = {}): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  port?: number,
+  options: StartServerOptions = {},
+): Promise<ServerProcess> {
   const p = port ?? (await freePort());
   let out = '';
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(p), HOST: '127.0.0.1', ...argon2Env(options.argon2) };
+  const base = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    PORT: String(p),
+    HOST: '127.0.0.1',
+    ...argon2Env(options.argon2),
+  };
   const child = spawn(process.execPath, [MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const baseUrl = `http://127.0.0.1:${p}`;
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`))),
+  );
   exited.catch(() => undefined); // an exit after start-up is the test's business, not an unhandled rejection
   await Promise.race([waitForHealth(baseUrl, options.healthTimeoutMs), exited]).catch((err: Error) => {
     child.kill('SIGKILL');

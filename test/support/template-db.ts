@@ -22,9 +22,25 @@ export const TEMPLATES_ENV = 'BLINDRAND_TEST_TEMPLATES';
 
 /** Settings read only while the app runs: a database made without them is the same database. */
 const RUNTIME_ONLY = new Set([
-  'AUTH_THROTTLE_PER_MINUTE', 'SMTP_URL', 'MAIL_FROM', 'MAIL_POLL_MS', 'MAIL_RETRY_BASE_MS', 'MAIL_RETRY_MAX_MS', 'ESCALATION_CHECK_MS',
-  'SQLITE_BUSY_TIMEOUT_MS', 'BACKUP_DIR', 'BACKUP_MAX_AGE_HOURS', 'RELEASE_MANIFEST_PATH', 'PUBLIC_URL', 'TLS_TERMINATED_BY_PROXY',
-  'LOCKOUT_THRESHOLD', 'SESSION_IDLE_SECONDS', 'SESSION_MAX_SECONDS', 'BODY_LIMIT_BYTES', 'LOG_REQUESTS', 'MIN_FREE_DISK_MB',
+  'AUTH_THROTTLE_PER_MINUTE',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'MAIL_POLL_MS',
+  'MAIL_RETRY_BASE_MS',
+  'MAIL_RETRY_MAX_MS',
+  'ESCALATION_CHECK_MS',
+  'SQLITE_BUSY_TIMEOUT_MS',
+  'BACKUP_DIR',
+  'BACKUP_MAX_AGE_HOURS',
+  'RELEASE_MANIFEST_PATH',
+  'PUBLIC_URL',
+  'TLS_TERMINATED_BY_PROXY',
+  'LOCKOUT_THRESHOLD',
+  'SESSION_IDLE_SECONDS',
+  'SESSION_MAX_SECONDS',
+  'BODY_LIMIT_BYTES',
+  'LOG_REQUESTS',
+  'MIN_FREE_DISK_MB',
 ]);
 
 export interface TemplateChoice {
@@ -34,7 +50,12 @@ export interface TemplateChoice {
 }
 
 /** The template an app with these settings can start from, or null when it must start from scratch. */
-export function templateFor(env: Record<string, string>, demo: boolean, cost: Argon2Cost, postgres: boolean): TemplateChoice | null {
+export function templateFor(
+  env: Record<string, string>,
+  demo: boolean,
+  cost: Argon2Cost,
+  postgres: boolean,
+): TemplateChoice | null {
   if (!process.env[TEMPLATES_ENV] || !demo) return null;
   for (const [key, value] of Object.entries(env)) {
     if (RUNTIME_ONLY.has(key) || key === 'DEMO_STUDY_STATUS') continue;
@@ -42,7 +63,12 @@ export function templateFor(env: Record<string, string>, demo: boolean, cost: Ar
     if (key === 'DATABASE_URL' && value === '' && !postgres) continue;
     return null;
   }
-  const studyStatus = env.DEMO_STUDY_STATUS === 'setup' ? 'setup' : env.DEMO_STUDY_STATUS === undefined || env.DEMO_STUDY_STATUS === 'active' ? 'active' : null;
+  const studyStatus =
+    env.DEMO_STUDY_STATUS === 'setup'
+      ? 'setup'
+      : env.DEMO_STUDY_STATUS === undefined || env.DEMO_STUDY_STATUS === 'active'
+        ? 'active'
+        : null;
   if (!studyStatus) return null;
   return { name: `${postgres ? 'postgres' : 'sqlite'}-${studyStatus}-${cost}`, studyStatus };
 }
@@ -60,7 +86,11 @@ const FAILED = 'failed.txt';
  * Copies the template into `dir` (building it first if no worker has) and returns the settings that
  * point the app at the copy.
  */
-export async function copyTemplate(choice: TemplateChoice, dir: string, baseEnv: Record<string, string>): Promise<Record<string, string>> {
+export async function copyTemplate(
+  choice: TemplateChoice,
+  dir: string,
+  baseEnv: Record<string, string>,
+): Promise<Record<string, string>> {
   const folder = join(process.env[TEMPLATES_ENV]!, choice.name);
   const built = await ensureBuilt(folder, choice, baseEnv);
   for (const f of readdirSync(folder)) {
@@ -89,7 +119,10 @@ async function ensureBuilt(folder: string, choice: TemplateChoice, baseEnv: Reco
     const deadline = Date.now() + 180_000;
     while (Date.now() < deadline) {
       if (existsSync(join(folder, READY))) return JSON.parse(readFileSync(join(folder, READY), 'utf8')) as Built;
-      if (existsSync(join(folder, FAILED))) throw new Error(`the ${choice.name} template failed to build in another worker: ${readFileSync(join(folder, FAILED), 'utf8')}`);
+      if (existsSync(join(folder, FAILED)))
+        throw new Error(
+          `the ${choice.name} template failed to build in another worker: ${readFileSync(join(folder, FAILED), 'utf8')}`,
+        );
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`the ${choice.name} template was not built within 180 s`);
@@ -121,14 +154,18 @@ async function build(folder: string, choice: TemplateChoice, baseEnv: Record<str
     const db = new Database(join(folder, DB_FILE));
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
-    for (const f of readdirSync(folder)) if (f.endsWith('-wal') || f.endsWith('-shm')) throw new Error(`${f} left after the checkpoint`);
+    for (const f of readdirSync(folder))
+      if (f.endsWith('-wal') || f.endsWith('-shm')) throw new Error(`${f} left after the checkpoint`);
     return { database: null };
   }
   const name = new URL(database).pathname.slice(1);
   await withAdmin(async (c) => {
     // No connection may stay on a template while it is copied.
     await c.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true`);
-    await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    await c.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
   });
   return { database: name };
 }

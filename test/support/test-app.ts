@@ -38,7 +38,11 @@ export interface ApiResponse<T = any> {
 export class Api {
   constructor(readonly baseUrl: string) {}
 
-  async request<T = any>(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined = options.raw;

@@ -44,18 +44,33 @@ function markdown(report: TraceReport, themes: { file: string; title: string }[]
     '',
   ];
   if (!tiers.length) lines.push('- none (no tier has been run here: every result reads "not run")');
-  for (const t of tiers) lines.push(`- ${labelOf(t.tier)}: ${t.startTime ? new Date(t.startTime).toISOString() : 'time unknown'}, ${t.outcomes.length} tests`);
+  for (const t of tiers)
+    lines.push(
+      `- ${labelOf(t.tier)}: ${t.startTime ? new Date(t.startTime).toISOString() : 'time unknown'}, ${t.outcomes.length} tests`,
+    );
   // What `npm run trace` failed on when this was written: a reader must not have to rerun it to know.
   lines.push('', report.problems.length ? 'Problems (`npm run trace` exits 1):' : 'Problems: none.');
   if (report.problems.length) lines.push('', ...report.problems.map((p) => `- ${p}`));
   for (const theme of themes) {
     const rows = report.rows.filter((r) => r.requirement.file === theme.file);
     if (!rows.length) continue;
-    lines.push('', `## ${theme.title}`, '', `From \`${theme.file}\`.`, '', '| Id | Requirement | Source | Risk | Tests | Last result |', '| --- | --- | --- | --- | --- | --- |');
+    lines.push(
+      '',
+      `## ${theme.title}`,
+      '',
+      `From \`${theme.file}\`.`,
+      '',
+      '| Id | Requirement | Source | Risk | Tests | Last result |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const row of rows) {
       const r = row.requirement;
-      const tests = row.titles.map((t) => `\`${t.file}\`: ${t.kind === 'describe' ? '(all of) ' : ''}${t.title}`).join('<br>') || '**none**';
-      lines.push(`| ${r.id} | ${cell(r.text)} | ${cell(r.source)} | ${r.risk}: ${cell(r.rationale)} | ${cell(tests)} | ${cell(resultText(row) || 'not run')} |`);
+      const tests =
+        row.titles.map((t) => `\`${t.file}\`: ${t.kind === 'describe' ? '(all of) ' : ''}${t.title}`).join('<br>') ||
+        '**none**';
+      lines.push(
+        `| ${r.id} | ${cell(r.text)} | ${cell(r.source)} | ${r.risk}: ${cell(r.rationale)} | ${cell(tests)} | ${cell(resultText(row) || 'not run')} |`,
+      );
     }
   }
   return lines.join('\n') + '\n';
@@ -78,7 +93,11 @@ function main(argv: string[]): number {
     console.log('wrote docs/TRACEABILITY.md');
   }
   for (const p of report.problems) console.error(`error: ${p}`);
-  console.log(report.problems.length ? `trace: ${report.problems.length} problem(s)` : `trace: ${report.rows.length} requirements, each with a test; no unknown tag; no linked test failed`);
+  console.log(
+    report.problems.length
+      ? `trace: ${report.problems.length} problem(s)`
+      : `trace: ${report.rows.length} requirements, each with a test; no unknown tag; no linked test failed`,
+  );
   return report.problems.length ? 1 : 0;
 }
 

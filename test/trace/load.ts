@@ -6,13 +6,21 @@ import { parseJestResults, scanSource, TIERS } from './trace.js';
 import type { Requirement, TaggedTitle, TierResults } from './trace.js';
 
 /** Every requirement of every requirements/*.yaml file (`requirements: [{id, text, source, risk, rationale}]`). */
-export function loadRequirements(root: string): { requirements: Requirement[]; themes: { file: string; title: string }[] } {
+export function loadRequirements(root: string): {
+  requirements: Requirement[];
+  themes: { file: string; title: string }[];
+} {
   const dir = join(root, 'requirements');
   const requirements: Requirement[] = [];
   const themes: { file: string; title: string }[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort()) {
     const file = `requirements/${name}`;
-    const doc = parse(readFileSync(join(dir, name), 'utf8')) as { title?: string; requirements?: Record<string, unknown>[] };
+    const doc = parse(readFileSync(join(dir, name), 'utf8')) as {
+      title?: string;
+      requirements?: Record<string, unknown>[];
+    };
     themes.push({ file, title: doc?.title ?? name });
     for (const r of doc?.requirements ?? []) {
       requirements.push({
@@ -57,7 +65,9 @@ export function loadResults(root: string): TierResults[] {
     try {
       tiers.push(parseJestResults(tier, JSON.parse(readFileSync(file, 'utf8')), toRepoPath));
     } catch (err) {
-      throw new Error(`test-results/${tier}.json cannot be read (${(err as Error).message}); run that tier again`, { cause: err });
+      throw new Error(`test-results/${tier}.json cannot be read (${(err as Error).message}); run that tier again`, {
+        cause: err,
+      });
     }
   }
   return tiers;

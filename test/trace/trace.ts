@@ -87,7 +87,11 @@ function testFunctionOf(callee: ts.Expression): string | null {
   if (ts.isPropertyAccessExpression(callee) && ['only', 'skip', 'concurrent'].includes(callee.name.text)) {
     return testFunctionOf(callee.expression);
   }
-  if (ts.isCallExpression(callee) && ts.isPropertyAccessExpression(callee.expression) && callee.expression.name.text === 'each') {
+  if (
+    ts.isCallExpression(callee) &&
+    ts.isPropertyAccessExpression(callee.expression) &&
+    callee.expression.name.text === 'each'
+  ) {
     return testFunctionOf(callee.expression.expression);
   }
   return null;
@@ -171,12 +175,14 @@ export function trace(reqs: Requirement[], titles: TaggedTitle[], tiers: TierRes
     }
     if (!linked.length) problems.push(`${requirement.id}: no test carries [${requirement.id}] (${requirement.file})`);
     for (const [tier, outcome] of results) {
-      if (outcome === 'failed') problems.push(`${requirement.id}: a linked test failed in the last ${labelOf(tier)} run`);
+      if (outcome === 'failed')
+        problems.push(`${requirement.id}: a linked test failed in the last ${labelOf(tier)} run`);
     }
     return { requirement, titles: linked, results };
   });
   const notRun = rows.filter((r) => r.titles.length && !r.results.size).map((r) => r.requirement.id);
-  if (notRun.length) warnings.push(`not run in the last results: ${notRun.length} requirement(s) (${notRun.join(', ')})`);
+  if (notRun.length)
+    warnings.push(`not run in the last results: ${notRun.length} requirement(s) (${notRun.join(', ')})`);
   return { rows, problems, warnings };
 }
 
@@ -200,7 +206,15 @@ export function resultText(row: Row): string {
 
 /** Parses one tier's jest --json output; `toRepoPath` maps dist/test/x/y.test.js to test/x/y.test.ts. */
 export function parseJestResults(tier: string, json: unknown, toRepoPath: (abs: string) => string): TierResults {
-  const data = json as { startTime?: number; testResults?: { name: string; status?: string; failureMessage?: string | null; assertionResults?: { fullName: string; status: string }[] }[] };
+  const data = json as {
+    startTime?: number;
+    testResults?: {
+      name: string;
+      status?: string;
+      failureMessage?: string | null;
+      assertionResults?: { fullName: string; status: string }[];
+    }[];
+  };
   const outcomes: TestOutcome[] = [];
   const brokenFiles: string[] = [];
   for (const suite of data.testResults ?? []) {

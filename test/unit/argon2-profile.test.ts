@@ -17,7 +17,11 @@ describe('test-only argon2 cost', () => {
 
   it('is announced whenever the variable is set, honoured or not', () => {
     expect(argon2ProfileNotice(argon2Profile({ NODE_ENV: 'test' }))).toBeNull();
-    expect(argon2ProfileNotice(argon2Profile({ BLINDRAND_ARGON2_PROFILE: 'test', NODE_ENV: 'test' }))).toMatch(/TEST cost .*never use this instance for a trial/);
-    expect(argon2ProfileNotice(argon2Profile({ BLINDRAND_ARGON2_PROFILE: 'test' }))).toMatch(/ignored .*production cost \(m=19 MiB, t=2, p=1\)/);
+    expect(argon2ProfileNotice(argon2Profile({ BLINDRAND_ARGON2_PROFILE: 'test', NODE_ENV: 'test' }))).toMatch(
+      /TEST cost .*never use this instance for a trial/,
+    );
+    expect(argon2ProfileNotice(argon2Profile({ BLINDRAND_ARGON2_PROFILE: 'test' }))).toMatch(
+      /ignored .*production cost \(m=19 MiB, t=2, p=1\)/,
+    );
   });
 });

@@ -9,7 +9,13 @@ import { describe, expect, it } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { canonicalJson } from '../../shared/canonical-json.js';
-import { checkpointMessage, entryHash, entryText, GENESIS_HASH, type AuditEntryContent } from '../../server/src/database/audit/audit-chain.js';
+import {
+  checkpointMessage,
+  entryHash,
+  entryText,
+  GENESIS_HASH,
+  type AuditEntryContent,
+} from '../../server/src/database/audit/audit-chain.js';
 import { sealDetails } from '../../server/src/database/audit/audit-seal.js';
 import { verifyAuditChain, type VerifySource } from '../../server/src/modules/audit/audit-verify.js';
 
@@ -24,7 +30,17 @@ const SCHEMA = [
   'CREATE TABLE audit_seal_state (id INTEGER PRIMARY KEY, legacy_size INTEGER NOT NULL, legacy_first_sealed INTEGER)',
 ];
 
-const AWKWARD = ['plain', 'with "quotes"', 'back\\slash', 'é ü 中文 😀', 'line\nbreak\ttab', 'ctl\u0001\u001f', 'del\u007f', '', 'a,"b":"c'];
+const AWKWARD = [
+  'plain',
+  'with "quotes"',
+  'back\\slash',
+  'é ü 中文 😀',
+  'line\nbreak\ttab',
+  'ctl\u0001\u001f',
+  'del\u007f',
+  '',
+  'a,"b":"c',
+];
 
 /** A chain of `size` entries: canonical details mostly, some stored with keys out of order (older writers), sealed parts. */
 function buildChain(size: number): Database.Database {
@@ -53,8 +69,21 @@ function buildChain(size: number): Database.Database {
     const next = entryHash(hash, content);
     // One entry in five stores its details as JSON.stringify wrote them (keys out of canonical order).
     const detailsText = seq % 5 === 2 ? JSON.stringify(stored) : canonicalJson(stored);
-    insert.run(seq, content.at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, detailsText, hash, next);
-    if (sealed) db.prepare('INSERT INTO audit_sealed VALUES (?, ?, ?)').run(seq, sealed.nonce, canonicalJson(sealed.content));
+    insert.run(
+      seq,
+      content.at,
+      content.actor,
+      content.role,
+      content.action,
+      content.entityType,
+      content.entityId,
+      content.reason,
+      detailsText,
+      hash,
+      next,
+    );
+    if (sealed)
+      db.prepare('INSERT INTO audit_sealed VALUES (?, ?, ?)').run(seq, sealed.nonce, canonicalJson(sealed.content));
     hash = next;
     if (seq % 25 === 0) {
       const cp = { size: seq, headHash: hash, at: content.at };
@@ -76,7 +105,13 @@ async function bothWays(db: Database.Database) {
           if (sql.includes('WHERE l.seq = ?')) reread++;
           return db.prepare(sql).all(...params) as Record<string, unknown>[];
         },
-        fast ? async (sql, params) => db.prepare(sql).raw(true).all(...params) as unknown[][] : undefined,
+        fast
+          ? async (sql, params) =>
+              db
+                .prepare(sql)
+                .raw(true)
+                .all(...params) as unknown[][]
+          : undefined,
       ),
     checkpointFilePath: null,
     trustedKey: publicKey,
@@ -93,13 +128,35 @@ describe('audit verify: the SQLite fast path decides as the row-by-row check', (
 
   it('entryText is canonicalJson of the entry, awkward strings included', () => {
     for (const s of AWKWARD) {
-      const e = { seq: 7, at: s, actor: s, role: s, action: s, entityType: s, entityId: s, reason: null, details: { [s]: s, b: [s] } };
+      const e = {
+        seq: 7,
+        at: s,
+        actor: s,
+        role: s,
+        action: s,
+        entityType: s,
+        entityId: s,
+        reason: null,
+        details: { [s]: s, b: [s] },
+      };
       const { seq, at, actor, role, action, entityType, entityId, reason, details } = e;
       expect(entryText(e)).toBe(canonicalJson({ seq, at, actor, role, action, entityType, entityId, reason, details }));
     }
     // Shapes the fast writer does not take fall back to canonicalJson (undefined is dropped there).
-    const odd = { seq: 1, at: 'x', actor: 'a', role: 'r', action: 'act', entityType: 't', entityId: undefined as unknown as null, reason: null, details: {} };
-    expect(entryText(odd)).toBe('{"action":"act","actor":"a","at":"x","details":{},"entityType":"t","reason":null,"role":"r","seq":1}');
+    const odd = {
+      seq: 1,
+      at: 'x',
+      actor: 'a',
+      role: 'r',
+      action: 'act',
+      entityType: 't',
+      entityId: undefined as unknown as null,
+      reason: null,
+      details: {},
+    };
+    expect(entryText(odd)).toBe(
+      '{"action":"act","actor":"a","at":"x","details":{},"entityType":"t","reason":null,"role":"r","seq":1}',
+    );
   });
 
   it('an intact chain: valid both ways, and only rows the database cannot write canonically are read again', async () => {
@@ -115,7 +172,18 @@ describe('audit verify: the SQLite fast path decides as the row-by-row check', (
 
   it('105 tamperings (single characters in every column, text moved between fields, NULL, numbers, BLOBs): same result both ways, all caught', async () => {
     const db = buildChain(SIZE);
-    const columns = ['at', 'actor', 'role', 'action', 'entity_type', 'entity_id', 'reason', 'details', 'prev_hash', 'hash'];
+    const columns = [
+      'at',
+      'actor',
+      'role',
+      'action',
+      'entity_type',
+      'entity_id',
+      'reason',
+      'details',
+      'prev_hash',
+      'hash',
+    ];
     let rng = 424242;
     const random = (n: number) => Math.floor(((rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * n);
     let caught = 0;
@@ -147,16 +215,23 @@ describe('audit verify: the SQLite fast path decides as the row-by-row check', (
         const v = row[column];
         if (v === null || v.length === 0) continue;
         const pos = random(v.length);
-        changed = set('audit_log', column, v.slice(0, pos) + (v[pos] === 'a' ? 'b' : v[pos] === '"' ? '\\' : 'a') + v.slice(pos + 1));
+        changed = set(
+          'audit_log',
+          column,
+          v.slice(0, pos) + (v[pos] === 'a' ? 'b' : v[pos] === '"' ? '\\' : 'a') + v.slice(pos + 1),
+        );
       } else if (kind === 3) {
         // Text moved across a field boundary, hash kept: a naive concatenation would give the same bytes.
         const actor = String(row.actor);
-        changed = set('audit_log', 'action', `${row.action}","actor":"${actor.slice(0, 1)}`) && set('audit_log', 'actor', actor.slice(1));
+        changed =
+          set('audit_log', 'action', `${row.action}","actor":"${actor.slice(0, 1)}`) &&
+          set('audit_log', 'actor', actor.slice(1));
       } else if (kind === 6) {
         // A value replaced by its own JSON escape (with "q" → with \"q\"): unquoted, the bytes would not change.
         const column = escapeColumns[escapeColumn];
         const escaped = row[column] === null ? null : JSON.stringify(row[column]).slice(1, -1);
-        const target = db.prepare("SELECT seq FROM audit_log WHERE actor LIKE '%\"%' ESCAPE '!' LIMIT 1").get() as { seq: number } | undefined;
+        const target = db.prepare("SELECT seq FROM audit_log WHERE actor LIKE '%\"%' ESCAPE '!' LIMIT 1").get() as
+          { seq: number } | undefined;
         void target;
         if (escaped === null || escaped === row[column]) continue;
         changed = set('audit_log', column, escaped);

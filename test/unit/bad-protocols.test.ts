@@ -7,7 +7,14 @@ const dir = repoPath('test/unit/fixtures/bad-protocols');
 const cases = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
-  .map((f) => [f, readFileSync(`${dir}/${f}`, 'utf8'), readFileSync(`${dir}/${f.replace(/\.yaml$/, '.expect')}`, 'utf8').trim()] as const);
+  .map(
+    (f) =>
+      [
+        f,
+        readFileSync(`${dir}/${f}`, 'utf8'),
+        readFileSync(`${dir}/${f.replace(/\.yaml$/, '.expect')}`, 'utf8').trim(),
+      ] as const,
+  );
 
 describe('malformed protocol corpus [VAL-002]', () => {
   it('has at least 20 files', () => {
@@ -23,7 +30,9 @@ describe('malformed protocol corpus [VAL-002]', () => {
   });
 
   it('the base of the corpus, unbroken, is valid', () => {
-    const base = cases.find(([f]) => f.includes('missing-study-title'))![1].replace('study:\n', 'study:\n  title: Restored\n');
+    const base = cases
+      .find(([f]) => f.includes('missing-study-title'))![1]
+      .replace('study:\n', 'study:\n  title: Restored\n');
     expect(parseProtocol(base).ok).toBe(true);
   });
 });

@@ -13,21 +13,40 @@ describe('the blinding guard (withholds, never fails the answer) [BLIND-007]', (
     expect(findLeak({ product: 'x' }, vocab)).not.toBeNull();
     expect(findLeak({ label: 'Placebo at baseline, MSC at week 24' }, vocab)).not.toBeNull();
     // No length or punctuation shortcut, and case does not matter.
-    for (const short of ['msc', 'pbo', 'Placebo', 'pbo-msc', 'stem', 'MSC?']) expect(findLeak({ note: short }, vocab)).not.toBeNull();
+    for (const short of ['msc', 'pbo', 'Placebo', 'pbo-msc', 'stem', 'MSC?'])
+      expect(findLeak({ note: short }, vocab)).not.toBeNull();
   });
 
-  it('lets blinded content through, including codes that merely contain the letters and the protocol\'s own texts', () => {
+  it("lets blinded content through, including codes that merely contain the letters and the protocol's own texts", () => {
     expect(findLeak({ note: 'patient asked whether they got MSC, first or second' }, vocab)).not.toBeNull();
-    expect(findLeak({ study: 'MSCT-MS', treatmentCode: 'MS-PBOX7Q', title: demoProtocol().study.title }, vocab)).toBeNull();
-    expect(findLeak([{ randomizationNumber: 1, treatmentCode: 'MS-7ZHN7E', stratum: 'course=RRMS|edss=LE5|site=A' }], vocab)).toBeNull();
+    expect(
+      findLeak({ study: 'MSCT-MS', treatmentCode: 'MS-PBOX7Q', title: demoProtocol().study.title }, vocab),
+    ).toBeNull();
+    expect(
+      findLeak([{ randomizationNumber: 1, treatmentCode: 'MS-7ZHN7E', stratum: 'course=RRMS|edss=LE5|site=A' }], vocab),
+    ).toBeNull();
     expect(findLeak({ printedName: 'Pia Pharmacist (cell lab)', note: 'before the MSC harvest' }, vocab)).toBeNull();
     expect(findLeak(null, vocab)).toBeNull();
   });
 
   it('redaction replaces only the offending values and leaves the input untouched', () => {
-    const body = { entries: [{ seq: 1, reason: 'typo; arm PBO-MSC' }, { seq: 2, reason: 'typo' }], arm: 'MSC-PBO', n: 3 };
+    const body = {
+      entries: [
+        { seq: 1, reason: 'typo; arm PBO-MSC' },
+        { seq: 2, reason: 'typo' },
+      ],
+      arm: 'MSC-PBO',
+      n: 3,
+    };
     const { body: out, withheld } = redactLeaks(body, vocab);
-    expect(out).toEqual({ entries: [{ seq: 1, reason: REDACTION_MARKER }, { seq: 2, reason: 'typo' }], arm: REDACTION_MARKER, n: 3 });
+    expect(out).toEqual({
+      entries: [
+        { seq: 1, reason: REDACTION_MARKER },
+        { seq: 2, reason: 'typo' },
+      ],
+      arm: REDACTION_MARKER,
+      n: 3,
+    });
     expect(withheld).toEqual(['$.entries[0].reason', '$.arm']);
     expect(body.entries[0].reason).toBe('typo; arm PBO-MSC');
     const csv = redactLeaks('seq,reason\n1,given placebo\n2,typo\n', vocab);

@@ -2,9 +2,20 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appendCheckpointLine, parseCheckpointText, readCheckpointFileDetailed, repairCheckpointFile } from '../../server/src/database/audit/checkpoint-file.js';
+import {
+  appendCheckpointLine,
+  parseCheckpointText,
+  readCheckpointFileDetailed,
+  repairCheckpointFile,
+} from '../../server/src/database/audit/checkpoint-file.js';
 
-const cp = (size: number) => ({ size, headHash: 'a'.repeat(64), at: '2026-11-29T10:00:00.000Z', signature: 'sig', publicKey: 'key' });
+const cp = (size: number) => ({
+  size,
+  headHash: 'a'.repeat(64),
+  at: '2026-11-29T10:00:00.000Z',
+  signature: 'sig',
+  publicKey: 'key',
+});
 
 describe('the checkpoint file [AUDIT-009]', () => {
   it('tells a torn last line from an unreadable line in the middle, with line numbers', () => {
@@ -33,7 +44,10 @@ describe('the checkpoint file [AUDIT-009]', () => {
       expect(repaired.moved.map((b) => b.line)).toEqual([2]);
       expect(repaired.kept).toBe(2);
       expect(readCheckpointFileDetailed(file)).toMatchObject({ bad: [], checkpoints: [cp(1), cp(3)] });
-      expect(readdirSync(dir).sort()).toEqual(['audit-checkpoints.jsonl', 'audit-checkpoints.jsonl.bad-2026-11-29T12-00-00-000Z']);
+      expect(readdirSync(dir).sort()).toEqual([
+        'audit-checkpoints.jsonl',
+        'audit-checkpoints.jsonl.bad-2026-11-29T12-00-00-000Z',
+      ]);
       expect(repairCheckpointFile(file).moved).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

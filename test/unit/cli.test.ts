@@ -21,9 +21,14 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 describe('the binary', () => {
   it('server/bin/cli.mjs runs in its own process: --version prints the package version, exit 0', async () => {
     // stderr may carry the binary's own build steps (ensure-build.mjs brings dist up to date first).
-    const r = spawnSync(process.execPath, [repoPath('server/bin/cli.mjs'), '--version'], { encoding: 'utf8', cwd: repoPath('.') });
+    const r = spawnSync(process.execPath, [repoPath('server/bin/cli.mjs'), '--version'], {
+      encoding: 'utf8',
+      cwd: repoPath('.'),
+    });
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version);
+    expect(r.stdout.trim()).toBe(
+      (JSON.parse(readFileSync(repoPath('package.json'), 'utf8')) as { version: string }).version,
+    );
   });
 });
 
@@ -52,7 +57,16 @@ describe('protocol validate', () => {
 
 describe('list generate + list verify', () => {
   const list = join(tmp, 'list.csv');
-  const common = ['--protocol', 'protocols/msct-ms.yaml', '--seed', 'cli-test-seed-1', '--method', 'permuted-block', '--block-sizes', '2,4'];
+  const common = [
+    '--protocol',
+    'protocols/msct-ms.yaml',
+    '--seed',
+    'cli-test-seed-1',
+    '--method',
+    'permuted-block',
+    '--block-sizes',
+    '2,4',
+  ];
 
   it('round-trips: a generated list verifies with the same fingerprint; a changed entry exits 2 [EXP-004]', async () => {
     const gen = await cli('list', 'generate', ...common, '--out', list);
@@ -65,7 +79,9 @@ describe('list generate + list verify', () => {
     expect(ok.stdout).toContain(`fingerprint ${fingerprint}`);
 
     const lines = readFileSync(list, 'utf8').split('\n');
-    lines[5] = lines[5].includes('MSC-PBO') ? lines[5].replace('MSC-PBO', 'PBO-MSC') : lines[5].replace('PBO-MSC', 'MSC-PBO');
+    lines[5] = lines[5].includes('MSC-PBO')
+      ? lines[5].replace('MSC-PBO', 'PBO-MSC')
+      : lines[5].replace('PBO-MSC', 'MSC-PBO');
     writeFileSync(list, lines.join('\n'));
     const bad = await cli('list', 'verify', ...common, '--list', list);
     expect(bad.code).toBe(2);
@@ -75,7 +91,24 @@ describe('list generate + list verify', () => {
 
   it('another seed does not verify [EXP-004]', async () => {
     await cli('list', 'generate', ...common, '--out', list);
-    expect((await cli('list', 'verify', '--protocol', 'protocols/msct-ms.yaml', '--seed', 'another-seed-2', '--method', 'permuted-block', '--block-sizes', '2,4', '--list', list)).code).toBe(2);
+    expect(
+      (
+        await cli(
+          'list',
+          'verify',
+          '--protocol',
+          'protocols/msct-ms.yaml',
+          '--seed',
+          'another-seed-2',
+          '--method',
+          'permuted-block',
+          '--block-sizes',
+          '2,4',
+          '--list',
+          list,
+        )
+      ).code,
+    ).toBe(2);
   });
 
   it('--json gives the scheme without its seed', async () => {
@@ -87,7 +120,18 @@ describe('list generate + list verify', () => {
   });
 
   it('explains a bad block size in one line, exit 1', async () => {
-    const r = await cli('list', 'generate', '--protocol', 'protocols/parallel-2to1.yaml', '--seed', 'cli-test-seed-1', '--method', 'permuted-block', '--block-sizes', '4');
+    const r = await cli(
+      'list',
+      'generate',
+      '--protocol',
+      'protocols/parallel-2to1.yaml',
+      '--seed',
+      'cli-test-seed-1',
+      '--method',
+      'permuted-block',
+      '--block-sizes',
+      '4',
+    );
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe('error: parameter blockSizes: 4 is not a multiple of the ratio sum 3 (2:1)');
   });
@@ -95,10 +139,31 @@ describe('list generate + list verify', () => {
 
 describe('simulate', () => {
   it('--json has the field names of ALGORITHMS.md', async () => {
-    const r = await cli('simulate', '--method', 'biased-coin', '--p', '0.667', '--n', '20', '--trials', '1500', '--json');
+    const r = await cli(
+      'simulate',
+      '--method',
+      'biased-coin',
+      '--p',
+      '0.667',
+      '--n',
+      '20',
+      '--trials',
+      '1500',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    for (const key of ['meanAbsImbalance', 'absImbalanceQuantiles', 'meanMaxAbsImbalance', 'probBalanced', 'correctGuessRate', 'forcedRate', 'trials', 'n', 'seconds']) {
+    for (const key of [
+      'meanAbsImbalance',
+      'absImbalanceQuantiles',
+      'meanMaxAbsImbalance',
+      'probBalanced',
+      'correctGuessRate',
+      'forcedRate',
+      'trials',
+      'n',
+      'seconds',
+    ]) {
       expect(out).toHaveProperty(key);
     }
     expect(out.n).toBe(20);
@@ -107,25 +172,65 @@ describe('simulate', () => {
   });
 
   it('takes --ratio and --block-sizes', async () => {
-    const out = JSON.parse((await cli('simulate', '--method', 'permuted-block', '--block-sizes', '3,6', '--ratio', '2:1', '--n', '30', '--trials', '500', '--json')).stdout) as {
+    const out = JSON.parse(
+      (
+        await cli(
+          'simulate',
+          '--method',
+          'permuted-block',
+          '--block-sizes',
+          '3,6',
+          '--ratio',
+          '2:1',
+          '--n',
+          '30',
+          '--trials',
+          '500',
+          '--json',
+        )
+      ).stdout,
+    ) as {
       armProportions: Record<string, number>;
     };
     expect(out.armProportions.A).toBeCloseTo(2 / 3, 2);
   });
 
   it('--compare prints one table with a row per design', async () => {
-    const r = await cli('simulate', '--compare', 'simple', 'biased-coin:p=0.667', 'permuted-block:block-sizes=2,4,6', '--n', '20', '--trials', '1000');
+    const r = await cli(
+      'simulate',
+      '--compare',
+      'simple',
+      'biased-coin:p=0.667',
+      'permuted-block:block-sizes=2,4,6',
+      '--n',
+      '20',
+      '--trials',
+      '1000',
+    );
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[1]).toMatch(/^design\s+E\|D_n\|/);
-    expect(lines.slice(3).map((l) => l.split(/\s{2,}/)[0])).toEqual(['simple', 'biased-coin:p=0.667', 'permuted-block:block-sizes=2,4,6']);
+    expect(lines.slice(3).map((l) => l.split(/\s{2,}/)[0])).toEqual([
+      'simple',
+      'biased-coin:p=0.667',
+      'permuted-block:block-sizes=2,4,6',
+    ]);
   });
 
   it('--exact prints the exact figures with the same fields plus "exact": true', async () => {
     const r = await cli('simulate', '--method', 'big-stick', '--bound', '2', '--n', '100', '--exact', '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    for (const key of ['meanAbsImbalance', 'absImbalanceQuantiles', 'meanMaxAbsImbalance', 'probBalanced', 'correctGuessRate', 'forcedRate', 'n', 'seconds']) {
+    for (const key of [
+      'meanAbsImbalance',
+      'absImbalanceQuantiles',
+      'meanMaxAbsImbalance',
+      'probBalanced',
+      'correctGuessRate',
+      'forcedRate',
+      'n',
+      'seconds',
+    ]) {
       expect(out).toHaveProperty(key);
     }
     expect(out.exact).toBe(true);
@@ -138,12 +243,19 @@ describe('simulate', () => {
     const r = await cli('simulate', '--compare', 'simple', 'chen:p=0.7,bound=3', '--n', '50', '--exact', '--json');
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as Array<{ design: string; exact: boolean }>;
-    expect(rows.map((row) => [row.design, row.exact])).toEqual([['simple', true], ['chen:p=0.7,bound=3', true]]);
+    expect(rows.map((row) => [row.design, row.exact])).toEqual([
+      ['simple', true],
+      ['chen:p=0.7,bound=3', true],
+    ]);
     const refused = await cli('simulate', '--method', 'minimization', '--factors', '2,2', '--exact');
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim()).toBe('error: exact figures are available only without covariates (no --factors); simulate this design instead');
+    expect(refused.stderr.trim()).toBe(
+      'error: exact figures are available only without covariates (no --factors); simulate this design instead',
+    );
     const threeArms = await cli('simulate', '--method', 'simple', '--arms', '3', '--exact');
-    expect(threeArms.stderr.trim()).toBe('error: exact figures are available for two arms only, got 3; simulate this design instead');
+    expect(threeArms.stderr.trim()).toBe(
+      'error: exact figures are available for two arms only, got 3; simulate this design instead',
+    );
   });
 
   it('rejects an unknown method in one line', async () => {
@@ -154,6 +266,17 @@ describe('simulate', () => {
 
   it('has --help listing the parameter flags', async () => {
     const help = (await cli('simulate', '--help')).stdout;
-    for (const flag of ['--p', '--bound', '--block-sizes', '--ratio', '--alpha', '--beta', '--compare', '--json', '--exact']) expect(help).toContain(flag);
+    for (const flag of [
+      '--p',
+      '--bound',
+      '--block-sizes',
+      '--ratio',
+      '--alpha',
+      '--beta',
+      '--compare',
+      '--json',
+      '--exact',
+    ])
+      expect(help).toContain(flag);
   });
 });

@@ -22,8 +22,18 @@ function diagnosticsWith(edits: Record<string, (text: string) => string>): Recor
     changed.set(path, edit(original));
     expect(changed.get(path)).not.toBe(original);
   }
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
-  const options: ts.CompilerOptions = { ...config.options, noEmit: true, incremental: false, tsBuildInfoFile: undefined, sourceMap: false };
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
+  const options: ts.CompilerOptions = {
+    ...config.options,
+    noEmit: true,
+    incremental: false,
+    tsBuildInfoFile: undefined,
+    sourceMap: false,
+  };
   const host = ts.createCompilerHost(options);
   const read = host.getSourceFile.bind(host);
   host.getSourceFile = (name, language, onError, fresh) => {
@@ -32,7 +42,12 @@ function diagnosticsWith(edits: Record<string, (text: string) => string>): Recor
   };
   const program = ts.createProgram([...changed.keys()], options, host);
   return Object.fromEntries(
-    Object.keys(edits).map((file) => [file, program.getSemanticDiagnostics(program.getSourceFile(resolve(root, file))).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))]),
+    Object.keys(edits).map((file) => [
+      file,
+      program
+        .getSemanticDiagnostics(program.getSourceFile(resolve(root, file)))
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')),
+    ]),
   );
 }
 
@@ -42,12 +57,15 @@ const STUDY_VIEWS = 'server/src/modules/study/study.views.ts';
 describe('a deliberate mismatch between a server view and its shared type fails the build', () => {
   it('a renamed field of ParticipantView, and undefined where StudyView says null, are both reported', () => {
     const errors = diagnosticsWith({
-      [PARTICIPANT_VIEWS]: (s) => s.replace('    eligibilityFailures: p.eligibilityFailures,', '    eligibilityFailure: p.eligibilityFailures,'),
+      [PARTICIPANT_VIEWS]: (s) =>
+        s.replace('    eligibilityFailures: p.eligibilityFailures,', '    eligibilityFailure: p.eligibilityFailures,'),
       [STUDY_VIEWS]: (s) => s.replace('timing: p.timing ?? null', 'timing: p.timing'),
     });
     expect(errors[PARTICIPANT_VIEWS]).toEqual([
       "Object literal may only specify known properties, but 'eligibilityFailure' does not exist in type 'ParticipantView'. Did you mean to write 'eligibilityFailures'?",
     ]);
-    expect(errors[STUDY_VIEWS].join('\n')).toMatch(/Type 'string \| undefined' is not assignable to type 'string \| null'/);
+    expect(errors[STUDY_VIEWS].join('\n')).toMatch(
+      /Type 'string \| undefined' is not assignable to type 'string \| null'/,
+    );
   });
 });

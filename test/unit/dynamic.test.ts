@@ -8,7 +8,11 @@ const courses = ['RRMS', 'SPMS', 'PPMS'];
 
 function patients(count: number) {
   return Array.from({ length: count }, (_, i) => {
-    const s = deriveStratum(protocol, eligibleRrms({ course: courses[i % 3], edss: i % 4 === 0 ? 6 : 4 }), i % 5 === 0 ? 'B' : 'A');
+    const s = deriveStratum(
+      protocol,
+      eligibleRrms({ course: courses[i % 3], edss: i % 4 === 0 ? 6 : 4 }),
+      i % 5 === 0 ? 'B' : 'A',
+    );
     return { stratumKey: s.key, covariates: s.levels };
   });
 }
@@ -24,13 +28,32 @@ function run(scheme: Scheme, list: ReturnType<typeof patients>) {
 }
 
 describe('allocateDynamic: minimization', () => {
-  const scheme = generateScheme(protocol, { method: 'minimization', params: { p: 0.8 }, seed: 'minimization-seed', siteCodes: ['A', 'B'] });
+  const scheme = generateScheme(protocol, {
+    method: 'minimization',
+    params: { p: 0.8 },
+    seed: 'minimization-seed',
+    siteCodes: ['A', 'B'],
+  });
 
   it('is live, with every stratum and no list, and a stable fingerprint', () => {
     expect(scheme.live).toBe(true);
     expect(scheme.strata.every((s) => s.entries.length === 0)).toBe(true);
-    expect(scheme.params).toEqual({ p: 0.8, imbalance: 'range', factors: ['course', 'edss', 'site'], weights: { course: 1, edss: 1, site: 1 } });
-    expect(schemeFingerprint(scheme)).toBe(schemeFingerprint(generateScheme(protocol, { method: 'minimization', params: { p: 0.8 }, seed: 'minimization-seed', siteCodes: ['A', 'B'] })));
+    expect(scheme.params).toEqual({
+      p: 0.8,
+      imbalance: 'range',
+      factors: ['course', 'edss', 'site'],
+      weights: { course: 1, edss: 1, site: 1 },
+    });
+    expect(schemeFingerprint(scheme)).toBe(
+      schemeFingerprint(
+        generateScheme(protocol, {
+          method: 'minimization',
+          params: { p: 0.8 },
+          seed: 'minimization-seed',
+          siteCodes: ['A', 'B'],
+        }),
+      ),
+    );
   });
 
   it('records the draw, probabilities, scores and covariates; the first patient is a fair tie [RAND-012]', () => {
@@ -57,7 +80,11 @@ describe('allocateDynamic: minimization', () => {
     expect(replayDynamic(scheme, decisions)).toEqual([]);
     const tampered = decisions.map((d) => ({ ...d }));
     tampered[17] = { ...tampered[17], armCode: tampered[17].armCode === 'MSC-PBO' ? 'PBO-MSC' : 'MSC-PBO' };
-    expect(replayDynamic(scheme, tampered)[0]).toEqual({ index: 17, expected: decisions[17].armCode, actual: tampered[17].armCode });
+    expect(replayDynamic(scheme, tampered)[0]).toEqual({
+      index: 17,
+      expected: decisions[17].armCode,
+      actual: tampered[17].armCode,
+    });
   });
 
   it('gives unique treatment codes across the study [BLIND-009]', () => {
@@ -67,9 +94,14 @@ describe('allocateDynamic: minimization', () => {
 });
 
 describe('allocateDynamic: a live biased coin per stratum', () => {
-  const scheme = generateScheme(protocol, { method: 'biased-coin', seed: 'live-coin-seed', siteCodes: ['A', 'B'], live: true });
+  const scheme = generateScheme(protocol, {
+    method: 'biased-coin',
+    seed: 'live-coin-seed',
+    siteCodes: ['A', 'B'],
+    live: true,
+  });
 
-  it("gives each stratum the same sequence whatever the enrolment order across strata", () => {
+  it('gives each stratum the same sequence whatever the enrolment order across strata', () => {
     const list = patients(48);
     const reordered = [...list.filter((_, i) => i % 2 === 1), ...list.filter((_, i) => i % 2 === 0)];
     const perStratum = (ds: ReturnType<typeof run>) => {

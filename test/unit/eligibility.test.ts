@@ -31,7 +31,8 @@ describe('eligibility: RRMS (one or more signs of activity) [RAND-008]', () => {
 });
 
 describe('eligibility: SPMS (both an EDSS increase and activity) [RAND-008]', () => {
-  const spms = (o: Record<string, unknown>) => eligibleRrms({ course: 'SPMS', edss: 4.5, edss_increase_12m: 1.0, relapses_12m: 0, gel_12m: 1, ...o });
+  const spms = (o: Record<string, unknown>) =>
+    eligibleRrms({ course: 'SPMS', edss: 4.5, edss_increase_12m: 1.0, relapses_12m: 0, gel_12m: 1, ...o });
 
   it('passes with a 1.0 point increase at EDSS ≤ 5.0 and a GEL', () => {
     expect(evaluateEligibility(protocol, spms({})).eligible).toBe(true);
@@ -49,7 +50,15 @@ describe('eligibility: SPMS (both an EDSS increase and activity) [RAND-008]', ()
 
 describe('eligibility: PPMS (all the following) [RAND-008]', () => {
   const ppms = (o: Record<string, unknown>) =>
-    eligibleRrms({ course: 'PPMS', edss: 6.0, edss_increase_12m: 0.5, gel_12m: 2, csf_ocb: true, failed_therapy_1y: undefined, ...o });
+    eligibleRrms({
+      course: 'PPMS',
+      edss: 6.0,
+      edss_increase_12m: 0.5,
+      gel_12m: 2,
+      csf_ocb: true,
+      failed_therapy_1y: undefined,
+      ...o,
+    });
 
   it('passes with all three features, without the RRMS therapy question', () => {
     expect(evaluateEligibility(protocol, ppms({}))).toEqual({ eligible: true, failures: [] });
@@ -62,15 +71,25 @@ describe('eligibility: PPMS (all the following) [RAND-008]', () => {
 
 describe('eligibility: common criteria and missing answers [RAND-008]', () => {
   it('returns every failed criterion, not only the first', () => {
-    const failures = ids(eligibleRrms({ age: 17, disease_duration: 11, edss: 7, active_infection: true, immunosuppressants_3m: true }));
-    expect(failures).toEqual(['age', 'disease-duration', 'edss-range', 'no-active-infection', 'no-recent-immunosuppressants']);
+    const failures = ids(
+      eligibleRrms({ age: 17, disease_duration: 11, edss: 7, active_infection: true, immunosuppressants_3m: true }),
+    );
+    expect(failures).toEqual([
+      'age',
+      'disease-duration',
+      'edss-range',
+      'no-active-infection',
+      'no-recent-immunosuppressants',
+    ]);
   });
 
   it('treats a missing answer as a failure with a clear reason', () => {
     const answers = eligibleRrms();
     delete answers.age;
     const result = evaluateEligibility(protocol, answers);
-    expect(result.failures).toEqual([{ id: 'age', text: 'Age 18 to 50 years', reason: 'no answer to question "age" (Age)' }]);
+    expect(result.failures).toEqual([
+      { id: 'age', text: 'Age 18 to 50 years', reason: 'no answer to question "age" (Age)' },
+    ]);
   });
 
   it('rejects an answer of the wrong type', () => {
@@ -85,7 +104,11 @@ describe('eligibility: common criteria and missing answers [RAND-008]', () => {
   });
 
   it('accepts the boundaries of the ranges (18, 50, 2, 10, 3.0, 6.5)', () => {
-    expect(evaluateEligibility(protocol, eligibleRrms({ age: 18, disease_duration: 10, edss: 3.0 })).eligible).toBe(true);
-    expect(evaluateEligibility(protocol, eligibleRrms({ age: 50, disease_duration: 2, edss: 6.5 })).eligible).toBe(true);
+    expect(evaluateEligibility(protocol, eligibleRrms({ age: 18, disease_duration: 10, edss: 3.0 })).eligible).toBe(
+      true,
+    );
+    expect(evaluateEligibility(protocol, eligibleRrms({ age: 50, disease_duration: 2, edss: 6.5 })).eligible).toBe(
+      true,
+    );
   });
 });

@@ -11,7 +11,13 @@
  */
 import { checkExactDesign, exactFigures, simulate, EngineError, prepareDesign } from '../../shared/engine/index.js';
 import type { ExactResult, SimulationDesign } from '../../shared/engine/index.js';
-import { commitAllocation, createSequenceRule, isForced, newSequenceState, type SequenceState } from '../../shared/engine/sequence-rules.js';
+import {
+  commitAllocation,
+  createSequenceRule,
+  isForced,
+  newSequenceState,
+  type SequenceState,
+} from '../../shared/engine/sequence-rules.js';
 
 interface Reference {
   meanAbs: number;
@@ -25,7 +31,13 @@ interface Reference {
 
 type Merge = 'path' | 'state' | 'state+max';
 
-const clone = (s: SequenceState): SequenceState => ({ counts: [...s.counts], total: s.total, block: [...s.block], blockLeft: s.blockLeft, blockSize: s.blockSize });
+const clone = (s: SequenceState): SequenceState => ({
+  counts: [...s.counts],
+  total: s.total,
+  block: [...s.block],
+  blockLeft: s.blockLeft,
+  blockSize: s.blockSize,
+});
 
 /**
  * Walk the engine's rule forward. `path`: every path is kept apart (full enumeration);
@@ -47,7 +59,9 @@ function reference(design: SimulationDesign, n: number, merge: Merge): Reference
       if (merge === 'state' && node.mass < 1e-30) continue;
       // A block-size draw branches: size s is what the rule picks for a uniform draw in the middle of its interval.
       const branches: Array<[number, () => number]> =
-        rule.drawsBlockSizes && node.state.blockLeft === 0 ? sizes.map((_, s) => [1 / sizes.length, () => (s + 0.5) / sizes.length]) : [[1, () => 0.5]];
+        rule.drawsBlockSizes && node.state.blockLeft === 0
+          ? sizes.map((_, s) => [1 / sizes.length, () => (s + 0.5) / sizes.length])
+          : [[1, () => 0.5]];
       for (const [bw, draw] of branches) {
         const st = clone(node.state);
         rule.beginBlockIfNeeded(st, draw);
@@ -57,14 +71,21 @@ function reference(design: SimulationDesign, n: number, merge: Merge): Reference
           if (probs[arm] <= 0) continue;
           const w = node.mass * bw * probs[arm];
           const [a, b] = st.counts;
-          correct += a === b ? w / 2 : (arm === 0) === (a < b) ? w : 0;
+          correct += a === b ? w / 2 : (arm === 0) === a < b ? w : 0;
           if (isForcedNow) forced += w;
           const after = clone(st);
           commitAllocation(after, arm, rule.usesBlocks);
           const max = Math.max(node.max, Math.abs(after.counts[0] - after.counts[1]));
           // Counts per arm add up to i at step i, so N_A stands for both; rules without blocks keep nothing else.
-          const stateKey = rule.usesBlocks ? `${after.counts[0]},${after.block[0]},${after.block[1]},${after.blockLeft},${after.blockSize}` : after.counts[0];
-          const k = merge === 'path' ? `${key}${bw < 1 ? `[${st.blockSize}]` : ''}${arm}` : merge === 'state' ? stateKey : `${stateKey}|${max}`;
+          const stateKey = rule.usesBlocks
+            ? `${after.counts[0]},${after.block[0]},${after.block[1]},${after.blockLeft},${after.blockSize}`
+            : after.counts[0];
+          const k =
+            merge === 'path'
+              ? `${key}${bw < 1 ? `[${st.blockSize}]` : ''}${arm}`
+              : merge === 'state'
+                ? stateKey
+                : `${stateKey}|${max}`;
           const hit = next.get(k);
           if (hit) hit.mass += w;
           else next.set(k, { state: after, mass: w, max });
@@ -80,7 +101,14 @@ function reference(design: SimulationDesign, n: number, merge: Merge): Reference
     maxDist[node.max] += node.mass;
   }
   const meanAbs = absDist.reduce((s, p, k) => s + p * k, 0);
-  return { meanAbs, probBalanced: absDist[0], correct: correct / n, forced: forced / n, absDist, maxDist: merge === 'state' ? null : maxDist };
+  return {
+    meanAbs,
+    probBalanced: absDist[0],
+    correct: correct / n,
+    forced: forced / n,
+    absDist,
+    maxDist: merge === 'state' ? null : maxDist,
+  };
 }
 
 /**
@@ -150,7 +178,8 @@ function maxTailsSimpleWalk(n: number, M: number): number[] {
   for (let m = 1; m <= M; m++) {
     let inside = 0;
     for (let x = -(m - 1); x <= m - 1; x++) {
-      for (let k = -Math.ceil((n + 2 * m) / (4 * m)); k <= Math.ceil((n + 2 * m) / (4 * m)); k++) inside += pS(x + 4 * k * m) - pS(2 * m - x + 4 * k * m);
+      for (let k = -Math.ceil((n + 2 * m) / (4 * m)); k <= Math.ceil((n + 2 * m) / (4 * m)); k++)
+        inside += pS(x + 4 * k * m) - pS(2 * m - x + 4 * k * m);
     }
     tails.push(1 - inside);
   }
@@ -190,7 +219,14 @@ function forwardSigned(design: SimulationDesign, n: number): Reference {
   }
   const absDist = new Array<number>(n + 1).fill(0);
   for (let d = -n; d <= n; d++) absDist[Math.abs(d)] += mass[d + n];
-  return { meanAbs: absDist.reduce((s, p, k) => s + p * k, 0), probBalanced: absDist[0], correct: correct / n, forced: forced / n, absDist, maxDist: null };
+  return {
+    meanAbs: absDist.reduce((s, p, k) => s + p * k, 0),
+    probBalanced: absDist[0],
+    correct: correct / n,
+    forced: forced / n,
+    absDist,
+    maxDist: null,
+  };
 }
 
 const DESIGNS: Record<string, SimulationDesign> = {
@@ -230,7 +266,8 @@ const forwardOf = once(forwardSigned);
 const backwardOf = once(maxTailsBackward);
 
 function near(label: string, got: number, want: number): void {
-  if (!(Math.abs(got - want) <= TOL)) throw new Error(`${label}: exact ${got} vs reference ${want} (|diff| ${Math.abs(got - want)})`);
+  if (!(Math.abs(got - want) <= TOL))
+    throw new Error(`${label}: exact ${got} vs reference ${want} (|diff| ${Math.abs(got - want)})`);
 }
 
 function dist(label: string, got: number[], want: number[]): void {
@@ -251,13 +288,28 @@ function compare(label: string, e: ExactResult, r: Reference): void {
   near(`${label} correct guesses`, e.correctGuessRate, r.correct);
   near(`${label} forced`, e.forcedRate, r.forced);
   dist(`${label} law of |D_n|`, e.absImbalanceDistribution, r.absDist);
-  for (const [name, q] of [['p5', 0.05], ['p25', 0.25], ['p50', 0.5], ['p75', 0.75], ['p95', 0.95]] as const) {
+  for (const [name, q] of [
+    ['p5', 0.05],
+    ['p25', 0.25],
+    ['p50', 0.5],
+    ['p75', 0.75],
+    ['p95', 0.95],
+  ] as const) {
     expect(e.absImbalanceQuantiles[name]).toBe(lawQuantile(r.absDist, q));
   }
   if (r.maxDist) {
     dist(`${label} law of max|D_i|`, e.maxAbsImbalanceDistribution, r.maxDist);
-    near(`${label} E max|D_i|`, e.meanMaxAbsImbalance, r.maxDist.reduce((s, p, m) => s + p * m, 0));
-    for (const [name, q] of [['p5', 0.05], ['p50', 0.5], ['p95', 0.95]] as const) expect(e.maxAbsImbalanceQuantiles[name]).toBe(lawQuantile(r.maxDist, q));
+    near(
+      `${label} E max|D_i|`,
+      e.meanMaxAbsImbalance,
+      r.maxDist.reduce((s, p, m) => s + p * m, 0),
+    );
+    for (const [name, q] of [
+      ['p5', 0.05],
+      ['p50', 0.5],
+      ['p95', 0.95],
+    ] as const)
+      expect(e.maxAbsImbalanceQuantiles[name]).toBe(lawQuantile(r.maxDist, q));
   }
 }
 
@@ -277,7 +329,8 @@ describe('exact mode against a dynamic program over the rule state and running m
     for (const n of [50, 100, 1000]) {
       const unbounded = UNBOUNDED.has(label);
       if (n === 1000 && unbounded) continue; // below: running max unbounded, too many states for a Map
-      it(`${label}, n = ${n}`, () => compare(`${label} n=${n}`, exactOf(design, n), referenceOf(design, n, 'state+max')));
+      it(`${label}, n = ${n}`, () =>
+        compare(`${label} n=${n}`, exactOf(design, n), referenceOf(design, n, 'state+max')));
     }
   }
   for (const label of UNBOUNDED) {
@@ -289,8 +342,17 @@ describe('exact mode against a dynamic program over the rule state and running m
       const tails = label === 'simple' ? maxTailsSimpleWalk(1000, M) : backwardOf(DESIGNS[label], 1000, M);
       const law = tails.slice(0, M).map((p, m) => (m === 0 ? 0 : p - tails[m + 1]));
       dist(`${label} n=1000 law of max|D_i|`, e.maxAbsImbalanceDistribution, law);
-      near(`${label} n=1000 E max|D_i|`, e.meanMaxAbsImbalance, tails.slice(1).reduce((s, p) => s + p, 0));
-      for (const [name, q] of [['p5', 0.05], ['p50', 0.5], ['p95', 0.95]] as const) expect(e.maxAbsImbalanceQuantiles[name]).toBe(lawQuantile(law, q));
+      near(
+        `${label} n=1000 E max|D_i|`,
+        e.meanMaxAbsImbalance,
+        tails.slice(1).reduce((s, p) => s + p, 0),
+      );
+      for (const [name, q] of [
+        ['p5', 0.05],
+        ['p50', 0.5],
+        ['p95', 0.95],
+      ] as const)
+        expect(e.maxAbsImbalanceQuantiles[name]).toBe(lawQuantile(law, q));
     });
   }
   it('the two recursions agree with the Map program where all run (simple and urn, n = 100)', () => {
@@ -302,7 +364,11 @@ describe('exact mode against a dynamic program over the rule state and running m
       near(`${label} n=100 forced`, fwd.forced, ref.forced);
       const tails = backwardOf(DESIGNS[label], 100, 100);
       if (label === 'simple') dist('simple n=100 reflection vs backward', maxTailsSimpleWalk(100, 100), tails);
-      dist(`${label} n=100 law of max`, tails.slice(0, 100).map((p, m) => (m === 0 ? 0 : p - tails[m + 1])), ref.maxDist!.slice(0, 100));
+      dist(
+        `${label} n=100 law of max`,
+        tails.slice(0, 100).map((p, m) => (m === 0 ? 0 : p - tails[m + 1])),
+        ref.maxDist!.slice(0, 100),
+      );
     }
   });
   it('simple, n = 1000: closed forms P(D_n = 0) = C(n, n/2)/2^n, E|D_n| = n·P(D_n = 0), correct guesses 1/2', () => {
@@ -323,7 +389,8 @@ describe('exact mode against the engine Monte Carlo (4 standard errors)', () => 
       const e = exactOf(design, 50);
       const mc = simulate(design, { n: 50, trials: 3000, seed: `exact-${label}` });
       const within = (name: string, got: number, want: number, se: number) => {
-        if (Math.abs(got - want) > 4 * se + 1e-12) throw new Error(`${label} ${name}: Monte Carlo ${got} vs exact ${want}, > 4·SE ${4 * se}`);
+        if (Math.abs(got - want) > 4 * se + 1e-12)
+          throw new Error(`${label} ${name}: Monte Carlo ${got} vs exact ${want}, > 4·SE ${4 * se}`);
       };
       within('E|D_n|', mc.meanAbsImbalance, e.meanAbsImbalance, mc.standardErrors.meanAbsImbalance);
       within('P(D_n = 0)', mc.probBalanced, e.probBalanced, mc.standardErrors.probBalanced);
@@ -339,12 +406,41 @@ describe('exact mode refuses what it cannot do, with a clear message', () => {
     expect(() => exactFigures(design, n)).toThrow(pattern);
   };
   it('minimization and covariates', () => {
-    refuses({ method: 'minimization', factors: [{ id: 'f', levels: [{ code: 'a' }, { code: 'b' }] }] }, 50, /without covariates/);
-    refuses({ method: 'permuted-block', factors: [{ id: 'f', levels: [{ code: 'a' }, { code: 'b' }] }] }, 50, /without covariates/);
+    refuses(
+      { method: 'minimization', factors: [{ id: 'f', levels: [{ code: 'a' }, { code: 'b' }] }] },
+      50,
+      /without covariates/,
+    );
+    refuses(
+      { method: 'permuted-block', factors: [{ id: 'f', levels: [{ code: 'a' }, { code: 'b' }] }] },
+      50,
+      /without covariates/,
+    );
   });
   it('more than two arms, unequal ratios, n out of range', () => {
-    refuses({ method: 'simple', arms: [{ code: 'A', ratio: 1 }, { code: 'B', ratio: 1 }, { code: 'C', ratio: 1 }] }, 50, /two arms only/);
-    refuses({ method: 'permuted-block', arms: [{ code: 'A', ratio: 2 }, { code: 'B', ratio: 1 }] }, 50, /1:1 ratio only/);
+    refuses(
+      {
+        method: 'simple',
+        arms: [
+          { code: 'A', ratio: 1 },
+          { code: 'B', ratio: 1 },
+          { code: 'C', ratio: 1 },
+        ],
+      },
+      50,
+      /two arms only/,
+    );
+    refuses(
+      {
+        method: 'permuted-block',
+        arms: [
+          { code: 'A', ratio: 2 },
+          { code: 'B', ratio: 1 },
+        ],
+      },
+      50,
+      /1:1 ratio only/,
+    );
     refuses({ method: 'simple' }, 2001, /between 1 and 2000/);
   });
 });

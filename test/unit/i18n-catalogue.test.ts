@@ -23,7 +23,8 @@ describe('message catalogue', () => {
           const text = ns[locale][k];
           if (text === undefined) continue;
           if (text.trim() === '') bad.push(`${locale}: ${name}.${k} is empty`);
-          if (placeholders(text).join() !== placeholders(en).join()) bad.push(`${locale}: ${name}.${k} placeholders differ`);
+          if (placeholders(text).join() !== placeholders(en).join())
+            bad.push(`${locale}: ${name}.${k} placeholders differ`);
         }
       }
     }
@@ -37,7 +38,9 @@ describe('message catalogue', () => {
     expect(translate('fr', 'no.such.key')).toBe('no.such.key');
     expect(translate('fr', 'common.records', { count: 0 })).toBe('0 enregistrement');
     expect(translate('en', 'common.records', { count: 0 })).toBe('0 records');
-    expect(translate('fr', 'common.records', { count: 1200 })).toBe(`${new Intl.NumberFormat('fr').format(1200)} enregistrements`);
+    expect(translate('fr', 'common.records', { count: 1200 })).toBe(
+      `${new Intl.NumberFormat('fr').format(1200)} enregistrements`,
+    );
     expect(translate('fr', 'common.save')).toBe('Enregistrer');
   });
 });

@@ -29,10 +29,19 @@ describe('the neutral-text check [BLIND-006]', () => {
   });
 
   it('leaves other words alone, even those containing the letters', () => {
-    for (const text of ['MSCT-MS', 'treatment code MS-PBOX7Q', 'relapse at week 24', 'baseline EDSS 4.5', 'intravenous infusion tolerated', 'EDSS equal to 4.5', '']) expect(hit(text)).toBeNull();
+    for (const text of [
+      'MSCT-MS',
+      'treatment code MS-PBOX7Q',
+      'relapse at week 24',
+      'baseline EDSS 4.5',
+      'intravenous infusion tolerated',
+      'EDSS equal to 4.5',
+      '',
+    ])
+      expect(hit(text)).toBeNull();
   });
 
-  it('allows the protocol\'s phrases and its own public texts, but only where they occur', () => {
+  it("allows the protocol's phrases and its own public texts, but only where they occur", () => {
     expect(hit('visit before the MSC harvest')).toBeNull();
     expect(hit('bone marrow harvest delayed')).toBeNull();
     expect(hit('Pia Pharmacist (cell lab)')).toBeNull();
@@ -43,12 +52,36 @@ describe('the neutral-text check [BLIND-006]', () => {
 
   it('the quick pre-test never hides a hit: random texts give the same hits with and without it', () => {
     const everything = { ...vocab, prefilter: /(?:)/ };
-    const parts = ['m', 's', 'c', 'p', 'b', 'o', ' ', '-', '.', '_', 'MSC', 'pbo', 'Placebo', 'cells', 'harvest', 'x', 'ＰＢＯ', '\u200b', 'é', '7'];
+    const parts = [
+      'm',
+      's',
+      'c',
+      'p',
+      'b',
+      'o',
+      ' ',
+      '-',
+      '.',
+      '_',
+      'MSC',
+      'pbo',
+      'Placebo',
+      'cells',
+      'harvest',
+      'x',
+      'ＰＢＯ',
+      '\u200b',
+      'é',
+      '7',
+    ];
     let seed = 42;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let hits = 0;
     for (let i = 0; i < 3000; i++) {
-      const text = Array.from({ length: 1 + Math.floor(next() * 8) }, () => parts[Math.floor(next() * parts.length)]).join('');
+      const text = Array.from(
+        { length: 1 + Math.floor(next() * 8) },
+        () => parts[Math.floor(next() * parts.length)],
+      ).join('');
       const expected = findArmWords(text, everything);
       expect([text, findArmWords(text, vocab)]).toEqual([text, expected]);
       if (expected.length) hits++;
@@ -57,7 +90,9 @@ describe('the neutral-text check [BLIND-006]', () => {
   });
 
   it('another protocol brings its own vocabulary; a one-letter code is caught as "arm X", not as every letter', () => {
-    const yaml = (demoProtocolYaml()).replace(/code: MSC-PBO/, 'code: X').replace(/code: PBO-MSC/, 'code: Y');
+    const yaml = demoProtocolYaml()
+      .replace(/code: MSC-PBO/, 'code: X')
+      .replace(/code: PBO-MSC/, 'code: Y');
     const other = neutralTextVocabulary(parseProtocolOrThrow(yaml));
     expect(findArmWord('patient in arm X', other)?.word).toBe('arm X');
     expect(findArmWord('x-ray normal', other)).toBeNull();
@@ -65,16 +100,23 @@ describe('the neutral-text check [BLIND-006]', () => {
 
   it('the write-time check names the field and the word and throws BLINDING_RISK; passwords and exempt fields are not checked', () => {
     const bv = blindingVocabulary(demoProtocol());
-    expect(() => requireNeutralText({ field: 'edss', newValue: 4.5, reason: 'typo', signature: { password: 'MSC-PBO!' } }, bv)).not.toThrow();
+    expect(() =>
+      requireNeutralText({ field: 'edss', newValue: 4.5, reason: 'typo', signature: { password: 'MSC-PBO!' } }, bv),
+    ).not.toThrow();
     let error: any;
     try {
-      requireNeutralText({ field: 'edss', newValue: 4.5, reason: 'typo; arm PBO-MSC', signature: { password: 'x' } }, bv);
+      requireNeutralText(
+        { field: 'edss', newValue: 4.5, reason: 'typo; arm PBO-MSC', signature: { password: 'x' } },
+        bv,
+      );
     } catch (e) {
       error = e;
     }
     expect(error).toMatchObject({ code: 'BLINDING_RISK', status: 400, details: { field: 'reason', word: 'PBO-MSC' } });
     expect(error.message).toContain('"reason"');
-    expect(() => requireNeutralText({ signature: { password: 'x', meaning: 'I give placebo' } }, bv)).toThrow(/signature\.meaning/);
+    expect(() => requireNeutralText({ signature: { password: 'x', meaning: 'I give placebo' } }, bv)).toThrow(
+      /signature\.meaning/,
+    );
     expect(() => requireNeutralText({ newValue: ['ok', 'msc'] }, bv)).toThrow(/newValue\[1\]/);
     expect(() => requireNeutralText({ lotNumber: 'MSC-LOT-1' }, bv, new Set(['lotNumber']))).not.toThrow();
     expect(() => requireNeutralText({ newPassword: 'placebo-horse-battery', token: 'x-PBO-y' }, bv)).not.toThrow();

@@ -1,13 +1,24 @@
 import { spawnSync } from 'node:child_process';
 import { allStrata } from '../../shared/protocol/index.js';
-import { generateScheme, importList, listToCsv, matchesCodeFormat, mixSeed, schemeFingerprint, seedCommitment } from '../../shared/engine/index.js';
+import {
+  generateScheme,
+  importList,
+  listToCsv,
+  matchesCodeFormat,
+  mixSeed,
+  schemeFingerprint,
+  seedCommitment,
+} from '../../shared/engine/index.js';
 import type { Scheme } from '../../shared/engine/index.js';
 import { msctProtocol, parallelProtocol, repoPath } from './helpers.js';
 
 const protocol = msctProtocol();
 const SEED = 'trial-seed-0001';
-const generate = (sites = ['A', 'B'], method = 'permuted-block', params: Record<string, unknown> = { blockSizes: [2, 4] }) =>
-  generateScheme(protocol, { method, params, seed: SEED, siteCodes: sites });
+const generate = (
+  sites = ['A', 'B'],
+  method = 'permuted-block',
+  params: Record<string, unknown> = { blockSizes: [2, 4] },
+) => generateScheme(protocol, { method, params, seed: SEED, siteCodes: sites });
 const stratum = (s: Scheme, key: string) => s.strata.find((x) => x.key === key);
 
 describe('generateScheme: stratified permuted blocks', () => {
@@ -86,13 +97,24 @@ describe('generateScheme: stratified permuted blocks', () => {
   });
 
   it('rejects block sizes that are not multiples of the ratio sum [RAND-003]', () => {
-    expect(() => generateScheme(parallelProtocol(), { method: 'permuted-block', params: { blockSizes: [4] }, seed: SEED, siteCodes: [] })).toThrow(
-      /blockSizes: 4 is not a multiple of the ratio sum 3 \(2:1\)/,
-    );
+    expect(() =>
+      generateScheme(parallelProtocol(), {
+        method: 'permuted-block',
+        params: { blockSizes: [4] },
+        seed: SEED,
+        siteCodes: [],
+      }),
+    ).toThrow(/blockSizes: 4 is not a multiple of the ratio sum 3 \(2:1\)/);
   });
 
   it('keeps 2:1 exactly within each block of 3 or 6 [RAND-003]', () => {
-    const s = generateScheme(parallelProtocol(), { method: 'permuted-block', params: { blockSizes: [3, 6] }, seed: SEED, siteCodes: [], listLength: 300 });
+    const s = generateScheme(parallelProtocol(), {
+      method: 'permuted-block',
+      params: { blockSizes: [3, 6] },
+      seed: SEED,
+      siteCodes: [],
+      listLength: 300,
+    });
     const entries = s.strata[0].entries;
     expect(entries.length % 3).toBe(0);
     expect(entries.filter((e) => e.armCode === 'MSC').length).toBe((2 * entries.length) / 3);
@@ -108,7 +130,9 @@ describe('list CSV import', () => {
   });
 
   it('names the line of every problem [RAND-013]', () => {
-    const lines = listToCsv(generate(['A'])).trim().split('\n');
+    const lines = listToCsv(generate(['A']))
+      .trim()
+      .split('\n');
     lines[2] = lines[2].replace(/,(MSC-PBO|PBO-MSC),/, ',XYZ,');
     lines[3] = lines[3].replace(/,3,/, ',2,');
     lines.push(lines[5]);
@@ -125,7 +149,9 @@ describe('list CSV import', () => {
 
   it('requires every stratum [RAND-013]', () => {
     const csv = listToCsv(generate(['A']));
-    expect(() => importList(protocol, csv, { siteCodes: ['A', 'B'] })).toThrow(/stratum "course=RRMS\|edss=LE5\|site=B" has no entries/);
+    expect(() => importList(protocol, csv, { siteCodes: ['A', 'B'] })).toThrow(
+      /stratum "course=RRMS\|edss=LE5\|site=B" has no entries/,
+    );
   });
 });
 
@@ -142,7 +168,13 @@ describe('secret seeds and salted commitments', () => {
   });
 
   it('the salt changes the seed commitment and the fingerprint; without it both are the legacy values [BLIND-004]', () => {
-    const options = { method: 'permuted-block', params: { blockSizes: [2, 4] }, seed: 'a-known-seed', siteCodes: ['A', 'B'], listLength: 4 };
+    const options = {
+      method: 'permuted-block',
+      params: { blockSizes: [2, 4] },
+      seed: 'a-known-seed',
+      siteCodes: ['A', 'B'],
+      listLength: 4,
+    };
     const legacy = generateScheme(protocol, options);
     const salted = generateScheme(protocol, { ...options, salt });
     expect(legacy.seedCommitment).toBe(seedCommitment('a-known-seed', protocol.study.code));

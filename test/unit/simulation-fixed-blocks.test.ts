@@ -21,13 +21,24 @@ const fresh = (trials: number): ChunkResult => ({
   strata: {},
   margins: {},
 });
-const bits = (c: ChunkResult) => [c.absFinal, c.maxAbs, c.balanced, c.correct, c.forced, c.armTotals].map((a) => Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(','));
+const bits = (c: ChunkResult) =>
+  [c.absFinal, c.maxAbs, c.balanced, c.correct, c.forced, c.armTotals].map((a) =>
+    Array.from(a, (v) => (Object.is(v, -0) ? '-0' : String(v))).join(','),
+  );
 
 describe('fixed-block kernel against the general two-arm kernel', () => {
   const cases: Array<[number, number]> = [];
-  for (const ratio of [1, 2, 3]) for (const multiple of [1, 2, 3, 4]) if (2 * ratio * multiple <= 16) cases.push([ratio, 2 * ratio * multiple]);
+  for (const ratio of [1, 2, 3])
+    for (const multiple of [1, 2, 3, 4]) if (2 * ratio * multiple <= 16) cases.push([ratio, 2 * ratio * multiple]);
   it.each(cases)('ratio %i:%i-sized blocks give the same figures bit for bit', (ratio, size) => {
-    const design = prepareDesign({ method: 'permuted-block', params: { blockSizes: [size] }, arms: [{ code: 'A', ratio }, { code: 'B', ratio }] });
+    const design = prepareDesign({
+      method: 'permuted-block',
+      params: { blockSizes: [size] },
+      arms: [
+        { code: 'A', ratio },
+        { code: 'B', ratio },
+      ],
+    });
     expect(fixedBlocksApply(design)).toBe(true);
     for (const n of [1, 2, 3, size - 1, size, size + 1, 37, 100]) {
       if (n < 1) continue;
@@ -44,7 +55,18 @@ describe('fixed-block kernel against the general two-arm kernel', () => {
 
   it('leaves random block sizes, unequal ratios and very large blocks to the general kernel', () => {
     expect(fixedBlocksApply(prepareDesign({ method: 'permuted-block', params: { blockSizes: [2, 4] } }))).toBe(false);
-    expect(fixedBlocksApply(prepareDesign({ method: 'permuted-block', params: { blockSizes: [6] }, arms: [{ code: 'A', ratio: 2 }, { code: 'B', ratio: 1 }] }))).toBe(false);
+    expect(
+      fixedBlocksApply(
+        prepareDesign({
+          method: 'permuted-block',
+          params: { blockSizes: [6] },
+          arms: [
+            { code: 'A', ratio: 2 },
+            { code: 'B', ratio: 1 },
+          ],
+        }),
+      ),
+    ).toBe(false);
     expect(fixedBlocksApply(prepareDesign({ method: 'permuted-block', params: { blockSizes: [40] } }))).toBe(false);
     expect(fixedBlocksApply(prepareDesign({ method: 'truncated-binomial', params: { blockSizes: [4] } }))).toBe(false);
   });

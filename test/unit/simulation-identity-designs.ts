@@ -7,7 +7,10 @@
  */
 import type { SimulationDesign, SimulationOptions } from '../../shared/engine/index.js';
 
-const factor = (id: string, levels: number) => ({ id, levels: Array.from({ length: levels }, (_, l) => ({ code: `L${l + 1}` })) });
+const factor = (id: string, levels: number) => ({
+  id,
+  levels: Array.from({ length: levels }, (_, l) => ({ code: `L${l + 1}` })),
+});
 const two = [factor('f1', 2), factor('f2', 2)];
 const abc = (...r: number[]) => r.map((ratio, i) => ({ code: String.fromCharCode(65 + i), ratio }));
 
@@ -31,8 +34,14 @@ export const IDENTITY_DESIGNS: Array<[string, SimulationDesign]> = [
   ['chen 2:1', { method: 'chen', params: { bound: 2, p: 0.9 }, arms: abc(1, 2) }],
   ['urn 1,2', { method: 'urn', params: { alpha: 1, beta: 2 } }],
   ['urn 2,1 n odd', { method: 'urn', params: { alpha: 2, beta: 1 } }],
-  ['minimization 2,2,3', { method: 'minimization', params: { p: 0.8 }, factors: [factor('f1', 2), factor('f2', 2), factor('f3', 3)] }],
-  ['minimization 2:1 variance', { method: 'minimization', params: { p: 0.9, imbalance: 'variance' }, factors: two, arms: abc(2, 1) }],
+  [
+    'minimization 2,2,3',
+    { method: 'minimization', params: { p: 0.8 }, factors: [factor('f1', 2), factor('f2', 2), factor('f3', 3)] },
+  ],
+  [
+    'minimization 2:1 variance',
+    { method: 'minimization', params: { p: 0.9, imbalance: 'variance' }, factors: two, arms: abc(2, 1) },
+  ],
 ];
 
 /** Two seeds, two sizes (one chunk ragged at the end), so chunk streams and the summary are both covered. */
@@ -45,7 +54,9 @@ if (process.argv.includes('--write')) {
   const { writeFileSync } = await import('node:fs');
   const { simulate } = await import('../../shared/engine/index.js');
   const out: Record<string, unknown> = {};
-  for (const [label, design] of IDENTITY_DESIGNS) for (const run of IDENTITY_RUNS) out[`${label} | ${run.seed} n=${run.n} trials=${run.trials}`] = simulate(design, run);
+  for (const [label, design] of IDENTITY_DESIGNS)
+    for (const run of IDENTITY_RUNS)
+      out[`${label} | ${run.seed} n=${run.n} trials=${run.trials}`] = simulate(design, run);
   writeFileSync('test/unit/fixtures/simulation/reference.json', `${JSON.stringify(out, null, 1)}\n`);
   process.stdout.write(`wrote ${Object.keys(out).length} results\n`);
 }

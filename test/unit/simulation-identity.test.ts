@@ -9,7 +9,9 @@ import { readRepoFile } from './helpers.js';
 import { IDENTITY_DESIGNS, IDENTITY_RUNS } from './simulation-identity-designs.js';
 
 const reference = JSON.parse(readRepoFile('test/unit/fixtures/simulation/reference.json')) as Record<string, unknown>;
-const cases = IDENTITY_DESIGNS.flatMap(([label, design]) => IDENTITY_RUNS.map((run) => ({ key: `${label} | ${run.seed} n=${run.n} trials=${run.trials}`, design, run })));
+const cases = IDENTITY_DESIGNS.flatMap(([label, design]) =>
+  IDENTITY_RUNS.map((run) => ({ key: `${label} | ${run.seed} n=${run.n} trials=${run.trials}`, design, run })),
+);
 
 describe('simulation figures are those frozen before the rewrite', () => {
   it.each(cases.map((c) => [c.key, c] as const))('%s (engine, one thread)', (_key, { key, design, run }) => {

@@ -1,4 +1,11 @@
-import { createSequenceRule, minimizationProbabilities, MinimizationKernel, newMinimizationState, deriveStream, simulate } from '../../shared/engine/index.js';
+import {
+  createSequenceRule,
+  minimizationProbabilities,
+  MinimizationKernel,
+  newMinimizationState,
+  deriveStream,
+  simulate,
+} from '../../shared/engine/index.js';
 import type { SequenceState } from '../../shared/engine/index.js';
 
 describe('big stick counting', () => {
@@ -22,7 +29,10 @@ describe('big stick counting', () => {
   });
 
   it('never exceeds the bound in simulation', () => {
-    expect(simulate({ method: 'big-stick', params: { bound: 2 } }, { n: 60, trials: 2000, seed: 'bound' }).maxAbsImbalanceQuantiles.p95).toBeLessThanOrEqual(2);
+    expect(
+      simulate({ method: 'big-stick', params: { bound: 2 } }, { n: 60, trials: 2000, seed: 'bound' })
+        .maxAbsImbalanceQuantiles.p95,
+    ).toBeLessThanOrEqual(2);
   });
 });
 
@@ -45,7 +55,11 @@ describe('minimization', () => {
     const ratios = [2, 1, 1];
     const levelCounts = [2, 3];
     const config = { ratios, factors: ['a', 'b'], weights: [1, 2], p: 0.7, imbalance: 'variance' as const };
-    const kernel = new MinimizationKernel({ factors: ['a', 'b'], weights: { a: 1, b: 2 }, p: 0.7, imbalance: 'variance' }, ratios, levelCounts);
+    const kernel = new MinimizationKernel(
+      { factors: ['a', 'b'], weights: { a: 1, b: 2 }, p: 0.7, imbalance: 'variance' },
+      ratios,
+      levelCounts,
+    );
     const rng = deriveStream('kernel-check', 'S', 'k', 'test');
     for (let trial = 0; trial < 200; trial++) {
       const state = newMinimizationState(config);
@@ -67,7 +81,10 @@ describe('minimization', () => {
 });
 
 describe('2:1 ratios reach their target proportions', () => {
-  const arms = [{ code: 'MSC', ratio: 2 }, { code: 'PBO', ratio: 1 }];
+  const arms = [
+    { code: 'MSC', ratio: 2 },
+    { code: 'PBO', ratio: 1 },
+  ];
   it.each([
     ['simple', {}, undefined],
     ['permuted-block', { blockSizes: [3, 6] }, undefined],
@@ -82,7 +99,10 @@ describe('2:1 ratios reach their target proportions', () => {
   });
 
   it('permuted blocks of 3 and 6 end every trial of n = 99 exactly on target', () => {
-    const r = simulate({ method: 'permuted-block', params: { blockSizes: [3] }, arms }, { n: 99, trials: 500, seed: 'ratio' });
+    const r = simulate(
+      { method: 'permuted-block', params: { blockSizes: [3] }, arms },
+      { n: 99, trials: 500, seed: 'ratio' },
+    );
     expect(r.meanAbsImbalance).toBeCloseTo(0, 9);
     expect(r.probBalanced).toBe(1);
   });
@@ -92,7 +112,9 @@ describe('simulation bookkeeping', () => {
   it('gives the same figures for the same seed and different figures for another [RAND-015]', () => {
     const a = simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's1' });
     expect(simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's1' })).toEqual(a);
-    expect(simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's2' }).meanAbsImbalance).not.toBe(a.meanAbsImbalance);
+    expect(simulate({ method: 'biased-coin' }, { n: 30, trials: 2500, seed: 's2' }).meanAbsImbalance).not.toBe(
+      a.meanAbsImbalance,
+    );
   });
 
   it('reports progress per chunk up to the total', () => {
@@ -105,12 +127,24 @@ describe('simulation bookkeeping', () => {
     const r = simulate({ method: 'simple' }, { n: 50, trials: 3000, seed: 'q' });
     const q = r.absImbalanceQuantiles;
     expect(q.p5 <= q.p25 && q.p25 <= q.p50 && q.p50 <= q.p75 && q.p75 <= q.p95).toBe(true);
-    for (const key of ['meanAbsImbalance', 'absImbalanceQuantiles', 'meanMaxAbsImbalance', 'probBalanced', 'correctGuessRate', 'forcedRate', 'trials', 'n', 'seconds']) {
+    for (const key of [
+      'meanAbsImbalance',
+      'absImbalanceQuantiles',
+      'meanMaxAbsImbalance',
+      'probBalanced',
+      'correctGuessRate',
+      'forcedRate',
+      'trials',
+      'n',
+      'seconds',
+    ]) {
       expect(r).toHaveProperty(key);
     }
   });
 
   it('rejects an unknown method with the list of methods', () => {
-    expect(() => simulate({ method: 'coin-flip' }, { n: 10, trials: 10, seed: 'x' })).toThrow(/unknown method "coin-flip"; expected one of: simple, permuted-block/);
+    expect(() => simulate({ method: 'coin-flip' }, { n: 10, trials: 10, seed: 'x' })).toThrow(
+      /unknown method "coin-flip"; expected one of: simple, permuted-block/,
+    );
   });
 });

@@ -38,7 +38,13 @@ function exact(n: number, pA: RuleA): Exact {
     meanAbs += mass * Math.abs(d);
     meanSq += mass * d * d;
   }
-  return { meanAbs, sdAbs: Math.sqrt(meanSq - meanAbs ** 2), probBalanced: dist.get(0) ?? 0, correctGuessRate: correct / n, forcedRate: forced / n };
+  return {
+    meanAbs,
+    sdAbs: Math.sqrt(meanSq - meanAbs ** 2),
+    probBalanced: dist.get(0) ?? 0,
+    correctGuessRate: correct / n,
+    forcedRate: forced / n,
+  };
 }
 
 const behindA = (d: number, p: number) => (d === 0 ? 0.5 : d < 0 ? p : 1 - p);
@@ -80,10 +86,22 @@ const RULES: Record<string, { design: SimulationDesign; pA: RuleA }> = {
     },
   },
   'biased-coin (2/3)': { design: { method: 'biased-coin', params: { p: 2 / 3 } }, pA: (_i, d) => behindA(d, 2 / 3) },
-  'big-stick (3)': { design: { method: 'big-stick', params: { bound: 3 } }, pA: (_i, d) => (Math.abs(d) >= 3 ? (d > 0 ? 0 : 1) : 0.5) },
-  'chen (2/3, 2)': { design: { method: 'chen', params: { p: 2 / 3, bound: 2 } }, pA: (_i, d) => (Math.abs(d) >= 2 ? (d > 0 ? 0 : 1) : behindA(d, 2 / 3)) },
-  'urn UD(0,1)': { design: { method: 'urn', params: { alpha: 0, beta: 1 } }, pA: (i, d) => (i === 0 ? 0.5 : (i - d) / 2 / i) },
-  'urn UD(1,2)': { design: { method: 'urn', params: { alpha: 1, beta: 2 } }, pA: (i, d) => (1 + (2 * (i - d)) / 2) / (2 + 2 * i) },
+  'big-stick (3)': {
+    design: { method: 'big-stick', params: { bound: 3 } },
+    pA: (_i, d) => (Math.abs(d) >= 3 ? (d > 0 ? 0 : 1) : 0.5),
+  },
+  'chen (2/3, 2)': {
+    design: { method: 'chen', params: { p: 2 / 3, bound: 2 } },
+    pA: (_i, d) => (Math.abs(d) >= 2 ? (d > 0 ? 0 : 1) : behindA(d, 2 / 3)),
+  },
+  'urn UD(0,1)': {
+    design: { method: 'urn', params: { alpha: 0, beta: 1 } },
+    pA: (i, d) => (i === 0 ? 0.5 : (i - d) / 2 / i),
+  },
+  'urn UD(1,2)': {
+    design: { method: 'urn', params: { alpha: 1, beta: 2 } },
+    pA: (i, d) => (1 + (2 * (i - d)) / 2) / (2 + 2 * i),
+  },
   'minimization, one factor with one level (p 0.8)': {
     design: { method: 'minimization', params: { p: 0.8 }, factors: [{ id: 'f', levels: [{ code: 'x' }] }] },
     pA: (_i, d) => behindA(d, 0.8),
@@ -105,7 +123,9 @@ const TRIALS = 8000;
 function expectWithin(label: string, mc: number, exactValue: number, se: number): void {
   const tolerance = 4 * se + 1e-9;
   if (Math.abs(mc - exactValue) > tolerance) {
-    throw new Error(`${label}: Monte Carlo ${mc} vs exact ${exactValue}, |diff| ${Math.abs(mc - exactValue)} > 4·SE ${tolerance}`);
+    throw new Error(
+      `${label}: Monte Carlo ${mc} vs exact ${exactValue}, |diff| ${Math.abs(mc - exactValue)} > 4·SE ${tolerance}`,
+    );
   }
 }
 
@@ -145,8 +165,18 @@ describe.each(Object.entries(RULES))('%s: engine Monte Carlo vs exact DP', (_nam
   it.each([12, 50, 100])('n = %i within 4 standard errors', (n) => {
     const mc: SimulationResult = simulate(design, { n, trials: TRIALS, seed: `stat-${n}` });
     const ex = exact(n, pA);
-    expectWithin('E|D_n|', mc.meanAbsImbalance, ex.meanAbs, Math.max(mc.standardErrors.meanAbsImbalance, ex.sdAbs / Math.sqrt(TRIALS)));
-    expectWithin('P(D_n = 0)', mc.probBalanced, ex.probBalanced, Math.sqrt((ex.probBalanced * (1 - ex.probBalanced)) / TRIALS));
+    expectWithin(
+      'E|D_n|',
+      mc.meanAbsImbalance,
+      ex.meanAbs,
+      Math.max(mc.standardErrors.meanAbsImbalance, ex.sdAbs / Math.sqrt(TRIALS)),
+    );
+    expectWithin(
+      'P(D_n = 0)',
+      mc.probBalanced,
+      ex.probBalanced,
+      Math.sqrt((ex.probBalanced * (1 - ex.probBalanced)) / TRIALS),
+    );
     expectWithin('correct guesses', mc.correctGuessRate, ex.correctGuessRate, mc.standardErrors.correctGuessRate);
     expectWithin('forced', mc.forcedRate, ex.forcedRate, mc.standardErrors.forcedRate);
     expect(mc.trials).toBe(TRIALS);

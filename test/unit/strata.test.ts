@@ -9,13 +9,17 @@ describe('strata [RAND-010]', () => {
       key: 'course=RRMS|edss=LE5|site=A',
       levels: { course: 'RRMS', edss: 'LE5', site: 'A' },
     });
-    expect(deriveStratum(protocol, eligibleRrms({ course: 'PPMS', edss: 5.5 }), 'B').key).toBe('course=PPMS|edss=GE5.5|site=B');
+    expect(deriveStratum(protocol, eligibleRrms({ course: 'PPMS', edss: 5.5 }), 'B').key).toBe(
+      'course=PPMS|edss=GE5.5|site=B',
+    );
   });
 
   it('names the missing or unfit answer in a typed error', () => {
     expect(() => deriveStratum(protocol, { course: 'RRMS' }, 'A')).toThrow(StratumDerivationError);
     expect(() => deriveStratum(protocol, { course: 'RRMS' }, 'A')).toThrow(/no answer to question "edss"/);
-    expect(() => deriveStratum(protocol, { course: 'RRMS', edss: 5.2 }, 'A')).toThrow(/fits no level of stratification factor "Baseline EDSS band"/);
+    expect(() => deriveStratum(protocol, { course: 'RRMS', edss: 5.2 }, 'A')).toThrow(
+      /fits no level of stratification factor "Baseline EDSS band"/,
+    );
     expect(() => deriveStratum(protocol, eligibleRrms(), 'C')).toThrow(/unknown site "C"/);
   });
 

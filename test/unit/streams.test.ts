@@ -27,7 +27,9 @@ describe('deriveStream [RAND-004]', () => {
   const first = (s: { double(): number }, n = 5) => Array.from({ length: n }, () => s.double());
 
   it('is deterministic for the same inputs', () => {
-    expect(first(deriveStream('master-seed', 'S', 'k', 'list'))).toEqual(first(deriveStream('master-seed', 'S', 'k', 'list')));
+    expect(first(deriveStream('master-seed', 'S', 'k', 'list'))).toEqual(
+      first(deriveStream('master-seed', 'S', 'k', 'list')),
+    );
   });
 
   it('differs by seed, study, stratum and purpose', () => {

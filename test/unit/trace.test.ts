@@ -5,7 +5,13 @@ import type { Requirement } from '../trace/trace.js';
 import { repoPath } from './helpers.js';
 
 const req = (id: string, extra: Partial<Requirement> = {}): Requirement => ({
-  id, text: `requirement ${id}`, source: 'DOMAIN.md', risk: 'high', rationale: 'wrong arm given', file: 'requirements/x.yaml', ...extra,
+  id,
+  text: `requirement ${id}`,
+  source: 'DOMAIN.md',
+  risk: 'high',
+  rationale: 'wrong arm given',
+  file: 'requirements/x.yaml',
+  ...extra,
 });
 
 const SOURCE = [
@@ -14,7 +20,7 @@ const SOURCE = [
   "  it('refuses a second randomization [RAND-002, AUDIT-001]', () => {});",
   "  it.each([1, 2])('case %s [RAND-002]', () => {});",
   "  it('another site\\'s record [RAND-003]', () => {});",
-  '  it(`on ${usingPostgres ? \'PostgreSQL\' : \'SQLite\'} [RAND-003]`, () => {});',
+  "  it(`on ${usingPostgres ? 'PostgreSQL' : 'SQLite'} [RAND-003]`, () => {});",
   "  it('has no tag', () => {});",
   '});',
   'describe.each([',
@@ -25,7 +31,13 @@ const SOURCE = [
 function jestJson(assertions: [string, string][], suiteStatus = 'passed') {
   return {
     startTime: 1,
-    testResults: [{ name: '/repo/dist/test/api/x.test.js', status: suiteStatus, assertionResults: assertions.map(([fullName, status]) => ({ fullName, status })) }],
+    testResults: [
+      {
+        name: '/repo/dist/test/api/x.test.js',
+        status: suiteStatus,
+        assertionResults: assertions.map(([fullName, status]) => ({ fullName, status })),
+      },
+    ],
   };
 }
 const toRepo = (abs: string) => abs.replace('/repo/dist/', '').replace(/\.js$/, '.ts');
@@ -66,8 +78,19 @@ describe('the traceability checker [VAL-001]', () => {
 
   it('passes when every requirement has a passing test and every tag is known', () => {
     const titles = scanSource('test/api/x.test.ts', SOURCE);
-    const results = parseJestResults('api-sqlite', jestJson([['randomization [RAND-001] gives one number', 'passed'], ['randomization [RAND-001] refuses a second randomization [RAND-002, AUDIT-001]', 'passed']]), toRepo);
-    const report = trace(['RAND-001', 'RAND-002', 'RAND-003', 'AUDIT-001'].map((id) => req(id)), titles, [results]);
+    const results = parseJestResults(
+      'api-sqlite',
+      jestJson([
+        ['randomization [RAND-001] gives one number', 'passed'],
+        ['randomization [RAND-001] refuses a second randomization [RAND-002, AUDIT-001]', 'passed'],
+      ]),
+      toRepo,
+    );
+    const report = trace(
+      ['RAND-001', 'RAND-002', 'RAND-003', 'AUDIT-001'].map((id) => req(id)),
+      titles,
+      [results],
+    );
     expect(report.problems).toEqual([]);
     expect(report.rows.find((r) => r.requirement.id === 'RAND-002')!.results.get('api-sqlite')).toBe('passed');
     expect(report.rows.find((r) => r.requirement.id === 'RAND-003')!.results.size).toBe(0);
@@ -75,19 +98,33 @@ describe('the traceability checker [VAL-001]', () => {
   });
 
   it('fails on a requirement with no test', () => {
-    const report = trace([req('RAND-001'), req('RAND-002'), req('RAND-003'), req('AUDIT-001'), req('LOCK-009')], scanSource('test/api/x.test.ts', SOURCE), []);
+    const report = trace(
+      [req('RAND-001'), req('RAND-002'), req('RAND-003'), req('AUDIT-001'), req('LOCK-009')],
+      scanSource('test/api/x.test.ts', SOURCE),
+      [],
+    );
     expect(report.problems).toEqual(['LOCK-009: no test carries [LOCK-009] (requirements/x.yaml)']);
   });
 
   it('fails on a tag that names an unknown requirement', () => {
-    const report = trace([req('RAND-001'), req('RAND-002'), req('RAND-003')], scanSource('test/api/x.test.ts', SOURCE), []);
-    expect(report.problems).toEqual(['test/api/x.test.ts:3: tag [AUDIT-001] names no requirement ("refuses a second randomization [RAND-002, AUDIT-001]")']);
+    const report = trace(
+      [req('RAND-001'), req('RAND-002'), req('RAND-003')],
+      scanSource('test/api/x.test.ts', SOURCE),
+      [],
+    );
+    expect(report.problems).toEqual([
+      'test/api/x.test.ts:3: tag [AUDIT-001] names no requirement ("refuses a second randomization [RAND-002, AUDIT-001]")',
+    ]);
   });
 
   it('fails on a linked test that failed, or whose file failed to run, in the last results', () => {
     const titles = scanSource('test/api/x.test.ts', SOURCE);
     const reqs = ['RAND-001', 'RAND-002', 'RAND-003', 'AUDIT-001'].map((id) => req(id));
-    const failed = parseJestResults('api-postgres', jestJson([['randomization [RAND-001] refuses a second randomization [RAND-002, AUDIT-001]', 'failed']]), toRepo);
+    const failed = parseJestResults(
+      'api-postgres',
+      jestJson([['randomization [RAND-001] refuses a second randomization [RAND-002, AUDIT-001]', 'failed']]),
+      toRepo,
+    );
     expect(trace(reqs, titles, [failed]).problems).toEqual([
       'RAND-001: a linked test failed in the last API PostgreSQL run',
       'RAND-002: a linked test failed in the last API PostgreSQL run',
@@ -98,13 +135,23 @@ describe('the traceability checker [VAL-001]', () => {
   });
 
   it('fails on a malformed or duplicated requirement', () => {
-    const report = trace([req('RAND-001'), req('RAND-001', { file: 'requirements/y.yaml' }), req('rand-2', { risk: 'severe' as never, rationale: '' })], [], []);
-    expect(report.problems).toEqual(expect.arrayContaining([
-      'requirements/y.yaml: RAND-001: id already used in requirements/x.yaml',
-      'requirements/x.yaml: rand-2: id must look like RAND-001',
-      'requirements/x.yaml: rand-2: risk must be high, medium or low',
-      'requirements/x.yaml: rand-2: the risk needs a one-line rationale',
-    ]));
+    const report = trace(
+      [
+        req('RAND-001'),
+        req('RAND-001', { file: 'requirements/y.yaml' }),
+        req('rand-2', { risk: 'severe' as never, rationale: '' }),
+      ],
+      [],
+      [],
+    );
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        'requirements/y.yaml: RAND-001: id already used in requirements/x.yaml',
+        'requirements/x.yaml: rand-2: id must look like RAND-001',
+        'requirements/x.yaml: rand-2: risk must be high, medium or low',
+        'requirements/x.yaml: rand-2: the risk needs a one-line rationale',
+      ]),
+    );
   });
 
   it('the repository itself: every requirement has a test and every tag names a requirement', () => {

@@ -41,14 +41,14 @@ describe.each([
     for (const script of stratumScripts) {
       const step = script.steps.find((s) => s.answers)!;
       expect(step).toBeDefined();
-      const site = protocol.stratification.bySite ? deriveSite(script.covers) : siteCodes(protocol)[0] ?? '';
+      const site = protocol.stratification.bySite ? deriveSite(script.covers) : (siteCodes(protocol)[0] ?? '');
       expect(evaluateEligibility(protocol, step.answers!)).toEqual({ eligible: true, failures: [] });
       expect(deriveStratum(protocol, step.answers!, site).key).toBe(script.covers);
       expect(step.expected).toContain(`Stratum ${script.covers}`);
     }
   });
 
-  it('has, for every eligibility rule, a passing case and failing cases that fail that rule only, with the engine\'s reason', () => {
+  it("has, for every eligibility rule, a passing case and failing cases that fail that rule only, with the engine's reason", () => {
     const eligibilityScripts = scripts.filter((s) => s.kind === 'eligibility');
     expect(eligibilityScripts.map((s) => s.covers)).toEqual(protocol.eligibility.map((r) => r.id));
     for (const script of eligibilityScripts) {
@@ -64,7 +64,8 @@ describe.each([
         }
       }
       // A rule the form can fail has a failing case; one it cannot (choices limited to the allowed values) says so.
-      if (!failing.length) expect(script.steps.some((s) => s.expected.startsWith('No answer the form accepts can fail'))).toBe(true);
+      if (!failing.length)
+        expect(script.steps.some((s) => s.expected.startsWith('No answer the form accepts can fail'))).toBe(true);
     }
   });
 
@@ -75,7 +76,9 @@ describe.each([
     expect(policy.at(-1)!.covers).toBe('inadvertent unblinding');
     expect(scripts.filter((s) => s.kind === 'end-of-study')).toHaveLength(1);
     // A list method: envelopes are reserved before activation and a downtime drill follows.
-    expect(scripts[0].steps.some((s) => s.action.startsWith('Before activation: reserve 2 downtime envelopes'))).toBe(true);
+    expect(scripts[0].steps.some((s) => s.action.startsWith('Before activation: reserve 2 downtime envelopes'))).toBe(
+      true,
+    );
     expect(scripts.filter((s) => s.kind === 'downtime')).toHaveLength(1);
     expect(new Set(scripts.map((s) => s.id)).size).toBe(scripts.length);
   });
@@ -91,21 +94,36 @@ function deriveSite(stratumKey: string): string {
 }
 
 describe('UAT scripts: findings and the command [VAL-003]', () => {
-  it('the crossover\'s failing cases include the boundaries of the age range and the course-specific groups', () => {
+  it("the crossover's failing cases include the boundaries of the age range and the course-specific groups", () => {
     const { scripts } = scriptsOf('msct-ms.yaml', msctProtocol);
     const age = scripts.find((s) => s.covers === 'age')!;
     expect(age.steps.some((s) => s.expected.includes('answer is 17 years; required at least 18 years'))).toBe(true);
     const rrms = scripts.find((s) => s.covers === 'rrms')!;
-    expect(rrms.steps.filter((s) => s.answers && !s.verdict!.eligible).map((s) => s.verdict!.failed)).toEqual([['rrms-therapy'], ['rrms-activity']]);
+    expect(rrms.steps.filter((s) => s.answers && !s.verdict!.eligible).map((s) => s.verdict!.failed)).toEqual([
+      ['rrms-therapy'],
+      ['rrms-activity'],
+    ]);
   });
 
   it('a stratum no eligible patient can reach is reported as a finding, not given made-up answers', () => {
     const protocol = msctProtocol();
     // PPMS patients with EDSS ≥ 5.5 excluded by an extra rule: those strata become unreachable.
-    protocol.eligibility.push({ id: 'no-ppms-high', kind: 'exclusion', text: 'Exclusion: PPMS with EDSS ≥ 5.5', appliesWhen: { question: 'course', equals: 'PPMS' }, question: 'edss', max: 5.0 });
+    protocol.eligibility.push({
+      id: 'no-ppms-high',
+      kind: 'exclusion',
+      text: 'Exclusion: PPMS with EDSS ≥ 5.5',
+      appliesWhen: { question: 'course', equals: 'PPMS' },
+      question: 'edss',
+      max: 5.0,
+    });
     const scripts = buildUatScripts(protocol);
-    const unreachable = scripts.filter((s) => s.kind === 'stratum' && s.steps[0].action.startsWith('Review the protocol'));
-    expect(unreachable.map((s) => s.covers)).toEqual(['course=PPMS|edss=GE5.5|site=A', 'course=PPMS|edss=GE5.5|site=B']);
+    const unreachable = scripts.filter(
+      (s) => s.kind === 'stratum' && s.steps[0].action.startsWith('Review the protocol'),
+    );
+    expect(unreachable.map((s) => s.covers)).toEqual([
+      'course=PPMS|edss=GE5.5|site=A',
+      'course=PPMS|edss=GE5.5|site=B',
+    ]);
   });
 
   it('a protocol with a safety recipient gets a safety unblinding script naming that recipient', () => {
@@ -118,9 +136,17 @@ describe('UAT scripts: findings and the command [VAL-003]', () => {
 
   it('a protocol with an escalation rule gets an escalation script stating the contacts, the delay and the outcome', () => {
     const protocol = parallelProtocol();
-    Object.assign(protocol.unblinding, { emergency: { contacts: [{ name: 'Dr Claire Martin', role: 'Medical monitor', phone: '+33 5 61 00 00 01' }], escalateAfterMinutes: 30, escalateTo: 'backup-monitor' } });
+    Object.assign(protocol.unblinding, {
+      emergency: {
+        contacts: [{ name: 'Dr Claire Martin', role: 'Medical monitor', phone: '+33 5 61 00 00 01' }],
+        escalateAfterMinutes: 30,
+        escalateTo: 'backup-monitor',
+      },
+    });
     const escalation = buildUatScripts(protocol).find((s) => s.covers === 'escalation to backup-monitor')!;
-    expect(escalation.steps[0].expected).toBe('The dialog lists the emergency contacts (Dr Claire Martin, Medical monitor, +33 5 61 00 00 01) and the expected response time (30 minutes).');
+    expect(escalation.steps[0].expected).toBe(
+      'The dialog lists the emergency contacts (Dr Claire Martin, Medical monitor, +33 5 61 00 00 01) and the expected response time (30 minutes).',
+    );
     expect(escalation.steps[3].expected).toContain('stays pending for a normal decision');
   });
 
@@ -129,10 +155,24 @@ describe('UAT scripts: findings and the command [VAL-003]', () => {
     const md = await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'md'));
     expect(md.code).toBe(0);
     expect(md.stdout).toContain(`9 UAT scripts for study MSC-PAR21 written to ${join(tmp, 'md')}`);
-    expect(await inProcess('uat', '--protocol', repoPath('protocols/parallel-2to1.yaml'), '--out', join(tmp, 'html'), '--format', 'html')).toMatchObject({ code: 0 });
+    expect(
+      await inProcess(
+        'uat',
+        '--protocol',
+        repoPath('protocols/parallel-2to1.yaml'),
+        '--out',
+        join(tmp, 'html'),
+        '--format',
+        'html',
+      ),
+    ).toMatchObject({ code: 0 });
     for (const format of ['md', 'html']) {
       const files = readdirSync(join(tmp, format)).sort();
-      expect(files).toEqual(['UAT-01', 'UAT-D01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-U02', 'UAT-Z01', 'index'].map((f) => `${f}.${format}`));
+      expect(files).toEqual(
+        ['UAT-01', 'UAT-D01', 'UAT-E01', 'UAT-E02', 'UAT-E03', 'UAT-S01', 'UAT-U01', 'UAT-U02', 'UAT-Z01', 'index'].map(
+          (f) => `${f}.${format}`,
+        ),
+      );
       for (const f of files.filter((x) => !x.startsWith('index'))) {
         const text = readFileSync(join(tmp, format, f), 'utf8');
         expect(text).toContain('Executed by (printed name, role)');

@@ -8,7 +8,16 @@ import { Xor4096 } from '../../shared/engine/xor4096.js';
 
 const seeds = [
   ...Array.from({ length: 190 }, (_, i) => sha256Hex(`seed-${i}`)),
-  'a', '0', '1', 'hello.', 'ünïcødé ✓ 日本', 'x'.repeat(300), ' ', '\0', 'blindrand-simulation', '-1',
+  'a',
+  '0',
+  '1',
+  'hello.',
+  'ünïcødé ✓ 日本',
+  'x'.repeat(300),
+  ' ',
+  '\0',
+  'blindrand-simulation',
+  '-1',
 ];
 
 describe('Xor4096 (batch) against seedrandom 3.0.5 xor4096 [RAND-004]', () => {

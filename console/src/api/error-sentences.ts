@@ -11,7 +11,11 @@
 import { hasMessage, type Locale, type MessageParams } from '../../../shared/i18n/catalogue.js';
 import { NAMESPACES } from '../../../shared/i18n/messages/index.js';
 
-interface Variant { code: string; name: string; pattern: RegExp }
+interface Variant {
+  code: string;
+  name: string;
+  pattern: RegExp;
+}
 
 const V = (code: string, name: string, pattern: RegExp): Variant => ({ code, name, pattern });
 
@@ -67,7 +71,11 @@ export function codeKey(code: string): string | null {
 }
 
 /** The catalogue key and parameters to show for an error, or null to show the server's own message. */
-export function sentenceKey(code: string, detail: string, locale: Locale): { key: string; params: MessageParams } | null {
+export function sentenceKey(
+  code: string,
+  detail: string,
+  locale: Locale,
+): { key: string; params: MessageParams } | null {
   if (code === 'NETWORK') return { key: 'errors.NETWORK', params: {} };
   for (const v of VARIANTS) {
     if (v.code !== code) continue;
@@ -77,7 +85,9 @@ export function sentenceKey(code: string, detail: string, locale: Locale): { key
   if (locale === 'en' && detail && code !== 'INTERNAL_ERROR') return null;
   if (hasMessage(`errors.${code}`)) return { key: `errors.${code}`, params: {} };
   // Codes of one feature may keep their sentence in the feature's namespace (<ns>.code.<CODE>).
-  const owned = Object.keys(NAMESPACES).map((ns) => `${ns}.code.${code}`).find(hasMessage);
+  const owned = Object.keys(NAMESPACES)
+    .map((ns) => `${ns}.code.${code}`)
+    .find(hasMessage);
   if (owned) return { key: owned, params: {} };
   return null;
 }

@@ -6,7 +6,10 @@
  */
 import { t } from '../i18n/index.js';
 
-interface FailureDetails { signer?: unknown; attemptsRemaining?: unknown }
+interface FailureDetails {
+  signer?: unknown;
+  attemptsRemaining?: unknown;
+}
 
 export function withFailureDetails(sentence: string, details: unknown): string {
   if (!details || typeof details !== 'object') return sentence;
@@ -15,6 +18,7 @@ export function withFailureDetails(sentence: string, details: unknown): string {
   const main = cosigner ? t('signing.cosignerWrong') : sentence;
   const left = typeof d.attemptsRemaining === 'number' ? d.attemptsRemaining : null;
   if (left === null) return main;
-  if (left > 0) return `${main} ${t(cosigner ? 'signing.cosignerAttemptsLeft' : 'signing.attemptsLeft', { count: left })}`;
+  if (left > 0)
+    return `${main} ${t(cosigner ? 'signing.cosignerAttemptsLeft' : 'signing.attemptsLeft', { count: left })}`;
   return `${main} ${t(cosigner ? 'signing.cosignerLocked' : 'signing.accountLocked')}`;
 }

@@ -62,7 +62,8 @@ export interface RequestOptions {
 
 function url(path: string, query?: RequestOptions['query']): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const qs = params.toString();
   return `/api${path}${qs ? `?${qs}` : ''}`;
 }
@@ -73,7 +74,10 @@ function isErrorCode(code: unknown): code is ErrorCode {
 
 /** Performs one request; resolves with the parsed body or rejects with an ApiError. */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json', ...options.headers };
+  const headers: Record<string, string> = {
+    Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json',
+    ...options.headers,
+  };
   if (token) headers.Authorization = `Bearer ${token}`;
   let body: string | undefined;
   if (options.csvBody !== undefined) {
@@ -85,7 +89,13 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   }
   let response: Response;
   try {
-    response = await fetch(url(path, options.query), { method: options.method ?? 'GET', headers, body, signal: options.signal, credentials: 'same-origin' });
+    response = await fetch(url(path, options.query), {
+      method: options.method ?? 'GET',
+      headers,
+      body,
+      signal: options.signal,
+      credentials: 'same-origin',
+    });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'NETWORK', '');
@@ -112,7 +122,19 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 }
 
 function fallbackCode(status: number): ErrorCode {
-  const byStatus: Record<number, ErrorCode> = { 400: 'VALIDATION_FAILED', 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 422: 'IDEMPOTENCY_KEY_REUSED', 429: 'TOO_MANY_ATTEMPTS', 503: 'BUSY' };
+  const byStatus: Record<number, ErrorCode> = {
+    400: 'VALIDATION_FAILED',
+    401: 'UNAUTHENTICATED',
+    403: 'FORBIDDEN',
+    404: 'NOT_FOUND',
+    405: 'METHOD_NOT_ALLOWED',
+    409: 'CONFLICT',
+    413: 'PAYLOAD_TOO_LARGE',
+    415: 'UNSUPPORTED_MEDIA_TYPE',
+    422: 'IDEMPOTENCY_KEY_REUSED',
+    429: 'TOO_MANY_ATTEMPTS',
+    503: 'BUSY',
+  };
   return byStatus[status] ?? 'INTERNAL_ERROR';
 }
 

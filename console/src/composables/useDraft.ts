@@ -15,7 +15,12 @@ const PREFIX = 'blindrand.draft.';
  * Leaving the form with unsaved changes asks first (route guard + beforeunload), except when the session
  * ended: then the way back is the sign-in page, and the draft is what keeps the work.
  */
-export function useDraft<T extends object>(form: string, subject: () => string, snapshot: () => T, restore: (draft: T) => void) {
+export function useDraft<T extends object>(
+  form: string,
+  subject: () => string,
+  snapshot: () => T,
+  restore: (draft: T) => void,
+) {
   const session = useSessionStore();
   const key = () => `${PREFIX}${form}.${session.user?.id ?? 'anonymous'}.${subject()}`;
   const dirty = ref(false);
@@ -35,16 +40,20 @@ export function useDraft<T extends object>(form: string, subject: () => string, 
   }
   baseline = saved ?? JSON.stringify(snapshot());
 
-  watch(snapshot, (value) => {
-    const text = JSON.stringify(value);
-    if (!restored.value && text === baseline) return;
-    dirty.value = true;
-    try {
-      sessionStorage.setItem(key(), text);
-    } catch {
-      /* storage full or disabled: the leave guard still protects the form */
-    }
-  }, { deep: true });
+  watch(
+    snapshot,
+    (value) => {
+      const text = JSON.stringify(value);
+      if (!restored.value && text === baseline) return;
+      dirty.value = true;
+      try {
+        sessionStorage.setItem(key(), text);
+      } catch {
+        /* storage full or disabled: the leave guard still protects the form */
+      }
+    },
+    { deep: true },
+  );
 
   /** After a successful submit: the draft has become a record. */
   function clear(): void {

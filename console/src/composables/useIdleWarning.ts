@@ -31,7 +31,9 @@ export function useIdleWarning(onExpired: () => void | Promise<void>) {
   const error = ref<string | null>(null);
   let timer: ReturnType<typeof setInterval> | undefined;
 
-  const remainingSeconds = computed(() => (session.idleDeadline === null ? null : Math.max(0, Math.ceil((session.idleDeadline - now.value) / 1000))));
+  const remainingSeconds = computed(() =>
+    session.idleDeadline === null ? null : Math.max(0, Math.ceil((session.idleDeadline - now.value) / 1000)),
+  );
   const warning = computed(() => remainingSeconds.value !== null && remainingSeconds.value <= WARN_BEFORE_SECONDS);
 
   async function stay(): Promise<void> {

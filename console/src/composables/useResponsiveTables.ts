@@ -15,7 +15,7 @@ function labelTables(root: ParentNode): void {
     for (const row of table.querySelectorAll<HTMLTableRowElement>('tbody tr')) {
       let col = 0;
       for (const cell of row.cells) {
-        const label = cell.colSpan > 1 ? '' : heads[col] ?? '';
+        const label = cell.colSpan > 1 ? '' : (heads[col] ?? '');
         if (cell.getAttribute('data-label') !== label) cell.setAttribute('data-label', label);
         col += cell.colSpan;
       }

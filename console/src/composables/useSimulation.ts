@@ -4,7 +4,12 @@ import type { CandidateDesign, SimulationMessage, SimulationRequest } from '../w
 import SimulationWorker from '../workers/simulation.worker.ts?worker';
 import { t } from '../i18n/index.js';
 
-export interface DesignOutcome { design: CandidateDesign; summary?: SimulationResult; histogram?: number[]; error?: string }
+export interface DesignOutcome {
+  design: CandidateDesign;
+  summary?: SimulationResult;
+  histogram?: number[];
+  error?: string;
+}
 
 /**
  * Runs candidate designs in a Web Worker. Starting a new run terminates the one in flight, so
@@ -37,11 +42,23 @@ export function useSimulation() {
       if (m.runId !== id) return;
       if (m.type === 'progress') progress.value = m.done / m.total;
       else if (m.type === 'result' || m.type === 'design-error') {
-        outcomes.value = outcomes.value.map((o) => (o.design.key !== m.key ? o : m.type === 'result' ? { ...o, summary: m.summary, histogram: m.histogram } : { ...o, error: m.message }));
+        outcomes.value = outcomes.value.map((o) =>
+          o.design.key !== m.key
+            ? o
+            : m.type === 'result'
+              ? { ...o, summary: m.summary, histogram: m.histogram }
+              : { ...o, error: m.message },
+        );
       } else if (m.type === 'done') stop();
-      else if (m.type === 'error') { error.value = m.message; stop(); }
+      else if (m.type === 'error') {
+        error.value = m.message;
+        stop();
+      }
     };
-    worker.onerror = (e) => { error.value = e.message || t('statistician.workerFailed'); stop(); };
+    worker.onerror = (e) => {
+      error.value = e.message || t('statistician.workerFailed');
+      stop();
+    };
     worker.postMessage({ ...req, runId: id });
   }
 

@@ -15,8 +15,14 @@ function formatter(seconds: boolean): Intl.DateTimeFormat {
   let f = formatters.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat(locale.value === 'fr' ? 'fr-FR' : 'en-GB', {
-      year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined,
-      hourCycle: 'h23', timeZone: zoneName,
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: seconds ? '2-digit' : undefined,
+      hourCycle: 'h23',
+      timeZone: zoneName,
     });
     formatters.set(key, f);
   }
@@ -54,7 +60,10 @@ export function formatWithZone(iso: string | null | undefined, options: { second
 export function formatUtc(iso: string | null | undefined): string {
   const d = parse(iso);
   if (!d) return iso ?? '';
-  return `${d.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')} UTC`;
+  return `${d
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '')} UTC`;
 }
 
 /** The user's zone, by its canonical IANA name (Asia/Kolkata, never Asia/Calcutta). */
@@ -77,6 +86,13 @@ export function parseIsoLocal(text: string, endOfDay = false): Date | null {
   const [h, mi, s] = hasTime ? [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)] : endOfDay ? [23, 59, 59] : [0, 0, 0];
   const d = new Date(y, mo - 1, da, h, mi, s, endOfDay && !hasTime ? 999 : 0);
   // Reject 2026-02-30 and 25:00 rather than let Date roll them over.
-  if (d.getFullYear() !== y || d.getMonth() !== mo - 1 || d.getDate() !== da || d.getHours() !== h || d.getMinutes() !== mi) return null;
+  if (
+    d.getFullYear() !== y ||
+    d.getMonth() !== mo - 1 ||
+    d.getDate() !== da ||
+    d.getHours() !== h ||
+    d.getMinutes() !== mi
+  )
+    return null;
   return d;
 }

@@ -10,7 +10,11 @@ const STORAGE_KEY = 'blindrand.locale';
 
 function initialLocale(): Locale {
   let stored: string | null = null;
-  try { stored = localStorage.getItem(STORAGE_KEY); } catch { /* storage disabled: fall through */ }
+  try {
+    stored = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    /* storage disabled: fall through */
+  }
   return resolveLocale(stored, typeof navigator === 'undefined' ? null : navigator.language);
 }
 
@@ -23,7 +27,11 @@ export function t(key: string, params?: MessageParams): string {
 
 export function setLocale(next: Locale): void {
   locale.value = next;
-  try { localStorage.setItem(STORAGE_KEY, next); } catch { /* not persisted: the profile still holds it */ }
+  try {
+    localStorage.setItem(STORAGE_KEY, next);
+  } catch {
+    /* not persisted: the profile still holds it */
+  }
   applyDocumentLanguage(next);
 }
 

@@ -39,65 +39,270 @@ const P = Permission;
 export const routes: RouteRecordRaw[] = [
   { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true, title: 'nav.signIn' } },
   // Opened from the one-time e-mailed link, signed out.
-  { path: '/set-password', name: 'set-password', component: () => import('../pages/SetPasswordPage.vue'), meta: { public: true, title: 'nav.setYourPassword' } },
-  { path: '/forbidden', name: 'forbidden', component: () => import('../pages/ForbiddenPage.vue'), meta: { title: 'nav.notAllowed' } },
-  { path: '/', name: 'home', redirect: () => { const s = useSessionStore(); return s.role ? HOME_BY_ROLE[s.role] : '/sign-in'; } },
+  {
+    path: '/set-password',
+    name: 'set-password',
+    component: () => import('../pages/SetPasswordPage.vue'),
+    meta: { public: true, title: 'nav.setYourPassword' },
+  },
+  {
+    path: '/forbidden',
+    name: 'forbidden',
+    component: () => import('../pages/ForbiddenPage.vue'),
+    meta: { title: 'nav.notAllowed' },
+  },
+  {
+    path: '/',
+    name: 'home',
+    redirect: () => {
+      const s = useSessionStore();
+      return s.role ? HOME_BY_ROLE[s.role] : '/sign-in';
+    },
+  },
 
-  { path: '/patients', name: 'patients', component: () => import('../pages/participants/PatientsPage.vue'),
-    meta: { permissions: [P.ReadParticipants], title: 'nav.patients', nav: { label: 'nav.patients', group: 'nav.groupPatients', order: 10 } } },
-  { path: '/patients/new', name: 'patient-new', component: () => import('../pages/participants/RegisterPatientPage.vue'),
-    meta: { permissions: [P.RegisterParticipant], title: 'nav.registerAPatient', nav: { label: 'nav.registerAPatient', group: 'nav.groupPatients', order: 11 } } },
-  { path: '/patients/:id/card', name: 'patient-card', component: () => import('../pages/participants/EmergencyCardPage.vue'), props: true,
-    meta: { permissions: [P.ReadParticipants, P.RequestUnblinding], title: 'emergency.card.title' } },
-  { path: '/patients/:id', name: 'patient', component: () => import('../pages/participants/PatientPage.vue'), props: true,
-    meta: { permissions: [P.ReadParticipants], title: 'nav.patient' } },
+  {
+    path: '/patients',
+    name: 'patients',
+    component: () => import('../pages/participants/PatientsPage.vue'),
+    meta: {
+      permissions: [P.ReadParticipants],
+      title: 'nav.patients',
+      nav: { label: 'nav.patients', group: 'nav.groupPatients', order: 10 },
+    },
+  },
+  {
+    path: '/patients/new',
+    name: 'patient-new',
+    component: () => import('../pages/participants/RegisterPatientPage.vue'),
+    meta: {
+      permissions: [P.RegisterParticipant],
+      title: 'nav.registerAPatient',
+      nav: { label: 'nav.registerAPatient', group: 'nav.groupPatients', order: 11 },
+    },
+  },
+  {
+    path: '/patients/:id/card',
+    name: 'patient-card',
+    component: () => import('../pages/participants/EmergencyCardPage.vue'),
+    props: true,
+    meta: { permissions: [P.ReadParticipants, P.RequestUnblinding], title: 'emergency.card.title' },
+  },
+  {
+    path: '/patients/:id',
+    name: 'patient',
+    component: () => import('../pages/participants/PatientPage.vue'),
+    props: true,
+    meta: { permissions: [P.ReadParticipants], title: 'nav.patient' },
+  },
 
-  { path: '/unblinding/requests', name: 'unblinding-requests', component: () => import('../pages/unblinding/UnblindingRequestsPage.vue'),
-    meta: { permissions: [P.ReadUnblindingRequests], title: 'nav.unblindingRequests', nav: { label: 'nav.unblindingRequests', group: 'nav.groupUnblinding', order: 20 } } },
-  { path: '/unblinding/register', name: 'unblinding-register', component: () => import('../pages/unblinding/UnblindingRegisterPage.vue'),
-    meta: { permissions: [P.ReadUnblindingRegister], title: 'nav.unblindingRegister', nav: { label: 'nav.unblindingRegister', group: 'nav.groupUnblinding', order: 21 } } },
-  { path: '/unblinding/safety', name: 'safety-unblindings', component: () => import('../pages/unblinding/SafetyUnblindingsPage.vue'),
-    meta: { permissions: [P.ReadSafetyUnblindings], title: 'safety.nav.safety', nav: { label: 'safety.nav.safety', group: 'nav.groupUnblinding', order: 22 } } },
-  { path: '/unblinding/inadvertent', name: 'inadvertent-unblindings', component: () => import('../pages/unblinding/InadvertentUnblindingPage.vue'),
-    meta: { permissions: [P.ReadInadvertentUnblindings], title: 'safety.nav.inadvertent', nav: { label: 'safety.nav.inadvertent', group: 'nav.groupUnblinding', order: 23 } } },
-  { path: '/unblinding/inadvertent/new', name: 'inadvertent-report', component: () => import('../pages/unblinding/InadvertentReportPage.vue'),
-    meta: { permissions: [P.ReportInadvertentUnblinding], title: 'safety.nav.inadvertentReport', nav: { label: 'safety.nav.inadvertentReport', group: 'nav.groupUnblinding', order: 24 } } },
-  { path: '/disclosure', name: 'disclosure', component: () => import('../pages/unblinding/DisclosurePage.vue'),
-    meta: { permissions: [P.ReadDisclosure], title: 'safety.nav.disclosure', nav: { label: 'safety.nav.disclosure', group: 'nav.groupUnblinding', order: 25 } } },
+  {
+    path: '/unblinding/requests',
+    name: 'unblinding-requests',
+    component: () => import('../pages/unblinding/UnblindingRequestsPage.vue'),
+    meta: {
+      permissions: [P.ReadUnblindingRequests],
+      title: 'nav.unblindingRequests',
+      nav: { label: 'nav.unblindingRequests', group: 'nav.groupUnblinding', order: 20 },
+    },
+  },
+  {
+    path: '/unblinding/register',
+    name: 'unblinding-register',
+    component: () => import('../pages/unblinding/UnblindingRegisterPage.vue'),
+    meta: {
+      permissions: [P.ReadUnblindingRegister],
+      title: 'nav.unblindingRegister',
+      nav: { label: 'nav.unblindingRegister', group: 'nav.groupUnblinding', order: 21 },
+    },
+  },
+  {
+    path: '/unblinding/safety',
+    name: 'safety-unblindings',
+    component: () => import('../pages/unblinding/SafetyUnblindingsPage.vue'),
+    meta: {
+      permissions: [P.ReadSafetyUnblindings],
+      title: 'safety.nav.safety',
+      nav: { label: 'safety.nav.safety', group: 'nav.groupUnblinding', order: 22 },
+    },
+  },
+  {
+    path: '/unblinding/inadvertent',
+    name: 'inadvertent-unblindings',
+    component: () => import('../pages/unblinding/InadvertentUnblindingPage.vue'),
+    meta: {
+      permissions: [P.ReadInadvertentUnblindings],
+      title: 'safety.nav.inadvertent',
+      nav: { label: 'safety.nav.inadvertent', group: 'nav.groupUnblinding', order: 23 },
+    },
+  },
+  {
+    path: '/unblinding/inadvertent/new',
+    name: 'inadvertent-report',
+    component: () => import('../pages/unblinding/InadvertentReportPage.vue'),
+    meta: {
+      permissions: [P.ReportInadvertentUnblinding],
+      title: 'safety.nav.inadvertentReport',
+      nav: { label: 'safety.nav.inadvertentReport', group: 'nav.groupUnblinding', order: 24 },
+    },
+  },
+  {
+    path: '/disclosure',
+    name: 'disclosure',
+    component: () => import('../pages/unblinding/DisclosurePage.vue'),
+    meta: {
+      permissions: [P.ReadDisclosure],
+      title: 'safety.nav.disclosure',
+      nav: { label: 'safety.nav.disclosure', group: 'nav.groupUnblinding', order: 25 },
+    },
+  },
 
-  { path: '/pharmacy/tasks', name: 'pharmacy-tasks', component: () => import('../pages/pharmacy/TasksPage.vue'),
-    meta: { permissions: [P.ReadPharmacyTasks], title: 'nav.preparationTasks', nav: { label: 'nav.preparationTasks', group: 'nav.groupPharmacy', order: 30 } } },
-  { path: '/envelopes', name: 'envelopes', component: () => import('../pages/envelopes/EnvelopesPage.vue'),
-    meta: { permissions: [P.ReadStudy], title: 'envelopes.title', nav: { label: 'envelopes.nav', group: 'nav.groupRecords', order: 42 } } },
-  { path: '/envelopes/sheets', name: 'envelope-sheets', component: () => import('../pages/envelopes/EnvelopeSheetsPage.vue'),
-    meta: { permissions: [P.ReadStudy], title: 'envelopes.sheets.title' } },
-  { path: '/allocation-log', name: 'allocation-log', component: () => import('../pages/allocation/AllocationLogPage.vue'),
-    meta: { permissions: [P.ReadAllocationLog], title: 'nav.allocationLog', nav: { label: 'nav.allocationLog', group: 'nav.groupRecords', order: 40 } } },
+  {
+    path: '/pharmacy/tasks',
+    name: 'pharmacy-tasks',
+    component: () => import('../pages/pharmacy/TasksPage.vue'),
+    meta: {
+      permissions: [P.ReadPharmacyTasks],
+      title: 'nav.preparationTasks',
+      nav: { label: 'nav.preparationTasks', group: 'nav.groupPharmacy', order: 30 },
+    },
+  },
+  {
+    path: '/envelopes',
+    name: 'envelopes',
+    component: () => import('../pages/envelopes/EnvelopesPage.vue'),
+    meta: {
+      permissions: [P.ReadStudy],
+      title: 'envelopes.title',
+      nav: { label: 'envelopes.nav', group: 'nav.groupRecords', order: 42 },
+    },
+  },
+  {
+    path: '/envelopes/sheets',
+    name: 'envelope-sheets',
+    component: () => import('../pages/envelopes/EnvelopeSheetsPage.vue'),
+    meta: { permissions: [P.ReadStudy], title: 'envelopes.sheets.title' },
+  },
+  {
+    path: '/allocation-log',
+    name: 'allocation-log',
+    component: () => import('../pages/allocation/AllocationLogPage.vue'),
+    meta: {
+      permissions: [P.ReadAllocationLog],
+      title: 'nav.allocationLog',
+      nav: { label: 'nav.allocationLog', group: 'nav.groupRecords', order: 40 },
+    },
+  },
 
-  { path: '/statistics/design', name: 'design', component: () => import('../pages/statistician/DesignPage.vue'),
-    meta: { permissions: [P.RunSimulations], title: 'nav.schemeDesign', nav: { label: 'nav.schemeDesign', group: 'nav.groupStatistics', order: 50 } } },
-  { path: '/statistics/scheme', name: 'scheme', component: () => import('../pages/statistician/SchemePage.vue'),
-    meta: { permissions: [P.DesignScheme], title: 'nav.allocationList', nav: { label: 'nav.allocationList', group: 'nav.groupStatistics', order: 51 } } },
-  { path: '/statistics/study', name: 'study-lifecycle', component: () => import('../pages/statistician/StudyLifecyclePage.vue'),
-    meta: { permissions: [P.LockStudy], title: 'nav.lockUnblindExport', nav: { label: 'nav.lockUnblindExport', group: 'nav.groupStatistics', order: 52 } } },
+  {
+    path: '/statistics/design',
+    name: 'design',
+    component: () => import('../pages/statistician/DesignPage.vue'),
+    meta: {
+      permissions: [P.RunSimulations],
+      title: 'nav.schemeDesign',
+      nav: { label: 'nav.schemeDesign', group: 'nav.groupStatistics', order: 50 },
+    },
+  },
+  {
+    path: '/statistics/scheme',
+    name: 'scheme',
+    component: () => import('../pages/statistician/SchemePage.vue'),
+    meta: {
+      permissions: [P.DesignScheme],
+      title: 'nav.allocationList',
+      nav: { label: 'nav.allocationList', group: 'nav.groupStatistics', order: 51 },
+    },
+  },
+  {
+    path: '/statistics/study',
+    name: 'study-lifecycle',
+    component: () => import('../pages/statistician/StudyLifecyclePage.vue'),
+    meta: {
+      permissions: [P.LockStudy],
+      title: 'nav.lockUnblindExport',
+      nav: { label: 'nav.lockUnblindExport', group: 'nav.groupStatistics', order: 52 },
+    },
+  },
 
-  { path: '/audit', name: 'audit', component: () => import('../pages/audit/AuditTrailPage.vue'),
-    meta: { permissions: [P.ReadAudit], title: 'nav.auditTrail', nav: { label: 'nav.auditTrail', group: 'nav.groupRecords', order: 60 } } },
-  { path: '/audit/integrity', name: 'audit-integrity', component: () => import('../pages/audit/IntegrityPage.vue'),
-    meta: { permissions: [P.ReadAudit], title: 'nav.chainVerification', nav: { label: 'nav.chainVerification', group: 'nav.groupRecords', order: 61 } } },
+  {
+    path: '/audit',
+    name: 'audit',
+    component: () => import('../pages/audit/AuditTrailPage.vue'),
+    meta: {
+      permissions: [P.ReadAudit],
+      title: 'nav.auditTrail',
+      nav: { label: 'nav.auditTrail', group: 'nav.groupRecords', order: 60 },
+    },
+  },
+  {
+    path: '/audit/integrity',
+    name: 'audit-integrity',
+    component: () => import('../pages/audit/IntegrityPage.vue'),
+    meta: {
+      permissions: [P.ReadAudit],
+      title: 'nav.chainVerification',
+      nav: { label: 'nav.chainVerification', group: 'nav.groupRecords', order: 61 },
+    },
+  },
 
-  { path: '/notifications', name: 'notifications', component: () => import('../pages/NotificationsPage.vue'),
-    meta: { permissions: [P.ReadNotifications], title: 'nav.notifications', nav: { label: 'nav.notifications', group: 'nav.groupYou', order: 90 } } },
+  {
+    path: '/notifications',
+    name: 'notifications',
+    component: () => import('../pages/NotificationsPage.vue'),
+    meta: {
+      permissions: [P.ReadNotifications],
+      title: 'nav.notifications',
+      nav: { label: 'nav.notifications', group: 'nav.groupYou', order: 90 },
+    },
+  },
 
-  { path: '/admin/users', name: 'users', component: () => import('../pages/admin/UsersPage.vue'),
-    meta: { permissions: [P.ManageUsers], title: 'nav.users', nav: { label: 'nav.users', group: 'nav.groupAdministration', order: 70 } } },
-  { path: '/admin/role-grants', name: 'role-grants', component: () => import('../pages/admin/RoleGrantsPage.vue'),
-    meta: { permissions: [P.ApproveRoleGrants], title: 'nav.roleApprovals', nav: { label: 'nav.roleApprovals', group: 'nav.groupAdministration', order: 72 } } },
-  { path: '/admin/sites', name: 'sites', component: () => import('../pages/admin/SitesPage.vue'),
-    meta: { permissions: [P.ManageSites], title: 'nav.sites', nav: { label: 'nav.sites', group: 'nav.groupAdministration', order: 71 } } },
-  { path: '/admin/qualification', name: 'qualification', component: () => import('../pages/admin/QualificationPage.vue'), meta: { permissions: [P.RunQualification], title: 'qualification.page.title', nav: { label: 'qualification.page.title', group: 'nav.groupAdministration', order: 73 } } },
+  {
+    path: '/admin/users',
+    name: 'users',
+    component: () => import('../pages/admin/UsersPage.vue'),
+    meta: {
+      permissions: [P.ManageUsers],
+      title: 'nav.users',
+      nav: { label: 'nav.users', group: 'nav.groupAdministration', order: 70 },
+    },
+  },
+  {
+    path: '/admin/role-grants',
+    name: 'role-grants',
+    component: () => import('../pages/admin/RoleGrantsPage.vue'),
+    meta: {
+      permissions: [P.ApproveRoleGrants],
+      title: 'nav.roleApprovals',
+      nav: { label: 'nav.roleApprovals', group: 'nav.groupAdministration', order: 72 },
+    },
+  },
+  {
+    path: '/admin/sites',
+    name: 'sites',
+    component: () => import('../pages/admin/SitesPage.vue'),
+    meta: {
+      permissions: [P.ManageSites],
+      title: 'nav.sites',
+      nav: { label: 'nav.sites', group: 'nav.groupAdministration', order: 71 },
+    },
+  },
+  {
+    path: '/admin/qualification',
+    name: 'qualification',
+    component: () => import('../pages/admin/QualificationPage.vue'),
+    meta: {
+      permissions: [P.RunQualification],
+      title: 'qualification.page.title',
+      nav: { label: 'qualification.page.title', group: 'nav.groupAdministration', order: 73 },
+    },
+  },
 
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'nav.pageNotFound' } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('../pages/NotFoundPage.vue'),
+    meta: { title: 'nav.pageNotFound' },
+  },
 ];
 
 export const router = createRouter({ history: createWebHistory(), routes });

@@ -3,7 +3,10 @@ import { routes } from './index.js';
 import { useSessionStore } from '../stores/session.js';
 import { t } from '../i18n/index.js';
 
-export interface NavGroup { group: string; items: Array<{ path: string; label: string; name: string }> }
+export interface NavGroup {
+  group: string;
+  items: Array<{ path: string; label: string; name: string }>;
+}
 
 /** The navigation for the signed-in role: only the pages whose permissions it holds, grouped; labels are catalogue keys (nav.*). */
 export function useNavigation() {

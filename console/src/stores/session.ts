@@ -11,7 +11,13 @@ const STORAGE_KEY = 'blindrand.session';
 /** The server moves a session's "last seen" at most once a minute (auth.service TOUCH_AFTER_MS); mirrored here. */
 const SERVER_TOUCH_MS = 60_000;
 
-interface Stored { token: string; user: UserView; expiresAt: string; idleTimeoutSeconds?: number; lastSeenAt?: number }
+interface Stored {
+  token: string;
+  user: UserView;
+  expiresAt: string;
+  idleTimeoutSeconds?: number;
+  lastSeenAt?: number;
+}
 
 /** Who is signed in. The token lives in memory and in this tab's sessionStorage only (never localStorage). */
 export const useSessionStore = defineStore('session', () => {
@@ -24,7 +30,9 @@ export const useSessionStore = defineStore('session', () => {
   const idleTimeoutSeconds = ref<number | null>(null);
   const lastSeenAt = ref<number | null>(null);
   /** When the server will end the session if nothing else is requested (ms since epoch), or null. */
-  const idleDeadline = computed(() => (idleTimeoutSeconds.value && lastSeenAt.value !== null ? lastSeenAt.value + idleTimeoutSeconds.value * 1000 : null));
+  const idleDeadline = computed(() =>
+    idleTimeoutSeconds.value && lastSeenAt.value !== null ? lastSeenAt.value + idleTimeoutSeconds.value * 1000 : null,
+  );
 
   const signedIn = computed(() => token.value !== null && user.value !== null);
   const role = computed(() => user.value?.role ?? null);
@@ -36,10 +44,15 @@ export const useSessionStore = defineStore('session', () => {
 
   function persist(): void {
     if (token.value && user.value) {
-      const stored = { token: token.value, user: user.value, expiresAt: expiresAt.value, idleTimeoutSeconds: idleTimeoutSeconds.value, lastSeenAt: lastSeenAt.value };
+      const stored = {
+        token: token.value,
+        user: user.value,
+        expiresAt: expiresAt.value,
+        idleTimeoutSeconds: idleTimeoutSeconds.value,
+        lastSeenAt: lastSeenAt.value,
+      };
       sessionStorage.setItem(STORAGE_KEY, JSON.stringify(stored));
-    }
-    else sessionStorage.removeItem(STORAGE_KEY);
+    } else sessionStorage.removeItem(STORAGE_KEY);
   }
 
   /** Restores this tab's session after a reload (the server still checks the token). */
@@ -117,5 +130,22 @@ export const useSessionStore = defineStore('session', () => {
     clear(reason);
   }
 
-  return { token, user, expiresAt, endedReason, idleTimeoutSeconds, lastSeenAt, idleDeadline, signedIn, role, can, restore, signIn, saveLocale, clear, noteActivity, signOut };
+  return {
+    token,
+    user,
+    expiresAt,
+    endedReason,
+    idleTimeoutSeconds,
+    lastSeenAt,
+    idleDeadline,
+    signedIn,
+    role,
+    can,
+    restore,
+    signIn,
+    saveLocale,
+    clear,
+    noteActivity,
+    signOut,
+  };
 });

@@ -1,7 +1,12 @@
 /** Messages between the design page and the simulation Web Worker. */
 import type { SimulationResult } from '../../../shared/engine/index.js';
 
-export interface CandidateDesign { key: string; label: string; method: string; params: Record<string, unknown> }
+export interface CandidateDesign {
+  key: string;
+  label: string;
+  method: string;
+  params: Record<string, unknown>;
+}
 
 export interface SimulationRequest {
   runId: number;

@@ -29,7 +29,14 @@ self.onmessage = (event: MessageEvent<SimulationRequest>) => {
           const law = exact.absImbalanceDistribution;
           let last = 0;
           law.forEach((p, k) => (p > 1e-6 ? (last = k) : undefined));
-          post({ runId: req.runId, type: 'result', key: d.key, summary: { ...exact, seconds }, histogram: law.slice(0, last + 1), seconds });
+          post({
+            runId: req.runId,
+            type: 'result',
+            key: d.key,
+            summary: { ...exact, seconds },
+            histogram: law.slice(0, last + 1),
+            seconds,
+          });
           post({ runId: req.runId, type: 'progress', done, total });
           continue;
         }
@@ -47,7 +54,14 @@ self.onmessage = (event: MessageEvent<SimulationRequest>) => {
         }
         const summary = summarizeChunks(prepared, options, chunks);
         const seconds = (performance.now() - started) / 1000;
-        post({ runId: req.runId, type: 'result', key: d.key, summary: { ...summary, seconds }, histogram: Array.from(histogram, (x) => x ?? 0), seconds });
+        post({
+          runId: req.runId,
+          type: 'result',
+          key: d.key,
+          summary: { ...summary, seconds },
+          histogram: Array.from(histogram, (x) => x ?? 0),
+          seconds,
+        });
       } catch (err) {
         done += chunksPer;
         post({ runId: req.runId, type: 'design-error', key: d.key, message: (err as Error).message });

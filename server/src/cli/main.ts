@@ -18,7 +18,8 @@ export interface CliIo {
 
 /** The version of package.json (dist/server/src/cli/ is four levels below the repository root). */
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 export async function runCli(argv: string[], io?: CliIo): Promise<number> {
@@ -28,8 +29,14 @@ export async function runCli(argv: string[], io?: CliIo): Promise<number> {
   if (redirected) throw new Error('runCli with sinks: another run is still in progress');
   redirected = true;
   const write = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = ((chunk: string | Uint8Array) => (io.stdout(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (io.stderr(String(chunk)), true)) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string | Uint8Array) => (
+    io.stdout(String(chunk)),
+    true
+  )) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (
+    io.stderr(String(chunk)),
+    true
+  )) as typeof process.stderr.write;
   try {
     return await run(argv, io.stderr);
   } finally {

@@ -18,8 +18,11 @@ import { CliError } from './cli-error.js';
 async function checkSchema(sql: Sql, name: string): Promise<void> {
   const tableExists =
     sql.dialect === 'sqlite'
-      ? (await sql.count("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")) > 0
-      : (await sql.one<Record<string, unknown>>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present"))?.present === true;
+      ? (await sql.count(
+          "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+        )) > 0
+      : (await sql.one<Record<string, unknown>>("SELECT to_regclass('schema_migrations') IS NOT NULL AS present"))
+          ?.present === true;
   if (!tableExists) throw new CliError(`${name} is not a blindrand database (it has no schema_migrations table)`);
   const applied = new Set((await sql.all('SELECT name FROM schema_migrations')).map((r) => String(r.name)));
   const missing = STEPS.map((s) => s.name).filter((n) => !applied.has(n));
@@ -33,7 +36,12 @@ async function checkSchema(sql: Sql, name: string): Promise<void> {
 export async function openOfflineDb(opts: { db?: string; databaseUrl?: string }): Promise<Driver> {
   const db = await openUnchecked(opts);
   try {
-    await db.run((sql) => checkSchema(sql, opts.databaseUrl ? `the PostgreSQL database ${redactUrl(opts.databaseUrl)}` : `the database file ${opts.db}`));
+    await db.run((sql) =>
+      checkSchema(
+        sql,
+        opts.databaseUrl ? `the PostgreSQL database ${redactUrl(opts.databaseUrl)}` : `the database file ${opts.db}`,
+      ),
+    );
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
@@ -54,10 +62,17 @@ function redactUrl(url: string): string {
 
 async function openUnchecked(opts: { db?: string; databaseUrl?: string }): Promise<Driver> {
   // Loaded here, not at the top: TypeORM is not needed by the commands that open no database.
-  const [{ openDriver }, { privateReaderOptions }] = await Promise.all([import('../database/driver.js'), import('../database/data-sources.js')]);
+  const [{ openDriver }, { privateReaderOptions }] = await Promise.all([
+    import('../database/driver.js'),
+    import('../database/data-sources.js'),
+  ]);
   if (opts.databaseUrl) {
     // One connection is all a CLI command needs.
-    return openDriver({ type: 'postgres', url: opts.databaseUrl, extra: { max: 1, connectionTimeoutMillis: 10000 } }).catch((e: Error) => {
+    return openDriver({
+      type: 'postgres',
+      url: opts.databaseUrl,
+      extra: { max: 1, connectionTimeoutMillis: 10000 },
+    }).catch((e: Error) => {
       throw new CliError(`cannot connect to PostgreSQL: ${e.message}`);
     });
   }

@@ -22,10 +22,18 @@ interface RunOptions {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
-async function call(base: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; text: string; json: any }> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+): Promise<{ status: number; text: string; json: any }> {
   let res: Response;
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -47,19 +55,34 @@ async function call(base: string, method: string, path: string, token?: string, 
 async function run(opts: RunOptions): Promise<void> {
   const base = opts.url.replace(/\/+$/, '');
   const password = opts.passwordStdin ? await readStdin() : process.env.BLINDRAND_PASSWORD;
-  if (!password) throw new CliError('give the password on standard input with --password-stdin (or in BLINDRAND_PASSWORD)');
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: opts.username, password }) }).catch((err: Error) => {
+  if (!password)
+    throw new CliError('give the password on standard input with --password-stdin (or in BLINDRAND_PASSWORD)');
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: opts.username, password }),
+  }).catch((err: Error) => {
     throw new CliError(`cannot reach ${base}: ${err.message}`);
   });
   if (login.status !== 200) throw new CliError(`sign-in as ${opts.username} refused (${login.status})`);
   const token = ((await login.json()) as { accessToken: string }).accessToken;
-  process.stderr.write(opts.installationOnly ? 'qualification running (installation checks)…\n' : 'qualification running (installation checks, then a throwaway study)…\n');
-  const started = await call(base, 'POST', '/api/admin/qualification', token, { installationOnly: opts.installationOnly === true });
-  if (started.status !== 201) throw new CliError(`the server refused the qualification (${started.status}): ${started.json?.message ?? started.text.slice(0, 200)}`);
+  process.stderr.write(
+    opts.installationOnly
+      ? 'qualification running (installation checks)…\n'
+      : 'qualification running (installation checks, then a throwaway study)…\n',
+  );
+  const started = await call(base, 'POST', '/api/admin/qualification', token, {
+    installationOnly: opts.installationOnly === true,
+  });
+  if (started.status !== 201)
+    throw new CliError(
+      `the server refused the qualification (${started.status}): ${started.json?.message ?? started.text.slice(0, 200)}`,
+    );
   const id = String(started.json.id);
   const json = await call(base, 'GET', `/api/admin/qualification/${id}`, token);
   const html = await call(base, 'GET', `/api/admin/qualification/${id}/html`, token);
-  if (json.status !== 200 || html.status !== 200) throw new CliError(`cannot download report ${id} (${json.status}/${html.status})`);
+  if (json.status !== 200 || html.status !== 200)
+    throw new CliError(`cannot download report ${id} (${json.status}/${html.status})`);
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const jsonFile = join(out, `qualification-${id}.json`);
@@ -68,14 +91,26 @@ async function run(opts: RunOptions): Promise<void> {
   writeFileSync(htmlFile, html.text);
   // The key the instance publishes with its signed checkpoints: the report must verify under it.
   const checkpoints = await call(base, 'GET', '/api/audit/checkpoints', token);
-  const published = Array.isArray(checkpoints.json) && checkpoints.json.length ? String(checkpoints.json[checkpoints.json.length - 1].publicKey) : null;
+  const published =
+    Array.isArray(checkpoints.json) && checkpoints.json.length
+      ? String(checkpoints.json[checkpoints.json.length - 1].publicKey)
+      : null;
   const report = json.json as QualificationReport;
-  const outcome = verifyReport(report, published ? parsePublicKey(published) ?? undefined : undefined);
-  for (const c of report.checks) process.stdout.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.id.padEnd(32)} ${c.observed}\n`);
-  process.stdout.write(`\nresult: ${report.result} (${report.summary.passed}/${report.summary.total} checks passed)\nreport: ${jsonFile}\n        ${htmlFile}\ndigest: ${report.signature.digest}\n`);
+  const outcome = verifyReport(report, published ? (parsePublicKey(published) ?? undefined) : undefined);
+  for (const c of report.checks)
+    process.stdout.write(`${c.pass ? 'PASS' : 'FAIL'}  ${c.id.padEnd(32)} ${c.observed}\n`);
+  process.stdout.write(
+    `\nresult: ${report.result} (${report.summary.passed}/${report.summary.total} checks passed)\nreport: ${jsonFile}\n        ${htmlFile}\ndigest: ${report.signature.digest}\n`,
+  );
   if (!outcome.valid) throw new CliError(`the downloaded report does not verify: ${outcome.problems.join('; ')}`, 2);
-  process.stdout.write(`signature: valid, signed by the instance key ${published ? '(the key of its published checkpoints)' : '(named in the report)'}\n`);
-  if (report.result !== 'pass') throw new CliError(`qualification failed: ${report.summary.failed} of ${report.summary.total} checks failed (see the report)`, 2);
+  process.stdout.write(
+    `signature: valid, signed by the instance key ${published ? '(the key of its published checkpoints)' : '(named in the report)'}\n`,
+  );
+  if (report.result !== 'pass')
+    throw new CliError(
+      `qualification failed: ${report.summary.failed} of ${report.summary.total} checks failed (see the report)`,
+      2,
+    );
 }
 
 function verify(file: string, opts: { publicKey?: string }): void {
@@ -97,26 +132,37 @@ function verify(file: string, opts: { publicKey?: string }): void {
     throw new CliError(`INVALID: ${outcome.problems.join('; ')}`, 2);
   }
   const r = report as QualificationReport;
-  process.stdout.write(`VALID: report ${r.id}, result ${r.result} (${r.summary.passed}/${r.summary.total}), run by ${r.runBy.username} at ${r.startedAt}, digest ${outcome.digest}\n`);
-  if (!outcome.keyTrusted) process.stdout.write('note: checked against the key named in the report; give --public-key (the instance\'s published key) to check who signed it\n');
+  process.stdout.write(
+    `VALID: report ${r.id}, result ${r.result} (${r.summary.passed}/${r.summary.total}), run by ${r.runBy.username} at ${r.startedAt}, digest ${outcome.digest}\n`,
+  );
+  if (!outcome.keyTrusted)
+    process.stdout.write(
+      "note: checked against the key named in the report; give --public-key (the instance's published key) to check who signed it\n",
+    );
 }
 
 export function registerQualify(program: Command): void {
   const qualify = program
     .command('qualify')
-    .description('installation and operational qualification of a running instance; writes a signed report (JSON and HTML)')
+    .description(
+      'installation and operational qualification of a running instance; writes a signed report (JSON and HTML)',
+    )
     .option('--url <url>', 'the instance, e.g. https://blindrand.example.org')
     .option('--username <name>', 'an administrator')
     .option('--password-stdin', 'read the password from standard input (else BLINDRAND_PASSWORD)')
     .option('--out <dir>', 'where to write the report', '.')
     .option('--installation-only', 'only the installation checks (a quick re-check after a configuration change)')
     .action(async (opts: Partial<RunOptions>) => {
-      if (!opts.url || !opts.username) throw new CliError('give --url and --username (or use `qualify verify REPORT.json`)');
+      if (!opts.url || !opts.username)
+        throw new CliError('give --url and --username (or use `qualify verify REPORT.json`)');
       await run(opts as RunOptions);
     });
   qualify
     .command('verify <report>')
     .description('verify a qualification report offline (exit 0 valid, 2 not)')
-    .option('--public-key <key>', 'the instance\'s public key (Base64 SPKI as published with checkpoints, PEM, or a file holding either)')
+    .option(
+      '--public-key <key>',
+      "the instance's public key (Base64 SPKI as published with checkpoints, PEM, or a file holding either)",
+    )
     .action((file: string, opts: { publicKey?: string }) => verify(file, opts));
 }

@@ -36,15 +36,25 @@ function candidates(protocol: Protocol, q: Question): Array<boolean | number | s
   const step = q.type === 'integer' ? 1 : 0.5;
   const bounds = new Set<number>();
   for (const t of testsOn(protocol, q.id)) {
-    for (const v of [t.min, t.max, typeof t.equals === 'number' ? t.equals : undefined, ...(t.in ?? []).filter((x): x is number => typeof x === 'number')]) {
+    for (const v of [
+      t.min,
+      t.max,
+      typeof t.equals === 'number' ? t.equals : undefined,
+      ...(t.in ?? []).filter((x): x is number => typeof x === 'number'),
+    ]) {
       if (v !== undefined) [v - step, v, v + step].forEach((x) => bounds.add(round(q, x)));
     }
   }
   if (q.min !== undefined) bounds.add(q.min);
   if (q.max !== undefined) bounds.add(q.max);
   if (!bounds.size) bounds.add(0);
-  const sorted = [...bounds].filter((v) => (q.min === undefined || v >= q.min) && (q.max === undefined || v <= q.max)).sort((a, b) => a - b);
-  const mids = sorted.slice(1).map((v, i) => round(q, (v + sorted[i]) / 2)).filter((v) => !bounds.has(v));
+  const sorted = [...bounds]
+    .filter((v) => (q.min === undefined || v >= q.min) && (q.max === undefined || v <= q.max))
+    .sort((a, b) => a - b);
+  const mids = sorted
+    .slice(1)
+    .map((v, i) => round(q, (v + sorted[i]) / 2))
+    .filter((v) => !bounds.has(v));
   return [...new Set([...mids, ...sorted])];
 }
 
@@ -63,8 +73,10 @@ function ruleApplies(protocol: Protocol, rule: Criterion, answers: Answers): boo
 
 /** Leaves of a criterion's tree whose test holds / fails, to guide the climb inside any/all groups. */
 function leafCount(protocol: Protocol, rule: Criterion, answers: Answers, wantPass: boolean): number {
-  if ('allOf' in rule && rule.allOf) return rule.allOf.reduce((n, c) => n + leafCount(protocol, c, answers, wantPass), 0);
-  if ('anyOf' in rule && rule.anyOf) return rule.anyOf.reduce((n, c) => n + leafCount(protocol, c, answers, wantPass), 0);
+  if ('allOf' in rule && rule.allOf)
+    return rule.allOf.reduce((n, c) => n + leafCount(protocol, c, answers, wantPass), 0);
+  if ('anyOf' in rule && rule.anyOf)
+    return rule.anyOf.reduce((n, c) => n + leafCount(protocol, c, answers, wantPass), 0);
   const { appliesWhen: _ignored, ...leaf } = rule;
   return rulePasses(protocol, leaf as Criterion, answers) === wantPass ? 1 : 0;
 }
@@ -116,7 +128,10 @@ function startingAnswers(protocol: Protocol): Answers {
     if (q.type === 'boolean') answers[q.id] = false;
     else if (q.type === 'choice') answers[q.id] = q.options?.[0] ?? '';
     else {
-      const range = protocol.eligibility.find((c): c is Criterion & AnswerTest & { question: string } => 'question' in c && c.question === q.id && !c.appliesWhen && c.min !== undefined && c.max !== undefined);
+      const range = protocol.eligibility.find(
+        (c): c is Criterion & AnswerTest & { question: string } =>
+          'question' in c && c.question === q.id && !c.appliesWhen && c.min !== undefined && c.max !== undefined,
+      );
       answers[q.id] = range ? round(q, (range.min! + range.max!) / 2) : (q.min ?? 0);
     }
   }
@@ -137,8 +152,12 @@ export function solve(protocol: Protocol, goal: Goal, from: Answers = startingAn
         if (value === current[q.id]) continue;
         const trial = { ...current, [q.id]: value };
         const s = penalty(protocol, goal, trial);
-        const distance = typeof value === 'number' && typeof current[q.id] === 'number' ? Math.abs(value - (current[q.id] as number)) : 0;
-        if (s < score && (!best || s < best.score || (s === best.score && distance < best.distance))) best = { answers: trial, score: s, distance };
+        const distance =
+          typeof value === 'number' && typeof current[q.id] === 'number'
+            ? Math.abs(value - (current[q.id] as number))
+            : 0;
+        if (s < score && (!best || s < best.score || (s === best.score && distance < best.distance)))
+          best = { answers: trial, score: s, distance };
       }
     }
     if (!best) return null;

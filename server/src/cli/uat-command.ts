@@ -16,7 +16,9 @@ import type { UatFormat, UatHeader } from './uat-render.js';
 /** The version of the installed blindrand (package.json beside dist/), for the scripts' header. */
 function blindrandVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return 'unknown';
   }
@@ -25,12 +27,15 @@ function blindrandVersion(): string {
 export function registerUat(program: Command): void {
   program
     .command('uat')
-    .description("write the user acceptance test scripts of a trial from its protocol file: set-up, each stratum, each eligibility rule, each unblinding policy, end of study; with expected results and a signature block")
+    .description(
+      'write the user acceptance test scripts of a trial from its protocol file: set-up, each stratum, each eligibility rule, each unblinding policy, end of study; with expected results and a signature block',
+    )
     .requiredOption('--protocol <file>', 'protocol YAML file of the trial')
     .option('--out <dir>', 'write one file per script and an index into this folder (default: print everything)')
     .option('--format <format>', 'md or html', 'md')
     .action((opts: { protocol: string; out?: string; format: string }) => {
-      if (opts.format !== 'md' && opts.format !== 'html') throw new CliError(`--format must be md or html, got "${opts.format}"`);
+      if (opts.format !== 'md' && opts.format !== 'html')
+        throw new CliError(`--format must be md or html, got "${opts.format}"`);
       const format = opts.format as UatFormat;
       const protocol = loadProtocol(opts.protocol);
       const header: UatHeader = {
@@ -41,16 +46,24 @@ export function registerUat(program: Command): void {
       };
       const scripts = buildUatScripts(protocol);
       if (!opts.out) {
-        process.stdout.write([indexDocument(protocol, scripts, header, format), ...scripts.map((s) => renderScript(protocol, s, header, format))].join('\n'));
+        process.stdout.write(
+          [
+            indexDocument(protocol, scripts, header, format),
+            ...scripts.map((s) => renderScript(protocol, s, header, format)),
+          ].join('\n'),
+        );
         return;
       }
       try {
         mkdirSync(opts.out, { recursive: true });
         writeFileSync(join(opts.out, `index.${format}`), indexDocument(protocol, scripts, header, format));
-        for (const s of scripts) writeFileSync(join(opts.out, `${s.id}.${format}`), renderScript(protocol, s, header, format));
+        for (const s of scripts)
+          writeFileSync(join(opts.out, `${s.id}.${format}`), renderScript(protocol, s, header, format));
       } catch (e) {
         throw new CliError(`cannot write the scripts into ${opts.out}: ${(e as Error).message}`);
       }
-      process.stdout.write(`${scripts.length} UAT scripts for study ${protocol.study.code} written to ${opts.out} (index.${format})\n`);
+      process.stdout.write(
+        `${scripts.length} UAT scripts for study ${protocol.study.code} written to ${opts.out} (index.${format})\n`,
+      );
     });
 }

@@ -16,7 +16,14 @@ export interface UatHeader {
   generatedAt: string;
 }
 
-const SIGNATURE_ROWS = ['Executed by (printed name, role)', 'Signature', 'Date (UTC)', 'Result (Pass / Fail)', 'Deviation number and description (if any)', 'Reviewed by (printed name, signature, date)'];
+const SIGNATURE_ROWS = [
+  'Executed by (printed name, role)',
+  'Signature',
+  'Date (UTC)',
+  'Result (Pass / Fail)',
+  'Deviation number and description (if any)',
+  'Reviewed by (printed name, signature, date)',
+];
 
 function mdCell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
@@ -30,9 +37,24 @@ function headerLines(protocol: Protocol, h: UatHeader): string[] {
 }
 
 function scriptMarkdown(protocol: Protocol, script: UatScript, h: UatHeader): string {
-  const out = [`# ${script.id} — ${script.title}`, '', ...headerLines(protocol, h).map((l) => `${l}  `), '', `**Purpose.** ${script.purpose}`, '', `**Requirements shown.** ${script.requirements.join(', ')}`, '', '**Preconditions.**', ''];
+  const out = [
+    `# ${script.id} — ${script.title}`,
+    '',
+    ...headerLines(protocol, h).map((l) => `${l}  `),
+    '',
+    `**Purpose.** ${script.purpose}`,
+    '',
+    `**Requirements shown.** ${script.requirements.join(', ')}`,
+    '',
+    '**Preconditions.**',
+    '',
+  ];
   for (const p of script.preconditions) out.push(`- ${p}`);
-  out.push('', '| # | Who | Action | Test data | Expected result | Observed result | Pass / Fail |', '| --- | --- | --- | --- | --- | --- | --- |');
+  out.push(
+    '',
+    '| # | Who | Action | Test data | Expected result | Observed result | Pass / Fail |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
   script.steps.forEach((s, i) => {
     const data = (s.data ?? []).map(([k, v]) => `${k}: **${v}**`).join('<br>');
     out.push(`| ${i + 1} | ${mdCell(s.actor)} | ${mdCell(s.action)} | ${mdCell(data)} | ${mdCell(s.expected)} |  |  |`);
@@ -50,7 +72,10 @@ td,th{border:1px solid #555;padding:4px 6px;vertical-align:top;text-align:left}t
 
 function scriptHtml(protocol: Protocol, script: UatScript, h: UatHeader): string {
   const rows = script.steps
-    .map((s, i) => `<tr><td>${i + 1}</td><td>${esc(s.actor)}</td><td>${esc(s.action)}</td><td>${(s.data ?? []).map(([k, v]) => `${esc(k)}: <b>${esc(v)}</b>`).join('<br>')}</td><td>${esc(s.expected)}</td><td></td><td></td></tr>`)
+    .map(
+      (s, i) =>
+        `<tr><td>${i + 1}</td><td>${esc(s.actor)}</td><td>${esc(s.action)}</td><td>${(s.data ?? []).map(([k, v]) => `${esc(k)}: <b>${esc(v)}</b>`).join('<br>')}</td><td>${esc(s.expected)}</td><td></td><td></td></tr>`,
+    )
     .join('\n');
   return [
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(script.id)} — ${esc(script.title)}</title><style>${CSS}</style></head><body><section class="script">`,
@@ -69,13 +94,32 @@ function scriptHtml(protocol: Protocol, script: UatScript, h: UatHeader): string
 export function indexDocument(protocol: Protocol, scripts: UatScript[], h: UatHeader, format: UatFormat): string {
   const ext = format;
   if (format === 'md') {
-    const out = ['# User acceptance test scripts', '', ...headerLines(protocol, h).map((l) => `${l}  `), '', 'Execute in this order on a validation instance loaded with this exact protocol file; sign each script.', '', '| Script | Title | Covers | Requirements |', '| --- | --- | --- | --- |'];
-    for (const s of scripts) out.push(`| [${s.id}](${s.id}.${ext}) | ${mdCell(s.title)} | ${mdCell(s.covers)} | ${s.requirements.join(', ')} |`);
+    const out = [
+      '# User acceptance test scripts',
+      '',
+      ...headerLines(protocol, h).map((l) => `${l}  `),
+      '',
+      'Execute in this order on a validation instance loaded with this exact protocol file; sign each script.',
+      '',
+      '| Script | Title | Covers | Requirements |',
+      '| --- | --- | --- | --- |',
+    ];
+    for (const s of scripts)
+      out.push(
+        `| [${s.id}](${s.id}.${ext}) | ${mdCell(s.title)} | ${mdCell(s.covers)} | ${s.requirements.join(', ')} |`,
+      );
     return out.join('\n') + '\n';
   }
-  const rows = scripts.map((s) => `<tr><td><a href="${s.id}.${ext}">${esc(s.id)}</a></td><td>${esc(s.title)}</td><td>${esc(s.covers)}</td><td>${esc(s.requirements.join(', '))}</td></tr>`).join('\n');
+  const rows = scripts
+    .map(
+      (s) =>
+        `<tr><td><a href="${s.id}.${ext}">${esc(s.id)}</a></td><td>${esc(s.title)}</td><td>${esc(s.covers)}</td><td>${esc(s.requirements.join(', '))}</td></tr>`,
+    )
+    .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>UAT scripts — ${esc(protocol.study.code)}</title><style>${CSS}</style></head><body>
-<h1>User acceptance test scripts</h1>${headerLines(protocol, h).map((l) => `<p>${esc(l)}</p>`).join('')}
+<h1>User acceptance test scripts</h1>${headerLines(protocol, h)
+    .map((l) => `<p>${esc(l)}</p>`)
+    .join('')}
 <p>Execute in this order on a validation instance loaded with this exact protocol file; sign each script.</p>
 <table><thead><tr><th>Script</th><th>Title</th><th>Covers</th><th>Requirements</th></tr></thead><tbody>
 ${rows}

@@ -4,10 +4,28 @@
  * check). Used by the blinding interceptor and the error filter (every string of every answer to
  * a blinded caller), by notifications, by the write-time check, and by the leak-crawl tests.
  */
-import { findArmWord, neutralTextVocabulary, redactArmWords, type NeutralTextVocabulary, type Protocol } from '../../../shared/protocol/index.js';
+import {
+  findArmWord,
+  neutralTextVocabulary,
+  redactArmWords,
+  type NeutralTextVocabulary,
+  type Protocol,
+} from '../../../shared/protocol/index.js';
 
 /** Field names reserved for unblinded data (API.md: `arm`, `sequence`, `product`, `period` with them). */
-const ARM_FIELD_NAMES = ['arm', 'armCode', 'armLabel', 'arms', 'sequence', 'sequenceCode', 'product', 'productCode', 'productLabel', 'products', 'dynamicRecord'];
+const ARM_FIELD_NAMES = [
+  'arm',
+  'armCode',
+  'armLabel',
+  'arms',
+  'sequence',
+  'sequenceCode',
+  'product',
+  'productCode',
+  'productLabel',
+  'products',
+  'dynamicRecord',
+];
 
 /** What a withheld value is replaced by: the rest of the page or export still works. */
 export const REDACTION_MARKER = '[withheld by the blinding guard]';

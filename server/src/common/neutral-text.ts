@@ -23,7 +23,12 @@ export const NeutralTextExempt = (fields: string[] | '*', _why: string) => SetMe
 const NEVER_SHOWN = /(password|token|secret)$/i;
 
 /** The first string in `body` that names an arm or product: its field path and the word. */
-function findArmWordInBody(body: unknown, vocab: BlindingVocabulary, exempt: ReadonlySet<string> = new Set(), path = ''): { field: string; word: string } | null {
+function findArmWordInBody(
+  body: unknown,
+  vocab: BlindingVocabulary,
+  exempt: ReadonlySet<string> = new Set(),
+  path = '',
+): { field: string; word: string } | null {
   if (typeof body === 'string') {
     const hit = findArmWord(body, vocab.text);
     return hit ? { field: path || 'body', word: hit.word } : null;
@@ -46,7 +51,11 @@ function findArmWordInBody(body: unknown, vocab: BlindingVocabulary, exempt: Rea
 }
 
 /** Throws 400 BLINDING_RISK when any checked string of `body` names an arm or product. */
-export function requireNeutralText(body: unknown, vocab: BlindingVocabulary | null, exempt: ReadonlySet<string> = new Set()): void {
+export function requireNeutralText(
+  body: unknown,
+  vocab: BlindingVocabulary | null,
+  exempt: ReadonlySet<string> = new Set(),
+): void {
   if (!vocab) return;
   const found = findArmWordInBody(body, vocab, exempt);
   if (!found) return;

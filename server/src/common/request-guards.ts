@@ -29,11 +29,13 @@ export function verifyJsonDepth(_req: unknown, _res: unknown, buf: Buffer): void
   for (let i = 0; i < buf.length; i++) {
     const b = buf[i];
     if (inString) {
-      if (b === 0x5c) i++; // backslash: skip the escaped byte
+      if (b === 0x5c)
+        i++; // backslash: skip the escaped byte
       else if (b === 0x22) inString = false;
     } else if (b === 0x22) inString = true;
     else if (OPEN.includes(b)) {
-      if (++depth > MAX_JSON_DEPTH) throw Object.assign(new Error('JSON nested too deeply'), { type: 'entity.too.deep' });
+      if (++depth > MAX_JSON_DEPTH)
+        throw Object.assign(new Error('JSON nested too deeply'), { type: 'entity.too.deep' });
     } else if (CLOSE.includes(b)) depth--;
   }
 }
@@ -49,13 +51,29 @@ function unstorableValue(value: unknown): DomainError | null {
   const stack: Array<[unknown, string]> = [[value, '']];
   while (stack.length) {
     const [v, path] = stack.pop()!;
-    if (typeof v === 'number' && !Number.isFinite(v)) return new DomainError('NUMBER_NOT_FINITE', `The number at ${path || '(body)'} is too large (or not a number); send a finite number.`);
-    if (typeof v === 'string' && v.includes('\u0000')) return new DomainError('VALIDATION_FAILED', `The text at ${path || '(body)'} contains a NUL character (U+0000), which cannot be stored.`);
-    if (typeof v === 'string' && LONE_SURROGATE.test(v)) return new DomainError('VALIDATION_FAILED', `The text at ${path || '(body)'} is not valid Unicode (a lone surrogate); send well-formed text.`);
+    if (typeof v === 'number' && !Number.isFinite(v))
+      return new DomainError(
+        'NUMBER_NOT_FINITE',
+        `The number at ${path || '(body)'} is too large (or not a number); send a finite number.`,
+      );
+    if (typeof v === 'string' && v.includes('\u0000'))
+      return new DomainError(
+        'VALIDATION_FAILED',
+        `The text at ${path || '(body)'} contains a NUL character (U+0000), which cannot be stored.`,
+      );
+    if (typeof v === 'string' && LONE_SURROGATE.test(v))
+      return new DomainError(
+        'VALIDATION_FAILED',
+        `The text at ${path || '(body)'} is not valid Unicode (a lone surrogate); send well-formed text.`,
+      );
     if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) {
         const at = Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k;
-        if (k.includes('\u0000') || LONE_SURROGATE.test(k)) return new DomainError('VALIDATION_FAILED', `The field name ${JSON.stringify(at)} is not storable text (NUL or a lone surrogate).`);
+        if (k.includes('\u0000') || LONE_SURROGATE.test(k))
+          return new DomainError(
+            'VALIDATION_FAILED',
+            `The field name ${JSON.stringify(at)} is not storable text (NUL or a lone surrogate).`,
+          );
         stack.push([child, at]);
       }
     }
@@ -65,7 +83,8 @@ function unstorableValue(value: unknown): DomainError | null {
 
 export function rejectUnstorableValues(req: express.Request, _res: express.Response, next: express.NextFunction): void {
   // %00 in the path or query would reach a query parameter too (a filter, a lookup by name).
-  if (/%00/.test(req.originalUrl)) return next(new DomainError('VALIDATION_FAILED', 'The address contains a NUL character (%00).'));
+  if (/%00/.test(req.originalUrl))
+    return next(new DomainError('VALIDATION_FAILED', 'The address contains a NUL character (%00).'));
   next(req.body !== undefined ? (unstorableValue(req.body) ?? undefined) : undefined);
 }
 
@@ -82,10 +101,16 @@ interface RouteEntry {
 export function methodNotAllowed(expressApp: express.Application): express.RequestHandler {
   let routes: RouteEntry[] | null = null;
   const table = (): RouteEntry[] => {
-    const stack = ((expressApp as unknown as { router?: { stack: unknown[] } }).router?.stack ?? []) as Array<{ route?: { methods: Record<string, boolean> }; matchers?: Array<(p: string) => unknown> }>;
+    const stack = ((expressApp as unknown as { router?: { stack: unknown[] } }).router?.stack ?? []) as Array<{
+      route?: { methods: Record<string, boolean> };
+      matchers?: Array<(p: string) => unknown>;
+    }>;
     return stack
       .filter((layer) => layer.route && layer.matchers)
-      .map((layer) => ({ matches: (p: string) => layer.matchers!.some((m) => Boolean(m(p))), methods: Object.keys(layer.route!.methods).map((m) => m.toUpperCase()) }));
+      .map((layer) => ({
+        matches: (p: string) => layer.matchers!.some((m) => Boolean(m(p))),
+        methods: Object.keys(layer.route!.methods).map((m) => m.toUpperCase()),
+      }));
   };
   return (req, res, next) => {
     if (req.method === 'OPTIONS') return next();
@@ -96,7 +121,12 @@ export function methodNotAllowed(expressApp: express.Application): express.Reque
     if (allowed.has('GET')) allowed.add('HEAD');
     if (allowed.size === 0 || allowed.has(req.method) || allowed.has('_ALL')) return next();
     res.setHeader('Allow', [...allowed].sort().join(', '));
-    next(new DomainError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; allowed: ${[...allowed].sort().join(', ')}.`));
+    next(
+      new DomainError(
+        'METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed on ${path}; allowed: ${[...allowed].sort().join(', ')}.`,
+      ),
+    );
   };
 }
 
@@ -111,13 +141,18 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const [code, message]: [ErrorCode, string] =
-      err.code === 'HPE_HEADER_OVERFLOW' ? ['HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KB in all).']
-      : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? ['PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? ['REQUEST_TIMEOUT', 'The request was not received in time.']
-      : ['VALIDATION_FAILED', 'The request is not valid HTTP.'];
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts (16 KB in all).']
+        : err.code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+          ? ['PAYLOAD_TOO_LARGE', 'The request body is larger than the server accepts.']
+          : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? ['REQUEST_TIMEOUT', 'The request was not received in time.']
+            : ['VALIDATION_FAILED', 'The request is not valid HTTP.'];
     const status = ERROR_STATUS[code];
     const body: ErrorBody = { statusCode: status, code, message };
     const text = JSON.stringify(body);
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
+    );
   });
 }

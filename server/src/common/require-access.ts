@@ -6,7 +6,11 @@ import type { Viewer } from './viewer.js';
  * Site scope for every record read: an investigator sees only records of their own sites. Another
  * site's record answers 404, exactly like one that does not exist, so its existence is not revealed.
  */
-export function requireAccess<T extends { siteCode: string }>(viewer: Viewer, record: T | null | undefined, what = 'The record'): T {
+export function requireAccess<T extends { siteCode: string }>(
+  viewer: Viewer,
+  record: T | null | undefined,
+  what = 'The record',
+): T {
   if (!record) throw new DomainError('NOT_FOUND', `${what} was not found.`);
   if (isSiteScoped(viewer.role) && !viewer.siteCodes.includes(record.siteCode)) {
     throw new DomainError('NOT_FOUND', `${what} was not found.`);

@@ -15,5 +15,8 @@ export const AllowUnblindedResponse = () => SetMetadata(ALLOW_UNBLINDED_KEY, tru
 
 /** An answer that may unblind, addressed to one user; the interceptor unwraps it. */
 export class UnblindedResponse<T> {
-  constructor(readonly forUserId: string, readonly body: T) {}
+  constructor(
+    readonly forUserId: string,
+    readonly body: T,
+  ) {}
 }

@@ -62,7 +62,8 @@ export class ConfigError extends Error {}
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new ConfigError(`${name} must be a whole number between ${min} and ${max}, got "${raw}"`);
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
   return value;
@@ -92,7 +93,8 @@ function database(env: NodeJS.ProcessEnv): DatabaseConfig {
   }
   const path = env.DATABASE_PATH || './data/blindrand.sqlite';
   const synchronous = (env.SQLITE_SYNCHRONOUS || 'FULL').toUpperCase();
-  if (!(SQLITE_SYNCHRONOUS as readonly string[]).includes(synchronous)) throw new ConfigError(`SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF, got "${env.SQLITE_SYNCHRONOUS}"`);
+  if (!(SQLITE_SYNCHRONOUS as readonly string[]).includes(synchronous))
+    throw new ConfigError(`SQLITE_SYNCHRONOUS must be FULL, NORMAL or OFF, got "${env.SQLITE_SYNCHRONOUS}"`);
   return {
     dialect: 'sqlite',
     path: isAbsolute(path) ? path : resolve(process.cwd(), path),
@@ -107,30 +109,43 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = db.dialect === 'sqlite' ? dirname(db.path) : resolve(process.cwd(), 'data');
   const signingKeyPath = env.SIGNING_KEY_PATH ? resolve(env.SIGNING_KEY_PATH) : join(dataDir, 'audit-signing.key');
   const studyStatus = env.DEMO_STUDY_STATUS || 'active';
-  if (studyStatus !== 'active' && studyStatus !== 'setup') throw new ConfigError(`DEMO_STUDY_STATUS must be "active" or "setup", got "${studyStatus}"`);
+  if (studyStatus !== 'active' && studyStatus !== 'setup')
+    throw new ConfigError(`DEMO_STUDY_STATUS must be "active" or "setup", got "${studyStatus}"`);
   const demoPassword = env.DEMO_PASSWORD ?? null;
-  if (demoPassword !== null && demoPassword.length < 8) throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
+  if (demoPassword !== null && demoPassword.length < 8)
+    throw new ConfigError('DEMO_PASSWORD must be at least 8 characters');
   const smtpUrl = env.SMTP_URL || null;
-  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
+  if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl))
+    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${smtpUrl}"`);
   const defaultLocale = (env.DEFAULT_LOCALE || 'en').trim().toLowerCase();
-  if (!isLocale(defaultLocale)) throw new ConfigError(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}, got "${env.DEFAULT_LOCALE}"`);
+  if (!isLocale(defaultLocale))
+    throw new ConfigError(`DEFAULT_LOCALE must be one of ${LOCALES.join(', ')}, got "${env.DEFAULT_LOCALE}"`);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     database: db,
     signingKeyPath,
-    checkpointLogPath: env.CHECKPOINT_LOG_PATH ? resolve(env.CHECKPOINT_LOG_PATH) : join(dirname(signingKeyPath), 'audit-checkpoints.jsonl'),
+    checkpointLogPath: env.CHECKPOINT_LOG_PATH
+      ? resolve(env.CHECKPOINT_LOG_PATH)
+      : join(dirname(signingKeyPath), 'audit-checkpoints.jsonl'),
     checkpointEvery: int(env, 'CHECKPOINT_EVERY', 100, 1, 1_000_000),
     protocolFile: resolve(env.PROTOCOL_FILE || join(PACKAGE_ROOT, 'protocols', 'msct-ms.yaml')),
     demo: { enabled: bool(env, 'DEMO', true), password: demoPassword, studyStatus },
-    session: { idleSeconds: int(env, 'SESSION_IDLE_SECONDS', 1800, 60, 86400), absoluteSeconds: int(env, 'SESSION_MAX_SECONDS', 43200, 60, 604800) },
+    session: {
+      idleSeconds: int(env, 'SESSION_IDLE_SECONDS', 1800, 60, 86400),
+      absoluteSeconds: int(env, 'SESSION_MAX_SECONDS', 43200, 60, 604800),
+    },
     lockoutThreshold: int(env, 'LOCKOUT_THRESHOLD', 5, 1, 100),
     authThrottlePerMinute: int(env, 'AUTH_THROTTLE_PER_MINUTE', 30, 1, 100000),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 50 * 1024 * 1024),
     smtpUrl,
     mailFrom: env.MAIL_FROM || 'blindrand <no-reply@blindrand.local>',
     publicUrl: (env.PUBLIC_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, ''),
-    mailRetry: { pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000), baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000), maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000) },
+    mailRetry: {
+      pollMs: int(env, 'MAIL_POLL_MS', 5000, 50, 3_600_000),
+      baseMs: int(env, 'MAIL_RETRY_BASE_MS', 2000, 10, 3_600_000),
+      maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000),
+    },
     escalationCheckMs: int(env, 'ESCALATION_CHECK_MS', 30_000, 100, 3_600_000),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,
     defaultLocale,

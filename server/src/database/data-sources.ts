@@ -39,7 +39,14 @@ type SqliteDb = { pragma(sql: string): unknown };
 /** The writer's (or PostgreSQL pool's) options, from the configuration. */
 export function writerOptions(config: DatabaseConfig): DataSourceOptions {
   if (config.dialect === 'postgres') {
-    return { type: 'postgres', url: config.url, migrations: migrationsFor('postgres'), migrationsTableName: 'schema_migrations', synchronize: false, extra: { max: 10, connectionTimeoutMillis: 10000 } };
+    return {
+      type: 'postgres',
+      url: config.url,
+      migrations: migrationsFor('postgres'),
+      migrationsTableName: 'schema_migrations',
+      synchronize: false,
+      extra: { max: 10, connectionTimeoutMillis: 10000 },
+    };
   }
   return {
     type: 'better-sqlite3',
@@ -82,7 +89,8 @@ export function privateReaderOptions(path: string, busyTimeoutMs: number): DataS
 
 /** A read-write connection of its own, no migration (direct access that bypasses the app: tamper checks, tests). */
 export function directOptions(config: DatabaseConfig): DataSourceOptions {
-  if (config.dialect === 'postgres') return { type: 'postgres', url: config.url, extra: { max: 1, connectionTimeoutMillis: 10000 } };
+  if (config.dialect === 'postgres')
+    return { type: 'postgres', url: config.url, extra: { max: 1, connectionTimeoutMillis: 10000 } };
   return { type: 'better-sqlite3', database: config.path, timeout: 5000 };
 }
 

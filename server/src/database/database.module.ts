@@ -29,7 +29,10 @@ export function databaseModules(config: AppConfig): DynamicModule[] {
     name: READER,
     // Injecting the writer orders the opening: the reader needs the file the writer created and migrated.
     inject: [APP_CONFIG, getDataSourceToken()],
-    useFactory: (c: AppConfig) => ({ ...readerOptions(c.database as Extract<DatabaseConfig, { dialect: 'sqlite' }>), ...noRetry }),
+    useFactory: (c: AppConfig) => ({
+      ...readerOptions(c.database as Extract<DatabaseConfig, { dialect: 'sqlite' }>),
+      ...noRetry,
+    }),
     dataSourceFactory: (options) => openSqlite(options!, false),
   });
   return [writer, reader];

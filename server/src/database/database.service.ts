@@ -30,7 +30,11 @@ export class WriteTx {
   readonly afterCommit: Array<() => void | Promise<void>> = [];
   sealCheckpoint = false;
 
-  constructor(readonly sql: Sql, readonly actor: Actor, readonly now: string) {}
+  constructor(
+    readonly sql: Sql,
+    readonly actor: Actor,
+    readonly now: string,
+  ) {}
 
   /** Records what this transaction does; written to the chain before commit. */
   audit(entry: AuditInput): void {
@@ -115,8 +119,11 @@ export class DatabaseService {
    */
   async snapshot<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     const database = this.config.database;
-    if (database.dialect === 'postgres') return this.reader.snapshot(work).catch((err) => Promise.reject(translateFault(err)));
-    const driver = await openDriver(privateReaderOptions(database.path, 1000)).catch((err) => Promise.reject(translateFault(err)));
+    if (database.dialect === 'postgres')
+      return this.reader.snapshot(work).catch((err) => Promise.reject(translateFault(err)));
+    const driver = await openDriver(privateReaderOptions(database.path, 1000)).catch((err) =>
+      Promise.reject(translateFault(err)),
+    );
     try {
       return await driver.snapshot(work);
     } finally {
@@ -125,14 +132,22 @@ export class DatabaseService {
   }
 
   /** The only write path. */
-  async withWriteTransaction<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+  async withWriteTransaction<T>(
+    actor: Actor,
+    work: (tx: WriteTx) => Promise<T>,
+    options: WriteOptions = {},
+  ): Promise<T> {
     if (this.dialect === 'sqlite') {
       // The wait for the lock — queued behind this process's writers or another process's — is
       // bounded by SQLITE_BUSY_TIMEOUT_MS from the moment the request arrived.
       const deadline = Date.now() + (options.waitMs ?? this.busyTimeoutMs);
       // Waiting behind this process's own writers is progress; give up only while the one holding the
       // queue is itself waiting for another process's lock.
-      return this.sqliteWriteLock.run(() => this.attempt(actor, work, options, deadline), deadline, () => (this.foreignLockSince !== null ? faultError('busy') : null));
+      return this.sqliteWriteLock.run(
+        () => this.attempt(actor, work, options, deadline),
+        deadline,
+        () => (this.foreignLockSince !== null ? faultError('busy') : null),
+      );
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -146,7 +161,12 @@ export class DatabaseService {
     }
   }
 
-  private async attempt<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions, deadline: number): Promise<T> {
+  private async attempt<T>(
+    actor: Actor,
+    work: (tx: WriteTx) => Promise<T>,
+    options: WriteOptions,
+    deadline: number,
+  ): Promise<T> {
     if (this.writerClosed) await this.reopenSqliteWriter();
     if (this.writerClosed) throw faultError(this.lastFault ?? 'unavailable');
     const runner = this.writer.createQueryRunner();
@@ -155,7 +175,8 @@ export class DatabaseService {
     try {
       const head = await this.begin(runner, sql, deadline);
       const result = await work(tx);
-      if (tx.entries.length === 0 && !options.unaudited) throw new Error('a write transaction must record at least one audit entry');
+      if (tx.entries.length === 0 && !options.unaudited)
+        throw new Error('a write transaction must record at least one audit entry');
       const checkpoints = await this.auditWriter.append(sql, head, tx.actor, tx.now, tx.entries, tx.sealCheckpoint);
       await runner.commitTransaction();
       this.lastFault = null;
@@ -212,7 +233,9 @@ export class DatabaseService {
 
   private async lockChainHead(sql: Sql): Promise<{ seq: number; hash: string }> {
     if (this.dialect === 'sqlite') await sql.exec('UPDATE audit_head SET seq = seq WHERE id = 1');
-    const row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = 1${this.dialect === 'postgres' ? ' FOR UPDATE' : ''}`);
+    const row = await sql.one<Record<string, unknown>>(
+      `SELECT seq, hash FROM audit_head WHERE id = 1${this.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+    );
     if (!row) throw new Error('audit_head row is missing');
     return { seq: Number(row.seq), hash: String(row.hash) };
   }
@@ -247,7 +270,9 @@ export class DatabaseService {
     } catch (err) {
       this.writerClosed = true;
       this.lastFault = faultKind(err) ?? 'unavailable';
-      this.logger.error(`reopening the SQLite writer failed; writes are refused until it works: ${(err as Error).message}`);
+      this.logger.error(
+        `reopening the SQLite writer failed; writes are refused until it works: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -260,7 +285,9 @@ export class DatabaseService {
   async checkWriter(): Promise<WriterState> {
     if (this.dialect === 'postgres') {
       try {
-        const row = await this.read((sql) => sql.one<Record<string, unknown>>("SELECT current_setting('transaction_read_only') AS ro"));
+        const row = await this.read((sql) =>
+          sql.one<Record<string, unknown>>("SELECT current_setting('transaction_read_only') AS ro"),
+        );
         return row?.ro === 'on' ? 'unavailable' : 'ok';
       } catch (err) {
         return faultKind(err) ?? 'unavailable';
@@ -268,7 +295,10 @@ export class DatabaseService {
     }
     if (this.sqliteWriteLock.queued > 0) return this.lastFault ?? 'ok';
     try {
-      await this.withWriteTransaction(SYSTEM_ACTOR, async () => undefined, { unaudited: 'health write probe', waitMs: 0 });
+      await this.withWriteTransaction(SYSTEM_ACTOR, async () => undefined, {
+        unaudited: 'health write probe',
+        waitMs: 0,
+      });
       return 'ok';
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -288,11 +318,15 @@ export class DatabaseService {
       const handle = rawSqliteHandle(this.writer);
       if (!handle?.open) throw new Error('the SQLite writer connection is closed');
       // Synchronous calls on the one connection: nothing can interleave with them.
-      return { journal_mode: String(handle.pragma('journal_mode', { simple: true })), synchronous: String(handle.pragma('synchronous', { simple: true })) };
+      return {
+        journal_mode: String(handle.pragma('journal_mode', { simple: true })),
+        synchronous: String(handle.pragma('synchronous', { simple: true })),
+      };
     }
     const settings: Record<string, string> = {};
     await this.read(async (sql) => {
-      for (const name of ['fsync', 'synchronous_commit', 'full_page_writes']) settings[name] = String((await sql.one<Record<string, unknown>>(`SHOW ${name}`))?.[name] ?? '');
+      for (const name of ['fsync', 'synchronous_commit', 'full_page_writes'])
+        settings[name] = String((await sql.one<Record<string, unknown>>(`SHOW ${name}`))?.[name] ?? '');
     });
     return settings;
   }

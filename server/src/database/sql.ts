@@ -20,7 +20,10 @@ interface BetterSqlite3Handle {
 const rawStatements = new WeakMap<BetterSqlite3Handle, Map<string, RawStatement>>();
 
 export class Sql {
-  constructor(readonly runner: QueryRunner, readonly dialect: Dialect) {}
+  constructor(
+    readonly runner: QueryRunner,
+    readonly dialect: Dialect,
+  ) {}
 
   /**
    * SQLite only (undefined on PostgreSQL): rows as arrays, statements prepared once — the audit
@@ -28,7 +31,8 @@ export class Sql {
    */
   get raw(): RawQuery | undefined {
     if (this.dialect !== 'sqlite') return undefined;
-    const handle = (this.runner.connection.driver as unknown as { databaseConnection?: BetterSqlite3Handle }).databaseConnection;
+    const handle = (this.runner.connection.driver as unknown as { databaseConnection?: BetterSqlite3Handle })
+      .databaseConnection;
     if (!handle) return undefined;
     return async (sql, params) => {
       let cache = rawStatements.get(handle);
@@ -46,11 +50,19 @@ export class Sql {
     return { rows: (result.records ?? []) as Record<string, unknown>[], affected: result.affected ?? 0 };
   }
 
-  async all<T = Record<string, unknown>>(sql: string, params: unknown[] = [], map: (row: Record<string, unknown>) => T = (r) => r as T): Promise<T[]> {
+  async all<T = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    map: (row: Record<string, unknown>) => T = (r) => r as T,
+  ): Promise<T[]> {
     return (await this.exec(sql, params)).rows.map(map);
   }
 
-  async one<T = Record<string, unknown>>(sql: string, params: unknown[] = [], map: (row: Record<string, unknown>) => T = (r) => r as T): Promise<T | null> {
+  async one<T = Record<string, unknown>>(
+    sql: string,
+    params: unknown[] = [],
+    map: (row: Record<string, unknown>) => T = (r) => r as T,
+  ): Promise<T | null> {
     const rows = await this.all(sql, params, map);
     return rows[0] ?? null;
   }

@@ -28,11 +28,16 @@ export class BlindingIncidents {
   private readonly logger = new Logger('Blinding');
   private readonly recent = new Map<string, number>();
 
-  constructor(private readonly db: DatabaseService, private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   async record(event: WithheldEvent): Promise<void> {
     const who = event.viewer ? `${event.viewer.username} (${event.viewer.role})` : 'an anonymous caller';
-    this.logger.error(`BLINDING GUARD: withheld ${event.paths.length} value(s) from a ${event.status} answer to ${who} on ${event.method} ${event.route}: ${event.paths.slice(0, 10).join(', ')}`);
+    this.logger.error(
+      `BLINDING GUARD: withheld ${event.paths.length} value(s) from a ${event.status} answer to ${who} on ${event.method} ${event.route}: ${event.paths.slice(0, 10).join(', ')}`,
+    );
     const key = `${event.viewer?.userId ?? '-'} ${event.method} ${event.route} ${event.paths.join(',')}`;
     const now = Date.now();
     if ((this.recent.get(key) ?? 0) > now - QUIET_MS) return;
@@ -40,15 +45,36 @@ export class BlindingIncidents {
     if (this.recent.size > 10_000) this.recent.clear();
     try {
       await this.db.withWriteTransaction({ ...SYSTEM_ACTOR, username: 'blinding-guard' }, async (tx) => {
-        const details = { viewer: event.viewer?.username ?? null, viewerRole: event.viewer?.role ?? null, method: event.method, route: event.route, status: event.status, withheld: event.paths.slice(0, 50) };
-        tx.audit({ action: 'blinding.withheld', entityType: 'response', entityId: `${event.method} ${event.route}`, details });
+        const details = {
+          viewer: event.viewer?.username ?? null,
+          viewerRole: event.viewer?.role ?? null,
+          method: event.method,
+          route: event.route,
+          status: event.status,
+          withheld: event.paths.slice(0, 50),
+        };
+        tx.audit({
+          action: 'blinding.withheld',
+          entityType: 'response',
+          entityId: `${event.method} ${event.route}`,
+          details,
+        });
         const admins = await this.notifications.recipientsWithRole(tx.sql, 'admin');
         await this.notifications.notify(tx, admins, (locale) => {
           const caller = event.viewer ? who : translate(locale, 'notifications.anonymousCaller');
-          const text = translate(locale, 'notifications.withheldBody', { who: caller, route: `${event.method} ${event.route}`, count: event.paths.length, paths: event.paths.slice(0, 5).join(', ') });
+          const text = translate(locale, 'notifications.withheldBody', {
+            who: caller,
+            route: `${event.method} ${event.route}`,
+            count: event.paths.length,
+            paths: event.paths.slice(0, 5).join(', '),
+          });
           const title = translate(locale, 'notifications.withheldTitle');
           return {
-            kind: 'blinding.withheld', title, body: text, entityType: 'response', entityId: `${event.method} ${event.route}`,
+            kind: 'blinding.withheld',
+            title,
+            body: text,
+            entityType: 'response',
+            entityId: `${event.method} ${event.route}`,
             mail: { subject: translate(locale, 'emails.subject', { title }), text: `${text}\n` },
           };
         });

@@ -23,7 +23,11 @@ export function routeOf(request: { baseUrl?: string; route?: { path?: string }; 
 
 @Injectable()
 export class BlindingInterceptor implements NestInterceptor {
-  constructor(private readonly protocol: ProtocolService, private readonly reflector: Reflector, private readonly incidents: BlindingIncidents) {}
+  constructor(
+    private readonly protocol: ProtocolService,
+    private readonly reflector: Reflector,
+    private readonly incidents: BlindingIncidents,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest();
@@ -44,7 +48,14 @@ export class BlindingInterceptor implements NestInterceptor {
         const vocab = this.protocol.vocabulary();
         if (!vocab) return guarded;
         const { body: redacted, withheld } = redactLeaks(guarded, vocab);
-        if (withheld.length > 0) await this.incidents.record({ viewer, method: request.method, route: routeOf(request), paths: withheld, status: response.statusCode ?? 200 });
+        if (withheld.length > 0)
+          await this.incidents.record({
+            viewer,
+            method: request.method,
+            route: routeOf(request),
+            paths: withheld,
+            status: response.statusCode ?? 200,
+          });
         return redacted;
       }),
     );

@@ -15,7 +15,10 @@ import { isBlindedViewer, type Viewer } from '../common/viewer.js';
 
 @Injectable()
 export class ErrorBodyGuard {
-  constructor(private readonly protocol: ProtocolService, private readonly incidents: BlindingIncidents) {}
+  constructor(
+    private readonly protocol: ProtocolService,
+    private readonly incidents: BlindingIncidents,
+  ) {}
 
   guard(request: { method: string; viewer?: Viewer }, body: ErrorBody): ErrorBody {
     const viewer = request.viewer;
@@ -24,7 +27,13 @@ export class ErrorBodyGuard {
     if (!vocab) return body;
     const { body: redacted, withheld } = redactLeaks(body, vocab);
     if (withheld.length === 0) return body;
-    void this.incidents.record({ viewer, method: request.method, route: routeOf(request as never), paths: withheld, status: body.statusCode });
+    void this.incidents.record({
+      viewer,
+      method: request.method,
+      route: routeOf(request as never),
+      paths: withheld,
+      status: body.statusCode,
+    });
     return redacted as ErrorBody;
   }
 }

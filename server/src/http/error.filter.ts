@@ -52,7 +52,12 @@ export class ErrorFilter implements ExceptionFilter {
     const cause = thrown instanceof HttpException ? (thrown.cause as { type?: unknown } | undefined) : undefined;
     const exception = typeof cause?.type === 'string' ? cause : thrown;
     if (exception instanceof DomainError) {
-      return { statusCode: exception.status, code: exception.code, message: exception.message, ...(exception.details !== undefined ? { details: exception.details } : {}) };
+      return {
+        statusCode: exception.status,
+        code: exception.code,
+        message: exception.message,
+        ...(exception.details !== undefined ? { details: exception.details } : {}),
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -63,13 +68,32 @@ export class ErrorFilter implements ExceptionFilter {
     const e = exception as { status?: number; statusCode?: number; type?: string };
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      if (e.type === 'entity.too.large') return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'The request body is larger than the server accepts.' };
-      if (e.type === 'entity.too.deep') return { statusCode: 400, code: 'JSON_TOO_DEEP', message: `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.` };
-      if (e.type === 'entity.parse.failed') return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' };
-      return { statusCode: status, code: STATUS_CODES[status] ?? 'VALIDATION_FAILED', message: 'The request could not be read.' };
+      if (e.type === 'entity.too.large')
+        return {
+          statusCode: 413,
+          code: 'PAYLOAD_TOO_LARGE',
+          message: 'The request body is larger than the server accepts.',
+        };
+      if (e.type === 'entity.too.deep')
+        return {
+          statusCode: 400,
+          code: 'JSON_TOO_DEEP',
+          message: `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`,
+        };
+      if (e.type === 'entity.parse.failed')
+        return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'The request body is not valid JSON.' };
+      return {
+        statusCode: status,
+        code: STATUS_CODES[status] ?? 'VALIDATION_FAILED',
+        message: 'The request could not be read.',
+      };
     }
     this.logger.error((exception as Error)?.stack ?? String(exception));
-    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. The incident was logged.' };
+    return {
+      statusCode: 500,
+      code: 'INTERNAL_ERROR',
+      message: 'Something went wrong on the server. The incident was logged.',
+    };
   }
 }
 

@@ -12,7 +12,10 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 @Injectable()
 export class NeutralTextInterceptor implements NestInterceptor {
-  constructor(private readonly protocol: ProtocolService, private readonly reflector: Reflector) {}
+  constructor(
+    private readonly protocol: ProtocolService,
+    private readonly reflector: Reflector,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest();

@@ -50,7 +50,8 @@ function fromText(spec: ParamSpec, text: string): unknown {
 
 /** Add the parameter flags of every method to a command (help: the methods using the flag, then what it is). */
 export function addParamOptions(cmd: Command): Command {
-  for (const { spec, methods } of PARAM_FLAGS) cmd.option(`--${flagName(spec.key)} ${spec.cli!.placeholder}`, `${methods.join(' / ')}: ${spec.cli!.help}`);
+  for (const { spec, methods } of PARAM_FLAGS)
+    cmd.option(`--${flagName(spec.key)} ${spec.cli!.placeholder}`, `${methods.join(' / ')}: ${spec.cli!.help}`);
   return cmd;
 }
 
@@ -66,8 +67,12 @@ export function paramsFromFlags(flags: ParamFlags): Record<string, unknown> {
 
 /** `2:1` → arms A (2) and B (1); `--arms 3` → A, B, C at 1:1:1. */
 export function armsFromFlags(ratio: string | undefined, arms: string | undefined): ArmWeight[] {
-  const weights = ratio !== undefined ? numberList('ratio', ratio, /:/) : Array.from({ length: arms !== undefined ? number('arms', arms) : 2 }, () => 1);
-  if (arms !== undefined && ratio !== undefined && weights.length !== number('arms', arms)) throw new EngineError(`--ratio ${ratio} gives ${weights.length} arms but --arms says ${arms}`);
+  const weights =
+    ratio !== undefined
+      ? numberList('ratio', ratio, /:/)
+      : Array.from({ length: arms !== undefined ? number('arms', arms) : 2 }, () => 1);
+  if (arms !== undefined && ratio !== undefined && weights.length !== number('arms', arms))
+    throw new EngineError(`--ratio ${ratio} gives ${weights.length} arms but --arms says ${arms}`);
   if (weights.length < 2 || weights.length > 26) throw new EngineError(`expected 2 to 26 arms, got ${weights.length}`);
   return weights.map((w, i) => ({ code: String.fromCharCode(65 + i), ratio: w }));
 }
@@ -76,14 +81,17 @@ export function armsFromFlags(ratio: string | undefined, arms: string | undefine
 export function factorsFromFlag(text: string | undefined): SimulationFactor[] | undefined {
   if (text === undefined) return undefined;
   return numberList('factors', text, /,/).map((count, f) => {
-    if (!Number.isInteger(count) || count < 1) throw new EngineError(`--factors: level counts must be whole numbers ≥ 1, got ${count}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new EngineError(`--factors: level counts must be whole numbers ≥ 1, got ${count}`);
     return { id: `f${f + 1}`, levels: Array.from({ length: count }, (_, l) => ({ code: `L${l + 1}` })) };
   });
 }
 
 /** Keys of a compare spec: each parameter's key, flag name and aliases (lower case), then ratio, arms, factors. */
 const KEY_ALIASES: Record<string, string> = Object.fromEntries([
-  ...PARAM_FLAGS.flatMap(({ spec }) => [spec.key.toLowerCase(), flagName(spec.key), ...(spec.cli!.aliases ?? [])].map((alias) => [alias, spec.key])),
+  ...PARAM_FLAGS.flatMap(({ spec }) =>
+    [spec.key.toLowerCase(), flagName(spec.key), ...(spec.cli!.aliases ?? [])].map((alias) => [alias, spec.key]),
+  ),
   ...['ratio', 'arms', 'factors'].map((k) => [k, k]),
 ]);
 
@@ -91,7 +99,10 @@ const KEY_ALIASES: Record<string, string> = Object.fromEntries([
  * A design from a compare spec: `permuted-block:block-sizes=2,4,6`, `biased-coin:p=0.7`,
  * `minimization:p=0.8,factors=2,2,3,ratio=2:1`. A token without "=" continues the previous value.
  */
-export function designFromSpec(spec: string, defaults: { ratio?: string; arms?: string; factors?: string } = {}): SimulationDesign & { label: string } {
+export function designFromSpec(
+  spec: string,
+  defaults: { ratio?: string; arms?: string; factors?: string } = {},
+): SimulationDesign & { label: string } {
   const colon = spec.indexOf(':');
   const method = (colon < 0 ? spec : spec.slice(0, colon)).trim();
   const values: Record<string, string> = {};
@@ -100,7 +111,10 @@ export function designFromSpec(spec: string, defaults: { ratio?: string; arms?: 
     const eq = token.indexOf('=');
     if (eq >= 0) {
       const key = KEY_ALIASES[token.slice(0, eq).trim().toLowerCase()];
-      if (!key) throw new EngineError(`design "${spec}": unknown parameter "${token.slice(0, eq)}"; expected one of ${Object.keys(KEY_ALIASES).join(', ')}`);
+      if (!key)
+        throw new EngineError(
+          `design "${spec}": unknown parameter "${token.slice(0, eq)}"; expected one of ${Object.keys(KEY_ALIASES).join(', ')}`,
+        );
       current = key;
       values[key] = token.slice(eq + 1).trim();
     } else if (current !== null && token.trim() !== '') values[current] += `,${token.trim()}`;

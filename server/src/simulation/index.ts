@@ -1,2 +1,2 @@
 /** Simulation on Node: the engine's chunks spread over worker threads. */
-export { runSimulation,  } from './simulation-runner.js';
+export { runSimulation } from './simulation-runner.js';

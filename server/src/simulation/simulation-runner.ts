@@ -12,8 +12,19 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { checkSimulationOptions, chunkCount, prepareDesign, runChunk, summarizeChunks } from '../../../shared/engine/index.js';
-import type { ChunkResult, SimulationDesign, SimulationOptions, SimulationResult } from '../../../shared/engine/index.js';
+import {
+  checkSimulationOptions,
+  chunkCount,
+  prepareDesign,
+  runChunk,
+  summarizeChunks,
+} from '../../../shared/engine/index.js';
+import type {
+  ChunkResult,
+  SimulationDesign,
+  SimulationOptions,
+  SimulationResult,
+} from '../../../shared/engine/index.js';
 
 /** Allocations (trials × n) from which a second thread pays for its start-up on this 2-core machine (docs/PERFORMANCE.md). */
 const PARALLEL_FROM = 10_000_000;
@@ -35,7 +46,11 @@ export interface RunnerOptions {
  * Simulate; resolves with the figures and the wall-clock seconds.
  * @throws EngineError for a bad design before any thread starts
  */
-export async function runSimulation(design: SimulationDesign, options: SimulationOptions, runner: RunnerOptions = {}): Promise<SimulationResult> {
+export async function runSimulation(
+  design: SimulationDesign,
+  options: SimulationOptions,
+  runner: RunnerOptions = {},
+): Promise<SimulationResult> {
   checkSimulationOptions(options);
   const prepared = prepareDesign(design); // fail fast, in this thread, with the engine's message
   const started = performance.now();
@@ -55,7 +70,9 @@ export async function runSimulation(design: SimulationDesign, options: Simulatio
     const next = new Int32Array(new SharedArrayBuffer(4)); // the next chunk to take, shared by all threads
     const here = runner.useThisThread ? 1 : 0;
     const workers = Array.from({ length: threads - here }, () => runWorker(design, options, next, total, collect));
-    if (here) for (let c = Atomics.add(next, 0, 1); c < total; c = Atomics.add(next, 0, 1)) collect(runChunk(prepared, options, c));
+    if (here)
+      for (let c = Atomics.add(next, 0, 1); c < total; c = Atomics.add(next, 0, 1))
+        collect(runChunk(prepared, options, c));
     await Promise.all(workers);
   }
   const result = summarizeChunks(prepared, options, chunks);
@@ -63,11 +80,20 @@ export async function runSimulation(design: SimulationDesign, options: Simulatio
   return result;
 }
 
-function runWorker(design: SimulationDesign, options: SimulationOptions, next: Int32Array, total: number, collect: (c: ChunkResult) => void): Promise<void> {
+function runWorker(
+  design: SimulationDesign,
+  options: SimulationOptions,
+  next: Int32Array,
+  total: number,
+  collect: (c: ChunkResult) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     // --input-type (from `node -e`) is refused in a worker that runs a file, so it is not passed on.
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(new URL('./simulation.worker.js', import.meta.url), { workerData: { design, options, next, total }, execArgv });
+    const worker = new Worker(new URL('./simulation.worker.js', import.meta.url), {
+      workerData: { design, options, next, total },
+      execArgv,
+    });
     let finished = false;
     worker.on('message', (msg: { type: 'chunk'; result: ChunkResult } | { type: 'done' }) => {
       if (msg.type === 'chunk') collect(msg.result);

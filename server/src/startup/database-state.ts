@@ -27,7 +27,15 @@ export interface DatabaseState {
   hashes: Map<number, string>;
 }
 
-const EMPTY: DatabaseState = { initialized: false, headSeq: 0, checkpoints: 0, signatures: 0, newestCheckpointKey: null, newestRotationKey: null, hashes: new Map() };
+const EMPTY: DatabaseState = {
+  initialized: false,
+  headSeq: 0,
+  checkpoints: 0,
+  signatures: 0,
+  newestCheckpointKey: null,
+  newestRotationKey: null,
+  hashes: new Map(),
+};
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
@@ -42,7 +50,9 @@ async function inspectSqlite(path: string, seqs: number[]): Promise<DatabaseStat
     try {
       accessSync(folder, constants.W_OK);
     } catch {
-      throw new StartupError(`cannot create the database file ${path}: the folder ${folder} is read-only; nothing was written`);
+      throw new StartupError(
+        `cannot create the database file ${path}: the folder ${folder} is read-only; nothing was written`,
+      );
     }
     return EMPTY;
   }
@@ -56,7 +66,11 @@ async function inspectSqlite(path: string, seqs: number[]): Promise<DatabaseStat
   try {
     return await db.run(async (sql) => {
       await probeWritable(sql, path);
-      return readState((q) => sql.all(q), "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'", seqs);
+      return readState(
+        (q) => sql.all(q),
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'audit_head'",
+        seqs,
+      );
     });
   } catch (err) {
     if (err instanceof StartupError) throw err;
@@ -79,7 +93,9 @@ async function probeWritable(sql: Sql, path: string): Promise<void> {
   } catch (err) {
     const code = String(driverCode(err) ?? '');
     if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM') {
-      throw new StartupError(`the database file ${path} is read-only (${code}): make it and its folder writable; nothing was written`);
+      throw new StartupError(
+        `the database file ${path} is read-only (${code}): make it and its folder writable; nothing was written`,
+      );
     }
     // Busy: another instance holds the write lock, which says nothing about this file's health.
     if (code.startsWith('SQLITE_BUSY')) return;
@@ -109,9 +125,15 @@ async function readPostgresState(sql: Sql, seqs: number[]): Promise<DatabaseStat
   const query: Query = (statement) => sql.all(statement);
   const [mode] = await query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
   if (mode.standby === true || mode.ro === 'on') {
-    throw new StartupError(`the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at a writable primary; nothing was written`);
+    throw new StartupError(
+      `the PostgreSQL database (DATABASE_URL) is read-only (${mode.standby ? 'a standby in recovery' : 'default_transaction_read_only is on'}): point DATABASE_URL at a writable primary; nothing was written`,
+    );
   }
-  return readState(query, "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_head'", seqs);
+  return readState(
+    query,
+    "SELECT COUNT(*) AS n FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'audit_head'",
+    seqs,
+  );
 }
 
 async function readState(query: Query, hasSchema: string, seqs: number[]): Promise<DatabaseState> {
@@ -124,7 +146,10 @@ async function readState(query: Query, hasSchema: string, seqs: number[]): Promi
   const wanted = [...new Set(seqs.filter((s) => Number.isSafeInteger(s) && s > 0))];
   for (let i = 0; i < wanted.length; i += 500) {
     // Whole numbers only (checked above), so inlining them is safe.
-    for (const row of await query(`SELECT seq, hash FROM audit_log WHERE seq IN (${wanted.slice(i, i + 500).join(', ')})`)) hashes.set(Number(row.seq), String(row.hash));
+    for (const row of await query(
+      `SELECT seq, hash FROM audit_log WHERE seq IN (${wanted.slice(i, i + 500).join(', ')})`,
+    ))
+      hashes.set(Number(row.seq), String(row.hash));
   }
   return {
     initialized: true,

@@ -18,8 +18,6 @@ import { readCheckpointFileDetailed } from '../database/audit/checkpoint-file.js
 import { KeyFileError, SigningKey } from '../database/audit/signing-key.js';
 import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
 
-;
-
 export interface StartupOptions {
   /** `audit reanchor` accepts a restored database (it records the loss itself). */
   acceptRestored?: boolean;
@@ -34,12 +32,20 @@ export interface StartupResult {
 export async function checkStartup(config: AppConfig, options: StartupOptions = {}): Promise<StartupResult> {
   checkFreeSpace(config);
   const fileCheckpoints = readCheckpointLines(config.checkpointLogPath);
-  const state = await inspectDatabase(config.database, fileCheckpoints.map((cp) => cp.size));
+  const state = await inspectDatabase(
+    config.database,
+    fileCheckpoints.map((cp) => cp.size),
+  );
   // A restore is named first: it also explains a key of record the database no longer knows.
   const lost = checkpointsNotInDatabase(state, fileCheckpoints);
   if (lost.length && !options.acceptRestored) {
     const cp = lost[0];
-    const why = state.headSeq === 0 ? `holds ${lost.length} signed checkpoints of an audit chain, but the database's chain is empty` : cp.size > state.headSeq ? `holds a signed checkpoint at entry ${cp.size}, but the database's audit chain ends at entry ${state.headSeq}` : `holds a signed checkpoint at entry ${cp.size} whose head hash differs from the database's chain`;
+    const why =
+      state.headSeq === 0
+        ? `holds ${lost.length} signed checkpoints of an audit chain, but the database's chain is empty`
+        : cp.size > state.headSeq
+          ? `holds a signed checkpoint at entry ${cp.size}, but the database's audit chain ends at entry ${state.headSeq}`
+          : `holds a signed checkpoint at entry ${cp.size} whose head hash differs from the database's chain`;
     throw new StartupError(
       `the database looks restored from a backup: the checkpoint file ${config.checkpointLogPath} ${why}; start with the newest database, or accept this one with \`blindrand audit reanchor --reason "..."\` (audited and signed); nothing was written`,
     );
@@ -63,7 +69,9 @@ function checkFreeSpace(config: AppConfig): void {
       continue; // no statfs here: the write path still reports a full disk as 503
     }
     if (free < config.minFreeDiskBytes) {
-      throw new StartupError(`the disk holding ${place} is full (${Math.floor(free / 1024)} KiB free, MIN_FREE_DISK_MB asks for ${Math.ceil(config.minFreeDiskBytes / 1048576)} MiB): free some space; nothing was written`);
+      throw new StartupError(
+        `the disk holding ${place} is full (${Math.floor(free / 1024)} KiB free, MIN_FREE_DISK_MB asks for ${Math.ceil(config.minFreeDiskBytes / 1048576)} MiB): free some space; nothing was written`,
+      );
     }
   }
 }
@@ -83,7 +91,9 @@ function readCheckpointLines(path: string): CheckpointView[] {
   const bad = file.bad[0];
   if (bad) {
     const what = bad.torn ? `a torn last line ${bad.line} (a write cut short)` : `an unreadable line ${bad.line}`;
-    throw new StartupError(`the checkpoint file ${path} has ${what}: move it aside with \`blindrand audit repair-checkpoint-file\` (it keeps a copy); nothing was written`);
+    throw new StartupError(
+      `the checkpoint file ${path} has ${what}: move it aside with \`blindrand audit repair-checkpoint-file\` (it keeps a copy); nothing was written`,
+    );
   }
   return file.checkpoints;
 }
@@ -93,7 +103,9 @@ function resolveKey(config: AppConfig, state: DatabaseState, fileCheckpoints: Ch
   if (!existsSync(path)) {
     if (state.headSeq > 0 || state.checkpoints > 0 || state.signatures > 0 || fileCheckpoints.length > 0) {
       const held = `${state.headSeq} audit entries, ${state.checkpoints} signed checkpoints and ${state.signatures} signatures`;
-      throw new StartupError(`the signing key file ${path} is missing, but the database holds ${held}: restore the key file from your backup (a new key would make every earlier checkpoint and signature read as forged); nothing was written`);
+      throw new StartupError(
+        `the signing key file ${path} is missing, but the database holds ${held}: restore the key file from your backup (a new key would make every earlier checkpoint and signature read as forged); nothing was written`,
+      );
     }
     return SigningKey.create(path);
   }
@@ -104,13 +116,21 @@ function resolveKey(config: AppConfig, state: DatabaseState, fileCheckpoints: Ch
     if (err instanceof KeyFileError) throw new StartupError(`${err.message}; nothing was written`);
     throw err;
   }
-  const expected = state.newestRotationKey ?? state.newestCheckpointKey ?? fileCheckpoints[fileCheckpoints.length - 1]?.publicKey ?? null;
+  const expected =
+    state.newestRotationKey ??
+    state.newestCheckpointKey ??
+    fileCheckpoints[fileCheckpoints.length - 1]?.publicKey ??
+    null;
   if (expected && expected !== key.publicKeyBase64) {
     const next = `${path}.next`;
     if (existsSync(next) && safeLoad(next)?.publicKeyBase64 === expected) {
-      throw new StartupError(`a key rotation was interrupted after it was recorded: the key of record is in ${next}; move the signing key file ${path} aside and rename ${next} to it; nothing was written`);
+      throw new StartupError(
+        `a key rotation was interrupted after it was recorded: the key of record is in ${next}; move the signing key file ${path} aside and rename ${next} to it; nothing was written`,
+      );
     }
-    throw new StartupError(`the signing key file ${path} is not the key that signed this database's checkpoints (public key ${short(key.publicKeyBase64)}, expected ${short(expected)}): restore the right key file; nothing was written`);
+    throw new StartupError(
+      `the signing key file ${path} is not the key that signed this database's checkpoints (public key ${short(key.publicKeyBase64)}, expected ${short(expected)}): restore the right key file; nothing was written`,
+    );
   }
   return key;
 }
@@ -125,7 +145,9 @@ function safeLoad(path: string): SigningKey | null {
 
 /** File checkpoints the database contradicts: beyond its head, or with another hash at that entry. */
 function checkpointsNotInDatabase(state: DatabaseState, fileCheckpoints: CheckpointView[]): CheckpointView[] {
-  return fileCheckpoints.filter((cp) => cp.size > state.headSeq || state.hashes.get(cp.size) !== cp.headHash).sort((a, b) => a.size - b.size);
+  return fileCheckpoints
+    .filter((cp) => cp.size > state.headSeq || state.hashes.get(cp.size) !== cp.headHash)
+    .sort((a, b) => a.size - b.size);
 }
 
 /** The last 12 characters of a base64 key: enough to tell two keys apart in a message. */

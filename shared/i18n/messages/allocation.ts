@@ -8,8 +8,8 @@ export const allocation: Namespace = {
     inError: 'in error',
   },
   fr: {
-    intro: 'Qui a randomisé quel patient, quand et dans quelle strate, dans l\'ordre de randomisation.',
-    empty: 'Aucun patient n\'a encore été randomisé.',
+    intro: "Qui a randomisé quel patient, quand et dans quelle strate, dans l'ordre de randomisation.",
+    empty: "Aucun patient n'a encore été randomisé.",
     inError: 'par erreur',
   },
 };

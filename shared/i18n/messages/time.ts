@@ -7,15 +7,19 @@ export const time: Namespace = {
     fromLabel: 'From (your time)',
     toLabel: 'To (your time)',
     isoPlaceholder: 'yyyy-mm-dd hh:mm',
-    isoHint: 'Dates as yyyy-mm-dd, optionally followed by a time (hh:mm or hh:mm:ss). A date alone in “To” includes the whole day.',
-    invalidIsoDate: '“{value}” is not a date in the form yyyy-mm-dd (optionally followed by hh:mm). Correct it and apply the filters again.',
+    isoHint:
+      'Dates as yyyy-mm-dd, optionally followed by a time (hh:mm or hh:mm:ss). A date alone in “To” includes the whole day.',
+    invalidIsoDate:
+      '“{value}” is not a date in the form yyyy-mm-dd (optionally followed by hh:mm). Correct it and apply the filters again.',
   },
   fr: {
     shownIn: 'Les heures sont affichées dans le fuseau {zone}, avec le décalage par rapport à UTC à côté de chacune.',
     fromLabel: 'Du (votre heure)',
     toLabel: 'Au (votre heure)',
     isoPlaceholder: 'aaaa-mm-jj hh:mm',
-    isoHint: 'Dates au format aaaa-mm-jj, éventuellement suivies d’une heure (hh:mm ou hh:mm:ss). Une date seule dans « Au » inclut toute la journée.',
-    invalidIsoDate: '« {value} » n’est pas une date au format aaaa-mm-jj (éventuellement suivie de hh:mm). Corrigez-la puis appliquez à nouveau les filtres.',
+    isoHint:
+      'Dates au format aaaa-mm-jj, éventuellement suivies d’une heure (hh:mm ou hh:mm:ss). Une date seule dans « Au » inclut toute la journée.',
+    invalidIsoDate:
+      '« {value} » n’est pas une date au format aaaa-mm-jj (éventuellement suivie de hh:mm). Corrigez-la puis appliquez à nouveau les filtres.',
   },
 };

@@ -3,7 +3,8 @@ import type { Namespace } from './types.js';
 /** Catalogue namespace "unblinding" (see shared/i18n/catalogue.ts): unblinding requests, decisions, reveal, register. */
 export const unblinding: Namespace = {
   en: {
-    registerIntro: 'Who has seen which patient\'s allocation, when, and under which request. Allocations themselves are never shown here.',
+    registerIntro:
+      "Who has seen which patient's allocation, when, and under which request. Allocations themselves are never shown here.",
     registerEmpty: 'Nobody has seen an allocation.',
     'col.at': 'When',
     'col.kind': 'Kind',
@@ -50,13 +51,16 @@ export const unblinding: Namespace = {
     'policy.monitor-approval': 'monitor approval',
     'policy.two-person': 'two-person approval',
     'policy.break-the-glass': 'break-the-glass',
-    'policyText.break-the-glass': 'The allocation is revealed to you at once; the medical monitor is notified and reviews it afterwards.',
-    'policyText.monitor-approval': 'The medical monitor approves or denies the request; you are notified and can then see the allocation.',
+    'policyText.break-the-glass':
+      'The allocation is revealed to you at once; the medical monitor is notified and reviews it afterwards.',
+    'policyText.monitor-approval':
+      'The medical monitor approves or denies the request; you are notified and can then see the allocation.',
     'policyText.two-person': 'Two approvers must approve the request before you can see the allocation.',
   },
   fr: {
-    registerIntro: 'Qui a vu l\'allocation de quel patient, quand et au titre de quelle demande. Les allocations elles-mêmes ne sont jamais affichées ici.',
-    registerEmpty: 'Personne n\'a vu d\'allocation.',
+    registerIntro:
+      "Qui a vu l'allocation de quel patient, quand et au titre de quelle demande. Les allocations elles-mêmes ne sont jamais affichées ici.",
+    registerEmpty: "Personne n'a vu d'allocation.",
     'col.at': 'Date',
     'col.kind': 'Type',
     'col.participantId': 'Identifiant patient',
@@ -69,31 +73,32 @@ export const unblinding: Namespace = {
     'col.role': 'Rôle',
     'col.reason': 'Motif',
     subjectShort: 'patient {patient}',
-    signApproval: 'Signer l\'approbation',
+    signApproval: "Signer l'approbation",
     signDenial: 'Signer le refus',
-    approveRecord: 'Demande de levée d\'insu pour le {subject} par {by} : approuver — « {comment} »',
-    denyRecord: 'Demande de levée d\'insu pour le {subject} par {by} : refuser — « {comment} »',
-    theInvestigator: 'l\'investigateur',
+    approveRecord: "Demande de levée d'insu pour le {subject} par {by} : approuver — « {comment} »",
+    denyRecord: "Demande de levée d'insu pour le {subject} par {by} : refuser — « {comment} »",
+    theInvestigator: "l'investigateur",
     signDecision: 'Signer la décision',
     decisionApproved: 'Décision enregistrée : demande approuvée. Le demandeur est prévenu.',
     decisionDenied: 'Décision enregistrée : demande refusée. Le demandeur est prévenu.',
     introMonitor: 'Statuez sur chaque demande en attente avec un commentaire et votre signature.',
-    introInvestigator: 'Vos demandes. Une fois approuvée, vous seul pouvez révéler l\'allocation ; chaque consultation est enregistrée.',
+    introInvestigator:
+      "Vos demandes. Une fois approuvée, vous seul pouvez révéler l'allocation ; chaque consultation est enregistrée.",
     introOthers: 'Toutes les demandes, sans les allocations.',
     noneWithStatus: 'Aucune demande au statut « {status} ».',
-    none: 'Aucune demande de levée d\'insu.',
+    none: "Aucune demande de levée d'insu.",
     requested: 'Demandée le',
     decision: 'Décision',
     emergencyBadge: 'urgence',
     decide: 'Statuer…',
     review: 'Examiner…',
-    revealButton: 'Révéler l\'allocation',
+    revealButton: "Révéler l'allocation",
     revealTitle: 'Allocation du {subject} — pour vous seul ; cet accès est enregistré.',
     sequence: 'Séquence',
     product: 'Produit',
     seen: 'Consultée le',
     viewCount: '(consultation {count})',
-    decideTitle: 'Statuer sur la demande de levée d\'insu — {subject}',
+    decideTitle: "Statuer sur la demande de levée d'insu — {subject}",
     requestedBy: 'Demandée par',
     emergency: 'Urgence',
     approve: 'Approuver',
@@ -102,8 +107,11 @@ export const unblinding: Namespace = {
     'policy.monitor-approval': 'approbation du moniteur médical',
     'policy.two-person': 'double approbation',
     'policy.break-the-glass': 'bris de glace',
-    'policyText.break-the-glass': 'L\'allocation vous est révélée immédiatement ; le moniteur médical est prévenu et examine la levée d\'insu ensuite.',
-    'policyText.monitor-approval': 'Le moniteur médical approuve ou refuse la demande ; vous êtes prévenu et pouvez alors voir l\'allocation.',
-    'policyText.two-person': 'Deux approbateurs doivent approuver la demande avant que vous puissiez voir l\'allocation.',
+    'policyText.break-the-glass':
+      "L'allocation vous est révélée immédiatement ; le moniteur médical est prévenu et examine la levée d'insu ensuite.",
+    'policyText.monitor-approval':
+      "Le moniteur médical approuve ou refuse la demande ; vous êtes prévenu et pouvez alors voir l'allocation.",
+    'policyText.two-person':
+      "Deux approbateurs doivent approuver la demande avant que vous puissiez voir l'allocation.",
   },
 };

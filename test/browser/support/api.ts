@@ -6,22 +6,39 @@ import { randomUUID } from 'node:crypto';
 
 export class Api {
   private tokens = new Map<string, string>();
-  constructor(readonly baseUrl: string, readonly password: string) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly password: string,
+  ) {}
 
   async token(username: string): Promise<string> {
     const cached = this.tokens.get(username);
     if (cached) return cached;
-    const res = await fetch(`${this.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: this.password }) });
+    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: this.password }),
+    });
     if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { accessToken: string };
     this.tokens.set(username, body.accessToken);
     return body.accessToken;
   }
 
-  async call<T = unknown>(username: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  async call<T = unknown>(
+    username: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const res = await fetch(`${this.baseUrl}/api${path}`, {
       method,
-      headers: { authorization: `Bearer ${await this.token(username)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Bearer ${await this.token(username)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -32,27 +49,62 @@ export class Api {
 
 /** Screening answers of the demo protocol (protocols/msct-ms.yaml) that make a patient eligible (RRMS, EDSS ≤ 5.0). */
 const ELIGIBLE_ANSWERS: Record<string, string | number | boolean> = {
-  course: 'RRMS', age: 35, disease_duration: 5, edss: 4, failed_therapy_1y: true, relapses_12m: 1, relapses_24m: 2, gel_12m: 1,
-  new_t2_12m: false, edss_increase_12m: 0, csf_ocb: false, active_infection: false, immunosuppressants_3m: false,
+  course: 'RRMS',
+  age: 35,
+  disease_duration: 5,
+  edss: 4,
+  failed_therapy_1y: true,
+  relapses_12m: 1,
+  relapses_24m: 2,
+  gel_12m: 1,
+  new_t2_12m: false,
+  edss_increase_12m: 0,
+  csf_ocb: false,
+  active_infection: false,
+  immunosuppressants_3m: false,
 };
 
-export interface Randomized { id: string; randomizationNumber: number | string; treatmentCode: string }
+export interface Randomized {
+  id: string;
+  randomizationNumber: number | string;
+  treatmentCode: string;
+}
 
 /** Registers an eligible patient at `site` (not randomized); returns its id. */
-export async function eligiblePatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<string> {
+export async function eligiblePatient(
+  api: Api,
+  investigator: string,
+  site: string,
+  screeningNumber: string,
+): Promise<string> {
   const p = await api.call<{ id: string }>(investigator, 'POST', '/participants', {
-    siteCode: site, screeningNumber, factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss }, eligibility: ELIGIBLE_ANSWERS,
+    siteCode: site,
+    screeningNumber,
+    factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss },
+    eligibility: ELIGIBLE_ANSWERS,
   });
   return p.id;
 }
 
 /** Registers an eligible patient at `site` and randomizes it. */
-export async function randomizedPatient(api: Api, investigator: string, site: string, screeningNumber: string): Promise<Randomized> {
+export async function randomizedPatient(
+  api: Api,
+  investigator: string,
+  site: string,
+  screeningNumber: string,
+): Promise<Randomized> {
   const p = await api.call<{ id: string }>(investigator, 'POST', '/participants', {
-    siteCode: site, screeningNumber, factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss }, eligibility: ELIGIBLE_ANSWERS,
+    siteCode: site,
+    screeningNumber,
+    factors: { course: ELIGIBLE_ANSWERS.course, edss: ELIGIBLE_ANSWERS.edss },
+    eligibility: ELIGIBLE_ANSWERS,
   });
   const r = await api.call<{ randomizationNumber: number | string; treatmentCode: string }>(
-    investigator, 'POST', `/participants/${p.id}/randomize`, { signature: { password: api.password } }, { 'Idempotency-Key': randomUUID() },
+    investigator,
+    'POST',
+    `/participants/${p.id}/randomize`,
+    { signature: { password: api.password } },
+    { 'Idempotency-Key': randomUUID() },
   );
   return { id: p.id, randomizationNumber: r.randomizationNumber, treatmentCode: r.treatmentCode };
 }

@@ -9,9 +9,21 @@ import { join } from 'node:path';
 import { ROOT } from './server.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
-export interface BrowserHandle { context: BrowserContext; close: () => Promise<void> }
+export interface BrowserHandle {
+  context: BrowserContext;
+  close: () => Promise<void>;
+}
 
 export async function launchBrowser(): Promise<BrowserHandle> {
   const profile = mkdtempSync(join(tmpdir(), 'blindrand-chromium-'));
@@ -56,12 +68,19 @@ export async function settled(page: Page, quietMs = 100, timeoutMs = 15_000): Pr
   const t = traffic.get(page);
   if (!t) throw new Error('settled(): this tab was not opened in a context from launchBrowser()');
   const until = Date.now() + timeoutMs;
-  while (Date.now() < until && (t.inFlight > 0 || Date.now() - t.since < quietMs)) await new Promise((r) => setTimeout(r, 20));
+  while (Date.now() < until && (t.inFlight > 0 || Date.now() - t.since < quietMs))
+    await new Promise((r) => setTimeout(r, 20));
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined)))).catch(() => undefined);
 }
 
 /** Opens a new tab and signs in through the form, as a person would. */
-export async function signIn(context: BrowserContext, baseUrl: string, username: string, password: string, before?: (page: Page) => void): Promise<Page> {
+export async function signIn(
+  context: BrowserContext,
+  baseUrl: string,
+  username: string,
+  password: string,
+  before?: (page: Page) => void,
+): Promise<Page> {
   const page = await context.newPage();
   before?.(page);
   page.setDefaultTimeout(15_000);

@@ -12,8 +12,14 @@ interface ProtocolFile {
 export function forbiddenTerms(file = 'protocols/msct-ms.yaml'): string[] {
   const p = parse(readFileSync(join(ROOT, file), 'utf8')) as ProtocolFile;
   const terms = new Set<string>();
-  for (const a of p.arms) { terms.add(a.code); terms.add(a.label); }
-  for (const pr of p.products ?? []) { terms.add(pr.code); terms.add(pr.label); }
+  for (const a of p.arms) {
+    terms.add(a.code);
+    terms.add(a.label);
+  }
+  for (const pr of p.products ?? []) {
+    terms.add(pr.code);
+    terms.add(pr.label);
+  }
   return [...terms].filter((t) => t.trim().length > 0);
 }
 

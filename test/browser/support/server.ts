@@ -9,7 +9,12 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEMO_PASSWORD, startServer as startServerProcess, testServerEnv, type Argon2Cost } from '../../support/index.js';
+import {
+  DEMO_PASSWORD,
+  startServer as startServerProcess,
+  testServerEnv,
+  type Argon2Cost,
+} from '../../support/index.js';
 
 /** The repository root (this file runs from dist/test/browser/support). */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -29,16 +34,27 @@ export function ensureConsoleBuilt(): void {
 }
 
 /** `env` adds to or overrides the server's environment (e.g. PROTOCOL_FILE, SMTP_URL for one file's server). */
-export async function startServer(options: { studyStatus?: 'setup' | 'active'; env?: Record<string, string>; argon2?: Argon2Cost } = {}): Promise<RunningServer> {
+export async function startServer(
+  options: { studyStatus?: 'setup' | 'active'; env?: Record<string, string>; argon2?: Argon2Cost } = {},
+): Promise<RunningServer> {
   ensureConsoleBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-browser-'));
   const databasePath = join(dir, 'blindrand.sqlite');
-  const env = { ...testServerEnv(options.argon2), DATABASE_PATH: databasePath, DATABASE_URL: '', DEMO_STUDY_STATUS: options.studyStatus ?? 'active', SMTP_URL: '', ...options.env };
+  const env = {
+    ...testServerEnv(options.argon2),
+    DATABASE_PATH: databasePath,
+    DATABASE_URL: '',
+    DEMO_STUDY_STATUS: options.studyStatus ?? 'active',
+    SMTP_URL: '',
+    ...options.env,
+  };
   // 90 s to become healthy: a boot on a loaded 2-core machine took over 30 s (the tests' own waits are unchanged).
-  const server = await startServerProcess(env, undefined, { argon2: options.argon2, healthTimeoutMs: 90_000 }).catch((err: unknown) => {
-    rmSync(dir, { recursive: true, force: true });
-    throw err;
-  });
+  const server = await startServerProcess(env, undefined, { argon2: options.argon2, healthTimeoutMs: 90_000 }).catch(
+    (err: unknown) => {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    },
+  );
   return {
     baseUrl: server.baseUrl,
     databasePath,
@@ -46,7 +62,10 @@ export async function startServer(options: { studyStatus?: 'setup' | 'active'; e
     output: server.output,
     stop: async () => {
       const stopped = server.kill('SIGTERM');
-      if ((await Promise.race([stopped.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))])) === false) await server.kill('SIGKILL');
+      if (
+        (await Promise.race([stopped.then(() => true), new Promise((r) => setTimeout(() => r(false), 5000))])) === false
+      )
+        await server.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -24,7 +24,8 @@ export interface BrowserSuite {
 export function browserSuite(options: Parameters<typeof startServer>[0] = {}): BrowserSuite {
   const pages: Page[] = [];
   const suite = {
-    as: async (username: string) => suite.track(await signIn(suite.browser.context, suite.server.baseUrl, username, suite.server.password)),
+    as: async (username: string) =>
+      suite.track(await signIn(suite.browser.context, suite.server.baseUrl, username, suite.server.password)),
     track: (page: Page) => {
       pages.push(page);
       return page;

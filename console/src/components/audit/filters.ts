@@ -1,1 +1,8 @@
-export interface AuditFilterValues { action: string; actor: string; entityType: string; entityId: string; from: string; to: string }
+export interface AuditFilterValues {
+  action: string;
+  actor: string;
+  entityType: string;
+  entityId: string;
+  from: string;
+  to: string;
+}

@@ -1,1 +1,8 @@
-export interface TradeoffPoint { key: string; label: string; x: number; y: number; selected: boolean; color: string }
+export interface TradeoffPoint {
+  key: string;
+  label: string;
+  x: number;
+  y: number;
+  selected: boolean;
+  color: string;
+}

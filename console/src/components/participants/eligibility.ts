@@ -21,14 +21,20 @@ function testHolds(questions: StudyQuestionView[], test: Test, answers: Record<s
 }
 
 /** The status of one criterion (and, recursively, of its group). */
-export function criterionStatus(questions: StudyQuestionView[], c: EligibilityCriterionView, answers: Record<string, unknown>): CriterionStatus {
+export function criterionStatus(
+  questions: StudyQuestionView[],
+  c: EligibilityCriterionView,
+  answers: Record<string, unknown>,
+): CriterionStatus {
   if (c.appliesWhen) {
     const applies = testHolds(questions, c.appliesWhen as Test, answers);
     if (applies === null) return 'unanswered';
     if (!applies) return 'not-applicable';
   }
   if (c.allOf || c.anyOf) {
-    const kids = (c.allOf ?? c.anyOf)!.map((k) => criterionStatus(questions, k, answers)).filter((s) => s !== 'not-applicable');
+    const kids = (c.allOf ?? c.anyOf)!
+      .map((k) => criterionStatus(questions, k, answers))
+      .filter((s) => s !== 'not-applicable');
     if (c.allOf) return kids.includes('fail') ? 'fail' : kids.includes('unanswered') ? 'unanswered' : 'pass';
     return kids.includes('pass') || kids.length === 0 ? 'pass' : kids.includes('unanswered') ? 'unanswered' : 'fail';
   }
@@ -37,7 +43,11 @@ export function criterionStatus(questions: StudyQuestionView[], c: EligibilityCr
 }
 
 /** The failed criteria with the reason, in the server's words (shared evaluator). */
-export function failedCriteria(questions: StudyQuestionView[], eligibility: EligibilityCriterionView[], answers: Record<string, unknown>): EligibilityFailure[] {
+export function failedCriteria(
+  questions: StudyQuestionView[],
+  eligibility: EligibilityCriterionView[],
+  answers: Record<string, unknown>,
+): EligibilityFailure[] {
   try {
     return evaluateEligibility({ questions, eligibility } as unknown as Protocol, answers).failures;
   } catch {

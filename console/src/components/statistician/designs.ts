@@ -28,9 +28,26 @@ export const COMPARISON_SET: CandidateDesign[] = [
   { method: 'maximal', params: { bound: 3 } },
   { method: 'urn', params: { alpha: 0, beta: 1 } },
   { method: 'minimization', params: { p: 0.8, imbalance: 'range' } },
-].map((d, i) => ({ ...d, key: `c${i}`, get label() { return describe(d.method, d.params); } }));
+].map((d, i) => ({
+  ...d,
+  key: `c${i}`,
+  get label() {
+    return describe(d.method, d.params);
+  },
+}));
 
-export const PALETTE = ['#1f5f8b', '#c0392b', '#2e8b57', '#8e44ad', '#d68910', '#17a2b8', '#6c757d', '#b03a8a', '#4e6e1a', '#a0522d'];
+export const PALETTE = [
+  '#1f5f8b',
+  '#c0392b',
+  '#2e8b57',
+  '#8e44ad',
+  '#d68910',
+  '#17a2b8',
+  '#6c757d',
+  '#b03a8a',
+  '#4e6e1a',
+  '#a0522d',
+];
 
 export type { ParamForm } from '../../../../shared/engine/methods/form.js';
 export { formFields } from '../../../../shared/engine/methods/form.js';

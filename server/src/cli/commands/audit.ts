@@ -65,12 +65,16 @@ function trustedKey(opts: VerifyOptions, keyPath: string): KeyObject {
     }
   }
   if (!existsSync(keyPath)) {
-    throw new CliError(`no signing key at ${keyPath}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`);
+    throw new CliError(
+      `no signing key at ${keyPath}: give --key FILE or --public-key BASE64 (or set SIGNING_KEY_PATH as for the server)`,
+    );
   }
   try {
     return SigningKey.load(keyPath).publicKey;
   } catch (err) {
-    throw new CliError(`the signing key file ${keyPath} cannot be read as an Ed25519 key (${(err as Error).message.split('\n')[0]})`);
+    throw new CliError(
+      `the signing key file ${keyPath} cannot be read as an Ed25519 key (${(err as Error).message.split('\n')[0]})`,
+    );
   }
 }
 
@@ -78,12 +82,20 @@ export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('audit trail tools');
   audit
     .command('verify')
-    .description('verify the audit hash chain, its sealed details and its signed checkpoints (offline, one consistent snapshot)')
+    .description(
+      'verify the audit hash chain, its sealed details and its signed checkpoints (offline, one consistent snapshot)',
+    )
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
-    .option('--key <file>', 'signing key file (default: SIGNING_KEY_PATH, else audit-signing.key beside the SQLite file, or ./data/audit-signing.key with --database-url)')
+    .option(
+      '--key <file>',
+      'signing key file (default: SIGNING_KEY_PATH, else audit-signing.key beside the SQLite file, or ./data/audit-signing.key with --database-url)',
+    )
     .option('--public-key <base64>', 'trusted public key (SPKI, base64) instead of the key file')
-    .option('--checkpoint-file <file>', 'the server\'s checkpoint file (default: CHECKPOINT_LOG_PATH, else audit-checkpoints.jsonl beside the key)')
+    .option(
+      '--checkpoint-file <file>',
+      "the server's checkpoint file (default: CHECKPOINT_LOG_PATH, else audit-checkpoints.jsonl beside the key)",
+    )
     .option('--checkpoint <file...>', 'exported checkpoint(s) to check against (JSON, JSON array or JSON lines)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: VerifyOptions) => {
@@ -100,28 +112,44 @@ export function registerAudit(program: Command): void {
         });
         if (opts.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
         else {
-          process.stdout.write(`${result.valid ? 'VALID' : 'INVALID'}: ${result.count} entries, head ${result.headHash}\n`);
-          if (result.checkpoint) process.stdout.write(`newest checkpoint: size ${result.checkpoint.size}, signature ${result.checkpoint.signatureValid ? 'valid' : 'INVALID'}, ${result.checkpoint.matches ? 'matches the chain' : 'does NOT match the chain'}\n`);
+          process.stdout.write(
+            `${result.valid ? 'VALID' : 'INVALID'}: ${result.count} entries, head ${result.headHash}\n`,
+          );
+          if (result.checkpoint)
+            process.stdout.write(
+              `newest checkpoint: size ${result.checkpoint.size}, signature ${result.checkpoint.signatureValid ? 'valid' : 'INVALID'}, ${result.checkpoint.matches ? 'matches the chain' : 'does NOT match the chain'}\n`,
+            );
           if (result.firstInvalidSeq !== null) process.stdout.write(`first invalid entry: ${result.firstInvalidSeq}\n`);
           for (const p of result.problems) process.stdout.write(`- ${p}\n`);
           for (const w of result.warnings ?? []) process.stdout.write(`warning: ${w}\n`);
         }
-        if (!result.valid) throw new CliError(`the audit chain did not verify: ${result.problems[0] ?? 'see above'}`, 2);
+        if (!result.valid)
+          throw new CliError(`the audit chain did not verify: ${result.problems[0] ?? 'see above'}`, 2);
       } finally {
         await db.close();
       }
     });
   audit
     .command('repair-checkpoint-file')
-    .description('move torn or unreadable lines of the checkpoint file aside (to <file>.bad-<time>); the good lines stay')
-    .option('--file <file>', 'the checkpoint file (default: CHECKPOINT_LOG_PATH, else audit-checkpoints.jsonl beside the key)')
+    .description(
+      'move torn or unreadable lines of the checkpoint file aside (to <file>.bad-<time>); the good lines stay',
+    )
+    .option(
+      '--file <file>',
+      'the checkpoint file (default: CHECKPOINT_LOG_PATH, else audit-checkpoints.jsonl beside the key)',
+    )
     .option('--db <file>', 'SQLite database file (to find the key folder)')
     .option('--key <file>', 'signing key file (its folder holds the checkpoint file)')
     .action((opts: { file?: string; db?: string; key?: string }) => {
-      const path = opts.file ? resolve(opts.file) : defaultCheckpointFile(opts.key ? resolve(opts.key) : defaultKeyPath(opts));
+      const path = opts.file
+        ? resolve(opts.file)
+        : defaultCheckpointFile(opts.key ? resolve(opts.key) : defaultKeyPath(opts));
       if (!existsSync(path)) throw new CliError(`no checkpoint file at ${path}`);
       const { moved, asidePath, kept } = repairCheckpointFile(path);
       if (moved.length === 0) process.stdout.write(`${path}: all ${kept} lines are checkpoints; nothing to repair\n`);
-      else process.stdout.write(`${path}: moved ${moved.length} line(s) (${moved.map((b) => `line ${b.line}${b.torn ? ' torn' : ''}`).join(', ')}) to ${asidePath}; ${kept} checkpoints kept\n`);
+      else
+        process.stdout.write(
+          `${path}: moved ${moved.length} line(s) (${moved.map((b) => `line ${b.line}${b.torn ? ' torn' : ''}`).join(', ')}) to ${asidePath}; ${kept} checkpoints kept\n`,
+        );
     });
 }

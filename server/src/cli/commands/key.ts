@@ -27,7 +27,10 @@ export function registerKey(program: Command): void {
       const config = loadConfig({ ...process.env, ...(opts.db ? { DATABASE_PATH: opts.db } : {}) });
       const path = config.signingKeyPath;
       const next = `${path}.next`;
-      if (existsSync(next)) throw new CliError(`${next} exists: an earlier rotation was interrupted; start the server for instructions, or remove ${next} if that rotation was never recorded`);
+      if (existsSync(next))
+        throw new CliError(
+          `${next} exists: an earlier rotation was interrupted; start the server for instructions, or remove ${next} if that rotation was never recorded`,
+        );
       const startup = await checkStartup(config).catch((err: Error) => {
         throw new CliError(err.message);
       });
@@ -42,14 +45,33 @@ export function registerKey(program: Command): void {
           const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = 1');
           // This transaction writes one entry and seals it with the retiring key: its last size.
           lastSize = Number(head!.seq) + 1;
-          const record = { publicKey: incoming.publicKeyBase64, previousKey: retiring.publicKeyBase64, previousLastSize: lastSize, at: tx.now };
+          const record = {
+            publicKey: incoming.publicKeyBase64,
+            previousKey: retiring.publicKeyBase64,
+            previousLastSize: lastSize,
+            at: tx.now,
+          };
           const message = rotationMessage(record);
           const id = (await tx.sql.count('SELECT COUNT(*) AS n FROM signing_keys')) + 1;
           await tx.sql.exec(
             'INSERT INTO signing_keys (id, public_key, previous_key, previous_last_size, at, handover_signature, succession_signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            [id, record.publicKey, record.previousKey, record.previousLastSize, record.at, retiring.sign(message), incoming.sign(message)],
+            [
+              id,
+              record.publicKey,
+              record.previousKey,
+              record.previousLastSize,
+              record.at,
+              retiring.sign(message),
+              incoming.sign(message),
+            ],
           );
-          tx.audit({ action: 'audit.key_rotated', entityType: 'audit', entityId: String(id), reason: opts.reason.trim(), details: { previousKey: record.previousKey, publicKey: record.publicKey, previousLastSize: lastSize } });
+          tx.audit({
+            action: 'audit.key_rotated',
+            entityType: 'audit',
+            entityId: String(id),
+            reason: opts.reason.trim(),
+            details: { previousKey: record.previousKey, publicKey: record.publicKey, previousLastSize: lastSize },
+          });
           tx.requestCheckpoint();
         });
         // The rotation checkpoint is appended to the checkpoint file after commit; let that task run.
@@ -63,6 +85,8 @@ export function registerKey(program: Command): void {
       const retired = `${path}.retired-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       renameSync(path, retired);
       renameSync(next, path);
-      process.stdout.write(`rotated: the new key in ${path} signs from chain size ${lastSize + 1}; the retired key (kept as ${retired}) stays valid for checkpoints up to ${lastSize}. Publish the new public key: ${incoming.publicKeyBase64}\n`);
+      process.stdout.write(
+        `rotated: the new key in ${path} signs from chain size ${lastSize + 1}; the retired key (kept as ${retired}) stays valid for checkpoints up to ${lastSize}. Publish the new public key: ${incoming.publicKeyBase64}\n`,
+      );
     });
 }

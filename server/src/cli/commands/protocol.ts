@@ -17,7 +17,11 @@ function readProtocolText(file: string): string {
 /** Read and parse a protocol file, or fail with every problem listed (used by list and simulate too). */
 export function loadProtocol(file: string): Protocol {
   const result = parseProtocol(readProtocolText(file), file);
-  if (!result.ok) throw new CliError(`${file} is not a valid protocol:\n${result.errors.map((e) => `  ${file}:${formatProtocolError(e)}`).join('\n')}`, 2);
+  if (!result.ok)
+    throw new CliError(
+      `${file} is not a valid protocol:\n${result.errors.map((e) => `  ${file}:${formatProtocolError(e)}`).join('\n')}`,
+      2,
+    );
   return result.protocol;
 }
 

@@ -15,10 +15,13 @@ import { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 
 export function registerReanchor(program: Command): void {
   // Joins the `audit` group (audit.ts) without editing it; registered after it in index.ts.
-  const audit = program.commands.find((c) => c.name() === 'audit') ?? program.command('audit').description('audit trail tools');
+  const audit =
+    program.commands.find((c) => c.name() === 'audit') ?? program.command('audit').description('audit trail tools');
   audit
     .command('reanchor')
-    .description('accept a database restored from a backup: record the lost checkpoints (audited, signed) and move the old checkpoint file aside')
+    .description(
+      'accept a database restored from a backup: record the lost checkpoints (audited, signed) and move the old checkpoint file aside',
+    )
     .requiredOption('--reason <text>', 'why this restore is accepted (kept in the audit entry)')
     .option('--db <file>', 'SQLite database file (overrides DATABASE_PATH)')
     .action(async (opts: { reason: string; db?: string }) => {
@@ -28,7 +31,8 @@ export function registerReanchor(program: Command): void {
         throw new CliError(err.message);
       });
       const file = config.checkpointLogPath;
-      if (startup.lostCheckpoints.length === 0) throw new CliError(`nothing to re-anchor: the database agrees with the checkpoint file ${file}`);
+      if (startup.lostCheckpoints.length === 0)
+        throw new CliError(`nothing to re-anchor: the database agrees with the checkpoint file ${file}`);
       const archived = `${file}.before-reanchor-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       if (existsSync(archived)) throw new CliError(`${archived} already exists; try again in a second`);
       const { createApp } = await import('../../create-app.js');
@@ -45,13 +49,20 @@ export function registerReanchor(program: Command): void {
             action: 'audit.reanchored',
             entityType: 'audit',
             reason: opts.reason.trim(),
-            details: { checkpointFile: file, archivedAs: archived, lostCheckpoints: lost, [UNBLINDED_DETAILS_KEY]: { lostHeadHashes } },
+            details: {
+              checkpointFile: file,
+              archivedAs: archived,
+              lostCheckpoints: lost,
+              [UNBLINDED_DETAILS_KEY]: { lostHeadHashes },
+            },
           });
           tx.requestCheckpoint();
         });
         // The new checkpoint is appended to a fresh file after commit; let that task run.
         await new Promise((r) => setTimeout(r, 50));
-        process.stdout.write(`re-anchored: ${lost.length} checkpoint(s) of the old file recorded in the audit trail; old file kept as ${archived}\n`);
+        process.stdout.write(
+          `re-anchored: ${lost.length} checkpoint(s) of the old file recorded in the audit trail; old file kept as ${archived}\n`,
+        );
       } catch (err) {
         if (!existsSync(file)) renameSync(archived, file);
         throw new CliError(`re-anchoring failed, nothing changed: ${(err as Error).message}`);

@@ -14,20 +14,35 @@ import { openOfflineDb } from '../offline-db.js';
 async function loadReplayInputs(sql: Sql) {
   const study = await StudyRepository.find(sql);
   if (!study) throw new CliError('this database has no study');
-  if (!study.activeSchemeId) throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
+  if (!study.activeSchemeId)
+    throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
   const scheme = (await SchemesRepository.findById(sql, study.activeSchemeId))!;
   const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql)) ?? '', 'stored protocol');
   const document = (await SchemesRepository.document(sql, scheme.id))!;
   const allocations = await ReplayRepository.allocations(sql, scheme.id);
   const envelopesFrom = await ReplayRepository.envelopesFrom(sql, scheme.id);
-  const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];
-  return { protocol, document, fingerprint: scheme.fingerprint, seed: scheme.seed, salt: scheme.salt, listLength: scheme.listLength, allocations, siteCodes, envelopesFrom };
+  const siteCodes = [
+    ...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string')),
+  ];
+  return {
+    protocol,
+    document,
+    fingerprint: scheme.fingerprint,
+    seed: scheme.seed,
+    salt: scheme.salt,
+    listLength: scheme.listLength,
+    allocations,
+    siteCodes,
+    envelopesFrom,
+  };
 }
 
 export function registerReplay(program: Command): void {
   program
     .command('replay')
-    .description('re-derive every allocation from the scheme and seed (and each dynamic decision from its record); report mismatches')
+    .description(
+      're-derive every allocation from the scheme and seed (and each dynamic decision from its record); report mismatches',
+    )
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--json', 'print the report as JSON')
@@ -35,12 +50,25 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         const i = await db.snapshot(loadReplayInputs);
-        const report = replayAllocations(i.protocol, i.document, i.fingerprint, i.seed, i.listLength, i.allocations, i.siteCodes, i.salt, i.envelopesFrom);
+        const report = replayAllocations(
+          i.protocol,
+          i.document,
+          i.fingerprint,
+          i.seed,
+          i.listLength,
+          i.allocations,
+          i.siteCodes,
+          i.salt,
+          i.envelopesFrom,
+        );
         if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
         else {
-          process.stdout.write(`allocations replayed: ${report.allocations}; fingerprint ${report.fingerprintMatches ? 'matches' : 'DOES NOT match'}; list regenerated from seed: ${report.listRegenerated === null ? 'n/a' : report.listRegenerated ? 'identical' : 'DIFFERENT'}\n`);
+          process.stdout.write(
+            `allocations replayed: ${report.allocations}; fingerprint ${report.fingerprintMatches ? 'matches' : 'DOES NOT match'}; list regenerated from seed: ${report.listRegenerated === null ? 'n/a' : report.listRegenerated ? 'identical' : 'DIFFERENT'}\n`,
+          );
           process.stdout.write(`mismatches: ${report.mismatches.length}\n`);
-          for (const m of report.mismatches) process.stdout.write(`- ${m.randomizationNumber ?? '(scheme)'}: ${m.problem}\n`);
+          for (const m of report.mismatches)
+            process.stdout.write(`- ${m.randomizationNumber ?? '(scheme)'}: ${m.problem}\n`);
         }
         if (report.mismatches.length) throw new CliError(`${report.mismatches.length} mismatch(es)`, 2);
       } finally {
@@ -59,7 +87,9 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         const rows = await db.run((sql) => readAllocationLog((q) => sql.all(q), opts.unblinded === true));
-        process.stdout.write(toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]));
+        process.stdout.write(
+          toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]),
+        );
       } finally {
         await db.close();
       }

@@ -14,13 +14,18 @@ type DbOptions = { db?: string; databaseUrl?: string };
 
 /** The `export` group is created by replay.ts; reuse it so both files can add subcommands. */
 function exportGroup(program: Command): Command {
-  return program.commands.find((c) => c.name() === 'export') ?? program.command('export').description('exports for inspectors and analysis');
+  return (
+    program.commands.find((c) => c.name() === 'export') ??
+    program.command('export').description('exports for inspectors and analysis')
+  );
 }
 
 export function registerUnblinding(program: Command): void {
   exportGroup(program)
     .command('cdisc')
-    .description('the unblinded CDISC-style data set (USUBJID, SITEID, RANDNO, RANDDT, ARMCD, ARM, ACTARMCD, ACTARM, crossover TRTSEQP/TRTxxP, strata) as CSV; only after end-of-study unblinding')
+    .description(
+      'the unblinded CDISC-style data set (USUBJID, SITEID, RANDNO, RANDDT, ARMCD, ARM, ACTARMCD, ACTARM, crossover TRTSEQP/TRTxxP, strata) as CSV; only after end-of-study unblinding',
+    )
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--out <file>', 'write the CSV here (default: standard output)')
@@ -30,7 +35,10 @@ export function registerUnblinding(program: Command): void {
         const csv = await db.run(async (sql) => {
           const study = await StudyRepository.find(sql);
           if (!study) throw new CliError('this database has no study');
-          if (study.status !== 'unblinded') throw new CliError(`the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`);
+          if (study.status !== 'unblinded')
+            throw new CliError(
+              `the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`,
+            );
           const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql)) ?? '', 'stored protocol');
           return cdiscCsv((q, p) => sql.all(q, p), protocol, study.code);
         });
@@ -47,7 +55,7 @@ export function registerUnblinding(program: Command): void {
     .command('unblinding')
     .description('emergency and end-of-study unblinding records')
     .command('register')
-    .description('who has seen which patient\'s allocation, when and why (never the arm), as CSV or JSON')
+    .description("who has seen which patient's allocation, when and why (never the arm), as CSV or JSON")
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--json', 'print JSON instead of CSV')

@@ -32,8 +32,15 @@ export function registerUser(program: Command): void {
       const { UsersService } = await import('../../modules/users/users.service.js');
       const app = await createApp(config, { logger: false, serveConsole: false });
       try {
-        const created = await app.get(UsersService).createWithPassword({ ...SYSTEM_ACTOR, username: 'cli' }, { username: opts.username, displayName: opts.displayName, role: 'admin', password, siteCodes: [] });
-        process.stdout.write(`created administrator ${created.username} (${created.id})${generated ? `; password: ${password}  (shown only this once)` : ''}\n`);
+        const created = await app
+          .get(UsersService)
+          .createWithPassword(
+            { ...SYSTEM_ACTOR, username: 'cli' },
+            { username: opts.username, displayName: opts.displayName, role: 'admin', password, siteCodes: [] },
+          );
+        process.stdout.write(
+          `created administrator ${created.username} (${created.id})${generated ? `; password: ${password}  (shown only this once)` : ''}\n`,
+        );
       } catch (err) {
         if (err instanceof DomainError) throw new CliError(err.message);
         throw err;
@@ -43,7 +50,9 @@ export function registerUser(program: Command): void {
     });
   user
     .command('password-link')
-    .description('print a one-time set-password link for a user (for operators when no SMTP server is configured); revokes earlier links')
+    .description(
+      'print a one-time set-password link for a user (for operators when no SMTP server is configured); revokes earlier links',
+    )
     .requiredOption('--username <name>', 'login name')
     .option('--db <file>', 'SQLite database file (overrides DATABASE_PATH)')
     .action(async (opts: { username: string; db?: string }) => {

@@ -4,11 +4,26 @@
  * Arm-dependent details are stored as a commitment (audit-seal.ts), so the hash covers the commitment,
  * never the arm. Pure apart from node:crypto; no database access.
  */
-import { createHash, createPublicKey, hash as oneShotHash, verify as verifySignature, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  hash as oneShotHash,
+  verify as verifySignature,
+  type KeyObject,
+} from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { KeyRing } from './key-ring.js';
-import { commitmentOf, isAnchor, isLegacy, isWithheld, NO_LEGACY, storedCommitment, type SealedPart, type SealState } from './audit-seal.js';
+import {
+  commitmentOf,
+  isAnchor,
+  isLegacy,
+  isWithheld,
+  NO_LEGACY,
+  storedCommitment,
+  type SealedPart,
+  type SealState,
+} from './audit-seal.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -20,7 +35,9 @@ export type StoredAuditEntry = AuditEntryView & { sealed?: SealedPart | null };
 
 /** crypto.hash (Node ≥ 20.12) is the one-shot form: same digest, a third of createHash's per-call cost. */
 export const sha256Hex: (text: string) => string =
-  typeof oneShotHash === 'function' ? (text) => oneShotHash('sha256', text, 'hex') : (text) => createHash('sha256').update(text, 'utf8').digest('hex');
+  typeof oneShotHash === 'function'
+    ? (text) => oneShotHash('sha256', text, 'hex')
+    : (text) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
 
@@ -32,8 +49,16 @@ const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string'
 export function entryText(entry: AuditEntryContent): string {
   const { seq, at, actor, role, action, entityType, entityId, reason, details } = entry;
   if (
-    typeof seq !== 'number' || !Number.isFinite(seq) || typeof at !== 'string' || typeof actor !== 'string' || typeof role !== 'string' ||
-    typeof action !== 'string' || typeof entityType !== 'string' || !isStrOrNull(entityId) || !isStrOrNull(reason) || details === undefined
+    typeof seq !== 'number' ||
+    !Number.isFinite(seq) ||
+    typeof at !== 'string' ||
+    typeof actor !== 'string' ||
+    typeof role !== 'string' ||
+    typeof action !== 'string' ||
+    typeof entityType !== 'string' ||
+    !isStrOrNull(entityId) ||
+    !isStrOrNull(reason) ||
+    details === undefined
   ) {
     return canonicalJson({ seq, at, actor, role, action, entityType, entityId, reason, details });
   }
@@ -86,7 +111,10 @@ export class ChainVerifier {
   private readonly pending = new Map<number, CheckpointView[]>();
   private readonly hashMatches = new Map<CheckpointView, boolean>();
 
-  constructor(private readonly checkpoints: CheckpointView[], private readonly options: { state?: SealState; full?: boolean } = {}) {
+  constructor(
+    private readonly checkpoints: CheckpointView[],
+    private readonly options: { state?: SealState; full?: boolean } = {},
+  ) {
     for (const cp of checkpoints) this.pending.set(cp.size, [...(this.pending.get(cp.size) ?? []), cp]);
   }
 
@@ -104,7 +132,8 @@ export class ChainVerifier {
     const expectedSeq = this.count;
     this.head = row.hash;
     if (this.firstInvalidSeq !== null) return;
-    if (row.seq !== expectedSeq) return this.fail(expectedSeq, `entry ${expectedSeq} is missing (found seq ${row.seq} in its place)`);
+    if (row.seq !== expectedSeq)
+      return this.fail(expectedSeq, `entry ${expectedSeq} is missing (found seq ${row.seq} in its place)`);
     if (!this.options.full && isWithheld(row.seq, this.state)) {
       // A blinded reader's copy: this legacy hash is withheld; the chain resumes at the re-anchor entry.
       this.prev = null;
@@ -117,7 +146,8 @@ export class ChainVerifier {
     } else if (this.prev === null) {
       return this.fail(row.seq, `entry ${row.seq}: follows withheld legacy entries but is not the re-anchor entry`);
     }
-    if (entryHash(row.prevHash, row) !== row.hash) return this.fail(row.seq, `entry ${row.seq}: content does not match its hash (edited after it was written)`);
+    if (entryHash(row.prevHash, row) !== row.hash)
+      return this.fail(row.seq, `entry ${row.seq}: content does not match its hash (edited after it was written)`);
     this.accept(row.seq, row.hash, () => ({ details: row.details, sealed: row.sealed ?? null }));
   }
 
@@ -135,10 +165,18 @@ export class ChainVerifier {
    * bytes mean every field, the details included, is the canonical text that was hashed at write time.
    */
   pushCanonical(seq: unknown, prevHash: unknown, tail: unknown, hash: unknown, open: SealedOpener | null): boolean {
-    if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof tail !== 'string' || typeof hash !== 'string') return false;
+    if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof tail !== 'string' || typeof hash !== 'string')
+      return false;
     const expected = this.count + 1;
     if (this.firstInvalidSeq === null) {
-      if (seq !== expected || !this.options.full || isAnchor(seq, this.state) || this.prev === null || prevHash !== this.prev) return false;
+      if (
+        seq !== expected ||
+        !this.options.full ||
+        isAnchor(seq, this.state) ||
+        this.prev === null ||
+        prevHash !== this.prev
+      )
+        return false;
       if (sha256Hex(prevHash + tail) !== hash) return false;
     }
     this.count = expected;
@@ -154,9 +192,13 @@ export class ChainVerifier {
       const { details, sealed } = open();
       const commitment = storedCommitment(details);
       if (commitment !== null && (!sealed || commitmentOf(sealed.nonce, sealed.content) !== commitment)) {
-        return this.fail(seq, `entry ${seq}: its sealed details ${sealed ? 'do not match their commitment (edited)' : 'are missing'}`);
+        return this.fail(
+          seq,
+          `entry ${seq}: its sealed details ${sealed ? 'do not match their commitment (edited)' : 'are missing'}`,
+        );
       }
-      if (commitment === null && sealed) return this.fail(seq, `entry ${seq}: sealed details stored for an entry that commits to none`);
+      if (commitment === null && sealed)
+        return this.fail(seq, `entry ${seq}: sealed details stored for an entry that commits to none`);
     }
     this.prev = hash;
     const matching = this.pending.get(seq);
@@ -172,8 +214,15 @@ export class ChainVerifier {
     }
     if (!this.options.full) return true;
     const content = row.sealed?.content as { legacyHeadHash?: unknown } | undefined;
-    if (!row.sealed || commitmentOf(row.sealed.nonce, content) !== commitment || content?.legacyHeadHash !== this.prev) {
-      this.fail(row.seq, `entry ${row.seq}: the re-anchor entry does not commit to the hash of legacy entry ${row.seq - 1}`);
+    if (
+      !row.sealed ||
+      commitmentOf(row.sealed.nonce, content) !== commitment ||
+      content?.legacyHeadHash !== this.prev
+    ) {
+      this.fail(
+        row.seq,
+        `entry ${row.seq}: the re-anchor entry does not commit to the hash of legacy entry ${row.seq - 1}`,
+      );
       return false;
     }
     return true;
@@ -192,18 +241,31 @@ export class ChainVerifier {
       const trustedKey = trusted instanceof KeyRing ? trusted.keyForSize(cp.size) : trusted;
       const signatureValid = trustedKey ? checkpointSignatureValid(cp, trustedKey) : false;
       const matches = this.hashMatches.get(cp) === true;
-      if (!signatureValid) problems.push(`checkpoint at size ${cp.size}: signature does not verify with the trusted key`);
+      if (!signatureValid)
+        problems.push(`checkpoint at size ${cp.size}: signature does not verify with the trusted key`);
       if (cp.size > count) {
-        problems.push(`checkpoint at size ${cp.size} is signed, but the chain has only ${count} entries: entries were deleted`);
+        problems.push(
+          `checkpoint at size ${cp.size} is signed, but the chain has only ${count} entries: entries were deleted`,
+        );
         if (firstInvalidSeq === null) firstInvalidSeq = count + 1;
       } else if (!matches && firstInvalidSeq === null) {
-        problems.push(`checkpoint at size ${cp.size}: the chain's hash there differs from the signed head (chain rewritten)`);
+        problems.push(
+          `checkpoint at size ${cp.size}: the chain's hash there differs from the signed head (chain rewritten)`,
+        );
       }
       checked = { size: cp.size, headHash: cp.headHash, at: cp.at, signatureValid, matches };
     }
     if (trusted instanceof KeyRing) problems.push(...trusted.problems);
-    if (!trusted && ordered.length > 0) problems.push('no trusted public key given: checkpoint signatures were not checked');
-    return { valid: problems.length === 0, count, headHash: count ? this.head : GENESIS_HASH, firstInvalidSeq, checkpoint: checked, problems };
+    if (!trusted && ordered.length > 0)
+      problems.push('no trusted public key given: checkpoint signatures were not checked');
+    return {
+      valid: problems.length === 0,
+      count,
+      headHash: count ? this.head : GENESIS_HASH,
+      firstInvalidSeq,
+      checkpoint: checked,
+      problems,
+    };
   }
 }
 

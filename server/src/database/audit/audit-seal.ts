@@ -60,9 +60,13 @@ function asObject(details: unknown): Details | null {
 
 /** Splits details into what the chain stores and hashes, and the sealed part (or null). */
 export function sealDetails(details: Details, nonce = newNonce()): { stored: Details; sealed: SealedPart | null } {
-  if (!(UNBLINDED_DETAILS_KEY in details) || details[UNBLINDED_DETAILS_KEY] === undefined) return { stored: details, sealed: null };
+  if (!(UNBLINDED_DETAILS_KEY in details) || details[UNBLINDED_DETAILS_KEY] === undefined)
+    return { stored: details, sealed: null };
   const content = details[UNBLINDED_DETAILS_KEY];
-  return { stored: { ...details, [UNBLINDED_DETAILS_KEY]: { commitment: commitmentOf(nonce, content) } }, sealed: { nonce, content } };
+  return {
+    stored: { ...details, [UNBLINDED_DETAILS_KEY]: { commitment: commitmentOf(nonce, content) } },
+    sealed: { nonce, content },
+  };
 }
 
 /** The commitment stored in place of the sealed value, or null when the entry has none. */
@@ -79,7 +83,8 @@ export function hasArmContent(action: string, details: unknown): boolean {
 }
 
 export const isLegacy = (seq: number, state: SealState): boolean => seq <= state.legacySize;
-export const isAnchor = (seq: number, state: SealState): boolean => state.legacyFirstSealed !== null && seq === state.legacySize + 1;
+export const isAnchor = (seq: number, state: SealState): boolean =>
+  state.legacyFirstSealed !== null && seq === state.legacySize + 1;
 /** Legacy hashes from the first arm-bearing legacy entry to the legacy head: each one tests a guess. */
 export const isWithheld = (seq: number, state: SealState): boolean =>
   state.legacyFirstSealed !== null && seq >= state.legacyFirstSealed && seq <= state.legacySize;

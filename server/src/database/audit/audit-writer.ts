@@ -29,13 +29,23 @@ export interface AuditInput {
 
 @Injectable()
 export class AuditWriter {
-  constructor(private readonly key: SigningKey, @Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    private readonly key: SigningKey,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /**
    * Writes the entries after `head`; returns every checkpoint sealed, in order of size (one
    * transaction can cross several multiples of CHECKPOINT_EVERY, and each must reach the file).
    */
-  async append(sql: Sql, head: { seq: number; hash: string }, actor: Actor, at: string, entries: AuditInput[], sealNow = false): Promise<CheckpointView[]> {
+  async append(
+    sql: Sql,
+    head: { seq: number; hash: string },
+    actor: Actor,
+    at: string,
+    entries: AuditInput[],
+    sealNow = false,
+  ): Promise<CheckpointView[]> {
     let { seq, hash } = head;
     const checkpoints: CheckpointView[] = [];
     for (const input of entries) {
@@ -60,20 +70,44 @@ export class AuditWriter {
       await sql.exec(
         `INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [seq, at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, canonicalJson(content.details), hash, next],
+        [
+          seq,
+          at,
+          content.actor,
+          content.role,
+          content.action,
+          content.entityType,
+          content.entityId,
+          content.reason,
+          canonicalJson(content.details),
+          hash,
+          next,
+        ],
       );
-      if (sealed) await sql.exec('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [seq, sealed.nonce, JSON.stringify(sealed.content)]);
+      if (sealed)
+        await sql.exec('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [
+          seq,
+          sealed.nonce,
+          JSON.stringify(sealed.content),
+        ]);
       hash = next;
       if (seq % this.config.checkpointEvery === 0) checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
     }
     if (entries.length) await sql.exec('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, hash]);
-    if (sealNow && checkpoints.at(-1)?.size !== seq && seq > 0) checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
+    if (sealNow && checkpoints.at(-1)?.size !== seq && seq > 0)
+      checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
     return checkpoints;
   }
 
   /** Seals the current head (on demand); called inside a write transaction after append. */
   async insertCheckpoint(sql: Sql, size: number, headHash: string, at: string): Promise<CheckpointView> {
-    const cp = { size, headHash, at, signature: this.key.sign(checkpointMessage({ size, headHash, at })), publicKey: this.key.publicKeyBase64 };
+    const cp = {
+      size,
+      headHash,
+      at,
+      signature: this.key.sign(checkpointMessage({ size, headHash, at })),
+      publicKey: this.key.publicKeyBase64,
+    };
     await sql.exec(
       `INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (size) DO NOTHING`,

@@ -8,7 +8,18 @@
  * checkpoint), the next append starts on a fresh line instead of gluing onto it, and
  * `audit repair-checkpoint-file` moves unreadable lines aside.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, fstatSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+  fstatSync,
+  readSync,
+} from 'node:fs';
 import type { CheckpointView } from '../../../../shared/contract.js';
 
 export interface BadLine {
@@ -27,7 +38,15 @@ export interface CheckpointFile {
 
 function isCheckpoint(v: unknown): v is CheckpointView {
   const c = v as CheckpointView;
-  return !!c && typeof c === 'object' && Number.isInteger(c.size) && typeof c.headHash === 'string' && typeof c.at === 'string' && typeof c.signature === 'string' && typeof c.publicKey === 'string';
+  return (
+    !!c &&
+    typeof c === 'object' &&
+    Number.isInteger(c.size) &&
+    typeof c.headHash === 'string' &&
+    typeof c.at === 'string' &&
+    typeof c.signature === 'string' &&
+    typeof c.publicKey === 'string'
+  );
 }
 
 /** Parses the file's text; never throws on content. */
@@ -98,11 +117,17 @@ export function appendCheckpointLine(path: string, cp: CheckpointView): void {
  * Moves unreadable lines aside to `<file>.bad-<time>` and rewrites the file with the good lines
  * (temporary file, fsync, rename). Returns what was moved; nothing is changed when all lines are good.
  */
-export function repairCheckpointFile(path: string, now = new Date()): { moved: BadLine[]; asidePath: string | null; kept: number } {
+export function repairCheckpointFile(
+  path: string,
+  now = new Date(),
+): { moved: BadLine[]; asidePath: string | null; kept: number } {
   const file = readCheckpointFileDetailed(path);
   if (file.bad.length === 0) return { moved: [], asidePath: null, kept: file.checkpoints.length };
   const asidePath = `${path}.bad-${now.toISOString().replace(/[:.]/g, '-')}`;
-  writeFileSync(asidePath, file.bad.map((b) => `line ${b.line}${b.torn ? ' (torn)' : ''}: ${b.text}\n`).join(''), { mode: 0o600, flag: 'wx' });
+  writeFileSync(asidePath, file.bad.map((b) => `line ${b.line}${b.torn ? ' (torn)' : ''}: ${b.text}\n`).join(''), {
+    mode: 0o600,
+    flag: 'wx',
+  });
   const tmp = `${path}.repair-tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {

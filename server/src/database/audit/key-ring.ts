@@ -35,8 +35,16 @@ export interface TrustedKey {
 }
 
 /** The bytes both rotation signatures cover. */
-export function rotationMessage(r: Pick<KeyRotationRecord, 'publicKey' | 'previousKey' | 'previousLastSize' | 'at'>): string {
-  return canonicalJson({ purpose: 'blindrand signing key rotation', publicKey: r.publicKey, previousKey: r.previousKey, previousLastSize: r.previousLastSize, at: r.at });
+export function rotationMessage(
+  r: Pick<KeyRotationRecord, 'publicKey' | 'previousKey' | 'previousLastSize' | 'at'>,
+): string {
+  return canonicalJson({
+    purpose: 'blindrand signing key rotation',
+    publicKey: r.publicKey,
+    previousKey: r.previousKey,
+    previousLastSize: r.previousLastSize,
+    at: r.at,
+  });
 }
 
 function toRotationRecord(r: Record<string, unknown>): KeyRotationRecord {
@@ -52,7 +60,9 @@ function toRotationRecord(r: Record<string, unknown>): KeyRotationRecord {
 }
 
 /** The rotation records, oldest first; a database from before migration 008 has none. */
-export async function readRotationRecords(all: (sql: string) => Promise<Record<string, unknown>[]>): Promise<KeyRotationRecord[]> {
+export async function readRotationRecords(
+  all: (sql: string) => Promise<Record<string, unknown>[]>,
+): Promise<KeyRotationRecord[]> {
   try {
     return (await all('SELECT * FROM signing_keys ORDER BY id')).map(toRotationRecord);
   } catch {
@@ -82,45 +92,75 @@ function spki(key: KeyObject): string {
 }
 
 export class KeyRing {
-  private constructor(readonly keys: TrustedKey[], readonly problems: string[]) {}
+  private constructor(
+    readonly keys: TrustedKey[],
+    readonly problems: string[],
+  ) {}
 
   /** The ring for one trusted key and the database's rotation records. */
   static from(trusted: KeyObject, records: KeyRotationRecord[]): KeyRing {
     const problems: string[] = [];
-    const start: TrustedKey = { publicKey: spki(trusted), key: trusted, firstSize: 1, lastSize: null, from: null, until: null };
+    const start: TrustedKey = {
+      publicKey: spki(trusted),
+      key: trusted,
+      firstSize: 1,
+      lastSize: null,
+      from: null,
+      until: null,
+    };
     const keys = [start];
     const verified = (r: KeyRotationRecord, newKey: KeyObject | null, oldKey: KeyObject | null): boolean => {
       const message = rotationMessage(r);
-      if (signedBy(newKey, message, r.successionSignature) && signedBy(oldKey, message, r.handoverSignature)) return true;
-      problems.push(`key rotation record ${r.id} (at ${r.at}) does not verify with the keys it names: it was not made by \`key rotate\``);
+      if (signedBy(newKey, message, r.successionSignature) && signedBy(oldKey, message, r.handoverSignature))
+        return true;
+      problems.push(
+        `key rotation record ${r.id} (at ${r.at}) does not verify with the keys it names: it was not made by \`key rotate\``,
+      );
       return false;
     };
     // Backward: older keys vouched for by the trusted one.
-    for (let current = start; ; ) {
+    for (let current = start; ;) {
       const r = records.find((x) => x.publicKey === current.publicKey);
       if (!r) break;
       const older = keyFrom(r.previousKey);
       if (!verified(r, current.key, older) || keys.some((k) => k.publicKey === r.previousKey)) break;
       current.firstSize = r.previousLastSize + 1;
       current.from = r.at;
-      const prev: TrustedKey = { publicKey: r.previousKey, key: older!, firstSize: 1, lastSize: r.previousLastSize, from: null, until: r.at };
+      const prev: TrustedKey = {
+        publicKey: r.previousKey,
+        key: older!,
+        firstSize: 1,
+        lastSize: r.previousLastSize,
+        from: null,
+        until: r.at,
+      };
       keys.push(prev);
       current = prev;
     }
     // Forward: newer keys handed over to by the trusted one.
-    for (let current = start; ; ) {
+    for (let current = start; ;) {
       const candidates = records.filter((x) => x.previousKey === current.publicKey);
       const r = candidates.find((x) => verified(x, keyFrom(x.publicKey), current.key));
       if (!r || keys.some((k) => k.publicKey === r.publicKey)) break;
       current.lastSize = r.previousLastSize;
       current.until = r.at;
-      const next: TrustedKey = { publicKey: r.publicKey, key: keyFrom(r.publicKey)!, firstSize: r.previousLastSize + 1, lastSize: null, from: r.at, until: null };
+      const next: TrustedKey = {
+        publicKey: r.publicKey,
+        key: keyFrom(r.publicKey)!,
+        firstSize: r.previousLastSize + 1,
+        lastSize: null,
+        from: r.at,
+        until: null,
+      };
       keys.push(next);
       current = next;
     }
     const known = new Set(keys.map((k) => k.publicKey));
     for (const r of records) {
-      if (!known.has(r.publicKey) || !known.has(r.previousKey)) problems.push(`key rotation record ${r.id} (at ${r.at}) is not linked to the trusted key: it was not made by \`key rotate\` from this key's line`);
+      if (!known.has(r.publicKey) || !known.has(r.previousKey))
+        problems.push(
+          `key rotation record ${r.id} (at ${r.at}) is not linked to the trusted key: it was not made by \`key rotate\` from this key's line`,
+        );
     }
     return new KeyRing(keys, [...new Set(problems)]);
   }

@@ -12,7 +12,11 @@ import { dirname } from 'node:path';
 export class KeyFileError extends Error {}
 
 export class SigningKey {
-  private constructor(private readonly privateKey: KeyObject, readonly publicKey: KeyObject, readonly path: string) {}
+  private constructor(
+    private readonly privateKey: KeyObject,
+    readonly publicKey: KeyObject,
+    readonly path: string,
+  ) {}
 
   /**
    * Creates the key file (and its folder) for an empty database. Written to a temporary file and
@@ -33,7 +37,8 @@ export class SigningKey {
     try {
       linkSync(temp, path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new KeyFileError(`cannot create the signing key file ${path}: ${(err as Error).message}`);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new KeyFileError(`cannot create the signing key file ${path}: ${(err as Error).message}`);
     } finally {
       unlinkSync(temp);
     }
@@ -50,14 +55,20 @@ export class SigningKey {
       if (code === 'ENOENT') throw new KeyFileError(`the signing key file ${path} does not exist`);
       throw new KeyFileError(`the signing key file ${path} cannot be read (${code ?? (err as Error).message})`);
     }
-    if (pem.trim() === '') throw new KeyFileError(`the signing key file ${path} is empty: restore it from your backup of the key`);
+    if (pem.trim() === '')
+      throw new KeyFileError(`the signing key file ${path} is empty: restore it from your backup of the key`);
     let privateKey: KeyObject;
     try {
       privateKey = createPrivateKey(pem);
     } catch {
-      throw new KeyFileError(`the signing key file ${path} is corrupt: it is not a PEM private key (restore it from your backup of the key)`);
+      throw new KeyFileError(
+        `the signing key file ${path} is corrupt: it is not a PEM private key (restore it from your backup of the key)`,
+      );
     }
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new KeyFileError(`the signing key file ${path} holds a ${privateKey.asymmetricKeyType} key, not an Ed25519 key`);
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new KeyFileError(
+        `the signing key file ${path} holds a ${privateKey.asymmetricKeyType} key, not an Ed25519 key`,
+      );
     return new SigningKey(privateKey, createPublicKey(privateKey), path);
   }
 

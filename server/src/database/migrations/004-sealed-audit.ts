@@ -54,7 +54,10 @@ export async function sealLegacyChain(runner: QueryRunner, dialect: Dialect): Pr
     }
   });
   const legacyFirstSealed = first ? Number(first.seq) : null;
-  await q('INSERT INTO audit_seal_state (id, legacy_size, legacy_first_sealed) VALUES (1, ?, ?)', [legacySize, legacyFirstSealed]);
+  await q('INSERT INTO audit_seal_state (id, legacy_size, legacy_first_sealed) VALUES (1, ?, ?)', [
+    legacySize,
+    legacyFirstSealed,
+  ]);
   if (legacyFirstSealed === null) return;
 
   const nonce = newNonce();
@@ -68,14 +71,31 @@ export async function sealLegacyChain(runner: QueryRunner, dialect: Dialect): Pr
     action: 'audit.seal_anchor',
     entityType: 'audit',
     entityId: null,
-    reason: 'migration 004: arm-dependent audit details are sealed from here on; legacy hashes are withheld from blinded readers',
+    reason:
+      'migration 004: arm-dependent audit details are sealed from here on; legacy hashes are withheld from blinded readers',
     details: { legacySize, legacyFirstSealedSeq: legacyFirstSealed, [UNBLINDED_DETAILS_KEY]: { commitment } },
   };
   const hash = entryHash(commitment, content);
   await q(
     `INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [content.seq, content.at, content.actor, content.role, content.action, content.entityType, content.entityId, content.reason, canonicalJson(content.details), commitment, hash],
+    [
+      content.seq,
+      content.at,
+      content.actor,
+      content.role,
+      content.action,
+      content.entityType,
+      content.entityId,
+      content.reason,
+      canonicalJson(content.details),
+      commitment,
+      hash,
+    ],
   );
-  await q('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [content.seq, nonce, canonicalJson(sealed)]);
+  await q('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [
+    content.seq,
+    nonce,
+    canonicalJson(sealed),
+  ]);
   await q('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [content.seq, hash]);
 }

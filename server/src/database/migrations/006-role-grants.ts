@@ -45,5 +45,10 @@ export function roleGrants(t: Ddl): string[] {
 }
 
 export function roleGrantsDown(): string[] {
-  return ['DROP TABLE role_grants', 'DROP TABLE password_tokens', 'ALTER TABLE users DROP COLUMN credentials_by_id', 'ALTER TABLE users DROP COLUMN created_by_id'];
+  return [
+    'DROP TABLE role_grants',
+    'DROP TABLE password_tokens',
+    'ALTER TABLE users DROP COLUMN credentials_by_id',
+    'ALTER TABLE users DROP COLUMN created_by_id',
+  ];
 }

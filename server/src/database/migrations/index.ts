@@ -73,7 +73,8 @@ export function downStatements(step: Step, dialect: Dialect): string[] {
   if (step.down) return step.down(t);
   const statements = step.up(t);
   const other = statements.find((s) => !/^\s*(CREATE (TABLE|INDEX|UNIQUE INDEX)|INSERT INTO)\b/i.test(s));
-  if (other) throw new Error(`${step.name}: give an explicit down() — cannot derive the undo of: ${other.slice(0, 60)}`);
+  if (other)
+    throw new Error(`${step.name}: give an explicit down() — cannot derive the undo of: ${other.slice(0, 60)}`);
   return statements
     .map((s) => /^\s*CREATE TABLE (\w+)/i.exec(s)?.[1])
     .filter((name): name is string => name !== undefined)

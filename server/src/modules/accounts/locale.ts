@@ -12,7 +12,11 @@ import type { UserRecord } from './user.record.js';
 export const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: the site's language)`;
 
 /** The first of the user's sites (in code order) that names a language decides, so the answer is stable. */
-export function effectiveLocale(user: Pick<UserRecord, 'locale' | 'siteCodes'>, siteLocale: (code: string) => string | null | undefined, fallback: Locale): Locale {
+export function effectiveLocale(
+  user: Pick<UserRecord, 'locale' | 'siteCodes'>,
+  siteLocale: (code: string) => string | null | undefined,
+  fallback: Locale,
+): Locale {
   if (isLocale(user.locale)) return user.locale;
   for (const code of [...user.siteCodes].sort()) {
     const l = siteLocale(code);
@@ -22,7 +26,11 @@ export function effectiveLocale(user: Pick<UserRecord, 'locale' | 'siteCodes'>, 
 }
 
 /** The recipient's effective language, read in the caller's transaction (sites may have just changed). */
-export async function recipientLocale(sql: Sql, user: Pick<UserRecord, 'locale' | 'siteCodes'>, fallback: Locale): Promise<Locale> {
+export async function recipientLocale(
+  sql: Sql,
+  user: Pick<UserRecord, 'locale' | 'siteCodes'>,
+  fallback: Locale,
+): Promise<Locale> {
   if (isLocale(user.locale)) return user.locale;
   const sites = new Map((await SitesRepository.list(sql)).map((s) => [s.code, s.locale]));
   return effectiveLocale(user, (code) => sites.get(code), fallback);

@@ -49,5 +49,14 @@ export function toUserView(u: UserRecord): UserView {
 }
 
 export function toAdminUserView(u: UserRecord): AdminUserView {
-  return { ...toUserView(u), email: u.email, active: u.active, locked: u.lockedAt !== null, failedAttempts: u.failedAttempts, preferredLocale: u.locale, createdAt: u.createdAt, updatedAt: u.updatedAt };
+  return {
+    ...toUserView(u),
+    email: u.email,
+    active: u.active,
+    locked: u.lockedAt !== null,
+    failedAttempts: u.failedAttempts,
+    preferredLocale: u.locale,
+    createdAt: u.createdAt,
+    updatedAt: u.updatedAt,
+  };
 }

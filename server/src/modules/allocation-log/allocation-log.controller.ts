@@ -17,7 +17,11 @@ export class AllocationLogController {
   @Get()
   @RequirePermission(Permission.ReadAllocationLog)
   @Header('Cache-Control', 'no-store')
-  async get(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<AllocationLogEntry[] | string> {
+  async get(
+    @CurrentViewer() viewer: Viewer,
+    @Query() q: ListQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AllocationLogEntry[] | string> {
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="allocation-log.csv"');

@@ -19,7 +19,10 @@ export interface AllocationLogRow {
   signedAt: string | null;
 }
 
-export async function readAllocationLog(all: (sql: string) => Promise<Record<string, unknown>[]>, withArms: boolean): Promise<AllocationLogRow[]> {
+export async function readAllocationLog(
+  all: (sql: string) => Promise<Record<string, unknown>[]>,
+  withArms: boolean,
+): Promise<AllocationLogRow[]> {
   const rows = await all(
     `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code, e.number AS envelope_number, e.opened_at AS envelope_opened_at,
             s.printed_name AS signed_by, s.meaning AS signature_meaning, s.signed_at
@@ -37,7 +40,8 @@ export async function readAllocationLog(all: (sql: string) => Promise<Record<str
     randomizedBy: String(r.randomized_by),
     randomizedInError: r.randomized_in_error === true || r.randomized_in_error === 1,
     viaEnvelope: r.envelope_number === null || r.envelope_number === undefined ? null : Number(r.envelope_number),
-    envelopeOpenedAt: r.envelope_opened_at === null || r.envelope_opened_at === undefined ? null : String(r.envelope_opened_at),
+    envelopeOpenedAt:
+      r.envelope_opened_at === null || r.envelope_opened_at === undefined ? null : String(r.envelope_opened_at),
     ...(withArms ? { arm: String(r.arm_code) } : {}),
     signedBy: orNull(r.signed_by),
     signatureMeaning: orNull(r.signature_meaning),
@@ -45,11 +49,21 @@ export async function readAllocationLog(all: (sql: string) => Promise<Record<str
   }));
 }
 
-
 const orNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 /** Appended after every other column (and after `arm`), so existing readers of the export keep their columns. */
 export const SIGNATURE_COLUMNS: Array<keyof AllocationLogRow & string> = ['signedBy', 'signatureMeaning', 'signedAt'];
 
-export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = ['randomizationNumber', 'participantId', 'screeningNumber', 'siteCode', 'stratum', 'treatmentCode', 'randomizedAt', 'randomizedBy', 'randomizedInError', 'viaEnvelope', 'envelopeOpenedAt'];
-
+export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = [
+  'randomizationNumber',
+  'participantId',
+  'screeningNumber',
+  'siteCode',
+  'stratum',
+  'treatmentCode',
+  'randomizedAt',
+  'randomizedBy',
+  'randomizedInError',
+  'viaEnvelope',
+  'envelopeOpenedAt',
+];

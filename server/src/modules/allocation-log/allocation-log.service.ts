@@ -16,6 +16,10 @@ export class AllocationLogService {
 
   async csv(viewer: Viewer): Promise<string> {
     const withArms = !isBlindedViewer(viewer);
-    return toCsv(await this.rows(viewer), [...LOG_COLUMNS, ...(withArms ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]);
+    return toCsv(await this.rows(viewer), [
+      ...LOG_COLUMNS,
+      ...(withArms ? ['arm' as const] : []),
+      ...SIGNATURE_COLUMNS,
+    ]);
   }
 }

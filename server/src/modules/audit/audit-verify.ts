@@ -15,11 +15,22 @@ import type { KeyObject } from 'node:crypto';
 import type { CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { asStr } from '../../database/sql.js';
 import { ChainVerifier, type SealedOpener } from '../../database/audit/audit-chain.js';
-import { readDetails, readSealState, SEALED_ENTRY_COLUMNS, SEALED_ENTRY_FROM, toCheckpoint, toStoredEntry, type Query } from './audit.repository.js';
+import {
+  readDetails,
+  readSealState,
+  SEALED_ENTRY_COLUMNS,
+  SEALED_ENTRY_FROM,
+  toCheckpoint,
+  toStoredEntry,
+  type Query,
+} from './audit.repository.js';
 import { KeyRing, readRotationRecords } from '../../database/audit/key-ring.js';
-import { describeBadLines, mergeCheckpoints, readCheckpointFileDetailed } from '../../database/audit/checkpoint-file.js';
+import {
+  describeBadLines,
+  mergeCheckpoints,
+  readCheckpointFileDetailed,
+} from '../../database/audit/checkpoint-file.js';
 
-;
 /** Rows as arrays in the order of the select list (better-sqlite3's raw mode). */
 type RawQuery = (sql: string, params: unknown[]) => Promise<unknown[][]>;
 
@@ -60,11 +71,20 @@ const ONE_ENTRY = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHER
 function opener(r: unknown[]): SealedOpener | null {
   const [details, nonce] = [r[DETAILS], r[NONCE]];
   if ((details === null || details === undefined) && (nonce === null || nonce === undefined)) return null;
-  return () => ({ details: readDetails(details), sealed: nonce === null || nonce === undefined ? null : { nonce: asStr(nonce), content: readDetails(r[CONTENT]) } });
+  return () => ({
+    details: readDetails(details),
+    sealed: nonce === null || nonce === undefined ? null : { nonce: asStr(nonce), content: readDetails(r[CONTENT]) },
+  });
 }
 
 /** Pushes one page; returns the seq of its last row and how many rows it had (fewer than asked: the end). */
-async function pushPage(query: Query, raw: RawQuery | undefined, verifier: ChainVerifier, after: number, pageSize: number): Promise<{ rows: number; last: number }> {
+async function pushPage(
+  query: Query,
+  raw: RawQuery | undefined,
+  verifier: ChainVerifier,
+  after: number,
+  pageSize: number,
+): Promise<{ rows: number; last: number }> {
   // json_quote refuses BLOB values (only tampering stores one): such a page is read the slow way.
   const rows = raw ? await raw(FAST_PAGE, [after, pageSize]).catch(() => null) : null;
   if (rows) {
@@ -89,16 +109,20 @@ export async function verifyAuditChain(source: VerifySource): Promise<VerifyResu
     const [head] = await query('SELECT seq, hash FROM audit_head WHERE id = 1');
     const fromDb = (await query('SELECT * FROM audit_checkpoints ORDER BY size')).map(toCheckpoint);
     const verifier = new ChainVerifier(mergeCheckpoints(fromDb, outside), { state, full: true });
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await pushPage(query, raw, verifier, after, pageSize);
       if (page.rows < pageSize) break;
       after = page.last;
     }
     // Rotated keys: the ring walks from the trusted key through rotation records it can check.
-    const ring = source.trustedKey ? KeyRing.from(source.trustedKey, await readRotationRecords((sql) => query(sql))) : null;
+    const ring = source.trustedKey
+      ? KeyRing.from(source.trustedKey, await readRotationRecords((sql) => query(sql)))
+      : null;
     const verified = verifier.finish(ring);
     if (head && (Number(head.seq) !== verified.count || String(head.hash) !== verified.headHash)) {
-      verified.problems.push(`the chain head record (entry ${Number(head.seq)}) disagrees with the entries (${verified.count}): entries were added or deleted outside the write path`);
+      verified.problems.push(
+        `the chain head record (entry ${Number(head.seq)}) disagrees with the entries (${verified.count}): entries were added or deleted outside the write path`,
+      );
       verified.valid = false;
       if (verified.firstInvalidSeq === null) verified.firstInvalidSeq = Math.min(Number(head.seq), verified.count) + 1;
     }

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ description: 'Return entries with seq greater than this (the previous page\'s `next`)' })
+  @ApiPropertyOptional({ description: "Return entries with seq greater than this (the previous page's `next`)" })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -37,12 +37,21 @@ export function toStoredEntry(r: Record<string, unknown>): StoredAuditEntry {
     details: readDetails(r.details),
     prevHash: asStr(r.prev_hash),
     hash: asStr(r.hash),
-    sealed: r.sealed_nonce === null || r.sealed_nonce === undefined ? null : { nonce: asStr(r.sealed_nonce), content: readDetails(r.sealed_content) },
+    sealed:
+      r.sealed_nonce === null || r.sealed_nonce === undefined
+        ? null
+        : { nonce: asStr(r.sealed_nonce), content: readDetails(r.sealed_content) },
   };
 }
 
 export function toCheckpoint(r: Record<string, unknown>): CheckpointView {
-  return { size: Number(r.size), headHash: asStr(r.head_hash), at: asStr(r.at), signature: asStr(r.signature), publicKey: asStr(r.public_key) };
+  return {
+    size: Number(r.size),
+    headHash: asStr(r.head_hash),
+    at: asStr(r.at),
+    signature: asStr(r.signature),
+    publicKey: asStr(r.public_key),
+  };
 }
 
 /** Entries with their sealed parts (audit_sealed), joined by seq. */
@@ -56,7 +65,10 @@ export async function readSealState(query: Query): Promise<SealState> {
   const [row] = await query('SELECT legacy_size, legacy_first_sealed FROM audit_seal_state WHERE id = 1');
   if (!row) return NO_LEGACY;
   const first = row.legacy_first_sealed;
-  return { legacySize: Number(row.legacy_size), legacyFirstSealed: first === null || first === undefined ? null : Number(first) };
+  return {
+    legacySize: Number(row.legacy_size),
+    legacyFirstSealed: first === null || first === undefined ? null : Number(first),
+  };
 }
 
 export const AuditRepository = {
@@ -84,7 +96,11 @@ export const AuditRepository = {
       params.push(f.to);
     }
     params.push(f.limit + 1);
-    return sql.all(`SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE ${where.join(' AND ')} ORDER BY l.seq LIMIT ?`, params, toStoredEntry);
+    return sql.all(
+      `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE ${where.join(' AND ')} ORDER BY l.seq LIMIT ?`,
+      params,
+      toStoredEntry,
+    );
   },
 
   async sealState(sql: Sql): Promise<SealState> {

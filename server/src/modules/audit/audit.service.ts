@@ -4,14 +4,34 @@ import { DatabaseService } from '../../database/database.service.js';
 import { toCsv } from '../../common/csv.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StoredAuditEntry } from '../../database/audit/audit-chain.js';
-import { isLegacy, isWithheld, LEGACY_ARM_DIGESTS, storedCommitment, UNBLINDED_DETAILS_KEY, WITHHELD, type SealState } from '../../database/audit/audit-seal.js';
+import {
+  isLegacy,
+  isWithheld,
+  LEGACY_ARM_DIGESTS,
+  storedCommitment,
+  UNBLINDED_DETAILS_KEY,
+  WITHHELD,
+  type SealState,
+} from '../../database/audit/audit-seal.js';
 import { verifyAuditChain } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { SigningKey } from '../../database/audit/signing-key.js';
 
 export { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 
-const AUDIT_CSV_COLUMNS: Array<keyof AuditEntryView & string> = ['seq', 'at', 'actor', 'role', 'action', 'entityType', 'entityId', 'reason', 'details', 'prevHash', 'hash'];
+const AUDIT_CSV_COLUMNS: Array<keyof AuditEntryView & string> = [
+  'seq',
+  'at',
+  'actor',
+  'role',
+  'action',
+  'entityType',
+  'entityId',
+  'reason',
+  'details',
+  'prevHash',
+  'hash',
+];
 const REDACTED = '[redacted: blinded]';
 
 /**
@@ -21,25 +41,39 @@ const REDACTED = '[redacted: blinded]';
  */
 function toAuditEntryView(entry: StoredAuditEntry, viewer: Viewer, state: SealState): AuditEntryView {
   const { sealed, ...view } = entry;
-  const details = view.details && typeof view.details === 'object' && !Array.isArray(view.details) ? (view.details as Record<string, unknown>) : null;
+  const details =
+    view.details && typeof view.details === 'object' && !Array.isArray(view.details)
+      ? (view.details as Record<string, unknown>)
+      : null;
   if (isBlindedViewer(viewer)) {
     const withheld = isWithheld(entry.seq, state) ? { prevHash: WITHHELD, hash: WITHHELD } : {};
     if (!details || !isLegacy(entry.seq, state)) return { ...view, ...withheld };
     const redacted = { ...details };
-    for (const key of [UNBLINDED_DETAILS_KEY, ...(LEGACY_ARM_DIGESTS[entry.action] ?? [])]) if (key in redacted) redacted[key] = REDACTED;
+    for (const key of [UNBLINDED_DETAILS_KEY, ...(LEGACY_ARM_DIGESTS[entry.action] ?? [])])
+      if (key in redacted) redacted[key] = REDACTED;
     return { ...view, details: redacted, ...withheld };
   }
   const commitment = storedCommitment(details);
   if (!details || !sealed || commitment === null) return view;
-  return { ...view, details: { ...details, [UNBLINDED_DETAILS_KEY]: sealed.content }, seal: { commitment, nonce: sealed.nonce } };
+  return {
+    ...view,
+    details: { ...details, [UNBLINDED_DETAILS_KEY]: sealed.content },
+    seal: { commitment, nonce: sealed.nonce },
+  };
 }
 
 @Injectable()
 export class AuditService {
-  constructor(private readonly db: DatabaseService, private readonly key: SigningKey) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly key: SigningKey,
+  ) {}
 
   async page(viewer: Viewer, filter: AuditFilter): Promise<AuditPage> {
-    const { rows, state } = await this.db.read(async (sql) => ({ rows: await AuditRepository.page(sql, filter), state: await AuditRepository.sealState(sql) }));
+    const { rows, state } = await this.db.read(async (sql) => ({
+      rows: await AuditRepository.page(sql, filter),
+      state: await AuditRepository.sealState(sql),
+    }));
     const more = rows.length > filter.limit;
     const entries = rows.slice(0, filter.limit).map((e) => toAuditEntryView(e, viewer, state));
     return { entries, next: more ? entries[entries.length - 1].seq : null };
@@ -51,7 +85,10 @@ export class AuditService {
       rows: await AuditRepository.page(sql, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }),
       state: await AuditRepository.sealState(sql),
     }));
-    return toCsv(rows.map((e) => toAuditEntryView(e, viewer, state)), AUDIT_CSV_COLUMNS);
+    return toCsv(
+      rows.map((e) => toAuditEntryView(e, viewer, state)),
+      AUDIT_CSV_COLUMNS,
+    );
   }
 
   /** The shared verification (audit-verify.ts) over one read-only snapshot. */
@@ -63,12 +100,17 @@ export class AuditService {
     });
     if (!viewer || !isBlindedViewer(viewer) || !result.checkpoint) return result;
     const state = await this.db.read((sql) => AuditRepository.sealState(sql));
-    return isWithheld(result.checkpoint.size, state) ? { ...result, checkpoint: { ...result.checkpoint, headHash: WITHHELD } } : result;
+    return isWithheld(result.checkpoint.size, state)
+      ? { ...result, checkpoint: { ...result.checkpoint, headHash: WITHHELD } }
+      : result;
   }
 
   /** Signed checkpoints; blinded readers do not get legacy heads that would test a guess of arms. */
   async checkpoints(viewer?: Viewer): Promise<CheckpointView[]> {
-    const { all, state } = await this.db.read(async (sql) => ({ all: await AuditRepository.checkpoints(sql), state: await AuditRepository.sealState(sql) }));
+    const { all, state } = await this.db.read(async (sql) => ({
+      all: await AuditRepository.checkpoints(sql),
+      state: await AuditRepository.sealState(sql),
+    }));
     return viewer && isBlindedViewer(viewer) ? all.filter((cp) => !isWithheld(cp.size, state)) : all;
   }
 

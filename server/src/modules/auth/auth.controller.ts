@@ -12,7 +12,10 @@ import { AuthService } from './auth.service.js';
 @Controller('auth')
 @UseGuards(ThrottlerGuard)
 export class AuthController {
-  constructor(private readonly auth: AuthService, private readonly links: PasswordLinks) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly links: PasswordLinks,
+  ) {}
 
   /** The one-time link's page posts here; no sign-in (the token is the proof). Every invalid link gets the same 400. */
   @Public()

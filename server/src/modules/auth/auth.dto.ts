@@ -34,7 +34,11 @@ export class SetPasswordDto implements SetPasswordInput {
 
 /** PATCH /api/auth/me: what a signed-in person may change about themselves. */
 export class UpdateMeDto implements UpdateMeInput {
-  @ApiProperty({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @ApiProperty({
+    enum: LOCALES,
+    nullable: true,
+    description: "Language of the console, notifications and e-mails (null: the site's)",
+  })
   @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
   locale: Locale | null;
 }

@@ -32,7 +32,10 @@ const TOUCH_AFTER_MS = 5_000;
 
 @Injectable()
 export class AuthService {
-  constructor(private readonly db: DatabaseService, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {}
 
   async login(username: string, password: string): Promise<LoginResponse> {
     const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, username));
@@ -54,8 +57,17 @@ export class AuthService {
     const expiresAt = new Date(now.getTime() + this.db.config.session.absoluteSeconds * 1000).toISOString();
     await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
       const sessionId = randomUUID();
-      await SessionsRepository.insert(tx.sql, { id: sessionId, tokenHash: sha256Hex(token), userId: user.id, createdAt: tx.now, lastSeenAt: tx.now, expiresAt, revokedAt: null });
-      if (user.failedAttempts > 0) await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
+      await SessionsRepository.insert(tx.sql, {
+        id: sessionId,
+        tokenHash: sha256Hex(token),
+        userId: user.id,
+        createdAt: tx.now,
+        lastSeenAt: tx.now,
+        expiresAt,
+        revokedAt: null,
+      });
+      if (user.failedAttempts > 0)
+        await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
       tx.audit({ action: 'auth.login', entityType: 'session', entityId: sessionId, details: { userId: user.id } });
     });
     const view = await this.db.read((sql) => this.sessionUser(sql, user));
@@ -64,30 +76,44 @@ export class AuthService {
 
   /** The signed-in person as the console needs them: with the language it should speak (theirs, their site's, or the default). */
   async sessionUser(sql: Sql, user: UserRecord): Promise<UserView> {
-    return { ...toUserView(user), locale: await recipientLocale(sql, user, this.db.config.defaultLocale), preferredLocale: user.locale };
+    return {
+      ...toUserView(user),
+      locale: await recipientLocale(sql, user, this.db.config.defaultLocale),
+      preferredLocale: user.locale,
+    };
   }
 
   /** GET /auth/me: read again so that a language changed elsewhere (admin, another tab) is seen. */
   async me(viewer: Viewer): Promise<UserView> {
     return this.db.read(async (sql) => {
       const user = await UsersRepository.findById(sql, viewer.userId);
-      if (!user) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
+      if (!user)
+        throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
       return this.sessionUser(sql, user);
     });
   }
 
   /** PATCH /auth/me: a person chooses their own language (null: back to their site's). Audited like any profile change. */
   async setLocale(viewer: Viewer, locale: Locale | null): Promise<UserView> {
-    return this.db.withWriteTransaction({ userId: viewer.userId, username: viewer.username, role: viewer.role }, async (tx) => {
-      const before = await UsersRepository.findById(tx.sql, viewer.userId);
-      if (!before) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
-      if (before.locale !== locale) {
-        // Re-read inside the write: only the locale changes, whatever else happened since sign-in.
-        await UsersRepository.update(tx.sql, { ...before, locale, updatedAt: tx.now });
-        tx.audit({ action: 'user.updated', entityType: 'user', entityId: viewer.userId, details: { changes: { locale: { old: before.locale, new: locale } } } });
-      }
-      return this.sessionUser(tx.sql, { ...before, locale });
-    });
+    return this.db.withWriteTransaction(
+      { userId: viewer.userId, username: viewer.username, role: viewer.role },
+      async (tx) => {
+        const before = await UsersRepository.findById(tx.sql, viewer.userId);
+        if (!before)
+          throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
+        if (before.locale !== locale) {
+          // Re-read inside the write: only the locale changes, whatever else happened since sign-in.
+          await UsersRepository.update(tx.sql, { ...before, locale, updatedAt: tx.now });
+          tx.audit({
+            action: 'user.updated',
+            entityType: 'user',
+            entityId: viewer.userId,
+            details: { changes: { locale: { old: before.locale, new: locale } } },
+          });
+        }
+        return this.sessionUser(tx.sql, { ...before, locale });
+      },
+    );
   }
 
   /**
@@ -96,21 +122,39 @@ export class AuthService {
    * failures remain before the lock (0 when locked), for the person to be told (issue 15: "4 attempts remain").
    * An unknown name counts the same way (recordUnknownFailure), so the number reveals nothing about which names exist.
    */
-  async recordFailure(user: UserRecord, action: 'auth.login_failed' | 'signature.failed', options: { quiet?: boolean } = {}): Promise<number> {
+  async recordFailure(
+    user: UserRecord,
+    action: 'auth.login_failed' | 'signature.failed',
+    options: { quiet?: boolean } = {},
+  ): Promise<number> {
     const threshold = this.db.config.lockoutThreshold;
-    const failedAttempts = await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
-      const current = await UsersRepository.findById(tx.sql, user.id);
-      if (!current) throw new Error('user vanished during a failed sign-in');
-      const failedAttempts = current.failedAttempts + 1;
-      const lock = failedAttempts >= threshold && !current.lockedAt;
-      await UsersRepository.update(tx.sql, { ...current, failedAttempts, lockedAt: lock ? tx.now : current.lockedAt, updatedAt: tx.now });
-      tx.audit({ action, entityType: 'user', entityId: user.id, details: { failedAttempts } });
-      if (lock) {
-        await SessionsRepository.revokeAllForUser(tx.sql, user.id, tx.now);
-        tx.audit({ action: 'user.locked', entityType: 'user', entityId: user.id, reason: `${failedAttempts} consecutive failed password attempts`, details: { changes: { locked: { old: false, new: true } } } });
-      }
-      return failedAttempts;
-    });
+    const failedAttempts = await this.db.withWriteTransaction(
+      { userId: user.id, username: user.username, role: user.role },
+      async (tx) => {
+        const current = await UsersRepository.findById(tx.sql, user.id);
+        if (!current) throw new Error('user vanished during a failed sign-in');
+        const failedAttempts = current.failedAttempts + 1;
+        const lock = failedAttempts >= threshold && !current.lockedAt;
+        await UsersRepository.update(tx.sql, {
+          ...current,
+          failedAttempts,
+          lockedAt: lock ? tx.now : current.lockedAt,
+          updatedAt: tx.now,
+        });
+        tx.audit({ action, entityType: 'user', entityId: user.id, details: { failedAttempts } });
+        if (lock) {
+          await SessionsRepository.revokeAllForUser(tx.sql, user.id, tx.now);
+          tx.audit({
+            action: 'user.locked',
+            entityType: 'user',
+            entityId: user.id,
+            reason: `${failedAttempts} consecutive failed password attempts`,
+            details: { changes: { locked: { old: false, new: true } } },
+          });
+        }
+        return failedAttempts;
+      },
+    );
     if (failedAttempts >= threshold && !options.quiet) throw new DomainError('TOO_MANY_ATTEMPTS', LOCKED);
     return Math.max(0, threshold - failedAttempts);
   }
@@ -126,11 +170,19 @@ export class AuthService {
    * instance, kept across restarts), so an invented name locks after exactly as many failures as a
    * real one and the answers cannot tell them apart. Returns the failures left before the threshold (0: reached).
    */
-  async recordUnknownFailure(username: string, action: 'auth.login_failed' | 'signature.failed' = 'auth.login_failed'): Promise<number> {
+  async recordUnknownFailure(
+    username: string,
+    action: 'auth.login_failed' | 'signature.failed' = 'auth.login_failed',
+  ): Promise<number> {
     const name = username.slice(0, 64);
     const failedAttempts = await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
       const count = await UnknownNameFailures.increment(tx.sql, name, tx.now);
-      tx.audit({ action, entityType: 'user', entityId: null, details: { username: name, knownUser: false, failedAttempts: count } });
+      tx.audit({
+        action,
+        entityType: 'user',
+        entityId: null,
+        details: { username: name, knownUser: false, failedAttempts: count },
+      });
       return count;
     });
     return Math.max(0, this.db.config.lockoutThreshold - failedAttempts);
@@ -138,7 +190,10 @@ export class AuthService {
 
   /** Resolves a bearer token to the signed-in viewer, or throws UNAUTHENTICATED. */
   async authenticate(token: string | undefined): Promise<Viewer> {
-    const unauthenticated = new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
+    const unauthenticated = new DomainError(
+      'UNAUTHENTICATED',
+      'Sign in to continue: the session is missing, expired or revoked.',
+    );
     if (!token || token.length > 200) throw unauthenticated;
     const found = await this.db.read(async (sql) => {
       const session = await SessionsRepository.findByTokenHash(sql, sha256Hex(token));
@@ -151,21 +206,36 @@ export class AuthService {
     const { session, user, studyStatus } = found;
     const now = this.clock.now().getTime();
     const idleLimit = Date.parse(session.lastSeenAt) + this.db.config.session.idleSeconds * 1000;
-    if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt) throw unauthenticated;
+    if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt)
+      throw unauthenticated;
     if (now - Date.parse(session.lastSeenAt) > TOUCH_AFTER_MS) {
       // Best effort: a busy database must not fail the request over a heartbeat, nor hold a read up
       // while another process holds the SQLite lock (waitMs: give up at once when the lock is foreign).
       await this.db
-        .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), { unaudited: 'session heartbeat', waitMs: 0 })
+        .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), {
+          unaudited: 'session heartbeat',
+          waitMs: 0,
+        })
         .catch(() => undefined);
     }
-    return { userId: user.id, username: user.username, displayName: user.displayName, role: user.role, siteCodes: user.siteCodes, sessionId: session.id, studyStatus: studyStatus ?? undefined };
+    return {
+      userId: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      role: user.role,
+      siteCodes: user.siteCodes,
+      sessionId: session.id,
+      studyStatus: studyStatus ?? undefined,
+    };
   }
 
   async logout(viewer: Viewer): Promise<void> {
-    await this.db.withWriteTransaction({ userId: viewer.userId, username: viewer.username, role: viewer.role }, async (tx) => {
-      await SessionsRepository.revoke(tx.sql, viewer.sessionId, tx.now);
-      tx.audit({ action: 'auth.logout', entityType: 'session', entityId: viewer.sessionId });
-    });
+    await this.db.withWriteTransaction(
+      { userId: viewer.userId, username: viewer.username, role: viewer.role },
+      async (tx) => {
+        await SessionsRepository.revoke(tx.sql, viewer.sessionId, tx.now);
+        tx.audit({ action: 'auth.logout', entityType: 'session', entityId: viewer.sessionId });
+      },
+    );
   }
 }

@@ -35,26 +35,42 @@ interface TokenRow {
 }
 
 const toRow = (r: Record<string, unknown>): TokenRow => ({
-  id: asStr(r.id), userId: asStr(r.user_id), purpose: asStr(r.purpose), expiresAt: asStr(r.expires_at), usedAt: asStrOrNull(r.used_at), revokedAt: asStrOrNull(r.revoked_at),
+  id: asStr(r.id),
+  userId: asStr(r.user_id),
+  purpose: asStr(r.purpose),
+  expiresAt: asStr(r.expires_at),
+  usedAt: asStrOrNull(r.used_at),
+  revokedAt: asStrOrNull(r.revoked_at),
 });
 
-const INVALID_LINK = 'This set-password link is not valid: it may have expired, been used already, or been replaced by a newer one. Ask an administrator for a new link.';
+const INVALID_LINK =
+  'This set-password link is not valid: it may have expired, been used already, or been replaced by a newer one. Ask an administrator for a new link.';
 
 @Injectable()
 export class PasswordLinks {
   private readonly logger = new Logger('PasswordLinks');
 
-  constructor(private readonly db: DatabaseService, private readonly outbox: MailOutbox) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly outbox: MailOutbox,
+  ) {}
 
   /**
    * Issues a link inside the caller's transaction and queues its e-mail to the user. Earlier unused
    * links of the user are revoked. The token leaves the server only in that e-mail.
    */
   async issue(tx: WriteTx, user: UserRecord, purpose: LinkPurpose, requestedBy: string): Promise<PasswordLinkIssued> {
-    if (!user.email) throw new DomainError('VALIDATION_FAILED', `The user "${user.username}" has no e-mail address: add one so the set-password link can reach them.`);
+    if (!user.email)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `The user "${user.username}" has no e-mail address: add one so the set-password link can reach them.`,
+      );
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.parse(tx.now) + LINK_HOURS * 3600_000).toISOString();
-    await tx.sql.exec('UPDATE password_tokens SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL', [tx.now, user.id]);
+    await tx.sql.exec(
+      'UPDATE password_tokens SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL',
+      [tx.now, user.id],
+    );
     const id = randomUUID();
     await tx.sql.exec(
       'INSERT INTO password_tokens (id, user_id, token_hash, purpose, requested_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -64,15 +80,25 @@ export class PasswordLinks {
     // In the new user's language (their own, else their site's): the e-mail is their first contact with the tool.
     const locale = await recipientLocale(tx.sql, user, this.db.config.defaultLocale);
     const tr = (key: string, params?: MessageParams) => translate(locale, key, params);
-    const what = tr(purpose === 'new-account' ? 'emails.accountCreated' : 'emails.resetRequested', { username: user.username });
+    const what = tr(purpose === 'new-account' ? 'emails.accountCreated' : 'emails.resetRequested', {
+      username: user.username,
+    });
     await this.outbox.queue(tx, {
       notificationId: null,
       to: user.email,
       subject: tr('emails.subject', { title: tr('emails.setPasswordSubject') }),
       text: `${what}\n\n${tr('emails.setPasswordHere', { count: LINK_HOURS })}\n${link}\n\n${tr('emails.notExpected')}\n`,
     });
-    if (!this.outbox.enabled) this.logger.warn(`SMTP_URL is not set: the set-password link for ${user.username} cannot be e-mailed; issue one with the CLI (user password-link).`);
-    tx.audit({ action: 'user.password_link_issued', entityType: 'user', entityId: user.id, details: { purpose, linkId: id, expiresAt, emailed: this.outbox.enabled } });
+    if (!this.outbox.enabled)
+      this.logger.warn(
+        `SMTP_URL is not set: the set-password link for ${user.username} cannot be e-mailed; issue one with the CLI (user password-link).`,
+      );
+    tx.audit({
+      action: 'user.password_link_issued',
+      entityType: 'user',
+      entityId: user.id,
+      details: { purpose, linkId: id, expiresAt, emailed: this.outbox.enabled },
+    });
     // Told to the admin too, so the console does not claim an e-mail that was never sent.
     return { emailed: this.outbox.enabled, expiresAt };
   }
@@ -86,11 +112,24 @@ export class PasswordLinks {
     await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
       const row = await tx.sql.one('SELECT * FROM password_tokens WHERE token_hash = ?', [hash], toRow);
       const user = row ? await UsersRepository.findById(tx.sql, row.userId) : null;
-      if (!row || !user || row.usedAt || row.revokedAt || tx.now >= row.expiresAt || !user.active) throw new DomainError('VALIDATION_FAILED', INVALID_LINK);
+      if (!row || !user || row.usedAt || row.revokedAt || tx.now >= row.expiresAt || !user.active)
+        throw new DomainError('VALIDATION_FAILED', INVALID_LINK);
       await tx.sql.exec('UPDATE password_tokens SET used_at = ? WHERE id = ?', [tx.now, row.id]);
-      await UsersRepository.update(tx.sql, { ...user, passwordHash, failedAttempts: 0, lockedAt: null, updatedAt: tx.now });
+      await UsersRepository.update(tx.sql, {
+        ...user,
+        passwordHash,
+        failedAttempts: 0,
+        lockedAt: null,
+        updatedAt: tx.now,
+      });
       await SessionsRepository.revokeAllForUser(tx.sql, user.id, tx.now);
-      tx.audit({ action: 'user.password_set', entityType: 'user', entityId: user.id, reason: 'set by the user from a one-time link', details: { linkId: row.id, purpose: row.purpose, username: user.username } });
+      tx.audit({
+        action: 'user.password_set',
+        entityType: 'user',
+        entityId: user.id,
+        reason: 'set by the user from a one-time link',
+        details: { linkId: row.id, purpose: row.purpose, username: user.username },
+      });
     });
   }
 
@@ -101,10 +140,21 @@ export class PasswordLinks {
       const user = await UsersRepository.findByUsername(tx.sql, username);
       if (!user || !user.active) throw new DomainError('NOT_FOUND', `No active user named "${username}".`);
       const expiresAt = new Date(Date.parse(tx.now) + LINK_HOURS * 3600_000).toISOString();
-      await tx.sql.exec('UPDATE password_tokens SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL', [tx.now, user.id]);
+      await tx.sql.exec(
+        'UPDATE password_tokens SET revoked_at = ? WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL',
+        [tx.now, user.id],
+      );
       const id = randomUUID();
-      await tx.sql.exec('INSERT INTO password_tokens (id, user_id, token_hash, purpose, requested_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [id, user.id, sha256Hex(token), 'reset', 'cli', tx.now, expiresAt]);
-      tx.audit({ action: 'user.password_link_issued', entityType: 'user', entityId: user.id, details: { purpose: 'reset', linkId: id, expiresAt, emailed: false, via: 'cli' } });
+      await tx.sql.exec(
+        'INSERT INTO password_tokens (id, user_id, token_hash, purpose, requested_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [id, user.id, sha256Hex(token), 'reset', 'cli', tx.now, expiresAt],
+      );
+      tx.audit({
+        action: 'user.password_link_issued',
+        entityType: 'user',
+        entityId: user.id,
+        details: { purpose: 'reset', linkId: id, expiresAt, emailed: false, via: 'cli' },
+      });
     });
     return `${this.db.config.publicUrl}/set-password?token=${token}`;
   }

@@ -19,15 +19,19 @@ const toSession = (r: Record<string, unknown>): SessionRecord => ({
 });
 
 export const SessionsRepository = {
-  findByTokenHash: (sql: Sql, tokenHash: string) => sql.one('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash], toSession),
+  findByTokenHash: (sql: Sql, tokenHash: string) =>
+    sql.one('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash], toSession),
 
   async insert(sql: Sql, s: SessionRecord & { tokenHash: string }): Promise<void> {
-    await sql.exec('INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)', [
-      s.id, s.tokenHash, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt,
-    ]);
+    await sql.exec(
+      'INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
+      [s.id, s.tokenHash, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt],
+    );
   },
 
   touch: (sql: Sql, id: string, at: string) => sql.exec('UPDATE sessions SET last_seen_at = ? WHERE id = ?', [at, id]),
-  revoke: (sql: Sql, id: string, at: string) => sql.exec('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]),
-  revokeAllForUser: (sql: Sql, userId: string, at: string) => sql.exec('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]),
+  revoke: (sql: Sql, id: string, at: string) =>
+    sql.exec('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]),
+  revokeAllForUser: (sql: Sql, userId: string, at: string) =>
+    sql.exec('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]),
 };

@@ -22,16 +22,70 @@ const DEMO_SITES = [
 ];
 
 /** Demo users have e-mail addresses at blindrand.local, so a configured SMTP server receives their notifications. */
-export const DEMO_USERS: Array<{ username: string; displayName: string; role: Role; siteCodes: string[]; email: string }> = [
+export const DEMO_USERS: Array<{
+  username: string;
+  displayName: string;
+  role: Role;
+  siteCodes: string[];
+  email: string;
+}> = [
   { username: 'admin', displayName: 'Alex Admin', role: 'admin', siteCodes: [], email: 'admin@blindrand.local' },
-  { username: 'investigator1', displayName: 'Dr. Ines Investigator (Site A)', role: 'investigator', siteCodes: ['A'], email: 'investigator1@blindrand.local' },
-  { username: 'investigator2', displayName: 'Dr. Ivo Investigator (Site B)', role: 'investigator', siteCodes: ['B'], email: 'investigator2@blindrand.local' },
-  { username: 'pharmacist', displayName: 'Pia Pharmacist (cell lab)', role: 'pharmacist', siteCodes: [], email: 'pharmacist@blindrand.local' },
-  { username: 'monitor', displayName: 'Dr. Max Monitor', role: 'medical_monitor', siteCodes: [], email: 'monitor@blindrand.local' },
-  { username: 'statistician', displayName: 'Stella Statistician', role: 'statistician', siteCodes: [], email: 'statistician@blindrand.local' },
-  { username: 'statistician2', displayName: 'Sam Statistician', role: 'statistician', siteCodes: [], email: 'statistician2@blindrand.local' },
-  { username: 'randstat', displayName: 'Rana Randomization-Statistician', role: 'randomization_statistician', siteCodes: [], email: 'randstat@blindrand.local' },
-  { username: 'auditor', displayName: 'Aude Auditor', role: 'auditor', siteCodes: [], email: 'auditor@blindrand.local' },
+  {
+    username: 'investigator1',
+    displayName: 'Dr. Ines Investigator (Site A)',
+    role: 'investigator',
+    siteCodes: ['A'],
+    email: 'investigator1@blindrand.local',
+  },
+  {
+    username: 'investigator2',
+    displayName: 'Dr. Ivo Investigator (Site B)',
+    role: 'investigator',
+    siteCodes: ['B'],
+    email: 'investigator2@blindrand.local',
+  },
+  {
+    username: 'pharmacist',
+    displayName: 'Pia Pharmacist (cell lab)',
+    role: 'pharmacist',
+    siteCodes: [],
+    email: 'pharmacist@blindrand.local',
+  },
+  {
+    username: 'monitor',
+    displayName: 'Dr. Max Monitor',
+    role: 'medical_monitor',
+    siteCodes: [],
+    email: 'monitor@blindrand.local',
+  },
+  {
+    username: 'statistician',
+    displayName: 'Stella Statistician',
+    role: 'statistician',
+    siteCodes: [],
+    email: 'statistician@blindrand.local',
+  },
+  {
+    username: 'statistician2',
+    displayName: 'Sam Statistician',
+    role: 'statistician',
+    siteCodes: [],
+    email: 'statistician2@blindrand.local',
+  },
+  {
+    username: 'randstat',
+    displayName: 'Rana Randomization-Statistician',
+    role: 'randomization_statistician',
+    siteCodes: [],
+    email: 'randstat@blindrand.local',
+  },
+  {
+    username: 'auditor',
+    displayName: 'Aude Auditor',
+    role: 'auditor',
+    siteCodes: [],
+    email: 'auditor@blindrand.local',
+  },
 ];
 
 export interface DemoResult {
@@ -62,7 +116,8 @@ export async function seedDemoIfEmpty(
   announce: (password: string) => void = () => undefined,
 ): Promise<DemoResult> {
   const db = app.get(DatabaseService);
-  if ((await db.read((sql) => UsersRepository.count(sql))) > 0) return { created: false, password: null, generated: false };
+  if ((await db.read((sql) => UsersRepository.count(sql))) > 0)
+    return { created: false, password: null, generated: false };
   const password = configuredPassword ?? randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);
   const users = app.get(UsersService);
@@ -73,7 +128,13 @@ export async function seedDemoIfEmpty(
       if ((await UsersRepository.count(tx.sql)) > 0) throw new AlreadySeeded();
       for (const site of DEMO_SITES) {
         await SitesRepository.insert(tx.sql, { ...site, active: true, locale: null }, tx.now);
-        tx.audit({ action: 'site.created', entityType: 'site', entityId: site.code, reason: 'demo data', details: { site } });
+        tx.audit({
+          action: 'site.created',
+          entityType: 'site',
+          entityId: site.code,
+          reason: 'demo data',
+          details: { site },
+        });
       }
       for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
       await seedDemoStudy(study, app.get(ProtocolService).protocol(), tx, studyStatus);

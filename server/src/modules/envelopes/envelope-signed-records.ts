@@ -9,6 +9,8 @@ export const ENVELOPE_SIGNED_RECORDS: Record<string, ContentLoader> = {
   },
   'envelope.void': async (sql, id) => {
     const e = await sql.one('SELECT e.*, 0 AS position FROM envelopes e WHERE e.id = ?', [id], toEnvelopeRecord);
-    return e && e.status === 'voided' ? voidContent({ id: e.id, number: e.number, reason: e.voidReason ?? '', voidedBy: e.voidedBy ?? '' }) : null;
+    return e && e.status === 'voided'
+      ? voidContent({ id: e.id, number: e.number, reason: e.voidReason ?? '', voidedBy: e.voidedBy ?? '' })
+      : null;
   },
 };

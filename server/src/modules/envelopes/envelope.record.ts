@@ -67,22 +67,57 @@ export function toEnvelopeRecord(r: Record<string, unknown>): EnvelopeWithEntry 
     position: Number(r.position),
     armCode: asStr(r.arm_code),
     treatmentCode: asStr(r.treatment_code),
-    randomizationNumber: r.randomization_number === null || r.randomization_number === undefined ? null : Number(r.randomization_number),
+    randomizationNumber:
+      r.randomization_number === null || r.randomization_number === undefined ? null : Number(r.randomization_number),
     participantId: asStrOrNull(r.participant_id),
   };
 }
 
 /** What an envelope commits to: everything printed on it and the list entry it owns. */
-export function committedContent(e: Pick<EnvelopeWithEntry, 'schemeId' | 'number' | 'siteCode' | 'stratumKey' | 'ordinal' | 'listEntryId' | 'position' | 'treatmentCode' | 'armCode'>) {
+export function committedContent(
+  e: Pick<
+    EnvelopeWithEntry,
+    | 'schemeId'
+    | 'number'
+    | 'siteCode'
+    | 'stratumKey'
+    | 'ordinal'
+    | 'listEntryId'
+    | 'position'
+    | 'treatmentCode'
+    | 'armCode'
+  >,
+) {
   return {
-    schemeId: e.schemeId, number: e.number, siteCode: e.siteCode, stratumKey: e.stratumKey, ordinal: e.ordinal,
-    listEntryId: e.listEntryId, position: e.position, treatmentCode: e.treatmentCode, armCode: e.armCode,
+    schemeId: e.schemeId,
+    number: e.number,
+    siteCode: e.siteCode,
+    stratumKey: e.stratumKey,
+    ordinal: e.ordinal,
+    listEntryId: e.listEntryId,
+    position: e.position,
+    treatmentCode: e.treatmentCode,
+    armCode: e.armCode,
   };
 }
 
 /** The signed content of a reservation, rebuilt from the row for verification (signed-records.ts). */
-export function reservationContent(e: { id: string; number: number; siteCode: string; stratumKey: string; ordinal: number; commitment: string }) {
-  return { envelopeId: e.id, number: e.number, siteCode: e.siteCode, stratum: e.stratumKey, ordinal: e.ordinal, commitment: e.commitment };
+export function reservationContent(e: {
+  id: string;
+  number: number;
+  siteCode: string;
+  stratumKey: string;
+  ordinal: number;
+  commitment: string;
+}) {
+  return {
+    envelopeId: e.id,
+    number: e.number,
+    siteCode: e.siteCode,
+    stratum: e.stratumKey,
+    ordinal: e.ordinal,
+    commitment: e.commitment,
+  };
 }
 
 export function voidContent(e: { id: string; number: number; reason: string; voidedBy: string }) {

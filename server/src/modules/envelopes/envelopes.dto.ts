@@ -1,6 +1,25 @@
-import type { PrintEnvelopesInput, ReconcileEnvelopeInput, ReserveEnvelopesInput, VoidEnvelopesInput } from '../../../../shared/contract.js';
+import type {
+  PrintEnvelopesInput,
+  ReconcileEnvelopeInput,
+  ReserveEnvelopesInput,
+  VoidEnvelopesInput,
+} from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { SignedDto } from '../../common/request.dto.js';
 
 export class ReserveEnvelopesDto extends SignedDto implements ReserveEnvelopesInput {
@@ -9,7 +28,11 @@ export class ReserveEnvelopesDto extends SignedDto implements ReserveEnvelopesIn
   @MaxLength(32)
   siteCode: string;
 
-  @ApiProperty({ description: 'Envelopes per stratum (1–20); best a multiple of the block size', minimum: 1, maximum: 20 })
+  @ApiProperty({
+    description: 'Envelopes per stratum (1–20); best a multiple of the block size',
+    minimum: 1,
+    maximum: 20,
+  })
   @IsInt()
   @Min(1)
   @Max(20)
@@ -25,11 +48,17 @@ export class ReserveEnvelopesDto extends SignedDto implements ReserveEnvelopesIn
 }
 
 export class PrintEnvelopesDto implements PrintEnvelopesInput {
-  @ApiProperty({ enum: ['investigator', 'pharmacy'], description: 'investigator: code under the seal, no arm; pharmacy: with the arm (unblinded roles only)' })
+  @ApiProperty({
+    enum: ['investigator', 'pharmacy'],
+    description: 'investigator: code under the seal, no arm; pharmacy: with the arm (unblinded roles only)',
+  })
   @IsIn(['investigator', 'pharmacy'])
   copy: 'investigator' | 'pharmacy';
 
-  @ApiPropertyOptional({ type: [String], description: 'Envelope ids (default: every unused envelope you may see, or of siteCode)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Envelope ids (default: every unused envelope you may see, or of siteCode)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)

@@ -6,9 +6,11 @@ const SELECT = `SELECT e.*, l.position, l.arm_code, l.treatment_code, a.randomiz
   FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id LEFT JOIN allocations a ON a.id = e.allocation_id`;
 
 export const EnvelopesRepository = {
-  list: (sql: Sql, schemeId: string) => sql.all(`${SELECT} WHERE e.scheme_id = ? ORDER BY e.number`, [schemeId], toEnvelopeRecord),
+  list: (sql: Sql, schemeId: string) =>
+    sql.all(`${SELECT} WHERE e.scheme_id = ? ORDER BY e.number`, [schemeId], toEnvelopeRecord),
 
-  byNumber: (sql: Sql, schemeId: string, number: number) => sql.one(`${SELECT} WHERE e.scheme_id = ? AND e.number = ?`, [schemeId, number], toEnvelopeRecord),
+  byNumber: (sql: Sql, schemeId: string, number: number) =>
+    sql.one(`${SELECT} WHERE e.scheme_id = ? AND e.number = ?`, [schemeId, number], toEnvelopeRecord),
 
   byId: (sql: Sql, id: string) => sql.one(`${SELECT} WHERE e.id = ?`, [id], toEnvelopeRecord),
 
@@ -20,13 +22,27 @@ export const EnvelopesRepository = {
       toEnvelopeRecord,
     ),
 
-  nextNumber: async (sql: Sql, schemeId: string) => (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE scheme_id = ?', [schemeId])) + 1,
+  nextNumber: async (sql: Sql, schemeId: string) =>
+    (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE scheme_id = ?', [schemeId])) + 1,
 
   async insert(sql: Sql, e: EnvelopeRecord): Promise<void> {
     await sql.exec(
       `INSERT INTO envelopes (id, scheme_id, number, site_code, stratum_key, ordinal, list_entry_id, commitment, nonce, status, reserved_by, reserved_at, reserve_signature_id, print_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, 0)`,
-      [e.id, e.schemeId, e.number, e.siteCode, e.stratumKey, e.ordinal, e.listEntryId, e.commitment, e.nonce, e.reservedBy, e.reservedAt, e.reserveSignatureId],
+      [
+        e.id,
+        e.schemeId,
+        e.number,
+        e.siteCode,
+        e.stratumKey,
+        e.ordinal,
+        e.listEntryId,
+        e.commitment,
+        e.nonce,
+        e.reservedBy,
+        e.reservedAt,
+        e.reserveSignatureId,
+      ],
     );
   },
 
@@ -34,16 +50,19 @@ export const EnvelopesRepository = {
     sql.exec(`UPDATE envelopes SET print_count = print_count + 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids),
 
   /** reserved → used; the WHERE makes a second use of the same envelope change nothing (checked by the caller). */
-  markUsed: (sql: Sql, id: string, u: { allocationId: string; openedAt: string; openedBy: string; reconciledBy: string; reconciledAt: string }) =>
+  markUsed: (
+    sql: Sql,
+    id: string,
+    u: { allocationId: string; openedAt: string; openedBy: string; reconciledBy: string; reconciledAt: string },
+  ) =>
     sql.exec(
       "UPDATE envelopes SET status = 'used', allocation_id = ?, opened_at = ?, opened_by = ?, reconciled_by = ?, reconciled_at = ? WHERE id = ? AND status = 'reserved'",
       [u.allocationId, u.openedAt, u.openedBy, u.reconciledBy, u.reconciledAt, id],
     ),
 
   markVoided: (sql: Sql, id: string, v: { voidedBy: string; voidedAt: string; reason: string; signatureId: string }) =>
-    sql.exec("UPDATE envelopes SET status = 'voided', voided_by = ?, voided_at = ?, void_reason = ?, void_signature_id = ? WHERE id = ? AND status = 'reserved'", [
-      v.voidedBy, v.voidedAt, v.reason, v.signatureId, id,
-    ]),
+    sql.exec(
+      "UPDATE envelopes SET status = 'voided', voided_by = ?, voided_at = ?, void_reason = ?, void_signature_id = ? WHERE id = ? AND status = 'reserved'",
+      [v.voidedBy, v.voidedAt, v.reason, v.signatureId, id],
+    ),
 };
-
-;

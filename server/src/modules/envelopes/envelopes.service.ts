@@ -3,7 +3,12 @@
  * signed), list, print (audited), enter a used envelope (a randomization through EnvelopeChannel),
  * void (signed). Every change is one write transaction with its audit entries.
  */
-import type { EnvelopeListView, EnvelopesReservedView, EnvelopesVoidedView, SheetsResponse } from '../../../../shared/contract.js';
+import type {
+  EnvelopeListView,
+  EnvelopesReservedView,
+  EnvelopesVoidedView,
+  SheetsResponse,
+} from '../../../../shared/contract.js';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Permission, hasPermission, isSiteScoped } from '../../../../shared/roles.js';
@@ -53,7 +58,9 @@ export class EnvelopesService {
       const schemeId = await this.schemeId(sql);
       const envelopes = schemeId ? this.visible(viewer, await EnvelopesRepository.list(sql, schemeId)) : [];
       // The sites envelopes can be reserved for (or, for an investigator, their own): for the console's forms.
-      const sites = (await SitesRepository.list(sql)).filter((s) => s.active && (!isSiteScoped(viewer.role) || viewer.siteCodes.includes(s.code))).map((s) => ({ code: s.code, name: s.name }));
+      const sites = (await SitesRepository.list(sql))
+        .filter((s) => s.active && (!isSiteScoped(viewer.role) || viewer.siteCodes.includes(s.code)))
+        .map((s) => ({ code: s.code, name: s.name }));
       return { schemeId, sites, envelopes: envelopes.map((e) => toEnvelopeView(e, viewer)) };
     });
   }
@@ -62,56 +69,116 @@ export class EnvelopesService {
    * Set-up only: for each stratum of the site (or those named), the last `count` entries of the
    * stratum's list not yet owned by an envelope become envelopes 1..count of that site and stratum.
    */
-  async reserve(viewer: Viewer, input: { siteCode: string; count: number; strata?: string[] }, signature: SignatureInput): Promise<EnvelopesReservedView> {
+  async reserve(
+    viewer: Viewer,
+    input: { siteCode: string; count: number; strata?: string[] },
+    signature: SignatureInput,
+  ): Promise<EnvelopesReservedView> {
     const signer = await this.signatures.authenticate(viewer, signature, 'reserveEnvelopes');
     const numbers = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       // The study row lock (PostgreSQL) serializes reservations and activation: numbers and tails never race.
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
-      if (study.status !== 'setup') throw new DomainError('STUDY_NOT_IN_SETUP', msg('error.notInSetup', { status: study.status }));
+      if (study.status !== 'setup')
+        throw new DomainError('STUDY_NOT_IN_SETUP', msg('error.notInSetup', { status: study.status }));
       const scheme = await SchemesRepository.latest(tx.sql);
       if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', msg('error.noScheme'));
       if (scheme.live) throw new DomainError('ENVELOPES_NOT_AVAILABLE', msg('error.liveScheme'));
-      if (!(await SitesRepository.find(tx.sql, input.siteCode))) throw new DomainError('VALIDATION_FAILED', msg('error.unknownSite', { site: input.siteCode }));
+      if (!(await SitesRepository.find(tx.sql, input.siteCode)))
+        throw new DomainError('VALIDATION_FAILED', msg('error.unknownSite', { site: input.siteCode }));
       const document = (await SchemesRepository.document(tx.sql, scheme.id))!;
-      const ofSite = document.strata.filter((s) => s.levels.site === undefined || s.levels.site === input.siteCode).map((s) => s.key);
+      const ofSite = document.strata
+        .filter((s) => s.levels.site === undefined || s.levels.site === input.siteCode)
+        .map((s) => s.key);
       const strata = input.strata?.length ? input.strata : ofSite;
-      for (const key of strata) if (!ofSite.includes(key)) throw new DomainError('VALIDATION_FAILED', msg('error.unknownStratum', { stratum: key, site: input.siteCode }));
+      for (const key of strata)
+        if (!ofSite.includes(key))
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            msg('error.unknownStratum', { stratum: key, site: input.siteCode }),
+          );
       const entries = await SchemesRepository.entries(tx.sql, scheme.id);
       const existing = await EnvelopesRepository.list(tx.sql, scheme.id);
       let number = await EnvelopesRepository.nextNumber(tx.sql, scheme.id);
       const made: number[] = [];
       for (const stratum of strata) {
         if (existing.some((e) => e.siteCode === input.siteCode && e.stratumKey === stratum)) {
-          throw new DomainError('ENVELOPES_NOT_AVAILABLE', msg('error.alreadyReserved', { site: input.siteCode, stratum }));
+          throw new DomainError(
+            'ENVELOPES_NOT_AVAILABLE',
+            msg('error.alreadyReserved', { site: input.siteCode, stratum }),
+          );
         }
         const list = entries.filter((e) => e.stratumKey === stratum);
         const owned = existing.filter((e) => e.stratumKey === stratum).map((e) => e.position);
         const end = owned.length ? Math.min(...owned) : list.length + 1;
         const start = end - input.count;
         // At least one entry stays online, so the first patient of the stratum never needs an envelope.
-        if (start < 2) throw new DomainError('ENVELOPES_NOT_AVAILABLE', msg('error.tooMany', { stratum, count: input.count, free: Math.max(0, end - 2) }));
+        if (start < 2)
+          throw new DomainError(
+            'ENVELOPES_NOT_AVAILABLE',
+            msg('error.tooMany', { stratum, count: input.count, free: Math.max(0, end - 2) }),
+          );
         for (let k = 1; k <= input.count; k++) {
           const entry = list.find((e) => e.position === start + k - 1)!;
           const nonce = newNonce();
           const envelope = {
-            id: randomUUID(), schemeId: scheme.id, number: number++, siteCode: input.siteCode, stratumKey: stratum, ordinal: k,
-            listEntryId: entry.id, position: entry.position, treatmentCode: entry.treatmentCode, armCode: entry.armCode,
+            id: randomUUID(),
+            schemeId: scheme.id,
+            number: number++,
+            siteCode: input.siteCode,
+            stratumKey: stratum,
+            ordinal: k,
+            listEntryId: entry.id,
+            position: entry.position,
+            treatmentCode: entry.treatmentCode,
+            armCode: entry.armCode,
           };
           const commitment = commitmentOf(nonce, committedContent(envelope));
-          const signed = await this.signatures.record(tx, signer, { type: 'envelope.reservation', id: envelope.id, content: reservationContent({ ...envelope, commitment }) });
+          const signed = await this.signatures.record(tx, signer, {
+            type: 'envelope.reservation',
+            id: envelope.id,
+            content: reservationContent({ ...envelope, commitment }),
+          });
           await EnvelopesRepository.insert(tx.sql, {
-            ...envelope, commitment, nonce, status: 'reserved', reservedBy: viewer.username, reservedAt: tx.now, reserveSignatureId: signed.id, printCount: 0,
-            allocationId: null, openedAt: null, openedBy: null, reconciledBy: null, reconciledAt: null, voidedBy: null, voidedAt: null, voidReason: null, voidSignatureId: null,
+            ...envelope,
+            commitment,
+            nonce,
+            status: 'reserved',
+            reservedBy: viewer.username,
+            reservedAt: tx.now,
+            reserveSignatureId: signed.id,
+            printCount: 0,
+            allocationId: null,
+            openedAt: null,
+            openedBy: null,
+            reconciledBy: null,
+            reconciledAt: null,
+            voidedBy: null,
+            voidedAt: null,
+            voidReason: null,
+            voidSignatureId: null,
           });
           tx.audit({
             action: 'envelope.reserved',
             entityType: 'envelope',
             entityId: envelope.id,
             details: {
-              number: envelope.number, siteCode: envelope.siteCode, stratum, ordinal: k, of: input.count, schemeVersion: scheme.version, commitment,
-              signatureId: signed.id, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+              number: envelope.number,
+              siteCode: envelope.siteCode,
+              stratum,
+              ordinal: k,
+              of: input.count,
+              schemeVersion: scheme.version,
+              commitment,
+              signatureId: signed.id,
+              signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
               // Sealed (audit_sealed): the entry, code and arm, and the nonce that opens the commitment.
-              [UNBLINDED_DETAILS_KEY]: { listEntryId: entry.id, position: entry.position, treatmentCode: entry.treatmentCode, armCode: entry.armCode, nonce },
+              [UNBLINDED_DETAILS_KEY]: {
+                listEntryId: entry.id,
+                position: entry.position,
+                treatmentCode: entry.treatmentCode,
+                armCode: entry.armCode,
+                nonce,
+              },
             },
           });
           made.push(envelope.number);
@@ -127,7 +194,10 @@ export class EnvelopesService {
    * Printable sheets of unused envelopes (one per envelope). The investigator copy has the code under
    * the seal and no arm; the pharmacy copy adds the arm (unblinded roles only). Each print is audited.
    */
-  async print(viewer: Viewer, input: { copy: SheetCopy; envelopeIds?: string[]; siteCode?: string }): Promise<SheetsResponse> {
+  async print(
+    viewer: Viewer,
+    input: { copy: SheetCopy; envelopeIds?: string[]; siteCode?: string },
+  ): Promise<SheetsResponse> {
     const mayArm = hasPermission(viewer.role, Permission.ViewArms);
     if (input.copy === 'pharmacy' ? !mayArm : !(mayArm || hasPermission(viewer.role, Permission.Randomize))) {
       throw new DomainError('FORBIDDEN', msg('error.printForbidden'));
@@ -141,7 +211,11 @@ export class EnvelopesService {
         chosen = input.envelopeIds.map((id) => {
           const e = all.find((x) => x.id === id);
           if (!e) throw new DomainError('NOT_FOUND', msg('error.notFound'));
-          if (e.status !== 'reserved') throw new DomainError(e.status === 'used' ? 'ENVELOPE_ALREADY_USED' : 'ENVELOPE_VOIDED', msg(e.status === 'used' ? 'error.alreadyUsed' : 'error.voided', { number: e.number }));
+          if (e.status !== 'reserved')
+            throw new DomainError(
+              e.status === 'used' ? 'ENVELOPE_ALREADY_USED' : 'ENVELOPE_VOIDED',
+              msg(e.status === 'used' ? 'error.alreadyUsed' : 'error.voided', { number: e.number }),
+            );
           return e;
         });
       } else {
@@ -150,8 +224,12 @@ export class EnvelopesService {
       if (!chosen.length) throw new DomainError('NOT_FOUND', msg('error.nothingToPrint'));
       chosen.sort((a, b) => a.number - b.number);
       const sites = new Map((await SitesRepository.list(tx.sql)).map((s) => [s.code, s.name]));
-      const ofCount = (e: EnvelopeWithEntry) => all.filter((x) => x.siteCode === e.siteCode && x.stratumKey === e.stratumKey).length;
-      await EnvelopesRepository.countPrint(tx.sql, chosen.map((e) => e.id));
+      const ofCount = (e: EnvelopeWithEntry) =>
+        all.filter((x) => x.siteCode === e.siteCode && x.stratumKey === e.stratumKey).length;
+      await EnvelopesRepository.countPrint(
+        tx.sql,
+        chosen.map((e) => e.id),
+      );
       tx.audit({
         action: 'envelope.printed',
         entityType: 'envelope',
@@ -170,18 +248,36 @@ export class EnvelopesService {
   }
 
   /** A used envelope entered when the system is back: the randomization write path, through the envelope. */
-  async reconcile(viewer: Viewer, participantId: string, use: EnvelopeUse, key: string | undefined, signature: SignatureInput) {
+  async reconcile(
+    viewer: Viewer,
+    participantId: string,
+    use: EnvelopeUse,
+    key: string | undefined,
+    signature: SignatureInput,
+  ) {
     let activatedAt: string | null = null;
     await this.db.read(async (sql) => {
       activatedAt = (await this.study.current(sql)).activatedAt;
     });
-    return this.randomization.randomize(viewer, participantId, key, signature, new EnvelopeChannel(viewer, use, () => activatedAt));
+    return this.randomization.randomize(
+      viewer,
+      participantId,
+      key,
+      signature,
+      new EnvelopeChannel(viewer, use, () => activatedAt),
+    );
   }
 
   /** Voids unused envelopes (named ones, or all remaining of a site): signed, audited, never used afterwards. */
-  async void(viewer: Viewer, input: { envelopeIds?: string[]; siteCode?: string; reason: string }, signature: SignatureInput): Promise<EnvelopesVoidedView> {
-    if (!hasPermission(viewer.role, Permission.DesignScheme) && !hasPermission(viewer.role, Permission.Randomize)) throw new DomainError('FORBIDDEN', msg('error.voidForbidden'));
-    if (!input.envelopeIds?.length && !input.siteCode) throw new DomainError('VALIDATION_FAILED', msg('error.voidWhich'));
+  async void(
+    viewer: Viewer,
+    input: { envelopeIds?: string[]; siteCode?: string; reason: string },
+    signature: SignatureInput,
+  ): Promise<EnvelopesVoidedView> {
+    if (!hasPermission(viewer.role, Permission.DesignScheme) && !hasPermission(viewer.role, Permission.Randomize))
+      throw new DomainError('FORBIDDEN', msg('error.voidForbidden'));
+    if (!input.envelopeIds?.length && !input.siteCode)
+      throw new DomainError('VALIDATION_FAILED', msg('error.voidWhich'));
     const signer = await this.signatures.authenticate(viewer, signature, 'voidEnvelopes');
     const voided = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const schemeId = await this.schemeId(tx.sql);
@@ -191,17 +287,31 @@ export class EnvelopesService {
         chosen = input.envelopeIds.map((id) => {
           const e = all.find((x) => x.id === id);
           if (!e) throw new DomainError('NOT_FOUND', msg('error.notFound'));
-          if (e.status !== 'reserved') throw new DomainError(e.status === 'used' ? 'ENVELOPE_ALREADY_USED' : 'ENVELOPE_VOIDED', msg(e.status === 'used' ? 'error.alreadyUsed' : 'error.voided', { number: e.number }));
+          if (e.status !== 'reserved')
+            throw new DomainError(
+              e.status === 'used' ? 'ENVELOPE_ALREADY_USED' : 'ENVELOPE_VOIDED',
+              msg(e.status === 'used' ? 'error.alreadyUsed' : 'error.voided', { number: e.number }),
+            );
           return e;
         });
       } else {
-        if (isSiteScoped(viewer.role) && !viewer.siteCodes.includes(input.siteCode!)) throw new DomainError('NOT_FOUND', msg('error.notFound'));
+        if (isSiteScoped(viewer.role) && !viewer.siteCodes.includes(input.siteCode!))
+          throw new DomainError('NOT_FOUND', msg('error.notFound'));
         chosen = all.filter((e) => e.status === 'reserved' && e.siteCode === input.siteCode);
         if (!chosen.length) throw new DomainError('NOT_FOUND', msg('error.nothingToVoid', { site: input.siteCode! }));
       }
       for (const e of chosen) {
-        const signed = await this.signatures.record(tx, signer, { type: 'envelope.void', id: e.id, content: voidContent({ id: e.id, number: e.number, reason: input.reason, voidedBy: viewer.username }) });
-        const changed = await EnvelopesRepository.markVoided(tx.sql, e.id, { voidedBy: viewer.username, voidedAt: tx.now, reason: input.reason, signatureId: signed.id });
+        const signed = await this.signatures.record(tx, signer, {
+          type: 'envelope.void',
+          id: e.id,
+          content: voidContent({ id: e.id, number: e.number, reason: input.reason, voidedBy: viewer.username }),
+        });
+        const changed = await EnvelopesRepository.markVoided(tx.sql, e.id, {
+          voidedBy: viewer.username,
+          voidedAt: tx.now,
+          reason: input.reason,
+          signatureId: signed.id,
+        });
         // Entered or voided by someone else meanwhile: nothing of this request is kept.
         if (changed.affected !== 1) throw new DomainError('CONFLICT', msg('error.voided', { number: e.number }));
         tx.audit({
@@ -209,7 +319,15 @@ export class EnvelopesService {
           entityType: 'envelope',
           entityId: e.id,
           reason: input.reason,
-          details: { number: e.number, siteCode: e.siteCode, stratum: e.stratumKey, ordinal: e.ordinal, commitment: e.commitment, signatureId: signed.id, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } },
+          details: {
+            number: e.number,
+            siteCode: e.siteCode,
+            stratum: e.stratumKey,
+            ordinal: e.ordinal,
+            commitment: e.commitment,
+            signatureId: signed.id,
+            signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+          },
         });
       }
       return chosen.map((e) => e.number);

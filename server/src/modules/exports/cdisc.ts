@@ -44,9 +44,14 @@ export function cdiscColumns(protocol: Protocol): string[] {
 }
 
 /** The arm whose products, period by period, agree with what was dispensed (null: none does). */
-function actualArm(protocol: Protocol, plannedCode: string, given: Map<number, string>): { code: string; label: string } {
+function actualArm(
+  protocol: Protocol,
+  plannedCode: string,
+  given: Map<number, string>,
+): { code: string; label: string } {
   if (given.size === 0) return { code: 'NOTTRT', label: 'Not Treated' };
-  const fits = (products: string[]) => protocol.periods.every((p, i) => !given.has(p.number) || given.get(p.number) === products[i]);
+  const fits = (products: string[]) =>
+    protocol.periods.every((p, i) => !given.has(p.number) || given.get(p.number) === products[i]);
   const planned = protocol.arms.find((a) => a.code === plannedCode);
   const match = planned && fits(planned.products) ? planned : protocol.arms.find((a) => fits(a.products));
   return match ? { code: match.code, label: match.label } : { code: 'UNPLAN', label: 'Unplanned Treatment' };

@@ -18,8 +18,9 @@ export class ExportsController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/csv')
   @ApiOperation({
-    summary: 'Statistician, after end-of-study unblinding (else 409 STUDY_NOT_UNBLINDED): CSV with USUBJID, SITEID, RANDNO, RANDDT, ARMCD, ARM, ACTARMCD, ACTARM, '
-      + 'for a crossover TRTSEQP, TRT01P, TRT02P…, then one column per stratification factor (its id in capitals, e.g. COURSE, EDSS)',
+    summary:
+      'Statistician, after end-of-study unblinding (else 409 STUDY_NOT_UNBLINDED): CSV with USUBJID, SITEID, RANDNO, RANDDT, ARMCD, ARM, ACTARMCD, ACTARM, ' +
+      'for a crossover TRTSEQP, TRT01P, TRT02P…, then one column per stratification factor (its id in capitals, e.g. COURSE, EDSS)',
   })
   async cdisc(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<string> {
     const csv = await this.exports.cdisc(viewer);

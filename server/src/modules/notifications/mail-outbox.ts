@@ -41,7 +41,10 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
   private again = false;
   private stopped = false;
 
-  constructor(private readonly db: DatabaseService, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+  ) {}
 
   /** Whether e-mail is configured at all (SMTP_URL); without it the console inbox is the only channel. */
   get enabled(): boolean {
@@ -70,7 +73,17 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
   /** Queues a message inside the caller's transaction and asks for a send right after commit. */
   async queue(tx: WriteTx, mail: OutgoingMail): Promise<void> {
     if (!this.enabled) return;
-    await OutboxRepository.insert(tx.sql, { id: randomUUID(), notificationId: mail.notificationId, toAddress: mail.to, subject: mail.subject, body: mail.text }, tx.now);
+    await OutboxRepository.insert(
+      tx.sql,
+      {
+        id: randomUUID(),
+        notificationId: mail.notificationId,
+        toAddress: mail.to,
+        subject: mail.subject,
+        body: mail.text,
+      },
+      tx.now,
+    );
     tx.onCommit(() => this.kick());
   }
 
@@ -99,25 +112,44 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     const due = await this.db.read((sql) => OutboxRepository.due(sql, now, staleBefore, BATCH));
     for (const message of due) {
       if (this.stopped) return;
-      const claimed = await this.db.withWriteTransaction(SYSTEM_ACTOR, (tx) => OutboxRepository.claim(tx.sql, message.id, this.instance, tx.now, staleBefore), {
-        unaudited: 'e-mail outbox delivery state',
-      });
+      const claimed = await this.db.withWriteTransaction(
+        SYSTEM_ACTOR,
+        (tx) => OutboxRepository.claim(tx.sql, message.id, this.instance, tx.now, staleBefore),
+        {
+          unaudited: 'e-mail outbox delivery state',
+        },
+      );
       if (claimed) await this.send(message);
     }
   }
 
   private async send(message: OutboxRecord): Promise<void> {
     try {
-      await this.transporter!.sendMail({ to: message.toAddress, subject: message.subject, text: message.body, messageId: `<${message.id}@blindrand>` });
-      await this.db.withWriteTransaction(SYSTEM_ACTOR, (tx) => OutboxRepository.markSent(tx.sql, message.id, this.instance, tx.now), { unaudited: 'e-mail outbox delivery state' });
+      await this.transporter!.sendMail({
+        to: message.toAddress,
+        subject: message.subject,
+        text: message.body,
+        messageId: `<${message.id}@blindrand>`,
+      });
+      await this.db.withWriteTransaction(
+        SYSTEM_ACTOR,
+        (tx) => OutboxRepository.markSent(tx.sql, message.id, this.instance, tx.now),
+        { unaudited: 'e-mail outbox delivery state' },
+      );
     } catch (err) {
       const attempts = message.attempts + 1;
       const { baseMs, maxMs } = this.db.config.mailRetry;
       const retryAt = new Date(this.clock.now().getTime() + retryDelayMs(attempts, baseMs, maxMs)).toISOString();
-      this.logger.warn(`e-mail ${message.id} not sent (attempt ${attempts}), retry at ${retryAt}: ${(err as Error).message}`);
-      await this.db.withWriteTransaction(SYSTEM_ACTOR, (tx) => OutboxRepository.markFailed(tx.sql, message.id, this.instance, (err as Error).message, retryAt), {
-        unaudited: 'e-mail outbox delivery state',
-      });
+      this.logger.warn(
+        `e-mail ${message.id} not sent (attempt ${attempts}), retry at ${retryAt}: ${(err as Error).message}`,
+      );
+      await this.db.withWriteTransaction(
+        SYSTEM_ACTOR,
+        (tx) => OutboxRepository.markFailed(tx.sql, message.id, this.instance, (err as Error).message, retryAt),
+        {
+          unaudited: 'e-mail outbox delivery state',
+        },
+      );
     }
   }
 }

@@ -14,7 +14,10 @@ export class NotificationsController {
 
   @Get()
   @RequirePermission(Permission.ReadNotifications)
-  @ApiOperation({ summary: 'The caller\'s inbox: `{items:[{id, kind, title, body, entityType, entityId, createdAt, readAt, read}], unread}`, newest first' })
+  @ApiOperation({
+    summary:
+      "The caller's inbox: `{items:[{id, kind, title, body, entityType, entityId, createdAt, readAt, read}], unread}`, newest first",
+  })
   inbox(@CurrentViewer() viewer: Viewer): Promise<NotificationInbox> {
     return this.notifications.inbox(viewer);
   }
@@ -22,7 +25,7 @@ export class NotificationsController {
   @Post(':id/read')
   @HttpCode(200)
   @RequirePermission(Permission.ReadNotifications)
-  @ApiOperation({ summary: 'Marks one of the caller\'s notifications read; answers the inbox' })
+  @ApiOperation({ summary: "Marks one of the caller's notifications read; answers the inbox" })
   markRead(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<NotificationInbox> {
     return this.notifications.markRead(viewer, id);
   }

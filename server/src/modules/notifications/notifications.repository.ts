@@ -70,17 +70,28 @@ export const NotificationsRepository = {
 
   /** The newest notifications of one user. */
   forUser: (sql: Sql, userId: string, limit: number) =>
-    sql.all('SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?', [userId, limit], toNotification),
+    sql.all(
+      'SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?',
+      [userId, limit],
+      toNotification,
+    ),
 
-  unreadCount: (sql: Sql, userId: string) => sql.count('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL', [userId]),
+  unreadCount: (sql: Sql, userId: string) =>
+    sql.count('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL', [userId]),
 
-  findForUser: (sql: Sql, id: string, userId: string) => sql.one('SELECT * FROM notifications WHERE id = ? AND user_id = ?', [id, userId], toNotification),
+  findForUser: (sql: Sql, id: string, userId: string) =>
+    sql.one('SELECT * FROM notifications WHERE id = ? AND user_id = ?', [id, userId], toNotification),
 
-  markRead: (sql: Sql, id: string, at: string) => sql.exec('UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL', [at, id]),
+  markRead: (sql: Sql, id: string, at: string) =>
+    sql.exec('UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL', [at, id]),
 };
 
 export const OutboxRepository = {
-  async insert(sql: Sql, m: Pick<OutboxRecord, 'id' | 'notificationId' | 'toAddress' | 'subject' | 'body'>, at: string): Promise<void> {
+  async insert(
+    sql: Sql,
+    m: Pick<OutboxRecord, 'id' | 'notificationId' | 'toAddress' | 'subject' | 'body'>,
+    at: string,
+  ): Promise<void> {
     await sql.exec(
       `INSERT INTO mail_outbox (id, notification_id, to_address, subject, body, status, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
       [m.id, m.notificationId, m.toAddress, m.subject, m.body, at, at],
@@ -112,10 +123,17 @@ export const OutboxRepository = {
   },
 
   markSent: (sql: Sql, id: string, instance: string, at: string) =>
-    sql.exec(`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ? AND claimed_by = ?`, [at, id, instance]),
+    sql.exec(`UPDATE mail_outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ? AND claimed_by = ?`, [
+      at,
+      id,
+      instance,
+    ]),
 
   markFailed: (sql: Sql, id: string, instance: string, error: string, retryAt: string) =>
-    sql.exec(`UPDATE mail_outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ? AND claimed_by = ?`, [error.slice(0, 1000), retryAt, id, instance]),
+    sql.exec(
+      `UPDATE mail_outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ? AND claimed_by = ?`,
+      [error.slice(0, 1000), retryAt, id, instance],
+    ),
 
   find: (sql: Sql, id: string) => sql.one('SELECT * FROM mail_outbox WHERE id = ?', [id], toOutbox),
 };

@@ -50,14 +50,23 @@ export type LocalizedMessage = (locale: Locale) => NotificationMessage;
 function neutral(message: NotificationMessage, locale: Locale): NotificationMessage {
   const title = translate(locale, 'notifications.neutralTitle');
   const body = translate(locale, 'notifications.neutralBody');
-  return { ...message, title, body, mail: { subject: translate(locale, 'emails.subject', { title }), text: `${title}.\n\n${body}\n` } };
+  return {
+    ...message,
+    title,
+    body,
+    mail: { subject: translate(locale, 'emails.subject', { title }), text: `${title}.\n\n${body}\n` },
+  };
 }
 
 @Injectable()
 export class NotificationsService {
   private readonly logger = new Logger('Notifications');
 
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly outbox: MailOutbox) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+    private readonly outbox: MailOutbox,
+  ) {}
 
   /** Active users of the given roles (e.g. every medical monitor). */
   recipientsWithRole(sql: Sql, ...roles: Role[]): Promise<UserRecord[]> {
@@ -78,29 +87,50 @@ export class NotificationsService {
     // Read in the same transaction: a trial statistician is blinded until the study is unblinded.
     const studyStatus = recipients.length ? await StudyRepository.status(tx.sql) : null;
     let kind = typeof message === 'function' ? '' : message.kind;
-    let about: Pick<NotificationMessage, 'entityType' | 'entityId'> | null = typeof message === 'function' ? null : message;
+    let about: Pick<NotificationMessage, 'entityType' | 'entityId'> | null =
+      typeof message === 'function' ? null : message;
     for (const user of recipients) {
       const locale = await this.localeOf(tx.sql, user);
       let m = typeof message === 'function' ? message(locale) : message;
       kind = m.kind;
       about ??= m;
-      if (isBlindedAt(user.role, studyStatus) && vocabulary && findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)) {
-        this.logger.error(`BLINDING GUARD: a ${m.kind} notification for ${user.username} named an arm or product; a neutral text was sent instead`);
+      if (
+        isBlindedAt(user.role, studyStatus) &&
+        vocabulary &&
+        findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)
+      ) {
+        this.logger.error(
+          `BLINDING GUARD: a ${m.kind} notification for ${user.username} named an arm or product; a neutral text was sent instead`,
+        );
         m = neutral(m, locale);
       }
       const id = randomUUID();
       await NotificationsRepository.insert(tx.sql, {
-        id, userId: user.id, kind: m.kind, title: m.title, body: m.body, entityType: m.entityType, entityId: m.entityId, link: m.link ?? null, createdAt: tx.now, readAt: null,
+        id,
+        userId: user.id,
+        kind: m.kind,
+        title: m.title,
+        body: m.body,
+        entityType: m.entityType,
+        entityId: m.entityId,
+        link: m.link ?? null,
+        createdAt: tx.now,
+        readAt: null,
       });
       const text = m.mail.text + linkLine(this.db.config.publicUrl, m.link, locale);
-      if (user.email) await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text });
+      if (user.email)
+        await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text });
     }
     if (recipients.length && about) {
       tx.audit({
         action: 'notification.sent',
         entityType: about.entityType ?? 'notification',
         entityId: about.entityId,
-        details: { kind, recipients: recipients.map((u) => u.username), emails: this.outbox.enabled ? recipients.filter((u) => u.email).length : 0 },
+        details: {
+          kind,
+          recipients: recipients.map((u) => u.username),
+          emails: this.outbox.enabled ? recipients.filter((u) => u.email).length : 0,
+        },
       });
     }
   }

@@ -33,7 +33,11 @@ export class ParticipantsController {
 
   @Post(':id/corrections')
   @RequirePermission(Permission.CorrectParticipant)
-  correct(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: CorrectionDto): Promise<ParticipantDetailView> {
+  correct(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: CorrectionDto,
+  ): Promise<ParticipantDetailView> {
     return this.participants.correct(viewer, id, body);
   }
 }

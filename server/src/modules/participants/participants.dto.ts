@@ -10,10 +10,15 @@ export class RegisterParticipantDto implements RegisterParticipantInput {
 
   @ApiProperty({ example: 'A-001' })
   @IsString()
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'screeningNumber must be 1–64 letters, digits, dots, dashes or underscores' })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    message: 'screeningNumber must be 1–64 letters, digits, dots, dashes or underscores',
+  })
   screeningNumber: string;
 
-  @ApiProperty({ description: 'Answers to the stratification questions, by question id', example: { course: 'RRMS', edss: 4.5 } })
+  @ApiProperty({
+    description: 'Answers to the stratification questions, by question id',
+    example: { course: 'RRMS', edss: 4.5 },
+  })
   @IsObject()
   factors: Record<string, unknown>;
 

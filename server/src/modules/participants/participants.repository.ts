@@ -1,13 +1,35 @@
 import type { ParticipantStatus } from '../../../../shared/contract.js';
 import { DomainError } from '../../common/domain-error.js';
 import type { Sql } from '../../database/sql.js';
-import { toAllocationRecord, toParticipantRecord, type AllocationRecord, type ParticipantRecord } from './participant.record.js';
+import {
+  toAllocationRecord,
+  toParticipantRecord,
+  type AllocationRecord,
+  type ParticipantRecord,
+} from './participant.record.js';
 
-const ALLOCATION_COLUMNS = ['id', 'participant_id', 'scheme_id', 'list_entry_id', 'stratum_key', 'randomization_number', 'arm_code', 'treatment_code', 'dynamic_record', 'covariates', 'randomized_at', 'randomized_by', 'signature_id']
+const ALLOCATION_COLUMNS = [
+  'id',
+  'participant_id',
+  'scheme_id',
+  'list_entry_id',
+  'stratum_key',
+  'randomization_number',
+  'arm_code',
+  'treatment_code',
+  'dynamic_record',
+  'covariates',
+  'randomized_at',
+  'randomized_by',
+  'signature_id',
+]
   .map((c) => `a.${c} AS a_${c}`)
   .join(', ');
 
-const withAllocation = (r: Record<string, unknown>) => ({ participant: toParticipantRecord(r), allocation: toAllocationRecord(r, 'a_') });
+const withAllocation = (r: Record<string, unknown>) => ({
+  participant: toParticipantRecord(r),
+  allocation: toAllocationRecord(r, 'a_'),
+});
 
 export interface ParticipantWithAllocation {
   participant: ParticipantRecord;
@@ -17,45 +39,99 @@ export interface ParticipantWithAllocation {
 export const ParticipantsRepository = {
   async find(sql: Sql, id: string, forUpdate = false): Promise<ParticipantWithAllocation | null> {
     const lock = forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF p' : '';
-    return sql.one(`SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id WHERE p.id = ?${lock}`, [id], withAllocation);
+    return sql.one(
+      `SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id WHERE p.id = ?${lock}`,
+      [id],
+      withAllocation,
+    );
   },
 
   /** All participants, or those of the given sites (investigators), newest first. */
   list(sql: Sql, siteCodes: string[] | null): Promise<ParticipantWithAllocation[]> {
     const where = siteCodes ? `WHERE p.site_code IN (${siteCodes.map(() => '?').join(', ') || "''"})` : '';
-    return sql.all(`SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id ${where} ORDER BY p.created_at DESC, p.id`, siteCodes ?? [], withAllocation);
+    return sql.all(
+      `SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id ${where} ORDER BY p.created_at DESC, p.id`,
+      siteCodes ?? [],
+      withAllocation,
+    );
   },
 
   async insert(sql: Sql, p: ParticipantRecord): Promise<void> {
     await sql.exec(
       `INSERT INTO participants (id, site_code, screening_number, status, answers, eligibility_failures, stratum_key, stratum_levels, randomized_in_error, created_by, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [p.id, p.siteCode, p.screeningNumber, p.status, JSON.stringify(p.answers), JSON.stringify(p.eligibilityFailures), p.stratumKey, p.stratumLevels ? JSON.stringify(p.stratumLevels) : null, p.randomizedInError, p.createdBy, p.createdAt, p.updatedAt],
+      [
+        p.id,
+        p.siteCode,
+        p.screeningNumber,
+        p.status,
+        JSON.stringify(p.answers),
+        JSON.stringify(p.eligibilityFailures),
+        p.stratumKey,
+        p.stratumLevels ? JSON.stringify(p.stratumLevels) : null,
+        p.randomizedInError,
+        p.createdBy,
+        p.createdAt,
+        p.updatedAt,
+      ],
     );
   },
 
   /** Answers and the randomized-in-error flag (signed corrections). The status moves only through setStatus. */
   async update(sql: Sql, p: ParticipantRecord): Promise<void> {
-    await sql.exec('UPDATE participants SET answers = ?, randomized_in_error = ?, updated_at = ? WHERE id = ?', [JSON.stringify(p.answers), p.randomizedInError, p.updatedAt, p.id]);
+    await sql.exec('UPDATE participants SET answers = ?, randomized_in_error = ?, updated_at = ? WHERE id = ?', [
+      JSON.stringify(p.answers),
+      p.randomizedInError,
+      p.updatedAt,
+      p.id,
+    ]);
   },
 
   /** The status write of `transition()`; guarded by the old status so a stale read cannot move it twice. */
   async setStatus(sql: Sql, id: string, from: ParticipantStatus, to: ParticipantStatus, at: string): Promise<void> {
-    const changed = await sql.exec('UPDATE participants SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [to, at, id, from]);
-    if (changed.affected !== 1) throw new DomainError('CONFLICT', `The patient's status changed meanwhile (it is no longer ${from}); reload and try again.`);
+    const changed = await sql.exec('UPDATE participants SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [
+      to,
+      at,
+      id,
+      from,
+    ]);
+    if (changed.affected !== 1)
+      throw new DomainError(
+        'CONFLICT',
+        `The patient's status changed meanwhile (it is no longer ${from}); reload and try again.`,
+      );
   },
 
   /** Every allocation of a scheme in randomization order (dynamic history, replay, the log). */
   allocations: (sql: Sql, schemeId?: string) =>
-    sql.all(`SELECT * FROM allocations ${schemeId ? 'WHERE scheme_id = ?' : ''} ORDER BY randomization_number`, schemeId ? [schemeId] : [], (r) => toAllocationRecord(r)!),
+    sql.all(
+      `SELECT * FROM allocations ${schemeId ? 'WHERE scheme_id = ?' : ''} ORDER BY randomization_number`,
+      schemeId ? [schemeId] : [],
+      (r) => toAllocationRecord(r)!,
+    ),
 
-  nextRandomizationNumber: async (sql: Sql) => (await sql.count('SELECT COALESCE(MAX(randomization_number), 0) AS n FROM allocations')) + 1,
+  nextRandomizationNumber: async (sql: Sql) =>
+    (await sql.count('SELECT COALESCE(MAX(randomization_number), 0) AS n FROM allocations')) + 1,
 
   async insertAllocation(sql: Sql, a: AllocationRecord): Promise<void> {
     await sql.exec(
       `INSERT INTO allocations (id, participant_id, scheme_id, list_entry_id, stratum_key, randomization_number, arm_code, treatment_code, dynamic_record, covariates, randomized_at, randomized_by, signature_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [a.id, a.participantId, a.schemeId, a.listEntryId, a.stratumKey, a.randomizationNumber, a.armCode, a.treatmentCode, a.dynamicRecord ? JSON.stringify(a.dynamicRecord) : null, JSON.stringify(a.covariates), a.randomizedAt, a.randomizedBy, a.signatureId],
+      [
+        a.id,
+        a.participantId,
+        a.schemeId,
+        a.listEntryId,
+        a.stratumKey,
+        a.randomizationNumber,
+        a.armCode,
+        a.treatmentCode,
+        a.dynamicRecord ? JSON.stringify(a.dynamicRecord) : null,
+        JSON.stringify(a.covariates),
+        a.randomizedAt,
+        a.randomizedBy,
+        a.signatureId,
+      ],
     );
   },
 

@@ -27,20 +27,34 @@ import { ParticipantsRepository } from './participants.repository.js';
 function checkAnswerShape(protocol: Protocol, answers: Record<string, unknown>): void {
   const known = new Set(protocol.questions.map((q) => q.id));
   const unknown = Object.keys(answers).filter((k) => !known.has(k));
-  if (unknown.length) throw new DomainError('VALIDATION_FAILED', `Unknown screening question(s): ${unknown.join(', ')}. The protocol asks: ${[...known].join(', ')}.`);
+  if (unknown.length)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      `Unknown screening question(s): ${unknown.join(', ')}. The protocol asks: ${[...known].join(', ')}.`,
+    );
   for (const [k, v] of Object.entries(answers)) {
-    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) throw new DomainError('VALIDATION_FAILED', `The answer to "${k}" must be a number, text or true/false.`);
-    if (typeof v === 'string' && v.length > 200) throw new DomainError('VALIDATION_FAILED', `The answer to "${k}" is too long (200 characters at most).`);
+    if (v !== null && !['string', 'number', 'boolean'].includes(typeof v))
+      throw new DomainError('VALIDATION_FAILED', `The answer to "${k}" must be a number, text or true/false.`);
+    if (typeof v === 'string' && v.length > 200)
+      throw new DomainError('VALIDATION_FAILED', `The answer to "${k}" is too long (200 characters at most).`);
   }
 }
 
 @Injectable()
 export class ParticipantsService {
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+    private readonly signatures: SignatureService,
+  ) {}
 
   async register(viewer: Viewer, input: RegisterParticipantDto): Promise<ParticipantDetailView> {
     const protocol = this.study.protocol();
-    if (!canActAtSite(viewer, input.siteCode)) throw new DomainError('FORBIDDEN', `You can register patients only at your own site(s): ${viewer.siteCodes.join(', ')}.`);
+    if (!canActAtSite(viewer, input.siteCode))
+      throw new DomainError(
+        'FORBIDDEN',
+        `You can register patients only at your own site(s): ${viewer.siteCodes.join(', ')}.`,
+      );
     const answers = { ...input.factors, ...input.eligibility };
     checkAnswerShape(protocol, answers);
     const eligibility = evaluateEligibility(protocol, answers);
@@ -53,24 +67,45 @@ export class ParticipantsService {
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'register a patient');
       const site = await SitesRepository.find(tx.sql, input.siteCode);
-      if (!site || !site.active) throw new DomainError('VALIDATION_FAILED', `Site "${input.siteCode}" does not exist or is closed.`);
+      if (!site || !site.active)
+        throw new DomainError('VALIDATION_FAILED', `Site "${input.siteCode}" does not exist or is closed.`);
       const p: ParticipantRecord = {
-        id: randomUUID(), siteCode: input.siteCode, screeningNumber: input.screeningNumber, status: eligibility.eligible ? 'eligible' : 'ineligible', answers,
-        eligibilityFailures: eligibility.failures, stratumKey: stratum?.key ?? null, stratumLevels: stratum?.levels ?? null, randomizedInError: false,
-        createdBy: viewer.username, createdAt: tx.now, updatedAt: tx.now,
+        id: randomUUID(),
+        siteCode: input.siteCode,
+        screeningNumber: input.screeningNumber,
+        status: eligibility.eligible ? 'eligible' : 'ineligible',
+        answers,
+        eligibilityFailures: eligibility.failures,
+        stratumKey: stratum?.key ?? null,
+        stratumLevels: stratum?.levels ?? null,
+        randomizedInError: false,
+        createdBy: viewer.username,
+        createdAt: tx.now,
+        updatedAt: tx.now,
       };
       const insert = async () => {
         try {
           await ParticipantsRepository.insert(tx.sql, p);
         } catch (err) {
-          if (isUniqueViolation(err)) throw new DomainError('DUPLICATE', `Screening number ${input.screeningNumber} is already registered at site ${input.siteCode}.`);
+          if (isUniqueViolation(err))
+            throw new DomainError(
+              'DUPLICATE',
+              `Screening number ${input.screeningNumber} is already registered at site ${input.siteCode}.`,
+            );
           throw err;
         }
       };
       await transition(tx, PARTICIPANT_LIFECYCLE, { id: p.id, status: null }, 'register', {
         to: p.status,
         write: insert,
-        details: { siteCode: p.siteCode, screeningNumber: p.screeningNumber, status: p.status, answers, eligibilityFailures: p.eligibilityFailures, stratum: p.stratumKey },
+        details: {
+          siteCode: p.siteCode,
+          screeningNumber: p.screeningNumber,
+          status: p.status,
+          answers,
+          eligibilityFailures: p.eligibilityFailures,
+          stratum: p.stratumKey,
+        },
       });
       return p.id;
     });
@@ -79,7 +114,9 @@ export class ParticipantsService {
 
   async list(viewer: Viewer): Promise<ParticipantView[]> {
     const protocol = this.study.protocol();
-    const rows = await this.db.read((sql) => ParticipantsRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null));
+    const rows = await this.db.read((sql) =>
+      ParticipantsRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null),
+    );
     return rows.map((r) => toParticipantView(r, viewer, protocol));
   }
 
@@ -88,8 +125,15 @@ export class ParticipantsService {
     return this.db.read(async (sql) => {
       const found = await ParticipantsRepository.find(sql, id);
       requireAccess(viewer, found?.participant, 'The patient');
-      const [corrections, dispensations] = await Promise.all([ParticipantsRepository.corrections(sql, id), ParticipantsRepository.dispensations(sql, id)]);
-      const signatures = await SignatureService.manifests(sql, [found!.allocation?.signatureId, ...corrections.map((c) => c.signatureId), ...dispensations.map((d) => d.signatureId)]);
+      const [corrections, dispensations] = await Promise.all([
+        ParticipantsRepository.corrections(sql, id),
+        ParticipantsRepository.dispensations(sql, id),
+      ]);
+      const signatures = await SignatureService.manifests(sql, [
+        found!.allocation?.signatureId,
+        ...corrections.map((c) => c.signatureId),
+        ...dispensations.map((d) => d.signatureId),
+      ]);
       return toParticipantDetailView(found!, viewer, protocol, corrections, dispensations, signatures);
     });
   }
@@ -103,9 +147,17 @@ export class ParticipantsService {
     const isErrorFlag = input.field === 'randomizedInError';
     if (!isErrorFlag) {
       const question = protocol.questions.find((q) => q.id === input.field);
-      if (!question) throw new DomainError('VALIDATION_FAILED', `Unknown field "${input.field}": give a screening question id or randomizedInError.`);
+      if (!question)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `Unknown field "${input.field}": give a screening question id or randomizedInError.`,
+        );
       const read = readAnswer(question, { [question.id]: input.newValue });
-      if (!read.ok) throw new DomainError('VALIDATION_FAILED', `The corrected value of "${input.field}" is not valid: ${read.reason}.`);
+      if (!read.ok)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `The corrected value of "${input.field}" is not valid: ${read.reason}.`,
+        );
     } else if (input.newValue !== true) {
       throw new DomainError('VALIDATION_FAILED', 'randomizedInError can only be set to true.');
     }
@@ -115,21 +167,46 @@ export class ParticipantsService {
       const found = await ParticipantsRepository.find(tx.sql, id, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       const oldValue = isErrorFlag ? p.randomizedInError : (p.answers[input.field] ?? null);
-      if (JSON.stringify(oldValue) === JSON.stringify(input.newValue)) throw new DomainError('VALIDATION_FAILED', `"${input.field}" already has this value.`);
-      if (isErrorFlag && !found!.allocation) throw new DomainError('INVALID_TRANSITION', 'Only a randomized patient can be marked as randomized in error.');
+      if (JSON.stringify(oldValue) === JSON.stringify(input.newValue))
+        throw new DomainError('VALIDATION_FAILED', `"${input.field}" already has this value.`);
+      if (isErrorFlag && !found!.allocation)
+        throw new DomainError('INVALID_TRANSITION', 'Only a randomized patient can be marked as randomized in error.');
       const correctionId = randomUUID();
-      const signature = await this.signatures.record(tx, signer, { type: 'correction', id: correctionId, content: { participantId: id, field: input.field, oldValue, newValue: input.newValue, reason: input.reason } });
-      await tx.sql.exec('INSERT INTO corrections (id, participant_id, field, old_value, new_value, reason, signature_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-        correctionId, id, input.field, JSON.stringify(oldValue), JSON.stringify(input.newValue), input.reason, signature.id, viewer.username, tx.now,
-      ]);
-      const updated = isErrorFlag ? { ...p, randomizedInError: true, updatedAt: tx.now } : { ...p, answers: { ...p.answers, [input.field]: input.newValue }, updatedAt: tx.now };
+      const signature = await this.signatures.record(tx, signer, {
+        type: 'correction',
+        id: correctionId,
+        content: { participantId: id, field: input.field, oldValue, newValue: input.newValue, reason: input.reason },
+      });
+      await tx.sql.exec(
+        'INSERT INTO corrections (id, participant_id, field, old_value, new_value, reason, signature_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [
+          correctionId,
+          id,
+          input.field,
+          JSON.stringify(oldValue),
+          JSON.stringify(input.newValue),
+          input.reason,
+          signature.id,
+          viewer.username,
+          tx.now,
+        ],
+      );
+      const updated = isErrorFlag
+        ? { ...p, randomizedInError: true, updatedAt: tx.now }
+        : { ...p, answers: { ...p.answers, [input.field]: input.newValue }, updatedAt: tx.now };
       await ParticipantsRepository.update(tx.sql, updated);
       tx.audit({
         action: 'participant.corrected',
         entityType: 'participant',
         entityId: id,
         reason: input.reason,
-        details: { correctionId, changes: { [input.field]: { old: oldValue, new: input.newValue } }, allocationStands: found!.allocation !== null, signatureId: signature.id, signature },
+        details: {
+          correctionId,
+          changes: { [input.field]: { old: oldValue, new: input.newValue } },
+          allocationStands: found!.allocation !== null,
+          signatureId: signature.id,
+          signature,
+        },
       });
     });
     return this.get(viewer, id);

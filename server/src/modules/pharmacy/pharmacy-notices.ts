@@ -21,7 +21,11 @@ const PREPARERS = ['pharmacist'] as const;
 
 const day = (iso: string) => iso.slice(0, 10);
 
-function preparationNotice(protocol: Protocol, p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>, a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>): LocalizedMessage {
+function preparationNotice(
+  protocol: Protocol,
+  p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>,
+  a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>,
+): LocalizedMessage {
   const arm = protocol.arms.find((x) => x.code === a.armCode)!;
   return (locale: Locale) => {
     const plan = protocol.periods
@@ -29,11 +33,22 @@ function preparationNotice(protocol: Protocol, p: Pick<ParticipantRecord, 'id' |
         const product = protocol.products.find((x) => x.code === arm.products[i])?.label ?? arm.products[i];
         const w = dueWindow(period, i, a.randomizedAt);
         return w
-          ? translate(locale, 'emergency.pharmacy.period', { period: period.label, product, from: day(w.dueFrom), by: day(w.dueBy) })
+          ? translate(locale, 'emergency.pharmacy.period', {
+              period: period.label,
+              product,
+              from: day(w.dueFrom),
+              by: day(w.dueBy),
+            })
           : translate(locale, 'emergency.pharmacy.periodUndated', { period: period.label, product });
       })
       .join('; ');
-    const params = { screening: p.screeningNumber, site: p.siteCode, code: a.treatmentCode, number: a.randomizationNumber, plan };
+    const params = {
+      screening: p.screeningNumber,
+      site: p.siteCode,
+      code: a.treatmentCode,
+      number: a.randomizationNumber,
+      plan,
+    };
     return {
       kind: 'pharmacy.prepare',
       title: translate(locale, 'emergency.pharmacy.title', params),
@@ -41,19 +56,31 @@ function preparationNotice(protocol: Protocol, p: Pick<ParticipantRecord, 'id' |
       entityType: 'participant',
       entityId: p.id,
       link: `/pharmacy/tasks?participant=${p.id}`,
-      mail: { subject: translate(locale, 'emergency.pharmacy.mail.subject'), text: `${translate(locale, 'emergency.pharmacy.mail.text', params)}\n` },
+      mail: {
+        subject: translate(locale, 'emergency.pharmacy.mail.subject'),
+        text: `${translate(locale, 'emergency.pharmacy.mail.text', params)}\n`,
+      },
     };
   };
 }
 
 @Injectable()
 export class PharmacyNotices {
-  constructor(private readonly study: ProtocolService, private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly study: ProtocolService,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   /** Inside the randomization's transaction: the notice exists if and only if the allocation does. */
-  async randomized(tx: WriteTx, p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>, a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>): Promise<void> {
+  async randomized(
+    tx: WriteTx,
+    p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>,
+    a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>,
+  ): Promise<void> {
     const status = await StudyRepository.status(tx.sql);
-    const recipients = (await this.notifications.recipientsWithRole(tx.sql, ...PREPARERS)).filter((u) => !isBlindedAt(u.role, status));
+    const recipients = (await this.notifications.recipientsWithRole(tx.sql, ...PREPARERS)).filter(
+      (u) => !isBlindedAt(u.role, status),
+    );
     await this.notifications.notify(tx, recipients, preparationNotice(this.study.protocol(), p, a));
   }
 }

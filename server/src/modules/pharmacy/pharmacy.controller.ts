@@ -21,7 +21,10 @@ export class PharmacyController {
   }
 
   @Post('dispensations')
-  @NeutralTextExempt(['lotNumber'], 'a cell lot or medium lot number is shown only to unblinded people (participant and audit views keep it in unblinded details)')
+  @NeutralTextExempt(
+    ['lotNumber'],
+    'a cell lot or medium lot number is shown only to unblinded people (participant and audit views keep it in unblinded details)',
+  )
   @RequirePermission(Permission.Dispense, Permission.ViewArms)
   dispense(@CurrentViewer() viewer: Viewer, @Body() body: DispensationDto): Promise<DispensationView> {
     return this.pharmacy.dispense(viewer, body);

@@ -25,7 +25,11 @@ export interface DispenseInput {
 
 @Injectable()
 export class PharmacyService {
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+    private readonly signatures: SignatureService,
+  ) {}
 
   /**
    * One task per randomized patient and period, in randomization order, with the patient's site and
@@ -37,9 +41,13 @@ export class PharmacyService {
     return this.db.read(async (sql) => {
       const allocations = await ParticipantsRepository.allocations(sql);
       const patients = new Map(
-        (await sql.all<Record<string, unknown>>('SELECT id, site_code, screening_number FROM participants')).map((r) => [String(r.id), { siteCode: String(r.site_code), screeningNumber: String(r.screening_number) }]),
+        (await sql.all<Record<string, unknown>>('SELECT id, site_code, screening_number FROM participants')).map(
+          (r) => [String(r.id), { siteCode: String(r.site_code), screeningNumber: String(r.screening_number) }],
+        ),
       );
-      const rows = await sql.all<Record<string, unknown>>('SELECT participant_id, period, lot_number, dispensed_at, prepared_by FROM dispensations');
+      const rows = await sql.all<Record<string, unknown>>(
+        'SELECT participant_id, period, lot_number, dispensed_at, prepared_by FROM dispensations',
+      );
       const done = new Map(rows.map((r) => [`${r.participant_id}|${r.period}`, r]));
       return allocations.flatMap((a) => {
         const arm = protocol.arms.find((x) => x.code === a.armCode)!;
@@ -77,7 +85,10 @@ export class PharmacyService {
   async dispense(viewer: Viewer, input: DispenseInput): Promise<DispensationView> {
     const protocol = this.study.protocol();
     if (!protocol.periods.some((p) => p.number === input.period)) {
-      throw new DomainError('VALIDATION_FAILED', `Period ${input.period} does not exist; the protocol has periods ${protocol.periods.map((p) => p.number).join(', ')}.`);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `Period ${input.period} does not exist; the protocol has periods ${protocol.periods.map((p) => p.number).join(', ')}.`,
+      );
     }
     const signer = await this.signatures.authenticate(viewer, input.signature, 'dispense');
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
@@ -85,32 +96,73 @@ export class PharmacyService {
       const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
       if (!found) throw new DomainError('NOT_FOUND', 'The patient was not found.');
       const a = found.allocation;
-      if (!a) throw new DomainError('INVALID_TRANSITION', 'The patient has not been randomized: there is nothing to prepare yet.');
+      if (!a)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          'The patient has not been randomized: there is nothing to prepare yet.',
+        );
       const previous = await ParticipantsRepository.dispensations(tx.sql, a.participantId);
-      const missing = protocol.periods.filter((p) => p.number < input.period && !previous.some((d) => d.period === p.number));
-      if (missing.length) throw new DomainError('INVALID_TRANSITION', `Record period ${missing[0].number} before period ${input.period}.`);
+      const missing = protocol.periods.filter(
+        (p) => p.number < input.period && !previous.some((d) => d.period === p.number),
+      );
+      if (missing.length)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `Record period ${missing[0].number} before period ${input.period}.`,
+        );
       const index = protocol.periods.findIndex((p) => p.number === input.period);
       const productCode = protocol.arms.find((x) => x.code === a.armCode)!.products[index];
       const id = randomUUID();
-      const record = { id, participantId: a.participantId, treatmentCode: a.treatmentCode, period: input.period, product: productCode, lotNumber: input.lotNumber, preparedBy: viewer.username };
+      const record = {
+        id,
+        participantId: a.participantId,
+        treatmentCode: a.treatmentCode,
+        period: input.period,
+        product: productCode,
+        lotNumber: input.lotNumber,
+        preparedBy: viewer.username,
+      };
       const signed = await this.signatures.record(tx, signer, { type: 'dispensation', id, content: record });
       try {
         await tx.sql.exec(
           `INSERT INTO dispensations (id, participant_id, allocation_id, period, product_code, lot_number, prepared_by, prepared_by_name, dispensed_at, signature_id)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, a.participantId, a.id, input.period, productCode, input.lotNumber, viewer.username, viewer.displayName, tx.now, signed.id],
+          [
+            id,
+            a.participantId,
+            a.id,
+            input.period,
+            productCode,
+            input.lotNumber,
+            viewer.username,
+            viewer.displayName,
+            tx.now,
+            signed.id,
+          ],
         );
       } catch (err) {
-        if (isUniqueViolation(err)) throw new DomainError('DUPLICATE', `Period ${input.period} of this patient was already dispensed.`);
+        if (isUniqueViolation(err))
+          throw new DomainError('DUPLICATE', `Period ${input.period} of this patient was already dispensed.`);
         throw err;
       }
       tx.audit({
         action: 'dispensation.recorded',
         entityType: 'participant',
         entityId: a.participantId,
-        details: { dispensationId: id, period: input.period, treatmentCode: a.treatmentCode, signatureId: signed.id, [UNBLINDED_DETAILS_KEY]: { productCode, lotNumber: input.lotNumber } },
+        details: {
+          dispensationId: id,
+          period: input.period,
+          treatmentCode: a.treatmentCode,
+          signatureId: signed.id,
+          [UNBLINDED_DETAILS_KEY]: { productCode, lotNumber: input.lotNumber },
+        },
       });
-      return { ...record, preparedByName: viewer.displayName, dispensedAt: tx.now, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
+      return {
+        ...record,
+        preparedByName: viewer.displayName,
+        dispensedAt: tx.now,
+        signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+      };
     });
   }
 }

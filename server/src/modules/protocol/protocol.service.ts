@@ -42,8 +42,17 @@ export class ProtocolService implements OnApplicationBootstrap {
       try {
         await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
           const sha = sha256Hex(yaml);
-          await StudyRepository.insert(tx.sql, { code: protocol.study.code, title: protocol.study.title, protocolYaml: yaml, protocolSha256: sha }, tx.now);
-          tx.audit({ action: 'study.loaded', entityType: 'study', entityId: protocol.study.code, details: { protocolFile: path, protocolSha256: sha, status: 'setup' } });
+          await StudyRepository.insert(
+            tx.sql,
+            { code: protocol.study.code, title: protocol.study.title, protocolYaml: yaml, protocolSha256: sha },
+            tx.now,
+          );
+          tx.audit({
+            action: 'study.loaded',
+            entityType: 'study',
+            entityId: protocol.study.code,
+            details: { protocolFile: path, protocolSha256: sha, status: 'setup' },
+          });
         });
       } catch (err) {
         if (!isUniqueViolation(err)) throw err; // another instance loaded it first
@@ -56,7 +65,8 @@ export class ProtocolService implements OnApplicationBootstrap {
 
   private parse(yaml: string, source: string): Protocol {
     const result = parseProtocol(yaml, source);
-    if (!result.ok) throw new Error(`the protocol file is not valid:\n${result.errors.map(formatProtocolError).join('\n')}`);
+    if (!result.ok)
+      throw new Error(`the protocol file is not valid:\n${result.errors.map(formatProtocolError).join('\n')}`);
     return result.protocol;
   }
 
@@ -80,7 +90,10 @@ export class ProtocolService implements OnApplicationBootstrap {
   requireStatus(study: StudyRecord, allowed: StudyStatus[], action: string): void {
     if (!allowed.includes(study.status)) {
       // The code names the first status needed: STUDY_NOT_ACTIVE, STUDY_NOT_LOCKED, STUDY_NOT_UNBLINDED…
-      throw new DomainError(STUDY_STATUS_REQUIRED[allowed[0]], `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`);
+      throw new DomainError(
+        STUDY_STATUS_REQUIRED[allowed[0]],
+        `Cannot ${action}: the study is ${study.status} (needs ${allowed.join(' or ')}).`,
+      );
     }
   }
 }

@@ -61,10 +61,16 @@ const toEntry = (r: Record<string, unknown>): ListEntryRecord => ({
 });
 
 /** Every column but the (large) frozen document, which only `document()` reads. */
-const RECORD_COLUMNS = 'id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, created_by, created_at';
+const RECORD_COLUMNS =
+  'id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, created_by, created_at';
 
 export const SchemesRepository = {
-  latest: (sql: Sql) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1`, [], toRecord),
+  latest: (sql: Sql) =>
+    sql.one(
+      `SELECT ${RECORD_COLUMNS} FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1`,
+      [],
+      toRecord,
+    ),
   findById: (sql: Sql, id: string) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE id = ?`, [id], toRecord),
 
   /** The frozen scheme document (with lists, without the seed and the salt). */
@@ -74,7 +80,14 @@ export const SchemesRepository = {
   },
 
   /** Stores a new draft (superseding the previous draft), its list entries and stratum cursors. */
-  async insertDraft(sql: Sql, scheme: Scheme, listLength: number | null, fingerprint: string, createdBy: string, at: string): Promise<SchemeRecord> {
+  async insertDraft(
+    sql: Sql,
+    scheme: Scheme,
+    listLength: number | null,
+    fingerprint: string,
+    createdBy: string,
+    at: string,
+  ): Promise<SchemeRecord> {
     await sql.exec("UPDATE schemes SET state = 'superseded' WHERE state = 'draft'");
     const version = (await sql.count('SELECT COALESCE(MAX(version), 0) AS v FROM schemes')) + 1;
     const id = randomUUID();
@@ -83,20 +96,41 @@ export const SchemesRepository = {
     await sql.exec(
       `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, scheme_json, created_by, created_at)
        VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, version, scheme.method, JSON.stringify(scheme.params), scheme.algorithm, scheme.libraryVersion, scheme.seedCommitment ?? null, seed ?? null, salt ?? null, scheme.live, listLength, fingerprint, JSON.stringify(document), createdBy, at],
+      [
+        id,
+        version,
+        scheme.method,
+        JSON.stringify(scheme.params),
+        scheme.algorithm,
+        scheme.libraryVersion,
+        scheme.seedCommitment ?? null,
+        seed ?? null,
+        salt ?? null,
+        scheme.live,
+        listLength,
+        fingerprint,
+        JSON.stringify(document),
+        createdBy,
+        at,
+      ],
     );
     for (const stratum of scheme.strata) {
-      await sql.exec('INSERT INTO stratum_cursors (scheme_id, stratum_key, next_position) VALUES (?, ?, 1)', [id, stratum.key]);
+      await sql.exec('INSERT INTO stratum_cursors (scheme_id, stratum_key, next_position) VALUES (?, ?, 1)', [
+        id,
+        stratum.key,
+      ]);
       for (const e of stratum.entries) {
-        await sql.exec('INSERT INTO list_entries (id, scheme_id, stratum_key, position, arm_code, treatment_code) VALUES (?, ?, ?, ?, ?, ?)', [
-          randomUUID(), id, stratum.key, e.position, e.armCode, e.treatmentCode,
-        ]);
+        await sql.exec(
+          'INSERT INTO list_entries (id, scheme_id, stratum_key, position, arm_code, treatment_code) VALUES (?, ?, ?, ?, ?, ?)',
+          [randomUUID(), id, stratum.key, e.position, e.armCode, e.treatmentCode],
+        );
       }
     }
     return (await SchemesRepository.findById(sql, id))!;
   },
 
-  setState: (sql: Sql, id: string, state: SchemeState) => sql.exec('UPDATE schemes SET state = ? WHERE id = ?', [state, id]),
+  setState: (sql: Sql, id: string, state: SchemeState) =>
+    sql.exec('UPDATE schemes SET state = ? WHERE id = ?', [state, id]),
 
   /** The stratum's cursor, row-locked on PostgreSQL for the rest of the transaction. */
   async cursorForUpdate(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
@@ -108,7 +142,11 @@ export const SchemesRepository = {
   },
 
   advanceCursor: (sql: Sql, schemeId: string, stratumKey: string, next: number) =>
-    sql.exec('UPDATE stratum_cursors SET next_position = ? WHERE scheme_id = ? AND stratum_key = ?', [next, schemeId, stratumKey]),
+    sql.exec('UPDATE stratum_cursors SET next_position = ? WHERE scheme_id = ? AND stratum_key = ?', [
+      next,
+      schemeId,
+      stratumKey,
+    ]),
 
   /** The first list position of the stratum owned by a downtime envelope (null: none): the online list stops before it. */
   async firstReservedPosition(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
@@ -120,7 +158,12 @@ export const SchemesRepository = {
   },
 
   entryAt: (sql: Sql, schemeId: string, stratumKey: string, position: number) =>
-    sql.one('SELECT * FROM list_entries WHERE scheme_id = ? AND stratum_key = ? AND position = ?', [schemeId, stratumKey, position], toEntry),
+    sql.one(
+      'SELECT * FROM list_entries WHERE scheme_id = ? AND stratum_key = ? AND position = ?',
+      [schemeId, stratumKey, position],
+      toEntry,
+    ),
 
-  entries: (sql: Sql, schemeId: string) => sql.all('SELECT * FROM list_entries WHERE scheme_id = ? ORDER BY stratum_key, position', [schemeId], toEntry),
+  entries: (sql: Sql, schemeId: string) =>
+    sql.all('SELECT * FROM list_entries WHERE scheme_id = ? ORDER BY stratum_key, position', [schemeId], toEntry),
 };

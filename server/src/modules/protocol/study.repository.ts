@@ -7,7 +7,8 @@ import { toStudyRecord, type StudyRecord } from './study.record.js';
  * Every column but the protocol text: every write checks the study's status, and only start-up
  * needs the (large) protocol, through `protocolYaml()`.
  */
-const STATUS_COLUMNS = 'code, title, protocol_sha256, status, active_scheme_id, list_fingerprint, activated_at, locked_at, unblinded_at';
+const STATUS_COLUMNS =
+  'code, title, protocol_sha256, status, active_scheme_id, list_fingerprint, activated_at, locked_at, unblinded_at';
 
 export const StudyRepository = {
   find: (sql: Sql) => sql.one(`SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1`, [], toStudyRecord),
@@ -19,7 +20,12 @@ export const StudyRepository = {
   },
 
   /** Reads the study row locked for this write transaction (PostgreSQL row lock; SQLite holds the write lock already). */
-  findForUpdate: (sql: Sql) => sql.one(`SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [], toStudyRecord),
+  findForUpdate: (sql: Sql) =>
+    sql.one(
+      `SELECT ${STATUS_COLUMNS} FROM study WHERE id = 1${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+      [],
+      toStudyRecord,
+    ),
 
   /** The protocol file as loaded at first start. */
   protocolYaml: async (sql: Sql) => {
@@ -27,14 +33,23 @@ export const StudyRepository = {
     return row ? String(row.protocol_yaml) : null;
   },
 
-  async insert(sql: Sql, s: Pick<StudyRecord, 'code' | 'title' | 'protocolSha256'> & { protocolYaml: string }, at: string): Promise<void> {
+  async insert(
+    sql: Sql,
+    s: Pick<StudyRecord, 'code' | 'title' | 'protocolSha256'> & { protocolYaml: string },
+    at: string,
+  ): Promise<void> {
     await sql.exec(
       `INSERT INTO study (id, code, title, protocol_yaml, protocol_sha256, status, created_at, updated_at) VALUES (1, ?, ?, ?, ?, 'setup', ?, ?)`,
       [s.code, s.title, s.protocolYaml, s.protocolSha256, at, at],
     );
   },
 
-  async setStatus(sql: Sql, status: StudyStatus, at: string, extra: { activeSchemeId?: string; listFingerprint?: string } = {}): Promise<void> {
+  async setStatus(
+    sql: Sql,
+    status: StudyStatus,
+    at: string,
+    extra: { activeSchemeId?: string; listFingerprint?: string } = {},
+  ): Promise<void> {
     const column = { setup: null, active: 'activated_at', locked: 'locked_at', unblinded: 'unblinded_at' }[status];
     const sets = ['status = ?', 'updated_at = ?'];
     const params: unknown[] = [status, at];

@@ -39,7 +39,12 @@ export interface InstallationDeps {
 
 type Observation = { observed: string; pass: boolean };
 
-function checkIn(locale: Locale, id: string, requirements: string[], run: () => Promise<Observation> | Observation): Promise<CheckResult> {
+function checkIn(
+  locale: Locale,
+  id: string,
+  requirements: string[],
+  run: () => Promise<Observation> | Observation,
+): Promise<CheckResult> {
   const texts = checkText(id, locale);
   return Promise.resolve()
     .then(run)
@@ -49,7 +54,8 @@ function checkIn(locale: Locale, id: string, requirements: string[], run: () => 
 
 export async function installationChecks(deps: InstallationDeps): Promise<CheckResult[]> {
   const { config } = deps;
-  const check = (id: string, requirements: string[], run: () => Promise<Observation> | Observation) => checkIn(deps.locale, id, requirements, run);
+  const check = (id: string, requirements: string[], run: () => Promise<Observation> | Observation) =>
+    checkIn(deps.locale, id, requirements, run);
   return [
     await check('IQ-VERSION', [QUAL.build], () => {
       const manifest = readManifest(config.qualification.releaseManifestPath);
@@ -60,9 +66,19 @@ export async function installationChecks(deps: InstallationDeps): Promise<CheckR
     }),
     await check('IQ-CHECKSUMS', [QUAL.build], () => {
       const c = compareWithManifest(PACKAGE_ROOT, readManifest(config.qualification.releaseManifestPath));
-      const problems = [...c.changed.map((p) => `changed ${p}`), ...c.missing.map((p) => `missing ${p}`), ...c.unlisted.map((p) => `not in the manifest ${p}`)];
-      const shown = problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '');
-      return { observed: problems.length ? `${c.checked} files hashed; ${shown}` : `${c.checked} files hashed, every SHA-256 matches the manifest, no file added`, pass: problems.length === 0 };
+      const problems = [
+        ...c.changed.map((p) => `changed ${p}`),
+        ...c.missing.map((p) => `missing ${p}`),
+        ...c.unlisted.map((p) => `not in the manifest ${p}`),
+      ];
+      const shown =
+        problems.slice(0, 10).join('; ') + (problems.length > 10 ? `; and ${problems.length - 10} more` : '');
+      return {
+        observed: problems.length
+          ? `${c.checked} files hashed; ${shown}`
+          : `${c.checked} files hashed, every SHA-256 matches the manifest, no file added`,
+        pass: problems.length === 0,
+      };
     }),
     await check('IQ-DURABILITY', [QUAL.durability], async () => {
       const s = await deps.db.durabilitySettings();
@@ -70,41 +86,66 @@ export async function installationChecks(deps: InstallationDeps): Promise<CheckR
         // PRAGMA synchronous reads back 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA.
         const names = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
         const sync = Number(s.synchronous);
-        return { observed: `journal_mode=${s.journal_mode}, synchronous=${names[sync] ?? s.synchronous}`, pass: s.journal_mode.toLowerCase() === 'wal' && sync >= 2 };
+        return {
+          observed: `journal_mode=${s.journal_mode}, synchronous=${names[sync] ?? s.synchronous}`,
+          pass: s.journal_mode.toLowerCase() === 'wal' && sync >= 2,
+        };
       }
       const durableCommit = ['on', 'remote_apply', 'remote_write', 'local'].includes(s.synchronous_commit);
-      return { observed: `fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, full_page_writes=${s.full_page_writes}`, pass: s.fsync === 'on' && durableCommit && s.full_page_writes === 'on' };
+      return {
+        observed: `fsync=${s.fsync}, synchronous_commit=${s.synchronous_commit}, full_page_writes=${s.full_page_writes}`,
+        pass: s.fsync === 'on' && durableCommit && s.full_page_writes === 'on',
+      };
     }),
     await check('IQ-KEY-PRESENT', [QUAL.key], () => {
       const onDisk = SigningKey.load(config.signingKeyPath);
       const same = onDisk.publicKeyBase64 === publicKeyBase64(deps.key.publicKey);
-      return { observed: same ? `${config.signingKeyPath}: an Ed25519 key, the key the server signs with` : `${config.signingKeyPath} holds another key than the one the server signs with`, pass: same };
+      return {
+        observed: same
+          ? `${config.signingKeyPath}: an Ed25519 key, the key the server signs with`
+          : `${config.signingKeyPath} holds another key than the one the server signs with`,
+        pass: same,
+      };
     }),
     await check('IQ-KEY-PERMISSIONS', [QUAL.key], () => {
       const st = statSync(config.signingKeyPath);
       const mode = (st.mode & 0o777).toString(8).padStart(4, '0');
       const owner = typeof process.getuid === 'function' ? process.getuid() : st.uid;
       const ok = (st.mode & 0o077) === 0 && st.uid === owner;
-      return { observed: `mode ${mode}, owner uid ${st.uid}${st.uid === owner ? ' (the server user)' : ` (the server runs as ${owner})`}`, pass: ok };
+      return {
+        observed: `mode ${mode}, owner uid ${st.uid}${st.uid === owner ? ' (the server user)' : ` (the server runs as ${owner})`}`,
+        pass: ok,
+      };
     }),
     await check('IQ-KEY-LOCATION', [QUAL.key], () => keyLocation(config)),
     await check('IQ-CLOCK', [QUAL.clock], async () => {
       const before = Date.now();
       const dbTime = await deps.db.read(async (sql) => {
-        const q = config.database.dialect === 'sqlite' ? "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS t" : "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS t";
+        const q =
+          config.database.dialect === 'sqlite'
+            ? "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS t"
+            : 'SELECT to_char(clock_timestamp() AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') AS t';
         return String((await sql.one<Record<string, unknown>>(q))?.t);
       });
       const after = Date.now();
       // The server's clock at the middle of the round trip, as the application sees it (Clock).
       const server = deps.clock.now().getTime() - (after - before) / 2;
       const skew = Math.round(Date.parse(dbTime) - server);
-      return { observed: `database server ${dbTime}; difference ${skew} ms (limit ${MAX_CLOCK_SKEW_MS} ms)`, pass: Number.isFinite(skew) && Math.abs(skew) <= MAX_CLOCK_SKEW_MS };
+      return {
+        observed: `database server ${dbTime}; difference ${skew} ms (limit ${MAX_CLOCK_SKEW_MS} ms)`,
+        pass: Number.isFinite(skew) && Math.abs(skew) <= MAX_CLOCK_SKEW_MS,
+      };
     }),
     await check('IQ-BACKUP', [QUAL.backup], () => backups(config)),
     await check('IQ-TLS', [QUAL.tls], () => tls(config)),
     await check('IQ-AUDIT-CHAIN', [QUAL.chain], async () => {
       const v = await deps.audit.verify();
-      return { observed: v.valid ? `${v.count} entries, chain and signed checkpoints valid` : `invalid from entry ${v.firstInvalidSeq}`, pass: v.valid };
+      return {
+        observed: v.valid
+          ? `${v.count} entries, chain and signed checkpoints valid`
+          : `invalid from entry ${v.firstInvalidSeq}`,
+        pass: v.valid,
+      };
     }),
   ];
 }
@@ -133,14 +174,22 @@ export function keyLocation(config: AppConfig): Observation {
   }
   if (problems.length) return { observed: `${key}: ${problems.join('; ')}`, pass: false };
   const beside = config.database.dialect === 'sqlite' && dirname(real(config.database.path)) === dirname(key);
-  return { observed: `${key}: outside the database and the published folder${beside ? ' (beside the database file: back it up separately)' : ''}`, pass: true };
+  return {
+    observed: `${key}: outside the database and the published folder${beside ? ' (beside the database file: back it up separately)' : ''}`,
+    pass: true,
+  };
 }
 
 export function backups(config: AppConfig): Observation {
   const dir = config.qualification.backupDir;
   if (!dir) return { observed: 'BACKUP_DIR is not set: no backup destination declared', pass: false };
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { observed: `BACKUP_DIR ${dir} does not exist`, pass: false };
-  if (config.database.dialect === 'sqlite' && inside(real(dirname(config.database.path)), real(dir))) return { observed: `BACKUP_DIR ${dir} is inside the database folder: a lost disk loses the backups too`, pass: false };
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    return { observed: `BACKUP_DIR ${dir} does not exist`, pass: false };
+  if (config.database.dialect === 'sqlite' && inside(real(dirname(config.database.path)), real(dir)))
+    return {
+      observed: `BACKUP_DIR ${dir} is inside the database folder: a lost disk loses the backups too`,
+      pass: false,
+    };
   let newest = 0;
   let name = '';
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -152,10 +201,17 @@ export function backups(config: AppConfig): Observation {
   const rawAgeMs = Date.now() - newest;
   // A file stamped up to a minute ahead is the file system's timestamp rounding, not a clock problem: age 0.
   // Further ahead means this machine's clock and the backup's disagree, which a sponsor must look at.
-  if (rawAgeMs < -60_000) return { observed: `newest backup ${name} is dated ${(-rawAgeMs / 3_600_000).toFixed(1)} h in the future: check the clocks`, pass: false };
+  if (rawAgeMs < -60_000)
+    return {
+      observed: `newest backup ${name} is dated ${(-rawAgeMs / 3_600_000).toFixed(1)} h in the future: check the clocks`,
+      pass: false,
+    };
   const ageHours = Math.max(0, rawAgeMs) / 3_600_000;
   const limit = config.qualification.backupMaxAgeHours;
-  return { observed: `newest backup ${name}, ${ageHours.toFixed(1)} h old (limit ${limit} h)`, pass: ageHours <= limit };
+  return {
+    observed: `newest backup ${name}, ${ageHours.toFixed(1)} h old (limit ${limit} h)`,
+    pass: ageHours <= limit,
+  };
 }
 
 export function tls(config: AppConfig): Observation {
@@ -168,6 +224,13 @@ export function tls(config: AppConfig): Observation {
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol === 'https:') return { observed: `PUBLIC_URL ${config.publicUrl} (https)`, pass: true };
   if (local) return { observed: `PUBLIC_URL ${config.publicUrl}: served on this machine only`, pass: true };
-  if (config.qualification.tlsTerminatedByProxy) return { observed: `PUBLIC_URL ${config.publicUrl}; TLS_TERMINATED_BY_PROXY=true declares a TLS-terminating proxy`, pass: true };
-  return { observed: `PUBLIC_URL ${config.publicUrl} is plain http on a network address and no TLS-terminating proxy is declared`, pass: false };
+  if (config.qualification.tlsTerminatedByProxy)
+    return {
+      observed: `PUBLIC_URL ${config.publicUrl}; TLS_TERMINATED_BY_PROXY=true declares a TLS-terminating proxy`,
+      pass: true,
+    };
+  return {
+    observed: `PUBLIC_URL ${config.publicUrl} is plain http on a network address and no TLS-terminating proxy is declared`,
+    pass: false,
+  };
 }

@@ -7,21 +7,45 @@
 import { readFileSync } from 'node:fs';
 import { parseProtocolOrThrow, type Protocol } from '../../../../shared/protocol/index.js';
 
-export const QUALIFICATION_USERS = ['admin', 'investigator1', 'investigator2', 'pharmacist', 'monitor', 'statistician', 'statistician2', 'randstat', 'auditor'] as const;
+export const QUALIFICATION_USERS = [
+  'admin',
+  'investigator1',
+  'investigator2',
+  'pharmacist',
+  'monitor',
+  'statistician',
+  'statistician2',
+  'randstat',
+  'auditor',
+] as const;
 
 export function loadProtocol(file: string): Protocol {
   return parseProtocolOrThrow(readFileSync(file, 'utf8'));
 }
 
 /** Screening answers that pass every criterion of the demo protocol. */
-export function eligibleScreening(siteCode: string, screeningNumber: string, course: 'RRMS' | 'SPMS' | 'PPMS', edss: number) {
+export function eligibleScreening(
+  siteCode: string,
+  screeningNumber: string,
+  course: 'RRMS' | 'SPMS' | 'PPMS',
+  edss: number,
+) {
   return {
     siteCode,
     screeningNumber,
     factors: { course, edss },
     eligibility: {
-      age: 35, disease_duration: 5, failed_therapy_1y: true, relapses_12m: 1, relapses_24m: 2, gel_12m: 1, new_t2_12m: true,
-      edss_increase_12m: 1.0, csf_ocb: true, active_infection: false, immunosuppressants_3m: false,
+      age: 35,
+      disease_duration: 5,
+      failed_therapy_1y: true,
+      relapses_12m: 1,
+      relapses_24m: 2,
+      gel_12m: 1,
+      new_t2_12m: true,
+      edss_increase_12m: 1.0,
+      csf_ocb: true,
+      active_infection: false,
+      immunosuppressants_3m: false,
     },
   };
 }
@@ -30,7 +54,17 @@ export function blindedVocabulary(protocol: Protocol): string[] {
   return [...protocol.arms.flatMap((a) => [a.code, a.label]), ...protocol.products.flatMap((p) => [p.code, p.label])];
 }
 
-const ARM_FIELDS = ['arm', 'armCode', 'armLabel', 'sequence', 'product', 'productCode', 'productLabel', 'products', 'arms'];
+const ARM_FIELDS = [
+  'arm',
+  'armCode',
+  'armLabel',
+  'sequence',
+  'product',
+  'productCode',
+  'productLabel',
+  'products',
+  'arms',
+];
 
 /** Arm field names and arm/product values (whole tokens) found in a response text. */
 export function leakHits(text: string, vocabulary: string[]): string[] {

@@ -17,13 +17,28 @@ const toSummary = (r: Record<string, unknown>): QualificationSummary => ({
 
 export const QualificationRepository = {
   async insert(sql: Sql, report: QualificationReport): Promise<void> {
-    await sql.exec('INSERT INTO qualification_reports (id, started_at, finished_at, run_by, result, passed, failed, digest, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-      report.id, report.startedAt, report.finishedAt, report.runBy.username, report.result, report.summary.passed, report.summary.failed, report.signature.digest, JSON.stringify(report),
-    ]);
+    await sql.exec(
+      'INSERT INTO qualification_reports (id, started_at, finished_at, run_by, result, passed, failed, digest, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        report.id,
+        report.startedAt,
+        report.finishedAt,
+        report.runBy.username,
+        report.result,
+        report.summary.passed,
+        report.summary.failed,
+        report.signature.digest,
+        JSON.stringify(report),
+      ],
+    );
   },
 
   list(sql: Sql, limit = 50): Promise<QualificationSummary[]> {
-    return sql.all(`SELECT id, started_at, finished_at, run_by, result, passed, failed, digest FROM qualification_reports ORDER BY started_at DESC LIMIT ${Math.floor(limit)}`, [], toSummary);
+    return sql.all(
+      `SELECT id, started_at, finished_at, run_by, result, passed, failed, digest FROM qualification_reports ORDER BY started_at DESC LIMIT ${Math.floor(limit)}`,
+      [],
+      toSummary,
+    );
   },
 
   async get(sql: Sql, id: string): Promise<QualificationReport | null> {

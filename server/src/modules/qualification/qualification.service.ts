@@ -21,7 +21,13 @@ import { installationChecks } from './installation-checks.js';
 import { operationalChecks } from './operational-checks.js';
 import { APP_FACTORY, type AppFactory } from './throwaway-instance.js';
 import { QualificationRepository, type QualificationSummary } from './qualification.repository.js';
-import { reportDigest, signedBytes, type QualificationReport, type ReportEnvironment, type UnsignedReport } from './report.js';
+import {
+  reportDigest,
+  signedBytes,
+  type QualificationReport,
+  type ReportEnvironment,
+  type UnsignedReport,
+} from './report.js';
 import { renderReportHtml } from './report-html.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { recipientLocale } from '../accounts/locale.js';
@@ -51,13 +57,22 @@ export class QualificationService {
   }
 
   async run(viewer: Viewer, options: { installationOnly?: boolean } = {}): Promise<QualificationSummary> {
-    if (this.running) throw new DomainError('CONFLICT', 'A qualification is already running on this server; wait for its report.');
+    if (this.running)
+      throw new DomainError('CONFLICT', 'A qualification is already running on this server; wait for its report.');
     this.running = true;
     try {
       const startedAt = this.clock.iso();
       const version = installedVersion();
       const locale = await this.localeOf(viewer);
-      const installation = await installationChecks({ config: this.config, db: this.db, key: this.key, clock: this.clock, audit: this.audit, version, locale });
+      const installation = await installationChecks({
+        config: this.config,
+        db: this.db,
+        key: this.key,
+        clock: this.clock,
+        audit: this.audit,
+        version,
+        locale,
+      });
       // Installation only: a quick re-check after a configuration change (the report says what was run).
       const operational = options.installationOnly ? [] : await operationalChecks(this.createApp, this.config, locale);
       const checks = [...installation, ...operational];
@@ -82,7 +97,12 @@ export class QualificationService {
       const unsigned = vocabulary ? (redactLeaks(draft, vocabulary).body as UnsignedReport) : draft;
       const report: QualificationReport = {
         ...unsigned,
-        signature: { algorithm: 'Ed25519', publicKey: this.key.publicKeyBase64, digest: reportDigest(unsigned), value: this.key.sign(signedBytes(unsigned)) },
+        signature: {
+          algorithm: 'Ed25519',
+          publicKey: this.key.publicKeyBase64,
+          digest: reportDigest(unsigned),
+          value: this.key.sign(signedBytes(unsigned)),
+        },
       };
       await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
         await QualificationRepository.insert(tx.sql, report);
@@ -91,12 +111,29 @@ export class QualificationService {
           entityType: 'qualification',
           entityId: report.id,
           reason: null,
-          details: { digest: report.signature.digest, result: report.result, passed: report.summary.passed, failed: report.summary.failed, failedChecks: checks.filter((c) => !c.pass).map((c) => c.id) },
+          details: {
+            digest: report.signature.digest,
+            result: report.result,
+            passed: report.summary.passed,
+            failed: report.summary.failed,
+            failedChecks: checks.filter((c) => !c.pass).map((c) => c.id),
+          },
         });
         tx.requestCheckpoint();
       });
-      this.logger.log(`qualification ${report.id}: ${report.result} (${report.summary.passed}/${report.summary.total})`);
-      return { id: report.id, startedAt, finishedAt: report.finishedAt, runBy: viewer.username, result: report.result, passed: report.summary.passed, failed, digest: report.signature.digest };
+      this.logger.log(
+        `qualification ${report.id}: ${report.result} (${report.summary.passed}/${report.summary.total})`,
+      );
+      return {
+        id: report.id,
+        startedAt,
+        finishedAt: report.finishedAt,
+        runBy: viewer.username,
+        result: report.result,
+        passed: report.summary.passed,
+        failed,
+        digest: report.signature.digest,
+      };
     } finally {
       this.running = false;
     }
@@ -129,10 +166,19 @@ export class QualificationService {
     const dialect = this.config.database.dialect;
     const databaseVersion = await this.db
       .read(async (sql) => {
-        const row = await sql.one<Record<string, unknown>>(dialect === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SHOW server_version');
+        const row = await sql.one<Record<string, unknown>>(
+          dialect === 'sqlite' ? 'SELECT sqlite_version() AS v' : 'SHOW server_version',
+        );
         return `${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ${String(row?.v ?? row?.server_version ?? '?')}`;
       })
       .catch(() => 'unknown');
-    return { version, node: process.version, os: `${type()} ${release()} ${arch()}`, dialect, databaseVersion, publicUrl: this.config.publicUrl };
+    return {
+      version,
+      node: process.version,
+      os: `${type()} ${release()} ${arch()}`,
+      dialect,
+      databaseVersion,
+      publicUrl: this.config.publicUrl,
+    };
   }
 }

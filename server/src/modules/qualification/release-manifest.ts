@@ -25,9 +25,13 @@ export interface ManifestComparison {
 }
 
 export function readManifest(path: string): ReleaseManifest {
-  if (!existsSync(path)) throw new Error(`no release manifest at ${path} (build with \`npm run build\`, or start with \`npm start\`, which writes it)`);
+  if (!existsSync(path))
+    throw new Error(
+      `no release manifest at ${path} (build with \`npm run build\`, or start with \`npm start\`, which writes it)`,
+    );
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as ReleaseManifest;
-  if (manifest.format !== 'blindrand-release-manifest/1' || typeof manifest.files !== 'object') throw new Error(`${path} is not a blindrand release manifest`);
+  if (manifest.format !== 'blindrand-release-manifest/1' || typeof manifest.files !== 'object')
+    throw new Error(`${path} is not a blindrand release manifest`);
   return manifest;
 }
 

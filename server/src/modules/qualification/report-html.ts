@@ -5,14 +5,17 @@
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 import type { QualificationReport } from './report.js';
 
-const escape = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escape = (v: unknown) =>
+  String(v).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function renderReportHtml(report: QualificationReport, locale: Locale): string {
-  const t = (key: string, params?: Record<string, string | number>) => escape(translate(locale, `qualification.${key}`, params));
+  const t = (key: string, params?: Record<string, string | number>) =>
+    escape(translate(locale, `qualification.${key}`, params));
   const env = report.environment;
   const rows = report.checks
     .map(
-      (c) => `<tr class="${c.pass ? 'pass' : 'fail'}"><td>${escape(c.id)}</td><td>${escape(c.requirements.join(', '))}</td><td>${escape(c.title)}</td><td>${escape(c.expected)}</td><td>${escape(c.observed)}</td><td>${c.pass ? t('pass') : t('fail')}</td></tr>`,
+      (c) =>
+        `<tr class="${c.pass ? 'pass' : 'fail'}"><td>${escape(c.id)}</td><td>${escape(c.requirements.join(', '))}</td><td>${escape(c.title)}</td><td>${escape(c.expected)}</td><td>${escape(c.observed)}</td><td>${c.pass ? t('pass') : t('fail')}</td></tr>`,
     )
     .join('\n');
   return `<!doctype html>

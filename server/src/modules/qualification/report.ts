@@ -8,7 +8,12 @@
 import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 
-export type { CheckResult, QualificationReport, ReportEnvironment, UnsignedReport } from '../../../../shared/contract/qualification.js';
+export type {
+  CheckResult,
+  QualificationReport,
+  ReportEnvironment,
+  UnsignedReport,
+} from '../../../../shared/contract/qualification.js';
 import type { QualificationReport, UnsignedReport } from '../../../../shared/contract/qualification.js';
 
 /** The bytes the signature covers. */
@@ -57,7 +62,12 @@ export function verifyReport(json: unknown, trusted?: KeyObject): VerifyOutcome 
   const problems: string[] = [];
   const report = json as Partial<QualificationReport> | null;
   if (!report || typeof report !== 'object' || report.format !== 'blindrand-qualification/1') {
-    return { valid: false, problems: ['not a blindrand qualification report (format blindrand-qualification/1)'], digest: null, keyTrusted: !!trusted };
+    return {
+      valid: false,
+      problems: ['not a blindrand qualification report (format blindrand-qualification/1)'],
+      digest: null,
+      keyTrusted: !!trusted,
+    };
   }
   const sig = report.signature;
   if (!sig || sig.algorithm !== 'Ed25519' || typeof sig.value !== 'string' || typeof sig.publicKey !== 'string') {
@@ -69,13 +79,20 @@ export function verifyReport(json: unknown, trusted?: KeyObject): VerifyOutcome 
     unsigned = unsignedPart(report as QualificationReport);
     digest = reportDigest(unsigned);
   } catch (err) {
-    return { valid: false, problems: [`the report cannot be read: ${(err as Error).message}`], digest: null, keyTrusted: !!trusted };
+    return {
+      valid: false,
+      problems: [`the report cannot be read: ${(err as Error).message}`],
+      digest: null,
+      keyTrusted: !!trusted,
+    };
   }
   const embedded = parsePublicKey(sig.publicKey);
   if (!embedded) problems.push('the public key named in the report is not a valid Ed25519 key');
-  if (trusted && embedded && spki(trusted) !== spki(embedded)) problems.push('the report is signed by another key than the one given with --public-key');
+  if (trusted && embedded && spki(trusted) !== spki(embedded))
+    problems.push('the report is signed by another key than the one given with --public-key');
   const key = trusted ?? embedded;
-  if (digest !== sig.digest) problems.push('the report was changed after signing: its digest differs from the signed digest');
+  if (digest !== sig.digest)
+    problems.push('the report was changed after signing: its digest differs from the signed digest');
   let ok: boolean;
   try {
     ok = !!key && verify(null, Buffer.from(signedBytes(unsigned), 'utf8'), key, Buffer.from(sig.value, 'base64'));

@@ -6,5 +6,8 @@
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 
 export function checkText(id: string, locale: Locale): { title: string; expected: string } {
-  return { title: translate(locale, `qualification.check.${id}.title`), expected: translate(locale, `qualification.check.${id}.expected`) };
+  return {
+    title: translate(locale, `qualification.check.${id}.title`),
+    expected: translate(locale, `qualification.check.${id}.expected`),
+  };
 }

@@ -36,14 +36,21 @@ export const QUALIFICATION_PROTOCOL = join(PACKAGE_ROOT, 'protocols', 'msct-ms.y
 export type AppFactory = (config: AppConfig, options: { serveConsole?: boolean }) => Promise<INestApplication>;
 export const APP_FACTORY = 'APP_FACTORY';
 
-export async function startThrowaway(createApp: AppFactory, base: AppConfig, protocolFile = QUALIFICATION_PROTOCOL): Promise<Throwaway> {
+export async function startThrowaway(
+  createApp: AppFactory,
+  base: AppConfig,
+  protocolFile = QUALIFICATION_PROTOCOL,
+): Promise<Throwaway> {
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-qualification-'));
   const password = randomBytes(12).toString('base64url');
   let schema: string | null = null;
   let app: INestApplication | null = null;
   const cleanup = async () => {
     if (app) await app.close().catch(() => undefined);
-    if (schema && base.database.dialect === 'postgres') await withConnection(directOptions(base.database), (sql) => sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)).catch(() => undefined);
+    if (schema && base.database.dialect === 'postgres')
+      await withConnection(directOptions(base.database), (sql) =>
+        sql.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+      ).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -93,5 +100,6 @@ export async function startThrowaway(createApp: AppFactory, base: AppConfig, pro
 }
 
 function rawAccess(config: AppConfig): Throwaway['raw'] {
-  return (statement, params = []) => withConnection(directOptions(config.database), (sql) => sql.all(statement, params));
+  return (statement, params = []) =>
+    withConnection(directOptions(config.database), (sql) => sql.all(statement, params));
 }

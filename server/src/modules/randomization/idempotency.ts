@@ -17,30 +17,63 @@ export interface StoredResponse {
 }
 
 export const IdempotencyRepository = {
-  async find(sql: Sql, key: string): Promise<{ userId: string; route: string; bodyHash: string; response: StoredResponse } | null> {
+  async find(
+    sql: Sql,
+    key: string,
+  ): Promise<{ userId: string; route: string; bodyHash: string; response: StoredResponse } | null> {
     const row = await sql.one<Record<string, unknown>>('SELECT * FROM idempotency_keys WHERE idem_key = ?', [key]);
     if (!row) return null;
-    return { userId: String(row.user_id), route: String(row.route), bodyHash: String(row.body_hash), response: { status: Number(row.status_code), body: JSON.parse(String(row.response)) } };
+    return {
+      userId: String(row.user_id),
+      route: String(row.route),
+      bodyHash: String(row.body_hash),
+      response: { status: Number(row.status_code), body: JSON.parse(String(row.response)) },
+    };
   },
 
-  insert: (sql: Sql, key: string, userId: string, route: string, bodyHash: string, response: StoredResponse, at: string) =>
-    sql.exec('INSERT INTO idempotency_keys (idem_key, user_id, route, body_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      key, userId, route, bodyHash, response.status, JSON.stringify(response.body), at,
-    ]),
+  insert: (
+    sql: Sql,
+    key: string,
+    userId: string,
+    route: string,
+    bodyHash: string,
+    response: StoredResponse,
+    at: string,
+  ) =>
+    sql.exec(
+      'INSERT INTO idempotency_keys (idem_key, user_id, route, body_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [key, userId, route, bodyHash, response.status, JSON.stringify(response.body), at],
+    ),
 };
 
 /** The stored response if the key was used for this very request; 422 if for another. */
-export function replayOrReject(stored: { userId: string; route: string; bodyHash: string; response: StoredResponse } | null, userId: string, route: string, bodyHash: string): StoredResponse | null {
+export function replayOrReject(
+  stored: { userId: string; route: string; bodyHash: string; response: StoredResponse } | null,
+  userId: string,
+  route: string,
+  bodyHash: string,
+): StoredResponse | null {
   if (!stored) return null;
   if (stored.userId !== userId || stored.route !== route || stored.bodyHash !== bodyHash) {
-    throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used for a different request. Use a new key for a new randomization.');
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REUSED',
+      'This Idempotency-Key was already used for a different request. Use a new key for a new randomization.',
+    );
   }
   return { ...stored.response, replayed: true };
 }
 
 export function checkKey(key: string | undefined): string {
-  if (!key) throw new DomainError('IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header (one per randomization intent, reused on retry).');
-  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key)) throw new DomainError('VALIDATION_FAILED', 'The Idempotency-Key must be 8–128 letters, digits, dots, dashes, underscores or colons.');
+  if (!key)
+    throw new DomainError(
+      'IDEMPOTENCY_KEY_REQUIRED',
+      'Send an Idempotency-Key header (one per randomization intent, reused on retry).',
+    );
+  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(key))
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'The Idempotency-Key must be 8–128 letters, digits, dots, dashes, underscores or colons.',
+    );
   return key;
 }
 
@@ -53,7 +86,10 @@ const WAIT_FOR_ORIGINAL_MS = 30_000;
  */
 export class KeyAlreadyUsed extends DomainError {
   constructor() {
-    super('IDEMPOTENCY_IN_FLIGHT', 'The same request was just completed by another server; retry with the same key to receive its response.');
+    super(
+      'IDEMPOTENCY_IN_FLIGHT',
+      'The same request was just completed by another server; retry with the same key to receive its response.',
+    );
   }
 }
 
@@ -61,14 +97,29 @@ export class KeyAlreadyUsed extends DomainError {
 export class InFlightRequests {
   private readonly running = new Map<string, { userId: string; bodyHash: string; promise: Promise<StoredResponse> }>();
 
-  async run(key: string, userId: string, bodyHash: string, work: () => Promise<StoredResponse>): Promise<StoredResponse> {
+  async run(
+    key: string,
+    userId: string,
+    bodyHash: string,
+    work: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse> {
     const current = this.running.get(key);
     if (current) {
       // Another user (or another body) never joins: it would receive someone else's number and code.
-      if (current.userId !== userId || current.bodyHash !== bodyHash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key is in use for a different request.');
+      if (current.userId !== userId || current.bodyHash !== bodyHash)
+        throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key is in use for a different request.');
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new DomainError('IDEMPOTENCY_IN_FLIGHT', 'The original request with this key is still being processed; retry shortly.')), WAIT_FOR_ORIGINAL_MS);
+        timer = setTimeout(
+          () =>
+            reject(
+              new DomainError(
+                'IDEMPOTENCY_IN_FLIGHT',
+                'The original request with this key is still being processed; retry shortly.',
+              ),
+            ),
+          WAIT_FOR_ORIGINAL_MS,
+        );
       });
       try {
         const result = await Promise.race([current.promise, timeout]);

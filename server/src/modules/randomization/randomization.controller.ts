@@ -19,7 +19,11 @@ export class RandomizationController {
 
   @Post(':id/randomize')
   @RequirePermission(Permission.Randomize)
-  @ApiHeader({ name: 'Idempotency-Key', required: true, description: 'One key per randomization intent; reuse it when retrying' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: true,
+    description: 'One key per randomization intent; reuse it when retrying',
+  })
   async randomize(
     @CurrentViewer() viewer: Viewer,
     @Param('id', ParseUUIDPipe) id: string,

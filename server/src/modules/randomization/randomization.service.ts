@@ -27,14 +27,31 @@ import { SchemesRepository } from '../protocol/schemes.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
 import { decideAllocation, type AllocationDecision, type AllocationSource } from './allocation-source.js';
 import type { SignedAct } from '../../../../shared/signature-meanings.js';
-import { checkKey, IdempotencyRepository, InFlightRequests, KeyAlreadyUsed, replayOrReject, type StoredResponse } from './idempotency.js';
+import {
+  checkKey,
+  IdempotencyRepository,
+  InFlightRequests,
+  KeyAlreadyUsed,
+  replayOrReject,
+  type StoredResponse,
+} from './idempotency.js';
 
 const ROUTE = 'POST /api/participants/:id/randomize';
 
 /** The sentence of a refused randomization (the code is the participant lifecycle table's). */
-function refusalSentence(p: ParticipantRecord, allocation: AllocationRecord | null): { message: string; details?: unknown } {
-  if (allocation) return { message: `Patient ${p.screeningNumber} was already randomized (number ${allocation.randomizationNumber}).` };
-  if (p.status === 'ineligible') return { message: `Patient ${p.screeningNumber} does not meet the eligibility criteria.`, details: { eligibilityFailures: p.eligibilityFailures } };
+function refusalSentence(
+  p: ParticipantRecord,
+  allocation: AllocationRecord | null,
+): { message: string; details?: unknown } {
+  if (allocation)
+    return {
+      message: `Patient ${p.screeningNumber} was already randomized (number ${allocation.randomizationNumber}).`,
+    };
+  if (p.status === 'ineligible')
+    return {
+      message: `Patient ${p.screeningNumber} does not meet the eligibility criteria.`,
+      details: { eligibilityFailures: p.eligibilityFailures },
+    };
   return { message: `Patient ${p.screeningNumber} cannot be randomized from status ${p.status}.` };
 }
 
@@ -45,11 +62,19 @@ function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
     // The online list stops before the entries owned by downtime envelopes (docs/DOWNTIME.md).
     entryAt: async (stratumKey, position) => {
       const reserved = await SchemesRepository.firstReservedPosition(tx.sql, schemeId, stratumKey);
-      return reserved !== null && position >= reserved ? null : SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position);
+      return reserved !== null && position >= reserved
+        ? null
+        : SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position);
     },
-    advance: (stratumKey, next) => SchemesRepository.advanceCursor(tx.sql, schemeId, stratumKey, next).then(() => undefined),
+    advance: (stratumKey, next) =>
+      SchemesRepository.advanceCursor(tx.sql, schemeId, stratumKey, next).then(() => undefined),
     history: async () =>
-      (await ParticipantsRepository.allocations(tx.sql, schemeId)).map((a) => ({ stratumKey: a.stratumKey, covariates: a.covariates, armCode: a.armCode, treatmentCode: a.treatmentCode })),
+      (await ParticipantsRepository.allocations(tx.sql, schemeId)).map((a) => ({
+        stratumKey: a.stratumKey,
+        covariates: a.covariates,
+        armCode: a.armCode,
+        treatmentCode: a.treatmentCode,
+      })),
   };
 }
 
@@ -72,19 +97,38 @@ export interface AllocationChannel {
 export class RandomizationService {
   private readonly inFlight = new InFlightRequests();
 
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly signatures: SignatureService, private readonly pharmacy: PharmacyNotices) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+    private readonly signatures: SignatureService,
+    private readonly pharmacy: PharmacyNotices,
+  ) {}
 
-  async randomize(viewer: Viewer, participantId: string, idempotencyKey: string | undefined, signature: { password: string; meaning?: string }, channel?: AllocationChannel): Promise<StoredResponse> {
+  async randomize(
+    viewer: Viewer,
+    participantId: string,
+    idempotencyKey: string | undefined,
+    signature: { password: string; meaning?: string },
+    channel?: AllocationChannel,
+  ): Promise<StoredResponse> {
     const key = checkKey(idempotencyKey);
     const route = channel?.route ?? ROUTE;
     // The password is not part of the fingerprint of the request: a retry may retype it.
-    const bodyHash = sha256Hex(canonicalJson({ participantId, meaning: signature?.meaning ?? null, ...(channel ? { channel: channel.request } : {}) }));
+    const bodyHash = sha256Hex(
+      canonicalJson({
+        participantId,
+        meaning: signature?.meaning ?? null,
+        ...(channel ? { channel: channel.request } : {}),
+      }),
+    );
     return this.inFlight.run(key, viewer.userId, bodyHash, async () => {
       const replay = await this.replayStored(viewer, key, bodyHash, route);
       if (replay) return replay;
       const signer = await this.signatures.authenticate(viewer, signature, channel?.act ?? 'randomize');
       try {
-        return await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash, channel));
+        return await this.db.withWriteTransaction(actorOf(viewer), (tx) =>
+          this.allocateInTransaction(tx, viewer, participantId, signer, key, bodyHash, channel),
+        );
       } catch (err) {
         // Another instance finished the same key while we verified the password: replay its answer.
         if (err instanceof KeyAlreadyUsed) return (await this.replayStored(viewer, key, bodyHash, route))!;
@@ -94,7 +138,12 @@ export class RandomizationService {
   }
 
   /** The stored answer for this key: same user and body (else 422), and the patient still visible (else 404). */
-  private async replayStored(viewer: Viewer, key: string, bodyHash: string, route = ROUTE): Promise<StoredResponse | null> {
+  private async replayStored(
+    viewer: Viewer,
+    key: string,
+    bodyHash: string,
+    route = ROUTE,
+  ): Promise<StoredResponse | null> {
     return this.db.read(async (sql) => {
       const replay = replayOrReject(await IdempotencyRepository.find(sql, key), viewer.userId, route, bodyHash);
       if (!replay) return null;
@@ -108,7 +157,15 @@ export class RandomizationService {
    * The allocation core, inside the caller's write transaction, after the signer re-authenticated.
    * (Public for the B2 benchmark, which measures it without the password check.)
    */
-  async allocateInTransaction(tx: WriteTx, viewer: Viewer, participantId: string, signer: Signer, key: string, bodyHash: string, channel?: AllocationChannel): Promise<StoredResponse> {
+  async allocateInTransaction(
+    tx: WriteTx,
+    viewer: Viewer,
+    participantId: string,
+    signer: Signer,
+    key: string,
+    bodyHash: string,
+    channel?: AllocationChannel,
+  ): Promise<StoredResponse> {
     // Another instance may have finished the same key while we verified the password: stop here,
     // write nothing, and let the caller replay outside the transaction (a replay is a read).
     if (await IdempotencyRepository.find(tx.sql, key)) throw new KeyAlreadyUsed();
@@ -118,11 +175,17 @@ export class RandomizationService {
     const p = requireAccess(viewer, found?.participant, 'The patient');
     // Refused before the scheme is read (NOT_ELIGIBLE, ALREADY_RANDOMIZED…: the table's codes); transition() applies the move below.
     requireMove(PARTICIPANT_LIFECYCLE, p, 'randomize', undefined, refusalSentence(p, found!.allocation));
-    if (!p.stratumKey) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} has no stratum and cannot be randomized.`);
+    if (!p.stratumKey)
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `Patient ${p.screeningNumber} has no stratum and cannot be randomized.`,
+      );
 
     const record = await SchemesRepository.findById(tx.sql, study.activeSchemeId!);
     // Only a live scheme needs its document and seed; a list scheme reads its next entry.
-    const liveScheme: Scheme | null = record!.live ? { ...(await SchemesRepository.document(tx.sql, record!.id))!, seed: record!.seed ?? undefined } : null;
+    const liveScheme: Scheme | null = record!.live
+      ? { ...(await SchemesRepository.document(tx.sql, record!.id))!, seed: record!.seed ?? undefined }
+      : null;
     const covariates = p.stratumLevels ?? {};
     const decision = channel
       ? await channel.decide(tx, p, record!.id)
@@ -143,13 +206,35 @@ export class RandomizationService {
       randomizedBy: viewer.username,
       signatureId: '',
     };
-    const response = { participantId: p.id, randomizationNumber: allocation.randomizationNumber, treatmentCode: allocation.treatmentCode, stratum: p.stratumKey, randomizedAt: tx.now };
-    const signed = await this.signatures.record(tx, signer, { type: 'randomization', id: allocation.id, content: response });
+    const response = {
+      participantId: p.id,
+      randomizationNumber: allocation.randomizationNumber,
+      treatmentCode: allocation.treatmentCode,
+      stratum: p.stratumKey,
+      randomizedAt: tx.now,
+    };
+    const signed = await this.signatures.record(tx, signer, {
+      type: 'randomization',
+      id: allocation.id,
+      content: response,
+    });
     allocation.signatureId = signed.id;
     await ParticipantsRepository.insertAllocation(tx.sql, allocation);
     const via = channel ? await channel.recorded(tx, allocation) : {};
-    const body = { ...response, ...via, signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt } };
-    await IdempotencyRepository.insert(tx.sql, key, viewer.userId, channel?.route ?? ROUTE, bodyHash, { status: 201, body }, tx.now);
+    const body = {
+      ...response,
+      ...via,
+      signature: { printedName: signed.printedName, meaning: signed.meaning, signedAt: signed.signedAt },
+    };
+    await IdempotencyRepository.insert(
+      tx.sql,
+      key,
+      viewer.userId,
+      channel?.route ?? ROUTE,
+      bodyHash,
+      { status: 201, body },
+      tx.now,
+    );
     await transition(tx, PARTICIPANT_LIFECYCLE, p, 'randomize', {
       write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now),
       details: {

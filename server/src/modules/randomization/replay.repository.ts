@@ -10,7 +10,10 @@ const toReplayAllocation = (r: Record<string, unknown>): ReplayAllocation => ({
   listPosition: r.list_position === null || r.list_position === undefined ? null : Number(r.list_position),
   covariates: asJson(r.covariates, {}),
   dynamicRecord: asJson(r.dynamic_record, null),
-  envelope: r.envelope_ordinal === null || r.envelope_ordinal === undefined ? null : { channel: `${asStr(r.envelope_site)}/${asStr(r.stratum_key)}`, ordinal: Number(r.envelope_ordinal) },
+  envelope:
+    r.envelope_ordinal === null || r.envelope_ordinal === undefined
+      ? null
+      : { channel: `${asStr(r.envelope_site)}/${asStr(r.stratum_key)}`, ordinal: Number(r.envelope_ordinal) },
 });
 
 export const ReplayRepository = {
@@ -26,7 +29,10 @@ export const ReplayRepository = {
   /** Per stratum, the first list position owned by a downtime envelope (docs/DOWNTIME.md). */
   async envelopesFrom(sql: Sql, schemeId: string): Promise<Record<string, number>> {
     const from: Record<string, number> = {};
-    for (const r of await sql.all('SELECT e.stratum_key, MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? GROUP BY e.stratum_key', [schemeId])) {
+    for (const r of await sql.all(
+      'SELECT e.stratum_key, MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? GROUP BY e.stratum_key',
+      [schemeId],
+    )) {
       from[asStr(r.stratum_key)] = Number(r.p);
     }
     return from;

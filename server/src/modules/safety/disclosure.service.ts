@@ -20,14 +20,20 @@ import { describeAllocation } from './safety.views.js';
 
 @Injectable()
 export class DisclosureService {
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+  ) {}
 
   async report(viewer: Viewer, site?: string): Promise<UnblindedResponse<DisclosureReport>> {
     const protocol = this.study.protocol();
     const report = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = await this.study.current(tx.sql);
       if (study.status !== 'unblinded') {
-        throw new DomainError('STUDY_NOT_UNBLINDED', `The disclosure report exists only after the end-of-study unblinding; the study is ${study.status}.`);
+        throw new DomainError(
+          'STUDY_NOT_UNBLINDED',
+          `The disclosure report exists only after the end-of-study unblinding; the study is ${study.status}.`,
+        );
       }
       let siteCodes = isSiteScoped(viewer.role) ? viewer.siteCodes : null;
       if (site !== undefined) {
@@ -37,33 +43,62 @@ export class DisclosureService {
       }
       const names = new Map((await SafetyRepository.siteNames(tx.sql)).map((s) => [s.code, s.name]));
       const rows = (await ParticipantsRepository.list(tx.sql, siteCodes)).filter((r) => r.allocation !== null);
-      rows.sort((a, b) => a.participant.siteCode.localeCompare(b.participant.siteCode) || a.allocation!.randomizationNumber - b.allocation!.randomizationNumber);
-      const sites = [...new Set([...(siteCodes ?? []), ...rows.map((r) => r.participant.siteCode)])].sort().map((code) => ({
-        siteCode: code,
-        siteName: names.get(code) ?? code,
-        patients: rows.filter((r) => r.participant.siteCode === code).map(({ participant: p, allocation: a }) => ({
-          participantId: p.id,
-          screeningNumber: p.screeningNumber,
-          randomizationNumber: a!.randomizationNumber,
-          treatmentCode: a!.treatmentCode,
-          randomizedAt: a!.randomizedAt,
-          randomizedInError: p.randomizedInError,
-          ...describeAllocation(a!, protocol),
-        })),
-      }));
+      rows.sort(
+        (a, b) =>
+          a.participant.siteCode.localeCompare(b.participant.siteCode) ||
+          a.allocation!.randomizationNumber - b.allocation!.randomizationNumber,
+      );
+      const sites = [...new Set([...(siteCodes ?? []), ...rows.map((r) => r.participant.siteCode)])]
+        .sort()
+        .map((code) => ({
+          siteCode: code,
+          siteName: names.get(code) ?? code,
+          patients: rows
+            .filter((r) => r.participant.siteCode === code)
+            .map(({ participant: p, allocation: a }) => ({
+              participantId: p.id,
+              screeningNumber: p.screeningNumber,
+              randomizationNumber: a!.randomizationNumber,
+              treatmentCode: a!.treatmentCode,
+              randomizedAt: a!.randomizedAt,
+              randomizedInError: p.randomizedInError,
+              ...describeAllocation(a!, protocol),
+            })),
+        }));
       for (const r of rows) {
         await UnblindingRepository.insertRegister(tx.sql, {
-          id: randomUUID(), kind: 'disclosure', participantId: r.participant.id, requestId: null, userId: viewer.userId, username: viewer.username,
-          displayName: viewer.displayName, role: viewer.role, reason: 'End-of-study disclosure report', seenAt: tx.now,
+          id: randomUUID(),
+          kind: 'disclosure',
+          participantId: r.participant.id,
+          requestId: null,
+          userId: viewer.userId,
+          username: viewer.username,
+          displayName: viewer.displayName,
+          role: viewer.role,
+          reason: 'End-of-study disclosure report',
+          seenAt: tx.now,
         });
       }
       tx.audit({
         action: 'disclosure.generated',
         entityType: 'study',
         entityId: study.code,
-        details: { sites: sites.map((s) => ({ siteCode: s.siteCode, patients: s.patients.length })), patients: rows.length },
+        details: {
+          sites: sites.map((s) => ({ siteCode: s.siteCode, patients: s.patients.length })),
+          patients: rows.length,
+        },
       });
-      return { study: { code: protocol.study.code, title: protocol.study.title, design: protocol.design, unblindedAt: study.unblindedAt ?? null }, generatedAt: tx.now, generatedBy: viewer.displayName, sites };
+      return {
+        study: {
+          code: protocol.study.code,
+          title: protocol.study.title,
+          design: protocol.design,
+          unblindedAt: study.unblindedAt ?? null,
+        },
+        generatedAt: tx.now,
+        generatedBy: viewer.displayName,
+        sites,
+      };
     });
     // Investigators stay "blinded" by role (isBlindedAt) even after unblinding: this report is their one disclosure route.
     return new UnblindedResponse(viewer.userId, report);

@@ -23,7 +23,8 @@ import { toInadvertentView, type InadvertentView } from './safety.views.js';
 /** A real calendar day, not after today (UTC). */
 function requirePastDay(day: string, today: string): string {
   const parsed = new Date(`${day}T00:00:00Z`);
-  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day) throw new DomainError('VALIDATION_FAILED', `occurredOn "${day}" is not a calendar day (YYYY-MM-DD).`);
+  if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== day)
+    throw new DomainError('VALIDATION_FAILED', `occurredOn "${day}" is not a calendar day (YYYY-MM-DD).`);
   if (day > today.slice(0, 10)) throw new DomainError('VALIDATION_FAILED', `occurredOn ${day} is in the future.`);
   return day;
 }
@@ -36,7 +37,11 @@ function requireText(value: string, field: string): string {
 
 @Injectable()
 export class InadvertentUnblindingService {
-  constructor(private readonly db: DatabaseService, private readonly signatures: SignatureService, private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly signatures: SignatureService,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   async create(viewer: Viewer, input: CreateInadvertentReportDto): Promise<InadvertentView> {
     const texts = {
@@ -50,10 +55,16 @@ export class InadvertentUnblindingService {
       const occurredOn = requirePastDay(input.occurredOn, tx.now);
       const patients: InadvertentPatient[] = [];
       for (const participantId of input.participantIds) {
-        const p = requireAccess(viewer, (await ParticipantsRepository.find(tx.sql, participantId))?.participant, 'The patient');
+        const p = requireAccess(
+          viewer,
+          (await ParticipantsRepository.find(tx.sql, participantId))?.participant,
+          'The patient',
+        );
         patients.push({ reportId: '', participantId: p.id, screeningNumber: p.screeningNumber, siteCode: p.siteCode });
       }
-      patients.sort((a, b) => a.screeningNumber.localeCompare(b.screeningNumber) || a.participantId.localeCompare(b.participantId));
+      patients.sort(
+        (a, b) => a.screeningNumber.localeCompare(b.screeningNumber) || a.participantId.localeCompare(b.participantId),
+      );
       const reportId = randomUUID();
       for (const p of patients) p.reportId = reportId;
       const participantIds = patients.map((p) => p.participantId);
@@ -63,15 +74,30 @@ export class InadvertentUnblindingService {
         content: { reportId, participantIds, occurredOn, ...texts, reportedBy: viewer.username },
       });
       const record = {
-        id: reportId, occurredOn, ...texts, reportedById: viewer.userId, reportedBy: viewer.username, reportedByName: signer.printedName,
-        reporterRole: viewer.role, reportedAt: tx.now, signatureId: signature.id,
+        id: reportId,
+        occurredOn,
+        ...texts,
+        reportedById: viewer.userId,
+        reportedBy: viewer.username,
+        reportedByName: signer.printedName,
+        reporterRole: viewer.role,
+        reportedAt: tx.now,
+        signatureId: signature.id,
       };
       await SafetyRepository.insertReport(tx.sql, record, participantIds);
       // The register's person is the reporter (an account); who was actually unblinded is the report's own words.
       for (const p of patients) {
         await UnblindingRepository.insertRegister(tx.sql, {
-          id: randomUUID(), kind: 'inadvertent', participantId: p.participantId, requestId: null, userId: viewer.userId, username: viewer.username,
-          displayName: signer.printedName, role: viewer.role, reason: texts.whoWasUnblinded, seenAt: tx.now,
+          id: randomUUID(),
+          kind: 'inadvertent',
+          participantId: p.participantId,
+          requestId: null,
+          userId: viewer.userId,
+          username: viewer.username,
+          displayName: signer.printedName,
+          role: viewer.role,
+          reason: texts.whoWasUnblinded,
+          seenAt: tx.now,
         });
       }
       tx.audit({
@@ -79,9 +105,17 @@ export class InadvertentUnblindingService {
         entityType: 'inadvertent-unblinding',
         entityId: reportId,
         reason: texts.howItHappened,
-        details: { patients: patients.map(({ reportId: _r, ...p }) => p), occurredOn, ...texts, signatureId: signature.id, signature },
+        details: {
+          patients: patients.map(({ reportId: _r, ...p }) => p),
+          occurredOn,
+          ...texts,
+          signatureId: signature.id,
+          signature,
+        },
       });
-      const readers = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor', 'auditor')).filter((u) => u.id !== viewer.userId);
+      const readers = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor', 'auditor')).filter(
+        (u) => u.id !== viewer.userId,
+      );
       await this.notifications.notify(tx, readers, inadvertentNotice(record, patients));
       return reportId;
     });
@@ -91,7 +125,10 @@ export class InadvertentUnblindingService {
   list(): Promise<InadvertentView[]> {
     return this.db.read(async (sql) => {
       const reports = await SafetyRepository.reports(sql);
-      const patients = await SafetyRepository.reportPatients(sql, reports.map((r) => r.id));
+      const patients = await SafetyRepository.reportPatients(
+        sql,
+        reports.map((r) => r.id),
+      );
       return reports.map((r) => toInadvertentView(r, patients));
     });
   }

@@ -20,7 +20,10 @@ export function confirmationNotice(r: SafetyUnblindingRecord): LocalizedMessage 
     body: translate(locale, 'safety.notice.confirm.body', { ...where(r), requester: r.requestedByName }),
     entityType: 'safety-unblinding',
     entityId: r.id,
-    mail: { subject: translate(locale, 'safety.mail.confirm.subject'), text: translate(locale, 'safety.mail.confirm.text', { reference: r.id }) },
+    mail: {
+      subject: translate(locale, 'safety.mail.confirm.subject'),
+      text: translate(locale, 'safety.mail.confirm.text', { reference: r.id }),
+    },
   });
 }
 
@@ -32,16 +35,36 @@ export function pharmacovigilanceNotice(r: SafetyUnblindingRecord): LocalizedMes
     body: translate(locale, 'safety.notice.pv.body', { ...where(r), requester: r.requestedByName, reason: r.reason }),
     entityType: 'safety-unblinding',
     entityId: r.id,
-    mail: { subject: translate(locale, 'safety.mail.pv.subject'), text: translate(locale, 'safety.mail.pv.text', { reference: r.id }) },
+    mail: {
+      subject: translate(locale, 'safety.mail.pv.subject'),
+      text: translate(locale, 'safety.mail.pv.text', { reference: r.id }),
+    },
   });
 }
 
 /** The e-mail to the designated safety address: the one message that carries the arm, to nobody else. */
-export function recipientMail(r: SafetyUnblindingRecord, allocation: AllocationRecord, protocol: Protocol, at: string, locale: Locale): { subject: string; text: string } {
+export function recipientMail(
+  r: SafetyUnblindingRecord,
+  allocation: AllocationRecord,
+  protocol: Protocol,
+  at: string,
+  locale: Locale,
+): { subject: string; text: string } {
   const a = describeAllocation(allocation, protocol);
-  const periods = a.periods.map((p) => translate(locale, 'safety.mail.recipient.period', { period: p.period, label: p.label ?? String(p.period), product: `${p.productLabel} (${p.product})` })).join('\n');
+  const periods = a.periods
+    .map((p) =>
+      translate(locale, 'safety.mail.recipient.period', {
+        period: p.period,
+        label: p.label ?? String(p.period),
+        product: `${p.productLabel} (${p.product})`,
+      }),
+    )
+    .join('\n');
   return {
-    subject: translate(locale, 'safety.mail.recipient.subject', { study: protocol.study.code, patient: r.screeningNumber }),
+    subject: translate(locale, 'safety.mail.recipient.subject', {
+      study: protocol.study.code,
+      patient: r.screeningNumber,
+    }),
     text: translate(locale, 'safety.mail.recipient.text', {
       study: `${protocol.study.code} (${protocol.study.title})`,
       ...where(r),
@@ -64,9 +87,16 @@ export function inadvertentNotice(r: InadvertentReportRecord, patients: Inadvert
   return (locale) => ({
     kind: 'safety.inadvertent-reported',
     title: translate(locale, 'safety.notice.inadvertent.title', { patients: list }),
-    body: translate(locale, 'safety.notice.inadvertent.body', { reporter: r.reportedByName, date: r.occurredOn, patients: list }),
+    body: translate(locale, 'safety.notice.inadvertent.body', {
+      reporter: r.reportedByName,
+      date: r.occurredOn,
+      patients: list,
+    }),
     entityType: 'inadvertent-unblinding',
     entityId: r.id,
-    mail: { subject: translate(locale, 'safety.mail.inadvertent.subject'), text: translate(locale, 'safety.mail.inadvertent.text', { reference: r.id }) },
+    mail: {
+      subject: translate(locale, 'safety.mail.inadvertent.subject'),
+      text: translate(locale, 'safety.mail.inadvertent.text', { reference: r.id }),
+    },
   });
 }

@@ -30,7 +30,8 @@ import type { CreateSafetyUnblindingDto } from './safety.dto.js';
 import { SafetyRepository, type RecipientKind } from './safety.repository.js';
 import { toSafetyRevealView, toSafetyUnblindingView, type SafetyUnblindingView } from './safety.views.js';
 
-const recipientOf = (r: SafetyRecipient): { kind: RecipientKind; value: string } => ('email' in r ? { kind: 'email', value: r.email } : { kind: 'role', value: r.role });
+const recipientOf = (r: SafetyRecipient): { kind: RecipientKind; value: string } =>
+  'email' in r ? { kind: 'email', value: r.email } : { kind: 'role', value: r.role };
 
 @Injectable()
 export class SafetyUnblindingService {
@@ -50,10 +51,17 @@ export class SafetyUnblindingService {
 
   async create(viewer: Viewer, input: CreateSafetyUnblindingDto): Promise<SafetyUnblindingView> {
     const safety = this.study.protocol().unblinding.safety;
-    if (!safety) throw new DomainError('SAFETY_UNBLINDING_UNAVAILABLE', 'The protocol designates no safety recipient (unblinding.safety): nothing was sent.');
+    if (!safety)
+      throw new DomainError(
+        'SAFETY_UNBLINDING_UNAVAILABLE',
+        'The protocol designates no safety recipient (unblinding.safety): nothing was sent.',
+      );
     const recipient = recipientOf(safety.recipient);
     if (recipient.kind === 'email' && !this.outbox.enabled) {
-      throw new DomainError('SAFETY_UNBLINDING_UNAVAILABLE', 'E-mail is not configured on this server (SMTP_URL), so the designated safety address cannot be reached: nothing was sent.');
+      throw new DomainError(
+        'SAFETY_UNBLINDING_UNAVAILABLE',
+        'E-mail is not configured on this server (SMTP_URL), so the designated safety address cannot be reached: nothing was sent.',
+      );
     }
     const reason = input.reason.trim();
     const reportReference = input.reportReference?.trim() || null;
@@ -65,30 +73,69 @@ export class SafetyUnblindingService {
       const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       const allocation = found!.allocation;
-      if (!allocation) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} has not been randomized: there is no allocation to report.`);
-      const officers = recipient.kind === 'role' ? await this.notifications.recipientsWithRole(tx.sql, 'pharmacovigilance') : [];
+      if (!allocation)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `Patient ${p.screeningNumber} has not been randomized: there is no allocation to report.`,
+        );
+      const officers =
+        recipient.kind === 'role' ? await this.notifications.recipientsWithRole(tx.sql, 'pharmacovigilance') : [];
       if (recipient.kind === 'role' && officers.length === 0) {
-        throw new DomainError('SAFETY_UNBLINDING_UNAVAILABLE', 'There is no active pharmacovigilance account to receive the safety unblinding: nothing was sent. Ask an administrator to create one.');
+        throw new DomainError(
+          'SAFETY_UNBLINDING_UNAVAILABLE',
+          'There is no active pharmacovigilance account to receive the safety unblinding: nothing was sent. Ask an administrator to create one.',
+        );
       }
       const safetyId = randomUUID();
       const signature = await this.signatures.record(tx, signer, {
         type: 'safety-unblinding.request',
         id: safetyId,
-        content: { safetyUnblindingId: safetyId, participantId: p.id, reason, reportReference, recipientKind: recipient.kind, recipient: recipient.value, requestedBy: viewer.username },
+        content: {
+          safetyUnblindingId: safetyId,
+          participantId: p.id,
+          reason,
+          reportReference,
+          recipientKind: recipient.kind,
+          recipient: recipient.value,
+          requestedBy: viewer.username,
+        },
       });
       await SafetyRepository.insert(tx.sql, {
-        id: safetyId, participantId: p.id, siteCode: p.siteCode, reason, reportReference, recipientKind: recipient.kind, recipient: recipient.value,
-        requestedById: viewer.userId, requestedBy: viewer.username, requestedByName: signer.printedName, requestedAt: tx.now, signatureId: signature.id,
-        firstViewedAt: null, viewCount: 0,
+        id: safetyId,
+        participantId: p.id,
+        siteCode: p.siteCode,
+        reason,
+        reportReference,
+        recipientKind: recipient.kind,
+        recipient: recipient.value,
+        requestedById: viewer.userId,
+        requestedBy: viewer.username,
+        requestedByName: signer.printedName,
+        requestedAt: tx.now,
+        signatureId: signature.id,
+        firstViewedAt: null,
+        viewCount: 0,
       });
       const stored = (await SafetyRepository.find(tx.sql, safetyId))!;
       if (recipient.kind === 'email') {
         // Sent: the address has seen the allocation. The register names the address; the requester is the accountable user.
         await UnblindingRepository.insertRegister(tx.sql, {
-          id: randomUUID(), kind: 'safety-email', participantId: p.id, requestId: null, userId: viewer.userId, username: recipient.value.slice(0, 64),
-          displayName: recipient.value.slice(0, 200), role: 'safety-recipient', reason, seenAt: tx.now,
+          id: randomUUID(),
+          kind: 'safety-email',
+          participantId: p.id,
+          requestId: null,
+          userId: viewer.userId,
+          username: recipient.value.slice(0, 64),
+          displayName: recipient.value.slice(0, 200),
+          role: 'safety-recipient',
+          reason,
+          seenAt: tx.now,
         });
-        await this.outbox.queue(tx, { notificationId: null, to: recipient.value, ...recipientMail(stored, allocation, protocol, tx.now, this.db.config.defaultLocale) });
+        await this.outbox.queue(tx, {
+          notificationId: null,
+          to: recipient.value,
+          ...recipientMail(stored, allocation, protocol, tx.now, this.db.config.defaultLocale),
+        });
       } else {
         await this.notifications.notify(tx, officers, pharmacovigilanceNotice(stored));
       }
@@ -98,12 +145,21 @@ export class SafetyUnblindingService {
         entityId: safetyId,
         reason,
         details: {
-          participantId: p.id, screeningNumber: p.screeningNumber, siteCode: p.siteCode, recipientKind: recipient.kind, recipient: recipient.value,
-          reportReference, signatureId: signature.id, signature, [UNBLINDED_DETAILS_KEY]: { armCode: allocation.armCode },
+          participantId: p.id,
+          screeningNumber: p.screeningNumber,
+          siteCode: p.siteCode,
+          recipientKind: recipient.kind,
+          recipient: recipient.value,
+          reportReference,
+          signatureId: signature.id,
+          signature,
+          [UNBLINDED_DETAILS_KEY]: { armCode: allocation.armCode },
         },
       });
       const requester = await UsersRepository.findById(tx.sql, viewer.userId);
-      const monitors = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter((u) => u.id !== viewer.userId);
+      const monitors = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter(
+        (u) => u.id !== viewer.userId,
+      );
       await this.notifications.notify(tx, [...(requester ? [requester] : []), ...monitors], confirmationNotice(stored));
       return safetyId;
     });
@@ -122,12 +178,15 @@ export class SafetyUnblindingService {
   }
 
   get(viewer: Viewer, id: string): Promise<SafetyUnblindingView> {
-    return this.db.read(async (sql) => toSafetyUnblindingView(this.visible(viewer, await SafetyRepository.find(sql, id)), viewer, DEFAULT_LOCALE));
+    return this.db.read(async (sql) =>
+      toSafetyUnblindingView(this.visible(viewer, await SafetyRepository.find(sql, id)), viewer, DEFAULT_LOCALE),
+    );
   }
 
   private visible<T extends { siteCode: string; recipientKind: RecipientKind }>(viewer: Viewer, r: T | null): T {
     const found = requireAccess(viewer, r, 'The safety unblinding');
-    if (viewer.role === 'pharmacovigilance' && found.recipientKind !== 'role') throw new DomainError('NOT_FOUND', 'The safety unblinding was not found.');
+    if (viewer.role === 'pharmacovigilance' && found.recipientKind !== 'role')
+      throw new DomainError('NOT_FOUND', 'The safety unblinding was not found.');
     return found;
   }
 
@@ -143,8 +202,16 @@ export class SafetyUnblindingService {
       const allocation = (await ParticipantsRepository.find(tx.sql, r.participantId))!.allocation!;
       await SafetyRepository.recordView(tx.sql, id, tx.now);
       await UnblindingRepository.insertRegister(tx.sql, {
-        id: randomUUID(), kind: 'safety-reveal', participantId: r.participantId, requestId: null, userId: viewer.userId, username: viewer.username,
-        displayName: viewer.displayName, role: viewer.role, reason: r.reason, seenAt: tx.now,
+        id: randomUUID(),
+        kind: 'safety-reveal',
+        participantId: r.participantId,
+        requestId: null,
+        userId: viewer.userId,
+        username: viewer.username,
+        displayName: viewer.displayName,
+        role: viewer.role,
+        reason: r.reason,
+        seenAt: tx.now,
       });
       const viewCount = r.viewCount + 1;
       tx.audit({
@@ -152,7 +219,12 @@ export class SafetyUnblindingService {
         entityType: 'participant',
         entityId: r.participantId,
         reason: r.reason,
-        details: { safetyUnblindingId: id, viewCount, firstView: r.firstViewedAt === null, [UNBLINDED_DETAILS_KEY]: { armCode: allocation.armCode } },
+        details: {
+          safetyUnblindingId: id,
+          viewCount,
+          firstView: r.firstViewedAt === null,
+          [UNBLINDED_DETAILS_KEY]: { armCode: allocation.armCode },
+        },
       });
       return toSafetyRevealView(r, allocation, protocol, tx.now, viewCount);
     });

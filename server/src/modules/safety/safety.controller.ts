@@ -1,4 +1,10 @@
-import type { DisclosureReport, InadvertentView, SafetyRevealView, SafetySettings, SafetyUnblindingView } from '../../../../shared/contract.js';
+import type {
+  DisclosureReport,
+  InadvertentView,
+  SafetyRevealView,
+  SafetySettings,
+  SafetyUnblindingView,
+} from '../../../../shared/contract.js';
 import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
@@ -15,25 +21,37 @@ import { SafetyUnblindingService } from './safety-unblinding.service.js';
 @ApiBearerAuth()
 @Controller()
 export class SafetyController {
-  constructor(private readonly safety: SafetyUnblindingService, private readonly inadvertent: InadvertentUnblindingService, private readonly disclosure: DisclosureService) {}
+  constructor(
+    private readonly safety: SafetyUnblindingService,
+    private readonly inadvertent: InadvertentUnblindingService,
+    private readonly disclosure: DisclosureService,
+  ) {}
 
   @Get('safety-unblindings/settings')
   @RequirePermission(Permission.ReadSafetyUnblindings)
-  @ApiOperation({ summary: 'Whether the protocol designates a safety recipient: {enabled, recipientKind: role | email | null}' })
+  @ApiOperation({
+    summary: 'Whether the protocol designates a safety recipient: {enabled, recipientKind: role | email | null}',
+  })
   settings(): SafetySettings {
     return this.safety.settings();
   }
 
   @Post('safety-unblindings')
   @RequirePermission(Permission.RequestSafetyUnblinding)
-  @ApiOperation({ summary: 'Signed safety unblinding (SUSAR/expedited report) → 201 neutral confirmation; the arm goes only to the protocol\'s designated recipient. 409 SAFETY_UNBLINDING_UNAVAILABLE when none is set up or reachable' })
+  @ApiOperation({
+    summary:
+      "Signed safety unblinding (SUSAR/expedited report) → 201 neutral confirmation; the arm goes only to the protocol's designated recipient. 409 SAFETY_UNBLINDING_UNAVAILABLE when none is set up or reachable",
+  })
   create(@CurrentViewer() viewer: Viewer, @Body() body: CreateSafetyUnblindingDto): Promise<SafetyUnblindingView> {
     return this.safety.create(viewer, body);
   }
 
   @Get('safety-unblindings')
   @RequirePermission(Permission.ReadSafetyUnblindings)
-  @ApiOperation({ summary: 'Safety unblindings, newest first (never the arm): investigators their sites, pharmacovigilance those addressed to it, monitors and auditors all' })
+  @ApiOperation({
+    summary:
+      'Safety unblindings, newest first (never the arm): investigators their sites, pharmacovigilance those addressed to it, monitors and auditors all',
+  })
   list(@CurrentViewer() viewer: Viewer): Promise<SafetyUnblindingView[]> {
     return this.safety.list(viewer);
   }
@@ -49,14 +67,23 @@ export class SafetyController {
   @RequirePermission(Permission.ReceiveSafetyUnblinding)
   @AllowUnblindedResponse()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Pharmacovigilance only, for a request addressed to its role: {arm, armLabel, sequence | product, periods, …}; every call audited and registered' })
-  reveal(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<UnblindedResponse<SafetyRevealView>> {
+  @ApiOperation({
+    summary:
+      'Pharmacovigilance only, for a request addressed to its role: {arm, armLabel, sequence | product, periods, …}; every call audited and registered',
+  })
+  reveal(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<UnblindedResponse<SafetyRevealView>> {
     return this.safety.reveal(viewer, id);
   }
 
   @Post('inadvertent-unblindings')
   @RequirePermission(Permission.ReportInadvertentUnblinding)
-  @ApiOperation({ summary: 'Signed report of an inadvertent unblinding {participantIds, occurredOn, howItHappened, whoWasUnblinded, impactAssessment, correctiveAction, signature}; free text naming an arm → 400 BLINDING_RISK' })
+  @ApiOperation({
+    summary:
+      'Signed report of an inadvertent unblinding {participantIds, occurredOn, howItHappened, whoWasUnblinded, impactAssessment, correctiveAction, signature}; free text naming an arm → 400 BLINDING_RISK',
+  })
   report(@CurrentViewer() viewer: Viewer, @Body() body: CreateInadvertentReportDto): Promise<InadvertentView> {
     return this.inadvertent.create(viewer, body);
   }
@@ -79,8 +106,14 @@ export class SafetyController {
   @RequirePermission(Permission.ReadDisclosure)
   @AllowUnblindedResponse()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Per-site report of the treatment each patient received (investigators: own sites; `?site=`). Audited and registered. Before unblinding: 409 STUDY_NOT_UNBLINDED' })
-  disclose(@CurrentViewer() viewer: Viewer, @Query() q: DisclosureQueryDto): Promise<UnblindedResponse<DisclosureReport>> {
+  @ApiOperation({
+    summary:
+      'Per-site report of the treatment each patient received (investigators: own sites; `?site=`). Audited and registered. Before unblinding: 409 STUDY_NOT_UNBLINDED',
+  })
+  disclose(
+    @CurrentViewer() viewer: Viewer,
+    @Query() q: DisclosureQueryDto,
+  ): Promise<UnblindedResponse<DisclosureReport>> {
     return this.disclosure.report(viewer, q.site);
   }
 }

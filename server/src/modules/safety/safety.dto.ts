@@ -1,6 +1,17 @@
 import type { InadvertentInput, SafetyUnblindingInput } from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { SignedDto } from '../../common/request.dto.js';
 
 export class CreateSafetyUnblindingDto extends SignedDto implements SafetyUnblindingInput {
@@ -8,13 +19,17 @@ export class CreateSafetyUnblindingDto extends SignedDto implements SafetyUnblin
   @IsUUID()
   participantId: string;
 
-  @ApiProperty({ description: 'The safety reason (e.g. suspected unexpected serious adverse reaction). Read by blinded people: must not name an arm or product.', minLength: 5 })
+  @ApiProperty({
+    description:
+      'The safety reason (e.g. suspected unexpected serious adverse reaction). Read by blinded people: must not name an arm or product.',
+    minLength: 5,
+  })
   @IsString()
   @MinLength(5)
   @MaxLength(2000)
   reason: string;
 
-  @ApiPropertyOptional({ description: 'The safety report\'s own reference (e.g. the CIOMS/E2B case number)' })
+  @ApiPropertyOptional({ description: "The safety report's own reference (e.g. the CIOMS/E2B case number)" })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -24,7 +39,10 @@ export class CreateSafetyUnblindingDto extends SignedDto implements SafetyUnblin
 const TEXT = { minLength: 3, maxLength: 4000 };
 
 export class CreateInadvertentReportDto extends SignedDto implements InadvertentInput {
-  @ApiProperty({ description: 'The patients whose allocation was disclosed (1–50; investigators: patients of their own sites)', type: [String] })
+  @ApiProperty({
+    description: 'The patients whose allocation was disclosed (1–50; investigators: patients of their own sites)',
+    type: [String],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -36,7 +54,10 @@ export class CreateInadvertentReportDto extends SignedDto implements Inadvertent
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
   occurredOn: string;
 
-  @ApiProperty({ description: 'How it happened. Checked like every free text: must not name an arm or product.', ...TEXT })
+  @ApiProperty({
+    description: 'How it happened. Checked like every free text: must not name an arm or product.',
+    ...TEXT,
+  })
   @IsString()
   @MinLength(TEXT.minLength)
   @MaxLength(TEXT.maxLength)

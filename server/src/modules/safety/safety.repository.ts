@@ -63,7 +63,8 @@ const toSafety = (r: Record<string, unknown>): SafetyUnblindingRecord => ({
   firstViewedAt: asStrOrNull(r.first_viewed_at),
   viewCount: asInt(r.view_count),
   screeningNumber: asStr(r.screening_number),
-  randomizationNumber: r.randomization_number === null || r.randomization_number === undefined ? null : asInt(r.randomization_number),
+  randomizationNumber:
+    r.randomization_number === null || r.randomization_number === undefined ? null : asInt(r.randomization_number),
   treatmentCode: asStrOrNull(r.treatment_code),
 });
 
@@ -105,28 +106,69 @@ export const SafetyRepository = {
       where.push('s.recipient_kind = ?');
       params.push(filter.recipientKind);
     }
-    return sql.all(`${SAFETY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.requested_at DESC, s.id`, params, toSafety);
+    return sql.all(
+      `${SAFETY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.requested_at DESC, s.id`,
+      params,
+      toSafety,
+    );
   },
 
-  async insert(sql: Sql, r: Omit<SafetyUnblindingRecord, 'screeningNumber' | 'randomizationNumber' | 'treatmentCode'>): Promise<void> {
+  async insert(
+    sql: Sql,
+    r: Omit<SafetyUnblindingRecord, 'screeningNumber' | 'randomizationNumber' | 'treatmentCode'>,
+  ): Promise<void> {
     await sql.exec(
       `INSERT INTO safety_unblindings (id, participant_id, site_code, reason, report_reference, recipient_kind, recipient, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, first_viewed_at, view_count)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.id, r.participantId, r.siteCode, r.reason, r.reportReference, r.recipientKind, r.recipient, r.requestedById, r.requestedBy, r.requestedByName, r.requestedAt, r.signatureId, r.firstViewedAt, r.viewCount],
+      [
+        r.id,
+        r.participantId,
+        r.siteCode,
+        r.reason,
+        r.reportReference,
+        r.recipientKind,
+        r.recipient,
+        r.requestedById,
+        r.requestedBy,
+        r.requestedByName,
+        r.requestedAt,
+        r.signatureId,
+        r.firstViewedAt,
+        r.viewCount,
+      ],
     );
   },
 
   recordView: (sql: Sql, id: string, at: string) =>
-    sql.exec('UPDATE safety_unblindings SET view_count = view_count + 1, first_viewed_at = COALESCE(first_viewed_at, ?) WHERE id = ?', [at, id]),
+    sql.exec(
+      'UPDATE safety_unblindings SET view_count = view_count + 1, first_viewed_at = COALESCE(first_viewed_at, ?) WHERE id = ?',
+      [at, id],
+    ),
 
   async insertReport(sql: Sql, r: InadvertentReportRecord, participantIds: string[]): Promise<void> {
     await sql.exec(
       `INSERT INTO inadvertent_unblindings (id, occurred_on, how_it_happened, who_was_unblinded, impact_assessment, corrective_action, reported_by_id, reported_by, reported_by_name, reporter_role, reported_at, signature_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.id, r.occurredOn, r.howItHappened, r.whoWasUnblinded, r.impactAssessment, r.correctiveAction, r.reportedById, r.reportedBy, r.reportedByName, r.reporterRole, r.reportedAt, r.signatureId],
+      [
+        r.id,
+        r.occurredOn,
+        r.howItHappened,
+        r.whoWasUnblinded,
+        r.impactAssessment,
+        r.correctiveAction,
+        r.reportedById,
+        r.reportedBy,
+        r.reportedByName,
+        r.reporterRole,
+        r.reportedAt,
+        r.signatureId,
+      ],
     );
     for (const participantId of participantIds) {
-      await sql.exec('INSERT INTO inadvertent_unblinding_patients (report_id, participant_id) VALUES (?, ?)', [r.id, participantId]);
+      await sql.exec('INSERT INTO inadvertent_unblinding_patients (report_id, participant_id) VALUES (?, ?)', [
+        r.id,
+        participantId,
+      ]);
     }
   },
 
@@ -141,9 +183,15 @@ export const SafetyRepository = {
           `SELECT ip.report_id, ip.participant_id, p.screening_number, p.site_code FROM inadvertent_unblinding_patients ip JOIN participants p ON p.id = ip.participant_id
            WHERE ip.report_id IN (${placeholders(reportIds.length)}) ORDER BY p.screening_number, ip.participant_id`,
           reportIds,
-          (r): InadvertentPatient => ({ reportId: asStr(r.report_id), participantId: asStr(r.participant_id), screeningNumber: asStr(r.screening_number), siteCode: asStr(r.site_code) }),
+          (r): InadvertentPatient => ({
+            reportId: asStr(r.report_id),
+            participantId: asStr(r.participant_id),
+            screeningNumber: asStr(r.screening_number),
+            siteCode: asStr(r.site_code),
+          }),
         ),
 
   /** Site names for the disclosure report's headings. */
-  siteNames: (sql: Sql) => sql.all('SELECT code, name FROM sites ORDER BY code', [], (r) => ({ code: asStr(r.code), name: asStr(r.name) })),
+  siteNames: (sql: Sql) =>
+    sql.all('SELECT code, name FROM sites ORDER BY code', [], (r) => ({ code: asStr(r.code), name: asStr(r.name) })),
 };

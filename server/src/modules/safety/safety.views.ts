@@ -4,7 +4,12 @@
  * an arm: the pharmacovigilance reveal, the e-mail to the designated address and the end-of-study disclosure.
  */
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
-import type { AllocationDescription, InadvertentView, SafetyRevealView, SafetyUnblindingView } from '../../../../shared/contract.js';
+import type {
+  AllocationDescription,
+  InadvertentView,
+  SafetyRevealView,
+  SafetyUnblindingView,
+} from '../../../../shared/contract.js';
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { hasPermission, Permission } from '../../../../shared/roles.js';
 import type { Viewer } from '../../common/viewer.js';
@@ -17,13 +22,20 @@ export function describeAllocation(allocation: AllocationRecord, protocol: Proto
   if (!arm) throw new Error(`arm ${allocation.armCode} of allocation ${allocation.id} is not in the protocol`);
   const periods = protocol.periods.map((p, i) => {
     const product = protocol.products.find((x) => x.code === arm.products[i]);
-    return { period: p.number, label: p.label, product: arm.products[i], productLabel: product?.label ?? arm.products[i] };
+    return {
+      period: p.number,
+      label: p.label,
+      product: arm.products[i],
+      productLabel: product?.label ?? arm.products[i],
+    };
   });
   return {
     design: protocol.design,
     arm: arm.code,
     armLabel: arm.label,
-    ...(protocol.design === 'crossover' ? { sequence: arm.products.join('-') } : { product: periods[0]?.product, productLabel: periods[0]?.productLabel }),
+    ...(protocol.design === 'crossover'
+      ? { sequence: arm.products.join('-') }
+      : { product: periods[0]?.product, productLabel: periods[0]?.productLabel }),
     periods,
   };
 }
@@ -32,7 +44,11 @@ export function describeAllocation(allocation: AllocationRecord, protocol: Proto
  * A safety unblinding as the requester, the monitors, the auditors and the pharmacovigilance users see it:
  * who asked, for which patient, where it went, when it was viewed. The same fields and sizes for every arm.
  */
-export function toSafetyUnblindingView(r: SafetyUnblindingRecord, viewer: Viewer, locale: Locale): SafetyUnblindingView {
+export function toSafetyUnblindingView(
+  r: SafetyUnblindingRecord,
+  viewer: Viewer,
+  locale: Locale,
+): SafetyUnblindingView {
   return {
     id: r.id,
     participantId: r.participantId,
@@ -42,7 +58,11 @@ export function toSafetyUnblindingView(r: SafetyUnblindingRecord, viewer: Viewer
     treatmentCode: r.treatmentCode,
     reason: r.reason,
     reportReference: r.reportReference,
-    recipient: { kind: r.recipientKind, label: translate(locale, `safety.recipient.${r.recipientKind}`), ...(r.recipientKind === 'email' ? { address: r.recipient } : { role: r.recipient }) },
+    recipient: {
+      kind: r.recipientKind,
+      label: translate(locale, `safety.recipient.${r.recipientKind}`),
+      ...(r.recipientKind === 'email' ? { address: r.recipient } : { role: r.recipient }),
+    },
     status: 'delivered' as const,
     confirmation: translate(locale, 'safety.confirmation'),
     requestedBy: r.requestedBy,
@@ -59,7 +79,13 @@ export function toSafetyUnblindingView(r: SafetyUnblindingRecord, viewer: Viewer
 export type { SafetyUnblindingView };
 
 /** The pharmacovigilance reveal: one patient's allocation. */
-export function toSafetyRevealView(r: SafetyUnblindingRecord, allocation: AllocationRecord, protocol: Protocol, viewedAt: string, viewCount: number): SafetyRevealView {
+export function toSafetyRevealView(
+  r: SafetyUnblindingRecord,
+  allocation: AllocationRecord,
+  protocol: Protocol,
+  viewedAt: string,
+  viewCount: number,
+): SafetyRevealView {
   return {
     safetyUnblindingId: r.id,
     participantId: r.participantId,

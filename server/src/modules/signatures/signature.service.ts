@@ -64,7 +64,17 @@ const toRow = (r: Record<string, unknown>): SignatureRow => ({
 
 function sealMessage(s: Omit<SignatureRow, 'seal'>): string {
   const { id, signerId, signerUsername, printedName, meaning, signedAt, recordType, recordId, recordHash } = s;
-  return canonicalJson({ id, signerId, signerUsername, printedName, meaning, signedAt, recordType, recordId, recordHash });
+  return canonicalJson({
+    id,
+    signerId,
+    signerUsername,
+    printedName,
+    meaning,
+    signedAt,
+    recordType,
+    recordId,
+    recordHash,
+  });
 }
 
 @Injectable()
@@ -84,7 +94,10 @@ export class SignatureService {
    */
   async authenticate(viewer: Viewer, input: SignatureInput | undefined, act: SignedAct): Promise<Signer> {
     if (!input || typeof input.password !== 'string' || input.password.length === 0) {
-      throw new DomainError('VALIDATION_FAILED', 'This action must be signed: send signature.password (signature.meaning is optional and must be the text shown).');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'This action must be signed: send signature.password (signature.meaning is optional and must be the text shown).',
+      );
     }
     const meaning = requireMeaning(input.meaning, act);
     const user = await this.db.read((sql) => UsersRepository.findById(sql, viewer.userId));
@@ -92,7 +105,10 @@ export class SignatureService {
     if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', 'The account is locked.');
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       const attemptsRemaining = await this.auth.recordFailure(user, 'signature.failed');
-      throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.', { signer: 'self', attemptsRemaining } satisfies SignatureFailureDetails);
+      throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.', {
+        signer: 'self',
+        attemptsRemaining,
+      } satisfies SignatureFailureDetails);
     }
     return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
   }
@@ -103,11 +119,17 @@ export class SignatureService {
    * — pays one argon2 verification and one counted failure, and gets the same 401, code and
    * message: the answer never tells which names exist or which role they have.
    */
-  async authenticateCoSigner(input: { username: string; password: string; meaning?: string }, act: SignedAct, mayCoSign: (role: string) => boolean): Promise<Signer> {
+  async authenticateCoSigner(
+    input: { username: string; password: string; meaning?: string },
+    act: SignedAct,
+    mayCoSign: (role: string) => boolean,
+  ): Promise<Signer> {
     const meaning = requireMeaning(input.meaning, act);
     const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, input.username));
     const known = user !== null && user.active;
-    const passwordOk = known ? await verifyPassword(user.passwordHash, input.password) : await verifyAgainstDummy(input.password);
+    const passwordOk = known
+      ? await verifyPassword(user.passwordHash, input.password)
+      : await verifyAgainstDummy(input.password);
     if (known && passwordOk && !user.lockedAt && mayCoSign(user.role)) {
       return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
     }
@@ -116,7 +138,10 @@ export class SignatureService {
       : await this.auth.recordUnknownFailure(input.username, 'signature.failed');
     // `signer: 'cosigner'` tells the console whose password failed (not the signed-in statistician's);
     // the remaining count is kept for unknown names too, so it does not tell which names exist.
-    throw new DomainError('SIGNATURE_INVALID', CO_SIGNATURE_INVALID, { signer: 'cosigner', attemptsRemaining } satisfies SignatureFailureDetails);
+    throw new DomainError('SIGNATURE_INVALID', CO_SIGNATURE_INVALID, {
+      signer: 'cosigner',
+      attemptsRemaining,
+    } satisfies SignatureFailureDetails);
   }
 
   /** Stores the signature inside the caller's write transaction; returns its view. */
@@ -136,7 +161,18 @@ export class SignatureService {
     await tx.sql.exec(
       `INSERT INTO signatures (id, signer_id, signer_username, printed_name, meaning, signed_at, record_type, record_id, record_hash, seal)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [row.id, row.signerId, row.signerUsername, row.printedName, row.meaning, row.signedAt, row.recordType, row.recordId, row.recordHash, seal],
+      [
+        row.id,
+        row.signerId,
+        row.signerUsername,
+        row.printedName,
+        row.meaning,
+        row.signedAt,
+        row.recordType,
+        row.recordId,
+        row.recordHash,
+        seal,
+      ],
     );
     const { signerId: _s, recordHash: _h, ...view } = row;
     return view;
@@ -150,7 +186,11 @@ export class SignatureService {
     const wanted = [...new Set(ids.filter((id): id is string => !!id))];
     const found = new Map<string, SignatureManifest>();
     if (!wanted.length) return found;
-    const rows = await sql.all(`SELECT * FROM signatures WHERE id IN (${wanted.map(() => '?').join(', ')})`, wanted, toRow);
+    const rows = await sql.all(
+      `SELECT * FROM signatures WHERE id IN (${wanted.map(() => '?').join(', ')})`,
+      wanted,
+      toRow,
+    );
     for (const r of rows) found.set(r.id, { printedName: r.printedName, meaning: r.meaning, signedAt: r.signedAt });
     return found;
   }
@@ -164,7 +204,13 @@ export class SignatureService {
     const { signerId: _s, recordHash: _h, seal: _seal, ...view } = row;
     if (content === null) return { ...view, valid: false, problem: 'the signed record does not exist' };
     const valid = await this.verify(signatureId, { type: row.recordType, id: row.recordId, content });
-    return { ...view, valid, problem: valid ? null : 'the signature does not bind this record as stored (moved, or the record changed after signing)' };
+    return {
+      ...view,
+      valid,
+      problem: valid
+        ? null
+        : 'the signature does not bind this record as stored (moved, or the record changed after signing)',
+    };
   }
 
   /** True when the stored signature is intact and belongs to exactly this record and content. */
@@ -192,7 +238,10 @@ function requireMeaning(sent: unknown, act: SignedAct): string {
   if (sent === undefined || sent === null) return meaning;
   const normalize = (text: string) => text.replace(/\s+/g, ' ').trim();
   if (typeof sent !== 'string' || (normalize(sent) !== '' && normalize(sent) !== meaning)) {
-    throw new DomainError('SIGNATURE_MEANING_MISMATCH', `The meaning of this signature is fixed: "${meaning}". Send that text or leave signature.meaning out.`);
+    throw new DomainError(
+      'SIGNATURE_MEANING_MISMATCH',
+      `The meaning of this signature is fixed: "${meaning}". Send that text or leave signature.meaning out.`,
+    );
   }
   return meaning;
 }

@@ -8,7 +8,9 @@ const LOCALE_MESSAGE = `locale must be one of ${LOCALES.join(', ')} (or null: th
 export class CreateSiteDto implements CreateSiteInput {
   @ApiProperty({ example: 'C' })
   @IsString()
-  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, { message: 'code must be 1–32 capital letters, digits, dashes or underscores' })
+  @Matches(/^[A-Z0-9][A-Z0-9_-]{0,31}$/, {
+    message: 'code must be 1–32 capital letters, digits, dashes or underscores',
+  })
   code: string;
 
   @ApiProperty({ example: 'Site C — University Hospital' })
@@ -17,7 +19,11 @@ export class CreateSiteDto implements CreateSiteInput {
   @MaxLength(200)
   name: string;
 
-  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the site\'s staff (null: DEFAULT_LOCALE)' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    nullable: true,
+    description: "Language of the site's staff (null: DEFAULT_LOCALE)",
+  })
   @IsOptional()
   @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
   locale?: 'en' | 'fr' | null;
@@ -36,7 +42,11 @@ export class UpdateSiteDto implements UpdateSiteInput {
   @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the site\'s staff (null: DEFAULT_LOCALE)' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    nullable: true,
+    description: "Language of the site's staff (null: DEFAULT_LOCALE)",
+  })
   @IsOptional()
   @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
   locale?: 'en' | 'fr' | null;

@@ -34,11 +34,23 @@ export class SitesService {
     return this.db.withWriteTransaction(actor, async (tx) => {
       const before = await SitesRepository.find(tx.sql, code);
       if (!before) throw notFound('The site');
-      const after: SiteView = { ...before, name: patch.name ?? before.name, active: patch.active ?? before.active, locale: patch.locale === undefined ? before.locale : patch.locale };
+      const after: SiteView = {
+        ...before,
+        name: patch.name ?? before.name,
+        active: patch.active ?? before.active,
+        locale: patch.locale === undefined ? before.locale : patch.locale,
+      };
       const changes = changesBetween(before, after, ['name', 'active', 'locale']);
-      if (Object.keys(changes).length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
+      if (Object.keys(changes).length === 0)
+        throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
       await SitesRepository.update(tx.sql, after, tx.now);
-      tx.audit({ action: 'site.updated', entityType: 'site', entityId: code, reason: patch.reason ?? null, details: { changes } });
+      tx.audit({
+        action: 'site.updated',
+        entityType: 'site',
+        entityId: code,
+        reason: patch.reason ?? null,
+        details: { changes },
+      });
       return after;
     });
   }

@@ -44,22 +44,40 @@ export async function activationSummary(sql: Sql) {
 }
 
 export async function lockSummary(sql: Sql, protocol: Protocol) {
-  const open = (await UnblindingRepository.list(sql, null)).filter((r) => r.status === 'pending' || r.status === 'approved');
+  const open = (await UnblindingRepository.list(sql, null)).filter(
+    (r) => r.status === 'pending' || r.status === 'approved',
+  );
   const patients = await sql.all<Record<string, unknown>>(
     `SELECT a.participant_id, a.randomized_at, p.screening_number, p.site_code FROM allocations a JOIN participants p ON p.id = a.participant_id ORDER BY a.randomization_number`,
   );
-  const done = new Set((await sql.all<Record<string, unknown>>('SELECT participant_id, period FROM dispensations')).map((r) => `${r.participant_id}|${r.period}`));
+  const done = new Set(
+    (await sql.all<Record<string, unknown>>('SELECT participant_id, period FROM dispensations')).map(
+      (r) => `${r.participant_id}|${r.period}`,
+    ),
+  );
   const undispensed = patients.flatMap((a) =>
     protocol.periods
       .map((period, i) => ({ period, i }))
       .filter(({ period }) => !done.has(`${a.participant_id}|${period.number}`))
       .map(({ period, i }) => ({
-        participantId: String(a.participant_id), screeningNumber: String(a.screening_number), siteCode: String(a.site_code), period: period.number, periodLabel: period.label,
+        participantId: String(a.participant_id),
+        screeningNumber: String(a.screening_number),
+        siteCode: String(a.site_code),
+        period: period.number,
+        periodLabel: period.label,
         dueBy: dueWindow(period, i, String(a.randomized_at))?.dueBy ?? null,
       })),
   );
   return {
-    openUnblindingRequests: open.map((r) => ({ id: r.id, participantId: r.participantId, screeningNumber: r.screeningNumber, siteCode: r.siteCode, status: r.status, requestedAt: r.requestedAt, requestedByName: r.requestedByName })),
+    openUnblindingRequests: open.map((r) => ({
+      id: r.id,
+      participantId: r.participantId,
+      screeningNumber: r.screeningNumber,
+      siteCode: r.siteCode,
+      status: r.status,
+      requestedAt: r.requestedAt,
+      requestedByName: r.requestedByName,
+    })),
     undispensed,
   };
 }

@@ -34,22 +34,36 @@ function memorySource(scheme: Scheme): AllocationSource {
 
 @Injectable()
 export class RehearsalService {
-  constructor(private readonly db: DatabaseService, private readonly study: StudyService, private readonly protocol: ProtocolService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: StudyService,
+    private readonly protocol: ProtocolService,
+  ) {}
 
   async rehearse(patients: number, seed: string, viewer?: Viewer): Promise<RehearsalResult> {
     const protocol = this.protocol.protocol();
     const { scheme, version, schemeId } = await this.db.read(async (sql) => {
       const record = await SchemesRepository.latest(sql);
       if (!record) throw new DomainError('SCHEME_MISSING', 'Generate or import a scheme before rehearsing it.');
-      return { scheme: { ...(await SchemesRepository.document(sql, record.id))!, seed: record.seed ?? undefined } as Scheme, version: record.version, schemeId: record.id };
+      return {
+        scheme: { ...(await SchemesRepository.document(sql, record.id))!, seed: record.seed ?? undefined } as Scheme,
+        version: record.version,
+        schemeId: record.id,
+      };
     });
     const siteCodes = await this.db.read((sql) => this.study.siteCodes(sql));
     const strata = allStrata(protocol, siteCodes);
     const stream = deriveStream(seed, protocol.study.code, '(rehearsal)', 'rehearsal-patients');
     const source = memorySource(scheme);
     const history = await source.history();
-    const perStratum = new Map<string, { randomized: number; exhaustedAt: number | null; arms: Record<string, number> }>(
-      strata.map((s) => [s.key, { randomized: 0, exhaustedAt: null, arms: Object.fromEntries(scheme.arms.map((a) => [a.code, 0])) }]),
+    const perStratum = new Map<
+      string,
+      { randomized: number; exhaustedAt: number | null; arms: Record<string, number> }
+    >(
+      strata.map((s) => [
+        s.key,
+        { randomized: 0, exhaustedAt: null, arms: Object.fromEntries(scheme.arms.map((a) => [a.code, 0])) },
+      ]),
     );
     const overall: Record<string, number> = Object.fromEntries(scheme.arms.map((a) => [a.code, 0]));
     let exhausted = 0;
@@ -57,8 +71,16 @@ export class RehearsalService {
       const stratum = strata[Math.floor(stream.double() * strata.length)];
       const stats = perStratum.get(stratum.key)!;
       try {
-        const d = await decideAllocation(source, scheme.live ? scheme : null, { stratumKey: stratum.key, covariates: stratum.levels });
-        history.push({ stratumKey: stratum.key, covariates: stratum.levels, armCode: d.armCode, treatmentCode: d.treatmentCode });
+        const d = await decideAllocation(source, scheme.live ? scheme : null, {
+          stratumKey: stratum.key,
+          covariates: stratum.levels,
+        });
+        history.push({
+          stratumKey: stratum.key,
+          covariates: stratum.levels,
+          armCode: d.armCode,
+          treatmentCode: d.treatmentCode,
+        });
         stats.randomized++;
         stats.arms[d.armCode]++;
         overall[d.armCode]++;
@@ -75,8 +97,21 @@ export class RehearsalService {
     if (viewer) {
       await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
         const id = randomUUID();
-        await RehearsalsRepository.insert(tx.sql, { id, schemeId, schemeVersion: version, patients, warnings, runBy: viewer.username, runAt: tx.now });
-        tx.audit({ action: 'scheme.rehearsed', entityType: 'scheme', entityId: schemeId, details: { rehearsalId: id, schemeVersion: version, patients, warnings } });
+        await RehearsalsRepository.insert(tx.sql, {
+          id,
+          schemeId,
+          schemeVersion: version,
+          patients,
+          warnings,
+          runBy: viewer.username,
+          runAt: tx.now,
+        });
+        tx.audit({
+          action: 'scheme.rehearsed',
+          entityType: 'scheme',
+          entityId: schemeId,
+          details: { rehearsalId: id, schemeVersion: version, patients, warnings },
+        });
       });
     }
     return {

@@ -34,11 +34,17 @@ const toRehearsal = (r: Record<string, unknown>): RehearsalRecord => ({
 
 export const RehearsalsRepository = {
   async insert(sql: Sql, r: RehearsalRecord): Promise<void> {
-    await sql.exec('INSERT INTO rehearsals (id, scheme_id, scheme_version, patients, warnings, run_by, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      r.id, r.schemeId, r.schemeVersion, r.patients, JSON.stringify(r.warnings), r.runBy, r.runAt,
-    ]);
+    await sql.exec(
+      'INSERT INTO rehearsals (id, scheme_id, scheme_version, patients, warnings, run_by, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [r.id, r.schemeId, r.schemeVersion, r.patients, JSON.stringify(r.warnings), r.runBy, r.runAt],
+    );
   },
 
   /** The newest rehearsal of one scheme (the draft about to be activated), if any. */
-  latestFor: (sql: Sql, schemeId: string) => sql.one('SELECT * FROM rehearsals WHERE scheme_id = ? ORDER BY run_at DESC, id DESC LIMIT 1', [schemeId], toRehearsal),
+  latestFor: (sql: Sql, schemeId: string) =>
+    sql.one(
+      'SELECT * FROM rehearsals WHERE scheme_id = ? ORDER BY run_at DESC, id DESC LIMIT 1',
+      [schemeId],
+      toRehearsal,
+    ),
 };

@@ -14,7 +14,12 @@ export function toSchemeView(doc: { record: SchemeRecord; document: Scheme }, wi
     seedCommitment: record.seedCommitment,
     fingerprint: record.fingerprint,
     arms: document.arms,
-    strata: document.strata.map((s) => ({ key: s.key, levels: s.levels, size: s.entries.length, ...(withList ? { entries: s.entries } : {}) })),
+    strata: document.strata.map((s) => ({
+      key: s.key,
+      levels: s.levels,
+      size: s.entries.length,
+      ...(withList ? { entries: s.entries } : {}),
+    })),
   };
 }
 

@@ -21,15 +21,30 @@ export class SimulationService {
    */
   async run(input: SimulationDto, viewer: Viewer): Promise<SimulationResponse> {
     if (input.n * input.trials > MAX_ALLOCATIONS) {
-      throw new DomainError('VALIDATION_FAILED', `n × trials must be at most ${MAX_ALLOCATIONS.toLocaleString('en')} per request; use the CLI for larger runs.`);
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `n × trials must be at most ${MAX_ALLOCATIONS.toLocaleString('en')} per request; use the CLI for larger runs.`,
+      );
     }
     const protocol = this.study.protocol();
-    const factors: SimulationFactor[] = protocol.stratification.factors.map((f) => ({ id: f.id, levels: f.levels.map((l) => ({ code: l.code })) }));
-    if (protocol.stratification.bySite) factors.push({ id: 'site', levels: (protocol.sites ?? [{ code: 'A' }, { code: 'B' }]).map((s) => ({ code: s.code })) });
+    const factors: SimulationFactor[] = protocol.stratification.factors.map((f) => ({
+      id: f.id,
+      levels: f.levels.map((l) => ({ code: l.code })),
+    }));
+    if (protocol.stratification.bySite)
+      factors.push({
+        id: 'site',
+        levels: (protocol.sites ?? [{ code: 'A' }, { code: 'B' }]).map((s) => ({ code: s.code })),
+      });
     try {
       const blinded = isBlindedViewer(viewer);
-      const arms = blinded ? protocolArms(protocol).map((a, i) => ({ ...a, code: `G${i + 1}` })) : protocolArms(protocol);
-      const result = await runSimulation({ method: input.method, params: input.params ?? {}, arms, factors }, { n: input.n, trials: input.trials, seed: input.seed ?? 'simulation' });
+      const arms = blinded
+        ? protocolArms(protocol).map((a, i) => ({ ...a, code: `G${i + 1}` }))
+        : protocolArms(protocol);
+      const result = await runSimulation(
+        { method: input.method, params: input.params ?? {}, arms, factors },
+        { n: input.n, trials: input.trials, seed: input.seed ?? 'simulation' },
+      );
       if (!blinded) return result;
       // `arms` is a field name reserved for unblinded answers (the guard refuses it): the neutral groups go under `groups`.
       const { arms: groups, ...rest } = result;

@@ -33,13 +33,13 @@ export class CoSignatureDto {
 }
 
 export class UnblindStudyDto implements UnblindStudyInput {
-  @ApiProperty({ type: SignatureDto, description: 'The calling statistician\'s signature' })
+  @ApiProperty({ type: SignatureDto, description: "The calling statistician's signature" })
   @IsObject()
   @ValidateNested()
   @Type(() => SignatureDto)
   signature: SignatureDto;
 
-  @ApiProperty({ type: CoSignatureDto, description: 'A second, different statistician\'s co-signature' })
+  @ApiProperty({ type: CoSignatureDto, description: "A second, different statistician's co-signature" })
   @IsObject()
   @ValidateNested()
   @Type(() => CoSignatureDto)
@@ -47,7 +47,10 @@ export class UnblindStudyDto implements UnblindStudyInput {
 }
 
 export class ActivateDto extends SignedDto implements ActivateInput {
-  @ApiPropertyOptional({ description: 'Required when the latest rehearsal of the draft had warnings (e.g. a stratum\'s list ran out): why activate anyway. Signed and audited.' })
+  @ApiPropertyOptional({
+    description:
+      "Required when the latest rehearsal of the draft had warnings (e.g. a stratum's list ran out): why activate anyway. Signed and audited.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)

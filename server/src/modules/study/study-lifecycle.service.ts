@@ -26,7 +26,6 @@ import type { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
 import { StudyService } from './study.service.js';
 import type { StudyView } from './study.views.js';
 
-
 @Injectable()
 export class StudyLifecycleService {
   constructor(
@@ -51,16 +50,33 @@ export class StudyLifecycleService {
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
       requireMove(STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock'); // refused before the signature row is written
-      const signature = await this.signatures.record(tx, signer, { type: 'study.lock', id: study.code, content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now } });
+      const signature = await this.signatures.record(tx, signer, {
+        type: 'study.lock',
+        id: study.code,
+        content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now },
+      });
       const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
       const summary = await lockSummary(tx.sql, this.protocol.protocol());
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock', {
         write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now),
         reason: input.reason?.trim() || null,
-        details: { pendingUnblindingRequests: open, openUnblindingRequests: summary.openUnblindingRequests.length, undispensedTasks: summary.undispensed.length, signatureId: signature.id, signature },
+        details: {
+          pendingUnblindingRequests: open,
+          openUnblindingRequests: summary.openUnblindingRequests.length,
+          undispensedTasks: summary.undispensed.length,
+          signatureId: signature.id,
+          signature,
+        },
       });
       // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
-      const recipients = await this.notifications.recipientsWithRole(tx.sql, 'investigator', 'pharmacist', 'medical_monitor', 'statistician', 'randomization_statistician');
+      const recipients = await this.notifications.recipientsWithRole(
+        tx.sql,
+        'investigator',
+        'pharmacist',
+        'medical_monitor',
+        'statistician',
+        'randomization_statistician',
+      );
       await this.notifications.notify(tx, recipients, (locale) => {
         const title = translate(locale, 'notifications.studyLockedTitle', { study: study.code });
         return {
@@ -69,7 +85,10 @@ export class StudyLifecycleService {
           body: translate(locale, 'notifications.studyLockedBody', { study: study.code, by: viewer.displayName }),
           entityType: 'study',
           entityId: study.code,
-          mail: { subject: translate(locale, 'emails.subject', { title }), text: `${translate(locale, 'emails.studyLockedText', { study: study.code })}\n` },
+          mail: {
+            subject: translate(locale, 'emails.subject', { title }),
+            text: `${translate(locale, 'emails.studyLockedText', { study: study.code })}\n`,
+          },
         };
       });
     });
@@ -82,41 +101,80 @@ export class StudyLifecycleService {
    * paper form together). One signature, or the same statistician twice, is refused.
    */
   async unblind(viewer: Viewer, input: UnblindStudyDto): Promise<StudyView> {
-    if (!input.secondSignature?.username) throw new DomainError('VALIDATION_FAILED', 'End-of-study unblinding needs two signatures: add secondSignature {username, password} of a second statistician.');
+    if (!input.secondSignature?.username)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'End-of-study unblinding needs two signatures: add secondSignature {username, password} of a second statistician.',
+      );
     if (input.secondSignature.username === viewer.username) {
-      throw new DomainError('FORBIDDEN', 'End-of-study unblinding needs two different statisticians; the second signature cannot be your own.');
+      throw new DomainError(
+        'FORBIDDEN',
+        'End-of-study unblinding needs two different statisticians; the second signature cannot be your own.',
+      );
     }
     const first = await this.signatures.authenticate(viewer, input.signature, 'unblind');
     // Unknown name, wrong role and wrong password are answered alike (see authenticateCoSigner).
-    const second = await this.signatures.authenticateCoSigner(input.secondSignature, 'unblindSecond', (role) => hasPermission(role as Role, Permission.UnblindStudy));
+    const second = await this.signatures.authenticateCoSigner(input.secondSignature, 'unblindSecond', (role) =>
+      hasPermission(role as Role, Permission.UnblindStudy),
+    );
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const study = (await StudyRepository.findForUpdate(tx.sql))!;
       requireMove(STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind');
-      const content = { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: study.lockedAt, unblindedAt: tx.now };
+      const content = {
+        studyCode: study.code,
+        listFingerprint: study.listFingerprint,
+        lockedAt: study.lockedAt,
+        unblindedAt: tx.now,
+      };
       const signed = [];
       for (const signer of [first, second]) {
         signed.push(await this.signatures.record(tx, signer, { type: 'study.unblinding', id: study.code, content }));
         await UnblindingRepository.insertRegister(tx.sql, {
-          id: randomUUID(), kind: 'end-of-study', participantId: null, requestId: null, userId: signer.userId, username: signer.username, displayName: signer.printedName,
-          role: signer.role, reason: 'end-of-study unblinding after database lock (two signatures)', seenAt: tx.now,
+          id: randomUUID(),
+          kind: 'end-of-study',
+          participantId: null,
+          requestId: null,
+          userId: signer.userId,
+          username: signer.username,
+          displayName: signer.printedName,
+          role: signer.role,
+          reason: 'end-of-study unblinding after database lock (two signatures)',
+          seenAt: tx.now,
         });
       }
       const scheme = study.activeSchemeId ? await SchemesRepository.findById(tx.sql, study.activeSchemeId) : null;
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind', {
         write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now),
         details: {
-          listFingerprint: study.listFingerprint, seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,
-          saltReleased: scheme?.salt !== null && scheme?.salt !== undefined, seedCommitment: scheme?.seedCommitment ?? null, signatureIds: signed.map((s) => s.id), signatures: signed,
+          listFingerprint: study.listFingerprint,
+          seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,
+          saltReleased: scheme?.salt !== null && scheme?.salt !== undefined,
+          seedCommitment: scheme?.seedCommitment ?? null,
+          signatureIds: signed.map((s) => s.id),
+          signatures: signed,
         },
       });
       // The trial statisticians receive the key; the randomization statistician learns the list is released.
-      const statisticians = await this.notifications.recipientsWithRole(tx.sql, 'statistician', 'randomization_statistician');
+      const statisticians = await this.notifications.recipientsWithRole(
+        tx.sql,
+        'statistician',
+        'randomization_statistician',
+      );
       await this.notifications.notify(tx, statisticians, (locale) => {
         const title = translate(locale, 'notifications.studyUnblindedTitle');
         return {
-          kind: 'study.unblinded', title, entityType: 'study', entityId: study.code,
-          body: translate(locale, 'notifications.studyUnblindedBody', { first: first.printedName, second: second.printedName }),
-          mail: { subject: translate(locale, 'emails.subject', { title }), text: `${translate(locale, 'emails.studyUnblindedText')}\n\n${translate(locale, 'emails.signInToView')}\n` },
+          kind: 'study.unblinded',
+          title,
+          entityType: 'study',
+          entityId: study.code,
+          body: translate(locale, 'notifications.studyUnblindedBody', {
+            first: first.printedName,
+            second: second.printedName,
+          }),
+          mail: {
+            subject: translate(locale, 'emails.subject', { title }),
+            text: `${translate(locale, 'emails.studyUnblindedText')}\n\n${translate(locale, 'emails.signInToView')}\n`,
+          },
         };
       });
     });
@@ -132,10 +190,12 @@ export class StudyLifecycleService {
   async releasedScheme(): Promise<ReleasedSchemeView> {
     return this.db.read(async (sql) => {
       const study = await this.protocol.current(sql);
-      this.protocol.requireStatus(study, ['unblinded'], 'release the scheme\'s seed');
+      this.protocol.requireStatus(study, ['unblinded'], "release the scheme's seed");
       const record = (await SchemesRepository.findById(sql, study.activeSchemeId!))!;
       const document = (await SchemesRepository.document(sql, record.id))!;
-      const siteCodes = [...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string'))];
+      const siteCodes = [
+        ...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string')),
+      ];
       return {
         studyCode: study.code,
         schemeId: record.id,

@@ -1,4 +1,11 @@
-import type { RehearsalResult, SchemeDesignView, SchemeView, SimulationResponse, StudySignaturesView, StudyView } from '../../../../shared/contract.js';
+import type {
+  RehearsalResult,
+  SchemeDesignView,
+  SchemeView,
+  SimulationResponse,
+  StudySignaturesView,
+  StudyView,
+} from '../../../../shared/contract.js';
 import { Body, Controller, Get, Header, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainError } from '../../common/domain-error.js';
@@ -18,7 +25,11 @@ import { toSchemeDesignView, toSchemeView } from './scheme.views.js';
 /** A list import arrives as text/csv or as JSON `{csv}`; either way it must be non-empty text. */
 function csvFromBody(body: unknown): string {
   const csv = typeof body === 'string' ? body : (body as { csv?: unknown } | null)?.csv;
-  if (typeof csv !== 'string' || csv.trim() === '') throw new DomainError('VALIDATION_FAILED', 'Send the list as text/csv, or as JSON {"csv": "…"} (header: stratum,position,arm,treatment_code).');
+  if (typeof csv !== 'string' || csv.trim() === '')
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'Send the list as text/csv, or as JSON {"csv": "…"} (header: stratum,position,arm,treatment_code).',
+    );
   return csv;
 }
 
@@ -26,7 +37,11 @@ function csvFromBody(body: unknown): string {
 @ApiBearerAuth()
 @Controller()
 export class StudyController {
-  constructor(private readonly study: StudyService, private readonly rehearsal: RehearsalService, private readonly simulation: SimulationService) {}
+  constructor(
+    private readonly study: StudyService,
+    private readonly rehearsal: RehearsalService,
+    private readonly simulation: SimulationService,
+  ) {}
 
   @Get('study')
   @RequirePermission(Permission.ReadStudy)
@@ -35,14 +50,20 @@ export class StudyController {
   }
 
   @Get('study/signatures')
-  @ApiOperation({ summary: 'Printed name, meaning and time of the study\'s signed acts: {activation, lock, unblinding: [first, second]} (21 CFR 11.50(b)). Never an arm.' })
+  @ApiOperation({
+    summary:
+      "Printed name, meaning and time of the study's signed acts: {activation, lock, unblinding: [first, second]} (21 CFR 11.50(b)). Never an arm.",
+  })
   @RequirePermission(Permission.ReadStudy)
   signatures(): Promise<StudySignaturesView> {
     return this.study.signatureManifests();
   }
 
   @Post('study/scheme')
-  @NeutralTextExempt('*', 'method and parameters are codes; the seed phrase is hashed into the seed and never stored or shown')
+  @NeutralTextExempt(
+    '*',
+    'method and parameters are codes; the seed phrase is hashed into the seed and never stored or shown',
+  )
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
   async generate(@CurrentViewer() viewer: Viewer, @Body() body: GenerateSchemeDto): Promise<SchemeView> {
     await this.study.generate(actorOf(viewer), body);
@@ -61,11 +82,19 @@ export class StudyController {
   @Get('study/scheme')
   @RequirePermission(Permission.ReadScheme)
   @Header('Cache-Control', 'no-store')
-  async scheme(@CurrentViewer() viewer: Viewer, @Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<SchemeView | SchemeDesignView | string> {
+  async scheme(
+    @CurrentViewer() viewer: Viewer,
+    @Query() q: ListQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<SchemeView | SchemeDesignView | string> {
     const doc = await this.study.schemeDocument();
     // The trial statistician reads the design they chose, never the list, until end-of-study unblinding.
     if (isBlindedViewer(viewer)) {
-      if (q.format === 'csv') throw new DomainError('FORBIDDEN', 'The allocation list is shown only to the randomization statistician until end-of-study unblinding.');
+      if (q.format === 'csv')
+        throw new DomainError(
+          'FORBIDDEN',
+          'The allocation list is shown only to the randomization statistician until end-of-study unblinding.',
+        );
       return toSchemeDesignView(doc);
     }
     if (q.format === 'csv') {
@@ -79,7 +108,10 @@ export class StudyController {
   @Post('study/activate')
   @HttpCode(200)
   @RequirePermission(Permission.ActivateStudy)
-  @ApiOperation({ summary: 'Signed {signature, overrideReason?}: setup → active. When the latest rehearsal of the draft had warnings (a stratum\'s list ran out), an overrideReason is required (400 VALIDATION_FAILED with details.warnings otherwise); it is signed and audited.' })
+  @ApiOperation({
+    summary:
+      "Signed {signature, overrideReason?}: setup → active. When the latest rehearsal of the draft had warnings (a stratum's list ran out), an overrideReason is required (400 VALIDATION_FAILED with details.warnings otherwise); it is signed and audited.",
+  })
   activate(@CurrentViewer() viewer: Viewer, @Body() body: ActivateDto): Promise<StudyView> {
     return this.study.activate(viewer, body.signature, body.overrideReason);
   }

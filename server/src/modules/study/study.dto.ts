@@ -13,21 +13,28 @@ export class GenerateSchemeDto implements SchemeInput {
   @IsObject()
   params?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'An optional phrase mixed into the seed. The server always draws 256 random bits and the phrase is hashed together with them: it is never the seed, and knowing it does not make the list guessable' })
+  @ApiPropertyOptional({
+    description:
+      'An optional phrase mixed into the seed. The server always draws 256 random bits and the phrase is hashed together with them: it is never the seed, and knowing it does not make the list guessable',
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   seedPhrase?: string;
 
-  @ApiPropertyOptional({ deprecated: true, description: 'Former name of seedPhrase; treated exactly like it (mixed with the server\'s random bits, never used alone)' })
+  @ApiPropertyOptional({
+    deprecated: true,
+    description:
+      "Former name of seedPhrase; treated exactly like it (mixed with the server's random bits, never used alone)",
+  })
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   seed?: string;
 
-  @ApiPropertyOptional({ description: 'Entries per stratum (default: the protocol\'s listLengthPerStratum)' })
+  @ApiPropertyOptional({ description: "Entries per stratum (default: the protocol's listLengthPerStratum)" })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -55,7 +62,7 @@ export class RehearsalDto implements RehearsalInput {
   @Max(100000)
   patients: number;
 
-  @ApiPropertyOptional({ description: 'Seed for the synthetic patients\' answers' })
+  @ApiPropertyOptional({ description: "Seed for the synthetic patients' answers" })
   @IsOptional()
   @IsString()
   @MaxLength(200)

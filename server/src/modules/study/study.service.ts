@@ -5,7 +5,13 @@
  * later status changes (lock, unblinding) in StudyLifecycleService.
  */
 import { Injectable } from '@nestjs/common';
-import { generateScheme, importList, listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
+import {
+  generateScheme,
+  importList,
+  listToCsv,
+  schemeFingerprint,
+  type Scheme,
+} from '../../../../shared/engine/index.js';
 import type { SignatureManifest, StudySignaturesView } from '../../../../shared/contract.js';
 import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Actor, type Viewer } from '../../common/viewer.js';
@@ -27,26 +33,45 @@ import type { GenerateSchemeDto } from './study.dto.js';
 
 @Injectable()
 export class StudyService {
-  constructor(private readonly db: DatabaseService, private readonly protocol: ProtocolService, private readonly signatures: SignatureService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly protocol: ProtocolService,
+    private readonly signatures: SignatureService,
+  ) {}
 
   /**
    * The manifestations of the study's signed acts (activation, lock, the two end-of-study unblinding
    * signatures), in one query. Same for every reader: the meanings are fixed texts, never an arm.
    */
   async signatureManifests(): Promise<StudySignaturesView> {
-    const rows = await this.db.read((sql) => sql.all<Record<string, unknown>>(
-      `SELECT record_type, printed_name, meaning, signed_at FROM signatures
-       WHERE record_type IN ('study.activation', 'study.lock', 'study.unblinding') ORDER BY signed_at, id`, [],
-    ));
-    const of = (type: string): SignatureManifest[] => rows.filter((r) => r.record_type === type)
-      .map((r) => ({ printedName: String(r.printed_name), meaning: String(r.meaning), signedAt: String(r.signed_at) }));
+    const rows = await this.db.read((sql) =>
+      sql.all<Record<string, unknown>>(
+        `SELECT record_type, printed_name, meaning, signed_at FROM signatures
+       WHERE record_type IN ('study.activation', 'study.lock', 'study.unblinding') ORDER BY signed_at, id`,
+        [],
+      ),
+    );
+    const of = (type: string): SignatureManifest[] =>
+      rows
+        .filter((r) => r.record_type === type)
+        .map((r) => ({
+          printedName: String(r.printed_name),
+          meaning: String(r.meaning),
+          signedAt: String(r.signed_at),
+        }));
     // Both unblinding signatures carry one transaction time: the co-signer is the one whose meaning says so.
-    const unblinding = of('study.unblinding').sort((a, b) => Number(a.meaning === SIGNATURE_MEANINGS.unblindSecond) - Number(b.meaning === SIGNATURE_MEANINGS.unblindSecond));
+    const unblinding = of('study.unblinding').sort(
+      (a, b) =>
+        Number(a.meaning === SIGNATURE_MEANINGS.unblindSecond) - Number(b.meaning === SIGNATURE_MEANINGS.unblindSecond),
+    );
     return { activation: of('study.activation').at(-1) ?? null, lock: of('study.lock').at(-1) ?? null, unblinding };
   }
 
   async view(viewer: Viewer): Promise<StudyView> {
-    const { study, scheme } = await this.db.read(async (sql) => ({ study: await this.protocol.current(sql), scheme: await SchemesRepository.latest(sql) }));
+    const { study, scheme } = await this.db.read(async (sql) => ({
+      study: await this.protocol.current(sql),
+      scheme: await SchemesRepository.latest(sql),
+    }));
     return toStudyView(study, this.protocol.protocol(), viewer, scheme);
   }
 
@@ -70,11 +95,22 @@ export class StudyService {
     return this.storeDraftIn(tx, draft.scheme, draft.listLength, 'scheme.generated', draft.extra);
   }
 
-  private generated(input: GenerateSchemeDto, siteCodes: string[]): { scheme: Scheme; listLength: number; extra: Record<string, unknown> } {
+  private generated(
+    input: GenerateSchemeDto,
+    siteCodes: string[],
+  ): { scheme: Scheme; listLength: number; extra: Record<string, unknown> } {
     const { seed, phraseMixed } = productionSeed(input);
     let scheme: Scheme;
     try {
-      scheme = generateScheme(this.protocol.protocol(), { method: input.method, params: input.params ?? {}, seed, salt: drawSecret(), siteCodes, listLength: input.listLength, live: input.live });
+      scheme = generateScheme(this.protocol.protocol(), {
+        method: input.method,
+        params: input.params ?? {},
+        seed,
+        salt: drawSecret(),
+        siteCodes,
+        listLength: input.listLength,
+        live: input.live,
+      });
     } catch (err) {
       throw asInputError(err);
     }
@@ -95,21 +131,55 @@ export class StudyService {
     return this.storeDraft(actor, scheme, null, 'scheme.imported', {});
   }
 
-  private async storeDraft(actor: Actor, scheme: Scheme, listLength: number | null, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
+  private async storeDraft(
+    actor: Actor,
+    scheme: Scheme,
+    listLength: number | null,
+    action: string,
+    extra: Record<string, unknown>,
+  ): Promise<SchemeRecord> {
     return this.db.withWriteTransaction(actor, (tx) => this.storeDraftIn(tx, scheme, listLength, action, extra));
   }
 
-  private async storeDraftIn(tx: WriteTx, scheme: Scheme, listLength: number | null, action: string, extra: Record<string, unknown>): Promise<SchemeRecord> {
+  private async storeDraftIn(
+    tx: WriteTx,
+    scheme: Scheme,
+    listLength: number | null,
+    action: string,
+    extra: Record<string, unknown>,
+  ): Promise<SchemeRecord> {
     const fingerprint = schemeFingerprint(scheme);
     const study = await StudyRepository.findForUpdate(tx.sql);
-    if (study!.status !== 'setup') throw new DomainError('SCHEME_LOCKED', `The scheme is frozen: the study is ${study!.status}. It can only change during set-up.`);
-    const record = await SchemesRepository.insertDraft(tx.sql, scheme, listLength, fingerprint, tx.actor.username, tx.now);
+    if (study!.status !== 'setup')
+      throw new DomainError(
+        'SCHEME_LOCKED',
+        `The scheme is frozen: the study is ${study!.status}. It can only change during set-up.`,
+      );
+    const record = await SchemesRepository.insertDraft(
+      tx.sql,
+      scheme,
+      listLength,
+      fingerprint,
+      tx.actor.username,
+      tx.now,
+    );
     const entries = scheme.strata.reduce((n, s) => n + s.entries.length, 0);
     tx.audit({
       action,
       entityType: 'scheme',
       entityId: record.id,
-      details: { version: record.version, method: scheme.method, params: scheme.params, algorithm: scheme.algorithm, live: scheme.live, seedCommitment: scheme.seedCommitment ?? null, fingerprint, strata: scheme.strata.length, entries, ...extra },
+      details: {
+        version: record.version,
+        method: scheme.method,
+        params: scheme.params,
+        algorithm: scheme.algorithm,
+        live: scheme.live,
+        seedCommitment: scheme.seedCommitment ?? null,
+        fingerprint,
+        strata: scheme.strata.length,
+        entries,
+        ...extra,
+      },
     });
     return record;
   }
@@ -125,7 +195,11 @@ export class StudyService {
   }
 
   /** setup → active: freezes the list and publishes its fingerprint. Signed. */
-  async activate(viewer: Viewer, signature: { password: string; meaning?: string } | undefined, overrideReason?: string): Promise<StudyView> {
+  async activate(
+    viewer: Viewer,
+    signature: { password: string; meaning?: string } | undefined,
+    overrideReason?: string,
+  ): Promise<StudyView> {
     // Checked before the password is asked for, so a missing reason never costs a signature attempt.
     const override = overrideReason?.trim() || null;
     await this.db.read(async (sql) => requireOverride(await activationWarnings(sql), override));
@@ -143,21 +217,40 @@ export class StudyService {
     const subject = { id: study.code, status: study.status };
     requireMove(STUDY_LIFECYCLE, subject, 'activate', undefined, { message: `The study is already ${study.status}.` });
     const scheme = await SchemesRepository.latest(tx.sql);
-    if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', 'Generate or import an allocation scheme before activating the study.');
+    if (!scheme || scheme.state !== 'draft')
+      throw new DomainError('SCHEME_MISSING', 'Generate or import an allocation scheme before activating the study.');
     if (scheme.salt === null) {
-      throw new DomainError('SCHEME_LEGACY', 'This draft was made before fingerprints were salted; its fingerprint could be tested against guesses. Generate or import the list again, then activate.');
+      throw new DomainError(
+        'SCHEME_LEGACY',
+        'This draft was made before fingerprints were salted; its fingerprint could be tested against guesses. Generate or import the list again, then activate.',
+      );
     }
     const warnings = signer ? await activationWarnings(tx.sql) : [];
     requireOverride(warnings, override);
     const overridden = warnings.length ? { overrideReason: override, overriddenWarnings: warnings } : {};
     const signed = signer
-      ? await this.signatures.record(tx, signer, { type: 'study.activation', id: study.code, content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint, ...overridden } })
+      ? await this.signatures.record(tx, signer, {
+          type: 'study.activation',
+          id: study.code,
+          content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint, ...overridden },
+        })
       : null;
     await SchemesRepository.setState(tx.sql, scheme.id, 'active');
     await transition(tx, STUDY_LIFECYCLE, subject, 'activate', {
-      write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now, { activeSchemeId: scheme.id, listFingerprint: scheme.fingerprint }),
+      write: (to) =>
+        StudyRepository.setStatus(tx.sql, to, tx.now, {
+          activeSchemeId: scheme.id,
+          listFingerprint: scheme.fingerprint,
+        }),
       reason: signer ? (warnings.length ? override : null) : 'demo data: activated at first start',
-      details: { ...overridden, listFingerprint: scheme.fingerprint, schemeVersion: scheme.version, method: scheme.method, signatureId: signed?.id ?? null, signature: signed },
+      details: {
+        ...overridden,
+        listFingerprint: scheme.fingerprint,
+        schemeVersion: scheme.version,
+        method: scheme.method,
+        signatureId: signed?.id ?? null,
+        signature: signed,
+      },
     });
   }
 }

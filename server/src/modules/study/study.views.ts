@@ -9,7 +9,12 @@ import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StudyRecord } from '../protocol/study.record.js';
 import type { SchemeRecord } from '../protocol/schemes.repository.js';
 
-export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: Viewer, scheme: SchemeRecord | null): StudyView {
+export function toStudyView(
+  study: StudyRecord,
+  protocol: Protocol,
+  viewer: Viewer,
+  scheme: SchemeRecord | null,
+): StudyView {
   const blinded = isBlindedViewer(viewer);
   return {
     code: study.code,
@@ -29,7 +34,12 @@ export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: View
         }),
     questions: protocol.questions,
     eligibility: protocol.eligibility,
-    strataFactors: protocol.stratification.factors.map((f) => ({ id: f.id, label: f.label, question: f.question, levels: f.levels.map((l) => ({ code: l.code, label: l.label })) })),
+    strataFactors: protocol.stratification.factors.map((f) => ({
+      id: f.id,
+      label: f.label,
+      question: f.question,
+      levels: f.levels.map((l) => ({ code: l.code, label: l.label })),
+    })),
     stratifiedBySite: protocol.stratification.bySite,
     unblindingPolicy: protocol.unblinding.policy,
     /** 24/7 contacts and the escalation rule: shown in the request dialog and on the emergency card (no arm). */
@@ -41,7 +51,16 @@ export function toStudyView(study: StudyRecord, protocol: Protocol, viewer: View
     activatedAt: study.activatedAt,
     lockedAt: study.lockedAt,
     unblindedAt: study.unblindedAt,
-    scheme: scheme && !blinded ? { id: scheme.id, version: scheme.version, state: scheme.state, method: scheme.method, fingerprint: scheme.fingerprint } : null,
+    scheme:
+      scheme && !blinded
+        ? {
+            id: scheme.id,
+            version: scheme.version,
+            state: scheme.state,
+            method: scheme.method,
+            fingerprint: scheme.fingerprint,
+          }
+        : null,
   };
 }
 

@@ -19,14 +19,21 @@ const cardPath = (participantId: string) => `/patients/${participantId}#unblindi
 
 @Injectable()
 export class EmergencyCardService {
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+  ) {}
 
   card(viewer: Viewer, participantId: string): Promise<EmergencyCardView> {
     const protocol = this.study.protocol();
     return this.db.read(async (sql) => {
       const found = await ParticipantsRepository.find(sql, participantId);
       const p = requireAccess(viewer, found?.participant, 'The patient');
-      if (!found!.allocation) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} has not been randomized yet: the emergency card is printed after randomization.`);
+      if (!found!.allocation)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `Patient ${p.screeningNumber} has not been randomized yet: the emergency card is printed after randomization.`,
+        );
       const site = await SitesRepository.find(sql, p.siteCode);
       const emergency = protocol.unblinding.emergency;
       return {

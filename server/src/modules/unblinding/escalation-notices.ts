@@ -20,13 +20,21 @@ export function escalationNotice(r: UnblindingRequestRecord, audience: Audience,
     const p = params(r, minutes);
     const toRequester = audience === 'requester-open' || audience === 'requester-backup';
     return {
-      kind: audience === 'backup' ? 'unblinding.escalated-backup' : audience === 'monitors-open' ? 'unblinding.escalated-review' : 'unblinding.escalated',
+      kind:
+        audience === 'backup'
+          ? 'unblinding.escalated-backup'
+          : audience === 'monitors-open'
+            ? 'unblinding.escalated-review'
+            : 'unblinding.escalated',
       title: translate(locale, `emergency.escalated.${audience}.title`, p),
       body: translate(locale, `emergency.escalated.${audience}.body`, p),
       entityType: 'unblinding-request',
       entityId: r.id,
       link: toRequester ? patientLink(r, audience === 'requester-open') : requestLink(r),
-      mail: { subject: translate(locale, 'emergency.mail.escalated.subject'), text: `${translate(locale, 'emergency.mail.escalated.text')}\n${translate(locale, 'emergency.mail.reference', { id: r.id })}\n` },
+      mail: {
+        subject: translate(locale, 'emergency.mail.escalated.subject'),
+        text: `${translate(locale, 'emergency.mail.escalated.text')}\n${translate(locale, 'emergency.mail.reference', { id: r.id })}\n`,
+      },
     };
   };
 }

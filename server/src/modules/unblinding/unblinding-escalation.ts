@@ -34,7 +34,12 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
   private running: Promise<number> | null = null;
   private stopped = false;
 
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly notifications: NotificationsService, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+  ) {}
 
   private rule(): EmergencyRule | null {
     return this.study.protocol().unblinding.emergency ?? null;
@@ -68,7 +73,9 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
     const rule = this.rule();
     if (!rule) return 0;
     const cutoff = escalationCutoff(this.clock.now(), rule);
-    const due = await this.db.read(async (sql) => ((await StudyRepository.status(sql)) === 'active' ? UnblindingRepository.dueForEscalation(sql, cutoff, BATCH) : []));
+    const due = await this.db.read(async (sql) =>
+      (await StudyRepository.status(sql)) === 'active' ? UnblindingRepository.dueForEscalation(sql, cutoff, BATCH) : [],
+    );
     let done = 0;
     for (const r of due) {
       if (this.stopped) break;
@@ -89,7 +96,11 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
         entityId: id,
         reason: `not decided within ${rule.escalateAfterMinutes} minute(s): escalated to ${rule.escalateTo} under the protocol's rule`,
         details: {
-          participantId: r.participantId, policy: r.policy, escalateTo: rule.escalateTo, escalateAfterMinutes: rule.escalateAfterMinutes, requestedAt: r.requestedAt,
+          participantId: r.participantId,
+          policy: r.policy,
+          escalateTo: rule.escalateTo,
+          escalateAfterMinutes: rule.escalateAfterMinutes,
+          requestedAt: r.requestedAt,
           changes: opened ? { status: { old: 'pending', new: 'approved' } } : {},
           ...(opened ? {} : { backupMonitors: rule.backupMonitors }),
         },
@@ -104,12 +115,17 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
     const minutes = rule.escalateAfterMinutes;
     if (rule.escalateTo === 'break-the-glass') {
       await this.notifications.notify(tx, requester ? [requester] : [], escalationNotice(r, 'requester-open', minutes));
-      const monitors = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter((u) => u.id !== r.requestedById);
+      const monitors = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter(
+        (u) => u.id !== r.requestedById,
+      );
       await this.notifications.notify(tx, monitors, escalationNotice(r, 'monitors-open', minutes));
       return;
     }
-    const backups = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter((u) => rule.backupMonitors.includes(u.username) && u.id !== r.requestedById);
-    if (backups.length === 0) this.logger.error(`no active backup monitor among ${rule.backupMonitors.join(', ')} for request ${r.id}`);
+    const backups = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter(
+      (u) => rule.backupMonitors.includes(u.username) && u.id !== r.requestedById,
+    );
+    if (backups.length === 0)
+      this.logger.error(`no active backup monitor among ${rule.backupMonitors.join(', ')} for request ${r.id}`);
     await this.notifications.notify(tx, backups, escalationNotice(r, 'backup', minutes));
     await this.notifications.notify(tx, requester ? [requester] : [], escalationNotice(r, 'requester-backup', minutes));
   }

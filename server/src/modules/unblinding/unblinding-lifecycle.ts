@@ -40,8 +40,14 @@ export interface DecisionOutcome {
  * What a decision does. One denial is enough to deny (the blind is the safe default); approvals
  * count only from different people, which the caller guarantees before counting `approvalsSoFar`.
  */
-export function applyDecision(policy: UnblindingPolicy, status: UnblindingStatus, approve: boolean, approvalsSoFar: number): DecisionOutcome | null {
-  if (policy === 'break-the-glass') return status === 'approved' || status === 'revealed' ? { kind: 'review', status } : null;
+export function applyDecision(
+  policy: UnblindingPolicy,
+  status: UnblindingStatus,
+  approve: boolean,
+  approvalsSoFar: number,
+): DecisionOutcome | null {
+  if (policy === 'break-the-glass')
+    return status === 'approved' || status === 'revealed' ? { kind: 'review', status } : null;
   if (status !== 'pending') return null;
   if (!approve) return { kind: 'approval', status: 'denied' };
   const approvals = approvalsSoFar + 1;

@@ -17,7 +17,13 @@ export const patientLink = (r: Pick<UnblindingRequestRecord, 'id' | 'participant
   `/patients/${r.participantId}?${reveal ? 'reveal' : 'request'}=${r.id}#unblinding`;
 
 function message(
-  r: UnblindingRequestRecord, kind: string, locale: Locale, title: string, body: string, mail: 'btg' | 'requested' | 'second' | 'decision' | 'revealed', link = requestLink(r),
+  r: UnblindingRequestRecord,
+  kind: string,
+  locale: Locale,
+  title: string,
+  body: string,
+  mail: 'btg' | 'requested' | 'second' | 'decision' | 'revealed',
+  link = requestLink(r),
 ): NotificationMessage {
   const tr = (key: string, params?: MessageParams) => translate(locale, key, params);
   return {
@@ -48,12 +54,30 @@ export function requestedNotice(r: UnblindingRequestRecord): LocalizedMessage {
   return (locale) => {
     const { tr, patient, urgent } = words(r, locale);
     if (r.policy === 'break-the-glass') {
-      return message(r, 'unblinding.break-the-glass', locale, tr('notifications.btgTitle', { urgent, patient }),
-        tr('notifications.btgBody', { requester: r.requestedByName, patient, reason: r.reason }), 'btg');
+      return message(
+        r,
+        'unblinding.break-the-glass',
+        locale,
+        tr('notifications.btgTitle', { urgent, patient }),
+        tr('notifications.btgBody', { requester: r.requestedByName, patient, reason: r.reason }),
+        'btg',
+      );
     }
     const needs = tr(r.policy === 'two-person' ? 'notifications.needsTwoApprovers' : 'notifications.needsYourDecision');
-    return message(r, 'unblinding.requested', locale, tr('notifications.requestedTitle', { urgent, patient }),
-      tr('notifications.requestedBody', { requester: r.requestedByName, patient, policy: tr(`unblinding.policy.${r.policy}`), needs, reason: r.reason }), 'requested');
+    return message(
+      r,
+      'unblinding.requested',
+      locale,
+      tr('notifications.requestedTitle', { urgent, patient }),
+      tr('notifications.requestedBody', {
+        requester: r.requestedByName,
+        patient,
+        policy: tr(`unblinding.policy.${r.policy}`),
+        needs,
+        reason: r.reason,
+      }),
+      'requested',
+    );
   };
 }
 
@@ -61,17 +85,35 @@ export function requestedNotice(r: UnblindingRequestRecord): LocalizedMessage {
 export function secondApprovalNotice(r: UnblindingRequestRecord, firstApprover: string): LocalizedMessage {
   return (locale) => {
     const { tr, patient } = words(r, locale);
-    return message(r, 'unblinding.second-approval-needed', locale, tr('notifications.secondTitle', { patient }),
-      tr('notifications.secondBody', { approver: firstApprover, patient }), 'second');
+    return message(
+      r,
+      'unblinding.second-approval-needed',
+      locale,
+      tr('notifications.secondTitle', { patient }),
+      tr('notifications.secondBody', { approver: firstApprover, patient }),
+      'second',
+    );
   };
 }
 
 /** To the requester when the request is decided (or reviewed). Never the arm: that is behind the console's reveal. */
-export function decisionNotice(r: UnblindingRequestRecord, outcome: 'approved' | 'denied' | 'reviewed', by: string, comment: string): LocalizedMessage {
+export function decisionNotice(
+  r: UnblindingRequestRecord,
+  outcome: 'approved' | 'denied' | 'reviewed',
+  by: string,
+  comment: string,
+): LocalizedMessage {
   return (locale) => {
     const { tr, patient } = words(r, locale);
-    return message(r, `unblinding.${outcome}`, locale, tr(`notifications.${outcome}Title`, { patient }),
-      tr(`notifications.${outcome}Body`, { by, patient, comment }), 'decision', patientLink(r, outcome === 'approved'));
+    return message(
+      r,
+      `unblinding.${outcome}`,
+      locale,
+      tr(`notifications.${outcome}Title`, { patient }),
+      tr(`notifications.${outcome}Body`, { by, patient, comment }),
+      'decision',
+      patientLink(r, outcome === 'approved'),
+    );
   };
 }
 
@@ -79,7 +121,13 @@ export function decisionNotice(r: UnblindingRequestRecord, outcome: 'approved' |
 export function revealedNotice(r: UnblindingRequestRecord): LocalizedMessage {
   return (locale) => {
     const { tr, patient } = words(r, locale);
-    return message(r, 'unblinding.revealed', locale, tr('notifications.revealedTitle', { patient }),
-      tr('notifications.revealedBody', { requester: r.requestedByName, patient }), 'revealed');
+    return message(
+      r,
+      'unblinding.revealed',
+      locale,
+      tr('notifications.revealedTitle', { patient }),
+      tr('notifications.revealedBody', { requester: r.requestedByName, patient }),
+      'revealed',
+    );
   };
 }

@@ -24,7 +24,6 @@ import type { CreateUnblindingRequestDto, UnblindingDecisionDto } from './unblin
 import { UnblindingRepository, type DecisionRecord } from './unblinding.repository.js';
 import { toUnblindingRequestView, type UnblindingRequestView } from './unblinding.views.js';
 
-
 @Injectable()
 export class UnblindingRequestsService {
   constructor(
@@ -52,20 +51,48 @@ export class UnblindingRequestsService {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'request unblinding');
       const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
-      if (!found!.allocation) throw new DomainError('INVALID_TRANSITION', `Patient ${p.screeningNumber} has not been randomized: there is no allocation to reveal.`);
+      if (!found!.allocation)
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `Patient ${p.screeningNumber} has not been randomized: there is no allocation to reveal.`,
+        );
       const open = await UnblindingRepository.findOpen(tx.sql, p.id, viewer.userId);
-      if (open) throw new DomainError('DUPLICATE', `You already have an open unblinding request for patient ${p.screeningNumber} (status ${open.status}).`);
+      if (open)
+        throw new DomainError(
+          'DUPLICATE',
+          `You already have an open unblinding request for patient ${p.screeningNumber} (status ${open.status}).`,
+        );
       const requestId = randomUUID();
       const status = initialStatus(policy);
       const signature = await this.signatures.record(tx, signer, {
         type: 'unblinding.request',
         id: requestId,
-        content: { requestId, participantId: p.id, reason, emergency: input.emergency, policy, requestedBy: viewer.username },
+        content: {
+          requestId,
+          participantId: p.id,
+          reason,
+          emergency: input.emergency,
+          policy,
+          requestedBy: viewer.username,
+        },
       });
       const record = {
-        id: requestId, participantId: p.id, siteCode: p.siteCode, policy, status, reason, emergency: input.emergency, requestedById: viewer.userId,
-        requestedBy: viewer.username, requestedByName: signer.printedName, requestedAt: tx.now, signatureId: signature.id,
-        decidedAt: status === 'approved' ? tx.now : null, firstRevealedAt: null, revealCount: 0, updatedAt: tx.now,
+        id: requestId,
+        participantId: p.id,
+        siteCode: p.siteCode,
+        policy,
+        status,
+        reason,
+        emergency: input.emergency,
+        requestedById: viewer.userId,
+        requestedBy: viewer.username,
+        requestedByName: signer.printedName,
+        requestedAt: tx.now,
+        signatureId: signature.id,
+        decidedAt: status === 'approved' ? tx.now : null,
+        firstRevealedAt: null,
+        revealCount: 0,
+        updatedAt: tx.now,
       };
       await UnblindingRepository.insert(tx.sql, record);
       tx.audit({
@@ -73,10 +100,24 @@ export class UnblindingRequestsService {
         entityType: 'unblinding-request',
         entityId: requestId,
         reason,
-        details: { participantId: p.id, screeningNumber: p.screeningNumber, siteCode: p.siteCode, policy, status, emergency: input.emergency, approvedByPolicy: status === 'approved', signatureId: signature.id, signature },
+        details: {
+          participantId: p.id,
+          screeningNumber: p.screeningNumber,
+          siteCode: p.siteCode,
+          policy,
+          status,
+          emergency: input.emergency,
+          approvedByPolicy: status === 'approved',
+          signatureId: signature.id,
+          signature,
+        },
       });
       const stored = (await UnblindingRepository.find(tx.sql, requestId))!;
-      await this.notifications.notify(tx, await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'), requestedNotice(stored));
+      await this.notifications.notify(
+        tx,
+        await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'),
+        requestedNotice(stored),
+      );
       return requestId;
     });
     return this.get(viewer, id);
@@ -88,11 +129,22 @@ export class UnblindingRequestsService {
    */
   async list(viewer: Viewer, participantId?: string): Promise<UnblindingRequestView[]> {
     return this.db.read(async (sql) => {
-      const all = participantId ? await UnblindingRepository.forParticipant(sql, participantId) : await UnblindingRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
-      const rows = participantId && isSiteScoped(viewer.role) ? all.filter((r) => viewer.siteCodes.includes(r.siteCode)) : all;
-      const decisions = await UnblindingRepository.decisions(sql, rows.map((r) => r.id));
-      const signatures = await SignatureService.manifests(sql, [...rows.map((r) => r.signatureId), ...decisions.map((d) => d.signatureId)]);
-      return rows.map((r) => toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency, signatures));
+      const all = participantId
+        ? await UnblindingRepository.forParticipant(sql, participantId)
+        : await UnblindingRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
+      const rows =
+        participantId && isSiteScoped(viewer.role) ? all.filter((r) => viewer.siteCodes.includes(r.siteCode)) : all;
+      const decisions = await UnblindingRepository.decisions(
+        sql,
+        rows.map((r) => r.id),
+      );
+      const signatures = await SignatureService.manifests(sql, [
+        ...rows.map((r) => r.signatureId),
+        ...decisions.map((d) => d.signatureId),
+      ]);
+      return rows.map((r) =>
+        toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency, signatures),
+      );
     });
   }
 
@@ -111,22 +163,37 @@ export class UnblindingRequestsService {
    */
   async decide(viewer: Viewer, id: string, input: UnblindingDecisionDto): Promise<UnblindingRequestView> {
     const comment = this.requireNeutralText(input.comment, 'The comment');
-    const signer = await this.signatures.authenticate(viewer, input.signature, input.approve ? 'approveUnblinding' : 'denyUnblinding');
+    const signer = await this.signatures.authenticate(
+      viewer,
+      input.signature,
+      input.approve ? 'approveUnblinding' : 'denyUnblinding',
+    );
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'decide an unblinding request');
       const r = requireAccess(viewer, await UnblindingRepository.find(tx.sql, id, true), 'The unblinding request');
-      if (r.requestedById === viewer.userId) throw new DomainError('FORBIDDEN', 'Nobody may decide their own unblinding request.');
+      if (r.requestedById === viewer.userId)
+        throw new DomainError('FORBIDDEN', 'Nobody may decide their own unblinding request.');
       const previous = await UnblindingRepository.decisions(tx.sql, [id]);
       const approvalsSoFar = previous.filter((d) => d.kind === 'approval' && d.approve).length;
       // A request escalated to break-the-glass is already open to its requester: decisions are reviews.
-      const outcome = applyDecision(r.escalatedTo === 'break-the-glass' ? 'break-the-glass' : r.policy, r.status, input.approve, approvalsSoFar);
-      if (!outcome) throw new DomainError('INVALID_TRANSITION', `The request is already ${r.status}; it cannot be decided again.`);
+      const outcome = applyDecision(
+        r.escalatedTo === 'break-the-glass' ? 'break-the-glass' : r.policy,
+        r.status,
+        input.approve,
+        approvalsSoFar,
+      );
+      if (!outcome)
+        throw new DomainError('INVALID_TRANSITION', `The request is already ${r.status}; it cannot be decided again.`);
       if (previous.some((d) => d.kind === outcome.kind && d.decidedById === viewer.userId)) {
-        throw new DomainError('FORBIDDEN', outcome.kind === 'review'
-          ? 'You have already reviewed this request.'
-          : 'You have already decided this request; the two-person policy needs a second, different approver.');
+        throw new DomainError(
+          'FORBIDDEN',
+          outcome.kind === 'review'
+            ? 'You have already reviewed this request.'
+            : 'You have already decided this request; the two-person policy needs a second, different approver.',
+        );
       }
-      if (outcome.status !== r.status && !canTransition(r.status, outcome.status)) throw new DomainError('INVALID_TRANSITION', `A request cannot go from ${r.status} to ${outcome.status}.`);
+      if (outcome.status !== r.status && !canTransition(r.status, outcome.status))
+        throw new DomainError('INVALID_TRANSITION', `A request cannot go from ${r.status} to ${outcome.status}.`);
       const decisionId = randomUUID();
       const signature = await this.signatures.record(tx, signer, {
         type: 'unblinding.decision',
@@ -134,8 +201,16 @@ export class UnblindingRequestsService {
         content: { requestId: id, kind: outcome.kind, approve: input.approve, comment, decidedBy: viewer.username },
       });
       const decision: DecisionRecord = {
-        id: decisionId, requestId: id, kind: outcome.kind, approve: input.approve, comment, decidedById: viewer.userId, decidedBy: viewer.username,
-        decidedByName: signer.printedName, decidedAt: tx.now, signatureId: signature.id,
+        id: decisionId,
+        requestId: id,
+        kind: outcome.kind,
+        approve: input.approve,
+        comment,
+        decidedById: viewer.userId,
+        decidedBy: viewer.username,
+        decidedByName: signer.printedName,
+        decidedAt: tx.now,
+        signatureId: signature.id,
       };
       try {
         await UnblindingRepository.insertDecision(tx.sql, decision);
@@ -144,25 +219,46 @@ export class UnblindingRequestsService {
         throw err;
       }
       if (outcome.status !== r.status) await UnblindingRepository.setStatus(tx.sql, id, outcome.status, tx.now, true);
-      const action = outcome.kind === 'review' ? 'unblinding.reviewed' : outcome.status === 'pending' ? 'unblinding.approval_recorded' : `unblinding.${outcome.status}`;
+      const action =
+        outcome.kind === 'review'
+          ? 'unblinding.reviewed'
+          : outcome.status === 'pending'
+            ? 'unblinding.approval_recorded'
+            : `unblinding.${outcome.status}`;
       tx.audit({
         action,
         entityType: 'unblinding-request',
         entityId: id,
         reason: comment,
         details: {
-          participantId: r.participantId, policy: r.policy, decisionId, approve: input.approve, approvals: approvalsSoFar + (input.approve && outcome.kind === 'approval' ? 1 : 0),
-          changes: outcome.status !== r.status ? { status: { old: r.status, new: outcome.status } } : {}, signatureId: signature.id, signature,
+          participantId: r.participantId,
+          policy: r.policy,
+          decisionId,
+          approve: input.approve,
+          approvals: approvalsSoFar + (input.approve && outcome.kind === 'approval' ? 1 : 0),
+          changes: outcome.status !== r.status ? { status: { old: r.status, new: outcome.status } } : {},
+          signatureId: signature.id,
+          signature,
         },
       });
       const requester = await UsersRepository.findById(tx.sql, r.requestedById);
       if (outcome.kind === 'review') {
-        await this.notifications.notify(tx, requester ? [requester] : [], decisionNotice(r, 'reviewed', signer.printedName, comment));
+        await this.notifications.notify(
+          tx,
+          requester ? [requester] : [],
+          decisionNotice(r, 'reviewed', signer.printedName, comment),
+        );
       } else if (outcome.status === 'pending') {
-        const others = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter((u) => u.id !== viewer.userId && u.id !== r.requestedById);
+        const others = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter(
+          (u) => u.id !== viewer.userId && u.id !== r.requestedById,
+        );
         await this.notifications.notify(tx, others, secondApprovalNotice(r, signer.printedName));
       } else {
-        await this.notifications.notify(tx, requester ? [requester] : [], decisionNotice(r, outcome.status as 'approved' | 'denied', signer.printedName, comment));
+        await this.notifications.notify(
+          tx,
+          requester ? [requester] : [],
+          decisionNotice(r, outcome.status as 'approved' | 'denied', signer.printedName, comment),
+        );
       }
     });
     return this.get(viewer, id);

@@ -28,7 +28,11 @@ export type RevealView = ReturnType<typeof toRevealView>;
 
 @Injectable()
 export class UnblindingRevealService {
-  constructor(private readonly db: DatabaseService, private readonly study: ProtocolService, private readonly notifications: NotificationsService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly study: ProtocolService,
+    private readonly notifications: NotificationsService,
+  ) {}
 
   async reveal(viewer: Viewer, id: string): Promise<UnblindedResponse<RevealView>> {
     const before = await this.db.read((sql) => UnblindingRepository.find(sql, id));
@@ -36,39 +40,77 @@ export class UnblindingRevealService {
     const outOfScope = !canActAtSite(viewer, before.siteCode);
     if (outOfScope || before.requestedById !== viewer.userId) {
       await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-        tx.audit({ action: 'unblinding.reveal_refused', entityType: 'unblinding-request', entityId: id, details: { participantId: before.participantId, requestedBy: before.requestedBy, why: outOfScope ? 'another site' : 'not the requester' } });
+        tx.audit({
+          action: 'unblinding.reveal_refused',
+          entityType: 'unblinding-request',
+          entityId: id,
+          details: {
+            participantId: before.participantId,
+            requestedBy: before.requestedBy,
+            why: outOfScope ? 'another site' : 'not the requester',
+          },
+        });
       });
       if (outOfScope) throw new DomainError('NOT_FOUND', 'The unblinding request was not found.');
-      throw new DomainError('FORBIDDEN', 'Only the investigator who requested this unblinding may view the allocation.');
+      throw new DomainError(
+        'FORBIDDEN',
+        'Only the investigator who requested this unblinding may view the allocation.',
+      );
     }
     const protocol = this.study.protocol();
     const view = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const r = (await UnblindingRepository.find(tx.sql, id, true))!;
       if (!canReveal(r.status)) {
-        throw new DomainError('INVALID_TRANSITION', r.status === 'denied' ? 'The request was denied: the allocation stays blinded.' : 'The request has not been approved yet.');
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          r.status === 'denied'
+            ? 'The request was denied: the allocation stays blinded.'
+            : 'The request has not been approved yet.',
+        );
       }
       const found = (await ParticipantsRepository.find(tx.sql, r.participantId, true))!;
       const allocation = found.allocation!;
       const first = r.firstRevealedAt === null;
       await UnblindingRepository.recordReveal(tx.sql, id, tx.now);
       await UnblindingRepository.insertRegister(tx.sql, {
-        id: randomUUID(), kind: 'emergency-reveal', participantId: r.participantId, requestId: id, userId: viewer.userId, username: viewer.username,
-        displayName: viewer.displayName, role: viewer.role, reason: r.reason, seenAt: tx.now,
+        id: randomUUID(),
+        kind: 'emergency-reveal',
+        participantId: r.participantId,
+        requestId: id,
+        userId: viewer.userId,
+        username: viewer.username,
+        displayName: viewer.displayName,
+        role: viewer.role,
+        reason: r.reason,
+        seenAt: tx.now,
       });
       const viewCount = r.revealCount + 1;
       const p = found.participant;
       const audit = {
         reason: r.reason,
         details: {
-          requestId: id, viewCount, firstView: first, policy: r.policy,
+          requestId: id,
+          viewCount,
+          firstView: first,
+          policy: r.policy,
           ...(first ? { changes: { requestStatus: { old: r.status, new: 'revealed' } } } : {}),
           [UNBLINDED_DETAILS_KEY]: { armCode: allocation.armCode },
         },
       };
       // The first view of the patient's arm (by any request) moves the patient to unblinded; later views are recorded, not moves.
-      if (p.status === 'unblinded') tx.audit({ action: 'unblinding.revealed', entityType: 'participant', entityId: p.id, ...audit });
-      else await transition(tx, PARTICIPANT_LIFECYCLE, p, 'reveal', { ...audit, write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now) });
-      if (first) await this.notifications.notify(tx, await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'), revealedNotice(r));
+      if (p.status === 'unblinded')
+        tx.audit({ action: 'unblinding.revealed', entityType: 'participant', entityId: p.id, ...audit });
+      else
+        await transition(tx, PARTICIPANT_LIFECYCLE, p, 'reveal', {
+          ...audit,
+          write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now),
+        });
+      if (first)
+        await this.notifications.notify(
+          tx,
+          await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'),
+          revealedNotice(r),
+        );
       return toRevealView(r, allocation, protocol, tx.now, viewCount);
     });
     return new UnblindedResponse(viewer.userId, view);

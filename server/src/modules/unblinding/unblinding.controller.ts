@@ -1,4 +1,9 @@
-import type { EmergencyCardView, RevealView, UnblindingRegisterEntry, UnblindingRequestView } from '../../../../shared/contract.js';
+import type {
+  EmergencyCardView,
+  RevealView,
+  UnblindingRegisterEntry,
+  UnblindingRequestView,
+} from '../../../../shared/contract.js';
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -16,19 +21,28 @@ import { EmergencyCardService } from './emergency-card.service.js';
 @ApiBearerAuth()
 @Controller()
 export class UnblindingController {
-  constructor(private readonly requests: UnblindingRequestsService, private readonly reveals: UnblindingRevealService, private readonly cards: EmergencyCardService) {}
+  constructor(
+    private readonly requests: UnblindingRequestsService,
+    private readonly reveals: UnblindingRevealService,
+    private readonly cards: EmergencyCardService,
+  ) {}
 
   @Post('unblinding-requests')
   @RequirePermission(Permission.RequestUnblinding)
-  @ApiOperation({ summary: 'Signed emergency unblinding request for a randomized patient of your site → 201 {id, status, …}; status is `approved` at once under break-the-glass, else `pending`' })
+  @ApiOperation({
+    summary:
+      'Signed emergency unblinding request for a randomized patient of your site → 201 {id, status, …}; status is `approved` at once under break-the-glass, else `pending`',
+  })
   create(@CurrentViewer() viewer: Viewer, @Body() body: CreateUnblindingRequestDto): Promise<UnblindingRequestView> {
     return this.requests.create(viewer, body);
   }
 
   @Get('unblinding-requests')
   @RequirePermission(Permission.ReadUnblindingRequests)
-  @ApiOperation({ summary: 'Requests (blinded): investigators see those of their own sites; medical monitors and auditors all' })
-  @ApiQuery({ name: 'participantId', required: false, description: 'Only this patient\'s requests (newest first)' })
+  @ApiOperation({
+    summary: 'Requests (blinded): investigators see those of their own sites; medical monitors and auditors all',
+  })
+  @ApiQuery({ name: 'participantId', required: false, description: "Only this patient's requests (newest first)" })
   list(@CurrentViewer() viewer: Viewer, @Query() q: UnblindingListQueryDto): Promise<UnblindingRequestView[]> {
     return this.requests.list(viewer, q.participantId);
   }
@@ -43,9 +57,14 @@ export class UnblindingController {
   @HttpCode(200)
   @RequirePermission(Permission.DecideUnblinding)
   @ApiOperation({
-    summary: 'Signed decision {approve, comment, signature}: approve/deny a pending request (two-person: a second, different approver), or review a break-the-glass request afterwards. Never one\'s own request.',
+    summary:
+      "Signed decision {approve, comment, signature}: approve/deny a pending request (two-person: a second, different approver), or review a break-the-glass request afterwards. Never one's own request.",
   })
-  decide(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: UnblindingDecisionDto): Promise<UnblindingRequestView> {
+  decide(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UnblindingDecisionDto,
+  ): Promise<UnblindingRequestView> {
     return this.requests.decide(viewer, id, body);
   }
 
@@ -54,15 +73,24 @@ export class UnblindingController {
   @RequirePermission(Permission.RequestUnblinding)
   @AllowUnblindedResponse()
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'The requester only, once approved: {participantId, arm, armLabel, sequence (crossover) | product (parallel), periods:[{period, product, productLabel}]}. Every call is audited and registered.' })
-  reveal(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<UnblindedResponse<RevealView>> {
+  @ApiOperation({
+    summary:
+      'The requester only, once approved: {participantId, arm, armLabel, sequence (crossover) | product (parallel), periods:[{period, product, productLabel}]}. Every call is audited and registered.',
+  })
+  reveal(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<UnblindedResponse<RevealView>> {
     return this.reveals.reveal(viewer, id);
   }
 
   @Get('participants/:id/emergency-card')
   @RequirePermission(Permission.RequestUnblinding)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'The randomized patient\'s wallet card: {screeningNumber, siteCode, siteName, randomizationNumber, treatmentCode, studyCode, studyTitle, contacts, url}; `url` (PUBLIC_URL) opens the patient\'s unblinding section. Never an arm.' })
+  @ApiOperation({
+    summary:
+      "The randomized patient's wallet card: {screeningNumber, siteCode, siteName, randomizationNumber, treatmentCode, studyCode, studyTitle, contacts, url}; `url` (PUBLIC_URL) opens the patient's unblinding section. Never an arm.",
+  })
   card(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<EmergencyCardView> {
     return this.cards.card(viewer, id);
   }
@@ -70,8 +98,11 @@ export class UnblindingController {
   @Get('unblinding-register')
   @RequirePermission(Permission.ReadUnblindingRegister)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Who has seen which patient\'s allocation, when and why (never the arm); `?format=csv`' })
-  async register(@Query() q: ListQueryDto, @Res({ passthrough: true }) res: Response): Promise<UnblindingRegisterEntry[] | string> {
+  @ApiOperation({ summary: "Who has seen which patient's allocation, when and why (never the arm); `?format=csv`" })
+  async register(
+    @Query() q: ListQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<UnblindingRegisterEntry[] | string> {
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="unblinding-register.csv"');

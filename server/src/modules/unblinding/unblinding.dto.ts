@@ -8,19 +8,27 @@ export class CreateUnblindingRequestDto extends SignedDto implements UnblindingR
   @IsUUID()
   participantId: string;
 
-  @ApiProperty({ description: 'The clinical reason (kept in the audit trail and the register). Must not name an arm or product.', minLength: 5 })
+  @ApiProperty({
+    description: 'The clinical reason (kept in the audit trail and the register). Must not name an arm or product.',
+    minLength: 5,
+  })
   @IsString()
   @MinLength(5)
   @MaxLength(2000)
   reason: string;
 
-  @ApiProperty({ description: 'A medical emergency (flags the notifications as urgent); the protocol\'s policy decides the flow' })
+  @ApiProperty({
+    description: "A medical emergency (flags the notifications as urgent); the protocol's policy decides the flow",
+  })
   @IsBoolean()
   emergency: boolean;
 }
 
 export class UnblindingDecisionDto extends SignedDto implements DecisionInput {
-  @ApiProperty({ description: 'true approves, false denies. On a break-the-glass request: the after-the-fact review (true = justified)' })
+  @ApiProperty({
+    description:
+      'true approves, false denies. On a break-the-glass request: the after-the-fact review (true = justified)',
+  })
   @IsBoolean()
   approve: boolean;
 

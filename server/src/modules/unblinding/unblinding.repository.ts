@@ -79,7 +79,8 @@ const toRequest = (r: Record<string, unknown>): UnblindingRequestRecord => ({
   escalatedAt: asStrOrNull(r.escalated_at),
   escalatedTo: asStrOrNull(r.escalated_to) as EscalationTarget | null,
   screeningNumber: asStr(r.screening_number),
-  randomizationNumber: r.randomization_number === null || r.randomization_number === undefined ? null : asInt(r.randomization_number),
+  randomizationNumber:
+    r.randomization_number === null || r.randomization_number === undefined ? null : asInt(r.randomization_number),
   treatmentCode: asStrOrNull(r.treatment_code),
 });
 
@@ -132,11 +133,19 @@ export const UnblindingRepository = {
 
   /** An open (pending or approved, not yet revealed) request by this user for this patient, if any. */
   findOpen: (sql: Sql, participantId: string, userId: string) =>
-    sql.one(`${REQUEST_SELECT} WHERE u.participant_id = ? AND u.requested_by_id = ? AND u.status IN ('pending', 'approved')`, [participantId, userId], toRequest),
+    sql.one(
+      `${REQUEST_SELECT} WHERE u.participant_id = ? AND u.requested_by_id = ? AND u.status IN ('pending', 'approved')`,
+      [participantId, userId],
+      toRequest,
+    ),
 
   /** Pending requests made at or before `cutoff` that were never escalated, oldest first. */
   dueForEscalation: (sql: Sql, cutoff: string, limit: number) =>
-    sql.all(`${REQUEST_SELECT} WHERE u.status = 'pending' AND u.escalated_at IS NULL AND u.requested_at <= ? ORDER BY u.requested_at, u.id LIMIT ?`, [cutoff, limit], toRequest),
+    sql.all(
+      `${REQUEST_SELECT} WHERE u.status = 'pending' AND u.escalated_at IS NULL AND u.requested_at <= ? ORDER BY u.requested_at, u.id LIMIT ?`,
+      [cutoff, limit],
+      toRequest,
+    ),
 
   /**
    * Marks a request escalated, only if it is still pending and not yet escalated: of several
@@ -154,18 +163,49 @@ export const UnblindingRepository = {
   },
 
   /** Requests about one patient (newest first), for the patient's page. */
-  forParticipant: (sql: Sql, participantId: string) => sql.all(`${REQUEST_SELECT} WHERE u.participant_id = ? ORDER BY u.requested_at DESC, u.id`, [participantId], toRequest),
+  forParticipant: (sql: Sql, participantId: string) =>
+    sql.all(
+      `${REQUEST_SELECT} WHERE u.participant_id = ? ORDER BY u.requested_at DESC, u.id`,
+      [participantId],
+      toRequest,
+    ),
 
-  async insert(sql: Sql, r: Omit<UnblindingRequestRecord, 'screeningNumber' | 'randomizationNumber' | 'treatmentCode' | 'escalatedAt' | 'escalatedTo'>): Promise<void> {
+  async insert(
+    sql: Sql,
+    r: Omit<
+      UnblindingRequestRecord,
+      'screeningNumber' | 'randomizationNumber' | 'treatmentCode' | 'escalatedAt' | 'escalatedTo'
+    >,
+  ): Promise<void> {
     await sql.exec(
       `INSERT INTO unblinding_requests (id, participant_id, site_code, policy, status, reason, emergency, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, decided_at, first_revealed_at, reveal_count, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.id, r.participantId, r.siteCode, r.policy, r.status, r.reason, r.emergency, r.requestedById, r.requestedBy, r.requestedByName, r.requestedAt, r.signatureId, r.decidedAt, r.firstRevealedAt, r.revealCount, r.updatedAt],
+      [
+        r.id,
+        r.participantId,
+        r.siteCode,
+        r.policy,
+        r.status,
+        r.reason,
+        r.emergency,
+        r.requestedById,
+        r.requestedBy,
+        r.requestedByName,
+        r.requestedAt,
+        r.signatureId,
+        r.decidedAt,
+        r.firstRevealedAt,
+        r.revealCount,
+        r.updatedAt,
+      ],
     );
   },
 
   setStatus: (sql: Sql, id: string, status: UnblindingStatus, at: string, decided: boolean) =>
-    sql.exec(`UPDATE unblinding_requests SET status = ?, updated_at = ?${decided ? ', decided_at = ?' : ''} WHERE id = ?`, decided ? [status, at, at, id] : [status, at, id]),
+    sql.exec(
+      `UPDATE unblinding_requests SET status = ?, updated_at = ?${decided ? ', decided_at = ?' : ''} WHERE id = ?`,
+      decided ? [status, at, at, id] : [status, at, id],
+    ),
 
   /** Counts one more view of the reveal; the first view moves the request to `revealed`. */
   recordReveal: (sql: Sql, id: string, at: string) =>
@@ -177,7 +217,11 @@ export const UnblindingRepository = {
   decisions: (sql: Sql, requestIds: string[]) =>
     requestIds.length === 0
       ? Promise.resolve([] as DecisionRecord[])
-      : sql.all(`SELECT * FROM unblinding_decisions WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY decided_at, id`, requestIds, toDecision),
+      : sql.all(
+          `SELECT * FROM unblinding_decisions WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY decided_at, id`,
+          requestIds,
+          toDecision,
+        ),
 
   findDecision: (sql: Sql, id: string) => sql.one('SELECT * FROM unblinding_decisions WHERE id = ?', [id], toDecision),
 
@@ -185,7 +229,18 @@ export const UnblindingRepository = {
     await sql.exec(
       `INSERT INTO unblinding_decisions (id, request_id, kind, approve, comment, decided_by_id, decided_by, decided_by_name, decided_at, signature_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [d.id, d.requestId, d.kind, d.approve, d.comment, d.decidedById, d.decidedBy, d.decidedByName, d.decidedAt, d.signatureId],
+      [
+        d.id,
+        d.requestId,
+        d.kind,
+        d.approve,
+        d.comment,
+        d.decidedById,
+        d.decidedBy,
+        d.decidedByName,
+        d.decidedAt,
+        d.signatureId,
+      ],
     );
   },
 

@@ -3,7 +3,13 @@
  * blinded) and the reveal itself, which is built only by the reveal service for the requester.
  */
 import type { EmergencyRule, Protocol } from '../../../../shared/protocol/index.js';
-import type { RevealView, SignatureManifest, UnblindingDecisionView, UnblindingRegisterEntry, UnblindingRequestView } from '../../../../shared/contract.js';
+import type {
+  RevealView,
+  SignatureManifest,
+  UnblindingDecisionView,
+  UnblindingRegisterEntry,
+  UnblindingRequestView,
+} from '../../../../shared/contract.js';
 import type { Viewer } from '../../common/viewer.js';
 import type { AllocationRecord } from '../participants/participant.record.js';
 import { approvalsRequired, canReveal } from './unblinding-lifecycle.js';
@@ -13,11 +19,23 @@ import type { DecisionRecord, RegisterRecord, UnblindingRequestRecord } from './
 type Manifests = Map<string, SignatureManifest>;
 
 const toDecisionView = (d: DecisionRecord, signatures: Manifests): UnblindingDecisionView => ({
-  kind: d.kind, approve: d.approve, comment: d.comment, by: d.decidedBy, byName: d.decidedByName, at: d.decidedAt, signatureId: d.signatureId,
+  kind: d.kind,
+  approve: d.approve,
+  comment: d.comment,
+  by: d.decidedBy,
+  byName: d.decidedByName,
+  at: d.decidedAt,
+  signatureId: d.signatureId,
   signature: signatures.get(d.signatureId) ?? null,
 });
 
-export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: DecisionRecord[], viewer: Viewer, rule?: EmergencyRule, signatures: Manifests = new Map()): UnblindingRequestView {
+export function toUnblindingRequestView(
+  r: UnblindingRequestRecord,
+  decisions: DecisionRecord[],
+  viewer: Viewer,
+  rule?: EmergencyRule,
+  signatures: Manifests = new Map(),
+): UnblindingRequestView {
   const mine = decisions.filter((d) => d.requestId === r.id);
   const approvals = mine.filter((d) => d.kind === 'approval');
   const last = approvals[approvals.length - 1] ?? null;
@@ -50,7 +68,10 @@ export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: D
     escalatedAt: r.escalatedAt,
     escalatedTo: r.escalatedTo,
     /** When the server will escalate this request if nobody decides it (pending, never escalated, a rule exists). */
-    escalatesAt: rule && r.status === 'pending' && !r.escalatedAt ? new Date(Date.parse(r.requestedAt) + rule.escalateAfterMinutes * 60_000).toISOString() : null,
+    escalatesAt:
+      rule && r.status === 'pending' && !r.escalatedAt
+        ? new Date(Date.parse(r.requestedAt) + rule.escalateAfterMinutes * 60_000).toISOString()
+        : null,
     /** True for the requester: this request is theirs (the patient's page shows it before a new one is typed). */
     mine: r.requestedById === viewer.userId,
     /** True only for the requester, once the reveal is open to them. */
@@ -61,12 +82,23 @@ export function toUnblindingRequestView(r: UnblindingRequestRecord, decisions: D
 export type { UnblindingRequestView };
 
 /** The reveal for the requester: the arm (the sequence, in a crossover) and the product given in each period. */
-export function toRevealView(r: UnblindingRequestRecord, allocation: AllocationRecord, protocol: Protocol, revealedAt: string, viewCount: number): RevealView {
+export function toRevealView(
+  r: UnblindingRequestRecord,
+  allocation: AllocationRecord,
+  protocol: Protocol,
+  revealedAt: string,
+  viewCount: number,
+): RevealView {
   const arm = protocol.arms.find((a) => a.code === allocation.armCode);
   if (!arm) throw new Error(`arm ${allocation.armCode} of allocation ${allocation.id} is not in the protocol`);
   const periods = protocol.periods.map((p, i) => {
     const product = protocol.products.find((x) => x.code === arm.products[i]);
-    return { period: p.number, label: p.label, product: arm.products[i], productLabel: product?.label ?? arm.products[i] };
+    return {
+      period: p.number,
+      label: p.label,
+      product: arm.products[i],
+      productLabel: product?.label ?? arm.products[i],
+    };
   });
   return {
     requestId: r.id,
@@ -78,7 +110,9 @@ export function toRevealView(r: UnblindingRequestRecord, allocation: AllocationR
     design: protocol.design,
     arm: arm.code,
     armLabel: arm.label,
-    ...(protocol.design === 'crossover' ? { sequence: arm.products.join('-') } : { product: periods[0]?.product, productLabel: periods[0]?.productLabel }),
+    ...(protocol.design === 'crossover'
+      ? { sequence: arm.products.join('-') }
+      : { product: periods[0]?.product, productLabel: periods[0]?.productLabel }),
     periods,
     revealedAt,
     viewCount,
@@ -103,4 +137,16 @@ export function toRegisterView(r: RegisterRecord): UnblindingRegisterEntry {
 }
 
 export type RegisterView = UnblindingRegisterEntry;
-export const REGISTER_COLUMNS: Array<keyof RegisterView & string> = ['at', 'kind', 'participantId', 'screeningNumber', 'siteCode', 'scope', 'requestId', 'seenBy', 'seenByName', 'role', 'reason'];
+export const REGISTER_COLUMNS: Array<keyof RegisterView & string> = [
+  'at',
+  'kind',
+  'participantId',
+  'screeningNumber',
+  'siteCode',
+  'scope',
+  'requestId',
+  'seenBy',
+  'seenByName',
+  'role',
+  'reason',
+];

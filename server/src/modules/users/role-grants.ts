@@ -38,29 +38,74 @@ export interface RoleGrantRecord {
 }
 
 const toGrant = (r: Record<string, unknown>): RoleGrantRecord => ({
-  id: asStr(r.id), userId: asStr(r.user_id), kind: asStr(r.kind) as GrantKind, role: asStr(r.role) as Role, email: asStrOrNull(r.email),
-  status: asStr(r.status) as GrantStatus, reason: asStrOrNull(r.reason), requestedById: asStr(r.requested_by_id), requestedBy: asStr(r.requested_by),
-  requestedAt: asStr(r.requested_at), decidedById: asStrOrNull(r.decided_by_id), decidedBy: asStrOrNull(r.decided_by), decidedAt: asStrOrNull(r.decided_at),
-  comment: asStrOrNull(r.comment), signatureId: asStrOrNull(r.signature_id),
+  id: asStr(r.id),
+  userId: asStr(r.user_id),
+  kind: asStr(r.kind) as GrantKind,
+  role: asStr(r.role) as Role,
+  email: asStrOrNull(r.email),
+  status: asStr(r.status) as GrantStatus,
+  reason: asStrOrNull(r.reason),
+  requestedById: asStr(r.requested_by_id),
+  requestedBy: asStr(r.requested_by),
+  requestedAt: asStr(r.requested_at),
+  decidedById: asStrOrNull(r.decided_by_id),
+  decidedBy: asStrOrNull(r.decided_by),
+  decidedAt: asStrOrNull(r.decided_at),
+  comment: asStrOrNull(r.comment),
+  signatureId: asStrOrNull(r.signature_id),
 });
 
 export const RoleGrantsRepository = {
   find: (sql: Sql, id: string) => sql.one('SELECT * FROM role_grants WHERE id = ?', [id], toGrant),
-  findForUpdate: (sql: Sql, id: string) => sql.one(`SELECT * FROM role_grants WHERE id = ?${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id], toGrant),
+  findForUpdate: (sql: Sql, id: string) =>
+    sql.one(`SELECT * FROM role_grants WHERE id = ?${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`, [id], toGrant),
   list: (sql: Sql, status: GrantStatus | null) =>
-    status ? sql.all('SELECT * FROM role_grants WHERE status = ? ORDER BY requested_at, id', [status], toGrant) : sql.all('SELECT * FROM role_grants ORDER BY requested_at, id', [], toGrant),
-  pendingFor: (sql: Sql, userId: string) => sql.all('SELECT * FROM role_grants WHERE user_id = ? AND status = ? ORDER BY requested_at', [userId, 'pending'], toGrant),
+    status
+      ? sql.all('SELECT * FROM role_grants WHERE status = ? ORDER BY requested_at, id', [status], toGrant)
+      : sql.all('SELECT * FROM role_grants ORDER BY requested_at, id', [], toGrant),
+  pendingFor: (sql: Sql, userId: string) =>
+    sql.all(
+      'SELECT * FROM role_grants WHERE user_id = ? AND status = ? ORDER BY requested_at',
+      [userId, 'pending'],
+      toGrant,
+    ),
 
-  async insert(sql: Sql, g: Pick<RoleGrantRecord, 'userId' | 'kind' | 'role' | 'email' | 'reason' | 'requestedById' | 'requestedBy' | 'requestedAt'>): Promise<RoleGrantRecord> {
+  async insert(
+    sql: Sql,
+    g: Pick<
+      RoleGrantRecord,
+      'userId' | 'kind' | 'role' | 'email' | 'reason' | 'requestedById' | 'requestedBy' | 'requestedAt'
+    >,
+  ): Promise<RoleGrantRecord> {
     const id = randomUUID();
     await sql.exec(
       'INSERT INTO role_grants (id, user_id, kind, role, email, status, reason, requested_by_id, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       [id, g.userId, g.kind, g.role, g.email, 'pending', g.reason, g.requestedById, g.requestedBy, g.requestedAt],
     );
-    return { ...g, id, status: 'pending', decidedById: null, decidedBy: null, decidedAt: null, comment: null, signatureId: null };
+    return {
+      ...g,
+      id,
+      status: 'pending',
+      decidedById: null,
+      decidedBy: null,
+      decidedAt: null,
+      comment: null,
+      signatureId: null,
+    };
   },
 
-  async decide(sql: Sql, id: string, d: { status: GrantStatus; decidedById: string; decidedBy: string; decidedAt: string; comment: string | null; signatureId: string }): Promise<void> {
+  async decide(
+    sql: Sql,
+    id: string,
+    d: {
+      status: GrantStatus;
+      decidedById: string;
+      decidedBy: string;
+      decidedAt: string;
+      comment: string | null;
+      signatureId: string;
+    },
+  ): Promise<void> {
     await sql.exec(
       'UPDATE role_grants SET status = ?, decided_by_id = ?, decided_by = ?, decided_at = ?, comment = ?, signature_id = ? WHERE id = ? AND status = ?',
       [d.status, d.decidedById, d.decidedBy, d.decidedAt, d.comment, d.signatureId, id, 'pending'],
@@ -88,7 +133,9 @@ async function controllers(sql: Sql, userId: string): Promise<Set<string>> {
 export async function approvalProblem(sql: Sql, grant: RoleGrantRecord, approverId: string): Promise<string | null> {
   if (approverId === grant.requestedById) return 'A grant must be approved by a second person: you requested it.';
   if (approverId === grant.userId) return 'You cannot approve a grant of your own account.';
-  if ((await controllers(sql, approverId)).has(grant.requestedById)) return 'Your account was created, reset or re-addressed by the requester: you are not independent of them.';
-  if ((await controllers(sql, grant.requestedById)).has(approverId)) return 'The requester\'s account was created, reset or re-addressed by you: you are not independent of them.';
+  if ((await controllers(sql, approverId)).has(grant.requestedById))
+    return 'Your account was created, reset or re-addressed by the requester: you are not independent of them.';
+  if ((await controllers(sql, grant.requestedById)).has(approverId))
+    return "The requester's account was created, reset or re-addressed by you: you are not independent of them.";
   return null;
 }

@@ -30,19 +30,31 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateUserDto): Promise<AdminUserView> {
+  update(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<AdminUserView> {
     return this.users.update(viewer, id, body);
   }
 
   @Post(':id/unlock')
   @HttpCode(200)
-  unlock(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: ReasonDto): Promise<AdminUserView> {
+  unlock(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ReasonDto,
+  ): Promise<AdminUserView> {
     return this.users.unlock(viewer, id, body.reason);
   }
 
   @Post(':id/reset-password')
   @HttpCode(200)
-  resetPassword(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string, @Body() body: ResetPasswordDto): Promise<AdminUserView> {
+  resetPassword(
+    @CurrentViewer() viewer: Viewer,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: ResetPasswordDto,
+  ): Promise<AdminUserView> {
     return this.users.resetPassword(viewer, id, body.newPassword, body.reason);
   }
 }

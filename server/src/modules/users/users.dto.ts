@@ -1,24 +1,43 @@
-import type { CreateUserInput, ReasonInput, RoleGrantDecisionInput, UpdateUserInput } from '../../../../shared/contract.js';
+import type {
+  CreateUserInput,
+  ReasonInput,
+  RoleGrantDecisionInput,
+  UpdateUserInput,
+} from '../../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { SignatureDto } from '../../common/request.dto.js';
 
 /**
  * An e-mail address, checked by pattern: class-validator's IsEmail throws ("URI malformed") on lone
  * UTF-16 surrogates, which would answer 500 to bad input.
  */
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const EMAIL_MESSAGE = 'email must be an e-mail address such as name@example.org';
 import { ROLES, type Role } from '../../../../shared/roles.js';
 import { LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
 import { LOCALE_MESSAGE } from '../accounts/locale.js';
 
-
 export class CreateUserDto implements CreateUserInput {
   @ApiProperty({ example: 'investigator3' })
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9._-]{1,63}$/, { message: 'username must be 2–64 lowercase letters, digits, dots, dashes or underscores' })
+  @Matches(/^[a-z0-9][a-z0-9._-]{1,63}$/, {
+    message: 'username must be 2–64 lowercase letters, digits, dots, dashes or underscores',
+  })
   username: string;
 
   @ApiProperty({ example: 'Dr. Ada Example' })
@@ -39,7 +58,10 @@ export class CreateUserDto implements CreateUserInput {
   siteCodes?: string[];
 
   /** Refused with a sentence (an admin never chooses another person's password); accepted here only to say so. */
-  @ApiPropertyOptional({ deprecated: true, description: 'Refused: the user sets their own password from a one-time e-mailed link' })
+  @ApiPropertyOptional({
+    deprecated: true,
+    description: 'Refused: the user sets their own password from a one-time e-mailed link',
+  })
   @IsOptional()
   password?: string;
 
@@ -49,7 +71,11 @@ export class CreateUserDto implements CreateUserInput {
   @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    nullable: true,
+    description: "Language of the console, notifications and e-mails (null: the site's)",
+  })
   @IsOptional()
   @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
   locale?: Locale | null;
@@ -86,7 +112,11 @@ export class UpdateUserDto implements UpdateUserInput {
   @MaxLength(320)
   email?: string;
 
-  @ApiPropertyOptional({ enum: LOCALES, nullable: true, description: 'Language of the console, notifications and e-mails (null: the site\'s)' })
+  @ApiPropertyOptional({
+    enum: LOCALES,
+    nullable: true,
+    description: "Language of the console, notifications and e-mails (null: the site's)",
+  })
   @IsOptional()
   @IsIn(LOCALES as unknown as string[], { message: LOCALE_MESSAGE })
   locale?: Locale | null;

@@ -17,16 +17,32 @@ import { toAdminUserView, type UserRecord } from '../accounts/user.record.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 
-const NO_CHOSEN_PASSWORD = 'An administrator never chooses or learns another person\'s password: the user receives a one-time set-password link by e-mail. Remove the password field.';
+const NO_CHOSEN_PASSWORD =
+  "An administrator never chooses or learns another person's password: the user receives a one-time set-password link by e-mail. Remove the password field.";
 
-const AUDITED_FIELDS: Array<keyof UserRecord> = ['displayName', 'email', 'role', 'siteCodes', 'active', 'lockedAt', 'failedAttempts', 'locale'];
+const AUDITED_FIELDS: Array<keyof UserRecord> = [
+  'displayName',
+  'email',
+  'role',
+  'siteCodes',
+  'active',
+  'lockedAt',
+  'failedAttempts',
+  'locale',
+];
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly db: DatabaseService, private readonly links: PasswordLinks, private readonly grants: RoleGrantsService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly links: PasswordLinks,
+    private readonly grants: RoleGrantsService,
+  ) {}
 
   async list(): Promise<AdminUserView[]> {
-    return this.db.read(async (sql) => Promise.all((await UsersRepository.list(sql)).map(async (u) => this.withGrants(sql, u))));
+    return this.db.read(async (sql) =>
+      Promise.all((await UsersRepository.list(sql)).map(async (u) => this.withGrants(sql, u))),
+    );
   }
 
   async get(id: string): Promise<AdminUserView> {
@@ -48,7 +64,11 @@ export class UsersService {
    */
   async request(viewer: Viewer, input: CreateUserDto): Promise<AdminUserView> {
     if (input.password !== undefined) throw new DomainError('VALIDATION_FAILED', NO_CHOSEN_PASSWORD);
-    if (!input.email) throw new DomainError('VALIDATION_FAILED', 'An e-mail address is needed: the new user receives a one-time link there to set their password.');
+    if (!input.email)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'An e-mail address is needed: the new user receives a one-time link there to set their password.',
+      );
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const held = isSensitiveRole(input.role);
       const created = await this.insertUser(tx, input, NO_PASSWORD, viewer.userId, !held);
@@ -68,24 +88,50 @@ export class UsersService {
     return this.db.withWriteTransaction(actor, (tx) => this.insertUser(tx, input, passwordHash));
   }
 
-  async insertUser(tx: WriteTx, input: CreateUserDto, passwordHash: string, createdById: string | null = null, active = true): Promise<AdminUserView> {
+  async insertUser(
+    tx: WriteTx,
+    input: CreateUserDto,
+    passwordHash: string,
+    createdById: string | null = null,
+    active = true,
+  ): Promise<AdminUserView> {
     const siteCodes = [...new Set(input.siteCodes ?? [])].sort();
-    if (input.role === 'investigator' && siteCodes.length === 0) throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
+    if (input.role === 'investigator' && siteCodes.length === 0)
+      throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
     const user: UserRecord = {
-      id: randomUUID(), username: input.username, displayName: input.displayName, email: input.email ?? null, role: input.role, siteCodes,
-      passwordHash, active, failedAttempts: 0, lockedAt: null, locale: input.locale ?? null, createdById, credentialsById: null, createdAt: tx.now, updatedAt: tx.now,
+      id: randomUUID(),
+      username: input.username,
+      displayName: input.displayName,
+      email: input.email ?? null,
+      role: input.role,
+      siteCodes,
+      passwordHash,
+      active,
+      failedAttempts: 0,
+      lockedAt: null,
+      locale: input.locale ?? null,
+      createdById,
+      credentialsById: null,
+      createdAt: tx.now,
+      updatedAt: tx.now,
     };
     try {
       await UsersRepository.insert(tx.sql, user);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new DomainError('DUPLICATE', `A user named "${input.username}" already exists.`);
+      if (isUniqueViolation(err))
+        throw new DomainError('DUPLICATE', `A user named "${input.username}" already exists.`);
       throw err;
     }
     // Checked after the insert, inside the same transaction: a failure here rolls the user back
     // (the concurrent-write test relies on this to prove that nothing of a rollback remains).
     await this.requireSites(tx, siteCodes);
     const { passwordHash: _p, ...visible } = user;
-    tx.audit({ action: 'user.created', entityType: 'user', entityId: user.id, details: { user: visible, ...(active ? {} : { heldForApproval: true }) } });
+    tx.audit({
+      action: 'user.created',
+      entityType: 'user',
+      entityId: user.id,
+      details: { user: visible, ...(active ? {} : { heldForApproval: true }) },
+    });
     return toAdminUserView(user);
   }
 
@@ -122,16 +168,36 @@ export class UsersService {
         } else if (id !== viewer.userId) credentialsById = viewer.userId; // they could now receive this user's links
       }
       // A held move away from investigator may clear the sites; until it is approved the investigator keeps theirs.
-      const keptSites = role === 'investigator' && siteCodes.length === 0 && held.some((h) => h.kind === 'role') ? before.siteCodes : siteCodes;
+      const keptSites =
+        role === 'investigator' && siteCodes.length === 0 && held.some((h) => h.kind === 'role')
+          ? before.siteCodes
+          : siteCodes;
       const locale = patch.locale === undefined ? before.locale : patch.locale;
-      const after: UserRecord = { ...before, displayName: patch.displayName ?? before.displayName, email, role, siteCodes: keptSites, active, credentialsById, locale, updatedAt: tx.now };
-      if (after.role === 'investigator' && after.siteCodes.length === 0) throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
+      const after: UserRecord = {
+        ...before,
+        displayName: patch.displayName ?? before.displayName,
+        email,
+        role,
+        siteCodes: keptSites,
+        active,
+        credentialsById,
+        locale,
+        updatedAt: tx.now,
+      };
+      if (after.role === 'investigator' && after.siteCodes.length === 0)
+        throw new DomainError('VALIDATION_FAILED', 'An investigator needs at least one site.');
       const changes = changesBetween(before, after, AUDITED_FIELDS);
-      if (Object.keys(changes).length === 0 && held.length === 0) throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
+      if (Object.keys(changes).length === 0 && held.length === 0)
+        throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
       if (Object.keys(changes).length) {
         await UsersRepository.update(tx.sql, after);
         if (!after.active || after.role !== before.role) await SessionsRepository.revokeAllForUser(tx.sql, id, tx.now);
-        const action = before.active && !after.active ? 'user.deactivated' : !before.active && after.active ? 'user.reactivated' : 'user.updated';
+        const action =
+          before.active && !after.active
+            ? 'user.deactivated'
+            : !before.active && after.active
+              ? 'user.reactivated'
+              : 'user.updated';
         tx.audit({ action, entityType: 'user', entityId: id, reason: patch.reason ?? null, details: { changes } });
       }
       for (const h of held) await this.grants.hold(tx, viewer, after, h.kind, h.role, h.email, patch.reason ?? null);
@@ -142,10 +208,17 @@ export class UsersService {
   async unlock(viewer: Viewer, id: string, reason?: string): Promise<AdminUserView> {
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const before = await this.mustFind(tx, id);
-      if (!before.lockedAt && before.failedAttempts === 0) throw new DomainError('VALIDATION_FAILED', 'The account is not locked.');
+      if (!before.lockedAt && before.failedAttempts === 0)
+        throw new DomainError('VALIDATION_FAILED', 'The account is not locked.');
       const after = { ...before, lockedAt: null, failedAttempts: 0, updatedAt: tx.now };
       await UsersRepository.update(tx.sql, after);
-      tx.audit({ action: 'user.unlocked', entityType: 'user', entityId: id, reason: reason ?? null, details: { changes: changesBetween(before, after, AUDITED_FIELDS) } });
+      tx.audit({
+        action: 'user.unlocked',
+        entityType: 'user',
+        entityId: id,
+        reason: reason ?? null,
+        details: { changes: changesBetween(before, after, AUDITED_FIELDS) },
+      });
       return this.withGrants(tx.sql, after);
     });
   }
@@ -154,7 +227,12 @@ export class UsersService {
    * A reset sends the user a one-time link; the current password keeps working until they use it.
    * For a sensitive role the link is held until a second person approves.
    */
-  async resetPassword(viewer: Viewer, id: string, newPassword: string | undefined, reason?: string): Promise<AdminUserView> {
+  async resetPassword(
+    viewer: Viewer,
+    id: string,
+    newPassword: string | undefined,
+    reason?: string,
+  ): Promise<AdminUserView> {
     if (newPassword !== undefined) throw new DomainError('VALIDATION_FAILED', NO_CHOSEN_PASSWORD);
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const before = await this.mustFind(tx, id);
@@ -163,9 +241,19 @@ export class UsersService {
         await this.grants.hold(tx, viewer, before, 'password-reset', before.role, before.email, reason ?? null);
         return this.withGrants(tx.sql, before);
       }
-      const after = { ...before, credentialsById: id === viewer.userId ? before.credentialsById : viewer.userId, updatedAt: tx.now };
+      const after = {
+        ...before,
+        credentialsById: id === viewer.userId ? before.credentialsById : viewer.userId,
+        updatedAt: tx.now,
+      };
       await UsersRepository.update(tx.sql, after);
-      tx.audit({ action: 'user.password_reset', entityType: 'user', entityId: id, reason: reason ?? null, details: { changes: { password: { old: '[set]', new: '[link sent to the user]' } } } });
+      tx.audit({
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: id,
+        reason: reason ?? null,
+        details: { changes: { password: { old: '[set]', new: '[link sent to the user]' } } },
+      });
       const passwordLink = await this.links.issue(tx, after, 'reset', viewer.username);
       return { ...(await this.withGrants(tx.sql, after)), passwordLink };
     });
@@ -179,7 +267,8 @@ export class UsersService {
 
   private async requireSites(tx: WriteTx, codes: string[]): Promise<void> {
     for (const code of codes) {
-      if (!(await SitesRepository.find(tx.sql, code))) throw new DomainError('VALIDATION_FAILED', `Unknown site "${code}".`);
+      if (!(await SitesRepository.find(tx.sql, code)))
+        throw new DomainError('VALIDATION_FAILED', `Unknown site "${code}".`);
     }
   }
 }
