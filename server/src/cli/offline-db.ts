@@ -61,11 +61,11 @@ function redactUrl(url: string): string {
 }
 
 async function openUnchecked(opts: { db?: string; databaseUrl?: string }): Promise<Driver> {
-  // Loaded here, not at the top: TypeORM is not needed by the commands that open no database.
-  const [{ openDriver }, { privateReaderOptions }] = await Promise.all([
-    import('../database/driver.js'),
-    import('../database/data-sources.js'),
-  ]);
+  // Loaded here, not at the top: TypeORM is not needed by the commands that open no database. One after
+  // the other: both import TypeORM, and two concurrent first imports of one module graph fail under jest's
+  // ESM loader ("request for './index.js' is not in cache"), which runs this CLI in-process in the tests.
+  const { openDriver } = await import('../database/driver.js');
+  const { privateReaderOptions } = await import('../database/data-sources.js');
   if (opts.databaseUrl) {
     // One connection is all a CLI command needs.
     return openDriver({
