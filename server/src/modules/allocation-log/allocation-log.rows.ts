@@ -1,23 +1,7 @@
-/** The allocation log's rows, readable from any SQL handle (the server's, or the CLI's offline one). */
-export interface AllocationLogRow {
-  randomizationNumber: number;
-  participantId: string;
-  screeningNumber: string;
-  siteCode: string;
-  stratum: string;
-  treatmentCode: string;
-  randomizedAt: string;
-  randomizedBy: string;
-  randomizedInError: boolean;
-  /** Randomized offline with downtime envelope N (null: online), and when it was opened. */
-  viaEnvelope: number | null;
-  envelopeOpenedAt: string | null;
-  arm?: string;
-  /** The randomization's signature (21 CFR 11.50(b)): printed name, meaning, time; null if none was stored. */
-  signedBy: string | null;
-  signatureMeaning: string | null;
-  signedAt: string | null;
-}
+import type { AllocationLogEntry } from '../../../../shared/contract.js';
+
+/** The allocation log's rows, readable from any SQL handle (the server's, or the CLI's offline one): the contract's entries. */
+export type AllocationLogRow = AllocationLogEntry;
 
 export async function readAllocationLog(
   all: (sql: string) => Promise<Record<string, unknown>[]>,
