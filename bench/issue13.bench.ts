@@ -14,7 +14,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine } from './support.js';
+import { cliSimulateSeconds, machine, PERMUTED_BLOCK_COMMAND } from './support.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -27,24 +27,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 console.log(`issue 13 bench: ${machine()}; load average ${load()}`);
 
 // A. The CLI as a user runs it; `seconds` is what it reports (runSimulation: design check to summary).
-const cli = [
-  'server/bin/cli.mjs',
-  'simulate',
-  '--method',
-  'permuted-block',
-  '--block-sizes',
-  '4',
-  '--n',
-  '100',
-  '--trials',
-  '20000',
-  '--json',
-];
-const seconds = Array.from(
-  { length: runs },
-  () => (JSON.parse(execFileSync('node', cli, { cwd: root, encoding: 'utf8' })) as { seconds: number }).seconds,
-);
-console.log(`\nA. \`${cli.slice(1).join(' ')}\` (load ${load()})`);
+const seconds = cliSimulateSeconds(runs);
+console.log(`\nA. \`${PERMUTED_BLOCK_COMMAND.join(' ')}\` (load ${load()})`);
 console.log(
   `   seconds: ${seconds.map((s) => s.toFixed(3)).join(', ')}; best ${Math.min(...seconds).toFixed(3)}, median ${median(seconds).toFixed(3)} (goal ≤ 0.081; randomizeR 8.1)`,
 );

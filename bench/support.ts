@@ -1,5 +1,36 @@
 /** Small helpers for the benchmarks: timing, percentiles, a client pool, the machine line. */
+import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file runs as dist/bench/support.js). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Issue 13's simulation goal, as a user types it after `blindrand`. */
+export const PERMUTED_BLOCK_COMMAND = [
+  'simulate',
+  '--method',
+  'permuted-block',
+  '--block-sizes',
+  '4',
+  '--n',
+  '100',
+  '--trials',
+  '20000',
+  '--json',
+];
+
+/** The `seconds` the real CLI reports for PERMUTED_BLOCK_COMMAND, one fresh process per run. */
+export function cliSimulateSeconds(runs: number): number[] {
+  return Array.from({ length: runs }, () => {
+    const out = execFileSync('node', ['server/bin/cli.mjs', ...PERMUTED_BLOCK_COMMAND], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    return (JSON.parse(out) as { seconds: number }).seconds;
+  });
+}
 
 export function percentile(sortedMs: number[], p: number): number {
   if (sortedMs.length === 0) return NaN;
