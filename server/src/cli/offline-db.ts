@@ -6,7 +6,8 @@
  * These commands never write, so they do not migrate: a database made by an older release (fewer
  * migrations than this build's STEPS) is refused with one line naming it and saying how to upgrade
  * (starting the server, or any CLI command that boots the app, such as `user password-link`,
- * migrates it in place) — instead of a raw "no such table" from the first query.
+ * migrates it in place) — instead of a raw "no such table" from the first query. A database a newer
+ * release migrated is refused too: this build would misread its layout.
  */
 import { existsSync } from 'node:fs';
 import type { Driver } from '../database/driver.js';
@@ -25,6 +26,12 @@ async function checkSchema(sql: Sql, name: string): Promise<void> {
           ?.present === true;
   if (!tableExists) throw new CliError(`${name} is not a blindrand database (it has no schema_migrations table)`);
   const applied = new Set((await sql.all('SELECT name FROM schema_migrations')).map((r) => String(r.name)));
+  const known = new Set(STEPS.map((s) => s.name));
+  const newer = [...applied].filter((n) => !known.has(n)).sort();
+  if (newer.length)
+    throw new CliError(
+      `${name} was migrated by a newer release of blindrand (${newer.length} migration(s) this release does not know, first ${newer[0]}): use that release's CLI`,
+    );
   const missing = STEPS.map((s) => s.name).filter((n) => !applied.has(n));
   if (missing.length === 0) return;
   throw new CliError(

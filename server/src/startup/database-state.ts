@@ -25,6 +25,8 @@ export interface DatabaseState {
   newestRotationKey: string | null;
   /** The chain's hash at each requested seq that exists. */
   hashes: Map<number, string>;
+  /** The names of the migrations applied to it (schema_migrations). */
+  migrations: string[];
 }
 
 const EMPTY: DatabaseState = {
@@ -35,6 +37,7 @@ const EMPTY: DatabaseState = {
   newestCheckpointKey: null,
   newestRotationKey: null,
   hashes: new Map(),
+  migrations: [],
 };
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -159,6 +162,7 @@ async function readState(query: Query, hasSchema: string, seqs: number[]): Promi
     newestCheckpointKey: newest.length ? String(newest[0].public_key) : null,
     newestRotationKey: rotated.length ? String(rotated[0].public_key) : null,
     hashes,
+    migrations: (await query('SELECT name FROM schema_migrations')).map((r) => String(r.name)),
   };
 }
 

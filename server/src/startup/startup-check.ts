@@ -8,7 +8,9 @@
  *    signed history (a key is created only for an empty database);
  *  - the checkpoint file has a torn line;
  *  - the database was restored from a backup: the checkpoint file (outside the database) holds a
- *    checkpoint beyond the database's chain head, or one whose head hash differs from the chain.
+ *    checkpoint beyond the database's chain head, or one whose head hash differs from the chain;
+ *  - the database was migrated by a newer release (a migration this build does not know): this
+ *    build's code would misread or damage the newer layout, so it does not touch it.
  */
 import { existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +18,7 @@ import type { AppConfig } from '../config/config.js';
 import type { CheckpointView } from '../../../shared/contract.js';
 import { readCheckpointFileDetailed } from '../database/audit/checkpoint-file.js';
 import { KeyFileError, SigningKey } from '../database/audit/signing-key.js';
+import { STEPS } from '../database/migrations/index.js';
 import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
 
 export interface StartupOptions {
@@ -36,6 +39,7 @@ export async function checkStartup(config: AppConfig, options: StartupOptions = 
     config.database,
     fileCheckpoints.map((cp) => cp.size),
   );
+  refuseNewerSchema(config, state);
   // A restore is named first: it also explains a key of record the database no longer knows.
   const lost = checkpointsNotInDatabase(state, fileCheckpoints);
   if (lost.length && !options.acceptRestored) {
@@ -52,6 +56,18 @@ export async function checkStartup(config: AppConfig, options: StartupOptions = 
   }
   const key = resolveKey(config, state, fileCheckpoints);
   return { key, lostCheckpoints: lost };
+}
+
+/** A database a newer release migrated (downgrading the code): refused before anything runs on it. */
+function refuseNewerSchema(config: AppConfig, state: DatabaseState): void {
+  const known = new Set(STEPS.map((s) => s.name));
+  const unknown = state.migrations.filter((name) => !known.has(name));
+  if (unknown.length === 0) return;
+  const where =
+    config.database.dialect === 'sqlite' ? `the database file ${config.database.path}` : 'the PostgreSQL database';
+  throw new StartupError(
+    `${where} was migrated by a newer release of blindrand (${unknown.length} migration(s) this release does not know, first ${unknown.sort()[0]}): run that release or a newer one, or restore the backup taken before the upgrade; nothing was written`,
+  );
 }
 
 /** A full disk is refused at start: every write would fail while health said ok. */
