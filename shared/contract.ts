@@ -15,3 +15,4 @@ export * from './contract/notifications.js';
 export * from './contract/envelopes.js';
 export * from './contract/safety.js';
 export * from './contract/qualification.js';
+export * from './contract/access-review.js';

@@ -60,6 +60,10 @@ export enum Permission {
   ReadDisclosure = 'disclosure:read',
   /** Run installation and operational qualification and read its reports (admin). */
   RunQualification = 'qualification:run',
+  /** Read a study's access review report and its signed reviews (admin; auditor/monitor who inspect). No arm data in it. */
+  ReadAccessReview = 'access-review:read',
+  /** Sign the periodic access review of a study (ICH E6(R3) 4.3.8). */
+  SignAccessReview = 'access-review:sign',
   /** The one permission that lifts the blind, at any study status. */
   ViewArms = 'arms:view',
   /** Lifts the blind only once the study is `unblinded` (end-of-study unblinding, two signatures). */
@@ -76,6 +80,8 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ReadNotifications,
     Permission.ApproveRoleGrants,
     Permission.RunQualification,
+    Permission.ReadAccessReview,
+    Permission.SignAccessReview,
   ],
   investigator: [
     Permission.ReadStudy,
@@ -154,6 +160,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ReadNotifications,
     Permission.ReadSafetyUnblindings,
     Permission.ReadInadvertentUnblindings,
+    Permission.ReadAccessReview,
   ],
   // Pharmacovigilance (E6(R3) 3.15.2(d)(iii)): blinded like everyone; it reads the arm only of the patients whose
   // safety unblinding the protocol addressed to this role, through one audited route. No patient list, no audit.

@@ -25,6 +25,8 @@ export const SIGNATURE_MEANINGS = {
   reserveEnvelopes: 'I reserve these list entries as sealed downtime envelopes for this site and stratum',
   reconcileEnvelope:
     'I confirm that this patient met the eligibility criteria and was randomized with this envelope, opened at the time stated',
+  accessReview:
+    'I reviewed this access report of the study: the findings and actions stated are complete, and every other account holds only the access its work needs',
   voidEnvelopes: 'I void these unused downtime envelopes: they will never be used',
 } as const;
 

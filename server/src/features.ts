@@ -46,6 +46,9 @@ import { QualificationService } from './modules/qualification/qualification.serv
 import { CORE_SIGNED_RECORDS, SIGNED_RECORD_LOADERS } from './modules/signatures/signed-records.js';
 import { ENVELOPE_SIGNED_RECORDS } from './modules/envelopes/envelope-signed-records.js';
 import { SAFETY_SIGNED_RECORDS } from './modules/safety/safety-signed-records.js';
+import { AccessReviewController } from './modules/access-review/access-review.controller.js';
+import { AccessReviewService } from './modules/access-review/access-review.service.js';
+import { ACCESS_REVIEW_SIGNED_RECORDS } from './modules/access-review/access-review-signed-records.js';
 
 export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   StudyController,
@@ -60,12 +63,18 @@ export const FEATURE_CONTROLLERS: Type<unknown>[] = [
   SafetyController,
   EnvelopesController,
   QualificationController,
+  AccessReviewController,
 ];
 export const FEATURE_PROVIDERS: Provider[] = [
   // How SignatureService rebuilds each kind of signed record for verification (signatures/signed-records.ts).
   {
     provide: SIGNED_RECORD_LOADERS,
-    useValue: { ...SAFETY_SIGNED_RECORDS, ...CORE_SIGNED_RECORDS, ...ENVELOPE_SIGNED_RECORDS },
+    useValue: {
+      ...SAFETY_SIGNED_RECORDS,
+      ...CORE_SIGNED_RECORDS,
+      ...ENVELOPE_SIGNED_RECORDS,
+      ...ACCESS_REVIEW_SIGNED_RECORDS,
+    },
   },
   ProtocolService,
   StudyService,
@@ -89,6 +98,7 @@ export const FEATURE_PROVIDERS: Provider[] = [
   DisclosureService,
   EnvelopesService,
   QualificationService,
+  AccessReviewService,
   BlindingIncidents,
   ErrorBodyGuard,
   { provide: APP_INTERCEPTOR, useClass: NeutralTextInterceptor },

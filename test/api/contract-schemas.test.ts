@@ -30,6 +30,7 @@ function refsOf(schema: unknown, out: string[] = []): string[] {
 const NOT_JSON = new Set([
   'AuditController_exportCsv',
   'ExportsController_cdisc',
+  'AccessReviewController_csv',
   'QualificationController_html',
   'AuthController_setPassword',
   'AuthController_logout',

@@ -40,6 +40,8 @@ export interface AppConfig {
   mailRetry: { pollMs: number; baseMs: number; maxMs: number };
   /** How often the server looks for unblinding requests to escalate (ESCALATION_CHECK_MS; tests use a few hundred ms). */
   escalationCheckMs: number;
+  /** Days between two access reviews of a study (ACCESS_REVIEW_INTERVAL_DAYS, default 90); a reviewer may choose fewer. */
+  accessReviewIntervalDays: number;
   /** Start-up refuses when less is free beside the database, key or checkpoint file (0: no check). */
   minFreeDiskBytes: number;
   /** The language of users whose profile and site name none (DEFAULT_LOCALE: en or fr; default en). */
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxMs: int(env, 'MAIL_RETRY_MAX_MS', 300_000, 10, 86_400_000),
     },
     escalationCheckMs: int(env, 'ESCALATION_CHECK_MS', 30_000, 100, 3_600_000),
+    accessReviewIntervalDays: int(env, 'ACCESS_REVIEW_INTERVAL_DAYS', 90, 1, 366),
     minFreeDiskBytes: int(env, 'MIN_FREE_DISK_MB', 1, 0, 1_000_000) * 1024 * 1024,
     defaultLocale,
     qualification: {

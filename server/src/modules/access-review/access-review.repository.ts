@@ -1,0 +1,83 @@
+/** The signed access reviews (migration 017): one row per review, the report kept whole as signed. */
+import { randomUUID } from 'node:crypto';
+import type { AccessReviewContent } from '../../../../shared/contract.js';
+import { asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+
+export interface AccessReviewRecord {
+  id: string;
+  studyCode: string;
+  reviewedAt: string;
+  reviewerId: string;
+  reviewer: string;
+  conclusion: string;
+  periodStart: string | null;
+  nextDueAt: string;
+  auditSeq: number;
+  contentHash: string;
+  content: AccessReviewContent;
+  signatureId: string;
+}
+
+const toRecord = (r: Record<string, unknown>): AccessReviewRecord => ({
+  id: asStr(r.id),
+  studyCode: asStr(r.study_code),
+  reviewedAt: asStr(r.reviewed_at),
+  reviewerId: asStr(r.reviewer_id),
+  reviewer: asStr(r.reviewer),
+  conclusion: asStr(r.conclusion),
+  periodStart: asStrOrNull(r.period_start),
+  nextDueAt: asStr(r.next_due_at),
+  auditSeq: Number(r.audit_seq),
+  contentHash: asStr(r.content_hash),
+  content: asJson<AccessReviewContent>(r.report, {} as AccessReviewContent),
+  signatureId: asStr(r.signature_id),
+});
+
+export const AccessReviewsRepository = {
+  find: (sql: Sql, id: string) => sql.one('SELECT * FROM access_reviews WHERE id = ?', [id], toRecord),
+  /** Newest first. */
+  list: (sql: Sql, studyCode: string) =>
+    sql.all(
+      'SELECT * FROM access_reviews WHERE study_code = ? ORDER BY reviewed_at DESC, audit_seq DESC',
+      [studyCode],
+      toRecord,
+    ),
+  latest: async (sql: Sql, studyCode: string) => (await AccessReviewsRepository.list(sql, studyCode))[0] ?? null,
+
+  async insert(sql: Sql, r: Omit<AccessReviewRecord, 'id'> & { id?: string }): Promise<AccessReviewRecord> {
+    const id = r.id ?? randomUUID();
+    await sql.exec(
+      `INSERT INTO access_reviews (id, study_code, reviewed_at, reviewer_id, reviewer, conclusion, period_start, next_due_at, audit_seq, content_hash, report, signature_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        id,
+        r.studyCode,
+        r.reviewedAt,
+        r.reviewerId,
+        r.reviewer,
+        r.conclusion,
+        r.periodStart,
+        r.nextDueAt,
+        r.auditSeq,
+        r.contentHash,
+        JSON.stringify(r.content),
+        r.signatureId,
+      ],
+    );
+    return { ...r, id };
+  },
+};
+
+/** What the reviewer's signature binds (rebuilt from the stored row for verification). */
+export function signedContent(r: Omit<AccessReviewRecord, 'content' | 'reviewerId' | 'signatureId'>) {
+  return {
+    reviewId: r.id,
+    studyCode: r.studyCode,
+    contentHash: r.contentHash,
+    conclusion: r.conclusion,
+    periodStart: r.periodStart,
+    periodEnd: r.reviewedAt,
+    nextDueAt: r.nextDueAt,
+    reviewer: r.reviewer,
+  };
+}

@@ -1,0 +1,226 @@
+/**
+ * The access review of a study: the report as the records stand (access-review.report.ts), its CSV,
+ * and the signed periodic review. A review signs the exact report the reviewer read: the client sends
+ * back the report's contentHash, the server rebuilds the report inside the write transaction and
+ * refuses (409, nothing stored) when it changed in between — so the stored report, its hash and the
+ * signature are always what the reviewer saw.
+ */
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { canonicalJson } from '../../../../shared/canonical-json.js';
+import type {
+  AccessReviewContent,
+  AccessReviewInput,
+  AccessReviewRecordDetail,
+  AccessReviewRecordView,
+  AccessReviewReport,
+  AccessReviewSchedule,
+} from '../../../../shared/contract.js';
+import { Clock } from '../../common/clock.js';
+import { toCsv } from '../../common/csv.js';
+import { DomainError } from '../../common/domain-error.js';
+import { actorOf, type Viewer } from '../../common/viewer.js';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { asStr, type Sql } from '../../database/sql.js';
+import { SignatureService } from '../signatures/signature.service.js';
+import { buildAccessReview } from './access-review.report.js';
+import { AccessReviewsRepository, signedContent, type AccessReviewRecord } from './access-review.repository.js';
+
+const DAY_MS = 86_400_000;
+const hashOf = (content: AccessReviewContent) => sha256Hex(canonicalJson(content));
+
+interface StudyRow {
+  code: string;
+  title: string;
+  createdAt: string;
+}
+
+/** The study named by `code`, checked against the study table (one row today, many next session). */
+async function requireStudy(sql: Sql, code: string): Promise<StudyRow> {
+  const row = await sql.one<Record<string, unknown>>('SELECT code, title, created_at FROM study WHERE code = ?', [
+    code,
+  ]);
+  if (!row) throw new DomainError('NOT_FOUND', `No study has the code "${code}".`);
+  return { code: asStr(row.code), title: asStr(row.title), createdAt: asStr(row.created_at) };
+}
+
+@Injectable()
+export class AccessReviewService {
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly signatures: SignatureService,
+    private readonly clock: Clock,
+  ) {}
+
+  async report(studyCode: string): Promise<AccessReviewReport> {
+    return this.db.read(async (sql) => {
+      const study = await requireStudy(sql, studyCode);
+      const last = await AccessReviewsRepository.latest(sql, study.code);
+      const content = await buildAccessReview(sql, study, last);
+      return {
+        content,
+        contentHash: hashOf(content),
+        generatedAt: this.clock.iso(),
+        schedule: this.scheduleOf(study, last),
+      };
+    });
+  }
+
+  async schedule(studyCode: string): Promise<AccessReviewSchedule> {
+    return this.db.read(async (sql) => {
+      const study = await requireStudy(sql, studyCode);
+      return this.scheduleOf(study, await AccessReviewsRepository.latest(sql, study.code));
+    });
+  }
+
+  /** One line per account (the report's first table); unknown values stay empty, and `unknown` names them. */
+  async csv(studyCode: string): Promise<string> {
+    const { content, contentHash } = await this.report(studyCode);
+    const rows = content.accounts.map((a) => ({
+      study: content.studyCode,
+      username: a.username,
+      displayName: a.displayName,
+      role: a.role,
+      sites: a.siteCodes.join(' '),
+      state: a.state,
+      secondFactor: a.secondFactor === null ? '' : a.secondFactor ? 'yes' : 'no',
+      accountCreatedAt: a.accountCreatedAt,
+      createdBy: a.createdBy,
+      roleSince: a.roleSince,
+      roleGrantedBy: a.roleGrantedBy,
+      roleApprovedBy: a.roleApprovedBy,
+      lastSignInAt: a.lastSignInAt,
+      pendingGrants: a.pendingGrants.map((g) => `${g.kind}:${g.role}`).join(' '),
+      unknown: a.unknown.join(' '),
+      reportHash: contentHash,
+    }));
+    return toCsv(rows, [
+      'study',
+      'username',
+      'displayName',
+      'role',
+      'sites',
+      'state',
+      'secondFactor',
+      'accountCreatedAt',
+      'createdBy',
+      'roleSince',
+      'roleGrantedBy',
+      'roleApprovedBy',
+      'lastSignInAt',
+      'pendingGrants',
+      'unknown',
+      'reportHash',
+    ]);
+  }
+
+  /** The reviewer signs the report they read; wrong password or a changed report: nothing is stored. */
+  async sign(viewer: Viewer, studyCode: string, input: AccessReviewInput): Promise<AccessReviewRecordView> {
+    const conclusion = input.conclusion.trim();
+    if (!conclusion)
+      throw new DomainError('VALIDATION_FAILED', 'Write the conclusion of the review: findings and actions.');
+    const days = input.nextReviewDays ?? this.db.config.accessReviewIntervalDays;
+    const signer = await this.signatures.authenticate(viewer, input.signature, 'accessReview');
+    const record = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+      const study = await requireStudy(tx.sql, studyCode);
+      const last = await AccessReviewsRepository.latest(tx.sql, study.code);
+      const content = await buildAccessReview(tx.sql, study, last);
+      const contentHash = hashOf(content);
+      if (contentHash !== input.contentHash)
+        throw new DomainError(
+          'CONFLICT',
+          'The access report changed since you read it (an account, role or sign-in changed). Reload it, review it again and sign. Nothing was stored.',
+          { contentHash },
+        );
+      const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = 1');
+      const row = {
+        id: randomUUID(),
+        studyCode: study.code,
+        reviewedAt: tx.now,
+        reviewerId: viewer.userId,
+        reviewer: viewer.username,
+        conclusion,
+        periodStart: last?.reviewedAt ?? null,
+        nextDueAt: new Date(Date.parse(tx.now) + days * DAY_MS).toISOString(),
+        auditSeq: Number(head?.seq ?? 0),
+        contentHash,
+        content,
+      };
+      const signature = await this.signatures.record(tx, signer, {
+        type: 'access-review',
+        id: row.id,
+        content: signedContent(row),
+      });
+      const stored = await AccessReviewsRepository.insert(tx.sql, { ...row, signatureId: signature.id });
+      tx.audit({
+        action: 'access-review.signed',
+        entityType: 'access-review',
+        entityId: row.id,
+        reason: conclusion,
+        details: {
+          studyCode: study.code,
+          contentHash,
+          periodStart: row.periodStart,
+          nextDueAt: row.nextDueAt,
+          accounts: content.accounts.length,
+          changes: content.changes.length,
+          signatureId: signature.id,
+          signature,
+        },
+      });
+      return stored;
+    });
+    return this.view(record);
+  }
+
+  async list(studyCode: string): Promise<AccessReviewRecordView[]> {
+    const records = await this.db.read(async (sql) => {
+      const study = await requireStudy(sql, studyCode);
+      return AccessReviewsRepository.list(sql, study.code);
+    });
+    return Promise.all(records.map((r) => this.view(r)));
+  }
+
+  async get(studyCode: string, id: string): Promise<AccessReviewRecordDetail> {
+    const record = await this.db.read(async (sql) => {
+      const study = await requireStudy(sql, studyCode);
+      const r = await AccessReviewsRepository.find(sql, id);
+      if (!r || r.studyCode !== study.code) throw new DomainError('NOT_FOUND', 'The access review was not found.');
+      return r;
+    });
+    return { ...(await this.view(record)), content: record.content };
+  }
+
+  private scheduleOf(study: StudyRow, last: AccessReviewRecord | null): AccessReviewSchedule {
+    const intervalDays = this.db.config.accessReviewIntervalDays;
+    const nextDueAt = last?.nextDueAt ?? new Date(Date.parse(study.createdAt) + intervalDays * DAY_MS).toISOString();
+    return { lastReviewAt: last?.reviewedAt ?? null, nextDueAt, overdue: this.clock.iso() > nextDueAt, intervalDays };
+  }
+
+  /** The review with both checks made now: the stored report re-hashes to its hash, and the signature binds the row. */
+  private async view(r: AccessReviewRecord): Promise<AccessReviewRecordView> {
+    const manifests = await this.db.read((sql) => SignatureService.manifests(sql, [r.signatureId]));
+    return {
+      id: r.id,
+      studyCode: r.studyCode,
+      reviewedAt: r.reviewedAt,
+      reviewer: r.reviewer,
+      printedName: manifests.get(r.signatureId)?.printedName ?? r.reviewer,
+      conclusion: r.conclusion,
+      periodStart: r.periodStart,
+      periodEnd: r.reviewedAt,
+      nextDueAt: r.nextDueAt,
+      contentHash: r.contentHash,
+      signatureId: r.signatureId,
+      verification: {
+        reportHashMatches: hashOf(r.content) === r.contentHash,
+        signatureValid: await this.signatures.verify(r.signatureId, {
+          type: 'access-review',
+          id: r.id,
+          content: signedContent(r),
+        }),
+      },
+    };
+  }
+}
