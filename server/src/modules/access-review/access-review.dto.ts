@@ -4,16 +4,10 @@ import { Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { SignatureDto } from '../../common/request.dto.js';
 
-/** The study the review belongs to, by its code (one study per instance today; many next). */
-export class StudyQueryDto {
-  @ApiProperty({ example: 'MSCT-MS-01', description: "The study's code (an unknown code answers 404)" })
-  @IsString()
-  @MaxLength(64)
-  study: string;
-}
-
 export class AccessReviewDto implements AccessReviewInput {
-  @ApiProperty({ description: 'The contentHash of the report the reviewer read (GET /api/access-review)' })
+  @ApiProperty({
+    description: 'The contentHash of the report the reviewer read (GET /api/studies/:studyCode/access-review)',
+  })
   @IsString()
   @Matches(/^[0-9a-f]{64}$/, { message: 'contentHash must be the 64 hex digits of the report read' })
   contentHash: string;
