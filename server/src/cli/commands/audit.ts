@@ -31,12 +31,15 @@ interface VerifyOptions {
 }
 
 /** Where the server keeps its key for this database (config.ts: SIGNING_KEY_PATH, else beside the data). */
-function defaultKeyPath(opts: { db?: string; databaseUrl?: string }, env: NodeJS.ProcessEnv = process.env): string {
+export function defaultKeyPath(
+  opts: { db?: string; databaseUrl?: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   if (env.SIGNING_KEY_PATH) return resolve(env.SIGNING_KEY_PATH);
   return opts.db ? join(dirname(resolve(opts.db)), 'audit-signing.key') : resolve('data', 'audit-signing.key');
 }
 
-function defaultCheckpointFile(keyPath: string, env: NodeJS.ProcessEnv = process.env): string {
+export function defaultCheckpointFile(keyPath: string, env: NodeJS.ProcessEnv = process.env): string {
   return env.CHECKPOINT_LOG_PATH ? resolve(env.CHECKPOINT_LOG_PATH) : join(dirname(keyPath), 'audit-checkpoints.jsonl');
 }
 

@@ -8,6 +8,7 @@ import { register as registerSimulate } from './simulate.js';
 import { registerUnblinding } from './unblinding.js';
 import { registerReanchor } from './reanchor.js';
 import { registerKey } from './key.js';
+import { registerArchive } from './archive.js';
 import { registerUat } from '../uat-command.js';
 import { registerQualify } from '../qualify.js';
 
@@ -22,6 +23,7 @@ export const COMMAND_GROUPS: Array<(program: Command) => void> = [
   registerUnblinding,
   registerReanchor,
   registerKey,
+  registerArchive,
   registerUat,
   registerQualify,
 ];

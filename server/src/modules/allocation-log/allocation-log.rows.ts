@@ -1,4 +1,5 @@
 import type { AllocationLogEntry } from '../../../../shared/contract.js';
+import { toCsv } from '../../common/csv.js';
 
 /** The allocation log's rows, readable from any SQL handle (the server's, or the CLI's offline one): the contract's entries. */
 export type AllocationLogRow = AllocationLogEntry;
@@ -51,3 +52,8 @@ export const LOG_COLUMNS: Array<keyof AllocationLogRow & string> = [
   'viaEnvelope',
   'envelopeOpenedAt',
 ];
+
+/** The log as CSV: the API's export, and the study archive's copy (the same bytes). */
+export function allocationLogCsv(rows: AllocationLogRow[], withArms: boolean): string {
+  return toCsv(rows, [...LOG_COLUMNS, ...(withArms ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]);
+}

@@ -3,8 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
-import { toCsv } from '../../common/csv.js';
-import { LOG_COLUMNS, SIGNATURE_COLUMNS, readAllocationLog, type AllocationLogRow } from './allocation-log.rows.js';
+import { allocationLogCsv, readAllocationLog, type AllocationLogRow } from './allocation-log.rows.js';
 
 @Injectable()
 export class AllocationLogService {
@@ -15,11 +14,6 @@ export class AllocationLogService {
   }
 
   async csv(viewer: Viewer): Promise<string> {
-    const withArms = !isBlindedViewer(viewer);
-    return toCsv(await this.rows(viewer), [
-      ...LOG_COLUMNS,
-      ...(withArms ? ['arm' as const] : []),
-      ...SIGNATURE_COLUMNS,
-    ]);
+    return allocationLogCsv(await this.rows(viewer), !isBlindedViewer(viewer));
   }
 }

@@ -24,7 +24,7 @@ import {
   toStoredEntry,
   type Query,
 } from './audit.repository.js';
-import { KeyRing, readRotationRecords } from '../../database/audit/key-ring.js';
+import { KeyRing, readRotationRecords, type KeyRotationRecord } from '../../database/audit/key-ring.js';
 import {
   describeBadLines,
   mergeCheckpoints,
@@ -100,6 +100,30 @@ async function pushPage(
   return { rows: slow.length, last: slow.length ? Number(slow[slow.length - 1].seq) : after };
 }
 
+/**
+ * The end of every verification, whether the entries came from a database (below) or from the files of
+ * a study archive (cli/archive/archive-verify.ts): the checkpoints' signatures through the key ring of
+ * the trusted key and its rotation records, then the recorded chain head against the entries.
+ */
+export function concludeVerification(
+  verifier: ChainVerifier,
+  trustedKey: KeyObject | null,
+  rotations: KeyRotationRecord[],
+  head: { seq: number; hash: string } | null,
+): VerifyResult {
+  // Rotated keys: the ring walks from the trusted key through rotation records it can check.
+  const ring = trustedKey ? KeyRing.from(trustedKey, rotations) : null;
+  const verified = verifier.finish(ring);
+  if (head && (head.seq !== verified.count || head.hash !== verified.headHash)) {
+    verified.problems.push(
+      `the chain head record (entry ${head.seq}) disagrees with the entries (${verified.count}): entries were added or deleted outside the write path`,
+    );
+    verified.valid = false;
+    if (verified.firstInvalidSeq === null) verified.firstInvalidSeq = Math.min(head.seq, verified.count) + 1;
+  }
+  return verified;
+}
+
 export async function verifyAuditChain(source: VerifySource): Promise<VerifyResult> {
   const file = source.checkpointFilePath ? readCheckpointFileDetailed(source.checkpointFilePath) : null;
   const outside = [...(file?.checkpoints ?? []), ...(source.extraCheckpoints ?? [])];
@@ -114,19 +138,13 @@ export async function verifyAuditChain(source: VerifySource): Promise<VerifyResu
       if (page.rows < pageSize) break;
       after = page.last;
     }
-    // Rotated keys: the ring walks from the trusted key through rotation records it can check.
-    const ring = source.trustedKey
-      ? KeyRing.from(source.trustedKey, await readRotationRecords((sql) => query(sql)))
-      : null;
-    const verified = verifier.finish(ring);
-    if (head && (Number(head.seq) !== verified.count || String(head.hash) !== verified.headHash)) {
-      verified.problems.push(
-        `the chain head record (entry ${Number(head.seq)}) disagrees with the entries (${verified.count}): entries were added or deleted outside the write path`,
-      );
-      verified.valid = false;
-      if (verified.firstInvalidSeq === null) verified.firstInvalidSeq = Math.min(Number(head.seq), verified.count) + 1;
-    }
-    return verified;
+    const rotations = source.trustedKey ? await readRotationRecords((sql) => query(sql)) : [];
+    return concludeVerification(
+      verifier,
+      source.trustedKey,
+      rotations,
+      head ? { seq: Number(head.seq), hash: String(head.hash) } : null,
+    );
   });
   const warnings = [...(result.warnings ?? []), ...(file ? describeBadLines(file) : [])];
   return warnings.length ? { ...result, warnings } : result;
