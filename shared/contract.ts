@@ -16,3 +16,4 @@ export * from './contract/envelopes.js';
 export * from './contract/safety.js';
 export * from './contract/qualification.js';
 export * from './contract/access-review.js';
+export * from './contract/oidc.js';

@@ -45,6 +45,7 @@ export const ERROR_STATUS = {
   BUSY: 503,
   STORAGE_FULL: 503,
   DATABASE_UNAVAILABLE: 503,
+  IDENTITY_PROVIDER_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

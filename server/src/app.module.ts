@@ -29,6 +29,8 @@ import { UsersService } from './modules/users/users.service.js';
 import { PasswordLinks } from './modules/auth/password-links.js';
 import { RoleGrantsController } from './modules/users/role-grants.controller.js';
 import { RoleGrantsService } from './modules/users/role-grants.service.js';
+import { OidcController } from './modules/oidc/oidc.controller.js';
+import { OidcService } from './modules/oidc/oidc.service.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
 import { APP_FACTORY, type AppFactory } from './modules/qualification/throwaway-instance.js';
 
@@ -55,6 +57,7 @@ export class AppModule {
       controllers: [
         HealthController,
         AuthController,
+        OidcController,
         UsersController,
         RoleGrantsController,
         SitesController,
@@ -68,6 +71,7 @@ export class AppModule {
         UsersService,
         PasswordLinks,
         RoleGrantsService,
+        OidcService,
         SitesService,
         AuditService,
         SignatureService,

@@ -5,6 +5,7 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLocale, LOCALES, type Locale } from '../../../shared/i18n/catalogue.js';
+import { oidcConfig, type OidcConfig } from './oidc-config.js';
 
 /** The package root: dist/server/src/config → four levels up. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -57,6 +58,8 @@ export interface AppConfig {
     /** The release manifest of the installed build (RELEASE_MANIFEST_PATH, default dist/release-manifest.json). */
     releaseManifestPath: string;
   };
+  /** Sign-in through the hospital's identity provider (OIDC_*); null: local accounts only. */
+  oidc: OidcConfig | null;
 }
 
 export class ConfigError extends Error {}
@@ -158,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tlsTerminatedByProxy: bool(env, 'TLS_TERMINATED_BY_PROXY', false),
       releaseManifestPath: resolve(env.RELEASE_MANIFEST_PATH || join(PACKAGE_ROOT, 'dist', 'release-manifest.json')),
     },
+    oidc: oidcConfig(env, (message) => new ConfigError(message)),
   };
 }

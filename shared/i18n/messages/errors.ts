@@ -47,6 +47,7 @@ export const errors: Namespace = {
     BUSY: 'The server is busy; please retry in a moment.',
     STORAGE_FULL: "The server's storage is full, so nothing was saved. Please retry later.",
     DATABASE_UNAVAILABLE: 'The database cannot be reached right now, so nothing was saved. Please retry in a moment.',
+    IDENTITY_PROVIDER_UNAVAILABLE: "The hospital's identity provider cannot be reached right now. Please retry in a moment.",
     'UNAUTHENTICATED.credentials': 'The username or password is not correct.',
     'UNAUTHENTICATED.session': 'Your session has ended. Please sign in again.',
     'VALIDATION_FAILED.invalidLink':
@@ -139,6 +140,8 @@ export const errors: Namespace = {
     STORAGE_FULL: "L'espace de stockage du serveur est plein : rien n'a été enregistré. Veuillez réessayer plus tard.",
     DATABASE_UNAVAILABLE:
       "La base de données est momentanément injoignable : rien n'a été enregistré. Veuillez réessayer dans un instant.",
+    IDENTITY_PROVIDER_UNAVAILABLE:
+      "Le fournisseur d'identité de l'établissement est momentanément injoignable. Veuillez réessayer dans un instant.",
     'UNAUTHENTICATED.credentials': "L'identifiant ou le mot de passe est incorrect.",
     'UNAUTHENTICATED.session': 'Votre session est terminée. Veuillez vous reconnecter.',
     'VALIDATION_FAILED.invalidLink':

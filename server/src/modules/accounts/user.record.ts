@@ -60,3 +60,9 @@ export function toAdminUserView(u: UserRecord): AdminUserView {
     updatedAt: u.updatedAt,
   };
 }
+
+/**
+ * The password hash of an account that signs in only through the identity provider (issue 16): not an
+ * argon2 hash, so no password ever matches it, and no set-password link is sent when it is approved.
+ */
+export const SSO_ONLY_PASSWORD = '!sso-only';

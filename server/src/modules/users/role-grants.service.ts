@@ -22,7 +22,7 @@ import {
   type GrantStatus,
   type RoleGrantRecord,
 } from './role-grants.js';
-import type { UserRecord } from '../accounts/user.record.js';
+import { SSO_ONLY_PASSWORD, type UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 
 const KIND_TEXT: Record<GrantKind, string> = {
@@ -198,7 +198,8 @@ export class RoleGrantsService {
         break;
     }
     await UsersRepository.update(tx.sql, after);
-    if (grant.kind === 'create')
+    // An account that signs in through the identity provider gets no password, hence no link.
+    if (grant.kind === 'create' && after.passwordHash !== SSO_ONLY_PASSWORD)
       return { after, passwordLink: await this.links.issue(tx, after, 'new-account', grant.requestedBy) };
     if (grant.kind === 'password-reset')
       return { after, passwordLink: await this.links.issue(tx, after, 'reset', grant.requestedBy) };
