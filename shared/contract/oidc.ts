@@ -18,5 +18,4 @@ export interface OidcHandoffInput {
 
 /** What a one-time code was worth: a session, or an account waiting for an admin's approval. */
 export type OidcHandoffResult =
-  | { status: 'signed-in'; login: LoginResponse }
-  | { status: 'pending'; username: string; displayName: string };
+  { status: 'signed-in'; login: LoginResponse } | { status: 'pending'; username: string; displayName: string };

@@ -26,7 +26,7 @@ function refsOf(schema: unknown, out: string[] = []): string[] {
   return out;
 }
 
-/** Answers that are not JSON: a CSV export, an HTML report, 204 No Content. */
+/** Answers that are not JSON: a CSV export, an HTML report, 204 No Content, the identity provider's redirect (303). */
 const NOT_JSON = new Set([
   'AuditController_exportCsv',
   'ExportsController_cdisc',
@@ -34,6 +34,7 @@ const NOT_JSON = new Set([
   'QualificationController_html',
   'AuthController_setPassword',
   'AuthController_logout',
+  'OidcController_callback',
 ]);
 
 describe('the OpenAPI document carries response schemas generated from the shared contract [REL-007]', () => {

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
     serveConsole: process.env.TEST_SERVE_CONSOLE === '1',
   });
   if (process.env.TEST_DEMO !== '0') await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus);
-  await app.listen(0, '127.0.0.1');
+  // TEST_APP_PORT: a port chosen beforehand, for a redirect URI registered at a test identity provider.
+  await app.listen(Number(process.env.TEST_APP_PORT ?? 0), '127.0.0.1');
   const clock = app.get(Clock);
   process.on('message', async (msg: { type: string; ms?: number }) => {
     if (msg.type === 'advance') {

@@ -81,7 +81,8 @@ function read(env: NodeJS.ProcessEnv): OidcConfig | null {
     if (!clientSecret) throw new OidcConfigError(`OIDC_CLIENT_SECRET_FILE is empty: ${env.OIDC_CLIENT_SECRET_FILE}`);
   }
   const scopes = (env.OIDC_SCOPES || 'openid profile email').trim().replace(/\s+/g, ' ');
-  if (!scopes.split(' ').includes('openid')) throw new OidcConfigError(`OIDC_SCOPES must include openid, got "${scopes}"`);
+  if (!scopes.split(' ').includes('openid'))
+    throw new OidcConfigError(`OIDC_SCOPES must include openid, got "${scopes}"`);
   const roles = groupRoles(env.OIDC_GROUP_ROLES);
   const groupsClaim = env.OIDC_GROUPS_CLAIM?.trim() || (Object.keys(roles).length ? 'groups' : null);
   const maxAge = env.OIDC_REAUTH_MAX_AGE_SECONDS?.trim() || '120';

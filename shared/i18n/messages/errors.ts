@@ -47,7 +47,8 @@ export const errors: Namespace = {
     BUSY: 'The server is busy; please retry in a moment.',
     STORAGE_FULL: "The server's storage is full, so nothing was saved. Please retry later.",
     DATABASE_UNAVAILABLE: 'The database cannot be reached right now, so nothing was saved. Please retry in a moment.',
-    IDENTITY_PROVIDER_UNAVAILABLE: "The hospital's identity provider cannot be reached right now. Please retry in a moment.",
+    IDENTITY_PROVIDER_UNAVAILABLE:
+      "The hospital's identity provider cannot be reached right now. Please retry in a moment.",
     'UNAUTHENTICATED.credentials': 'The username or password is not correct.',
     'UNAUTHENTICATED.session': 'Your session has ended. Please sign in again.',
     'VALIDATION_FAILED.invalidLink':

@@ -24,8 +24,9 @@ export class OidcClient {
       .discovery(
         new URL(this.settings.issuer),
         this.settings.clientId,
-        this.settings.clientSecret ?? undefined,
-        this.settings.clientSecret ? undefined : client.None(),
+        undefined,
+        // client_secret_basic: the default of OpenID Connect client registration (Keycloak, Pro Santé Connect).
+        this.settings.clientSecret ? client.ClientSecretBasic(this.settings.clientSecret) : client.None(),
         {
           execute: [
             client.enableNonRepudiationChecks,

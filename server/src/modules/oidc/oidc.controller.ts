@@ -24,7 +24,7 @@ export class OidcController {
   @Public()
   @Post('start')
   @HttpCode(200)
-  @ApiOperation({ summary: "Starts a sign-in at the provider (code flow, PKCE S256); 404 when not configured" })
+  @ApiOperation({ summary: 'Starts a sign-in at the provider (code flow, PKCE S256); 404 when not configured' })
   start(): Promise<OidcStartResponse> {
     return this.oidc.start(null);
   }
@@ -42,7 +42,7 @@ export class OidcController {
   /** The provider sends the browser here; it leaves for the console with a one-time code or an error, never a token. */
   @Public()
   @Get('callback')
-  @ApiOperation({ summary: "The redirect URI to register at the provider: <PUBLIC_URL>/api/auth/oidc/callback" })
+  @ApiOperation({ summary: 'The redirect URI to register at the provider: <PUBLIC_URL>/api/auth/oidc/callback' })
   async callback(@Req() req: Request, @Res() res: Response): Promise<void> {
     const target = await this.oidc.callback(new URL(req.originalUrl, 'http://callback.invalid'));
     res.setHeader('Cache-Control', 'no-store');

@@ -1,7 +1,7 @@
 /** Narrow queries on the three OIDC tables (migration 016). Codes and states are stored as SHA-256 only. */
 import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 
-export type RequestPurpose = 'login' | 'reauth';
+type RequestPurpose = 'login' | 'reauth';
 export type HandoffKind = 'session' | 'pending' | 'reauth';
 
 export interface OidcRequest {
@@ -42,16 +42,12 @@ const toHandoff = (r: Record<string, unknown>): OidcHandoff => ({
 
 export const OidcRepository = {
   userForSubject: (sql: Sql, issuer: string, subject: string) =>
-    sql.one(
-      'SELECT user_id FROM user_identities WHERE issuer = ? AND subject = ?',
-      [issuer, subject],
-      (r) => asStr(r.user_id),
+    sql.one('SELECT user_id FROM user_identities WHERE issuer = ? AND subject = ?', [issuer, subject], (r) =>
+      asStr(r.user_id),
     ),
   subjectOf: (sql: Sql, userId: string, issuer: string) =>
-    sql.one(
-      'SELECT subject FROM user_identities WHERE user_id = ? AND issuer = ?',
-      [userId, issuer],
-      (r) => asStr(r.subject),
+    sql.one('SELECT subject FROM user_identities WHERE user_id = ? AND issuer = ?', [userId, issuer], (r) =>
+      asStr(r.subject),
     ),
   async link(sql: Sql, l: { issuer: string; subject: string; userId: string; linkedBy: string; at: string }) {
     await sql.exec(

@@ -11,7 +11,12 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { LoginResponse, OidcHandoffResult, OidcProviderView, OidcStartResponse } from '../../../../shared/contract.js';
+import type {
+  LoginResponse,
+  OidcHandoffResult,
+  OidcProviderView,
+  OidcStartResponse,
+} from '../../../../shared/contract.js';
 import type { Role } from '../../../../shared/roles.js';
 import type { OidcConfig } from '../../config/oidc-config.js';
 import { Clock } from '../../common/clock.js';
@@ -142,7 +147,13 @@ export class OidcService {
     const role = mappedRole(settings, claims.claims);
     const details = { issuer, subject: claims.sub, username, groupsMapped: role !== null };
     if (!username || !/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username))
-      return this.refuse('unknown', 'login', `the ${settings.usernameClaim} claim is missing or not a username`, null, details);
+      return this.refuse(
+        'unknown',
+        'login',
+        `the ${settings.usernameClaim} claim is missing or not a username`,
+        null,
+        details,
+      );
     if (!role) return this.refuse('unknown', 'login', 'no account is linked to this person', null, details);
     const taken = await this.db.read((sql) => UsersRepository.findByUsername(sql, username));
     // Never take over an account by its name: an admin links an existing account explicitly.
@@ -203,10 +214,22 @@ export class OidcService {
       return this.refuse('refused', 'reauth', 'the provider signed in someone else', user);
     const ageSeconds = claims.authTime === null ? Infinity : this.clock.now().getTime() / 1000 - claims.authTime;
     if (ageSeconds > settings.reauthMaxAgeSeconds)
-      return this.refuse('refused', 'reauth', 'the provider did not authenticate the person again (stale auth_time)', user);
+      return this.refuse(
+        'refused',
+        'reauth',
+        'the provider did not authenticate the person again (stale auth_time)',
+        user,
+      );
     const code = randomBytes(32).toString('base64url');
     await this.db.withWriteTransaction(userActor(user), async (tx) => {
-      await this.insertHandoff(tx, code, user.id, 'reauth', request.sessionId, new Date(claims.authTime! * 1000).toISOString());
+      await this.insertHandoff(
+        tx,
+        code,
+        user.id,
+        'reauth',
+        request.sessionId,
+        new Date(claims.authTime! * 1000).toISOString(),
+      );
       tx.audit({
         action: 'auth.oidc_reauthenticated',
         entityType: 'user',
@@ -221,7 +244,12 @@ export class OidcService {
     const code = randomBytes(32).toString('base64url');
     await this.db.withWriteTransaction(userActor(user), async (tx) => {
       await this.insertHandoff(tx, code, user.id, kind, null, null);
-      tx.audit({ action, entityType: 'user', entityId: user.id, details: { issuer: this.db.config.oidc!.issuer, ...details } });
+      tx.audit({
+        action,
+        entityType: 'user',
+        entityId: user.id,
+        details: { issuer: this.db.config.oidc!.issuer, ...details },
+      });
     });
     return this.consoleUrl({ handoff: code });
   }
@@ -236,7 +264,12 @@ export class OidcService {
   ): Promise<void> {
     const seconds = kind === 'reauth' ? this.db.config.oidc!.reauthMaxAgeSeconds : HANDOFF_SECONDS;
     const expiresAt = new Date(Date.parse(tx.now) + seconds * 1000).toISOString();
-    return OidcRepository.insertHandoff(tx.sql, sha256Hex(code), { kind, userId, sessionId, authTime, expiresAt }, tx.now);
+    return OidcRepository.insertHandoff(
+      tx.sql,
+      sha256Hex(code),
+      { kind, userId, sessionId, authTime, expiresAt },
+      tx.now,
+    );
   }
 
   /** Audits a refused callback (its own transaction: nothing else is written) and returns the error page. */
@@ -264,9 +297,13 @@ export class OidcService {
   async exchange(code: string): Promise<OidcHandoffResult> {
     this.settings();
     const hash = sha256Hex(String(code));
-    const found = await this.db.withWriteTransaction(OIDC_ACTOR, (tx) => OidcRepository.useHandoff(tx.sql, hash, tx.now), {
-      unaudited: 'one-time code used (the session it opens is audited)',
-    });
+    const found = await this.db.withWriteTransaction(
+      OIDC_ACTOR,
+      (tx) => OidcRepository.useHandoff(tx.sql, hash, tx.now),
+      {
+        unaudited: 'one-time code used (the session it opens is audited)',
+      },
+    );
     if (!found || found.usedAt || found.kind === 'reauth' || Date.parse(found.expiresAt) < this.clock.now().getTime())
       throw new DomainError('UNAUTHENTICATED', BAD_CODE);
     const user = await this.db.read((sql) => UsersRepository.findById(sql, found.userId));
@@ -293,7 +330,12 @@ export class OidcService {
         expiresAt,
         revokedAt: null,
       });
-      tx.audit({ action: 'auth.login', entityType: 'session', entityId: sessionId, details: { userId: user.id, via: 'oidc' } });
+      tx.audit({
+        action: 'auth.login',
+        entityType: 'session',
+        entityId: sessionId,
+        details: { userId: user.id, via: 'oidc' },
+      });
     });
     const view = await this.db.read((sql) => this.auth.sessionUser(sql, user));
     return { accessToken: token, expiresAt, idleTimeoutSeconds: this.db.config.session.idleSeconds, user: view };
@@ -304,7 +346,10 @@ export class OidcService {
     const issuer = this.settings().settings.issuer;
     const subject = await this.db.read((sql) => OidcRepository.subjectOf(sql, userId, issuer));
     if (!subject)
-      throw new DomainError('VALIDATION_FAILED', 'Your account is not linked to the identity provider: sign with your password.');
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'Your account is not linked to the identity provider: sign with your password.',
+      );
     return subject;
   }
 
@@ -316,7 +361,10 @@ export class OidcService {
     try {
       return await call();
     } catch (err) {
-      throw new DomainError('IDENTITY_PROVIDER_UNAVAILABLE', `The identity provider cannot be reached: ${describe(err)}`);
+      throw new DomainError(
+        'IDENTITY_PROVIDER_UNAVAILABLE',
+        `The identity provider cannot be reached: ${describe(err)}`,
+      );
     }
   }
 }
