@@ -48,6 +48,7 @@ import { ENVELOPE_SIGNED_RECORDS } from './modules/envelopes/envelope-signed-rec
 import { SAFETY_SIGNED_RECORDS } from './modules/safety/safety-signed-records.js';
 import { AccessReviewController } from './modules/access-review/access-review.controller.js';
 import { AccessReviewService } from './modules/access-review/access-review.service.js';
+import { AccessReviewReminder } from './modules/access-review/access-review-reminder.js';
 import { ACCESS_REVIEW_SIGNED_RECORDS } from './modules/access-review/access-review-signed-records.js';
 
 export const FEATURE_CONTROLLERS: Type<unknown>[] = [
@@ -99,6 +100,7 @@ export const FEATURE_PROVIDERS: Provider[] = [
   EnvelopesService,
   QualificationService,
   AccessReviewService,
+  AccessReviewReminder,
   BlindingIncidents,
   ErrorBodyGuard,
   { provide: APP_INTERCEPTOR, useClass: NeutralTextInterceptor },

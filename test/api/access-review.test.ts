@@ -9,7 +9,7 @@ import { canonicalJson } from '../../shared/canonical-json.js';
 import { openRawDb } from '../support/raw-db.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { NO_SMTP } from './fixtures/accounts.js';
-import { parseCsv, randomizedPatient, signed, storedArm } from './fixtures/unblinding-helpers.js';
+import { parseCsv, randomizedPatient, signed, storedArm, waitFor } from './fixtures/unblinding-helpers.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -29,7 +29,7 @@ describe('access review: the report per study and the signed periodic review', (
   const reviews = () => t.api.get(`/api/studies/${study}/access-review/reviews`, tokens.admin);
 
   beforeAll(async () => {
-    t = await startTestApp(NO_SMTP);
+    t = await startTestApp({ ...NO_SMTP, ESCALATION_CHECK_MS: '200' });
     for (const u of ['admin', 'auditor', 'investigator1', 'pharmacist', 'statistician', 'monitor'])
       tokens[u] = await t.api.login(u);
     study = (await t.api.get('/api/study', tokens.admin)).body.code;
@@ -236,11 +236,25 @@ describe('access review: the report per study and the signed periodic review', (
     expect((await reviews()).body[0].verification).toEqual({ reportHashMatches: false, signatureValid: true });
   });
 
-  it('a review past its due date shows as overdue [REV-007]', async () => {
+  it('a review past its due date shows as overdue, and the admins are notified once [REV-007]', async () => {
+    const overdue = async (token: string) =>
+      ((await t.api.get('/api/notifications', token)).body.items ?? []).filter(
+        (n: any) => n.kind === 'access-review.overdue',
+      );
+    expect(await overdue(tokens.admin)).toEqual([]);
     await t.advanceClock(91 * 86_400_000);
     const admin = await t.api.login('admin');
     const schedule = (await t.api.get(`/api/studies/${study}/access-review/schedule`, admin)).body;
     expect(schedule.overdue).toBe(true);
     expect((await t.api.get(`/api/studies/${study}/access-review`, admin)).body.schedule.overdue).toBe(true);
+    const [notice] = await waitFor('the overdue reminder', async () => {
+      const found = await overdue(admin);
+      return found.length ? found : undefined;
+    });
+    expect(notice.title).toContain(study);
+    expect(notice.link).toBe('/admin/access-review');
+    await new Promise((r) => setTimeout(r, 800)); // a few more ticks: still one reminder
+    expect(await overdue(admin)).toHaveLength(1);
+    expect(await overdue(await t.api.login('auditor'))).toEqual([]);
   });
 });

@@ -39,7 +39,7 @@ export interface AppConfig {
   publicUrl: string;
   /** The e-mail outbox's poll interval and retry backoff (doubling from baseMs up to maxMs). */
   mailRetry: { pollMs: number; baseMs: number; maxMs: number };
-  /** How often the server looks for unblinding requests to escalate (ESCALATION_CHECK_MS; tests use a few hundred ms). */
+  /** How often the server looks for unblinding requests to escalate and overdue access reviews (ESCALATION_CHECK_MS; tests use a few hundred ms). */
   escalationCheckMs: number;
   /** Days between two access reviews of a study (ACCESS_REVIEW_INTERVAL_DAYS, default 90); a reviewer may choose fewer. */
   accessReviewIntervalDays: number;

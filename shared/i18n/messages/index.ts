@@ -20,6 +20,7 @@ import { safety } from './safety.js';
 import { time } from './time.js';
 import { signing } from './signing.js';
 import { forms } from './forms.js';
+import { accessReview } from './access-review.js';
 
 export const NAMESPACES: Record<string, Namespace> = {
   common,
@@ -42,4 +43,5 @@ export const NAMESPACES: Record<string, Namespace> = {
   time,
   signing,
   forms,
+  accessReview,
 };

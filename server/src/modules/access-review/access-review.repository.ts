@@ -1,6 +1,7 @@
 /** The signed access reviews (migration 017): one row per review, the report kept whole as signed. */
 import { randomUUID } from 'node:crypto';
 import type { AccessReviewContent } from '../../../../shared/contract.js';
+import { DomainError } from '../../common/domain-error.js';
 import { asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 
 export interface AccessReviewRecord {
@@ -80,4 +81,32 @@ export function signedContent(r: Omit<AccessReviewRecord, 'content' | 'reviewerI
     nextDueAt: r.nextDueAt,
     reviewer: r.reviewer,
   };
+}
+
+export interface StudyRow {
+  code: string;
+  title: string;
+  createdAt: string;
+}
+
+const toStudyRow = (r: Record<string, unknown>): StudyRow => ({
+  code: asStr(r.code),
+  title: asStr(r.title),
+  createdAt: asStr(r.created_at),
+});
+
+/** Every study of the instance (one row today, many next session). */
+export const listStudies = (sql: Sql) =>
+  sql.all('SELECT code, title, created_at FROM study ORDER BY code', [], toStudyRow);
+
+/** The study named by `code`, checked against the study table; an unknown code is a 404. */
+export async function requireStudy(sql: Sql, code: string): Promise<StudyRow> {
+  const study = await sql.one('SELECT code, title, created_at FROM study WHERE code = ?', [code], toStudyRow);
+  if (!study) throw new DomainError('NOT_FOUND', `No study has the code "${code}".`);
+  return study;
+}
+
+/** When the next review is due: as the last review set it, else one interval after the study was created. */
+export function nextDueAt(study: StudyRow, last: Pick<AccessReviewRecord, 'nextDueAt'> | null, intervalDays: number) {
+  return last?.nextDueAt ?? new Date(Date.parse(study.createdAt) + intervalDays * 86_400_000).toISOString();
 }

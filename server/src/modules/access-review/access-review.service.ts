@@ -22,28 +22,18 @@ import { DomainError } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { DatabaseService } from '../../database/database.service.js';
-import { asStr, type Sql } from '../../database/sql.js';
 import { SignatureService } from '../signatures/signature.service.js';
 import { buildAccessReview } from './access-review.report.js';
-import { AccessReviewsRepository, signedContent, type AccessReviewRecord } from './access-review.repository.js';
+import {
+  AccessReviewsRepository,
+  nextDueAt,
+  requireStudy,
+  signedContent,
+  type AccessReviewRecord,
+  type StudyRow,
+} from './access-review.repository.js';
 
-const DAY_MS = 86_400_000;
 const hashOf = (content: AccessReviewContent) => sha256Hex(canonicalJson(content));
-
-interface StudyRow {
-  code: string;
-  title: string;
-  createdAt: string;
-}
-
-/** The study named by `code`, checked against the study table (one row today, many next session). */
-async function requireStudy(sql: Sql, code: string): Promise<StudyRow> {
-  const row = await sql.one<Record<string, unknown>>('SELECT code, title, created_at FROM study WHERE code = ?', [
-    code,
-  ]);
-  if (!row) throw new DomainError('NOT_FOUND', `No study has the code "${code}".`);
-  return { code: asStr(row.code), title: asStr(row.title), createdAt: asStr(row.created_at) };
-}
 
 @Injectable()
 export class AccessReviewService {
@@ -142,7 +132,7 @@ export class AccessReviewService {
         reviewer: viewer.username,
         conclusion,
         periodStart: last?.reviewedAt ?? null,
-        nextDueAt: new Date(Date.parse(tx.now) + days * DAY_MS).toISOString(),
+        nextDueAt: new Date(Date.parse(tx.now) + days * 86_400_000).toISOString(),
         auditSeq: Number(head?.seq ?? 0),
         contentHash,
         content,
@@ -194,8 +184,8 @@ export class AccessReviewService {
 
   private scheduleOf(study: StudyRow, last: AccessReviewRecord | null): AccessReviewSchedule {
     const intervalDays = this.db.config.accessReviewIntervalDays;
-    const nextDueAt = last?.nextDueAt ?? new Date(Date.parse(study.createdAt) + intervalDays * DAY_MS).toISOString();
-    return { lastReviewAt: last?.reviewedAt ?? null, nextDueAt, overdue: this.clock.iso() > nextDueAt, intervalDays };
+    const due = nextDueAt(study, last, intervalDays);
+    return { lastReviewAt: last?.reviewedAt ?? null, nextDueAt: due, overdue: this.clock.iso() > due, intervalDays };
   }
 
   /** The review with both checks made now: the stored report re-hashes to its hash, and the signature binds the row. */

@@ -1,0 +1,96 @@
+/**
+ * Reminds the admins when a study's access review falls overdue: one notification (console and
+ * e-mail) per study and due date. Like the escalation of unblinding requests, it keeps no timer per
+ * study: every tick asks the database which reviews are overdue and whether that reminder was already
+ * sent, inside one write transaction (writers are serialized), so a restart or a second instance
+ * sends it once.
+ */
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { translate } from '../../../../shared/i18n/catalogue.js';
+import { Clock } from '../../common/clock.js';
+import { SYSTEM_ACTOR } from '../../common/viewer.js';
+import { DatabaseService } from '../../database/database.service.js';
+import { NotificationsService } from '../notifications/notifications.service.js';
+import { AccessReviewsRepository, listStudies, nextDueAt } from './access-review.repository.js';
+
+const KIND = 'access-review.overdue';
+
+@Injectable()
+export class AccessReviewReminder implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AccessReviewReminder');
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: DatabaseService,
+    private readonly notifications: NotificationsService,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), this.db.config.escalationCheckMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private kick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.runOnce()
+      .catch((e) => this.logger.warn(`access review reminder failed: ${(e as Error).message}`))
+      .finally(() => (this.running = null));
+  }
+
+  private async runOnce(): Promise<void> {
+    const now = this.clock.iso();
+    const due = await this.db.read(async (sql) => {
+      const out: Array<{ code: string; due: string }> = [];
+      for (const study of await listStudies(sql)) {
+        const at = nextDueAt(
+          study,
+          await AccessReviewsRepository.latest(sql, study.code),
+          this.db.config.accessReviewIntervalDays,
+        );
+        if (now > at) out.push({ code: study.code, due: at });
+      }
+      return out;
+    });
+    for (const d of due) if (!this.stopped) await this.remind(d.code, d.due);
+  }
+
+  private async remind(code: string, due: string): Promise<void> {
+    const entityId = `${code}@${due}`;
+    const sent = await this.db.read((sql) =>
+      sql.count('SELECT COUNT(*) AS n FROM notifications WHERE kind = ? AND entity_id = ?', [KIND, entityId]),
+    );
+    if (sent) return;
+    await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+      // Checked again under the write lock: another instance may have sent it since.
+      if (
+        await tx.sql.count('SELECT COUNT(*) AS n FROM notifications WHERE kind = ? AND entity_id = ?', [KIND, entityId])
+      )
+        return;
+      const admins = await this.notifications.recipientsWithRole(tx.sql, 'admin');
+      await this.notifications.notify(tx, admins, (locale) => {
+        const params = { study: code, due: due.slice(0, 10) };
+        const title = translate(locale, 'accessReview.overdueTitle', params);
+        const body = translate(locale, 'accessReview.overdueBody', params);
+        return {
+          kind: KIND,
+          title,
+          body,
+          entityType: 'access-review-due',
+          entityId,
+          link: '/admin/access-review',
+          mail: { subject: translate(locale, 'emails.subject', { title }), text: `${body}\n` },
+        };
+      });
+    });
+  }
+}
