@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../server/src/config/config.js';
+import { runCli } from '../../server/src/cli/main.js';
 import { STEPS } from '../../server/src/database/migrations/index.js';
 import { blindedVocabulary, demoProtocol, leakHits, newParticipant, randomize } from '../support/factories.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
@@ -112,7 +113,7 @@ describe(`a database made by commit ${summary.commit.slice(0, 7)} upgrades in pl
     expect(verify.body).toMatchObject({ valid: true, firstInvalidSeq: null });
     expect(verify.body.count).toBeGreaterThanOrEqual(made.chain.length);
     const target = usingPostgres ? ['--database-url', env.DATABASE_URL] : ['--db', env.DATABASE_PATH];
-    const cli = spawnSync('node', [CLI, 'audit', 'verify', ...target, '--json'], {
+    const cli = spawnSync('node', [CLI, 'audit', 'verify', ...target, '--json', '--study', made.study.code], {
       encoding: 'utf8',
       env: {
         PATH: process.env.PATH ?? '',
@@ -147,6 +148,40 @@ describe(`a database made by commit ${summary.commit.slice(0, 7)} upgrades in pl
     for (const { id } of await raw.all('SELECT id FROM signatures')) {
       const v = await api.get(`/api/signatures/${id}/verification`, tokens.auditor);
       expect({ id, valid: v.body.valid }).toEqual({ id, valid: true });
+    }
+  });
+
+  it('every study-scoped offline command takes --study: the right code works, an unknown one exits 2 naming the known codes, none defaults to the only study and says so [UPG-006]', async () => {
+    const target = usingPostgres ? ['--database-url', env.DATABASE_URL] : ['--db', env.DATABASE_PATH];
+    const keys = ['--key', env.SIGNING_KEY_PATH, '--checkpoint-file', env.CHECKPOINT_LOG_PATH];
+    const cli = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+      return { code, stdout, stderr };
+    };
+    const commands: Array<[string[], number]> = [
+      [['replay', ...target], 0],
+      [['export', 'allocation-log', ...target], 0],
+      [['unblinding', 'register', ...target], 0],
+      [['audit', 'verify', ...target, ...keys], 0],
+      // the CDISC export still refuses an active study, after the study check
+      [['export', 'cdisc', ...target], 1],
+    ];
+    for (const [args, ok] of commands) {
+      const right = await cli(...args, '--study', made.study.code);
+      expect({ args, code: right.code, note: right.stderr.includes('note:') }).toEqual({ args, code: ok, note: false });
+      const wrong = await cli(...args, '--study', 'NO-SUCH-STUDY');
+      expect({ args, code: wrong.code, stdout: wrong.stdout, stderr: wrong.stderr }).toEqual({
+        args,
+        code: 2,
+        stdout: '',
+        stderr: `error: no study with the code "NO-SUCH-STUDY" in this database (it holds: ${made.study.code})\n`,
+      });
+      const implicit = await cli(...args);
+      expect({ args, code: implicit.code }).toEqual({ args, code: ok });
+      expect(implicit.stderr).toContain(`note: --study not given; using the database's only study, ${made.study.code}`);
+      expect((await cli(...args.slice(0, args[0] === 'replay' ? 1 : 2), '--help')).stdout).toContain('--study <code>');
     }
   });
 

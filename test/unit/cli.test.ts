@@ -52,6 +52,30 @@ describe('protocol validate', () => {
     const r = await cli('protocol', 'validate', '--help');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: blindrand protocol validate');
+    expect(r.stdout).toContain('--study <code>');
+  });
+});
+
+describe('--study on the commands that read a protocol file', () => {
+  it("the file's own study code passes; another is refused in one line naming both, exit 2 [UPG-006]", async () => {
+    expect((await cli('protocol', 'validate', 'protocols/msct-ms.yaml', '--study', 'MSCT-MS')).code).toBe(0);
+    const wrong = await cli('protocol', 'validate', 'protocols/msct-ms.yaml', '--study', 'OTHER-1');
+    expect([wrong.code, wrong.stderr]).toEqual([
+      2,
+      'error: protocols/msct-ms.yaml is the protocol of study MSCT-MS, not OTHER-1\n',
+    ]);
+    const args = ['--protocol', 'protocols/msct-ms.yaml', '--seed', 'study-seed', '--method', 'permuted-block'];
+    const right = await cli('list', 'generate', ...args, '--block-sizes', '2,4', '--json', '--study', 'MSCT-MS');
+    expect(right.code).toBe(0);
+    const refused = await cli('list', 'generate', ...args, '--block-sizes', '2,4', '--study', 'OTHER-1');
+    expect([refused.code, refused.stdout]).toEqual([2, '']);
+    expect(refused.stderr).toContain('is the protocol of study MSCT-MS, not OTHER-1');
+    for (const command of [
+      ['list', 'generate'],
+      ['list', 'verify'],
+      ['list', 'fingerprint'],
+    ])
+      expect((await cli(...command, '--help')).stdout).toContain('--study <code>');
   });
 });
 

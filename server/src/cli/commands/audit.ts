@@ -19,6 +19,7 @@ import { describeBadLines, parseCheckpointText, repairCheckpointFile } from '../
 import { SigningKey } from '../../database/audit/signing-key.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
+import { selectStudy, STUDY_OPTION } from '../study-option.js';
 
 interface VerifyOptions {
   db?: string;
@@ -28,6 +29,7 @@ interface VerifyOptions {
   checkpoint?: string[];
   checkpointFile?: string;
   json?: boolean;
+  study?: string;
 }
 
 /** Where the server keeps its key for this database (config.ts: SIGNING_KEY_PATH, else beside the data). */
@@ -101,12 +103,15 @@ export function registerAudit(program: Command): void {
     )
     .option('--checkpoint <file...>', 'exported checkpoint(s) to check against (JSON, JSON array or JSON lines)')
     .option('--json', 'print the result as JSON')
+    .option(...STUDY_OPTION)
     .action(async (opts: VerifyOptions) => {
       const keyPath = opts.key ? resolve(opts.key) : defaultKeyPath(opts);
       const db = await openOfflineDb(opts);
       try {
         const key = trustedKey(opts, keyPath);
         const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
+        // Today the instance's one chain is its one study's chain (docs/MULTI-STUDY.md: one chain per study next).
+        await db.run((sql) => selectStudy(sql, opts.study));
         const result = await verifyAuditChain({
           snapshot: (work) => db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),
           checkpointFilePath: opts.checkpointFile ? resolve(opts.checkpointFile) : defaultCheckpointFile(keyPath),

@@ -19,6 +19,7 @@ import {
 import type { Scheme } from '../../../../shared/engine/index.js';
 import { addParamOptions, paramsFromFlags, type ParamFlags } from '../../simulation/cli-params.js';
 import { CliError } from '../cli-error.js';
+import { checkProtocolStudy, PROTOCOL_STUDY_OPTION } from '../study-option.js';
 import { loadProtocol } from './protocol.js';
 
 interface ListFlags extends ParamFlags {
@@ -29,12 +30,23 @@ interface ListFlags extends ParamFlags {
   sites?: string;
   listLength?: string;
   json?: boolean;
+  study?: string;
 }
+
+type FingerprintFlags = {
+  protocol: string;
+  list: string;
+  salt?: string;
+  sites?: string;
+  fingerprint?: string;
+  study?: string;
+};
 
 function addSchemeOptions(cmd: Command): Command {
   return addParamOptions(
     cmd
       .requiredOption('--protocol <file>', 'protocol YAML file')
+      .option(...PROTOCOL_STUDY_OPTION)
       .requiredOption('--seed <seed>', 'master seed (keep it secret until the end of the study)')
       .option(
         '--salt <hex>',
@@ -48,6 +60,7 @@ function addSchemeOptions(cmd: Command): Command {
 
 function buildScheme(flags: ListFlags): Scheme {
   const protocol = loadProtocol(flags.protocol);
+  checkProtocolStudy(flags.protocol, protocol.study.code, flags.study);
   const method = flags.method ?? protocol.randomization?.method;
   if (!method) throw new CliError('no --method given and the protocol names no randomization.method');
   const explicit = paramsFromFlags(flags);
@@ -179,8 +192,10 @@ export function register(program: Command): void {
     )
     .option('--sites <codes>', "site codes, comma-separated (default: the protocol's sites)")
     .option('--fingerprint <hex>', 'the fingerprint published at activation, to compare with')
-    .action((flags: { protocol: string; list: string; salt?: string; sites?: string; fingerprint?: string }) => {
+    .option(...PROTOCOL_STUDY_OPTION)
+    .action((flags: FingerprintFlags) => {
       const protocol = loadProtocol(flags.protocol);
+      checkProtocolStudy(flags.protocol, protocol.study.code, flags.study);
       const siteCodes = flags.sites
         ? flags.sites.split(',').map((x) => x.trim())
         : (protocol.sites ?? []).map((x) => x.code);

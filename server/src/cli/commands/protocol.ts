@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { formatProtocolError, parseProtocol, stratumFactorIds } from '../../../../shared/protocol/index.js';
 import type { Protocol } from '../../../../shared/protocol/index.js';
 import { CliError } from '../cli-error.js';
+import { checkProtocolStudy, PROTOCOL_STUDY_OPTION } from '../study-option.js';
 
 /** The file's text, or one clear line when it cannot be read. */
 function readProtocolText(file: string): string {
@@ -32,7 +33,8 @@ export function register(program: Command): void {
     .description('check a protocol file; prints every problem with its field path and line (exit 2 when invalid)')
     .argument('<file>', 'protocol YAML file, e.g. protocols/msct-ms.yaml')
     .option('--json', 'print {ok, errors} or {ok, summary} as JSON')
-    .action((file: string, opts: { json?: boolean }) => {
+    .option(...PROTOCOL_STUDY_OPTION)
+    .action((file: string, opts: { json?: boolean; study?: string }) => {
       const result = parseProtocol(readProtocolText(file), file);
       if (!result.ok) {
         if (opts.json) process.stdout.write(`${JSON.stringify({ ok: false, errors: result.errors }, null, 2)}\n`);
@@ -40,6 +42,7 @@ export function register(program: Command): void {
         throw new CliError(`${file}: ${result.errors.length} problem(s)`, 2);
       }
       const p = result.protocol;
+      checkProtocolStudy(file, p.study.code, opts.study);
       const summary = {
         study: p.study.code,
         design: p.design,

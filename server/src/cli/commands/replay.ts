@@ -10,6 +10,7 @@ import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import type { Sql } from '../../database/sql.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
+import { selectStudy, STUDY_OPTION } from '../study-option.js';
 
 async function loadReplayInputs(sql: Sql) {
   const study = await StudyRepository.find(sql);
@@ -46,9 +47,11 @@ export function registerReplay(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--json', 'print the report as JSON')
-    .action(async (opts: { db?: string; databaseUrl?: string; json?: boolean }) => {
+    .option(...STUDY_OPTION)
+    .action(async (opts: { db?: string; databaseUrl?: string; json?: boolean; study?: string }) => {
       const db = await openOfflineDb(opts);
       try {
+        await db.run((sql) => selectStudy(sql, opts.study));
         const i = await db.snapshot(loadReplayInputs);
         const report = replayAllocations(
           i.protocol,
@@ -83,9 +86,11 @@ export function registerReplay(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--unblinded', 'include the arm column (for unblinded staff only)')
-    .action(async (opts: { db?: string; databaseUrl?: string; unblinded?: boolean }) => {
+    .option(...STUDY_OPTION)
+    .action(async (opts: { db?: string; databaseUrl?: string; unblinded?: boolean; study?: string }) => {
       const db = await openOfflineDb(opts);
       try {
+        await db.run((sql) => selectStudy(sql, opts.study));
         const rows = await db.run((sql) => readAllocationLog((q) => sql.all(q), opts.unblinded === true));
         process.stdout.write(
           toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]),

@@ -9,8 +9,9 @@ import { UnblindingRepository } from '../../modules/unblinding/unblinding.reposi
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
+import { selectStudy, STUDY_OPTION } from '../study-option.js';
 
-type DbOptions = { db?: string; databaseUrl?: string };
+type DbOptions = { db?: string; databaseUrl?: string; study?: string };
 
 /** The `export` group is created by replay.ts; reuse it so both files can add subcommands. */
 function exportGroup(program: Command): Command {
@@ -29,10 +30,12 @@ export function registerUnblinding(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--out <file>', 'write the CSV here (default: standard output)')
+    .option(...STUDY_OPTION)
     .action(async (opts: DbOptions & { out?: string }) => {
       const db = await openOfflineDb(opts);
       try {
         const csv = await db.run(async (sql) => {
+          await selectStudy(sql, opts.study);
           const study = await StudyRepository.find(sql);
           if (!study) throw new CliError('this database has no study');
           if (study.status !== 'unblinded')
@@ -59,9 +62,11 @@ export function registerUnblinding(program: Command): void {
     .option('--db <file>', 'SQLite database file')
     .option('--database-url <url>', 'PostgreSQL URL instead of --db')
     .option('--json', 'print JSON instead of CSV')
+    .option(...STUDY_OPTION)
     .action(async (opts: DbOptions & { json?: boolean }) => {
       const db = await openOfflineDb(opts);
       try {
+        await db.run((sql) => selectStudy(sql, opts.study));
         const rows = (await db.run((sql) => UnblindingRepository.register(sql))).map(toRegisterView);
         process.stdout.write(opts.json ? JSON.stringify(rows, null, 2) + '\n' : toCsv(rows, REGISTER_COLUMNS));
       } finally {

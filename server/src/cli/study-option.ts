@@ -1,0 +1,42 @@
+/**
+ * `--study CODE` on every study-scoped CLI command (issue 16 Build 3). An instance will hold many
+ * studies (docs/MULTI-STUDY.md); today it holds one, so the option is optional while the database
+ * holds exactly one study: the command then uses it and says so on stderr, and existing scripts keep
+ * working. A code the database does not hold is refused (exit 2) naming the codes it does hold, before
+ * anything is read or written. Commands that read a protocol file instead of a database check the code
+ * against the file's `study.code`.
+ */
+import type { Sql } from '../database/sql.js';
+import { CliError } from './cli-error.js';
+
+/** `.option(...STUDY_OPTION)`: the same flag and help on every command that reads a study from a database. */
+export const STUDY_OPTION = [
+  '--study <code>',
+  "the study's code, checked against the database (optional while it holds one study, which is then used)",
+] as const;
+
+/** The same for commands on a protocol file. */
+export const PROTOCOL_STUDY_OPTION = [
+  '--study <code>',
+  "the study's code, checked against the protocol file's study.code (optional)",
+] as const;
+
+/** The code of the study a command works on: the one given (it must exist) or the database's only one. */
+export async function selectStudy(sql: Sql, given: string | undefined): Promise<string> {
+  const codes = (await sql.all('SELECT code FROM study ORDER BY code')).map((r) => String(r.code));
+  if (codes.length === 0) throw new CliError('this database holds no study yet', 2);
+  if (given !== undefined) {
+    if (codes.includes(given)) return given;
+    throw new CliError(`no study with the code "${given}" in this database (it holds: ${codes.join(', ')})`, 2);
+  }
+  if (codes.length > 1)
+    throw new CliError(`this database holds several studies: give --study with one of ${codes.join(', ')}`, 2);
+  process.stderr.write(`note: --study not given; using the database's only study, ${codes[0]}\n`);
+  return codes[0];
+}
+
+/** For commands on a protocol file: the given code must be the file's study. */
+export function checkProtocolStudy(file: string, fileCode: string, given: string | undefined): void {
+  if (given !== undefined && given !== fileCode)
+    throw new CliError(`${file} is the protocol of study ${fileCode}, not ${given}`, 2);
+}
