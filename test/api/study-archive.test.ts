@@ -18,13 +18,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { runCli } from '../../server/src/cli/main.js';
+import { allocationLogCsv } from '../../server/src/modules/allocation-log/allocation-log.rows.js';
 import { demoProtocol } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { decide, randomizedPatient, reveal, requestUnblinding, signed } from './fixtures/unblinding-helpers.js';
 
 const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const CODE = demoProtocol().study.code;
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -171,6 +174,7 @@ describe('study archive: written after unblinding, verified offline, tampering d
         'audit chain',
         'checkpoints',
         'protocol',
+        'schemes and lists',
         'allocation log',
         'unblinding register',
       ])
@@ -249,6 +253,28 @@ describe('study archive: written after unblinding, verified offline, tampering d
     expect(cp).toContain('FAILED files');
     await tampered('deleted', (d) => rmSync(join(d, 'unblinding/register.csv')), 'unblinding/register.csv', 'files');
     await tampered('added', (d) => writeFileSync(join(d, 'exports/extra.csv'), 'a,b\n'), 'exports/extra.csv', 'files');
+    // A consistent forgery: an arm changed in both copies of the log and the manifest re-hashed (not re-signed).
+    // Besides the signature, the log no longer agrees with the sealed arm the chain committed to.
+    const forged = await tampered(
+      'forged',
+      (d) => {
+        const path = join(d, 'allocation-log/allocation-log.json');
+        const rows = JSON.parse(readFileSync(path, 'utf8'));
+        rows[0].arm = demoProtocol().arms.find((a) => a.code !== rows[0].arm)!.code;
+        writeFileSync(path, JSON.stringify(rows, null, 2) + '\n');
+        writeFileSync(join(d, log), allocationLogCsv(rows, true));
+        const manifest = readFileSync(join(d, 'MANIFEST.sha256'), 'utf8').replace(
+          /^[0-9a-f]{64}( {2}allocation-log\/.*)$/gm,
+          (_, name: string) => sha256(readFileSync(join(d, name.trim()))) + name,
+        );
+        writeFileSync(join(d, 'MANIFEST.sha256'), manifest);
+      },
+      'allocation-log/allocation-log.json randomization 1',
+      'allocation log',
+    );
+    expect(forged).toContain('OK     files');
+    expect(forged).toContain('FAILED manifest signature');
+    expect(forged).toContain('differs from the sealed arm');
     // A manifest edited to match a changed file, not re-signed: the signature check fails.
     await tampered(
       'manifest',

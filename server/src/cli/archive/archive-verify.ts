@@ -6,11 +6,14 @@
  *   3. the audit chain re-hashed end to end with its sealed parts (the server's own ChainVerifier);
  *   4. every signed checkpoint: signature (through the key ring of rotations) and agreement with the chain;
  *   5. the protocol file against its recorded SHA-256 and the chain's record of loading it;
- *   6. the allocation log against the chain's randomization entries (number, code, stratum, sealed arm);
- *   7. the unblinding register against the chain's entries (who, when, which patient).
+ *   6. each scheme's fingerprint recomputed with the released salt, its list CSV, the published fingerprint;
+ *   7. the allocation log against the chain's randomization entries (number, code, stratum, sealed arm) and
+ *      against the list entry each one names;
+ *   8. the unblinding register against the chain's entries (who, when, which patient).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { AllocationLogEntry, UnblindingRegisterEntry } from '../../../../shared/contract.js';
+import { listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
 import { toCsv } from '../../common/csv.js';
 import { ChainVerifier, publicKeyFromBase64, type StoredAuditEntry } from '../../database/audit/audit-chain.js';
 import { NO_LEGACY, type SealedPart, type SealState } from '../../database/audit/audit-seal.js';
@@ -114,7 +117,7 @@ function jsonLines<T>(files: Files, path: string, problems: string[]): T[] {
 }
 
 interface About {
-  study: { code: string; protocolSha256: string };
+  study: { code: string; protocolSha256: string; listFingerprint: string | null };
   chain: { entries: number; headHash: string };
 }
 
@@ -128,7 +131,11 @@ function chainChecks(
 } {
   const chainProblems: string[] = [];
   const cpProblems: string[] = [];
-  const entries = jsonLines<StoredAuditEntry>(files, P.chain, chainProblems);
+  const entries = jsonLines<StoredAuditEntry>(files, P.chain, chainProblems).map((e, i) => {
+    if (e && typeof e === 'object' && !Array.isArray(e)) return e;
+    chainProblems.push(`${P.chain} entry ${i + 1}: not a JSON object`);
+    return {} as StoredAuditEntry;
+  });
   const sealed = new Map(
     jsonLines<SealedPart & { seq: number }>(files, P.sealed, chainProblems).map((s) => [s.seq, s]),
   );
@@ -139,10 +146,12 @@ function chainChecks(
   const parsed = parseCheckpointText(P.checkpoints, cpText ?? '');
   cpProblems.push(...describeBadLines(parsed).map((l) => l.replace(/ — run .*$/, '')));
   const verifier = new ChainVerifier(parsed.checkpoints, { state, full: true });
-  for (const e of entries) {
+  // Each entry with its sealed part: the chain check opens it, and the log check reads the sealed arm.
+  const withSealed = entries.map((e) => {
     const part = sealed.get(e.seq);
-    verifier.push({ ...e, sealed: part ? { nonce: part.nonce, content: part.content } : null });
-  }
+    return { ...e, sealed: part ? { nonce: part.nonce, content: part.content } : null };
+  });
+  for (const e of withSealed) verifier.push(e);
   const head = about ? { seq: about.chain.entries, hash: about.chain.headHash } : null;
   const result = concludeVerification(verifier, key, rotations, head);
   for (const p of result.problems) {
@@ -151,7 +160,7 @@ function chainChecks(
   }
   if (parsed.checkpoints.length === 0) cpProblems.push(`${P.checkpoints}: no signed checkpoint`);
   return {
-    entries,
+    entries: withSealed,
     checks: [
       check('audit chain', `${result.count} entries re-hashed, ${sealed.size} sealed parts opened`, chainProblems),
       check('checkpoints', `${parsed.checkpoints.length} signed checkpoints`, cpProblems),
@@ -180,12 +189,57 @@ function protocolCheck(files: Files, about: About | null, entries: StoredAuditEn
   return check('protocol', `SHA-256 ${actual ?? '(none)'}`, problems);
 }
 
+interface SchemeFile {
+  record: { version: number; state: string; fingerprint: string; salt: string | null; live: boolean };
+  document: Scheme;
+}
+
+/** The archived scheme versions, by version (a file that does not parse is a problem naming it). */
+function readSchemes(files: Files, problems: string[]): Map<number, SchemeFile> {
+  const schemes = new Map<number, SchemeFile>();
+  for (const path of [...files.keys()].filter((p) => /^schemes\/scheme-v\d+\.json$/.test(p)).sort()) {
+    const s = json<SchemeFile>(files, path, problems);
+    if (s?.record && s.document && Array.isArray(s.document.strata)) schemes.set(s.record.version, s);
+    else if (s) problems.push(`${path}: not a scheme record and document`);
+  }
+  return schemes;
+}
+
+/**
+ * With the salt released at end-of-study unblinding, each scheme's fingerprint is recomputed from its
+ * document (the engine's own function) and must be the one published; the list CSV must be the
+ * document's list; the study's published fingerprint must be a scheme's, and recorded in the chain.
+ */
+function schemesCheck(files: Files, about: About | null, entries: StoredAuditEntry[]): ArchiveCheck {
+  const problems: string[] = [];
+  const schemes = readSchemes(files, problems);
+  for (const [version, { record, document }] of schemes) {
+    const path = `${P.schemesDir}/scheme-v${version}.json`;
+    if (schemeFingerprint({ ...document, salt: record.salt ?? undefined }) !== record.fingerprint)
+      problems.push(`${path}: the fingerprint recomputed from the document and released salt is not the recorded one`);
+    const list = text(files, `${P.schemesDir}/scheme-v${version}-list.csv`);
+    if (!record.live && list !== listToCsv(document))
+      problems.push(
+        `${P.schemesDir}/scheme-v${version}-list.csv: ${list === null ? 'missing' : 'differs from the list in ' + path}`,
+      );
+  }
+  const published = about?.study.listFingerprint;
+  if (published) {
+    if (![...schemes.values()].some((s) => s.record.fingerprint === published))
+      problems.push(`${P.about}: the study's published list fingerprint is no archived scheme's`);
+    if (!entries.some((e) => JSON.stringify(e.details).includes(published)))
+      problems.push(`${P.chain}: no entry records the published list fingerprint ${published}`);
+  }
+  return check('schemes and lists', `${schemes.size} scheme version(s), fingerprints recomputed`, problems);
+}
+
 function allocationCheck(files: Files, entries: StoredAuditEntry[]): ArchiveCheck {
   const problems: string[] = [];
   const rows = json<AllocationLogEntry[]>(files, P.allocationJson, problems) ?? [];
   const csv = text(files, P.allocationCsv);
   if (csv === null) problems.push(`${P.allocationCsv}: missing`);
   else if (csv !== allocationLogCsv(rows, true)) problems.push(`${P.allocationCsv}: differs from ${P.allocationJson}`);
+  const schemes = readSchemes(files, []);
   const randomized = entries.filter((e) => e.action === 'participant.randomized');
   const byParticipant = new Map(randomized.map((e) => [e.entityId, e]));
   for (const r of rows) {
@@ -201,12 +255,24 @@ function allocationCheck(files: Files, entries: StoredAuditEntry[]): ArchiveChec
       problems.push(`${where}: differs from entry ${e.seq} of ${P.chain} (number, treatment code or stratum)`);
     else if (e.sealed && (e.sealed.content as { armCode?: unknown })?.armCode !== r.arm)
       problems.push(`${where}: its arm differs from the sealed arm of entry ${e.seq} of ${P.chain}`);
+    else if (!listAgrees(schemes, d, r))
+      problems.push(`${where}: its arm or code differs from the list entry the chain names (scheme version, position)`);
   }
   if (randomized.length !== rows.length)
     problems.push(
       `${P.allocationJson}: ${rows.length} rows, but ${P.chain} records ${randomized.length} randomizations`,
     );
   return check('allocation log', `${rows.length} allocations checked against the chain`, problems);
+}
+
+/** The list entry a randomization entry names (scheme version, stratum, position) holds the row's arm and code. */
+function listAgrees(schemes: Map<number, SchemeFile>, d: Record<string, unknown>, r: AllocationLogEntry): boolean {
+  const scheme = schemes.get(Number(d.schemeVersion));
+  if (!scheme || scheme.record.live || typeof d.listPosition !== 'number') return true;
+  const entry = scheme.document.strata
+    .find((s) => s.key === r.stratum)
+    ?.entries.find((x) => x.position === d.listPosition);
+  return entry?.armCode === r.arm && entry?.treatmentCode === r.treatmentCode;
 }
 
 function registerCheck(files: Files, entries: StoredAuditEntry[]): ArchiveCheck {
@@ -235,20 +301,39 @@ function registerCheck(files: Files, entries: StoredAuditEntry[]): ArchiveCheck 
   return check('unblinding register', `${rows.length} register rows checked against the chain`, problems);
 }
 
+/** A file of unexpected shape (valid JSON, wrong structure) fails its check instead of stopping the run. */
+function guarded(name: string, work: () => ArchiveCheck[]): ArchiveCheck[] {
+  try {
+    return work();
+  } catch (err) {
+    return [
+      check(name, 'could not be checked', [
+        `a file of this check is not in the expected shape (${(err as Error).message})`,
+      ]),
+    ];
+  }
+}
+
 /** Every check, in order. The archive verifies when every check is ok. */
 export function verifyArchive(files: Files, pinnedKey?: string): ArchiveCheck[] {
   const keyProblems: string[] = [];
   const key = trustedKey(files, pinnedKey, keyProblems);
   const aboutProblems: string[] = [];
   const about = json<About>(files, P.about, aboutProblems);
-  const chain = chainChecks(files, key, about);
-  chain.checks[0].problems.unshift(...aboutProblems);
-  chain.checks[0].ok = chain.checks[0].problems.length === 0;
+  let entries: StoredAuditEntry[] = [];
+  const chain = guarded('audit chain', () => {
+    const result = chainChecks(files, key, about);
+    entries = result.entries;
+    result.checks[0].problems.unshift(...aboutProblems);
+    result.checks[0].ok = result.checks[0].problems.length === 0;
+    return result.checks;
+  });
   return [
     ...manifestChecks(files, key, keyProblems),
-    ...chain.checks,
-    protocolCheck(files, about, chain.entries),
-    allocationCheck(files, chain.entries),
-    registerCheck(files, chain.entries),
+    ...chain,
+    ...guarded('protocol', () => [protocolCheck(files, about, entries)]),
+    ...guarded('schemes and lists', () => [schemesCheck(files, about, entries)]),
+    ...guarded('allocation log', () => [allocationCheck(files, entries)]),
+    ...guarded('unblinding register', () => [registerCheck(files, entries)]),
   ];
 }
