@@ -77,12 +77,12 @@ describe('study archive: written after unblinding, verified offline, tampering d
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('refuses a study not yet unblinded (exit 2) and an unknown study code, writing nothing [ARCH-001]', async () => {
+  it('refuses a study not yet unblinded and an unknown study code (exit 2), writing nothing [ARCH-001]', async () => {
     const out = join(work, 'early');
     const early = await cli(['study', 'archive', '--study', CODE, '--out', out, ...dbArgs]);
     expect([early.code, early.err]).toEqual([2, expect.stringContaining('only after end-of-study unblinding')]);
     const unknown = await cli(['study', 'archive', '--study', 'NO-SUCH-STUDY', '--out', out, ...dbArgs]);
-    expect([unknown.code, unknown.err]).toEqual([1, expect.stringContaining(`no study with the code NO-SUCH-STUDY`)]);
+    expect([unknown.code, unknown.err]).toEqual([2, expect.stringContaining('no study with the code "NO-SUCH-STUDY"')]);
     expect(readdirSync(work)).toEqual([]);
 
     // End of study: lock, then two statisticians unblind.

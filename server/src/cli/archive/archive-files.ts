@@ -32,6 +32,7 @@ import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import { UnblindingRepository } from '../../modules/unblinding/unblinding.repository.js';
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
 import { CliError } from '../cli-error.js';
+import { selectStudy } from '../study-option.js';
 import { ARCHIVE_PATHS as P, ARCHIVE_FORMAT } from './archive-layout.js';
 
 /** What the writer knows besides the database: its signing key, version and time. */
@@ -62,12 +63,12 @@ const SIGNATURE_COLUMNS = [
   'seal',
 ] as const;
 
-/** The study row, checked against the code the operator gave (the instance holds one study today). */
+/** The study row, for the code the operator gave (unknown codes are refused like on every other command). */
 async function findStudy(sql: Sql, code: string): Promise<StudyRecord> {
+  await selectStudy(sql, code);
+  // Today the one study is row 1 (docs/MULTI-STUDY.md: rows per study come next).
   const study = await StudyRepository.find(sql);
   if (!study) throw new CliError('this database has no study');
-  if (study.code !== code)
-    throw new CliError(`no study with the code ${code} in this database (it holds ${study.code})`);
   return study;
 }
 
