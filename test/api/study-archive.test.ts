@@ -177,11 +177,15 @@ describe('study archive: written after unblinding, verified offline, tampering d
         'schemes and lists',
         'allocation log',
         'unblinding register',
+        'signatures',
       ])
         expect(res.out).toContain(`OK     ${check}: `);
       expect(res.out).toContain('VALID');
       const json = JSON.parse((await cli(['archive', 'verify', join(fresh, 'archive'), '--json'])).out);
       expect(json.checks.find((c: any) => c.name === 'allocation log').summary).toMatch(/^3 allocations/);
+      expect(json.checks.find((c: any) => c.name === 'signatures').summary).toMatch(
+        /^([7-9]|\d\d+) electronic signatures/,
+      );
       // Without blindrand: the README's sha256sum and openssl steps.
       const folder = join(fresh, 'archive');
       const sums = execFileSync('sha256sum', ['-c', 'MANIFEST.sha256'], { cwd: folder, encoding: 'utf8' });

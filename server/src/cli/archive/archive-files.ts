@@ -33,7 +33,7 @@ import { UnblindingRepository } from '../../modules/unblinding/unblinding.reposi
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
 import { CliError } from '../cli-error.js';
 import { selectStudy } from '../study-option.js';
-import { ARCHIVE_PATHS as P, ARCHIVE_FORMAT } from './archive-layout.js';
+import { ARCHIVE_PATHS as P, ARCHIVE_FORMAT, SIGNATURE_FILE_COLUMNS } from './archive-layout.js';
 
 /** What the writer knows besides the database: its signing key, version and time. */
 interface ArchiveMeta {
@@ -50,18 +50,6 @@ interface ArchiveMeta {
 type ArchiveFiles = Map<string, string>;
 
 const jsonText = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
-
-const SIGNATURE_COLUMNS = [
-  'id',
-  'signerUsername',
-  'printedName',
-  'meaning',
-  'signedAt',
-  'recordType',
-  'recordId',
-  'recordHash',
-  'seal',
-] as const;
 
 /** The study row, for the code the operator gave (unknown codes are refused like on every other command). */
 async function findStudy(sql: Sql, code: string): Promise<StudyRecord> {
@@ -123,6 +111,7 @@ async function schemeFiles(sql: Sql, files: ArchiveFiles): Promise<number> {
 async function signatureFiles(sql: Sql, files: ArchiveFiles): Promise<void> {
   const rows = (await sql.all('SELECT * FROM signatures ORDER BY signed_at, id')).map((r) => ({
     id: String(r.id),
+    signerId: String(r.signer_id),
     signerUsername: String(r.signer_username),
     printedName: String(r.printed_name),
     meaning: String(r.meaning),
@@ -133,7 +122,7 @@ async function signatureFiles(sql: Sql, files: ArchiveFiles): Promise<void> {
     seal: String(r.seal),
   }));
   files.set(P.signaturesJson, jsonText(rows));
-  files.set(P.signaturesCsv, toCsv(rows, [...SIGNATURE_COLUMNS]));
+  files.set(P.signaturesCsv, toCsv(rows, [...SIGNATURE_FILE_COLUMNS]));
 }
 
 export interface CollectedArchive {

@@ -26,3 +26,17 @@ export const ARCHIVE_PATHS = {
   rotations: 'audit/key-rotations.json',
   publicKey: 'audit/public-key.pem',
 } as const;
+
+/** The columns of signatures/signatures.csv (and the fields of its JSON twin): the stored signature. */
+export const SIGNATURE_FILE_COLUMNS = [
+  'id',
+  'signerId',
+  'signerUsername',
+  'printedName',
+  'meaning',
+  'signedAt',
+  'recordType',
+  'recordId',
+  'recordHash',
+  'seal',
+] as const;

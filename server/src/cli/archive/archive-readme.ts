@@ -57,8 +57,9 @@ ${schemes}
 
 No database and no configuration are needed. Each check prints OK or FAILED with the file concerned: manifest
 signature, files against the manifest, the audit chain re-hashed end to end with its sealed parts, every
-checkpoint's signature and agreement with the chain, the protocol's SHA-256, the allocation log and the
-unblinding register against the chain's entries. Exit code 0 when every check passes, 1 otherwise.
+checkpoint's signature and agreement with the chain, the protocol's SHA-256, each scheme's fingerprint
+recomputed with the released salt, the allocation log and the unblinding register against the chain's entries,
+and every electronic signature's seal. Exit code 0 when every check passes, 1 otherwise.
 \`--public-key BASE64\` verifies with a key you hold instead of the archive's copy.
 
 ## Verify without blindrand

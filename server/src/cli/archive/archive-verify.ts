@@ -9,20 +9,22 @@
  *   6. each scheme's fingerprint recomputed with the released salt, its list CSV, the published fingerprint;
  *   7. the allocation log against the chain's randomization entries (number, code, stratum, sealed arm) and
  *      against the list entry each one names;
- *   8. the unblinding register against the chain's entries (who, when, which patient).
+ *   8. the unblinding register against the chain's entries (who, when, which patient);
+ *   9. every electronic signature's seal (the key of record at its time) and its mention in the chain.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { AllocationLogEntry, UnblindingRegisterEntry } from '../../../../shared/contract.js';
 import { listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
 import { toCsv } from '../../common/csv.js';
 import { ChainVerifier, publicKeyFromBase64, type StoredAuditEntry } from '../../database/audit/audit-chain.js';
 import { NO_LEGACY, type SealedPart, type SealState } from '../../database/audit/audit-seal.js';
 import { describeBadLines, parseCheckpointText } from '../../database/audit/checkpoint-file.js';
-import type { KeyRotationRecord } from '../../database/audit/key-ring.js';
+import { KeyRing, type KeyRotationRecord } from '../../database/audit/key-ring.js';
 import { allocationLogCsv } from '../../modules/allocation-log/allocation-log.rows.js';
 import { concludeVerification } from '../../modules/audit/audit-verify.js';
+import { sealMessage, type SealedSignatureFields } from '../../modules/signatures/seal-message.js';
 import { REGISTER_COLUMNS } from '../../modules/unblinding/unblinding.views.js';
-import { ARCHIVE_PATHS as P } from './archive-layout.js';
+import { ARCHIVE_PATHS as P, SIGNATURE_FILE_COLUMNS } from './archive-layout.js';
 import { manifestSignatureValid, parseManifest, sha256OfBytes } from './archive-manifest.js';
 
 export interface ArchiveCheck {
@@ -301,6 +303,42 @@ function registerCheck(files: Files, entries: StoredAuditEntry[]): ArchiveCheck 
   return check('unblinding register', `${rows.length} register rows checked against the chain`, problems);
 }
 
+type SignatureRow = SealedSignatureFields & { seal: string };
+
+function sealValid(row: SignatureRow, key: KeyObject | null): boolean {
+  if (!key) return false;
+  try {
+    return verify(null, Buffer.from(sealMessage(row)), key, Buffer.from(row.seal, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Each electronic signature's seal verifies with the key of record at its time (the key ring of the
+ * trusted key and its rotations, as the server checks it), and the chain's entries name it.
+ */
+function signaturesCheck(files: Files, key: KeyObject | null, entries: StoredAuditEntry[]): ArchiveCheck {
+  const problems: string[] = [];
+  const rows = json<SignatureRow[]>(files, P.signaturesJson, problems) ?? [];
+  const csv = text(files, P.signaturesCsv);
+  if (csv === null) problems.push(`${P.signaturesCsv}: missing`);
+  else if (csv !== toCsv(rows, [...SIGNATURE_FILE_COLUMNS]))
+    problems.push(`${P.signaturesCsv}: differs from ${P.signaturesJson}`);
+  const rotations = json<KeyRotationRecord[]>(files, P.rotations, []) ?? [];
+  const ring = key ? KeyRing.from(key, rotations) : null;
+  const chainText = entries.map((e) => JSON.stringify(e.details)).join('\n');
+  for (const r of rows) {
+    if (!sealValid(r, ring?.keyAt(r.signedAt) ?? null))
+      problems.push(
+        `${P.signaturesJson} signature ${r.id}: its seal does not verify with the key of record at ${r.signedAt}`,
+      );
+    if (!chainText.includes(r.id))
+      problems.push(`${P.signaturesJson} signature ${r.id}: no entry of ${P.chain} names it`);
+  }
+  return check('signatures', `${rows.length} electronic signatures, seals verified`, problems);
+}
+
 /** A file of unexpected shape (valid JSON, wrong structure) fails its check instead of stopping the run. */
 function guarded(name: string, work: () => ArchiveCheck[]): ArchiveCheck[] {
   try {
@@ -335,5 +373,6 @@ export function verifyArchive(files: Files, pinnedKey?: string): ArchiveCheck[] 
     ...guarded('schemes and lists', () => [schemesCheck(files, about, entries)]),
     ...guarded('allocation log', () => [allocationCheck(files, entries)]),
     ...guarded('unblinding register', () => [registerCheck(files, entries)]),
+    ...guarded('signatures', () => [signaturesCheck(files, key, entries)]),
   ];
 }

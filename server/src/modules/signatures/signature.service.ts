@@ -20,6 +20,7 @@ import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { verify as edVerify } from 'node:crypto';
 import { SIGNED_RECORD_LOADERS, type ContentLoader } from './signed-records.js';
+import { sealMessage } from './seal-message.js';
 import { SIGNATURE_MEANINGS, type SignedAct } from '../../../../shared/signature-meanings.js';
 
 /** Proof that the signer re-authenticated just now; required to record a signature. */
@@ -61,21 +62,6 @@ const toRow = (r: Record<string, unknown>): SignatureRow => ({
   recordHash: asStr(r.record_hash),
   seal: asStr(r.seal),
 });
-
-function sealMessage(s: Omit<SignatureRow, 'seal'>): string {
-  const { id, signerId, signerUsername, printedName, meaning, signedAt, recordType, recordId, recordHash } = s;
-  return canonicalJson({
-    id,
-    signerId,
-    signerUsername,
-    printedName,
-    meaning,
-    signedAt,
-    recordType,
-    recordId,
-    recordHash,
-  });
-}
 
 @Injectable()
 export class SignatureService {
