@@ -10,6 +10,7 @@ import {
   appendFileSync,
   cpSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -212,6 +213,10 @@ describe('study archive: written after unblinding, verified offline, tampering d
         { cwd: folder, encoding: 'utf8' },
       );
       expect(openssl).toContain('Signature Verified Successfully');
+      // Any tar reads the ustar file: extracted by the system's tar, its files match the manifest.
+      mkdirSync(join(fresh, 'extracted'));
+      execFileSync('tar', ['-xf', join(fresh, 'spawned.tar'), '-C', join(fresh, 'extracted')]);
+      execFileSync('sha256sum', ['--quiet', '-c', 'MANIFEST.sha256'], { cwd: join(fresh, 'extracted', 'spawned') });
       // The tar, and a spawned verifier with no database settings, run from the fresh folder.
       const tar = spawned(['archive', 'verify', 'spawned.tar'], fresh);
       expect(tar).toEqual({ code: 0, out: expect.stringContaining('VALID: every check passed') });
