@@ -47,6 +47,14 @@ const summary = JSON.parse(readFileSync(join(FIXTURE, 'summary.json'), 'utf8')) 
 const dialect = usingPostgres ? 'postgres' : 'sqlite';
 const made = summary[dialect];
 
+/** Runs one CLI command in this process (the same code as the binary), collecting its output. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
 /** The fixture's database in a fresh place: the SQLite file unzipped, or the dump replayed into a new database. */
 async function restoreFixture(dir: string): Promise<{ env: Record<string, string>; database: DatabaseConfig }> {
   for (const f of ['audit-signing.key', 'audit-checkpoints.jsonl'])
@@ -154,12 +162,6 @@ describe(`a database made by commit ${summary.commit.slice(0, 7)} upgrades in pl
   it('every study-scoped offline command takes --study: the right code works, an unknown one exits 2 naming the known codes, none defaults to the only study and says so [UPG-006]', async () => {
     const target = usingPostgres ? ['--database-url', env.DATABASE_URL] : ['--db', env.DATABASE_PATH];
     const keys = ['--key', env.SIGNING_KEY_PATH, '--checkpoint-file', env.CHECKPOINT_LOG_PATH];
-    const cli = async (...args: string[]) => {
-      let stdout = '';
-      let stderr = '';
-      const code = await runCli(args, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
-      return { code, stdout, stderr };
-    };
     const commands: Array<[string[], number]> = [
       [['replay', ...target], 0],
       [['export', 'allocation-log', ...target], 0],
@@ -203,6 +205,21 @@ describe(`a database made by commit ${summary.commit.slice(0, 7)} upgrades in pl
     expect(leakHits(blindedLog.text, vocabulary)).toEqual([]);
     const audit = await api.get('/api/audit', tokens.auditor);
     expect(leakHits(audit.text, vocabulary)).toEqual([]);
+  });
+
+  it('with a second study in the database, --study is required and the message names both codes [UPG-006]', async () => {
+    // A copy of the study row under another code: what the multi-study layout will hold (docs/MULTI-STUDY.md).
+    const columns = made.tables.study.columns;
+    const values = columns.map((c) => (c === 'id' ? '2' : c === 'code' ? "'OTHER-2'" : c));
+    await raw.run(`INSERT INTO study (${columns.join(', ')}) SELECT ${values.join(', ')} FROM study WHERE id = 1`);
+    const target = usingPostgres ? ['--database-url', env.DATABASE_URL] : ['--db', env.DATABASE_PATH];
+    const implicit = await cli('replay', ...target);
+    expect([implicit.code, implicit.stdout, implicit.stderr]).toEqual([
+      2,
+      '',
+      `error: this database holds several studies: give --study with one of ${made.study.code}, OTHER-2\n`,
+    ]);
+    expect((await cli('replay', ...target, '--study', made.study.code)).code).toBe(0);
   });
 });
 
