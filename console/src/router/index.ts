@@ -296,6 +296,16 @@ export const routes: RouteRecordRaw[] = [
       nav: { label: 'qualification.page.title', group: 'nav.groupAdministration', order: 73 },
     },
   },
+  {
+    path: '/admin/access-review',
+    name: 'access-review',
+    component: () => import('../pages/admin/AccessReviewPage.vue'),
+    meta: {
+      permissions: [P.ReadAccessReview],
+      title: 'accessReview.page.title',
+      nav: { label: 'accessReview.page.title', group: 'nav.groupAdministration', order: 74 },
+    },
+  },
 
   {
     path: '/:pathMatch(.*)*',
