@@ -4,6 +4,7 @@
  * verified. The hash shown is the hash the server stored.
  */
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { screenshot, settled } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
@@ -38,6 +39,14 @@ describe('access review in the console', () => {
     await screenshot(page, 'access-review-phone-fr');
 
     const shownHash = (await page.getByTestId('access-review-hash').textContent())!.trim();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('access-review-csv').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`access-review-${study}.csv`);
+    const csv = readFileSync((await download.path())!, 'utf8').split('\n');
+    expect(csv[0]).toMatch(/^study,username,displayName,role,/);
+    expect(csv.find((l) => l.includes(',investigator2,'))).toContain(shownHash);
     await page.getByTestId('access-review-sign').click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(
       /^J'ai revu ce rapport des accès/,
