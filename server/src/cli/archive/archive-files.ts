@@ -57,6 +57,12 @@ async function findStudy(sql: Sql, code: string): Promise<StudyRecord> {
   // Today the one study is row 1 (docs/MULTI-STUDY.md: rows per study come next).
   const study = await StudyRepository.find(sql);
   if (!study) throw new CliError('this database has no study');
+  // Every record (chain, allocations, register) still belongs to row 1: another row has none of its own yet.
+  if (study.code !== code)
+    throw new CliError(
+      `the study ${code} has no records of its own yet (this release keeps every record under ${study.code}); it cannot be archived alone`,
+      2,
+    );
   return study;
 }
 
