@@ -31,6 +31,8 @@ import { RoleGrantsController } from './modules/users/role-grants.controller.js'
 import { RoleGrantsService } from './modules/users/role-grants.service.js';
 import { OidcController } from './modules/oidc/oidc.controller.js';
 import { OidcService } from './modules/oidc/oidc.service.js';
+import { OidcLinksController } from './modules/oidc/oidc-links.controller.js';
+import { OidcLinksService } from './modules/oidc/oidc-links.service.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
 import { APP_FACTORY, type AppFactory } from './modules/qualification/throwaway-instance.js';
 
@@ -58,6 +60,7 @@ export class AppModule {
         HealthController,
         AuthController,
         OidcController,
+        OidcLinksController,
         UsersController,
         RoleGrantsController,
         SitesController,
@@ -72,6 +75,7 @@ export class AppModule {
         PasswordLinks,
         RoleGrantsService,
         OidcService,
+        OidcLinksService,
         SitesService,
         AuditService,
         SignatureService,

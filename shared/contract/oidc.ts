@@ -19,3 +19,8 @@ export interface OidcHandoffInput {
 /** What a one-time code was worth: a session, or an account waiting for an admin's approval. */
 export type OidcHandoffResult =
   { status: 'signed-in'; login: LoginResponse } | { status: 'pending'; username: string; displayName: string };
+
+/** PUT /api/users/:id/identity: an admin links an account to a person at the identity provider. */
+export interface OidcLinkInput {
+  subject: string;
+}

@@ -149,6 +149,42 @@ describe('OpenID Connect sign-in against a real provider', () => {
     expect((await t.api.post('/api/auth/login', { username: 'dr.martin', password: '!sso-only' })).status).toBe(401);
   });
 
+  it('an admin links an existing account; then, and only then, the person signs in to it through the provider [SSO-003] [SSO-001]', async () => {
+    idp.accounts.set('sub-inv', { preferred_username: 'j.dupont', name: 'Jeanne Dupont', groups: ['staff'] });
+    const users = (await t.api.get('/api/users', admin)).body as Array<Record<string, any>>;
+    const id = (name: string) => users.find((u) => u.username === name)!.id as string;
+    expect((await signInAt('sub-inv')).console.searchParams.get('error')).toBe('unknown');
+    const link = (name: string, subject: string) =>
+      t.api.request('PUT', `/api/users/${id(name)}/identity`, { token: admin, body: { subject } });
+    // not one's own account, not a sensitive role, not without the permission
+    expect((await link('admin', 'sub-inv')).status).toBe(403);
+    expect((await link('pharmacist', 'sub-inv')).status).toBe(403);
+    const investigator = await t.api.login('investigator1');
+    expect(
+      (
+        await t.api.request('PUT', `/api/users/${id('investigator1')}/identity`, {
+          token: investigator,
+          body: { subject: 'sub-inv' },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await link('investigator1', 'sub-inv')).status).toBe(200);
+    expect((await link('investigator2', 'sub-inv')).status).toBe(409);
+    expect(await lastAudit()).toMatchObject({ action: 'user.identity_linked' });
+    const login = await exchange((await signInAt('sub-inv')).console.searchParams.get('handoff'));
+    expect(login.body).toMatchObject({
+      status: 'signed-in',
+      login: { user: { username: 'investigator1', role: 'investigator' } },
+    });
+    // the password keeps working for a linked local account
+    expect(await t.api.login('investigator1')).toEqual(expect.any(String));
+    expect((await t.api.request('DELETE', `/api/users/${id('investigator1')}/identity`, { token: admin })).status).toBe(
+      204,
+    );
+    expect((await t.api.get('/api/auth/me', login.body.login.accessToken)).status).toBe(401);
+    expect((await signInAt('sub-inv')).console.searchParams.get('error')).toBe('unknown');
+  });
+
   describe('forged or replayed answers are refused, with nothing created [SSO-002]', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const cases: Array<[string, (p: OidcTestProvider) => void]> = [

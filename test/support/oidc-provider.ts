@@ -26,17 +26,21 @@ export interface OidcTestProvider {
   close(): Promise<void>;
 }
 
+/** The client the provider knows blindrand as. */
+export const TEST_CLIENT = { id: 'blindrand', secret: 'test-client-secret-0123456789' } as const;
+const clientId = TEST_CLIENT.id;
+const clientSecret = TEST_CLIENT.secret;
+
 type Ctx = { path: string; method: string; body?: unknown };
 
-export async function startOidcProvider(redirectUri: string): Promise<OidcTestProvider> {
-  const port = await freePort();
+/** `port`: chosen beforehand when the relying party's settings must name the issuer before it starts. */
+export async function startOidcProvider(redirectUri: string, port?: number): Promise<OidcTestProvider> {
+  port ??= await freePort();
   const issuer = `http://127.0.0.1:${port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-key', alg: 'RS256', use: 'sig' };
   const accounts = new Map<string, Record<string, unknown>>();
-  const clientId = 'blindrand';
-  const clientSecret = 'test-client-secret-0123456789';
   // The provider warns about its development login pages and default lifetimes: expected here, and noise in the test output.
   const warn = console.warn;
   console.warn = () => undefined;

@@ -45,6 +45,13 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../pages/SetPasswordPage.vue'),
     meta: { public: true, title: 'nav.setYourPassword' },
   },
+  // Where the identity provider's sign-in comes back to (server: /api/auth/oidc/callback), signed out.
+  {
+    path: '/oidc/return',
+    name: 'oidc-return',
+    component: () => import('../pages/OidcReturnPage.vue'),
+    meta: { public: true, title: 'nav.signIn' },
+  },
   {
     path: '/forbidden',
     name: 'forbidden',

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { UserView } from '../../../shared/contract.js';
+import type { LoginResponse, UserView } from '../../../shared/contract.js';
 import { hasPermission, type Permission } from '../../../shared/roles.js';
 import * as api from '../api/client.js';
 import { setToken } from '../api/http.js';
@@ -8,6 +8,8 @@ import { setLocale } from '../i18n/index.js';
 import type { Locale } from '../../../shared/i18n/catalogue.js';
 
 const STORAGE_KEY = 'blindrand.session';
+/** Set while this tab's session was opened through the identity provider: a signature re-authenticates there. */
+const VIA_PROVIDER_KEY = 'blindrand.session.viaProvider';
 /** The server moves a session's "last seen" at most once a minute (auth.service TOUCH_AFTER_MS); mirrored here. */
 const SERVER_TOUCH_MS = 60_000;
 
@@ -88,6 +90,23 @@ export const useSessionStore = defineStore('session', () => {
     persist();
   }
 
+  /** Adopts a session opened through the identity provider (OidcReturnPage exchanged its one-time code). */
+  function adoptProviderSession(res: LoginResponse): void {
+    token.value = res.accessToken;
+    user.value = res.user;
+    expiresAt.value = res.expiresAt;
+    idleTimeoutSeconds.value = res.idleTimeoutSeconds ?? null;
+    lastSeenAt.value = Date.now();
+    endedReason.value = null;
+    setToken(res.accessToken);
+    if (res.user.locale) setLocale(res.user.locale);
+    persist();
+    sessionStorage.setItem(VIA_PROVIDER_KEY, '1');
+  }
+
+  /** True when this session came from the identity provider (signatures re-authenticate there, not by password). */
+  const viaProvider = () => signedIn.value && sessionStorage.getItem(VIA_PROVIDER_KEY) === '1';
+
   /** Saves the language chosen in the menu to the profile, so that notifications and e-mails follow it. */
   async function saveLocale(next: Locale): Promise<void> {
     if (!user.value) return;
@@ -109,6 +128,7 @@ export const useSessionStore = defineStore('session', () => {
     endedReason.value = reason;
     setToken(null);
     persist();
+    sessionStorage.removeItem(VIA_PROVIDER_KEY);
   }
 
   /** Records an answered request: the server's idle clock restarts when its "last seen" is over a minute old. */
@@ -143,6 +163,8 @@ export const useSessionStore = defineStore('session', () => {
     can,
     restore,
     signIn,
+    adoptProviderSession,
+    viaProvider,
     saveLocale,
     clear,
     noteActivity,

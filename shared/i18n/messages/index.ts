@@ -21,6 +21,7 @@ import { time } from './time.js';
 import { signing } from './signing.js';
 import { forms } from './forms.js';
 import { accessReview } from './access-review.js';
+import { oidc } from './oidc.js';
 
 export const NAMESPACES: Record<string, Namespace> = {
   common,
@@ -44,4 +45,5 @@ export const NAMESPACES: Record<string, Namespace> = {
   signing,
   forms,
   accessReview,
+  oidc,
 };

@@ -35,7 +35,7 @@ export function ensureConsoleBuilt(): void {
 
 /** `env` adds to or overrides the server's environment (e.g. PROTOCOL_FILE, SMTP_URL for one file's server). */
 export async function startServer(
-  options: { studyStatus?: 'setup' | 'active'; env?: Record<string, string>; argon2?: Argon2Cost } = {},
+  options: { studyStatus?: 'setup' | 'active'; env?: Record<string, string>; argon2?: Argon2Cost; port?: number } = {},
 ): Promise<RunningServer> {
   ensureConsoleBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'blindrand-browser-'));
@@ -49,7 +49,7 @@ export async function startServer(
     ...options.env,
   };
   // 90 s to become healthy: a boot on a loaded 2-core machine took over 30 s (the tests' own waits are unchanged).
-  const server = await startServerProcess(env, undefined, { argon2: options.argon2, healthTimeoutMs: 90_000 }).catch(
+  const server = await startServerProcess(env, options.port, { argon2: options.argon2, healthTimeoutMs: 90_000 }).catch(
     (err: unknown) => {
       rmSync(dir, { recursive: true, force: true });
       throw err;

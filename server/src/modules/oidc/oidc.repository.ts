@@ -55,6 +55,8 @@ export const OidcRepository = {
       [l.issuer, l.subject, l.userId, l.linkedBy, l.at],
     );
   },
+  unlink: (sql: Sql, userId: string, issuer: string) =>
+    sql.exec('DELETE FROM user_identities WHERE user_id = ? AND issuer = ?', [userId, issuer]),
 
   async insertRequest(sql: Sql, stateHash: string, r: OidcRequest, at: string): Promise<void> {
     // Abandoned requests go when new ones arrive: the table holds minutes of traffic at most.

@@ -1,0 +1,106 @@
+/**
+ * Sign-in through the hospital's identity provider in Chromium (issue 16 Build 5): the sign-in page
+ * offers the provider, the provider's own login page is filled in, a person unknown to blindrand
+ * sees that their access awaits approval (on a phone, in French too), and after an admin's signed
+ * approval the same login lands on their role's home page. The provider is a real oidc-provider.
+ */
+import { beforeAll, afterAll, describe, expect, jest, test } from '@jest/globals';
+import type { Page } from 'playwright-core';
+import { freePort } from '../support/ports.js';
+import { startOidcProvider, TEST_CLIENT, type OidcTestProvider } from '../support/oidc-provider.js';
+import { browserSuite } from './support/suite.js';
+
+jest.setTimeout(120_000);
+
+const appPort = await freePort();
+const idpPort = await freePort();
+const publicUrl = `http://127.0.0.1:${appPort}`;
+const suite = browserSuite({
+  port: appPort,
+  env: {
+    PUBLIC_URL: publicUrl,
+    OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
+    OIDC_CLIENT_ID: TEST_CLIENT.id,
+    OIDC_CLIENT_SECRET: TEST_CLIENT.secret,
+    OIDC_ALLOW_INSECURE: '1',
+    OIDC_NAME: 'CHU Test',
+    OIDC_SCOPES: 'openid profile email groups',
+    OIDC_GROUP_ROLES: 'research-monitors=medical_monitor',
+  },
+});
+let idp: OidcTestProvider;
+
+beforeAll(async () => {
+  idp = await startOidcProvider(`${publicUrl}/api/auth/oidc/callback`, idpPort);
+  idp.accounts.set('sub-martin', {
+    preferred_username: 'dr.martin',
+    name: 'Dr Claire Martin',
+    email: 'claire.martin@chu.test',
+    groups: ['research-monitors'],
+  });
+});
+afterAll(async () => idp?.close());
+
+/** Clicks "Sign in with CHU Test" and fills the provider's own login page. */
+async function signInAtProvider(page: Page, login: string, button = 'Sign in with CHU Test'): Promise<void> {
+  await page.goto(`${publicUrl}/sign-in`);
+  await page.getByRole('button', { name: button }).click();
+  await page.waitForURL((u) => u.port === String(idpPort));
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any-password');
+  await page.locator('button[type="submit"]').click();
+}
+
+describe('sign-in through the identity provider in the browser [SSO-001] [SSO-003]', () => {
+  test('an unknown person in a mapped group waits for approval (phone, French), then lands on their home page', async () => {
+    const phone = suite.track(await suite.browser.context.newPage());
+    phone.setDefaultTimeout(20_000);
+    await phone.setViewportSize({ width: 375, height: 740 });
+    await phone.goto(`${publicUrl}/sign-in`);
+    await phone.evaluate(() => localStorage.setItem('blindrand.locale', 'fr'));
+    await signInAtProvider(phone, 'sub-martin', 'Se connecter avec CHU Test');
+    await phone
+      .getByRole('heading', { name: 'Votre accès attend une approbation' })
+      .waitFor()
+      .catch(async (err: unknown) => {
+        throw new Error(`${String(err)}\nat ${phone.url()}: ${(await phone.textContent('body'))?.slice(0, 500)}`);
+      });
+    await expect(phone.getByText('Bienvenue, Dr Claire Martin.', { exact: false }).count()).resolves.toBe(1);
+    // the one-time code has left the address bar, and the page fits the phone
+    expect(new URL(phone.url()).search).toBe('');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    const grants = await suite.api.call<Array<{ id: string; username: string }>>(
+      'admin',
+      'GET',
+      '/role-grants?status=pending',
+    );
+    const grant = grants.find((g) => g.username === 'dr.martin')!;
+    await suite.api.call('admin', 'POST', `/role-grants/${grant.id}/decision`, {
+      approve: true,
+      comment: 'known to the CRO',
+      signature: { password: suite.server.password },
+    });
+
+    const page = suite.track(await suite.browser.context.newPage());
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${publicUrl}/sign-in`);
+    await page.evaluate(() => localStorage.setItem('blindrand.locale', 'en'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in with CHU Test' }).click();
+    // The provider may still hold the person's session from the phone's tab (same browser): then no login page.
+    await page.waitForURL(
+      (u) =>
+        u.port === String(idpPort) ||
+        (u.port === String(appPort) && !u.pathname.startsWith('/oidc') && !u.pathname.startsWith('/sign-in')),
+    );
+    if (new URL(page.url()).port === String(idpPort)) {
+      await page.locator('input[name="login"]').fill('sub-martin');
+      await page.locator('input[name="password"]').fill('any-password');
+      await page.locator('button[type="submit"]').click();
+    }
+    await page.getByTestId('user-name').waitFor();
+    await expect(page.getByTestId('user-name').textContent()).resolves.toContain('Dr Claire Martin');
+    expect(new URL(page.url()).pathname).toBe('/unblinding/requests');
+  });
+});
