@@ -169,7 +169,7 @@ export function registerArchive(program: Command): void {
     .description('study archives')
     .command('verify')
     .description(
-      'verify a study archive (folder or .tar) offline with its files alone: manifest signature, file hashes, audit chain, checkpoints, protocol, allocation log and register against the chain; exit 0 when all pass, 1 otherwise',
+      'verify a study archive (folder or .tar) offline with its files alone: manifest signature, file hashes, audit chain, checkpoints, protocol, schemes and lists, allocation log and register against the chain, signature seals; exit 0 when all pass, 1 otherwise',
     )
     .argument('<dir>', 'the archive folder or its .tar')
     .option('--public-key <base64>', "a trusted public key (SPKI, base64) instead of the archive's own copy")
