@@ -23,7 +23,7 @@ export interface AccessReviewAccount {
   /** Whether a second factor is enrolled; null when this instance has no second factor for local accounts. */
   secondFactor: boolean | null;
   accountCreatedAt: string;
-  /** The username that created the account, `system` for demo data and the operator's CLI; null when unknown. */
+  /** The username that created the account (`demo` for demo data, `cli` for the operator's CLI); null when unknown. */
   createdBy: string | null;
   /** When the current role took effect; null when unknown. */
   roleSince: string | null;
