@@ -20,6 +20,8 @@ export interface AccessReviewAccount {
   /** Sites the role is limited to (investigators); empty: every site of the study. */
   siteCodes: string[];
   state: AccessAccountState;
+  /** The identity provider (issuer) the account signs in through, or null: a local password account. */
+  identityProvider: string | null;
   /** Whether a second factor is enrolled; null when this instance has no second factor for local accounts. */
   secondFactor: boolean | null;
   accountCreatedAt: string;
@@ -48,7 +50,7 @@ export interface AccessReviewChange {
   action: string;
   userId: string;
   username: string;
-  /** The access fields it changed (role, sites, active, locked, e-mail), or the grant it concerns. */
+  /** The access fields it changed (role, sites, active, locked, e-mail), the grant or the identity-provider link it concerns. */
   fields: Array<{ field: string; old: string | null; new: string | null }>;
 }
 

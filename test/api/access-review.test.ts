@@ -56,6 +56,19 @@ describe('access review: the report per study and the signed periodic review', (
     await t.api.login('investigator2');
     const after = account((await report()).body, 'investigator2');
     expect(Date.parse(after.lastSignInAt)).toBeGreaterThan(Date.now() - 60_000);
+    // an account linked to the hospital's identity provider says so (migration 016's user_identities)
+    const raw = await openRawDb(t.config);
+    try {
+      await raw.run(
+        "INSERT INTO user_identities (issuer, subject, user_id, linked_by, linked_at) VALUES ('https://idp.example', 'sub-1', ?, 'admin', ?)",
+        [users.find((u: any) => u.username === 'monitor').id, new Date().toISOString()],
+      );
+    } finally {
+      await raw.close();
+    }
+    const linked = (await report()).body;
+    expect(account(linked, 'monitor').identityProvider).toBe('https://idp.example');
+    expect(account(linked, 'statistician').identityProvider).toBeNull();
     // the CSV holds the same accounts, one line each, with the report's hash
     const csv = await t.api.get(`/api/studies/${study}/access-review/csv`, tokens.admin);
     expect(csv.status).toBe(200);
@@ -116,6 +129,7 @@ describe('access review: the report per study and the signed periodic review', (
         'accountCreatedAt',
         'createdBy',
         'displayName',
+        'identityProvider',
         'lastSignInAt',
         'pendingGrants',
         'role',

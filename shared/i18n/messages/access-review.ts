@@ -67,6 +67,8 @@ export const accessReview: Namespace = {
     'field.lockedAt': 'Locked since',
     'field.email': 'E-mail',
     'field.grant': 'Held grant',
+    'field.identityProvider': 'Identity provider',
+    viaProvider: 'signs in through {issuer}',
     'meaning.accessReview':
       'I reviewed this access report of the study: the findings and actions stated are complete, and every other account holds only the access its work needs',
     overdueTitle: 'Access review overdue: {study}',
@@ -138,6 +140,8 @@ export const accessReview: Namespace = {
     'field.lockedAt': 'Verrouillé depuis',
     'field.email': 'Courriel',
     'field.grant': 'Attribution en attente',
+    'field.identityProvider': "Fournisseur d'identité",
+    viaProvider: 'se connecte via {issuer}',
     'meaning.accessReview':
       "J'ai revu ce rapport des accès de l'étude : les constats et actions indiqués sont complets, et tout autre compte ne détient que les accès nécessaires à son travail",
     overdueTitle: 'Revue des accès en retard : {study}',

@@ -33,6 +33,8 @@ const ACCESS_ACTIONS = new Set([
   'user.grant_requested',
   'user.grant_approved',
   'user.grant_rejected',
+  'user.identity_linked',
+  'user.identity_unlinked',
 ]);
 /** The fields of `details.changes` that are access (a display name or language is not). */
 const ACCESS_FIELDS = ['role', 'siteCodes', 'active', 'lockedAt', 'email'];
@@ -100,6 +102,12 @@ function readObject(v: unknown): Record<string, unknown> {
   }
 }
 
+/** The identity provider each account is linked to (migration 016; none for local password accounts). */
+async function identities(sql: Sql): Promise<Map<string, string>> {
+  const rows = await sql.all<Record<string, unknown>>('SELECT user_id, issuer FROM user_identities');
+  return new Map(rows.map((r) => [asStr(r.user_id), asStr(r.issuer)]));
+}
+
 async function lastSignIns(sql: Sql): Promise<Map<string, string>> {
   const rows = await sql.all<Record<string, unknown>>(
     'SELECT user_id, MAX(created_at) AS last FROM sessions GROUP BY user_id',
@@ -111,6 +119,7 @@ function account(
   u: UserRecord,
   entries: UserEntry[],
   lastSignIn: string | undefined,
+  identityProvider: string | undefined,
   pending: AccessReviewAccount['pendingGrants'],
   usernames: Map<string, string>,
 ): AccessReviewAccount {
@@ -134,6 +143,7 @@ function account(
       u,
       pending.some((g) => g.kind === 'create' || g.kind === 'reactivate'),
     ),
+    identityProvider: identityProvider ?? null,
     secondFactor: null,
     accountCreatedAt: u.createdAt,
     createdBy,
@@ -148,16 +158,22 @@ function account(
 
 function change(e: UserEntry, username: string): AccessReviewChange {
   const d = e.details;
-  const fields = e.action.startsWith('user.grant_')
+  const fields = e.action.startsWith('user.identity_')
     ? [
-        { field: 'grant', old: null, new: text(d.kind) },
-        { field: 'role', old: null, new: text(d.role) },
+        e.action === 'user.identity_linked'
+          ? { field: 'identityProvider', old: null, new: text(d.issuer) }
+          : { field: 'identityProvider', old: text(d.issuer), new: null },
       ]
-    : e.action === 'user.created'
-      ? [{ field: 'role', old: null, new: text((d.user as { role?: string } | undefined)?.role) }]
-      : Object.entries(changesOf(e))
-          .filter(([field]) => ACCESS_FIELDS.includes(field))
-          .map(([field, c]) => ({ field, old: text(c.old), new: text(c.new) }));
+    : e.action.startsWith('user.grant_')
+      ? [
+          { field: 'grant', old: null, new: text(d.kind) },
+          { field: 'role', old: null, new: text(d.role) },
+        ]
+      : e.action === 'user.created'
+        ? [{ field: 'role', old: null, new: text((d.user as { role?: string } | undefined)?.role) }]
+        : Object.entries(changesOf(e))
+            .filter(([field]) => ACCESS_FIELDS.includes(field))
+            .map(([field, c]) => ({ field, old: text(c.old), new: text(c.new) }));
   return { seq: e.seq, at: e.at, actor: e.actor, action: e.action, userId: e.userId, username, fields };
 }
 
@@ -170,6 +186,7 @@ export async function buildAccessReview(
   const users = await UsersRepository.list(sql);
   const entries = await userEntries(sql);
   const signIns = await lastSignIns(sql);
+  const linked = await identities(sql);
   const pending = await RoleGrantsRepository.list(sql, 'pending');
   const usernames = new Map(users.map((u) => [u.id, u.username]));
   const byUser = new Map<string, UserEntry[]>();
@@ -179,6 +196,7 @@ export async function buildAccessReview(
       u,
       byUser.get(u.id) ?? [],
       signIns.get(u.id),
+      linked.get(u.id),
       pending
         .filter((g) => g.userId === u.id)
         .map((g) => ({ kind: g.kind, role: g.role as Role, requestedBy: g.requestedBy, requestedAt: g.requestedAt })),
