@@ -6,8 +6,11 @@ export type UnblindingStatus = 'pending' | 'approved' | 'denied' | 'revealed';
 export type { UnblindingPolicy } from '../protocol/types.js';
 
 export interface SignatureInput {
+  /** Empty when `reauthTicket` is given. */
   password: string;
   meaning?: string;
+  /** An account of the identity provider: the single-use ticket of a fresh login there (POST /api/auth/oidc/reauth). */
+  reauthTicket?: string;
 }
 
 /** What is shown beside every signed record (21 CFR 11.50(b)): the signer's printed name, the meaning, the UTC time. */

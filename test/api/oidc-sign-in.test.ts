@@ -9,7 +9,7 @@ import { freePort } from '../support/ports.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startOidcProvider, type OidcTestProvider } from '../support/oidc-provider.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-import { signed } from './fixtures/unblinding-helpers.js';
+import { randomizedPatient, requestUnblinding, signed } from './fixtures/unblinding-helpers.js';
 
 describe('OpenID Connect sign-in against a real provider', () => {
   let t: TestApp;
@@ -238,7 +238,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
     });
   });
 
-  it('a signature re-authentication needs a fresh login by the same person: a stale auth_time is refused [SSO-004]', async () => {
+  it('an SSO signature needs a fresh provider login by the same person in the same session: refused without one (stale auth_time, another subject, forged, spent, foreign or aged ticket), accepted with one [SSO-004]', async () => {
     const token = (await exchange((await signInAt('sub-martin')).console.searchParams.get('handoff'))).body.login
       .accessToken as string;
     const start = await t.api.post('/api/auth/oidc/reauth', {}, token);
@@ -258,8 +258,51 @@ describe('OpenID Connect sign-in against a real provider', () => {
     expect(other.searchParams.get('error')).toBe('refused');
     const fresh = (await signInAt('sub-martin', '/api/auth/oidc/reauth', token)).console;
     expect(fresh.searchParams.get('reauth')).toBeTruthy();
-    // a re-authentication ticket is not a sign-in code
+    // a re-authentication ticket is not a sign-in code (and is spent by the attempt)
     expect((await exchange(fresh.searchParams.get('reauth'))).status).toBe(401);
+
+    // The signature itself: a medical monitor decides an unblinding request with a fresh provider login.
+    const investigator = await t.api.login('investigator1');
+    const patient = await randomizedPatient(t.api, investigator, 'A');
+    const request = await requestUnblinding(
+      t.api,
+      investigator,
+      patient,
+      'Planned surgery: the team asks for the allocation',
+      false,
+    );
+    expect(request.status).toBe(201);
+    const decideWith = (signature: Record<string, string>, as = token) =>
+      t.api.post(
+        `/api/unblinding-requests/${request.body.id}/decision`,
+        { approve: false, comment: 'Manageable without unblinding', signature },
+        as,
+      );
+    const freshTicket = async (as: string) =>
+      (await signInAt('sub-martin', '/api/auth/oidc/reauth', as)).console.searchParams.get('reauth')!;
+    // without a fresh login: a forged ticket, a spent one, one from another session of the same person
+    expect((await decideWith({ password: '', reauthTicket: 'forged-ticket' })).body.code).toBe('SIGNATURE_INVALID');
+    expect((await decideWith({ password: '', reauthTicket: fresh.searchParams.get('reauth')! })).body.code).toBe(
+      'SIGNATURE_INVALID',
+    );
+    const otherSession = (await exchange((await signInAt('sub-martin')).console.searchParams.get('handoff'))).body.login
+      .accessToken as string;
+    expect((await decideWith({ password: '', reauthTicket: await freshTicket(otherSession) })).body.code).toBe(
+      'SIGNATURE_INVALID',
+    );
+    const ticket = await freshTicket(token);
+    const decision = await decideWith({ password: '', reauthTicket: ticket });
+    expect(decision.status).toBeLessThan(300);
+    const signature = (
+      await raw.all('SELECT signer_username, meaning FROM signatures ORDER BY signed_at DESC LIMIT 1')
+    )[0];
+    expect(signature.signer_username).toBe('dr.martin');
+    // single use
+    expect((await decideWith({ password: '', reauthTicket: ticket })).status).toBe(401);
+    // a ticket whose provider login has grown too old by the time it is used (last: the server's clock stays ahead)
+    const aging = await freshTicket(token);
+    await t.advanceClock(121_000);
+    expect((await decideWith({ password: '', reauthTicket: aging })).body.code).toBe('SIGNATURE_INVALID');
     // a local account has nothing to re-authenticate at the provider
     expect((await t.api.post('/api/auth/oidc/reauth', {}, admin)).status).toBe(400);
   });

@@ -5,14 +5,33 @@
 import type { SignatureInput } from '../../../shared/contract.js';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 
 export class SignatureDto implements SignatureInput {
-  @ApiProperty({ description: 'The signer re-enters their password' })
+  @ApiProperty({ description: 'The signer re-enters their password (empty with reauthTicket)' })
   @IsString()
+  @ValidateIf((o: SignatureDto) => !o.reauthTicket)
   @MinLength(1)
   @MaxLength(256)
   password: string;
+
+  @ApiPropertyOptional({
+    description:
+      'An account of the identity provider: the single-use ticket of a fresh login there, instead of a password',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  reauthTicket?: string;
 
   @ApiPropertyOptional({ description: 'The meaning of the signature; a default per action is used when absent' })
   @IsOptional()

@@ -18,6 +18,7 @@ import { SigningKey } from '../../database/audit/signing-key.js';
 import { AuthService } from '../auth/auth.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../accounts/users.repository.js';
+import { ReauthTickets } from '../oidc/reauth-tickets.js';
 import { verify as edVerify } from 'node:crypto';
 import { SIGNED_RECORD_LOADERS, type ContentLoader } from './signed-records.js';
 import { sealMessage } from './seal-message.js';
@@ -40,6 +41,8 @@ export interface SignedRecord {
   content: unknown;
 }
 
+const REAUTH_INVALID =
+  'Confirm your identity at the identity provider again: the confirmation is missing, already used or too old. Nothing was changed.';
 const CO_SIGNATURE_INVALID = 'The second signature is not valid. Nothing was changed.';
 /** `details` of a SIGNATURE_INVALID answer: whose password failed, and how many tries remain before that account locks. */
 type SignatureFailureDetails = { signer: 'self' | 'cosigner'; attemptsRemaining: number };
@@ -69,6 +72,7 @@ export class SignatureService {
     private readonly db: DatabaseService,
     private readonly auth: AuthService,
     private readonly key: SigningKey,
+    private readonly reauthTickets: ReauthTickets,
     @Inject(SIGNED_RECORD_LOADERS) private readonly loaders: Record<string, ContentLoader>,
   ) {}
 
@@ -79,6 +83,9 @@ export class SignatureService {
    * it, but a different text is refused before the password is checked (21 CFR 11.50).
    */
   async authenticate(viewer: Viewer, input: SignatureInput | undefined, act: SignedAct): Promise<Signer> {
+    // An account of the identity provider signs with a fresh login there (oidc/reauth-tickets.ts), not a password.
+    if (input?.reauthTicket)
+      return this.reauthenticated(viewer, input.reauthTicket, requireMeaning(input.meaning, act));
     if (!input || typeof input.password !== 'string' || input.password.length === 0) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -96,6 +103,16 @@ export class SignatureService {
         attemptsRemaining,
       } satisfies SignatureFailureDetails);
     }
+    return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
+  }
+
+  /** The SSO branch of `authenticate`: the single-use ticket of a fresh provider login by this person in this session. */
+  private async reauthenticated(viewer: Viewer, ticket: string, meaning: string): Promise<Signer> {
+    const user = await this.db.read((sql) => UsersRepository.findById(sql, viewer.userId));
+    if (!user || !user.active) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue.');
+    if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', 'The account is locked.');
+    if (!(await this.reauthTickets.use(viewer, ticket)))
+      throw new DomainError('SIGNATURE_INVALID', REAUTH_INVALID, { signer: 'self', reauthRequired: true });
     return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
   }
 
