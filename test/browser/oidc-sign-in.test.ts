@@ -8,6 +8,7 @@ import { beforeAll, afterAll, describe, expect, jest, test } from '@jest/globals
 import type { Page } from 'playwright-core';
 import { freePort } from '../support/ports.js';
 import { startOidcProvider, TEST_CLIENT, type OidcTestProvider } from '../support/oidc-provider.js';
+import { randomizedPatient } from './support/api.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -51,8 +52,8 @@ async function signInAtProvider(page: Page, login: string, button = 'Sign in wit
   await page.locator('button[type="submit"]').click();
 }
 
-describe('sign-in through the identity provider in the browser [SSO-001] [SSO-003]', () => {
-  test('an unknown person in a mapped group waits for approval (phone, French), then lands on their home page', async () => {
+describe('sign-in through the identity provider in the browser [SSO-001] [SSO-003] [SSO-004]', () => {
+  test('an unknown person in a mapped group waits for approval (phone, French), lands on their home page once approved, and signs by a fresh login at the provider', async () => {
     const phone = suite.track(await suite.browser.context.newPage());
     phone.setDefaultTimeout(20_000);
     await phone.setViewportSize({ width: 375, height: 740 });
@@ -102,5 +103,40 @@ describe('sign-in through the identity provider in the browser [SSO-001] [SSO-00
     await page.getByTestId('user-name').waitFor();
     await expect(page.getByTestId('user-name').textContent()).resolves.toContain('Dr Claire Martin');
     expect(new URL(page.url()).pathname).toBe('/unblinding/requests');
+
+    // Her signature: the dialog opens the provider in a window for a fresh login, then signs with its ticket.
+    const { id } = await randomizedPatient(suite.api, 'investigator1', 'A', 'A-SSO-1');
+    await suite.api.call('investigator1', 'POST', '/unblinding-requests', {
+      participantId: id,
+      reason: 'Planned surgery: the surgical team asks for the allocation.',
+      emergency: false,
+      signature: { password: suite.server.password },
+    });
+    await page.reload();
+    const pending = page.locator('[data-testid="request-row"]').filter({ hasText: 'pending' }).first();
+    await pending.getByRole('button', { name: 'Decide…' }).click();
+    await page.getByRole('radio', { name: 'Deny', exact: true }).check();
+    await page.getByLabel('Comment').fill('The surgery can proceed without the allocation.');
+    await page.getByRole('button', { name: 'Continue to signature' }).click();
+    await expect(page.getByLabel('Your password').count()).resolves.toBe(0);
+    const sign = page.getByRole('button', { name: 'Sign decision' });
+    expect(await sign.isDisabled()).toBe(true);
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Confirm my identity at CHU Test' }).click(),
+    ]);
+    // prompt=login: the provider asks again although it holds her session
+    await popup.locator('input[name="login"]').fill('sub-martin');
+    await popup.locator('input[name="password"]').fill('any-password');
+    await popup.locator('button[type="submit"]').click();
+    await page
+      .getByTestId('provider-reauth-done')
+      .waitFor()
+      .catch(async (err: unknown) => {
+        const where = popup.isClosed() ? 'closed' : `${popup.url()}: ${await popup.textContent('body')}`;
+        throw new Error(`${String(err)}\npopup ${where}\ndialog: ${await page.getByRole('dialog').textContent()}`);
+      });
+    await sign.click();
+    await page.getByText(/Decision recorded/).waitFor();
   });
 });

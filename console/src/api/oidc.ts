@@ -6,3 +6,4 @@ export const oidcProvider = () => request<OidcProviderView>('/auth/oidc');
 export const startOidc = () => request<OidcStartResponse>('/auth/oidc/start', { method: 'POST', body: {} });
 export const exchangeHandoff = (code: string) =>
   request<OidcHandoffResult>('/auth/oidc/handoff', { method: 'POST', body: { code } });
+export const startReauth = () => request<OidcStartResponse>('/auth/oidc/reauth', { method: 'POST', body: {} });
