@@ -33,7 +33,7 @@ import { OidcController } from './modules/oidc/oidc.controller.js';
 import { OidcService } from './modules/oidc/oidc.service.js';
 import { OidcLinksController } from './modules/oidc/oidc-links.controller.js';
 import { OidcLinksService } from './modules/oidc/oidc-links.service.js';
-import { ReauthTickets } from './modules/oidc/reauth-tickets.js';
+import { ReauthTickets } from './modules/auth/reauth-tickets.js';
 import { FEATURE_CONTROLLERS, FEATURE_PROVIDERS } from './features.js';
 import { APP_FACTORY, type AppFactory } from './modules/qualification/throwaway-instance.js';
 

@@ -18,7 +18,7 @@ import { SigningKey } from '../../database/audit/signing-key.js';
 import { AuthService } from '../auth/auth.service.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../accounts/users.repository.js';
-import { ReauthTickets } from '../oidc/reauth-tickets.js';
+import { ReauthTickets } from '../auth/reauth-tickets.js';
 import { verify as edVerify } from 'node:crypto';
 import { SIGNED_RECORD_LOADERS, type ContentLoader } from './signed-records.js';
 import { sealMessage } from './seal-message.js';
