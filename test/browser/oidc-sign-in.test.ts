@@ -8,7 +8,11 @@ import { beforeAll, afterAll, describe, expect, jest, test } from '@jest/globals
 import type { Page } from 'playwright-core';
 import { freePort } from '../support/ports.js';
 import { startOidcProvider, TEST_CLIENT, type OidcTestProvider } from '../support/oidc-provider.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomizedPatient } from './support/api.js';
+import { screenshot } from './support/browser.js';
+import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -30,6 +34,20 @@ const suite = browserSuite({
   },
 });
 let idp: OidcTestProvider;
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings on the page as it is (the same rules as phone-a11y.test.ts). */
+async function axeFindings(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${AXE}\n;true`);
+  return page.evaluate(async () => {
+    type Result = { violations: Array<{ id: string; impact: string }> };
+    const axe = (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<Result> } }).axe;
+    const res = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  });
+}
 
 beforeAll(async () => {
   idp = await startOidcProvider(`${publicUrl}/api/auth/oidc/callback`, idpPort);
@@ -59,6 +77,10 @@ describe('sign-in through the identity provider in the browser [SSO-001] [SSO-00
     await phone.setViewportSize({ width: 375, height: 740 });
     await phone.goto(`${publicUrl}/sign-in`);
     await phone.evaluate(() => localStorage.setItem('blindrand.locale', 'fr'));
+    await phone.reload();
+    await phone.getByRole('button', { name: 'Se connecter avec CHU Test' }).waitFor();
+    expect(await axeFindings(phone)).toEqual([]);
+    await screenshot(phone, 'oidc-sign-in-phone-fr');
     await signInAtProvider(phone, 'sub-martin', 'Se connecter avec CHU Test');
     await phone
       .getByRole('heading', { name: 'Votre accès attend une approbation' })
@@ -70,6 +92,8 @@ describe('sign-in through the identity provider in the browser [SSO-001] [SSO-00
     // the one-time code has left the address bar, and the page fits the phone
     expect(new URL(phone.url()).search).toBe('');
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await axeFindings(phone)).toEqual([]);
+    await screenshot(phone, 'oidc-pending-phone-fr');
 
     const grants = await suite.api.call<Array<{ id: string; username: string }>>(
       'admin',
