@@ -282,6 +282,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
       (await signInAt('sub-martin', '/api/auth/oidc/reauth', as)).console.searchParams.get('reauth')!;
     // without a fresh login: a forged ticket, a spent one, one from another session of the same person
     expect((await decideWith({ password: '', reauthTicket: 'forged-ticket' })).body.code).toBe('SIGNATURE_INVALID');
+    expect(await lastAudit()).toMatchObject({ action: 'signature.failed', reason: 'unknown ticket' });
     expect((await decideWith({ password: '', reauthTicket: fresh.searchParams.get('reauth')! })).body.code).toBe(
       'SIGNATURE_INVALID',
     );

@@ -6,28 +6,26 @@
  * signature that then fails does not leave it reusable.
  */
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../../common/clock.js';
-import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
+import { actorOf, type Viewer } from '../../common/viewer.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { asStr, asStrOrNull } from '../../database/sql.js';
 
 @Injectable()
 export class ReauthTickets {
-  constructor(
-    private readonly db: DatabaseService,
-    private readonly clock: Clock,
-  ) {}
+  constructor(private readonly db: DatabaseService) {}
 
-  /** True when the ticket was good (and is now spent); false for a missing, foreign, used or stale one. */
-  async use(viewer: Pick<Viewer, 'userId' | 'sessionId'>, ticket: string): Promise<boolean> {
-    const maxAge = this.db.config.oidc?.reauthMaxAgeSeconds;
-    if (!maxAge || !ticket || ticket.length > 128) return false;
-    const found = await this.db.withWriteTransaction(
-      SYSTEM_ACTOR,
+  /**
+   * True when the ticket was good (and is now spent); false for a missing, foreign, used or stale one,
+   * which is audited as a failed signature (not counted toward the lock: a ticket cannot be guessed).
+   */
+  async use(viewer: Viewer, ticket: string): Promise<boolean> {
+    const maxAge = this.db.config.oidc?.reauthMaxAgeSeconds ?? 0;
+    const hash = sha256Hex(String(ticket).slice(0, 128));
+    const refused = await this.db.withWriteTransaction(
+      actorOf(viewer),
       async (tx) => {
         // Here rather than in oidc/oidc.repository.ts: signatures need it, and the oidc folder depends on signatures.
-        const hash = sha256Hex(ticket);
         const row = await tx.sql.one('SELECT * FROM oidc_handoffs WHERE code_hash = ?', [hash], (r) => ({
           kind: asStr(r.kind),
           userId: asStr(r.user_id),
@@ -41,20 +39,29 @@ export class ReauthTickets {
             tx.now,
             hash,
           ]);
-        return row;
+        const now = Date.parse(tx.now);
+        const problem =
+          !row || row.kind !== 'reauth'
+            ? 'unknown ticket'
+            : row.usedAt
+              ? 'ticket already used'
+              : row.userId !== viewer.userId || row.sessionId !== viewer.sessionId
+                ? 'ticket of another person or session'
+                : Date.parse(row.expiresAt) <= now || !row.authTime || now - Date.parse(row.authTime) > maxAge * 1000
+                  ? 'the login at the provider is too old'
+                  : null;
+        if (problem)
+          tx.audit({
+            action: 'signature.failed',
+            entityType: 'user',
+            entityId: viewer.userId,
+            reason: problem,
+            details: { via: 'identity provider' },
+          });
+        return problem;
       },
       { unaudited: 'single-use re-authentication ticket spent (the signature it allows is audited)' },
     );
-    const now = this.clock.now().getTime();
-    return (
-      found !== null &&
-      found.usedAt === null &&
-      found.kind === 'reauth' &&
-      found.userId === viewer.userId &&
-      found.sessionId === viewer.sessionId &&
-      Date.parse(found.expiresAt) > now &&
-      found.authTime !== null &&
-      now - Date.parse(found.authTime) <= maxAge * 1000
-    );
+    return refused === null;
   }
 }
