@@ -9,11 +9,14 @@ import { t } from '../i18n/index.js';
 interface FailureDetails {
   signer?: unknown;
   attemptsRemaining?: unknown;
+  /** An SSO signature whose re-authentication ticket was refused (no password was involved). */
+  reauthRequired?: unknown;
 }
 
 export function withFailureDetails(sentence: string, details: unknown): string {
   if (!details || typeof details !== 'object') return sentence;
   const d = details as FailureDetails;
+  if (d.reauthRequired === true) return t('oidc.reauthRefused');
   const cosigner = d.signer === 'cosigner';
   const main = cosigner ? t('signing.cosignerWrong') : sentence;
   const left = typeof d.attemptsRemaining === 'number' ? d.attemptsRemaining : null;

@@ -26,6 +26,8 @@ export const oidc: Namespace = {
     reauthWaiting: 'Waiting for the sign-in at {name}…',
     reauthConfirmed: 'Identity confirmed: you can sign now.',
     popupBlocked: 'The window could not open. Allow pop-ups for blindrand and try again.',
+    reauthRefused:
+      'The confirmation of your identity is missing, already used or too old. Confirm it again at the identity provider. Nothing was changed.',
   },
   fr: {
     signInWith: 'Se connecter avec {name}',
@@ -52,5 +54,7 @@ export const oidc: Namespace = {
     reauthWaiting: 'En attente de la connexion auprès de {name}…',
     reauthConfirmed: 'Identité confirmée : vous pouvez signer.',
     popupBlocked: 'La fenêtre n’a pas pu s’ouvrir. Autorisez les fenêtres surgissantes pour blindrand et réessayez.',
+    reauthRefused:
+      'La confirmation de votre identité manque, a déjà servi ou est trop ancienne. Confirmez-la à nouveau auprès du fournisseur d’identité. Rien n’a été modifié.',
   },
 };
