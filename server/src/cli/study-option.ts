@@ -23,11 +23,21 @@ export const PROTOCOL_STUDY_OPTION = [
 
 /** The code of the study a command works on: the one given (it must exist) or the database's only one. */
 export async function selectStudy(sql: Sql, given: string | undefined): Promise<string> {
-  const codes = (await sql.all('SELECT code FROM study ORDER BY code')).map((r) => String(r.code));
+  const rows = await sql.all('SELECT id, code FROM study ORDER BY code');
+  const codes = rows.map((r) => String(r.code));
   if (codes.length === 0) throw new CliError('this database holds no study yet', 2);
   if (given !== undefined) {
-    if (codes.includes(given)) return given;
-    throw new CliError(`no study with the code "${given}" in this database (it holds: ${codes.join(', ')})`, 2);
+    if (!codes.includes(given))
+      throw new CliError(`no study with the code "${given}" in this database (it holds: ${codes.join(', ')})`, 2);
+    // Every record (chain, allocations, register) still belongs to row 1 (docs/MULTI-STUDY.md: rows per study next):
+    // another row has none of its own, and reading row 1's under its code would mislabel them.
+    const records = String(rows.find((r) => Number(r.id) === 1)?.code ?? '');
+    if (given !== records)
+      throw new CliError(
+        `the study ${given} has no records of its own yet (this release keeps every record under ${records})`,
+        2,
+      );
+    return given;
   }
   if (codes.length > 1)
     throw new CliError(`this database holds several studies: give --study with one of ${codes.join(', ')}`, 2);
