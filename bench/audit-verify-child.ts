@@ -20,6 +20,7 @@ const db = await openOfflineDb({ db: file });
 const started = performance.now();
 const cpu0 = process.cpuUsage();
 const result = await verifyAuditChain({
+  chain: 1,
   snapshot: (work) =>
     db.snapshot((d) =>
       work(

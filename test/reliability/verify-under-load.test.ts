@@ -134,7 +134,10 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
             .prepare('SELECT * FROM audit_checkpoints ORDER BY size')
             .all()
             .map((r) => toCheckpoint(r as Record<string, unknown>));
-          const state = await readSealState(async (sql) => db.prepare(sql).all() as Record<string, unknown>[]);
+          const state = await readSealState(
+            async (sql, params = []) => db.prepare(sql).all(...params) as Record<string, unknown>[],
+            1,
+          );
           const result = verifyChain(
             rows,
             mergeCheckpoints(fromDb, readCheckpointFile(join(dir, 'audit-checkpoints.jsonl'))),

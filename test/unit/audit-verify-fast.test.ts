@@ -22,11 +22,12 @@ import { verifyAuditChain, type VerifySource } from '../../server/src/modules/au
 const { publicKey, privateKey } = generateKeyPairSync('ed25519');
 const SCHEMA = [
   'CREATE TABLE audit_head (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, hash CHAR(64) NOT NULL)',
-  `CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at VARCHAR(32) NOT NULL, actor VARCHAR(64) NOT NULL, role VARCHAR(32) NOT NULL,
+  'CREATE TABLE study (id INTEGER PRIMARY KEY, code VARCHAR(64) NOT NULL)',
+  `CREATE TABLE audit_log (chain INTEGER NOT NULL, seq INTEGER NOT NULL, at VARCHAR(32) NOT NULL, actor VARCHAR(64) NOT NULL, role VARCHAR(32) NOT NULL,
      action VARCHAR(64) NOT NULL, entity_type VARCHAR(64) NOT NULL, entity_id VARCHAR(128), reason TEXT, details TEXT NOT NULL,
-     prev_hash CHAR(64) NOT NULL, hash CHAR(64) NOT NULL)`,
-  'CREATE TABLE audit_checkpoints (size INTEGER PRIMARY KEY, head_hash CHAR(64) NOT NULL, at VARCHAR(32) NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL)',
-  'CREATE TABLE audit_sealed (seq INTEGER PRIMARY KEY, nonce CHAR(64) NOT NULL, content TEXT NOT NULL)',
+     prev_hash CHAR(64) NOT NULL, hash CHAR(64) NOT NULL, PRIMARY KEY (chain, seq))`,
+  'CREATE TABLE audit_checkpoints (chain INTEGER NOT NULL, size INTEGER NOT NULL, head_hash CHAR(64) NOT NULL, at VARCHAR(32) NOT NULL, signature TEXT NOT NULL, public_key TEXT NOT NULL, PRIMARY KEY (chain, size))',
+  'CREATE TABLE audit_sealed (chain INTEGER NOT NULL, seq INTEGER NOT NULL, nonce CHAR(64) NOT NULL, content TEXT NOT NULL, PRIMARY KEY (chain, seq))',
   'CREATE TABLE audit_seal_state (id INTEGER PRIMARY KEY, legacy_size INTEGER NOT NULL, legacy_first_sealed INTEGER)',
 ];
 
@@ -47,7 +48,7 @@ function buildChain(size: number): Database.Database {
   const db = new Database(':memory:');
   for (const s of SCHEMA) db.exec(s);
   db.prepare('INSERT INTO audit_seal_state (id, legacy_size, legacy_first_sealed) VALUES (1, 0, NULL)').run();
-  const insert = db.prepare('INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare('INSERT INTO audit_log VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   let hash = GENESIS_HASH;
   for (let seq = 1; seq <= size; seq++) {
     const pick = (k: number) => AWKWARD[(seq * k) % AWKWARD.length];
@@ -83,12 +84,12 @@ function buildChain(size: number): Database.Database {
       next,
     );
     if (sealed)
-      db.prepare('INSERT INTO audit_sealed VALUES (?, ?, ?)').run(seq, sealed.nonce, canonicalJson(sealed.content));
+      db.prepare('INSERT INTO audit_sealed VALUES (1, ?, ?, ?)').run(seq, sealed.nonce, canonicalJson(sealed.content));
     hash = next;
     if (seq % 25 === 0) {
       const cp = { size: seq, headHash: hash, at: content.at };
       const signature = sign(null, Buffer.from(checkpointMessage(cp)), privateKey).toString('base64');
-      db.prepare('INSERT INTO audit_checkpoints VALUES (?, ?, ?, ?, ?)').run(seq, hash, cp.at, signature, 'unused');
+      db.prepare('INSERT INTO audit_checkpoints VALUES (1, ?, ?, ?, ?, ?)').run(seq, hash, cp.at, signature, 'unused');
     }
   }
   db.prepare('INSERT INTO audit_head VALUES (1, ?, ?)').run(size, hash);
@@ -99,10 +100,11 @@ function buildChain(size: number): Database.Database {
 async function bothWays(db: Database.Database) {
   let reread = 0;
   const source = (fast: boolean): VerifySource => ({
+    chain: 1,
     snapshot: async (work) =>
       work(
         async (sql, params = []) => {
-          if (sql.includes('WHERE l.seq = ?')) reread++;
+          if (sql.includes('AND l.seq = ?')) reread++;
           return db.prepare(sql).all(...params) as Record<string, unknown>[];
         },
         fast

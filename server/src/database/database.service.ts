@@ -18,6 +18,8 @@ import { Clock } from '../common/clock.js';
 import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
 import { AuditWriter, type AuditInput } from './audit/audit-writer.js';
 import { Mutex } from './mutex.js';
+import { chainGenesis } from './audit/audit-chain.js';
+import { FIRST_STUDY_ID, type ChainId } from './study-scope.js';
 import { privateReaderOptions, rawSqliteHandle } from './data-sources.js';
 import { READER } from './database.module.js';
 import { Driver, openDriver } from './driver.js';
@@ -34,6 +36,8 @@ export class WriteTx {
     readonly sql: Sql,
     readonly actor: Actor,
     readonly now: string,
+    /** The study this transaction writes for: its rows carry this study_id, its entries go to this chain. */
+    readonly studyId: number,
   ) {}
 
   /** Records what this transaction does; written to the chain before commit. */
@@ -57,6 +61,8 @@ export interface WriteOptions {
   unaudited?: string;
   /** SQLite: the longest this write waits for the lock (default SQLITE_BUSY_TIMEOUT_MS); then 503 BUSY. */
   waitMs?: number;
+  /** The study written for (its chain takes the entries); the one study today (study-scope.ts). */
+  studyId?: number;
 }
 
 const RETRYABLE_PG = new Set(['40001', '40P01']);
@@ -171,17 +177,26 @@ export class DatabaseService {
     if (this.writerClosed) throw faultError(this.lastFault ?? 'unavailable');
     const runner = this.writer.createQueryRunner();
     const sql = new Sql(runner, this.dialect);
-    const tx = new WriteTx(sql, actor, this.clock.iso());
+    const tx = new WriteTx(sql, actor, this.clock.iso(), options.studyId ?? FIRST_STUDY_ID);
     try {
-      const head = await this.begin(runner, sql, deadline);
+      const head = await this.begin(runner, sql, tx.studyId, deadline);
       const result = await work(tx);
       if (tx.entries.length === 0 && !options.unaudited)
         throw new Error('a write transaction must record at least one audit entry');
-      const checkpoints = await this.auditWriter.append(sql, head, tx.actor, tx.now, tx.entries, tx.sealCheckpoint);
+      const checkpoints = await this.auditWriter.append(
+        sql,
+        tx.studyId,
+        head,
+        tx.actor,
+        tx.now,
+        tx.entries,
+        tx.sealCheckpoint,
+      );
       await runner.commitTransaction();
       this.lastFault = null;
       // Every checkpoint this transaction sealed, in order, in one task (the file is appended in order).
-      if (checkpoints.length) tx.onCommit(() => checkpoints.forEach((cp) => this.auditWriter.recordCheckpointFile(cp)));
+      if (checkpoints.length)
+        tx.onCommit(() => checkpoints.forEach((cp) => this.auditWriter.recordCheckpointFile(tx.studyId, cp)));
       for (const fn of tx.afterCommit) {
         Promise.resolve()
           .then(fn)
@@ -213,12 +228,17 @@ export class DatabaseService {
    * event loop keeps serving health and reads. PostgreSQL: a row lock on the chain head, which every
    * writer needs anyway (the wait is asynchronous there).
    */
-  private async begin(runner: QueryRunner, sql: Sql, deadline: number): Promise<{ seq: number; hash: string }> {
+  private async begin(
+    runner: QueryRunner,
+    sql: Sql,
+    chain: ChainId,
+    deadline: number,
+  ): Promise<{ seq: number; hash: string }> {
     try {
       for (let attempt = 1; ; attempt++) {
         await runner.startTransaction();
         try {
-          return await this.lockChainHead(sql);
+          return await this.lockChainHead(sql, chain);
         } catch (err) {
           if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || Date.now() >= deadline) throw err;
           this.foreignLockSince ??= Date.now();
@@ -231,11 +251,25 @@ export class DatabaseService {
     }
   }
 
-  private async lockChainHead(sql: Sql): Promise<{ seq: number; hash: string }> {
-    if (this.dialect === 'sqlite') await sql.exec('UPDATE audit_head SET seq = seq WHERE id = 1');
-    const row = await sql.one<Record<string, unknown>>(
-      `SELECT seq, hash FROM audit_head WHERE id = 1${this.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
-    );
+  /**
+   * Locks the head of the study's chain (audit_head.id is the chain). A study's first write creates its
+   * head at the chain's genesis (audit-chain.ts chainGenesis); an unknown study is refused.
+   */
+  private async lockChainHead(sql: Sql, chain: ChainId): Promise<{ seq: number; hash: string }> {
+    const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    if (this.dialect === 'sqlite') await sql.exec('UPDATE audit_head SET seq = seq WHERE id = ?', [chain]);
+    let row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = ?${lock}`, [chain]);
+    if (!row) {
+      const study = await sql.one<Record<string, unknown>>('SELECT code FROM study WHERE id = ?', [chain]);
+      // Before the study exists (a fresh instance's first accounts) only the first study's chain is written.
+      if (!study && chain !== FIRST_STUDY_ID)
+        throw new Error(`no study with id ${chain}: its audit chain cannot start`);
+      await sql.exec('INSERT INTO audit_head (id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING', [
+        chain,
+        chainGenesis(chain, String(study?.code ?? '')),
+      ]);
+      row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = ?${lock}`, [chain]);
+    }
     if (!row) throw new Error('audit_head row is missing');
     return { seq: Number(row.seq), hash: String(row.hash) };
   }

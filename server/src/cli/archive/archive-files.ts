@@ -31,6 +31,7 @@ import type { StudyRecord } from '../../modules/protocol/study.record.js';
 import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import { UnblindingRepository } from '../../modules/unblinding/unblinding.repository.js';
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import { CliError } from '../cli-error.js';
 import { selectStudy } from '../study-option.js';
 import { ARCHIVE_PATHS as P, ARCHIVE_FORMAT, SIGNATURE_FILE_COLUMNS } from './archive-layout.js';
@@ -66,14 +67,16 @@ async function findStudy(sql: Sql, code: string): Promise<StudyRecord> {
   return study;
 }
 
+/** The study's chain (this release archives the first study only, whose chain starts at 0…0). */
 async function auditFiles(sql: Sql, files: ArchiveFiles, fileCheckpoints: CheckpointView[], meta: ArchiveMeta) {
+  const chain = FIRST_STUDY_ID;
   const lines: string[] = [];
   const sealed: string[] = [];
   let head = { seq: 0, hash: '0'.repeat(64) };
   for (let after = 0; ;) {
     const page = await sql.all(
-      `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.seq > ? ORDER BY l.seq LIMIT 1000`,
-      [after],
+      `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.chain = ? AND l.seq > ? ORDER BY l.seq LIMIT 1000`,
+      [chain, after],
       toStoredEntry,
     );
     for (const { sealed: part, ...entry } of page) {
@@ -84,7 +87,7 @@ async function auditFiles(sql: Sql, files: ArchiveFiles, fileCheckpoints: Checkp
     if (page.length < 1000) break;
     after = page[page.length - 1].seq;
   }
-  const fromDb = await sql.all('SELECT * FROM audit_checkpoints ORDER BY size', [], toCheckpoint);
+  const fromDb = await sql.all('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY size', [chain], toCheckpoint);
   const checkpoints = mergeCheckpoints(fromDb, fileCheckpoints);
   // Entries after the newest checkpoint would rest on the manifest's signature alone: the archive seals
   // its head with one more checkpoint, signed by the same key as the server's (kept in the archive only).
@@ -95,7 +98,7 @@ async function auditFiles(sql: Sql, files: ArchiveFiles, fileCheckpoints: Checkp
   files.set(P.chain, lines.map((l) => l + '\n').join(''));
   files.set(P.sealed, sealed.map((l) => l + '\n').join(''));
   files.set(P.checkpoints, checkpoints.map((c) => JSON.stringify(c) + '\n').join(''));
-  files.set(P.sealState, jsonText(await readSealState((q, p) => sql.all(q, p))));
+  files.set(P.sealState, jsonText(await readSealState((q, p) => sql.all(q, p), chain)));
   files.set(P.rotations, jsonText(await readRotationRecords((q) => sql.all(q))));
   return { head, checkpoints: checkpoints.length };
 }

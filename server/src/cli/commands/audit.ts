@@ -110,9 +110,13 @@ export function registerAudit(program: Command): void {
       try {
         const key = trustedKey(opts, keyPath);
         const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
-        // Today the instance's one chain is its one study's chain (docs/MULTI-STUDY.md: one chain per study next).
-        await db.run((sql) => selectStudy(sql, opts.study));
+        // One study's chain: its id is the chain (docs/MULTI-STUDY.md decision 4).
+        const code = await db.run((sql) => selectStudy(sql, opts.study));
+        const chain = await db.run(async (sql) =>
+          Number((await sql.one('SELECT id FROM study WHERE code = ?', [code]))?.id),
+        );
         const result = await verifyAuditChain({
+          chain,
           snapshot: (work) => db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),
           checkpointFilePath: opts.checkpointFile ? resolve(opts.checkpointFile) : defaultCheckpointFile(keyPath),
           extraCheckpoints: extra,

@@ -42,7 +42,9 @@ export function registerKey(program: Command): void {
       let lastSize = 0;
       try {
         await app.get(DatabaseService).withWriteTransaction({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
-          const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = 1');
+          const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = ?', [
+            tx.studyId,
+          ]);
           // This transaction writes one entry and seals it with the retiring key: its last size.
           lastSize = Number(head!.seq) + 1;
           const record = {

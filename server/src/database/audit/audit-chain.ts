@@ -13,6 +13,7 @@ import {
 } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
+import { FIRST_STUDY_ID } from '../study-scope.js';
 import { KeyRing } from './key-ring.js';
 import {
   commitmentOf,
@@ -26,6 +27,15 @@ import {
 } from './audit-seal.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
+
+/**
+ * Where a chain starts (docs/MULTI-STUDY.md decision 4). The first study's chain predates many studies
+ * and starts at 0…0 (its entries, and so their hashes, are unchanged by the upgrade); every later study's
+ * chain starts at SHA-256("blindrand chain " + study code), so one chain cannot be passed off as another.
+ */
+export function chainGenesis(chain: number, studyCode: string): string {
+  return chain === FIRST_STUDY_ID ? GENESIS_HASH : sha256Hex(`blindrand chain ${studyCode}`);
+}
 
 /** What an entry's hash covers: everything but the hashes themselves. */
 export type AuditEntryContent = Omit<AuditEntryView, 'prevHash' | 'hash' | 'seal'>;
@@ -104,17 +114,18 @@ function checkpointSignatureValid(cp: CheckpointView, trustedKey: KeyObject): bo
 export class ChainVerifier {
   private readonly problems: string[] = [];
   private firstInvalidSeq: number | null = null;
-  private prev: string | null = GENESIS_HASH;
+  private prev: string | null;
   private count = 0;
-  private head = GENESIS_HASH;
+  private head: string;
   /** Checkpoints by size, checked as the stream passes their entry. */
   private readonly pending = new Map<number, CheckpointView[]>();
   private readonly hashMatches = new Map<CheckpointView, boolean>();
 
   constructor(
     private readonly checkpoints: CheckpointView[],
-    private readonly options: { state?: SealState; full?: boolean } = {},
+    private readonly options: { state?: SealState; full?: boolean; genesis?: string } = {},
   ) {
+    this.prev = this.head = options.genesis ?? GENESIS_HASH;
     for (const cp of checkpoints) this.pending.set(cp.size, [...(this.pending.get(cp.size) ?? []), cp]);
   }
 
@@ -261,7 +272,7 @@ export class ChainVerifier {
     return {
       valid: problems.length === 0,
       count,
-      headHash: count ? this.head : GENESIS_HASH,
+      headHash: count ? this.head : (this.options.genesis ?? GENESIS_HASH),
       firstInvalidSeq,
       checkpoint: checked,
       problems,
@@ -274,7 +285,7 @@ export function verifyChain(
   rows: StoredAuditEntry[],
   checkpoints: CheckpointView[],
   trusted: KeyObject | KeyRing | null,
-  options: { state?: SealState; full?: boolean } = { full: true },
+  options: { state?: SealState; full?: boolean; genesis?: string } = { full: true },
 ): VerifyResult {
   const verifier = new ChainVerifier(checkpoints, options);
   for (const row of rows) verifier.push(row);

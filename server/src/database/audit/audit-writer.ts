@@ -1,12 +1,13 @@
 /**
  * Appends entries to the hash chain inside the caller's write transaction, and seals a signed
- * checkpoint every N entries. Only DatabaseService.withWriteTransaction calls append().
+ * checkpoint every N entries, on the chain of the study the transaction writes for. Only DatabaseService.withWriteTransaction calls append().
  */
 import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { Actor } from '../../common/viewer.js';
 import type { Sql } from '../sql.js';
+import type { ChainId } from '../study-scope.js';
 import type { CheckpointView } from '../../../../shared/contract.js';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import { checkpointMessage, entryHash } from './audit-chain.js';
@@ -40,6 +41,7 @@ export class AuditWriter {
    */
   async append(
     sql: Sql,
+    chain: ChainId,
     head: { seq: number; hash: string },
     actor: Actor,
     at: string,
@@ -68,9 +70,10 @@ export class AuditWriter {
       // Details are stored in their canonical form (the text the hash covers), so the SQLite verifier
       // can hash the stored text as it is (audit-verify.ts); rows stored otherwise are re-serialized.
       await sql.exec(
-        `INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO audit_log (chain, seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
+          chain,
           seq,
           at,
           content.actor,
@@ -85,22 +88,30 @@ export class AuditWriter {
         ],
       );
       if (sealed)
-        await sql.exec('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [
+        await sql.exec('INSERT INTO audit_sealed (chain, seq, nonce, content) VALUES (?, ?, ?, ?)', [
+          chain,
           seq,
           sealed.nonce,
           JSON.stringify(sealed.content),
         ]);
       hash = next;
-      if (seq % this.config.checkpointEvery === 0) checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
+      if (seq % this.config.checkpointEvery === 0)
+        checkpoints.push(await this.insertCheckpoint(sql, chain, seq, hash, at));
     }
-    if (entries.length) await sql.exec('UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, hash]);
+    if (entries.length) await sql.exec('UPDATE audit_head SET seq = ?, hash = ? WHERE id = ?', [seq, hash, chain]);
     if (sealNow && checkpoints.at(-1)?.size !== seq && seq > 0)
-      checkpoints.push(await this.insertCheckpoint(sql, seq, hash, at));
+      checkpoints.push(await this.insertCheckpoint(sql, chain, seq, hash, at));
     return checkpoints;
   }
 
   /** Seals the current head (on demand); called inside a write transaction after append. */
-  async insertCheckpoint(sql: Sql, size: number, headHash: string, at: string): Promise<CheckpointView> {
+  async insertCheckpoint(
+    sql: Sql,
+    chain: ChainId,
+    size: number,
+    headHash: string,
+    at: string,
+  ): Promise<CheckpointView> {
     const cp = {
       size,
       headHash,
@@ -109,9 +120,9 @@ export class AuditWriter {
       publicKey: this.key.publicKeyBase64,
     };
     await sql.exec(
-      `INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (size) DO NOTHING`,
-      [cp.size, cp.headHash, cp.at, cp.signature, cp.publicKey],
+      `INSERT INTO audit_checkpoints (chain, size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (chain, size) DO NOTHING`,
+      [chain, cp.size, cp.headHash, cp.at, cp.signature, cp.publicKey],
     );
     return cp;
   }
@@ -120,7 +131,7 @@ export class AuditWriter {
    * Keeps a copy of every checkpoint in an append-only file beside the key, outside the database:
    * deleting checkpoints from the database does not hide a truncated tail.
    */
-  recordCheckpointFile(cp: CheckpointView): void {
-    appendCheckpointLine(this.config.checkpointLogPath, cp);
+  recordCheckpointFile(chain: ChainId, cp: CheckpointView): void {
+    appendCheckpointLine(this.config.checkpointLogPath, cp, chain);
   }
 }

@@ -21,6 +21,10 @@ import {
   readSync,
 } from 'node:fs';
 import type { CheckpointView } from '../../../../shared/contract.js';
+import { FIRST_STUDY_ID, type ChainId } from '../study-scope.js';
+
+/** A line of the file: the first study's checkpoints carry no chain (as before many studies), others do. */
+type CheckpointLine = CheckpointView & { chain?: ChainId };
 
 export interface BadLine {
   /** 1-based line number in the file. */
@@ -32,14 +36,16 @@ export interface BadLine {
 
 export interface CheckpointFile {
   path: string;
+  /** The checkpoints of the chain asked for (readCheckpointFileDetailed), without their chain tag. */
   checkpoints: CheckpointView[];
   bad: BadLine[];
 }
 
-function isCheckpoint(v: unknown): v is CheckpointView {
-  const c = v as CheckpointView;
+function isCheckpoint(v: unknown): v is CheckpointLine {
+  const c = v as CheckpointLine;
   return (
     !!c &&
+    (c.chain === undefined || Number.isInteger(c.chain)) &&
     typeof c === 'object' &&
     Number.isInteger(c.size) &&
     typeof c.headHash === 'string' &&
@@ -49,8 +55,12 @@ function isCheckpoint(v: unknown): v is CheckpointView {
   );
 }
 
-/** Parses the file's text; never throws on content. */
-export function parseCheckpointText(path: string, text: string): CheckpointFile {
+/** Parses the file's text (the checkpoints of `chain`; every chain's with `null`); never throws on content. */
+export function parseCheckpointText(
+  path: string,
+  text: string,
+  chain: ChainId | null = FIRST_STUDY_ID,
+): CheckpointFile {
   const lines = text.split('\n');
   const endsClean = text.endsWith('\n') || text === '';
   const result: CheckpointFile = { path, checkpoints: [], bad: [] };
@@ -63,21 +73,25 @@ export function parseCheckpointText(path: string, text: string): CheckpointFile 
     } catch {
       parsed = undefined;
     }
-    if (isCheckpoint(parsed)) result.checkpoints.push(parsed);
-    else result.bad.push({ line: i + 1, text: raw, torn: last && !endsClean });
+    if (!isCheckpoint(parsed)) result.bad.push({ line: i + 1, text: raw, torn: last && !endsClean });
+    else if (chain === null) result.checkpoints.push(parsed);
+    else if ((parsed.chain ?? FIRST_STUDY_ID) === chain) {
+      const { chain: _of, ...cp } = parsed;
+      result.checkpoints.push(cp);
+    }
   });
   return result;
 }
 
-/** Reads the checkpoint file; a missing file is empty. Unreadable lines are returned, not thrown. */
-export function readCheckpointFileDetailed(path: string): CheckpointFile {
+/** Reads one chain's checkpoints (`null`: every line as written); a missing file is empty. Unreadable lines are returned, not thrown. */
+export function readCheckpointFileDetailed(path: string, chain: ChainId | null = FIRST_STUDY_ID): CheckpointFile {
   if (!existsSync(path)) return { path, checkpoints: [], bad: [] };
-  return parseCheckpointText(path, readFileSync(path, 'utf8'));
+  return parseCheckpointText(path, readFileSync(path, 'utf8'), chain);
 }
 
 /** The checkpoints only (callers that also report bad lines use readCheckpointFileDetailed). */
-export function readCheckpointFile(path: string): CheckpointView[] {
-  return readCheckpointFileDetailed(path).checkpoints;
+export function readCheckpointFile(path: string, chain: ChainId = FIRST_STUDY_ID): CheckpointView[] {
+  return readCheckpointFileDetailed(path, chain).checkpoints;
 }
 
 /** One line per bad line, naming file and line: for verify results and the CLI. */
@@ -102,11 +116,12 @@ function endsTorn(fd: number): boolean {
  * Appends one checkpoint as one line: a single write on an append descriptor, then fsync. After a torn
  * tail the line starts with a newline, so it never glues onto the fragment (which stays, reported).
  */
-export function appendCheckpointLine(path: string, cp: CheckpointView): void {
+export function appendCheckpointLine(path: string, cp: CheckpointView, chain: ChainId = FIRST_STUDY_ID): void {
+  const line: CheckpointLine = chain === FIRST_STUDY_ID ? cp : { chain, ...cp };
   const fd = openSync(path, 'a+', 0o600);
   try {
     const prefix = endsTorn(fd) ? '\n' : '';
-    writeSync(fd, prefix + JSON.stringify(cp) + '\n');
+    writeSync(fd, prefix + JSON.stringify(line) + '\n');
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -121,7 +136,7 @@ export function repairCheckpointFile(
   path: string,
   now = new Date(),
 ): { moved: BadLine[]; asidePath: string | null; kept: number } {
-  const file = readCheckpointFileDetailed(path);
+  const file = readCheckpointFileDetailed(path, null);
   if (file.bad.length === 0) return { moved: [], asidePath: null, kept: file.checkpoints.length };
   const asidePath = `${path}.bad-${now.toISOString().replace(/[:.]/g, '-')}`;
   writeFileSync(asidePath, file.bad.map((b) => `line ${b.line}${b.torn ? ' (torn)' : ''}: ${b.text}\n`).join(''), {

@@ -2,6 +2,8 @@
 import type { Dialect } from '../sql.js';
 
 export interface Ddl {
+  /** For the rare step whose statements differ by more than a type (018's SQLite table rebuilds). */
+  dialect?: Dialect;
   bool: string;
   true: string;
   false: string;
@@ -12,6 +14,6 @@ export interface Ddl {
 
 export function ddlFor(dialect: Dialect): Ddl {
   return dialect === 'postgres'
-    ? { bool: 'BOOLEAN', true: 'TRUE', false: 'FALSE', ts: 'VARCHAR(32)', json: 'TEXT' }
-    : { bool: 'INTEGER', true: '1', false: '0', ts: 'VARCHAR(32)', json: 'TEXT' };
+    ? { dialect, bool: 'BOOLEAN', true: 'TRUE', false: 'FALSE', ts: 'VARCHAR(32)', json: 'TEXT' }
+    : { dialect, bool: 'INTEGER', true: '1', false: '0', ts: 'VARCHAR(32)', json: 'TEXT' };
 }

@@ -22,6 +22,7 @@ import { emergency, emergencyDown } from './009-emergency.js';
 import { participantStatus, participantStatusDown } from './014-participant-status.js';
 import { oidcSignIn } from './016-oidc-sign-in.js';
 import { accessReviews } from './017-access-reviews.js';
+import { studyScope, studyScopeCheck, studyScopeDown } from './018-study-scope.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -50,6 +51,7 @@ export const STEPS: Step[] = [
   { name: 'ParticipantStatus1764070000014', up: participantStatus, down: participantStatusDown },
   { name: 'OidcSignIn1764070000016', up: oidcSignIn },
   { name: 'AccessReviews1764070000017', up: accessReviews },
+  { name: 'StudyScope1764070000018', up: studyScope, down: studyScopeDown, data: studyScopeCheck },
 ];
 
 type MigrationClass = new () => MigrationInterface;

@@ -45,12 +45,17 @@ export const AccessReviewsRepository = {
     ),
   latest: async (sql: Sql, studyCode: string) => (await AccessReviewsRepository.list(sql, studyCode))[0] ?? null,
 
-  async insert(sql: Sql, r: Omit<AccessReviewRecord, 'id'> & { id?: string }): Promise<AccessReviewRecord> {
+  async insert(
+    sql: Sql,
+    studyId: number,
+    r: Omit<AccessReviewRecord, 'id'> & { id?: string },
+  ): Promise<AccessReviewRecord> {
     const id = r.id ?? randomUUID();
     await sql.exec(
-      `INSERT INTO access_reviews (id, study_code, reviewed_at, reviewer_id, reviewer, conclusion, period_start, next_due_at, audit_seq, content_hash, report, signature_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO access_reviews (study_id, id, study_code, reviewed_at, reviewer_id, reviewer, conclusion, period_start, next_due_at, audit_seq, content_hash, report, signature_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         id,
         r.studyCode,
         r.reviewedAt,

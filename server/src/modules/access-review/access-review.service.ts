@@ -123,7 +123,7 @@ export class AccessReviewService {
           'The access report changed since you read it (an account, role or sign-in changed). Reload it, review it again and sign. Nothing was stored.',
           { contentHash },
         );
-      const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = 1');
+      const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = ?', [tx.studyId]);
       const row = {
         id: randomUUID(),
         studyCode: study.code,
@@ -142,7 +142,7 @@ export class AccessReviewService {
         id: row.id,
         content: signedContent(row),
       });
-      const stored = await AccessReviewsRepository.insert(tx.sql, { ...row, signatureId: signature.id });
+      const stored = await AccessReviewsRepository.insert(tx.sql, tx.studyId, { ...row, signatureId: signature.id });
       tx.audit({
         action: 'access-review.signed',
         entityType: 'access-review',

@@ -14,7 +14,8 @@
 import type { KeyObject } from 'node:crypto';
 import type { CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { asStr } from '../../database/sql.js';
-import { ChainVerifier, type SealedOpener } from '../../database/audit/audit-chain.js';
+import { chainGenesis, ChainVerifier, type SealedOpener } from '../../database/audit/audit-chain.js';
+import type { ChainId } from '../../database/study-scope.js';
 import {
   readDetails,
   readSealState,
@@ -35,6 +36,8 @@ import {
 type RawQuery = (sql: string, params: unknown[]) => Promise<unknown[][]>;
 
 export interface VerifySource {
+  /** The chain verified: a study's (its id). Other chains' entries and checkpoints are not read. */
+  chain: ChainId;
   /**
    * Runs `work` inside one read-only transaction (a consistent snapshot). A SQLite source also gives
    * `raw`, which turns on the fast path below (PostgreSQL's JSON text is not canonical, so it keeps
@@ -63,10 +66,10 @@ const CANONICAL_TAIL =
 const FAST_PAGE =
   `SELECT l.seq, l.prev_hash, ${CANONICAL_TAIL}, l.hash, ` +
   `CASE WHEN s.seq IS NOT NULL OR instr(l.details, 'unblinded') > 0 THEN l.details END, s.nonce, s.content ` +
-  `FROM ${SEALED_ENTRY_FROM} WHERE l.seq > ? ORDER BY l.seq LIMIT ?`;
+  `FROM ${SEALED_ENTRY_FROM} WHERE l.chain = ? AND l.seq > ? ORDER BY l.seq LIMIT ?`;
 const [SEQ, PREV, TAIL, HASH, DETAILS, NONCE, CONTENT] = [0, 1, 2, 3, 4, 5, 6];
-const SLOW_PAGE = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.seq > ? ORDER BY l.seq LIMIT ?`;
-const ONE_ENTRY = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.seq = ?`;
+const SLOW_PAGE = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.chain = ? AND l.seq > ? ORDER BY l.seq LIMIT ?`;
+const ONE_ENTRY = `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.chain = ? AND l.seq = ?`;
 
 function opener(r: unknown[]): SealedOpener | null {
   const [details, nonce] = [r[DETAILS], r[NONCE]];
@@ -82,20 +85,21 @@ async function pushPage(
   query: Query,
   raw: RawQuery | undefined,
   verifier: ChainVerifier,
+  chain: ChainId,
   after: number,
   pageSize: number,
 ): Promise<{ rows: number; last: number }> {
   // json_quote refuses BLOB values (only tampering stores one): such a page is read the slow way.
-  const rows = raw ? await raw(FAST_PAGE, [after, pageSize]).catch(() => null) : null;
+  const rows = raw ? await raw(FAST_PAGE, [chain, after, pageSize]).catch(() => null) : null;
   if (rows) {
     for (const r of rows) {
       if (verifier.pushCanonical(r[SEQ], r[PREV], r[TAIL], r[HASH], opener(r))) continue;
-      const [full] = await query(ONE_ENTRY, [r[SEQ]]);
+      const [full] = await query(ONE_ENTRY, [chain, r[SEQ]]);
       verifier.push(toStoredEntry(full));
     }
     return { rows: rows.length, last: rows.length ? Number(rows[rows.length - 1][SEQ]) : after };
   }
-  const slow = await query(SLOW_PAGE, [after, pageSize]);
+  const slow = await query(SLOW_PAGE, [chain, after, pageSize]);
   for (const row of slow) verifier.push(toStoredEntry(row));
   return { rows: slow.length, last: slow.length ? Number(slow[slow.length - 1].seq) : after };
 }
@@ -125,16 +129,22 @@ export function concludeVerification(
 }
 
 export async function verifyAuditChain(source: VerifySource): Promise<VerifyResult> {
-  const file = source.checkpointFilePath ? readCheckpointFileDetailed(source.checkpointFilePath) : null;
+  const chain = source.chain;
+  const file = source.checkpointFilePath ? readCheckpointFileDetailed(source.checkpointFilePath, chain) : null;
   const outside = [...(file?.checkpoints ?? []), ...(source.extraCheckpoints ?? [])];
   const pageSize = source.pageSize ?? 1000;
   const result = await source.snapshot(async (query, raw) => {
-    const state = await readSealState(query);
-    const [head] = await query('SELECT seq, hash FROM audit_head WHERE id = 1');
-    const fromDb = (await query('SELECT * FROM audit_checkpoints ORDER BY size')).map(toCheckpoint);
-    const verifier = new ChainVerifier(mergeCheckpoints(fromDb, outside), { state, full: true });
+    const state = await readSealState(query, chain);
+    const [head] = await query('SELECT seq, hash FROM audit_head WHERE id = ?', [chain]);
+    const fromDb = (await query('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY size', [chain])).map(
+      toCheckpoint,
+    );
+    // The genesis comes from the study's code, never from the head row (which a forger could write).
+    const [study] = await query('SELECT code FROM study WHERE id = ?', [chain]);
+    const genesis = chainGenesis(chain, String(study?.code ?? ''));
+    const verifier = new ChainVerifier(mergeCheckpoints(fromDb, outside), { state, full: true, genesis });
     for (let after = 0; ;) {
-      const page = await pushPage(query, raw, verifier, after, pageSize);
+      const page = await pushPage(query, raw, verifier, chain, after, pageSize);
       if (page.rows < pageSize) break;
       after = page.last;
     }

@@ -3,6 +3,7 @@ import type { CheckpointView } from '../../../../shared/contract.js';
 import { asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 import type { StoredAuditEntry } from '../../database/audit/audit-chain.js';
 import { NO_LEGACY, type SealState } from '../../database/audit/audit-seal.js';
+import type { ChainId } from '../../database/study-scope.js';
 
 export interface AuditFilter {
   after?: number;
@@ -54,15 +55,15 @@ export function toCheckpoint(r: Record<string, unknown>): CheckpointView {
   };
 }
 
-/** Entries with their sealed parts (audit_sealed), joined by seq. */
+/** Entries with their sealed parts (audit_sealed), joined by chain and seq; callers filter l.chain. */
 export const SEALED_ENTRY_COLUMNS = 'l.*, s.nonce AS sealed_nonce, s.content AS sealed_content';
-export const SEALED_ENTRY_FROM = 'audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq';
+export const SEALED_ENTRY_FROM = 'audit_log l LEFT JOIN audit_sealed s ON s.chain = l.chain AND s.seq = l.seq';
 
 export type Query = (sql: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** Where the legacy (plaintext-hashed) chain ends; written once by migration 004. */
-export async function readSealState(query: Query): Promise<SealState> {
-  const [row] = await query('SELECT legacy_size, legacy_first_sealed FROM audit_seal_state WHERE id = 1');
+/** Where the legacy (plaintext-hashed) chain ends; written once by migration 004 (for the first study's chain: its id is the chain). */
+export async function readSealState(query: Query, chain: ChainId): Promise<SealState> {
+  const [row] = await query('SELECT legacy_size, legacy_first_sealed FROM audit_seal_state WHERE id = ?', [chain]);
   if (!row) return NO_LEGACY;
   const first = row.legacy_first_sealed;
   return {
@@ -72,9 +73,9 @@ export async function readSealState(query: Query): Promise<SealState> {
 }
 
 export const AuditRepository = {
-  async page(sql: Sql, f: AuditFilter): Promise<StoredAuditEntry[]> {
-    const where: string[] = ['l.seq > ?'];
-    const params: unknown[] = [f.after ?? 0];
+  async page(sql: Sql, chain: ChainId, f: AuditFilter): Promise<StoredAuditEntry[]> {
+    const where: string[] = ['l.chain = ?', 'l.seq > ?'];
+    const params: unknown[] = [chain, f.after ?? 0];
     const eq: Array<[string, string | undefined]> = [
       ['l.action', f.action],
       ['l.actor', f.actor],
@@ -103,11 +104,11 @@ export const AuditRepository = {
     );
   },
 
-  async sealState(sql: Sql): Promise<SealState> {
-    return readSealState((q, p) => sql.all(q, p));
+  async sealState(sql: Sql, chain: ChainId): Promise<SealState> {
+    return readSealState((q, p) => sql.all(q, p), chain);
   },
 
-  async checkpoints(sql: Sql): Promise<CheckpointView[]> {
-    return sql.all('SELECT * FROM audit_checkpoints ORDER BY size', [], toCheckpoint);
+  async checkpoints(sql: Sql, chain: ChainId): Promise<CheckpointView[]> {
+    return sql.all('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY size', [chain], toCheckpoint);
   },
 };

@@ -16,6 +16,7 @@ import {
 import { verifyAuditChain } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { SigningKey } from '../../database/audit/signing-key.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 
 export { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 
@@ -69,10 +70,10 @@ export class AuditService {
     private readonly key: SigningKey,
   ) {}
 
-  async page(viewer: Viewer, filter: AuditFilter): Promise<AuditPage> {
+  async page(viewer: Viewer, filter: AuditFilter, studyId = FIRST_STUDY_ID): Promise<AuditPage> {
     const { rows, state } = await this.db.read(async (sql) => ({
-      rows: await AuditRepository.page(sql, filter),
-      state: await AuditRepository.sealState(sql),
+      rows: await AuditRepository.page(sql, studyId, filter),
+      state: await AuditRepository.sealState(sql, studyId),
     }));
     const more = rows.length > filter.limit;
     const entries = rows.slice(0, filter.limit).map((e) => toAuditEntryView(e, viewer, state));
@@ -80,10 +81,10 @@ export class AuditService {
   }
 
   /** Every entry matching the filters as CSV (details as JSON, sealed/redacted for blinded readers). */
-  async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>): Promise<string> {
+  async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>, studyId = FIRST_STUDY_ID): Promise<string> {
     const { rows, state } = await this.db.read(async (sql) => ({
-      rows: await AuditRepository.page(sql, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }),
-      state: await AuditRepository.sealState(sql),
+      rows: await AuditRepository.page(sql, studyId, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }),
+      state: await AuditRepository.sealState(sql, studyId),
     }));
     return toCsv(
       rows.map((e) => toAuditEntryView(e, viewer, state)),
@@ -91,25 +92,26 @@ export class AuditService {
     );
   }
 
-  /** The shared verification (audit-verify.ts) over one read-only snapshot. */
-  async verify(viewer?: Viewer): Promise<VerifyResult> {
+  /** The shared verification (audit-verify.ts) of one study's chain over one read-only snapshot. */
+  async verify(viewer?: Viewer, studyId = FIRST_STUDY_ID): Promise<VerifyResult> {
     const result = await verifyAuditChain({
+      chain: studyId,
       snapshot: (work) => this.db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),
       checkpointFilePath: this.db.config.checkpointLogPath,
       trustedKey: this.key.publicKey,
     });
     if (!viewer || !isBlindedViewer(viewer) || !result.checkpoint) return result;
-    const state = await this.db.read((sql) => AuditRepository.sealState(sql));
+    const state = await this.db.read((sql) => AuditRepository.sealState(sql, studyId));
     return isWithheld(result.checkpoint.size, state)
       ? { ...result, checkpoint: { ...result.checkpoint, headHash: WITHHELD } }
       : result;
   }
 
   /** Signed checkpoints; blinded readers do not get legacy heads that would test a guess of arms. */
-  async checkpoints(viewer?: Viewer): Promise<CheckpointView[]> {
+  async checkpoints(viewer?: Viewer, studyId = FIRST_STUDY_ID): Promise<CheckpointView[]> {
     const { all, state } = await this.db.read(async (sql) => ({
-      all: await AuditRepository.checkpoints(sql),
-      state: await AuditRepository.sealState(sql),
+      all: await AuditRepository.checkpoints(sql, studyId),
+      state: await AuditRepository.sealState(sql, studyId),
     }));
     return viewer && isBlindedViewer(viewer) ? all.filter((cp) => !isWithheld(cp.size, state)) : all;
   }

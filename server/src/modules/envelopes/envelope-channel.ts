@@ -115,8 +115,8 @@ export class EnvelopeChannel implements AllocationChannel {
   /** The reservation's audit entry carries the same commitment (the table alone could be rewritten). */
   private async auditedCommitmentMatches(tx: WriteTx, e: EnvelopeWithEntry): Promise<boolean> {
     const rows = await tx.sql.all<Record<string, unknown>>(
-      "SELECT details FROM audit_log WHERE entity_type = 'envelope' AND entity_id = ? AND action = 'envelope.reserved'",
-      [e.id],
+      "SELECT details FROM audit_log WHERE chain = ? AND entity_type = 'envelope' AND entity_id = ? AND action = 'envelope.reserved'",
+      [tx.studyId, e.id],
     );
     return rows.some((r) => {
       try {

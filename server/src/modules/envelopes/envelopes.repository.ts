@@ -25,11 +25,12 @@ export const EnvelopesRepository = {
   nextNumber: async (sql: Sql, schemeId: string) =>
     (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE scheme_id = ?', [schemeId])) + 1,
 
-  async insert(sql: Sql, e: EnvelopeRecord): Promise<void> {
+  async insert(sql: Sql, studyId: number, e: EnvelopeRecord): Promise<void> {
     await sql.exec(
-      `INSERT INTO envelopes (id, scheme_id, number, site_code, stratum_key, ordinal, list_entry_id, commitment, nonce, status, reserved_by, reserved_at, reserve_signature_id, print_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, 0)`,
+      `INSERT INTO envelopes (study_id, id, scheme_id, number, site_code, stratum_key, ordinal, list_entry_id, commitment, nonce, status, reserved_by, reserved_at, reserve_signature_id, print_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, 0)`,
       [
+        studyId,
         e.id,
         e.schemeId,
         e.number,

@@ -138,7 +138,7 @@ export class EnvelopesService {
             id: envelope.id,
             content: reservationContent({ ...envelope, commitment }),
           });
-          await EnvelopesRepository.insert(tx.sql, {
+          await EnvelopesRepository.insert(tx.sql, tx.studyId, {
             ...envelope,
             commitment,
             nonce,

@@ -61,10 +61,10 @@ const toOutbox = (r: Record<string, unknown>): OutboxRecord => ({
 });
 
 export const NotificationsRepository = {
-  async insert(sql: Sql, n: NotificationRecord): Promise<void> {
+  async insert(sql: Sql, studyId: number, n: NotificationRecord): Promise<void> {
     await sql.exec(
-      'INSERT INTO notifications (id, user_id, kind, title, body, entity_type, entity_id, link, created_at, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [n.id, n.userId, n.kind, n.title, n.body, n.entityType, n.entityId, n.link, n.createdAt, n.readAt],
+      'INSERT INTO notifications (study_id, id, user_id, kind, title, body, entity_type, entity_id, link, created_at, read_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [studyId, n.id, n.userId, n.kind, n.title, n.body, n.entityType, n.entityId, n.link, n.createdAt, n.readAt],
     );
   },
 

@@ -105,7 +105,7 @@ export class NotificationsService {
         m = neutral(m, locale);
       }
       const id = randomUUID();
-      await NotificationsRepository.insert(tx.sql, {
+      await NotificationsRepository.insert(tx.sql, tx.studyId, {
         id,
         userId: user.id,
         kind: m.kind,

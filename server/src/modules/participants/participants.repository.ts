@@ -56,11 +56,12 @@ export const ParticipantsRepository = {
     );
   },
 
-  async insert(sql: Sql, p: ParticipantRecord): Promise<void> {
+  async insert(sql: Sql, studyId: number, p: ParticipantRecord): Promise<void> {
     await sql.exec(
-      `INSERT INTO participants (id, site_code, screening_number, status, answers, eligibility_failures, stratum_key, stratum_levels, randomized_in_error, created_by, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO participants (study_id, id, site_code, screening_number, status, answers, eligibility_failures, stratum_key, stratum_levels, randomized_in_error, created_by, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         p.id,
         p.siteCode,
         p.screeningNumber,
@@ -110,14 +111,17 @@ export const ParticipantsRepository = {
       (r) => toAllocationRecord(r)!,
     ),
 
-  nextRandomizationNumber: async (sql: Sql) =>
-    (await sql.count('SELECT COALESCE(MAX(randomization_number), 0) AS n FROM allocations')) + 1,
+  nextRandomizationNumber: async (sql: Sql, studyId: number) =>
+    (await sql.count('SELECT COALESCE(MAX(randomization_number), 0) AS n FROM allocations WHERE study_id = ?', [
+      studyId,
+    ])) + 1,
 
-  async insertAllocation(sql: Sql, a: AllocationRecord): Promise<void> {
+  async insertAllocation(sql: Sql, studyId: number, a: AllocationRecord): Promise<void> {
     await sql.exec(
-      `INSERT INTO allocations (id, participant_id, scheme_id, list_entry_id, stratum_key, randomization_number, arm_code, treatment_code, dynamic_record, covariates, randomized_at, randomized_by, signature_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO allocations (study_id, id, participant_id, scheme_id, list_entry_id, stratum_key, randomization_number, arm_code, treatment_code, dynamic_record, covariates, randomized_at, randomized_by, signature_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         a.id,
         a.participantId,
         a.schemeId,

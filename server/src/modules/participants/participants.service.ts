@@ -85,7 +85,7 @@ export class ParticipantsService {
       };
       const insert = async () => {
         try {
-          await ParticipantsRepository.insert(tx.sql, p);
+          await ParticipantsRepository.insert(tx.sql, tx.studyId, p);
         } catch (err) {
           if (isUniqueViolation(err))
             throw new DomainError(
@@ -178,8 +178,9 @@ export class ParticipantsService {
         content: { participantId: id, field: input.field, oldValue, newValue: input.newValue, reason: input.reason },
       });
       await tx.sql.exec(
-        'INSERT INTO corrections (id, participant_id, field, old_value, new_value, reason, signature_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO corrections (study_id, id, participant_id, field, old_value, new_value, reason, signature_id, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [
+          tx.studyId,
           correctionId,
           id,
           input.field,

@@ -125,9 +125,10 @@ export class PharmacyService {
       const signed = await this.signatures.record(tx, signer, { type: 'dispensation', id, content: record });
       try {
         await tx.sql.exec(
-          `INSERT INTO dispensations (id, participant_id, allocation_id, period, product_code, lot_number, prepared_by, prepared_by_name, dispensed_at, signature_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO dispensations (study_id, id, participant_id, allocation_id, period, product_code, lot_number, prepared_by, prepared_by_name, dispensed_at, signature_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [
+            tx.studyId,
             id,
             a.participantId,
             a.id,

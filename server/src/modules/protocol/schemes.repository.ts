@@ -82,21 +82,24 @@ export const SchemesRepository = {
   /** Stores a new draft (superseding the previous draft), its list entries and stratum cursors. */
   async insertDraft(
     sql: Sql,
+    studyId: number,
     scheme: Scheme,
     listLength: number | null,
     fingerprint: string,
     createdBy: string,
     at: string,
   ): Promise<SchemeRecord> {
-    await sql.exec("UPDATE schemes SET state = 'superseded' WHERE state = 'draft'");
-    const version = (await sql.count('SELECT COALESCE(MAX(version), 0) AS v FROM schemes')) + 1;
+    await sql.exec("UPDATE schemes SET state = 'superseded' WHERE study_id = ? AND state = 'draft'", [studyId]);
+    const version =
+      (await sql.count('SELECT COALESCE(MAX(version), 0) AS v FROM schemes WHERE study_id = ?', [studyId])) + 1;
     const id = randomUUID();
     // The secrets live in their own columns only, so the document can be read without them.
     const { seed, salt, ...document } = scheme;
     await sql.exec(
-      `INSERT INTO schemes (id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, scheme_json, created_by, created_at)
-       VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO schemes (study_id, id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, scheme_json, created_by, created_at)
+       VALUES (?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         id,
         version,
         scheme.method,
@@ -115,14 +118,14 @@ export const SchemesRepository = {
       ],
     );
     for (const stratum of scheme.strata) {
-      await sql.exec('INSERT INTO stratum_cursors (scheme_id, stratum_key, next_position) VALUES (?, ?, 1)', [
-        id,
-        stratum.key,
-      ]);
+      await sql.exec(
+        'INSERT INTO stratum_cursors (study_id, scheme_id, stratum_key, next_position) VALUES (?, ?, ?, 1)',
+        [studyId, id, stratum.key],
+      );
       for (const e of stratum.entries) {
         await sql.exec(
-          'INSERT INTO list_entries (id, scheme_id, stratum_key, position, arm_code, treatment_code) VALUES (?, ?, ?, ?, ?, ?)',
-          [randomUUID(), id, stratum.key, e.position, e.armCode, e.treatmentCode],
+          'INSERT INTO list_entries (study_id, id, scheme_id, stratum_key, position, arm_code, treatment_code) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [studyId, randomUUID(), id, stratum.key, e.position, e.armCode, e.treatmentCode],
         );
       }
     }

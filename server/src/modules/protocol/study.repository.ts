@@ -1,8 +1,9 @@
 import type { StudyStatus } from '../../../../shared/contract.js';
 import type { Sql } from '../../database/sql.js';
 import { toStudyRecord, type StudyRecord } from './study.record.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 
-/** The one study of this installation (row id 1). */
+/** The one study of this installation (row id 1 = FIRST_STUDY_ID: its rows and audit chain carry that id). */
 /**
  * Every column but the protocol text: every write checks the study's status, and only start-up
  * needs the (large) protocol, through `protocolYaml()`.
@@ -39,8 +40,8 @@ export const StudyRepository = {
     at: string,
   ): Promise<void> {
     await sql.exec(
-      `INSERT INTO study (id, code, title, protocol_yaml, protocol_sha256, status, created_at, updated_at) VALUES (1, ?, ?, ?, ?, 'setup', ?, ?)`,
-      [s.code, s.title, s.protocolYaml, s.protocolSha256, at, at],
+      `INSERT INTO study (id, code, title, protocol_yaml, protocol_sha256, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'setup', ?, ?)`,
+      [FIRST_STUDY_ID, s.code, s.title, s.protocolYaml, s.protocolSha256, at, at],
     );
   },
 

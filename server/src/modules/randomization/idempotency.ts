@@ -33,6 +33,7 @@ export const IdempotencyRepository = {
 
   insert: (
     sql: Sql,
+    studyId: number,
     key: string,
     userId: string,
     route: string,
@@ -41,8 +42,8 @@ export const IdempotencyRepository = {
     at: string,
   ) =>
     sql.exec(
-      'INSERT INTO idempotency_keys (idem_key, user_id, route, body_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [key, userId, route, bodyHash, response.status, JSON.stringify(response.body), at],
+      'INSERT INTO idempotency_keys (study_id, idem_key, user_id, route, body_hash, status_code, response, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [studyId, key, userId, route, bodyHash, response.status, JSON.stringify(response.body), at],
     ),
 };
 

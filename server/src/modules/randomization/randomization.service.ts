@@ -197,7 +197,7 @@ export class RandomizationService {
       schemeId: record!.id,
       listEntryId: decision.listEntryId,
       stratumKey: p.stratumKey,
-      randomizationNumber: await ParticipantsRepository.nextRandomizationNumber(tx.sql),
+      randomizationNumber: await ParticipantsRepository.nextRandomizationNumber(tx.sql, tx.studyId),
       armCode: decision.armCode,
       treatmentCode: decision.treatmentCode,
       dynamicRecord: decision.dynamicRecord,
@@ -219,7 +219,7 @@ export class RandomizationService {
       content: response,
     });
     allocation.signatureId = signed.id;
-    await ParticipantsRepository.insertAllocation(tx.sql, allocation);
+    await ParticipantsRepository.insertAllocation(tx.sql, tx.studyId, allocation);
     const via = channel ? await channel.recorded(tx, allocation) : {};
     const body = {
       ...response,
@@ -228,6 +228,7 @@ export class RandomizationService {
     };
     await IdempotencyRepository.insert(
       tx.sql,
+      tx.studyId,
       key,
       viewer.userId,
       channel?.route ?? ROUTE,

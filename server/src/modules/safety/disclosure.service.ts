@@ -66,7 +66,7 @@ export class DisclosureService {
             })),
         }));
       for (const r of rows) {
-        await UnblindingRepository.insertRegister(tx.sql, {
+        await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
           id: randomUUID(),
           kind: 'disclosure',
           participantId: r.participant.id,

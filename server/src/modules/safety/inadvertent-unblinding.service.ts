@@ -84,10 +84,10 @@ export class InadvertentUnblindingService {
         reportedAt: tx.now,
         signatureId: signature.id,
       };
-      await SafetyRepository.insertReport(tx.sql, record, participantIds);
+      await SafetyRepository.insertReport(tx.sql, tx.studyId, record, participantIds);
       // The register's person is the reporter (an account); who was actually unblinded is the report's own words.
       for (const p of patients) {
-        await UnblindingRepository.insertRegister(tx.sql, {
+        await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
           id: randomUUID(),
           kind: 'inadvertent',
           participantId: p.participantId,

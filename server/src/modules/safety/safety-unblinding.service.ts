@@ -100,7 +100,7 @@ export class SafetyUnblindingService {
           requestedBy: viewer.username,
         },
       });
-      await SafetyRepository.insert(tx.sql, {
+      await SafetyRepository.insert(tx.sql, tx.studyId, {
         id: safetyId,
         participantId: p.id,
         siteCode: p.siteCode,
@@ -119,7 +119,7 @@ export class SafetyUnblindingService {
       const stored = (await SafetyRepository.find(tx.sql, safetyId))!;
       if (recipient.kind === 'email') {
         // Sent: the address has seen the allocation. The register names the address; the requester is the accountable user.
-        await UnblindingRepository.insertRegister(tx.sql, {
+        await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
           id: randomUUID(),
           kind: 'safety-email',
           participantId: p.id,
@@ -201,7 +201,7 @@ export class SafetyUnblindingService {
       if (r.recipientKind !== 'role') throw new DomainError('NOT_FOUND', 'The safety unblinding was not found.');
       const allocation = (await ParticipantsRepository.find(tx.sql, r.participantId))!.allocation!;
       await SafetyRepository.recordView(tx.sql, id, tx.now);
-      await UnblindingRepository.insertRegister(tx.sql, {
+      await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
         id: randomUUID(),
         kind: 'safety-reveal',
         participantId: r.participantId,

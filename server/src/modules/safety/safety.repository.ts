@@ -115,12 +115,14 @@ export const SafetyRepository = {
 
   async insert(
     sql: Sql,
+    studyId: number,
     r: Omit<SafetyUnblindingRecord, 'screeningNumber' | 'randomizationNumber' | 'treatmentCode'>,
   ): Promise<void> {
     await sql.exec(
-      `INSERT INTO safety_unblindings (id, participant_id, site_code, reason, report_reference, recipient_kind, recipient, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, first_viewed_at, view_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO safety_unblindings (study_id, id, participant_id, site_code, reason, report_reference, recipient_kind, recipient, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, first_viewed_at, view_count)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         r.id,
         r.participantId,
         r.siteCode,
@@ -145,11 +147,12 @@ export const SafetyRepository = {
       [at, id],
     ),
 
-  async insertReport(sql: Sql, r: InadvertentReportRecord, participantIds: string[]): Promise<void> {
+  async insertReport(sql: Sql, studyId: number, r: InadvertentReportRecord, participantIds: string[]): Promise<void> {
     await sql.exec(
-      `INSERT INTO inadvertent_unblindings (id, occurred_on, how_it_happened, who_was_unblinded, impact_assessment, corrective_action, reported_by_id, reported_by, reported_by_name, reporter_role, reported_at, signature_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO inadvertent_unblindings (study_id, id, occurred_on, how_it_happened, who_was_unblinded, impact_assessment, corrective_action, reported_by_id, reported_by, reported_by_name, reporter_role, reported_at, signature_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         r.id,
         r.occurredOn,
         r.howItHappened,
@@ -165,10 +168,10 @@ export const SafetyRepository = {
       ],
     );
     for (const participantId of participantIds) {
-      await sql.exec('INSERT INTO inadvertent_unblinding_patients (report_id, participant_id) VALUES (?, ?)', [
-        r.id,
-        participantId,
-      ]);
+      await sql.exec(
+        'INSERT INTO inadvertent_unblinding_patients (study_id, report_id, participant_id) VALUES (?, ?, ?)',
+        [studyId, r.id, participantId],
+      );
     }
   },
 

@@ -97,7 +97,7 @@ export class RehearsalService {
     if (viewer) {
       await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
         const id = randomUUID();
-        await RehearsalsRepository.insert(tx.sql, {
+        await RehearsalsRepository.insert(tx.sql, tx.studyId, {
           id,
           schemeId,
           schemeVersion: version,

@@ -33,10 +33,10 @@ const toRehearsal = (r: Record<string, unknown>): RehearsalRecord => ({
 });
 
 export const RehearsalsRepository = {
-  async insert(sql: Sql, r: RehearsalRecord): Promise<void> {
+  async insert(sql: Sql, studyId: number, r: RehearsalRecord): Promise<void> {
     await sql.exec(
-      'INSERT INTO rehearsals (id, scheme_id, scheme_version, patients, warnings, run_by, run_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [r.id, r.schemeId, r.schemeVersion, r.patients, JSON.stringify(r.warnings), r.runBy, r.runAt],
+      'INSERT INTO rehearsals (study_id, id, scheme_id, scheme_version, patients, warnings, run_by, run_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [studyId, r.id, r.schemeId, r.schemeVersion, r.patients, JSON.stringify(r.warnings), r.runBy, r.runAt],
     );
   },
 

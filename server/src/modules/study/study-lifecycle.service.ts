@@ -129,7 +129,7 @@ export class StudyLifecycleService {
       const signed = [];
       for (const signer of [first, second]) {
         signed.push(await this.signatures.record(tx, signer, { type: 'study.unblinding', id: study.code, content }));
-        await UnblindingRepository.insertRegister(tx.sql, {
+        await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
           id: randomUUID(),
           kind: 'end-of-study',
           participantId: null,

@@ -157,6 +157,7 @@ export class StudyService {
       );
     const record = await SchemesRepository.insertDraft(
       tx.sql,
+      tx.studyId,
       scheme,
       listLength,
       fingerprint,

@@ -94,7 +94,7 @@ export class UnblindingRequestsService {
         revealCount: 0,
         updatedAt: tx.now,
       };
-      await UnblindingRepository.insert(tx.sql, record);
+      await UnblindingRepository.insert(tx.sql, tx.studyId, record);
       tx.audit({
         action: 'unblinding.requested',
         entityType: 'unblinding-request',
@@ -213,7 +213,7 @@ export class UnblindingRequestsService {
         signatureId: signature.id,
       };
       try {
-        await UnblindingRepository.insertDecision(tx.sql, decision);
+        await UnblindingRepository.insertDecision(tx.sql, tx.studyId, decision);
       } catch (err) {
         if (isUniqueViolation(err)) throw new DomainError('FORBIDDEN', 'You have already decided this request.');
         throw err;

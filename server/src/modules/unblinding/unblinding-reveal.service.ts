@@ -72,7 +72,7 @@ export class UnblindingRevealService {
       const allocation = found.allocation!;
       const first = r.firstRevealedAt === null;
       await UnblindingRepository.recordReveal(tx.sql, id, tx.now);
-      await UnblindingRepository.insertRegister(tx.sql, {
+      await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
         id: randomUUID(),
         kind: 'emergency-reveal',
         participantId: r.participantId,

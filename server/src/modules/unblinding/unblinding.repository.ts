@@ -172,15 +172,17 @@ export const UnblindingRepository = {
 
   async insert(
     sql: Sql,
+    studyId: number,
     r: Omit<
       UnblindingRequestRecord,
       'screeningNumber' | 'randomizationNumber' | 'treatmentCode' | 'escalatedAt' | 'escalatedTo'
     >,
   ): Promise<void> {
     await sql.exec(
-      `INSERT INTO unblinding_requests (id, participant_id, site_code, policy, status, reason, emergency, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, decided_at, first_revealed_at, reveal_count, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO unblinding_requests (study_id, id, participant_id, site_code, policy, status, reason, emergency, requested_by_id, requested_by, requested_by_name, requested_at, signature_id, decided_at, first_revealed_at, reveal_count, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         r.id,
         r.participantId,
         r.siteCode,
@@ -225,11 +227,12 @@ export const UnblindingRepository = {
 
   findDecision: (sql: Sql, id: string) => sql.one('SELECT * FROM unblinding_decisions WHERE id = ?', [id], toDecision),
 
-  async insertDecision(sql: Sql, d: DecisionRecord): Promise<void> {
+  async insertDecision(sql: Sql, studyId: number, d: DecisionRecord): Promise<void> {
     await sql.exec(
-      `INSERT INTO unblinding_decisions (id, request_id, kind, approve, comment, decided_by_id, decided_by, decided_by_name, decided_at, signature_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO unblinding_decisions (study_id, id, request_id, kind, approve, comment, decided_by_id, decided_by, decided_by_name, decided_at, signature_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
+        studyId,
         d.id,
         d.requestId,
         d.kind,
@@ -244,10 +247,26 @@ export const UnblindingRepository = {
     );
   },
 
-  async insertRegister(sql: Sql, r: Omit<RegisterRecord, 'screeningNumber' | 'siteCode'>): Promise<void> {
+  async insertRegister(
+    sql: Sql,
+    studyId: number,
+    r: Omit<RegisterRecord, 'screeningNumber' | 'siteCode'>,
+  ): Promise<void> {
     await sql.exec(
-      `INSERT INTO unblinding_register (id, kind, participant_id, request_id, user_id, username, display_name, role, reason, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.id, r.kind, r.participantId, r.requestId, r.userId, r.username, r.displayName, r.role, r.reason, r.seenAt],
+      `INSERT INTO unblinding_register (study_id, id, kind, participant_id, request_id, user_id, username, display_name, role, reason, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        studyId,
+        r.id,
+        r.kind,
+        r.participantId,
+        r.requestId,
+        r.userId,
+        r.username,
+        r.displayName,
+        r.role,
+        r.reason,
+        r.seenAt,
+      ],
     );
   },
 
