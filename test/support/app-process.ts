@@ -12,6 +12,8 @@ export interface AppHostProcess {
   config: AppConfig;
   /** Moves the app's clock forward without sleeping. */
   advanceClock(ms: number): Promise<void>;
+  /** Sends one IPC message to app-host.ts and resolves with its answer (the multi-study test hooks). */
+  ask<T = any>(message: Record<string, unknown>): Promise<T>;
   /** Asks the app to close (kills it after 5 s). */
   close(): Promise<void>;
 }
@@ -33,6 +35,11 @@ export async function forkAppHost(env: Record<string, string>): Promise<AppHostP
       new Promise<void>((resolve) => {
         child.once('message', () => resolve());
         child.send({ type: 'advance', ms });
+      }),
+    ask: (message) =>
+      new Promise((resolve) => {
+        child.once('message', resolve);
+        child.send(message);
       }),
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -24,6 +24,8 @@ export interface TestApp {
   api: Api;
   /** Moves the server's clock forward (session expiry) without sleeping. */
   advanceClock(ms: number): Promise<void>;
+  /** One IPC request to the app (app-host.ts: the multi-study schema hooks). */
+  ask<T = any>(message: Record<string, unknown>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -106,6 +108,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     dir,
     api: new Api(baseUrl),
     advanceClock: host.advanceClock,
+    ask: host.ask,
     async close() {
       await host.close();
       rmSync(dir, { recursive: true, force: true });
