@@ -365,11 +365,6 @@ function shapes(t: Ddl): Shape[] {
   ];
 }
 
-/** The study-scoped tables (docs/MULTI-STUDY.md decision 2), in an order where parents come first. */
-export const STUDY_TABLES: readonly string[] = shapes({ bool: '', true: '', false: '', ts: '', json: '' }).map(
-  (s) => s.table,
-);
-
 /** The audit tables keyed by seq (or size): they get `chain` and a (chain, seq) key. */
 const AUDIT_SHAPES = (t: Ddl): Array<Shape & { key: string }> => [
   {
