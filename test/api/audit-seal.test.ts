@@ -377,7 +377,7 @@ describe(`sealed audit details (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
       );
     } finally {
       await raw.run('DELETE FROM audit_sealed WHERE seq = ?', [row.seq]);
-      await raw.run('INSERT INTO audit_sealed (seq, nonce, content) VALUES (?, ?, ?)', [
+      await raw.run('INSERT INTO audit_sealed (chain, seq, nonce, content) VALUES (1, ?, ?, ?)', [
         row.seq,
         row.nonce,
         row.content,

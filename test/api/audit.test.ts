@@ -159,7 +159,7 @@ describe('the audit chain', () => {
     expect(res.body.firstInvalidSeq).toBe(size - 2);
     for (const r of saved) {
       await raw.run(
-        'INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO audit_log (chain, seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         [r.seq, r.at, r.actor, r.role, r.action, r.entity_type, r.entity_id, r.reason, r.details, r.prev_hash, r.hash],
       );
     }

@@ -417,7 +417,7 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     ).run(attackerKey, currentKey, head.seq, at, forged, forged);
     const cpAt = new Date().toISOString();
     rw.prepare(
-      'INSERT INTO audit_checkpoints (size, head_hash, at, signature, public_key) VALUES (?, ?, ?, ?, ?) ON CONFLICT (size) DO NOTHING',
+      'INSERT INTO audit_checkpoints (chain, size, head_hash, at, signature, public_key) VALUES (1, ?, ?, ?, ?, ?) ON CONFLICT (chain, size) DO NOTHING',
     ).run(
       head.seq + 1000,
       head.hash,
