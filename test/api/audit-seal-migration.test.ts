@@ -19,6 +19,7 @@ import {
 } from '../../server/src/database/audit/audit-chain.js';
 import { sealStateFromEntries, UNBLINDED_DETAILS_KEY, WITHHELD } from '../../server/src/database/audit/audit-seal.js';
 import { SigningKey } from '../../server/src/database/audit/signing-key.js';
+import { downStatements, STEPS } from '../../server/src/database/migrations/index.js';
 import { demoProtocol, newParticipant, randomize } from '../support/factories.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
@@ -38,6 +39,12 @@ async function stopKeepingFiles(t: TestApp): Promise<void> {
 
 /** Rewrites a sealed chain the way the old build wrote it: plaintext hashed, checkpoints re-signed, no migration 004. */
 async function downgradeToLegacy(raw: RawDb, t: TestApp): Promise<Map<number, { hash: string; content: unknown }>> {
+  // The release before 004 also predates the audit chain column (migration 018): undo it and what follows.
+  const from = STEPS.findIndex((step) => step.name === 'StudyScope1764070000018');
+  for (const step of STEPS.slice(from).reverse()) {
+    for (const statement of downStatements(step, t.config.database.dialect)) await raw.run(statement);
+    await raw.run('DELETE FROM schema_migrations WHERE name = ?', [step.name]);
+  }
   const rows = await raw.all(
     'SELECT l.*, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq',
   );

@@ -156,9 +156,12 @@ describe(`a second study in the same database (${usingPostgres ? 'PostgreSQL' : 
       }),
     ).rejects.toThrow(/unique|duplicate/i);
 
-    // Every study-scoped row of the second study names a study that exists; the first study's API is unchanged.
-    const monitor = await t.api.login('monitor');
-    const list = await t.api.get('/api/participants', monitor);
-    expect(list.body.map((p: { id: string }) => p.id)).not.toContain('ms-p1');
+    // A study-scoped row always names a study that exists.
+    await expect(
+      copyRow('participants', `id = '${id}'`, { id: "'ms-p4'", screening_number: "'MS-4'", study_id: '77' }),
+    ).rejects.toThrow(/foreign key/i);
+    await expect(
+      copyRow('participants', `id = '${id}'`, { id: "'ms-p5'", screening_number: "'MS-5'", study_id: 'NULL' }),
+    ).rejects.toThrow(/not[- ]null/i);
   });
 });
