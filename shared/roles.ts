@@ -211,3 +211,30 @@ export function isSensitiveRole(role: Role): boolean {
 export function isSiteScoped(role: Role): boolean {
   return role === 'investigator';
 }
+
+/**
+ * Permissions whose use is an electronic signature (every signed act of shared/signature-meanings.ts
+ * is gated by one of these) or that lift the blind: a role holding any of them needs a second factor.
+ */
+const SIGNING_OR_UNBLINDING: readonly Permission[] = [
+  Permission.Randomize,
+  Permission.Dispense,
+  Permission.CorrectParticipant,
+  Permission.RequestUnblinding,
+  Permission.DecideUnblinding,
+  Permission.ActivateStudy,
+  Permission.DesignScheme,
+  Permission.LockStudy,
+  Permission.UnblindStudy,
+  Permission.ApproveRoleGrants,
+  Permission.RequestSafetyUnblinding,
+  Permission.ReportInadvertentUnblinding,
+  Permission.ReceiveSafetyUnblinding,
+  Permission.ViewArms,
+  Permission.ViewArmsAfterUnblinding,
+];
+
+/** THE second-factor rule (issue 16): a role that can sign or unblind signs in with password + TOTP. */
+export function requiresSecondFactor(role: Role): boolean {
+  return SIGNING_OR_UNBLINDING.some((p) => hasPermission(role, p));
+}

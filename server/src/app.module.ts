@@ -19,6 +19,8 @@ import { AuditWriter } from './database/audit/audit-writer.js';
 import { SigningKey } from './database/audit/signing-key.js';
 import { AuthController } from './modules/auth/auth.controller.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { SecondFactorController } from './modules/auth/second-factor.controller.js';
+import { SecondFactorService } from './modules/auth/second-factor.service.js';
 import { HealthController } from './modules/health/health.controller.js';
 import { SignatureService } from './modules/signatures/signature.service.js';
 import { SignaturesController } from './modules/signatures/signatures.controller.js';
@@ -60,6 +62,7 @@ export class AppModule {
       controllers: [
         HealthController,
         AuthController,
+        SecondFactorController,
         OidcController,
         OidcLinksController,
         UsersController,
@@ -72,6 +75,7 @@ export class AppModule {
       providers: [
         ...core,
         AuthService,
+        SecondFactorService,
         UsersService,
         PasswordLinks,
         RoleGrantsService,

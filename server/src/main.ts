@@ -6,8 +6,9 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createApp } from './create-app.js';
-import { DEMO_USERS, seedDemoIfEmpty } from './modules/demo/demo-seed.js';
+import { DEMO_TOTP_SECRET, DEMO_USERS, seedDemoIfEmpty } from './modules/demo/demo-seed.js';
 import { argon2ProfileNotice } from './modules/auth/argon2-profile.js';
+import { totpReplayNotice } from './modules/auth/totp-replay.js';
 
 async function main(): Promise<void> {
   let config;
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   // A weak test cost must never go unnoticed (argon2-profile.ts): said before anything is hashed.
   const argon2Notice = argon2ProfileNotice();
   if (argon2Notice) process.stderr.write(`blindrand: WARNING: ${argon2Notice}\n`);
+  const replayNotice = totpReplayNotice();
+  if (replayNotice) process.stderr.write(`blindrand: WARNING: ${replayNotice}\n`);
   let app;
   try {
     app = await createApp(config);
@@ -46,7 +49,8 @@ async function main(): Promise<void> {
     if (demo.created) {
       const users = DEMO_USERS.map((u) => u.username).join(', ');
       process.stdout.write(
-        `blindrand: demo data created. Users: ${users}. Password: ${demo.generated ? 'shown above' : '(from DEMO_PASSWORD)'}\n`,
+        `blindrand: demo data created. Users: ${users}. Password: ${demo.generated ? 'shown above' : '(from DEMO_PASSWORD)'}\n` +
+          `blindrand: demo second factor (every demo user but the auditor; demo only, published): add the TOTP secret ${DEMO_TOTP_SECRET} to an authenticator app\n`,
       );
     }
   }

@@ -11,6 +11,8 @@ export interface SignatureInput {
   meaning?: string;
   /** An account of the identity provider: the single-use ticket of a fresh login there (POST /api/auth/oidc/reauth). */
   reauthTicket?: string;
+  /** The authenticator code (or a recovery code): needed for the first signature of a session (21 CFR 11.200(a)(1)). */
+  totp?: string;
 }
 
 /** What is shown beside every signed record (21 CFR 11.50(b)): the signer's printed name, the meaning, the UTC time. */

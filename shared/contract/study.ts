@@ -229,5 +229,5 @@ export interface LockStudyInput {
 /** End-of-study unblinding: two different statisticians sign. */
 export interface UnblindStudyInput {
   signature: SignatureInput;
-  secondSignature: { username: string; password: string; meaning?: string };
+  secondSignature: { username: string; password: string; meaning?: string; totp?: string };
 }

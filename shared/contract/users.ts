@@ -13,6 +13,35 @@ export interface UserView {
   locale?: Locale;
   /** The person's own choice (null: inherited); on sign-in and /auth/me. */
   preferredLocale?: Locale | null;
+  /** Their second factor as this session sees it; on sign-in and /auth/me. */
+  secondFactor?: SecondFactorState;
+}
+
+/**
+ * A local account's second factor (TOTP). `required`: the role can sign or unblind, so until
+ * `enrolled` the session can only enrol (every other route answers 403 MFA_ENROLMENT_REQUIRED).
+ */
+export interface SecondFactorState {
+  required: boolean;
+  enrolled: boolean;
+  /** The next signature of this session needs a code as well as the password (its first: 21 CFR 11.200(a)(1)). */
+  signatureNeedsCode: boolean;
+  /** Unused recovery codes left (0 when not enrolled). */
+  recoveryCodesRemaining: number;
+}
+
+/** POST /auth/second-factor/enrol: the new secret, shown this once (confirm it with a code to activate it). */
+export interface SecondFactorEnrolment {
+  /** Base32, for typing into an authenticator app. */
+  secret: string;
+  otpauthUri: string;
+  /** The otpauth URI as a QR code (PNG data URL). */
+  qrCode: string;
+}
+
+/** POST /auth/second-factor/confirm: the second factor is active; the recovery codes are shown this once. */
+export interface RecoveryCodesView {
+  recoveryCodes: string[];
 }
 
 export interface AdminUserView extends UserView {
@@ -67,6 +96,8 @@ export interface LoginResponse {
   expiresAt: string;
   idleTimeoutSeconds: number;
   user: UserView;
+  /** Set when a recovery code was used to sign in: how many unused ones remain. */
+  recoveryCodesRemaining?: number;
 }
 
 export interface SiteView {
@@ -81,6 +112,15 @@ export interface SiteView {
 export interface LoginInput {
   username: string;
   password: string;
+  /** The 6-digit code from the authenticator app, or a recovery code (accounts with a second factor). */
+  totp?: string;
+}
+export interface ConfirmSecondFactorInput {
+  code: string;
+}
+/** An administrator resets someone's second factor: they enrol again at their next sign-in. */
+export interface ResetSecondFactorInput {
+  reason: string;
 }
 export interface SetPasswordInput {
   token: string;

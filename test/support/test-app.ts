@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AppConfig } from '../../server/src/config/config.js';
 import { forkAppHost } from './app-process.js';
-import { DEMO_PASSWORD, testServerEnv, usingPostgres, type Argon2Cost } from './env.js';
+import { DEMO_PASSWORD, testSecondFactor, testServerEnv, usingPostgres, type Argon2Cost } from './env.js';
 import { createPostgresDatabase } from './postgres-db.js';
 import { copyTemplate, templateFor } from './template-db.js';
 
@@ -36,8 +36,15 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A small HTTP client: JSON in, JSON (or text) out, never throws on a status. */
+/**
+ * A small HTTP client: JSON in, JSON (or text) out, never throws on a status. It adds the
+ * second-factor codes the server asks for (env.ts testSecondFactor: the demo secret, and the
+ * secrets of accounts it enrolled): at sign-in, on a session's first signature (`signature.totp`,
+ * unless the body sets `totp` itself) and on every co-signature.
+ */
 export class Api {
+  readonly secondFactor = testSecondFactor();
+
   constructor(readonly baseUrl: string) {}
 
   async request<T = any>(
@@ -48,14 +55,16 @@ export class Api {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined = options.raw;
-    if (options.body !== undefined) {
-      payload = JSON.stringify(options.body);
+    const sent = await this.secondFactor.withCodes(options.body, options.token);
+    if (sent !== undefined) {
+      payload = JSON.stringify(sent);
       headers['content-type'] ??= 'application/json';
     }
     const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
     const text = await res.text();
     let body: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+    this.secondFactor.settled(sent, options.token, res.status);
     return { status: res.status, body: body as T, text, headers: res.headers };
   }
 
@@ -71,9 +80,9 @@ export class Api {
     return this.request<T>('PATCH', path, { token, body });
   }
 
-  /** Signs in and returns the access token (throws if sign-in fails). */
+  /** Signs in (with a code, enrolling an account that needs a second factor) and returns the token; throws if refused. */
   async login(username: string, password = DEMO_PASSWORD): Promise<string> {
-    const res = await this.post('/api/auth/login', { username, password });
+    const res = await this.secondFactor.signIn((p, b, t) => this.post(p, b, t), username, password);
     if (res.status !== 200) throw new Error(`login ${username} failed: ${res.status} ${res.text}`);
     return res.body.accessToken;
   }
@@ -101,13 +110,17 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   else if (usingPostgres) base.DATABASE_URL = await createPostgresDatabase('t');
   const host = await forkAppHost({ ...base, ...env });
   const baseUrl = `http://127.0.0.1:${host.port}`;
+  const api = new Api(baseUrl);
   return {
     child: host.child,
     config: host.config,
     baseUrl,
     dir,
-    api: new Api(baseUrl),
-    advanceClock: host.advanceClock,
+    api,
+    async advanceClock(ms: number) {
+      await host.advanceClock(ms);
+      api.secondFactor.clockOffsetMs += ms;
+    },
     ask: host.ask,
     async close() {
       await host.close();

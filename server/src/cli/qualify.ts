@@ -15,6 +15,7 @@ interface RunOptions {
   url: string;
   username: string;
   passwordStdin?: boolean;
+  totp?: string;
   out: string;
   installationOnly?: boolean;
 }
@@ -57,10 +58,12 @@ async function run(opts: RunOptions): Promise<void> {
   const password = opts.passwordStdin ? await readStdin() : process.env.BLINDRAND_PASSWORD;
   if (!password)
     throw new CliError('give the password on standard input with --password-stdin (or in BLINDRAND_PASSWORD)');
+  // An administrator signs in with their second factor: the code from the authenticator app.
+  const totp = opts.totp ?? process.env.BLINDRAND_TOTP;
   const login = await fetch(`${base}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: opts.username, password }),
+    body: JSON.stringify({ username: opts.username, password, ...(totp ? { totp } : {}) }),
   }).catch((err: Error) => {
     throw new CliError(`cannot reach ${base}: ${err.message}`);
   });
@@ -150,6 +153,7 @@ export function registerQualify(program: Command): void {
     .option('--url <url>', 'the instance, e.g. https://blindrand.example.org')
     .option('--username <name>', 'an administrator')
     .option('--password-stdin', 'read the password from standard input (else BLINDRAND_PASSWORD)')
+    .option('--totp <code>', 'the code of your authenticator app (else BLINDRAND_TOTP)')
     .option('--out <dir>', 'where to write the report', '.')
     .option('--installation-only', 'only the installation checks (a quick re-check after a configuration change)')
     .action(async (opts: Partial<RunOptions>) => {

@@ -9,3 +9,11 @@ export const RequirePermission = (...permissions: Permission[]) => SetMetadata(P
 
 /** No sign-in needed (health, login). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+export const ENROLMENT_KEY = 'blindrand:enrolment';
+
+/**
+ * Open to a session that must still set up its second factor (issue 16): sign-out, /auth/me and the
+ * enrolment itself. Every other route answers such a session 403 MFA_ENROLMENT_REQUIRED.
+ */
+export const AllowDuringEnrolment = () => SetMetadata(ENROLMENT_KEY, true);

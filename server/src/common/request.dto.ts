@@ -38,6 +38,14 @@ export class SignatureDto implements SignatureInput {
   @IsString()
   @MaxLength(500)
   meaning?: string;
+
+  @ApiPropertyOptional({
+    description: 'The authenticator code (or a recovery code): needed for the first signature of a session',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  totp?: string;
 }
 
 export class SignedDto {

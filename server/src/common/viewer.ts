@@ -15,6 +15,10 @@ export interface Viewer {
    * not unblinded (fail closed). `unblinded` is terminal, so a snapshot can only err on the blind side.
    */
   studyStatus?: StudyStatus;
+  /** The role needs a second factor the account does not have yet: the session may only enrol (issue 16). */
+  enrolmentOnly?: boolean;
+  /** When the session's first full signature (password + code) was made; null or missing before it. */
+  fullSignatureAt?: string | null;
 }
 
 /** The one place a request's blindness is decided: by role and study status (shared/roles.ts isBlindedAt). */

@@ -1,14 +1,14 @@
 /**
  * The one guard: resolves the bearer token to a viewer (401 otherwise) and checks the route's
  * permissions against the role map in shared/roles.ts (403 otherwise). Routes are private unless
- * marked @Public().
+ * marked @Public(). A session that must still enrol its second factor reaches only @AllowDuringEnrolment() routes.
  */
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { hasPermission, type Permission } from '../../../shared/roles.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { DomainError } from '../common/domain-error.js';
-import { PERMISSIONS_KEY, PUBLIC_KEY } from '../common/permissions.js';
+import { ENROLMENT_KEY, PERMISSIONS_KEY, PUBLIC_KEY } from '../common/permissions.js';
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -25,6 +25,11 @@ export class AuthGuard implements CanActivate {
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     const viewer = await this.auth.authenticate(token);
     request.viewer = viewer;
+    if (viewer.enrolmentOnly && !this.reflector.getAllAndOverride<boolean>(ENROLMENT_KEY, targets))
+      throw new DomainError(
+        'MFA_ENROLMENT_REQUIRED',
+        'Your role signs or unblinds, so your account needs a second factor: set up your authenticator app first.',
+      );
     const required = this.reflector.getAllAndOverride<Permission[]>(PERMISSIONS_KEY, targets) ?? [];
     const missing = required.filter((p) => !hasPermission(viewer.role, p));
     if (missing.length) throw new DomainError('FORBIDDEN', `Your role (${viewer.role}) may not do this.`);

@@ -20,6 +20,7 @@ import { envelopes } from './011-envelopes.js';
 import { qualificationReports } from './013-qualification-reports.js';
 import { emergency, emergencyDown } from './009-emergency.js';
 import { participantStatus, participantStatusDown } from './014-participant-status.js';
+import { secondFactor, secondFactorDown } from './015-second-factor.js';
 import { oidcSignIn } from './016-oidc-sign-in.js';
 import { accessReviews } from './017-access-reviews.js';
 import { studyScope, studyScopeCheck, studyScopeDown } from './018-study-scope.js';
@@ -49,6 +50,7 @@ export const STEPS: Step[] = [
   { name: 'QualificationReports1764070000013', up: qualificationReports },
   { name: 'Emergency1764070000009', up: emergency, down: emergencyDown },
   { name: 'ParticipantStatus1764070000014', up: participantStatus, down: participantStatusDown },
+  { name: 'SecondFactor1764070000015', up: secondFactor, down: secondFactorDown },
   { name: 'OidcSignIn1764070000016', up: oidcSignIn },
   { name: 'AccessReviews1764070000017', up: accessReviews },
   { name: 'StudyScope1764070000018', up: studyScope, down: studyScopeDown, data: studyScopeCheck },

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, UserView } from '../../../../shared/contract.js';
-import { Public } from '../../common/permissions.js';
+import { AllowDuringEnrolment, Public } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { PasswordLinks } from './password-links.js';
 import { LoginDto, SetPasswordDto, UpdateMeDto } from './auth.dto.js';
@@ -29,10 +29,11 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   login(@Body() body: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(body.username, body.password);
+    return this.auth.login(body.username, body.password, body.totp);
   }
 
   @ApiBearerAuth()
+  @AllowDuringEnrolment()
   @Get('me')
   me(@CurrentViewer() viewer: Viewer): Promise<UserView> {
     return this.auth.me(viewer);
@@ -40,12 +41,14 @@ export class AuthController {
 
   /** Any signed-in person sets their own language: `{locale: "fr" | "en" | null}` (null: their site's). */
   @ApiBearerAuth()
+  @AllowDuringEnrolment()
   @Patch('me')
   updateMe(@CurrentViewer() viewer: Viewer, @Body() body: UpdateMeDto): Promise<UserView> {
     return this.auth.setLocale(viewer, body.locale);
   }
 
   @ApiBearerAuth()
+  @AllowDuringEnrolment()
   @Post('logout')
   @HttpCode(204)
   async logout(@CurrentViewer() viewer: Viewer): Promise<void> {

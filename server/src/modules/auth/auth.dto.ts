@@ -1,6 +1,12 @@
-import type { LoginInput, SetPasswordInput, UpdateMeInput } from '../../../../shared/contract.js';
-import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import type {
+  ConfirmSecondFactorInput,
+  LoginInput,
+  ResetSecondFactorInput,
+  SetPasswordInput,
+  UpdateMeInput,
+} from '../../../../shared/contract.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { LOCALES, type Locale } from '../../../../shared/i18n/catalogue.js';
 import { LOCALE_MESSAGE } from '../accounts/locale.js';
 
@@ -16,6 +22,12 @@ export class LoginDto implements LoginInput {
   @MinLength(1)
   @MaxLength(256)
   password: string;
+
+  @ApiPropertyOptional({ description: 'The authenticator code, or a recovery code (accounts with a second factor)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  totp?: string;
 }
 
 export class SetPasswordDto implements SetPasswordInput {
@@ -41,4 +53,20 @@ export class UpdateMeDto implements UpdateMeInput {
   })
   @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
   locale: Locale | null;
+}
+
+export class ConfirmSecondFactorDto implements ConfirmSecondFactorInput {
+  @ApiProperty({ description: 'The code the authenticator app shows now', example: '123456' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  code: string;
+}
+
+export class ResetSecondFactorDto implements ResetSecondFactorInput {
+  @ApiProperty({ description: 'Why the second factor is reset (kept in the audit trail)' })
+  @IsString()
+  @MinLength(3)
+  @MaxLength(2000)
+  reason: string;
 }

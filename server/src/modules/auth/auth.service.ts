@@ -20,8 +20,12 @@ import type { Sql } from '../../database/sql.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UnknownNameFailures } from './unknown-name-failures.js';
+import { SecondFactorService, type CodeAccepted } from './second-factor.service.js';
+import { requiresSecondFactor } from '../../../../shared/roles.js';
 
 const INVALID_CREDENTIALS = 'The username or password is not correct.';
+/** A wrong or used second-factor code gets the same answer as a wrong password (issue 16). */
+const INVALID_CODE = 'The username, password or code is not correct.';
 const LOCKED = 'Too many failed sign-in attempts: the account is locked. An administrator can unlock it.';
 /**
  * How stale last_seen_at may get before a request refreshes it: the idle limit is measured from
@@ -30,14 +34,18 @@ const LOCKED = 'Too many failed sign-in attempts: the account is locked. An admi
  */
 const TOUCH_AFTER_MS = 5_000;
 
+/** Rolls the sign-in back when the second-factor code is refused (the failure is counted after). */
+export class CodeRefused extends Error {}
+
 @Injectable()
 export class AuthService {
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
-  async login(username: string, password: string): Promise<LoginResponse> {
+  async login(username: string, password: string, code?: string): Promise<LoginResponse> {
     const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, username));
     if (!user || !user.active) {
       await verifyAgainstDummy(password);
@@ -52,34 +60,68 @@ export class AuthService {
       const attemptsRemaining = await this.recordFailure(user, 'auth.login_failed');
       throw new DomainError('UNAUTHENTICATED', INVALID_CREDENTIALS, { attemptsRemaining });
     }
+    // An account with a second factor gives its code too; without one, the person is asked for it (nothing counted).
+    const enrolled = await this.db.read((sql) => SecondFactorService.enrolled(sql, user.id));
+    if (enrolled && !code)
+      throw new DomainError('UNAUTHENTICATED', 'Enter the code from your authenticator app.', {
+        secondFactor: 'required',
+      });
     const token = randomBytes(32).toString('base64url');
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.db.config.session.absoluteSeconds * 1000).toISOString();
-    await this.db.withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
-      const sessionId = randomUUID();
-      await SessionsRepository.insert(tx.sql, {
-        id: sessionId,
-        tokenHash: sha256Hex(token),
-        userId: user.id,
-        createdAt: tx.now,
-        lastSeenAt: tx.now,
-        expiresAt,
-        revokedAt: null,
+    let accepted: CodeAccepted | null = null;
+    const started = await this.db
+      .withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
+        if (enrolled) {
+          accepted = await this.secondFactor.use(tx, user.id, code ?? '');
+          if (!accepted) throw new CodeRefused();
+        }
+        const sessionId = randomUUID();
+        await SessionsRepository.insert(tx.sql, {
+          id: sessionId,
+          tokenHash: sha256Hex(token),
+          userId: user.id,
+          createdAt: tx.now,
+          lastSeenAt: tx.now,
+          expiresAt,
+          revokedAt: null,
+        });
+        if (user.failedAttempts > 0)
+          await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
+        tx.audit({
+          action: 'auth.login',
+          entityType: 'session',
+          entityId: sessionId,
+          details: { userId: user.id, ...(accepted ? { secondFactor: accepted.method } : {}) },
+        });
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof CodeRefused) return false;
+        throw err;
       });
-      if (user.failedAttempts > 0)
-        await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
-      tx.audit({ action: 'auth.login', entityType: 'session', entityId: sessionId, details: { userId: user.id } });
-    });
-    const view = await this.db.read((sql) => this.sessionUser(sql, user));
-    return { accessToken: token, expiresAt, idleTimeoutSeconds: this.db.config.session.idleSeconds, user: view };
+    if (!started) {
+      const attemptsRemaining = await this.recordFailure(user, 'auth.login_failed', { factor: 'second' });
+      throw new DomainError('UNAUTHENTICATED', INVALID_CODE, { attemptsRemaining });
+    }
+    const view = await this.db.read((sql) => this.sessionUser(sql, user, null));
+    const remaining = (accepted as CodeAccepted | null)?.recoveryCodesRemaining;
+    return {
+      accessToken: token,
+      expiresAt,
+      idleTimeoutSeconds: this.db.config.session.idleSeconds,
+      user: view,
+      ...(remaining !== undefined ? { recoveryCodesRemaining: remaining } : {}),
+    };
   }
 
   /** The signed-in person as the console needs them: with the language it should speak (theirs, their site's, or the default). */
-  async sessionUser(sql: Sql, user: UserRecord): Promise<UserView> {
+  async sessionUser(sql: Sql, user: UserRecord, fullSignatureAt: string | null): Promise<UserView> {
     return {
       ...toUserView(user),
       locale: await recipientLocale(sql, user, this.db.config.defaultLocale),
       preferredLocale: user.locale,
+      secondFactor: await this.secondFactor.state(sql, user, fullSignatureAt),
     };
   }
 
@@ -89,7 +131,7 @@ export class AuthService {
       const user = await UsersRepository.findById(sql, viewer.userId);
       if (!user)
         throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
-      return this.sessionUser(sql, user);
+      return this.sessionUser(sql, user, viewer.fullSignatureAt ?? null);
     });
   }
 
@@ -111,7 +153,7 @@ export class AuthService {
             details: { changes: { locale: { old: before.locale, new: locale } } },
           });
         }
-        return this.sessionUser(tx.sql, { ...before, locale });
+        return this.sessionUser(tx.sql, { ...before, locale }, viewer.fullSignatureAt ?? null);
       },
     );
   }
@@ -125,7 +167,7 @@ export class AuthService {
   async recordFailure(
     user: UserRecord,
     action: 'auth.login_failed' | 'signature.failed',
-    options: { quiet?: boolean } = {},
+    options: { quiet?: boolean; factor?: 'second' } = {},
   ): Promise<number> {
     const threshold = this.db.config.lockoutThreshold;
     const failedAttempts = await this.db.withWriteTransaction(
@@ -141,7 +183,9 @@ export class AuthService {
           lockedAt: lock ? tx.now : current.lockedAt,
           updatedAt: tx.now,
         });
-        tx.audit({ action, entityType: 'user', entityId: user.id, details: { failedAttempts } });
+        // Which factor failed is recorded, never what was typed.
+        const factor = options.factor ? { factor: options.factor } : {};
+        tx.audit({ action, entityType: 'user', entityId: user.id, details: { failedAttempts, ...factor } });
         if (lock) {
           await SessionsRepository.revokeAllForUser(tx.sql, user.id, tx.now);
           tx.audit({
@@ -200,10 +244,11 @@ export class AuthService {
       const user = session ? await UsersRepository.findById(sql, session.userId) : null;
       // Read with the session: whether this caller is blinded depends on the study's status.
       const studyStatus = session && user ? await StudyRepository.status(sql) : null;
-      return session && user ? { session, user, studyStatus } : null;
+      const enrolled = session && user ? await SecondFactorService.enrolled(sql, user.id) : false;
+      return session && user ? { session, user, studyStatus, enrolled } : null;
     });
     if (!found) throw unauthenticated;
-    const { session, user, studyStatus } = found;
+    const { session, user, studyStatus, enrolled } = found;
     const now = this.clock.now().getTime();
     const idleLimit = Date.parse(session.lastSeenAt) + this.db.config.session.idleSeconds * 1000;
     if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt)
@@ -226,6 +271,8 @@ export class AuthService {
       siteCodes: user.siteCodes,
       sessionId: session.id,
       studyStatus: studyStatus ?? undefined,
+      enrolmentOnly: requiresSecondFactor(user.role) && !enrolled,
+      fullSignatureAt: session.fullSignatureAt,
     };
   }
 

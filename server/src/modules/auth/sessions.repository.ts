@@ -7,6 +7,8 @@ export interface SessionRecord {
   lastSeenAt: string;
   expiresAt: string;
   revokedAt: string | null;
+  /** When this session's first full signature (password + code) was made; null before it. */
+  fullSignatureAt?: string | null;
 }
 
 const toSession = (r: Record<string, unknown>): SessionRecord => ({
@@ -16,6 +18,7 @@ const toSession = (r: Record<string, unknown>): SessionRecord => ({
   lastSeenAt: asStr(r.last_seen_at),
   expiresAt: asStr(r.expires_at),
   revokedAt: asStrOrNull(r.revoked_at),
+  fullSignatureAt: asStrOrNull(r.full_signature_at),
 });
 
 export const SessionsRepository = {
@@ -32,6 +35,9 @@ export const SessionsRepository = {
   touch: (sql: Sql, id: string, at: string) => sql.exec('UPDATE sessions SET last_seen_at = ? WHERE id = ?', [at, id]),
   revoke: (sql: Sql, id: string, at: string) =>
     sql.exec('UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [at, id]),
+  /** The first full signature of the session (21 CFR 11.200(a)(1)); later ones keep the first time. */
+  markFullSignature: (sql: Sql, id: string, at: string) =>
+    sql.exec('UPDATE sessions SET full_signature_at = ? WHERE id = ? AND full_signature_at IS NULL', [at, id]),
   revokeAllForUser: (sql: Sql, userId: string, at: string) =>
     sql.exec('UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL', [at, userId]),
 };

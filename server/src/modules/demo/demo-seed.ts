@@ -1,14 +1,17 @@
 /**
  * Demo data for a first look: on an empty database, sites A and B and one user per role
- * (API.md, "Demo mode"). The password comes from DEMO_PASSWORD or is generated and printed once.
+ * (API.md, "Demo mode"). The password comes from DEMO_PASSWORD or is generated and printed once;
+ * the users whose role needs a second factor are enrolled with DEMO_TOTP_SECRET.
  * The demo trial follows (demo-study.ts).
  */
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../../../../shared/roles.js';
+import { requiresSecondFactor, type Role } from '../../../../shared/roles.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { hashPassword } from '../auth/passwords.js';
+import { SecondFactorService } from '../auth/second-factor.service.js';
+import { base32Decode } from '../auth/totp.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { UsersService } from '../users/users.service.js';
@@ -20,6 +23,13 @@ const DEMO_SITES = [
   { code: 'A', name: 'Site A — Neurology, University Hospital' },
   { code: 'B', name: 'Site B — MS Centre, Regional Hospital' },
 ];
+
+/**
+ * The demo accounts that can sign or unblind have a second factor with THIS secret (base32; the RFC 6238
+ * test key "12345678901234567890"): published, so demo-only like the rest of the demo. Add it to an
+ * authenticator app to sign in to a demo instance. Never seeded outside the demo.
+ */
+export const DEMO_TOTP_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
 
 /** Demo users have e-mail addresses at blindrand.local, so a configured SMTP server receives their notifications. */
 export const DEMO_USERS: Array<{
@@ -122,6 +132,7 @@ export async function seedDemoIfEmpty(
   const passwordHash = await hashPassword(password);
   const users = app.get(UsersService);
   const study = app.get(StudyService);
+  const secondFactor = app.get(SecondFactorService);
   try {
     await db.withWriteTransaction(DEMO_ACTOR, async (tx) => {
       if (db.dialect === 'postgres') await tx.sql.exec('SELECT pg_advisory_xact_lock(?)', [DEMO_SEED_LOCK_KEY]);
@@ -136,7 +147,10 @@ export async function seedDemoIfEmpty(
           details: { site },
         });
       }
-      for (const user of DEMO_USERS) await users.insertUser(tx, { ...user, password }, passwordHash);
+      for (const user of DEMO_USERS) {
+        const created = await users.insertUser(tx, { ...user, password }, passwordHash);
+        if (requiresSecondFactor(user.role)) await secondFactor.seed(tx, created.id, base32Decode(DEMO_TOTP_SECRET));
+      }
       await seedDemoStudy(study, app.get(ProtocolService).protocol(), tx, studyStatus);
       if (configuredPassword === null) announce(password);
     });

@@ -1,3 +1,5 @@
+import type { SecondFactorClient } from '../auth/second-factor-client.js';
+
 /** A small HTTP client for the operational checks: JSON in, JSON or text out, never throws on a status. */
 export interface HttpResponse<T = any> {
   status: number;
@@ -7,7 +9,11 @@ export interface HttpResponse<T = any> {
 }
 
 export class HttpClient {
-  constructor(readonly baseUrl: string) {}
+  /** `secondFactor`: adds the codes the server asks for (sign-in, first signature, co-signatures). */
+  constructor(
+    readonly baseUrl: string,
+    readonly secondFactor: SecondFactorClient | null = null,
+  ) {}
 
   async request<T = any>(
     method: string,
@@ -17,14 +23,16 @@ export class HttpClient {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined;
-    if (options.body !== undefined) {
-      payload = JSON.stringify(options.body);
+    const sent = this.secondFactor ? await this.secondFactor.withCodes(options.body, options.token) : options.body;
+    if (sent !== undefined) {
+      payload = JSON.stringify(sent);
       headers['content-type'] = 'application/json';
     }
     const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
     const text = await res.text();
     let body: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
+    this.secondFactor?.settled(sent, options.token, res.status);
     return { status: res.status, body: body as T, text, headers: res.headers };
   }
 
@@ -37,7 +45,9 @@ export class HttpClient {
   }
 
   async login(username: string, password: string): Promise<string> {
-    const res = await this.post('/api/auth/login', { username, password });
+    const res = this.secondFactor
+      ? await this.secondFactor.signIn((p, b, t) => this.post(p, b, t), username, password)
+      : await this.post('/api/auth/login', { username, password });
     if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text.slice(0, 200)}`);
     return res.body.accessToken;
   }

@@ -18,6 +18,7 @@ import type { DatabaseService } from '../../database/database.service.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { SigningKey, publicKeyBase64 } from '../../database/audit/signing-key.js';
 import { argon2Profile, argon2ProfileNotice } from '../auth/argon2-profile.js';
+import { totpReplayNotice, totpReplayPolicy } from '../auth/totp-replay.js';
 import { compareWithManifest, readManifest } from './release-manifest.js';
 import type { CheckResult } from './report.js';
 import { QUAL } from './requirements.js';
@@ -59,10 +60,11 @@ export async function installationChecks(deps: InstallationDeps): Promise<CheckR
   return [
     await check('IQ-VERSION', [QUAL.build], () => {
       const manifest = readManifest(config.qualification.releaseManifestPath);
-      // The build as it runs includes its password-hashing cost: the test-only profile fails the installation.
-      const notice = argon2ProfileNotice();
-      const observed = `running ${deps.version}; manifest ${manifest.name} ${manifest.version} built ${manifest.builtAt}${notice ? `; ${notice}` : ''}`;
-      return { observed, pass: manifest.version === deps.version && argon2Profile().name === 'production' };
+      // The build as it runs includes its password-hashing cost and its TOTP replay rule: a test-only switch fails the installation.
+      const notices = [argon2ProfileNotice(), totpReplayNotice()].filter((n) => n !== null);
+      const observed = `running ${deps.version}; manifest ${manifest.name} ${manifest.version} built ${manifest.builtAt}${notices.map((n) => `; ${n}`).join('')}`;
+      const testSwitch = argon2Profile().name !== 'production' || totpReplayPolicy().allowReplay;
+      return { observed, pass: manifest.version === deps.version && !testSwitch };
     }),
     await check('IQ-CHECKSUMS', [QUAL.build], () => {
       const c = compareWithManifest(PACKAGE_ROOT, readManifest(config.qualification.releaseManifestPath));

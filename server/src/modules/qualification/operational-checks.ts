@@ -14,6 +14,9 @@ import { withConnection } from '../../database/driver.js';
 import type { UnblindingPolicy } from '../../../../shared/contract.js';
 import { isBlindedAt, type Role } from '../../../../shared/roles.js';
 import { HttpClient, type HttpResponse } from './http-client.js';
+import { SecondFactorClient } from '../auth/second-factor-client.js';
+import { base32Decode } from '../auth/totp.js';
+import { DEMO_TOTP_SECRET } from '../demo/demo-seed.js';
 import {
   blindedVocabulary,
   eligibleScreening,
@@ -38,12 +41,14 @@ class Session {
   readonly run = randomBytes(4).toString('hex');
 
   constructor(readonly t: Throwaway) {
-    this.http = new HttpClient(t.baseUrl);
+    // The throwaway study's demo accounts have the demo second factor (demo-seed.ts).
+    const demoSecret = base32Decode(DEMO_TOTP_SECRET);
+    this.http = new HttpClient(t.baseUrl, new SecondFactorClient(() => demoSecret));
   }
 
   async signIn(): Promise<void> {
     for (const u of QUALIFICATION_USERS) {
-      const res = await this.http.post('/api/auth/login', { username: u, password: this.t.password });
+      const res = await this.http.secondFactor!.signIn((p, b, t) => this.http.post(p, b, t), u, this.t.password);
       if (res.status !== 200) throw new Error(`sign-in of ${u} failed: ${res.status}`);
       this.tokens[u] = res.body.accessToken;
       this.roles[u] = res.body.user.role;

@@ -1,5 +1,6 @@
 /**
- * Electronic signatures (21 CFR 11.50, 11.70, 11.200): the signer re-enters the password; the
+ * Electronic signatures (21 CFR 11.50, 11.70, 11.200): the signer re-enters the password (and, for the
+ * first signature of a session or a co-signature, the second-factor code: signer-verification.ts); the
  * record stores signer, printed name, meaning, UTC time and the SHA-256 of the signed record, and
  * a seal (Ed25519 over all of these, with the key kept outside the database). A signature copied
  * onto another record fails verification: the seal binds the record's type, id and content hash.
@@ -15,7 +16,11 @@ import { asStr, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { KeyRing, readRotationRecords } from '../../database/audit/key-ring.js';
 import { SigningKey } from '../../database/audit/signing-key.js';
-import { AuthService } from '../auth/auth.service.js';
+import { AuthService, CodeRefused } from '../auth/auth.service.js';
+import { SecondFactorService } from '../auth/second-factor.service.js';
+import { SessionsRepository } from '../auth/sessions.repository.js';
+import { signatureNeeds } from '../auth/signer-verification.js';
+import { requiresSecondFactor } from '../../../../shared/roles.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { ReauthTickets } from '../auth/reauth-tickets.js';
@@ -32,6 +37,11 @@ export interface Signer {
   /** The signer's role when signing, recorded as is (never assumed from the act). */
   role: string;
   meaning: string;
+  /**
+   * The signer's own session, when this signature used every component (password + code): its
+   * first full signature is recorded there (21 CFR 11.200(a)(1)). Missing for co-signers.
+   */
+  fullSignatureSession?: string;
 }
 
 export interface SignedRecord {
@@ -45,7 +55,15 @@ const REAUTH_INVALID =
   'Confirm your identity at the identity provider again: the confirmation is missing, already used or too old. Nothing was changed.';
 const CO_SIGNATURE_INVALID = 'The second signature is not valid. Nothing was changed.';
 /** `details` of a SIGNATURE_INVALID answer: whose password failed, and how many tries remain before that account locks. */
-type SignatureFailureDetails = { signer: 'self' | 'cosigner'; attemptsRemaining: number };
+type SignatureFailureDetails = {
+  signer: 'self' | 'cosigner';
+  attemptsRemaining: number;
+  /** Set when the signature lacked the second-factor code it needs (nothing was counted). */
+  codeRequired?: true;
+};
+const CODE_REQUIRED =
+  'The first signature of a session needs the code from your authenticator app as well as your password. Nothing was changed.';
+const SIGNATURE_CODE_INVALID = 'The signature password or code is not correct. Nothing was changed.';
 
 interface SignatureRow extends SignatureView {
   signerId: string;
@@ -71,6 +89,7 @@ export class SignatureService {
   constructor(
     private readonly db: DatabaseService,
     private readonly auth: AuthService,
+    private readonly secondFactor: SecondFactorService,
     private readonly key: SigningKey,
     private readonly reauthTickets: ReauthTickets,
     @Inject(SIGNED_RECORD_LOADERS) private readonly loaders: Record<string, ContentLoader>,
@@ -96,6 +115,22 @@ export class SignatureService {
     const user = await this.db.read((sql) => UsersRepository.findById(sql, viewer.userId));
     if (!user || !user.active) throw new DomainError('UNAUTHENTICATED', 'Sign in to continue.');
     if (user.lockedAt) throw new DomainError('TOO_MANY_ATTEMPTS', 'The account is locked.');
+    const enrolled = await this.db.read((sql) => SecondFactorService.enrolled(sql, user.id));
+    const needs = signatureNeeds({
+      enrolled,
+      required: requiresSecondFactor(user.role),
+      fullSignatureInSession: !!viewer.fullSignatureAt,
+      coSigner: false,
+    });
+    const code = input.totp?.trim() || null;
+    if (needs.code && !code) {
+      // Asked before the password is checked, so a missing code reveals nothing and counts nothing.
+      throw new DomainError('SIGNATURE_INVALID', CODE_REQUIRED, {
+        signer: 'self',
+        attemptsRemaining: Math.max(0, this.db.config.lockoutThreshold - user.failedAttempts),
+        codeRequired: true,
+      } satisfies SignatureFailureDetails);
+    }
     if (!(await verifyPassword(user.passwordHash, input.password))) {
       const attemptsRemaining = await this.auth.recordFailure(user, 'signature.failed');
       throw new DomainError('SIGNATURE_INVALID', 'The signature password is not correct. Nothing was changed.', {
@@ -103,7 +138,41 @@ export class SignatureService {
         attemptsRemaining,
       } satisfies SignatureFailureDetails);
     }
-    return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
+    // A code sent with a later signature is checked too: a wrong one never passes unnoticed.
+    const checkCode = code !== null && (needs.code || enrolled);
+    if (checkCode && !(await this.useCode(user, code))) {
+      const attemptsRemaining = await this.auth.recordFailure(user, 'signature.failed', { factor: 'second' });
+      throw new DomainError('SIGNATURE_INVALID', SIGNATURE_CODE_INVALID, {
+        signer: 'self',
+        attemptsRemaining,
+      } satisfies SignatureFailureDetails);
+    }
+    const full = checkCode || !needs.code;
+    return {
+      userId: user.id,
+      username: user.username,
+      printedName: user.displayName,
+      role: user.role,
+      meaning,
+      ...(full ? { fullSignatureSession: viewer.sessionId } : {}),
+    };
+  }
+
+  /** Uses a second-factor code in its own write (a TOTP step is spent even if the signed action then fails). */
+  private async useCode(user: { id: string; username: string; role: string }, code: string): Promise<boolean> {
+    return this.db
+      .withWriteTransaction(
+        { userId: user.id, username: user.username, role: user.role },
+        async (tx) => {
+          if (!(await this.secondFactor.use(tx, user.id, code))) throw new CodeRefused();
+          return true;
+        },
+        { unaudited: 'second-factor step of a signature (the signature is audited with its action)' },
+      )
+      .catch((err: unknown) => {
+        if (err instanceof CodeRefused) return false;
+        throw err;
+      });
   }
 
   /** The SSO branch of `authenticate`: the single-use ticket of a fresh provider login by this person in this session. */
@@ -123,7 +192,7 @@ export class SignatureService {
    * message: the answer never tells which names exist or which role they have.
    */
   async authenticateCoSigner(
-    input: { username: string; password: string; meaning?: string },
+    input: { username: string; password: string; meaning?: string; totp?: string },
     act: SignedAct,
     mayCoSign: (role: string) => boolean,
   ): Promise<Signer> {
@@ -134,7 +203,18 @@ export class SignatureService {
       ? await verifyPassword(user.passwordHash, input.password)
       : await verifyAgainstDummy(input.password);
     if (known && passwordOk && !user.lockedAt && mayCoSign(user.role)) {
-      return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
+      // A co-signer is not in a session of their own: password AND code, every time.
+      const enrolled = await this.db.read((sql) => SecondFactorService.enrolled(sql, user.id));
+      const needs = signatureNeeds({
+        enrolled,
+        required: requiresSecondFactor(user.role),
+        fullSignatureInSession: false,
+        coSigner: true,
+      });
+      const code = input.totp?.trim() || null;
+      const codeOk = !needs.code || (code !== null && enrolled && (await this.useCode(user, code)));
+      if (codeOk)
+        return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
     }
     const attemptsRemaining = known
       ? await this.auth.recordFailure(user, 'signature.failed', { quiet: true })
@@ -161,6 +241,8 @@ export class SignatureService {
       recordHash: sha256Hex(canonicalJson(record.content)),
     };
     const seal = this.key.sign(sealMessage(row));
+    if (signer.fullSignatureSession)
+      await SessionsRepository.markFullSignature(tx.sql, signer.fullSignatureSession, tx.now);
     await tx.sql.exec(
       `INSERT INTO signatures (id, signer_id, signer_username, printed_name, meaning, signed_at, record_type, record_id, record_hash, seal)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

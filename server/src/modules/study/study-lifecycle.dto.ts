@@ -30,6 +30,12 @@ export class CoSignatureDto {
   @IsString()
   @MaxLength(500)
   meaning?: string;
+
+  @ApiPropertyOptional({ description: "The second statistician's authenticator code (a co-signer always gives one)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  totp?: string;
 }
 
 export class UnblindStudyDto implements UnblindStudyInput {

@@ -1,0 +1,102 @@
+/**
+ * The client side of the second factor, for programs that sign in and sign as several people in a
+ * row (the qualification run's throwaway study, the test suites): it knows each person's TOTP
+ * secret and gives a fresh code each time (never a step it already used: the server refuses a
+ * replayed code), and it adds the code only where the server asks for one — sign-in, the first
+ * signature of a session (21 CFR 11.200(a)(1)) and every co-signature. It waits for the next
+ * 30-second step when it has used up the ones the server accepts.
+ */
+import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from './totp.js';
+
+type Body = Record<string, unknown>;
+
+export class SecondFactorClient {
+  private readonly lastStep = new Map<string, number>();
+  /** Sessions by token: whose, and whether they made their first full signature yet. */
+  private readonly sessions = new Map<string, { username: string; signed: boolean }>();
+  /** Added to this process's clock to get the server's (tests move a server's clock forward). */
+  clockOffsetMs = 0;
+
+  private readonly learned = new Map<string, Buffer>();
+
+  /** `secretFor`: the secrets known beforehand (the demo accounts'); those enrolled through this client are added. */
+  constructor(private readonly secretFor: (username: string) => Buffer | null) {}
+
+  /** A code for `username` (undefined when their secret is unknown). */
+  async code(username: string): Promise<string | undefined> {
+    const secret = this.learned.get(username) ?? this.secretFor(username);
+    if (!secret) return undefined;
+    for (;;) {
+      const now = Date.now() + this.clockOffsetMs;
+      const current = totpStep(now);
+      // The current step or the next one (the server accepts one step of drift), never a spent one.
+      const step = Math.max(current, (this.lastStep.get(username) ?? -1) + 1);
+      if (step <= current + 1) {
+        this.lastStep.set(username, step);
+        return hotp(secret, step);
+      }
+      await new Promise((r) => setTimeout(r, (current + 1) * TOTP_STEP_SECONDS * 1000 - now + 50));
+    }
+  }
+
+  /** A secret this client enrolled (POST /auth/second-factor/enrol answered it). */
+  learn(username: string, secret: Buffer): void {
+    this.learned.set(username, secret);
+    this.lastStep.delete(username);
+  }
+
+  /**
+   * Signs in through `post` with a code when the secret is known; a person whose role needs a second
+   * factor and has none is enrolled on the spot. Returns the sign-in answer (any status).
+   */
+  async signIn<R extends { status: number; body: any }>(
+    post: (path: string, body: unknown, token?: string) => Promise<R>,
+    username: string,
+    password: string,
+  ): Promise<R> {
+    const totp = await this.code(username);
+    const res = await post('/api/auth/login', { username, password, ...(totp ? { totp } : {}) });
+    if (res.status !== 200) return res;
+    const token = String(res.body.accessToken);
+    this.signedIn(token, username);
+    const state = res.body.user?.secondFactor;
+    if (state?.required && !state.enrolled) {
+      const enrolment = await post('/api/auth/second-factor/enrol', {}, token);
+      if (enrolment.status !== 200) throw new Error(`enrolment of ${username} failed: ${enrolment.status}`);
+      this.learn(username, base32Decode(String(enrolment.body.secret)));
+      const confirmed = await post('/api/auth/second-factor/confirm', { code: await this.code(username) }, token);
+      if (confirmed.status !== 200) throw new Error(`enrolment of ${username} not confirmed: ${confirmed.status}`);
+    }
+    return res;
+  }
+
+  /** After a sign-in: remember whose session the token is. */
+  signedIn(token: string, username: string): void {
+    this.sessions.set(token, { username, signed: false });
+  }
+
+  /** The body with the codes it needs: `signature.totp` on a session's first signature, `secondSignature.totp` always. */
+  async withCodes(body: unknown, token: string | undefined): Promise<unknown> {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+    const out: Body = { ...(body as Body) };
+    const session = token ? this.sessions.get(token) : undefined;
+    const signature = out.signature as Body | undefined;
+    // A caller that sets `totp` itself (even to undefined) keeps it as given: the tests of the rule do.
+    if (signature && typeof signature === 'object' && !('totp' in signature) && session && !session.signed) {
+      const code = await this.code(session.username);
+      if (code) out.signature = { ...signature, totp: code };
+    }
+    const second = out.secondSignature as Body | undefined;
+    if (second && typeof second === 'object' && !('totp' in second) && typeof second.username === 'string') {
+      const code = await this.code(second.username);
+      if (code) out.secondSignature = { ...second, totp: code };
+    }
+    return out;
+  }
+
+  /** After the answer: a signed request that succeeded made the session's first full signature. */
+  settled(body: unknown, token: string | undefined, status: number): void {
+    const session = token ? this.sessions.get(token) : undefined;
+    if (session && status < 300 && body && typeof body === 'object' && 'signature' in body) session.signed = true;
+  }
+}
