@@ -14,6 +14,10 @@ import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { newParticipant, randomize } from '../support/factories.js';
 
+let t: TestApp;
+/** A fresh second-factor code of the demo admin, for the CLI's sign-in. */
+const adminCode = async () => (await t.api.secondFactor.code('admin'))!;
+
 const ALL_CHECKS = [
   'IQ-VERSION',
   'IQ-CHECKSUMS',
@@ -99,7 +103,6 @@ async function durablePostgres(): Promise<{ url: string; stop(): void } | null> 
 }
 
 describe('qualification of a correctly configured instance', () => {
-  let t: TestApp;
   let durable: Awaited<ReturnType<typeof durablePostgres>>;
   let site: ReturnType<typeof siteFiles>;
   let out: string;
@@ -116,6 +119,8 @@ describe('qualification of a correctly configured instance', () => {
       {
         BACKUP_DIR: site.backups,
         RELEASE_MANIFEST_PATH: site.manifest,
+        // A qualified installation accepts a second-factor code once (the test-only replay switch fails IQ-VERSION).
+        BLINDRAND_TOTP_REPLAY: 'off',
         ...(durable ? { DATABASE_URL: durable.url } : {}),
       },
       { argon2: 'production' },
@@ -135,7 +140,19 @@ describe('qualification of a correctly configured instance', () => {
   it('[QUAL-001][QUAL-002][QUAL-003][QUAL-004][QUAL-005][QUAL-006][QUAL-007][QUAL-008][QUAL-009][QUAL-010][QUAL-011][QUAL-013][QUAL-014] `blindrand qualify` passes every check and leaves production data untouched', async () => {
     const before = await productionState(t);
     const run = await cli(
-      ['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--out', out],
+      // The administrator's code: the next one this client has not used (the server refuses a replayed code).
+      [
+        'qualify',
+        '--url',
+        t.baseUrl,
+        '--username',
+        'admin',
+        '--password-stdin',
+        '--totp',
+        await adminCode(),
+        '--out',
+        out,
+      ],
       `${DEMO_PASSWORD}\n`,
     );
     console.log(`QUALIFICATION (${usingPostgres ? 'PostgreSQL' : 'SQLite'}):\n${run.out}`);
@@ -251,7 +268,6 @@ describe('qualification of a correctly configured instance', () => {
 });
 
 describe('qualification of a misconfigured instance', () => {
-  let t: TestApp;
   let site: ReturnType<typeof siteFiles>;
 
   beforeAll(async () => {
@@ -267,7 +283,13 @@ describe('qualification of a misconfigured instance', () => {
     // The report is written in the runner's language: here the instance default, French.
     // Plain http on a network name without a TLS proxy; the key file world-readable; the server's clock 10 s ahead.
     t = await startTestApp(
-      { ...env, BACKUP_DIR: site.backups, DEFAULT_LOCALE: 'fr', PUBLIC_URL: 'http://rando.example-hospital.fr' },
+      {
+        ...env,
+        BACKUP_DIR: site.backups,
+        DEFAULT_LOCALE: 'fr',
+        PUBLIC_URL: 'http://rando.example-hospital.fr',
+        BLINDRAND_TOTP_REPLAY: 'off',
+      },
       { argon2: 'production' },
     );
     chmodSync(t.config.signingKeyPath, 0o644);
@@ -310,7 +332,19 @@ describe('qualification of a misconfigured instance', () => {
     // The CLI says so with exit code 2, and the failing report still verifies (it is a true record).
     const out = join(site.dir, 'out');
     const run = await cli(
-      ['qualify', '--url', t.baseUrl, '--username', 'admin', '--password-stdin', '--installation-only', '--out', out],
+      [
+        'qualify',
+        '--url',
+        t.baseUrl,
+        '--username',
+        'admin',
+        '--password-stdin',
+        '--totp',
+        await adminCode(),
+        '--installation-only',
+        '--out',
+        out,
+      ],
       DEMO_PASSWORD,
     );
     expect(run.code).toBe(2);

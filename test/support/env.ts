@@ -35,11 +35,12 @@ export type Argon2Cost = 'test' | 'production';
 
 /**
  * The variables of the test-only switches: the argon2 cost (it needs both) and a second-factor code
- * accepted more than once (totp-replay.ts; test/api/second-factor.test.ts keeps one server without it).
- * None at production cost.
+ * accepted more than once (totp-replay.ts), at either cost: a test that needs a code refused when
+ * replayed (test/api/second-factor.test.ts) or a qualified installation sets BLINDRAND_TOTP_REPLAY=off.
  */
 export function argon2Env(cost: Argon2Cost = 'test'): Record<string, string> {
-  return cost === 'test' ? { NODE_ENV: 'test', BLINDRAND_ARGON2_PROFILE: 'test', BLINDRAND_TOTP_REPLAY: 'allow' } : {};
+  const replay = { NODE_ENV: 'test', BLINDRAND_TOTP_REPLAY: 'allow' };
+  return cost === 'test' ? { ...replay, BLINDRAND_ARGON2_PROFILE: 'test' } : replay;
 }
 
 /** The environment a test server starts from (callers add the database and their own settings). */

@@ -45,7 +45,10 @@ export interface ApiResponse<T = any> {
 export class Api {
   readonly secondFactor = testSecondFactor();
 
-  constructor(readonly baseUrl: string) {}
+  constructor(readonly baseUrl: string) {
+    // Test servers accept a code twice (env.ts); startTestApp says when one does not.
+    this.secondFactor.reuseSteps = true;
+  }
 
   async request<T = any>(
     method: string,
@@ -55,7 +58,7 @@ export class Api {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined = options.raw;
-    const sent = await this.secondFactor.withCodes(options.body, options.token);
+    const sent = await this.secondFactor.withCodes(options.body, options.token, (tok) => this.get('/api/auth/me', tok));
     if (sent !== undefined) {
       payload = JSON.stringify(sent);
       headers['content-type'] ??= 'application/json';
@@ -111,6 +114,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   const host = await forkAppHost({ ...base, ...env });
   const baseUrl = `http://127.0.0.1:${host.port}`;
   const api = new Api(baseUrl);
+  const final = { ...base, ...env };
+  api.secondFactor.reuseSteps = final.BLINDRAND_TOTP_REPLAY === 'allow';
   return {
     child: host.child,
     config: host.config,

@@ -9,13 +9,24 @@
 import { base32Decode, hotp, TOTP_STEP_SECONDS, totpStep } from './totp.js';
 
 type Body = Record<string, unknown>;
+interface ClientSession {
+  username: string;
+  signed: boolean;
+  /** A request with the first-signature code is in flight (concurrent ones wait, so one code serves). */
+  first: Promise<void> | null;
+  release: () => void;
+}
 
 export class SecondFactorClient {
   private readonly lastStep = new Map<string, number>();
   /** Sessions by token: whose, and whether they made their first full signature yet. */
-  private readonly sessions = new Map<string, { username: string; signed: boolean }>();
+  private readonly sessions = new Map<string, ClientSession>();
+  /** Requests carrying a session's first-signature code: the session's other signed requests wait for them. */
+  private readonly firsts = new WeakMap<object, ClientSession>();
   /** Added to this process's clock to get the server's (tests move a server's clock forward). */
   clockOffsetMs = 0;
+  /** The server accepts a code twice (test-only switch, totp-replay.ts): never wait for the next step. */
+  reuseSteps = false;
 
   private readonly learned = new Map<string, Buffer>();
 
@@ -31,6 +42,7 @@ export class SecondFactorClient {
       const current = totpStep(now);
       // The current step or the next one (the server accepts one step of drift), never a spent one.
       const step = Math.max(current, (this.lastStep.get(username) ?? -1) + 1);
+      if (this.reuseSteps) return hotp(secret, current);
       if (step <= current + 1) {
         this.lastStep.set(username, step);
         return hotp(secret, step);
@@ -72,19 +84,34 @@ export class SecondFactorClient {
 
   /** After a sign-in: remember whose session the token is. */
   signedIn(token: string, username: string): void {
-    this.sessions.set(token, { username, signed: false });
+    this.sessions.set(token, { username, signed: false, first: null, release: () => undefined });
   }
 
-  /** The body with the codes it needs: `signature.totp` on a session's first signature, `secondSignature.totp` always. */
-  async withCodes(body: unknown, token: string | undefined): Promise<unknown> {
+  /**
+   * The body with the codes it needs: `signature.totp` while the session has not signed with every
+   * component (asked of the server through `me`, GET /auth/me), `secondSignature.totp` always.
+   */
+  async withCodes(
+    body: unknown,
+    token: string | undefined,
+    me?: (token: string) => Promise<{ status: number; body: any }>,
+  ): Promise<unknown> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
     const out: Body = { ...(body as Body) };
     const session = token ? this.sessions.get(token) : undefined;
     const signature = out.signature as Body | undefined;
     // A caller that sets `totp` itself (even to undefined) keeps it as given: the tests of the rule do.
-    if (signature && typeof signature === 'object' && !('totp' in signature) && session && !session.signed) {
-      const code = await this.code(session.username);
-      if (code) out.signature = { ...signature, totp: code };
+    if (signature && typeof signature === 'object' && !('totp' in signature) && session) {
+      while (session.first) await session.first;
+      if (!session.signed) {
+        // Hold the session until this request's answer (settled): concurrent signatures wait, one code serves.
+        session.first = new Promise((resolve) => (session.release = resolve));
+        this.firsts.set(out, session);
+        const state = me && token ? (await me(token)).body?.secondFactor : undefined;
+        if (state && !state.signatureNeedsCode) session.signed = true;
+        const code = session.signed ? undefined : await this.code(session.username);
+        if (code) out.signature = { ...signature, totp: code };
+      }
     }
     const second = out.secondSignature as Body | undefined;
     if (second && typeof second === 'object' && !('totp' in second) && typeof second.username === 'string') {
@@ -98,5 +125,10 @@ export class SecondFactorClient {
   settled(body: unknown, token: string | undefined, status: number): void {
     const session = token ? this.sessions.get(token) : undefined;
     if (session && status < 300 && body && typeof body === 'object' && 'signature' in body) session.signed = true;
+    const first = body && typeof body === 'object' ? this.firsts.get(body) : undefined;
+    if (first) {
+      first.first = null;
+      first.release();
+    }
   }
 }

@@ -22,5 +22,5 @@ export function totpReplayNotice(policy: TotpReplayPolicy = totpReplayPolicy()):
   if (policy.requested === null) return null;
   return policy.allowReplay
     ? 'BLINDRAND_TOTP_REPLAY=allow with NODE_ENV=test: a second-factor code may be used more than once: never use this instance for a trial'
-    : `BLINDRAND_TOTP_REPLAY=${policy.requested} is set but ignored (it needs NODE_ENV=test): a second-factor code is accepted once`;
+    : `BLINDRAND_TOTP_REPLAY=${policy.requested}: a second-factor code is accepted once (only "allow" with NODE_ENV=test relaxes it)`;
 }

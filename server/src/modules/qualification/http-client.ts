@@ -23,7 +23,9 @@ export class HttpClient {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let payload: string | undefined;
-    const sent = this.secondFactor ? await this.secondFactor.withCodes(options.body, options.token) : options.body;
+    const sent = this.secondFactor
+      ? await this.secondFactor.withCodes(options.body, options.token, (tok) => this.get('/api/auth/me', tok))
+      : options.body;
     if (sent !== undefined) {
       payload = JSON.stringify(sent);
       headers['content-type'] = 'application/json';

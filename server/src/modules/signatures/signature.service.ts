@@ -37,11 +37,6 @@ export interface Signer {
   /** The signer's role when signing, recorded as is (never assumed from the act). */
   role: string;
   meaning: string;
-  /**
-   * The signer's own session, when this signature used every component (password + code): its
-   * first full signature is recorded there (21 CFR 11.200(a)(1)). Missing for co-signers.
-   */
-  fullSignatureSession?: string;
 }
 
 export interface SignedRecord {
@@ -140,31 +135,32 @@ export class SignatureService {
     }
     // A code sent with a later signature is checked too: a wrong one never passes unnoticed.
     const checkCode = code !== null && (needs.code || enrolled);
-    if (checkCode && !(await this.useCode(user, code))) {
+    if (checkCode && !(await this.useCode(user, code, viewer.sessionId))) {
       const attemptsRemaining = await this.auth.recordFailure(user, 'signature.failed', { factor: 'second' });
       throw new DomainError('SIGNATURE_INVALID', SIGNATURE_CODE_INVALID, {
         signer: 'self',
         attemptsRemaining,
       } satisfies SignatureFailureDetails);
     }
-    const full = checkCode || !needs.code;
-    return {
-      userId: user.id,
-      username: user.username,
-      printedName: user.displayName,
-      role: user.role,
-      meaning,
-      ...(full ? { fullSignatureSession: viewer.sessionId } : {}),
-    };
+    return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
   }
 
-  /** Uses a second-factor code in its own write (a TOTP step is spent even if the signed action then fails). */
-  private async useCode(user: { id: string; username: string; role: string }, code: string): Promise<boolean> {
+  /**
+   * Uses a second-factor code in its own write (a TOTP step is spent even if the signed action then
+   * fails). `sessionId`: the signer's own session, which from now on has signed with every component
+   * (sessions.full_signature_at: later signatures of this session need the password only).
+   */
+  private async useCode(
+    user: { id: string; username: string; role: string },
+    code: string,
+    sessionId?: string,
+  ): Promise<boolean> {
     return this.db
       .withWriteTransaction(
         { userId: user.id, username: user.username, role: user.role },
         async (tx) => {
           if (!(await this.secondFactor.use(tx, user.id, code))) throw new CodeRefused();
+          if (sessionId) await SessionsRepository.markFullSignature(tx.sql, sessionId, tx.now);
           return true;
         },
         { unaudited: 'second-factor step of a signature (the signature is audited with its action)' },
@@ -241,8 +237,6 @@ export class SignatureService {
       recordHash: sha256Hex(canonicalJson(record.content)),
     };
     const seal = this.key.sign(sealMessage(row));
-    if (signer.fullSignatureSession)
-      await SessionsRepository.markFullSignature(tx.sql, signer.fullSignatureSession, tx.now);
     await tx.sql.exec(
       `INSERT INTO signatures (id, signer_id, signer_username, printed_name, meaning, signed_at, record_type, record_id, record_hash, seal)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
