@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { eligiblePatient, randomizedPatient } from './support/api.js';
+import { fillSignature, totpFor, typeSecondFactor } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -65,7 +66,7 @@ describe('signature dialogs', () => {
       await page.keyboard.press(key);
       expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
     }
-    await page.getByLabel('Your password').fill('wrong-password');
+    await fillSignature(page, 'wrong-password');
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const error = dialog.getByRole('alert');
     await error.waitFor();
@@ -105,7 +106,7 @@ describe('signed records', () => {
     const page = await suite.as('investigator1');
     await page.goto(`${suite.server.baseUrl}/patients/${id}`);
     await page.getByRole('button', { name: 'Randomize…' }).click();
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const code = (await page.getByTestId('randomization-result').locator('.big-value').nth(1).textContent())!.trim();
     await page.reload();
@@ -139,6 +140,7 @@ describe('nothing typed is lost', () => {
     await page.getByLabel('Username').fill('investigator1');
     await page.getByLabel('Password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await typeSecondFactor(page, 'investigator1');
     await page.waitForURL(/\/patients\/new/);
     await expect(page.getByLabel('Screening number').inputValue()).resolves.toBe('A-DRAFT-1');
 
@@ -200,8 +202,9 @@ describe('co-signature', () => {
     await page.goto(`${suite.server.baseUrl}/statistics/study`);
     await page.getByLabel("Second statistician's username").fill('statistician2');
     await page.getByLabel("Second statistician's password").fill('wrong-password');
+    await page.getByLabel("Second statistician's authenticator code").fill(totpFor('statistician2'));
     await page.getByRole('button', { name: 'Continue to your signature' }).click();
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and unblind' }).click();
     const error = page.getByRole('dialog').getByRole('alert');
     await error.waitFor();

@@ -12,7 +12,7 @@ import * as jsqrModule from 'jsqr';
 import type { Locator, Page } from 'playwright-core';
 import { protocolWithEscalation } from '../api/fixtures/emergency-protocol.js';
 import { randomizedPatient, Api } from './support/api.js';
-import { screenshot, signIn } from './support/browser.js';
+import { fillSignature, screenshot, signIn } from './support/browser.js';
 import { ROOT, startServer, type RunningServer } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
@@ -70,7 +70,7 @@ async function requestFromPatientPage(
   if (expectResponse) await expect(page.getByTestId('response-time').textContent()).resolves.toMatch(expectResponse);
   await page.getByLabel('Reason').fill(REASON);
   await page.getByRole('button', { name: 'Continue to signature' }).click();
-  await page.getByLabel('Your password').fill(server.password);
+  await fillSignature(page, server.password);
   await page.getByRole('button', { name: 'Sign and send request' }).click();
   await section.getByTestId('patient-request').first().waitFor();
 }
@@ -91,7 +91,7 @@ async function approveFromQueue(
   await page.getByRole('radio', { name: 'Approve', exact: true }).check();
   await page.getByLabel('Comment').fill('Confirmed with the treating physician by phone.');
   await page.getByRole('button', { name: 'Continue to signature' }).click();
-  await page.getByLabel('Your password').fill(server.password);
+  await fillSignature(page, server.password);
   await page.getByRole('button', { name: 'Sign decision' }).click();
   await page.getByText(/Decision recorded/).waitFor();
 }

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { randomizedPatient } from './support/api.js';
-import { screenshot, signIn } from './support/browser.js';
+import { fillSignature, screenshot, signIn, totpFor } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -28,15 +28,16 @@ describe('end of study', () => {
     await expect(page.getByTestId('lock-open-requests').textContent()).resolves.toMatch(/Open unblinding requests: 0/);
     await page.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/lock/i);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and lock' }).click();
     await page.getByText('Study locked.').waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/locked/);
 
     await page.getByLabel("Second statistician's username").fill('statistician2');
     await page.getByLabel("Second statistician's password").fill(suite.server.password);
+    await page.getByLabel("Second statistician's authenticator code").fill(totpFor('statistician2'));
     await page.getByRole('button', { name: 'Continue to your signature' }).click();
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and unblind' }).click();
     await page.getByText(/The study is unblinded/).waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/unblinded/);

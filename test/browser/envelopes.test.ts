@@ -6,7 +6,7 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordApiResponses, screenshot } from './support/browser.js';
+import { fillSignature, recordApiResponses, screenshot } from './support/browser.js';
 import { findLeaks, forbiddenTerms } from './support/protocol.js';
 import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
@@ -39,7 +39,7 @@ describe('downtime envelopes', () => {
     await form.getByLabel('Envelopes per stratum').fill('2');
     await form.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(randstat.getByTestId('signature-meaning').textContent()).resolves.toMatch(/downtime envelopes/);
-    await randstat.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(randstat, suite.server.password);
     await randstat.getByRole('button', { name: 'Reserve and sign' }).click();
     await randstat.getByText('12 envelopes reserved.').waitFor();
     // the confirmation shows before the list has reloaded: wait for the rows themselves
@@ -109,7 +109,7 @@ describe('downtime envelopes', () => {
     await form.getByLabel('Opened by').fill('Dr Ines Investigator');
     await form.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/randomized with this envelope/);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Enter and sign' }).click();
     await page
       .getByText(`Envelope ${envelope.number} entered: randomization number 1.`)

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, jest, test } from '@jest/globals';
 import { eligiblePatient, randomizedPatient } from './support/api.js';
-import { screenshot } from './support/browser.js';
+import { fillSignature, screenshot } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(90_000);
@@ -118,7 +118,7 @@ describe('journeys', () => {
     await page.getByRole('heading', { level: 1, name: /A-BR-001/ }).waitFor();
     await page.getByRole('button', { name: 'Randomize…' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/randomi/i);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await screenshot(page, 'investigator-signature');
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const result = page.getByTestId('randomization-result');
@@ -143,10 +143,10 @@ describe('journeys', () => {
     });
     await page.goto(`${suite.server.baseUrl}/patients/${id}`);
     await page.getByRole('button', { name: 'Randomize…' }).click();
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/could not be reached/);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and randomize' }).click();
     const result = page.getByTestId('randomization-result');
     await result.waitFor();
@@ -171,7 +171,7 @@ describe('journeys', () => {
     await row.getByRole('button', { name: 'Record dispensation…' }).click();
     await page.getByLabel('Lot number').fill('LOT-2024-001');
     await page.getByRole('button', { name: 'Continue to signature' }).click();
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and record' }).click();
     await page.getByText(/Dispensation recorded/).waitFor();
     await screenshot(page, 'pharmacist-dispensed');
@@ -184,7 +184,7 @@ describe('journeys', () => {
     await requester.getByRole('button', { name: 'Request emergency unblinding…' }).click();
     await requester.getByLabel('Reason').fill('Severe adverse event: treating physician needs the allocation.');
     await requester.getByRole('button', { name: 'Continue to signature' }).click();
-    await requester.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(requester, suite.server.password);
     await requester.getByRole('button', { name: 'Sign and send request' }).click();
     await requester.getByText(/Unblinding request sent/).waitFor();
 
@@ -196,7 +196,7 @@ describe('journeys', () => {
     await monitor.getByRole('radio', { name: 'Approve', exact: true }).check();
     await monitor.getByLabel('Comment').fill('Emergency confirmed with the treating physician.');
     await monitor.getByRole('button', { name: 'Continue to signature' }).click();
-    await monitor.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(monitor, suite.server.password);
     await monitor.getByRole('button', { name: 'Sign decision' }).click();
     await monitor.getByText(/Decision recorded/).waitFor();
 

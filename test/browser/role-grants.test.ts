@@ -7,7 +7,7 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { screenshot, signIn } from './support/browser.js';
+import { fillSignature, screenshot, signIn } from './support/browser.js';
 import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
@@ -42,7 +42,7 @@ describe('role approvals and set-password links', () => {
     await pending.getByRole('button', { name: 'Approve…' }).click();
     await expect(randstat.getByTestId('signature-meaning').textContent()).resolves.toMatch(/I approve this grant/);
     await randstat.getByTestId('grant-comment').fill('Identity checked with the cell lab lead');
-    await randstat.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(randstat, suite.server.password);
     await randstat.getByRole('button', { name: 'Sign and approve' }).click();
     await randstat
       .getByText(

@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomizedPatient } from './support/api.js';
+import { fillSignature } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -27,7 +28,7 @@ describe('safety pages', () => {
     await page.getByLabel('Corrective and preventive action').fill('Sheets printed in the pharmacy only.');
     await page.getByRole('button', { name: 'Sign the report…' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/inadvertent unblinding/);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign report' }).click();
     await page.getByText('The report was signed and recorded.').waitFor();
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { randomizedPatient } from './support/api.js';
+import { fillSignature } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 import { protocolWithSafetyRecipient } from '../api/fixtures/safety-protocol.js';
 import { SmtpSink } from '../api/fixtures/smtp-sink.js';
@@ -47,7 +48,7 @@ describe('safety unblinding page', () => {
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(
       /designated safety recipient only/,
     );
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and send', exact: true }).click();
     await page
       .getByText(/has been delivered to the designated recipient/)

@@ -5,7 +5,7 @@
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import { screenshot } from './support/browser.js';
+import { screenshot, typeSecondFactor } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(90_000);
@@ -22,6 +22,7 @@ async function signInWithFakeClock(username: string): Promise<Page> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(suite.server.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await typeSecondFactor(page, username);
   await page.getByTestId('user-name').waitFor();
   return page;
 }

@@ -8,7 +8,7 @@ import { describe, expect, jest, test } from '@jest/globals';
 import { SIGNATURE_MEANINGS } from '../../shared/signature-meanings.js';
 import { readFileSync } from 'node:fs';
 import { randomizedPatient } from './support/api.js';
-import { screenshot } from './support/browser.js';
+import { fillSignature, screenshot } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -72,7 +72,7 @@ describe('set-up', () => {
     await expect(page.getByLabel(/Reason to activate despite/).count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/activate the study/i);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and activate' }).click();
     await page.getByText('Study activated; the list fingerprint is published.').waitFor();
     await expect(page.getByTestId('study-status').textContent()).resolves.toMatch(/active/);
@@ -115,7 +115,7 @@ describe('corrections', () => {
     await screenshot(page, 'investigator-correction');
     await form.getByRole('button', { name: 'Continue to signature' }).click();
     await expect(page.getByTestId('signature-meaning').textContent()).resolves.toMatch(/I confirm this correction/);
-    await page.getByLabel('Your password').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await page.getByRole('button', { name: 'Sign and record correction' }).click();
     await page.getByText(/Correction of EDSS at inclusion recorded\. The allocation stands/).waitFor();
 

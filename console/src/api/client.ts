@@ -14,6 +14,8 @@ import type {
   DecisionInput,
   DispensationInput,
   LoginResponse,
+  RecoveryCodesView,
+  SecondFactorEnrolment,
   CreateUserInput,
   DispensationView,
   NotificationInbox,
@@ -50,8 +52,14 @@ import { intentKey, settleIntent } from './idempotency.js';
 import { ApiError } from './http.js';
 
 // ---- health & auth
-export const login = (username: string, password: string) =>
-  request<LoginResponse>('/auth/login', { method: 'POST', body: { username, password } });
+export const login = (username: string, password: string, totp?: string) =>
+  request<LoginResponse>('/auth/login', { method: 'POST', body: { username, password, ...(totp ? { totp } : {}) } });
+/** Second factor: a new secret (shown once), then a current code activates it and returns the recovery codes. */
+export const enrolSecondFactor = () => request<SecondFactorEnrolment>('/auth/second-factor/enrol', { method: 'POST' });
+export const confirmSecondFactor = (code: string) =>
+  request<RecoveryCodesView>('/auth/second-factor/confirm', { method: 'POST', body: { code } });
+export const resetSecondFactor = (userId: string, reason: string) =>
+  request<void>(`/users/${userId}/second-factor/reset`, { method: 'POST', body: { reason } });
 export const getMe = () => request<UserView>('/auth/me');
 /** The signed-in person's own language (null: their site's). */
 export const updateMe = (input: { locale: 'en' | 'fr' | null }) =>

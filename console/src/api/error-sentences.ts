@@ -23,6 +23,10 @@ const V = (code: string, name: string, pattern: RegExp): Variant => ({ code, nam
 export const VARIANTS: Variant[] = [
   V('UNAUTHENTICATED', 'credentials', /^The username or password is not correct/),
   V('UNAUTHENTICATED', 'session', /^Sign in to continue/),
+  V('UNAUTHENTICATED', 'code', /^The username, password or code is not correct/),
+  V('SIGNATURE_INVALID', 'codeRequired', /^The first signature of a session needs the code/),
+  V('SIGNATURE_INVALID', 'code', /^The signature password or code is not correct/),
+  V('VALIDATION_FAILED', 'codeMismatch', /^The code does not match/),
   V('VALIDATION_FAILED', 'invalidLink', /^This set-password link is not valid/),
   V('VALIDATION_FAILED', 'passwordTooShort', /^The password must have at least 8 characters/),
   V('VALIDATION_FAILED', 'passwordTooLong', /^The password must have at most 256 characters/),

@@ -14,6 +14,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     /** Anyone may open the page, signed in or not. */
     public?: boolean;
+    /** Shown without the application's frame (navigation, study header). */
+    bare?: boolean;
     /** Every permission listed is needed. */
     permissions?: Permission[];
     /** Catalogue key (nav.*) of the page title. */
@@ -51,6 +53,13 @@ export const routes: RouteRecordRaw[] = [
     name: 'oidc-return',
     component: () => import('../pages/OidcReturnPage.vue'),
     meta: { public: true, title: 'nav.signIn' },
+  },
+  // A role that signs or unblinds sets up its second factor here before anything else (issue 16).
+  {
+    path: '/second-factor',
+    name: 'second-factor',
+    component: () => import('../pages/SecondFactorPage.vue'),
+    meta: { bare: true, title: 'nav.secondFactor' },
   },
   {
     path: '/forbidden',
@@ -331,6 +340,9 @@ router.beforeEach((to) => {
     return true;
   }
   if (!session.signedIn) return { name: 'sign-in', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  // Until the second factor is set up, the server answers every other page 403 (MFA_ENROLMENT_REQUIRED).
+  if (session.needsEnrolment) return to.name === 'second-factor' ? true : { name: 'second-factor' };
+  if (to.name === 'second-factor') return { name: 'home' };
   const needed = to.meta.permissions ?? [];
   if (!needed.every((p) => session.can(p))) return { name: 'forbidden', query: { from: to.fullPath } };
   return true;

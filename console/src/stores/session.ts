@@ -76,8 +76,12 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   /** Signs in; rejects with an ApiError (wrong credentials, locked account). */
-  async function signIn(username: string, password: string): Promise<void> {
-    const res = await api.login(username, password);
+  /** Unused recovery codes left, when the last sign-in used one (shown once on the next page). */
+  const recoveryCodesRemaining = ref<number | null>(null);
+
+  async function signIn(username: string, password: string, totp?: string): Promise<void> {
+    const res = await api.login(username, password, totp);
+    recoveryCodesRemaining.value = res.recoveryCodesRemaining ?? null;
     token.value = res.accessToken;
     user.value = res.user;
     expiresAt.value = res.expiresAt;
@@ -106,6 +110,16 @@ export const useSessionStore = defineStore('session', () => {
 
   /** True when this session came from the identity provider (signatures re-authenticate there, not by password). */
   const viaProvider = () => signedIn.value && sessionStorage.getItem(VIA_PROVIDER_KEY) === '1';
+
+  /** Reads /auth/me again (after enrolment, after a signature: the second-factor state changed). */
+  async function refreshUser(): Promise<void> {
+    if (!token.value) return;
+    user.value = await api.getMe();
+    persist();
+  }
+
+  /** The session must set up its second factor before anything else (the server answers MFA_ENROLMENT_REQUIRED). */
+  const needsEnrolment = computed(() => !!user.value?.secondFactor?.required && !user.value.secondFactor.enrolled);
 
   /** Saves the language chosen in the menu to the profile, so that notifications and e-mails follow it. */
   async function saveLocale(next: Locale): Promise<void> {
@@ -165,6 +179,10 @@ export const useSessionStore = defineStore('session', () => {
     signIn,
     adoptProviderSession,
     viaProvider,
+
+    refreshUser,
+    needsEnrolment,
+    recoveryCodesRemaining,
     saveLocale,
     clear,
     noteActivity,

@@ -19,6 +19,7 @@ export const errors: Namespace = {
     UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
     SIGNATURE_INVALID: 'The password for your signature was not correct. Nothing was changed.',
     FORBIDDEN: 'Your role does not allow this action.',
+    MFA_ENROLMENT_REQUIRED: 'Your account needs a second factor first: set up your authenticator app.',
     NOT_FOUND: 'That record does not exist or is not visible to you.',
     METHOD_NOT_ALLOWED: 'This action is not available here.',
     CONFLICT: 'This conflicts with the current state; reload and try again.',
@@ -50,6 +51,12 @@ export const errors: Namespace = {
     IDENTITY_PROVIDER_UNAVAILABLE:
       "The hospital's identity provider cannot be reached right now. Please retry in a moment.",
     'UNAUTHENTICATED.credentials': 'The username or password is not correct.',
+    'UNAUTHENTICATED.code': 'The username, password or code is not correct.',
+    'SIGNATURE_INVALID.codeRequired':
+      'The first signature of a session needs the code from your authenticator app as well as your password. Nothing was changed.',
+    'SIGNATURE_INVALID.code': 'The signature password or code is not correct. Nothing was changed.',
+    'VALIDATION_FAILED.codeMismatch':
+      'The code does not match: check the clock of your phone and type the code your app shows now.',
     'UNAUTHENTICATED.session': 'Your session has ended. Please sign in again.',
     'VALIDATION_FAILED.invalidLink':
       'This set-password link is not valid: it may have expired, been used already, or been replaced by a newer one. Ask an administrator for a new link.',
@@ -110,6 +117,7 @@ export const errors: Namespace = {
     UNAUTHENTICATED: 'Votre session est terminée. Veuillez vous reconnecter.',
     SIGNATURE_INVALID: "Le mot de passe de votre signature est incorrect. Rien n'a été modifié.",
     FORBIDDEN: 'Votre rôle ne permet pas cette action.',
+    MFA_ENROLMENT_REQUIRED: "Votre compte doit d'abord avoir un second facteur : configurez votre application d'authentification.",
     NOT_FOUND: "Cet enregistrement n'existe pas ou ne vous est pas accessible.",
     METHOD_NOT_ALLOWED: "Cette action n'est pas disponible ici.",
     CONFLICT: "Cette action est en conflit avec l'état actuel ; rechargez puis réessayez.",
@@ -144,6 +152,12 @@ export const errors: Namespace = {
     IDENTITY_PROVIDER_UNAVAILABLE:
       "Le fournisseur d'identité de l'établissement est momentanément injoignable. Veuillez réessayer dans un instant.",
     'UNAUTHENTICATED.credentials': "L'identifiant ou le mot de passe est incorrect.",
+    'UNAUTHENTICATED.code': "L'identifiant, le mot de passe ou le code est incorrect.",
+    'SIGNATURE_INVALID.codeRequired':
+      "La première signature d'une session demande le code de votre application d'authentification en plus de votre mot de passe. Rien n'a été modifié.",
+    'SIGNATURE_INVALID.code': "Le mot de passe ou le code de la signature est incorrect. Rien n'a été modifié.",
+    'VALIDATION_FAILED.codeMismatch':
+      "Le code ne correspond pas : vérifiez l'heure de votre téléphone et saisissez le code affiché maintenant.",
     'UNAUTHENTICATED.session': 'Votre session est terminée. Veuillez vous reconnecter.',
     'VALIDATION_FAILED.invalidLink':
       "Ce lien de définition du mot de passe n'est pas valide : il a peut-être expiré, déjà servi ou été remplacé par un lien plus récent. Demandez un nouveau lien à un administrateur.",

@@ -30,6 +30,7 @@ export const nav: Namespace = {
     signIn: 'Sign in',
     setYourPassword: 'Set your password',
     notAllowed: 'Not allowed',
+    secondFactor: 'Second factor',
     pageNotFound: 'Page not found',
   },
   fr: {
@@ -60,6 +61,7 @@ export const nav: Namespace = {
     signIn: 'Connexion',
     setYourPassword: 'Définir votre mot de passe',
     notAllowed: 'Accès non autorisé',
+    secondFactor: 'Second facteur',
     pageNotFound: 'Page introuvable',
   },
 };

@@ -3,26 +3,37 @@
  * journey), so each journey test stands alone. The journey itself is always walked by clicking.
  */
 import { randomUUID } from 'node:crypto';
+import { testSecondFactor } from '../../support/env.js';
 
 export class Api {
   private tokens = new Map<string, string>();
+  /** Adds the second-factor codes the server asks for (the demo secret; test servers accept a code twice). */
+  private readonly secondFactor = testSecondFactor();
   constructor(
     readonly baseUrl: string,
     readonly password: string,
-  ) {}
+  ) {
+    this.secondFactor.reuseSteps = true;
+  }
+
+  private async post(path: string, body: unknown, token?: string): Promise<{ status: number; body: any }> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
 
   async token(username: string): Promise<string> {
     const cached = this.tokens.get(username);
     if (cached) return cached;
-    const res = await fetch(`${this.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password: this.password }),
-    });
-    if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
-    const body = (await res.json()) as { accessToken: string };
-    this.tokens.set(username, body.accessToken);
-    return body.accessToken;
+    const res = await this.secondFactor.signIn((p, b, t) => this.post(p, b, t), username, this.password);
+    if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+    const token = String(res.body.accessToken);
+    this.tokens.set(username, token);
+    return token;
   }
 
   async call<T = unknown>(
@@ -32,16 +43,19 @@ export class Api {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<T> {
+    const token = await this.token(username);
+    const sent = await this.secondFactor.withCodes(body, token);
     const res = await fetch(`${this.baseUrl}/api${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${await this.token(username)}`,
+        authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: sent === undefined ? undefined : JSON.stringify(sent),
     });
     const text = await res.text();
+    this.secondFactor.settled(sent, token, res.status);
     if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './server.js';
+import { DEMO_TOTP_SECRET } from '../../support/index.js';
+import { base32Decode, totpCode } from '../../../server/src/modules/auth/totp.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -88,10 +90,53 @@ export async function signIn(
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await typeSecondFactor(page, username);
   await page.getByTestId('user-name').waitFor();
   return page;
 }
+
+/** The learned secrets of accounts enrolled through the console (test-created users); demo accounts use DEMO_TOTP_SECRET. */
+const learnedSecrets = new Map<string, Buffer>();
+/** Whose session each page holds (for the code its signatures need). */
+const pageUser = new WeakMap<Page, string>();
+
+const codeOf = (username: string) =>
+  totpCode(learnedSecrets.get(username) ?? base32Decode(DEMO_TOTP_SECRET), Date.now());
+
+/**
+ * After "Sign in": types the authenticator code when the form asks for it (an account with a second
+ * factor), and sets the second factor up on the enrolment page for an account that needs one.
+ */
+export async function typeSecondFactor(page: Page, username: string): Promise<void> {
+  pageUser.set(page, username);
+  const code = page.locator('input[name="totp"]');
+  await Promise.race([page.waitForURL((u) => !u.pathname.startsWith('/sign-in')), code.waitFor()]);
+  if (new URL(page.url()).pathname.startsWith('/sign-in')) {
+    await code.fill(codeOf(username));
+    await page.locator('form button[type="submit"]').click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  }
+  if (new URL(page.url()).pathname.startsWith('/second-factor')) {
+    await page.locator('main button.btn-primary').click();
+    const secret = (await page.getByTestId('enrol-secret').textContent())!.trim();
+    learnedSecrets.set(username, base32Decode(secret));
+    await page.locator('input[name="totp"]').fill(codeOf(username));
+    await page.locator('form button[type="submit"]').click();
+    await page.getByTestId('recovery-codes').waitFor();
+    await page.locator('main button.btn-primary').click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/second-factor'));
+  }
+}
+
+/** Fills the signature dialog: the password, and the code when the dialog asks for it (first signature of a session). */
+export async function fillSignature(page: Page, password: string): Promise<void> {
+  await page.getByLabel('Your password').fill(password);
+  const code = page.locator('input[name="signature-totp"]');
+  if (await code.isVisible()) await code.fill(codeOf(pageUser.get(page) ?? 'admin'));
+}
+
+/** The current code of an account (demo secret, or the one it enrolled through the console). */
+export const totpFor = (username: string) => codeOf(username);
 
 /** Saves a screenshot into test-output/screenshots/ and docs/screenshots/ (for the user guide). */
 export async function screenshot(page: Page, name: string): Promise<void> {
