@@ -32,11 +32,14 @@ export const auth: Namespace = {
     forbiddenRole: 'is not available to the {role} role. If you need it, ask an administrator.',
     forbiddenCurrent: 'current',
     code: 'Code from your authenticator app',
-    codeHint: 'Open your authenticator app and type the 6-digit code it shows for blindrand. A recovery code works too.',
+    codeHint:
+      'Open your authenticator app and type the 6-digit code it shows for blindrand. A recovery code works too.',
     verify: 'Verify',
-    recoveryUsed: 'You signed in with a recovery code: {count} left. Ask an administrator to reset your second factor if you lost your phone.',
+    recoveryUsed:
+      'You signed in with a recovery code: {count} left. Ask an administrator to reset your second factor if you lost your phone.',
     enrolTitle: 'Set up your second factor',
-    enrolIntro: 'Your role can sign or unblind, so you sign in with your password and a code from an authenticator app on your phone.',
+    enrolIntro:
+      'Your role can sign or unblind, so you sign in with your password and a code from an authenticator app on your phone.',
     enrolStart: 'Show my QR code',
     enrolScan: 'Scan this QR code with your authenticator app, or type the key below into it.',
     enrolKey: 'Key',
@@ -44,7 +47,8 @@ export const auth: Namespace = {
     enrolType: 'Then type the 6-digit code the app shows now.',
     enrolConfirm: 'Activate',
     recoveryTitle: 'Your recovery codes',
-    recoveryIntro: 'Each code signs you in once if you lose your phone. Write them down or print them now and keep them safe: they are shown only this once.',
+    recoveryIntro:
+      'Each code signs you in once if you lose your phone. Write them down or print them now and keep them safe: they are shown only this once.',
     continue: 'Continue',
     signatureCodeHint: 'The first signature of a session needs the code from your authenticator app as well.',
   },
@@ -80,11 +84,14 @@ export const auth: Namespace = {
     forbiddenRole: "n'est pas accessible au rôle {role}. Si vous en avez besoin, adressez-vous à un administrateur.",
     forbiddenCurrent: 'actuel',
     code: "Code de votre application d'authentification",
-    codeHint: "Ouvrez votre application d'authentification et saisissez le code à 6 chiffres affiché pour blindrand. Un code de secours convient aussi.",
+    codeHint:
+      "Ouvrez votre application d'authentification et saisissez le code à 6 chiffres affiché pour blindrand. Un code de secours convient aussi.",
     verify: 'Vérifier',
-    recoveryUsed: "Vous vous êtes connecté avec un code de secours : il en reste {count}. Si vous avez perdu votre téléphone, demandez à un administrateur de réinitialiser votre second facteur.",
+    recoveryUsed:
+      'Vous vous êtes connecté avec un code de secours : il en reste {count}. Si vous avez perdu votre téléphone, demandez à un administrateur de réinitialiser votre second facteur.',
     enrolTitle: 'Configurer votre second facteur',
-    enrolIntro: "Votre rôle permet de signer ou de lever l'insu : vous vous connectez avec votre mot de passe et un code d'une application d'authentification sur votre téléphone.",
+    enrolIntro:
+      "Votre rôle permet de signer ou de lever l'insu : vous vous connectez avec votre mot de passe et un code d'une application d'authentification sur votre téléphone.",
     enrolStart: 'Afficher mon QR code',
     enrolScan: "Scannez ce QR code avec votre application d'authentification, ou saisissez-y la clé ci-dessous.",
     enrolKey: 'Clé',
@@ -92,8 +99,10 @@ export const auth: Namespace = {
     enrolType: "Saisissez ensuite le code à 6 chiffres que l'application affiche.",
     enrolConfirm: 'Activer',
     recoveryTitle: 'Vos codes de secours',
-    recoveryIntro: "Chaque code vous connecte une fois si vous perdez votre téléphone. Notez-les ou imprimez-les maintenant et gardez-les en lieu sûr : ils ne sont affichés qu'une fois.",
+    recoveryIntro:
+      "Chaque code vous connecte une fois si vous perdez votre téléphone. Notez-les ou imprimez-les maintenant et gardez-les en lieu sûr : ils ne sont affichés qu'une fois.",
     continue: 'Continuer',
-    signatureCodeHint: "La première signature d'une session demande aussi le code de votre application d'authentification.",
+    signatureCodeHint:
+      "La première signature d'une session demande aussi le code de votre application d'authentification.",
   },
 };

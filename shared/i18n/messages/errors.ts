@@ -117,7 +117,8 @@ export const errors: Namespace = {
     UNAUTHENTICATED: 'Votre session est terminée. Veuillez vous reconnecter.',
     SIGNATURE_INVALID: "Le mot de passe de votre signature est incorrect. Rien n'a été modifié.",
     FORBIDDEN: 'Votre rôle ne permet pas cette action.',
-    MFA_ENROLMENT_REQUIRED: "Votre compte doit d'abord avoir un second facteur : configurez votre application d'authentification.",
+    MFA_ENROLMENT_REQUIRED:
+      "Votre compte doit d'abord avoir un second facteur : configurez votre application d'authentification.",
     NOT_FOUND: "Cet enregistrement n'existe pas ou ne vous est pas accessible.",
     METHOD_NOT_ALLOWED: "Cette action n'est pas disponible ici.",
     CONFLICT: "Cette action est en conflit avec l'état actuel ; rechargez puis réessayez.",
