@@ -11,6 +11,9 @@ import { dirname, join } from 'node:path';
 
 const FORMAT = 'v1';
 
+/** Case, spaces and dashes do not matter when a recovery code is typed. */
+const normalizeRecoveryCode = (code: string) => code.replace(/[\s-]/g, '').toLowerCase();
+
 export class SecondFactorKey {
   private constructor(
     private readonly sealKey: Buffer,
@@ -86,6 +89,3 @@ export class SecondFactorKey {
       .digest('hex');
   }
 }
-
-/** Case, spaces and dashes do not matter when a recovery code is typed. */
-export const normalizeRecoveryCode = (code: string) => code.replace(/[\s-]/g, '').toLowerCase();
