@@ -19,6 +19,8 @@ export interface Viewer {
   enrolmentOnly?: boolean;
   /** When the session's first full signature (password + code) was made; null or missing before it. */
   fullSignatureAt?: string | null;
+  /** The session was opened through the identity provider (signatures re-authenticate there). */
+  viaProvider?: boolean;
 }
 
 /** The one place a request's blindness is decided: by role and study status (shared/roles.ts isBlindedAt). */

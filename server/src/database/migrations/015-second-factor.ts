@@ -21,6 +21,8 @@ export function secondFactor(t: Ddl): string[] {
       used_at ${t.ts},
       PRIMARY KEY (user_id, code_hash))`,
     `ALTER TABLE sessions ADD COLUMN full_signature_at ${t.ts}`,
+    // How the session was opened: 'oidc' sessions get their second factor at the identity provider.
+    `ALTER TABLE sessions ADD COLUMN via VARCHAR(16)`,
   ];
 }
 

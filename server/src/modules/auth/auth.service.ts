@@ -20,7 +20,7 @@ import type { Sql } from '../../database/sql.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UnknownNameFailures } from './unknown-name-failures.js';
-import { SecondFactorService, type CodeAccepted } from './second-factor.service.js';
+import { SecondFactorService, type CodeAccepted, type SessionContext } from './second-factor.service.js';
 import { requiresSecondFactor } from '../../../../shared/roles.js';
 
 const INVALID_CREDENTIALS = 'The username or password is not correct.';
@@ -33,6 +33,11 @@ const LOCKED = 'Too many failed sign-in attempts: the account is locked. An admi
  * One heartbeat write per active session every few seconds is cheap next to the requests it serves.
  */
 const TOUCH_AFTER_MS = 5_000;
+
+const sessionContext = (viewer: Viewer): SessionContext => ({
+  fullSignatureAt: viewer.fullSignatureAt ?? null,
+  viaProvider: viewer.viaProvider === true,
+});
 
 /** Rolls the sign-in back when the second-factor code is refused (the failure is counted after). */
 export class CodeRefused extends Error {}
@@ -104,7 +109,7 @@ export class AuthService {
       const attemptsRemaining = await this.recordFailure(user, 'auth.login_failed', { factor: 'second' });
       throw new DomainError('UNAUTHENTICATED', INVALID_CODE, { attemptsRemaining });
     }
-    const view = await this.db.read((sql) => this.sessionUser(sql, user, null));
+    const view = await this.db.read((sql) => this.sessionUser(sql, user));
     const remaining = (accepted as CodeAccepted | null)?.recoveryCodesRemaining;
     return {
       accessToken: token,
@@ -116,12 +121,12 @@ export class AuthService {
   }
 
   /** The signed-in person as the console needs them: with the language it should speak (theirs, their site's, or the default). */
-  async sessionUser(sql: Sql, user: UserRecord, fullSignatureAt: string | null): Promise<UserView> {
+  async sessionUser(sql: Sql, user: UserRecord, session: SessionContext = {}): Promise<UserView> {
     return {
       ...toUserView(user),
       locale: await recipientLocale(sql, user, this.db.config.defaultLocale),
       preferredLocale: user.locale,
-      secondFactor: await this.secondFactor.state(sql, user, fullSignatureAt),
+      secondFactor: await this.secondFactor.state(sql, user, session),
     };
   }
 
@@ -131,7 +136,7 @@ export class AuthService {
       const user = await UsersRepository.findById(sql, viewer.userId);
       if (!user)
         throw new DomainError('UNAUTHENTICATED', 'Sign in to continue: the session is missing, expired or revoked.');
-      return this.sessionUser(sql, user, viewer.fullSignatureAt ?? null);
+      return this.sessionUser(sql, user, sessionContext(viewer));
     });
   }
 
@@ -153,7 +158,7 @@ export class AuthService {
             details: { changes: { locale: { old: before.locale, new: locale } } },
           });
         }
-        return this.sessionUser(tx.sql, { ...before, locale }, viewer.fullSignatureAt ?? null);
+        return this.sessionUser(tx.sql, { ...before, locale }, sessionContext(viewer));
       },
     );
   }
@@ -271,8 +276,10 @@ export class AuthService {
       siteCodes: user.siteCodes,
       sessionId: session.id,
       studyStatus: studyStatus ?? undefined,
-      enrolmentOnly: requiresSecondFactor(user.role) && !enrolled,
+      // A session opened through the identity provider has the provider's second factor.
+      enrolmentOnly: requiresSecondFactor(user.role) && !enrolled && session.via !== 'oidc',
       fullSignatureAt: session.fullSignatureAt,
+      viaProvider: session.via === 'oidc',
     };
   }
 

@@ -23,6 +23,13 @@ import { totpReplayPolicy } from './totp-replay.js';
 const RECOVERY_CODE_COUNT = 10;
 const ISSUER = 'blindrand';
 
+/** What the second-factor state depends on besides the account: the session it is read for. */
+export interface SessionContext {
+  fullSignatureAt?: string | null;
+  /** Opened through the identity provider: its second factor is the provider's, none is required here. */
+  viaProvider?: boolean;
+}
+
 /** How a code was accepted; `recoveryCodesRemaining` is set when a recovery code was used. */
 export interface CodeAccepted {
   method: 'totp' | 'recovery';
@@ -56,12 +63,12 @@ export class SecondFactorService {
   }
 
   /** The state /auth/me and the sign-in answer carry. */
-  async state(sql: Sql, user: { id: string; role: Role }, fullSignatureAt: string | null): Promise<SecondFactorState> {
+  async state(sql: Sql, user: { id: string; role: Role }, session: SessionContext): Promise<SecondFactorState> {
     const enrolled = await SecondFactorService.enrolled(sql, user.id);
     return {
-      required: requiresSecondFactor(user.role),
+      required: requiresSecondFactor(user.role) && !session.viaProvider,
       enrolled,
-      signatureNeedsCode: enrolled && fullSignatureAt === null,
+      signatureNeedsCode: enrolled && !session.viaProvider && !session.fullSignatureAt,
       recoveryCodesRemaining: enrolled ? await SecondFactorRepository.unusedRecoveryCodes(sql, user.id) : 0,
     };
   }

@@ -9,6 +9,8 @@ export interface SessionRecord {
   revokedAt: string | null;
   /** When this session's first full signature (password + code) was made; null before it. */
   fullSignatureAt?: string | null;
+  /** 'oidc' when opened through the identity provider (its second factor is the provider's); null: a password sign-in. */
+  via?: string | null;
 }
 
 const toSession = (r: Record<string, unknown>): SessionRecord => ({
@@ -19,6 +21,7 @@ const toSession = (r: Record<string, unknown>): SessionRecord => ({
   expiresAt: asStr(r.expires_at),
   revokedAt: asStrOrNull(r.revoked_at),
   fullSignatureAt: asStrOrNull(r.full_signature_at),
+  via: asStrOrNull(r.via),
 });
 
 export const SessionsRepository = {
@@ -27,8 +30,8 @@ export const SessionsRepository = {
 
   async insert(sql: Sql, s: SessionRecord & { tokenHash: string }): Promise<void> {
     await sql.exec(
-      'INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)',
-      [s.id, s.tokenHash, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt],
+      'INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at, via) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
+      [s.id, s.tokenHash, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt, s.via ?? null],
     );
   },
 

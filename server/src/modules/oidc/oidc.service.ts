@@ -329,6 +329,7 @@ export class OidcService {
         lastSeenAt: tx.now,
         expiresAt,
         revokedAt: null,
+        via: 'oidc',
       });
       tx.audit({
         action: 'auth.login',
@@ -337,7 +338,7 @@ export class OidcService {
         details: { userId: user.id, via: 'oidc' },
       });
     });
-    const view = await this.db.read((sql) => this.auth.sessionUser(sql, user));
+    const view = await this.db.read((sql) => this.auth.sessionUser(sql, user, { viaProvider: true }));
     return { accessToken: token, expiresAt, idleTimeoutSeconds: this.db.config.session.idleSeconds, user: view };
   }
 
