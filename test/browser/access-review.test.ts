@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { screenshot, settled } from './support/browser.js';
+import { fillSignature, screenshot, settled } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(120_000);
@@ -52,7 +52,7 @@ describe('access review in the console', () => {
       /^J'ai revu ce rapport des accès/,
     );
     await page.getByTestId('access-review-conclusion').fill('investigator2 passé en assurance qualité : confirmé.');
-    await page.getByLabel('Votre mot de passe').fill(suite.server.password);
+    await fillSignature(page, suite.server.password);
     await screenshot(page, 'access-review-sign-phone-fr');
     await page.getByRole('button', { name: 'Signer la revue' }).click();
     await page.getByText(/Revue signée\. La prochaine est due le/).waitFor();

@@ -130,7 +130,7 @@ export async function typeSecondFactor(page: Page, username: string): Promise<vo
 
 /** Fills the signature dialog: the password, and the code when the dialog asks for it (first signature of a session). */
 export async function fillSignature(page: Page, password: string): Promise<void> {
-  await page.getByLabel('Your password').fill(password);
+  await page.locator('input[name="signature-password"]').fill(password);
   const code = page.locator('input[name="signature-totp"]');
   if (await code.isVisible()) await code.fill(codeOf(pageUser.get(page) ?? 'admin'));
 }
