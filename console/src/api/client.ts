@@ -58,6 +58,8 @@ export const login = (username: string, password: string, totp?: string) =>
 export const enrolSecondFactor = () => request<SecondFactorEnrolment>('/auth/second-factor/enrol', { method: 'POST' });
 export const confirmSecondFactor = (code: string) =>
   request<RecoveryCodesView>('/auth/second-factor/confirm', { method: 'POST', body: { code } });
+export const resetSecondFactor = (userId: string, reason: string) =>
+  request<void>(`/users/${userId}/second-factor/reset`, { method: 'POST', body: { reason } });
 export const getMe = () => request<UserView>('/auth/me');
 /** The signed-in person's own language (null: their site's). */
 export const updateMe = (input: { locale: 'en' | 'fr' | null }) =>

@@ -35,6 +35,9 @@ export const admin: Namespace = {
     userReactivated: '{username} reactivated.',
     unlockReason: 'Unlocked by administrator',
     unlocked: '{username} unlocked.',
+    resetSecondFactor: 'Reset second factor',
+    resetSecondFactorTitle: 'Reset the second factor of {name}: they set it up again at their next sign-in',
+    secondFactorReset: "{username}'s second factor was reset: they set it up again at their next sign-in.",
     createdHeld:
       "User {username} created; the role waits for a second person's approval, then a set-password link is issued.",
     created: 'User {username} created.',
@@ -132,6 +135,11 @@ export const admin: Namespace = {
     userReactivated: '{username} réactivé.',
     unlockReason: "Déverrouillé par l'administrateur",
     unlocked: '{username} déverrouillé.',
+    resetSecondFactor: 'Réinitialiser le second facteur',
+    resetSecondFactorTitle:
+      'Réinitialiser le second facteur de {name} : il le configurera de nouveau à sa prochaine connexion',
+    secondFactorReset:
+      'Le second facteur de {username} est réinitialisé : il le configurera de nouveau à sa prochaine connexion.',
     createdHeld:
       "Utilisateur {username} créé ; le rôle attend l'approbation d'une seconde personne, puis un lien de définition du mot de passe sera émis.",
     created: 'Utilisateur {username} créé.',
