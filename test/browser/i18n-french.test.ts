@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { NAMESPACES } from '../../shared/i18n/messages/index.js';
 import { eligiblePatient, randomizedPatient } from './support/api.js';
-import { screenshot, settled } from './support/browser.js';
+import { screenshot, settled, typeSecondFactor } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(240_000);
@@ -191,6 +191,7 @@ describe('the console in French: every page of every role, checked against the c
     await page.getByLabel('Identifiant').fill('investigator1');
     await page.getByLabel('Mot de passe').fill(suite.server.password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
+    await typeSecondFactor(page, 'investigator1');
     await page.waitForURL((u) => u.pathname === '/patients');
     await settle(page);
     await screenshot(page, 'fr-patients');

@@ -82,9 +82,10 @@ describe('second factor in the console', () => {
     again.setDefaultTimeout(15_000);
     await again.setViewportSize(PHONE);
     await again.goto(`${suite.server.baseUrl}/sign-in`);
-    await again.getByLabel('Username').fill('investigator2');
-    await again.getByLabel('Password').fill(suite.server.password);
-    await again.getByRole('button', { name: 'Sign in' }).click();
+    // The sign-in page speaks the language last used in this browser (French now).
+    await again.locator('input[name="username"]').fill('investigator2');
+    await again.locator('input[name="password"]').fill(suite.server.password);
+    await again.locator('form button[type="submit"]').click();
     const signInCode = again.locator('input[name="totp"]');
     await signInCode.waitFor();
     await expect(signInCode.getAttribute('autocomplete')).resolves.toBe('one-time-code');
@@ -94,16 +95,14 @@ describe('second factor in the console', () => {
     await again.getByTestId('user-name').waitFor();
 
     // The first signature of this session asks the code as well; the dialog says why.
-    {
-      await again.goto(`${suite.server.baseUrl}/patients/${patient}`);
-      await again.getByRole('button', { name: 'Randomiser…' }).click();
-      await again.locator('input[name="signature-password"]').fill(suite.server.password);
-      const signatureCode = again.locator('input[name="signature-totp"]');
-      await signatureCode.waitFor();
-      await screenshot(again, 'second-factor-signature-phone-fr');
-      await signatureCode.fill(totpCode(key, Date.now()));
-      await again.getByRole('button', { name: 'Signer et randomiser' }).click();
-      await again.getByTestId('randomization-result').waitFor();
-    }
+    await again.goto(`${suite.server.baseUrl}/patients/${patient}`);
+    await again.getByRole('button', { name: 'Randomiser…' }).click();
+    await again.locator('input[name="signature-password"]').fill(suite.server.password);
+    const signatureCode = again.locator('input[name="signature-totp"]');
+    await signatureCode.waitFor();
+    await screenshot(again, 'second-factor-signature-phone-fr');
+    await signatureCode.fill(totpCode(key, Date.now()));
+    await again.getByRole('button', { name: 'Signer et randomiser' }).click();
+    await again.getByTestId('randomization-result').waitFor();
   });
 });
