@@ -34,6 +34,7 @@ const NOT_JSON = new Set([
   'QualificationController_html',
   'AuthController_setPassword',
   'AuthController_logout',
+  'SecondFactorController_reset',
   'OidcController_callback',
 ]);
 

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { translate } from '../../shared/i18n/catalogue.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { demoTotp } from '../support/env.js';
 import { signed, waitFor } from './fixtures/unblinding-helpers.js';
 import { decodedSubject, decodedText, SmtpSink } from './fixtures/smtp-sink.js';
 
@@ -29,7 +30,11 @@ describe("language per user: profile, site default, instance default; notificati
   });
 
   it('[I18N-002] sign-in and /auth/me carry the effective locale: the instance default when neither the user nor the site names one', async () => {
-    const login = await t.api.post('/api/auth/login', { username: 'investigator2', password: 'demo-password-1' });
+    const login = await t.api.post('/api/auth/login', {
+      username: 'investigator2',
+      password: 'demo-password-1',
+      totp: demoTotp(),
+    });
     expect(login.body.user).toMatchObject({ username: 'investigator2', locale: 'en', preferredLocale: null });
     expect((await t.api.get('/api/auth/me', tokens.investigator2)).body).toMatchObject({
       locale: 'en',
@@ -77,7 +82,11 @@ describe("language per user: profile, site default, instance default; notificati
     const fr = await t.api.patch('/api/auth/me', { locale: 'fr' }, tokens.investigator2);
     expect(fr.status).toBe(200);
     expect(fr.body).toMatchObject({ username: 'investigator2', locale: 'fr', preferredLocale: 'fr' });
-    const login = await t.api.post('/api/auth/login', { username: 'investigator2', password: 'demo-password-1' });
+    const login = await t.api.post('/api/auth/login', {
+      username: 'investigator2',
+      password: 'demo-password-1',
+      totp: demoTotp(),
+    });
     expect(login.body.user.locale).toBe('fr');
 
     const back = await t.api.patch('/api/auth/me', { locale: null }, tokens.investigator2);

@@ -27,6 +27,7 @@ import { freePort } from '../support/ports.js';
 import { createPostgresDatabase, postgresAdminUrl, postgresUrlFor } from '../support/postgres-db.js';
 import { startServer, waitForHealth, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
+import { demoTotp } from '../support/env.js';
 
 const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
 const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
@@ -284,7 +285,9 @@ describe('demo start-up is one step [REL-008]', () => {
         const api = new Api(`http://127.0.0.1:${port}`);
         let token: string | null = null;
         for (const p of shown)
-          token ??= (await api.post('/api/auth/login', { username: 'admin', password: p })).body.accessToken ?? null;
+          token ??=
+            (await api.post('/api/auth/login', { username: 'admin', password: p, totp: demoTotp() })).body
+              .accessToken ?? null;
         expect(token).not.toBeNull();
         const study = await api.get('/api/study', token!);
         console.log(`demo killed at ${killWhen}: passwords shown ${shown.length}, study ${study.body.status}`);
@@ -320,7 +323,13 @@ describe('demo start-up is one step [REL-008]', () => {
       expect(users).toBeGreaterThan(0);
       for (const s of servers)
         expect(
-          (await new Api(s.baseUrl).post('/api/auth/login', { username: 'admin', password: DEMO_PASSWORD })).status,
+          (
+            await new Api(s.baseUrl).post('/api/auth/login', {
+              username: 'admin',
+              password: DEMO_PASSWORD,
+              totp: demoTotp(),
+            })
+          ).status,
         ).toBe(200);
     } finally {
       for (const s of servers) await s.kill('SIGTERM');
