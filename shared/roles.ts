@@ -227,6 +227,7 @@ const SIGNING_OR_UNBLINDING: readonly Permission[] = [
   Permission.LockStudy,
   Permission.UnblindStudy,
   Permission.ApproveRoleGrants,
+  Permission.SignAccessReview,
   Permission.RequestSafetyUnblinding,
   Permission.ReportInadvertentUnblinding,
   Permission.ReceiveSafetyUnblinding,

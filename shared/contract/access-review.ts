@@ -22,8 +22,10 @@ export interface AccessReviewAccount {
   state: AccessAccountState;
   /** The identity provider (issuer) the account signs in through, or null: a local password account. */
   identityProvider: string | null;
-  /** Whether a second factor is enrolled; null when this instance has no second factor for local accounts. */
+  /** Whether a second factor (TOTP) is enrolled; null for an account of the identity provider (the provider's factor applies). */
   secondFactor: boolean | null;
+  /** Whether the role needs a second factor (it can sign or unblind) and the account signs in locally. */
+  secondFactorRequired: boolean;
   accountCreatedAt: string;
   /** The username that created the account (`demo` for demo data, `cli` for the operator's CLI); null when unknown. */
   createdBy: string | null;

@@ -50,6 +50,11 @@ describe('access review: the report per study and the signed periodic review', (
       expect(a).toMatchObject({ createdBy: 'demo', roleSince: u.createdAt, roleGrantedBy: 'demo', unknown: [] });
     }
     expect(account(res.body, 'investigator1').siteCodes).toEqual(['A']);
+    // the second factor (migration 015): demo accounts whose role signs or unblinds are enrolled at seed
+    expect(account(res.body, 'admin')).toMatchObject({ secondFactor: true, secondFactorRequired: true });
+    expect(account(res.body, 'pharmacist')).toMatchObject({ secondFactor: true, secondFactorRequired: true });
+    for (const a of res.body.content.accounts)
+      expect([a.username, a.secondFactor]).toEqual([a.username, a.secondFactorRequired ? true : a.secondFactor]);
     expect(account(res.body, 'admin').lastSignInAt).toEqual(expect.any(String));
     expect(account(res.body, 'investigator2').lastSignInAt).toBeNull();
     // signing someone in shows in the report
@@ -67,7 +72,11 @@ describe('access review: the report per study and the signed periodic review', (
       await raw.close();
     }
     const linked = (await report()).body;
-    expect(account(linked, 'monitor').identityProvider).toBe('https://idp.example');
+    expect(account(linked, 'monitor')).toMatchObject({
+      identityProvider: 'https://idp.example',
+      secondFactor: null,
+      secondFactorRequired: false,
+    });
     expect(account(linked, 'statistician').identityProvider).toBeNull();
     // the CSV holds the same accounts, one line each, with the report's hash
     const csv = await t.api.get(`/api/studies/${study}/access-review/csv`, tokens.admin);
@@ -137,6 +146,7 @@ describe('access review: the report per study and the signed periodic review', (
         'roleGrantedBy',
         'roleSince',
         'secondFactor',
+        'secondFactorRequired',
         'siteCodes',
         'state',
         'unknown',
@@ -182,6 +192,20 @@ describe('access review: the report per study and the signed periodic review', (
     expect(res.content.changes.some((c: any) => c.action === 'user.grant_requested' && c.username === 'auditor')).toBe(
       true,
     );
+    // resetting someone's second factor is an access change too
+    const stat2 = users.find((u: any) => u.username === 'statistician2');
+    const reset = await t.api.post(
+      `/api/users/${stat2.id}/second-factor/reset`,
+      { reason: 'lost phone' },
+      tokens.admin,
+    );
+    expect(reset.status).toBeLessThan(300);
+    const after = (await report()).body;
+    expect(account(after, 'statistician2')).toMatchObject({ secondFactor: false, secondFactorRequired: true });
+    expect(
+      after.content.changes.find((c: any) => c.username === 'statistician2' && c.action === 'user.second_factor_reset')
+        .fields,
+    ).toEqual([{ field: 'secondFactor', old: 'enrolled', new: 'none' }]);
     // sign-ins and language changes are not access changes
     expect(res.content.changes.some((c: any) => c.action.startsWith('auth.'))).toBe(false);
   });

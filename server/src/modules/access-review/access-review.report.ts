@@ -15,7 +15,7 @@ import type {
   AccessReviewContent,
   AccessReviewUnknown,
 } from '../../../../shared/contract.js';
-import type { Role } from '../../../../shared/roles.js';
+import { requiresSecondFactor, type Role } from '../../../../shared/roles.js';
 import { asJson, asStr, type Sql } from '../../database/sql.js';
 import type { UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
@@ -35,9 +35,11 @@ const ACCESS_ACTIONS = new Set([
   'user.grant_rejected',
   'user.identity_linked',
   'user.identity_unlinked',
+  'user.second_factor_enrolled',
+  'user.second_factor_reset',
 ]);
 /** The fields of `details.changes` that are access (a display name or language is not). */
-const ACCESS_FIELDS = ['role', 'siteCodes', 'active', 'lockedAt', 'email'];
+const ACCESS_FIELDS = ['role', 'siteCodes', 'active', 'lockedAt', 'email', 'secondFactor'];
 
 interface UserEntry {
   seq: number;
@@ -102,6 +104,14 @@ function readObject(v: unknown): Record<string, unknown> {
   }
 }
 
+/** The accounts with a confirmed second factor (migration 015). */
+async function secondFactors(sql: Sql): Promise<Set<string>> {
+  const rows = await sql.all<Record<string, unknown>>(
+    'SELECT user_id FROM second_factors WHERE confirmed_at IS NOT NULL',
+  );
+  return new Set(rows.map((r) => asStr(r.user_id)));
+}
+
 /** The identity provider each account is linked to (migration 016; none for local password accounts). */
 async function identities(sql: Sql): Promise<Map<string, string>> {
   const rows = await sql.all<Record<string, unknown>>('SELECT user_id, issuer FROM user_identities');
@@ -120,6 +130,7 @@ function account(
   entries: UserEntry[],
   lastSignIn: string | undefined,
   identityProvider: string | undefined,
+  enrolled: boolean,
   pending: AccessReviewAccount['pendingGrants'],
   usernames: Map<string, string>,
 ): AccessReviewAccount {
@@ -144,7 +155,8 @@ function account(
       pending.some((g) => g.kind === 'create' || g.kind === 'reactivate'),
     ),
     identityProvider: identityProvider ?? null,
-    secondFactor: null,
+    secondFactor: identityProvider ? null : enrolled,
+    secondFactorRequired: !identityProvider && requiresSecondFactor(u.role),
     accountCreatedAt: u.createdAt,
     createdBy,
     roleSince: since?.at ?? null,
@@ -158,22 +170,25 @@ function account(
 
 function change(e: UserEntry, username: string): AccessReviewChange {
   const d = e.details;
-  const fields = e.action.startsWith('user.identity_')
-    ? [
-        e.action === 'user.identity_linked'
-          ? { field: 'identityProvider', old: null, new: text(d.issuer) }
-          : { field: 'identityProvider', old: text(d.issuer), new: null },
-      ]
-    : e.action.startsWith('user.grant_')
-      ? [
-          { field: 'grant', old: null, new: text(d.kind) },
-          { field: 'role', old: null, new: text(d.role) },
-        ]
-      : e.action === 'user.created'
-        ? [{ field: 'role', old: null, new: text((d.user as { role?: string } | undefined)?.role) }]
-        : Object.entries(changesOf(e))
-            .filter(([field]) => ACCESS_FIELDS.includes(field))
-            .map(([field, c]) => ({ field, old: text(c.old), new: text(c.new) }));
+  const fields =
+    e.action === 'user.second_factor_enrolled'
+      ? [{ field: 'secondFactor', old: null, new: 'enrolled' }]
+      : e.action.startsWith('user.identity_')
+        ? [
+            e.action === 'user.identity_linked'
+              ? { field: 'identityProvider', old: null, new: text(d.issuer) }
+              : { field: 'identityProvider', old: text(d.issuer), new: null },
+          ]
+        : e.action.startsWith('user.grant_')
+          ? [
+              { field: 'grant', old: null, new: text(d.kind) },
+              { field: 'role', old: null, new: text(d.role) },
+            ]
+          : e.action === 'user.created'
+            ? [{ field: 'role', old: null, new: text((d.user as { role?: string } | undefined)?.role) }]
+            : Object.entries(changesOf(e))
+                .filter(([field]) => ACCESS_FIELDS.includes(field))
+                .map(([field, c]) => ({ field, old: text(c.old), new: text(c.new) }));
   return { seq: e.seq, at: e.at, actor: e.actor, action: e.action, userId: e.userId, username, fields };
 }
 
@@ -187,6 +202,7 @@ export async function buildAccessReview(
   const entries = await userEntries(sql);
   const signIns = await lastSignIns(sql);
   const linked = await identities(sql);
+  const enrolled = await secondFactors(sql);
   const pending = await RoleGrantsRepository.list(sql, 'pending');
   const usernames = new Map(users.map((u) => [u.id, u.username]));
   const byUser = new Map<string, UserEntry[]>();
@@ -197,6 +213,7 @@ export async function buildAccessReview(
       byUser.get(u.id) ?? [],
       signIns.get(u.id),
       linked.get(u.id),
+      enrolled.has(u.id),
       pending
         .filter((g) => g.userId === u.id)
         .map((g) => ({ kind: g.kind, role: g.role as Role, requestedBy: g.requestedBy, requestedAt: g.requestedAt })),
