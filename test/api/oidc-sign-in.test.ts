@@ -115,7 +115,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
     expect([...first.console.searchParams.keys()]).toEqual(['handoff']);
     const pending = await exchange(code);
     expect(pending.body).toEqual({ status: 'pending', username: 'dr.martin', displayName: 'Dr Claire Martin' });
-    expect((await exchange(code)).status).toBe(401);
+    expect((await exchange(code)).status).toBe(400);
     const users = (await t.api.get('/api/users', admin)).body as Array<Record<string, any>>;
     const martin = users.find((u) => u.username === 'dr.martin')!;
     expect(martin).toMatchObject({ active: false, role: 'medical_monitor' });
@@ -142,7 +142,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
     const me = await t.api.get('/api/auth/me', login.body.login.accessToken);
     expect(me.body).toMatchObject({ username: 'dr.martin', role: 'medical_monitor' });
     // the code is single use, and the provider's code cannot be played again either
-    expect((await exchange(done.console.searchParams.get('handoff'))).status).toBe(401);
+    expect((await exchange(done.console.searchParams.get('handoff'))).status).toBe(400);
     const replay = await follow(done.back);
     expect(replay.searchParams.get('error')).toBe('expired');
     // no password works for an account of the provider
@@ -233,7 +233,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
       // the genuine answer still works once, and only once
       expect((await follow(back.href)).searchParams.get('handoff')).toBeTruthy();
       expect((await follow(back.href)).searchParams.get('error')).toBe('expired');
-      expect((await exchange('forged-code')).status).toBe(401);
+      expect((await exchange('forged-code')).status).toBe(400);
       expect((await t.api.post('/api/auth/oidc/handoff', {})).status).toBe(400);
     });
   });
@@ -259,7 +259,7 @@ describe('OpenID Connect sign-in against a real provider', () => {
     const fresh = (await signInAt('sub-martin', '/api/auth/oidc/reauth', token)).console;
     expect(fresh.searchParams.get('reauth')).toBeTruthy();
     // a re-authentication ticket is not a sign-in code (and is spent by the attempt)
-    expect((await exchange(fresh.searchParams.get('reauth'))).status).toBe(401);
+    expect((await exchange(fresh.searchParams.get('reauth'))).status).toBe(400);
 
     // The signature itself: a medical monitor decides an unblinding request with a fresh provider login.
     const investigator = await t.api.login('investigator1');

@@ -10,6 +10,9 @@ import { oidcProvider } from '../api/oidc.js';
 /** The message OidcReturnPage sends to the window that opened it. */
 export const REAUTH_MESSAGE = 'blindrand.oidc-reauth';
 
+/** The one-time codes this page load has already exchanged (OidcReturnPage). */
+export const EXCHANGED = new Set<string>();
+
 let cached: Promise<OidcProviderView> | null = null;
 
 /** GET /api/auth/oidc once per page load; a failure counts as "not configured" (the password form remains). */

@@ -36,6 +36,7 @@ const REQUEST_MINUTES = 10;
 const HANDOFF_SECONDS = 60;
 const OIDC_ACTOR: Actor = { userId: null, username: 'oidc', role: 'system' };
 const NOT_CONFIGURED = 'Sign-in through an identity provider is not configured on this instance.';
+// 400, not 401: a spent code says nothing about a session, and a 401 would sign the console out.
 const BAD_CODE = 'This sign-in link is not valid any more: sign in again.';
 
 /** Why a callback ends on the console's error page (catalogue keys oidc.error.*); the audit says more. */
@@ -305,11 +306,11 @@ export class OidcService {
       },
     );
     if (!found || found.usedAt || found.kind === 'reauth' || Date.parse(found.expiresAt) < this.clock.now().getTime())
-      throw new DomainError('UNAUTHENTICATED', BAD_CODE);
+      throw new DomainError('VALIDATION_FAILED', BAD_CODE);
     const user = await this.db.read((sql) => UsersRepository.findById(sql, found.userId));
-    if (!user) throw new DomainError('UNAUTHENTICATED', BAD_CODE);
+    if (!user) throw new DomainError('VALIDATION_FAILED', BAD_CODE);
     if (found.kind === 'pending') return { status: 'pending', username: user.username, displayName: user.displayName };
-    if (!user.active || user.lockedAt) throw new DomainError('UNAUTHENTICATED', BAD_CODE);
+    if (!user.active || user.lockedAt) throw new DomainError('VALIDATION_FAILED', BAD_CODE);
     return { status: 'signed-in', login: await this.openSession(user) };
   }
 
