@@ -4,7 +4,7 @@
  * minutes idle or 12 hours in all (configurable), or when revoked at logout.
  */
 import { Injectable } from '@nestjs/common';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { LoginResponse, UserView } from '../../../../shared/contract.js';
 import type { Locale } from '../../../../shared/i18n/catalogue.js';
 import { Clock } from '../../common/clock.js';
@@ -81,16 +81,7 @@ export class AuthService {
           accepted = await this.secondFactor.use(tx, user.id, code ?? '');
           if (!accepted) throw new CodeRefused();
         }
-        const sessionId = randomUUID();
-        await SessionsRepository.insert(tx.sql, {
-          id: sessionId,
-          tokenHash: sha256Hex(token),
-          userId: user.id,
-          createdAt: tx.now,
-          lastSeenAt: tx.now,
-          expiresAt,
-          revokedAt: null,
-        });
+        const sessionId = await SessionsRepository.open(tx.sql, { token, userId: user.id, now: tx.now, expiresAt });
         if (user.failedAttempts > 0)
           await UsersRepository.update(tx.sql, { ...user, failedAttempts: 0, updatedAt: tx.now });
         tx.audit({

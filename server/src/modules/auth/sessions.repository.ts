@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 
 export interface SessionRecord {
@@ -28,11 +30,20 @@ export const SessionsRepository = {
   findByTokenHash: (sql: Sql, tokenHash: string) =>
     sql.one('SELECT * FROM sessions WHERE token_hash = ?', [tokenHash], toSession),
 
-  async insert(sql: Sql, s: SessionRecord & { tokenHash: string }): Promise<void> {
+  /**
+   * Opens a session for a bearer token made by the caller (only its SHA-256 is stored); the one way a
+   * password sign-in and a sign-in through the identity provider create sessions. Returns its id.
+   */
+  async open(
+    sql: Sql,
+    s: { token: string; userId: string; now: string; expiresAt: string; via?: 'oidc' },
+  ): Promise<string> {
+    const id = randomUUID();
     await sql.exec(
       'INSERT INTO sessions (id, token_hash, user_id, created_at, last_seen_at, expires_at, revoked_at, via) VALUES (?, ?, ?, ?, ?, ?, NULL, ?)',
-      [s.id, s.tokenHash, s.userId, s.createdAt, s.lastSeenAt, s.expiresAt, s.via ?? null],
+      [id, sha256Hex(s.token), s.userId, s.now, s.now, s.expiresAt, s.via ?? null],
     );
+    return id;
   },
 
   touch: (sql: Sql, id: string, at: string) => sql.exec('UPDATE sessions SET last_seen_at = ? WHERE id = ?', [at, id]),

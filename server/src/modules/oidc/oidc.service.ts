@@ -321,15 +321,11 @@ export class OidcService {
       this.clock.now().getTime() + this.db.config.session.absoluteSeconds * 1000,
     ).toISOString();
     await this.db.withWriteTransaction(userActor(user), async (tx) => {
-      const sessionId = randomUUID();
-      await SessionsRepository.insert(tx.sql, {
-        id: sessionId,
-        tokenHash: sha256Hex(token),
+      const sessionId = await SessionsRepository.open(tx.sql, {
+        token,
         userId: user.id,
-        createdAt: tx.now,
-        lastSeenAt: tx.now,
+        now: tx.now,
         expiresAt,
-        revokedAt: null,
         via: 'oidc',
       });
       tx.audit({
