@@ -81,6 +81,12 @@ describe('a long-held SQLite lock does not freeze the server', () => {
       await newParticipant(t.api, inv),
       await newParticipant(t.api, inv),
     ];
+    // The session's first signature (password + code, 21 CFR 11.200(a)(1)) is made before the lock is taken: the
+    // queued writes below are later signatures of the session, each on its own clock. (Concurrent first signatures
+    // of one session wait for each other in the client, so that one code serves: each would then start its wait
+    // only when the one before it gave up.)
+    const warmUp = await randomize(t.api, inv, await newParticipant(t.api, inv), 'held-lock-warm-up-key');
+    expect(warmUp.status).toBe(201);
     const raw = await openRawDb(t.config);
     const counts = async () => ({
       audit: (await raw.all('SELECT COUNT(*) AS n FROM audit_log'))[0].n,
