@@ -78,7 +78,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     Accept: options.text ? 'text/csv, text/plain, */*' : 'application/json',
     ...options.headers,
   };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  const sentWith = token;
+  if (sentWith) headers.Authorization = `Bearer ${sentWith}`;
   let body: string | undefined;
   if (options.csvBody !== undefined) {
     headers['Content-Type'] = 'text/csv';
@@ -116,8 +117,11 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const code: ErrorCode = isErrorCode(parsed.code) ? parsed.code : fallbackCode(response.status);
   const retryAfter = Number(response.headers.get('retry-after') ?? '') || undefined;
   const error = new ApiError(response.status, code, parsed.message ?? '', parsed.details, retryAfter);
-  // A wrong signature password is a 401 too, but the session is fine: only UNAUTHENTICATED signs out.
-  if (response.status === 401 && code === 'UNAUTHENTICATED' && path !== '/auth/login') unauthenticatedHandler?.();
+  // A wrong signature password is a 401 too, but the session is fine: only UNAUTHENTICATED signs out, and only
+  // for the session the request was sent with. A request sent before a sign-in (the study banner's, without a
+  // token) may be answered after it: its 401 must not end the session that has just begun.
+  if (response.status === 401 && code === 'UNAUTHENTICATED' && path !== '/auth/login' && sentWith && sentWith === token)
+    unauthenticatedHandler?.();
   throw error;
 }
 
