@@ -8,6 +8,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { translate } from '../../../../shared/i18n/catalogue.js';
 import { Clock } from '../../common/clock.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -17,10 +18,11 @@ const KIND = 'access-review.overdue';
 
 @Injectable()
 export class AccessReviewReminder implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('AccessReviewReminder');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly task = new PeriodicTask(
+    'access review reminder',
+    () => this.runOnce(),
+    new Logger('AccessReviewReminder'),
+  );
 
   constructor(
     private readonly db: DatabaseService,
@@ -29,22 +31,11 @@ export class AccessReviewReminder implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.kick(), this.db.config.escalationCheckMs);
-    this.timer.unref();
-    this.kick();
+    this.task.start(this.db.config.escalationCheckMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private kick(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.runOnce()
-      .catch((e) => this.logger.warn(`access review reminder failed: ${(e as Error).message}`))
-      .finally(() => (this.running = null));
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   private async runOnce(): Promise<void> {
@@ -61,7 +52,7 @@ export class AccessReviewReminder implements OnApplicationBootstrap, OnApplicati
       }
       return out;
     });
-    for (const d of due) if (!this.stopped) await this.remind(d.code, d.due);
+    for (const d of due) if (!this.task.isStopped) await this.remind(d.code, d.due);
   }
 
   private async remind(code: string, due: string): Promise<void> {

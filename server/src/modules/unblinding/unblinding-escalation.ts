@@ -11,6 +11,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EmergencyRule } from '../../../../shared/protocol/index.js';
 import { Clock } from '../../common/clock.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
@@ -30,9 +31,7 @@ function escalationCutoff(now: Date, rule: Pick<EmergencyRule, 'escalateAfterMin
 @Injectable()
 export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('UnblindingEscalation');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private stopped = false;
+  private readonly task = new PeriodicTask('escalation check', () => this.runOnce(), this.logger);
 
   constructor(
     private readonly db: DatabaseService,
@@ -46,26 +45,12 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
-    if (!this.rule()) return;
-    this.timer = setInterval(() => this.kick(), this.db.config.escalationCheckMs);
-    this.timer.unref();
-    this.kick(); // requests that fell due while no server was running
+    // Requests that fell due while no server was running are escalated by the first run.
+    if (this.rule()) this.task.start(this.db.config.escalationCheckMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
-  }
-
-  private kick(): void {
-    if (this.stopped || this.running) return;
-    this.running = this.runOnce()
-      .catch((e) => {
-        this.logger.warn(`escalation check failed: ${(e as Error).message}`);
-        return 0;
-      })
-      .finally(() => (this.running = null));
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Escalates every due request once; answers how many this instance escalated. */
@@ -78,7 +63,7 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
     );
     let done = 0;
     for (const r of due) {
-      if (this.stopped) break;
+      if (this.task.isStopped) break;
       if (await this.escalate(r.id, rule)) done++;
     }
     return done;

@@ -1,0 +1,50 @@
+/**
+ * A check the server runs every few seconds (escalation of unblinding requests, access-review
+ * reminders). The services keep no per-item timers: each run asks the database what is due, so
+ * this only has to call the run once at start (what fell due while no server ran), then on an
+ * unref'd interval, never two runs at once, a failing run logged and retried at the next tick,
+ * and shutdown waiting for the run in progress.
+ */
+import type { Logger } from '@nestjs/common';
+
+export class PeriodicTask {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = false;
+
+  /** `what` names the task in the warning a failed run logs ("<what> failed: <message>"). */
+  constructor(
+    private readonly what: string,
+    private readonly run: () => Promise<unknown>,
+    private readonly logger: Pick<Logger, 'warn'>,
+  ) {}
+
+  /** Whether shutdown began: a long run checks it between items. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Runs now, then every `everyMs`; the timer does not keep the process alive. */
+  start(everyMs: number): void {
+    if (this.stopped || this.timer) return;
+    this.timer = setInterval(() => this.kick(), everyMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Starts a run unless one is in progress (a tick during a run is skipped: the next tick comes soon). */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    this.running = this.run()
+      .catch((e) => this.logger.warn(`${this.what} failed: ${(e as Error).message}`))
+      .finally(() => (this.running = null));
+  }
+
+  /** Stops the timer and waits for the run in progress (its failure was already logged). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}
