@@ -31,7 +31,8 @@ import { demoTotp } from '../support/env.js';
 
 const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
 const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
-const FILES = ['blindrand.sqlite', 'audit-signing.key', 'audit-checkpoints.jsonl'];
+// What an operator keeps (docs/DEPLOYMENT.md): the database, the signing key, the checkpoint file and the second-factor key.
+const FILES = ['blindrand.sqlite', 'audit-signing.key', 'audit-checkpoints.jsonl', 'second-factor.key'];
 
 /** Every file of a folder and its SHA-256 (SQLite's shared-memory index excluded: it holds no data). */
 function snapshot(dir: string): Record<string, string> {

@@ -27,6 +27,9 @@ export interface DatabaseState {
   hashes: Map<number, string>;
   /** The names of the migrations applied to it (schema_migrations). */
   migrations: string[];
+  /** How many accounts have a TOTP secret sealed with second-factor.key, and one of them (to try the key on). */
+  secondFactors: number;
+  sealedSecondFactor: { userId: string; secretSealed: string } | null;
 }
 
 const EMPTY: DatabaseState = {
@@ -38,6 +41,8 @@ const EMPTY: DatabaseState = {
   newestRotationKey: null,
   hashes: new Map(),
   migrations: [],
+  secondFactors: 0,
+  sealedSecondFactor: null,
 };
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
@@ -145,6 +150,10 @@ async function readState(query: Query, hasSchema: string, seqs: number[]): Promi
   const newest = await query('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1');
   // signing_keys arrives with migration 008: an older database has no rotations yet.
   const rotated = await query('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').catch(() => []);
+  // second_factors arrives with migration 015: an older database has none.
+  const sealed = await query('SELECT user_id, secret_sealed FROM second_factors ORDER BY user_id LIMIT 1').catch(
+    () => [],
+  );
   const hashes = new Map<number, string>();
   const wanted = [...new Set(seqs.filter((s) => Number.isSafeInteger(s) && s > 0))];
   for (let i = 0; i < wanted.length; i += 500) {
@@ -163,6 +172,10 @@ async function readState(query: Query, hasSchema: string, seqs: number[]): Promi
     newestRotationKey: rotated.length ? String(rotated[0].public_key) : null,
     hashes,
     migrations: (await query('SELECT name FROM schema_migrations')).map((r) => String(r.name)),
+    secondFactors: sealed.length ? await num('SELECT COUNT(*) AS n FROM second_factors') : 0,
+    sealedSecondFactor: sealed.length
+      ? { userId: String(sealed[0].user_id), secretSealed: String(sealed[0].secret_sealed) }
+      : null,
   };
 }
 

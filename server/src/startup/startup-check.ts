@@ -9,6 +9,9 @@
  *  - the checkpoint file has a torn line;
  *  - the database was restored from a backup: the checkpoint file (outside the database) holds a
  *    checkpoint beyond the database's chain head, or one whose head hash differs from the chain;
+ *  - the second-factor key is missing, corrupt or not the key that sealed the accounts' TOTP secrets
+ *    while any account has one (a new key would lock every enrolled account out: no code could be
+ *    checked, so none would be accepted, and their recovery codes would be dead too);
  *  - the database was migrated by a newer release (a migration this build does not know): this
  *    build's code would misread or damage the newer layout, so it does not touch it.
  */
@@ -18,12 +21,15 @@ import type { AppConfig } from '../config/config.js';
 import type { CheckpointView } from '../../../shared/contract.js';
 import { readCheckpointFileDetailed } from '../database/audit/checkpoint-file.js';
 import { KeyFileError, SigningKey } from '../database/audit/signing-key.js';
+import { SecondFactorKey } from '../modules/auth/second-factor-key.js';
 import { STEPS } from '../database/migrations/index.js';
 import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
 
 export interface StartupOptions {
   /** `audit reanchor` accepts a restored database (it records the loss itself). */
   acceptRestored?: boolean;
+  /** `user reset-second-factors` starts without a usable second-factor key (it removes what it sealed). */
+  secondFactorKeyLost?: boolean;
 }
 
 export interface StartupResult {
@@ -55,7 +61,36 @@ export async function checkStartup(config: AppConfig, options: StartupOptions = 
     );
   }
   const key = resolveKey(config, state, fileCheckpoints);
+  if (!options.secondFactorKeyLost) checkSecondFactorKey(config, state);
   return { key, lostCheckpoints: lost };
+}
+
+/**
+ * The second-factor key (second-factor-key.ts) must be the one that sealed the stored TOTP secrets. It is
+ * created only while no account has one; else a missing, corrupt or other key stops the start, so the
+ * server never runs unable to check a code (and never makes a new key over the old secrets).
+ */
+function checkSecondFactorKey(config: AppConfig, state: DatabaseState): void {
+  const sealed = state.sealedSecondFactor;
+  if (!sealed) return;
+  const path = SecondFactorKey.pathFor(config.signingKeyPath);
+  const held = `${state.secondFactors} account(s) have a second factor sealed with it`;
+  if (!existsSync(path))
+    throw new StartupError(
+      `the second-factor key file ${path} is missing, but ${held}: restore it from your backup of the signing key's folder (a new key would refuse every code of those accounts), or if it is lost run \`blindrand user reset-second-factors --reason "..."\` (everyone enrols again); nothing was written`,
+    );
+  let key: SecondFactorKey;
+  try {
+    key = SecondFactorKey.load(path);
+  } catch (err) {
+    throw new StartupError(
+      `${(err as Error).message}, and ${held}: restore it from your backup, or if it is lost run \`blindrand user reset-second-factors --reason "..."\`; nothing was written`,
+    );
+  }
+  if (!key.open(sealed.secretSealed, sealed.userId))
+    throw new StartupError(
+      `the second-factor key file ${path} is not the key that sealed this database's second factors (${held}): restore the right key file, or if it is lost run \`blindrand user reset-second-factors --reason "..."\`; nothing was written`,
+    );
 }
 
 /** A database a newer release migrated (downgrading the code): refused before anything runs on it. */

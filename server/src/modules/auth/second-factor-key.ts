@@ -25,7 +25,11 @@ export class SecondFactorKey {
     return join(dirname(signingKeyPath), 'second-factor.key');
   }
 
-  /** Loads the key file, creating it first when it does not exist (linked into place: concurrent starts agree). */
+  /**
+   * Loads the key file, creating it first when it does not exist (linked into place: concurrent starts
+   * agree). Start-up (startup/startup-check.ts) has already refused a missing file while any account has
+   * a sealed secret, so creating one here never silently re-keys enrolled accounts.
+   */
   static loadOrCreate(path: string): SecondFactorKey {
     let text: string | null = null;
     try {
@@ -50,9 +54,13 @@ export class SecondFactorKey {
       } finally {
         unlinkSync(temp);
       }
-      text = readFileSync(path, 'utf8');
     }
-    const master = Buffer.from(text.trim(), 'base64');
+    return SecondFactorKey.load(path);
+  }
+
+  /** Loads an existing key file; throws (naming the file) when it is missing, unreadable or corrupt. */
+  static load(path: string): SecondFactorKey {
+    const master = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
     if (master.length !== 32) throw new Error(`the second-factor key file ${path} is corrupt (not 32 base64 bytes)`);
     // Two keys from one file: one seals, one hashes (never the same key for two purposes).
     const derive = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), info, 32));

@@ -11,6 +11,7 @@ import type { RecoveryCodesView, SecondFactorEnrolment, SecondFactorState } from
 import { requiresSecondFactor, type Role } from '../../../../shared/roles.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError } from '../../common/domain-error.js';
+import { SYSTEM_ACTOR } from '../../common/system-actor.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
@@ -187,6 +188,33 @@ export class SecondFactorService {
         reason: reason.trim(),
         details: { changes: { secondFactor: { old: had.confirmedAt ? 'enrolled' : 'pending', new: 'none' } } },
       });
+    });
+  }
+
+  /**
+   * `user reset-second-factors` (the key file is lost): removes every second factor and recovery code,
+   * ends the sessions of their owners (audited per person, with the reason); each enrols again at the
+   * next sign-in, under a new key. Answers how many were removed.
+   */
+  async resetAllForLostKey(reason: string): Promise<number> {
+    return this.db.withWriteTransaction({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
+      const rows = await tx.sql.all<Record<string, unknown>>('SELECT user_id, confirmed_at FROM second_factors');
+      for (const row of rows) {
+        const userId = String(row.user_id);
+        await SecondFactorRepository.remove(tx.sql, userId);
+        await SessionsRepository.revokeAllForUser(tx.sql, userId, tx.now);
+        tx.audit({
+          action: 'user.second_factor_reset',
+          entityType: 'user',
+          entityId: userId,
+          reason: reason.trim(),
+          details: {
+            keyLost: true,
+            changes: { secondFactor: { old: row.confirmed_at ? 'enrolled' : 'pending', new: 'none' } },
+          },
+        });
+      }
+      return rows.length;
     });
   }
 
