@@ -178,11 +178,11 @@ function writeChain(file: string, size: number): string[] {
   const db = new Database(file);
   const head = db.prepare('SELECT seq, hash FROM audit_head WHERE id = 1').get() as { seq: number; hash: string };
   const insert = db.prepare(
-    'INSERT INTO audit_log (seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit_log (chain, seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const rows = db
     .prepare(
-      'SELECT seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash FROM audit_log ORDER BY seq',
+      'SELECT seq, at, actor, role, action, entity_type, entity_id, reason, details, prev_hash, hash FROM audit_log WHERE chain = 1 ORDER BY seq',
     )
     .all() as Array<Record<string, unknown>>;
   // The bootstrap entries the real server wrote, then synthetic ones as the writer stores them (details canonical).

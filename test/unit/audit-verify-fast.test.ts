@@ -54,6 +54,8 @@ function buildChain(size: number): Database.Database {
     const pick = (k: number) => AWKWARD[(seq * k) % AWKWARD.length];
     const raw: Record<string, unknown> = { zeta: seq, alpha: pick(3), nested: { b: [1, null, pick(5)], a: -0.5 } };
     if (seq % 4 === 0) raw.unblinded = { arm: seq % 8 ? 'A' : 'B', kit: `K-${seq}` };
+    // Details holding the entry's own key names: the fast path cuts the details out of the hashed text.
+    if (seq % 8 === 4) Object.assign(raw, { details: { entityId: seq }, entityId: ',"entityId":null' });
     if (seq % 9 === 0) raw.note = { unblinded: 'a value, not the top-level key' };
     const { stored, sealed } = sealDetails(raw);
     const content: AuditEntryContent = {

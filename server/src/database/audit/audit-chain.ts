@@ -164,19 +164,20 @@ export class ChainVerifier {
 
   /**
    * The fast path of `push` for a reader that builds the hashed text in the database (audit-verify.ts,
-   * SQLite): `tail` is the entry's canonical JSON as the query wrote it (every text field through
-   * json_quote, the stored details text as is), `open` is given when the entry may carry a sealed
-   * part (a sealed row exists, or the details mention "unblinded"). Returns false, changing nothing,
+   * SQLite): `text` is prevHash ‖ the entry's canonical JSON as the query wrote it (every text field
+   * through json_quote, the stored details text as is), with `prevHash` the stored column it starts
+   * with; `open` is given when the entry may carry a sealed part. Returns false, changing nothing,
    * whenever the row is not plainly fine (seq, prevHash, hash, anchor…): the caller then reads the
    * row in full and calls `push`, which reports exactly as before.
    *
    * Why a match here proves what `push` proves: every `"` inside a json_quote'd or JSON.stringify'd
-   * string is escaped, so `,"` occurs in the tail only at the fixed key separators; text therefore
+   * string is escaped, so `,"` occurs in the text only at the fixed key separators; text therefore
    * cannot move between fields (nor into or out of the details) without changing the bytes, and equal
    * bytes mean every field, the details included, is the canonical text that was hashed at write time.
+   * The stored prevHash is compared on its own (a longer one would shift the bytes, not the check).
    */
-  pushCanonical(seq: unknown, prevHash: unknown, tail: unknown, hash: unknown, open: SealedOpener | null): boolean {
-    if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof tail !== 'string' || typeof hash !== 'string')
+  pushCanonical(seq: unknown, prevHash: unknown, text: unknown, hash: unknown, open: SealedOpener | null): boolean {
+    if (typeof seq !== 'number' || typeof prevHash !== 'string' || typeof text !== 'string' || typeof hash !== 'string')
       return false;
     const expected = this.count + 1;
     if (this.firstInvalidSeq === null) {
@@ -188,7 +189,7 @@ export class ChainVerifier {
         prevHash !== this.prev
       )
         return false;
-      if (sha256Hex(prevHash + tail) !== hash) return false;
+      if (sha256Hex(text) !== hash) return false;
     }
     this.count = expected;
     this.head = hash;
