@@ -75,12 +75,11 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** Signs in; rejects with an ApiError (wrong credentials, locked account). */
   /** Unused recovery codes left, when the last sign-in used one (shown once on the next page). */
   const recoveryCodesRemaining = ref<number | null>(null);
 
-  async function signIn(username: string, password: string, totp?: string): Promise<void> {
-    const res = await api.login(username, password, totp);
+  /** Takes over the session a sign-in answered with (password or identity provider: the same fields). */
+  function adopt(res: LoginResponse): void {
     recoveryCodesRemaining.value = res.recoveryCodesRemaining ?? null;
     token.value = res.accessToken;
     user.value = res.user;
@@ -94,17 +93,15 @@ export const useSessionStore = defineStore('session', () => {
     persist();
   }
 
+  /** Signs in; rejects with an ApiError (wrong credentials, locked account). */
+  async function signIn(username: string, password: string, totp?: string): Promise<void> {
+    adopt(await api.login(username, password, totp));
+    sessionStorage.removeItem(VIA_PROVIDER_KEY);
+  }
+
   /** Adopts a session opened through the identity provider (OidcReturnPage exchanged its one-time code). */
   function adoptProviderSession(res: LoginResponse): void {
-    token.value = res.accessToken;
-    user.value = res.user;
-    expiresAt.value = res.expiresAt;
-    idleTimeoutSeconds.value = res.idleTimeoutSeconds ?? null;
-    lastSeenAt.value = Date.now();
-    endedReason.value = null;
-    setToken(res.accessToken);
-    if (res.user.locale) setLocale(res.user.locale);
-    persist();
+    adopt(res);
     sessionStorage.setItem(VIA_PROVIDER_KEY, '1');
   }
 
@@ -139,6 +136,7 @@ export const useSessionStore = defineStore('session', () => {
     expiresAt.value = null;
     idleTimeoutSeconds.value = null;
     lastSeenAt.value = null;
+    recoveryCodesRemaining.value = null;
     endedReason.value = reason;
     setToken(null);
     persist();
