@@ -105,4 +105,76 @@ describe('second factor in the console', () => {
     await again.getByRole('button', { name: 'Signer et randomiser' }).click();
     await again.getByTestId('randomization-result').waitFor();
   });
+
+  test('[MFA-003] a sign-in with a recovery code shows how many remain, and warns when few are left (phone, French)', async () => {
+    const base = suite.server.baseUrl;
+    const post = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(`${base}/api${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    };
+    // The monitor sets up a second factor of their own and keeps its ten recovery codes.
+    const users = await suite.api.call<Array<{ id: string; username: string }>>('admin', 'GET', '/users');
+    const id = users.find((u) => u.username === 'monitor')!.id;
+    await suite.api.call('admin', 'POST', `/users/${id}/second-factor/reset`, { reason: 'new phone' });
+    const first = await post('/auth/login', { username: 'monitor', password: suite.server.password });
+    const enrolment = await post('/auth/second-factor/enrol', {}, first.body.accessToken);
+    const key = base32Decode(enrolment.body.secret);
+    const confirmed = await post(
+      '/auth/second-factor/confirm',
+      { code: totpCode(key, Date.now()) },
+      first.body.accessToken,
+    );
+    const codes: string[] = confirmed.body.recoveryCodes;
+    expect(codes).toHaveLength(10);
+
+    const signInWith = async (code: string, viewport: { width: number; height: number }) => {
+      const page = suite.track(await suite.browser.context.newPage());
+      page.setDefaultTimeout(15_000);
+      await page.setViewportSize(viewport);
+      await page.goto(`${base}/sign-in`);
+      await page.locator('input[name="username"]').fill('monitor');
+      await page.locator('input[name="password"]').fill(suite.server.password);
+      await page.locator('form button[type="submit"]').click();
+      await page.locator('input[name="totp"]').fill(code);
+      await page.locator('form button[type="submit"]').click();
+      await page.getByTestId('user-name').waitFor();
+      return page;
+    };
+
+    // Nine left: said once, politely, on the first page.
+    const desktop = await signInWith(codes[0], { width: 1280, height: 900 });
+    const notice = desktop.getByTestId('recovery-codes-remaining');
+    await expect(notice.textContent()).resolves.toContain('9 recovery codes remain');
+    await expect(notice.getAttribute('role')).resolves.toBe('status');
+    await notice.getByRole('button').click();
+    await expect(notice.count()).resolves.toBe(0);
+
+    // Seven more used elsewhere (the last one to choose French); on a phone, the ninth leaves one: a warning that says what to do.
+    for (const code of codes.slice(1, 7)) {
+      expect(
+        (await post('/auth/login', { username: 'monitor', password: suite.server.password, totp: code })).status,
+      ).toBe(200);
+    }
+    const token = (await post('/auth/login', { username: 'monitor', password: suite.server.password, totp: codes[7] }))
+      .body.accessToken;
+    await fetch(`${base}/api/auth/me`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ locale: 'fr' }),
+    });
+    const phone = await signInWith(codes[8], PHONE);
+    const warning = phone.getByTestId('recovery-codes-remaining');
+    await expect(warning.getAttribute('role')).resolves.toBe('alert');
+    const text = (await warning.textContent()) ?? '';
+    expect(text).toContain('il en reste 1');
+    expect(text).toContain('Il reste peu de codes de secours');
+    // It fits the phone's width (no horizontal scroll).
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(phone, 'second-factor-recovery-left-phone-fr');
+  });
 });

@@ -35,8 +35,13 @@ export const auth: Namespace = {
     codeHint:
       'Open your authenticator app and type the 6-digit code it shows for blindrand. A recovery code works too.',
     verify: 'Verify',
-    recoveryUsed:
-      'You signed in with a recovery code: {count} left. Ask an administrator to reset your second factor if you lost your phone.',
+    recoveryUsed_one: 'You signed in with a recovery code: {count} recovery code remains.',
+    recoveryUsed_other: 'You signed in with a recovery code: {count} recovery codes remain.',
+    recoveryLost: 'If you lost your phone, ask an administrator to reset your second factor.',
+    recoveryFew:
+      'Few recovery codes remain: ask an administrator to reset your second factor, then set it up again to get ten new ones.',
+    recoveryNone:
+      'That was your last recovery code: ask an administrator to reset your second factor, then set it up again to get ten new ones.',
     enrolTitle: 'Set up your second factor',
     enrolIntro:
       'Your role can sign or unblind, so you sign in with your password and a code from an authenticator app on your phone.',
@@ -87,8 +92,14 @@ export const auth: Namespace = {
     codeHint:
       "Ouvrez votre application d'authentification et saisissez le code à 6 chiffres affiché pour blindrand. Un code de secours convient aussi.",
     verify: 'Vérifier',
-    recoveryUsed:
-      'Vous vous êtes connecté avec un code de secours : il en reste {count}. Si vous avez perdu votre téléphone, demandez à un administrateur de réinitialiser votre second facteur.',
+    recoveryUsed_one: 'Vous vous êtes connecté avec un code de secours : il en reste {count}.',
+    recoveryUsed_other: 'Vous vous êtes connecté avec un code de secours : il en reste {count}.',
+    recoveryLost:
+      'Si vous avez perdu votre téléphone, demandez à un administrateur de réinitialiser votre second facteur.',
+    recoveryFew:
+      'Il reste peu de codes de secours : demandez à un administrateur de réinitialiser votre second facteur, puis configurez-le à nouveau pour en obtenir dix nouveaux.',
+    recoveryNone:
+      "C'était votre dernier code de secours : demandez à un administrateur de réinitialiser votre second facteur, puis configurez-le à nouveau pour en obtenir dix nouveaux.",
     enrolTitle: 'Configurer votre second facteur',
     enrolIntro:
       "Votre rôle permet de signer ou de lever l'insu : vous vous connectez avec votre mot de passe et un code d'une application d'authentification sur votre téléphone.",
