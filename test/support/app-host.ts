@@ -5,8 +5,16 @@
  * ← {type:'close'} → exits. For the multi-study schema tests, until studies have routes:
  * ← {type:'study-write', studyId, action, checkpoint} → {type:'study-written', error} (one audited write for
  * that study through the real write path) ; ← {type:'study-verify', studyId} → {type:'study-verified', result}.
+ *
+ * A pooled host (TEST_APP_HOST_POOLED=1, app-process.ts) is reused for app after app, so that the modules
+ * are loaded and compiled once per Jest worker instead of once per app (about 2 s of CPU each, issue 14):
+ * it waits for ← {type:'start', env} (the app's whole environment, which replaces process.env), and
+ * ← {type:'release'} closes the app and answers → {type:'released', reusable} — reusable only when the
+ * closed app left no timer, socket or handle behind, so the next app starts in a process as clean as a
+ * new one. Each app still gets its own database, settings and Nest container; a failed start exits.
  */
 import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '../../server/src/config/config.js';
 import { createApp } from '../../server/src/create-app.js';
 import { Clock } from '../../server/src/common/clock.js';
@@ -15,50 +23,90 @@ import { SYSTEM_ACTOR } from '../../server/src/common/viewer.js';
 import { DatabaseService } from '../../server/src/database/database.service.js';
 import { AuditService } from '../../server/src/modules/audit/audit.service.js';
 
-type HostMessage = { type: string; ms?: number; studyId?: number; action?: string; checkpoint?: boolean };
+type HostMessage = {
+  type: string;
+  ms?: number;
+  studyId?: number;
+  action?: string;
+  checkpoint?: boolean;
+  env?: Record<string, string>;
+};
 
-async function main(): Promise<void> {
+let app: INestApplication | null = null;
+
+async function start(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = await createApp(config, {
+  const started = await createApp(config, {
     logger: process.env.TEST_APP_LOG ? undefined : false,
     serveConsole: process.env.TEST_SERVE_CONSOLE === '1',
   });
-  if (process.env.TEST_DEMO !== '0') await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus);
+  if (process.env.TEST_DEMO !== '0') await seedDemoIfEmpty(started, config.demo.password, config.demo.studyStatus);
   // TEST_APP_PORT: a port chosen beforehand, for a redirect URI registered at a test identity provider.
-  await app.listen(Number(process.env.TEST_APP_PORT ?? 0), '127.0.0.1');
-  const clock = app.get(Clock);
-  process.on('message', async (msg: HostMessage) => {
-    if (msg.type === 'study-write') {
-      const error = await app
-        .get(DatabaseService)
-        .withWriteTransaction(
-          SYSTEM_ACTOR,
-          async (tx) => {
-            tx.audit({ action: msg.action ?? 'test.write', entityType: 'test' });
-            if (msg.checkpoint) tx.requestCheckpoint();
-          },
-          { studyId: msg.studyId },
-        )
-        .then(
-          () => null,
-          (err: Error) => err.message,
-        );
-      process.send?.({ type: 'study-written', error });
-    } else if (msg.type === 'study-verify') {
-      const result = await app.get(AuditService).verify(undefined, msg.studyId);
-      process.send?.({ type: 'study-verified', result });
-    } else if (msg.type === 'advance') {
-      clock.advance(msg.ms ?? 0);
-      process.send?.({ type: 'advanced' });
-    } else if (msg.type === 'close') {
-      await app.close();
-      process.exit(0);
-    }
-  });
-  process.send?.({ type: 'ready', port: app.getHttpServer().address().port, config });
+  await started.listen(Number(process.env.TEST_APP_PORT ?? 0), '127.0.0.1');
+  app = started;
+  process.send?.({ type: 'ready', port: started.getHttpServer().address().port, config });
 }
 
-main().catch((err) => {
+function failed(err: unknown): never {
   process.stderr.write(`app-host failed: ${(err as Error).stack}\n`);
   process.exit(1);
+}
+
+function handleCounts(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of process.getActiveResourcesInfo()) counts.set(r, (counts.get(r) ?? 0) + 1);
+  return counts;
+}
+
+/** True when no more handles are open than before the first app (waits briefly for sockets closing). */
+async function clean(): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    const now = handleCounts();
+    if ([...now].every(([kind, n]) => n <= (idle.get(kind) ?? 0))) return true;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return false;
+}
+
+process.on('message', async (msg: HostMessage) => {
+  if (msg.type === 'start') {
+    for (const key of Object.keys(process.env)) delete process.env[key];
+    Object.assign(process.env, msg.env);
+    await start().catch(failed);
+  } else if (msg.type === 'study-write') {
+    const error = await app!
+      .get(DatabaseService)
+      .withWriteTransaction(
+        SYSTEM_ACTOR,
+        async (tx) => {
+          tx.audit({ action: msg.action ?? 'test.write', entityType: 'test' });
+          if (msg.checkpoint) tx.requestCheckpoint();
+        },
+        { studyId: msg.studyId },
+      )
+      .then(
+        () => null,
+        (err: Error) => err.message,
+      );
+    process.send?.({ type: 'study-written', error });
+  } else if (msg.type === 'study-verify') {
+    const result = await app!.get(AuditService).verify(undefined, msg.studyId);
+    process.send?.({ type: 'study-verified', result });
+  } else if (msg.type === 'advance') {
+    app!.get(Clock).advance(msg.ms ?? 0);
+    process.send?.({ type: 'advanced' });
+  } else if (msg.type === 'release') {
+    await app?.close();
+    app = null;
+    process.send?.({ type: 'released', reusable: await clean() });
+  } else if (msg.type === 'close') {
+    await app?.close();
+    process.exit(0);
+  }
 });
+// The Jest worker that forked this host is gone: nothing will ask for another app.
+process.on('disconnect', () => process.exit(0));
+/** The handles of a process with no app (the IPC channel, stdio), counted before the first app starts. */
+const idle = handleCounts();
+
+if (process.env.TEST_APP_HOST_POOLED !== '1') await start().catch(failed);
