@@ -4,7 +4,7 @@
 // again on a throwaway PostgreSQL cluster, the reliability tests and the browser tests; each tier
 // leaves its results in test-results/<tier>.json, which `npm run trace` checks last against the
 // requirements (requirements/*.yaml). Exits non-zero on any failure.
-import { execSync, spawnSync } from 'node:child_process';
+import { execSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,23 +42,40 @@ function ensureSystemPackages() {
   );
 }
 
+/**
+ * Runs one stage. Stages run side by side where they share nothing (the build's three parts, the API tier
+ * on SQLite beside the one on PostgreSQL, the reliability tier beside the browser tier): on two cores
+ * each stage alone leaves one core waiting on the other's I/O and child processes (issue 14). A stage's
+ * output is kept and printed whole when it ends, so two stages' reports do not interleave.
+ */
 function run(label, cmd, args, env = {}) {
-  console.log(`\n[test] ── ${label} ──`);
   const started = Date.now();
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = [];
+  child.stdout.on('data', (d) => output.push(d));
+  child.stderr.on('data', (d) => output.push(d));
   // A stage that hangs fails on its own instead of running into CI's time limit.
-  const r = spawnSync(cmd, args, {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-    timeout: STAGE_TIMEOUT_MS,
-    killSignal: 'SIGKILL',
+  const timer = setTimeout(() => {
+    output.push(Buffer.from(`[test] ${label}: no end after ${STAGE_TIMEOUT_MS / 60000} min, killed\n`));
+    child.kill('SIGKILL');
+  }, STAGE_TIMEOUT_MS);
+  return new Promise((resolve) => {
+    child.on('error', (err) => output.push(Buffer.from(`[test] ${label}: ${err.message}\n`)));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const seconds = (Date.now() - started) / 1000;
+      process.stdout.write(`\n[test] ── ${label} ──\n`);
+      process.stdout.write(Buffer.concat(output));
+      const line = `${label}: ${code === 0 ? 'passed' : 'FAILED'} in ${seconds.toFixed(1)} s${counts(args)}`;
+      console.log(`[test] ${line}`);
+      timings.push(line);
+      resolve(code === 0);
+    });
   });
-  if (r.error) console.log(`[test] ${label}: ${r.error.message}`);
-  console.log(
-    `[test] ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s${counts(args)}`,
-  );
-  return r.status === 0;
 }
+
+/** Each stage's line (time, test counts), repeated in the summary. */
+const timings = [];
 
 /** ", N tests (P passed, F failed) in K files" from a jest stage's --outputFile, so each tier's count is printed beside its time. */
 function counts(args) {
@@ -97,47 +114,74 @@ function hasTests(project) {
 }
 
 ensureSystemPackages();
+const runStarted = Date.now();
 const results = [];
-results.push([
-  'build',
-  run('build', 'npx', ['tsc', '-p', 'tsconfig.json']) &&
-    run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']) &&
-    (!existsSync(join(root, 'console', 'vite.config.ts')) ||
-      run('console build', 'sh', [
-        '-c',
-        'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn',
-      ])),
+// The server (tsc, then the contract schemas it reads) beside the console build and lint, which read only sources.
+const building = Promise.all([
+  run('build', 'npx', ['tsc', '-p', 'tsconfig.json']).then(
+    (ok) => ok && run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']),
+  ),
+  !existsSync(join(root, 'console', 'vite.config.ts')) ||
+    run('console build', 'sh', [
+      '-c',
+      'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn',
+    ]),
+  // Lint: eslint, prettier --check, knip (unused exports and types), the import-cycle check.
+  run('lint', 'npm', ['run', '--silent', 'lint']),
 ]);
-// Lint: eslint, prettier --check, knip (unused exports and types), the import-cycle check.
-results.push(['lint', run('lint', 'npm', ['run', '--silent', 'lint'])]);
-if (!results[0][1]) process.exit(1);
+// The throwaway cluster starts while the build runs (after the stages are spawned: initdb blocks this process).
+const pgStarting = startPostgres();
+pgStarting.catch(() => undefined);
+const [serverBuilt, consoleBuilt, linted] = await building;
+results.push(['build', serverBuilt && consoleBuilt], ['lint', linted]);
+if (!results[0][1]) {
+  (await pgStarting.catch(() => null))?.stop();
+  process.exit(1);
+}
 // Results of an earlier run must not pass for this one's (a tier that does not run reads "not run").
 rmSync(join(root, 'test-results'), { recursive: true, force: true });
 mkdirSync(join(root, 'test-results'));
 
 // Unit files are CPU-bound and share nothing: two workers on two cores (jest's default would be one).
-if (hasTests('unit')) results.push(['unit', run('unit tests', 'node', [...jest('unit'), '--maxWorkers=2'])]);
-if (hasTests('api'))
-  results.push(['api (SQLite)', run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' })]);
-const pg = await startPostgres();
+if (hasTests('unit')) results.push(['unit', await run('unit tests', 'node', [...jest('unit'), '--maxWorkers=2'])]);
+const pg = await pgStarting;
 try {
-  if (hasTests('api'))
-    results.push([
-      'api (PostgreSQL)',
-      run('API tests on PostgreSQL', 'node', jest('api', 'api-postgres'), { DB: 'postgres', PG_ADMIN_URL: pg.url }),
-    ]);
-  if (hasTests('reliability'))
-    results.push([
-      'reliability',
-      run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url }),
-    ]);
+  // The API tier on both databases at once: each runs one file at a time (jest's default on two cores).
+  const apiTiers = hasTests('api')
+    ? [
+        run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' }).then((ok) => [
+          'api (SQLite)',
+          ok,
+        ]),
+        run('API tests on PostgreSQL', 'node', jest('api', 'api-postgres'), {
+          DB: 'postgres',
+          PG_ADMIN_URL: pg.url,
+        }).then((ok) => ['api (PostgreSQL)', ok]),
+      ]
+    : [];
+  results.push(...(await Promise.all(apiTiers)));
+  // The reliability tier (its scenarios run one at a time) beside the browser tier (one Chromium at a time).
+  const lastTiers = [
+    hasTests('reliability') &&
+      run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url }).then((ok) => [
+        'reliability',
+        ok,
+      ]),
+    hasTests('browser') &&
+      run('browser tests', 'node', [...jest('browser'), '--runInBand']).then((ok) => ['browser', ok]),
+  ].filter(Boolean);
+  results.push(...(await Promise.all(lastTiers)));
 } finally {
   pg.stop();
 }
-if (hasTests('browser')) results.push(['browser', run('browser tests', 'node', [...jest('browser'), '--runInBand'])]);
 // Every requirement has a test, every tag a requirement, and no linked test failed above.
-results.push(['traceability', run('traceability matrix', 'node', [join(root, 'dist', 'test', 'trace', 'cli.js')])]);
+results.push([
+  'traceability',
+  await run('traceability matrix', 'node', [join(root, 'dist', 'test', 'trace', 'cli.js')]),
+]);
 
 console.log('\n[test] summary');
+for (const line of timings) console.log(`  ${line}`);
 for (const [name, ok] of results) console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}`);
+console.log(`  npm test: ${((Date.now() - runStarted) / 1000).toFixed(0)} s in all`);
 process.exit(results.every(([, ok]) => ok) ? 0 : 1);
