@@ -1,4 +1,4 @@
-import { DEMO_TOTP_SECRET, DEMO_USERS } from '../../server/src/modules/demo/demo-seed.js';
+import { DEMO_TOTP_SECRET, DEMO_USERS } from '../../server/src/modules/demo/demo-accounts.js';
 import { SecondFactorClient } from '../../server/src/modules/auth/second-factor-client.js';
 import { base32Decode, totpCode } from '../../server/src/modules/auth/totp.js';
 import { requiresSecondFactor } from '../../shared/roles.js';

@@ -4,8 +4,6 @@
  * (server/src/database/driver.ts) on a connection of its own.
  */
 import type { AppConfig } from '../../server/src/config/config.js';
-import { directOptions } from '../../server/src/database/data-sources.js';
-import { openDriver } from '../../server/src/database/driver.js';
 
 export interface RawDb {
   all(sql: string, params?: unknown[]): Promise<Record<string, any>[]>;
@@ -14,6 +12,10 @@ export interface RawDb {
 }
 
 export async function openRawDb(config: AppConfig): Promise<RawDb> {
+  // Loaded on first use: TypeORM and the migrations cost every test file that imports test support
+  // (Jest loads modules again per file) a second or more, and most never open a raw connection.
+  const { directOptions } = await import('../../server/src/database/data-sources.js');
+  const { openDriver } = await import('../../server/src/database/driver.js');
   const driver = await openDriver(directOptions(config.database));
   return {
     all: (sql, params = []) => driver.run((s) => s.all(sql, params)),
