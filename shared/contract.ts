@@ -17,3 +17,4 @@ export * from './contract/safety.js';
 export * from './contract/qualification.js';
 export * from './contract/access-review.js';
 export * from './contract/oidc.js';
+export * from './contract/studies.js';

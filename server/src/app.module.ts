@@ -8,6 +8,9 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { AppConfig } from './config/config.js';
 import { AuthGuard } from './http/auth.guard.js';
+import { StudyAccess } from './http/study-access.js';
+import { StudiesController } from './modules/studies/studies.controller.js';
+import { StudiesService } from './modules/studies/studies.service.js';
 import { Clock } from './common/clock.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { DatabaseService } from './database/database.service.js';
@@ -68,6 +71,7 @@ export class AppModule {
         UsersController,
         RoleGrantsController,
         SitesController,
+        StudiesController,
         AuditController,
         SignaturesController,
         ...FEATURE_CONTROLLERS,
@@ -75,6 +79,7 @@ export class AppModule {
       providers: [
         ...core,
         AuthService,
+        StudyAccess,
         SecondFactorService,
         UsersService,
         PasswordLinks,
@@ -83,6 +88,7 @@ export class AppModule {
         OidcLinksService,
         ReauthTickets,
         SitesService,
+        StudiesService,
         AuditService,
         SignatureService,
         ...FEATURE_PROVIDERS,

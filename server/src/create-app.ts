@@ -11,6 +11,8 @@ import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from './app.module.js';
+import { v1StudyPaths } from './http/v1-study-paths.js';
+import { DatabaseService } from './database/database.service.js';
 import { PACKAGE_ROOT, type AppConfig } from './config/config.js';
 import { withContractSchemas } from './contract-schemas.js';
 import { checkStartup, type StartupResult } from './startup/startup-check.js';
@@ -42,6 +44,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // First: every later layer (the 405 check, routing, logs) sees the scoped path of a v1 request.
+  app.use(v1StudyPaths(() => app.get(DatabaseService)));
   app.use(
     '/api',
     helmet({ contentSecurityPolicy: false }),

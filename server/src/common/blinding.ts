@@ -65,6 +65,18 @@ export function findLeak(body: unknown, vocab: BlindingVocabulary, path = '$'): 
  * replaced by the marker (a whole text body such as a CSV export keeps its other words). Returns
  * the paths withheld (never their content). Leaves `body` itself untouched.
  */
+/** redactLeaks against several studies' vocabularies in turn (an instance route answers for every study). */
+export function redactLeaksEach(body: unknown, vocabs: BlindingVocabulary[]): { body: unknown; withheld: string[] } {
+  let current = body;
+  const withheld: string[] = [];
+  for (const vocab of vocabs) {
+    const r = redactLeaks(current, vocab);
+    current = r.body;
+    withheld.push(...r.withheld.filter((p) => !withheld.includes(p)));
+  }
+  return { body: current, withheld };
+}
+
 export function redactLeaks(body: unknown, vocab: BlindingVocabulary): { body: unknown; withheld: string[] } {
   const withheld: string[] = [];
   const walk = (value: unknown, path: string): unknown => {

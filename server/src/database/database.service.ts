@@ -177,7 +177,7 @@ export class DatabaseService {
     if (this.writerClosed) throw faultError(this.lastFault ?? 'unavailable');
     const runner = this.writer.createQueryRunner();
     const sql = new Sql(runner, this.dialect);
-    const tx = new WriteTx(sql, actor, this.clock.iso(), options.studyId ?? FIRST_STUDY_ID);
+    const tx = new WriteTx(sql, actor, this.clock.iso(), options.studyId ?? actor.studyId ?? FIRST_STUDY_ID);
     try {
       const head = await this.begin(runner, sql, tx.studyId, deadline);
       const result = await work(tx);

@@ -12,7 +12,7 @@ import { Reflector } from '@nestjs/core';
 import { mergeMap, type Observable } from 'rxjs';
 import { ProtocolService } from '../modules/protocol/protocol.service.js';
 import { BlindingIncidents } from './blinding-incidents.js';
-import { redactLeaks } from '../common/blinding.js';
+import { redactLeaksEach } from '../common/blinding.js';
 import { ALLOW_UNBLINDED_KEY, UnblindedResponse } from '../common/unblinded-response.js';
 import { isBlindedViewer, type Viewer } from '../common/viewer.js';
 
@@ -45,9 +45,9 @@ export class BlindingInterceptor implements NestInterceptor {
           forceGuard = true;
         }
         if (!forceGuard && (!viewer || !isBlindedViewer(viewer))) return guarded;
-        const vocab = this.protocol.vocabulary();
-        if (!vocab) return guarded;
-        const { body: redacted, withheld } = redactLeaks(guarded, vocab);
+        const vocabs = this.protocol.vocabulariesFor(viewer?.studyId);
+        if (!vocabs.length) return guarded;
+        const { body: redacted, withheld } = redactLeaksEach(guarded, vocabs);
         if (withheld.length > 0)
           await this.incidents.record({
             viewer,

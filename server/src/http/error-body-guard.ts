@@ -9,7 +9,7 @@ import { Injectable } from '@nestjs/common';
 import type { ErrorBody } from '../../../shared/errors.js';
 import { ProtocolService } from '../modules/protocol/protocol.service.js';
 import { BlindingIncidents } from './blinding-incidents.js';
-import { redactLeaks } from '../common/blinding.js';
+import { redactLeaksEach } from '../common/blinding.js';
 import { routeOf } from './blinding.interceptor.js';
 import { isBlindedViewer, type Viewer } from '../common/viewer.js';
 
@@ -23,9 +23,9 @@ export class ErrorBodyGuard {
   guard(request: { method: string; viewer?: Viewer }, body: ErrorBody): ErrorBody {
     const viewer = request.viewer;
     if (!viewer || !isBlindedViewer(viewer) || body.code === 'BLINDING_RISK') return body;
-    const vocab = this.protocol.vocabulary();
-    if (!vocab) return body;
-    const { body: redacted, withheld } = redactLeaks(body, vocab);
+    const vocabs = this.protocol.vocabulariesFor(viewer.studyId);
+    if (!vocabs.length) return body;
+    const { body: redacted, withheld } = redactLeaksEach(body, vocabs);
     if (withheld.length === 0) return body;
     void this.incidents.record({
       viewer,

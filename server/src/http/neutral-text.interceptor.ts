@@ -21,7 +21,10 @@ export class NeutralTextInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest();
     if (WRITES.has(request.method)) {
       const exempt = this.reflector.get<string[] | '*' | undefined>(NEUTRAL_TEXT_EXEMPT_KEY, context.getHandler());
-      if (exempt !== '*') requireNeutralText(request.body, this.protocol.vocabulary(), new Set(exempt ?? []));
+      // The route's study's words; on an instance route, every study's (request.viewer is set by the guard).
+      if (exempt !== '*')
+        for (const vocab of this.protocol.vocabulariesFor(request.viewer?.studyId))
+          requireNeutralText(request.body, vocab, new Set(exempt ?? []));
     }
     return next.handle();
   }

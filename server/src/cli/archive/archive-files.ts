@@ -56,7 +56,7 @@ const jsonText = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
 async function findStudy(sql: Sql, code: string): Promise<StudyRecord> {
   await selectStudy(sql, code);
   // Today the one study is row 1 (docs/MULTI-STUDY.md: rows per study come next).
-  const study = await StudyRepository.find(sql);
+  const study = await StudyRepository.find(sql, FIRST_STUDY_ID);
   if (!study) throw new CliError('this database has no study');
   // Every record (chain, allocations, register) still belongs to row 1: another row has none of its own yet.
   if (study.code !== code)
@@ -157,7 +157,7 @@ export async function collectArchive(
       2,
     );
   const files: ArchiveFiles = new Map();
-  const yaml = (await StudyRepository.protocolYaml(sql)) ?? '';
+  const yaml = (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '';
   const protocol = parseProtocolOrThrow(yaml, 'stored protocol');
   files.set(P.protocol, yaml);
   files.set(P.protocolSha, `${sha256Hex(yaml)}  protocol.yaml\n`);

@@ -1,4 +1,5 @@
 /** `replay` and `export allocation-log`: offline checks and exports of a database. */
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import type { Command } from 'commander';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
@@ -13,12 +14,15 @@ import { openOfflineDb } from '../offline-db.js';
 import { selectStudy, STUDY_OPTION } from '../study-option.js';
 
 async function loadReplayInputs(sql: Sql) {
-  const study = await StudyRepository.find(sql);
+  const study = await StudyRepository.find(sql, FIRST_STUDY_ID);
   if (!study) throw new CliError('this database has no study');
   if (!study.activeSchemeId)
     throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
   const scheme = (await SchemesRepository.findById(sql, study.activeSchemeId))!;
-  const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql)) ?? '', 'stored protocol');
+  const protocol = parseProtocolOrThrow(
+    (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '',
+    'stored protocol',
+  );
   const document = (await SchemesRepository.document(sql, scheme.id))!;
   const allocations = await ReplayRepository.allocations(sql, scheme.id);
   const envelopesFrom = await ReplayRepository.envelopesFrom(sql, scheme.id);

@@ -1,4 +1,5 @@
 /** `export cdisc` and `unblinding register`: offline exports of a database (SQLite file or PostgreSQL URL). */
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
@@ -36,13 +37,16 @@ export function registerUnblinding(program: Command): void {
       try {
         const csv = await db.run(async (sql) => {
           await selectStudy(sql, opts.study);
-          const study = await StudyRepository.find(sql);
+          const study = await StudyRepository.find(sql, FIRST_STUDY_ID);
           if (!study) throw new CliError('this database has no study');
           if (study.status !== 'unblinded')
             throw new CliError(
               `the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`,
             );
-          const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql)) ?? '', 'stored protocol');
+          const protocol = parseProtocolOrThrow(
+            (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '',
+            'stored protocol',
+          );
           return cdiscCsv((q, p) => sql.all(q, p), protocol, study.code);
         });
         if (opts.out) {

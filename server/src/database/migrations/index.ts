@@ -24,6 +24,7 @@ import { secondFactor, secondFactorDown } from './015-second-factor.js';
 import { oidcSignIn } from './016-oidc-sign-in.js';
 import { accessReviews } from './017-access-reviews.js';
 import { studyScope, studyScopeCheck, studyScopeDown } from './018-study-scope.js';
+import { studyRoles, studyRolesDown } from './019-study-roles.js';
 
 /** A migration step: its statements, and (when they are not plain CREATEs) how to undo them. */
 type Step = {
@@ -54,6 +55,7 @@ export const STEPS: Step[] = [
   { name: 'OidcSignIn1764070000016', up: oidcSignIn },
   { name: 'AccessReviews1764070000017', up: accessReviews },
   { name: 'StudyScope1764070000018', up: studyScope, down: studyScopeDown, data: studyScopeCheck },
+  { name: 'StudyRoles1764070000019', up: studyRoles, down: studyRolesDown },
 ];
 
 type MigrationClass = new () => MigrationInterface;

@@ -7,10 +7,11 @@ import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { ListQueryDto } from '../../common/request.dto.js';
 import { AllocationLogService } from './allocation-log.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('allocation-log')
 @ApiBearerAuth()
-@Controller('allocation-log')
+@Controller(studyRoute('allocation-log'))
 export class AllocationLogController {
   constructor(private readonly log: AllocationLogService) {}
 

@@ -6,10 +6,11 @@ import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { AuditQueryDto, CheckpointRequestDto } from './audit.dto.js';
 import { AuditService } from './audit.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@Controller('audit')
+@Controller(studyRoute('audit'))
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

@@ -12,7 +12,6 @@ import { DomainError } from '../../common/domain-error.js';
 import { SYSTEM_ACTOR, type Viewer } from '../../common/viewer.js';
 import { DatabaseService } from '../../database/database.service.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
-import { StudyRepository } from '../protocol/study.repository.js';
 import { toUserView, type UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { recipientLocale } from '../accounts/locale.js';
@@ -238,13 +237,11 @@ export class AuthService {
     const found = await this.db.read(async (sql) => {
       const session = await SessionsRepository.findByTokenHash(sql, sha256Hex(token));
       const user = session ? await UsersRepository.findById(sql, session.userId) : null;
-      // Read with the session: whether this caller is blinded depends on the study's status.
-      const studyStatus = session && user ? await StudyRepository.status(sql) : null;
       const enrolled = session && user ? await SecondFactorService.enrolled(sql, user.id) : false;
-      return session && user ? { session, user, studyStatus, enrolled } : null;
+      return session && user ? { session, user, enrolled } : null;
     });
     if (!found) throw unauthenticated;
-    const { session, user, studyStatus, enrolled } = found;
+    const { session, user, enrolled } = found;
     const now = this.clock.now().getTime();
     const idleLimit = Date.parse(session.lastSeenAt) + this.db.config.session.idleSeconds * 1000;
     if (session.revokedAt || now >= Date.parse(session.expiresAt) || now >= idleLimit || !user.active || user.lockedAt)
@@ -266,11 +263,11 @@ export class AuthService {
       role: user.role,
       siteCodes: user.siteCodes,
       sessionId: session.id,
-      studyStatus: studyStatus ?? undefined,
       // A session opened through the identity provider has the provider's second factor.
       enrolmentOnly: requiresSecondFactor(user.role) && !enrolled && session.via !== 'oidc',
       fullSignatureAt: session.fullSignatureAt,
       viaProvider: session.via === 'oidc',
+      secondFactorEnrolled: enrolled,
     };
   }
 

@@ -13,10 +13,11 @@ import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { PrintEnvelopesDto, ReconcileEnvelopeDto, ReserveEnvelopesDto, VoidEnvelopesDto } from './envelopes.dto.js';
 import { EnvelopesService } from './envelopes.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('envelopes')
 @ApiBearerAuth()
-@Controller('envelopes')
+@Controller(studyRoute('envelopes'))
 export class EnvelopesController {
   constructor(private readonly envelopes: EnvelopesService) {}
 

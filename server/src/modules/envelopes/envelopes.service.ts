@@ -77,7 +77,7 @@ export class EnvelopesService {
     const signer = await this.signatures.authenticate(viewer, signature, 'reserveEnvelopes');
     const numbers = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       // The study row lock (PostgreSQL) serializes reservations and activation: numbers and tails never race.
-      const study = (await StudyRepository.findForUpdate(tx.sql))!;
+      const study = (await StudyRepository.findForUpdate(tx.sql, tx.studyId))!;
       if (study.status !== 'setup')
         throw new DomainError('STUDY_NOT_IN_SETUP', msg('error.notInSetup', { status: study.status }));
       const scheme = await SchemesRepository.latest(tx.sql);

@@ -5,10 +5,11 @@ import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { ExportsService } from './exports.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('exports')
 @ApiBearerAuth()
-@Controller('exports')
+@Controller(studyRoute('exports'))
 export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 

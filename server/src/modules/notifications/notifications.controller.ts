@@ -5,10 +5,11 @@ import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { NotificationsService } from './notifications.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('notifications')
 @ApiBearerAuth()
-@Controller('notifications')
+@Controller(studyRoute('notifications'))
 export class NotificationsController {
   constructor(private readonly notifications: NotificationsService) {}
 

@@ -85,7 +85,7 @@ export class NotificationsService {
   async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage | LocalizedMessage): Promise<void> {
     const vocabulary = this.study.vocabulary();
     // Read in the same transaction: a trial statistician is blinded until the study is unblinded.
-    const studyStatus = recipients.length ? await StudyRepository.status(tx.sql) : null;
+    const studyStatus = recipients.length ? await StudyRepository.status(tx.sql, tx.studyId) : null;
     let kind = typeof message === 'function' ? '' : message.kind;
     let about: Pick<NotificationMessage, 'entityType' | 'entityId'> | null =
       typeof message === 'function' ? null : message;

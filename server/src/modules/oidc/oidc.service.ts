@@ -25,6 +25,7 @@ import { type Actor, type Viewer } from '../../common/viewer.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { SSO_ONLY_PASSWORD, type UserRecord } from '../accounts/user.record.js';
+import { StudyRolesRepository } from '../accounts/study-roles.repository.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { AuthService } from '../auth/auth.service.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
@@ -185,6 +186,7 @@ export class OidcService {
         updatedAt: tx.now,
       };
       await UsersRepository.insert(tx.sql, user);
+      await StudyRolesRepository.syncFirstStudy(tx.sql, user, tx.actor.username, tx.now);
       await OidcRepository.link(tx.sql, {
         issuer: settings.issuer,
         subject: claims.sub,

@@ -6,10 +6,11 @@ import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { CorrectionDto, RegisterParticipantDto } from './participants.dto.js';
 import { ParticipantsService } from './participants.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('participants')
 @ApiBearerAuth()
-@Controller('participants')
+@Controller(studyRoute('participants'))
 export class ParticipantsController {
   constructor(private readonly participants: ParticipantsService) {}
 

@@ -77,7 +77,7 @@ export class PharmacyNotices {
     p: Pick<ParticipantRecord, 'id' | 'screeningNumber' | 'siteCode'>,
     a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>,
   ): Promise<void> {
-    const status = await StudyRepository.status(tx.sql);
+    const status = await StudyRepository.status(tx.sql, tx.studyId);
     const recipients = (await this.notifications.recipientsWithRole(tx.sql, ...PREPARERS)).filter(
       (u) => !isBlindedAt(u.role, status),
     );

@@ -7,10 +7,11 @@ import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { DispensationDto } from './pharmacy.dto.js';
 import { PharmacyService } from './pharmacy.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('pharmacy')
 @ApiBearerAuth()
-@Controller('pharmacy')
+@Controller(studyRoute('pharmacy'))
 export class PharmacyController {
   constructor(private readonly pharmacy: PharmacyService) {}
 

@@ -16,11 +16,15 @@ import { DatabaseService } from '../../database/database.service.js';
 import { isUniqueViolation, type Sql } from '../../database/sql.js';
 import { sha256Hex } from '../../database/audit/audit-chain.js';
 import { StudyRepository } from './study.repository.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
+import { UsersRepository } from '../accounts/users.repository.js';
+import { StudyRolesRepository } from '../accounts/study-roles.repository.js';
 import type { StudyRecord } from './study.record.js';
 
 @Injectable()
 export class ProtocolService implements OnApplicationBootstrap {
-  private loaded: { protocol: Protocol; vocabulary: BlindingVocabulary } | null = null;
+  /** Each study's parsed protocol and blinding vocabulary, by study id (a protocol never changes once loaded). */
+  private readonly loaded = new Map<number, { protocol: Protocol; vocabulary: BlindingVocabulary }>();
 
   constructor(private readonly db: DatabaseService) {}
 
@@ -28,9 +32,12 @@ export class ProtocolService implements OnApplicationBootstrap {
     await this.ensureLoaded();
   }
 
-  /** Loads the protocol into the database on first start; afterwards the database's copy rules. */
+  /**
+   * Loads PROTOCOL_FILE as the first study on first start (later studies are created through the API);
+   * afterwards the database's copies rule. Every study of the instance is parsed into memory.
+   */
   async ensureLoaded(): Promise<void> {
-    if ((await this.db.read((sql) => StudyRepository.protocolYaml(sql))) === null) {
+    if ((await this.db.read((sql) => StudyRepository.protocolYaml(sql, FIRST_STUDY_ID))) === null) {
       const path = this.db.config.protocolFile;
       let yaml: string;
       try {
@@ -44,9 +51,18 @@ export class ProtocolService implements OnApplicationBootstrap {
           const sha = sha256Hex(yaml);
           await StudyRepository.insert(
             tx.sql,
-            { code: protocol.study.code, title: protocol.study.title, protocolYaml: yaml, protocolSha256: sha },
+            {
+              id: FIRST_STUDY_ID,
+              code: protocol.study.code,
+              title: protocol.study.title,
+              protocolYaml: yaml,
+              protocolSha256: sha,
+            },
             tx.now,
           );
+          // Accounts made before the study existed (bootstrap admin) hold their role in it, as migration 019 does.
+          for (const user of await UsersRepository.list(tx.sql))
+            await StudyRolesRepository.syncFirstStudy(tx.sql, user, SYSTEM_ACTOR.username, tx.now);
           tx.audit({
             action: 'study.loaded',
             entityType: 'study',
@@ -58,9 +74,18 @@ export class ProtocolService implements OnApplicationBootstrap {
         if (!isUniqueViolation(err)) throw err; // another instance loaded it first
       }
     }
-    const yaml = await this.db.read((sql) => StudyRepository.protocolYaml(sql));
-    const protocol = this.parse(yaml!, 'stored protocol');
-    this.loaded = { protocol, vocabulary: blindingVocabulary(protocol) };
+    for (const study of await this.db.read((sql) => StudyRepository.list(sql))) await this.load(study.id);
+  }
+
+  /** Parses a study's stored protocol into memory (at start, and when a study is created). */
+  async load(studyId: number): Promise<Protocol> {
+    const known = this.loaded.get(studyId);
+    if (known) return known.protocol;
+    const yaml = await this.db.read((sql) => StudyRepository.protocolYaml(sql, studyId));
+    if (yaml === null) throw new Error(`study ${studyId} has no protocol`);
+    const protocol = this.parse(yaml, 'stored protocol');
+    this.loaded.set(studyId, { protocol, vocabulary: blindingVocabulary(protocol) });
+    return protocol;
   }
 
   private parse(yaml: string, source: string): Protocol {
@@ -70,18 +95,32 @@ export class ProtocolService implements OnApplicationBootstrap {
     return result.protocol;
   }
 
-  protocol(): Protocol {
-    if (!this.loaded) throw new Error('the study is not loaded yet');
-    return this.loaded.protocol;
+  // TODO(multi-study step 3): the FIRST_STUDY_ID defaults below go once every caller passes viewer.studyId.
+  protocol(studyId: number = FIRST_STUDY_ID): Protocol {
+    const loaded = this.loaded.get(studyId);
+    if (!loaded) throw new Error(`study ${studyId} is not loaded`);
+    return loaded.protocol;
   }
 
   /** Null before the study is loaded (the interceptor then has nothing to protect). */
-  vocabulary(): BlindingVocabulary | null {
-    return this.loaded?.vocabulary ?? null;
+  vocabulary(studyId: number = FIRST_STUDY_ID): BlindingVocabulary | null {
+    return this.loaded.get(studyId)?.vocabulary ?? null;
   }
 
-  async current(sql: Sql): Promise<StudyRecord> {
-    const study = await StudyRepository.find(sql);
+  /**
+   * The vocabularies a response must be checked against: its study's, or — on an instance route, which
+   * belongs to no study — every study's (fail closed: no instance answer may name any study's arm).
+   */
+  vocabulariesFor(studyId: number | undefined): BlindingVocabulary[] {
+    if (studyId !== undefined) {
+      const one = this.loaded.get(studyId);
+      return one ? [one.vocabulary] : [];
+    }
+    return [...this.loaded.values()].map((l) => l.vocabulary);
+  }
+
+  async current(sql: Sql, studyId: number = FIRST_STUDY_ID): Promise<StudyRecord> {
+    const study = await StudyRepository.find(sql, studyId);
     if (!study) throw new Error('study row missing');
     return study;
   }

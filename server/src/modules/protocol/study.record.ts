@@ -1,7 +1,9 @@
 import type { StudyStatus } from '../../../../shared/contract.js';
-import { asStr, asStrOrNull } from '../../database/sql.js';
+import { asInt, asStr, asStrOrNull } from '../../database/sql.js';
 
 export interface StudyRecord {
+  /** The row id: every study-scoped row carries it as study_id, and the study's audit chain is this number. */
+  id: number;
   code: string;
   title: string;
   protocolSha256: string;
@@ -15,6 +17,7 @@ export interface StudyRecord {
 
 export function toStudyRecord(r: Record<string, unknown>): StudyRecord {
   return {
+    id: asInt(r.id),
     code: asStr(r.code),
     title: asStr(r.title),
     protocolSha256: asStr(r.protocol_sha256),

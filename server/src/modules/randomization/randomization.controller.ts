@@ -7,13 +7,14 @@ import { SignedDto } from '../../common/request.dto.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { RandomizationService } from './randomization.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 export class RandomizeDto extends SignedDto implements RandomizeInput {}
 
 /** `POST /api/participants/:id/randomize`: under the participants' routes, served by this module (which reads participants). */
 @ApiTags('participants')
 @ApiBearerAuth()
-@Controller('participants')
+@Controller(studyRoute('participants'))
 export class RandomizationController {
   constructor(private readonly randomization: RandomizationService) {}
 

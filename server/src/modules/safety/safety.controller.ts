@@ -15,11 +15,12 @@ import { DisclosureService } from './disclosure.service.js';
 import { InadvertentUnblindingService } from './inadvertent-unblinding.service.js';
 import { CreateInadvertentReportDto, CreateSafetyUnblindingDto, DisclosureQueryDto } from './safety.dto.js';
 import { SafetyUnblindingService } from './safety-unblinding.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 /** Issue 17 items 5–7: safety unblinding, inadvertent-unblinding reports, the end-of-study disclosure. Thin: services do the work. */
 @ApiTags('safety')
 @ApiBearerAuth()
-@Controller()
+@Controller(studyRoute())
 export class SafetyController {
   constructor(
     private readonly safety: SafetyUnblindingService,

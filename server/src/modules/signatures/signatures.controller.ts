@@ -4,10 +4,11 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
 import { SignatureService } from './signature.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('signatures')
 @ApiBearerAuth()
-@Controller('signatures')
+@Controller(studyRoute('signatures'))
 export class SignaturesController {
   constructor(private readonly signatures: SignatureService) {}
 

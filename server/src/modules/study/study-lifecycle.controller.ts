@@ -11,10 +11,11 @@ import { RequirePermission } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { LockStudyDto, UnblindStudyDto } from './study-lifecycle.dto.js';
 import { StudyLifecycleService } from './study-lifecycle.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('study')
 @ApiBearerAuth()
-@Controller('study')
+@Controller(studyRoute('study'))
 export class StudyLifecycleController {
   constructor(private readonly lifecycle: StudyLifecycleService) {}
 

@@ -48,7 +48,7 @@ export class StudyLifecycleService {
   async lock(viewer: Viewer, input: LockStudyDto): Promise<StudyView> {
     const signer = await this.signatures.authenticate(viewer, input.signature, 'lock');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const study = (await StudyRepository.findForUpdate(tx.sql))!;
+      const study = (await StudyRepository.findForUpdate(tx.sql, tx.studyId))!;
       requireMove(STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock'); // refused before the signature row is written
       const signature = await this.signatures.record(tx, signer, {
         type: 'study.lock',
@@ -58,7 +58,7 @@ export class StudyLifecycleService {
       const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
       const summary = await lockSummary(tx.sql, this.protocol.protocol());
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock', {
-        write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now),
+        write: (to) => StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now),
         reason: input.reason?.trim() || null,
         details: {
           pendingUnblindingRequests: open,
@@ -118,7 +118,7 @@ export class StudyLifecycleService {
       hasPermission(role as Role, Permission.UnblindStudy),
     );
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const study = (await StudyRepository.findForUpdate(tx.sql))!;
+      const study = (await StudyRepository.findForUpdate(tx.sql, tx.studyId))!;
       requireMove(STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind');
       const content = {
         studyCode: study.code,
@@ -144,7 +144,7 @@ export class StudyLifecycleService {
       }
       const scheme = study.activeSchemeId ? await SchemesRepository.findById(tx.sql, study.activeSchemeId) : null;
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind', {
-        write: (to) => StudyRepository.setStatus(tx.sql, to, tx.now),
+        write: (to) => StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now),
         details: {
           listFingerprint: study.listFingerprint,
           seedReleased: scheme?.seed !== null && scheme?.seed !== undefined,

@@ -21,6 +21,7 @@ import { ActivateDto } from './study-lifecycle.dto.js';
 import { StudyService } from './study.service.js';
 import { SimulationService } from './simulation.service.js';
 import { toSchemeDesignView, toSchemeView } from './scheme.views.js';
+import { studyRoute } from '../../common/study-route.js';
 
 /** A list import arrives as text/csv or as JSON `{csv}`; either way it must be non-empty text. */
 function csvFromBody(body: unknown): string {
@@ -35,7 +36,7 @@ function csvFromBody(body: unknown): string {
 
 @ApiTags('study')
 @ApiBearerAuth()
-@Controller()
+@Controller(studyRoute())
 export class StudyController {
   constructor(
     private readonly study: StudyService,

@@ -149,7 +149,7 @@ export class StudyService {
     extra: Record<string, unknown>,
   ): Promise<SchemeRecord> {
     const fingerprint = schemeFingerprint(scheme);
-    const study = await StudyRepository.findForUpdate(tx.sql);
+    const study = await StudyRepository.findForUpdate(tx.sql, tx.studyId);
     if (study!.status !== 'setup')
       throw new DomainError(
         'SCHEME_LOCKED',
@@ -214,7 +214,7 @@ export class StudyService {
    * Warnings of the draft's latest rehearsal need an override reason (checked again here, under the lock).
    */
   async activateIn(tx: WriteTx, signer: Signer | null, override: string | null = null): Promise<void> {
-    const study = (await StudyRepository.findForUpdate(tx.sql))!;
+    const study = (await StudyRepository.findForUpdate(tx.sql, tx.studyId))!;
     const subject = { id: study.code, status: study.status };
     requireMove(STUDY_LIFECYCLE, subject, 'activate', undefined, { message: `The study is already ${study.status}.` });
     const scheme = await SchemesRepository.latest(tx.sql);
@@ -239,7 +239,7 @@ export class StudyService {
     await SchemesRepository.setState(tx.sql, scheme.id, 'active');
     await transition(tx, STUDY_LIFECYCLE, subject, 'activate', {
       write: (to) =>
-        StudyRepository.setStatus(tx.sql, to, tx.now, {
+        StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now, {
           activeSchemeId: scheme.id,
           listFingerprint: scheme.fingerprint,
         }),

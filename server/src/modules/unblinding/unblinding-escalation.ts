@@ -8,6 +8,7 @@
  * write transaction whose conditional UPDATE (still pending, never escalated) decides who does
  * it: with several instances exactly one escalates, audits and notifies.
  */
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EmergencyRule } from '../../../../shared/protocol/index.js';
 import { Clock } from '../../common/clock.js';
@@ -59,7 +60,9 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
     if (!rule) return 0;
     const cutoff = escalationCutoff(this.clock.now(), rule);
     const due = await this.db.read(async (sql) =>
-      (await StudyRepository.status(sql)) === 'active' ? UnblindingRepository.dueForEscalation(sql, cutoff, BATCH) : [],
+      (await StudyRepository.status(sql, FIRST_STUDY_ID)) === 'active'
+        ? UnblindingRepository.dueForEscalation(sql, cutoff, BATCH)
+        : [],
     );
     let done = 0;
     for (const r of due) {
@@ -71,7 +74,7 @@ export class UnblindingEscalation implements OnApplicationBootstrap, OnApplicati
 
   private escalate(id: string, rule: EmergencyRule): Promise<boolean> {
     return this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
-      if ((await StudyRepository.status(tx.sql)) !== 'active') return false;
+      if ((await StudyRepository.status(tx.sql, tx.studyId)) !== 'active') return false;
       if (!(await UnblindingRepository.markEscalated(tx.sql, id, rule.escalateTo, tx.now))) return false;
       const r = (await UnblindingRepository.find(tx.sql, id))!;
       const opened = rule.escalateTo === 'break-the-glass';

@@ -16,10 +16,11 @@ import { CreateUnblindingRequestDto, UnblindingDecisionDto, UnblindingListQueryD
 import { UnblindingRequestsService } from './unblinding-requests.service.js';
 import { UnblindingRevealService } from './unblinding-reveal.service.js';
 import { EmergencyCardService } from './emergency-card.service.js';
+import { studyRoute } from '../../common/study-route.js';
 
 @ApiTags('unblinding')
 @ApiBearerAuth()
-@Controller()
+@Controller(studyRoute())
 export class UnblindingController {
   constructor(
     private readonly requests: UnblindingRequestsService,

@@ -23,6 +23,7 @@ import {
   type RoleGrantRecord,
 } from './role-grants.js';
 import { SSO_ONLY_PASSWORD, type UserRecord } from '../accounts/user.record.js';
+import { StudyRolesRepository } from '../accounts/study-roles.repository.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 
 const KIND_TEXT: Record<GrantKind, string> = {
@@ -198,6 +199,7 @@ export class RoleGrantsService {
         break;
     }
     await UsersRepository.update(tx.sql, after);
+    await StudyRolesRepository.syncFirstStudy(tx.sql, after, tx.actor.username, tx.now);
     // An account that signs in through the identity provider gets no password, hence no link.
     if (grant.kind === 'create' && after.passwordHash !== SSO_ONLY_PASSWORD)
       return { after, passwordLink: await this.links.issue(tx, after, 'new-account', grant.requestedBy) };

@@ -15,6 +15,7 @@ import { RoleGrantsService } from './role-grants.service.js';
 import type { GrantKind } from './role-grants.js';
 import { toAdminUserView, type UserRecord } from '../accounts/user.record.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
+import { StudyRolesRepository } from '../accounts/study-roles.repository.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 
 const NO_CHOSEN_PASSWORD =
@@ -117,6 +118,7 @@ export class UsersService {
     };
     try {
       await UsersRepository.insert(tx.sql, user);
+      await StudyRolesRepository.syncFirstStudy(tx.sql, user, tx.actor.username, tx.now);
     } catch (err) {
       if (isUniqueViolation(err))
         throw new DomainError('DUPLICATE', `A user named "${input.username}" already exists.`);
@@ -191,6 +193,7 @@ export class UsersService {
         throw new DomainError('VALIDATION_FAILED', 'Nothing to change: every value is already as given.');
       if (Object.keys(changes).length) {
         await UsersRepository.update(tx.sql, after);
+        await StudyRolesRepository.syncFirstStudy(tx.sql, after, tx.actor.username, tx.now);
         if (!after.active || after.role !== before.role) await SessionsRepository.revokeAllForUser(tx.sql, id, tx.now);
         const action =
           before.active && !after.active
