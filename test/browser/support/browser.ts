@@ -2,13 +2,18 @@
  * Debian's Chromium driven by playwright-core (never a downloaded browser), with a fresh profile
  * per run. Each role gets its own page: sessionStorage (where the console keeps the token) is per tab.
  */
-import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
+import type * as Playwright from 'playwright-core';
+import type { BrowserContext, Page, Response } from 'playwright-core';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './server.js';
 import { DEMO_TOTP_SECRET } from '../../support/index.js';
+import { hostRequire } from '../../support/host-require.js';
 import { base32Decode, totpCode } from '../../../server/src/modules/auth/totp.js';
+
+/** Loaded once per Jest process, not once per test file (host-require.ts). */
+const { chromium } = hostRequire<typeof Playwright>('playwright-core');
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
