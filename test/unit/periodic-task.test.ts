@@ -53,4 +53,29 @@ describe('PeriodicTask', () => {
     await task.stop();
     expect(warnings).toEqual(['escalation check failed: database is locked']);
   });
+
+  it('with rerunWhenKicked, kicks during a run start exactly one more run after it (the outbox); without, they are skipped', async () => {
+    const kickedDuringRun = async (rerunWhenKicked: boolean) => {
+      let runs = 0;
+      let release!: () => void;
+      const task = new PeriodicTask(
+        'outbox drain',
+        async () => {
+          runs++;
+          if (runs === 1) await new Promise<void>((r) => (release = r));
+        },
+        { warn: () => undefined },
+        { rerunWhenKicked },
+      );
+      task.kick();
+      task.kick();
+      task.kick();
+      release();
+      await sleep(50);
+      await task.stop();
+      return runs;
+    };
+    expect(await kickedDuringRun(true)).toBe(2);
+    expect(await kickedDuringRun(false)).toBe(1);
+  });
 });

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { Clock } from '../../common/clock.js';
+import { PeriodicTask } from '../../common/periodic-task.js';
 import { SYSTEM_ACTOR } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import { OutboxRepository, type OutboxRecord } from './notifications.repository.js';
@@ -36,10 +37,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger('MailOutbox');
   private readonly instance = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private transporter: Transporter | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly task = new PeriodicTask('outbox drain', () => this.drain(), this.logger, { rerunWhenKicked: true });
 
   constructor(
     private readonly db: DatabaseService,
@@ -58,15 +56,11 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
       { url: this.db.config.smtpUrl!, connectionTimeout: 5000, greetingTimeout: 5000, socketTimeout: 10000 },
       { from: this.db.config.mailFrom },
     );
-    this.timer = setInterval(() => this.kick(), this.db.config.mailRetry.pollMs);
-    this.timer.unref();
-    this.kick(); // messages left over from a previous run
+    this.task.start(this.db.config.mailRetry.pollMs); // the first drain sends messages left over from a previous run
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    await this.draining?.catch(() => undefined);
+    await this.task.stop();
     this.transporter?.close();
   }
 
@@ -89,20 +83,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Starts a drain unless one is running (then it runs once more when that one ends). */
   kick(): void {
-    if (this.stopped || !this.transporter) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .catch((e) => this.logger.warn(`outbox drain failed: ${(e as Error).message}`))
-      .finally(() => {
-        this.draining = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (this.transporter) this.task.kick();
   }
 
   /** Sends every due message once; failures are rescheduled with backoff. Resolves when done. */
@@ -111,7 +92,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     const staleBefore = new Date(this.clock.now().getTime() - STALE_CLAIM_MS).toISOString();
     const due = await this.db.read((sql) => OutboxRepository.due(sql, now, staleBefore, BATCH));
     for (const message of due) {
-      if (this.stopped) return;
+      if (this.task.isStopped) return;
       const claimed = await this.db.withWriteTransaction(
         SYSTEM_ACTOR,
         (tx) => OutboxRepository.claim(tx.sql, message.id, this.instance, tx.now, staleBefore),
