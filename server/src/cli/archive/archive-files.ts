@@ -106,8 +106,8 @@ async function auditFiles(sql: Sql, files: ArchiveFiles, fileCheckpoints: Checkp
 async function schemeFiles(sql: Sql, files: ArchiveFiles): Promise<number> {
   const ids = (await sql.all('SELECT id FROM schemes ORDER BY version')).map((r) => String(r.id));
   for (const id of ids) {
-    const record = (await SchemesRepository.findById(sql, id))!;
-    const document = (await SchemesRepository.document(sql, id))!;
+    const record = (await SchemesRepository.findById(sql, FIRST_STUDY_ID, id))!;
+    const document = (await SchemesRepository.document(sql, FIRST_STUDY_ID, id))!;
     const base = `${P.schemesDir}/scheme-v${record.version}`;
     // After end-of-study unblinding the seed and salt are released: with them `blindrand list verify`
     // regenerates the list and its published fingerprint.
@@ -162,14 +162,14 @@ export async function collectArchive(
   files.set(P.protocol, yaml);
   files.set(P.protocolSha, `${sha256Hex(yaml)}  protocol.yaml\n`);
   const schemes = await schemeFiles(sql, files);
-  const log = await readAllocationLog((q) => sql.all(q), true);
+  const log = await readAllocationLog((q, p) => sql.all(q, p), study.id, true);
   files.set(P.allocationCsv, allocationLogCsv(log, true));
   files.set(P.allocationJson, jsonText(log));
   const register = (await UnblindingRepository.register(sql)).map(toRegisterView);
   files.set(P.registerCsv, toCsv(register, REGISTER_COLUMNS));
   files.set(P.registerJson, jsonText(register));
   await signatureFiles(sql, files);
-  files.set(P.cdisc, await cdiscCsv((q, p) => sql.all(q, p), protocol, study.code));
+  files.set(P.cdisc, await cdiscCsv((q, p) => sql.all(q, p), study.id, protocol, study.code));
   const audit = await auditFiles(sql, files, fileCheckpoints, meta);
   files.set(P.publicKey, meta.publicKeyPem);
   files.set(

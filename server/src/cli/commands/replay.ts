@@ -18,14 +18,14 @@ async function loadReplayInputs(sql: Sql) {
   if (!study) throw new CliError('this database has no study');
   if (!study.activeSchemeId)
     throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
-  const scheme = (await SchemesRepository.findById(sql, study.activeSchemeId))!;
+  const scheme = (await SchemesRepository.findById(sql, study.id, study.activeSchemeId))!;
   const protocol = parseProtocolOrThrow(
     (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '',
     'stored protocol',
   );
-  const document = (await SchemesRepository.document(sql, scheme.id))!;
-  const allocations = await ReplayRepository.allocations(sql, scheme.id);
-  const envelopesFrom = await ReplayRepository.envelopesFrom(sql, scheme.id);
+  const document = (await SchemesRepository.document(sql, study.id, scheme.id))!;
+  const allocations = await ReplayRepository.allocations(sql, study.id, scheme.id);
+  const envelopesFrom = await ReplayRepository.envelopesFrom(sql, study.id, scheme.id);
   const siteCodes = [
     ...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string')),
   ];
@@ -95,7 +95,7 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         await db.run((sql) => selectStudy(sql, opts.study));
-        const rows = await db.run((sql) => readAllocationLog((q) => sql.all(q), opts.unblinded === true));
+        const rows = await db.run((sql) => readAllocationLog((q, p) => sql.all(q, p), FIRST_STUDY_ID, opts.unblinded === true));
         process.stdout.write(
           toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]),
         );

@@ -47,7 +47,7 @@ export function registerUnblinding(program: Command): void {
             (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '',
             'stored protocol',
           );
-          return cdiscCsv((q, p) => sql.all(q, p), protocol, study.code);
+          return cdiscCsv((q, p) => sql.all(q, p), study.id, protocol, study.code);
         });
         if (opts.out) {
           writeFileSync(opts.out, csv);

@@ -4,15 +4,18 @@ import { toCsv } from '../../common/csv.js';
 /** The allocation log's rows, readable from any SQL handle (the server's, or the CLI's offline one): the contract's entries. */
 export type AllocationLogRow = AllocationLogEntry;
 
+/** One study's allocations (the log never mixes studies: numbers are per study). */
 export async function readAllocationLog(
-  all: (sql: string) => Promise<Record<string, unknown>[]>,
+  all: (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>,
+  studyId: number,
   withArms: boolean,
 ): Promise<AllocationLogRow[]> {
   const rows = await all(
     `SELECT a.randomization_number, a.participant_id, p.screening_number, p.site_code, a.stratum_key, a.treatment_code, a.randomized_at, a.randomized_by, p.randomized_in_error, a.arm_code, e.number AS envelope_number, e.opened_at AS envelope_opened_at,
             s.printed_name AS signed_by, s.meaning AS signature_meaning, s.signed_at
      FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id
-     LEFT JOIN signatures s ON s.id = a.signature_id ORDER BY a.randomization_number`,
+     LEFT JOIN signatures s ON s.id = a.signature_id WHERE a.study_id = ? ORDER BY a.randomization_number`,
+    [studyId],
   );
   return rows.map((r) => ({
     randomizationNumber: Number(r.randomization_number),

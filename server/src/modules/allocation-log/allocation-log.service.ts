@@ -10,7 +10,9 @@ export class AllocationLogService {
   constructor(private readonly db: DatabaseService) {}
 
   rows(viewer: Viewer): Promise<AllocationLogRow[]> {
-    return this.db.read((sql: Sql) => readAllocationLog((q) => sql.all(q), !isBlindedViewer(viewer)));
+    return this.db.read((sql: Sql) =>
+      readAllocationLog((q, p) => sql.all(q, p), viewer.studyId!, !isBlindedViewer(viewer)),
+    );
   }
 
   async csv(viewer: Viewer): Promise<string> {

@@ -81,7 +81,8 @@ export async function seedDemoIfEmpty(
         const created = await users.insertUser(tx, { ...user, password }, passwordHash);
         if (requiresSecondFactor(user.role)) await secondFactor.seed(tx, created.id, base32Decode(DEMO_TOTP_SECRET));
       }
-      await seedDemoStudy(study, app.get(ProtocolService).protocol(), tx, studyStatus);
+      // The demo trial is the first study (PROTOCOL_FILE), the one this transaction writes for.
+      await seedDemoStudy(study, app.get(ProtocolService).protocol(tx.studyId), tx, studyStatus);
       if (configuredPassword === null) announce(password);
     });
   } catch (err) {

@@ -55,7 +55,7 @@ export class EnvelopeChannel implements AllocationChannel {
 
   async decide(tx: WriteTx, p: ParticipantRecord, schemeId: string): Promise<AllocationDecision> {
     const u = this.use;
-    const found = await EnvelopesRepository.byNumber(tx.sql, schemeId, u.envelopeNumber);
+    const found = await EnvelopesRepository.byNumber(tx.sql, tx.studyId, schemeId, u.envelopeNumber);
     const unknown = () => new DomainError('ENVELOPE_UNKNOWN', msg('error.unknown', { number: u.envelopeNumber }));
     if (!found) throw unknown();
     if (isSiteScoped(this.viewer.role) && !this.viewer.siteCodes.includes(found.siteCode)) throw unknown();
@@ -74,7 +74,14 @@ export class EnvelopeChannel implements AllocationChannel {
       throw new DomainError('ENVELOPE_VOIDED', msg('error.voided', { number: u.envelopeNumber }));
 
     // Lock the site/stratum's envelopes (PostgreSQL): two entries of the same channel cannot interleave.
-    const channel = await EnvelopesRepository.channel(tx.sql, schemeId, found.siteCode, found.stratumKey, true);
+    const channel = await EnvelopesRepository.channel(
+      tx.sql,
+      tx.studyId,
+      schemeId,
+      found.siteCode,
+      found.stratumKey,
+      true,
+    );
     const earlier = channel.filter((e) => e.ordinal < found.ordinal);
     const pending = earlier.find((e) => e.status === 'reserved');
     if (pending)
@@ -130,7 +137,7 @@ export class EnvelopeChannel implements AllocationChannel {
 
   async recorded(tx: WriteTx, allocation: AllocationRecord): Promise<Record<string, unknown>> {
     const e = this.envelope!;
-    const changed = await EnvelopesRepository.markUsed(tx.sql, e.id, {
+    const changed = await EnvelopesRepository.markUsed(tx.sql, tx.studyId, e.id, {
       allocationId: allocation.id,
       openedAt: this.use.openedAt,
       openedBy: this.use.openedBy,

@@ -1,4 +1,7 @@
-/** Downtime envelopes and the list entries they own. Every read joins the entry (position, code, arm). */
+/**
+ * Downtime envelopes and the list entries they own. Every read joins the entry (position, code, arm).
+ * Every read and update names the study: an envelope of another study is not found.
+ */
 import type { Sql } from '../../database/sql.js';
 import { toEnvelopeRecord, type EnvelopeRecord } from './envelope.record.js';
 
@@ -6,24 +9,33 @@ const SELECT = `SELECT e.*, l.position, l.arm_code, l.treatment_code, a.randomiz
   FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id LEFT JOIN allocations a ON a.id = e.allocation_id`;
 
 export const EnvelopesRepository = {
-  list: (sql: Sql, schemeId: string) =>
-    sql.all(`${SELECT} WHERE e.scheme_id = ? ORDER BY e.number`, [schemeId], toEnvelopeRecord),
-
-  byNumber: (sql: Sql, schemeId: string, number: number) =>
-    sql.one(`${SELECT} WHERE e.scheme_id = ? AND e.number = ?`, [schemeId, number], toEnvelopeRecord),
-
-  byId: (sql: Sql, id: string) => sql.one(`${SELECT} WHERE e.id = ?`, [id], toEnvelopeRecord),
-
-  /** The envelopes of one site and stratum, in their order of use, row-locked on PostgreSQL. */
-  channel: (sql: Sql, schemeId: string, siteCode: string, stratumKey: string, forUpdate = false) =>
+  list: (sql: Sql, studyId: number, schemeId: string) =>
     sql.all(
-      `${SELECT} WHERE e.scheme_id = ? AND e.site_code = ? AND e.stratum_key = ? ORDER BY e.ordinal${forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF e' : ''}`,
-      [schemeId, siteCode, stratumKey],
+      `${SELECT} WHERE e.study_id = ? AND e.scheme_id = ? ORDER BY e.number`,
+      [studyId, schemeId],
       toEnvelopeRecord,
     ),
 
-  nextNumber: async (sql: Sql, schemeId: string) =>
-    (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE scheme_id = ?', [schemeId])) + 1,
+  byNumber: (sql: Sql, studyId: number, schemeId: string, number: number) =>
+    sql.one(
+      `${SELECT} WHERE e.study_id = ? AND e.scheme_id = ? AND e.number = ?`,
+      [studyId, schemeId, number],
+      toEnvelopeRecord,
+    ),
+
+  /** The envelopes of one site and stratum, in their order of use, row-locked on PostgreSQL. */
+  channel: (sql: Sql, studyId: number, schemeId: string, siteCode: string, stratumKey: string, forUpdate = false) =>
+    sql.all(
+      `${SELECT} WHERE e.study_id = ? AND e.scheme_id = ? AND e.site_code = ? AND e.stratum_key = ? ORDER BY e.ordinal${forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF e' : ''}`,
+      [studyId, schemeId, siteCode, stratumKey],
+      toEnvelopeRecord,
+    ),
+
+  nextNumber: async (sql: Sql, studyId: number, schemeId: string) =>
+    (await sql.count('SELECT COALESCE(MAX(number), 0) AS n FROM envelopes WHERE study_id = ? AND scheme_id = ?', [
+      studyId,
+      schemeId,
+    ])) + 1,
 
   async insert(sql: Sql, studyId: number, e: EnvelopeRecord): Promise<void> {
     await sql.exec(
@@ -47,23 +59,32 @@ export const EnvelopesRepository = {
     );
   },
 
-  countPrint: (sql: Sql, ids: string[]) =>
-    sql.exec(`UPDATE envelopes SET print_count = print_count + 1 WHERE id IN (${ids.map(() => '?').join(', ')})`, ids),
+  countPrint: (sql: Sql, studyId: number, ids: string[]) =>
+    sql.exec(
+      `UPDATE envelopes SET print_count = print_count + 1 WHERE study_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+      [studyId, ...ids],
+    ),
 
   /** reserved → used; the WHERE makes a second use of the same envelope change nothing (checked by the caller). */
   markUsed: (
     sql: Sql,
+    studyId: number,
     id: string,
     u: { allocationId: string; openedAt: string; openedBy: string; reconciledBy: string; reconciledAt: string },
   ) =>
     sql.exec(
-      "UPDATE envelopes SET status = 'used', allocation_id = ?, opened_at = ?, opened_by = ?, reconciled_by = ?, reconciled_at = ? WHERE id = ? AND status = 'reserved'",
-      [u.allocationId, u.openedAt, u.openedBy, u.reconciledBy, u.reconciledAt, id],
+      "UPDATE envelopes SET status = 'used', allocation_id = ?, opened_at = ?, opened_by = ?, reconciled_by = ?, reconciled_at = ? WHERE study_id = ? AND id = ? AND status = 'reserved'",
+      [u.allocationId, u.openedAt, u.openedBy, u.reconciledBy, u.reconciledAt, studyId, id],
     ),
 
-  markVoided: (sql: Sql, id: string, v: { voidedBy: string; voidedAt: string; reason: string; signatureId: string }) =>
+  markVoided: (
+    sql: Sql,
+    studyId: number,
+    id: string,
+    v: { voidedBy: string; voidedAt: string; reason: string; signatureId: string },
+  ) =>
     sql.exec(
-      "UPDATE envelopes SET status = 'voided', voided_by = ?, voided_at = ?, void_reason = ?, void_signature_id = ? WHERE id = ? AND status = 'reserved'",
-      [v.voidedBy, v.voidedAt, v.reason, v.signatureId, id],
+      "UPDATE envelopes SET status = 'voided', voided_by = ?, voided_at = ?, void_reason = ?, void_signature_id = ? WHERE study_id = ? AND id = ? AND status = 'reserved'",
+      [v.voidedBy, v.voidedAt, v.reason, v.signatureId, studyId, id],
     ),
 };

@@ -41,10 +41,10 @@ export class EnvelopesService {
   ) {}
 
   /** The scheme envelopes belong to: the active one, or in set-up the latest draft. */
-  private async schemeId(sql: Sql): Promise<string | null> {
-    const study = await this.study.current(sql);
+  private async schemeId(sql: Sql, studyId: number): Promise<string | null> {
+    const study = await this.study.current(sql, studyId);
     if (study.activeSchemeId) return study.activeSchemeId;
-    const latest = await SchemesRepository.latest(sql);
+    const latest = await SchemesRepository.latest(sql, studyId);
     return latest?.state === 'draft' ? latest.id : null;
   }
 
@@ -54,9 +54,10 @@ export class EnvelopesService {
   }
 
   async list(viewer: Viewer): Promise<EnvelopeListView> {
+    const studyId = viewer.studyId!;
     return this.db.read(async (sql) => {
-      const schemeId = await this.schemeId(sql);
-      const envelopes = schemeId ? this.visible(viewer, await EnvelopesRepository.list(sql, schemeId)) : [];
+      const schemeId = await this.schemeId(sql, studyId);
+      const envelopes = schemeId ? this.visible(viewer, await EnvelopesRepository.list(sql, studyId, schemeId)) : [];
       // The sites envelopes can be reserved for (or, for an investigator, their own): for the console's forms.
       const sites = (await SitesRepository.list(sql))
         .filter((s) => s.active && (!isSiteScoped(viewer.role) || viewer.siteCodes.includes(s.code)))
@@ -80,12 +81,12 @@ export class EnvelopesService {
       const study = (await StudyRepository.findForUpdate(tx.sql, tx.studyId))!;
       if (study.status !== 'setup')
         throw new DomainError('STUDY_NOT_IN_SETUP', msg('error.notInSetup', { status: study.status }));
-      const scheme = await SchemesRepository.latest(tx.sql);
+      const scheme = await SchemesRepository.latest(tx.sql, tx.studyId);
       if (!scheme || scheme.state !== 'draft') throw new DomainError('SCHEME_MISSING', msg('error.noScheme'));
       if (scheme.live) throw new DomainError('ENVELOPES_NOT_AVAILABLE', msg('error.liveScheme'));
       if (!(await SitesRepository.find(tx.sql, input.siteCode)))
         throw new DomainError('VALIDATION_FAILED', msg('error.unknownSite', { site: input.siteCode }));
-      const document = (await SchemesRepository.document(tx.sql, scheme.id))!;
+      const document = (await SchemesRepository.document(tx.sql, tx.studyId, scheme.id))!;
       const ofSite = document.strata
         .filter((s) => s.levels.site === undefined || s.levels.site === input.siteCode)
         .map((s) => s.key);
@@ -96,9 +97,9 @@ export class EnvelopesService {
             'VALIDATION_FAILED',
             msg('error.unknownStratum', { stratum: key, site: input.siteCode }),
           );
-      const entries = await SchemesRepository.entries(tx.sql, scheme.id);
-      const existing = await EnvelopesRepository.list(tx.sql, scheme.id);
-      let number = await EnvelopesRepository.nextNumber(tx.sql, scheme.id);
+      const entries = await SchemesRepository.entries(tx.sql, tx.studyId, scheme.id);
+      const existing = await EnvelopesRepository.list(tx.sql, tx.studyId, scheme.id);
+      let number = await EnvelopesRepository.nextNumber(tx.sql, tx.studyId, scheme.id);
       const made: number[] = [];
       for (const stratum of strata) {
         if (existing.some((e) => e.siteCode === input.siteCode && e.stratumKey === stratum)) {
@@ -202,10 +203,10 @@ export class EnvelopesService {
     if (input.copy === 'pharmacy' ? !mayArm : !(mayArm || hasPermission(viewer.role, Permission.Randomize))) {
       throw new DomainError('FORBIDDEN', msg('error.printForbidden'));
     }
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const schemeId = await this.schemeId(tx.sql);
-      const all = schemeId ? this.visible(viewer, await EnvelopesRepository.list(tx.sql, schemeId)) : [];
+      const schemeId = await this.schemeId(tx.sql, tx.studyId);
+      const all = schemeId ? this.visible(viewer, await EnvelopesRepository.list(tx.sql, tx.studyId, schemeId)) : [];
       let chosen: EnvelopeWithEntry[];
       if (input.envelopeIds?.length) {
         chosen = input.envelopeIds.map((id) => {
@@ -228,6 +229,7 @@ export class EnvelopesService {
         all.filter((x) => x.siteCode === e.siteCode && x.stratumKey === e.stratumKey).length;
       await EnvelopesRepository.countPrint(
         tx.sql,
+        tx.studyId,
         chosen.map((e) => e.id),
       );
       tx.audit({
@@ -236,7 +238,7 @@ export class EnvelopesService {
         entityId: chosen.length === 1 ? chosen[0].id : null,
         details: { copy: input.copy, numbers: chosen.map((e) => e.number), count: chosen.length },
       });
-      const study = await this.study.current(tx.sql);
+      const study = await this.study.current(tx.sql, tx.studyId);
       return {
         copy: input.copy,
         study: { code: study.code, title: study.title },
@@ -257,7 +259,7 @@ export class EnvelopesService {
   ) {
     let activatedAt: string | null = null;
     await this.db.read(async (sql) => {
-      activatedAt = (await this.study.current(sql)).activatedAt;
+      activatedAt = (await this.study.current(sql, viewer.studyId!)).activatedAt;
     });
     return this.randomization.randomize(
       viewer,
@@ -280,8 +282,8 @@ export class EnvelopesService {
       throw new DomainError('VALIDATION_FAILED', msg('error.voidWhich'));
     const signer = await this.signatures.authenticate(viewer, signature, 'voidEnvelopes');
     const voided = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const schemeId = await this.schemeId(tx.sql);
-      const all = schemeId ? this.visible(viewer, await EnvelopesRepository.list(tx.sql, schemeId)) : [];
+      const schemeId = await this.schemeId(tx.sql, tx.studyId);
+      const all = schemeId ? this.visible(viewer, await EnvelopesRepository.list(tx.sql, tx.studyId, schemeId)) : [];
       let chosen: EnvelopeWithEntry[];
       if (input.envelopeIds?.length) {
         chosen = input.envelopeIds.map((id) => {
@@ -306,7 +308,7 @@ export class EnvelopesService {
           id: e.id,
           content: voidContent({ id: e.id, number: e.number, reason: input.reason, voidedBy: viewer.username }),
         });
-        const changed = await EnvelopesRepository.markVoided(tx.sql, e.id, {
+        const changed = await EnvelopesRepository.markVoided(tx.sql, tx.studyId, e.id, {
           voidedBy: viewer.username,
           voidedAt: tx.now,
           reason: input.reason,

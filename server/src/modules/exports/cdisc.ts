@@ -58,14 +58,20 @@ function actualArm(
 }
 
 /** One row per randomized subject, in randomization order. */
-async function readCdiscRows(all: All, protocol: Protocol, studyCode: string): Promise<Array<Record<string, string>>> {
+async function readCdiscRows(
+  all: All,
+  studyId: number,
+  protocol: Protocol,
+  studyCode: string,
+): Promise<Array<Record<string, string>>> {
   const allocations = await all(
     // Randomized offline with a downtime envelope: the date is when the envelope was opened (docs/DOWNTIME.md).
     `SELECT a.randomization_number, a.participant_id, a.stratum_key, a.arm_code, COALESCE(e.opened_at, a.randomized_at) AS randomized_at, p.site_code, p.screening_number
-     FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id ORDER BY a.randomization_number`,
+     FROM allocations a JOIN participants p ON p.id = a.participant_id LEFT JOIN envelopes e ON e.allocation_id = a.id WHERE a.study_id = ? ORDER BY a.randomization_number`,
+    [studyId],
   );
   const dispensed = new Map<string, Map<number, string>>();
-  for (const d of await all('SELECT participant_id, period, product_code FROM dispensations')) {
+  for (const d of await all('SELECT participant_id, period, product_code FROM dispensations WHERE study_id = ?', [studyId])) {
     const key = String(d.participant_id);
     if (!dispensed.has(key)) dispensed.set(key, new Map());
     dispensed.get(key)!.set(Number(d.period), String(d.product_code));
@@ -96,7 +102,7 @@ async function readCdiscRows(all: All, protocol: Protocol, studyCode: string): P
   });
 }
 
-/** The export as CSV with exactly `cdiscColumns(protocol)`. */
-export async function cdiscCsv(all: All, protocol: Protocol, studyCode: string): Promise<string> {
-  return toCsv(await readCdiscRows(all, protocol, studyCode), cdiscColumns(protocol));
+/** One study's export as CSV with exactly `cdiscColumns(protocol)`. */
+export async function cdiscCsv(all: All, studyId: number, protocol: Protocol, studyCode: string): Promise<string> {
+  return toCsv(await readCdiscRows(all, studyId, protocol, studyCode), cdiscColumns(protocol));
 }

@@ -17,14 +17,15 @@ export class ExportsService {
 
   /** The CSV; the export itself is audited (who took the key out, and a hash of what they took). */
   async cdisc(viewer: Viewer): Promise<string> {
-    const protocol = this.study.protocol();
+    const studyId = viewer.studyId!;
+    const protocol = this.study.protocol(studyId);
     const { csv, code } = await this.db.read(async (sql) => {
-      const study = await this.study.current(sql);
+      const study = await this.study.current(sql, studyId);
       this.study.requireStatus(study, ['unblinded'], 'export the unblinded CDISC data set');
       // Belt and braces: the same rule as every view (role and status), on the status just read.
       if (isBlindedViewer({ role: viewer.role, studyStatus: study.status }))
         throw new DomainError('FORBIDDEN', 'Your role may not export the unblinded data set.');
-      return { csv: await cdiscCsv((q, p) => sql.all(q, p), protocol, study.code), code: study.code };
+      return { csv: await cdiscCsv((q, p) => sql.all(q, p), studyId, protocol, study.code), code: study.code };
     });
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       // The file's digest is sealed (under `unblinded`): every other column is known to blinded readers,

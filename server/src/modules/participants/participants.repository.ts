@@ -37,21 +37,22 @@ export interface ParticipantWithAllocation {
 }
 
 export const ParticipantsRepository = {
-  async find(sql: Sql, id: string, forUpdate = false): Promise<ParticipantWithAllocation | null> {
+  /** One patient of the study (an id of another study is not found: its routes answer 404). */
+  async find(sql: Sql, studyId: number, id: string, forUpdate = false): Promise<ParticipantWithAllocation | null> {
     const lock = forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF p' : '';
     return sql.one(
-      `SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id WHERE p.id = ?${lock}`,
-      [id],
+      `SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id WHERE p.study_id = ? AND p.id = ?${lock}`,
+      [studyId, id],
       withAllocation,
     );
   },
 
-  /** All participants, or those of the given sites (investigators), newest first. */
-  list(sql: Sql, siteCodes: string[] | null): Promise<ParticipantWithAllocation[]> {
-    const where = siteCodes ? `WHERE p.site_code IN (${siteCodes.map(() => '?').join(', ') || "''"})` : '';
+  /** The study's participants, or those of the given sites (investigators), newest first. */
+  list(sql: Sql, studyId: number, siteCodes: string[] | null): Promise<ParticipantWithAllocation[]> {
+    const sites = siteCodes ? ` AND p.site_code IN (${siteCodes.map(() => '?').join(', ') || "''"})` : '';
     return sql.all(
-      `SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id ${where} ORDER BY p.created_at DESC, p.id`,
-      siteCodes ?? [],
+      `SELECT p.*, ${ALLOCATION_COLUMNS} FROM participants p LEFT JOIN allocations a ON a.participant_id = p.id WHERE p.study_id = ?${sites} ORDER BY p.created_at DESC, p.id`,
+      [studyId, ...(siteCodes ?? [])],
       withAllocation,
     );
   },
@@ -79,23 +80,26 @@ export const ParticipantsRepository = {
   },
 
   /** Answers and the randomized-in-error flag (signed corrections). The status moves only through setStatus. */
-  async update(sql: Sql, p: ParticipantRecord): Promise<void> {
-    await sql.exec('UPDATE participants SET answers = ?, randomized_in_error = ?, updated_at = ? WHERE id = ?', [
-      JSON.stringify(p.answers),
-      p.randomizedInError,
-      p.updatedAt,
-      p.id,
-    ]);
+  async update(sql: Sql, studyId: number, p: ParticipantRecord): Promise<void> {
+    await sql.exec(
+      'UPDATE participants SET answers = ?, randomized_in_error = ?, updated_at = ? WHERE study_id = ? AND id = ?',
+      [JSON.stringify(p.answers), p.randomizedInError, p.updatedAt, studyId, p.id],
+    );
   },
 
   /** The status write of `transition()`; guarded by the old status so a stale read cannot move it twice. */
-  async setStatus(sql: Sql, id: string, from: ParticipantStatus, to: ParticipantStatus, at: string): Promise<void> {
-    const changed = await sql.exec('UPDATE participants SET status = ?, updated_at = ? WHERE id = ? AND status = ?', [
-      to,
-      at,
-      id,
-      from,
-    ]);
+  async setStatus(
+    sql: Sql,
+    studyId: number,
+    id: string,
+    from: ParticipantStatus,
+    to: ParticipantStatus,
+    at: string,
+  ): Promise<void> {
+    const changed = await sql.exec(
+      'UPDATE participants SET status = ?, updated_at = ? WHERE study_id = ? AND id = ? AND status = ?',
+      [to, at, studyId, id, from],
+    );
     if (changed.affected !== 1)
       throw new DomainError(
         'CONFLICT',
@@ -103,11 +107,11 @@ export const ParticipantsRepository = {
       );
   },
 
-  /** Every allocation of a scheme in randomization order (dynamic history, replay, the log). */
-  allocations: (sql: Sql, schemeId?: string) =>
+  /** Every allocation of the study (or of one of its schemes) in randomization order (dynamic history, pharmacy). */
+  allocations: (sql: Sql, studyId: number, schemeId?: string) =>
     sql.all(
-      `SELECT * FROM allocations ${schemeId ? 'WHERE scheme_id = ?' : ''} ORDER BY randomization_number`,
-      schemeId ? [schemeId] : [],
+      `SELECT * FROM allocations WHERE study_id = ?${schemeId ? ' AND scheme_id = ?' : ''} ORDER BY randomization_number`,
+      schemeId ? [studyId, schemeId] : [studyId],
       (r) => toAllocationRecord(r)!,
     ),
 
@@ -139,29 +143,37 @@ export const ParticipantsRepository = {
     );
   },
 
-  corrections: (sql: Sql, participantId: string) =>
-    sql.all('SELECT * FROM corrections WHERE participant_id = ? ORDER BY created_at', [participantId], (r) => ({
-      id: String(r.id),
-      field: String(r.field),
-      oldValue: r.old_value === null ? null : JSON.parse(String(r.old_value)),
-      newValue: r.new_value === null ? null : JSON.parse(String(r.new_value)),
-      reason: String(r.reason),
-      signatureId: String(r.signature_id),
-      createdBy: String(r.created_by),
-      createdAt: String(r.created_at),
-    })),
+  corrections: (sql: Sql, studyId: number, participantId: string) =>
+    sql.all(
+      'SELECT * FROM corrections WHERE study_id = ? AND participant_id = ? ORDER BY created_at',
+      [studyId, participantId],
+      (r) => ({
+        id: String(r.id),
+        field: String(r.field),
+        oldValue: r.old_value === null ? null : JSON.parse(String(r.old_value)),
+        newValue: r.new_value === null ? null : JSON.parse(String(r.new_value)),
+        reason: String(r.reason),
+        signatureId: String(r.signature_id),
+        createdBy: String(r.created_by),
+        createdAt: String(r.created_at),
+      }),
+    ),
 
-  dispensations: (sql: Sql, participantId: string) =>
-    sql.all('SELECT * FROM dispensations WHERE participant_id = ? ORDER BY period', [participantId], (r) => ({
-      id: String(r.id),
-      period: Number(r.period),
-      productCode: String(r.product_code),
-      lotNumber: String(r.lot_number),
-      preparedBy: String(r.prepared_by),
-      preparedByName: String(r.prepared_by_name),
-      dispensedAt: String(r.dispensed_at),
-      signatureId: String(r.signature_id),
-    })),
+  dispensations: (sql: Sql, studyId: number, participantId: string) =>
+    sql.all(
+      'SELECT * FROM dispensations WHERE study_id = ? AND participant_id = ? ORDER BY period',
+      [studyId, participantId],
+      (r) => ({
+        id: String(r.id),
+        period: Number(r.period),
+        productCode: String(r.product_code),
+        lotNumber: String(r.lot_number),
+        preparedBy: String(r.prepared_by),
+        preparedByName: String(r.prepared_by_name),
+        dispensedAt: String(r.dispensed_at),
+        signatureId: String(r.signature_id),
+      }),
+    ),
 };
 
 export type CorrectionRow = Awaited<ReturnType<typeof ParticipantsRepository.corrections>>[number];

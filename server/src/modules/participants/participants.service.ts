@@ -49,7 +49,7 @@ export class ParticipantsService {
   ) {}
 
   async register(viewer: Viewer, input: RegisterParticipantDto): Promise<ParticipantDetailView> {
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     if (!canActAtSite(viewer, input.siteCode))
       throw new DomainError(
         'FORBIDDEN',
@@ -65,7 +65,7 @@ export class ParticipantsService {
       if (eligibility.eligible) throw asInputError(err); // an eligible patient must have a stratum
     }
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'register a patient');
+      this.study.requireStatus(await this.study.current(tx.sql, tx.studyId), ['active'], 'register a patient');
       const site = await SitesRepository.find(tx.sql, input.siteCode);
       if (!site || !site.active)
         throw new DomainError('VALIDATION_FAILED', `Site "${input.siteCode}" does not exist or is closed.`);
@@ -113,21 +113,23 @@ export class ParticipantsService {
   }
 
   async list(viewer: Viewer): Promise<ParticipantView[]> {
-    const protocol = this.study.protocol();
+    const studyId = viewer.studyId!;
+    const protocol = this.study.protocol(studyId);
     const rows = await this.db.read((sql) =>
-      ParticipantsRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null),
+      ParticipantsRepository.list(sql, studyId, isSiteScoped(viewer.role) ? viewer.siteCodes : null),
     );
     return rows.map((r) => toParticipantView(r, viewer, protocol));
   }
 
   async get(viewer: Viewer, id: string): Promise<ParticipantDetailView> {
-    const protocol = this.study.protocol();
+    const studyId = viewer.studyId!;
+    const protocol = this.study.protocol(studyId);
     return this.db.read(async (sql) => {
-      const found = await ParticipantsRepository.find(sql, id);
+      const found = await ParticipantsRepository.find(sql, studyId, id);
       requireAccess(viewer, found?.participant, 'The patient');
       const [corrections, dispensations] = await Promise.all([
-        ParticipantsRepository.corrections(sql, id),
-        ParticipantsRepository.dispensations(sql, id),
+        ParticipantsRepository.corrections(sql, studyId, id),
+        ParticipantsRepository.dispensations(sql, studyId, id),
       ]);
       const signatures = await SignatureService.manifests(sql, [
         found!.allocation?.signatureId,
@@ -143,7 +145,7 @@ export class ParticipantsService {
    * allocation stands ("analyze as randomized") — the stratum used at randomization is not changed.
    */
   async correct(viewer: Viewer, id: string, input: CorrectionDto): Promise<ParticipantDetailView> {
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     const isErrorFlag = input.field === 'randomizedInError';
     if (!isErrorFlag) {
       const question = protocol.questions.find((q) => q.id === input.field);
@@ -163,8 +165,8 @@ export class ParticipantsService {
     }
     const signer = await this.signatures.authenticate(viewer, input.signature, 'correction');
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'record a correction');
-      const found = await ParticipantsRepository.find(tx.sql, id, true);
+      this.study.requireStatus(await this.study.current(tx.sql, tx.studyId), ['active'], 'record a correction');
+      const found = await ParticipantsRepository.find(tx.sql, tx.studyId, id, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       const oldValue = isErrorFlag ? p.randomizedInError : (p.answers[input.field] ?? null);
       if (JSON.stringify(oldValue) === JSON.stringify(input.newValue))
@@ -195,7 +197,7 @@ export class ParticipantsService {
       const updated = isErrorFlag
         ? { ...p, randomizedInError: true, updatedAt: tx.now }
         : { ...p, answers: { ...p.answers, [input.field]: input.newValue }, updatedAt: tx.now };
-      await ParticipantsRepository.update(tx.sql, updated);
+      await ParticipantsRepository.update(tx.sql, tx.studyId, updated);
       tx.audit({
         action: 'participant.corrected',
         entityType: 'participant',

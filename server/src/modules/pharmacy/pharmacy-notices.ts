@@ -81,6 +81,6 @@ export class PharmacyNotices {
     const recipients = (await this.notifications.recipientsWithRole(tx.sql, ...PREPARERS)).filter(
       (u) => !isBlindedAt(u.role, status),
     );
-    await this.notifications.notify(tx, recipients, preparationNotice(this.study.protocol(), p, a));
+    await this.notifications.notify(tx, recipients, preparationNotice(this.study.protocol(tx.studyId), p, a));
   }
 }

@@ -17,8 +17,8 @@ export class PharmacyController {
 
   @Get('tasks')
   @RequirePermission(Permission.ReadPharmacyTasks, Permission.ViewArms)
-  tasks(): Promise<PharmacyTaskView[]> {
-    return this.pharmacy.tasks();
+  tasks(@CurrentViewer() viewer: Viewer): Promise<PharmacyTaskView[]> {
+    return this.pharmacy.tasks(viewer);
   }
 
   @Post('dispensations')

@@ -36,17 +36,22 @@ export class PharmacyService {
    * screening number and the period's due window (from the protocol's timing, counted from
    * randomization: a week-24 infusion is not due on day 0).
    */
-  async tasks(): Promise<PharmacyTaskView[]> {
-    const protocol = this.study.protocol();
+  async tasks(viewer: Viewer): Promise<PharmacyTaskView[]> {
+    const studyId = viewer.studyId!;
+    const protocol = this.study.protocol(studyId);
     return this.db.read(async (sql) => {
-      const allocations = await ParticipantsRepository.allocations(sql);
+      const allocations = await ParticipantsRepository.allocations(sql, studyId);
       const patients = new Map(
-        (await sql.all<Record<string, unknown>>('SELECT id, site_code, screening_number FROM participants')).map(
-          (r) => [String(r.id), { siteCode: String(r.site_code), screeningNumber: String(r.screening_number) }],
-        ),
+        (
+          await sql.all<Record<string, unknown>>(
+            'SELECT id, site_code, screening_number FROM participants WHERE study_id = ?',
+            [studyId],
+          )
+        ).map((r) => [String(r.id), { siteCode: String(r.site_code), screeningNumber: String(r.screening_number) }]),
       );
       const rows = await sql.all<Record<string, unknown>>(
-        'SELECT participant_id, period, lot_number, dispensed_at, prepared_by FROM dispensations',
+        'SELECT participant_id, period, lot_number, dispensed_at, prepared_by FROM dispensations WHERE study_id = ?',
+        [studyId],
       );
       const done = new Map(rows.map((r) => [`${r.participant_id}|${r.period}`, r]));
       return allocations.flatMap((a) => {
@@ -83,7 +88,7 @@ export class PharmacyService {
   }
 
   async dispense(viewer: Viewer, input: DispenseInput): Promise<DispensationView> {
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     if (!protocol.periods.some((p) => p.number === input.period)) {
       throw new DomainError(
         'VALIDATION_FAILED',
@@ -92,8 +97,8 @@ export class PharmacyService {
     }
     const signer = await this.signatures.authenticate(viewer, input.signature, 'dispense');
     return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'record a dispensation');
-      const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
+      this.study.requireStatus(await this.study.current(tx.sql, tx.studyId), ['active'], 'record a dispensation');
+      const found = await ParticipantsRepository.find(tx.sql, tx.studyId, input.participantId, true);
       if (!found) throw new DomainError('NOT_FOUND', 'The patient was not found.');
       const a = found.allocation;
       if (!a)
@@ -101,7 +106,7 @@ export class PharmacyService {
           'INVALID_TRANSITION',
           'The patient has not been randomized: there is nothing to prepare yet.',
         );
-      const previous = await ParticipantsRepository.dispensations(tx.sql, a.participantId);
+      const previous = await ParticipantsRepository.dispensations(tx.sql, tx.studyId, a.participantId);
       const missing = protocol.periods.filter(
         (p) => p.number < input.period && !previous.some((d) => d.period === p.number),
       );

@@ -64,18 +64,26 @@ const toEntry = (r: Record<string, unknown>): ListEntryRecord => ({
 const RECORD_COLUMNS =
   'id, version, state, method, params, algorithm, library_version, seed_commitment, seed, salt, live, list_length, fingerprint, created_by, created_at';
 
+/**
+ * Every read and update names the study: a scheme id (or a list entry) of another study is not found,
+ * so nothing of one study's list can be read or moved from another's routes.
+ */
 export const SchemesRepository = {
-  latest: (sql: Sql) =>
+  latest: (sql: Sql, studyId: number) =>
     sql.one(
-      `SELECT ${RECORD_COLUMNS} FROM schemes WHERE state IN ('draft', 'active') ORDER BY version DESC LIMIT 1`,
-      [],
+      `SELECT ${RECORD_COLUMNS} FROM schemes WHERE study_id = ? AND state IN ('draft', 'active') ORDER BY version DESC LIMIT 1`,
+      [studyId],
       toRecord,
     ),
-  findById: (sql: Sql, id: string) => sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE id = ?`, [id], toRecord),
+  findById: (sql: Sql, studyId: number, id: string) =>
+    sql.one(`SELECT ${RECORD_COLUMNS} FROM schemes WHERE study_id = ? AND id = ?`, [studyId, id], toRecord),
 
   /** The frozen scheme document (with lists, without the seed and the salt). */
-  async document(sql: Sql, id: string): Promise<Scheme | null> {
-    const row = await sql.one<Record<string, unknown>>('SELECT scheme_json FROM schemes WHERE id = ?', [id]);
+  async document(sql: Sql, studyId: number, id: string): Promise<Scheme | null> {
+    const row = await sql.one<Record<string, unknown>>(
+      'SELECT scheme_json FROM schemes WHERE study_id = ? AND id = ?',
+      [studyId, id],
+    );
     return row ? (JSON.parse(asStr(row.scheme_json)) as Scheme) : null;
   },
 
@@ -129,44 +137,49 @@ export const SchemesRepository = {
         );
       }
     }
-    return (await SchemesRepository.findById(sql, id))!;
+    return (await SchemesRepository.findById(sql, studyId, id))!;
   },
 
-  setState: (sql: Sql, id: string, state: SchemeState) =>
-    sql.exec('UPDATE schemes SET state = ? WHERE id = ?', [state, id]),
+  setState: (sql: Sql, studyId: number, id: string, state: SchemeState) =>
+    sql.exec('UPDATE schemes SET state = ? WHERE study_id = ? AND id = ?', [state, studyId, id]),
 
   /** The stratum's cursor, row-locked on PostgreSQL for the rest of the transaction. */
-  async cursorForUpdate(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
+  async cursorForUpdate(sql: Sql, studyId: number, schemeId: string, stratumKey: string): Promise<number | null> {
     const row = await sql.one<Record<string, unknown>>(
-      `SELECT next_position FROM stratum_cursors WHERE scheme_id = ? AND stratum_key = ?${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
-      [schemeId, stratumKey],
+      `SELECT next_position FROM stratum_cursors WHERE study_id = ? AND scheme_id = ? AND stratum_key = ?${sql.dialect === 'postgres' ? ' FOR UPDATE' : ''}`,
+      [studyId, schemeId, stratumKey],
     );
     return row ? Number(row.next_position) : null;
   },
 
-  advanceCursor: (sql: Sql, schemeId: string, stratumKey: string, next: number) =>
-    sql.exec('UPDATE stratum_cursors SET next_position = ? WHERE scheme_id = ? AND stratum_key = ?', [
+  advanceCursor: (sql: Sql, studyId: number, schemeId: string, stratumKey: string, next: number) =>
+    sql.exec('UPDATE stratum_cursors SET next_position = ? WHERE study_id = ? AND scheme_id = ? AND stratum_key = ?', [
       next,
+      studyId,
       schemeId,
       stratumKey,
     ]),
 
   /** The first list position of the stratum owned by a downtime envelope (null: none): the online list stops before it. */
-  async firstReservedPosition(sql: Sql, schemeId: string, stratumKey: string): Promise<number | null> {
+  async firstReservedPosition(sql: Sql, studyId: number, schemeId: string, stratumKey: string): Promise<number | null> {
     const row = await sql.one<Record<string, unknown>>(
-      'SELECT MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? AND e.stratum_key = ?',
-      [schemeId, stratumKey],
+      'SELECT MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.study_id = ? AND e.scheme_id = ? AND e.stratum_key = ?',
+      [studyId, schemeId, stratumKey],
     );
     return row?.p === null || row?.p === undefined ? null : Number(row.p);
   },
 
-  entryAt: (sql: Sql, schemeId: string, stratumKey: string, position: number) =>
+  entryAt: (sql: Sql, studyId: number, schemeId: string, stratumKey: string, position: number) =>
     sql.one(
-      'SELECT * FROM list_entries WHERE scheme_id = ? AND stratum_key = ? AND position = ?',
-      [schemeId, stratumKey, position],
+      'SELECT * FROM list_entries WHERE study_id = ? AND scheme_id = ? AND stratum_key = ? AND position = ?',
+      [studyId, schemeId, stratumKey, position],
       toEntry,
     ),
 
-  entries: (sql: Sql, schemeId: string) =>
-    sql.all('SELECT * FROM list_entries WHERE scheme_id = ? ORDER BY stratum_key, position', [schemeId], toEntry),
+  entries: (sql: Sql, studyId: number, schemeId: string) =>
+    sql.all(
+      'SELECT * FROM list_entries WHERE study_id = ? AND scheme_id = ? ORDER BY stratum_key, position',
+      [studyId, schemeId],
+      toEntry,
+    ),
 };

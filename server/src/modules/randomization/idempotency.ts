@@ -16,13 +16,25 @@ export interface StoredResponse {
   replayed?: boolean;
 }
 
+const keyReused = () =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'This Idempotency-Key was already used for a different request. Use a new key for a new randomization.',
+  );
+
 export const IdempotencyRepository = {
+  /**
+   * The key's stored request. Keys are unique in the instance; one used in another study is a reuse
+   * (422, as for another request), never a replay: its answer belongs to that study.
+   */
   async find(
     sql: Sql,
+    studyId: number,
     key: string,
   ): Promise<{ userId: string; route: string; bodyHash: string; response: StoredResponse } | null> {
     const row = await sql.one<Record<string, unknown>>('SELECT * FROM idempotency_keys WHERE idem_key = ?', [key]);
     if (!row) return null;
+    if (Number(row.study_id) !== studyId) throw keyReused();
     return {
       userId: String(row.user_id),
       route: String(row.route),
@@ -55,12 +67,7 @@ export function replayOrReject(
   bodyHash: string,
 ): StoredResponse | null {
   if (!stored) return null;
-  if (stored.userId !== userId || stored.route !== route || stored.bodyHash !== bodyHash) {
-    throw new DomainError(
-      'IDEMPOTENCY_KEY_REUSED',
-      'This Idempotency-Key was already used for a different request. Use a new key for a new randomization.',
-    );
-  }
+  if (stored.userId !== userId || stored.route !== route || stored.bodyHash !== bodyHash) throw keyReused();
   return { ...stored.response, replayed: true };
 }
 

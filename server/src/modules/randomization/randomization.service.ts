@@ -58,18 +58,18 @@ function refusalSentence(
 /** The database as an allocation source, inside one write transaction. */
 function databaseSource(tx: WriteTx, schemeId: string): AllocationSource {
   return {
-    cursor: (stratumKey) => SchemesRepository.cursorForUpdate(tx.sql, schemeId, stratumKey),
+    cursor: (stratumKey) => SchemesRepository.cursorForUpdate(tx.sql, tx.studyId, schemeId, stratumKey),
     // The online list stops before the entries owned by downtime envelopes (docs/DOWNTIME.md).
     entryAt: async (stratumKey, position) => {
-      const reserved = await SchemesRepository.firstReservedPosition(tx.sql, schemeId, stratumKey);
+      const reserved = await SchemesRepository.firstReservedPosition(tx.sql, tx.studyId, schemeId, stratumKey);
       return reserved !== null && position >= reserved
         ? null
-        : SchemesRepository.entryAt(tx.sql, schemeId, stratumKey, position);
+        : SchemesRepository.entryAt(tx.sql, tx.studyId, schemeId, stratumKey, position);
     },
     advance: (stratumKey, next) =>
-      SchemesRepository.advanceCursor(tx.sql, schemeId, stratumKey, next).then(() => undefined),
+      SchemesRepository.advanceCursor(tx.sql, tx.studyId, schemeId, stratumKey, next).then(() => undefined),
     history: async () =>
-      (await ParticipantsRepository.allocations(tx.sql, schemeId)).map((a) => ({
+      (await ParticipantsRepository.allocations(tx.sql, tx.studyId, schemeId)).map((a) => ({
         stratumKey: a.stratumKey,
         covariates: a.covariates,
         armCode: a.armCode,
@@ -145,10 +145,13 @@ export class RandomizationService {
     route = ROUTE,
   ): Promise<StoredResponse | null> {
     return this.db.read(async (sql) => {
-      const replay = replayOrReject(await IdempotencyRepository.find(sql, key), viewer.userId, route, bodyHash);
+      const studyId = viewer.studyId!;
+      const stored = await IdempotencyRepository.find(sql, studyId, key);
+      const replay = replayOrReject(stored, viewer.userId, route, bodyHash);
       if (!replay) return null;
       const participantId = (replay.body as { participantId: string }).participantId;
-      requireAccess(viewer, (await ParticipantsRepository.find(sql, participantId))?.participant, 'The patient');
+      const found = await ParticipantsRepository.find(sql, studyId, participantId);
+      requireAccess(viewer, found?.participant, 'The patient');
       return replay;
     });
   }
@@ -168,10 +171,10 @@ export class RandomizationService {
   ): Promise<StoredResponse> {
     // Another instance may have finished the same key while we verified the password: stop here,
     // write nothing, and let the caller replay outside the transaction (a replay is a read).
-    if (await IdempotencyRepository.find(tx.sql, key)) throw new KeyAlreadyUsed();
-    const study = await this.study.current(tx.sql);
+    if (await IdempotencyRepository.find(tx.sql, tx.studyId, key)) throw new KeyAlreadyUsed();
+    const study = await this.study.current(tx.sql, tx.studyId);
     this.study.requireStatus(study, ['active'], 'randomize');
-    const found = await ParticipantsRepository.find(tx.sql, participantId, true);
+    const found = await ParticipantsRepository.find(tx.sql, tx.studyId, participantId, true);
     const p = requireAccess(viewer, found?.participant, 'The patient');
     // Refused before the scheme is read (NOT_ELIGIBLE, ALREADY_RANDOMIZED…: the table's codes); transition() applies the move below.
     requireMove(PARTICIPANT_LIFECYCLE, p, 'randomize', undefined, refusalSentence(p, found!.allocation));
@@ -181,10 +184,10 @@ export class RandomizationService {
         `Patient ${p.screeningNumber} has no stratum and cannot be randomized.`,
       );
 
-    const record = await SchemesRepository.findById(tx.sql, study.activeSchemeId!);
+    const record = await SchemesRepository.findById(tx.sql, tx.studyId, study.activeSchemeId!);
     // Only a live scheme needs its document and seed; a list scheme reads its next entry.
     const liveScheme: Scheme | null = record!.live
-      ? { ...(await SchemesRepository.document(tx.sql, record!.id))!, seed: record!.seed ?? undefined }
+      ? { ...(await SchemesRepository.document(tx.sql, tx.studyId, record!.id))!, seed: record!.seed ?? undefined }
       : null;
     const covariates = p.stratumLevels ?? {};
     const decision = channel
@@ -237,7 +240,7 @@ export class RandomizationService {
       tx.now,
     );
     await transition(tx, PARTICIPANT_LIFECYCLE, p, 'randomize', {
-      write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now),
+      write: (to) => ParticipantsRepository.setStatus(tx.sql, tx.studyId, p.id, p.status, to, tx.now),
       details: {
         allocationId: allocation.id,
         randomizationNumber: allocation.randomizationNumber,

@@ -18,20 +18,20 @@ const toReplayAllocation = (r: Record<string, unknown>): ReplayAllocation => ({
 
 export const ReplayRepository = {
   /** The scheme's allocations in randomization order, with their list position and envelope. */
-  allocations: (sql: Sql, schemeId: string) =>
+  allocations: (sql: Sql, studyId: number, schemeId: string) =>
     sql.all(
       `SELECT a.*, l.position AS list_position, e.site_code AS envelope_site, e.ordinal AS envelope_ordinal
-       FROM allocations a LEFT JOIN list_entries l ON l.id = a.list_entry_id LEFT JOIN envelopes e ON e.allocation_id = a.id WHERE a.scheme_id = ? ORDER BY a.randomization_number`,
-      [schemeId],
+       FROM allocations a LEFT JOIN list_entries l ON l.id = a.list_entry_id LEFT JOIN envelopes e ON e.allocation_id = a.id WHERE a.study_id = ? AND a.scheme_id = ? ORDER BY a.randomization_number`,
+      [studyId, schemeId],
       toReplayAllocation,
     ),
 
   /** Per stratum, the first list position owned by a downtime envelope (docs/DOWNTIME.md). */
-  async envelopesFrom(sql: Sql, schemeId: string): Promise<Record<string, number>> {
+  async envelopesFrom(sql: Sql, studyId: number, schemeId: string): Promise<Record<string, number>> {
     const from: Record<string, number> = {};
     for (const r of await sql.all(
-      'SELECT e.stratum_key, MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.scheme_id = ? GROUP BY e.stratum_key',
-      [schemeId],
+      'SELECT e.stratum_key, MIN(l.position) AS p FROM envelopes e JOIN list_entries l ON l.id = e.list_entry_id WHERE e.study_id = ? AND e.scheme_id = ? GROUP BY e.stratum_key',
+      [studyId, schemeId],
     )) {
       from[asStr(r.stratum_key)] = Number(r.p);
     }

@@ -57,7 +57,7 @@ export class InadvertentUnblindingService {
       for (const participantId of input.participantIds) {
         const p = requireAccess(
           viewer,
-          (await ParticipantsRepository.find(tx.sql, participantId))?.participant,
+          (await ParticipantsRepository.find(tx.sql, tx.studyId, participantId))?.participant,
           'The patient',
         );
         patients.push({ reportId: '', participantId: p.id, screeningNumber: p.screeningNumber, siteCode: p.siteCode });

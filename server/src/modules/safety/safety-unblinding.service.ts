@@ -70,7 +70,7 @@ export class SafetyUnblindingService {
     const protocol = this.study.protocol();
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active', 'locked'], 'request a safety unblinding');
-      const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
+      const found = await ParticipantsRepository.find(tx.sql, tx.studyId, input.participantId, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       const allocation = found!.allocation;
       if (!allocation)
@@ -199,7 +199,7 @@ export class SafetyUnblindingService {
     const view = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       const r = this.visible(viewer, await SafetyRepository.find(tx.sql, id, true));
       if (r.recipientKind !== 'role') throw new DomainError('NOT_FOUND', 'The safety unblinding was not found.');
-      const allocation = (await ParticipantsRepository.find(tx.sql, r.participantId))!.allocation!;
+      const allocation = (await ParticipantsRepository.find(tx.sql, tx.studyId, r.participantId))!.allocation!;
       await SafetyRepository.recordView(tx.sql, id, tx.now);
       await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
         id: randomUUID(),

@@ -14,10 +14,10 @@ import { RehearsalsRepository, type RehearsalWarning } from './rehearsals.reposi
 import { SchemesRepository } from '../protocol/schemes.repository.js';
 
 /** The warnings of the latest rehearsal of the draft about to be activated (none without a draft or a rehearsal). */
-export async function activationWarnings(sql: Sql): Promise<RehearsalWarning[]> {
-  const scheme = await SchemesRepository.latest(sql);
+export async function activationWarnings(sql: Sql, studyId: number): Promise<RehearsalWarning[]> {
+  const scheme = await SchemesRepository.latest(sql, studyId);
   if (!scheme || scheme.state !== 'draft') return [];
-  return (await RehearsalsRepository.latestFor(sql, scheme.id))?.warnings ?? [];
+  return (await RehearsalsRepository.latestFor(sql, studyId, scheme.id))?.warnings ?? [];
 }
 
 export function requireOverride(warnings: RehearsalWarning[], override: string | null): void {
@@ -30,10 +30,10 @@ export function requireOverride(warnings: RehearsalWarning[], override: string |
   );
 }
 
-export async function activationSummary(sql: Sql) {
-  const scheme = await SchemesRepository.latest(sql);
+export async function activationSummary(sql: Sql, studyId: number) {
+  const scheme = await SchemesRepository.latest(sql, studyId);
   const draft = scheme && scheme.state === 'draft' ? scheme : null;
-  const rehearsal = draft ? await RehearsalsRepository.latestFor(sql, draft.id) : null;
+  const rehearsal = draft ? await RehearsalsRepository.latestFor(sql, studyId, draft.id) : null;
   return {
     schemeVersion: draft?.version ?? null,
     rehearsed: rehearsal !== null,
@@ -43,15 +43,20 @@ export async function activationSummary(sql: Sql) {
   };
 }
 
-export async function lockSummary(sql: Sql, protocol: Protocol) {
+export async function lockSummary(sql: Sql, studyId: number, protocol: Protocol) {
   const open = (await UnblindingRepository.list(sql, null)).filter(
     (r) => r.status === 'pending' || r.status === 'approved',
   );
   const patients = await sql.all<Record<string, unknown>>(
-    `SELECT a.participant_id, a.randomized_at, p.screening_number, p.site_code FROM allocations a JOIN participants p ON p.id = a.participant_id ORDER BY a.randomization_number`,
+    `SELECT a.participant_id, a.randomized_at, p.screening_number, p.site_code FROM allocations a JOIN participants p ON p.id = a.participant_id WHERE a.study_id = ? ORDER BY a.randomization_number`,
+    [studyId],
   );
   const done = new Set(
-    (await sql.all<Record<string, unknown>>('SELECT participant_id, period FROM dispensations')).map(
+    (
+      await sql.all<Record<string, unknown>>('SELECT participant_id, period FROM dispensations WHERE study_id = ?', [
+        studyId,
+      ])
+    ).map(
       (r) => `${r.participant_id}|${r.period}`,
     ),
   );

@@ -40,18 +40,20 @@ export class RehearsalService {
     private readonly protocol: ProtocolService,
   ) {}
 
-  async rehearse(patients: number, seed: string, viewer?: Viewer): Promise<RehearsalResult> {
-    const protocol = this.protocol.protocol();
+  async rehearse(patients: number, seed: string, viewer: Viewer): Promise<RehearsalResult> {
+    const studyId = viewer.studyId!;
+    const protocol = this.protocol.protocol(studyId);
     const { scheme, version, schemeId } = await this.db.read(async (sql) => {
-      const record = await SchemesRepository.latest(sql);
-      if (!record) throw new DomainError('SCHEME_MISSING', 'Generate or import a scheme before rehearsing it.');
+      const latest = await SchemesRepository.latest(sql, studyId);
+      if (!latest) throw new DomainError('SCHEME_MISSING', 'Generate or import a scheme before rehearsing it.');
+      const document = (await SchemesRepository.document(sql, studyId, latest.id))!;
       return {
-        scheme: { ...(await SchemesRepository.document(sql, record.id))!, seed: record.seed ?? undefined } as Scheme,
-        version: record.version,
-        schemeId: record.id,
+        scheme: { ...document, seed: latest.seed ?? undefined } as Scheme,
+        version: latest.version,
+        schemeId: latest.id,
       };
     });
-    const siteCodes = await this.db.read((sql) => this.study.siteCodes(sql));
+    const siteCodes = await this.db.read((sql) => this.study.siteCodes(sql, studyId));
     const strata = allStrata(protocol, siteCodes);
     const stream = deriveStream(seed, protocol.study.code, '(rehearsal)', 'rehearsal-patients');
     const source = memorySource(scheme);
@@ -94,26 +96,24 @@ export class RehearsalService {
       .filter(([, st]) => st.exhaustedAt !== null)
       .map(([key, st]) => ({ code: 'LIST_EXHAUSTED' as const, stratum: key, atPatient: st.exhaustedAt! }));
     // Kept (and audited) so that activation shows these warnings and asks for an override reason.
-    if (viewer) {
-      await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-        const id = randomUUID();
-        await RehearsalsRepository.insert(tx.sql, tx.studyId, {
-          id,
-          schemeId,
-          schemeVersion: version,
-          patients,
-          warnings,
-          runBy: viewer.username,
-          runAt: tx.now,
-        });
-        tx.audit({
-          action: 'scheme.rehearsed',
-          entityType: 'scheme',
-          entityId: schemeId,
-          details: { rehearsalId: id, schemeVersion: version, patients, warnings },
-        });
+    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+      const id = randomUUID();
+      await RehearsalsRepository.insert(tx.sql, tx.studyId, {
+        id,
+        schemeId,
+        schemeVersion: version,
+        patients,
+        warnings,
+        runBy: viewer.username,
+        runAt: tx.now,
       });
-    }
+      tx.audit({
+        action: 'scheme.rehearsed',
+        entityType: 'scheme',
+        entityId: schemeId,
+        details: { rehearsalId: id, schemeVersion: version, patients, warnings },
+      });
+    });
     return {
       schemeVersion: version,
       warnings,

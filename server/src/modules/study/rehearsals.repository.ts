@@ -41,10 +41,10 @@ export const RehearsalsRepository = {
   },
 
   /** The newest rehearsal of one scheme (the draft about to be activated), if any. */
-  latestFor: (sql: Sql, schemeId: string) =>
+  latestFor: (sql: Sql, studyId: number, schemeId: string) =>
     sql.one(
-      'SELECT * FROM rehearsals WHERE scheme_id = ? ORDER BY run_at DESC, id DESC LIMIT 1',
-      [schemeId],
+      'SELECT * FROM rehearsals WHERE study_id = ? AND scheme_id = ? ORDER BY run_at DESC, id DESC LIMIT 1',
+      [studyId, schemeId],
       toRehearsal,
     ),
 };

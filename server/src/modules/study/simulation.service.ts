@@ -26,7 +26,7 @@ export class SimulationService {
         `n × trials must be at most ${MAX_ALLOCATIONS.toLocaleString('en')} per request; use the CLI for larger runs.`,
       );
     }
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     const factors: SimulationFactor[] = protocol.stratification.factors.map((f) => ({
       id: f.id,
       levels: f.levels.map((l) => ({ code: l.code })),

@@ -26,8 +26,8 @@ export class StudyLifecycleController {
     summary:
       "Before activation: the draft's latest rehearsal and its warnings `{schemeVersion, rehearsed, rehearsal, warnings:[{code, stratum, atPatient}], overrideRequired}`",
   })
-  activationSummary(): Promise<ActivationSummaryView> {
-    return this.lifecycle.activationSummary();
+  activationSummary(@CurrentViewer() viewer: Viewer): Promise<ActivationSummaryView> {
+    return this.lifecycle.activationSummary(viewer);
   }
 
   @Get('lock-summary')
@@ -37,8 +37,8 @@ export class StudyLifecycleController {
     summary:
       'Before the lock: `{openUnblindingRequests:[…], undispensed:[{screeningNumber, siteCode, period, periodLabel, dueBy}]}` (never an arm)',
   })
-  lockSummary(): Promise<LockSummaryView> {
-    return this.lifecycle.lockSummary();
+  lockSummary(@CurrentViewer() viewer: Viewer): Promise<LockSummaryView> {
+    return this.lifecycle.lockSummary(viewer);
   }
 
   @Post('lock')
@@ -71,7 +71,7 @@ export class StudyLifecycleController {
     summary:
       'After unblinding: the scheme with its seed and every parameter needed to regenerate the list and check the fingerprint published at activation (before: 409 STUDY_NOT_UNBLINDED)',
   })
-  released(): Promise<ReleasedSchemeView> {
-    return this.lifecycle.releasedScheme();
+  released(@CurrentViewer() viewer: Viewer): Promise<ReleasedSchemeView> {
+    return this.lifecycle.releasedScheme(viewer);
   }
 }

@@ -36,12 +36,13 @@ export class StudyLifecycleService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  activationSummary(): Promise<ActivationSummaryView> {
-    return this.db.read((sql) => activationSummary(sql));
+  activationSummary(viewer: Viewer): Promise<ActivationSummaryView> {
+    return this.db.read((sql) => activationSummary(sql, viewer.studyId!));
   }
 
-  lockSummary(): Promise<LockSummaryView> {
-    return this.db.read((sql) => lockSummary(sql, this.protocol.protocol()));
+  lockSummary(viewer: Viewer): Promise<LockSummaryView> {
+    const studyId = viewer.studyId!;
+    return this.db.read((sql) => lockSummary(sql, studyId, this.protocol.protocol(studyId)));
   }
 
   /** active → locked, signed. */
@@ -56,7 +57,7 @@ export class StudyLifecycleService {
         content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now },
       });
       const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
-      const summary = await lockSummary(tx.sql, this.protocol.protocol());
+      const summary = await lockSummary(tx.sql, tx.studyId, this.protocol.protocol(tx.studyId));
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock', {
         write: (to) => StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now),
         reason: input.reason?.trim() || null,
@@ -142,7 +143,9 @@ export class StudyLifecycleService {
           seenAt: tx.now,
         });
       }
-      const scheme = study.activeSchemeId ? await SchemesRepository.findById(tx.sql, study.activeSchemeId) : null;
+      const scheme = study.activeSchemeId
+        ? await SchemesRepository.findById(tx.sql, tx.studyId, study.activeSchemeId)
+        : null;
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'unblind', {
         write: (to) => StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now),
         details: {
@@ -187,12 +190,13 @@ export class StudyLifecycleService {
    * fingerprint published at activation (`list verify --seed … --salt … --fingerprint …`).
    * `salt: null` marks a scheme stored before salting (legacy, unsalted commitments).
    */
-  async releasedScheme(): Promise<ReleasedSchemeView> {
+  async releasedScheme(viewer: Viewer): Promise<ReleasedSchemeView> {
+    const studyId = viewer.studyId!;
     return this.db.read(async (sql) => {
-      const study = await this.protocol.current(sql);
+      const study = await this.protocol.current(sql, studyId);
       this.protocol.requireStatus(study, ['unblinded'], "release the scheme's seed");
-      const record = (await SchemesRepository.findById(sql, study.activeSchemeId!))!;
-      const document = (await SchemesRepository.document(sql, record.id))!;
+      const record = (await SchemesRepository.findById(sql, studyId, study.activeSchemeId!))!;
+      const document = (await SchemesRepository.document(sql, studyId, record.id))!;
       const siteCodes = [
         ...new Set(document.strata.map((s) => s.levels.site).filter((x): x is string => typeof x === 'string')),
       ];
@@ -206,7 +210,7 @@ export class StudyLifecycleService {
         libraryVersion: record.libraryVersion,
         live: record.live,
         listLength: record.listLength,
-        siteCodes: siteCodes.length ? siteCodes : await this.study.siteCodes(sql),
+        siteCodes: siteCodes.length ? siteCodes : await this.study.siteCodes(sql, studyId),
         seed: record.seed,
         salt: record.salt,
         seedCommitment: record.seedCommitment,

@@ -56,8 +56,8 @@ export class StudyController {
       "Printed name, meaning and time of the study's signed acts: {activation, lock, unblinding: [first, second]} (21 CFR 11.50(b)). Never an arm.",
   })
   @RequirePermission(Permission.ReadStudy)
-  signatures(): Promise<StudySignaturesView> {
-    return this.study.signatureManifests();
+  signatures(@CurrentViewer() viewer: Viewer): Promise<StudySignaturesView> {
+    return this.study.signatureManifests(viewer);
   }
 
   @Post('study/scheme')
@@ -68,7 +68,7 @@ export class StudyController {
   @RequirePermission(Permission.DesignScheme, Permission.ViewArms)
   async generate(@CurrentViewer() viewer: Viewer, @Body() body: GenerateSchemeDto): Promise<SchemeView> {
     await this.study.generate(actorOf(viewer), body);
-    return toSchemeView(await this.study.schemeDocument(), false);
+    return toSchemeView(await this.study.schemeDocument(viewer.studyId!), false);
   }
 
   @Post('study/scheme/import')
@@ -77,7 +77,7 @@ export class StudyController {
   @ApiBody({ type: ImportSchemeDto, description: 'JSON {csv}, or the CSV itself as text/csv' })
   async import(@CurrentViewer() viewer: Viewer, @Body() body: unknown): Promise<SchemeView> {
     await this.study.import(actorOf(viewer), csvFromBody(body));
-    return toSchemeView(await this.study.schemeDocument(), false);
+    return toSchemeView(await this.study.schemeDocument(viewer.studyId!), false);
   }
 
   @Get('study/scheme')
@@ -88,7 +88,7 @@ export class StudyController {
     @Query() q: ListQueryDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<SchemeView | SchemeDesignView | string> {
-    const doc = await this.study.schemeDocument();
+    const doc = await this.study.schemeDocument(viewer.studyId!);
     // The trial statistician reads the design they chose, never the list, until end-of-study unblinding.
     if (isBlindedViewer(viewer)) {
       if (q.format === 'csv')

@@ -30,6 +30,10 @@ import { SchemesRepository, type SchemeRecord } from '../protocol/schemes.reposi
 import { toStudyView, type StudyView } from './study.views.js';
 import { activationWarnings, requireOverride } from './activation-summary.js';
 import type { GenerateSchemeDto } from './study.dto.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
+
+/** The study a write for this actor goes to (the write transaction's rule: its study, else the first). */
+const studyOf = (actor: Actor): number => actor.studyId ?? FIRST_STUDY_ID;
 
 @Injectable()
 export class StudyService {
@@ -43,12 +47,13 @@ export class StudyService {
    * The manifestations of the study's signed acts (activation, lock, the two end-of-study unblinding
    * signatures), in one query. Same for every reader: the meanings are fixed texts, never an arm.
    */
-  async signatureManifests(): Promise<StudySignaturesView> {
+  async signatureManifests(viewer: Viewer): Promise<StudySignaturesView> {
+    // The study's signed acts name it by code (record_id): another study's are not this one's.
     const rows = await this.db.read((sql) =>
       sql.all<Record<string, unknown>>(
         `SELECT record_type, printed_name, meaning, signed_at FROM signatures
-       WHERE record_type IN ('study.activation', 'study.lock', 'study.unblinding') ORDER BY signed_at, id`,
-        [],
+       WHERE record_type IN ('study.activation', 'study.lock', 'study.unblinding') AND record_id = ? ORDER BY signed_at, id`,
+        [viewer.studyCode],
       ),
     );
     const of = (type: string): SignatureManifest[] =>
@@ -68,41 +73,44 @@ export class StudyService {
   }
 
   async view(viewer: Viewer): Promise<StudyView> {
+    const studyId = viewer.studyId!;
     const { study, scheme } = await this.db.read(async (sql) => ({
-      study: await this.protocol.current(sql),
-      scheme: await SchemesRepository.latest(sql),
+      study: await this.protocol.current(sql, studyId),
+      scheme: await SchemesRepository.latest(sql, studyId),
     }));
-    return toStudyView(study, this.protocol.protocol(), viewer, scheme);
+    return toStudyView(study, this.protocol.protocol(studyId), viewer, scheme);
   }
 
-  /** Site codes the lists cover: the protocol's sites, or every site registered. */
-  async siteCodes(sql: Sql): Promise<string[]> {
-    const fromProtocol = this.protocol.protocol().sites?.map((s) => s.code);
+  /** Site codes the study's lists cover: its protocol's sites, or every site registered. */
+  async siteCodes(sql: Sql, studyId: number): Promise<string[]> {
+    const fromProtocol = this.protocol.protocol(studyId).sites?.map((s) => s.code);
     if (fromProtocol?.length) return fromProtocol;
     return (await SitesRepository.list(sql)).map((s) => s.code);
   }
 
   /** A new draft from the server's random seed (with the person's phrase mixed in), salted. */
   async generate(actor: Actor, input: GenerateSchemeDto): Promise<SchemeRecord> {
+    const studyId = studyOf(actor);
     // Generated before the write transaction: a long list must not hold the write lock.
-    const draft = this.generated(input, await this.db.read((sql) => this.siteCodes(sql)));
+    const draft = this.generated(studyId, input, await this.db.read((sql) => this.siteCodes(sql, studyId)));
     return this.storeDraft(actor, draft.scheme, draft.listLength, 'scheme.generated', draft.extra);
   }
 
   /** Generates and stores a draft inside the caller's transaction (the demo seeds everything in one). */
   async generateIn(tx: WriteTx, input: GenerateSchemeDto): Promise<SchemeRecord> {
-    const draft = this.generated(input, await this.siteCodes(tx.sql));
+    const draft = this.generated(tx.studyId, input, await this.siteCodes(tx.sql, tx.studyId));
     return this.storeDraftIn(tx, draft.scheme, draft.listLength, 'scheme.generated', draft.extra);
   }
 
   private generated(
+    studyId: number,
     input: GenerateSchemeDto,
     siteCodes: string[],
   ): { scheme: Scheme; listLength: number; extra: Record<string, unknown> } {
     const { seed, phraseMixed } = productionSeed(input);
     let scheme: Scheme;
     try {
-      scheme = generateScheme(this.protocol.protocol(), {
+      scheme = generateScheme(this.protocol.protocol(studyId), {
         method: input.method,
         params: input.params ?? {},
         seed,
@@ -114,16 +122,17 @@ export class StudyService {
     } catch (err) {
       throw asInputError(err);
     }
-    const listLength = input.listLength ?? this.protocol.protocol().listLengthPerStratum;
+    const listLength = input.listLength ?? this.protocol.protocol(studyId).listLengthPerStratum;
     return { scheme, listLength, extra: { seedPhraseMixed: phraseMixed, listLength } };
   }
 
   async import(actor: Actor, csv: string): Promise<SchemeRecord> {
-    const siteCodes = await this.db.read((sql) => this.siteCodes(sql));
+    const studyId = studyOf(actor);
+    const siteCodes = await this.db.read((sql) => this.siteCodes(sql, studyId));
     let scheme: Scheme;
     try {
       // Salted like a generated list: a fingerprint over a plain list could be matched by guessing its arms.
-      scheme = { ...importList(this.protocol.protocol(), csv, { siteCodes }), salt: drawSecret() };
+      scheme = { ...importList(this.protocol.protocol(studyId), csv, { siteCodes }), salt: drawSecret() };
     } catch (err) {
       throw asInputError(err);
     }
@@ -186,11 +195,11 @@ export class StudyService {
   }
 
   /** The scheme for the statistician: parameters, fingerprint, and the list (JSON or CSV). */
-  async schemeDocument(): Promise<{ record: SchemeRecord; document: Scheme; csv: string }> {
+  async schemeDocument(studyId: number): Promise<{ record: SchemeRecord; document: Scheme; csv: string }> {
     return this.db.read(async (sql) => {
-      const record = await SchemesRepository.latest(sql);
+      const record = await SchemesRepository.latest(sql, studyId);
       if (!record) throw new DomainError('SCHEME_MISSING', 'No allocation scheme has been generated or imported yet.');
-      const document = (await SchemesRepository.document(sql, record.id))!;
+      const document = (await SchemesRepository.document(sql, studyId, record.id))!;
       return { record, document, csv: listToCsv(document) };
     });
   }
@@ -203,7 +212,7 @@ export class StudyService {
   ): Promise<StudyView> {
     // Checked before the password is asked for, so a missing reason never costs a signature attempt.
     const override = overrideReason?.trim() || null;
-    await this.db.read(async (sql) => requireOverride(await activationWarnings(sql), override));
+    await this.db.read(async (sql) => requireOverride(await activationWarnings(sql, viewer.studyId!), override));
     const signer = await this.signatures.authenticate(viewer, signature, 'activate');
     await this.db.withWriteTransaction(actorOf(viewer), (tx) => this.activateIn(tx, signer, override));
     return this.view(viewer);
@@ -217,7 +226,7 @@ export class StudyService {
     const study = (await StudyRepository.findForUpdate(tx.sql, tx.studyId))!;
     const subject = { id: study.code, status: study.status };
     requireMove(STUDY_LIFECYCLE, subject, 'activate', undefined, { message: `The study is already ${study.status}.` });
-    const scheme = await SchemesRepository.latest(tx.sql);
+    const scheme = await SchemesRepository.latest(tx.sql, tx.studyId);
     if (!scheme || scheme.state !== 'draft')
       throw new DomainError('SCHEME_MISSING', 'Generate or import an allocation scheme before activating the study.');
     if (scheme.salt === null) {
@@ -226,7 +235,7 @@ export class StudyService {
         'This draft was made before fingerprints were salted; its fingerprint could be tested against guesses. Generate or import the list again, then activate.',
       );
     }
-    const warnings = signer ? await activationWarnings(tx.sql) : [];
+    const warnings = signer ? await activationWarnings(tx.sql, tx.studyId) : [];
     requireOverride(warnings, override);
     const overridden = warnings.length ? { overrideReason: override, overriddenWarnings: warnings } : {};
     const signed = signer
@@ -236,7 +245,7 @@ export class StudyService {
           content: { studyCode: study.code, schemeId: scheme.id, fingerprint: scheme.fingerprint, ...overridden },
         })
       : null;
-    await SchemesRepository.setState(tx.sql, scheme.id, 'active');
+    await SchemesRepository.setState(tx.sql, tx.studyId, scheme.id, 'active');
     await transition(tx, STUDY_LIFECYCLE, subject, 'activate', {
       write: (to) =>
         StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now, {

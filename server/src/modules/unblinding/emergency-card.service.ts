@@ -27,7 +27,7 @@ export class EmergencyCardService {
   card(viewer: Viewer, participantId: string): Promise<EmergencyCardView> {
     const protocol = this.study.protocol();
     return this.db.read(async (sql) => {
-      const found = await ParticipantsRepository.find(sql, participantId);
+      const found = await ParticipantsRepository.find(sql, viewer.studyId!, participantId);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       if (!found!.allocation)
         throw new DomainError(

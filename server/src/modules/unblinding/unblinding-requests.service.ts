@@ -49,7 +49,7 @@ export class UnblindingRequestsService {
     const signer = await this.signatures.authenticate(viewer, input.signature, 'requestUnblinding');
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
       this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'request unblinding');
-      const found = await ParticipantsRepository.find(tx.sql, input.participantId, true);
+      const found = await ParticipantsRepository.find(tx.sql, tx.studyId, input.participantId, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       if (!found!.allocation)
         throw new DomainError(

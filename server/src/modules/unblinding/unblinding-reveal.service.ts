@@ -68,7 +68,7 @@ export class UnblindingRevealService {
             : 'The request has not been approved yet.',
         );
       }
-      const found = (await ParticipantsRepository.find(tx.sql, r.participantId, true))!;
+      const found = (await ParticipantsRepository.find(tx.sql, tx.studyId, r.participantId, true))!;
       const allocation = found.allocation!;
       const first = r.firstRevealedAt === null;
       await UnblindingRepository.recordReveal(tx.sql, id, tx.now);
@@ -103,7 +103,7 @@ export class UnblindingRevealService {
       else
         await transition(tx, PARTICIPANT_LIFECYCLE, p, 'reveal', {
           ...audit,
-          write: (to) => ParticipantsRepository.setStatus(tx.sql, p.id, p.status, to, tx.now),
+          write: (to) => ParticipantsRepository.setStatus(tx.sql, tx.studyId, p.id, p.status, to, tx.now),
         });
       if (first)
         await this.notifications.notify(
