@@ -4,7 +4,8 @@
  * Protocol over IPC: → {type:'ready', port, config} ; ← {type:'advance', ms} → {type:'advanced'} ;
  * ← {type:'close'} → exits. For the multi-study schema tests, until studies have routes:
  * ← {type:'study-write', studyId, action, checkpoint} → {type:'study-written', error} (one audited write for
- * that study through the real write path) ; ← {type:'study-verify', studyId} → {type:'study-verified', result}.
+ * that study through the real write path) ; ← {type:'study-verify', studyId} → {type:'study-verified', result} ;
+ * ← {type:'study-load', studyId} → {type:'study-loaded', error} (parses a study row a test inserted).
  *
  * A pooled host (TEST_APP_HOST_POOLED=1, app-process.ts) is reused for app after app, so that the modules
  * are loaded and compiled once per Jest worker instead of once per app (about 2 s of CPU each, issue 14):
@@ -22,6 +23,7 @@ import { seedDemoIfEmpty } from '../../server/src/modules/demo/demo-seed.js';
 import { SYSTEM_ACTOR } from '../../server/src/common/viewer.js';
 import { DatabaseService } from '../../server/src/database/database.service.js';
 import { AuditService } from '../../server/src/modules/audit/audit.service.js';
+import { ProtocolService } from '../../server/src/modules/protocol/protocol.service.js';
 
 type HostMessage = {
   type: string;
@@ -92,6 +94,16 @@ process.on('message', async (msg: HostMessage) => {
   } else if (msg.type === 'study-verify') {
     const result = await app!.get(AuditService).verify(undefined, msg.studyId);
     process.send?.({ type: 'study-verified', result });
+  } else if (msg.type === 'study-load') {
+    // A study row inserted by a test (before the signed creation route): parse its protocol as creation does.
+    const error = await app!
+      .get(ProtocolService)
+      .load(msg.studyId ?? 0)
+      .then(
+        () => null,
+        (err: Error) => err.message,
+      );
+    process.send?.({ type: 'study-loaded', error });
   } else if (msg.type === 'advance') {
     app!.get(Clock).advance(msg.ms ?? 0);
     process.send?.({ type: 'advanced' });

@@ -95,7 +95,9 @@ export function registerReplay(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         await db.run((sql) => selectStudy(sql, opts.study));
-        const rows = await db.run((sql) => readAllocationLog((q, p) => sql.all(q, p), FIRST_STUDY_ID, opts.unblinded === true));
+        const rows = await db.run((sql) =>
+          readAllocationLog((q, p) => sql.all(q, p), FIRST_STUDY_ID, opts.unblinded === true),
+        );
         process.stdout.write(
           toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]),
         );

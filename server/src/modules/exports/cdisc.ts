@@ -71,7 +71,9 @@ async function readCdiscRows(
     [studyId],
   );
   const dispensed = new Map<string, Map<number, string>>();
-  for (const d of await all('SELECT participant_id, period, product_code FROM dispensations WHERE study_id = ?', [studyId])) {
+  for (const d of await all('SELECT participant_id, period, product_code FROM dispensations WHERE study_id = ?', [
+    studyId,
+  ])) {
     const key = String(d.participant_id);
     if (!dispensed.has(key)) dispensed.set(key, new Map());
     dispensed.get(key)!.set(Number(d.period), String(d.product_code));

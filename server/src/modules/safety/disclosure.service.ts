@@ -42,7 +42,9 @@ export class DisclosureService {
         siteCodes = [site];
       }
       const names = new Map((await SafetyRepository.siteNames(tx.sql)).map((s) => [s.code, s.name]));
-      const rows = (await ParticipantsRepository.list(tx.sql, tx.studyId, siteCodes)).filter((r) => r.allocation !== null);
+      const rows = (await ParticipantsRepository.list(tx.sql, tx.studyId, siteCodes)).filter(
+        (r) => r.allocation !== null,
+      );
       rows.sort(
         (a, b) =>
           a.participant.siteCode.localeCompare(b.participant.siteCode) ||

@@ -56,9 +56,7 @@ export async function lockSummary(sql: Sql, studyId: number, protocol: Protocol)
       await sql.all<Record<string, unknown>>('SELECT participant_id, period FROM dispensations WHERE study_id = ?', [
         studyId,
       ])
-    ).map(
-      (r) => `${r.participant_id}|${r.period}`,
-    ),
+    ).map((r) => `${r.participant_id}|${r.period}`),
   );
   const undispensed = patients.flatMap((a) =>
     protocol.periods
