@@ -36,6 +36,7 @@ describe(`study isolation, allocation side (${usingPostgres ? 'PostgreSQL' : 'SQ
   const tokens: Record<string, string> = {};
   const ids: Record<'first' | 'second', string[]> = { first: [], second: [] };
   let serial = 0;
+  let envelopeIds: string[] = [];
 
   const path = (code: string, rest: string) => `/api/studies/${code}${rest}`;
 
@@ -80,6 +81,14 @@ describe(`study isolation, allocation side (${usingPostgres ? 'PostgreSQL' : 'SQ
       tokens.randstat,
     );
     expect(generated.status).toBe(201);
+    // Two downtime envelopes for site A, reserved in set-up from the tail of study 2's list.
+    const reserved = await t.api.post(
+      path(second, '/envelopes/reserve'),
+      { siteCode: 'A', count: 2, ...sign },
+      tokens.randstat,
+    );
+    expect(reserved.body.reserved).toEqual([1, 2]);
+    envelopeIds = reserved.body.envelopes.map((e: { id: string }) => e.id);
     expect((await t.api.post(path(second, '/study/activate'), sign, tokens.randstat)).status).toBe(200);
 
     // Two patients randomized in each study, interleaved (study 1: the demo's site A investigator).
@@ -182,6 +191,50 @@ describe(`study isolation, allocation side (${usingPostgres ? 'PostgreSQL' : 'SQ
     const replay = await randomizeIn(first, tokens.investigator1, ids.first[0], 'iso-first-0-key');
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it("[MS-004] a study's downtime envelopes are listed, printed, voided and entered only in that study", async () => {
+    const listed = async (code: string) =>
+      (await t.api.get(path(code, '/envelopes'), tokens.randstat)).body.envelopes.map((e: { id: string }) => e.id);
+    expect(await listed(second)).toEqual(envelopeIds);
+    for (const id of envelopeIds) expect(await listed(first)).not.toContain(id);
+    const print = await t.api.post(
+      path(first, '/envelopes/print'),
+      { copy: 'pharmacy', envelopeIds: [envelopeIds[0]] },
+      tokens.randstat,
+    );
+    expect(print.status).toBe(404);
+    const voided = await t.api.post(
+      path(first, '/envelopes/void'),
+      { envelopeIds: [envelopeIds[0]], reason: 'cross-study probe', ...sign },
+      tokens.randstat,
+    );
+    expect(voided.status).toBe(404);
+    // Entering study 2's envelope 1 for a study 1 patient: study 1 has no such envelope.
+    const sheet = await t.api.post(
+      path(second, '/envelopes/print'),
+      { copy: 'investigator', envelopeIds: [envelopeIds[0]] },
+      tokens.investigator1,
+    );
+    expect(sheet.status).toBe(200);
+    const patient = await register(first, tokens.investigator1, 'A', eligibleAnswers('RRMS', 4.5));
+    const entered = await t.api.post(
+      path(first, '/envelopes/reconcile'),
+      {
+        participantId: patient,
+        envelopeNumber: 1,
+        treatmentCode: sheet.body.sheets[0].treatmentCode,
+        openedAt: new Date(Date.now() - 60_000).toISOString(),
+        openedBy: 'Dr Probe',
+        ...sign,
+      },
+      tokens.investigator1,
+      { 'idempotency-key': 'iso-cross-envelope' },
+    );
+    expect(entered.body.code).toBe('ENVELOPE_UNKNOWN');
+    const [row] = await raw.all('SELECT status, print_count FROM envelopes WHERE id = ?', [envelopeIds[0]]);
+    expect(row).toMatchObject({ status: 'reserved' });
+    expect(Number(row.print_count)).toBe(1);
   });
 
   it('[MS-004] pharmacy tasks are per study', async () => {
