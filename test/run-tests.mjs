@@ -50,6 +50,7 @@ function ensureSystemPackages() {
  */
 function run(label, cmd, args, env = {}) {
   const started = Date.now();
+  console.log(`[test] ${label}: started`);
   const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const output = [];
   child.stdout.on('data', (d) => output.push(d));
