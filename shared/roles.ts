@@ -64,6 +64,12 @@ export enum Permission {
   ReadAccessReview = 'access-review:read',
   /** Sign the periodic access review of a study (ICH E6(R3) 4.3.8). */
   SignAccessReview = 'access-review:sign',
+  /** Create a study (instance admin; signed together with the new study's trial statistician). */
+  CreateStudy = 'studies:create',
+  /** Read who holds which role in a study, live and revoked (the study's admin and auditor; any instance admin). */
+  ReadStudyMembers = 'study-members:read',
+  /** Grant and revoke roles in a study (the study's admin; any instance admin). Sensitive roles are held for a second person. */
+  ManageStudyMembers = 'study-members:manage',
   /** The one permission that lifts the blind, at any study status. */
   ViewArms = 'arms:view',
   /** Lifts the blind only once the study is `unblinded` (end-of-study unblinding, two signatures). */
@@ -82,6 +88,9 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.RunQualification,
     Permission.ReadAccessReview,
     Permission.SignAccessReview,
+    Permission.CreateStudy,
+    Permission.ReadStudyMembers,
+    Permission.ManageStudyMembers,
   ],
   investigator: [
     Permission.ReadStudy,
@@ -161,6 +170,7 @@ const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     Permission.ReadSafetyUnblindings,
     Permission.ReadInadvertentUnblindings,
     Permission.ReadAccessReview,
+    Permission.ReadStudyMembers,
   ],
   // Pharmacovigilance (E6(R3) 3.15.2(d)(iii)): blinded like everyone; it reads the arm only of the patients whose
   // safety unblinding the protocol addressed to this role, through one audited route. No patient list, no audit.
@@ -228,6 +238,7 @@ const SIGNING_OR_UNBLINDING: readonly Permission[] = [
   Permission.UnblindStudy,
   Permission.ApproveRoleGrants,
   Permission.SignAccessReview,
+  Permission.CreateStudy,
   Permission.RequestSafetyUnblinding,
   Permission.ReportInadvertentUnblinding,
   Permission.ReceiveSafetyUnblinding,

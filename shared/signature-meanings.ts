@@ -27,6 +27,10 @@ export const SIGNATURE_MEANINGS = {
     'I confirm that this patient met the eligibility criteria and was randomized with this envelope, opened at the time stated',
   accessReview:
     'I reviewed this access report of the study: the findings and actions stated are complete, and every other account holds only the access its work needs',
+  createStudy:
+    'I create this study from the protocol file shown and name its trial statistician; I hold no role in it by doing so',
+  createStudySecond:
+    'As trial statistician of this new study, I co-sign its creation from the protocol file shown and accept the role',
   voidEnvelopes: 'I void these unused downtime envelopes: they will never be used',
 } as const;
 

@@ -11,6 +11,9 @@ import { AuthGuard } from './http/auth.guard.js';
 import { StudyAccess } from './http/study-access.js';
 import { StudiesController } from './modules/studies/studies.controller.js';
 import { StudiesService } from './modules/studies/studies.service.js';
+import { StudyCreationService } from './modules/studies/study-creation.service.js';
+import { StudyMembersController } from './modules/studies/study-members.controller.js';
+import { StudyMembersService } from './modules/studies/study-members.service.js';
 import { Clock } from './common/clock.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { DatabaseService } from './database/database.service.js';
@@ -72,6 +75,7 @@ export class AppModule {
         RoleGrantsController,
         SitesController,
         StudiesController,
+        StudyMembersController,
         AuditController,
         SignaturesController,
         ...FEATURE_CONTROLLERS,
@@ -89,6 +93,8 @@ export class AppModule {
         ReauthTickets,
         SitesService,
         StudiesService,
+        StudyCreationService,
+        StudyMembersService,
         AuditService,
         SignatureService,
         ...FEATURE_PROVIDERS,

@@ -87,6 +87,8 @@ export interface RoleGrantView {
   decidedBy: string | null;
   decidedAt: string | null;
   comment: string | null;
+  /** A role in one study (POST /api/studies/:code/members); absent: a change of the account itself. */
+  studyCode?: string;
   /** Only on the approval that issued a set-password link (new account, password reset). */
   passwordLink?: PasswordLinkIssued;
 }

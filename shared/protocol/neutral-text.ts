@@ -116,13 +116,22 @@ function publicTexts(protocol: Protocol): string[] {
   return texts.filter((t) => t.trim() !== '');
 }
 
-export function neutralTextVocabulary(protocol: Protocol): NeutralTextVocabulary {
+/**
+ * `otherPublic`: texts of the instance that are public whatever the study — every study's code and title (a
+ * route's study code, the study switcher). "MSC-PAR21", the code of a study of MSC, names no allocation.
+ */
+export function neutralTextVocabulary(protocol: Protocol, otherPublic: string[] = []): NeutralTextVocabulary {
   const terms: string[][] = [];
   for (const group of [protocol.arms, protocol.products]) {
     for (const item of group) terms.push(...codeTerms(item.code), words(item.label));
     terms.push(...distinctiveWords(group));
   }
-  const allowed = [...(protocol.blinding?.allowedPhrases ?? []), ...publicTexts(protocol)].map(words);
+  const allowed = [
+    ...(protocol.blinding?.allowedPhrases ?? []),
+    ...publicTexts(protocol),
+    protocol.study.code,
+    ...otherPublic,
+  ].map(words);
   const kept = terms.filter((t) => t.length > 0);
   // A term can only match where its first word does; one-word terms include the codes run together.
   const needles = [...new Set(kept.map((t) => t[0]))].sort((a, b) => b.length - a.length);

@@ -35,8 +35,8 @@ export interface BlindingVocabulary {
   text: NeutralTextVocabulary;
 }
 
-export function blindingVocabulary(protocol: Protocol): BlindingVocabulary {
-  return { fields: new Set(ARM_FIELD_NAMES), text: neutralTextVocabulary(protocol) };
+export function blindingVocabulary(protocol: Protocol, otherPublic: string[] = []): BlindingVocabulary {
+  return { fields: new Set(ARM_FIELD_NAMES), text: neutralTextVocabulary(protocol, otherPublic) };
 }
 
 /** The first place in `body` that would unblind, or null. Walks objects, arrays and every string (no length or punctuation shortcut). */

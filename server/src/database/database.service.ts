@@ -63,6 +63,11 @@ export interface WriteOptions {
   waitMs?: number;
   /** The study written for (its chain takes the entries); the one study today (study-scope.ts). */
   studyId?: number;
+  /**
+   * Creating study `studyId` (POST /api/studies): its row does not exist yet when the transaction opens, so its
+   * chain starts from this code (chainGenesis); the work must insert the study with this very id and code.
+   */
+  newStudyCode?: string;
 }
 
 const RETRYABLE_PG = new Set(['40001', '40P01']);
@@ -179,7 +184,7 @@ export class DatabaseService {
     const sql = new Sql(runner, this.dialect);
     const tx = new WriteTx(sql, actor, this.clock.iso(), options.studyId ?? actor.studyId ?? FIRST_STUDY_ID);
     try {
-      const head = await this.begin(runner, sql, tx.studyId, deadline);
+      const head = await this.begin(runner, sql, tx.studyId, deadline, options.newStudyCode);
       const result = await work(tx);
       if (tx.entries.length === 0 && !options.unaudited)
         throw new Error('a write transaction must record at least one audit entry');
@@ -233,12 +238,13 @@ export class DatabaseService {
     sql: Sql,
     chain: ChainId,
     deadline: number,
+    newStudyCode?: string,
   ): Promise<{ seq: number; hash: string }> {
     try {
       for (let attempt = 1; ; attempt++) {
         await runner.startTransaction();
         try {
-          return await this.lockChainHead(sql, chain);
+          return await this.lockChainHead(sql, chain, newStudyCode);
         } catch (err) {
           if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || Date.now() >= deadline) throw err;
           this.foreignLockSince ??= Date.now();
@@ -255,18 +261,18 @@ export class DatabaseService {
    * Locks the head of the study's chain (audit_head.id is the chain). A study's first write creates its
    * head at the chain's genesis (audit-chain.ts chainGenesis); an unknown study is refused.
    */
-  private async lockChainHead(sql: Sql, chain: ChainId): Promise<{ seq: number; hash: string }> {
+  private async lockChainHead(sql: Sql, chain: ChainId, newStudyCode?: string): Promise<{ seq: number; hash: string }> {
     const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
     if (this.dialect === 'sqlite') await sql.exec('UPDATE audit_head SET seq = seq WHERE id = ?', [chain]);
     let row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = ?${lock}`, [chain]);
     if (!row) {
       const study = await sql.one<Record<string, unknown>>('SELECT code FROM study WHERE id = ?', [chain]);
       // Before the study exists (a fresh instance's first accounts) only the first study's chain is written.
-      if (!study && chain !== FIRST_STUDY_ID)
+      if (!study && chain !== FIRST_STUDY_ID && !newStudyCode)
         throw new Error(`no study with id ${chain}: its audit chain cannot start`);
       await sql.exec('INSERT INTO audit_head (id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING', [
         chain,
-        chainGenesis(chain, String(study?.code ?? '')),
+        chainGenesis(chain, String(study?.code ?? newStudyCode ?? '')),
       ]);
       row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = ?${lock}`, [chain]);
     }

@@ -10,7 +10,7 @@ import { hasPermission, type Permission } from '../../../shared/roles.js';
 import { AuthService } from '../modules/auth/auth.service.js';
 import { DomainError } from '../common/domain-error.js';
 import { StudyAccess } from './study-access.js';
-import { ENROLMENT_KEY, PERMISSIONS_KEY, PUBLIC_KEY } from '../common/permissions.js';
+import { ENROLMENT_KEY, INSTANCE_ADMIN_KEY, PERMISSIONS_KEY, PUBLIC_KEY } from '../common/permissions.js';
 
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -29,7 +29,10 @@ export class AuthGuard implements CanActivate {
     let viewer = await this.auth.authenticate(token);
     // A study route: the caller acts with their role in that study, or the study does not exist for them (404).
     const studyCode: unknown = request.params?.studyCode;
-    if (typeof studyCode === 'string') viewer = await this.studies.scope(viewer, studyCode);
+    if (typeof studyCode === 'string') {
+      const admitAdmin = this.reflector.getAllAndOverride<boolean>(INSTANCE_ADMIN_KEY, targets) ?? false;
+      viewer = await this.studies.scope(viewer, studyCode, admitAdmin);
+    }
     request.viewer = viewer;
     if (viewer.enrolmentOnly && !this.reflector.getAllAndOverride<boolean>(ENROLMENT_KEY, targets))
       throw new DomainError(

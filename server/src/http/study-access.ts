@@ -26,12 +26,21 @@ export class StudyAccess {
     private readonly protocols: ProtocolService,
   ) {}
 
-  /** The viewer as it acts in this study: the study's role and sites, the study's status (blindness). */
-  async scope(viewer: Viewer, studyCode: string): Promise<Viewer> {
+  /**
+   * The viewer as it acts in this study: the study's role and sites, the study's status (blindness).
+   * `admitInstanceAdmin` (@AdmitInstanceAdmin routes: a study's membership): an instance admin (users.role, the
+   * role on instance routes) acts as `admin` there, with no sites, whether or not they hold a study role.
+   */
+  async scope(viewer: Viewer, studyCode: string, admitInstanceAdmin = false): Promise<Viewer> {
     if (!STUDY_CODE.test(studyCode)) throw studyNotFound(studyCode);
+    const asInstanceAdmin = admitInstanceAdmin && viewer.role === 'admin';
     const found = await this.db.read(async (sql) => {
       const study = await StudyRepository.findByCode(sql, studyCode);
-      const role = study ? await StudyRolesRepository.live(sql, study.id, viewer.userId) : null;
+      const role = !study
+        ? null
+        : asInstanceAdmin
+          ? { role: 'admin' as const, siteCodes: [] }
+          : await StudyRolesRepository.live(sql, study.id, viewer.userId);
       return study && role ? { study, role } : null;
     });
     if (!found) throw studyNotFound(studyCode);

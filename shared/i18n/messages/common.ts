@@ -44,6 +44,10 @@ export const common: Namespace = {
     'meaning.approveGrant':
       'I approve this grant: I checked that the person and the e-mail address are right and that they need this role',
     'meaning.rejectGrant': 'I reject this grant: the account does not receive this role',
+    'meaning.createStudy':
+      'I create this study from the protocol file shown and name its trial statistician; I hold no role in it by doing so',
+    'meaning.createStudySecond':
+      'As trial statistician of this new study, I co-sign its creation from the protocol file shown and accept the role',
     'meaning.requestSafetyUnblinding':
       "I request that this patient's treatment allocation be sent to the designated safety recipient only, for expedited safety reporting",
     'meaning.reportInadvertentUnblinding':
@@ -143,6 +147,10 @@ export const common: Namespace = {
     'meaning.approveGrant':
       "J'approuve cette attribution : j'ai vérifié que la personne et l'adresse e-mail sont les bonnes et qu'elle a besoin de ce rôle",
     'meaning.rejectGrant': 'Je refuse cette attribution : le compte ne reçoit pas ce rôle',
+    'meaning.createStudy':
+      "Je crée cette étude à partir du fichier de protocole présenté et je désigne son statisticien de l'essai ; je n'y reçois aucun rôle",
+    'meaning.createStudySecond':
+      "En tant que statisticien de l'essai de cette nouvelle étude, je cosigne sa création à partir du fichier de protocole présenté et j'accepte ce rôle",
     'meaning.requestSafetyUnblinding':
       "Je demande que l'allocation de traitement de ce patient soit transmise au seul destinataire désigné pour la vigilance, pour une déclaration accélérée de pharmacovigilance",
     'meaning.reportInadvertentUnblinding':

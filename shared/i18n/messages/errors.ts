@@ -39,6 +39,7 @@ export const errors: Namespace = {
     DUPLICATE: 'A record with this identifier already exists.',
     INVALID_TRANSITION: "This change is not allowed from the record's current status.",
     IDEMPOTENCY_KEY_REUSED: 'This request key was already used for a different request.',
+    PROTOCOL_INVALID: 'The protocol file is not valid; nothing was created. Correct the problems listed and send it again.',
     PAYLOAD_TOO_LARGE: 'The request is too large.',
     HEADERS_TOO_LARGE: 'The request headers are too large.',
     UNSUPPORTED_MEDIA_TYPE: 'The request must be sent as JSON.',
@@ -140,6 +141,8 @@ export const errors: Namespace = {
     DUPLICATE: 'Un enregistrement avec cet identifiant existe déjà.',
     INVALID_TRANSITION: "Cette modification n'est pas permise depuis le statut actuel de l'enregistrement.",
     IDEMPOTENCY_KEY_REUSED: 'Cette clé de requête a déjà servi pour une autre requête.',
+    PROTOCOL_INVALID:
+      "Le fichier de protocole n'est pas valide ; rien n'a été créé. Corrigez les problèmes indiqués et envoyez-le de nouveau.",
     PAYLOAD_TOO_LARGE: 'La requête est trop volumineuse.',
     HEADERS_TOO_LARGE: 'Les en-têtes de la requête sont trop volumineux.',
     UNSUPPORTED_MEDIA_TYPE: 'La requête doit être envoyée au format JSON.',

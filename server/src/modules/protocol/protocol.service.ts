@@ -85,6 +85,10 @@ export class ProtocolService implements OnApplicationBootstrap {
     if (yaml === null) throw new Error(`study ${studyId} has no protocol`);
     const protocol = this.parse(yaml, 'stored protocol');
     this.loaded.set(studyId, { protocol, vocabulary: blindingVocabulary(protocol) });
+    // Every study's code and title are public in every study's checks (the switcher lists them all; a route names
+    // its study): a second study's code such as "MSC-PAR21" must not read as naming the first study's product MSC.
+    const names = [...this.loaded.values()].flatMap((l) => [l.protocol.study.code, l.protocol.study.title]);
+    for (const l of this.loaded.values()) l.vocabulary = blindingVocabulary(l.protocol, names);
     return protocol;
   }
 

@@ -20,7 +20,7 @@ import { AuthService, CodeRefused } from '../auth/auth.service.js';
 import { SecondFactorService } from '../auth/second-factor.service.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { signatureNeeds } from '../auth/signer-verification.js';
-import { requiresSecondFactor } from '../../../../shared/roles.js';
+import { requiresSecondFactor, type Role } from '../../../../shared/roles.js';
 import { verifyAgainstDummy, verifyPassword } from '../auth/passwords.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { ReauthTickets } from '../auth/reauth-tickets.js';
@@ -191,6 +191,8 @@ export class SignatureService {
     input: { username: string; password: string; meaning?: string; totp?: string },
     act: SignedAct,
     mayCoSign: (role: string) => boolean,
+    /** The role the co-signer signs in, when it is not their account's (the statistician of a study being created). */
+    signsAs?: Role,
   ): Promise<Signer> {
     const meaning = requireMeaning(input.meaning, act);
     const user = await this.db.read((sql) => UsersRepository.findByUsername(sql, input.username));
@@ -203,14 +205,14 @@ export class SignatureService {
       const enrolled = await this.db.read((sql) => SecondFactorService.enrolled(sql, user.id));
       const needs = signatureNeeds({
         enrolled,
-        required: requiresSecondFactor(user.role),
+        required: requiresSecondFactor(user.role) || (!!signsAs && requiresSecondFactor(signsAs)),
         fullSignatureInSession: false,
         coSigner: true,
       });
       const code = input.totp?.trim() || null;
       const codeOk = !needs.code || (code !== null && enrolled && (await this.useCode(user, code)));
-      if (codeOk)
-        return { userId: user.id, username: user.username, printedName: user.displayName, role: user.role, meaning };
+      const role = signsAs ?? user.role;
+      if (codeOk) return { userId: user.id, username: user.username, printedName: user.displayName, role, meaning };
     }
     const attemptsRemaining = known
       ? await this.auth.recordFailure(user, 'signature.failed', { quiet: true })

@@ -25,7 +25,13 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       email: g.email === null ? null : String(g.email),
       status: String(g.status),
       decidedBy: String(g.decided_by),
+      ...(g.study_id === null || g.study_id === undefined ? {} : { studyId: Number(g.study_id) }),
     };
+  },
+  // The creation of a study (POST /api/studies): the study and the protocol file it was created from.
+  'study.creation': async (sql, id) => {
+    const s = await sql.one<Record<string, unknown>>('SELECT code, protocol_sha256 FROM study WHERE code = ?', [id]);
+    return s && { studyCode: String(s.code), protocolSha256: String(s.protocol_sha256) };
   },
   randomization: async (sql, id) => {
     const r = await sql.one<Record<string, unknown>>('SELECT * FROM allocations WHERE id = ?', [id]);

@@ -5,7 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import type { PasswordLinkIssued, RoleGrantView } from '../../../../shared/contract.js';
-import { type Role } from '../../../../shared/roles.js';
+import { hasPermission, Permission, type Role } from '../../../../shared/roles.js';
 import { DomainError, notFound } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
@@ -13,7 +13,8 @@ import type { Sql } from '../../database/sql.js';
 import { SessionsRepository } from '../auth/sessions.repository.js';
 import { NotificationsService } from '../notifications/notifications.service.js';
 import { translate } from '../../../../shared/i18n/catalogue.js';
-import { SignatureService } from '../signatures/signature.service.js';
+import { SignatureService, type Signer } from '../signatures/signature.service.js';
+import { StudyRepository } from '../protocol/study.repository.js';
 import { PasswordLinks } from '../auth/password-links.js';
 import {
   approvalProblem,
@@ -34,8 +35,9 @@ const KIND_TEXT: Record<GrantKind, string> = {
   email: 'e-mail change',
 };
 
-function toView(g: RoleGrantRecord, user: UserRecord | null): RoleGrantView {
+function toView(g: RoleGrantRecord, user: UserRecord | null, studyCode?: string): RoleGrantView {
   return {
+    ...(studyCode ? { studyCode } : {}),
     id: g.id,
     userId: g.userId,
     username: user?.username ?? '?',
@@ -71,12 +73,14 @@ export class RoleGrantsService {
     role: Role,
     email: string | null,
     reason: string | null,
+    /** A role in this study (the caller's transaction writes for it: tx.studyId); null: the account itself. */
+    studyId: number | null = null,
   ): Promise<RoleGrantRecord> {
     const open = await RoleGrantsRepository.pendingFor(tx.sql, user.id);
-    if (open.some((g) => g.kind === kind))
+    if (open.some((g) => g.kind === kind && g.studyId === studyId))
       throw new DomainError(
         'INVALID_TRANSITION',
-        `A ${KIND_TEXT[kind]} of "${user.username}" is already waiting for approval.`,
+        `A ${KIND_TEXT[kind]} of "${user.username}" is already waiting for approval${studyId ? ' in this study' : ''}.`,
       );
     const grant = await RoleGrantsRepository.insert(tx.sql, {
       userId: user.id,
@@ -87,26 +91,43 @@ export class RoleGrantsService {
       requestedById: viewer.userId,
       requestedBy: viewer.username,
       requestedAt: tx.now,
+      studyId,
     });
     tx.audit({
       action: 'user.grant_requested',
       entityType: 'user',
       entityId: user.id,
       reason,
-      details: { grantId: grant.id, kind, role, email, heldUntilApproval: true },
+      details: { grantId: grant.id, kind, role, email, heldUntilApproval: true, ...(studyId ? { studyId } : {}) },
     });
     await this.tell(tx, grant, user, 'requested', viewer.displayName);
     return grant;
   }
 
   async pendingViews(sql: Sql, user: UserRecord): Promise<RoleGrantView[]> {
-    return (await RoleGrantsRepository.pendingFor(sql, user.id)).map((g) => toView(g, user));
+    return (await RoleGrantsRepository.pendingFor(sql, user.id)).filter((g) => !g.studyId).map((g) => toView(g, user));
+  }
+
+  /** A study's grants waiting for a second person. */
+  async pendingInStudy(sql: Sql, studyId: number, studyCode: string): Promise<RoleGrantView[]> {
+    const grants = await RoleGrantsRepository.pendingInStudy(sql, studyId);
+    return Promise.all(grants.map(async (g) => toView(g, await UsersRepository.findById(sql, g.userId), studyCode)));
+  }
+
+  /** A grant as its view (the members route answers with the grant it held). */
+  view(grant: RoleGrantRecord, user: UserRecord, studyCode?: string): RoleGrantView {
+    return toView(grant, user, studyCode);
   }
 
   async list(status: GrantStatus | null): Promise<RoleGrantView[]> {
     return this.db.read(async (sql) => {
       const grants = await RoleGrantsRepository.list(sql, status);
-      return Promise.all(grants.map(async (g) => toView(g, await UsersRepository.findById(sql, g.userId))));
+      const codes = new Map((await StudyRepository.list(sql)).map((s) => [s.id, s.code]));
+      return Promise.all(
+        grants.map(async (g) =>
+          toView(g, await UsersRepository.findById(sql, g.userId), g.studyId ? codes.get(g.studyId) : undefined),
+        ),
+      );
     });
   }
 
@@ -119,60 +140,80 @@ export class RoleGrantsService {
     signature: { password: string; meaning?: string },
   ): Promise<RoleGrantView> {
     const signer = await this.signatures.authenticate(viewer, signature, approve ? 'approveGrant' : 'rejectGrant');
-    return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const grant = await RoleGrantsRepository.findForUpdate(tx.sql, id);
-      if (!grant) throw notFound('The grant');
-      if (grant.status !== 'pending')
-        throw new DomainError('INVALID_TRANSITION', `The grant was already ${grant.status}.`);
-      const problem = await approvalProblem(tx.sql, grant, viewer.userId);
-      if (problem) throw new DomainError('FORBIDDEN', problem);
-      const user = (await UsersRepository.findById(tx.sql, grant.userId))!;
-      const status: GrantStatus = approve ? 'approved' : 'rejected';
-      const signed = await this.signatures.record(tx, signer, {
-        type: 'role-grant.decision',
-        id: grant.id,
-        content: grantContent(grant, status, viewer.username),
-      });
-      await RoleGrantsRepository.decide(tx.sql, grant.id, {
+    // A role in a study is decided in that study's transaction: its audit entries go to that study's chain.
+    const studyId = (await this.db.read((sql) => RoleGrantsRepository.find(sql, id)))?.studyId ?? null;
+    return this.db.withWriteTransaction(
+      actorOf(viewer),
+      async (tx) => {
+        const grant = await RoleGrantsRepository.findForUpdate(tx.sql, id);
+        if (!grant || grant.studyId !== studyId) throw notFound('The grant');
+        if (grant.status !== 'pending')
+          throw new DomainError('INVALID_TRANSITION', `The grant was already ${grant.status}.`);
+        const problem =
+          (await approvalProblem(tx.sql, grant, viewer.userId)) ?? (await studyApprovalProblem(tx.sql, grant, viewer));
+        if (problem) throw new DomainError('FORBIDDEN', problem);
+        return this.decided(tx, viewer, grant, approve, comment, signer);
+      },
+      studyId ? { studyId } : {},
+    );
+  }
+
+  private async decided(
+    tx: WriteTx,
+    viewer: Viewer,
+    grant: RoleGrantRecord,
+    approve: boolean,
+    comment: string | undefined,
+    signer: Signer,
+  ): Promise<RoleGrantView> {
+    const user = (await UsersRepository.findById(tx.sql, grant.userId))!;
+    const status: GrantStatus = approve ? 'approved' : 'rejected';
+    const signed = await this.signatures.record(tx, signer, {
+      type: 'role-grant.decision',
+      id: grant.id,
+      content: grantContent(grant, status, viewer.username),
+    });
+    await RoleGrantsRepository.decide(tx.sql, grant.id, {
+      status,
+      decidedById: viewer.userId,
+      decidedBy: viewer.username,
+      decidedAt: tx.now,
+      comment: comment?.trim() || null,
+      signatureId: signed.id,
+    });
+    const { after, passwordLink } = approve
+      ? await this.apply(tx, grant, user)
+      : { after: user, passwordLink: undefined };
+    tx.audit({
+      action: approve ? 'user.grant_approved' : 'user.grant_rejected',
+      entityType: 'user',
+      entityId: user.id,
+      reason: comment?.trim() || null,
+      details: {
+        grantId: grant.id,
+        kind: grant.kind,
+        role: grant.role,
+        requestedBy: grant.requestedBy,
+        ...(grant.studyId ? { studyId: grant.studyId } : {}),
+        signatureId: signed.id,
+        signature: signed,
+      },
+    });
+    await this.tell(tx, { ...grant, status }, after, approve ? 'approved' : 'rejected', signer.printedName);
+    const view = toView(
+      {
+        ...grant,
         status,
         decidedById: viewer.userId,
         decidedBy: viewer.username,
         decidedAt: tx.now,
         comment: comment?.trim() || null,
         signatureId: signed.id,
-      });
-      const { after, passwordLink } = approve
-        ? await this.apply(tx, grant, user)
-        : { after: user, passwordLink: undefined };
-      tx.audit({
-        action: approve ? 'user.grant_approved' : 'user.grant_rejected',
-        entityType: 'user',
-        entityId: user.id,
-        reason: comment?.trim() || null,
-        details: {
-          grantId: grant.id,
-          kind: grant.kind,
-          role: grant.role,
-          requestedBy: grant.requestedBy,
-          signatureId: signed.id,
-          signature: signed,
-        },
-      });
-      await this.tell(tx, { ...grant, status }, after, approve ? 'approved' : 'rejected', signer.printedName);
-      const view = toView(
-        {
-          ...grant,
-          status,
-          decidedById: viewer.userId,
-          decidedBy: viewer.username,
-          decidedAt: tx.now,
-          comment: comment?.trim() || null,
-          signatureId: signed.id,
-        },
-        after,
-      );
-      return passwordLink ? { ...view, passwordLink } : view;
-    });
+      },
+      after,
+      grant.studyId ? (await StudyRepository.find(tx.sql, grant.studyId))?.code : undefined,
+    );
+    return passwordLink ? { ...view, passwordLink } : view;
   }
 
   /** Makes an approved change take effect, checked against the account as it is now. */
@@ -181,6 +222,11 @@ export class RoleGrantsService {
     grant: RoleGrantRecord,
     user: UserRecord,
   ): Promise<{ after: UserRecord; passwordLink?: PasswordLinkIssued }> {
+    if (grant.studyId) {
+      // A role in one study: the account itself does not change (the guard reads study_roles at each request).
+      await StudyRolesRepository.set(tx.sql, grant.studyId, user.id, grant.role, [], grant.requestedBy, tx.now);
+      return { after: user };
+    }
     let after: UserRecord = { ...user, updatedAt: tx.now };
     switch (grant.kind) {
       case 'create':
@@ -215,15 +261,16 @@ export class RoleGrantsService {
     what: 'requested' | 'approved' | 'rejected',
     by: string,
   ): Promise<void> {
+    const concerned: Role[] = ['admin', 'pharmacist', 'randomization_statistician', 'statistician'];
+    // A role in a study: that study's concerned members and the instance admins (who may approve), no one else.
     const recipients = (
-      await this.notifications.recipientsWithRole(
-        tx.sql,
-        'admin',
-        'pharmacist',
-        'randomization_statistician',
-        'statistician',
-      )
-    ).filter((u) => u.id !== user.id);
+      grant.studyId
+        ? [
+            ...(await this.notifications.recipientsWithRole(tx.sql, 'admin')),
+            ...(await studyMembersWithRole(tx.sql, grant.studyId, concerned)),
+          ]
+        : await this.notifications.recipientsWithRole(tx.sql, ...concerned)
+    ).filter((u, i, all) => u.id !== user.id && all.findIndex((o) => o.id === u.id) === i);
     const key = what.charAt(0).toUpperCase() + what.slice(1);
     await this.notifications.notify(tx, recipients, (locale) => {
       const params = {
@@ -252,9 +299,30 @@ export class RoleGrantsService {
 
 /** What a grant decision signs (rebuilt from the stored grant for verification). */
 function grantContent(
-  g: Pick<RoleGrantRecord, 'id' | 'userId' | 'kind' | 'role' | 'email'>,
+  g: Pick<RoleGrantRecord, 'id' | 'userId' | 'kind' | 'role' | 'email' | 'studyId'>,
   status: GrantStatus,
   decidedBy: string,
 ) {
-  return { grantId: g.id, userId: g.userId, kind: g.kind, role: g.role, email: g.email, status, decidedBy };
+  const content = { grantId: g.id, userId: g.userId, kind: g.kind, role: g.role, email: g.email, status, decidedBy };
+  // A study's grant signs its study too (signed-records.ts rebuilds the same content).
+  return g.studyId ? { ...content, studyId: g.studyId } : content;
+}
+
+/** The active accounts holding one of `roles` live in a study. */
+async function studyMembersWithRole(sql: Sql, studyId: number, roles: Role[]): Promise<UserRecord[]> {
+  const rows = (await StudyRolesRepository.history(sql, studyId)).filter((r) => !r.revokedAt && roles.includes(r.role));
+  const users = await Promise.all(rows.map((r) => UsersRepository.findById(sql, r.userId)));
+  return users.filter((u): u is UserRecord => !!u && u.active);
+}
+
+/**
+ * Who may approve a role in a study, beyond the rules of role-grants.ts: an instance admin, or someone who holds
+ * the approving role (randomization statistician) in that very study — never by a role held in another study.
+ */
+async function studyApprovalProblem(sql: Sql, grant: RoleGrantRecord, viewer: Viewer): Promise<string | null> {
+  if (!grant.studyId || viewer.role === 'admin') return null;
+  const role = await StudyRolesRepository.live(sql, grant.studyId, viewer.userId);
+  return role && hasPermission(role.role, Permission.ApproveRoleGrants)
+    ? null
+    : 'A role in a study is approved by an instance admin or by a randomization statistician of that study.';
 }

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../../../../shared/roles.js';
-import { asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+import { asInt, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 
 export type GrantKind = 'create' | 'role' | 'reactivate' | 'password-reset' | 'email';
@@ -35,6 +35,8 @@ export interface RoleGrantRecord {
   decidedAt: string | null;
   comment: string | null;
   signatureId: string | null;
+  /** A role in this study (study_roles); null: a change of the account itself (users.role, the first study). */
+  studyId: number | null;
 }
 
 const toGrant = (r: Record<string, unknown>): RoleGrantRecord => ({
@@ -53,6 +55,7 @@ const toGrant = (r: Record<string, unknown>): RoleGrantRecord => ({
   decidedAt: asStrOrNull(r.decided_at),
   comment: asStrOrNull(r.comment),
   signatureId: asStrOrNull(r.signature_id),
+  studyId: r.study_id === null || r.study_id === undefined ? null : asInt(r.study_id),
 });
 
 export const RoleGrantsRepository = {
@@ -63,6 +66,13 @@ export const RoleGrantsRepository = {
     status
       ? sql.all('SELECT * FROM role_grants WHERE status = ? ORDER BY requested_at, id', [status], toGrant)
       : sql.all('SELECT * FROM role_grants ORDER BY requested_at, id', [], toGrant),
+  /** The grants of roles in one study still waiting for a second person (the study's members page). */
+  pendingInStudy: (sql: Sql, studyId: number) =>
+    sql.all(
+      'SELECT * FROM role_grants WHERE study_id = ? AND status = ? ORDER BY requested_at, id',
+      [studyId, 'pending'],
+      toGrant,
+    ),
   pendingFor: (sql: Sql, userId: string) =>
     sql.all(
       'SELECT * FROM role_grants WHERE user_id = ? AND status = ? ORDER BY requested_at',
@@ -74,13 +84,25 @@ export const RoleGrantsRepository = {
     sql: Sql,
     g: Pick<
       RoleGrantRecord,
-      'userId' | 'kind' | 'role' | 'email' | 'reason' | 'requestedById' | 'requestedBy' | 'requestedAt'
+      'userId' | 'kind' | 'role' | 'email' | 'reason' | 'requestedById' | 'requestedBy' | 'requestedAt' | 'studyId'
     >,
   ): Promise<RoleGrantRecord> {
     const id = randomUUID();
     await sql.exec(
-      'INSERT INTO role_grants (id, user_id, kind, role, email, status, reason, requested_by_id, requested_by, requested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [id, g.userId, g.kind, g.role, g.email, 'pending', g.reason, g.requestedById, g.requestedBy, g.requestedAt],
+      'INSERT INTO role_grants (id, user_id, kind, role, email, status, reason, requested_by_id, requested_by, requested_at, study_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        id,
+        g.userId,
+        g.kind,
+        g.role,
+        g.email,
+        'pending',
+        g.reason,
+        g.requestedById,
+        g.requestedBy,
+        g.requestedAt,
+        g.studyId,
+      ],
     );
     return {
       ...g,
