@@ -39,7 +39,8 @@ export const errors: Namespace = {
     DUPLICATE: 'A record with this identifier already exists.',
     INVALID_TRANSITION: "This change is not allowed from the record's current status.",
     IDEMPOTENCY_KEY_REUSED: 'This request key was already used for a different request.',
-    PROTOCOL_INVALID: 'The protocol file is not valid; nothing was created. Correct the problems listed and send it again.',
+    PROTOCOL_INVALID:
+      'The protocol file is not valid; nothing was created. Correct the problems listed and send it again.',
     PAYLOAD_TOO_LARGE: 'The request is too large.',
     HEADERS_TOO_LARGE: 'The request headers are too large.',
     UNSUPPORTED_MEDIA_TYPE: 'The request must be sent as JSON.',
