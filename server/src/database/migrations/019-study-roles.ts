@@ -13,7 +13,7 @@ import type { Ddl } from './ddl.js';
 export function studyRoles(t: Ddl): string[] {
   return [
     `CREATE TABLE study_roles (
-      id VARCHAR(36) PRIMARY KEY,
+      id VARCHAR(64) PRIMARY KEY,
       study_id INTEGER NOT NULL REFERENCES study(id),
       user_id VARCHAR(36) NOT NULL REFERENCES users(id),
       role VARCHAR(32) NOT NULL,
@@ -24,7 +24,7 @@ export function studyRoles(t: Ddl): string[] {
       revoked_at ${t.ts})`,
     `CREATE UNIQUE INDEX study_roles_live ON study_roles(study_id, user_id) WHERE revoked_at IS NULL`,
     `CREATE INDEX study_roles_user ON study_roles(user_id)`,
-    // The id is derived so that the statement is the same on both dialects and re-running it is harmless.
+    // The id is derived ('upgrade-' + the user's id: 44 characters) so that the statement is the same on both dialects and re-running it is harmless.
     `INSERT INTO study_roles (id, study_id, user_id, role, site_codes, granted_by, granted_at)
       SELECT 'upgrade-' || u.id, s.id, u.id, u.role, u.site_codes, 'upgrade', u.created_at
       FROM users u CROSS JOIN study s WHERE s.id = 1`,
