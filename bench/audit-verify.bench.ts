@@ -113,6 +113,12 @@ for (const size of sizes) {
   console.log(
     `  audit verify, CLI process (start-up included): ${cli.seconds.toFixed(2)} s wall, ${cli.cpu.toFixed(2)} s CPU, peak RSS ${mib(cli.rssKiB * 1024)} MiB; ratio ${(cli.seconds / floor).toFixed(2)}× wall, ${(cli.cpu / floorCpu).toFixed(2)}× CPU`,
   );
+  const native = nativeFloor(file, runs);
+  console.log(
+    native === null
+      ? '  a SQLite function in C (bench/audit-verify-native.c): not built (needs gcc and OpenSSL headers)'
+      : `  a SQLite function in C writing and hashing each entry (bench/audit-verify-native.c; a measurement, not the product): ${native.seconds.toFixed(3)} s CPU, ${native.mismatches} mismatches = ${(native.seconds / floorCpu).toFixed(2)}× the SHA-256 CPU`,
+  );
   console.log(
     `  verification inside the process: ${inner.seconds.toFixed(3)} s wall, ${inner.cpuSeconds.toFixed(3)} s CPU (${inner.valid ? 'valid' : 'INVALID'}, ${inner.count} entries), peak RSS ${mib(inner.peakRss)} MiB, peak heap ${mib(inner.peakHeap)} MiB; ratio ${(inner.seconds / floor).toFixed(2)}× wall, ${(inner.cpuSeconds / floorCpu).toFixed(2)}× CPU`,
   );
@@ -171,6 +177,53 @@ function storedCanonicalFloor(file: string, texts: string[], runs: number): { re
   db.close();
   rmSync(file, { force: true });
   return { read, verify };
+}
+
+/**
+ * What hashing inside SQLite would cost: bench/audit-verify-native.c compiled as a loadable extension,
+ * every entry of chain 1 written canonically and hashed in C, compared with its stored hash, page by
+ * page as the verifier reads (CPU seconds, fastest of `runs`); null when it cannot be built here.
+ */
+function nativeFloor(file: string, runs: number): { seconds: number; mismatches: number } | null {
+  const root = join(here, '..', '..');
+  const lib = join(work, 'entry-hash.so');
+  const built = spawnSync('gcc', [
+    '-O2',
+    '-fPIC',
+    '-shared',
+    '-I',
+    join(root, 'node_modules', 'better-sqlite3', 'deps', 'sqlite3'),
+    join(root, 'bench', 'audit-verify-native.c'),
+    '-o',
+    lib,
+    '-lcrypto',
+  ]);
+  if (built.status !== 0) return null;
+  const db = new Database(file, { readonly: true });
+  try {
+    db.loadExtension(lib);
+    const page = db
+      .prepare(
+        'SELECT count(*), sum(entry_hash(l.prev_hash, l.action, l.actor, l.at, l.details, l.entity_id, l.entity_type, l.reason, l.role, l.seq) IS NOT l.hash) ' +
+          'FROM audit_log l WHERE l.chain = 1 AND l.seq > ? AND l.seq <= ?',
+      )
+      .raw();
+    let mismatches = 0;
+    const seconds = fastest(runs, () => {
+      mismatches = 0;
+      const c0 = process.cpuUsage();
+      for (let after = 0; ; after += 1000) {
+        const [n, bad] = page.get(after, after + 1000) as [number, number | null];
+        mismatches += bad ?? 0;
+        if (n < 1000) break;
+      }
+      const c = process.cpuUsage(c0);
+      return (c.user + c.system) / 1e6;
+    });
+    return { seconds, mismatches };
+  } finally {
+    db.close();
+  }
 }
 
 /** CPU seconds (fastest of `runs`): one digest per entry from Buffers, and one SHA-256 over all the bytes. */
