@@ -68,7 +68,16 @@ describe(`study creation and study membership (${usingPostgres ? 'PostgreSQL' : 
   beforeAll(async () => {
     t = await startTestApp();
     raw = await openRawDb(t.config);
-    for (const u of ['admin', 'statistician', 'randstat', 'auditor', 'pharmacist', 'investigator1', 'monitor'])
+    for (const u of [
+      'admin',
+      'statistician',
+      'statistician2',
+      'randstat',
+      'auditor',
+      'pharmacist',
+      'investigator1',
+      'monitor',
+    ])
       tokens[u] = await t.api.login(u);
     A = (await t.api.get('/api/study', tokens.auditor)).body.code;
     // A second instance admin made at installation (not by the first one: independent of them, as role-grants.ts asks).
@@ -265,5 +274,17 @@ describe(`study creation and study membership (${usingPostgres ? 'PostgreSQL' : 
     ]);
     expect(await verifyChain(B)).toMatchObject({ valid: true, count: 10 });
     expect(await chainActions(A)).not.toContain('study.member_revoked');
+  });
+  it('[MS-007] a randomization statistician approves grants of their own study only once they hold that role there', async () => {
+    const held = await grant(B, { username: 'randstat', role: 'randomization_statistician' });
+    expect(held.body.status).toBe('held');
+    expect((await decide(held.body.grant.id, tokens.admin2)).status).toBe(200);
+    expect((await rolesOf(tokens.randstat))[B]).toBe('randomization_statistician');
+    const monitor = await grant(B, { username: 'statistician2', role: 'medical_monitor' });
+    expect(monitor.body.status).toBe('held');
+    const approved = await decide(monitor.body.grant.id, tokens.randstat);
+    expect([approved.status, approved.body.status]).toEqual([200, 'approved']);
+    expect((await rolesOf(tokens.statistician2))[B]).toBe('medical_monitor');
+    expect(await verifyChain(B)).toMatchObject({ valid: true });
   });
 });
