@@ -92,7 +92,7 @@ process.on('message', async (msg: HostMessage) => {
       );
     process.send?.({ type: 'study-written', error });
   } else if (msg.type === 'study-verify') {
-    const result = await app!.get(AuditService).verify(undefined, msg.studyId);
+    const result = await app!.get(AuditService).verify(msg.studyId ?? 1);
     process.send?.({ type: 'study-verified', result });
   } else if (msg.type === 'study-load') {
     // A study row inserted by a test (before the signed creation route): parse its protocol as creation does.

@@ -1,7 +1,7 @@
 /**
- * `--study CODE` on every study-scoped CLI command (issue 16 Build 3). An instance will hold many
- * studies (docs/MULTI-STUDY.md); today it holds one, so the option is optional while the database
- * holds exactly one study: the command then uses it and says so on stderr, and existing scripts keep
+ * `--study CODE` on every study-scoped CLI command (issue 16). An instance holds many studies
+ * (docs/MULTI-STUDY.md), each with its own records and audit chain; the option is optional while the
+ * database holds exactly one study: the command then uses it and says so on stderr, and existing scripts keep
  * working. A code the database does not hold is refused (exit 2) naming the codes it does hold, before
  * anything is read or written. Commands that read a protocol file instead of a database check the code
  * against the file's `study.code`.
@@ -21,28 +21,30 @@ export const PROTOCOL_STUDY_OPTION = [
   "the study's code, checked against the protocol file's study.code (optional)",
 ] as const;
 
-/** The code of the study a command works on: the one given (it must exist) or the database's only one. */
-export async function selectStudy(sql: Sql, given: string | undefined): Promise<string> {
-  const rows = await sql.all('SELECT id, code FROM study ORDER BY code');
-  const codes = rows.map((r) => String(r.code));
-  if (codes.length === 0) throw new CliError('this database holds no study yet', 2);
+/** The study a command works on: its id (which is also its audit chain) and code. */
+interface SelectedStudy {
+  id: number;
+  code: string;
+}
+
+/** The study a command works on: the one given (it must exist) or the database's only one. */
+export async function selectStudy(sql: Sql, given: string | undefined): Promise<SelectedStudy> {
+  const rows = (await sql.all('SELECT id, code FROM study ORDER BY code')).map((r) => ({
+    id: Number(r.id),
+    code: String(r.code),
+  }));
+  const codes = rows.map((r) => r.code);
+  if (rows.length === 0) throw new CliError('this database holds no study yet', 2);
   if (given !== undefined) {
-    if (!codes.includes(given))
+    const found = rows.find((r) => r.code === given);
+    if (!found)
       throw new CliError(`no study with the code "${given}" in this database (it holds: ${codes.join(', ')})`, 2);
-    // Every record (chain, allocations, register) still belongs to row 1 (docs/MULTI-STUDY.md: rows per study next):
-    // another row has none of its own, and reading row 1's under its code would mislabel them.
-    const records = String(rows.find((r) => Number(r.id) === 1)?.code ?? '');
-    if (given !== records)
-      throw new CliError(
-        `the study ${given} has no records of its own yet (this release keeps every record under ${records})`,
-        2,
-      );
-    return given;
+    return found;
   }
-  if (codes.length > 1)
+  if (rows.length > 1)
     throw new CliError(`this database holds several studies: give --study with one of ${codes.join(', ')}`, 2);
   process.stderr.write(`note: --study not given; using the database's only study, ${codes[0]}\n`);
-  return codes[0];
+  return rows[0];
 }
 
 /** For commands on a protocol file: the given code must be the file's study. */

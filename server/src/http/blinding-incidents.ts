@@ -59,7 +59,7 @@ export class BlindingIncidents {
           entityId: `${event.method} ${event.route}`,
           details,
         });
-        const admins = await this.notifications.recipientsWithRole(tx.sql, 'admin');
+        const admins = await this.notifications.instanceRecipients(tx.sql, 'admin');
         await this.notifications.notify(tx, admins, (locale) => {
           const caller = event.viewer ? who : translate(locale, 'notifications.anonymousCaller');
           const text = translate(locale, 'notifications.withheldBody', {

@@ -13,7 +13,7 @@ import type { CheckpointView } from '../../../../shared/contract.js';
 import { listToCsv } from '../../../../shared/engine/index.js';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
-import { checkpointMessage, sha256Hex } from '../../database/audit/audit-chain.js';
+import { chainGenesis, checkpointMessage, sha256Hex } from '../../database/audit/audit-chain.js';
 import { mergeCheckpoints } from '../../database/audit/checkpoint-file.js';
 import { readRotationRecords } from '../../database/audit/key-ring.js';
 import type { Sql } from '../../database/sql.js';
@@ -31,7 +31,6 @@ import type { StudyRecord } from '../../modules/protocol/study.record.js';
 import { StudyRepository } from '../../modules/protocol/study.repository.js';
 import { UnblindingRepository } from '../../modules/unblinding/unblinding.repository.js';
 import { REGISTER_COLUMNS, toRegisterView } from '../../modules/unblinding/unblinding.views.js';
-import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import { CliError } from '../cli-error.js';
 import { selectStudy } from '../study-option.js';
 import { ARCHIVE_PATHS as P, ARCHIVE_FORMAT, SIGNATURE_FILE_COLUMNS } from './archive-layout.js';
@@ -54,25 +53,27 @@ const jsonText = (v: unknown): string => JSON.stringify(v, null, 2) + '\n';
 
 /** The study row, for the code the operator gave (unknown codes are refused like on every other command). */
 async function findStudy(sql: Sql, code: string): Promise<StudyRecord> {
-  await selectStudy(sql, code);
-  // Today the one study is row 1 (docs/MULTI-STUDY.md: rows per study come next).
-  const study = await StudyRepository.find(sql, FIRST_STUDY_ID);
+  const chosen = await selectStudy(sql, code);
+  const study = await StudyRepository.find(sql, chosen.id);
   if (!study) throw new CliError('this database has no study');
-  // Every record (chain, allocations, register) still belongs to row 1: another row has none of its own yet.
-  if (study.code !== code)
-    throw new CliError(
-      `the study ${code} has no records of its own yet (this release keeps every record under ${study.code}); it cannot be archived alone`,
-      2,
-    );
   return study;
 }
 
-/** The study's chain (this release archives the first study only, whose chain starts at 0…0). */
-async function auditFiles(sql: Sql, files: ArchiveFiles, fileCheckpoints: CheckpointView[], meta: ArchiveMeta) {
-  const chain = FIRST_STUDY_ID;
+/**
+ * The study's chain alone (its id is the chain; it starts at its genesis: 0…0 for the first study,
+ * SHA-256("blindrand chain " + code) for later ones), with the checkpoints the server sealed over it.
+ */
+async function auditFiles(
+  sql: Sql,
+  study: StudyRecord,
+  files: ArchiveFiles,
+  fileCheckpoints: CheckpointView[],
+  meta: ArchiveMeta,
+) {
+  const chain = study.id;
   const lines: string[] = [];
   const sealed: string[] = [];
-  let head = { seq: 0, hash: '0'.repeat(64) };
+  let head = { seq: 0, hash: chainGenesis(chain, study.code) };
   for (let after = 0; ;) {
     const page = await sql.all(
       `SELECT ${SEALED_ENTRY_COLUMNS} FROM ${SEALED_ENTRY_FROM} WHERE l.chain = ? AND l.seq > ? ORDER BY l.seq LIMIT 1000`,
@@ -100,14 +101,16 @@ async function auditFiles(sql: Sql, files: ArchiveFiles, fileCheckpoints: Checkp
   files.set(P.checkpoints, checkpoints.map((c) => JSON.stringify(c) + '\n').join(''));
   files.set(P.sealState, jsonText(await readSealState((q, p) => sql.all(q, p), chain)));
   files.set(P.rotations, jsonText(await readRotationRecords((q) => sql.all(q))));
-  return { head, checkpoints: checkpoints.length };
+  return { head, checkpoints: checkpoints.length, text: lines.join('\n') };
 }
 
-async function schemeFiles(sql: Sql, files: ArchiveFiles): Promise<number> {
-  const ids = (await sql.all('SELECT id FROM schemes ORDER BY version')).map((r) => String(r.id));
+async function schemeFiles(sql: Sql, studyId: number, files: ArchiveFiles): Promise<number> {
+  const ids = (await sql.all('SELECT id FROM schemes WHERE study_id = ? ORDER BY version', [studyId])).map((r) =>
+    String(r.id),
+  );
   for (const id of ids) {
-    const record = (await SchemesRepository.findById(sql, FIRST_STUDY_ID, id))!;
-    const document = (await SchemesRepository.document(sql, FIRST_STUDY_ID, id))!;
+    const record = (await SchemesRepository.findById(sql, studyId, id))!;
+    const document = (await SchemesRepository.document(sql, studyId, id))!;
     const base = `${P.schemesDir}/scheme-v${record.version}`;
     // After end-of-study unblinding the seed and salt are released: with them `blindrand list verify`
     // regenerates the list and its published fingerprint.
@@ -117,8 +120,15 @@ async function schemeFiles(sql: Sql, files: ArchiveFiles): Promise<number> {
   return ids.length;
 }
 
-async function signatureFiles(sql: Sql, files: ArchiveFiles): Promise<void> {
-  const rows = (await sql.all('SELECT * FROM signatures ORDER BY signed_at, id')).map((r) => ({
+/**
+ * The signatures the study's chain names (the signatures table is the instance's: another study's, or an
+ * instance act's such as a role grant, belongs to another chain and is not this archive's).
+ */
+async function signatureFiles(sql: Sql, files: ArchiveFiles, chainText: string): Promise<void> {
+  const all = (await sql.all('SELECT * FROM signatures ORDER BY signed_at, id')).filter((r) =>
+    chainText.includes(String(r.id)),
+  );
+  const rows = all.map((r) => ({
     id: String(r.id),
     signerId: String(r.signer_id),
     signerUsername: String(r.signer_username),
@@ -147,7 +157,7 @@ export interface CollectedArchive {
 export async function collectArchive(
   sql: Sql,
   studyCode: string,
-  fileCheckpoints: CheckpointView[],
+  fileCheckpoints: (chain: number) => CheckpointView[],
   meta: ArchiveMeta,
 ): Promise<CollectedArchive> {
   const study = await findStudy(sql, studyCode);
@@ -157,20 +167,20 @@ export async function collectArchive(
       2,
     );
   const files: ArchiveFiles = new Map();
-  const yaml = (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '';
+  const yaml = (await StudyRepository.protocolYaml(sql, study.id)) ?? '';
   const protocol = parseProtocolOrThrow(yaml, 'stored protocol');
   files.set(P.protocol, yaml);
   files.set(P.protocolSha, `${sha256Hex(yaml)}  protocol.yaml\n`);
-  const schemes = await schemeFiles(sql, files);
+  const schemes = await schemeFiles(sql, study.id, files);
   const log = await readAllocationLog((q, p) => sql.all(q, p), study.id, true);
   files.set(P.allocationCsv, allocationLogCsv(log, true));
   files.set(P.allocationJson, jsonText(log));
-  const register = (await UnblindingRepository.register(sql)).map(toRegisterView);
+  const register = (await UnblindingRepository.register(sql, study.id)).map(toRegisterView);
   files.set(P.registerCsv, toCsv(register, REGISTER_COLUMNS));
   files.set(P.registerJson, jsonText(register));
-  await signatureFiles(sql, files);
   files.set(P.cdisc, await cdiscCsv((q, p) => sql.all(q, p), study.id, protocol, study.code));
-  const audit = await auditFiles(sql, files, fileCheckpoints, meta);
+  const audit = await auditFiles(sql, study, files, fileCheckpoints(study.id), meta);
+  await signatureFiles(sql, files, audit.text);
   files.set(P.publicKey, meta.publicKeyPem);
   files.set(
     P.about,
@@ -180,7 +190,7 @@ export async function collectArchive(
       study,
       writtenAt: meta.now,
       writtenBy: `blindrand ${meta.version}`,
-      chain: { entries: audit.head.seq, headHash: audit.head.hash, checkpoints: audit.checkpoints },
+      chain: { id: study.id, entries: audit.head.seq, headHash: audit.head.hash, checkpoints: audit.checkpoints },
     }),
   );
   return {

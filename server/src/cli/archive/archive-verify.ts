@@ -16,7 +16,13 @@ import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import type { AllocationLogEntry, UnblindingRegisterEntry } from '../../../../shared/contract.js';
 import { listToCsv, schemeFingerprint, type Scheme } from '../../../../shared/engine/index.js';
 import { toCsv } from '../../common/csv.js';
-import { ChainVerifier, publicKeyFromBase64, type StoredAuditEntry } from '../../database/audit/audit-chain.js';
+import {
+  chainGenesis,
+  ChainVerifier,
+  publicKeyFromBase64,
+  type StoredAuditEntry,
+} from '../../database/audit/audit-chain.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import { NO_LEGACY, type SealedPart, type SealState } from '../../database/audit/audit-seal.js';
 import { describeBadLines, parseCheckpointText } from '../../database/audit/checkpoint-file.js';
 import { KeyRing, type KeyRotationRecord } from '../../database/audit/key-ring.js';
@@ -120,7 +126,8 @@ function jsonLines<T>(files: Files, path: string, problems: string[]): T[] {
 
 interface About {
   study: { code: string; protocolSha256: string; listFingerprint: string | null };
-  chain: { entries: number; headHash: string };
+  /** `id`: the study's chain (absent in archives written before studies had chains of their own: the first). */
+  chain: { id?: number; entries: number; headHash: string };
 }
 
 function chainChecks(
@@ -147,7 +154,9 @@ function chainChecks(
   if (cpText === null) cpProblems.push(`${P.checkpoints}: missing`);
   const parsed = parseCheckpointText(P.checkpoints, cpText ?? '');
   cpProblems.push(...describeBadLines(parsed).map((l) => l.replace(/ — run .*$/, '')));
-  const verifier = new ChainVerifier(parsed.checkpoints, { state, full: true });
+  // Where the chain starts follows from the study's code (audit-chain.ts chainGenesis), not from a stored value.
+  const genesis = about ? chainGenesis(about.chain.id ?? FIRST_STUDY_ID, about.study.code) : undefined;
+  const verifier = new ChainVerifier(parsed.checkpoints, { state, full: true, genesis });
   // Each entry with its sealed part: the chain check opens it, and the log check reads the sealed arm.
   const withSealed = entries.map((e) => {
     const part = sealed.get(e.seq);

@@ -65,7 +65,7 @@ async function writeArchive(opts: ArchiveOptions): Promise<void> {
   const collected = await (async () => {
     try {
       return await db.snapshot((sql) =>
-        collectArchive(sql, opts.study, readCheckpointFileDetailed(checkpointFile).checkpoints, {
+        collectArchive(sql, opts.study, (chain) => readCheckpointFileDetailed(checkpointFile, chain).checkpoints, {
           publicKeyPem,
           publicKey: publicKeyBase64(key.publicKey),
           sign: (message) => key.sign(message),

@@ -111,10 +111,7 @@ export function registerAudit(program: Command): void {
         const key = trustedKey(opts, keyPath);
         const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
         // One study's chain: its id is the chain (docs/MULTI-STUDY.md decision 4).
-        const code = await db.run((sql) => selectStudy(sql, opts.study));
-        const chain = await db.run(async (sql) =>
-          Number((await sql.one('SELECT id FROM study WHERE code = ?', [code]))?.id),
-        );
+        const { id: chain } = await db.run((sql) => selectStudy(sql, opts.study));
         const result = await verifyAuditChain({
           chain,
           snapshot: (work) => db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),

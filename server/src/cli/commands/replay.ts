@@ -1,5 +1,4 @@
 /** `replay` and `export allocation-log`: offline checks and exports of a database. */
-import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import type { Command } from 'commander';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
 import { toCsv } from '../../common/csv.js';
@@ -13,16 +12,13 @@ import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
 import { selectStudy, STUDY_OPTION } from '../study-option.js';
 
-async function loadReplayInputs(sql: Sql) {
-  const study = await StudyRepository.find(sql, FIRST_STUDY_ID);
+async function loadReplayInputs(sql: Sql, studyId: number) {
+  const study = await StudyRepository.find(sql, studyId);
   if (!study) throw new CliError('this database has no study');
   if (!study.activeSchemeId)
     throw new CliError(`the study is ${study.status}: no scheme has been activated, nothing to replay`);
   const scheme = (await SchemesRepository.findById(sql, study.id, study.activeSchemeId))!;
-  const protocol = parseProtocolOrThrow(
-    (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '',
-    'stored protocol',
-  );
+  const protocol = parseProtocolOrThrow((await StudyRepository.protocolYaml(sql, studyId)) ?? '', 'stored protocol');
   const document = (await SchemesRepository.document(sql, study.id, scheme.id))!;
   const allocations = await ReplayRepository.allocations(sql, study.id, scheme.id);
   const envelopesFrom = await ReplayRepository.envelopesFrom(sql, study.id, scheme.id);
@@ -55,8 +51,8 @@ export function registerReplay(program: Command): void {
     .action(async (opts: { db?: string; databaseUrl?: string; json?: boolean; study?: string }) => {
       const db = await openOfflineDb(opts);
       try {
-        await db.run((sql) => selectStudy(sql, opts.study));
-        const i = await db.snapshot(loadReplayInputs);
+        const study = await db.run((sql) => selectStudy(sql, opts.study));
+        const i = await db.snapshot((sql) => loadReplayInputs(sql, study.id));
         const report = replayAllocations(
           i.protocol,
           i.document,
@@ -94,9 +90,9 @@ export function registerReplay(program: Command): void {
     .action(async (opts: { db?: string; databaseUrl?: string; unblinded?: boolean; study?: string }) => {
       const db = await openOfflineDb(opts);
       try {
-        await db.run((sql) => selectStudy(sql, opts.study));
+        const study = await db.run((sql) => selectStudy(sql, opts.study));
         const rows = await db.run((sql) =>
-          readAllocationLog((q, p) => sql.all(q, p), FIRST_STUDY_ID, opts.unblinded === true),
+          readAllocationLog((q, p) => sql.all(q, p), study.id, opts.unblinded === true),
         );
         process.stdout.write(
           toCsv(rows, [...LOG_COLUMNS, ...(opts.unblinded ? ['arm' as const] : []), ...SIGNATURE_COLUMNS]),

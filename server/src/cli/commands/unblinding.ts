@@ -1,5 +1,4 @@
 /** `export cdisc` and `unblinding register`: offline exports of a database (SQLite file or PostgreSQL URL). */
-import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { parseProtocolOrThrow } from '../../../../shared/protocol/index.js';
@@ -36,15 +35,15 @@ export function registerUnblinding(program: Command): void {
       const db = await openOfflineDb(opts);
       try {
         const csv = await db.run(async (sql) => {
-          await selectStudy(sql, opts.study);
-          const study = await StudyRepository.find(sql, FIRST_STUDY_ID);
+          const chosen = await selectStudy(sql, opts.study);
+          const study = await StudyRepository.find(sql, chosen.id);
           if (!study) throw new CliError('this database has no study');
           if (study.status !== 'unblinded')
             throw new CliError(
               `the study is ${study.status}: the CDISC export is released only after end-of-study unblinding (two statisticians' signatures)`,
             );
           const protocol = parseProtocolOrThrow(
-            (await StudyRepository.protocolYaml(sql, FIRST_STUDY_ID)) ?? '',
+            (await StudyRepository.protocolYaml(sql, chosen.id)) ?? '',
             'stored protocol',
           );
           return cdiscCsv((q, p) => sql.all(q, p), study.id, protocol, study.code);
@@ -70,8 +69,8 @@ export function registerUnblinding(program: Command): void {
     .action(async (opts: DbOptions & { json?: boolean }) => {
       const db = await openOfflineDb(opts);
       try {
-        await db.run((sql) => selectStudy(sql, opts.study));
-        const rows = (await db.run((sql) => UnblindingRepository.register(sql))).map(toRegisterView);
+        const study = await db.run((sql) => selectStudy(sql, opts.study));
+        const rows = (await db.run((sql) => UnblindingRepository.register(sql, study.id))).map(toRegisterView);
         process.stdout.write(opts.json ? JSON.stringify(rows, null, 2) + '\n' : toCsv(rows, REGISTER_COLUMNS));
       } finally {
         await db.close();

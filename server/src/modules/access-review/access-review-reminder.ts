@@ -41,47 +41,57 @@ export class AccessReviewReminder implements OnApplicationBootstrap, OnApplicati
   private async runOnce(): Promise<void> {
     const now = this.clock.iso();
     const due = await this.db.read(async (sql) => {
-      const out: Array<{ code: string; due: string }> = [];
+      const out: Array<{ id: number; code: string; due: string }> = [];
       for (const study of await listStudies(sql)) {
         const at = nextDueAt(
           study,
-          await AccessReviewsRepository.latest(sql, study.code),
+          await AccessReviewsRepository.latest(sql, study.id),
           this.db.config.accessReviewIntervalDays,
         );
-        if (now > at) out.push({ code: study.code, due: at });
+        if (now > at) out.push({ id: study.id, code: study.code, due: at });
       }
       return out;
     });
-    for (const d of due) if (!this.task.isStopped) await this.remind(d.code, d.due);
+    for (const d of due) if (!this.task.isStopped) await this.remind(d.id, d.code, d.due);
   }
 
-  private async remind(code: string, due: string): Promise<void> {
+  /** One reminder per study and due date, written to that study (its inbox and chain). */
+  private async remind(studyId: number, code: string, due: string): Promise<void> {
     const entityId = `${code}@${due}`;
     const sent = await this.db.read((sql) =>
       sql.count('SELECT COUNT(*) AS n FROM notifications WHERE kind = ? AND entity_id = ?', [KIND, entityId]),
     );
     if (sent) return;
-    await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
-      // Checked again under the write lock: another instance may have sent it since.
-      if (
-        await tx.sql.count('SELECT COUNT(*) AS n FROM notifications WHERE kind = ? AND entity_id = ?', [KIND, entityId])
-      )
-        return;
-      const admins = await this.notifications.recipientsWithRole(tx.sql, 'admin');
-      await this.notifications.notify(tx, admins, (locale) => {
-        const params = { study: code, due: due.slice(0, 10) };
-        const title = translate(locale, 'accessReview.overdueTitle', params);
-        const body = translate(locale, 'accessReview.overdueBody', params);
-        return {
-          kind: KIND,
-          title,
-          body,
-          entityType: 'access-review-due',
-          entityId,
-          link: '/admin/access-review',
-          mail: { subject: translate(locale, 'emails.subject', { title }), text: `${body}\n` },
-        };
-      });
-    });
+    await this.db.withWriteTransaction(
+      SYSTEM_ACTOR,
+      async (tx) => {
+        // Checked again under the write lock: another instance may have sent it since.
+        if (
+          await tx.sql.count('SELECT COUNT(*) AS n FROM notifications WHERE kind = ? AND entity_id = ?', [
+            KIND,
+            entityId,
+          ])
+        )
+          return;
+        // The study's administrators (who can sign its review); the instance's when the study names none.
+        const studyAdmins = await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'admin');
+        const admins = studyAdmins.length ? studyAdmins : await this.notifications.instanceRecipients(tx.sql, 'admin');
+        await this.notifications.notify(tx, admins, (locale) => {
+          const params = { study: code, due: due.slice(0, 10) };
+          const title = translate(locale, 'accessReview.overdueTitle', params);
+          const body = translate(locale, 'accessReview.overdueBody', params);
+          return {
+            kind: KIND,
+            title,
+            body,
+            entityType: 'access-review-due',
+            entityId,
+            link: '/admin/access-review',
+            mail: { subject: translate(locale, 'emails.subject', { title }), text: `${body}\n` },
+          };
+        });
+      },
+      { studyId },
+    );
   }
 }

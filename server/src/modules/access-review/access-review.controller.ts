@@ -26,49 +26,42 @@ export class AccessReviewController {
 
   @Get()
   @Header('Cache-Control', 'no-store')
-  report(@Param('studyCode') studyCode: string): Promise<AccessReviewReport> {
-    return this.reviews.report(studyCode);
+  report(@CurrentViewer() viewer: Viewer): Promise<AccessReviewReport> {
+    return this.reviews.report(viewer);
   }
 
   @Get('csv')
   @Header('Cache-Control', 'no-store')
   @ApiProduces('text/csv')
-  async csv(@Param('studyCode') studyCode: string, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const csv = await this.reviews.csv(studyCode);
+  async csv(@CurrentViewer() viewer: Viewer, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const csv = await this.reviews.csv(viewer);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader(
       'Content-Disposition',
-      `attachment; filename="access-review-${studyCode.replace(/[^\w.-]/g, '_')}.csv"`,
+      `attachment; filename="access-review-${(viewer.studyCode ?? '').replace(/[^\w.-]/g, '_')}.csv"`,
     );
     return csv;
   }
 
   @Get('schedule')
-  schedule(@Param('studyCode') studyCode: string): Promise<AccessReviewSchedule> {
-    return this.reviews.schedule(studyCode);
+  schedule(@CurrentViewer() viewer: Viewer): Promise<AccessReviewSchedule> {
+    return this.reviews.schedule(viewer);
   }
 
   @Get('reviews')
-  list(@Param('studyCode') studyCode: string): Promise<AccessReviewRecordView[]> {
-    return this.reviews.list(studyCode);
+  list(@CurrentViewer() viewer: Viewer): Promise<AccessReviewRecordView[]> {
+    return this.reviews.list(viewer);
   }
 
   @Get('reviews/:id')
-  get(
-    @Param('studyCode') studyCode: string,
-    @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<AccessReviewRecordDetail> {
-    return this.reviews.get(studyCode, id);
+  get(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<AccessReviewRecordDetail> {
+    return this.reviews.get(viewer, id);
   }
 
   @Post('reviews')
   @HttpCode(201)
   @RequirePermission(Permission.ReadAccessReview, Permission.SignAccessReview)
-  sign(
-    @CurrentViewer() viewer: Viewer,
-    @Param('studyCode') studyCode: string,
-    @Body() body: AccessReviewDto,
-  ): Promise<AccessReviewRecordView> {
-    return this.reviews.sign(viewer, studyCode, body);
+  sign(@CurrentViewer() viewer: Viewer, @Body() body: AccessReviewDto): Promise<AccessReviewRecordView> {
+    return this.reviews.sign(viewer, body);
   }
 }

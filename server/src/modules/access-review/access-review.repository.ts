@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessReviewContent } from '../../../../shared/contract.js';
 import { DomainError } from '../../common/domain-error.js';
-import { asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+import { asInt, asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
 
 export interface AccessReviewRecord {
   id: string;
@@ -35,15 +35,19 @@ const toRecord = (r: Record<string, unknown>): AccessReviewRecord => ({
 });
 
 export const AccessReviewsRepository = {
-  find: (sql: Sql, id: string) => sql.one('SELECT * FROM access_reviews WHERE id = ?', [id], toRecord),
-  /** Newest first. */
-  list: (sql: Sql, studyCode: string) =>
+  /** A review of the study (undefined: of any study, for the signature check that tells "another study's" from "gone"). */
+  find: (sql: Sql, id: string, studyId: number | undefined) =>
+    studyId === undefined
+      ? sql.one('SELECT * FROM access_reviews WHERE id = ?', [id], toRecord)
+      : sql.one('SELECT * FROM access_reviews WHERE id = ? AND study_id = ?', [id, studyId], toRecord),
+  /** The study's reviews, newest first. */
+  list: (sql: Sql, studyId: number) =>
     sql.all(
-      'SELECT * FROM access_reviews WHERE study_code = ? ORDER BY reviewed_at DESC, audit_seq DESC',
-      [studyCode],
+      'SELECT * FROM access_reviews WHERE study_id = ? ORDER BY reviewed_at DESC, audit_seq DESC',
+      [studyId],
       toRecord,
     ),
-  latest: async (sql: Sql, studyCode: string) => (await AccessReviewsRepository.list(sql, studyCode))[0] ?? null,
+  latest: async (sql: Sql, studyId: number) => (await AccessReviewsRepository.list(sql, studyId))[0] ?? null,
 
   async insert(
     sql: Sql,
@@ -89,25 +93,27 @@ export function signedContent(r: Omit<AccessReviewRecord, 'content' | 'reviewerI
 }
 
 export interface StudyRow {
+  id: number;
   code: string;
   title: string;
   createdAt: string;
 }
 
 const toStudyRow = (r: Record<string, unknown>): StudyRow => ({
+  id: asInt(r.id),
   code: asStr(r.code),
   title: asStr(r.title),
   createdAt: asStr(r.created_at),
 });
 
-/** Every study of the instance (one row today, many next session). */
+/** Every study of the instance. */
 export const listStudies = (sql: Sql) =>
-  sql.all('SELECT code, title, created_at FROM study ORDER BY code', [], toStudyRow);
+  sql.all('SELECT id, code, title, created_at FROM study ORDER BY code', [], toStudyRow);
 
-/** The study named by `code`, checked against the study table; an unknown code is a 404. */
-export async function requireStudy(sql: Sql, code: string): Promise<StudyRow> {
-  const study = await sql.one('SELECT code, title, created_at FROM study WHERE code = ?', [code], toStudyRow);
-  if (!study) throw new DomainError('NOT_FOUND', `No study has the code "${code}".`);
+/** The study of the route (the guard resolved it from the code, so it exists). */
+export async function studyRow(sql: Sql, studyId: number): Promise<StudyRow> {
+  const study = await sql.one('SELECT id, code, title, created_at FROM study WHERE id = ?', [studyId], toStudyRow);
+  if (!study) throw new DomainError('NOT_FOUND', 'The study was not found.');
   return study;
 }
 

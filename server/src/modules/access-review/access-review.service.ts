@@ -27,7 +27,7 @@ import { buildAccessReview } from './access-review.report.js';
 import {
   AccessReviewsRepository,
   nextDueAt,
-  requireStudy,
+  studyRow,
   signedContent,
   type AccessReviewRecord,
   type StudyRow,
@@ -43,10 +43,10 @@ export class AccessReviewService {
     private readonly clock: Clock,
   ) {}
 
-  async report(studyCode: string): Promise<AccessReviewReport> {
+  async report(viewer: Viewer): Promise<AccessReviewReport> {
     return this.db.read(async (sql) => {
-      const study = await requireStudy(sql, studyCode);
-      const last = await AccessReviewsRepository.latest(sql, study.code);
+      const study = await studyRow(sql, viewer.studyId!);
+      const last = await AccessReviewsRepository.latest(sql, study.id);
       const content = await buildAccessReview(sql, study, last);
       return {
         content,
@@ -57,16 +57,16 @@ export class AccessReviewService {
     });
   }
 
-  async schedule(studyCode: string): Promise<AccessReviewSchedule> {
+  async schedule(viewer: Viewer): Promise<AccessReviewSchedule> {
     return this.db.read(async (sql) => {
-      const study = await requireStudy(sql, studyCode);
-      return this.scheduleOf(study, await AccessReviewsRepository.latest(sql, study.code));
+      const study = await studyRow(sql, viewer.studyId!);
+      return this.scheduleOf(study, await AccessReviewsRepository.latest(sql, study.id));
     });
   }
 
   /** One line per account (the report's first table); unknown values stay empty, and `unknown` names them. */
-  async csv(studyCode: string): Promise<string> {
-    const { content, contentHash } = await this.report(studyCode);
+  async csv(viewer: Viewer): Promise<string> {
+    const { content, contentHash } = await this.report(viewer);
     const rows = content.accounts.map((a) => ({
       study: content.studyCode,
       username: a.username,
@@ -110,15 +110,15 @@ export class AccessReviewService {
   }
 
   /** The reviewer signs the report they read; wrong password or a changed report: nothing is stored. */
-  async sign(viewer: Viewer, studyCode: string, input: AccessReviewInput): Promise<AccessReviewRecordView> {
+  async sign(viewer: Viewer, input: AccessReviewInput): Promise<AccessReviewRecordView> {
     const conclusion = input.conclusion.trim();
     if (!conclusion)
       throw new DomainError('VALIDATION_FAILED', 'Write the conclusion of the review: findings and actions.');
     const days = input.nextReviewDays ?? this.db.config.accessReviewIntervalDays;
     const signer = await this.signatures.authenticate(viewer, input.signature, 'accessReview');
     const record = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const study = await requireStudy(tx.sql, studyCode);
-      const last = await AccessReviewsRepository.latest(tx.sql, study.code);
+      const study = await studyRow(tx.sql, tx.studyId);
+      const last = await AccessReviewsRepository.latest(tx.sql, study.id);
       const content = await buildAccessReview(tx.sql, study, last);
       const contentHash = hashOf(content);
       if (contentHash !== input.contentHash)
@@ -168,19 +168,19 @@ export class AccessReviewService {
     return this.view(record);
   }
 
-  async list(studyCode: string): Promise<AccessReviewRecordView[]> {
+  async list(viewer: Viewer): Promise<AccessReviewRecordView[]> {
     const records = await this.db.read(async (sql) => {
-      const study = await requireStudy(sql, studyCode);
-      return AccessReviewsRepository.list(sql, study.code);
+      const study = await studyRow(sql, viewer.studyId!);
+      return AccessReviewsRepository.list(sql, study.id);
     });
     return Promise.all(records.map((r) => this.view(r)));
   }
 
-  async get(studyCode: string, id: string): Promise<AccessReviewRecordDetail> {
+  async get(viewer: Viewer, id: string): Promise<AccessReviewRecordDetail> {
     const record = await this.db.read(async (sql) => {
-      const study = await requireStudy(sql, studyCode);
-      const r = await AccessReviewsRepository.find(sql, id);
-      if (!r || r.studyCode !== study.code) throw new DomainError('NOT_FOUND', 'The access review was not found.');
+      const study = await studyRow(sql, viewer.studyId!);
+      const r = await AccessReviewsRepository.find(sql, id, study.id);
+      if (!r) throw new DomainError('NOT_FOUND', 'The access review was not found.');
       return r;
     });
     return { ...(await this.view(record)), content: record.content };

@@ -34,13 +34,13 @@ export class AuditController {
   @Get('verify')
   @RequirePermission(Permission.ReadAudit)
   verify(@CurrentViewer() viewer: Viewer): Promise<VerifyResult> {
-    return this.audit.verify(viewer);
+    return this.audit.verify(viewer.studyId!, viewer);
   }
 
   @Get('checkpoints')
   @RequirePermission(Permission.ReadAudit)
   checkpoints(@CurrentViewer() viewer: Viewer): Promise<CheckpointView[]> {
-    return this.audit.checkpoints(viewer);
+    return this.audit.checkpoints(viewer.studyId!, viewer);
   }
 
   @Post('checkpoints')

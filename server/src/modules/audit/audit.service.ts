@@ -16,7 +16,7 @@ import {
 import { verifyAuditChain } from './audit-verify.js';
 import { AuditRepository, type AuditFilter } from './audit.repository.js';
 import { SigningKey } from '../../database/audit/signing-key.js';
-import { FIRST_STUDY_ID } from '../../database/study-scope.js';
+import { StudyRepository } from '../protocol/study.repository.js';
 
 export { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
 
@@ -70,7 +70,9 @@ export class AuditService {
     private readonly key: SigningKey,
   ) {}
 
-  async page(viewer: Viewer, filter: AuditFilter, studyId = FIRST_STUDY_ID): Promise<AuditPage> {
+  /** A page of the viewer's study's chain. */
+  async page(viewer: Viewer, filter: AuditFilter): Promise<AuditPage> {
+    const studyId = viewer.studyId!;
     const { rows, state } = await this.db.read(async (sql) => ({
       rows: await AuditRepository.page(sql, studyId, filter),
       state: await AuditRepository.sealState(sql, studyId),
@@ -81,7 +83,8 @@ export class AuditService {
   }
 
   /** Every entry matching the filters as CSV (details as JSON, sealed/redacted for blinded readers). */
-  async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>, studyId = FIRST_STUDY_ID): Promise<string> {
+  async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>): Promise<string> {
+    const studyId = viewer.studyId!;
     const { rows, state } = await this.db.read(async (sql) => ({
       rows: await AuditRepository.page(sql, studyId, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }),
       state: await AuditRepository.sealState(sql, studyId),
@@ -93,7 +96,7 @@ export class AuditService {
   }
 
   /** The shared verification (audit-verify.ts) of one study's chain over one read-only snapshot. */
-  async verify(viewer?: Viewer, studyId = FIRST_STUDY_ID): Promise<VerifyResult> {
+  async verify(studyId: number, viewer?: Viewer): Promise<VerifyResult> {
     const result = await verifyAuditChain({
       chain: studyId,
       snapshot: (work) => this.db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),
@@ -108,7 +111,7 @@ export class AuditService {
   }
 
   /** Signed checkpoints; blinded readers do not get legacy heads that would test a guess of arms. */
-  async checkpoints(viewer?: Viewer, studyId = FIRST_STUDY_ID): Promise<CheckpointView[]> {
+  async checkpoints(studyId: number, viewer?: Viewer): Promise<CheckpointView[]> {
     const { all, state } = await this.db.read(async (sql) => ({
       all: await AuditRepository.checkpoints(sql, studyId),
       state: await AuditRepository.sealState(sql, studyId),
@@ -122,7 +125,15 @@ export class AuditService {
       tx.audit({ action: 'audit.checkpoint_requested', entityType: 'audit', reason: reason ?? null });
       tx.requestCheckpoint();
     });
-    const all = await this.checkpoints();
+    const all = await this.checkpoints(viewer.studyId!);
     return all[all.length - 1];
+  }
+
+  /** Every study's chain verified (the installation check), in study order; the first invalid one decides. */
+  async verifyEveryChain(): Promise<Array<{ studyCode: string; result: VerifyResult }>> {
+    const studies = await this.db.read((sql) => StudyRepository.list(sql));
+    const out: Array<{ studyCode: string; result: VerifyResult }> = [];
+    for (const s of studies) out.push({ studyCode: s.code, result: await this.verify(s.id) });
+    return out;
   }
 }

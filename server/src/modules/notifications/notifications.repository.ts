@@ -1,5 +1,7 @@
 /** The per-user inbox and the e-mail outbox, with narrow intent-named queries. */
-import { asInt, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+import type { Role } from '../../../../shared/roles.js';
+import { asInt, asJson, asStr, asStrOrNull, type Sql } from '../../database/sql.js';
+import { toUserRecord, type UserRecord } from '../accounts/user.record.js';
 
 export interface NotificationRecord {
   id: string;
@@ -68,23 +70,51 @@ export const NotificationsRepository = {
     );
   },
 
-  /** The newest notifications of one user. */
-  forUser: (sql: Sql, userId: string, limit: number) =>
+  /** The newest notifications of one user in one study (the inbox is per study, like every other list). */
+  forUser: (sql: Sql, studyId: number, userId: string, limit: number) =>
     sql.all(
-      'SELECT * FROM notifications WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?',
-      [userId, limit],
+      'SELECT * FROM notifications WHERE study_id = ? AND user_id = ? ORDER BY created_at DESC, id LIMIT ?',
+      [studyId, userId, limit],
       toNotification,
     ),
 
-  unreadCount: (sql: Sql, userId: string) =>
-    sql.count('SELECT COUNT(*) AS n FROM notifications WHERE user_id = ? AND read_at IS NULL', [userId]),
+  unreadCount: (sql: Sql, studyId: number, userId: string) =>
+    sql.count('SELECT COUNT(*) AS n FROM notifications WHERE study_id = ? AND user_id = ? AND read_at IS NULL', [
+      studyId,
+      userId,
+    ]),
 
-  findForUser: (sql: Sql, id: string, userId: string) =>
-    sql.one('SELECT * FROM notifications WHERE id = ? AND user_id = ?', [id, userId], toNotification),
+  findForUser: (sql: Sql, studyId: number, id: string, userId: string) =>
+    sql.one(
+      'SELECT * FROM notifications WHERE study_id = ? AND id = ? AND user_id = ?',
+      [studyId, id, userId],
+      toNotification,
+    ),
 
-  markRead: (sql: Sql, id: string, at: string) =>
-    sql.exec('UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL', [at, id]),
+  markRead: (sql: Sql, studyId: number, id: string, at: string) =>
+    sql.exec('UPDATE notifications SET read_at = ? WHERE study_id = ? AND id = ? AND read_at IS NULL', [
+      at,
+      studyId,
+      id,
+    ]),
 };
+
+/**
+ * The active accounts holding `role` in the study (a live study_roles row), as user records whose role and
+ * sites are the study role's: the recipients of a study's notices are that study's people, whatever they
+ * hold elsewhere.
+ */
+export const studyMembersWithRole = (sql: Sql, studyId: number, role: Role): Promise<UserRecord[]> =>
+  sql.all(
+    `SELECT u.*, r.role AS study_role, r.site_codes AS study_site_codes FROM study_roles r JOIN users u ON u.id = r.user_id
+     WHERE r.study_id = ? AND r.role = ? AND r.revoked_at IS NULL AND u.active = ? ORDER BY u.username`,
+    [studyId, role, true],
+    (row) => ({
+      ...toUserRecord(row),
+      role: asStr(row.study_role) as Role,
+      siteCodes: asJson<string[]>(row.study_site_codes, []),
+    }),
+  );
 
 export const OutboxRepository = {
   async insert(

@@ -6,7 +6,7 @@
  */
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { NotificationInbox } from '../../../../shared/contract.js';
+import type { NotificationInbox, StudyStatus } from '../../../../shared/contract.js';
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
 import { isBlindedAt, type Role } from '../../../../shared/roles.js';
 import { findLeak } from '../../common/blinding.js';
@@ -20,7 +20,8 @@ import type { UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { recipientLocale } from '../accounts/locale.js';
 import { MailOutbox } from './mail-outbox.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import { StudyRolesRepository } from '../accounts/study-roles.repository.js';
+import { NotificationsRepository, studyMembersWithRole } from './notifications.repository.js';
 
 /** What one event tells its recipients: a console text and a shorter e-mail that only points to the console. */
 export interface NotificationMessage {
@@ -68,9 +69,24 @@ export class NotificationsService {
     private readonly outbox: MailOutbox,
   ) {}
 
-  /** Active users of the given roles (e.g. every medical monitor). */
-  recipientsWithRole(sql: Sql, ...roles: Role[]): Promise<UserRecord[]> {
+  /** Active people holding one of these roles in the study (e.g. the study's medical monitors). */
+  async recipientsWithRole(sql: Sql, studyId: number, ...roles: Role[]): Promise<UserRecord[]> {
+    const lists = await Promise.all(roles.map((r) => studyMembersWithRole(sql, studyId, r)));
+    return lists.flat();
+  }
+
+  /** Active accounts of these instance roles (users.role, e.g. every administrator), for instance events. */
+  instanceRecipients(sql: Sql, ...roles: Role[]): Promise<UserRecord[]> {
     return Promise.all(roles.map((r) => UsersRepository.listActiveByRole(sql, r))).then((lists) => lists.flat());
+  }
+
+  /**
+   * Whether a recipient is blinded in the transaction's study: by their role in that study (none: blinded,
+   * fail closed), never by the account's role in another study.
+   */
+  private async blindedIn(tx: WriteTx, user: UserRecord, studyStatus: StudyStatus | null): Promise<boolean> {
+    const role = (await StudyRolesRepository.live(tx.sql, tx.studyId, user.id))?.role;
+    return role === undefined || isBlindedAt(role, studyStatus);
   }
 
   /** The language a recipient reads (their choice, else their site's, else DEFAULT_LOCALE), in the caller's transaction. */
@@ -83,7 +99,7 @@ export class NotificationsService {
    * Pass a LocalizedMessage so that each recipient gets it in their language; a plain message is sent as written.
    */
   async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage | LocalizedMessage): Promise<void> {
-    const vocabulary = this.study.vocabulary();
+    const vocabulary = this.study.vocabulary(tx.studyId);
     // Read in the same transaction: a trial statistician is blinded until the study is unblinded.
     const studyStatus = recipients.length ? await StudyRepository.status(tx.sql, tx.studyId) : null;
     let kind = typeof message === 'function' ? '' : message.kind;
@@ -95,9 +111,9 @@ export class NotificationsService {
       kind = m.kind;
       about ??= m;
       if (
-        isBlindedAt(user.role, studyStatus) &&
         vocabulary &&
-        findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary)
+        findLeak({ title: m.title, body: m.body, mail: m.mail }, vocabulary) &&
+        (await this.blindedIn(tx, user, studyStatus))
       ) {
         this.logger.error(
           `BLINDING GUARD: a ${m.kind} notification for ${user.username} named an arm or product; a neutral text was sent instead`,
@@ -136,20 +152,22 @@ export class NotificationsService {
   }
 
   async inbox(viewer: Viewer, limit = 100): Promise<NotificationInbox> {
+    const studyId = viewer.studyId!;
     return this.db.read(async (sql) => {
-      const rows = await NotificationsRepository.forUser(sql, viewer.userId, limit);
-      const unread = await NotificationsRepository.unreadCount(sql, viewer.userId);
+      const rows = await NotificationsRepository.forUser(sql, studyId, viewer.userId, limit);
+      const unread = await NotificationsRepository.unreadCount(sql, studyId, viewer.userId);
       return { items: rows.map(({ userId: _u, ...n }) => ({ ...n, read: n.readAt !== null })), unread };
     });
   }
 
-  /** Marks one of the caller's notifications read; another user's notification is 404. */
+  /** Marks one of the caller's notifications read; another user's (or another study's) notification is 404. */
   async markRead(viewer: Viewer, id: string): Promise<NotificationInbox> {
-    const n = await this.db.read((sql) => NotificationsRepository.findForUser(sql, id, viewer.userId));
+    const studyId = viewer.studyId!;
+    const n = await this.db.read((sql) => NotificationsRepository.findForUser(sql, studyId, id, viewer.userId));
     if (!n) throw new DomainError('NOT_FOUND', 'The notification was not found.');
     if (!n.readAt) {
       await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-        await NotificationsRepository.markRead(tx.sql, id, tx.now);
+        await NotificationsRepository.markRead(tx.sql, tx.studyId, id, tx.now);
         tx.audit({ action: 'notification.read', entityType: 'notification', entityId: id, details: { kind: n.kind } });
       });
     }

@@ -78,7 +78,7 @@ export class PharmacyNotices {
     a: Pick<AllocationRecord, 'armCode' | 'treatmentCode' | 'randomizationNumber' | 'randomizedAt'>,
   ): Promise<void> {
     const status = await StudyRepository.status(tx.sql, tx.studyId);
-    const recipients = (await this.notifications.recipientsWithRole(tx.sql, ...PREPARERS)).filter(
+    const recipients = (await this.notifications.recipientsWithRole(tx.sql, tx.studyId, ...PREPARERS)).filter(
       (u) => !isBlindedAt(u.role, status),
     );
     await this.notifications.notify(tx, recipients, preparationNotice(this.study.protocol(tx.studyId), p, a));

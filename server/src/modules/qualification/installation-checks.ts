@@ -141,13 +141,15 @@ export async function installationChecks(deps: InstallationDeps): Promise<CheckR
     await check('IQ-BACKUP', [QUAL.backup], () => backups(config)),
     await check('IQ-TLS', [QUAL.tls], () => tls(config)),
     await check('IQ-AUDIT-CHAIN', [QUAL.chain], async () => {
-      const v = await deps.audit.verify();
-      return {
-        observed: v.valid
-          ? `${v.count} entries, chain and signed checkpoints valid`
-          : `invalid from entry ${v.firstInvalidSeq}`,
-        pass: v.valid,
-      };
+      // Every study's chain (one per study, docs/MULTI-STUDY.md decision 4).
+      const chains = await deps.audit.verifyEveryChain();
+      const named = chains.length > 1;
+      const parts = chains.map(({ studyCode, result: v }) =>
+        v.valid
+          ? `${named ? `${studyCode}: ` : ''}${v.count} entries, chain and signed checkpoints valid`
+          : `${named ? `${studyCode}: ` : ''}invalid from entry ${v.firstInvalidSeq}`,
+      );
+      return { observed: parts.join('; '), pass: chains.every((c) => c.result.valid) };
     }),
   ];
 }

@@ -26,9 +26,9 @@ export class DisclosureService {
   ) {}
 
   async report(viewer: Viewer, site?: string): Promise<UnblindedResponse<DisclosureReport>> {
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     const report = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const study = await this.study.current(tx.sql);
+      const study = await this.study.current(tx.sql, tx.studyId);
       if (study.status !== 'unblinded') {
         throw new DomainError(
           'STUDY_NOT_UNBLINDED',

@@ -113,31 +113,34 @@ export class InadvertentUnblindingService {
           signature,
         },
       });
-      const readers = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor', 'auditor')).filter(
-        (u) => u.id !== viewer.userId,
-      );
+      const readers = (
+        await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'medical_monitor', 'auditor')
+      ).filter((u) => u.id !== viewer.userId);
       await this.notifications.notify(tx, readers, inadvertentNotice(record, patients));
       return reportId;
     });
-    return this.get(id);
+    return this.get(viewer, id);
   }
 
-  list(): Promise<InadvertentView[]> {
+  list(viewer: Viewer): Promise<InadvertentView[]> {
+    const studyId = viewer.studyId!;
     return this.db.read(async (sql) => {
-      const reports = await SafetyRepository.reports(sql);
+      const reports = await SafetyRepository.reports(sql, studyId);
       const patients = await SafetyRepository.reportPatients(
         sql,
+        studyId,
         reports.map((r) => r.id),
       );
       return reports.map((r) => toInadvertentView(r, patients));
     });
   }
 
-  get(id: string): Promise<InadvertentView> {
+  get(viewer: Viewer, id: string): Promise<InadvertentView> {
+    const studyId = viewer.studyId!;
     return this.db.read(async (sql) => {
-      const r = await SafetyRepository.findReport(sql, id);
+      const r = await SafetyRepository.findReport(sql, studyId, id);
       if (!r) throw new DomainError('NOT_FOUND', 'The inadvertent unblinding report was not found.');
-      return toInadvertentView(r, await SafetyRepository.reportPatients(sql, [id]));
+      return toInadvertentView(r, await SafetyRepository.reportPatients(sql, studyId, [id]));
     });
   }
 }

@@ -1,10 +1,11 @@
 /** The signed records of this module, rebuilt from storage for signature verification (see signatures/signed-records.ts). */
 import { asStr, asStrOrNull } from '../../database/sql.js';
-import type { ContentLoader } from '../signatures/signed-records.js';
+import { byIdIn, type ContentLoader } from '../signatures/signed-records.js';
 
 export const SAFETY_SIGNED_RECORDS: Record<string, ContentLoader> = {
-  'safety-unblinding.request': async (sql, id) => {
-    const r = await sql.one<Record<string, unknown>>('SELECT * FROM safety_unblindings WHERE id = ?', [id]);
+  'safety-unblinding.request': async (sql, id, studyId) => {
+    const { where, params } = byIdIn(studyId);
+    const r = await sql.one<Record<string, unknown>>(`SELECT * FROM safety_unblindings WHERE ${where}`, params(id));
     return (
       r && {
         safetyUnblindingId: asStr(r.id),
@@ -17,8 +18,12 @@ export const SAFETY_SIGNED_RECORDS: Record<string, ContentLoader> = {
       }
     );
   },
-  'inadvertent-unblinding.report': async (sql, id) => {
-    const r = await sql.one<Record<string, unknown>>('SELECT * FROM inadvertent_unblindings WHERE id = ?', [id]);
+  'inadvertent-unblinding.report': async (sql, id, studyId) => {
+    const { where, params } = byIdIn(studyId);
+    const r = await sql.one<Record<string, unknown>>(
+      `SELECT * FROM inadvertent_unblindings WHERE ${where}`,
+      params(id),
+    );
     if (!r) return null;
     // The same order as when signed: by screening number, then id.
     const patients = await sql.all<Record<string, unknown>>(

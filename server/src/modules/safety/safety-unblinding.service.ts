@@ -44,13 +44,14 @@ export class SafetyUnblindingService {
   ) {}
 
   /** Whether the console should offer the request, and to what kind of recipient it goes. */
-  settings(): { enabled: boolean; recipientKind: RecipientKind | null } {
-    const safety = this.study.protocol().unblinding.safety;
+  settings(viewer: Viewer): { enabled: boolean; recipientKind: RecipientKind | null } {
+    const safety = this.study.protocol(viewer.studyId!).unblinding.safety;
     return { enabled: safety !== undefined, recipientKind: safety ? recipientOf(safety.recipient).kind : null };
   }
 
   async create(viewer: Viewer, input: CreateSafetyUnblindingDto): Promise<SafetyUnblindingView> {
-    const safety = this.study.protocol().unblinding.safety;
+    const protocol = this.study.protocol(viewer.studyId!);
+    const safety = protocol.unblinding.safety;
     if (!safety)
       throw new DomainError(
         'SAFETY_UNBLINDING_UNAVAILABLE',
@@ -67,9 +68,12 @@ export class SafetyUnblindingService {
     const reportReference = input.reportReference?.trim() || null;
     if (reason.length === 0) throw new DomainError('VALIDATION_FAILED', 'The reason must not be empty.');
     const signer = await this.signatures.authenticate(viewer, input.signature, 'requestSafetyUnblinding');
-    const protocol = this.study.protocol();
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      this.study.requireStatus(await this.study.current(tx.sql), ['active', 'locked'], 'request a safety unblinding');
+      this.study.requireStatus(
+        await this.study.current(tx.sql, tx.studyId),
+        ['active', 'locked'],
+        'request a safety unblinding',
+      );
       const found = await ParticipantsRepository.find(tx.sql, tx.studyId, input.participantId, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       const allocation = found!.allocation;
@@ -79,7 +83,9 @@ export class SafetyUnblindingService {
           `Patient ${p.screeningNumber} has not been randomized: there is no allocation to report.`,
         );
       const officers =
-        recipient.kind === 'role' ? await this.notifications.recipientsWithRole(tx.sql, 'pharmacovigilance') : [];
+        recipient.kind === 'role'
+          ? await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'pharmacovigilance')
+          : [];
       if (recipient.kind === 'role' && officers.length === 0) {
         throw new DomainError(
           'SAFETY_UNBLINDING_UNAVAILABLE',
@@ -116,7 +122,7 @@ export class SafetyUnblindingService {
         firstViewedAt: null,
         viewCount: 0,
       });
-      const stored = (await SafetyRepository.find(tx.sql, safetyId))!;
+      const stored = (await SafetyRepository.find(tx.sql, tx.studyId, safetyId))!;
       if (recipient.kind === 'email') {
         // Sent: the address has seen the allocation. The register names the address; the requester is the accountable user.
         await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
@@ -157,7 +163,7 @@ export class SafetyUnblindingService {
         },
       });
       const requester = await UsersRepository.findById(tx.sql, viewer.userId);
-      const monitors = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter(
+      const monitors = (await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'medical_monitor')).filter(
         (u) => u.id !== viewer.userId,
       );
       await this.notifications.notify(tx, [...(requester ? [requester] : []), ...monitors], confirmationNotice(stored));
@@ -169,7 +175,7 @@ export class SafetyUnblindingService {
   /** Investigators: their sites; pharmacovigilance: those addressed to its role; monitors and auditors: all. */
   list(viewer: Viewer): Promise<SafetyUnblindingView[]> {
     return this.db.read(async (sql) => {
-      const rows = await SafetyRepository.list(sql, {
+      const rows = await SafetyRepository.list(sql, viewer.studyId!, {
         ...(isSiteScoped(viewer.role) ? { siteCodes: viewer.siteCodes } : {}),
         ...(viewer.role === 'pharmacovigilance' ? { recipientKind: 'role' as const } : {}),
       });
@@ -179,7 +185,11 @@ export class SafetyUnblindingService {
 
   get(viewer: Viewer, id: string): Promise<SafetyUnblindingView> {
     return this.db.read(async (sql) =>
-      toSafetyUnblindingView(this.visible(viewer, await SafetyRepository.find(sql, id)), viewer, DEFAULT_LOCALE),
+      toSafetyUnblindingView(
+        this.visible(viewer, await SafetyRepository.find(sql, viewer.studyId!, id)),
+        viewer,
+        DEFAULT_LOCALE,
+      ),
     );
   }
 
@@ -195,12 +205,12 @@ export class SafetyUnblindingService {
    * Every call is a write: a register row, a view count and an audit entry with the arm sealed.
    */
   async reveal(viewer: Viewer, id: string): Promise<UnblindedResponse<SafetyRevealView>> {
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     const view = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const r = this.visible(viewer, await SafetyRepository.find(tx.sql, id, true));
+      const r = this.visible(viewer, await SafetyRepository.find(tx.sql, tx.studyId, id, true));
       if (r.recipientKind !== 'role') throw new DomainError('NOT_FOUND', 'The safety unblinding was not found.');
       const allocation = (await ParticipantsRepository.find(tx.sql, tx.studyId, r.participantId))!.allocation!;
-      await SafetyRepository.recordView(tx.sql, id, tx.now);
+      await SafetyRepository.recordView(tx.sql, tx.studyId, id, tx.now);
       await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
         id: randomUUID(),
         kind: 'safety-reveal',

@@ -33,8 +33,8 @@ export class SafetyController {
   @ApiOperation({
     summary: 'Whether the protocol designates a safety recipient: {enabled, recipientKind: role | email | null}',
   })
-  settings(): SafetySettings {
-    return this.safety.settings();
+  settings(@CurrentViewer() viewer: Viewer): SafetySettings {
+    return this.safety.settings(viewer);
   }
 
   @Post('safety-unblindings')
@@ -92,14 +92,14 @@ export class SafetyController {
   @Get('inadvertent-unblindings')
   @RequirePermission(Permission.ReadInadvertentUnblindings)
   @ApiOperation({ summary: 'Inadvertent unblinding reports, newest first (medical monitors, auditors)' })
-  reports(): Promise<InadvertentView[]> {
-    return this.inadvertent.list();
+  reports(@CurrentViewer() viewer: Viewer): Promise<InadvertentView[]> {
+    return this.inadvertent.list(viewer);
   }
 
   @Get('inadvertent-unblindings/:id')
   @RequirePermission(Permission.ReadInadvertentUnblindings)
-  reportById(@Param('id', ParseUUIDPipe) id: string): Promise<InadvertentView> {
-    return this.inadvertent.get(id);
+  reportById(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<InadvertentView> {
+    return this.inadvertent.get(viewer, id);
   }
 
   /** After end-of-study unblinding only; investigators see their own sites. */

@@ -89,15 +89,20 @@ const SAFETY_SELECT = `SELECT s.*, p.screening_number, a.randomization_number, a
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 export const SafetyRepository = {
-  async find(sql: Sql, id: string, forUpdate = false): Promise<SafetyUnblindingRecord | null> {
+  /** A safety unblinding of this study (another study's id is not found). */
+  async find(sql: Sql, studyId: number, id: string, forUpdate = false): Promise<SafetyUnblindingRecord | null> {
     const lock = forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF s' : '';
-    return sql.one(`${SAFETY_SELECT} WHERE s.id = ?${lock}`, [id], toSafety);
+    return sql.one(`${SAFETY_SELECT} WHERE s.study_id = ? AND s.id = ?${lock}`, [studyId, id], toSafety);
   },
 
-  /** Newest first; ordered by time and id, never by anything that depends on an arm. */
-  list(sql: Sql, filter: { siteCodes?: string[]; recipientKind?: RecipientKind }): Promise<SafetyUnblindingRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
+  /** The study's safety unblindings, newest first; ordered by time and id, never by anything that depends on an arm. */
+  list(
+    sql: Sql,
+    studyId: number,
+    filter: { siteCodes?: string[]; recipientKind?: RecipientKind },
+  ): Promise<SafetyUnblindingRecord[]> {
+    const where: string[] = ['s.study_id = ?'];
+    const params: unknown[] = [studyId];
     if (filter.siteCodes) {
       where.push(filter.siteCodes.length ? `s.site_code IN (${placeholders(filter.siteCodes.length)})` : '1 = 0');
       params.push(...filter.siteCodes);
@@ -107,7 +112,7 @@ export const SafetyRepository = {
       params.push(filter.recipientKind);
     }
     return sql.all(
-      `${SAFETY_SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY s.requested_at DESC, s.id`,
+      `${SAFETY_SELECT} WHERE ${where.join(' AND ')} ORDER BY s.requested_at DESC, s.id`,
       params,
       toSafety,
     );
@@ -141,10 +146,10 @@ export const SafetyRepository = {
     );
   },
 
-  recordView: (sql: Sql, id: string, at: string) =>
+  recordView: (sql: Sql, studyId: number, id: string, at: string) =>
     sql.exec(
-      'UPDATE safety_unblindings SET view_count = view_count + 1, first_viewed_at = COALESCE(first_viewed_at, ?) WHERE id = ?',
-      [at, id],
+      'UPDATE safety_unblindings SET view_count = view_count + 1, first_viewed_at = COALESCE(first_viewed_at, ?) WHERE study_id = ? AND id = ?',
+      [at, studyId, id],
     ),
 
   async insertReport(sql: Sql, studyId: number, r: InadvertentReportRecord, participantIds: string[]): Promise<void> {
@@ -175,17 +180,23 @@ export const SafetyRepository = {
     }
   },
 
-  findReport: (sql: Sql, id: string) => sql.one('SELECT * FROM inadvertent_unblindings WHERE id = ?', [id], toReport),
+  findReport: (sql: Sql, studyId: number, id: string) =>
+    sql.one('SELECT * FROM inadvertent_unblindings WHERE study_id = ? AND id = ?', [studyId, id], toReport),
 
-  reports: (sql: Sql) => sql.all('SELECT * FROM inadvertent_unblindings ORDER BY reported_at DESC, id', [], toReport),
+  reports: (sql: Sql, studyId: number) =>
+    sql.all(
+      'SELECT * FROM inadvertent_unblindings WHERE study_id = ? ORDER BY reported_at DESC, id',
+      [studyId],
+      toReport,
+    ),
 
-  reportPatients: (sql: Sql, reportIds: string[]) =>
+  reportPatients: (sql: Sql, studyId: number, reportIds: string[]) =>
     reportIds.length === 0
       ? Promise.resolve([] as InadvertentPatient[])
       : sql.all(
           `SELECT ip.report_id, ip.participant_id, p.screening_number, p.site_code FROM inadvertent_unblinding_patients ip JOIN participants p ON p.id = ip.participant_id
-           WHERE ip.report_id IN (${placeholders(reportIds.length)}) ORDER BY p.screening_number, ip.participant_id`,
-          reportIds,
+           WHERE ip.study_id = ? AND ip.report_id IN (${placeholders(reportIds.length)}) ORDER BY p.screening_number, ip.participant_id`,
+          [studyId, ...reportIds],
           (r): InadvertentPatient => ({
             reportId: asStr(r.report_id),
             participantId: asStr(r.participant_id),

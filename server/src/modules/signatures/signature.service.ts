@@ -276,12 +276,20 @@ export class SignatureService {
     return found;
   }
 
-  /** Verifies a stored signature against its record as stored now (for auditors). */
-  async verifyStored(signatureId: string): Promise<SignatureView & { valid: boolean; problem: string | null }> {
+  /**
+   * Verifies a stored signature against its record as stored now (for auditors), under one study's path:
+   * a signature whose record belongs to another study is not found there, like one that does not exist.
+   */
+  async verifyStored(
+    studyId: number,
+    signatureId: string,
+  ): Promise<SignatureView & { valid: boolean; problem: string | null }> {
     const row = await this.db.read((sql) => sql.one('SELECT * FROM signatures WHERE id = ?', [signatureId], toRow));
     if (!row) throw new DomainError('NOT_FOUND', 'The signature was not found.');
     const loader = this.loaders[row.recordType];
-    const content = loader ? await this.db.read((sql) => loader(sql, row.recordId)) : null;
+    const content = loader ? await this.db.read((sql) => loader(sql, row.recordId, studyId)) : null;
+    if (content === null && loader && (await this.db.read((sql) => loader(sql, row.recordId))) !== null)
+      throw new DomainError('NOT_FOUND', 'The signature was not found.');
     const { signerId: _s, recordHash: _h, seal: _seal, ...view } = row;
     if (content === null) return { ...view, valid: false, problem: 'the signed record does not exist' };
     const valid = await this.verify(signatureId, { type: row.recordType, id: row.recordId, content });

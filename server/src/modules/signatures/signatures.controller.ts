@@ -3,6 +3,7 @@ import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Permission } from '../../../../shared/roles.js';
 import { RequirePermission } from '../../common/permissions.js';
+import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { SignatureService } from './signature.service.js';
 import { studyRoute } from '../../common/study-route.js';
 
@@ -15,7 +16,7 @@ export class SignaturesController {
   /** The signature's manifestation (printed name, time, meaning) and whether it still binds its record. */
   @Get(':id/verification')
   @RequirePermission(Permission.ReadAudit)
-  verify(@Param('id', ParseUUIDPipe) id: string): Promise<SignatureVerificationView> {
-    return this.signatures.verifyStored(id);
+  verify(@CurrentViewer() viewer: Viewer, @Param('id', ParseUUIDPipe) id: string): Promise<SignatureVerificationView> {
+    return this.signatures.verifyStored(viewer.studyId!, id);
   }
 }

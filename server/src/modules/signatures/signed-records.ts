@@ -8,7 +8,33 @@
  */
 import { asBool, type Sql } from '../../database/sql.js';
 
-export type ContentLoader = (sql: Sql, recordId: string) => Promise<unknown | null>;
+/**
+ * Rebuilds a record's signed content. With `studyId`, only a record of that study is found (a signature of
+ * study B does not verify under study A's path); without it, any study's (to tell "another study's" from
+ * "gone"). Instance records (role grants) ignore it.
+ */
+export type ContentLoader = (sql: Sql, recordId: string, studyId?: number) => Promise<unknown | null>;
+
+/** `WHERE <alias.>id = ?`, and the study when one is given; for the loaders. */
+export function byIdIn(studyId: number | undefined, alias = ''): { where: string; params: (id: string) => unknown[] } {
+  const col = (c: string) => (alias ? `${alias}.${c}` : c);
+  return studyId === undefined
+    ? { where: `${col('id')} = ?`, params: (id) => [id] }
+    : { where: `${col('id')} = ? AND ${col('study_id')} = ?`, params: (id) => [id, studyId] };
+}
+
+/** One row of a study-scoped table by id (in the study, when given). */
+async function rowIn(sql: Sql, table: string, id: string, studyId: number | undefined) {
+  const { where, params } = byIdIn(studyId);
+  return sql.one<Record<string, unknown>>(`SELECT * FROM ${table} WHERE ${where}`, params(id));
+}
+
+/** The study row a study act's record id (its code) names, in the study when given. */
+async function studyIn(sql: Sql, code: string, studyId: number | undefined) {
+  return studyId === undefined
+    ? sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [code])
+    : sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ? AND id = ?', [code, studyId]);
+}
 
 /** Injection token: every record type's loader, this module's and the features' (features.ts). */
 export const SIGNED_RECORD_LOADERS = 'SIGNED_RECORD_LOADERS';
@@ -29,12 +55,12 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
     };
   },
   // The creation of a study (POST /api/studies): the study and the protocol file it was created from.
-  'study.creation': async (sql, id) => {
-    const s = await sql.one<Record<string, unknown>>('SELECT code, protocol_sha256 FROM study WHERE code = ?', [id]);
+  'study.creation': async (sql, id, studyId) => {
+    const s = await studyIn(sql, id, studyId);
     return s && { studyCode: String(s.code), protocolSha256: String(s.protocol_sha256) };
   },
-  randomization: async (sql, id) => {
-    const r = await sql.one<Record<string, unknown>>('SELECT * FROM allocations WHERE id = ?', [id]);
+  randomization: async (sql, id, studyId) => {
+    const r = await rowIn(sql, 'allocations', id, studyId);
     return (
       r && {
         participantId: String(r.participant_id),
@@ -45,13 +71,13 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       }
     );
   },
-  'study.activation': async (sql, id) => {
-    const s = await sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [id]);
+  'study.activation': async (sql, id, studyId) => {
+    const s = await studyIn(sql, id, studyId);
     if (!s || !s.active_scheme_id) return null;
     return { studyCode: String(s.code), schemeId: String(s.active_scheme_id), fingerprint: String(s.list_fingerprint) };
   },
-  correction: async (sql, id) => {
-    const c = await sql.one<Record<string, unknown>>('SELECT * FROM corrections WHERE id = ?', [id]);
+  correction: async (sql, id, studyId) => {
+    const c = await rowIn(sql, 'corrections', id, studyId);
     return (
       c && {
         participantId: String(c.participant_id),
@@ -62,10 +88,11 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       }
     );
   },
-  dispensation: async (sql, id) => {
+  dispensation: async (sql, id, studyId) => {
+    const { where, params } = byIdIn(studyId, 'd');
     const d = await sql.one<Record<string, unknown>>(
-      'SELECT d.*, a.treatment_code FROM dispensations d JOIN allocations a ON a.id = d.allocation_id WHERE d.id = ?',
-      [id],
+      `SELECT d.*, a.treatment_code FROM dispensations d JOIN allocations a ON a.id = d.allocation_id WHERE ${where}`,
+      params(id),
     );
     return (
       d && {
@@ -79,8 +106,8 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       }
     );
   },
-  'unblinding.request': async (sql, id) => {
-    const r = await sql.one<Record<string, unknown>>('SELECT * FROM unblinding_requests WHERE id = ?', [id]);
+  'unblinding.request': async (sql, id, studyId) => {
+    const r = await rowIn(sql, 'unblinding_requests', id, studyId);
     return (
       r && {
         requestId: String(r.id),
@@ -92,8 +119,8 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       }
     );
   },
-  'unblinding.decision': async (sql, id) => {
-    const d = await sql.one<Record<string, unknown>>('SELECT * FROM unblinding_decisions WHERE id = ?', [id]);
+  'unblinding.decision': async (sql, id, studyId) => {
+    const d = await rowIn(sql, 'unblinding_decisions', id, studyId);
     return (
       d && {
         requestId: String(d.request_id),
@@ -104,8 +131,8 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       }
     );
   },
-  'study.lock': async (sql, id) => {
-    const s = await sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [id]);
+  'study.lock': async (sql, id, studyId) => {
+    const s = await studyIn(sql, id, studyId);
     if (!s || !s.locked_at) return null;
     return {
       studyCode: String(s.code),
@@ -113,8 +140,8 @@ export const CORE_SIGNED_RECORDS: Record<string, ContentLoader> = {
       lockedAt: String(s.locked_at),
     };
   },
-  'study.unblinding': async (sql, id) => {
-    const s = await sql.one<Record<string, unknown>>('SELECT * FROM study WHERE code = ?', [id]);
+  'study.unblinding': async (sql, id, studyId) => {
+    const s = await studyIn(sql, id, studyId);
     if (!s || !s.unblinded_at) return null;
     return {
       studyCode: String(s.code),

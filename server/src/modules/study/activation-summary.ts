@@ -44,7 +44,7 @@ export async function activationSummary(sql: Sql, studyId: number) {
 }
 
 export async function lockSummary(sql: Sql, studyId: number, protocol: Protocol) {
-  const open = (await UnblindingRepository.list(sql, null)).filter(
+  const open = (await UnblindingRepository.list(sql, studyId, null)).filter(
     (r) => r.status === 'pending' || r.status === 'approved',
   );
   const patients = await sql.all<Record<string, unknown>>(

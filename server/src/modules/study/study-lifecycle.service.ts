@@ -56,7 +56,9 @@ export class StudyLifecycleService {
         id: study.code,
         content: { studyCode: study.code, listFingerprint: study.listFingerprint, lockedAt: tx.now },
       });
-      const open = (await UnblindingRepository.list(tx.sql, null)).filter((r) => r.status === 'pending').length;
+      const open = (await UnblindingRepository.list(tx.sql, tx.studyId, null)).filter(
+        (r) => r.status === 'pending',
+      ).length;
       const summary = await lockSummary(tx.sql, tx.studyId, this.protocol.protocol(tx.studyId));
       await transition(tx, STUDY_LIFECYCLE, { id: study.code, status: study.status }, 'lock', {
         write: (to) => StudyRepository.setStatus(tx.sql, tx.studyId, to, tx.now),
@@ -72,6 +74,7 @@ export class StudyLifecycleService {
       // Everyone who could still try to randomize, dispense or request unblinding learns it at once.
       const recipients = await this.notifications.recipientsWithRole(
         tx.sql,
+        tx.studyId,
         'investigator',
         'pharmacist',
         'medical_monitor',
@@ -160,6 +163,7 @@ export class StudyLifecycleService {
       // The trial statisticians receive the key; the randomization statistician learns the list is released.
       const statisticians = await this.notifications.recipientsWithRole(
         tx.sql,
+        tx.studyId,
         'statistician',
         'randomization_statistician',
       );

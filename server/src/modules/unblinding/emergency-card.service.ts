@@ -25,7 +25,7 @@ export class EmergencyCardService {
   ) {}
 
   card(viewer: Viewer, participantId: string): Promise<EmergencyCardView> {
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(viewer.studyId!);
     return this.db.read(async (sql) => {
       const found = await ParticipantsRepository.find(sql, viewer.studyId!, participantId);
       const p = requireAccess(viewer, found?.participant, 'The patient');

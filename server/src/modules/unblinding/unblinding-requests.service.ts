@@ -45,10 +45,10 @@ export class UnblindingRequestsService {
 
   async create(viewer: Viewer, input: CreateUnblindingRequestDto): Promise<UnblindingRequestView> {
     const reason = this.requireNeutralText(input.reason, 'The reason');
-    const policy = this.study.protocol().unblinding.policy;
+    const policy = this.study.protocol(viewer.studyId!).unblinding.policy;
     const signer = await this.signatures.authenticate(viewer, input.signature, 'requestUnblinding');
     const id = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'request unblinding');
+      this.study.requireStatus(await this.study.current(tx.sql, tx.studyId), ['active'], 'request unblinding');
       const found = await ParticipantsRepository.find(tx.sql, tx.studyId, input.participantId, true);
       const p = requireAccess(viewer, found?.participant, 'The patient');
       if (!found!.allocation)
@@ -56,7 +56,7 @@ export class UnblindingRequestsService {
           'INVALID_TRANSITION',
           `Patient ${p.screeningNumber} has not been randomized: there is no allocation to reveal.`,
         );
-      const open = await UnblindingRepository.findOpen(tx.sql, p.id, viewer.userId);
+      const open = await UnblindingRepository.findOpen(tx.sql, tx.studyId, p.id, viewer.userId);
       if (open)
         throw new DomainError(
           'DUPLICATE',
@@ -112,10 +112,10 @@ export class UnblindingRequestsService {
           signature,
         },
       });
-      const stored = (await UnblindingRepository.find(tx.sql, requestId))!;
+      const stored = (await UnblindingRepository.find(tx.sql, tx.studyId, requestId))!;
       await this.notifications.notify(
         tx,
-        await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'),
+        await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'medical_monitor'),
         requestedNotice(stored),
       );
       return requestId;
@@ -128,32 +128,35 @@ export class UnblindingRequestsService {
    * With `participantId`, only that patient's (the patient's page shows them before a new one is typed).
    */
   async list(viewer: Viewer, participantId?: string): Promise<UnblindingRequestView[]> {
+    const studyId = viewer.studyId!;
+    const emergency = this.study.protocol(studyId).unblinding.emergency;
     return this.db.read(async (sql) => {
       const all = participantId
-        ? await UnblindingRepository.forParticipant(sql, participantId)
-        : await UnblindingRepository.list(sql, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
+        ? await UnblindingRepository.forParticipant(sql, studyId, participantId)
+        : await UnblindingRepository.list(sql, studyId, isSiteScoped(viewer.role) ? viewer.siteCodes : null);
       const rows =
         participantId && isSiteScoped(viewer.role) ? all.filter((r) => viewer.siteCodes.includes(r.siteCode)) : all;
       const decisions = await UnblindingRepository.decisions(
         sql,
+        studyId,
         rows.map((r) => r.id),
       );
       const signatures = await SignatureService.manifests(sql, [
         ...rows.map((r) => r.signatureId),
         ...decisions.map((d) => d.signatureId),
       ]);
-      return rows.map((r) =>
-        toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency, signatures),
-      );
+      return rows.map((r) => toUnblindingRequestView(r, decisions, viewer, emergency, signatures));
     });
   }
 
   async get(viewer: Viewer, id: string): Promise<UnblindingRequestView> {
+    const studyId = viewer.studyId!;
+    const emergency = this.study.protocol(studyId).unblinding.emergency;
     return this.db.read(async (sql) => {
-      const r = requireAccess(viewer, await UnblindingRepository.find(sql, id), 'The unblinding request');
-      const decisions = await UnblindingRepository.decisions(sql, [id]);
+      const r = requireAccess(viewer, await UnblindingRepository.find(sql, studyId, id), 'The unblinding request');
+      const decisions = await UnblindingRepository.decisions(sql, studyId, [id]);
       const signatures = await SignatureService.manifests(sql, [r.signatureId, ...decisions.map((d) => d.signatureId)]);
-      return toUnblindingRequestView(r, decisions, viewer, this.study.protocol().unblinding.emergency, signatures);
+      return toUnblindingRequestView(r, decisions, viewer, emergency, signatures);
     });
   }
 
@@ -169,11 +172,19 @@ export class UnblindingRequestsService {
       input.approve ? 'approveUnblinding' : 'denyUnblinding',
     );
     await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      this.study.requireStatus(await this.study.current(tx.sql), ['active'], 'decide an unblinding request');
-      const r = requireAccess(viewer, await UnblindingRepository.find(tx.sql, id, true), 'The unblinding request');
+      this.study.requireStatus(
+        await this.study.current(tx.sql, tx.studyId),
+        ['active'],
+        'decide an unblinding request',
+      );
+      const r = requireAccess(
+        viewer,
+        await UnblindingRepository.find(tx.sql, tx.studyId, id, true),
+        'The unblinding request',
+      );
       if (r.requestedById === viewer.userId)
         throw new DomainError('FORBIDDEN', 'Nobody may decide their own unblinding request.');
-      const previous = await UnblindingRepository.decisions(tx.sql, [id]);
+      const previous = await UnblindingRepository.decisions(tx.sql, tx.studyId, [id]);
       const approvalsSoFar = previous.filter((d) => d.kind === 'approval' && d.approve).length;
       // A request escalated to break-the-glass is already open to its requester: decisions are reviews.
       const outcome = applyDecision(
@@ -218,7 +229,8 @@ export class UnblindingRequestsService {
         if (isUniqueViolation(err)) throw new DomainError('FORBIDDEN', 'You have already decided this request.');
         throw err;
       }
-      if (outcome.status !== r.status) await UnblindingRepository.setStatus(tx.sql, id, outcome.status, tx.now, true);
+      if (outcome.status !== r.status)
+        await UnblindingRepository.setStatus(tx.sql, tx.studyId, id, outcome.status, tx.now, true);
       const action =
         outcome.kind === 'review'
           ? 'unblinding.reviewed'
@@ -249,7 +261,7 @@ export class UnblindingRequestsService {
           decisionNotice(r, 'reviewed', signer.printedName, comment),
         );
       } else if (outcome.status === 'pending') {
-        const others = (await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor')).filter(
+        const others = (await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'medical_monitor')).filter(
           (u) => u.id !== viewer.userId && u.id !== r.requestedById,
         );
         await this.notifications.notify(tx, others, secondApprovalNotice(r, signer.printedName));

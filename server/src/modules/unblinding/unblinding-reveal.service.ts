@@ -35,7 +35,8 @@ export class UnblindingRevealService {
   ) {}
 
   async reveal(viewer: Viewer, id: string): Promise<UnblindedResponse<RevealView>> {
-    const before = await this.db.read((sql) => UnblindingRepository.find(sql, id));
+    const studyId = viewer.studyId!;
+    const before = await this.db.read((sql) => UnblindingRepository.find(sql, studyId, id));
     if (!before) throw new DomainError('NOT_FOUND', 'The unblinding request was not found.');
     const outOfScope = !canActAtSite(viewer, before.siteCode);
     if (outOfScope || before.requestedById !== viewer.userId) {
@@ -57,9 +58,9 @@ export class UnblindingRevealService {
         'Only the investigator who requested this unblinding may view the allocation.',
       );
     }
-    const protocol = this.study.protocol();
+    const protocol = this.study.protocol(studyId);
     const view = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const r = (await UnblindingRepository.find(tx.sql, id, true))!;
+      const r = (await UnblindingRepository.find(tx.sql, tx.studyId, id, true))!;
       if (!canReveal(r.status)) {
         throw new DomainError(
           'INVALID_TRANSITION',
@@ -71,7 +72,7 @@ export class UnblindingRevealService {
       const found = (await ParticipantsRepository.find(tx.sql, tx.studyId, r.participantId, true))!;
       const allocation = found.allocation!;
       const first = r.firstRevealedAt === null;
-      await UnblindingRepository.recordReveal(tx.sql, id, tx.now);
+      await UnblindingRepository.recordReveal(tx.sql, tx.studyId, id, tx.now);
       await UnblindingRepository.insertRegister(tx.sql, tx.studyId, {
         id: randomUUID(),
         kind: 'emergency-reveal',
@@ -108,7 +109,7 @@ export class UnblindingRevealService {
       if (first)
         await this.notifications.notify(
           tx,
-          await this.notifications.recipientsWithRole(tx.sql, 'medical_monitor'),
+          await this.notifications.recipientsWithRole(tx.sql, tx.studyId, 'medical_monitor'),
           revealedNotice(r),
         );
       return toRevealView(r, allocation, protocol, tx.now, viewCount);
@@ -116,12 +117,12 @@ export class UnblindingRevealService {
     return new UnblindedResponse(viewer.userId, view);
   }
 
-  /** The register for auditors, oldest first. */
-  register(): Promise<RegisterView[]> {
-    return this.db.read(async (sql) => (await UnblindingRepository.register(sql)).map(toRegisterView));
+  /** The study's register for auditors, oldest first. */
+  register(viewer: Viewer): Promise<RegisterView[]> {
+    return this.db.read(async (sql) => (await UnblindingRepository.register(sql, viewer.studyId!)).map(toRegisterView));
   }
 
-  async registerCsv(): Promise<string> {
-    return toCsv(await this.register(), REGISTER_COLUMNS);
+  async registerCsv(viewer: Viewer): Promise<string> {
+    return toCsv(await this.register(viewer), REGISTER_COLUMNS);
   }
 }

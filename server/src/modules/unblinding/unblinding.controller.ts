@@ -101,14 +101,15 @@ export class UnblindingController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: "Who has seen which patient's allocation, when and why (never the arm); `?format=csv`" })
   async register(
+    @CurrentViewer() viewer: Viewer,
     @Query() q: ListQueryDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<UnblindingRegisterEntry[] | string> {
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="unblinding-register.csv"');
-      return this.reveals.registerCsv();
+      return this.reveals.registerCsv(viewer);
     }
-    return this.reveals.register();
+    return this.reveals.register(viewer);
   }
 }

@@ -114,36 +114,42 @@ const toRegisterRecord = (r: Record<string, unknown>): RegisterRecord => ({
 });
 
 /** The whole register, oldest first; also read by the CLI from an offline database. */
-const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id ORDER BY r.seen_at, r.kind, r.username, r.id`;
+const REGISTER_QUERY = `SELECT r.*, p.screening_number, p.site_code FROM unblinding_register r LEFT JOIN participants p ON p.id = r.participant_id
+  WHERE r.study_id = ? ORDER BY r.seen_at, r.kind, r.username, r.id`;
 
 const REQUEST_SELECT = `SELECT u.*, p.screening_number, a.randomization_number, a.treatment_code
   FROM unblinding_requests u JOIN participants p ON p.id = u.participant_id LEFT JOIN allocations a ON a.participant_id = u.participant_id`;
 
 export const UnblindingRepository = {
-  async find(sql: Sql, id: string, forUpdate = false): Promise<UnblindingRequestRecord | null> {
+  /** A request of this study (one of another study is not found: its id answers 404 under this study's path). */
+  async find(sql: Sql, studyId: number, id: string, forUpdate = false): Promise<UnblindingRequestRecord | null> {
     const lock = forUpdate && sql.dialect === 'postgres' ? ' FOR UPDATE OF u' : '';
-    return sql.one(`${REQUEST_SELECT} WHERE u.id = ?${lock}`, [id], toRequest);
+    return sql.one(`${REQUEST_SELECT} WHERE u.study_id = ? AND u.id = ?${lock}`, [studyId, id], toRequest);
   },
 
-  /** Every request, or those of the given sites (investigators), newest first. */
-  list(sql: Sql, siteCodes: string[] | null): Promise<UnblindingRequestRecord[]> {
-    const where = siteCodes ? `WHERE u.site_code IN (${siteCodes.map(() => '?').join(', ') || "''"})` : '';
-    return sql.all(`${REQUEST_SELECT} ${where} ORDER BY u.requested_at DESC, u.id`, siteCodes ?? [], toRequest);
+  /** Every request of the study, or those of the given sites (investigators), newest first. */
+  list(sql: Sql, studyId: number, siteCodes: string[] | null): Promise<UnblindingRequestRecord[]> {
+    const sites = siteCodes ? ` AND u.site_code IN (${siteCodes.map(() => '?').join(', ') || "''"})` : '';
+    return sql.all(
+      `${REQUEST_SELECT} WHERE u.study_id = ?${sites} ORDER BY u.requested_at DESC, u.id`,
+      [studyId, ...(siteCodes ?? [])],
+      toRequest,
+    );
   },
 
   /** An open (pending or approved, not yet revealed) request by this user for this patient, if any. */
-  findOpen: (sql: Sql, participantId: string, userId: string) =>
+  findOpen: (sql: Sql, studyId: number, participantId: string, userId: string) =>
     sql.one(
-      `${REQUEST_SELECT} WHERE u.participant_id = ? AND u.requested_by_id = ? AND u.status IN ('pending', 'approved')`,
-      [participantId, userId],
+      `${REQUEST_SELECT} WHERE u.study_id = ? AND u.participant_id = ? AND u.requested_by_id = ? AND u.status IN ('pending', 'approved')`,
+      [studyId, participantId, userId],
       toRequest,
     ),
 
-  /** Pending requests made at or before `cutoff` that were never escalated, oldest first. */
-  dueForEscalation: (sql: Sql, cutoff: string, limit: number) =>
+  /** The study's pending requests made at or before `cutoff` that were never escalated, oldest first. */
+  dueForEscalation: (sql: Sql, studyId: number, cutoff: string, limit: number) =>
     sql.all(
-      `${REQUEST_SELECT} WHERE u.status = 'pending' AND u.escalated_at IS NULL AND u.requested_at <= ? ORDER BY u.requested_at, u.id LIMIT ?`,
-      [cutoff, limit],
+      `${REQUEST_SELECT} WHERE u.study_id = ? AND u.status = 'pending' AND u.escalated_at IS NULL AND u.requested_at <= ? ORDER BY u.requested_at, u.id LIMIT ?`,
+      [studyId, cutoff, limit],
       toRequest,
     ),
 
@@ -152,21 +158,21 @@ export const UnblindingRepository = {
    * instances (or a decision racing the scheduler) exactly one sees affected = 1 and goes on.
    * Escalation to break-the-glass also opens the reveal (status approved).
    */
-  async markEscalated(sql: Sql, id: string, to: EscalationTarget, at: string): Promise<boolean> {
+  async markEscalated(sql: Sql, studyId: number, id: string, to: EscalationTarget, at: string): Promise<boolean> {
     const opens = to === 'break-the-glass';
     const { affected } = await sql.exec(
       `UPDATE unblinding_requests SET escalated_at = ?, escalated_to = ?, updated_at = ?${opens ? ", status = 'approved', decided_at = ?" : ''}
-       WHERE id = ? AND status = 'pending' AND escalated_at IS NULL`,
-      opens ? [at, to, at, at, id] : [at, to, at, id],
+       WHERE study_id = ? AND id = ? AND status = 'pending' AND escalated_at IS NULL`,
+      opens ? [at, to, at, at, studyId, id] : [at, to, at, studyId, id],
     );
     return affected === 1;
   },
 
   /** Requests about one patient (newest first), for the patient's page. */
-  forParticipant: (sql: Sql, participantId: string) =>
+  forParticipant: (sql: Sql, studyId: number, participantId: string) =>
     sql.all(
-      `${REQUEST_SELECT} WHERE u.participant_id = ? ORDER BY u.requested_at DESC, u.id`,
-      [participantId],
+      `${REQUEST_SELECT} WHERE u.study_id = ? AND u.participant_id = ? ORDER BY u.requested_at DESC, u.id`,
+      [studyId, participantId],
       toRequest,
     ),
 
@@ -203,29 +209,27 @@ export const UnblindingRepository = {
     );
   },
 
-  setStatus: (sql: Sql, id: string, status: UnblindingStatus, at: string, decided: boolean) =>
+  setStatus: (sql: Sql, studyId: number, id: string, status: UnblindingStatus, at: string, decided: boolean) =>
     sql.exec(
-      `UPDATE unblinding_requests SET status = ?, updated_at = ?${decided ? ', decided_at = ?' : ''} WHERE id = ?`,
-      decided ? [status, at, at, id] : [status, at, id],
+      `UPDATE unblinding_requests SET status = ?, updated_at = ?${decided ? ', decided_at = ?' : ''} WHERE study_id = ? AND id = ?`,
+      decided ? [status, at, at, studyId, id] : [status, at, studyId, id],
     ),
 
   /** Counts one more view of the reveal; the first view moves the request to `revealed`. */
-  recordReveal: (sql: Sql, id: string, at: string) =>
+  recordReveal: (sql: Sql, studyId: number, id: string, at: string) =>
     sql.exec(
-      `UPDATE unblinding_requests SET status = 'revealed', reveal_count = reveal_count + 1, first_revealed_at = COALESCE(first_revealed_at, ?), updated_at = ? WHERE id = ?`,
-      [at, at, id],
+      `UPDATE unblinding_requests SET status = 'revealed', reveal_count = reveal_count + 1, first_revealed_at = COALESCE(first_revealed_at, ?), updated_at = ? WHERE study_id = ? AND id = ?`,
+      [at, at, studyId, id],
     ),
 
-  decisions: (sql: Sql, requestIds: string[]) =>
+  decisions: (sql: Sql, studyId: number, requestIds: string[]) =>
     requestIds.length === 0
       ? Promise.resolve([] as DecisionRecord[])
       : sql.all(
-          `SELECT * FROM unblinding_decisions WHERE request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY decided_at, id`,
-          requestIds,
+          `SELECT * FROM unblinding_decisions WHERE study_id = ? AND request_id IN (${requestIds.map(() => '?').join(', ')}) ORDER BY decided_at, id`,
+          [studyId, ...requestIds],
           toDecision,
         ),
-
-  findDecision: (sql: Sql, id: string) => sql.one('SELECT * FROM unblinding_decisions WHERE id = ?', [id], toDecision),
 
   async insertDecision(sql: Sql, studyId: number, d: DecisionRecord): Promise<void> {
     await sql.exec(
@@ -270,5 +274,5 @@ export const UnblindingRepository = {
     );
   },
 
-  register: (sql: Sql) => sql.all(REGISTER_QUERY, [], toRegisterRecord),
+  register: (sql: Sql, studyId: number) => sql.all(REGISTER_QUERY, [studyId], toRegisterRecord),
 };

@@ -266,10 +266,10 @@ export class RoleGrantsService {
     const recipients = (
       grant.studyId
         ? [
-            ...(await this.notifications.recipientsWithRole(tx.sql, 'admin')),
-            ...(await studyMembersWithRole(tx.sql, grant.studyId, concerned)),
+            ...(await this.notifications.instanceRecipients(tx.sql, 'admin')),
+            ...(await this.notifications.recipientsWithRole(tx.sql, grant.studyId, ...concerned)),
           ]
-        : await this.notifications.recipientsWithRole(tx.sql, ...concerned)
+        : await this.notifications.instanceRecipients(tx.sql, ...concerned)
     ).filter((u, i, all) => u.id !== user.id && all.findIndex((o) => o.id === u.id) === i);
     const key = what.charAt(0).toUpperCase() + what.slice(1);
     await this.notifications.notify(tx, recipients, (locale) => {
@@ -306,13 +306,6 @@ function grantContent(
   const content = { grantId: g.id, userId: g.userId, kind: g.kind, role: g.role, email: g.email, status, decidedBy };
   // A study's grant signs its study too (signed-records.ts rebuilds the same content).
   return g.studyId ? { ...content, studyId: g.studyId } : content;
-}
-
-/** The active accounts holding one of `roles` live in a study. */
-async function studyMembersWithRole(sql: Sql, studyId: number, roles: Role[]): Promise<UserRecord[]> {
-  const rows = (await StudyRolesRepository.history(sql, studyId)).filter((r) => !r.revokedAt && roles.includes(r.role));
-  const users = await Promise.all(rows.map((r) => UsersRepository.findById(sql, r.userId)));
-  return users.filter((u): u is UserRecord => !!u && u.active);
 }
 
 /**
