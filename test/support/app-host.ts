@@ -5,7 +5,8 @@
  * ← {type:'close'} → exits. For the multi-study schema tests, until studies have routes:
  * ← {type:'study-write', studyId, action, checkpoint} → {type:'study-written', error} (one audited write for
  * that study through the real write path) ; ← {type:'study-verify', studyId} → {type:'study-verified', result} ;
- * ← {type:'study-load', studyId} → {type:'study-loaded', error} (parses a study row a test inserted).
+ * ← {type:'study-load', studyId} → {type:'study-loaded', error} (parses a study row a test inserted) ;
+ * ← {type:'study-create', studyId, code} → {type:'study-created', error} (second-study.ts).
  *
  * A pooled host (TEST_APP_HOST_POOLED=1, app-process.ts) is reused for app after app, so that the modules
  * are loaded and compiled once per Jest worker instead of once per app (about 2 s of CPU each, issue 14):
@@ -24,6 +25,7 @@ import { SYSTEM_ACTOR } from '../../server/src/common/viewer.js';
 import { DatabaseService } from '../../server/src/database/database.service.js';
 import { AuditService } from '../../server/src/modules/audit/audit.service.js';
 import { ProtocolService } from '../../server/src/modules/protocol/protocol.service.js';
+import { createSecondStudy } from './second-study.js';
 
 type HostMessage = {
   type: string;
@@ -31,6 +33,7 @@ type HostMessage = {
   studyId?: number;
   action?: string;
   checkpoint?: boolean;
+  code?: string;
   env?: Record<string, string>;
 };
 
@@ -91,6 +94,12 @@ process.on('message', async (msg: HostMessage) => {
         (err: Error) => err.message,
       );
     process.send?.({ type: 'study-written', error });
+  } else if (msg.type === 'study-create') {
+    const error = await createSecondStudy(app!, msg.studyId!, msg.code!).then(
+      () => null,
+      (err: Error) => err.message,
+    );
+    process.send?.({ type: 'study-created', error });
   } else if (msg.type === 'study-verify') {
     const result = await app!.get(AuditService).verify(msg.studyId ?? 1);
     process.send?.({ type: 'study-verified', result });
