@@ -301,9 +301,14 @@ function registerCheck(files: Files, entries: StoredAuditEntry[]): ArchiveCheck 
         (Array.isArray(signers) && signers.some((s: { signerUsername?: unknown }) => s?.signerUsername === r.seenBy))
       );
     };
-    const found = entries.some(
-      (e) => by(e) && sameTime(e.at, r.at) && (r.participantId === null || e.entityId === r.participantId),
-    );
+    // The patient is the entry's subject, or named in its details (an inadvertent report lists its patients,
+    // a safety delivery names one); a disclosure report's entry counts its patients per site.
+    const about = (e: StoredAuditEntry) =>
+      r.participantId === null ||
+      e.entityId === r.participantId ||
+      JSON.stringify(e.details ?? null).includes(r.participantId) ||
+      (r.kind === 'disclosure' && e.action === 'disclosure.generated');
+    const found = entries.some((e) => by(e) && sameTime(e.at, r.at) && about(e));
     if (!found)
       problems.push(
         `${P.registerJson} row ${i + 1} (${r.kind}, ${r.seenBy}, ${r.at}): no entry of ${P.chain} records it`,
