@@ -99,15 +99,15 @@ export class ProtocolService implements OnApplicationBootstrap {
     return result.protocol;
   }
 
-  // TODO(multi-study step 3): the FIRST_STUDY_ID defaults below go once every caller passes viewer.studyId.
-  protocol(studyId: number = FIRST_STUDY_ID): Protocol {
+  /** A study's protocol; every caller names the study (the viewer's, or its write transaction's). */
+  protocol(studyId: number): Protocol {
     const loaded = this.loaded.get(studyId);
     if (!loaded) throw new Error(`study ${studyId} is not loaded`);
     return loaded.protocol;
   }
 
   /** Null before the study is loaded (the interceptor then has nothing to protect). */
-  vocabulary(studyId: number = FIRST_STUDY_ID): BlindingVocabulary | null {
+  vocabulary(studyId: number): BlindingVocabulary | null {
     return this.loaded.get(studyId)?.vocabulary ?? null;
   }
 
@@ -123,7 +123,7 @@ export class ProtocolService implements OnApplicationBootstrap {
     return [...this.loaded.values()].map((l) => l.vocabulary);
   }
 
-  async current(sql: Sql, studyId: number = FIRST_STUDY_ID): Promise<StudyRecord> {
+  async current(sql: Sql, studyId: number): Promise<StudyRecord> {
     const study = await StudyRepository.find(sql, studyId);
     if (!study) throw new Error('study row missing');
     return study;
