@@ -206,8 +206,11 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     expect(dispensed.status).toBe(201);
     ids.B.participants = bA;
     ids.B['unblinding-requests'] = await emergency(B, tokens.monitor, bA);
-    const revealed = await t.api.get(at(B, `/unblinding-requests/${ids.B['unblinding-requests']}/reveal`), tokens.monitor);
-    expect([revealed.status, revealed.text]).toEqual([200, revealed.text]);
+    const revealed = await t.api.get(
+      at(B, `/unblinding-requests/${ids.B['unblinding-requests']}/reveal`),
+      tokens.monitor,
+    );
+    expect(revealed.status).toBe(200);
 
     // A: investigator1 randomizes; the pharmacist dispenses; an emergency unblinding the monitor decides (A's
     // policy: monitor approval).
@@ -336,10 +339,13 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     const queries = ['', '?format=csv', '?limit=500'];
     const hits: string[] = [];
     let responses = 0;
+    const requester = { A: 'investigator1', B: 'monitor' };
     const crawl = async (study: 'A' | 'B', code: string, people: string[], extra: string[]) => {
       for (const u of people)
         for (const op of gets)
           for (const query of op.path.includes('{') ? [''] : queries) {
+            // The reveal is the one unblinded answer, to its requester only (checked below); anyone else is refused.
+            if (op.path.endsWith('/reveal') && u === requester[study]) continue;
             const path = fill(op.path, code, study) + query;
             const res = await t.api.get(path, tokens[u]);
             responses++;
@@ -360,6 +366,15 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     expect(leakHits(withoutPublicText(inA.text), vocabulary).length).toBeGreaterThan(0);
     const inB = await t.api.get(at(B, '/allocation-log'), tokens.pharmacist);
     expect(leakHits(withoutPublicText(inB.text), [...vocabulary, ...codes.A])).toEqual([]);
+    // B's reveal to its requester names B's arm, never an arm of A's protocol.
+    const reveal = await t.api.get(
+      at(B, `/unblinding-requests/${ids.B['unblinding-requests']}/reveal`),
+      tokens.monitor,
+    );
+    const armsOfA = protocols[0].arms.flatMap((a) => [a.code, a.label]);
+    expect(reveal.status).toBe(200);
+    expect(leakHits(withoutPublicText(reveal.text), blindedVocabulary(protocols[1])).length).toBeGreaterThan(0);
+    expect(leakHits(withoutPublicText(reveal.text), [...armsOfA, ...codes.A])).toEqual([]);
     // The search can fail: B's unblinded people do see B's arms.
     expect(
       leakHits(withoutPublicText((await t.api.get(at(B, '/allocation-log'), tokens.randstat)).text), vocabulary).length,
