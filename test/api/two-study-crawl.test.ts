@@ -11,7 +11,7 @@
  *   names no arm, product or sequence of EITHER protocol, nor a treatment code of the other study.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseProtocolOrThrow, type Protocol } from '../../shared/protocol/index.js';
@@ -42,6 +42,28 @@ const STUDY_ROOTS = [
 ];
 /** The floor of study operations in the document when this crawl was written (it only grows). */
 const OPERATIONS_FLOOR = 60;
+
+/**
+ * The study routes the source declares (every controller under studies/:studyCode, each method decorator), as the
+ * document writes them: the enumeration is checked against the code, so a route left out of the document fails.
+ */
+function declaredStudyRoutes(): string[] {
+  const root = join(process.cwd(), 'server', 'src');
+  const routes: string[] = [];
+  for (const file of readdirSync(root, { recursive: true }) as string[]) {
+    if (!file.endsWith('.controller.ts')) continue;
+    const source = readFileSync(join(root, file), 'utf8');
+    const controller = /@Controller\((?:studyRoute\((?:'([^']*)')?\)|'([^']*)')\)/.exec(source);
+    if (!controller) continue;
+    const prefix = controller[2] ?? (controller[1] ? `studies/:studyCode/${controller[1]}` : 'studies/:studyCode');
+    if (!prefix.startsWith('studies/:studyCode')) continue;
+    for (const m of source.matchAll(/@(Get|Post|Put|Patch|Delete)\((?:'([^']*)')?\)/g)) {
+      const path = `/api/${prefix}${m[2] ? `/${m[2]}` : ''}`.replace(/:(\w+)/g, '{$1}');
+      routes.push(`${m[1].toUpperCase()} ${path}`);
+    }
+  }
+  return routes;
+}
 
 /** People who only exist in study B (copies of demo accounts with no role in study A). */
 const B_ONLY: Array<[string, string]> = [
@@ -293,6 +315,10 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     expect(operations.length).toBeGreaterThanOrEqual(OPERATIONS_FLOOR);
     const roots = new Set(operations.map((o) => o.path.slice(STUDY_ROOT.length).split(/[/?]/)[0]));
     expect(STUDY_ROOTS.filter((r) => !roots.has(r))).toEqual([]);
+    const enumerated = new Set(operations.map((o) => `${o.method} ${o.path}`));
+    const declared = declaredStudyRoutes();
+    expect(declared.length).toBeGreaterThanOrEqual(OPERATIONS_FLOOR);
+    expect(declared.filter((r) => !enumerated.has(r))).toEqual([]);
     // The answer for a study that does not exist: the crawl's answers must be this one, B's code in it.
     const unknown = await t.api.get('/api/studies/NO-SUCH-STUDY/study', tokens.auditor);
     expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
