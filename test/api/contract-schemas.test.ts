@@ -56,7 +56,9 @@ describe('the OpenAPI document carries response schemas generated from the share
 
   /** The 2xx JSON schema of the operation that serves `method path` (a path template of the document). */
   function responseSchema(method: string, template: string): unknown {
-    const op: Operation = doc.paths[template]?.[method];
+    // A study route is documented under its study (docs/API.md); the calls below use the v1 path of the first study.
+    const op: Operation =
+      doc.paths[template]?.[method] ?? doc.paths[template.replace(/^\/api\//, '/api/studies/{studyCode}/')]?.[method];
     if (!op) throw new Error(`no ${method} ${template} in the document`);
     const code = Object.keys(op.responses ?? {}).find((c) => /^2\d\d$/.test(c))!;
     return op.responses![code].content?.['application/json']?.schema;

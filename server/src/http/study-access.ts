@@ -16,7 +16,7 @@ import { ProtocolService } from '../modules/protocol/protocol.service.js';
 /** Study codes are short identifiers (shared/protocol: `study.code`); anything else is not looked up. */
 const STUDY_CODE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const studyNotFound = (code: string) =>
+const studyNotFound = (code: string) =>
   new DomainError('NOT_FOUND', `No study "${code.slice(0, 64)}" was found among the studies you take part in.`);
 
 @Injectable()
