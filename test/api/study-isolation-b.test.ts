@@ -17,7 +17,8 @@ import { runCli } from '../../server/src/cli/main.js';
 import { eligibleAnswers } from '../support/factories.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
-import { signed } from './fixtures/unblinding-helpers.js';
+import { protocolWithEscalation } from './fixtures/emergency-protocol.js';
+import { signed, waitFor } from './fixtures/unblinding-helpers.js';
 
 const B = { id: 2, code: 'ISO-B2' };
 
@@ -266,5 +267,80 @@ describe(`records of the unblinding side stay in their study (${usingPostgres ? 
     // The first study is still active: its archive is refused, nothing of the second changes that.
     const early = await cli(['study', 'archive', '--study', A, '--out', join(work, 'archive-a'), ...dbArgs]);
     expect([early.code, early.err]).toEqual([2, expect.stringContaining('only after end-of-study unblinding')]);
+  });
+});
+
+describe(`the escalation of unblinding requests walks every active study (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
+  let t: TestApp;
+  let raw: RawDb;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    // Both studies under the demo protocol with a fast rule: nobody decides within 1.2 s → break-the-glass.
+    t = await startTestApp({
+      PROTOCOL_FILE: protocolWithEscalation('break-the-glass', 0.02),
+      ESCALATION_CHECK_MS: '200',
+    });
+    raw = await openRawDb(t.config);
+    for (const u of ['investigator2', 'auditor']) tokens[u] = await t.api.login(u);
+    const made = await t.ask<{ error: string | null }>({ type: 'study-create', studyId: B.id, code: B.code });
+    expect(made.error).toBeNull();
+    for (const [username, role, sites] of [
+      ['investigator2', 'investigator', ['A']],
+      ['auditor', 'auditor', []],
+    ] as const)
+      await raw.run(
+        `INSERT INTO study_roles (id, study_id, user_id, role, site_codes, granted_by, granted_at)
+         SELECT ?, ?, id, ?, ?, 'test', '2026-01-01T00:00:00.000Z' FROM users WHERE username = ?`,
+        [`esc-b-${username}`, B.id, role, JSON.stringify(sites), username],
+      );
+  });
+  afterAll(async () => {
+    await raw?.close();
+    await t?.close();
+  });
+
+  it('[MS-005] a request of the second study nobody decides is escalated there: its chain, its inbox', async () => {
+    const base = `/api/studies/${B.code}`;
+    const reg = await t.api.post(
+      `${base}/participants`,
+      { siteCode: 'A', screeningNumber: `A-ESC-${process.pid}`, ...eligibleAnswers() },
+      tokens.investigator2,
+    );
+    expect(reg.status).toBe(201);
+    const randomized = await t.api.post(
+      `${base}/participants/${reg.body.id}/randomize`,
+      signed(),
+      tokens.investigator2,
+      {
+        'idempotency-key': `esc-b-${process.pid}-${Date.now()}`,
+      },
+    );
+    expect(randomized.status).toBe(201);
+    const req = await t.api.post(
+      `${base}/unblinding-requests`,
+      {
+        participantId: reg.body.id,
+        reason: 'Anaphylaxis; the treating physician needs the allocation',
+        emergency: true,
+        ...signed(),
+      },
+      tokens.investigator2,
+    );
+    expect([req.status, req.body.status]).toEqual([201, 'pending']);
+    const escalated = await waitFor('the escalation in the second study', async () => {
+      const r = await t.api.get(`${base}/unblinding-requests/${req.body.id}`, tokens.investigator2);
+      return r.body.escalatedTo === 'break-the-glass' ? r.body : undefined;
+    });
+    expect(escalated.status).toBe('approved');
+    const entries = async (code: string) =>
+      (await t.api.get(`/api/studies/${code}/audit?action=unblinding.escalated`, tokens.auditor)).body.entries;
+    expect((await entries(B.code)).map((e: { entityId: string }) => e.entityId)).toEqual([req.body.id]);
+    const first = (await t.api.get('/api/study', tokens.auditor)).body.code;
+    expect(await entries(first)).toEqual([]);
+    const inbox = (await t.api.get(`${base}/notifications`, tokens.investigator2)).body.items;
+    expect(inbox.map((n: { kind: string }) => n.kind)).toContain('unblinding.escalated');
+    const firstInbox = (await t.api.get(`/api/studies/${first}/notifications`, tokens.investigator2)).body.items;
+    expect(firstInbox.map((n: { entityId: string }) => n.entityId)).not.toContain(req.body.id);
   });
 });
