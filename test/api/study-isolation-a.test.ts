@@ -4,25 +4,23 @@
  * scheme, patients and allocations. Everything is asked through the studies' scoped routes, and each
  * answer must hold its own study's records only: numbering, lists, the allocation log and its CSV,
  * pharmacy tasks, the CDISC export, the study's signatures; a patient id of one study is 404 under the
- * other. Study 2 and its roles are written directly (the signed creation route has its own tests).
+ * other. Study 2 is created through the signed creation route (admin + trial statistician); the other
+ * roles in it are written directly (the members API has its own tests).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eligibleAnswers } from '../support/factories.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 
-const SECOND_ID = 2;
 const sign = { signature: { password: DEMO_PASSWORD } };
-/** Study 2's roles (study_roles rows): the same people as in study 1, one of them in another role. */
+/** Study 2's other roles (study_roles rows; its creation made `statistician` its trial statistician). */
 const SECOND_ROLES: Array<[string, string, string[]]> = [
   ['randstat', 'randomization_statistician', []],
   ['investigator1', 'investigator', ['A']],
   ['pharmacist', 'pharmacist', []],
   ['auditor', 'auditor', []],
-  ['statistician', 'statistician', []],
   ['statistician2', 'statistician', []],
   // An investigator at site B in study 1, at site A in study 2: sites are per study too.
   ['investigator2', 'investigator', ['A']],
@@ -56,23 +54,27 @@ describe(`study isolation, allocation side (${usingPostgres ? 'PostgreSQL' : 'SQ
   beforeAll(async () => {
     t = await startTestApp();
     raw = await openRawDb(t.config);
-    for (const u of ['randstat', 'investigator1', 'investigator2', 'pharmacist', 'auditor', 'statistician'])
+    for (const u of ['admin', 'randstat', 'investigator1', 'investigator2', 'pharmacist', 'auditor', 'statistician'])
       tokens[u] = await t.api.login(u);
     first = (await t.api.get('/api/study', tokens.auditor)).body.code;
-    const yaml = readFileSync(join(process.cwd(), 'protocols', 'parallel-2to1.yaml'), 'utf8');
-    second = /^\s+code:\s*(\S+)/m.exec(yaml)![1];
-    const now = new Date().toISOString();
-    await raw.run(
-      `INSERT INTO study (id, code, title, protocol_yaml, protocol_sha256, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'setup', ?, ?)`,
-      [SECOND_ID, second, 'Parallel 2:1', yaml, createHash('sha256').update(yaml).digest('hex'), now, now],
+    const created = await t.api.post(
+      '/api/studies',
+      {
+        protocolYaml: readFileSync(join(process.cwd(), 'protocols', 'parallel-2to1.yaml'), 'utf8'),
+        signature: { password: DEMO_PASSWORD },
+        secondSignature: { username: 'statistician', password: DEMO_PASSWORD },
+      },
+      tokens.admin,
     );
-    expect((await t.ask({ type: 'study-load', studyId: SECOND_ID })).error).toBeNull();
+    expect(created.status).toBe(201);
+    second = created.body.code;
+    const [{ id: secondId }] = await raw.all('SELECT id FROM study WHERE code = ?', [second]);
+    const now = new Date().toISOString();
     for (const [username, role, sites] of SECOND_ROLES)
       await raw.run(
         `INSERT INTO study_roles (id, study_id, user_id, role, site_codes, granted_by, granted_at)
          SELECT ?, ?, id, ?, ?, 'test', ? FROM users WHERE username = ?`,
-        [`iso-${username}`, SECOND_ID, role, JSON.stringify(sites), now, username],
+        [`iso-${username}`, Number(secondId), role, JSON.stringify(sites), now, username],
       );
     // Study 2's own list, activated by its randomization statistician through its routes.
     const generated = await t.api.post(

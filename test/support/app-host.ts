@@ -5,7 +5,6 @@
  * ← {type:'close'} → exits. For the multi-study schema tests, until studies have routes:
  * ← {type:'study-write', studyId, action, checkpoint} → {type:'study-written', error} (one audited write for
  * that study through the real write path) ; ← {type:'study-verify', studyId} → {type:'study-verified', result} ;
- * ← {type:'study-load', studyId} → {type:'study-loaded', error} (parses a study row a test inserted) ;
  * ← {type:'study-create', studyId, code} → {type:'study-created', error} (second-study.ts).
  *
  * A pooled host (TEST_APP_HOST_POOLED=1, app-process.ts) is reused for app after app, so that the modules
@@ -24,7 +23,6 @@ import { seedDemoIfEmpty } from '../../server/src/modules/demo/demo-seed.js';
 import { SYSTEM_ACTOR } from '../../server/src/common/viewer.js';
 import { DatabaseService } from '../../server/src/database/database.service.js';
 import { AuditService } from '../../server/src/modules/audit/audit.service.js';
-import { ProtocolService } from '../../server/src/modules/protocol/protocol.service.js';
 import { createSecondStudy } from './second-study.js';
 
 type HostMessage = {
@@ -103,16 +101,6 @@ process.on('message', async (msg: HostMessage) => {
   } else if (msg.type === 'study-verify') {
     const result = await app!.get(AuditService).verify(msg.studyId ?? 1);
     process.send?.({ type: 'study-verified', result });
-  } else if (msg.type === 'study-load') {
-    // A study row inserted by a test (before the signed creation route): parse its protocol as creation does.
-    const error = await app!
-      .get(ProtocolService)
-      .load(msg.studyId ?? 0)
-      .then(
-        () => null,
-        (err: Error) => err.message,
-      );
-    process.send?.({ type: 'study-loaded', error });
   } else if (msg.type === 'advance') {
     app!.get(Clock).advance(msg.ms ?? 0);
     process.send?.({ type: 'advanced' });
