@@ -15,7 +15,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseProtocolOrThrow, type Protocol } from '../../shared/protocol/index.js';
-import { blindedVocabulary, eligibleAnswers, leakHits } from '../support/factories.js';
+import { blindedVocabulary, eligibleAnswers, leakHits, pool } from '../support/factories.js';
 import { DEMO_PASSWORD, openRawDb, startTestApp, usingPostgres, type RawDb, type TestApp } from '../support/index.js';
 
 const yaml = (file: string) => readFileSync(join(process.cwd(), 'protocols', file), 'utf8');
@@ -322,39 +322,50 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     // The answer for a study that does not exist: the crawl's answers must be this one, B's code in it.
     const unknown = await t.api.get('/api/studies/NO-SUCH-STUDY/study', tokens.auditor);
     expect([unknown.status, unknown.body.code]).toEqual([404, 'NOT_FOUND']);
-    const expectedKeys = Object.keys(unknown.body).sort();
-    const expectedMessage = String(unknown.body.message).replace('NO-SUCH-STUDY', B);
+    const expectedKeys = JSON.stringify(Object.keys(unknown.body).sort());
+    const written = async () =>
+      (await raw.all('SELECT COUNT(*) AS n FROM audit_log'))[0].n +
+      (await raw.all('SELECT COUNT(*) AS n FROM signatures'))[0].n;
+    const before = await written();
 
     const violations: string[] = [];
-    let calls = 0;
-    for (const u of OUTSIDERS) {
+    const calls: Array<() => Promise<void>> = [];
+    /** Every operation of `code` asked by `u`, with the study's real ids and with random ones. */
+    const crawl = (u: string, code: string, study: 'A' | 'B') => {
+      const expectedMessage = String(unknown.body.message).replace('NO-SUCH-STUDY', code);
       const instanceAdmin = u === 'admin' || u === 'admin2';
       for (const op of operations) {
         // An instance admin manages any study's members without a role in it ([MS-007], @AdmitInstanceAdmin).
         if (instanceAdmin && op.path.startsWith(`${STUDY_ROOT}members`)) continue;
-        for (const which of ['B', 'random'] as const) {
-          const path = fill(op.path, B, which);
-          const body = op.method === 'GET' ? undefined : { reason: 'crawl', approve: true, comment: 'crawl' };
-          const res = await t.api.request(op.method, path, { token: tokens[u], body });
-          calls++;
-          const keys = res.body && typeof res.body === 'object' ? Object.keys(res.body).sort() : [];
-          if (
-            res.status !== 404 ||
-            res.body.code !== 'NOT_FOUND' ||
-            res.body.message !== expectedMessage ||
-            JSON.stringify(keys) !== JSON.stringify(expectedKeys)
-          )
-            violations.push(`${u} ${op.method} ${path}: ${res.status} ${res.text.slice(0, 160)}`);
-        }
+        for (const which of [study, 'random'] as const)
+          calls.push(async () => {
+            const path = fill(op.path, code, which);
+            const body = op.method === 'GET' ? undefined : { reason: 'crawl', approve: true, comment: 'crawl' };
+            const res = await t.api.request(op.method, path, { token: tokens[u], body });
+            const keys = res.body && typeof res.body === 'object' ? JSON.stringify(Object.keys(res.body).sort()) : '';
+            if (
+              res.status !== 404 ||
+              res.body.code !== 'NOT_FOUND' ||
+              res.body.message !== expectedMessage ||
+              keys !== expectedKeys
+            )
+              violations.push(`${u} ${op.method} ${path}: ${res.status} ${res.text.slice(0, 160)}`);
+          });
       }
-    }
+    };
+    for (const u of OUTSIDERS) crawl(u, B, 'B');
+    // The other way round: the people of B only find nothing of A, under its code and under the v1 paths.
+    for (const [u] of B_ONLY) crawl(u, A, 'A');
+    await pool(4, calls);
+    for (const [u] of B_ONLY)
+      for (const path of ['/api/study', '/api/participants', `/api/participants/${ids.A.participants}`])
+        if ((await t.api.get(path, tokens[u])).status !== 404) violations.push(`${u} GET ${path} (v1 path of ${A})`);
     // The instance admins on the members routes: admitted (the one exception), no role in B all the same.
-    for (const u of ['admin', 'admin2']) {
-      calls++;
-      expect((await t.api.get(at(B, '/members'), tokens[u])).status).toBe(200);
-    }
+    for (const u of ['admin', 'admin2']) expect((await t.api.get(at(B, '/members'), tokens[u])).status).toBe(200);
+    // Nothing was written by any of those calls (no audit entry, no signature).
+    expect(await written()).toBe(before);
     console.log(
-      `MS-010: ${operations.length} study operations (${roots.size} roots) × ${OUTSIDERS.length} people without a role in ${B}: ${calls} calls, violations=${violations.length}`,
+      `MS-010: ${operations.length} study operations (${roots.size} roots) × ${OUTSIDERS.length} people without a role in ${B} (+ ${B_ONLY.length} of ${B} only in ${A}): ${calls.length} calls, violations=${violations.length}`,
     );
     expect(violations).toEqual([]);
   });
@@ -364,24 +375,27 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     const gets = operations.filter((o) => o.method === 'GET');
     const queries = ['', '?format=csv', '?limit=500'];
     const hits: string[] = [];
-    let responses = 0;
     const requester = { A: 'investigator1', B: 'monitor' };
-    const crawl = async (study: 'A' | 'B', code: string, people: string[], extra: string[]) => {
+    const requests: Array<() => Promise<void>> = [];
+    const crawl = (study: 'A' | 'B', code: string, people: string[], extra: string[]) => {
       for (const u of people)
         for (const op of gets)
           for (const query of op.path.includes('{') ? [''] : queries) {
             // The reveal is the one unblinded answer, to its requester only (checked below); anyone else is refused.
             if (op.path.endsWith('/reveal') && u === requester[study]) continue;
             const path = fill(op.path, code, study) + query;
-            const res = await t.api.get(path, tokens[u]);
-            responses++;
-            if (res.status >= 500) hits.push(`${u} ${path}: ${res.status}`);
-            for (const h of leakHits(withoutPublicText(res.text), [...vocabulary, ...extra]))
-              hits.push(`${study} ${u} ${path}: ${h}`);
+            requests.push(async () => {
+              const res = await t.api.get(path, tokens[u]);
+              if (res.status >= 500) hits.push(`${u} ${path}: ${res.status}`);
+              for (const h of leakHits(withoutPublicText(res.text), [...vocabulary, ...extra]))
+                hits.push(`${study} ${u} ${path}: ${h}`);
+            });
           }
     };
-    await crawl('A', A, BLINDED_A, codes.B);
-    await crawl('B', B, BLINDED_B, codes.A);
+    crawl('A', A, BLINDED_A, codes.B);
+    crawl('B', B, BLINDED_B, codes.A);
+    await pool(4, requests);
+    const responses = requests.length;
     console.log(
       `MS-011: ${responses} responses of ${gets.length} GET operations to the blinded people of ${A} and ${B}, ${vocabulary.length} values + the other study's codes searched, hits=${hits.length}`,
     );
