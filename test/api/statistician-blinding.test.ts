@@ -23,8 +23,10 @@ describe('the trial statistician sees no arm anywhere before end-of-study unblin
   async function crawlPaths(ids: Record<string, string[]>): Promise<string[]> {
     const doc = (await t.api.get('/api/docs-json')).body;
     const out: string[] = [];
-    for (const [template, ops] of Object.entries<any>(doc.paths)) {
+    for (const [path, ops] of Object.entries<any>(doc.paths)) {
       if (!ops.get) continue;
+      // A study route (/api/studies/{studyCode}/x) is crawled on its v1 path (/api/x): the same route of the demo study.
+      const template = path.replace('/api/studies/{studyCode}/', '/api/');
       const family = Object.keys(ids).find((k) => template.includes(`/${k}/`)) ?? 'participants';
       const filled = template.includes('{') ? ids[family].map((id) => template.replace(/\{[^}]+\}/g, id)) : [template];
       const formats = (ops.get.parameters ?? []).some((p: any) => p.name === 'format')
