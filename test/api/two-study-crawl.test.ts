@@ -394,10 +394,34 @@ describe(`the two-study crawls (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, ()
     };
     crawl('A', A, BLINDED_A, codes.B);
     crawl('B', B, BLINDED_B, codes.A);
+    // Error bodies of writes too: randomizing a patient already randomized, dispensing without being the pharmacist.
+    for (const [study, code, people, extra] of [
+      ['A', A, BLINDED_A, codes.B],
+      ['B', B, BLINDED_B, codes.A],
+    ] as const)
+      for (const u of people)
+        requests.push(async () => {
+          const participantId = ids[study].participants;
+          for (const res of [
+            await t.api.post(at(code, `/participants/${participantId}/randomize`), sign, tokens[u], {
+              'idempotency-key': `crawl-leak-${randomUUID()}`,
+            }),
+            await t.api.post(
+              at(code, '/pharmacy/dispensations'),
+              { participantId, period: 2, lotNumber: 'LOT-LEAK', ...sign },
+              tokens[u],
+            ),
+          ]) {
+            if (res.status < 400) hits.push(`${study} ${u} write answered ${res.status}`);
+            for (const h of leakHits(withoutPublicText(res.text), [...vocabulary, ...extra]))
+              hits.push(`${study} ${u} write: ${h}`);
+          }
+        });
     await pool(4, requests);
-    const responses = requests.length;
+    const writes = (BLINDED_A.length + BLINDED_B.length) * 2;
+    const responses = requests.length - writes / 2 + writes;
     console.log(
-      `MS-011: ${responses} responses of ${gets.length} GET operations to the blinded people of ${A} and ${B}, ${vocabulary.length} values + the other study's codes searched, hits=${hits.length}`,
+      `MS-011: ${responses} responses (${writes} of them refused writes) of ${gets.length} GET operations to the blinded people of ${A} and ${B}, ${vocabulary.length} values + the other study's codes searched, hits=${hits.length}`,
     );
     expect(hits).toEqual([]);
 
