@@ -44,6 +44,11 @@ async function start(): Promise<void> {
     serveConsole: process.env.TEST_SERVE_CONSOLE === '1',
   });
   if (process.env.TEST_DEMO !== '0') await seedDemoIfEmpty(started, config.demo.password, config.demo.studyStatus);
+  // An idle keep-alive connection stays open for the whole test (Node closes it after 5 s): a test that
+  // blocks its own process longer (a CLI run with execFileSync on a loaded machine) would otherwise send
+  // its next request on a socket the server has just closed ("other side closed"). Closing the app still
+  // closes idle connections.
+  started.getHttpServer().keepAliveTimeout = 10 * 60_000;
   // TEST_APP_PORT: a port chosen beforehand, for a redirect URI registered at a test identity provider.
   await started.listen(Number(process.env.TEST_APP_PORT ?? 0), '127.0.0.1');
   app = started;
