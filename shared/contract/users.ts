@@ -15,6 +15,11 @@ export interface UserView {
   preferredLocale?: Locale | null;
   /** Their second factor as this session sees it; on sign-in and /auth/me. */
   secondFactor?: SecondFactorState;
+  /**
+   * The study the console opens for this person (PUT /api/auth/me/last-study), while they still hold a role
+   * in it; null: none remembered. On sign-in and /auth/me.
+   */
+  lastStudyCode?: string | null;
 }
 
 /**
@@ -128,6 +133,11 @@ export interface SetPasswordInput {
   token: string;
   password: string;
 }
+/** PUT /api/auth/me/last-study: the study the console should open next time (one the person holds a role in). */
+export interface LastStudyInput {
+  studyCode: string;
+}
+
 export interface UpdateMeInput {
   locale: Locale | null;
 }

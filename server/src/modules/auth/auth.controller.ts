@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { LoginResponse, UserView } from '../../../../shared/contract.js';
 import { AllowDuringEnrolment, Public } from '../../common/permissions.js';
 import { CurrentViewer, type Viewer } from '../../common/viewer.js';
 import { PasswordLinks } from './password-links.js';
-import { LoginDto, SetPasswordDto, UpdateMeDto } from './auth.dto.js';
+import { LastStudyDto, LoginDto, SetPasswordDto, UpdateMeDto } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
 
 @ApiTags('auth')
@@ -45,6 +45,14 @@ export class AuthController {
   @Patch('me')
   updateMe(@CurrentViewer() viewer: Viewer, @Body() body: UpdateMeDto): Promise<UserView> {
     return this.auth.setLocale(viewer, body.locale);
+  }
+
+  /** The study the console opens next time (any device): 204, or 404 for a study the person holds no role in. */
+  @ApiBearerAuth()
+  @Put('me/last-study')
+  @HttpCode(204)
+  async setLastStudy(@CurrentViewer() viewer: Viewer, @Body() body: LastStudyDto): Promise<void> {
+    await this.auth.setLastStudy(viewer, body.studyCode);
   }
 
   @ApiBearerAuth()

@@ -1,5 +1,6 @@
 import type {
   ConfirmSecondFactorInput,
+  LastStudyInput,
   LoginInput,
   ResetSecondFactorInput,
   SetPasswordInput,
@@ -53,6 +54,15 @@ export class UpdateMeDto implements UpdateMeInput {
   })
   @IsIn([...LOCALES, null], { message: LOCALE_MESSAGE })
   locale: Locale | null;
+}
+
+/** PUT /api/auth/me/last-study. */
+export class LastStudyDto implements LastStudyInput {
+  @ApiProperty({ example: 'MSC-CROSSOVER' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  studyCode: string;
 }
 
 export class ConfirmSecondFactorDto implements ConfirmSecondFactorInput {

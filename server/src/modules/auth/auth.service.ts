@@ -19,6 +19,7 @@ import type { Sql } from '../../database/sql.js';
 import { verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { SessionsRepository } from './sessions.repository.js';
 import { UnknownNameFailures } from './unknown-name-failures.js';
+import { LastStudy } from './last-study.js';
 import { SecondFactorService, type CodeAccepted, type SessionContext } from './second-factor.service.js';
 import { requiresSecondFactor } from '../../../../shared/roles.js';
 
@@ -117,7 +118,30 @@ export class AuthService {
       locale: await recipientLocale(sql, user, this.db.config.defaultLocale),
       preferredLocale: user.locale,
       secondFactor: await this.secondFactor.state(sql, user, session),
+      lastStudyCode: await LastStudy.code(sql, user.id),
     };
+  }
+
+  /**
+   * PUT /auth/me/last-study: the study the console opens next time. A study the person holds no role in
+   * gets the study guard's 404 (same text whether it exists or not). A navigation preference, not a record
+   * of the trial: written without an audit entry, like a session's "last seen" (an entry would also tell the
+   * readers of one study's chain which other studies a person opens).
+   */
+  async setLastStudy(viewer: Viewer, studyCode: string): Promise<void> {
+    await this.db.withWriteTransaction(
+      { userId: viewer.userId, username: viewer.username, role: viewer.role },
+      async (tx) => {
+        const studyId = await LastStudy.memberStudyId(tx.sql, viewer.userId, studyCode);
+        if (studyId === null)
+          throw new DomainError(
+            'NOT_FOUND',
+            `No study "${studyCode.slice(0, 64)}" was found among the studies you take part in.`,
+          );
+        await LastStudy.remember(tx.sql, viewer.userId, studyId);
+      },
+      { unaudited: 'the study the console opens next: a navigation preference' },
+    );
   }
 
   /** GET /auth/me: read again so that a language changed elsewhere (admin, another tab) is seen. */
