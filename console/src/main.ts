@@ -4,7 +4,7 @@ import App from './App.vue';
 import { router } from './router/index.js';
 import { onActivity, onUnauthenticated } from './api/http.js';
 import { useSessionStore } from './stores/session.js';
-import { useStudyStore } from './stores/study.js';
+import { useStudiesStore } from './stores/studies.js';
 import { t } from './i18n/index.js';
 import './styles.css';
 
@@ -21,7 +21,7 @@ session.restore();
 onUnauthenticated(() => {
   if (!session.signedIn) return;
   session.clear('auth.sessionEnded');
-  useStudyStore(pinia).reset();
+  useStudiesStore(pinia).reset();
   const here = router.currentRoute.value;
   void router.push({ name: 'sign-in', query: here.meta.public ? {} : { redirect: here.fullPath } });
 });

@@ -164,7 +164,7 @@ describe('monitor approval', () => {
       .getByTestId('notification-link')
       .click();
     await monitor.waitForURL(
-      (u) => u.pathname === '/unblinding/requests' && u.searchParams.get('request') === request.id,
+      (u) => /^\/s\/[^/]+\/unblinding\/requests$/.test(u.pathname) && u.searchParams.get('request') === request.id,
     );
     await approveFromQueue(monitor, suite.server, request.id, 'Dr. Ines Investigator (Site A)');
 
@@ -176,7 +176,9 @@ describe('monitor approval', () => {
       .first()
       .getByTestId('notification-link')
       .click();
-    await requester.waitForURL((u) => u.pathname === `/patients/${id}` && u.searchParams.get('reveal') === request.id);
+    await requester.waitForURL(
+      (u) => u.pathname.endsWith(`/patients/${id}`) && u.searchParams.get('reveal') === request.id,
+    );
     const button = requester.getByTestId('patient-unblinding').getByRole('button', { name: /^Show the allocation$/ });
     await button.waitFor();
     await expect(button.evaluate((b) => b === document.activeElement)).resolves.toBe(true);

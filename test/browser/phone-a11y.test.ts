@@ -78,7 +78,8 @@ async function inspect(page: Page, route: string): Promise<Finding> {
 async function navRoutes(page: Page): Promise<string[]> {
   return page.evaluate(() =>
     [...document.querySelectorAll<HTMLAnchorElement>('nav a[data-testid^="nav-"]')].map(
-      (a) => new URL(a.href).pathname,
+      // Links carry the study (/s/CODE/...); the same pages without it open in the current study.
+      (a) => new URL(a.href).pathname.replace(/^\/s\/[^/]+/, ''),
     ),
   );
 }

@@ -81,7 +81,7 @@ describe('session idle warning [ACC-004]', () => {
   test('left alone, the console signs out at the idle limit and brings the person back after signing in', async () => {
     const page = await signInWithFakeClock('auditor');
     await page.getByTestId('nav-audit-integrity').click();
-    await page.waitForURL((u) => u.pathname === '/audit/integrity');
+    await page.waitForURL((u) => /^\/s\/[^/]+\/audit\/integrity$/.test(u.pathname));
     await apiQuiet(page);
     await page.clock.fastForward('28:30');
     await page.getByTestId('idle-warning').waitFor();
@@ -95,7 +95,7 @@ describe('session idle warning [ACC-004]', () => {
     await page.getByLabel('Username').fill('auditor');
     await page.getByLabel('Password').fill(suite.server.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => u.pathname === '/audit/integrity');
+    await page.waitForURL((u) => /^\/s\/[^/]+\/audit\/integrity$/.test(u.pathname));
     await page.close();
   });
 });

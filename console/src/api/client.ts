@@ -38,6 +38,7 @@ import type {
   SignatureVerificationView,
   UpdateUserInput,
   SiteView,
+  StudyMembershipView,
   StudySignaturesView,
   StudyView,
   UnblindStudyInput,
@@ -65,6 +66,10 @@ export const getMe = () => request<UserView>('/auth/me');
 export const updateMe = (input: { locale: 'en' | 'fr' | null }) =>
   request<UserView>('/auth/me', { method: 'PATCH', body: input });
 export const logout = () => request<void>('/auth/logout', { method: 'POST' });
+/** The studies the person may open (the switcher), and the one the console opens next time (any device). */
+export const listStudies = () => request<StudyMembershipView[]>('/studies');
+export const rememberStudy = (studyCode: string) =>
+  request<void>('/auth/me/last-study', { method: 'PUT', body: { studyCode } });
 
 // ---- users & sites (admin)
 export type { CreateUserInput, UpdateUserInput };

@@ -1,12 +1,13 @@
 /**
  * The one place where the console talks HTTP: bearer token, JSON, error codes turned into one
  * sentence a person can act on, in their language (error-sentences.ts, catalogue namespace errors),
- * and 401 → back to sign-in.
+ * and 401 → back to sign-in. Study paths go to the study the console is in (study-scope.ts).
  */
 import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../../shared/errors.js';
 import { locale, t } from '../i18n/index.js';
 import { sentenceKey } from './error-sentences.js';
 import { withFailureDetails } from './failure-details.js';
+import { scopedPath } from './study-scope.js';
 
 /** An API failure with its stable code and the sentence to show. */
 export class ApiError extends Error {
@@ -49,7 +50,7 @@ export function onActivity(handler: () => void): void {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
@@ -65,7 +66,7 @@ function url(path: string, query?: RequestOptions['query']): string {
   for (const [k, v] of Object.entries(query ?? {}))
     if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const qs = params.toString();
-  return `/api${path}${qs ? `?${qs}` : ''}`;
+  return `/api${scopedPath(path)}${qs ? `?${qs}` : ''}`;
 }
 
 function isErrorCode(code: unknown): code is ErrorCode {

@@ -2,12 +2,13 @@ import { onBeforeUnmount, onMounted, ref, watch } from 'vue';
 import { onBeforeRouteLeave } from 'vue-router';
 import { t } from '../i18n/index.js';
 import { useSessionStore } from '../stores/session.js';
+import { useStudiesStore } from '../stores/studies.js';
 
 const PREFIX = 'blindrand.draft.';
 
 /**
  * Nothing typed is lost (issue 15): a form's content is kept as a draft in this tab's sessionStorage,
- * keyed by user and subject (the patient, or "new"), so it survives a reload and a session that ends
+ * keyed by user, study and subject (the patient, or "new"), so it survives a reload and a session that ends
  * (the sign-in page brings the person back to the form). sessionStorage, not localStorage: it goes when the
  * tab is closed, so a shared ward computer does not keep one person's half-typed patient data for the next.
  * Drafts hold only what the person typed — never an allocation — and are cleared on submit and on sign-out.
@@ -22,7 +23,7 @@ export function useDraft<T extends object>(
   restore: (draft: T) => void,
 ) {
   const session = useSessionStore();
-  const key = () => `${PREFIX}${form}.${session.user?.id ?? 'anonymous'}.${subject()}`;
+  const key = () => draftKey(form, subject());
   const dirty = ref(false);
   /** True when a draft was found and put back into the form. */
   const restored = ref(false);
@@ -88,8 +89,13 @@ export function useDraft<T extends object>(
 
 /** Clears one draft from outside its form (the request form closes before its signature step succeeds). */
 export function clearDraft(form: string, subject: string): void {
-  const session = useSessionStore();
-  sessionStorage.removeItem(`${PREFIX}${form}.${session.user?.id ?? 'anonymous'}.${subject}`);
+  sessionStorage.removeItem(draftKey(form, subject));
+}
+
+/** One person's draft of one form about one subject in one study (a patient "new" in study A is not B's). */
+function draftKey(form: string, subject: string): string {
+  const user = useSessionStore().user?.id ?? 'anonymous';
+  return `${PREFIX}${form}.${user}.${useStudiesStore().current ?? '-'}.${subject}`;
 }
 
 /** On sign-out (a deliberate end, unlike an expired session): this user's drafts go with the session. */

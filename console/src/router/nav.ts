@@ -1,6 +1,9 @@
 import { computed } from 'vue';
+import type { RouteRecordRaw } from 'vue-router';
 import { routes } from './index.js';
+import { studyPath } from './study-guard.js';
 import { useSessionStore } from '../stores/session.js';
+import { useStudiesStore } from '../stores/studies.js';
 import { t } from '../i18n/index.js';
 
 export interface NavGroup {
@@ -8,18 +11,33 @@ export interface NavGroup {
   items: Array<{ path: string; label: string; name: string }>;
 }
 
-/** The navigation for the signed-in role: only the pages whose permissions it holds, grouped; labels are catalogue keys (nav.*). */
+/** Every route with its link: a study's pages (children of /s/:studyCode) in the current study. */
+function pages(records: RouteRecordRaw[], code: string | null): Array<{ r: RouteRecordRaw; path: string }> {
+  return records.flatMap((r) => {
+    if (r.children) return code ? r.children.map((c) => ({ r: c, path: studyPath(code, c.path) })) : [];
+    return [{ r, path: r.path }];
+  });
+}
+
+/**
+ * The navigation for the person in the current study: only the pages their role there permits (the instance
+ * pages: their account's role), grouped; labels are catalogue keys (nav.*).
+ */
 export function useNavigation() {
   const session = useSessionStore();
+  const studies = useStudiesStore();
   return computed<NavGroup[]>(() => {
     const groups = new Map<string, NavGroup & { order: number }>();
-    const visible = routes
-      .filter((r) => r.meta?.nav && (r.meta.permissions ?? []).every((p) => session.can(p)))
-      .sort((a, b) => a.meta!.nav!.order - b.meta!.nav!.order);
-    for (const r of visible) {
+    const visible = pages(routes, studies.current)
+      .filter(({ r }) => {
+        const can = r.meta?.instance ? session.canInstance : session.can;
+        return r.meta?.nav && (r.meta.permissions ?? []).every((p) => can(p));
+      })
+      .sort((a, b) => a.r.meta!.nav!.order - b.r.meta!.nav!.order);
+    for (const { r, path } of visible) {
       const nav = r.meta!.nav!;
       if (!groups.has(nav.group)) groups.set(nav.group, { group: t(nav.group), items: [], order: nav.order });
-      groups.get(nav.group)!.items.push({ path: r.path, label: t(nav.label), name: String(r.name) });
+      groups.get(nav.group)!.items.push({ path, label: t(nav.label), name: String(r.name) });
     }
     return [...groups.values()].sort((a, b) => a.order - b.order);
   });

@@ -5,6 +5,7 @@ import { hasPermission, type Permission } from '../../../shared/roles.js';
 import * as api from '../api/client.js';
 import { setToken } from '../api/http.js';
 import { setLocale } from '../i18n/index.js';
+import { useStudiesStore } from './studies.js';
 import type { Locale } from '../../../shared/i18n/catalogue.js';
 
 const STORAGE_KEY = 'blindrand.session';
@@ -37,10 +38,16 @@ export const useSessionStore = defineStore('session', () => {
   );
 
   const signedIn = computed(() => token.value !== null && user.value !== null);
-  const role = computed(() => user.value?.role ?? null);
+  /** The person's role in the study the console is in (not users.role): what the navigation and pages follow. */
+  const role = computed(() => (user.value ? useStudiesStore().role : null));
 
-  /** True when the signed-in role holds the permission (the server still decides). */
+  /** True when the role in the current study holds the permission (the server still decides). */
   function can(permission: Permission): boolean {
+    return role.value !== null && hasPermission(role.value, permission);
+  }
+
+  /** The instance pages (users, sites, role grants, qualification) follow the account's own role, as the server does. */
+  function canInstance(permission: Permission): boolean {
     return user.value !== null && hasPermission(user.value.role, permission);
   }
 
@@ -115,6 +122,13 @@ export const useSessionStore = defineStore('session', () => {
     persist();
   }
 
+  /** Keeps a change the server has just confirmed (the remembered study) without reading /auth/me again. */
+  function noteUser(changes: Partial<UserView>): void {
+    if (!user.value) return;
+    user.value = { ...user.value, ...changes };
+    persist();
+  }
+
   /** The session must set up its second factor before anything else (the server answers MFA_ENROLMENT_REQUIRED). */
   const needsEnrolment = computed(() => !!user.value?.secondFactor?.required && !user.value.secondFactor.enrolled);
 
@@ -173,6 +187,8 @@ export const useSessionStore = defineStore('session', () => {
     signedIn,
     role,
     can,
+    canInstance,
+    noteUser,
     restore,
     signIn,
     adoptProviderSession,

@@ -9,17 +9,21 @@ export const useStudyStore = defineStore('study', () => {
   const study = ref<StudyView | null>(null);
   const loading = ref(false);
   const error = ref<string | null>(null);
+  /** Counts loads: after a study switch only the answer of the latest one is kept (an older one may come last). */
+  let loads = 0;
 
-  /** Loads (or reloads) GET /api/study. */
+  /** Loads (or reloads) GET /api/study, of the study the console is in. */
   async function load(): Promise<void> {
+    const mine = ++loads;
     loading.value = true;
     error.value = null;
     try {
-      study.value = await api.getStudy();
+      const answer = await api.getStudy();
+      if (mine === loads) study.value = answer;
     } catch (e) {
-      error.value = errorSentence(e);
+      if (mine === loads) error.value = errorSentence(e);
     } finally {
-      loading.value = false;
+      if (mine === loads) loading.value = false;
     }
   }
 
@@ -29,6 +33,8 @@ export const useStudyStore = defineStore('study', () => {
   }
 
   function reset(): void {
+    loads++;
+    loading.value = false;
     study.value = null;
     error.value = null;
   }

@@ -22,6 +22,7 @@ import { signing } from './signing.js';
 import { forms } from './forms.js';
 import { accessReview } from './access-review.js';
 import { oidc } from './oidc.js';
+import { switcher } from './switcher.js';
 
 export const NAMESPACES: Record<string, Namespace> = {
   common,
@@ -46,4 +47,5 @@ export const NAMESPACES: Record<string, Namespace> = {
   forms,
   accessReview,
   oidc,
+  switcher,
 };
