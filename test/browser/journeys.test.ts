@@ -133,7 +133,7 @@ describe('journeys', () => {
     const keys: string[] = [];
     let first = true;
     let firstBody: { randomizationNumber: number } | null = null;
-    await page.route('**/api/participants/*/randomize', async (route) => {
+    await page.route('**/api/studies/*/participants/*/randomize', async (route) => {
       keys.push(route.request().headers()['idempotency-key']);
       if (!first) return route.continue();
       first = false;

@@ -26,7 +26,7 @@ const HOME_BY_ROLE: Record<Role, string> = {
 export const studyPath = (code: string, page = '') => `/s/${encodeURIComponent(code)}/${page.replace(/^\//, '')}`;
 
 /** Where a role starts in a study. */
-export function studyHome(role: Role | null, code: string): string {
+function studyHome(role: Role | null, code: string): string {
   const home = role ? HOME_BY_ROLE[role] : '';
   return home.startsWith('/') ? home : studyPath(code, home);
 }
