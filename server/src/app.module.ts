@@ -20,6 +20,7 @@ import { DatabaseService } from './database/database.service.js';
 import { databaseModules } from './database/database.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { AuditController } from './modules/audit/audit.controller.js';
+import { InstanceAuditController } from './modules/audit/instance-audit.controller.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { AuditWriter } from './database/audit/audit-writer.js';
 import { SigningKey } from './database/audit/signing-key.js';
@@ -77,6 +78,7 @@ export class AppModule {
         StudiesController,
         StudyMembersController,
         AuditController,
+        InstanceAuditController,
         SignaturesController,
         ...FEATURE_CONTROLLERS,
       ],

@@ -19,16 +19,20 @@ import { SYSTEM_ACTOR, type Actor } from '../common/viewer.js';
 import { AuditWriter, type AuditInput } from './audit/audit-writer.js';
 import { Mutex } from './mutex.js';
 import { chainGenesis } from './audit/audit-chain.js';
-import { FIRST_STUDY_ID, type ChainId } from './study-scope.js';
+import { FIRST_STUDY_ID, INSTANCE_CHAIN, type ChainId } from './study-scope.js';
 import { privateReaderOptions, rawSqliteHandle } from './data-sources.js';
 import { READER } from './database.module.js';
 import { Driver, openDriver } from './driver.js';
 import { faultError, faultKind, translateFault, type FaultKind } from './faults.js';
 import { driverCode, Sql, type Dialect } from './sql.js';
+import type { CheckpointView } from '../../../shared/contract.js';
 
 /** The handle a write transaction's work receives. */
 export class WriteTx {
+  /** The entries for `chain`. */
   readonly entries: AuditInput[] = [];
+  /** A study write holding the instance head too (`instance: 'also'`): the entries for chain 0. */
+  readonly instanceEntries: AuditInput[] = [];
   readonly afterCommit: Array<() => void | Promise<void>> = [];
   sealCheckpoint = false;
 
@@ -36,16 +40,34 @@ export class WriteTx {
     readonly sql: Sql,
     readonly actor: Actor,
     readonly now: string,
-    /** The study this transaction writes for: its rows carry this study_id, its entries go to this chain. */
-    readonly studyId: number,
+    /** The study whose rows this transaction writes; null for an instance write (its rows have no study_id). */
+    private readonly study: number | null,
+    /** The chain `audit()` appends to: the study's, or INSTANCE_CHAIN for an instance write. */
+    readonly chain: ChainId,
+    /** Whether the instance head is held as well (a study write with `instance: 'also'`). */
+    private readonly holdsInstance = false,
   ) {}
 
-  /** Records what this transaction does; written to the chain before commit. */
+  /** The study this transaction writes for: its rows carry this study_id. Refused in an instance write. */
+  get studyId(): number {
+    if (this.study === null)
+      throw new Error('an instance write has no study: its rows carry no study_id (WriteOptions.instance)');
+    return this.study;
+  }
+
+  /** Records what this transaction does; written to its chain before commit. */
   audit(entry: AuditInput): void {
     this.entries.push(entry);
   }
 
-  /** Seals a signed checkpoint over the head this transaction leaves (on-demand checkpoints). */
+  /** Records an entry in the instance chain (an instance write, or a study write with `instance: 'also'`). */
+  auditInstance(entry: AuditInput): void {
+    if (this.chain === INSTANCE_CHAIN) this.entries.push(entry);
+    else if (this.holdsInstance) this.instanceEntries.push(entry);
+    else throw new Error("this write does not hold the instance chain: pass { instance: 'also' }");
+  }
+
+  /** Seals a signed checkpoint over the head this transaction leaves on each chain it wrote (on demand). */
   requestCheckpoint(): void {
     this.sealCheckpoint = true;
   }
@@ -61,13 +83,24 @@ export interface WriteOptions {
   unaudited?: string;
   /** SQLite: the longest this write waits for the lock (default SQLITE_BUSY_TIMEOUT_MS); then 503 BUSY. */
   waitMs?: number;
-  /** The study written for (its chain takes the entries); the one study today (study-scope.ts). */
+  /**
+   * The study written for (its rows' study_id; its chain takes the entries). Default: the actor's, else
+   * the first study. With `instance: 'only'`: the study whose rows the instance write also touches (the
+   * v1 account API mirrors into the first study's roles and inboxes); the entries still go to chain 0.
+   */
   studyId?: number;
   /**
    * Creating study `studyId` (POST /api/studies): its row does not exist yet when the transaction opens, so its
    * chain starts from this code (chainGenesis); the work must insert the study with this very id and code.
    */
   newStudyCode?: string;
+  /**
+   * The instance chain (docs/MULTI-STUDY.md decision 4). 'only': an instance write (accounts, sign-in,
+   * sites...): its entries go to chain 0 and tx.studyId is refused unless `studyId` is given. 'also': a
+   * study write that holds the instance head too (locked first, then the study's: always that order, so
+   * two such writers never deadlock); tx.auditInstance() appends there.
+   */
+  instance?: 'only' | 'also';
 }
 
 const RETRYABLE_PG = new Set(['40001', '40P01']);
@@ -142,6 +175,20 @@ export class DatabaseService {
     }
   }
 
+  /** An instance write (chain 0; its rows have no study): sign-in, sites, second factor, identity provider... */
+  instanceWrite<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return this.withWriteTransaction(actor, work, { ...options, instance: 'only' });
+  }
+
+  /**
+   * A write of the v1 account API (POST/PATCH /api/users, role grants without a study, an account made at
+   * the identity provider's first sign-in): its entries go to chain 0; the rows it mirrors (the first
+   * study's study_roles row, the inbox notices of a grant) are the first study's.
+   */
+  accountWrite<T>(actor: Actor, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    return this.withWriteTransaction(actor, work, { instance: 'only', studyId: FIRST_STUDY_ID });
+  }
+
   /** The only write path. */
   async withWriteTransaction<T>(
     actor: Actor,
@@ -182,26 +229,34 @@ export class DatabaseService {
     if (this.writerClosed) throw faultError(this.lastFault ?? 'unavailable');
     const runner = this.writer.createQueryRunner();
     const sql = new Sql(runner, this.dialect);
-    const tx = new WriteTx(sql, actor, this.clock.iso(), options.studyId ?? actor.studyId ?? FIRST_STUDY_ID);
+    const onlyInstance = options.instance === 'only';
+    const study = onlyInstance ? (options.studyId ?? null) : (options.studyId ?? actor.studyId ?? FIRST_STUDY_ID);
+    const chain = onlyInstance || study === null ? INSTANCE_CHAIN : study;
+    // The instance head first, then the study's (decision 4).
+    const chains = options.instance === 'also' && chain !== INSTANCE_CHAIN ? [INSTANCE_CHAIN, chain] : [chain];
     try {
-      const head = await this.begin(runner, sql, tx.studyId, deadline, options.newStudyCode);
+      const heads = await this.begin(runner, sql, chains, deadline, options.newStudyCode);
+      // The time is read once the heads are held, so each chain's entries are in time order on PostgreSQL too
+      // (the access review lists the changes after a review by time across two chains).
+      const tx = new WriteTx(sql, actor, this.clock.iso(), study, chain, chains.length > 1);
       const result = await work(tx);
-      if (tx.entries.length === 0 && !options.unaudited)
+      if (tx.entries.length + tx.instanceEntries.length === 0 && !options.unaudited)
         throw new Error('a write transaction must record at least one audit entry');
-      const checkpoints = await this.auditWriter.append(
-        sql,
-        tx.studyId,
-        head,
-        tx.actor,
-        tx.now,
-        tx.entries,
-        tx.sealCheckpoint,
-      );
+      const sealed: Array<{ chain: ChainId; checkpoints: CheckpointView[] }> = [];
+      for (const [i, c] of chains.entries()) {
+        const entries = c === chain ? tx.entries : tx.instanceEntries;
+        // A checkpoint asked for seals the transaction's own chain and any other chain it wrote to.
+        const seal = tx.sealCheckpoint && (i === chains.length - 1 || entries.length > 0);
+        const checkpoints = await this.auditWriter.append(sql, c, heads[i], tx.actor, tx.now, entries, seal);
+        if (checkpoints.length) sealed.push({ chain: c, checkpoints });
+      }
       await runner.commitTransaction();
       this.lastFault = null;
       // Every checkpoint this transaction sealed, in order, in one task (the file is appended in order).
-      if (checkpoints.length)
-        tx.onCommit(() => checkpoints.forEach((cp) => this.auditWriter.recordCheckpointFile(tx.studyId, cp)));
+      if (sealed.length)
+        tx.onCommit(() =>
+          sealed.forEach((s) => s.checkpoints.forEach((cp) => this.auditWriter.recordCheckpointFile(s.chain, cp))),
+        );
       for (const fn of tx.afterCommit) {
         Promise.resolve()
           .then(fn)
@@ -236,15 +291,17 @@ export class DatabaseService {
   private async begin(
     runner: QueryRunner,
     sql: Sql,
-    chain: ChainId,
+    chains: ChainId[],
     deadline: number,
     newStudyCode?: string,
-  ): Promise<{ seq: number; hash: string }> {
+  ): Promise<Array<{ seq: number; hash: string }>> {
     try {
       for (let attempt = 1; ; attempt++) {
         await runner.startTransaction();
         try {
-          return await this.lockChainHead(sql, chain, newStudyCode);
+          const heads = [];
+          for (const chain of chains) heads.push(await this.lockChainHead(sql, chain, newStudyCode));
+          return heads;
         } catch (err) {
           if (this.dialect !== 'sqlite' || faultKind(err) !== 'busy' || Date.now() >= deadline) throw err;
           this.foreignLockSince ??= Date.now();
@@ -258,18 +315,25 @@ export class DatabaseService {
   }
 
   /**
-   * Locks the head of the study's chain (audit_head.id is the chain). A study's first write creates its
-   * head at the chain's genesis (audit-chain.ts chainGenesis); an unknown study is refused.
+   * Locks the head of a chain (audit_head.id is the chain: a study's id, or INSTANCE_CHAIN). A chain's
+   * first write creates its head at the chain's genesis (audit-chain.ts chainGenesis); an unknown study
+   * is refused.
    */
   private async lockChainHead(sql: Sql, chain: ChainId, newStudyCode?: string): Promise<{ seq: number; hash: string }> {
     const lock = this.dialect === 'postgres' ? ' FOR UPDATE' : '';
     if (this.dialect === 'sqlite') await sql.exec('UPDATE audit_head SET seq = seq WHERE id = ?', [chain]);
     let row = await sql.one<Record<string, unknown>>(`SELECT seq, hash FROM audit_head WHERE id = ?${lock}`, [chain]);
     if (!row) {
-      const study = await sql.one<Record<string, unknown>>('SELECT code FROM study WHERE id = ?', [chain]);
-      // Before the study exists (a fresh instance's first accounts) only the first study's chain is written.
-      if (!study && chain !== FIRST_STUDY_ID && !newStudyCode)
+      const study =
+        chain === INSTANCE_CHAIN
+          ? null
+          : await sql.one<Record<string, unknown>>('SELECT code FROM study WHERE id = ?', [chain]);
+      // Before the study exists (a fresh instance's first accounts) the first study's chain may start.
+      if (!study && chain !== FIRST_STUDY_ID && chain !== INSTANCE_CHAIN && !newStudyCode)
         throw new Error(`no study with id ${chain}: its audit chain cannot start`);
+      // Its genesis would be the instance chain's (audit-chain.ts chainGenesis).
+      if (chain !== INSTANCE_CHAIN && (study?.code ?? newStudyCode) === 'instance')
+        throw new Error('a study coded "instance" cannot start its audit chain');
       await sql.exec('INSERT INTO audit_head (id, seq, hash) VALUES (?, 0, ?) ON CONFLICT (id) DO NOTHING', [
         chain,
         chainGenesis(chain, String(study?.code ?? newStudyCode ?? '')),

@@ -6,5 +6,11 @@
  */
 export const FIRST_STUDY_ID = 1;
 
-/** The chains of the audit trail: a study's chain is its study id (0, the instance's, is not written yet). */
+/** The chains of the audit trail: a study's chain is its study id; INSTANCE_CHAIN is the instance's. */
 export type ChainId = number;
+
+/**
+ * The instance's own chain (docs/MULTI-STUDY.md decision 4): accounts, sign-in, second factor, identity
+ * provider, sites, instance role grants and qualification. No study has id 0, so no study's chain is it.
+ */
+export const INSTANCE_CHAIN: ChainId = 0;

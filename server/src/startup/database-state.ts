@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { DatabaseConfig } from '../config/config.js';
 import type { Driver } from '../database/driver.js';
 import { driverCode, type Sql } from '../database/sql.js';
+import { FIRST_STUDY_ID, type ChainId } from '../database/study-scope.js';
 
 /** A reason not to start; main.ts prints it as one line. */
 export class StartupError extends Error {}
@@ -16,15 +17,18 @@ export class StartupError extends Error {}
 export interface DatabaseState {
   /** False for a new database (no schema yet): nothing in it can depend on a key. */
   initialized: boolean;
+  /** Entries in every chain together (what a missing key would make unverifiable). */
   headSeq: number;
+  /** Each chain's head (audit_head: one row per chain; before migration 018 only the first study's). */
+  heads: Map<ChainId, number>;
   checkpoints: number;
   signatures: number;
   /** Public key (SPKI base64) of the newest checkpoint in the database, if any. */
   newestCheckpointKey: string | null;
   /** The key of record after the newest `key rotate`, if any (it outranks the newest checkpoint's). */
   newestRotationKey: string | null;
-  /** The chain's hash at each requested seq that exists. */
-  hashes: Map<number, string>;
+  /** The hash at each requested position that exists, keyed by positionKey(chain, seq). */
+  hashes: Map<string, string>;
   /** The names of the migrations applied to it (schema_migrations). */
   migrations: string[];
   /** How many accounts have a TOTP secret sealed with second-factor.key, and one of them (to try the key on). */
@@ -35,6 +39,7 @@ export interface DatabaseState {
 const EMPTY: DatabaseState = {
   initialized: false,
   headSeq: 0,
+  heads: new Map(),
   checkpoints: 0,
   signatures: 0,
   newestCheckpointKey: null,
@@ -47,12 +52,20 @@ const EMPTY: DatabaseState = {
 
 type Query = (sql: string) => Promise<Record<string, unknown>[]>;
 
+/** A position in one chain (a file checkpoint's chain and size). */
+export interface ChainPosition {
+  chain: ChainId;
+  seq: number;
+}
+
+export const positionKey = (chain: ChainId, seq: number): string => `${chain}:${seq}`;
+
 /** Reads the state; `seqs` are the chain positions whose hashes the caller wants (file checkpoints). */
-export async function inspectDatabase(config: DatabaseConfig, seqs: number[]): Promise<DatabaseState> {
+export async function inspectDatabase(config: DatabaseConfig, seqs: ChainPosition[]): Promise<DatabaseState> {
   return config.dialect === 'sqlite' ? inspectSqlite(config.path, seqs) : inspectPostgres(config.url, seqs);
 }
 
-async function inspectSqlite(path: string, seqs: number[]): Promise<DatabaseState> {
+async function inspectSqlite(path: string, seqs: ChainPosition[]): Promise<DatabaseState> {
   if (!existsSync(path)) {
     const folder = nearestExisting(dirname(path));
     try {
@@ -111,7 +124,7 @@ async function probeWritable(sql: Sql, path: string): Promise<void> {
   }
 }
 
-async function inspectPostgres(url: string, seqs: number[]): Promise<DatabaseState> {
+async function inspectPostgres(url: string, seqs: ChainPosition[]): Promise<DatabaseState> {
   const { openDriver } = await import('../database/driver.js');
   let db: Driver;
   try {
@@ -129,7 +142,7 @@ async function inspectPostgres(url: string, seqs: number[]): Promise<DatabaseSta
   }
 }
 
-async function readPostgresState(sql: Sql, seqs: number[]): Promise<DatabaseState> {
+async function readPostgresState(sql: Sql, seqs: ChainPosition[]): Promise<DatabaseState> {
   const query: Query = (statement) => sql.all(statement);
   const [mode] = await query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
   if (mode.standby === true || mode.ro === 'on') {
@@ -144,28 +157,43 @@ async function readPostgresState(sql: Sql, seqs: number[]): Promise<DatabaseStat
   );
 }
 
-async function readState(query: Query, hasSchema: string, seqs: number[]): Promise<DatabaseState> {
+async function readState(query: Query, hasSchema: string, seqs: ChainPosition[]): Promise<DatabaseState> {
   if (Number((await query(hasSchema))[0].n) === 0) return EMPTY;
   const num = async (sql: string) => Number(Object.values((await query(sql))[0] ?? { n: 0 })[0] ?? 0);
-  const newest = await query('SELECT public_key FROM audit_checkpoints ORDER BY size DESC LIMIT 1');
+  // Before migration 018 the log has no chain column: it is all the first study's chain.
+  const chained = await query('SELECT chain FROM audit_log WHERE 1 = 0').then(
+    () => true,
+    () => false,
+  );
+  const newest = await query(`SELECT public_key FROM audit_checkpoints ORDER BY at DESC, size DESC LIMIT 1`);
   // signing_keys arrives with migration 008: an older database has no rotations yet.
   const rotated = await query('SELECT public_key FROM signing_keys ORDER BY id DESC LIMIT 1').catch(() => []);
   // second_factors arrives with migration 015: an older database has none.
   const sealed = await query('SELECT user_id, secret_sealed FROM second_factors ORDER BY user_id LIMIT 1').catch(
     () => [],
   );
-  const hashes = new Map<number, string>();
-  const wanted = [...new Set(seqs.filter((s) => Number.isSafeInteger(s) && s > 0))];
-  for (let i = 0; i < wanted.length; i += 500) {
-    // Whole numbers only (checked above), so inlining them is safe.
-    for (const row of await query(
-      `SELECT seq, hash FROM audit_log WHERE seq IN (${wanted.slice(i, i + 500).join(', ')})`,
-    ))
-      hashes.set(Number(row.seq), String(row.hash));
+  const heads = new Map<ChainId, number>();
+  for (const row of await query('SELECT id, seq FROM audit_head')) heads.set(Number(row.id), Number(row.seq));
+  const hashes = new Map<string, string>();
+  const byChain = new Map<ChainId, Set<number>>();
+  for (const { chain, seq } of seqs) {
+    if (!Number.isSafeInteger(seq) || seq <= 0 || !Number.isSafeInteger(chain)) continue;
+    if (!chained && chain !== FIRST_STUDY_ID) continue;
+    byChain.set(chain, (byChain.get(chain) ?? new Set()).add(seq));
+  }
+  for (const [chain, set] of byChain) {
+    const wanted = [...set];
+    for (let i = 0; i < wanted.length; i += 500) {
+      // Whole numbers only (checked above), so inlining them is safe.
+      const where = `seq IN (${wanted.slice(i, i + 500).join(', ')})${chained ? ` AND chain = ${chain}` : ''}`;
+      for (const row of await query(`SELECT seq, hash FROM audit_log WHERE ${where}`))
+        hashes.set(positionKey(chain, Number(row.seq)), String(row.hash));
+    }
   }
   return {
     initialized: true,
-    headSeq: await num('SELECT seq FROM audit_head WHERE id = 1'),
+    headSeq: [...heads.values()].reduce((a, b) => a + b, 0),
+    heads,
     checkpoints: await num('SELECT COUNT(*) AS n FROM audit_checkpoints'),
     signatures: await num('SELECT COUNT(*) AS n FROM signatures'),
     newestCheckpointKey: newest.length ? String(newest[0].public_key) : null,

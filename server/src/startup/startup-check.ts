@@ -8,7 +8,8 @@
  *    signed history (a key is created only for an empty database);
  *  - the checkpoint file has a torn line;
  *  - the database was restored from a backup: the checkpoint file (outside the database) holds a
- *    checkpoint beyond the database's chain head, or one whose head hash differs from the chain;
+ *    checkpoint beyond a chain's head, or one whose head hash differs from that chain — every chain is
+ *    checked, the instance's (chain 0) and each study's;
  *  - the second-factor key is missing, corrupt or not the key that sealed the accounts' TOTP secrets
  *    while any account has one (a new key would lock every enrolled account out: no code could be
  *    checked, so none would be accepted, and their recovery codes would be dead too);
@@ -23,7 +24,11 @@ import { readCheckpointFileDetailed } from '../database/audit/checkpoint-file.js
 import { KeyFileError, SigningKey } from '../database/audit/signing-key.js';
 import { SecondFactorKey } from '../modules/auth/second-factor-key.js';
 import { STEPS } from '../database/migrations/index.js';
-import { inspectDatabase, StartupError, type DatabaseState } from './database-state.js';
+import { FIRST_STUDY_ID, INSTANCE_CHAIN, type ChainId } from '../database/study-scope.js';
+import { inspectDatabase, positionKey, StartupError, type DatabaseState } from './database-state.js';
+
+/** A checkpoint of the file with the chain it seals (a line without one is the first study's). */
+type FileCheckpoint = CheckpointView & { chain: ChainId };
 
 export interface StartupOptions {
   /** `audit reanchor` accepts a restored database (it records the loss itself). */
@@ -35,7 +40,7 @@ export interface StartupOptions {
 export interface StartupResult {
   key: SigningKey;
   /** Checkpoints of the file that the database no longer matches (only with acceptRestored). */
-  lostCheckpoints: CheckpointView[];
+  lostCheckpoints: FileCheckpoint[];
 }
 
 export async function checkStartup(config: AppConfig, options: StartupOptions = {}): Promise<StartupResult> {
@@ -43,19 +48,23 @@ export async function checkStartup(config: AppConfig, options: StartupOptions = 
   const fileCheckpoints = readCheckpointLines(config.checkpointLogPath);
   const state = await inspectDatabase(
     config.database,
-    fileCheckpoints.map((cp) => cp.size),
+    fileCheckpoints.map((cp) => ({ chain: cp.chain, seq: cp.size })),
   );
   refuseNewerSchema(config, state);
   // A restore is named first: it also explains a key of record the database no longer knows.
   const lost = checkpointsNotInDatabase(state, fileCheckpoints);
   if (lost.length && !options.acceptRestored) {
     const cp = lost[0];
+    const head = state.heads.get(cp.chain) ?? 0;
+    // The first study's chain is named as it was before many studies: "the database's audit chain".
+    const of = cp.chain === FIRST_STUDY_ID ? '' : ` of the ${chainName(cp.chain)}`;
+    const chain = cp.chain === FIRST_STUDY_ID ? 'audit chain' : chainName(cp.chain);
     const why =
       state.headSeq === 0
         ? `holds ${lost.length} signed checkpoints of an audit chain, but the database's chain is empty`
-        : cp.size > state.headSeq
-          ? `holds a signed checkpoint at entry ${cp.size}, but the database's audit chain ends at entry ${state.headSeq}`
-          : `holds a signed checkpoint at entry ${cp.size} whose head hash differs from the database's chain`;
+        : cp.size > head
+          ? `holds a signed checkpoint${of} at entry ${cp.size}, but the database's ${chain} ends at entry ${head}`
+          : `holds a signed checkpoint${of} at entry ${cp.size} whose head hash differs from the database's ${chain}`;
     throw new StartupError(
       `the database looks restored from a backup: the checkpoint file ${config.checkpointLogPath} ${why}; start with the newest database, or accept this one with \`blindrand audit reanchor --reason "..."\` (audited and signed); nothing was written`,
     );
@@ -132,10 +141,10 @@ function checkFreeSpace(config: AppConfig): void {
  * the file and line number: the operator repairs it (the CLI keeps the bad lines aside) before the
  * server appends again, so no damaged line is ever left behind a running server.
  */
-function readCheckpointLines(path: string): CheckpointView[] {
+function readCheckpointLines(path: string): FileCheckpoint[] {
   let file;
   try {
-    file = readCheckpointFileDetailed(path);
+    file = readCheckpointFileDetailed(path, null);
   } catch (err) {
     throw new StartupError(`cannot read the checkpoint file ${path}: ${(err as Error).message}`);
   }
@@ -146,7 +155,17 @@ function readCheckpointLines(path: string): CheckpointView[] {
       `the checkpoint file ${path} has ${what}: move it aside with \`blindrand audit repair-checkpoint-file\` (it keeps a copy); nothing was written`,
     );
   }
-  return file.checkpoints;
+  return file.checkpoints.map((cp) => {
+    const { chain, ...view } = cp as CheckpointView & { chain?: ChainId };
+    return { ...view, chain: chain ?? FIRST_STUDY_ID };
+  });
+}
+
+/** The first study's chain is named first (the one chain of a database before many studies), then 0, 2, 3... */
+const order = (chain: ChainId): number => (chain === FIRST_STUDY_ID ? -1 : chain);
+
+function chainName(chain: ChainId): string {
+  return chain === INSTANCE_CHAIN ? 'instance chain (0)' : `audit chain ${chain}`;
 }
 
 function resolveKey(config: AppConfig, state: DatabaseState, fileCheckpoints: CheckpointView[]): SigningKey {
@@ -195,10 +214,13 @@ function safeLoad(path: string): SigningKey | null {
 }
 
 /** File checkpoints the database contradicts: beyond its head, or with another hash at that entry. */
-function checkpointsNotInDatabase(state: DatabaseState, fileCheckpoints: CheckpointView[]): CheckpointView[] {
+function checkpointsNotInDatabase(state: DatabaseState, fileCheckpoints: FileCheckpoint[]): FileCheckpoint[] {
   return fileCheckpoints
-    .filter((cp) => cp.size > state.headSeq || state.hashes.get(cp.size) !== cp.headHash)
-    .sort((a, b) => a.size - b.size);
+    .filter(
+      (cp) =>
+        cp.size > (state.heads.get(cp.chain) ?? 0) || state.hashes.get(positionKey(cp.chain, cp.size)) !== cp.headHash,
+    )
+    .sort((a, b) => order(a.chain) - order(b.chain) || a.size - b.size);
 }
 
 /** The last 12 characters of a base64 key: enough to tell two keys apart in a message. */

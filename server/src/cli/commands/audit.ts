@@ -17,6 +17,7 @@ import { publicKeyFromBase64 } from '../../database/audit/audit-chain.js';
 import { verifyAuditChain } from '../../modules/audit/audit-verify.js';
 import { describeBadLines, parseCheckpointText, repairCheckpointFile } from '../../database/audit/checkpoint-file.js';
 import { SigningKey } from '../../database/audit/signing-key.js';
+import { INSTANCE_CHAIN } from '../../database/study-scope.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
 import { selectStudy, STUDY_OPTION } from '../study-option.js';
@@ -30,6 +31,7 @@ interface VerifyOptions {
   checkpointFile?: string;
   json?: boolean;
   study?: string;
+  instance?: boolean;
 }
 
 /** Where the server keeps its key for this database (config.ts: SIGNING_KEY_PATH, else beside the data). */
@@ -104,14 +106,19 @@ export function registerAudit(program: Command): void {
     .option('--checkpoint <file...>', 'exported checkpoint(s) to check against (JSON, JSON array or JSON lines)')
     .option('--json', 'print the result as JSON')
     .option(...STUDY_OPTION)
+    .option(
+      '--instance',
+      "verify the instance's own chain (0: accounts, sign-in, sites, role grants) instead of a study's",
+    )
     .action(async (opts: VerifyOptions) => {
+      if (opts.instance && opts.study !== undefined) throw new CliError('give --study or --instance, not both', 2);
       const keyPath = opts.key ? resolve(opts.key) : defaultKeyPath(opts);
       const db = await openOfflineDb(opts);
       try {
         const key = trustedKey(opts, keyPath);
         const extra = (opts.checkpoint ?? []).flatMap(readCheckpointArg);
-        // One study's chain: its id is the chain (docs/MULTI-STUDY.md decision 4).
-        const { id: chain } = await db.run((sql) => selectStudy(sql, opts.study));
+        // One study's chain: its id is the chain; or the instance's, 0 (docs/MULTI-STUDY.md decision 4).
+        const chain = opts.instance ? INSTANCE_CHAIN : (await db.run((sql) => selectStudy(sql, opts.study))).id;
         const result = await verifyAuditChain({
           chain,
           snapshot: (work) => db.snapshot((sql) => work((q, p) => sql.all(q, p), sql.raw)),

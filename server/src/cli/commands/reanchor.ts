@@ -12,6 +12,7 @@ import { SYSTEM_ACTOR } from '../../common/system-actor.js';
 import { checkStartup } from '../../startup/startup-check.js';
 import { CliError } from '../cli-error.js';
 import { UNBLINDED_DETAILS_KEY } from '../../database/audit/audit-seal.js';
+import { FIRST_STUDY_ID } from '../../database/study-scope.js';
 
 export function registerReanchor(program: Command): void {
   // Joins the `audit` group (audit.ts) without editing it; registered after it in index.ts.
@@ -40,10 +41,21 @@ export function registerReanchor(program: Command): void {
       const app = await createApp(config, { logger: false, serveConsole: false, startup });
       renameSync(file, archived);
       try {
-        const lost = startup.lostCheckpoints.map(({ size, at, publicKey }) => ({ size, at, publicKey }));
+        // A checkpoint of another chain than the first study's (the instance's, 0, or a later study's) names it.
+        const tag = (chain: number) => (chain === FIRST_STUDY_ID ? {} : { chain });
+        const lost = startup.lostCheckpoints.map(({ chain, size, at, publicKey }) => ({
+          ...tag(chain),
+          size,
+          at,
+          publicKey,
+        }));
         // The lost heads' hashes are sealed: a head from the legacy (pre-seal) part of the chain is a hash
         // over plaintext arms, so shown to a blinded reader it would test a guess (docs/BLINDING.md).
-        const lostHeadHashes = startup.lostCheckpoints.map(({ size, headHash }) => ({ size, headHash }));
+        const lostHeadHashes = startup.lostCheckpoints.map(({ chain, size, headHash }) => ({
+          ...tag(chain),
+          size,
+          headHash,
+        }));
         await app.get(DatabaseService).withWriteTransaction({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
           tx.audit({
             action: 'audit.reanchored',

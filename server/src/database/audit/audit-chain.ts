@@ -13,7 +13,7 @@ import {
 } from 'node:crypto';
 import { canonicalJson } from '../../../../shared/canonical-json.js';
 import type { AuditEntryView, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
-import { FIRST_STUDY_ID } from '../study-scope.js';
+import { FIRST_STUDY_ID, INSTANCE_CHAIN } from '../study-scope.js';
 import { KeyRing } from './key-ring.js';
 import {
   commitmentOf,
@@ -32,8 +32,11 @@ export const GENESIS_HASH = '0'.repeat(64);
  * Where a chain starts (docs/MULTI-STUDY.md decision 4). The first study's chain predates many studies
  * and starts at 0…0 (its entries, and so their hashes, are unchanged by the upgrade); every later study's
  * chain starts at SHA-256("blindrand chain " + study code), so one chain cannot be passed off as another.
+ * The instance's chain (0) starts at SHA-256("blindrand chain instance"): a study may therefore not be
+ * coded `instance`.
  */
 export function chainGenesis(chain: number, studyCode: string): string {
+  if (chain === INSTANCE_CHAIN) return sha256Hex('blindrand chain instance');
   return chain === FIRST_STUDY_ID ? GENESIS_HASH : sha256Hex(`blindrand chain ${studyCode}`);
 }
 

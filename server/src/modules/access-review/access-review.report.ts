@@ -1,8 +1,10 @@
 /**
  * Builds the access review report of a study from the records that exist: the users table, the
- * held grants (role_grants), the sessions (last sign-in) and the audit trail, which is the one
- * complete history of who changed which account. "Since when / by whom" comes from the newest audit
- * entry that gave the current role; where none exists (an account whose history predates the audit of
+ * study's roles (study_roles: who holds which role in it, granted by whom, since when), the held grants
+ * (role_grants), the sessions (last sign-in) and the audit trail, which is the one complete history of
+ * who changed which account. Account entries are in the instance chain (0) since it exists, and in the
+ * first study's chain before (docs/MULTI-STUDY.md decision 4): both are read, in time order. "Since
+ * when / by whom" comes from the newest audit entry that gave the current role; where none exists (an account whose history predates the audit of
  * its role) the value is null and named in `unknown`, never guessed.
  *
  * Deliberately no participant, allocation, scheme or unblinding table is read here: the report holds
@@ -20,6 +22,8 @@ import { asJson, asStr, type Sql } from '../../database/sql.js';
 import type { UserRecord } from '../accounts/user.record.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { RoleGrantsRepository } from '../users/role-grants.js';
+import { StudyRolesRepository, type StudyRoleRecord } from '../accounts/study-roles.repository.js';
+import { FIRST_STUDY_ID, INSTANCE_CHAIN } from '../../database/study-scope.js';
 
 /** Audit actions on an account that change who may do what (sign-ins and language changes are not access changes). */
 const ACCESS_ACTIONS = new Set([
@@ -42,6 +46,7 @@ const ACCESS_ACTIONS = new Set([
 const ACCESS_FIELDS = ['role', 'siteCodes', 'active', 'lockedAt', 'email', 'secondFactor'];
 
 interface UserEntry {
+  chain: number;
   seq: number;
   at: string;
   actor: string;
@@ -79,12 +84,21 @@ function stateOf(u: UserRecord, awaiting: boolean): AccessAccountState {
   return u.lockedAt ? 'locked' : 'active';
 }
 
+/**
+ * The account entries of the instance chain and, before it existed, of the first study's chain, in time
+ * order (at equal times the first study's first: the instance chain began after it). Every write takes
+ * its time once it holds its chain's head, so each chain is in time order on its own.
+ */
 async function userEntries(sql: Sql): Promise<UserEntry[]> {
   const rows = await sql.all<Record<string, unknown>>(
-    "SELECT seq, at, actor, action, entity_id, details FROM audit_log WHERE entity_type = 'user' ORDER BY seq",
+    `SELECT chain, seq, at, actor, action, entity_id, details FROM audit_log
+      WHERE chain IN (?, ?) AND entity_type = 'user'
+      ORDER BY at, CASE WHEN chain = ? THEN 0 ELSE 1 END, seq`,
+    [INSTANCE_CHAIN, FIRST_STUDY_ID, FIRST_STUDY_ID],
   );
   return rows
     .map((r) => ({
+      chain: Number(r.chain),
       seq: Number(r.seq),
       at: asStr(r.at),
       actor: asStr(r.actor),
@@ -125,8 +139,15 @@ async function lastSignIns(sql: Sql): Promise<Map<string, string>> {
   return new Map(rows.map((r) => [asStr(r.user_id), asStr(r.last)]));
 }
 
+/**
+ * One account's line. In the first study the role is the account's (users.role is kept in step with its
+ * study_roles row) and its history is the audit trail's; in another study the role, its sites and
+ * since when and by whom come from the account's live study_roles row (the account entries speak of the
+ * first study's role).
+ */
 function account(
   u: UserRecord,
+  studyRole: StudyRoleRecord | null,
   entries: UserEntry[],
   lastSignIn: string | undefined,
   identityProvider: string | undefined,
@@ -139,24 +160,27 @@ function account(
   const createdBy = created?.actor ?? (u.createdById ? (usernames.get(u.createdById) ?? null) : null);
   if (!createdBy) unknown.push('createdBy');
   let since: { at: string; by: string; approvedBy: string | null } | null = null;
-  for (const e of entries) {
-    const given = roleGiven(e);
-    if (given) since = given.role === u.role ? { at: e.at, by: given.by, approvedBy: given.approvedBy } : null;
-  }
+  if (studyRole) since = { at: studyRole.grantedAt, by: studyRole.grantedBy, approvedBy: null };
+  else
+    for (const e of entries) {
+      const given = roleGiven(e);
+      if (given) since = given.role === u.role ? { at: e.at, by: given.by, approvedBy: given.approvedBy } : null;
+    }
   if (!since) unknown.push('roleSince', 'roleGrantedBy');
+  const role = studyRole?.role ?? u.role;
   return {
     userId: u.id,
     username: u.username,
     displayName: u.displayName,
-    role: u.role,
-    siteCodes: [...u.siteCodes],
+    role,
+    siteCodes: [...(studyRole?.siteCodes ?? u.siteCodes)],
     state: stateOf(
       u,
       pending.some((g) => g.kind === 'create' || g.kind === 'reactivate'),
     ),
     identityProvider: identityProvider ?? null,
     secondFactor: identityProvider ? null : enrolled,
-    secondFactorRequired: !identityProvider && requiresSecondFactor(u.role),
+    secondFactorRequired: !identityProvider && requiresSecondFactor(role),
     accountCreatedAt: u.createdAt,
     createdBy,
     roleSince: since?.at ?? null,
@@ -192,24 +216,35 @@ function change(e: UserEntry, username: string): AccessReviewChange {
   return { seq: e.seq, at: e.at, actor: e.actor, action: e.action, userId: e.userId, username, fields };
 }
 
-/** The report's signed content as the records stand now; `afterSeq` is where the previous review's changes ended. */
+/**
+ * The report's signed content as the records stand now. The changes are those after the previous review
+ * (by time: the account entries come from two chains, whose positions do not compare; a review holds the
+ * instance head while it signs, so no account entry can commit behind its time).
+ */
 export async function buildAccessReview(
   sql: Sql,
-  study: { code: string; title: string },
-  previous: { id: string; reviewedAt: string; auditSeq: number } | null,
+  study: { id: number; code: string; title: string },
+  previous: { id: string; reviewedAt: string } | null,
 ): Promise<AccessReviewContent> {
-  const users = await UsersRepository.list(sql);
+  const first = study.id === FIRST_STUDY_ID;
+  const live = new Map(
+    (await StudyRolesRepository.history(sql, study.id)).filter((r) => !r.revokedAt).map((r) => [r.userId, r]),
+  );
+  // Another study lists the accounts holding a role in it; the first study every account (v1).
+  const everyone = await UsersRepository.list(sql);
+  const users = everyone.filter((u) => first || live.has(u.id));
   const entries = await userEntries(sql);
   const signIns = await lastSignIns(sql);
   const linked = await identities(sql);
   const enrolled = await secondFactors(sql);
   const pending = await RoleGrantsRepository.list(sql, 'pending');
-  const usernames = new Map(users.map((u) => [u.id, u.username]));
+  const usernames = new Map(everyone.map((u) => [u.id, u.username]));
   const byUser = new Map<string, UserEntry[]>();
   for (const e of entries) byUser.set(e.userId, [...(byUser.get(e.userId) ?? []), e]);
   const accounts = users.map((u) =>
     account(
       u,
+      first ? null : (live.get(u.id) ?? null),
       byUser.get(u.id) ?? [],
       signIns.get(u.id),
       linked.get(u.id),
@@ -221,7 +256,7 @@ export async function buildAccessReview(
     ),
   );
   const changes = entries
-    .filter((e) => e.seq > (previous?.auditSeq ?? 0))
+    .filter((e) => (first || live.has(e.userId)) && (!previous || e.at > previous.reviewedAt))
     .map((e) => change(e, usernames.get(e.userId) ?? e.userId))
     .filter((c) => c.fields.length > 0 || c.action !== 'user.updated');
   return {

@@ -116,55 +116,61 @@ export class AccessReviewService {
       throw new DomainError('VALIDATION_FAILED', 'Write the conclusion of the review: findings and actions.');
     const days = input.nextReviewDays ?? this.db.config.accessReviewIntervalDays;
     const signer = await this.signatures.authenticate(viewer, input.signature, 'accessReview');
-    const record = await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
-      const study = await studyRow(tx.sql, tx.studyId);
-      const last = await AccessReviewsRepository.latest(tx.sql, study.id);
-      const content = await buildAccessReview(tx.sql, study, last);
-      const contentHash = hashOf(content);
-      if (contentHash !== input.contentHash)
-        throw new DomainError(
-          'CONFLICT',
-          'The access report changed since you read it (an account, role or sign-in changed). Reload it, review it again and sign. Nothing was stored.',
-          { contentHash },
-        );
-      const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = ?', [tx.studyId]);
-      const row = {
-        id: randomUUID(),
-        studyCode: study.code,
-        reviewedAt: tx.now,
-        reviewerId: viewer.userId,
-        reviewer: viewer.username,
-        conclusion,
-        periodStart: last?.reviewedAt ?? null,
-        nextDueAt: new Date(Date.parse(tx.now) + days * 86_400_000).toISOString(),
-        auditSeq: Number(head?.seq ?? 0),
-        contentHash,
-        content,
-      };
-      const signature = await this.signatures.record(tx, signer, {
-        type: 'access-review',
-        id: row.id,
-        content: signedContent(row),
-      });
-      const stored = await AccessReviewsRepository.insert(tx.sql, tx.studyId, { ...row, signatureId: signature.id });
-      tx.audit({
-        action: 'access-review.signed',
-        entityType: 'access-review',
-        entityId: row.id,
-        reason: conclusion,
-        details: {
+    // The instance head is held too (locked first): no account entry commits behind the review's time, so
+    // the next review's changes (after this one's time) miss none (access-review.report.ts).
+    const record = await this.db.withWriteTransaction(
+      actorOf(viewer),
+      async (tx) => {
+        const study = await studyRow(tx.sql, tx.studyId);
+        const last = await AccessReviewsRepository.latest(tx.sql, study.id);
+        const content = await buildAccessReview(tx.sql, study, last);
+        const contentHash = hashOf(content);
+        if (contentHash !== input.contentHash)
+          throw new DomainError(
+            'CONFLICT',
+            'The access report changed since you read it (an account, role or sign-in changed). Reload it, review it again and sign. Nothing was stored.',
+            { contentHash },
+          );
+        const head = await tx.sql.one<Record<string, unknown>>('SELECT seq FROM audit_head WHERE id = ?', [tx.studyId]);
+        const row = {
+          id: randomUUID(),
           studyCode: study.code,
+          reviewedAt: tx.now,
+          reviewerId: viewer.userId,
+          reviewer: viewer.username,
+          conclusion,
+          periodStart: last?.reviewedAt ?? null,
+          nextDueAt: new Date(Date.parse(tx.now) + days * 86_400_000).toISOString(),
+          auditSeq: Number(head?.seq ?? 0),
           contentHash,
-          periodStart: row.periodStart,
-          nextDueAt: row.nextDueAt,
-          accounts: content.accounts.length,
-          changes: content.changes.length,
-          signatureId: signature.id,
-          signature,
-        },
-      });
-      return stored;
-    });
+          content,
+        };
+        const signature = await this.signatures.record(tx, signer, {
+          type: 'access-review',
+          id: row.id,
+          content: signedContent(row),
+        });
+        const stored = await AccessReviewsRepository.insert(tx.sql, tx.studyId, { ...row, signatureId: signature.id });
+        tx.audit({
+          action: 'access-review.signed',
+          entityType: 'access-review',
+          entityId: row.id,
+          reason: conclusion,
+          details: {
+            studyCode: study.code,
+            contentHash,
+            periodStart: row.periodStart,
+            nextDueAt: row.nextDueAt,
+            accounts: content.accounts.length,
+            changes: content.changes.length,
+            signatureId: signature.id,
+            signature,
+          },
+        });
+        return stored;
+      },
+      { instance: 'also' },
+    );
     return this.view(record);
   }
 

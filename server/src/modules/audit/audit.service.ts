@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuditEntryView, AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
-import { DatabaseService } from '../../database/database.service.js';
+import { DatabaseService, type WriteTx } from '../../database/database.service.js';
+import { INSTANCE_CHAIN, type ChainId } from '../../database/study-scope.js';
 import { toCsv } from '../../common/csv.js';
 import { actorOf, isBlindedViewer, type Viewer } from '../../common/viewer.js';
 import type { StoredAuditEntry } from '../../database/audit/audit-chain.js';
@@ -70,9 +71,9 @@ export class AuditService {
     private readonly key: SigningKey,
   ) {}
 
-  /** A page of the viewer's study's chain. */
-  async page(viewer: Viewer, filter: AuditFilter): Promise<AuditPage> {
-    const studyId = viewer.studyId!;
+  /** A page of the viewer's study's chain (or of `chain`: the instance's, 0, at /api/admin/audit). */
+  async page(viewer: Viewer, filter: AuditFilter, chain: ChainId = viewer.studyId!): Promise<AuditPage> {
+    const studyId = chain;
     const { rows, state } = await this.db.read(async (sql) => ({
       rows: await AuditRepository.page(sql, studyId, filter),
       state: await AuditRepository.sealState(sql, studyId),
@@ -83,8 +84,12 @@ export class AuditService {
   }
 
   /** Every entry matching the filters as CSV (details as JSON, sealed/redacted for blinded readers). */
-  async csv(viewer: Viewer, filter: Omit<AuditFilter, 'limit' | 'after'>): Promise<string> {
-    const studyId = viewer.studyId!;
+  async csv(
+    viewer: Viewer,
+    filter: Omit<AuditFilter, 'limit' | 'after'>,
+    chain: ChainId = viewer.studyId!,
+  ): Promise<string> {
+    const studyId = chain;
     const { rows, state } = await this.db.read(async (sql) => ({
       rows: await AuditRepository.page(sql, studyId, { ...filter, after: 0, limit: Number.MAX_SAFE_INTEGER - 1 }),
       state: await AuditRepository.sealState(sql, studyId),
@@ -119,13 +124,18 @@ export class AuditService {
     return viewer && isBlindedViewer(viewer) ? all.filter((cp) => !isWithheld(cp.size, state)) : all;
   }
 
-  /** Seals a signed checkpoint over the current head, on demand. */
-  async createCheckpoint(viewer: Viewer, reason: string | undefined): Promise<CheckpointView> {
-    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+  /** Seals a signed checkpoint over the current head of the viewer's study's chain, or of the instance's (chain 0). */
+  async createCheckpoint(viewer: Viewer, reason: string | undefined, chain?: ChainId): Promise<CheckpointView> {
+    const work = async (tx: WriteTx) => {
       tx.audit({ action: 'audit.checkpoint_requested', entityType: 'audit', reason: reason ?? null });
       tx.requestCheckpoint();
-    });
-    const all = await this.checkpoints(viewer.studyId!);
+      return tx.chain;
+    };
+    const written =
+      chain === INSTANCE_CHAIN
+        ? await this.db.instanceWrite(actorOf(viewer), work)
+        : await this.db.withWriteTransaction(actorOf(viewer), work);
+    const all = await this.checkpoints(written);
     return all[all.length - 1];
   }
 

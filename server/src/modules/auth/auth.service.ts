@@ -76,7 +76,7 @@ export class AuthService {
     const expiresAt = new Date(now.getTime() + this.db.config.session.absoluteSeconds * 1000).toISOString();
     let accepted: CodeAccepted | null = null;
     const started = await this.db
-      .withWriteTransaction({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
+      .instanceWrite({ userId: user.id, username: user.username, role: user.role }, async (tx) => {
         if (enrolled) {
           accepted = await this.secondFactor.use(tx, user.id, code ?? '');
           if (!accepted) throw new CodeRefused();
@@ -156,7 +156,7 @@ export class AuthService {
 
   /** PATCH /auth/me: a person chooses their own language (null: back to their site's). Audited like any profile change. */
   async setLocale(viewer: Viewer, locale: Locale | null): Promise<UserView> {
-    return this.db.withWriteTransaction(
+    return this.db.instanceWrite(
       { userId: viewer.userId, username: viewer.username, role: viewer.role },
       async (tx) => {
         const before = await UsersRepository.findById(tx.sql, viewer.userId);
@@ -189,7 +189,7 @@ export class AuthService {
     options: { quiet?: boolean; factor?: 'second' } = {},
   ): Promise<number> {
     const threshold = this.db.config.lockoutThreshold;
-    const failedAttempts = await this.db.withWriteTransaction(
+    const failedAttempts = await this.db.instanceWrite(
       { userId: user.id, username: user.username, role: user.role },
       async (tx) => {
         const current = await UsersRepository.findById(tx.sql, user.id);
@@ -238,7 +238,7 @@ export class AuthService {
     action: 'auth.login_failed' | 'signature.failed' = 'auth.login_failed',
   ): Promise<number> {
     const name = username.slice(0, 64);
-    const failedAttempts = await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+    const failedAttempts = await this.db.instanceWrite(SYSTEM_ACTOR, async (tx) => {
       const count = await UnknownNameFailures.increment(tx.sql, name, tx.now);
       tx.audit({
         action,
@@ -274,7 +274,7 @@ export class AuthService {
       // Best effort: a busy database must not fail the request over a heartbeat, nor hold a read up
       // while another process holds the SQLite lock (waitMs: give up at once when the lock is foreign).
       await this.db
-        .withWriteTransaction(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), {
+        .instanceWrite(SYSTEM_ACTOR, (tx) => SessionsRepository.touch(tx.sql, session.id, tx.now), {
           unaudited: 'session heartbeat',
           waitMs: 0,
         })
@@ -296,12 +296,9 @@ export class AuthService {
   }
 
   async logout(viewer: Viewer): Promise<void> {
-    await this.db.withWriteTransaction(
-      { userId: viewer.userId, username: viewer.username, role: viewer.role },
-      async (tx) => {
-        await SessionsRepository.revoke(tx.sql, viewer.sessionId, tx.now);
-        tx.audit({ action: 'auth.logout', entityType: 'session', entityId: viewer.sessionId });
-      },
-    );
+    await this.db.instanceWrite({ userId: viewer.userId, username: viewer.username, role: viewer.role }, async (tx) => {
+      await SessionsRepository.revoke(tx.sql, viewer.sessionId, tx.now);
+      tx.audit({ action: 'auth.logout', entityType: 'session', entityId: viewer.sessionId });
+    });
   }
 }

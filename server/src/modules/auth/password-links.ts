@@ -109,7 +109,7 @@ export class PasswordLinks {
     if (problem) throw new DomainError('VALIDATION_FAILED', problem);
     const hash = sha256Hex(token);
     const passwordHash = await hashPassword(password);
-    await this.db.withWriteTransaction(SYSTEM_ACTOR, async (tx) => {
+    await this.db.instanceWrite(SYSTEM_ACTOR, async (tx) => {
       const row = await tx.sql.one('SELECT * FROM password_tokens WHERE token_hash = ?', [hash], toRow);
       const user = row ? await UsersRepository.findById(tx.sql, row.userId) : null;
       if (!row || !user || row.usedAt || row.revokedAt || tx.now >= row.expiresAt || !user.active)
@@ -136,7 +136,7 @@ export class PasswordLinks {
   /** For the operator's CLI (someone with the database, not an administrator in the console): a fresh link, printed. */
   async issueForCli(username: string): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.db.withWriteTransaction({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
+    await this.db.instanceWrite({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
       const user = await UsersRepository.findByUsername(tx.sql, username);
       if (!user || !user.active) throw new DomainError('NOT_FOUND', `No active user named "${username}".`);
       const expiresAt = new Date(Date.parse(tx.now) + LINK_HOURS * 3600_000).toISOString();

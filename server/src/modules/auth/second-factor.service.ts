@@ -77,7 +77,7 @@ export class SecondFactorService {
   /** POST /auth/second-factor/enrol: a new secret, not active until confirmed. */
   async begin(viewer: Viewer): Promise<SecondFactorEnrolment> {
     const secret = randomBytes(20);
-    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    await this.db.instanceWrite(actorOf(viewer), async (tx) => {
       if (await SecondFactorService.enrolled(tx.sql, viewer.userId))
         throw new DomainError(
           'CONFLICT',
@@ -98,7 +98,7 @@ export class SecondFactorService {
   /** POST /auth/second-factor/confirm: a current code activates the secret; the recovery codes are returned once. */
   async confirm(viewer: Viewer, code: string): Promise<RecoveryCodesView> {
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
-    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    await this.db.instanceWrite(actorOf(viewer), async (tx) => {
       const row = await SecondFactorRepository.find(tx.sql, viewer.userId);
       if (!row || row.confirmedAt !== null)
         throw new DomainError(
@@ -174,7 +174,7 @@ export class SecondFactorService {
   async reset(viewer: Viewer, userId: string, reason: string): Promise<void> {
     if (userId === viewer.userId)
       throw new DomainError('FORBIDDEN', 'You cannot reset your own second factor: another administrator must do it.');
-    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    await this.db.instanceWrite(actorOf(viewer), async (tx) => {
       const row = await tx.sql.one('SELECT id FROM users WHERE id = ?', [userId]);
       if (!row) throw new DomainError('NOT_FOUND', 'The user was not found.');
       const had = await SecondFactorRepository.find(tx.sql, userId);

@@ -93,7 +93,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
     const due = await this.db.read((sql) => OutboxRepository.due(sql, now, staleBefore, BATCH));
     for (const message of due) {
       if (this.task.isStopped) return;
-      const claimed = await this.db.withWriteTransaction(
+      const claimed = await this.db.instanceWrite(
         SYSTEM_ACTOR,
         (tx) => OutboxRepository.claim(tx.sql, message.id, this.instance, tx.now, staleBefore),
         {
@@ -112,7 +112,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
         text: message.body,
         messageId: `<${message.id}@blindrand>`,
       });
-      await this.db.withWriteTransaction(
+      await this.db.instanceWrite(
         SYSTEM_ACTOR,
         (tx) => OutboxRepository.markSent(tx.sql, message.id, this.instance, tx.now),
         { unaudited: 'e-mail outbox delivery state' },
@@ -124,7 +124,7 @@ export class MailOutbox implements OnApplicationBootstrap, OnApplicationShutdown
       this.logger.warn(
         `e-mail ${message.id} not sent (attempt ${attempts}), retry at ${retryAt}: ${(err as Error).message}`,
       );
-      await this.db.withWriteTransaction(
+      await this.db.instanceWrite(
         SYSTEM_ACTOR,
         (tx) => OutboxRepository.markFailed(tx.sql, message.id, this.instance, (err as Error).message, retryAt),
         {

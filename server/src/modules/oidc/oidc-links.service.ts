@@ -23,7 +23,7 @@ export class OidcLinksService {
 
   async link(viewer: Viewer, userId: string, subject: string): Promise<AdminUserView> {
     const issuer = this.issuer();
-    return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    return this.db.instanceWrite(actorOf(viewer), async (tx) => {
       const user = await UsersRepository.findById(tx.sql, userId);
       if (!user) throw notFound('The user');
       if (user.id === viewer.userId)
@@ -48,7 +48,7 @@ export class OidcLinksService {
 
   async unlink(viewer: Viewer, userId: string): Promise<void> {
     const issuer = this.issuer();
-    await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    await this.db.instanceWrite(actorOf(viewer), async (tx) => {
       const subject = await OidcRepository.subjectOf(tx.sql, userId, issuer);
       if (!subject) throw notFound('The link of this user');
       await OidcRepository.unlink(tx.sql, userId, issuer);

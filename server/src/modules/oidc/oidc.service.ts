@@ -90,7 +90,7 @@ export class OidcService {
         viewer ? { prompt: 'login', max_age: '0' } : {},
       ),
     );
-    await this.db.withWriteTransaction(
+    await this.db.instanceWrite(
       OIDC_ACTOR,
       (tx) => OidcRepository.insertRequest(tx.sql, sha256Hex(state), request, tx.now),
       { unaudited: 'OIDC request in flight (the outcome is audited at the callback)' },
@@ -103,7 +103,7 @@ export class OidcService {
     const { settings, client } = this.settings();
     const state = url.searchParams.get('state') ?? '';
     const request = state
-      ? await this.db.withWriteTransaction(OIDC_ACTOR, (tx) => OidcRepository.takeRequest(tx.sql, sha256Hex(state)), {
+      ? await this.db.instanceWrite(OIDC_ACTOR, (tx) => OidcRepository.takeRequest(tx.sql, sha256Hex(state)), {
           unaudited: 'OIDC request used (the outcome is audited below)',
         })
       : null;
@@ -167,7 +167,7 @@ export class OidcService {
   /** An unknown person in a mapped group: an inactive account linked to them, and a held grant of the role. */
   private async createPending(settings: OidcConfig, claims: ProviderClaims, username: string, role: Role) {
     const code = randomBytes(32).toString('base64url');
-    await this.db.withWriteTransaction(OIDC_ACTOR, async (tx) => {
+    await this.db.accountWrite(OIDC_ACTOR, async (tx) => {
       const user: UserRecord = {
         id: randomUUID(),
         username,
@@ -224,7 +224,7 @@ export class OidcService {
         user,
       );
     const code = randomBytes(32).toString('base64url');
-    await this.db.withWriteTransaction(userActor(user), async (tx) => {
+    await this.db.instanceWrite(userActor(user), async (tx) => {
       await this.insertHandoff(
         tx,
         code,
@@ -245,7 +245,7 @@ export class OidcService {
 
   private async handoff(user: UserRecord, kind: HandoffKind, action: string, details: Record<string, unknown>) {
     const code = randomBytes(32).toString('base64url');
-    await this.db.withWriteTransaction(userActor(user), async (tx) => {
+    await this.db.instanceWrite(userActor(user), async (tx) => {
       await this.insertHandoff(tx, code, user.id, kind, null, null);
       tx.audit({
         action,
@@ -284,7 +284,7 @@ export class OidcService {
     details: Record<string, unknown> = {},
   ): Promise<string> {
     const unknown = why === 'unknown';
-    await this.db.withWriteTransaction(user ? userActor(user) : OIDC_ACTOR, async (tx) => {
+    await this.db.instanceWrite(user ? userActor(user) : OIDC_ACTOR, async (tx) => {
       tx.audit({
         action: unknown ? 'auth.oidc_unknown_person' : 'auth.oidc_refused',
         entityType: 'user',
@@ -300,13 +300,9 @@ export class OidcService {
   async exchange(code: string): Promise<OidcHandoffResult> {
     this.settings();
     const hash = sha256Hex(String(code));
-    const found = await this.db.withWriteTransaction(
-      OIDC_ACTOR,
-      (tx) => OidcRepository.useHandoff(tx.sql, hash, tx.now),
-      {
-        unaudited: 'one-time code used (the session it opens is audited)',
-      },
-    );
+    const found = await this.db.instanceWrite(OIDC_ACTOR, (tx) => OidcRepository.useHandoff(tx.sql, hash, tx.now), {
+      unaudited: 'one-time code used (the session it opens is audited)',
+    });
     if (!found || found.usedAt || found.kind === 'reauth' || Date.parse(found.expiresAt) < this.clock.now().getTime())
       throw new DomainError('VALIDATION_FAILED', BAD_CODE);
     const user = await this.db.read((sql) => UsersRepository.findById(sql, found.userId));
@@ -322,7 +318,7 @@ export class OidcService {
     const expiresAt = new Date(
       this.clock.now().getTime() + this.db.config.session.absoluteSeconds * 1000,
     ).toISOString();
-    await this.db.withWriteTransaction(userActor(user), async (tx) => {
+    await this.db.instanceWrite(userActor(user), async (tx) => {
       const sessionId = await SessionsRepository.open(tx.sql, {
         token,
         userId: user.id,

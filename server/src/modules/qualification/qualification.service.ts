@@ -106,7 +106,7 @@ export class QualificationService {
           value: this.key.sign(signedBytes(unsigned)),
         },
       };
-      await this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+      await this.db.instanceWrite(actorOf(viewer), async (tx) => {
         await QualificationRepository.insert(tx.sql, report);
         tx.audit({
           action: 'qualification.run',

@@ -17,7 +17,7 @@ export class SitesService {
   }
 
   async create(actor: Actor, input: CreateSiteDto): Promise<SiteView> {
-    return this.db.withWriteTransaction(actor, async (tx) => {
+    return this.db.instanceWrite(actor, async (tx) => {
       const site: SiteView = { code: input.code, name: input.name, active: true, locale: input.locale ?? null };
       try {
         await SitesRepository.insert(tx.sql, site, tx.now);
@@ -31,7 +31,7 @@ export class SitesService {
   }
 
   async update(actor: Actor, code: string, patch: UpdateSiteDto): Promise<SiteView> {
-    return this.db.withWriteTransaction(actor, async (tx) => {
+    return this.db.instanceWrite(actor, async (tx) => {
       const before = await SitesRepository.find(tx.sql, code);
       if (!before) throw notFound('The site');
       const after: SiteView = {

@@ -141,21 +141,21 @@ export class RoleGrantsService {
   ): Promise<RoleGrantView> {
     const signer = await this.signatures.authenticate(viewer, signature, approve ? 'approveGrant' : 'rejectGrant');
     // A role in a study is decided in that study's transaction: its audit entries go to that study's chain.
+    // An instance grant (the v1 account API, no study) is the instance's: chain 0 (accountWrite).
     const studyId = (await this.db.read((sql) => RoleGrantsRepository.find(sql, id)))?.studyId ?? null;
-    return this.db.withWriteTransaction(
-      actorOf(viewer),
-      async (tx) => {
-        const grant = await RoleGrantsRepository.findForUpdate(tx.sql, id);
-        if (!grant || grant.studyId !== studyId) throw notFound('The grant');
-        if (grant.status !== 'pending')
-          throw new DomainError('INVALID_TRANSITION', `The grant was already ${grant.status}.`);
-        const problem =
-          (await approvalProblem(tx.sql, grant, viewer.userId)) ?? (await studyApprovalProblem(tx.sql, grant, viewer));
-        if (problem) throw new DomainError('FORBIDDEN', problem);
-        return this.decided(tx, viewer, grant, approve, comment, signer);
-      },
-      studyId ? { studyId } : {},
-    );
+    const write = studyId
+      ? <T>(work: (tx: WriteTx) => Promise<T>) => this.db.withWriteTransaction(actorOf(viewer), work, { studyId })
+      : <T>(work: (tx: WriteTx) => Promise<T>) => this.db.accountWrite(actorOf(viewer), work);
+    return write(async (tx) => {
+      const grant = await RoleGrantsRepository.findForUpdate(tx.sql, id);
+      if (!grant || grant.studyId !== studyId) throw notFound('The grant');
+      if (grant.status !== 'pending')
+        throw new DomainError('INVALID_TRANSITION', `The grant was already ${grant.status}.`);
+      const problem =
+        (await approvalProblem(tx.sql, grant, viewer.userId)) ?? (await studyApprovalProblem(tx.sql, grant, viewer));
+      if (problem) throw new DomainError('FORBIDDEN', problem);
+      return this.decided(tx, viewer, grant, approve, comment, signer);
+    });
   }
 
   private async decided(

@@ -70,7 +70,7 @@ export class UsersService {
         'VALIDATION_FAILED',
         'An e-mail address is needed: the new user receives a one-time link there to set their password.',
       );
-    return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    return this.db.accountWrite(actorOf(viewer), async (tx) => {
       const held = isSensitiveRole(input.role);
       const created = await this.insertUser(tx, input, NO_PASSWORD, viewer.userId, !held);
       const user = (await UsersRepository.findById(tx.sql, created.id))!;
@@ -86,7 +86,7 @@ export class UsersService {
   /** Creates a user with a known password: the operator's CLI (bootstrap admin) only, never the admin console. */
   async createWithPassword(actor: Actor, input: CreateUserDto & { password: string }): Promise<AdminUserView> {
     const passwordHash = await hashPassword(input.password);
-    return this.db.withWriteTransaction(actor, (tx) => this.insertUser(tx, input, passwordHash));
+    return this.db.accountWrite(actor, (tx) => this.insertUser(tx, input, passwordHash));
   }
 
   async insertUser(
@@ -142,7 +142,7 @@ export class UsersService {
    * sensitive role, and the e-mail address of such a user (where a set-password link would go).
    */
   async update(viewer: Viewer, id: string, patch: UpdateUserDto): Promise<AdminUserView> {
-    return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    return this.db.accountWrite(actorOf(viewer), async (tx) => {
       const before = await this.mustFind(tx, id);
       if (id === viewer.userId && (patch.active === false || (patch.role && patch.role !== before.role))) {
         throw new DomainError('VALIDATION_FAILED', 'You cannot deactivate your own account or change your own role.');
@@ -209,7 +209,7 @@ export class UsersService {
   }
 
   async unlock(viewer: Viewer, id: string, reason?: string): Promise<AdminUserView> {
-    return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    return this.db.accountWrite(actorOf(viewer), async (tx) => {
       const before = await this.mustFind(tx, id);
       if (!before.lockedAt && before.failedAttempts === 0)
         throw new DomainError('VALIDATION_FAILED', 'The account is not locked.');
@@ -237,7 +237,7 @@ export class UsersService {
     reason?: string,
   ): Promise<AdminUserView> {
     if (newPassword !== undefined) throw new DomainError('VALIDATION_FAILED', NO_CHOSEN_PASSWORD);
-    return this.db.withWriteTransaction(actorOf(viewer), async (tx) => {
+    return this.db.accountWrite(actorOf(viewer), async (tx) => {
       const before = await this.mustFind(tx, id);
       if (!before.active) throw new DomainError('VALIDATION_FAILED', 'The account is inactive: re-activate it first.');
       if (isSensitiveRole(before.role)) {
