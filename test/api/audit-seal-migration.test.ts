@@ -41,6 +41,11 @@ async function stopKeepingFiles(t: TestApp): Promise<void> {
 async function downgradeToLegacy(raw: RawDb, t: TestApp): Promise<Map<number, { hash: string; content: unknown }>> {
   // The release before 004 also predates the audit chain column (migration 018): undo it and what follows.
   const from = STEPS.findIndex((step) => step.name === 'StudyScope1764070000018');
+  // Nor had it an instance chain (0): this run's sign-ins went there; the old build would have put them in
+  // the one chain, which the rewrite below stands for without them.
+  for (const table of ['audit_sealed', 'audit_checkpoints', 'audit_log'])
+    await raw.run(`DELETE FROM ${table} WHERE chain = 0`);
+  await raw.run('DELETE FROM audit_head WHERE id = 0');
   for (const step of STEPS.slice(from).reverse()) {
     for (const statement of downStatements(step, t.config.database.dialect)) await raw.run(statement);
     await raw.run('DELETE FROM schema_migrations WHERE name = ?', [step.name]);

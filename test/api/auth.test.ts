@@ -91,7 +91,7 @@ describe('sign-in, sessions and lockout', () => {
     expect(locked.body.code).toBe('TOO_MANY_ATTEMPTS');
 
     const admin = await t.api.login('admin');
-    const log = await t.api.get('/api/audit?action=user.locked', admin);
+    const log = await t.api.get('/api/admin/audit?action=user.locked', admin);
     expect(log.body.entries).toHaveLength(1);
     const users = await t.api.get('/api/users', admin);
     const auditor = users.body.find((u: any) => u.username === 'auditor');
@@ -104,7 +104,7 @@ describe('sign-in, sessions and lockout', () => {
     expect(unlock.status).toBe(200);
     expect(unlock.body.locked).toBe(false);
     expect(await t.api.login('auditor')).toEqual(expect.any(String));
-    const unlockEntry = (await t.api.get('/api/audit?action=user.unlocked', admin)).body.entries[0];
+    const unlockEntry = (await t.api.get('/api/admin/audit?action=user.unlocked', admin)).body.entries[0];
     expect(unlockEntry.details.changes.lockedAt.new).toBeNull();
     expect(unlockEntry.reason).toBe('identity confirmed by phone');
   });

@@ -94,7 +94,7 @@ describe("language per user: profile, site default, instance default; notificati
 
     const en = await t.api.patch('/api/auth/me', { locale: 'en' }, tokens.investigator1); // on French site A, chooses English
     expect(en.body).toMatchObject({ locale: 'en', preferredLocale: 'en' });
-    const audit = await t.api.get('/api/audit?action=user.updated', tokens.admin);
+    const audit = await t.api.get('/api/admin/audit?action=user.updated', tokens.admin);
     expect(JSON.stringify(audit.body)).toContain('"locale"');
   });
 

@@ -70,12 +70,17 @@ async function productionState(t: TestApp) {
     const [p] = await raw.all('SELECT COUNT(*) AS n FROM participants');
     const [a] = await raw.all('SELECT COUNT(*) AS n FROM allocations');
     const [h] = await raw.all('SELECT seq, hash FROM audit_head WHERE id = 1');
-    const entries = await raw.all('SELECT seq, hash FROM audit_log ORDER BY seq');
+    const [i] = await raw.all('SELECT seq FROM audit_head WHERE id = 0');
+    const entries = await raw.all('SELECT seq, hash FROM audit_log WHERE chain = 1 ORDER BY seq');
+    const instance = await raw.all('SELECT seq, hash FROM audit_log WHERE chain = 0 ORDER BY seq');
     return {
       participants: Number(p.n),
       allocations: Number(a.n),
       head: { seq: Number(h.seq), hash: String(h.hash) },
       hashes: entries.map((e) => String(e.hash)),
+      // The instance chain (0): sign-in and qualification runs are the instance's (docs/MULTI-STUDY.md).
+      instanceHead: Number(i?.seq ?? 0),
+      instanceHashes: instance.map((e) => String(e.hash)),
     };
   } finally {
     await raw.close();
@@ -192,26 +197,27 @@ describe('qualification of a correctly configured instance', () => {
       usingPostgres ? 'fsync=on, synchronous_commit=on, full_page_writes=on' : 'journal_mode=wal, synchronous=FULL',
     );
 
-    // Production: same patients and allocations; the chain grew by exactly the qualification entry.
+    // Production: same patients and allocations; the study's chain unchanged; the instance chain grew by
+    // exactly the CLI's sign-in and the qualification entry.
     const after = await productionState(t);
     expect([after.participants, after.allocations]).toEqual([before.participants, before.allocations]);
-    expect(after.hashes.slice(0, before.hashes.length)).toEqual(before.hashes);
-    const added = (await t.api.get(`/api/audit?limit=50`, admin)).body.entries.filter(
-      (e: any) => e.seq > before.head.seq,
-    );
-    // The CLI's sign-in and the qualification entry: nothing of the throwaway study reached this chain.
+    expect(after.hashes).toEqual(before.hashes);
+    expect(after.instanceHashes.slice(0, before.instanceHashes.length)).toEqual(before.instanceHashes);
+    const added = (await t.api.get(`/api/admin/audit?after=${before.instanceHead}&limit=50`, admin)).body.entries;
+    // Nothing of the throwaway study reached these chains.
     expect(added.map((e: any) => [e.action, e.actor]).sort()).toEqual([
       ['auth.login', 'admin'],
       ['qualification.run', 'admin'],
     ]);
     const entry = added.find((e: any) => e.action === 'qualification.run');
     expect(entry).toMatchObject({
-      seq: after.head.seq,
+      seq: after.instanceHead,
       actor: 'admin',
       entityId: report.id,
       details: { digest: report.signature.digest, result: 'pass', passed: 19, failed: 0 },
     });
     expect((await t.api.get('/api/audit/verify', admin)).body.valid).toBe(true);
+    expect((await t.api.get('/api/admin/audit/verify', admin)).body.valid).toBe(true);
 
     // The console's list, the JSON and the HTML.
     expect((await t.api.get('/api/admin/qualification', admin)).body).toEqual([
@@ -327,7 +333,7 @@ describe('qualification of a misconfigured instance', () => {
     expect((await t.api.get(`/api/admin/qualification/${res.body.id}/html`, admin)).text).toContain(
       '<strong>NON CONFORME</strong>',
     );
-    const entry = (await t.api.get('/api/audit?action=qualification.run', admin)).body.entries[0];
+    const entry = (await t.api.get('/api/admin/audit?action=qualification.run', admin)).body.entries[0];
     expect(entry.details).toMatchObject({ result: 'fail', failed: 5, failedChecks: failed.map((c: any) => c.id) });
     // The CLI says so with exit code 2, and the failing report still verifies (it is a true record).
     const out = join(site.dir, 'out');

@@ -84,7 +84,7 @@ describe('no self-granted unblinding: held grants and one-time set-password link
     expect(link).toEqual(expect.any(String));
     expect((await setPassword(t, link!)).status).toBe(204);
     expect(await t.api.login('pharm2')).toEqual(expect.any(String));
-    const audit = (await t.api.get(`/api/audit?entityId=${held.body.id}`, tokens.auditor)).body.entries.map(
+    const audit = (await t.api.get(`/api/admin/audit?entityId=${held.body.id}`, tokens.auditor)).body.entries.map(
       (e: any) => e.action,
     );
     expect(audit).toEqual(
@@ -96,8 +96,9 @@ describe('no self-granted unblinding: held grants and one-time set-password link
         'user.password_set',
       ]),
     );
-    const decision = (await t.api.get(`/api/audit?action=user.grant_approved&entityId=${held.body.id}`, tokens.auditor))
-      .body.entries[0];
+    const decision = (
+      await t.api.get(`/api/admin/audit?action=user.grant_approved&entityId=${held.body.id}`, tokens.auditor)
+    ).body.entries[0];
     expect(
       (await t.api.get(`/api/signatures/${decision.details.signatureId}/verification`, tokens.auditor)).body.valid,
     ).toBe(true);

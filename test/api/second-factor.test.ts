@@ -166,7 +166,7 @@ describe('second factor (TOTP) of local accounts', () => {
     for (let i = 0; i < 5; i++) statuses.push((await login(t, 'pharmacist', { totp: '99999' + i })).status);
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     expect((await login(t, 'pharmacist', { totp: demoCode() })).status).toBe(429);
-    const entries = (await t.api.get('/api/audit?action=auth.login_failed', admin)).body.entries;
+    const entries = (await t.api.get('/api/admin/audit?action=auth.login_failed', admin)).body.entries;
     const mine = entries.filter((e: any) => e.username === 'pharmacist' || e.entityId);
     expect(JSON.stringify(mine)).not.toMatch(/99999\d/);
     expect(mine.some((e: any) => e.details?.factor === 'second')).toBe(true);
@@ -198,7 +198,7 @@ describe('second factor (TOTP) of local accounts', () => {
       (await t.api.post(`/api/users/${other.id}/second-factor/reset`, { reason: 'lost phone' }, admin)).status,
     ).toBe(204);
     expect((await t.api.get('/api/auth/me', token)).status).toBe(401);
-    const entries = (await t.api.get('/api/audit?action=user.second_factor_reset', admin)).body.entries;
+    const entries = (await t.api.get('/api/admin/audit?action=user.second_factor_reset', admin)).body.entries;
     const entry = entries.find((e: { entityId: string }) => e.entityId === other.id);
     expect(entry).toMatchObject({ entityId: other.id, reason: 'lost phone' });
     // Next sign-in: password only, and the session can only enrol.

@@ -188,7 +188,8 @@ describe('start-up refuses, in one line and writing nothing', () => {
     const dir = copyTemplate();
     const backup = join(root, 'backup.sqlite');
     copyFileSync(join(dir, 'blindrand.sqlite'), backup);
-    // The live database moves on: sign-ins are audited, so five of them seal another checkpoint.
+    // The live database moves on: sign-ins are audited (in the instance chain, 0), so five of them seal another
+    // checkpoint of that chain; start-up checks every chain against the file.
     const s = await startPatiently(envFor(dir));
     const api = new Api(s.baseUrl);
     for (let i = 0; i < 6; i++) await api.login('auditor');
@@ -196,7 +197,7 @@ describe('start-up refuses, in one line and writing nothing', () => {
     copyFileSync(backup, join(dir, 'blindrand.sqlite'));
     expectRefusal(
       dir,
-      /database looks restored from a backup: the checkpoint file \S+audit-checkpoints\.jsonl holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/,
+      /database looks restored from a backup: the checkpoint file \S+audit-checkpoints\.jsonl holds a signed checkpoint of the instance chain \(0\) at entry \d+, but the database's instance chain \(0\) ends at entry \d+/,
     );
 
     const re = spawnSync(
@@ -222,6 +223,9 @@ describe('start-up refuses, in one line and writing nothing', () => {
       expect(entries).toHaveLength(1);
       expect(entries[0].reason).toMatch(/disk loss/);
       expect(entries[0].details.lostCheckpoints.length).toBeGreaterThan(0);
+      // The lost checkpoints were the instance chain's: the record names it, and that chain verifies again.
+      expect(entries[0].details.lostCheckpoints.every((cp: { chain?: number }) => cp.chain === 0)).toBe(true);
+      expect((await a.get('/api/admin/audit/verify', token)).body.valid).toBe(true);
       // A blinded reader sees the lost heads' sizes and times, never their hashes (sealed: a legacy head tests guesses).
       expect(JSON.stringify(entries[0].details.lostCheckpoints)).not.toMatch(/headHash/);
       expect(Object.keys(entries[0].details.unblinded)).toEqual(['commitment']);
@@ -384,6 +388,8 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     for (let i = 0; i < 6; i++) await api.login('auditor');
     const token = await api.login('auditor');
     const verify = await api.get('/api/audit/verify', token);
+    // Sign-ins are in the instance chain (0): its checkpoints were signed by the old key, then by the new one.
+    const instance = await api.get('/api/admin/audit/verify', token);
     const signature = await api.get(`/api/signatures/${signatureId}/verification`, token);
     const rotation = (await api.get('/api/audit?action=audit.key_rotated', token)).body.entries;
     await s.kill('SIGTERM');
@@ -391,6 +397,7 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
       `after rotation: chain valid=${verify.body.valid} (${verify.body.count} entries, problems: ${verify.body.problems.join('; ') || 'none'}); signature sealed before rotation valid=${signature.body.valid}`,
     );
     expect(verify.body.valid).toBe(true);
+    expect(instance.body).toMatchObject({ valid: true, checkpoint: { signatureValid: true } });
     expect(signature.body.valid).toBe(true);
     expect(rotation).toHaveLength(1);
     expect(rotation[0].reason).toMatch(/yearly rotation/);
@@ -401,6 +408,9 @@ describe('key rotation: explicit, signed by both keys, audited; old checkpoints 
     const withOldPublished = cli(['audit', 'verify', '--db', db, '--public-key', oldPublicKey]);
     expect(withOldPublished.stdout).toMatch(/^VALID/);
     expect(withOldPublished.status).toBe(0);
+    const instanceWithOld = cli(['audit', 'verify', '--instance', '--db', db, '--public-key', oldPublicKey]);
+    expect(instanceWithOld.stdout).toMatch(/^VALID/);
+    expect(instanceWithOld.status).toBe(0);
 
     // A database-only attacker adds a "rotation" to a key of their own and signs a checkpoint with it.
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -521,7 +531,7 @@ describe('start-up on PostgreSQL: a read-only database and a restored backup are
       await s.kill('SIGTERM');
       await refused(
         backup,
-        /the database looks restored from a backup: the checkpoint file \S+ holds a signed checkpoint at entry \d+, but the database's audit chain ends at entry \d+/,
+        /the database looks restored from a backup: the checkpoint file \S+ holds a signed checkpoint of the instance chain \(0\) at entry \d+, but the database's instance chain \(0\) ends at entry \d+/,
       );
     } finally {
       await client.query(`DROP DATABASE IF EXISTS ${backup}`).catch(() => undefined);

@@ -39,7 +39,8 @@ describe('tamper detection by single-byte edits', () => {
       'prev_hash',
       'hash',
     ];
-    const count = Number((await raw.all('SELECT COUNT(*) AS n FROM audit_log'))[0].n);
+    // The first study's chain (sign-ins and accounts are in the instance chain, 0, since issue 16).
+    const count = Number((await raw.all('SELECT COUNT(*) AS n FROM audit_log WHERE chain = 1'))[0].n);
     let rng = 12345;
     const random = () => (rng = (rng * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let detected = 0;
@@ -48,16 +49,16 @@ describe('tamper detection by single-byte edits', () => {
     while (edits < 200) {
       const seq = 1 + Math.floor(random() * count);
       const column = columns[Math.floor(random() * columns.length)];
-      const [row] = await raw.all(`SELECT ${column} AS v FROM audit_log WHERE seq = ?`, [seq]);
+      const [row] = await raw.all(`SELECT ${column} AS v FROM audit_log WHERE chain = 1 AND seq = ?`, [seq]);
       const original: string | null = row.v;
       if (original === null || original.length === 0) continue;
       const pos = Math.floor(random() * original.length);
       const ch = original[pos];
       const replacement = ch === 'a' ? 'b' : ch === '0' ? '1' : ch === '"' ? "'" : 'a';
       const edited = original.slice(0, pos) + replacement + original.slice(pos + 1);
-      await raw.run(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`, [edited, seq]);
+      await raw.run(`UPDATE audit_log SET ${column} = ? WHERE chain = 1 AND seq = ?`, [edited, seq]);
       const res = await t.api.get('/api/audit/verify', admin);
-      await raw.run(`UPDATE audit_log SET ${column} = ? WHERE seq = ?`, [original, seq]);
+      await raw.run(`UPDATE audit_log SET ${column} = ? WHERE chain = 1 AND seq = ?`, [original, seq]);
       edits++;
       if (res.status === 200 && res.body.valid === false) detected++;
       if (res.body.firstInvalidSeq === seq) rightSeq++;

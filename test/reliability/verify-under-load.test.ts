@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../server/src/cli/main.js';
-import { verifyChain } from '../../server/src/database/audit/audit-chain.js';
+import { chainGenesis, verifyChain } from '../../server/src/database/audit/audit-chain.js';
 import { readSealState, toCheckpoint, toStoredEntry } from '../../server/src/modules/audit/audit.repository.js';
 import { mergeCheckpoints, readCheckpointFile } from '../../server/src/database/audit/checkpoint-file.js';
 import { SigningKey } from '../../server/src/database/audit/signing-key.js';
@@ -61,7 +61,8 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
     server = await startServer(env);
     const api = new Api(server.baseUrl);
     const admin = await api.login('admin');
-    // Two writers, each entry sealing a signed checkpoint (database and checkpoint file).
+    // Two writers, each entry sealing a signed checkpoint (database and checkpoint file). Sites are the
+    // instance's: the load is on the instance chain (0), which is the chain verified below.
     writers = [0, 1].map(async (w) => {
       for (let i = 0; writing; i++) {
         const res = await api.post('/api/sites', { code: `W${w}N${i}`, name: `Load site ${w}-${i}` }, admin);
@@ -88,18 +89,17 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
     const started = Date.now();
     let lastCount = 0;
     for (let i = 0; i < RUNS; i++) {
-      const http = await api.get('/api/audit/verify', auditor);
+      const http = await api.get('/api/admin/audit/verify', auditor);
       if (http.status !== 200 || !http.body.valid)
         alarms.push(`HTTP run ${i}: ${http.status} ${JSON.stringify(http.body.problems ?? http.body)}`);
-      // --study: without it the CLI notes on stderr (which this run collects with stdout) that it used the only study.
-      const cli = await cliInProcess(['audit', 'verify', ...target, '--json', '--study', 'MSCT-MS'], cliEnv);
+      const cli = await cliInProcess(['audit', 'verify', ...target, '--json', '--instance'], cliEnv);
       if (cli.code !== 0) alarms.push(`CLI run ${i}: exit ${cli.code} ${cli.out.slice(0, 300)}`);
       else lastCount = JSON.parse(cli.out).count;
     }
     // A few runs as a separate process too, exactly as an operator types it.
     for (let i = 0; i < 5; i++) {
       try {
-        execFileSync('node', [CLI, 'audit', 'verify', ...target], {
+        execFileSync('node', [CLI, 'audit', 'verify', '--instance', ...target], {
           encoding: 'utf8',
           env: { ...process.env, ...cliEnv },
         });
@@ -125,24 +125,24 @@ describe(`verification under load reads one snapshot (${usingPostgres ? 'Postgre
           // Entries first, checkpoints afterwards: a checkpoint committed in between looks like a truncation.
           const rows = db
             .prepare(
-              'SELECT l.*, s.nonce AS sealed_nonce, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.seq = l.seq ORDER BY l.seq',
+              'SELECT l.*, s.nonce AS sealed_nonce, s.content AS sealed_content FROM audit_log l LEFT JOIN audit_sealed s ON s.chain = l.chain AND s.seq = l.seq WHERE l.chain = 0 ORDER BY l.seq',
             )
             .all()
             .map((r) => toStoredEntry(r as Record<string, unknown>));
           await new Promise((r) => setTimeout(r, 30));
           const fromDb = db
-            .prepare('SELECT * FROM audit_checkpoints ORDER BY size')
+            .prepare('SELECT * FROM audit_checkpoints WHERE chain = 0 ORDER BY size')
             .all()
             .map((r) => toCheckpoint(r as Record<string, unknown>));
           const state = await readSealState(
             async (sql, params = []) => db.prepare(sql).all(...params) as Record<string, unknown>[],
-            1,
+            0,
           );
           const result = verifyChain(
             rows,
-            mergeCheckpoints(fromDb, readCheckpointFile(join(dir, 'audit-checkpoints.jsonl'))),
+            mergeCheckpoints(fromDb, readCheckpointFile(join(dir, 'audit-checkpoints.jsonl'), 0)),
             key,
-            { state, full: true },
+            { state, full: true, genesis: chainGenesis(0, '') },
           );
           if (!result.valid && result.problems.some((p) => /deleted/.test(p))) falseAlarms++;
         }

@@ -252,8 +252,12 @@ export class ChainVerifier {
     const ordered = [...this.checkpoints].sort((a, b) => a.size - b.size);
     for (const cp of ordered) {
       if (!this.options.full && isWithheld(cp.size, this.state)) continue;
-      // With rotated keys, each checkpoint is checked with the key of record for its size only.
-      const trustedKey = trusted instanceof KeyRing ? trusted.keyForSize(cp.size) : trusted;
+      // With rotated keys, each checkpoint is checked with the key of record for its size only. A rotation
+      // record's sizes are the first study's chain's (genesis 0…0, where `key rotate` writes); on any other
+      // chain (the instance's, a later study's) the key is the one of record at the checkpoint's signed time.
+      const bySize = (this.options.genesis ?? GENESIS_HASH) === GENESIS_HASH;
+      const trustedKey =
+        trusted instanceof KeyRing ? (bySize ? trusted.keyForSize(cp.size) : trusted.keyAt(cp.at)) : trusted;
       const signatureValid = trustedKey ? checkpointSignatureValid(cp, trustedKey) : false;
       const matches = this.hashMatches.get(cp) === true;
       if (!signatureValid)

@@ -4,7 +4,7 @@
  * checkpointed like a study's chain, by the instance admin or an auditor (users.role): the people who
  * answer for the instance's accounts. No study's reader gets it through a study route.
  */
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuditPage, CheckpointView, VerifyResult } from '../../../../shared/contract.js';
 import { Permission } from '../../../../shared/roles.js';
@@ -32,6 +32,18 @@ export class InstanceAuditController {
   page(@CurrentViewer() viewer: Viewer, @Query() q: AuditQueryDto): Promise<AuditPage> {
     requireInstanceAuditor(viewer);
     return this.audit.page(viewer, { ...q, limit: q.limit ?? 50 }, INSTANCE_CHAIN);
+  }
+
+  /** The instance audit trail as CSV for inspectors: the same filters, every matching entry. */
+  @Get('export')
+  @RequirePermission(Permission.ReadAudit)
+  @Header('Content-Type', 'text/csv; charset=utf-8')
+  @Header('Content-Disposition', 'attachment; filename="instance-audit-trail.csv"')
+  @Header('Cache-Control', 'no-store')
+  exportCsv(@CurrentViewer() viewer: Viewer, @Query() q: AuditQueryDto): Promise<string> {
+    requireInstanceAuditor(viewer);
+    const { after: _a, limit: _l, ...filter } = q;
+    return this.audit.csv(viewer, filter, INSTANCE_CHAIN);
   }
 
   @Get('verify')

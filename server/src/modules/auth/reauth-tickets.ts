@@ -22,7 +22,7 @@ export class ReauthTickets {
   async use(viewer: Viewer, ticket: string): Promise<boolean> {
     const maxAge = this.db.config.oidc?.reauthMaxAgeSeconds ?? 0;
     const hash = sha256Hex(String(ticket).slice(0, 128));
-    const refused = await this.db.withWriteTransaction(
+    const refused = await this.db.instanceWrite(
       actorOf(viewer),
       async (tx) => {
         // Here rather than in oidc/oidc.repository.ts: signatures need it, and the oidc folder depends on signatures.
