@@ -45,7 +45,11 @@ export interface AccessReviewAccount {
 
 /** One access change recorded in the audit trail since the previous review. */
 export interface AccessReviewChange {
-  /** The audit entry's sequence number (GET /api/audit finds it). */
+  /**
+   * The audit entry's sequence number (GET /api/audit, or /api/admin/audit for account entries since the
+   * instance chain). 0 for a study role given or taken in a study other than the first (its study_roles
+   * history, action study_role.granted / study_role.revoked).
+   */
   seq: number;
   at: string;
   actor: string;

@@ -5,7 +5,8 @@
  * start-up refuses a database whose chain 0 is behind the checkpoint file.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkStartup } from '../../server/src/startup/startup-check.js';
@@ -20,25 +21,19 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
   const tokens: Record<string, string> = {};
   let userId: string;
 
-  /** `audit verify --instance` on the test's database, its key and checkpoint file. */
-  const cliVerify = () => {
+  /**
+   * `audit verify --instance` on the test's database, its key and checkpoint file. Asynchronous: a spawnSync
+   * would block the event loop past the server's keep-alive timeout, and the next request would reuse a
+   * socket the server closed meanwhile.
+   */
+  const cliVerify = async () => {
     const db = t.config.database;
     const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
-    const r = spawnSync(
-      'node',
-      [
-        CLI,
-        'audit',
-        'verify',
-        '--instance',
-        ...target,
-        '--key',
-        t.config.signingKeyPath,
-        '--checkpoint-file',
-        t.config.checkpointLogPath,
-        '--json',
-      ],
-      { encoding: 'utf8' },
+    const args = [CLI, 'audit', 'verify', '--instance', ...target, '--key', t.config.signingKeyPath];
+    args.push('--checkpoint-file', t.config.checkpointLogPath, '--json');
+    const r = await promisify(execFile)('node', args, { encoding: 'utf8' }).then(
+      (ok) => ({ status: 0, ...ok }),
+      (err: { code: number; stdout: string; stderr: string }) => ({ status: err.code, ...err }),
     );
     return { status: r.status, result: JSON.parse(r.stdout || '{}'), stderr: r.stderr };
   };
@@ -122,7 +117,7 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
     expect(lines).toContainEqual({ chain: 0, ...sealed.body });
     const verify = (await t.api.get('/api/admin/audit/verify', tokens.admin)).body;
     expect(verify).toMatchObject({ valid: true, checkpoint: { size: sealed.body.size, signatureValid: true } });
-    const cli = cliVerify();
+    const cli = await cliVerify();
     expect(cli.stderr).toBe('');
     expect(cli.status).toBe(0);
     expect(cli.result).toMatchObject({ valid: true, count: verify.count });
@@ -137,7 +132,7 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
     try {
       const api = (await t.api.get('/api/admin/audit/verify', tokens.auditor)).body;
       expect(api).toMatchObject({ valid: false, firstInvalidSeq: seq });
-      const cli = cliVerify();
+      const cli = await cliVerify();
       expect(cli.status).toBe(2);
       expect(cli.result).toMatchObject({ valid: false, firstInvalidSeq: seq });
       // The study's chain does not hold it and still verifies.

@@ -33,7 +33,8 @@ describe('OpenID Connect sign-in against a real provider', () => {
   const exchange = (code: string | null) => t.api.post('/api/auth/oidc/handoff', { code });
   const count = async (table: string) => Number((await raw.all(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
   const lastAudit = async () =>
-    (await raw.all('SELECT action, reason, details FROM audit_log ORDER BY seq DESC LIMIT 1'))[0] as {
+    // Sign-in and accounts are in the instance chain (0).
+    (await raw.all('SELECT action, reason, details FROM audit_log WHERE chain = 0 ORDER BY seq DESC LIMIT 1'))[0] as {
       action: string;
       reason: string | null;
       details: string;

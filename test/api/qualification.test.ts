@@ -234,7 +234,7 @@ describe('qualification of a correctly configured instance', () => {
     expect(html.headers.get('content-type')).toContain('text/html');
     expect(html.text).toContain(report.signature.digest);
     expect(html.text.match(/<tr class="pass">/g)).toHaveLength(19);
-    const checkpoints = (await t.api.get('/api/audit/checkpoints', admin)).body;
+    const checkpoints = (await t.api.get('/api/admin/audit/checkpoints', admin)).body;
     publicKey = checkpoints[checkpoints.length - 1].publicKey;
     expect(report.signature.publicKey).toBe(publicKey);
   });

@@ -216,6 +216,33 @@ function change(e: UserEntry, username: string): AccessReviewChange {
   return { seq: e.seq, at: e.at, actor: e.actor, action: e.action, userId: e.userId, username, fields };
 }
 
+/** The fields an account entry holds for the first study only (users.role and its grants). */
+const STUDY_FIELDS = ['role', 'siteCodes', 'grant'];
+
+/** A study role given or taken (study_roles: not an audit entry, so `seq` is 0). */
+function roleChange(
+  r: StudyRoleRecord,
+  at: string,
+  actor: string,
+  action: string,
+  username: string,
+  old: StudyRoleRecord | null,
+  now: StudyRoleRecord | null,
+): AccessReviewChange {
+  return {
+    seq: 0,
+    at,
+    actor,
+    action,
+    userId: r.userId,
+    username,
+    fields: [
+      { field: 'role', old: old?.role ?? null, new: now?.role ?? null },
+      { field: 'siteCodes', old: text(old?.siteCodes), new: text(now?.siteCodes) },
+    ],
+  };
+}
+
 /**
  * The report's signed content as the records stand now. The changes are those after the previous review
  * (by time: the account entries come from two chains, whose positions do not compare; a review holds the
@@ -227,9 +254,8 @@ export async function buildAccessReview(
   previous: { id: string; reviewedAt: string } | null,
 ): Promise<AccessReviewContent> {
   const first = study.id === FIRST_STUDY_ID;
-  const live = new Map(
-    (await StudyRolesRepository.history(sql, study.id)).filter((r) => !r.revokedAt).map((r) => [r.userId, r]),
-  );
+  const history = await StudyRolesRepository.history(sql, study.id);
+  const live = new Map(history.filter((r) => !r.revokedAt).map((r) => [r.userId, r]));
   // Another study lists the accounts holding a role in it; the first study every account (v1).
   const everyone = await UsersRepository.list(sql);
   const users = everyone.filter((u) => first || live.has(u.id));
@@ -255,10 +281,26 @@ export async function buildAccessReview(
       usernames,
     ),
   );
+  const since = (at: string | null): at is string => at !== null && (!previous || at > previous.reviewedAt);
+  const held = new Set(history.map((r) => r.userId));
   const changes = entries
-    .filter((e) => (first || live.has(e.userId)) && (!previous || e.at > previous.reviewedAt))
+    .filter((e) => (first || held.has(e.userId)) && since(e.at))
     .map((e) => change(e, usernames.get(e.userId) ?? e.userId))
-    .filter((c) => c.fields.length > 0 || c.action !== 'user.updated');
+    // In another study an account entry's role, sites and grants are the first study's: its own come below.
+    .map((c) => (first ? c : { ...c, fields: c.fields.filter((f) => !STUDY_FIELDS.includes(f.field)) }))
+    .filter(
+      (c) => c.fields.length > 0 || (c.action !== 'user.updated' && (first || !c.action.startsWith('user.grant_'))),
+    );
+  if (!first) {
+    for (const r of history) {
+      const username = usernames.get(r.userId) ?? r.userId;
+      if (since(r.grantedAt))
+        changes.push(roleChange(r, r.grantedAt, r.grantedBy, 'study_role.granted', username, null, r));
+      if (since(r.revokedAt))
+        changes.push(roleChange(r, r.revokedAt, r.revokedBy ?? '', 'study_role.revoked', username, r, null));
+    }
+    changes.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+  }
   return {
     format: 'blindrand-access-review/1',
     studyCode: study.code,
