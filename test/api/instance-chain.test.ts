@@ -169,4 +169,49 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
     }
     await expect(checkStartup(t.config)).resolves.toBeDefined();
   });
+
+  it('[MS-009] [REV-001] the access review reads account entries from chain 0, and a second study its study_roles history', async () => {
+    // The first study: the account created above shows with who created it (its entry is in chain 0).
+    const first = (await t.api.get('/api/study', tokens.admin)).body.code;
+    const report = (await t.api.get(`/api/studies/${first}/access-review`, tokens.admin)).body.content;
+    expect(report.accounts.find((a: { username: string }) => a.username === 'ic-inv')).toMatchObject({
+      role: 'investigator',
+      createdBy: 'admin',
+      roleGrantedBy: 'admin',
+    });
+    // A second study (inserted directly, as study-routes.test.ts does): the auditor is its auditor, the
+    // monitor was an auditor there and no longer is, nobody else holds a role in it.
+    const [row] = await raw.all('SELECT * FROM study WHERE id = 1');
+    const columns = Object.keys(row);
+    const values = columns.map((c) => (c === 'id' ? '2' : c === 'code' ? "'IC-SECOND'" : c));
+    await raw.run(`INSERT INTO study (${columns.join(', ')}) SELECT ${values.join(', ')} FROM study WHERE id = 1`);
+    await raw.run(
+      `INSERT INTO study_roles (id, study_id, user_id, role, site_codes, granted_by, granted_at, revoked_by, revoked_at)
+       SELECT 'ic-' || username, 2, id, 'auditor', '[]', 'granter', '2026-01-02T00:00:00.000Z',
+              CASE WHEN username = 'monitor' THEN 'revoker' END,
+              CASE WHEN username = 'monitor' THEN '2026-01-03T00:00:00.000Z' END
+         FROM users WHERE username IN ('auditor', 'monitor')`,
+    );
+    const second = await t.api.get('/api/studies/IC-SECOND/access-review', tokens.auditor);
+    expect(second.status).toBe(200);
+    expect(second.body.content.accounts).toEqual([
+      expect.objectContaining({
+        username: 'auditor',
+        role: 'auditor',
+        roleSince: '2026-01-02T00:00:00.000Z',
+        roleGrantedBy: 'granter',
+      }),
+    ]);
+    const roleChanges = second.body.content.changes
+      .filter((c: { action: string }) => c.action.startsWith('study_role.'))
+      .map((c: { action: string; username: string; actor: string }) => [c.action, c.username, c.actor]);
+    expect(roleChanges.sort()).toEqual([
+      ['study_role.granted', 'auditor', 'granter'],
+      ['study_role.granted', 'monitor', 'granter'],
+      ['study_role.revoked', 'monitor', 'revoker'],
+    ]);
+    // Account entries there never carry the first study's role (users.role): that is not this study's.
+    for (const c of second.body.content.changes.filter((x: { action: string }) => x.action.startsWith('user.')))
+      expect(c.fields.map((f: { field: string }) => f.field)).not.toContain('role');
+  });
 });
