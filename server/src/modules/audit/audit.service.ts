@@ -139,10 +139,15 @@ export class AuditService {
     return all[all.length - 1];
   }
 
-  /** Every study's chain verified (the installation check), in study order; the first invalid one decides. */
+  /**
+   * Every chain verified (the installation check): the instance's (named `instance`, when it has entries),
+   * then every study's in study order; the first invalid one decides.
+   */
   async verifyEveryChain(): Promise<Array<{ studyCode: string; result: VerifyResult }>> {
     const studies = await this.db.read((sql) => StudyRepository.list(sql));
     const out: Array<{ studyCode: string; result: VerifyResult }> = [];
+    const instance = await this.verify(INSTANCE_CHAIN);
+    if (instance.count > 0 || !instance.valid) out.push({ studyCode: 'instance', result: instance });
     for (const s of studies) out.push({ studyCode: s.code, result: await this.verify(s.id) });
     return out;
   }
