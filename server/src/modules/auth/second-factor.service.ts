@@ -197,7 +197,7 @@ export class SecondFactorService {
    * next sign-in, under a new key. Answers how many were removed.
    */
   async resetAllForLostKey(reason: string): Promise<number> {
-    return this.db.withWriteTransaction({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
+    return this.db.instanceWrite({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
       const rows = await tx.sql.all<Record<string, unknown>>('SELECT user_id, confirmed_at FROM second_factors');
       for (const row of rows) {
         const userId = String(row.user_id);
