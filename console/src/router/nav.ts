@@ -1,7 +1,7 @@
 import { computed } from 'vue';
 import type { RouteRecordRaw } from 'vue-router';
 import { routes } from './index.js';
-import { studyPath } from './study-guard.js';
+import { studyPath } from '../stores/enter-study.js';
 import { useSessionStore } from '../stores/session.js';
 import { useStudiesStore } from '../stores/studies.js';
 import { t } from '../i18n/index.js';

@@ -6,9 +6,9 @@
  */
 import type { RouteLocationNormalized, RouteLocationRaw, Router } from 'vue-router';
 import type { Role } from '../../../shared/roles.js';
-import * as api from '../api/client.js';
 import { useSessionStore } from '../stores/session.js';
 import { useStudiesStore } from '../stores/studies.js';
+import { enterStudy, studyPath } from '../stores/enter-study.js';
 
 /** The page each role lands on in a study (its main journey); an admin's is an instance page. */
 const HOME_BY_ROLE: Record<Role, string> = {
@@ -22,26 +22,10 @@ const HOME_BY_ROLE: Record<Role, string> = {
   pharmacovigilance: 'unblinding/safety',
 };
 
-/** A study page's link: `/s/<code>/<page>`. */
-export const studyPath = (code: string, page = '') => `/s/${encodeURIComponent(code)}/${page.replace(/^\//, '')}`;
-
 /** Where a role starts in a study. */
 function studyHome(role: Role | null, code: string): string {
   const home = role ? HOME_BY_ROLE[role] : '';
   return home.startsWith('/') ? home : studyPath(code, home);
-}
-
-/** Puts the console in a study and remembers it on the server for the next sign-in. */
-export async function enterStudy(code: string): Promise<void> {
-  const session = useSessionStore();
-  useStudiesStore().select(code);
-  if (!session.user || session.user.lastStudyCode === code) return;
-  try {
-    await api.rememberStudy(code);
-    session.noteUser({ lastStudyCode: code });
-  } catch {
-    /* remembered at the next entry; the console is in the study either way */
-  }
 }
 
 /** The same path, shown as "page not found" (the address bar keeps what the person asked for). */
