@@ -29,6 +29,7 @@ function refsOf(schema: unknown, out: string[] = []): string[] {
 /** Answers that are not JSON: a CSV export, an HTML report, 204 No Content, the identity provider's redirect (303). */
 const NOT_JSON = new Set([
   'AuditController_exportCsv',
+  'InstanceAuditController_exportCsv',
   'ExportsController_cdisc',
   'AccessReviewController_csv',
   'QualificationController_html',
