@@ -290,7 +290,7 @@ describe('access review: the report per study and the signed periodic review', (
       return found.length ? found : undefined;
     });
     expect(notice.title).toContain(study);
-    expect(notice.link).toBe('/admin/access-review');
+    expect(notice.link).toBe('/s/MSCT-MS/admin/access-review');
     await new Promise((r) => setTimeout(r, 800)); // a few more ticks: still one reminder
     expect(await overdue(admin)).toHaveLength(1);
     expect(await overdue(await t.api.login('auditor'))).toEqual([]);

@@ -86,9 +86,12 @@ describe('escalation to break-the-glass when no monitor decides in time', () => 
     });
 
     const requesterNote = (await inbox(first, tokens.investigator1)).find((n) => n.kind === 'unblinding.escalated');
-    expect(requesterNote).toMatchObject({ entityId: id, link: `/patients/${patient}?reveal=${id}#unblinding` });
+    expect(requesterNote).toMatchObject({
+      entityId: id,
+      link: `/s/MSCT-MS/patients/${patient}?reveal=${id}#unblinding`,
+    });
     const monitorNote = (await inbox(first, tokens.monitor)).find((n) => n.kind === 'unblinding.escalated-review');
-    expect(monitorNote).toMatchObject({ entityId: id, link: `/unblinding/requests?request=${id}` });
+    expect(monitorNote).toMatchObject({ entityId: id, link: `/s/MSCT-MS/unblinding/requests?request=${id}` });
     for (const n of [requesterNote, monitorNote]) expect(leakHits(JSON.stringify(n), vocabulary)).toEqual([]);
 
     const shown = await reveal(first.api, tokens.investigator1, id);
@@ -159,11 +162,11 @@ describe('escalation to a backup monitor', () => {
     ).toMatchObject({ escalateTo: 'backup-monitor', backupMonitors: ['monitor'] });
     expect((await inbox(t, tokens.monitor)).find((n) => n.kind === 'unblinding.escalated-backup')).toMatchObject({
       entityId: id,
-      link: `/unblinding/requests?request=${id}`,
+      link: `/s/MSCT-MS/unblinding/requests?request=${id}`,
     });
     expect((await inbox(t, tokens.investigator1)).find((n) => n.kind === 'unblinding.escalated')).toMatchObject({
       entityId: id,
-      link: `/patients/${patient}?request=${id}#unblinding`,
+      link: `/s/MSCT-MS/patients/${patient}?request=${id}#unblinding`,
     });
     expect((await reveal(t.api, tokens.investigator1, id)).status).toBe(409);
     const approved = await decide(t.api, tokens.monitor, id, true);

@@ -49,7 +49,7 @@ describe('pharmacy notice, due windows, links, open requests, emergency card, lo
     expect(notice).toMatchObject({
       entityType: 'participant',
       entityId: patient,
-      link: `/pharmacy/tasks?participant=${patient}`,
+      link: `/s/MSCT-MS/pharmacy/tasks?participant=${patient}`,
     });
     expect(notice.title).toContain(row.screeningNumber);
     expect(notice.title).toContain(row.treatmentCode);
@@ -108,16 +108,18 @@ describe('pharmacy notice, due windows, links, open requests, emergency card, lo
     const toMonitor = (await t.api.get('/api/notifications', tokens.monitor)).body.items.find(
       (n: any) => n.entityId === id,
     );
-    expect(toMonitor.link).toBe(`/unblinding/requests?request=${id}`);
+    expect(toMonitor.link).toBe(`/s/MSCT-MS/unblinding/requests?request=${id}`);
     await decide(t.api, tokens.monitor, id, true);
     const approved = (await t.api.get('/api/notifications', tokens.investigator1)).body.items.find(
       (n: any) => n.kind === 'unblinding.approved' && n.entityId === id,
     );
-    expect(approved.link).toBe(`/patients/${patient}?reveal=${id}#unblinding`);
+    expect(approved.link).toBe(`/s/MSCT-MS/patients/${patient}?reveal=${id}#unblinding`);
     const mail = await waitFor('the approval e-mail', async () =>
       smtp.to('investigator1@blindrand.local').find((m) => m.text.includes(id)),
     );
-    expect(mail.text).toContain(`https://rand.chu-toulouse.example/patients/${patient}?reveal=${id}#unblinding`);
+    expect(mail.text).toContain(
+      `https://rand.chu-toulouse.example/s/MSCT-MS/patients/${patient}?reveal=${id}#unblinding`,
+    );
   });
 
   it("[EMERG-010] the emergency card: screening number, code, study, 24/7 contacts and the patient's unblinding address; no arm; other sites 404", async () => {
@@ -129,7 +131,7 @@ describe('pharmacy notice, due windows, links, open requests, emergency card, lo
       treatmentCode: row.treatmentCode,
       studyCode: 'MSCT-MS',
       siteCode: 'A',
-      url: `https://rand.chu-toulouse.example/patients/${patient}#unblinding`,
+      url: `https://rand.chu-toulouse.example/s/MSCT-MS/patients/${patient}#unblinding`,
     });
     expect(card.body.contacts).toEqual(protocol.unblinding.emergency!.contacts);
     expect(leakHits(card.text, vocabulary)).toEqual([]);

@@ -227,7 +227,7 @@ describe('monitor approval', () => {
     });
     const decoded = jsQR(Uint8ClampedArray.from(pixels.data), pixels.width, pixels.height);
     const port = new URL(suite.server.baseUrl).port;
-    expect(decoded?.data).toBe(`http://localhost:${port}/patients/${id}#unblinding`);
+    expect(decoded?.data).toBe(`http://localhost:${port}/s/MSCT-MS/patients/${id}#unblinding`);
     await screenshot(page, 'emergency-card');
     // The decoded address opens the patient's unblinding section (the test server answers on 127.0.0.1).
     const url = new URL(decoded!.data);

@@ -3,11 +3,12 @@
  * so that neither imports the other (test/lint/folder-cycles.mjs).
  */
 import * as api from '../api/client.js';
+import { studyPagePath } from '../../../shared/study-paths.js';
 import { useSessionStore } from './session.js';
 import { useStudiesStore } from './studies.js';
 
 /** A study page's link: `/s/<code>/<page>`. */
-export const studyPath = (code: string, page = '') => `/s/${encodeURIComponent(code)}/${page.replace(/^\//, '')}`;
+export const studyPath = studyPagePath;
 
 /** Puts the console in a study and remembers it on the server for the next sign-in. */
 export async function enterStudy(code: string): Promise<void> {

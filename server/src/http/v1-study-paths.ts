@@ -9,25 +9,13 @@ import type { NextFunction, Request, Response } from 'express';
 import type { DatabaseService } from '../database/database.service.js';
 import { FIRST_STUDY_ID } from '../database/study-scope.js';
 import { StudyRepository } from '../modules/protocol/study.repository.js';
-
-/** The first path segments under /api that belong to the instance, not to a study: never rewritten. */
-const INSTANCE_ROOTS = new Set([
-  'auth',
-  'users',
-  'sites',
-  'role-grants',
-  'admin',
-  'health',
-  'studies',
-  'docs',
-  'docs-json',
-]);
+import { INSTANCE_API_ROOTS } from '../../../shared/study-paths.js';
 
 export function v1StudyPaths(db: () => DatabaseService) {
   let firstCode: string | null = null;
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const match = /^\/api\/([^/?#]+)/.exec(req.url);
-    if (!match || INSTANCE_ROOTS.has(match[1])) return next();
+    if (!match || INSTANCE_API_ROOTS.has(match[1])) return next();
     try {
       // The code never changes once the study exists; until then there is nothing to rewrite to.
       firstCode ??= (await db().read((sql) => StudyRepository.find(sql, FIRST_STUDY_ID)))?.code ?? null;

@@ -5,6 +5,7 @@
  * is replaced by a neutral "sign in to view" text before it is stored or mailed (fail closed).
  */
 import { Injectable, Logger } from '@nestjs/common';
+import { studyPagePath } from '../../../../shared/study-paths.js';
 import { randomUUID } from 'node:crypto';
 import type { NotificationInbox, StudyStatus } from '../../../../shared/contract.js';
 import { translate, type Locale } from '../../../../shared/i18n/catalogue.js';
@@ -36,6 +37,17 @@ export interface NotificationMessage {
 }
 
 /** The e-mail line that points to the console record, when the message has a link. */
+/**
+ * A notice's link opens the page in the notice's study (`/s/<code>/...`): read in another study's console, from an
+ * e-mail or on another device, it must not open the same path in whichever study the console was last in.
+ * The instance's admin pages have no study.
+ */
+function inStudy(studyCode: string, link: string | null | undefined): string | null {
+  if (!link) return null;
+  if (link.startsWith('/s/') || /^\/admin\/(users|role-grants|sites|qualification)\b/.test(link)) return link;
+  return studyPagePath(studyCode, link);
+}
+
 function linkLine(publicUrl: string, link: string | null | undefined, locale: Locale): string {
   return link ? `\n${translate(locale, 'emergency.mail.open', { url: `${publicUrl}${link}` })}\n` : '';
 }
@@ -100,6 +112,7 @@ export class NotificationsService {
    */
   async notify(tx: WriteTx, recipients: UserRecord[], message: NotificationMessage | LocalizedMessage): Promise<void> {
     const vocabulary = this.study.vocabulary(tx.studyId);
+    const studyCode = this.study.protocol(tx.studyId).study.code;
     // Read in the same transaction: a trial statistician is blinded until the study is unblinded.
     const studyStatus = recipients.length ? await StudyRepository.status(tx.sql, tx.studyId) : null;
     let kind = typeof message === 'function' ? '' : message.kind;
@@ -129,11 +142,11 @@ export class NotificationsService {
         body: m.body,
         entityType: m.entityType,
         entityId: m.entityId,
-        link: m.link ?? null,
+        link: inStudy(studyCode, m.link),
         createdAt: tx.now,
         readAt: null,
       });
-      const text = m.mail.text + linkLine(this.db.config.publicUrl, m.link, locale);
+      const text = m.mail.text + linkLine(this.db.config.publicUrl, inStudy(studyCode, m.link), locale);
       if (user.email)
         await this.outbox.queue(tx, { notificationId: id, to: user.email, subject: m.mail.subject, text });
     }

@@ -13,9 +13,11 @@ import { DatabaseService } from '../../database/database.service.js';
 import { ParticipantsRepository } from '../participants/participants.repository.js';
 import { SitesRepository } from '../sites/sites.repository.js';
 import { ProtocolService } from '../protocol/protocol.service.js';
+import { studyPagePath } from '../../../../shared/study-paths.js';
 
-/** The console path the card's QR code opens (after sign-in): the patient's unblinding section. */
-const cardPath = (participantId: string) => `/patients/${participantId}#unblinding`;
+/** The console page the card's QR code opens (after sign-in): the patient's unblinding section, in its study. */
+const cardPath = (studyCode: string, participantId: string) =>
+  studyPagePath(studyCode, `patients/${participantId}#unblinding`);
 
 @Injectable()
 export class EmergencyCardService {
@@ -46,7 +48,7 @@ export class EmergencyCardService {
         studyCode: protocol.study.code,
         studyTitle: protocol.study.title,
         contacts: emergency?.contacts ?? [],
-        url: `${this.db.config.publicUrl}${cardPath(p.id)}`,
+        url: `${this.db.config.publicUrl}${cardPath(protocol.study.code, p.id)}`,
       };
     });
   }
