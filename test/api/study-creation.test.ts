@@ -180,6 +180,11 @@ describe(`study creation and study membership (${usingPostgres ? 'PostgreSQL' : 
       protocolYaml: protocol('parallel-2to1.yaml').replace(`code: ${B}`, 'code: msc-par21'),
     });
     expect(lower.status).toBe(409);
+    // "instance" is the instance chain's name (its genesis): never a study's code, in any letter case.
+    const instance = await create({
+      protocolYaml: protocol('parallel-2to1.yaml').replace(`code: ${B}`, 'code: Instance'),
+    });
+    expect([instance.status, instance.body.code]).toEqual([409, 'CONFLICT']);
     expect(await counts()).toEqual(before);
   });
 

@@ -21,6 +21,8 @@ import type { CreateStudyDto } from './studies.dto.js';
 
 /** Codes differing only in case would be two studies a person cannot tell apart in a link. */
 async function codeTaken(sql: Sql, code: string): Promise<boolean> {
+  // "instance" names the instance's own chain (genesis SHA-256("blindrand chain instance")): never a study's.
+  if (code.toLowerCase() === 'instance') return true;
   return (await StudyRepository.list(sql)).some((s) => s.code.toLowerCase() === code.toLowerCase());
 }
 
