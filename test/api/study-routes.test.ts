@@ -89,6 +89,23 @@ describe(`study routes and roles per study (${usingPostgres ? 'PostgreSQL' : 'SQ
     ]);
   });
 
+  it("[MS-003] a study role that signs needs the second factor even when the account's first-study role does not", async () => {
+    // The demo auditor has no second factor (an auditor neither signs nor unblinds); in the second study they
+    // are made an investigator, who signs.
+    await raw.run(
+      `INSERT INTO study_roles (id, study_id, user_id, role, site_codes, granted_by, granted_at)
+       SELECT 'ms3-auditor', ${SECOND.id}, id, 'investigator', '["A"]', 'test', '2026-01-01T00:00:00.000Z' FROM users WHERE username = 'auditor'`,
+    );
+    const refused = await t.api.get(`/api/studies/${SECOND.code}/participants`, tokens.auditor);
+    expect([refused.status, refused.body.code]).toEqual([403, 'MFA_ENROLMENT_REQUIRED']);
+    // The first study, where the role needs none, still answers; and the console is told to set one up.
+    expect((await t.api.get(`/api/studies/${first}/audit/verify`, tokens.auditor)).status).toBe(200);
+    const me = await t.api.get('/api/auth/me', tokens.auditor);
+    expect(me.body.secondFactor).toMatchObject({ required: true, enrolled: false });
+    await raw.run(`DELETE FROM study_roles WHERE id = 'ms3-auditor'`);
+    expect((await t.api.get('/api/auth/me', tokens.auditor)).body.secondFactor).toMatchObject({ required: false });
+  });
+
   it('[MS-003] a revoked study role closes the study at once (404); every account holds its role in the first study', async () => {
     await raw.run(
       `UPDATE study_roles SET revoked_at = '2026-01-02T00:00:00.000Z', revoked_by = 'test' WHERE id = 'ms3-monitor'`,

@@ -16,6 +16,7 @@ import { actorOf, type Viewer } from '../../common/viewer.js';
 import { DatabaseService, type WriteTx } from '../../database/database.service.js';
 import type { Sql } from '../../database/sql.js';
 import { SessionsRepository } from './sessions.repository.js';
+import { StudyRolesRepository } from '../accounts/study-roles.repository.js';
 import { SecondFactorKey } from './second-factor-key.js';
 import { SecondFactorRepository } from './second-factor.repository.js';
 import { matchTotp, otpauthUri, totpStep, base32Encode } from './totp.js';
@@ -66,8 +67,10 @@ export class SecondFactorService {
   /** The state /auth/me and the sign-in answer carry. */
   async state(sql: Sql, user: { id: string; role: Role }, session: SessionContext): Promise<SecondFactorState> {
     const enrolled = await SecondFactorService.enrolled(sql, user.id);
+    // A role held in any study counts (the study guard refuses that study's routes until the account enrols).
+    const studyRoles = (await StudyRolesRepository.liveForUser(sql, user.id)).map((r) => r.role);
     return {
-      required: requiresSecondFactor(user.role) && !session.viaProvider,
+      required: [user.role, ...studyRoles].some(requiresSecondFactor) && !session.viaProvider,
       enrolled,
       signatureNeedsCode: enrolled && !session.viaProvider && !session.fullSignatureAt,
       recoveryCodesRemaining: enrolled ? await SecondFactorRepository.unusedRecoveryCodes(sql, user.id) : 0,

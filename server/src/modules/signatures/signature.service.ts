@@ -113,7 +113,8 @@ export class SignatureService {
     const enrolled = await this.db.read((sql) => SecondFactorService.enrolled(sql, user.id));
     const needs = signatureNeeds({
       enrolled,
-      required: requiresSecondFactor(user.role),
+      // The account's own role or the role it signs with in this study (viewer.role on a study route).
+      required: requiresSecondFactor(user.role) || requiresSecondFactor(viewer.role),
       fullSignatureInSession: !!viewer.fullSignatureAt,
       coSigner: false,
     });
