@@ -119,8 +119,16 @@ const runStarted = Date.now();
 const results = [];
 // The server (tsc, then the contract schemas it reads) beside the console build and lint, which read only sources.
 const building = Promise.all([
+  // Then the contract schemas and the bundle that the servers and the CLI run (bundle-server.mjs), side by side.
   run('build', 'npx', ['tsc', '-p', 'tsconfig.json']).then(
-    (ok) => ok && run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']),
+    async (ok) =>
+      ok &&
+      (
+        await Promise.all([
+          run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']),
+          run('bundle', 'node', ['server/bin/bundle-server.mjs']),
+        ])
+      ).every(Boolean),
   ),
   !existsSync(join(root, 'console', 'vite.config.ts')) ||
     run('console build', 'sh', [

@@ -7,7 +7,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from './config/config.js';
+import { PACKAGE_ROOT } from './config/package-root.js';
 
 const CONTRACT_SCHEMAS_PATH = join(PACKAGE_ROOT, 'dist', 'contract-schemas.json');
 

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import {
   checkpointMessage,
@@ -24,8 +23,8 @@ import { demoProtocol, newParticipant, randomize } from '../support/factories.js
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { signed } from './fixtures/unblinding-helpers.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const ARMS = demoProtocol().arms.map((a) => a.code);
 const PRODUCTS = demoProtocol().products.map((p) => p.code);
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

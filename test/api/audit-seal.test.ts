@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { isBlinded, type Role } from '../../shared/roles.js';
 import {
@@ -26,8 +25,8 @@ import { demoProtocol, newParticipant, randomize } from '../support/factories.js
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type Api, type TestApp } from '../support/test-app.js';
 import { decide, requestUnblinding, reveal, signed } from './fixtures/unblinding-helpers.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const HEX64 = /[0-9a-f]{64}/g;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

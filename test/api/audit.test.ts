@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { canonicalJson } from '../../shared/canonical-json.js';
 import { chainGenesis, entryHash } from '../../server/src/database/audit/audit-chain.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
-
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
 /**
  * The chain's mechanics, on the chain the writes below land in: sites and accounts are the instance's

@@ -9,8 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
-
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
 describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'}) [AUDIT-009]`, () => {
   let t: TestApp;

@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { downStatements, STEPS } from '../../server/src/database/migrations/index.js';
 import { openRawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const FIRST_NEW = STEPS.findIndex((s) => s.name === 'SealedAudit1764070000004');
 
 describe(`offline CLI on a database of the previous release (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {

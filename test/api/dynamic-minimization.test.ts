@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { openRawDb } from '../support/raw-db.js';
 import { newParticipant, randomize, type Course } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
+import { CLI_ENTRY } from '../support/index.js';
 
 describe('a dynamic method (Pocock–Simon minimization) live, with replayable decisions', () => {
   let t: TestApp;
@@ -56,11 +56,7 @@ describe('a dynamic method (Pocock–Simon minimization) live, with replayable d
     const args = usingPostgres
       ? ['--database-url', (t.config.database as any).url]
       : ['--db', (t.config.database as any).path];
-    const out = execFileSync(
-      'node',
-      [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'replay', ...args, '--json'],
-      { encoding: 'utf8' },
-    );
+    const out = execFileSync('node', [CLI_ENTRY, 'replay', ...args, '--json'], { encoding: 'utf8' });
     expect(JSON.parse(out)).toMatchObject({ allocations: 24, mismatches: [] });
   });
 });

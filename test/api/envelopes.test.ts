@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { blindedVocabulary, demoProtocol, leakHits, newParticipant, randomize } from '../support/factories.js';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type ApiResponse, type TestApp } from '../support/test-app.js';
+import { CLI_ENTRY } from '../support/index.js';
 
 const vocabulary = blindedVocabulary(demoProtocol());
 const STRATUM = 'course=RRMS|edss=LE5|site=A';
@@ -462,25 +463,13 @@ describe(`downtime envelopes (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () =
     // The offline replay re-derives every allocation: online entries in order, envelopes in order, each from its list entry
     const db = t.config.database;
     const target = db.dialect === 'sqlite' ? ['--db', db.path] : ['--database-url', db.url];
-    const out = execFileSync(
-      'node',
-      [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'replay', ...target, '--json'],
-      { encoding: 'utf8' },
-    );
+    const out = execFileSync('node', [CLI_ENTRY, 'replay', ...target, '--json'], { encoding: 'utf8' });
     const report = JSON.parse(out);
     expect([report.allocations, report.mismatches]).toEqual([listLength, []]);
     // and the CLI's offline chain verification (with the key the server used) agrees
     const cli = execFileSync(
       'node',
-      [
-        join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'),
-        'audit',
-        'verify',
-        ...target,
-        '--key',
-        join(first.dir, 'audit-signing.key'),
-        '--json',
-      ],
+      [CLI_ENTRY, 'audit', 'verify', ...target, '--key', join(first.dir, 'audit-signing.key'), '--json'],
       { encoding: 'utf8' },
     );
     expect(JSON.parse(cli).valid).toBe(true);

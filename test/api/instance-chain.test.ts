@@ -8,12 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkStartup } from '../../server/src/startup/startup-check.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
-
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
 describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;

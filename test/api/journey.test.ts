@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { openRawDb } from '../support/raw-db.js';
 import {
   blindedVocabulary,
@@ -11,8 +10,7 @@ import {
   randomize,
 } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
-
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
 function cli(args: string[]): { code: number; out: string } {
   try {

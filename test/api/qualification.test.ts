@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { newParticipant, randomize } from '../support/factories.js';
+import { SERVER_ENTRY } from '../support/index.js';
 
 let t: TestApp;
 /** A fresh second-factor code of the demo admin, for the CLI's sign-in. */
@@ -280,7 +281,7 @@ describe('qualification of a misconfigured instance', () => {
     site = siteFiles();
     // One file of the build "changed" after release: its manifest hash no longer matches.
     const manifest = JSON.parse(readFileSync(site.manifest, 'utf8'));
-    manifest.files['dist/server/src/main.js'] = '0'.repeat(64);
+    manifest.files['dist/server/bundle/main.js'] = '0'.repeat(64); // the file that runs
     writeFileSync(site.manifest, JSON.stringify(manifest));
     const env: Record<string, string> = { RELEASE_MANIFEST_PATH: site.manifest };
     // SQLite: synchronous=OFF. PostgreSQL: the shared test cluster runs with fsync, synchronous_commit and
@@ -321,7 +322,7 @@ describe('qualification of a misconfigured instance', () => {
       'IQ-TLS',
     ]);
     const observed = Object.fromEntries(failed.map((c: any) => [c.id, c.observed]));
-    expect(observed['IQ-CHECKSUMS']).toMatch(/changed dist\/server\/src\/main\.js/);
+    expect(observed['IQ-CHECKSUMS']).toMatch(/changed dist\/server\/bundle\/main\.js/);
     expect(observed['IQ-KEY-PERMISSIONS']).toMatch(/^mode 0644/);
     expect(observed['IQ-CLOCK']).toMatch(/difference -(9|10)\d{3} ms \(limit 2000 ms\)$/);
     expect(observed['IQ-TLS']).toMatch(/plain http on a network address/);
@@ -364,7 +365,7 @@ describe('qualification of a misconfigured instance', () => {
   });
 
   it('SQLITE_SYNCHRONOUS is validated at start', () => {
-    const r = spawnSync(process.execPath, ['dist/server/src/main.js'], {
+    const r = spawnSync(process.execPath, [SERVER_ENTRY], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH, SQLITE_SYNCHRONOUS: 'SOMETIMES', DATABASE_PATH: join(site.dir, 'x.sqlite') },
       timeout: 20_000,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { newParticipant, randomize } from '../support/factories.js';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { CLI_ENTRY } from '../support/index.js';
 
 describe('importing an externally generated list', () => {
   let t: TestApp;
@@ -61,7 +62,7 @@ describe('importing an externally generated list', () => {
     const csvFile = join(t.dir, 'imported.csv');
     writeFileSync(csvFile, csv);
     const cliArgs = [
-      join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'),
+      CLI_ENTRY,
       'list',
       'fingerprint',
       '--protocol',

@@ -23,8 +23,8 @@ import { demoProtocol } from '../support/factories.js';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
 import { signed } from './fixtures/unblinding-helpers.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const PROTOCOL_FILE = join(process.cwd(), 'protocols', 'msct-ms.yaml');
 const PHRASE = '20261129';
 const DESIGN = { method: 'permuted-block', params: { blockSizes: [2] }, listLength: 2 };

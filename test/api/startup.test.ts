@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
-
-const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
+import { SERVER_ENTRY as MAIN } from '../support/index.js';
 
 describe('start-up: configuration checks, OpenAPI, health', () => {
   it.each([

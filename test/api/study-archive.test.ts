@@ -25,8 +25,8 @@ import { allocationLogCsv } from '../../server/src/modules/allocation-log/alloca
 import { demoProtocol } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { decide, randomizedPatient, reveal, requestUnblinding, signed } from './fixtures/unblinding-helpers.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const CODE = demoProtocol().study.code;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { generateScheme, schemeFingerprint, seedCommitment } from '../../shared/engine/index.js';
 import { parseStratumKey } from '../../shared/protocol/index.js';
 import { blindedVocabulary, demoProtocol, eligibleAnswers, leakHits, newParticipant } from '../support/factories.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { decide, parseCsv, randomizedPatient, requestUnblinding, signed } from './fixtures/unblinding-helpers.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const COLUMNS = [
   'USUBJID',
   'SITEID',

@@ -29,9 +29,9 @@ import {
   type ChainSnapshot,
   type TableSnapshot,
 } from './fixtures/upgrade-snapshot.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
 const FIXTURE = join(process.cwd(), 'test', 'fixtures', 'upgrade');
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 
 interface DialectSummary {
   migrations: string[];

@@ -6,15 +6,15 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import * as jsqrModule from 'jsqr';
 import type { Locator, Page } from 'playwright-core';
 import { protocolWithEscalation } from '../api/fixtures/emergency-protocol.js';
 import { randomizedPatient, Api } from './support/api.js';
 import { fillSignature, screenshot, signIn } from './support/browser.js';
-import { ROOT, startServer, type RunningServer } from './support/server.js';
+import { startServer, type RunningServer } from './support/server.js';
 import { browserSuite } from './support/suite.js';
+import { CLI_ENTRY } from '../support/index.js';
 
 jest.setTimeout(120_000);
 
@@ -268,7 +268,7 @@ describe('two-person approval and escalation to break-the-glass', () => {
     // Asynchronously: a blocked event loop would leave the client's keep-alive sockets stale.
     const { stdout: link } = await promisify(execFile)(
       process.execPath,
-      [join(ROOT, 'dist', 'server', 'src', 'cli', 'run.js'), 'user', 'password-link', '--username', 'monitor2'],
+      [CLI_ENTRY, 'user', 'password-link', '--username', 'monitor2'],
       {
         env: {
           ...process.env,

@@ -6,10 +6,9 @@
  */
 import { describe, expect, jest, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { fillSignature, screenshot, signIn } from './support/browser.js';
-import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
+import { CLI_ENTRY } from '../support/index.js';
 
 jest.setTimeout(120_000);
 
@@ -54,15 +53,7 @@ describe('role approvals and set-password links', () => {
     // the operator prints a link (with SMTP it is e-mailed to pharm9@blindrand.local instead)
     const link = execFileSync(
       'node',
-      [
-        join(ROOT, 'dist', 'server', 'src', 'cli', 'run.js'),
-        'user',
-        'password-link',
-        '--username',
-        'pharm9',
-        '--db',
-        suite.server.databasePath,
-      ],
+      [CLI_ENTRY, 'user', 'password-link', '--username', 'pharm9', '--db', suite.server.databasePath],
       {
         encoding: 'utf8',
         env: { ...process.env, PUBLIC_URL: suite.server.baseUrl, DATABASE_URL: '' },

@@ -5,8 +5,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newParticipant, randomize } from '../support/factories.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
-
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
 function verify(db: string, key: string, checkpoints: string): { code: number; result: any } {
   try {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { newParticipant, pool, randomize } from '../support/factories.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
+import { CLI_ENTRY } from '../support/index.js';
 
 // Production argon2 cost: each randomization re-verifies the signer's password, and at the test-only cost the
 // 600 randomizations end before 20 kills have landed among requests in flight (seen in CI: 10 of 22).
@@ -127,18 +128,9 @@ describe('crash safety under SIGKILL', () => {
     expect(new Set(rows.map((r) => r.list_entry_id)).size).toBe(rows.length);
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
 
-    const verify = execFileSync(
-      'node',
-      [
-        join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'),
-        'audit',
-        'verify',
-        '--db',
-        env.DATABASE_PATH,
-        '--json',
-      ],
-      { encoding: 'utf8' },
-    );
+    const verify = execFileSync('node', [CLI_ENTRY, 'audit', 'verify', '--db', env.DATABASE_PATH, '--json'], {
+      encoding: 'utf8',
+    });
     expect(JSON.parse(verify).valid).toBe(true);
 
     // a request retried with its key after the crashes returns the original response

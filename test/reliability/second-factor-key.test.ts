@@ -24,9 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { base32Decode, totpCode } from '../../server/src/modules/auth/totp.js';
 import { Api, DEMO_PASSWORD, startServer, type ServerProcess } from '../support/index.js';
+import { SERVER_ENTRY as MAIN, CLI_ENTRY as CLI } from '../support/index.js';
 
-const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 /** Kept beside the database (the checkpoint file exists once a checkpoint was signed). */
 const KEYS = ['audit-signing.key', 'audit-checkpoints.jsonl', 'second-factor.key'];
 

@@ -28,9 +28,8 @@ import { createPostgresDatabase, postgresAdminUrl, postgresUrlFor } from '../sup
 import { startServer, waitForHealth, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD } from '../support/test-app.js';
 import { demoTotp } from '../support/env.js';
+import { SERVER_ENTRY as MAIN, CLI_ENTRY as CLI } from '../support/index.js';
 
-const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 // What an operator keeps (docs/DEPLOYMENT.md): the database, the signing key, the checkpoint file and the second-factor key.
 const FILES = ['blindrand.sqlite', 'audit-signing.key', 'audit-checkpoints.jsonl', 'second-factor.key'];
 

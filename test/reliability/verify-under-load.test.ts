@@ -19,8 +19,8 @@ import { SigningKey } from '../../server/src/database/audit/signing-key.js';
 import { createPostgresDatabase } from '../support/postgres-db.js';
 import { startServer, type ServerProcess } from '../support/server-process.js';
 import { Api, DEMO_PASSWORD, usingPostgres } from '../support/test-app.js';
+import { CLI_ENTRY as CLI } from '../support/index.js';
 
-const CLI = join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js');
 const RUNS = 200;
 
 /** Runs the CLI in this process (the same command code, without a node start-up per run); returns stdout and the exit code. */

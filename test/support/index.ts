@@ -17,3 +17,4 @@ export { startServer, waitForHealth, type ServerProcess, type StartServerOptions
 export { freePort } from './ports.js';
 export { createPostgresDatabase, postgresAdminUrl, postgresUrlFor } from './postgres-db.js';
 export { openRawDb, type RawDb } from './raw-db.js';
+export { SERVER_ENTRY, CLI_ENTRY } from './entry-points.js';

@@ -6,10 +6,10 @@
  */
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { newParticipant, pool, randomize } from './factories.js';
 import { DEMO_PASSWORD, type Api } from './test-app.js';
+import { CLI_ENTRY } from './entry-points.js';
 
 export interface Acknowledged {
   randomizationNumber: number;
@@ -157,11 +157,7 @@ export function non503Count(statuses: Map<string, number>): number {
 
 /** `audit verify --json` with the given target arguments; an unparsable answer counts as invalid. */
 export function cliVerify(args: string[]): { valid: boolean; output?: string } {
-  const cli = spawnSync(
-    'node',
-    [join(process.cwd(), 'dist', 'server', 'src', 'cli', 'run.js'), 'audit', 'verify', ...args, '--json'],
-    { encoding: 'utf8' },
-  );
+  const cli = spawnSync('node', [CLI_ENTRY, 'audit', 'verify', ...args, '--json'], { encoding: 'utf8' });
   try {
     return JSON.parse(cli.stdout);
   } catch {

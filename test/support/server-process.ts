@@ -1,13 +1,11 @@
 /**
- * The real server as a child process (`node dist/server/src/main.js`), as an operator runs it: for
+ * The real server as a child process (`node dist/server/bundle/main.js`, what `npm start` runs), as an operator runs it: for
  * tests that kill it, restart it and run several at once.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { argon2Env, type Argon2Cost } from './env.js';
 import { freePort } from './ports.js';
-
-const MAIN = join(process.cwd(), 'dist', 'server', 'src', 'main.js');
+import { SERVER_ENTRY as MAIN } from './entry-points.js';
 
 export interface ServerProcess {
   child: ChildProcess;

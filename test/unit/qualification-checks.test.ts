@@ -2,7 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig, PACKAGE_ROOT } from '../../server/src/config/config.js';
+import { loadConfig } from '../../server/src/config/config.js';
+import { PACKAGE_ROOT } from '../../server/src/config/package-root.js';
 import { backups, keyLocation, tls } from '../../server/src/modules/qualification/installation-checks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'blindrand-qual-unit-'));

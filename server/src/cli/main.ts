@@ -5,21 +5,15 @@
  * runCli never exits the process: it returns the exit code, so the tests call it in-process
  * (one node start-up per test file instead of one per command) and run.ts sets process.exitCode.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { COMMAND_GROUPS } from './commands/index.js';
 import { CliError } from './cli-error.js';
+import { packageVersion } from '../config/package-root.js';
 
 /** Where a run's output goes: the process streams, or a caller's sinks (the tests collect it). */
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-}
-
-/** The version of package.json (dist/server/src/cli/ is four levels below the repository root). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string })
-    .version;
 }
 
 export async function runCli(argv: string[], io?: CliIo): Promise<number> {

@@ -12,13 +12,12 @@ import { loadProtocol } from './commands/protocol.js';
 import { buildUatScripts } from './uat.js';
 import { indexDocument, renderScript } from './uat-render.js';
 import type { UatFormat, UatHeader } from './uat-render.js';
+import { packageVersion } from '../config/package-root.js';
 
 /** The version of the installed blindrand (package.json beside dist/), for the scripts' header. */
 function blindrandVersion(): string {
   try {
-    return (
-      JSON.parse(readFileSync(new URL('../../../../package.json', import.meta.url), 'utf8')) as { version: string }
-    ).version;
+    return packageVersion();
   } catch {
     return 'unknown';
   }

@@ -3,12 +3,9 @@
  * clear line (ConfigError) and main.ts exits with code 1 — never a stack trace.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isLocale, LOCALES, type Locale } from '../../../shared/i18n/catalogue.js';
 import { oidcConfig, type OidcConfig } from './oidc-config.js';
-
-/** The package root: dist/server/src/config → four levels up. */
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+import { PACKAGE_ROOT } from './package-root.js';
 
 export type DatabaseConfig =
   | { dialect: 'sqlite'; path: string; busyTimeoutMs: number; synchronous: SqliteSynchronous }

@@ -1,5 +1,5 @@
 /**
- * The real server (`node dist/server/src/main.js`) for a browser test file, started through the one
+ * The real server (`node dist/server/bundle/main.js`, what `npm start` runs) for a browser test file, started through the one
  * test-support module (test/support: the process, its health wait, a free port, the demo password
  * and the test-only argon2 cost) on a fresh SQLite database in a temp directory. Builds the console
  * first when console/dist is missing.

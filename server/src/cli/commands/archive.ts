@@ -18,6 +18,7 @@ import { tarBytes, untar } from '../archive/ustar.js';
 import { CliError } from '../cli-error.js';
 import { openOfflineDb } from '../offline-db.js';
 import { defaultCheckpointFile, defaultKeyPath } from './audit.js';
+import { packageVersion } from '../../config/package-root.js';
 
 interface ArchiveOptions {
   study: string;
@@ -27,12 +28,6 @@ interface ArchiveOptions {
   databaseUrl?: string;
   key?: string;
   checkpointFile?: string;
-}
-
-/** dist/server/src/cli/commands/ is five levels below the repository root. */
-function packageVersion(): string {
-  const url = new URL('../../../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
 function loadKey(path: string): SigningKey {

@@ -12,7 +12,8 @@
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, relative, isAbsolute } from 'node:path';
-import { PACKAGE_ROOT, type AppConfig } from '../../config/config.js';
+import { type AppConfig } from '../../config/config.js';
+import { PACKAGE_ROOT } from '../../config/package-root.js';
 import type { Clock } from '../../common/clock.js';
 import type { DatabaseService } from '../../database/database.service.js';
 import type { AuditService } from '../audit/audit.service.js';

@@ -5,10 +5,9 @@
  */
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { arch, release, type } from 'node:os';
-import { join } from 'node:path';
-import { PACKAGE_ROOT, type AppConfig } from '../../config/config.js';
+import { type AppConfig } from '../../config/config.js';
+import { packageVersion } from '../../config/package-root.js';
 import { Clock } from '../../common/clock.js';
 import { DomainError, notFound } from '../../common/domain-error.js';
 import { actorOf, type Viewer } from '../../common/viewer.js';
@@ -32,11 +31,6 @@ import { renderReportHtml } from './report-html.js';
 import { UsersRepository } from '../accounts/users.repository.js';
 import { recipientLocale } from '../accounts/locale.js';
 import type { Locale } from '../../../../shared/i18n/catalogue.js';
-
-/** The installed version (package.json of the running build). */
-function installedVersion(): string {
-  return String(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).version);
-}
 
 @Injectable()
 export class QualificationService {
@@ -62,7 +56,7 @@ export class QualificationService {
     this.running = true;
     try {
       const startedAt = this.clock.iso();
-      const version = installedVersion();
+      const version = packageVersion();
       const locale = await this.localeOf(viewer);
       const installation = await installationChecks({
         config: this.config,
