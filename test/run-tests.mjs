@@ -43,8 +43,8 @@ function ensureSystemPackages() {
 }
 
 /**
- * Runs one stage. Stages run side by side where they share nothing (the build's three parts, the API tier
- * on SQLite beside the one on PostgreSQL, the reliability tier beside the browser tier): on two cores
+ * Runs one stage. Stages run side by side where they share nothing (the build's three parts, the unit tests
+ * beside the end of the console build and lint, then two lanes of test tiers; see below): on two cores
  * each stage alone leaves one core waiting on the other's I/O and child processes (issue 14). A stage's
  * output is kept and printed whole when it ends, so two stages' reports do not interleave.
  */
@@ -117,69 +117,87 @@ function hasTests(project) {
 ensureSystemPackages();
 const runStarted = Date.now();
 const results = [];
-// The server (tsc, then the contract schemas it reads) beside the console build and lint, which read only sources.
-const building = Promise.all([
-  // Then the contract schemas and the bundle that the servers and the CLI run (bundle-server.mjs), side by side.
-  run('build', 'npx', ['tsc', '-p', 'tsconfig.json']).then(
-    async (ok) =>
-      ok &&
-      (
-        await Promise.all([
-          run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']),
-          run('bundle', 'node', ['server/bin/bundle-server.mjs']),
-        ])
-      ).every(Boolean),
-  ),
-  !existsSync(join(root, 'console', 'vite.config.ts')) ||
-    run('console build', 'sh', [
-      '-c',
-      'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn',
-    ]),
-  // Lint: eslint, prettier --check, knip (unused exports and types), the import-cycle check.
-  run('lint', 'npm', ['run', '--silent', 'lint']),
-]);
-// The throwaway cluster starts while the build runs (after the stages are spawned: initdb blocks this process).
-const pgStarting = startPostgres();
-pgStarting.catch(() => undefined);
-const [serverBuilt, consoleBuilt, linted] = await building;
-results.push(['build', serverBuilt && consoleBuilt], ['lint', linted]);
-if (!results[0][1]) {
-  (await pgStarting.catch(() => null))?.stop();
-  process.exit(1);
-}
 // Results of an earlier run must not pass for this one's (a tier that does not run reads "not run").
 rmSync(join(root, 'test-results'), { recursive: true, force: true });
 mkdirSync(join(root, 'test-results'));
+// The server (tsc, then the contract schemas it reads and the bundle that the servers and the CLI run, side by side)
+// beside the console build and lint, which read only sources.
+const serverBuilding = run('build', 'npx', ['tsc', '-p', 'tsconfig.json']).then(
+  async (ok) =>
+    ok &&
+    (
+      await Promise.all([
+        run('contract schemas', 'node', ['server/bin/contract-schemas.mjs']),
+        run('bundle', 'node', ['server/bin/bundle-server.mjs']),
+      ])
+    ).every(Boolean),
+);
+const consoleBuilding =
+  !existsSync(join(root, 'console', 'vite.config.ts')) ||
+  run('console build', 'sh', [
+    '-c',
+    'npx vue-tsc --noEmit -p console/tsconfig.json && npx vite build --config console/vite.config.ts --logLevel warn',
+  ]);
+// Lint: eslint, prettier --check, knip (unused exports and types), the import-cycle check.
+const linting = run('lint', 'npm', ['run', '--silent', 'lint']);
+// The throwaway cluster starts while the build runs (after the stages are spawned: initdb blocks this process).
+const pgStarting = startPostgres();
+pgStarting.catch(() => undefined);
+const serverBuilt = await serverBuilding;
+if (!serverBuilt) {
+  await Promise.all([consoleBuilding, linting]);
+  (await pgStarting.catch(() => null))?.stop();
+  process.exit(1);
+}
 
-// Unit files are CPU-bound and share nothing: two workers on two cores (jest's default would be one).
-if (hasTests('unit')) results.push(['unit', await run('unit tests', 'node', [...jest('unit'), '--maxWorkers=2'])]);
+// Unit files need only the server's build: they run while the console builds and lint ends (the end of the build
+// phase leaves a core idle). CPU-bound and sharing nothing: two workers (jest's default on two cores would be one).
+const unitOk = !hasTests('unit') || (await run('unit tests', 'node', [...jest('unit'), '--maxWorkers=2']));
+const consoleBuilt = await consoleBuilding;
+results.push(['build', serverBuilt && consoleBuilt], ['lint', await linting], ['unit', unitOk]);
 const pg = await pgStarting;
 try {
-  // The API tier on both databases at once: each runs one file at a time (jest's default on two cores).
-  const apiTiers = hasTests('api')
-    ? [
-        run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' }).then((ok) => [
-          'api (SQLite)',
-          ok,
-        ]),
-        run('API tests on PostgreSQL', 'node', jest('api', 'api-postgres'), {
-          DB: 'postgres',
-          PG_ADMIN_URL: pg.url,
-        }).then((ok) => ['api (PostgreSQL)', ok]),
-      ]
-    : [];
-  results.push(...(await Promise.all(apiTiers)));
-  // The reliability tier (its scenarios run one at a time) beside the browser tier (one Chromium at a time).
-  const lastTiers = [
-    hasTests('reliability') &&
-      run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url }).then((ok) => [
-        'reliability',
-        ok,
-      ]),
+  // Two lanes, one tier each at a time (each tier runs one file at a time): the API tier on SQLite in one and on
+  // PostgreSQL in the other, then whichever lane is free first takes the longer of the browser and reliability tiers
+  // and the other lane the rest. A lane does not wait for the other to finish (the last phase used to start when
+  // the slower API tier ended, with one core idle meanwhile).
+  const later = [
     hasTests('browser') &&
-      run('browser tests', 'node', [...jest('browser'), '--runInBand']).then((ok) => ['browser', ok]),
+      (() =>
+        consoleBuilt
+          ? run('browser tests', 'node', [...jest('browser'), '--runInBand']).then((ok) => ['browser', ok])
+          : ['browser', false]),
+    hasTests('reliability') &&
+      (() =>
+        run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url }).then(
+          (ok) => ['reliability', ok],
+        )),
   ].filter(Boolean);
-  results.push(...(await Promise.all(lastTiers)));
+  const lane = async (first) => {
+    const done = first ? [await first()] : [];
+    for (let next; (next = later.shift());) done.push(await next());
+    return done;
+  };
+  const api = hasTests('api');
+  const lanes = await Promise.all([
+    lane(
+      api &&
+        (() =>
+          run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' }).then((ok) => [
+            'api (SQLite)',
+            ok,
+          ])),
+    ),
+    lane(
+      api &&
+        (() =>
+          run('API tests on PostgreSQL', 'node', jest('api', 'api-postgres'), {
+            DB: 'postgres',
+            PG_ADMIN_URL: pg.url,
+          }).then((ok) => ['api (PostgreSQL)', ok])),
+    ),
+  ]);
+  results.push(...lanes.flat());
 } finally {
   pg.stop();
 }
