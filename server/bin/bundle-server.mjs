@@ -28,11 +28,14 @@ const EXTERNAL = [/^node:/, 'better-sqlite3', 'argon2', 'pg-native', /^swagger-u
  * `require("typeorm")`; a bundle would keep that as a second, unbundled load of all of TypeORM
  * (0.2 s) only to find `undefined`. On TypeORM 1.x the answer is known at build time.
  */
+let legacyLookupReplaced = false;
 const legacyTypeormLookup = {
   name: 'blindrand:legacy-typeorm-lookup',
   transform(code, id) {
-    if (!id.includes('@nestjs/typeorm') || !code.includes('require("typeorm")[exportName]')) return null;
-    return code.replace('require("typeorm")[exportName]', '({})[exportName]');
+    const lookup = /const typeorm = require\(['"]typeorm['"]\);/;
+    if (!id.includes('@nestjs/typeorm') || !lookup.test(code)) return null;
+    legacyLookupReplaced = true;
+    return code.replace(lookup, 'const typeorm = {};');
   },
 };
 
@@ -64,6 +67,9 @@ async function bundleServer() {
     sourcemap: false,
   });
   await bundle.close();
+  // Not an error (the bundle still works), but the second load of TypeORM is back: say so.
+  if (!legacyLookupReplaced)
+    warnings.push('warn: @nestjs/typeorm no longer has the legacy `require("typeorm")` look-up');
   return warnings;
 }
 

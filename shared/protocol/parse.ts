@@ -16,7 +16,12 @@ const DEFAULT_LIST_LENGTH = 24;
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 function validator() {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(PROTOCOL_SCHEMA);
+  // validateSchema: false — checking our constant schema against draft-07's meta-schema compiled the meta-schema
+  // first, half of the cost of every server start and CLI command that reads a protocol (profiled); the unit test
+  // protocol-schema.test.ts checks it once instead.
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false, validateSchema: false }).compile(
+    PROTOCOL_SCHEMA,
+  );
   return compiled;
 }
 
