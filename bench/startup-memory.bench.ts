@@ -17,6 +17,12 @@ function rssMb(pid: number): number {
   return Number(line.replace(/\D+/g, '')) / 1024;
 }
 
+/** CPU seconds (user + system) the process has used so far: the figure that holds on a shared machine. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 per second)
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'blindrand-b6-'));
 const env = {
   DATABASE_PATH: join(dir, 'db.sqlite'),
@@ -30,14 +36,16 @@ try {
   let t0 = performance.now();
   let server = await startServer(env);
   console.log(
-    `B6 cold start to healthy, empty database (migrations + demo users + demo list): ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+    `B6 cold start to healthy, empty database (migrations + demo users + demo list): ${((performance.now() - t0) / 1000).toFixed(2)} s, ${cpuSeconds(server.child.pid!).toFixed(2)} s CPU`,
   );
   await server.kill('SIGTERM');
   t0 = performance.now();
   server = await startServer(env);
-  console.log(`B6 cold start to healthy, existing database: ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  console.log(
+    `B6 cold start to healthy, existing database: ${((performance.now() - t0) / 1000).toFixed(2)} s, ${cpuSeconds(server.child.pid!).toFixed(2)} s CPU`,
+  );
   const api = new Api(server.baseUrl);
-  const stat = await api.login('statistician');
+  const stat = await api.login('randstat'); // the randomization statistician owns the list (DOMAIN.md's role table)
   await api.post(
     '/api/study/scheme',
     {
