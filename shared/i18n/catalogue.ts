@@ -64,11 +64,22 @@ export function translate(locale: Locale, key: string, params: MessageParams = {
   return interpolate(template, params, locale);
 }
 
+/**
+ * One number format per locale, made on first use: a formatter is stateless, and making one costs far more than
+ * formatting (it was most of a notification's cost on the server, issue 14).
+ */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: Locale): Intl.NumberFormat {
+  let format = numberFormats.get(locale);
+  if (!format) numberFormats.set(locale, (format = new Intl.NumberFormat(locale)));
+  return format;
+}
+
 function interpolate(template: string, params: MessageParams, locale: Locale): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const v = params[name];
     if (v === undefined) return whole;
-    return typeof v === 'number' ? new Intl.NumberFormat(locale).format(v) : v;
+    return typeof v === 'number' ? numberFormat(locale).format(v) : v;
   });
 }
 
