@@ -100,6 +100,8 @@ export class Api {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
+        // A server killed mid-answer (the reliability tier's crashes): fail as fetch does instead of waiting forever.
+        res.on('close', () => res.complete || reject(new Error('the connection closed before the answer ended')));
         res.on('end', () => {
           const out = new Headers();
           const raw = res.rawHeaders;
