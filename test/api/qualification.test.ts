@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { openRawDb } from '../support/raw-db.js';
 import { DEMO_PASSWORD, startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { newParticipant, randomize } from '../support/factories.js';
-import { SERVER_ENTRY } from '../support/index.js';
+import { CLI_ENTRY, SERVER_ENTRY } from '../support/index.js';
 
 let t: TestApp;
 /** A fresh second-factor code of the demo admin, for the CLI's sign-in. */
@@ -41,10 +41,13 @@ const ALL_CHECKS = [
   'OQ-CLEANUP',
 ];
 
-/** The CLI in a child process; asynchronous, so the test's own HTTP connections stay serviced meanwhile. */
+/**
+ * The CLI in a child process, the bundle an operator runs (half the start-up CPU of the unbundled modules);
+ * asynchronous, so the test's own HTTP connections stay serviced meanwhile.
+ */
 function cli(args: string[], input?: string): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/test/unit/run-cli.js', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => (out += d));
