@@ -4,7 +4,7 @@
  * page or in what the page received); the pharmacist's copy shows the arm. Screenshots of a sheet.
  */
 import { describe, expect, jest, test } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillSignature, recordApiResponses, screenshot } from './support/browser.js';
 import { findLeaks, forbiddenTerms } from './support/protocol.js';
@@ -20,12 +20,10 @@ const terms = forbiddenTerms();
 
 async function sheetShot(page: import('playwright-core').Page, name: string): Promise<void> {
   await page.emulateMedia({ media: 'print' });
+  const png = await page.getByTestId('envelope-sheet').first().screenshot();
   for (const dir of [join(ROOT, 'test-output', 'screenshots'), join(ROOT, 'docs', 'screenshots')]) {
     mkdirSync(dir, { recursive: true });
-    await page
-      .getByTestId('envelope-sheet')
-      .first()
-      .screenshot({ path: join(dir, `${name}.png`) });
+    writeFileSync(join(dir, `${name}.png`), png);
   }
   await page.emulateMedia({ media: 'screen' });
 }

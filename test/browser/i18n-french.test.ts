@@ -61,6 +61,9 @@ const ENGLISH_WORDS = [
   'Screening',
 ];
 
+/** Each word as a whole-word pattern, compiled once (not once per text node of every page). */
+const ENGLISH_WORD_PATTERNS = ENGLISH_WORDS.map((w) => [w, new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'u')] as const);
+
 interface Found {
   where: string;
   text: string;
@@ -106,9 +109,8 @@ function englishIn(found: Found[]): string[] {
     const bare = f.text.replace(/[.…:]+$/, '');
     if (ENGLISH_WHOLE.has(bare)) bad.push(`${f.where}: "${f.text}" is English`);
     for (const en of ENGLISH_PIECES) if (f.text.includes(en)) bad.push(`${f.where}: "${f.text}" contains "${en}"`);
-    for (const w of ENGLISH_WORDS)
-      if (new RegExp(`(^|[^\\p{L}])${w}($|[^\\p{L}])`, 'u').test(f.text))
-        bad.push(`${f.where}: "${f.text}" has the word "${w}"`);
+    for (const [w, re] of ENGLISH_WORD_PATTERNS)
+      if (re.test(f.text)) bad.push(`${f.where}: "${f.text}" has the word "${w}"`);
   }
   return [...new Set(bad)];
 }

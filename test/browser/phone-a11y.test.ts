@@ -3,7 +3,7 @@
  * (WCAG 2.2 AA rules) finds no serious or critical violation. One browser, one tab per role, every route
  * that role's navigation offers plus the record pages reached from them (a patient, the sign-in page).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
@@ -93,9 +93,10 @@ const SCREENSHOTS: Record<string, string> = {
   'auditor /audit': 'phone-auditor-audit',
 };
 async function phoneScreenshot(page: Page, name: string): Promise<void> {
+  const png = await page.screenshot();
   for (const dir of [join(ROOT, 'test-output', 'screenshots'), join(ROOT, 'docs', 'screenshots')]) {
     mkdirSync(dir, { recursive: true });
-    await page.screenshot({ path: join(dir, `${name}.png`) });
+    writeFileSync(join(dir, `${name}.png`), png);
   }
 }
 
