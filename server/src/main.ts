@@ -5,8 +5,6 @@
  */
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config.js';
-import { createApp } from './create-app.js';
-import { DEMO_TOTP_SECRET, DEMO_USERS, seedDemoIfEmpty } from './modules/demo/demo-seed.js';
 import { argon2ProfileNotice } from './modules/auth/argon2-profile.js';
 import { totpReplayNotice } from './modules/auth/totp-replay.js';
 
@@ -28,12 +26,18 @@ async function main(): Promise<void> {
   if (replayNotice) process.stderr.write(`blindrand: WARNING: ${replayNotice}\n`);
   let app;
   try {
-    app = await createApp(config);
+    // The start-up check first, and the application's modules (Nest, TypeORM, Express: most of a start's CPU) only
+    // once it passed: a refusal, which an operator or a supervisor may meet again and again, costs a fraction of a start.
+    const { checkStartup } = await import('./startup/startup-check.js');
+    const startup = await checkStartup(config);
+    const { createApp } = await import('./create-app.js');
+    app = await createApp(config, { startup });
   } catch (err) {
     process.stderr.write(`blindrand: cannot start: ${firstLine(err)}\n`);
     process.exit(1);
   }
   if (config.demo.enabled) {
+    const { DEMO_TOTP_SECRET, DEMO_USERS, seedDemoIfEmpty } = await import('./modules/demo/demo-seed.js');
     let demo;
     try {
       demo = await seedDemoIfEmpty(app, config.demo.password, config.demo.studyStatus, (password) =>
