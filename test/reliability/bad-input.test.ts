@@ -25,23 +25,26 @@ describe('bad input on every endpoint', () => {
     await t.close();
   });
 
-  /** Row counts; a failed sign-in is audited by design, so for it the audit log may grow and nothing else. */
-  const snapshot = async (includeAudit = true) =>
-    JSON.stringify(
-      await Promise.all(
-        [
-          ...(includeAudit ? ['audit_log'] : []),
-          'users',
-          'sites',
-          'participants',
-          'allocations',
-          'corrections',
-          'dispensations',
-          'schemes',
-          'sessions',
-        ].map(async (table) => (await raw.all(`SELECT COUNT(*) AS n FROM ${table}`))[0].n),
-      ),
-    );
+  /** The tables a rejected request must leave as they were. */
+  const TABLES = [
+    'users',
+    'sites',
+    'participants',
+    'allocations',
+    'corrections',
+    'dispensations',
+    'schemes',
+    'sessions',
+  ];
+  /**
+   * Row counts; a failed sign-in is audited by design, so for it the audit log may grow and nothing else. One
+   * statement for every table (it runs twice per request, for over a thousand requests).
+   */
+  const snapshot = async (includeAudit = true) => {
+    const tables = includeAudit ? ['audit_log', ...TABLES] : TABLES;
+    const [row] = await raw.all(`SELECT ${tables.map((t) => `(SELECT COUNT(*) FROM ${t}) AS ${t}`).join(', ')}`);
+    return JSON.stringify(tables.map((t) => Number(row[t])));
+  };
 
   /**
    * Sends one request and records every problem: a 5xx, a stack trace, an error without code and
