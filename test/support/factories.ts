@@ -1,11 +1,28 @@
 /** Test data factories for the demo protocol (protocols/msct-ms.yaml); no shared mutable fixtures. */
-import { readFileSync } from 'node:fs';
+import fs, { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { parseProtocolOrThrow, type Protocol } from '../../shared/protocol/index.js';
 import { DEMO_PASSWORD, type Api } from './test-app.js';
 
+/**
+ * The demo protocol, parsed (YAML, then the ajv schema compiled and checked: a quarter of a second of CPU) once
+ * per Jest worker instead of once per test file (issue 14). Jest gives each file its own module registry but the
+ * same Node built-ins, so the parsed form is kept on the fs module object, as JSON text keyed by the file's text:
+ * each call returns a new object of the calling file's own realm, equal to a fresh parse. Kept only when the JSON
+ * round trip is exact (no undefined members, dates or non-finite numbers), else every call parses.
+ */
+const PARSED = Symbol.for('blindrand.test.demoProtocol');
+const holder = fs as unknown as { [PARSED]?: { yaml: string; json: string } };
+
 export function demoProtocol(): Protocol {
-  return parseProtocolOrThrow(readFileSync(join(process.cwd(), 'protocols', 'msct-ms.yaml'), 'utf8'));
+  const yaml = readFileSync(join(process.cwd(), 'protocols', 'msct-ms.yaml'), 'utf8');
+  const cached = holder[PARSED];
+  if (cached?.yaml === yaml) return JSON.parse(cached.json) as Protocol;
+  const protocol = parseProtocolOrThrow(yaml);
+  const json = JSON.stringify(protocol);
+  if (isDeepStrictEqual(JSON.parse(json), protocol)) holder[PARSED] = { yaml, json };
+  return protocol;
 }
 
 export type Course = 'RRMS' | 'SPMS' | 'PPMS';
