@@ -244,11 +244,17 @@ describe('two-person approval and escalation to break-the-glass', () => {
   const twoProtocol = protocolWithEscalation('break-the-glass', 30, 'two-person');
 
   beforeAll(async () => {
-    twoPerson = await startServer({ env: { PROTOCOL_FILE: twoProtocol } });
-    // Six seconds without a decision, checked every half second: escalation within the test.
-    escalating = await startServer({
-      env: { PROTOCOL_FILE: protocolWithEscalation('break-the-glass', 0.1), ESCALATION_CHECK_MS: '500' },
-    });
+    // Both servers boot side by side; one that started is kept for afterAll to stop even if the other failed.
+    const [two, esc] = await Promise.allSettled([
+      startServer({ env: { PROTOCOL_FILE: twoProtocol } }),
+      // Six seconds without a decision, checked every half second: escalation within the test.
+      startServer({
+        env: { PROTOCOL_FILE: protocolWithEscalation('break-the-glass', 0.1), ESCALATION_CHECK_MS: '500' },
+      }),
+    ]);
+    if (two.status === 'fulfilled') twoPerson = two.value;
+    if (esc.status === 'fulfilled') escalating = esc.value;
+    for (const r of [two, esc]) if (r.status === 'rejected') throw r.reason;
     twoApi = new Api(twoPerson.baseUrl, twoPerson.password);
     escApi = new Api(escalating.baseUrl, escalating.password);
     // A second medical monitor, made as an administrator must: held role approved by a second person, password from a link.
