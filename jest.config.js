@@ -35,8 +35,6 @@ export default {
       ...common,
       displayName: 'browser',
       testMatch: ['<rootDir>/dist/test/browser/**/*.test.js'],
-      // Closes the Chromium the tier's files share (test/browser/support/browser.ts).
-      globalTeardown: '<rootDir>/dist/test/browser/support/teardown.js',
       testEnvironment: '<rootDir>/test/unit/native-environment.mjs',
     },
   ],

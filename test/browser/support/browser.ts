@@ -1,12 +1,11 @@
 /**
- * Debian's Chromium driven by playwright-core (never a downloaded browser). One Chromium per Jest
- * process, shared by its test files; each file (and each launchBrowser() call) gets its own new browser
- * context: a fresh, isolated profile (storage, cache, cookies), as a new browser profile has. Each role
- * gets its own page: sessionStorage (where the console keeps the token) is per tab.
+ * Debian's Chromium driven by playwright-core (never a downloaded browser), with a fresh profile
+ * per run. Each role gets its own page: sessionStorage (where the console keeps the token) is per tab.
  */
 import type * as Playwright from 'playwright-core';
-import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import type { BrowserContext, Page, Response } from 'playwright-core';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './server.js';
 import { DEMO_TOTP_SECRET } from '../../support/index.js';
@@ -33,43 +32,26 @@ export interface BrowserHandle {
   close: () => Promise<void>;
 }
 
-/**
- * Where the process's Chromium is kept: on the playwright-core module, which Node loads once per process
- * (Jest's per-file registries and globals are not shared; Symbol.for is the same key in every file).
- * Launching Chromium cost ~1.5 s of CPU per test file (issue 14); a context costs a few milliseconds.
- */
-const SHARED = Symbol.for('blindrand.test.browser.chromium');
-type Holder = { [SHARED]?: Promise<Browser> };
-
-/** The process's Chromium, launched on first use and again if it went away (crashed, closed). */
-async function sharedChromium(): Promise<Browser> {
-  const holder = chromium as unknown as Holder;
-  const running = await holder[SHARED]?.catch(() => undefined);
-  if (running?.isConnected()) return running;
-  const launching = chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-  holder[SHARED] = launching;
-  return launching;
-}
-
-/** Closes the process's Chromium if one was launched (globalTeardown; a Jest worker's exit closes it too). */
-export async function closeSharedChromium(): Promise<void> {
-  const holder = chromium as unknown as Holder;
-  const running = await holder[SHARED]?.catch(() => undefined);
-  delete holder[SHARED];
-  await running?.close();
-}
-
 export async function launchBrowser(): Promise<BrowserHandle> {
-  const context = await (
-    await sharedChromium()
-  ).newContext({
+  const profile = mkdtempSync(join(tmpdir(), 'blindrand-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
     viewport: { width: 1360, height: 860 },
     timezoneId: 'Europe/Berlin',
     locale: 'en-GB',
     acceptDownloads: true,
   });
   context.on('page', watchRequests);
-  return { context, close: () => context.close() };
+  for (const page of context.pages()) watchRequests(page);
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Requests in flight per tab and when the last one started or ended (for settled()). */
