@@ -44,7 +44,7 @@ function ensureSystemPackages() {
 
 /**
  * Runs one stage. Stages run side by side where they share nothing (the build's three parts, the unit tests
- * beside the end of the console build and lint, then two lanes of test tiers; see below): on two cores
+ * beside the end of the console build and lint, the browser tier beside two lanes of the others; see below): on two cores
  * each stage alone leaves one core waiting on the other's I/O and child processes (issue 14). A stage's
  * output is kept and printed whole when it ends, so two stages' reports do not interleave.
  */
@@ -150,23 +150,22 @@ if (!serverBuilt) {
   process.exit(1);
 }
 
+// The browser tier is the longest single chain (one Chromium, one file at a time, close to a core for most of the
+// run): it starts as soon as the console is built, and every other tier shares the machine beside it. Left to the
+// end it set the run's length alone.
+const browserTier = Promise.resolve(consoleBuilding).then((consoleBuilt) => {
+  if (!hasTests('browser')) return [];
+  if (!consoleBuilt) return [['browser', false]];
+  return run('browser tests', 'node', [...jest('browser'), '--runInBand']).then((ok) => [['browser', ok]]);
+});
 // Unit files need only the server's build: they run while the console builds and lint ends (the end of the build
 // phase leaves a core idle). CPU-bound and sharing nothing: two workers (jest's default on two cores would be one).
 const unitOk = !hasTests('unit') || (await run('unit tests', 'node', [...jest('unit'), '--maxWorkers=2']));
-const consoleBuilt = await consoleBuilding;
-results.push(['build', serverBuilt && consoleBuilt], ['lint', await linting], ['unit', unitOk]);
 const pg = await pgStarting;
 try {
-  // Two lanes, one tier each at a time (each tier runs one file at a time): the API tier on SQLite in one and on
-  // PostgreSQL in the other, then whichever lane is free first takes the longer of the browser and reliability tiers
-  // and the other lane the rest. A lane does not wait for the other to finish (the last phase used to start when
-  // the slower API tier ended, with one core idle meanwhile).
+  // Beside the browser tier, two lanes, one tier each at a time (each tier runs one file at a time): the API tier on
+  // SQLite in one and on PostgreSQL in the other; whichever lane is free first then takes the reliability tier.
   const later = [
-    hasTests('browser') &&
-      (() =>
-        consoleBuilt
-          ? run('browser tests', 'node', [...jest('browser'), '--runInBand']).then((ok) => ['browser', ok])
-          : ['browser', false]),
     hasTests('reliability') &&
       (() =>
         run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url }).then(
@@ -196,7 +195,10 @@ try {
             PG_ADMIN_URL: pg.url,
           }).then((ok) => ['api (PostgreSQL)', ok])),
     ),
+    browserTier,
   ]);
+  // Lint and the console build ended long before; they are awaited only here so that no tier waits for them.
+  results.push(['build', serverBuilt && (await consoleBuilding)], ['lint', await linting], ['unit', unitOk]);
   results.push(...lanes.flat());
 } finally {
   pg.stop();
