@@ -120,7 +120,29 @@ describe('crash safety under SIGKILL', () => {
       }
       stormOver = true;
     };
-    await Promise.all([killer(), ...Array.from({ length: 8 }, client)]);
+    // A storm that stops making progress fails here with its state, not at Jest's timeout with none (it hung once in
+    // CI: a client held the session's first signature across a kill and the others waited for it forever).
+    let watchdog: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      watchdog = setTimeout(() => {
+        finished = true;
+        const state = {
+          kills,
+          killsDuringStorm,
+          inFlight,
+          serverDown,
+          stormOver,
+          next,
+          acknowledged: acknowledged.size,
+        };
+        reject(new Error(`the storm stalled after 300 s: ${JSON.stringify(state)}`));
+      }, 300_000);
+    });
+    try {
+      await Promise.race([Promise.all([killer(), ...Array.from({ length: 8 }, client)]), stalled]);
+    } finally {
+      clearTimeout(watchdog);
+    }
     await server.kill('SIGKILL');
 
     // the database after the last crash, before any restart

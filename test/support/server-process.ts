@@ -19,7 +19,8 @@ export async function waitForHealth(baseUrl: string, timeoutMs = 30_000): Promis
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${baseUrl}/api/health`);
+      // A server that accepts but never answers (stopped, wedged) must not hold the caller past its deadline.
+      const res = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) });
       if (res.status === 200) return;
     } catch {
       /* not up yet */

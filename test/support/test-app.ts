@@ -58,17 +58,18 @@ export class Api {
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let payload: string | undefined = options.raw;
-    const sent = await this.secondFactor.withCodes(options.body, options.token, (tok) => this.get('/api/auth/me', tok));
-    if (sent !== undefined) {
-      payload = JSON.stringify(sent);
-      headers['content-type'] ??= 'application/json';
-    }
-    const res = await this.send(method, path, headers, payload);
+    const me = (tok: string) => this.get('/api/auth/me', tok);
+    const res = await this.secondFactor.exchange(options.body, options.token, me, (sent) => {
+      let payload: string | undefined = options.raw;
+      if (sent !== undefined) {
+        payload = JSON.stringify(sent);
+        headers['content-type'] ??= 'application/json';
+      }
+      return this.send(method, path, headers, payload);
+    });
     const text = res.text;
     let body: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
-    this.secondFactor.settled(sent, options.token, res.status);
     return { status: res.status, body: body as T, text, headers: res.headers };
   }
 

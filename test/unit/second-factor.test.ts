@@ -15,6 +15,7 @@ import {
   otpauthUri,
   totpStep,
 } from '../../server/src/modules/auth/totp.js';
+import { SecondFactorClient } from '../../server/src/modules/auth/second-factor-client.js';
 import { SecondFactorKey } from '../../server/src/modules/auth/second-factor-key.js';
 import { signatureNeeds } from '../../server/src/modules/auth/signer-verification.js';
 import { totpReplayNotice, totpReplayPolicy } from '../../server/src/modules/auth/totp-replay.js';
@@ -118,5 +119,58 @@ describe('who needs a second factor, and what a signature needs', () => {
     expect(
       signatureNeeds({ enrolled: false, required: false, fullSignatureInSession: false, coSigner: false }).code,
     ).toBe(false);
+  });
+});
+
+describe('the second-factor client (qualification run, test suites)', () => {
+  const signedIn = () => {
+    const client = new SecondFactorClient(() => RFC_SECRET);
+    client.signedIn('tok', 'investigator1');
+    return client;
+  };
+  const me = async () => ({ status: 200, body: { secondFactor: { signatureNeedsCode: true } } });
+  const signed = { signature: { password: 'pw' } };
+  /** The promise's value, or 'still waiting' after 2 s (the timer is cleared either way). */
+  const within2s = async <T>(promise: Promise<T>): Promise<T | 'still waiting'> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'still waiting'>((r) => (timer = setTimeout(() => r('still waiting'), 2_000)));
+    try {
+      return await Promise.race([promise, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  it('[MFA-004] one code serves a session: concurrent signatures wait for the first, then go without a code', async () => {
+    const client = signedIn();
+    const seen: unknown[] = [];
+    const send = async (sent: any) => (seen.push(sent.signature.totp), { status: 200 });
+    await Promise.all([1, 2, 3].map(() => client.exchange(signed, 'tok', me, send)));
+    expect(seen.filter((code) => typeof code === 'string')).toHaveLength(1);
+    expect(seen[0]).toMatch(/^\d{6}$/);
+  });
+
+  it('[MFA-004] a first signature whose answer is lost releases the session unsigned: the next one carries a code', async () => {
+    const client = signedIn();
+    const lost = client.exchange(signed, 'tok', me, async () => {
+      throw new Error('the connection closed before the answer ended');
+    });
+    await expect(lost).rejects.toThrow('connection closed');
+    // Before the fix the session stayed held by the lost request and this waited forever (the crash test hung).
+    const sent: any[] = [];
+    const next = client.exchange(signed, 'tok', me, async (body) => (sent.push(body), { status: 201 }));
+    const outcome = await within2s(next);
+    expect(outcome).toEqual({ status: 201 });
+    expect(sent[0].signature.totp).toMatch(/^\d{6}$/);
+  });
+
+  it('[MFA-004] a failed `me` lookup also releases the session', async () => {
+    const client = signedIn();
+    const broken = async (): Promise<never> => {
+      throw new Error('server gone');
+    };
+    await expect(client.exchange(signed, 'tok', broken, async () => ({ status: 200 }))).rejects.toThrow('server gone');
+    const outcome = await within2s(client.exchange(signed, 'tok', me, async () => ({ status: 200 })));
+    expect(outcome).toEqual({ status: 200 });
   });
 });

@@ -44,18 +44,19 @@ export class Api {
     headers: Record<string, string> = {},
   ): Promise<T> {
     const token = await this.token(username);
-    const sent = await this.secondFactor.withCodes(body, token);
-    const res = await fetch(`${this.baseUrl}/api${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: sent === undefined ? undefined : JSON.stringify(sent),
+    const res = await this.secondFactor.exchange(body, token, undefined, async (sent) => {
+      const answer = await fetch(`${this.baseUrl}/api${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body: sent === undefined ? undefined : JSON.stringify(sent),
+      });
+      return { ok: answer.ok, status: answer.status, text: await answer.text() };
     });
-    const text = await res.text();
-    this.secondFactor.settled(sent, token, res.status);
+    const text = res.text;
     if (!res.ok) throw new Error(`${method} ${path} as ${username}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }

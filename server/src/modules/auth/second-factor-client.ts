@@ -88,23 +88,44 @@ export class SecondFactorClient {
   }
 
   /**
-   * The body with the codes it needs: `signature.totp` while the session has not signed with every
-   * component (asked of the server through `me`, GET /auth/me), `secondSignature.totp` always.
+   * Sends `body` through `send` with the codes the server asks for, then settles the session with the answer. When
+   * `send` (or `me`) throws — a connection lost mid-request, a server killed — the session is released unsigned: its
+   * other signed requests would otherwise wait for an answer that never comes (a crash test hung on it).
    */
-  async withCodes(
+  async exchange<R extends { status: number }>(
     body: unknown,
     token: string | undefined,
-    me?: (token: string) => Promise<{ status: number; body: any }>,
-  ): Promise<unknown> {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
-    const out: Body = { ...(body as Body) };
+    me: ((token: string) => Promise<{ status: number; body: any }>) | undefined,
+    send: (sent: unknown) => Promise<R>,
+  ): Promise<R> {
+    const out: Body | null = body && typeof body === 'object' && !Array.isArray(body) ? { ...(body as Body) } : null;
+    let status: number | null = null;
+    try {
+      const sent = out ? await this.withCodes(out, token, me) : body;
+      const res = await send(sent);
+      status = res.status;
+      return res;
+    } finally {
+      if (out) this.settle(out, token, status);
+    }
+  }
+
+  /**
+   * `out` with the codes it needs: `signature.totp` while the session has not signed with every component (asked of
+   * the server through `me`, GET /auth/me), `secondSignature.totp` always.
+   */
+  private async withCodes(
+    out: Body,
+    token: string | undefined,
+    me: ((token: string) => Promise<{ status: number; body: any }>) | undefined,
+  ): Promise<Body> {
     const session = token ? this.sessions.get(token) : undefined;
     const signature = out.signature as Body | undefined;
     // A caller that sets `totp` itself (even to undefined) keeps it as given: the tests of the rule do.
     if (signature && typeof signature === 'object' && !('totp' in signature) && session) {
       while (session.first) await session.first;
       if (!session.signed) {
-        // Hold the session until this request's answer (settled): concurrent signatures wait, one code serves.
+        // Hold the session until this request's answer (settle): concurrent signatures wait, one code serves.
         session.first = new Promise((resolve) => (session.release = resolve));
         this.firsts.set(out, session);
         const state = me && token ? (await me(token)).body?.secondFactor : undefined;
@@ -121,12 +142,14 @@ export class SecondFactorClient {
     return out;
   }
 
-  /** After the answer: a signed request that succeeded made the session's first full signature. */
-  settled(body: unknown, token: string | undefined, status: number): void {
+  /** After the answer (`status`, null when none came): a signed request that succeeded made the session's first full
+   * signature; the session's waiting requests go on either way. */
+  private settle(out: Body, token: string | undefined, status: number | null): void {
     const session = token ? this.sessions.get(token) : undefined;
-    if (session && status < 300 && body && typeof body === 'object' && 'signature' in body) session.signed = true;
-    const first = body && typeof body === 'object' ? this.firsts.get(body) : undefined;
+    if (session && status !== null && status < 300 && 'signature' in out) session.signed = true;
+    const first = this.firsts.get(out);
     if (first) {
+      this.firsts.delete(out);
       first.first = null;
       first.release();
     }

@@ -22,19 +22,22 @@ export class HttpClient {
   ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let payload: string | undefined;
-    const sent = this.secondFactor
-      ? await this.secondFactor.withCodes(options.body, options.token, (tok) => this.get('/api/auth/me', tok))
-      : options.body;
-    if (sent !== undefined) {
-      payload = JSON.stringify(sent);
-      headers['content-type'] = 'application/json';
-    }
-    const res = await fetch(this.baseUrl + path, { method, headers, body: payload });
-    const text = await res.text();
+    const exchange = async (sent: unknown) => {
+      if (sent !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: sent === undefined ? undefined : JSON.stringify(sent),
+      });
+      return { status: res.status, headers: res.headers, text: await res.text() };
+    };
+    const me = (tok: string) => this.get('/api/auth/me', tok);
+    const res = this.secondFactor
+      ? await this.secondFactor.exchange(options.body, options.token, me, exchange)
+      : await exchange(options.body);
+    const text = res.text;
     let body: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) body = JSON.parse(text);
-    this.secondFactor?.settled(sent, options.token, res.status);
     return { status: res.status, body: body as T, text, headers: res.headers };
   }
 
