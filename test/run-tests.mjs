@@ -5,7 +5,7 @@
 // leaves its results in test-results/<tier>.json, which `npm run trace` checks last against the
 // requirements (requirements/*.yaml). Exits non-zero on any failure.
 import { execSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgresBin, startPostgres } from './support/postgres-cluster.mjs';
@@ -150,6 +150,68 @@ if (!serverBuilt) {
   process.exit(1);
 }
 
+/**
+ * The reliability files in two parts of about two thirds and one third of the tier's time (the first lane free takes
+ * the first part): files in order of their time in a CI run (seconds, load 6), each to the part furthest below its
+ * share. A file not listed counts 10 s; a part is a list of paths for jest, so no file is left out or run twice.
+ */
+const RELIABILITY_SECONDS = {
+  'startup-faults': 70,
+  crash: 41,
+  'bad-input': 32,
+  'scale-out': 17,
+  'postgres-outage': 17,
+  'verify-under-load': 14,
+  'multi-instance-state': 13,
+  'lock-contention': 12,
+  'storage-full': 9,
+  'wal-io-error': 9,
+  'second-factor-key': 7,
+  tamper: 2,
+  'backup-restore': 2,
+  'blinding-sizes': 1,
+};
+function reliabilityParts() {
+  if (!hasTests('reliability')) return [];
+  const dir = join(root, 'dist', 'test', 'reliability');
+  const seconds = (f) => RELIABILITY_SECONDS[f.replace(/\.test\.js$/, '')] ?? 10;
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort((a, b) => seconds(b) - seconds(a) || a.localeCompare(b));
+  const shares = [2 / 3, 1 / 3];
+  const parts = shares.map(() => ({ files: [], seconds: 0 }));
+  for (const f of files) {
+    const part = parts.reduce((best, p, i) =>
+      p.seconds / shares[i] < best.seconds / shares[parts.indexOf(best)] ? p : best,
+    );
+    part.files.push(join(dir, f));
+    part.seconds += seconds(f);
+  }
+  return parts.filter((p) => p.files.length).map((p) => p.files);
+}
+
+/** One test-results/reliability.json from the parts' files, for the traceability matrix (a missing part: not run). */
+function mergeReliabilityResults() {
+  const parts = readdirSync(join(root, 'test-results'))
+    .filter((f) => /^reliability-\d+\.json$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(root, 'test-results', f), 'utf8')));
+  if (!parts.length) return;
+  const sum = (key) => parts.reduce((n, p) => n + p[key], 0);
+  const merged = {
+    ...parts[0],
+    success: parts.every((p) => p.success),
+    numTotalTests: sum('numTotalTests'),
+    numPassedTests: sum('numPassedTests'),
+    numFailedTests: sum('numFailedTests'),
+    numPendingTests: sum('numPendingTests'),
+    numTotalTestSuites: sum('numTotalTestSuites'),
+    numPassedTestSuites: sum('numPassedTestSuites'),
+    numFailedTestSuites: sum('numFailedTestSuites'),
+    testResults: parts.flatMap((p) => p.testResults),
+  };
+  writeFileSync(join(root, 'test-results', 'reliability.json'), JSON.stringify(merged));
+}
+
 // The browser tier is the longest single chain (one Chromium, one file at a time, close to a core for most of the
 // run): it starts as soon as the console is built, and every other tier shares the machine beside it. Left to the
 // end it set the run's length alone.
@@ -164,16 +226,20 @@ const unitOk = !hasTests('unit') || (await run('unit tests', 'node', [...jest('u
 const pg = await pgStarting;
 try {
   // Beside the browser tier, two lanes, one tier each at a time (each tier runs one file at a time): the API tier on
-  // SQLite in one and on PostgreSQL in the other; whichever lane is free first then takes the reliability tier.
-  const later = [
-    hasTests('reliability') &&
-      (() =>
-        run('reliability tests', 'node', [...jest('reliability'), '--runInBand'], { PG_ADMIN_URL: pg.url }).then(
-          (ok) => ['reliability', ok],
-        )),
-  ].filter(Boolean);
+  // SQLite in one and on PostgreSQL in the other. The reliability tier comes after, in two parts: whichever lane (the
+  // browser's included) is free first takes the larger part, the next one the smaller. Run whole in one lane, it
+  // ran alone for the last 150 s of the run with a core idle.
+  const later = reliabilityParts().map(
+    (files, i, parts) => () =>
+      run(
+        `reliability tests (${i + 1} of ${parts.length})`,
+        'node',
+        [...jest('reliability', `reliability-${i + 1}`), '--runInBand', ...files],
+        { PG_ADMIN_URL: pg.url },
+      ).then((ok) => [`reliability (${i + 1} of ${parts.length})`, ok]),
+  );
   const lane = async (first) => {
-    const done = first ? [await first()] : [];
+    const done = first ? [...(await first())] : [];
     for (let next; (next = later.shift());) done.push(await next());
     return done;
   };
@@ -183,8 +249,7 @@ try {
       api &&
         (() =>
           run('API tests on SQLite', 'node', jest('api', 'api-sqlite'), { DB: 'sqlite' }).then((ok) => [
-            'api (SQLite)',
-            ok,
+            ['api (SQLite)', ok],
           ])),
     ),
     lane(
@@ -193,10 +258,11 @@ try {
           run('API tests on PostgreSQL', 'node', jest('api', 'api-postgres'), {
             DB: 'postgres',
             PG_ADMIN_URL: pg.url,
-          }).then((ok) => ['api (PostgreSQL)', ok])),
+          }).then((ok) => [['api (PostgreSQL)', ok]])),
     ),
-    browserTier,
+    lane(() => browserTier),
   ]);
+  mergeReliabilityResults();
   // Lint and the console build ended long before; they are awaited only here so that no tier waits for them.
   results.push(['build', serverBuilt && (await consoleBuilding)], ['lint', await linting], ['unit', unitOk]);
   results.push(...lanes.flat());
