@@ -170,6 +170,7 @@ const RELIABILITY_SECONDS = {
   tamper: 2,
   'backup-restore': 2,
   'blinding-sizes': 1,
+  'server-start': 2,
 };
 function reliabilityParts() {
   if (!hasTests('reliability')) return [];

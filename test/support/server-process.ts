@@ -38,15 +38,32 @@ export interface StartServerOptions {
 
 /**
  * Starts the server with `env` (and PATH, HOME, PORT, HOST, the argon2 cost; nothing else is
- * inherited) and waits for a healthy answer (healthTimeoutMs, default 30 s). If it exits or never
- * becomes healthy, it is killed and the error carries its output.
+ * inherited) and waits until it says it listens and answers healthy (healthTimeoutMs, default 30 s).
+ * If it exits or never becomes healthy, it is killed and the error carries its output.
+ *
+ * Without `port`, a free one is chosen; another process may take it between the choice and the
+ * server's bind (test files run side by side). The answer on the port then comes from someone else's
+ * server, so health alone is not trusted: the server must also print that it listens on that port. A
+ * server that lost its port (EADDRINUSE) is started again on another one.
  */
 export async function startServer(
   env: Record<string, string>,
   port?: number,
   options: StartServerOptions = {},
 ): Promise<ServerProcess> {
-  const p = port ?? (await freePort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, port ?? (await freePort()), options);
+    } catch (err) {
+      if (port !== undefined || attempt >= 3 || !(err instanceof PortTaken)) throw err;
+    }
+  }
+}
+
+/** The server could not bind the port it was given: another process holds it. */
+class PortTaken extends Error {}
+
+async function startOnce(env: Record<string, string>, p: number, options: StartServerOptions): Promise<ServerProcess> {
   let out = '';
   const base = {
     PATH: process.env.PATH ?? '',
@@ -56,15 +73,35 @@ export async function startServer(
     ...argon2Env(options.argon2),
   };
   const child = spawn(process.execPath, [MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => (out += d));
+  // main.ts prints this line once app.listen() has bound the port.
+  const listeningLine = `blindrand: listening on http://localhost:${p} `;
+  let heard: () => void = () => undefined;
+  let deaf: NodeJS.Timeout | undefined;
+  const timeoutMs = options.healthTimeoutMs ?? 30_000;
+  const listening = new Promise<void>((resolve, reject) => {
+    heard = resolve;
+    deaf = setTimeout(() => reject(new Error(`server on port ${p} did not say it listens`)), timeoutMs);
+  }).finally(() => clearTimeout(deaf));
+  child.stdout!.on('data', (d) => {
+    out += d;
+    if (out.includes(listeningLine)) heard();
+  });
   child.stderr!.on('data', (d) => (out += d));
   const baseUrl = `http://127.0.0.1:${p}`;
+  child.once('exit', () => clearTimeout(deaf));
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`))),
+    child.once('exit', (code) =>
+      reject(
+        /EADDRINUSE/.test(out)
+          ? new PortTaken(`port ${p} was taken by another process: ${out}`)
+          : new Error(`server exited with ${code}: ${out}`),
+      ),
+    ),
   );
   exited.catch(() => undefined); // an exit after start-up is the test's business, not an unhandled rejection
-  await Promise.race([waitForHealth(baseUrl, options.healthTimeoutMs), exited]).catch((err: Error) => {
+  await Promise.race([Promise.all([listening, waitForHealth(baseUrl, timeoutMs)]), exited]).catch((err: Error) => {
     child.kill('SIGKILL');
+    if (err instanceof PortTaken) throw err;
     throw new Error(`${err.message}; output: ${out}`);
   });
   return {
