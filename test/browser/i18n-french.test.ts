@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { NAMESPACES } from '../../shared/i18n/messages/index.js';
 import { eligiblePatient, randomizedPatient } from './support/api.js';
-import { screenshot, settled, typeSecondFactor } from './support/browser.js';
+import { openFromNavigation, screenshot, settled, typeSecondFactor } from './support/browser.js';
 import { browserSuite } from './support/suite.js';
 
 jest.setTimeout(240_000);
@@ -175,7 +175,7 @@ describe('the console in French: every page of every role, checked against the c
       if (paths.includes('/patients')) paths.push(`/patients/${patientId}`, `/patients/${eligibleId}`);
       const problems: string[] = [];
       for (const path of [...new Set(paths)]) {
-        await page.goto(`${suite.server.baseUrl}${path}`);
+        await openFromNavigation(page, suite.server.baseUrl, path);
         await settle(page);
         for (const p of englishIn(await pageTexts(page))) problems.push(`${path} — ${p}`);
       }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { randomizedPatient, eligiblePatient } from './support/api.js';
-import { settled } from './support/browser.js';
+import { openFromNavigation, settled } from './support/browser.js';
 import { ROOT } from './support/server.js';
 import { browserSuite } from './support/suite.js';
 
@@ -124,7 +124,7 @@ describe('[UI-001] every page of every role at 390 × 844: no horizontal scrolli
     if (username === 'pharmacist' || username === 'monitor') routes.push(`/patients/${patientId}`);
     const findings: Finding[] = [];
     for (const route of routes) {
-      await page.goto(`${suite.server.baseUrl}${route}`);
+      await openFromNavigation(page, suite.server.baseUrl, route);
       findings.push(await inspect(page, route));
       const shot = SCREENSHOTS[`${username} ${route.startsWith('/patients/') ? '/patients/:id' : route}`];
       if (shot) await phoneScreenshot(page, shot);

@@ -80,6 +80,26 @@ export async function settled(page: Page, quietMs = 100, timeoutMs = 15_000): Pr
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined)))).catch(() => undefined);
 }
 
+/**
+ * Goes to `path` (without the study prefix, as the crawls list them) from the navigation, as a person does: a click on
+ * its link (opening the phone's folded menu first), which the console's router handles without reloading the app.
+ * A crawl of every page this way loads the console once per role instead of once per page (each full load costs
+ * Chromium the app's scripts again, and a crawl that runs axe-core the injection of axe again). A path the navigation
+ * does not offer (a patient's page) is loaded by address.
+ */
+export async function openFromNavigation(page: Page, baseUrl: string, path: string): Promise<void> {
+  const here = (u: URL) => u.pathname.replace(/^\/s\/[^/]+/, '') === path;
+  if (here(new URL(page.url()))) return; // already there (a click would only open the phone's menu)
+  const link = page.locator(`nav a[data-testid^="nav-"][href$="${path}"]`).first();
+  if ((await link.count()) === 0) {
+    await page.goto(`${baseUrl}${path}`);
+    return;
+  }
+  if (!(await link.isVisible())) await page.getByTestId('menu-button').click();
+  await link.click();
+  await page.waitForURL(here);
+}
+
 /** Opens a new tab and signs in through the form, as a person would. */
 export async function signIn(
   context: BrowserContext,
