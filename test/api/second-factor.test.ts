@@ -201,6 +201,8 @@ describe('second factor (TOTP) of local accounts', () => {
     const entries = (await t.api.get('/api/admin/audit?action=user.second_factor_reset', admin)).body.entries;
     const entry = entries.find((e: { entityId: string }) => e.entityId === other.id);
     expect(entry).toMatchObject({ entityId: other.id, reason: 'lost phone' });
+    // What it was, what it is: an administrator's reset, not the lost-key reset of every factor.
+    expect(entry.details).toEqual({ changes: { secondFactor: { old: 'enrolled', new: 'none' } } });
     // Next sign-in: password only, and the session can only enrol.
     const next = await login(t, 'investigator2');
     expect(next.body.user.secondFactor).toMatchObject({ required: true, enrolled: false });

@@ -217,9 +217,15 @@ describe('second-factor.key: backed up and restored with the signing key [MFA-00
     }
     const db = new Database(join(dir, 'blindrand.sqlite'), { readonly: true });
     const resets = db
-      .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.second_factor_reset' AND reason LIKE '%lost%'")
-      .get() as { n: number };
+      .prepare("SELECT details FROM audit_log WHERE action = 'user.second_factor_reset' AND reason LIKE '%lost%'")
+      .all() as Array<{ details: string }>;
     db.close();
-    expect(resets.n).toBeGreaterThan(0);
+    expect(resets.length).toBeGreaterThan(0);
+    // Each says the key was lost, and from what state the factor went.
+    for (const r of resets)
+      expect(JSON.parse(r.details)).toEqual({
+        keyLost: true,
+        changes: { secondFactor: { old: expect.stringMatching(/^(enrolled|pending)$/), new: 'none' } },
+      });
   }, 90_000);
 });

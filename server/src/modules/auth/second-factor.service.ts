@@ -182,15 +182,7 @@ export class SecondFactorService {
       if (!row) throw new DomainError('NOT_FOUND', 'The user was not found.');
       const had = await SecondFactorRepository.find(tx.sql, userId);
       if (!had) throw new DomainError('VALIDATION_FAILED', 'This user has no second factor to reset.');
-      await SecondFactorRepository.remove(tx.sql, userId);
-      await SessionsRepository.revokeAllForUser(tx.sql, userId, tx.now);
-      tx.audit({
-        action: 'user.second_factor_reset',
-        entityType: 'user',
-        entityId: userId,
-        reason: reason.trim(),
-        details: { changes: { secondFactor: { old: had.confirmedAt ? 'enrolled' : 'pending', new: 'none' } } },
-      });
+      await removeFactor(tx, userId, Boolean(had.confirmedAt), reason, false);
     });
   }
 
@@ -203,19 +195,7 @@ export class SecondFactorService {
     return this.db.instanceWrite({ ...SYSTEM_ACTOR, username: 'cli' }, async (tx) => {
       const rows = await tx.sql.all<Record<string, unknown>>('SELECT user_id, confirmed_at FROM second_factors');
       for (const row of rows) {
-        const userId = String(row.user_id);
-        await SecondFactorRepository.remove(tx.sql, userId);
-        await SessionsRepository.revokeAllForUser(tx.sql, userId, tx.now);
-        tx.audit({
-          action: 'user.second_factor_reset',
-          entityType: 'user',
-          entityId: userId,
-          reason: reason.trim(),
-          details: {
-            keyLost: true,
-            changes: { secondFactor: { old: row.confirmed_at ? 'enrolled' : 'pending', new: 'none' } },
-          },
-        });
+        await removeFactor(tx, String(row.user_id), Boolean(row.confirmed_at), reason, true);
       }
       return rows.length;
     });
@@ -233,4 +213,23 @@ export class SecondFactorService {
       details: { method: 'totp', recoveryCodes: 0 },
     });
   }
+}
+
+/**
+ * One person's second factor removed (an administrator's reset, or every factor after the key file was lost): the
+ * factor and its recovery codes go, the person's sessions end, and the audit trail says from what state and why.
+ */
+async function removeFactor(tx: WriteTx, userId: string, wasConfirmed: boolean, reason: string, keyLost: boolean) {
+  await SecondFactorRepository.remove(tx.sql, userId);
+  await SessionsRepository.revokeAllForUser(tx.sql, userId, tx.now);
+  tx.audit({
+    action: 'user.second_factor_reset',
+    entityType: 'user',
+    entityId: userId,
+    reason: reason.trim(),
+    details: {
+      ...(keyLost ? { keyLost: true } : {}),
+      changes: { secondFactor: { old: wasConfirmed ? 'enrolled' : 'pending', new: 'none' } },
+    },
+  });
 }
