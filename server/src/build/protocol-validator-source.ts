@@ -3,7 +3,7 @@
  * shared/protocol/schema-validator.generated.ts: compiling the schema with ajv at run time cost every
  * server start and every CLI command that reads a protocol about 0.2 s of CPU (the import of ajv and the
  * compilation, measured), and a validator compiled once is the same function each time. The unit test
- * protocol-validator.test.ts regenerates it and fails when the checked-in file is stale;
+ * protocol-schema.test.ts regenerates it and fails when the checked-in file is stale;
  * `node server/bin/protocol-validator.mjs` (after `npx tsc`) rewrites it.
  */
 import { Ajv } from 'ajv';
@@ -17,12 +17,12 @@ const RUNTIME_UCS2LENGTH = 'require("ajv/dist/runtime/ucs2length").default';
 
 export function protocolValidatorSource(): string {
   const ajv = new Ajv({ ...OPTIONS, code: { source: true, esm: true } });
-  // A CommonJS module: Node hands its exports object as the default import.
   const code = standalone.default(ajv, ajv.compile(PROTOCOL_SCHEMA));
   if (!code.includes('export const validate = validate0;')) throw new Error('ajv standalone code changed shape');
+  // `standalone` is a CommonJS module (Node hands its exports object as the default import, hence `.default`).
   // ESM has no require(): the one runtime helper the schema needs (string lengths in code points for
-  // minLength/maxLength) is imported. Node hands a CommonJS module's exports as the default import, a bundler
-  // may hand its `default` export: either way the function is found.
+  // minLength/maxLength) is imported instead; Node hands that module's exports object as its default import, a
+  // bundler may hand its `default` export: either way the function is found.
   const body = code
     .replace('"use strict";', '')
     .replace('export default validate0;', '')
