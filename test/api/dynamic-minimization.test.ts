@@ -52,7 +52,10 @@ describe('a dynamic method (Pocock–Simon minimization) live, with replayable d
       await raw.close();
     }
     const counts = arms.reduce<Record<string, number>>((m, a) => ({ ...m, [a]: (m[a] ?? 0) + 1 }), {});
-    expect(Math.abs((counts['MSC-PBO'] ?? 0) - (counts['PBO-MSC'] ?? 0))).toBeLessThanOrEqual(4);
+    // The study's master seed mixes the server's random bits with the phrase, so the imbalance varies from run to
+    // run. These 24 patients under 15,000 random seeds (the engine alone): |D| = 0, 2, 4, 6, 8 in 9,762, 4,782, 427,
+    // 26 and 3 runs. The bound was 4, and it failed once in CI at 6; above 6 is about 1 run in 5,000.
+    expect(Math.abs((counts['MSC-PBO'] ?? 0) - (counts['PBO-MSC'] ?? 0))).toBeLessThanOrEqual(6);
     const args = usingPostgres
       ? ['--database-url', (t.config.database as any).url]
       : ['--db', (t.config.database as any).path];

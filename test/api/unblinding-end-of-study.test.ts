@@ -212,13 +212,15 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
         },
       });
     }
-    const mean = (label: string) => answers.filter((a) => a.label === label).reduce((s, a) => s + a.ms, 0) / 2;
-    const means = probes.map(([label]) => mean(label));
+    // The fastest of each name's answers: a pause of the shared machine lengthens one answer, never shortens one (the
+    // mean of two failed once in CI at 3.7: 520 ms for an unknown name against 140 and 293).
+    const fastest = (label: string) => Math.min(...answers.filter((a) => a.label === label).map((a) => a.ms));
+    const times = probes.map(([label]) => fastest(label));
     console.log(
-      `co-signature timing (ms): ${probes.map(([label], i) => `${label} ${means[i].toFixed(0)}`).join(', ')}`,
+      `co-signature timing, fastest (ms): ${probes.map(([label], i) => `${label} ${times[i].toFixed(0)}`).join(', ')}`,
     );
     // Wide bounds (shared, noisy machine); without the dummy verification an unknown name answers in a few ms.
-    expect(Math.max(...means) / Math.min(...means)).toBeLessThan(3);
+    expect(Math.max(...times) / Math.min(...times)).toBeLessThan(3);
     expect(
       (
         await t.api.post(
