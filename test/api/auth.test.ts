@@ -70,10 +70,11 @@ describe('sign-in, sessions and lockout', () => {
         details: { attemptsRemaining: 4 - i },
       });
     }
-    const mean = (xs: { ms: number }[]) => xs.reduce((s, x) => s + x.ms, 0) / xs.length;
-    const ratio = mean(unknown) / mean(wrong);
+    // The fastest answer of each: a pause of the shared machine lengthens one answer, never shortens one.
+    const fastest = (xs: { ms: number }[]) => Math.min(...xs.map((x) => x.ms));
+    const ratio = fastest(unknown) / fastest(wrong);
     console.log(
-      `login timing: unknown user ${mean(unknown).toFixed(1)} ms, wrong password ${mean(wrong).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`,
+      `login timing, fastest: unknown user ${fastest(unknown).toFixed(1)} ms, wrong password ${fastest(wrong).toFixed(1)} ms, ratio ${ratio.toFixed(2)}`,
     );
     // Both pay one argon2 verification; a missing dummy verification would make this ratio ~0.01.
     // The bounds are wide on purpose: the machines are shared and noisy.
