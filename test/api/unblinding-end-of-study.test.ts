@@ -227,7 +227,7 @@ describe('end of study: lock, two-statistician unblinding, CDISC export, release
       `co-signature work, least of 2: ${probes.map(([label], i) => `${label} ${cpu[i].toFixed(1)} ms CPU (${least(label, 'ms').toFixed(0)} ms wall)`).join(', ')}`,
     );
     // Without the dummy verification an unknown name costs one argon2 verification instead of two: about half.
-    expect(Math.max(...cpu) / Math.min(...cpu)).toBeLessThan(1.4);
+    expect(Math.max(...cpu) / Math.min(...cpu)).toBeLessThan(1.5);
     expect(
       (
         await t.api.post(
