@@ -12,6 +12,7 @@ import { checkStartup } from '../../server/src/startup/startup-check.js';
 import { openRawDb, type RawDb } from '../support/raw-db.js';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { CLI_ENTRY as CLI } from '../support/index.js';
+import { waitFor } from './fixtures/unblinding-helpers.js';
 
 describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`, () => {
   let t: TestApp;
@@ -35,6 +36,13 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
     );
     return { status: r.status, result: JSON.parse(r.stdout || '{}'), stderr: r.stderr };
   };
+
+  /** The checkpoint file's lines, parsed. */
+  const checkpointLines = (): Array<Record<string, unknown>> =>
+    readFileSync(t.config.checkpointLogPath, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -107,12 +115,11 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
     // The study's checkpoints are another list.
     const studyList = (await t.api.get('/api/audit/checkpoints', tokens.auditor)).body;
     expect(studyList).not.toContainEqual(sealed.body);
-    await new Promise((r) => setTimeout(r, 100)); // the file line is appended after commit
-    const lines = readFileSync(t.config.checkpointLogPath, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l));
-    expect(lines).toContainEqual({ chain: 0, ...sealed.body });
+    // The file line is appended after commit: wait for it (20 s at most) rather than for a fixed pause.
+    const line = await waitFor('the checkpoint line', async () =>
+      checkpointLines().find((l) => l.chain === 0 && l.size === sealed.body.size),
+    );
+    expect(line).toEqual({ chain: 0, ...sealed.body });
     const verify = (await t.api.get('/api/admin/audit/verify', tokens.admin)).body;
     expect(verify).toMatchObject({ valid: true, checkpoint: { size: sealed.body.size, signatureValid: true } });
     const cli = await cliVerify();
@@ -145,7 +152,9 @@ describe(`the instance audit chain (${usingPostgres ? 'PostgreSQL' : 'SQLite'})`
     await expect(checkStartup(t.config)).resolves.toBeDefined();
     const sealed = (await t.api.post('/api/admin/audit/checkpoints', { reason: 'before the rollback' }, tokens.admin))
       .body;
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor('the checkpoint line', async () =>
+      checkpointLines().some((l) => l.chain === 0 && l.size === sealed.size),
+    );
     // Roll chain 0 back by one entry, as a restore of an older backup would (the study chain is untouched).
     const [prev] = await raw.all('SELECT seq, prev_hash FROM audit_log WHERE chain = 0 AND seq = ?', [sealed.size]);
     const [kept] = await raw.all('SELECT * FROM audit_log WHERE chain = 0 AND seq = ?', [sealed.size]);
