@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } 
 import { basename, dirname, join } from 'node:path';
 import { startTestApp, usingPostgres, type TestApp } from '../support/test-app.js';
 import { CLI_ENTRY as CLI } from '../support/index.js';
+import { waitFor } from './fixtures/unblinding-helpers.js';
 
 describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'}) [AUDIT-009]`, () => {
   let t: TestApp;
@@ -60,12 +61,11 @@ describe(`a torn checkpoint-file line (${usingPostgres ? 'PostgreSQL' : 'SQLite'
     // The next checkpoint is a whole line of its own: the fragment is not glued onto it.
     const created = await t.api.post('/api/audit/checkpoints', { reason: 'after the crash' }, auditor);
     expect(created.status).toBe(201);
-    // The file copy is appended after commit: wait for the line (5 s at most) instead of a fixed pause.
-    let lines = readFileSync(file, 'utf8').split('\n');
-    for (const until = Date.now() + 5_000; !lines[torn] && Date.now() < until;) {
-      await new Promise((r) => setTimeout(r, 20));
-      lines = readFileSync(file, 'utf8').split('\n');
-    }
+    // The file copy is appended after commit: wait for the line instead of a fixed pause.
+    const lines = await waitFor('the checkpoint line after the fragment', async () => {
+      const now = readFileSync(file, 'utf8').split('\n');
+      return Boolean(now[torn]) && now;
+    });
     expect(lines[torn - 1]).toBe('{"size":95,"headHash":"ab');
     expect(JSON.parse(lines[torn])).toMatchObject({ size: created.body.size, headHash: created.body.headHash });
     const after = await t.api.get('/api/audit/verify', auditor);
@@ -146,12 +146,11 @@ describe(`every checkpoint a transaction seals reaches the file (${usingPostgres
         .map((c) => `${c.size}:${c.headHash}`);
     const inDb = await checkpointsInDb();
     expect(inDb.length).toBeGreaterThan(3);
-    // The file copy is appended after commit: wait until it has as many lines as the database (5 s at most).
-    let inFile = checkpointsInFile();
-    for (const until = Date.now() + 5_000; inFile.length < inDb.length && Date.now() < until;) {
-      await new Promise((r) => setTimeout(r, 20));
-      inFile = checkpointsInFile();
-    }
+    // The file copy is appended after commit: wait until it has as many lines as the database.
+    const inFile = await waitFor(`the checkpoint file to hold ${inDb.length} lines`, async () => {
+      const now = checkpointsInFile();
+      return now.length >= inDb.length && now;
+    });
     // The database is read again after the file: a write that landed in between (one CI run saw two lines past the
     // first listing) is in both. The file holds every checkpoint of the first listing, and is, in order, the start
     // of the second.
